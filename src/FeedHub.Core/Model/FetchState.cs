@@ -1,0 +1,67 @@
+namespace FeedHub.Core.Model;
+
+/// <summary>What FeedHub knows about polling one source: validators, outcome, counters and the next poll.</summary>
+public sealed class FetchState
+{
+    public string? ETag { get; set; }
+
+    public string? LastModified { get; set; }
+
+    public DateTimeOffset? LastAttemptAt { get; set; }
+
+    public DateTimeOffset? LastSuccessAt { get; set; }
+
+    /// <summary>When the last article that was new to FeedHub arrived.</summary>
+    public DateTimeOffset? LastNewItemAt { get; set; }
+
+    public DateTimeOffset? NextPollAt { get; set; }
+
+    public int? LastStatusCode { get; set; }
+
+    /// <summary>A message a curator can act on; null after a successful poll.</summary>
+    public string? LastError { get; set; }
+
+    public FetchErrorKind? LastErrorKind { get; set; }
+
+    public DateTimeOffset? LastErrorAt { get; set; }
+
+    public int ConsecutiveFailures { get; set; }
+
+    public long PollCount { get; set; }
+
+    public long NotModifiedCount { get; set; }
+
+    public long ErrorCount { get; set; }
+
+    public long BytesReceived { get; set; }
+
+    /// <summary>Bytes a 304 spared, estimated from the size of the last full response.</summary>
+    public long BytesSaved { get; set; }
+
+    public long LastBodySize { get; set; }
+
+    /// <summary>A permanent redirect seen on recent polls that has not been seen often enough to move the source.</summary>
+    public string? PendingRedirectUrl { get; set; }
+
+    public int PendingRedirectCount { get; set; }
+
+    /// <summary>The address the source was moved from after a consistent permanent redirect.</summary>
+    public string? MovedFrom { get; set; }
+
+    public DateTimeOffset? MovedAt { get; set; }
+}
+
+public enum FetchErrorKind
+{
+    InvalidUrl,
+    Blocked,
+    Network,
+    Timeout,
+    TooLarge,
+    TooManyRedirects,
+    HttpStatus,
+    RateLimited,
+    Gone,
+    NotAFeed,
+    Parse,
+}

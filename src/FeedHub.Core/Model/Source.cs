@@ -1,0 +1,57 @@
+namespace FeedHub.Core.Model;
+
+/// <summary>One feed a curator subscribed to, with its settings and its fetch state.</summary>
+public sealed class Source
+{
+    public long Id { get; set; }
+
+    /// <summary>The feed URL that is polled (moves only after a consistent permanent redirect).</summary>
+    public required string FeedUrl { get; set; }
+
+    /// <summary>The blog's home page, from the feed's own link.</summary>
+    public string? SiteUrl { get; set; }
+
+    /// <summary>The title the feed gives itself.</summary>
+    public string? Title { get; set; }
+
+    /// <summary>A name chosen by the curator; wins over <see cref="Title"/>.</summary>
+    public string? DisplayName { get; set; }
+
+    public List<string> Categories { get; set; } = [];
+
+    public SourceState State { get; set; } = SourceState.Active;
+
+    public ExtractionMode Extraction { get; set; } = ExtractionMode.Auto;
+
+    /// <summary>A CSS selector that overrides the extractor's heuristics for this site.</summary>
+    public string? ExtractionSelector { get; set; }
+
+    public TimeSpan? MinInterval { get; set; }
+
+    public TimeSpan? MaxInterval { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public FetchState Fetch { get; set; } = new();
+
+    public string Name => !string.IsNullOrWhiteSpace(DisplayName) ? DisplayName
+        : !string.IsNullOrWhiteSpace(Title) ? Title
+        : Uri.TryCreate(FeedUrl, UriKind.Absolute, out var uri) ? uri.Host : FeedUrl;
+}
+
+public enum SourceState
+{
+    Active,
+    Paused,
+
+    /// <summary>The server said the feed is gone for good (410); no longer polled.</summary>
+    Retired,
+}
+
+public enum ExtractionMode
+{
+    /// <summary>Fetch the article page when the feed's content is missing or looks partial.</summary>
+    Auto,
+    Always,
+    Never,
+}

@@ -1,0 +1,42 @@
+using FeedHub.Core.Model;
+
+namespace FeedHub.Core.Storage;
+
+/// <summary>
+/// Everything FeedHub keeps. Implemented by the embedded LiteDB store and the PostgreSQL store; both pass the same
+/// contract tests. Implementations are thread-safe and never lose an acknowledged write.
+/// </summary>
+public interface IFeedStore
+{
+    /// <summary>Stores a new source and gives it an id.</summary>
+    Task<Source> AddSourceAsync(Source source, CancellationToken cancellationToken);
+
+    Task<Source?> GetSourceAsync(long id, CancellationToken cancellationToken);
+
+    /// <summary>Finds a source by its feed URL, compared after <see cref="Urls.UrlNormalizer.ForIdentity"/>.</summary>
+    Task<Source?> FindSourceByFeedUrlAsync(string feedUrl, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<Source>> ListSourcesAsync(CancellationToken cancellationToken);
+
+    /// <summary>Saves a source's settings and fetch state.</summary>
+    Task UpdateSourceAsync(Source source, CancellationToken cancellationToken);
+
+    /// <summary>Removes a source, and its articles unless <paramref name="keepArticles"/>. False if there was none.</summary>
+    Task<bool> RemoveSourceAsync(long id, bool keepArticles, CancellationToken cancellationToken);
+
+    /// <summary>The stored articles of one source with the given keys (for merging a fetched feed).</summary>
+    Task<IReadOnlyList<Article>> GetArticlesByKeysAsync(long sourceId, IReadOnlyCollection<string> keys, CancellationToken cancellationToken);
+
+    /// <summary>Inserts new articles (assigning ids) and replaces changed ones, in one batch.</summary>
+    Task SaveArticlesAsync(IReadOnlyList<Article> inserts, IReadOnlyList<Article> updates, CancellationToken cancellationToken);
+
+    Task<Article?> GetArticleAsync(long id, CancellationToken cancellationToken);
+
+    /// <summary>Articles newest first by <see cref="Article.SortDate"/>, then by id.</summary>
+    Task<IReadOnlyList<Article>> ListArticlesAsync(ArticleQuery query, CancellationToken cancellationToken);
+
+    Task<long> CountArticlesAsync(long? sourceId, CancellationToken cancellationToken);
+
+    /// <summary>A number that changes whenever a source or an article changes; cached pages and feeds key on it.</summary>
+    Task<long> GetVersionAsync(CancellationToken cancellationToken);
+}
