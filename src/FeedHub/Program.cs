@@ -1,6 +1,3 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
+using FeedHub.Cli;
 
-app.MapGet("/", () => "Hello World!");
-
-app.Run();
+return await FeedHubCommandLine.RunAsync(args);

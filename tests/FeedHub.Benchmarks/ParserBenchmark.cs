@@ -1,0 +1,6 @@
+namespace FeedHub.Benchmarks;
+
+public static class ParserBenchmark
+{
+    public static int Run(string[] args) => throw new NotSupportedException("parser benchmark not written yet");
+}

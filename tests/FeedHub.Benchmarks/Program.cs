@@ -1,0 +1,13 @@
+// Benchmarks print figures; they never assert. Usage: dotnet run -c Release --project tests/FeedHub.Benchmarks -- NAME [ARGS]
+return args.FirstOrDefault() switch
+{
+    "parser" => FeedHub.Benchmarks.ParserBenchmark.Run(args[1..]),
+    "extraction" => FeedHub.Benchmarks.ExtractionBenchmark.Run(args[1..]),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: FeedHub.Benchmarks parser|extraction [ARGS]");
+    return 2;
+}
