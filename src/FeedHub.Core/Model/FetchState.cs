@@ -49,6 +49,9 @@ public sealed class FetchState
     public string? MovedFrom { get; set; }
 
     public DateTimeOffset? MovedAt { get; set; }
+
+    /// <summary>What the parser had to recover from on the last poll (the feed was read, but is malformed).</summary>
+    public string? ParseWarning { get; set; }
 }
 
 public enum FetchErrorKind

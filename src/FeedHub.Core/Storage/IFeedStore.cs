@@ -37,6 +37,11 @@ public interface IFeedStore
 
     Task<long> CountArticlesAsync(long? sourceId, CancellationToken cancellationToken);
 
+    /// <summary>A small named value kept with the data (for example, that the starter sources were imported).</summary>
+    Task<string?> GetSettingAsync(string name, CancellationToken cancellationToken);
+
+    Task SetSettingAsync(string name, string value, CancellationToken cancellationToken);
+
     /// <summary>A number that changes whenever a source or an article changes; cached pages and feeds key on it.</summary>
     Task<long> GetVersionAsync(CancellationToken cancellationToken);
 }

@@ -1,3 +1,5 @@
+using FeedHub.Storage.LiteDb;
+
 namespace FeedHub.Cli;
 
 /// <summary>The <c>feedhub</c> verbs of design.md. Exit codes: 0 success, 1 runtime failure, 2 bad usage.</summary>
@@ -13,11 +15,39 @@ public static class FeedHubCommandLine
         var rest = args.Length == 0 || args[0].StartsWith('-') ? args : args[1..];
         return verb switch
         {
+            "serve" => await ServeCommand.RunAsync(rest),
             "parse" => ParseCommand.Run(rest),
             "extract" => ExtractCommand.Run(rest),
+            "sources" => await WithServicesAsync(rest, SourcesCommand.RunAsync),
+            "poll" => await WithServicesAsync(rest, PollCommand.RunAsync),
             "help" or "--help" or "-h" => Usage(Console.Out, Success),
             _ => Usage(Console.Error, BadUsage, $"unknown command '{verb}'"),
         };
+    }
+
+    private static async Task<int> WithServicesAsync(string[] args, Func<string[], IServiceProvider, CancellationToken, Task<int>> command)
+    {
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        using var host = CliHost.Build();
+        try
+        {
+            return await command(args, host.Services, cancel.Token);
+        }
+        catch (StoreInUseException inUse)
+        {
+            await Console.Error.WriteLineAsync($"feedhub: {inUse.Message}");
+            return Failure;
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync("feedhub: interrupted");
+            return Failure;
+        }
     }
 
     public static int Usage(TextWriter writer, int exitCode, string? problem = null)
@@ -29,6 +59,10 @@ public static class FeedHubCommandLine
 
         writer.WriteLine("""
             usage: feedhub [serve]                          run the web side and the poller
+                   feedhub sources add URL [--category NAME]…
+                   feedhub sources list
+                   feedhub sources remove ID [--keep-articles]
+                   feedhub poll [--once]                    poll due sources (or all, --once) now and exit
                    feedhub parse IN_DIR OUT_DIR             parse every feed file in IN_DIR to OUT_DIR/<name>.json
                    feedhub extract IN_DIR OUT_DIR           extract the article of every IN_DIR/<id>.html to OUT_DIR/<id>.txt
             """);

@@ -1,0 +1,308 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using FeedHub.Core.Model;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FeedHub.Core.Fetcher;
+
+/// <summary>
+/// Fetches feeds and article pages politely and defensively: conditional GET, redirects followed by hand (the
+/// private-network guard runs at every connection), a total time limit, and a size cap on the decompressed body
+/// that holds for streamed reads.
+/// </summary>
+public sealed partial class FeedFetcher(
+    HttpClient client,
+    IOptions<FetcherOptions> options,
+    IHostThrottle throttle,
+    TimeProvider timeProvider,
+    ILogger<FeedFetcher> logger)
+{
+    private const int ReadChunk = 64 * 1024;
+    private readonly FetcherOptions _options = options.Value;
+
+    /// <summary>The handler FeedHub's HttpClient must use: no automatic redirects, all decompressions, the guard at connect time.</summary>
+    public static SocketsHttpHandler CreateHandler(FetcherOptions options)
+        => CreateHandler(options, options.AllowPrivateNetworks ? null : PrivateNetworkGuard.IsPublic);
+
+    /// <param name="options">Limits.</param>
+    /// <param name="isAllowed">Which resolved addresses may be connected to; null for any.</param>
+    internal static SocketsHttpHandler CreateHandler(FetcherOptions options, Func<IPAddress, bool>? isAllowed) => new()
+    {
+        AllowAutoRedirect = false,
+        AutomaticDecompression = DecompressionMethods.All,
+        UseProxy = false,
+        UseCookies = false,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        ConnectTimeout = TimeSpan.FromSeconds(Math.Max(1, options.TimeoutSeconds)),
+        ConnectCallback = isAllowed is null ? null : (context, token) => ConnectToAllowedAsync(context, isAllowed, token),
+    };
+
+    /// <summary>Checks, before anything is stored, that a URL is one FeedHub may fetch; null when it is.</summary>
+    public async Task<string?> CheckUrlAsync(Uri url, CancellationToken cancellationToken)
+    {
+        if (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+        {
+            return $"'{url}' is not an http or https address";
+        }
+
+        if (_options.AllowPrivateNetworks)
+        {
+            return null;
+        }
+
+        try
+        {
+            await PrivateNetworkGuard.ResolvePublicAsync(url.IdnHost, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (BlockedAddressException blocked)
+        {
+            return blocked.Message;
+        }
+        catch (SocketException resolveFailure)
+        {
+            return $"the host {url.IdnHost} cannot be resolved ({resolveFailure.Message})";
+        }
+    }
+
+    public async Task<FetchResult> FetchAsync(FetchRequest request, CancellationToken cancellationToken)
+    {
+        var url = request.Url;
+        if (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+        {
+            return FetchResult.Fail(url, FetchErrorKind.InvalidUrl, $"'{url}' is not an http or https address");
+        }
+
+        var limit = TimeSpan.FromSeconds(Math.Max(1, _options.TimeoutSeconds));
+        using var timeout = new CancellationTokenSource(limit, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        var token = linked.Token;
+        Uri? permanentTarget = null;
+        var onlyPermanentHops = true;
+        try
+        {
+            for (var hop = 0; hop <= _options.MaxRedirects; hop++)
+            {
+                await using var lease = await throttle.AcquireAsync(url.IdnHost, token).ConfigureAwait(false);
+                using var message = new HttpRequestMessage(HttpMethod.Get, url);
+                message.Headers.TryAddWithoutValidation("User-Agent", _options.UserAgent);
+                message.Headers.TryAddWithoutValidation("Accept", request.Accept);
+                if (request.ETag is not null)
+                {
+                    message.Headers.TryAddWithoutValidation("If-None-Match", request.ETag);
+                }
+
+                if (request.LastModified is not null)
+                {
+                    message.Headers.TryAddWithoutValidation("If-Modified-Since", request.LastModified);
+                }
+
+                using var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+                var status = (int)response.StatusCode;
+                if (status is 301 or 302 or 303 or 307 or 308)
+                {
+                    if (response.Headers.Location is not { } location)
+                    {
+                        return FetchResult.Fail(request.Url, FetchErrorKind.HttpStatus, $"the server answered {Describe(response)} without saying where to go", status);
+                    }
+
+                    var target = location.IsAbsoluteUri ? location : new Uri(url, location);
+                    if (target.Scheme != Uri.UriSchemeHttp && target.Scheme != Uri.UriSchemeHttps)
+                    {
+                        return FetchResult.Fail(request.Url, FetchErrorKind.InvalidUrl, $"{url} redirects to '{target}', which is not an http or https address", status);
+                    }
+
+                    onlyPermanentHops &= status is 301 or 308;
+                    permanentTarget = onlyPermanentHops ? target : null;
+                    url = target;
+                    continue;
+                }
+
+                return await ReadResponseAsync(request, url, response, permanentTarget, token).ConfigureAwait(false);
+            }
+
+            return FetchResult.Fail(request.Url, FetchErrorKind.TooManyRedirects, $"more than {_options.MaxRedirects} redirects starting at {request.Url}");
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return FetchResult.Fail(request.Url, FetchErrorKind.Timeout,
+                $"no complete answer from {url.IdnHost} within {limit.TotalSeconds:0} s; FeedHub will try again later");
+        }
+        catch (HttpRequestException failure) when (FindBlocked(failure) is { } blocked)
+        {
+            return FetchResult.Fail(request.Url, FetchErrorKind.Blocked, url == request.Url ? blocked.Message : $"{request.Url} redirects to {url}: {blocked.Message}");
+        }
+        catch (HttpRequestException failure)
+        {
+            LogNetworkFailure(logger, url, failure.Message);
+            return FetchResult.Fail(request.Url, FetchErrorKind.Network, $"cannot reach {url.IdnHost}: {DescribeNetworkFailure(failure)}");
+        }
+        catch (InvalidDataException corrupt)
+        {
+            return FetchResult.Fail(request.Url, FetchErrorKind.Network, $"the response from {url.IdnHost} is corrupt ({corrupt.Message})");
+        }
+    }
+
+    private async Task<FetchResult> ReadResponseAsync(FetchRequest request, Uri url, HttpResponseMessage response, Uri? permanentTarget, CancellationToken token)
+    {
+        var status = (int)response.StatusCode;
+        var etag = response.Headers.ETag?.ToString();
+        var lastModified = response.Content.Headers.LastModified?.ToString("R");
+        if (response.StatusCode == HttpStatusCode.NotModified)
+        {
+            return new FetchResult
+            {
+                Outcome = FetchOutcome.NotModified, RequestedUrl = request.Url, FinalUrl = url, StatusCode = status,
+                ETag = etag ?? request.ETag, LastModified = lastModified ?? request.LastModified,
+                PermanentRedirect = permanentTarget, FreshFor = FreshFor(response),
+            };
+        }
+
+        if (status == 410)
+        {
+            return FetchResult.Fail(request.Url, FetchErrorKind.Gone, $"the server says {url} is gone for good (410 Gone)", status);
+        }
+
+        if (status is 429 or 503)
+        {
+            var retryAfter = RetryAfter(response);
+            var wait = retryAfter is { } r ? $"; it asks to wait {Math.Ceiling(r.TotalMinutes)} min" : string.Empty;
+            return FetchResult.Fail(request.Url, FetchErrorKind.RateLimited, $"the server answered {Describe(response)}{wait}", status, retryAfter);
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            return FetchResult.Fail(request.Url, FetchErrorKind.HttpStatus, $"the server answered {Describe(response)}{Hint(status)}", status);
+        }
+
+        if (response.Content.Headers.ContentLength > _options.MaxBytes && response.Content.Headers.ContentEncoding.Count == 0)
+        {
+            return TooLarge(request.Url, status);
+        }
+
+        var body = await ReadCappedAsync(response.Content, token).ConfigureAwait(false);
+        if (body is null)
+        {
+            return TooLarge(request.Url, status);
+        }
+
+        return new FetchResult
+        {
+            Outcome = FetchOutcome.Ok, RequestedUrl = request.Url, FinalUrl = url, StatusCode = status, Body = body,
+            ContentType = response.Content.Headers.ContentType?.ToString(), ETag = etag, LastModified = lastModified,
+            PermanentRedirect = permanentTarget, FreshFor = FreshFor(response),
+        };
+    }
+
+    private FetchResult TooLarge(Uri url, int status) => FetchResult.Fail(url, FetchErrorKind.TooLarge,
+        $"the response is larger than {_options.MaxBytes / (1024.0 * 1024):0.#} MB (after decompression); FeedHub:Fetcher:MaxBytes sets the limit", status);
+
+    /// <summary>Reads at most MaxBytes of the decompressed body; null when there is more.</summary>
+    private async Task<byte[]?> ReadCappedAsync(HttpContent content, CancellationToken token)
+    {
+        await using var stream = await content.ReadAsStreamAsync(token).ConfigureAwait(false);
+        var buffer = new ArrayBufferWriter<byte>(ReadChunk);
+        while (true)
+        {
+            var read = await stream.ReadAsync(buffer.GetMemory(ReadChunk), token).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return buffer.WrittenSpan.ToArray();
+            }
+
+            buffer.Advance(read);
+            if (buffer.WrittenCount > _options.MaxBytes)
+            {
+                return null;
+            }
+        }
+    }
+
+    private TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        var header = response.Headers.RetryAfter;
+        if (header?.Delta is { } delta)
+        {
+            return delta;
+        }
+
+        if (header?.Date is { } date)
+        {
+            var wait = date - timeProvider.GetUtcNow();
+            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        }
+
+        return null;
+    }
+
+    private TimeSpan? FreshFor(HttpResponseMessage response)
+    {
+        if (response.Headers.CacheControl?.MaxAge is { } maxAge)
+        {
+            return maxAge;
+        }
+
+        if (response.Content.Headers.Expires is { } expires)
+        {
+            var now = response.Headers.Date ?? timeProvider.GetUtcNow();
+            return expires > now ? expires - now : TimeSpan.Zero;
+        }
+
+        return null;
+    }
+
+    private static string Describe(HttpResponseMessage response)
+        => $"{(int)response.StatusCode} {response.ReasonPhrase ?? response.StatusCode.ToString()}";
+
+    private static string Hint(int status) => status switch
+    {
+        404 => "; the feed is not at this address any more: check it, or add the blog's home page to find its feed again",
+        401 or 403 => "; the server refuses FeedHub access to this feed",
+        >= 500 => "; the server failed, FeedHub will try again later",
+        _ => string.Empty,
+    };
+
+    private static BlockedAddressException? FindBlocked(Exception failure)
+    {
+        for (var inner = failure; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is BlockedAddressException blocked)
+            {
+                return blocked;
+            }
+        }
+
+        return null;
+    }
+
+    private static string DescribeNetworkFailure(HttpRequestException failure) => failure.InnerException switch
+    {
+        SocketException { SocketErrorCode: SocketError.ConnectionRefused } => "the connection was refused",
+        SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData } => "the host name does not resolve",
+        SocketException socket => socket.Message,
+        { } inner => inner.Message,
+        null => failure.Message,
+    };
+
+    private static async ValueTask<Stream> ConnectToAllowedAsync(SocketsHttpConnectionContext context, Func<IPAddress, bool> isAllowed, CancellationToken cancellationToken)
+    {
+        var addresses = await PrivateNetworkGuard.ResolveAllowedAsync(context.DnsEndPoint.Host, isAllowed, cancellationToken).ConfigureAwait(false);
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(addresses, context.DnsEndPoint.Port, cancellationToken).ConfigureAwait(false);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Fetching {Url} failed: {Reason}")]
+    private static partial void LogNetworkFailure(ILogger logger, Uri url, string reason);
+}

@@ -1,0 +1,44 @@
+using System.Security.Cryptography;
+using System.Text;
+using FeedHub.Core.Parser;
+using FeedHub.Core.Urls;
+
+namespace FeedHub.Core.Ingest;
+
+/// <summary>Stable identities of feed items within their source, and fingerprints of what they say.</summary>
+public static class ArticleIdentity
+{
+    /// <summary>The feed's own id; else the normalised link; else a hash of title and content.</summary>
+    public static string KeyOf(FeedItem item, string? resolvedLink)
+    {
+        if (!string.IsNullOrWhiteSpace(item.Id))
+        {
+            return "id:" + item.Id.Trim();
+        }
+
+        if (!string.IsNullOrWhiteSpace(resolvedLink))
+        {
+            return "link:" + UrlNormalizer.ForIdentity(resolvedLink);
+        }
+
+        return "hash:" + Hash(item.Title, item.Content ?? item.Summary);
+    }
+
+    /// <summary>Changes whenever the feed changes what it says about the item.</summary>
+    public static string ContentHashOf(FeedItem item)
+        => Hash(item.Title, item.Link, item.Author, item.Summary, item.Content, item.ImageUrl,
+            item.Published?.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            item.Updated?.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    private static string Hash(params string?[] parts)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var part in parts)
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(part ?? string.Empty));
+            hash.AppendData([0]);
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset().AsSpan(0, 16));
+    }
+}

@@ -1,0 +1,98 @@
+using FeedHub.Core.Model;
+using FeedHub.Core.Parser;
+using FeedHub.Core.Sanitizer;
+using FeedHub.Core.Storage;
+using FeedHub.Core.Urls;
+
+namespace FeedHub.Core.Ingest;
+
+/// <summary>
+/// Merges a parsed feed into the store: new items are added, edited items updated in place (keeping their id and
+/// first-seen time), unchanged and re-ordered items leave the store as it was. Dates later than the first-seen time
+/// are clamped so that a post dated in the future never sits on top of the river.
+/// </summary>
+public sealed class ArticleIngester(IFeedStore store, HtmlContentSanitizer sanitizer, TimeProvider timeProvider)
+{
+    public async Task<IngestResult> IngestAsync(Source source, FeedDocument document, Uri documentUrl, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        var incoming = new Dictionary<string, (FeedItem Item, string? Link)>(StringComparer.Ordinal);
+        foreach (var item in document.Items)
+        {
+            var link = ResolveLink(item.Link, documentUrl);
+            incoming.TryAdd(ArticleIdentity.KeyOf(item, link), (item, link));
+        }
+
+        if (incoming.Count == 0)
+        {
+            return default;
+        }
+
+        var stored = (await store.GetArticlesByKeysAsync(source.Id, incoming.Keys, cancellationToken).ConfigureAwait(false))
+            .ToDictionary(a => a.Key, StringComparer.Ordinal);
+        var inserts = new List<Article>();
+        var updates = new List<Article>();
+        foreach (var (key, (item, link)) in incoming)
+        {
+            var hash = ArticleIdentity.ContentHashOf(item);
+            if (stored.TryGetValue(key, out var existing))
+            {
+                if (existing.ContentHash == hash)
+                {
+                    continue;
+                }
+
+                Fill(existing, item, link, hash, source, now);
+                updates.Add(existing);
+            }
+            else
+            {
+                var article = new Article { Key = key, ContentHash = hash, SourceId = source.Id, FirstSeenAt = now };
+                Fill(article, item, link, hash, source, now);
+                inserts.Add(article);
+            }
+        }
+
+        if (inserts.Count > 0 || updates.Count > 0)
+        {
+            await store.SaveArticlesAsync(inserts, updates, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new IngestResult(inserts.Count, updates.Count, incoming.Count - inserts.Count - updates.Count);
+    }
+
+    private void Fill(Article article, FeedItem item, string? link, string hash, Source source, DateTimeOffset now)
+    {
+        var baseUrl = link ?? source.SiteUrl ?? source.FeedUrl;
+        article.ContentHash = hash;
+        article.Title = HtmlText.Of(item.Title) ?? HtmlText.Of(item.Summary, 120);
+        article.Link = link;
+        article.CanonicalUrl = UrlNormalizer.ForStory(link);
+        article.Author = HtmlText.Of(item.Author, 200);
+        article.Summary = NullIfEmpty(sanitizer.Sanitize(item.Summary, baseUrl));
+        article.Content = NullIfEmpty(sanitizer.Sanitize(item.Content, baseUrl));
+        article.ImageUrl = ResolveLink(item.ImageUrl, Uri.TryCreate(baseUrl, UriKind.Absolute, out var b) ? b : null);
+        article.Tags = item.Categories.Select(c => HtmlText.Of(c, 100)).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        article.Published = Clamp(item.Published ?? item.Updated, article.FirstSeenAt);
+        article.Updated = Clamp(item.Updated, now);
+        article.SortDate = article.Published ?? article.FirstSeenAt;
+        article.ChangedAt = now;
+    }
+
+    private static DateTimeOffset? Clamp(DateTimeOffset? date, DateTimeOffset latest) => date > latest ? latest : date;
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+
+    private static string? ResolveLink(string? link, Uri? baseUrl)
+    {
+        if (string.IsNullOrWhiteSpace(link))
+        {
+            return null;
+        }
+
+        var candidate = baseUrl is null
+            ? Uri.TryCreate(link.Trim(), UriKind.Absolute, out var absolute) ? absolute : null
+            : Uri.TryCreate(baseUrl, link.Trim(), out var resolved) ? resolved : null;
+        return candidate is { Scheme: "http" or "https" } ? candidate.AbsoluteUri : null;
+    }
+}

@@ -1,0 +1,3 @@
+namespace FeedHub.Core.Ingest;
+
+public readonly record struct IngestResult(int Added, int Updated, int Unchanged);

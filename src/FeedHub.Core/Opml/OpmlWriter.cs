@@ -1,0 +1,62 @@
+using System.Text;
+using System.Xml;
+using FeedHub.Core.Model;
+
+namespace FeedHub.Core.Opml;
+
+/// <summary>Writes sources as OPML 2.0, one outline per category holding its feeds (a source in several categories
+/// appears in its first and lists the others in the <c>category</c> attribute).</summary>
+public static class OpmlWriter
+{
+    public static void Write(Stream stream, string title, IEnumerable<Source> sources, DateTimeOffset now)
+    {
+        var settings = new XmlWriterSettings { Encoding = new UTF8Encoding(false), Indent = true, Async = false };
+        using var writer = XmlWriter.Create(stream, settings);
+        writer.WriteStartDocument();
+        writer.WriteStartElement("opml");
+        writer.WriteAttributeString("version", "2.0");
+        writer.WriteStartElement("head");
+        writer.WriteElementString("title", title);
+        writer.WriteElementString("dateCreated", now.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+        writer.WriteEndElement();
+        writer.WriteStartElement("body");
+        foreach (var group in sources.GroupBy(s => s.Categories.FirstOrDefault() ?? string.Empty).OrderBy(g => g.Key, StringComparer.OrdinalIgnoreCase))
+        {
+            if (group.Key.Length > 0)
+            {
+                writer.WriteStartElement("outline");
+                writer.WriteAttributeString("text", group.Key);
+                writer.WriteAttributeString("title", group.Key);
+            }
+
+            foreach (var source in group.OrderBy(s => s.Name, StringComparer.OrdinalIgnoreCase))
+            {
+                writer.WriteStartElement("outline");
+                writer.WriteAttributeString("type", "rss");
+                writer.WriteAttributeString("text", source.Name);
+                writer.WriteAttributeString("title", source.Name);
+                writer.WriteAttributeString("xmlUrl", source.FeedUrl);
+                if (source.SiteUrl is not null)
+                {
+                    writer.WriteAttributeString("htmlUrl", source.SiteUrl);
+                }
+
+                if (source.Categories.Count > 1)
+                {
+                    writer.WriteAttributeString("category", string.Join(',', source.Categories.Skip(1)));
+                }
+
+                writer.WriteEndElement();
+            }
+
+            if (group.Key.Length > 0)
+            {
+                writer.WriteEndElement();
+            }
+        }
+
+        writer.WriteEndElement();
+        writer.WriteEndElement();
+        writer.WriteEndDocument();
+    }
+}

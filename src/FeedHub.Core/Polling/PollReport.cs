@@ -1,0 +1,14 @@
+using FeedHub.Core.Model;
+
+namespace FeedHub.Core.Polling;
+
+/// <summary>What one poll of one source did.</summary>
+public sealed record PollReport(long SourceId, string SourceName, PollOutcome Outcome, int Added, int Updated, string? Error, DateTimeOffset? NextPollAt);
+
+public enum PollOutcome
+{
+    Updated,
+    NotModified,
+    Failed,
+    Skipped,
+}

@@ -1,0 +1,153 @@
+using FeedHub.Core.Fetcher;
+using FeedHub.Core.Ingest;
+using FeedHub.Core.Model;
+using FeedHub.Core.Parser;
+using FeedHub.Core.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FeedHub.Core.Polling;
+
+/// <summary>
+/// Polls one source: conditional fetch, parse, ingest, then the fetch state and next poll time are saved. Articles
+/// are stored before the new validators, so a crash in between only makes the next poll redo the work.
+/// </summary>
+public sealed partial class SourcePoller(
+    IFeedStore store,
+    FeedFetcher fetcher,
+    FeedReader reader,
+    ArticleIngester ingester,
+    IOptions<PollingOptions> options,
+    TimeProvider timeProvider,
+    ILogger<SourcePoller> logger)
+{
+    private readonly PollingOptions _options = options.Value;
+
+    public async Task<PollReport> PollAsync(long sourceId, CancellationToken cancellationToken)
+    {
+        var source = await store.GetSourceAsync(sourceId, cancellationToken).ConfigureAwait(false);
+        if (source is null || source.State != SourceState.Active)
+        {
+            return new PollReport(sourceId, source?.Name ?? $"#{sourceId}", PollOutcome.Skipped, 0, 0, null, null);
+        }
+
+        return await PollAsync(source, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<PollReport> PollAsync(Source source, CancellationToken cancellationToken)
+    {
+        var state = source.Fetch;
+        var now = timeProvider.GetUtcNow();
+        var url = new Uri(source.FeedUrl);
+        var result = await fetcher.FetchAsync(new FetchRequest(url, state.ETag, state.LastModified), cancellationToken).ConfigureAwait(false);
+        state.PollCount++;
+        state.LastAttemptAt = now;
+        state.LastStatusCode = result.StatusCode;
+        TrackPermanentRedirect(source, result, now);
+
+        var report = result.Outcome switch
+        {
+            FetchOutcome.NotModified => NotModified(source, result, now),
+            FetchOutcome.Ok => await ReadAndIngestAsync(source, result, now, cancellationToken).ConfigureAwait(false),
+            _ => Failed(source, result.ErrorKind ?? FetchErrorKind.Network, result.Error ?? "unknown error", result.RetryAfter, now),
+        };
+        await store.UpdateSourceAsync(source, cancellationToken).ConfigureAwait(false);
+        LogPolled(logger, source.Id, source.FeedUrl, report.Outcome, report.Added, report.Updated, report.Error);
+        return report;
+    }
+
+    private PollReport NotModified(Source source, FetchResult result, DateTimeOffset now)
+    {
+        var state = source.Fetch;
+        state.NotModifiedCount++;
+        state.BytesSaved += state.LastBodySize;
+        Succeeded(state, result, now);
+        state.NextPollAt = now + PollSchedule.AfterSuccess(source, _options, null, result.FreshFor, now);
+        return new PollReport(source.Id, source.Name, PollOutcome.NotModified, 0, 0, null, state.NextPollAt);
+    }
+
+    private async Task<PollReport> ReadAndIngestAsync(Source source, FetchResult result, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var documentUrl = result.FinalUrl ?? new Uri(source.FeedUrl);
+        var document = reader.Read(result.Body, result.ContentType, documentUrl);
+        if (!document.IsFeed && document.Items.Count == 0)
+        {
+            var why = document.Error ?? "the response is not an RSS, Atom or JSON feed";
+            return Failed(source, FetchErrorKind.NotAFeed, why, null, now);
+        }
+
+        var ingested = await ingester.IngestAsync(source, document, documentUrl, cancellationToken).ConfigureAwait(false);
+        var state = source.Fetch;
+        Succeeded(state, result, now);
+        state.BytesReceived += result.Body.Length;
+        state.LastBodySize = result.Body.Length;
+        state.ParseWarning = document.Error;
+        if (ingested.Added > 0)
+        {
+            state.LastNewItemAt = now;
+        }
+
+        source.Title = string.IsNullOrWhiteSpace(document.Title) ? source.Title : HtmlText.Of(document.Title, 300);
+        source.SiteUrl = document.Link is { } link && Uri.TryCreate(documentUrl, link, out var site) ? site.AbsoluteUri : source.SiteUrl;
+        state.NextPollAt = now + PollSchedule.AfterSuccess(source, _options, document, result.FreshFor, now);
+        return new PollReport(source.Id, source.Name, PollOutcome.Updated, ingested.Added, ingested.Updated, null, state.NextPollAt);
+    }
+
+    private static void Succeeded(FetchState state, FetchResult result, DateTimeOffset now)
+    {
+        state.LastSuccessAt = now;
+        state.ConsecutiveFailures = 0;
+        state.LastError = null;
+        state.LastErrorKind = null;
+        state.ETag = result.ETag;
+        state.LastModified = result.LastModified;
+    }
+
+    private PollReport Failed(Source source, FetchErrorKind kind, string error, TimeSpan? retryAfter, DateTimeOffset now)
+    {
+        var state = source.Fetch;
+        state.ConsecutiveFailures++;
+        state.ErrorCount++;
+        state.LastError = error;
+        state.LastErrorKind = kind;
+        state.LastErrorAt = now;
+        if (kind == FetchErrorKind.Gone)
+        {
+            source.State = SourceState.Retired;
+            state.NextPollAt = null;
+        }
+        else
+        {
+            state.NextPollAt = now + PollSchedule.AfterFailure(source, _options, state.ConsecutiveFailures, retryAfter);
+        }
+
+        return new PollReport(source.Id, source.Name, PollOutcome.Failed, 0, 0, error, state.NextPollAt);
+    }
+
+    /// <summary>Moves the source only after the same permanent redirect was seen on several polls in a row.</summary>
+    private void TrackPermanentRedirect(Source source, FetchResult result, DateTimeOffset now)
+    {
+        var state = source.Fetch;
+        if (result.PermanentRedirect is not { } target || result.Outcome == FetchOutcome.Failed)
+        {
+            state.PendingRedirectUrl = null;
+            state.PendingRedirectCount = 0;
+            return;
+        }
+
+        var targetUrl = target.AbsoluteUri;
+        state.PendingRedirectCount = state.PendingRedirectUrl == targetUrl ? state.PendingRedirectCount + 1 : 1;
+        state.PendingRedirectUrl = targetUrl;
+        if (state.PendingRedirectCount >= _options.RedirectsBeforeMove)
+        {
+            state.MovedFrom = source.FeedUrl;
+            state.MovedAt = now;
+            source.FeedUrl = targetUrl;
+            state.PendingRedirectUrl = null;
+            state.PendingRedirectCount = 0;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Polled source {SourceId} {FeedUrl}: {Outcome}, {Added} new, {Updated} updated {Error}")]
+    private static partial void LogPolled(ILogger logger, long sourceId, string feedUrl, PollOutcome outcome, int added, int updated, string? error);
+}

@@ -1,0 +1,188 @@
+using System.ServiceModel.Syndication;
+using System.Text;
+using System.Text.Json;
+using System.Xml;
+
+namespace FeedHub.Core.Publishing;
+
+/// <summary>Writes served feeds as Atom 1.0 and RSS 2.0 (System.ServiceModel.Syndication) and JSON Feed 1.1.</summary>
+public static class SyndicationWriter
+{
+    public const string AtomMediaType = "application/atom+xml; charset=utf-8";
+    public const string RssMediaType = "application/rss+xml; charset=utf-8";
+    public const string JsonFeedMediaType = "application/feed+json; charset=utf-8";
+
+    private static readonly XmlWriterSettings XmlSettings = new() { Encoding = new UTF8Encoding(false), Indent = false };
+
+    public static byte[] Atom(PublishedFeed feed) => WriteXml(new Atom10FeedFormatter(ToSyndicationFeed(feed, "application/atom+xml")));
+
+    public static byte[] Rss(PublishedFeed feed) => WriteXml(new Rss20FeedFormatter(ToSyndicationFeed(feed, "application/rss+xml")));
+
+    public static byte[] Json(PublishedFeed feed)
+    {
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream))
+        {
+            json.WriteStartObject();
+            json.WriteString("version", "https://jsonfeed.org/version/1.1");
+            json.WriteString("title", feed.Title);
+            json.WriteString("home_page_url", feed.HomeUrl.AbsoluteUri);
+            json.WriteString("feed_url", feed.SelfUrl.AbsoluteUri);
+            if (feed.Description is not null)
+            {
+                json.WriteString("description", feed.Description);
+            }
+
+            if (feed.NextUrl is not null)
+            {
+                json.WriteString("next_url", feed.NextUrl.AbsoluteUri);
+            }
+
+            json.WriteStartArray("items");
+            foreach (var entry in feed.Entries)
+            {
+                WriteJsonItem(json, entry);
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return stream.ToArray();
+    }
+
+    private static void WriteJsonItem(Utf8JsonWriter json, PublishedEntry entry)
+    {
+        json.WriteStartObject();
+        json.WriteString("id", entry.Id);
+        json.WriteString("url", entry.Url.AbsoluteUri);
+        json.WriteString("title", entry.Title);
+        json.WriteString("content_html", entry.ContentHtml ?? string.Empty);
+        if (entry.SummaryText is not null)
+        {
+            json.WriteString("summary", entry.SummaryText);
+        }
+
+        if (entry.ImageUrl is not null)
+        {
+            json.WriteString("image", entry.ImageUrl);
+        }
+
+        json.WriteString("date_published", entry.Published.ToString("yyyy-MM-dd'T'HH:mm:ssK", System.Globalization.CultureInfo.InvariantCulture));
+        json.WriteString("date_modified", entry.Updated.ToString("yyyy-MM-dd'T'HH:mm:ssK", System.Globalization.CultureInfo.InvariantCulture));
+        json.WriteStartArray("authors");
+        if (entry.Author is not null)
+        {
+            json.WriteStartObject();
+            json.WriteString("name", entry.Author);
+            json.WriteEndObject();
+        }
+
+        foreach (var source in entry.Sources)
+        {
+            json.WriteStartObject();
+            json.WriteString("name", source.Name);
+            json.WriteString("url", (source.SiteUrl ?? source.FeedUrl).AbsoluteUri);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        if (entry.Tags.Count > 0)
+        {
+            json.WriteStartArray("tags");
+            foreach (var tag in entry.Tags)
+            {
+                json.WriteStringValue(tag);
+            }
+
+            json.WriteEndArray();
+        }
+
+        json.WriteStartArray("_feedhub_sources");
+        foreach (var source in entry.Sources)
+        {
+            json.WriteStartObject();
+            json.WriteString("title", source.Name);
+            json.WriteString("feed_url", source.FeedUrl.AbsoluteUri);
+            if (source.SiteUrl is not null)
+            {
+                json.WriteString("home_page_url", source.SiteUrl.AbsoluteUri);
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static SyndicationFeed ToSyndicationFeed(PublishedFeed feed, string mediaType)
+    {
+        var syndication = new SyndicationFeed(feed.Title, feed.Description ?? feed.Title, feed.HomeUrl, feed.SelfUrl.AbsoluteUri, feed.Updated)
+        {
+            Generator = "FeedHub",
+        };
+        syndication.Authors.Add(new SyndicationPerson { Name = feed.Title });
+        syndication.Links.Add(SyndicationLink.CreateSelfLink(feed.SelfUrl, mediaType));
+        if (feed.NextUrl is not null)
+        {
+            syndication.Links.Add(new SyndicationLink(feed.NextUrl, "next", null, mediaType, 0));
+        }
+
+        if (feed.PreviousUrl is not null)
+        {
+            syndication.Links.Add(new SyndicationLink(feed.PreviousUrl, "previous", null, mediaType, 0));
+        }
+
+        syndication.Items = feed.Entries.Select(ToSyndicationItem).ToList();
+        return syndication;
+    }
+
+    private static SyndicationItem ToSyndicationItem(PublishedEntry entry)
+    {
+        var item = new SyndicationItem
+        {
+            Id = entry.Id,
+            Title = new TextSyndicationContent(entry.Title),
+            Content = SyndicationContent.CreateHtmlContent(entry.ContentHtml ?? string.Empty),
+            PublishDate = entry.Published,
+            LastUpdatedTime = entry.Updated,
+        };
+        item.Links.Add(SyndicationLink.CreateAlternateLink(entry.Url, "text/html"));
+        if (entry.Author is not null)
+        {
+            item.Authors.Add(new SyndicationPerson { Name = entry.Author });
+        }
+
+        foreach (var tag in entry.Tags)
+        {
+            item.Categories.Add(new SyndicationCategory(tag));
+        }
+
+        if (entry.Sources.Count > 0)
+        {
+            var origin = entry.Sources[0];
+            var sourceFeed = new SyndicationFeed { Id = origin.FeedUrl.AbsoluteUri, Title = new TextSyndicationContent(origin.Name) };
+            sourceFeed.Links.Add(SyndicationLink.CreateSelfLink(origin.FeedUrl));
+            if (origin.SiteUrl is not null)
+            {
+                sourceFeed.Links.Add(SyndicationLink.CreateAlternateLink(origin.SiteUrl));
+            }
+
+            item.SourceFeed = sourceFeed;
+        }
+
+        return item;
+    }
+
+    private static byte[] WriteXml(SyndicationFeedFormatter formatter)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = XmlWriter.Create(stream, XmlSettings))
+        {
+            formatter.WriteTo(writer);
+        }
+
+        return stream.ToArray();
+    }
+}

@@ -1,0 +1,245 @@
+using System.Globalization;
+using FeedHub.Core.Model;
+using FeedHub.Core.Storage;
+using FeedHub.Core.Urls;
+using LiteDB;
+
+namespace FeedHub.Storage.LiteDb;
+
+/// <summary>
+/// The embedded store: one LiteDB file opened once per process (direct mode, shared by all threads) behind an
+/// exclusive lock file. Dates are kept in UTC to the millisecond.
+/// </summary>
+public sealed class LiteDbFeedStore : IFeedStore, IDisposable
+{
+    private const string RiverKey = "RiverKey";
+    private static readonly long EpochOffsetMs = -DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
+
+    private readonly ProcessLock _processLock;
+    private readonly LiteDatabase _database;
+    private readonly ILiteCollection<Source> _sources;
+    private readonly ILiteCollection<BsonDocument> _articles;
+    private readonly ILiteCollection<BsonDocument> _settings;
+    private readonly BsonMapper _mapper;
+    private readonly Lock _idLock = new();
+    private readonly long _versionBase;
+    private long _nextArticleId;
+    private long _changes;
+
+    public LiteDbFeedStore(string path)
+    {
+        var fullPath = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
+        _processLock = ProcessLock.Acquire(fullPath);
+        try
+        {
+            _mapper = CreateMapper();
+            _database = new LiteDatabase(new ConnectionString { Filename = fullPath, Connection = ConnectionType.Direct }, _mapper)
+            {
+                UtcDate = true,
+            };
+            _sources = _database.GetCollection<Source>("sources", BsonAutoId.Int64);
+            _articles = _database.GetCollection("articles", BsonAutoId.Int64);
+            _settings = _database.GetCollection("settings");
+            _articles.EnsureIndex("SourceId");
+            _articles.EnsureIndex("Key");
+            _articles.EnsureIndex(RiverKey);
+            _nextArticleId = _articles.Max("_id").IsNumber ? _articles.Max("_id").AsInt64 + 1 : 1;
+            _versionBase = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() << 16;
+        }
+        catch
+        {
+            _database?.Dispose();
+            _processLock.Dispose();
+            throw;
+        }
+    }
+
+    public Task<Source> AddSourceAsync(Source source, CancellationToken cancellationToken)
+    {
+        _sources.Insert(source);
+        Changed();
+        return Task.FromResult(source);
+    }
+
+    public Task<Source?> GetSourceAsync(long id, CancellationToken cancellationToken)
+        => Task.FromResult<Source?>(_sources.FindById(id));
+
+    public Task<Source?> FindSourceByFeedUrlAsync(string feedUrl, CancellationToken cancellationToken)
+    {
+        var wanted = UrlNormalizer.ForIdentity(feedUrl);
+        return Task.FromResult(_sources.FindAll().FirstOrDefault(s => UrlNormalizer.ForIdentity(s.FeedUrl) == wanted));
+    }
+
+    public Task<IReadOnlyList<Source>> ListSourcesAsync(CancellationToken cancellationToken)
+        => Task.FromResult<IReadOnlyList<Source>>(_sources.FindAll().OrderBy(s => s.Id).ToList());
+
+    public Task UpdateSourceAsync(Source source, CancellationToken cancellationToken)
+    {
+        _sources.Update(source);
+        Changed();
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> RemoveSourceAsync(long id, bool keepArticles, CancellationToken cancellationToken)
+    {
+        _database.BeginTrans();
+        try
+        {
+            var removed = _sources.Delete(id);
+            if (removed && !keepArticles)
+            {
+                _articles.DeleteMany(Query.EQ("SourceId", id));
+            }
+
+            _database.Commit();
+            Changed();
+            return Task.FromResult(removed);
+        }
+        catch
+        {
+            _database.Rollback();
+            throw;
+        }
+    }
+
+    public Task<IReadOnlyList<Article>> GetArticlesByKeysAsync(long sourceId, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    {
+        if (keys.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<Article>>([]);
+        }
+
+        var found = _articles.Find(Query.And(Query.In("Key", keys.Select(k => new BsonValue(k))), Query.EQ("SourceId", sourceId)))
+            .Select(ToArticle)
+            .ToList();
+        return Task.FromResult<IReadOnlyList<Article>>(found);
+    }
+
+    public Task SaveArticlesAsync(IReadOnlyList<Article> inserts, IReadOnlyList<Article> updates, CancellationToken cancellationToken)
+    {
+        lock (_idLock)
+        {
+            foreach (var article in inserts)
+            {
+                article.Id = _nextArticleId++;
+            }
+        }
+
+        _database.BeginTrans();
+        try
+        {
+            if (inserts.Count > 0)
+            {
+                _articles.Insert(inserts.Select(ToDocument));
+            }
+
+            foreach (var article in updates)
+            {
+                _articles.Update(ToDocument(article));
+            }
+
+            _database.Commit();
+        }
+        catch
+        {
+            _database.Rollback();
+            throw;
+        }
+
+        Changed();
+        return Task.CompletedTask;
+    }
+
+    public Task<Article?> GetArticleAsync(long id, CancellationToken cancellationToken)
+    {
+        var document = _articles.FindById(id);
+        return Task.FromResult(document is null ? null : ToArticle(document));
+    }
+
+    public Task<IReadOnlyList<Article>> ListArticlesAsync(ArticleQuery query, CancellationToken cancellationToken)
+    {
+        var conditions = new List<BsonExpression>();
+        if (query.Before is { } before)
+        {
+            conditions.Add(Query.LT(RiverKey, RiverKeyOf(before.SortDate, before.Id)));
+        }
+
+        if (query.To is { } to)
+        {
+            conditions.Add(Query.LT(RiverKey, RiverKeyOf(to, 0)));
+        }
+
+        if (query.From is { } from)
+        {
+            conditions.Add(Query.GTE(RiverKey, RiverKeyOf(from, 0)));
+        }
+
+        if (query.SourceIds is { } sourceIds)
+        {
+            if (sourceIds.Count == 0)
+            {
+                return Task.FromResult<IReadOnlyList<Article>>([]);
+            }
+
+            conditions.Add(Query.In("SourceId", sourceIds.Select(id => new BsonValue(id))));
+        }
+
+        var river = _articles.Query();
+        foreach (var condition in conditions)
+        {
+            river = river.Where(condition);
+        }
+
+        var page = river.OrderByDescending(RiverKey).Limit(Math.Clamp(query.Limit, 1, 1000)).ToEnumerable().Select(ToArticle).ToList();
+        return Task.FromResult<IReadOnlyList<Article>>(page);
+    }
+
+    public Task<long> CountArticlesAsync(long? sourceId, CancellationToken cancellationToken)
+        => Task.FromResult(sourceId is { } id ? _articles.LongCount(Query.EQ("SourceId", id)) : _articles.LongCount());
+
+    public Task<string?> GetSettingAsync(string name, CancellationToken cancellationToken)
+        => Task.FromResult(_settings.FindById(name)?["Value"].AsString);
+
+    public Task SetSettingAsync(string name, string value, CancellationToken cancellationToken)
+    {
+        _settings.Upsert(new BsonDocument { ["_id"] = name, ["Value"] = value });
+        return Task.CompletedTask;
+    }
+
+    public Task<long> GetVersionAsync(CancellationToken cancellationToken)
+        => Task.FromResult(_versionBase + Interlocked.Read(ref _changes));
+
+    public void Dispose()
+    {
+        _database.Dispose();
+        _processLock.Dispose();
+    }
+
+    private void Changed() => Interlocked.Increment(ref _changes);
+
+    private BsonDocument ToDocument(Article article)
+    {
+        var document = _mapper.ToDocument(article);
+        document[RiverKey] = RiverKeyOf(article.SortDate, article.Id);
+        return document;
+    }
+
+    private Article ToArticle(BsonDocument document) => _mapper.ToObject<Article>(document);
+
+    /// <summary>The river's order in one indexable string: sort date to the millisecond, then id.</summary>
+    private static string RiverKeyOf(DateTimeOffset sortDate, long id)
+        => string.Create(CultureInfo.InvariantCulture, $"{sortDate.ToUnixTimeMilliseconds() + EpochOffsetMs:D15}{id:D19}");
+
+    private static BsonMapper CreateMapper()
+    {
+        var mapper = new BsonMapper { EnumAsInteger = false };
+        mapper.RegisterType<DateTimeOffset>(
+            value => new BsonValue(value.UtcDateTime),
+            bson => new DateTimeOffset(DateTime.SpecifyKind(bson.AsDateTime, DateTimeKind.Utc)));
+        mapper.RegisterType<TimeSpan>(value => new BsonValue(value.Ticks), bson => TimeSpan.FromTicks(bson.AsInt64));
+        mapper.Entity<Source>().Ignore(s => s.Name);
+        mapper.Entity<Article>().Ignore(a => a.BestHtml);
+        return mapper;
+    }
+}

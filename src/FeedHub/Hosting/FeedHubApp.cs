@@ -1,0 +1,52 @@
+using FeedHub.Web;
+using FeedHub.Worker;
+
+namespace FeedHub.Hosting;
+
+/// <summary>The composition root of <c>feedhub serve</c>: the web side and the worker, as the configured roles ask.</summary>
+public static class FeedHubApp
+{
+    public const string ContentSecurityPolicy =
+        "default-src 'none'; style-src 'self'; img-src http: https: data:; media-src http: https:; script-src 'self'; "
+        + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = Directory.GetCurrentDirectory(),
+            WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
+        });
+        builder.Configuration.AddFeedHubSources(args);
+        var options = builder.Configuration.GetSection(FeedHubOptions.Section).Get<FeedHubOptions>() ?? new FeedHubOptions();
+        builder.WebHost.UseUrls(options.Urls);
+        builder.Services.AddFeedHubCore(builder.Configuration);
+        builder.Services.AddProblemDetails();
+        if (options.RunsWorker)
+        {
+            builder.Services.AddFeedHubWorker(builder.Configuration);
+        }
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.Use(async (context, next) =>
+        {
+            var headers = context.Response.Headers;
+            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            headers.XContentTypeOptions = "nosniff";
+            headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
+            await next(context);
+        });
+        app.UseStaticFiles(new StaticFileOptions { RequestPath = "/assets" });
+        app.MapHealthEndpoints();
+        if (options.RunsWeb)
+        {
+            app.MapReaderPages();
+            app.MapMergedFeeds();
+        }
+
+        return app;
+    }
+}

@@ -1,0 +1,47 @@
+namespace FeedHub.Hosting;
+
+/// <summary>Top-level settings of a FeedHub process, bound from <c>FeedHub</c>.</summary>
+public sealed class FeedHubOptions
+{
+    public const string Section = "FeedHub";
+
+    public string Urls { get; set; } = "http://127.0.0.1:5080";
+
+    /// <summary><c>web</c>, <c>worker</c>, or both (comma-separated).</summary>
+    public string Roles { get; set; } = "web,worker";
+
+    /// <summary>The OPML imported on the first start of an empty store; empty for none.</summary>
+    public string? StarterSources { get; set; }
+
+    public bool RunsWeb => HasRole("web");
+
+    public bool RunsWorker => HasRole("worker");
+
+    private bool HasRole(string role)
+        => Roles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Contains(role, StringComparer.OrdinalIgnoreCase);
+}
+
+/// <summary>Where FeedHub keeps its data, bound from <c>FeedHub:Storage</c>.</summary>
+public sealed class StorageOptions
+{
+    public const string Section = "FeedHub:Storage";
+
+    public string Provider { get; set; } = "LiteDb";
+
+    public LiteDbStorageOptions LiteDb { get; set; } = new();
+}
+
+public sealed class LiteDbStorageOptions
+{
+    public string Path { get; set; } = "data/feedhub.db";
+}
+
+/// <summary>How the served site names itself, bound from <c>FeedHub:Site</c>.</summary>
+public sealed class SiteOptions
+{
+    public const string Section = "FeedHub:Site";
+
+    public string Title { get; set; } = "FeedHub";
+
+    public string Description { get; set; } = "Posts from the blogs we follow";
+}

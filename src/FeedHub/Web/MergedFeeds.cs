@@ -1,0 +1,93 @@
+using FeedHub.Core.Model;
+using FeedHub.Core.Publishing;
+using FeedHub.Core.Storage;
+using FeedHub.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace FeedHub.Web;
+
+/// <summary>The merged feed in Atom 1.0, RSS 2.0 and JSON Feed 1.1: the newest articles of every source (or of a category or source).</summary>
+public static class MergedFeeds
+{
+    public const int PageSize = 50;
+
+    public static IEndpointRouteBuilder MapMergedFeeds(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/feed.atom", (HttpContext context, River river, IOptions<SiteOptions> site, string? category, long? source, string? before, CancellationToken cancellationToken)
+            => ServeAsync(context, river, site.Value, new RiverFilter(Blank(category), source), before, "feed.atom", SyndicationWriter.Atom, SyndicationWriter.AtomMediaType, cancellationToken));
+        app.MapGet("/feed.rss", (HttpContext context, River river, IOptions<SiteOptions> site, string? category, long? source, string? before, CancellationToken cancellationToken)
+            => ServeAsync(context, river, site.Value, new RiverFilter(Blank(category), source), before, "feed.rss", SyndicationWriter.Rss, SyndicationWriter.RssMediaType, cancellationToken));
+        app.MapGet("/feed.json", (HttpContext context, River river, IOptions<SiteOptions> site, string? category, long? source, string? before, CancellationToken cancellationToken)
+            => ServeAsync(context, river, site.Value, new RiverFilter(Blank(category), source), before, "feed.json", SyndicationWriter.Json, SyndicationWriter.JsonFeedMediaType, cancellationToken));
+        return app;
+    }
+
+    private static async Task<IResult> ServeAsync(
+        HttpContext context,
+        River river,
+        SiteOptions site,
+        RiverFilter filter,
+        string? before,
+        string path,
+        Func<PublishedFeed, byte[]> write,
+        string mediaType,
+        CancellationToken cancellationToken)
+    {
+        ArticleCursor? cursor = ArticleCursor.TryParse(before, out var parsed) ? parsed : null;
+        var page = await river.ReadAsync(filter, cursor, PageSize, cancellationToken);
+        var origin = new Uri($"{context.Request.Scheme}://{context.Request.Host}/");
+        var feed = ToPublishedFeed(page, filter, cursor, site, origin, path);
+        return ConditionalResponse.Send(context, write(feed), mediaType);
+    }
+
+    private static PublishedFeed ToPublishedFeed(RiverPage page, RiverFilter filter, ArticleCursor? cursor, SiteOptions site, Uri origin, string path)
+    {
+        var title = filter.SourceId is { } id && page.Sources.TryGetValue(id, out var only) ? $"{site.Title}: {only.Name}"
+            : filter.Category is { } category ? $"{site.Title}: {category}"
+            : site.Title;
+        var entries = page.Articles.Select(a => ToEntry(a, page.Sources.GetValueOrDefault(a.SourceId), origin)).ToList();
+        var updated = page.Articles.Count == 0 ? DateTimeOffset.UnixEpoch : page.Articles.Max(a => a.ChangedAt);
+        return new PublishedFeed(title, site.Description, new Uri(origin, path + Query(filter, cursor)), origin, updated, entries)
+        {
+            NextUrl = page.Next is { } next ? new Uri(origin, path + Query(filter, next)) : null,
+        };
+    }
+
+    private static PublishedEntry ToEntry(Article article, Source? source, Uri origin)
+    {
+        var page = new Uri(origin, $"articles/{article.Id}");
+        var link = article.Link is not null && Uri.TryCreate(article.Link, UriKind.Absolute, out var original) ? original : page;
+        IReadOnlyList<EntrySource> sources = source is null
+            ? []
+            : [new EntrySource(source.Name, new Uri(source.FeedUrl), source.SiteUrl is null ? null : new Uri(source.SiteUrl))];
+        return new PublishedEntry(page.AbsoluteUri, article.Title ?? "(untitled)", link, article.SortDate,
+            article.Updated ?? article.ChangedAt, article.Author, article.BestHtml, sources)
+        {
+            ImageUrl = article.ImageUrl,
+            Tags = article.Tags,
+        };
+    }
+
+    private static string Query(RiverFilter filter, ArticleCursor? before)
+    {
+        var parts = new List<string>();
+        if (filter.Category is { } category)
+        {
+            parts.Add("category=" + Uri.EscapeDataString(category));
+        }
+
+        if (filter.SourceId is { } source)
+        {
+            parts.Add(FormattableString.Invariant($"source={source}"));
+        }
+
+        if (before is { } cursor)
+        {
+            parts.Add("before=" + cursor);
+        }
+
+        return parts.Count == 0 ? string.Empty : "?" + string.Join('&', parts);
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

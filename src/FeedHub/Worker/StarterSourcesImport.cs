@@ -1,0 +1,42 @@
+using FeedHub.Core.Curation;
+using FeedHub.Core.Opml;
+using FeedHub.Core.Storage;
+using FeedHub.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace FeedHub.Worker;
+
+/// <summary>On the very first start of a store, subscribes to the starter sources of <c>config/sources.opml</c>.</summary>
+public sealed partial class StarterSourcesImport(
+    IFeedStore store,
+    IServiceScopeFactory scopes,
+    IOptions<FeedHubOptions> options,
+    ILogger<StarterSourcesImport> logger) : IHostedService
+{
+    private const string DoneSetting = "starter-sources-imported";
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var path = options.Value.StarterSources;
+        if (string.IsNullOrWhiteSpace(path) || await store.GetSettingAsync(DoneSetting, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return;
+        }
+
+        if (File.Exists(path) && (await store.ListSourcesAsync(cancellationToken).ConfigureAwait(false)).Count == 0)
+        {
+            await using var stream = File.OpenRead(path);
+            using var scope = scopes.CreateScope();
+            var report = await scope.ServiceProvider.GetRequiredService<SourceCatalog>()
+                .ImportAsync(OpmlReader.Read(stream), cancellationToken).ConfigureAwait(false);
+            LogImported(logger, report.Added, path);
+        }
+
+        await store.SetSettingAsync(DoneSetting, "true", cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Subscribed to {Count} starter sources from {Path}")]
+    private static partial void LogImported(ILogger logger, int count, string path);
+}
