@@ -44,7 +44,9 @@ public sealed class LiteDbFeedStore : IFeedStore, IDisposable
             _articles.EnsureIndex("SourceId");
             _articles.EnsureIndex("Key");
             _articles.EnsureIndex(RiverKey);
-            _nextArticleId = _articles.Max("_id").IsNumber ? _articles.Max("_id").AsInt64 + 1 : 1;
+            _nextArticleId = _articles.Query().OrderByDescending("_id").Select("_id").Limit(1).FirstOrDefault()?["_id"] is { IsNumber: true } last
+                ? last.AsInt64 + 1
+                : 1;
             _versionBase = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() << 16;
         }
         catch

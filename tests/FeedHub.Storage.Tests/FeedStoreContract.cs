@@ -1,0 +1,241 @@
+using FeedHub.Core.Model;
+using FeedHub.Core.Storage;
+
+namespace FeedHub.Storage.Tests;
+
+/// <summary>What every store must do. Each store's test class derives from this and supplies a fresh, empty store.</summary>
+public abstract class FeedStoreContract : IAsyncLifetime
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 20, 8, 30, 15, 123, TimeSpan.Zero);
+
+    protected IFeedStore Store { get; private set; } = null!;
+
+    /// <summary>A fresh, empty store.</summary>
+    protected abstract Task<IFeedStore> CreateStoreAsync();
+
+    /// <summary>Closes the store and opens the same data again, as after a restart.</summary>
+    protected abstract Task<IFeedStore> ReopenAsync(IFeedStore store);
+
+    protected abstract Task DisposeStoreAsync(IFeedStore store);
+
+    public async Task InitializeAsync() => Store = await CreateStoreAsync();
+
+    public Task DisposeAsync() => DisposeStoreAsync(Store);
+
+    [Fact]
+    public async Task A_source_round_trips_with_its_settings_and_fetch_state()
+    {
+        var source = await Store.AddSourceAsync(NewSource("https://blog.example/feed"), default);
+        source.Fetch.ETag = "\"abc\"";
+        source.Fetch.LastModified = "Tue, 03 Nov 2026 10:00:00 GMT";
+        source.Fetch.LastError = "the server answered 500";
+        source.Fetch.LastErrorKind = FetchErrorKind.HttpStatus;
+        source.Fetch.ConsecutiveFailures = 3;
+        source.Fetch.NextPollAt = T0.AddHours(1);
+        source.MinInterval = TimeSpan.FromMinutes(10);
+        source.State = SourceState.Paused;
+        await Store.UpdateSourceAsync(source, default);
+
+        Store = await ReopenAsync(Store);
+        var stored = await Store.GetSourceAsync(source.Id, default);
+
+        Assert.NotNull(stored);
+        Assert.True(source.Id > 0);
+        Assert.Equal("https://blog.example/feed", stored.FeedUrl);
+        Assert.Equal(["Tech", "Français"], stored.Categories);
+        Assert.Equal(T0, stored.CreatedAt);
+        Assert.Equal(TimeSpan.Zero, stored.CreatedAt.Offset);
+        Assert.Equal("\"abc\"", stored.Fetch.ETag);
+        Assert.Equal("Tue, 03 Nov 2026 10:00:00 GMT", stored.Fetch.LastModified);
+        Assert.Equal(FetchErrorKind.HttpStatus, stored.Fetch.LastErrorKind);
+        Assert.Equal(3, stored.Fetch.ConsecutiveFailures);
+        Assert.Equal(T0.AddHours(1), stored.Fetch.NextPollAt);
+        Assert.Equal(TimeSpan.FromMinutes(10), stored.MinInterval);
+        Assert.Null(stored.MaxInterval);
+        Assert.Equal(SourceState.Paused, stored.State);
+    }
+
+    [Theory]
+    [InlineData("https://BLOG.example/feed")]
+    [InlineData("https://blog.example/feed#top")]
+    [InlineData("https://blog.example:443/feed?utm_source=x")]
+    public async Task Sources_are_found_by_normalised_feed_url(string lookedUp)
+    {
+        var source = await Store.AddSourceAsync(NewSource("https://blog.example/feed"), default);
+
+        var found = await Store.FindSourceByFeedUrlAsync(lookedUp, default);
+
+        Assert.Equal(source.Id, found?.Id);
+        Assert.Null(await Store.FindSourceByFeedUrlAsync("https://blog.example/other-feed", default));
+    }
+
+    [Fact]
+    public async Task Articles_are_found_by_key_within_their_source_only()
+    {
+        var a = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
+        var b = await Store.AddSourceAsync(NewSource("https://b.example/feed"), default);
+        await Store.SaveArticlesAsync([NewArticle(a.Id, "id:1", T0), NewArticle(b.Id, "id:1", T0)], [], default);
+
+        var found = await Store.GetArticlesByKeysAsync(a.Id, ["id:1", "id:2"], default);
+
+        var article = Assert.Single(found);
+        Assert.Equal(a.Id, article.SourceId);
+        Assert.Equal("Post id:1", article.Title);
+    }
+
+    [Fact]
+    public async Task An_update_replaces_the_article_in_place()
+    {
+        var source = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
+        var article = NewArticle(source.Id, "id:1", T0);
+        await Store.SaveArticlesAsync([article], [], default);
+        var id = article.Id;
+        article.Title = "Edited";
+        article.Content = "<p>new text</p>";
+        article.ExtractedText = "extracted";
+        await Store.SaveArticlesAsync([], [article], default);
+
+        Store = await ReopenAsync(Store);
+        var stored = await Store.GetArticleAsync(id, default);
+
+        Assert.NotNull(stored);
+        Assert.Equal("Edited", stored.Title);
+        Assert.Equal("<p>new text</p>", stored.Content);
+        Assert.Equal("extracted", stored.ExtractedText);
+        Assert.Equal(T0, stored.FirstSeenAt);
+        Assert.Equal(1, await Store.CountArticlesAsync(null, default));
+
+        var later = NewArticle(source.Id, "id:2", T0);
+        await Store.SaveArticlesAsync([later], [], default);
+        Assert.NotEqual(id, later.Id);
+        Assert.Equal("Edited", (await Store.GetArticleAsync(id, default))?.Title);
+        Assert.Equal(2, await Store.CountArticlesAsync(source.Id, default));
+    }
+
+    [Fact]
+    public async Task The_river_is_newest_first_and_paging_reaches_every_article_once_even_with_equal_dates()
+    {
+        var source = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
+        var articles = Enumerable.Range(0, 57)
+            .Select(i => NewArticle(source.Id, $"id:{i}", T0.AddDays(-(i / 4))))
+            .ToList();
+        await Store.SaveArticlesAsync(articles, [], default);
+
+        var seen = new List<Article>();
+        ArticleCursor? cursor = null;
+        while (true)
+        {
+            var page = await Store.ListArticlesAsync(new ArticleQuery { Before = cursor, Limit = 10 }, default);
+            if (page.Count == 0)
+            {
+                break;
+            }
+
+            seen.AddRange(page);
+            cursor = ArticleCursor.Of(page[^1]);
+        }
+
+        Assert.Equal(57, seen.Count);
+        Assert.Equal(57, seen.Select(a => a.Id).Distinct().Count());
+        var expectedOrder = seen.OrderByDescending(a => a.SortDate).ThenByDescending(a => a.Id).Select(a => a.Id);
+        Assert.Equal(expectedOrder, seen.Select(a => a.Id));
+    }
+
+    [Fact]
+    public async Task The_river_filters_by_source_and_time_window()
+    {
+        var a = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
+        var b = await Store.AddSourceAsync(NewSource("https://b.example/feed"), default);
+        await Store.SaveArticlesAsync(
+            [NewArticle(a.Id, "id:1", T0), NewArticle(b.Id, "id:2", T0.AddHours(-1)), NewArticle(a.Id, "id:3", T0.AddDays(-2))], [], default);
+
+        var onlyA = await Store.ListArticlesAsync(new ArticleQuery { SourceIds = [a.Id] }, default);
+        var none = await Store.ListArticlesAsync(new ArticleQuery { SourceIds = [] }, default);
+        var day = await Store.ListArticlesAsync(new ArticleQuery { From = T0.AddDays(-1), To = T0 }, default);
+
+        Assert.Equal(["id:1", "id:3"], onlyA.Select(x => x.Key));
+        Assert.Empty(none);
+        Assert.Equal(["id:2"], day.Select(x => x.Key));
+    }
+
+    [Fact]
+    public async Task Removing_a_source_removes_or_keeps_its_articles()
+    {
+        var a = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
+        var b = await Store.AddSourceAsync(NewSource("https://b.example/feed"), default);
+        await Store.SaveArticlesAsync([NewArticle(a.Id, "id:1", T0), NewArticle(b.Id, "id:2", T0)], [], default);
+
+        Assert.True(await Store.RemoveSourceAsync(a.Id, keepArticles: false, default));
+        Assert.True(await Store.RemoveSourceAsync(b.Id, keepArticles: true, default));
+        Assert.False(await Store.RemoveSourceAsync(b.Id, keepArticles: true, default));
+
+        Assert.Empty(await Store.ListSourcesAsync(default));
+        Assert.Equal(0, await Store.CountArticlesAsync(a.Id, default));
+        Assert.Equal(1, await Store.CountArticlesAsync(b.Id, default));
+    }
+
+    [Fact]
+    public async Task The_version_moves_on_every_write()
+    {
+        var before = await Store.GetVersionAsync(default);
+        var source = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
+        var afterSource = await Store.GetVersionAsync(default);
+        await Store.SaveArticlesAsync([NewArticle(source.Id, "id:1", T0)], [], default);
+        var afterArticle = await Store.GetVersionAsync(default);
+
+        Assert.NotEqual(before, afterSource);
+        Assert.NotEqual(afterSource, afterArticle);
+        Assert.Equal(afterArticle, await Store.GetVersionAsync(default));
+    }
+
+    [Fact]
+    public async Task Settings_survive_a_restart()
+    {
+        Assert.Null(await Store.GetSettingAsync("starter", default));
+        await Store.SetSettingAsync("starter", "done", default);
+        await Store.SetSettingAsync("starter", "done again", default);
+
+        Store = await ReopenAsync(Store);
+
+        Assert.Equal("done again", await Store.GetSettingAsync("starter", default));
+    }
+
+    [Fact]
+    public async Task Articles_keep_unicode_and_large_content()
+    {
+        var source = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
+        var article = NewArticle(source.Id, "id:日本語", T0);
+        article.Title = "Éditorial — 日本語のタイトル — العربية";
+        article.Content = "<p>" + new string('x', 2_000_000) + "</p>";
+        await Store.SaveArticlesAsync([article], [], default);
+
+        var stored = await Store.GetArticleAsync(article.Id, default);
+
+        Assert.Equal(article.Title, stored?.Title);
+        Assert.Equal(article.Content.Length, stored?.Content?.Length);
+        Assert.Single(await Store.GetArticlesByKeysAsync(source.Id, ["id:日本語"], default));
+    }
+
+    private static Source NewSource(string url) => new()
+    {
+        FeedUrl = url,
+        Title = "A blog",
+        Categories = ["Tech", "Français"],
+        CreatedAt = T0,
+        Fetch = new FetchState { NextPollAt = T0 },
+    };
+
+    private static Article NewArticle(long sourceId, string key, DateTimeOffset published) => new()
+    {
+        SourceId = sourceId,
+        Key = key,
+        ContentHash = "hash-" + key,
+        Title = "Post " + key,
+        Link = "https://a.example/" + Uri.EscapeDataString(key),
+        Published = published,
+        SortDate = published,
+        FirstSeenAt = T0,
+        ChangedAt = T0,
+        Content = "<p>Hello</p>",
+    };
+}
