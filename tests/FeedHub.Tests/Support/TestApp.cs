@@ -1,0 +1,75 @@
+using FeedHub.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FeedHub.Tests.Support;
+
+/// <summary>A real FeedHub (web + worker) on a free 127.0.0.1 port with its own LiteDB file in a temporary folder.</summary>
+public sealed class TestApp : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private TestApp(WebApplication app, string dataDirectory)
+    {
+        _app = app;
+        DataDirectory = dataDirectory;
+        var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>();
+        BaseUri = new Uri(addresses.Addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + "/");
+        Http = new HttpClient { BaseAddress = BaseUri };
+    }
+
+    public Uri BaseUri { get; }
+
+    public HttpClient Http { get; }
+
+    public string DataDirectory { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public T Get<T>() where T : notnull => _app.Services.GetRequiredService<T>();
+
+    /// <summary>Starts FeedHub; <paramref name="dataDirectory"/> reuses the data of an earlier run (a restart).</summary>
+    public static async Task<TestApp> StartAsync(string? dataDirectory = null, bool allowPrivateNetworks = true, params string[] settings)
+    {
+        dataDirectory ??= Directory.CreateTempSubdirectory("feedhub-app-").FullName;
+        string[] args =
+        [
+            "--FeedHub:Urls=http://127.0.0.1:0",
+            $"--FeedHub:Storage:LiteDb:Path={Path.Combine(dataDirectory, "feedhub.db")}",
+            $"--FeedHub:Fetcher:AllowPrivateNetworks={allowPrivateNetworks}",
+            "--FeedHub:Fetcher:TimeoutSeconds=3",
+            "--FeedHub:StarterSources=",
+            "--Logging:LogLevel:Default=Warning",
+            .. settings,
+        ];
+        var app = FeedHubApp.Build(args);
+        await app.StartAsync();
+        return new TestApp(app, dataDirectory);
+    }
+
+    /// <summary>Waits until a condition holds, for behaviour that happens in the background (polling).</summary>
+    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> probe, Func<T, bool> done, TimeSpan? deadline = null)
+    {
+        var until = DateTime.UtcNow + (deadline ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var value = await probe();
+            if (done(value) || DateTime.UtcNow > until)
+            {
+                return value;
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs FeedHub's whole test suite on this machine: restores, builds, runs every test project, and ends with
+# the line "N passed, N failed" counted from the test results. Exit code 0 only when nothing failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+results="$(mktemp -d "${TMPDIR:-/tmp}/feedhub-tests.XXXXXX")"
+trap 'rm -rf "$results"' EXIT
+
+dotnet test FeedHub.sln --configuration Release --logger "trx" --results-directory "$results" -- RunConfiguration.TestSessionTimeout=3000000
+status=$?
+
+passed=0
+failed=0
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+done
+
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  # The build or a test host failed before any result was written: count it as a failure.
+  failed=1
+fi
+echo "${passed} passed, ${failed} failed"
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
