@@ -241,7 +241,7 @@ public sealed class LiteDbFeedStore : IFeedStore, IDisposable
             bson => new DateTimeOffset(DateTime.SpecifyKind(bson.AsDateTime, DateTimeKind.Utc)));
         mapper.RegisterType<TimeSpan>(value => new BsonValue(value.Ticks), bson => TimeSpan.FromTicks(bson.AsInt64));
         mapper.Entity<Source>().Ignore(s => s.Name);
-        mapper.Entity<Article>().Ignore(a => a.BestHtml);
+        mapper.Entity<Article>().Ignore(a => a.BestHtml).Ignore(a => a.ReadingMinutes);
         return mapper;
     }
 }

@@ -73,6 +73,9 @@ public sealed class ArticleIngester(IFeedStore store, HtmlContentSanitizer sanit
         article.Content = NullIfEmpty(sanitizer.Sanitize(item.Content, baseUrl));
         article.ImageUrl = ResolveLink(item.ImageUrl, Uri.TryCreate(baseUrl, UriKind.Absolute, out var b) ? b : null);
         article.Tags = item.Categories.Select(c => HtmlText.Of(c, 100)).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var text = HtmlText.Of(article.Content ?? article.Summary, int.MaxValue);
+        article.Excerpt = text is null ? null : HtmlText.Of(text, 280);
+        article.WordCount = TextStatistics.CountWords(text);
         article.Published = Clamp(item.Published ?? item.Updated, article.FirstSeenAt);
         article.Updated = Clamp(item.Updated, now);
         article.SortDate = article.Published ?? article.FirstSeenAt;

@@ -1,11 +1,23 @@
+using System.Text;
+using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
 
 namespace FeedHub.Core.Ingest;
 
-/// <summary>Plain text of short HTML snippets such as titles and author names (markup dropped, entities decoded).</summary>
+/// <summary>Plain text of HTML snippets such as titles, author names and excerpts: markup dropped, entities
+/// decoded, blocks separated by a space so that words of neighbouring paragraphs never run together.</summary>
 public static class HtmlText
 {
     private static readonly HtmlParser Parser = new();
+
+    private static readonly HashSet<string> Blocks = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption", "figure", "footer",
+        "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table",
+        "td", "th", "tr", "ul",
+    };
+
+    private static readonly HashSet<string> Invisible = new(StringComparer.OrdinalIgnoreCase) { "script", "style", "template", "noscript" };
 
     public static string? Of(string? html, int maxLength = 1000)
     {
@@ -18,7 +30,7 @@ public static class HtmlText
         text = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
         if (text.Length > maxLength)
         {
-            text = string.Concat(text.AsSpan(0, maxLength - 1), "…");
+            text = string.Concat(text.AsSpan(0, maxLength - 1).TrimEnd(), "…");
         }
 
         return text.Length == 0 ? null : text;
@@ -27,6 +39,37 @@ public static class HtmlText
     private static string Decode(string html)
     {
         using var document = Parser.ParseDocument("<body>" + html);
-        return document.Body?.TextContent ?? string.Empty;
+        var text = new StringBuilder(html.Length);
+        if (document.Body is { } body)
+        {
+            Append(body, text);
+        }
+
+        return text.ToString();
+    }
+
+    private static void Append(INode node, StringBuilder text)
+    {
+        foreach (var child in node.ChildNodes)
+        {
+            if (child is IText textNode)
+            {
+                text.Append(textNode.Data);
+            }
+            else if (child is IElement element && !Invisible.Contains(element.LocalName))
+            {
+                var block = Blocks.Contains(element.LocalName);
+                if (block)
+                {
+                    text.Append(' ');
+                }
+
+                Append(element, text);
+                if (block)
+                {
+                    text.Append(' ');
+                }
+            }
+        }
     }
 }

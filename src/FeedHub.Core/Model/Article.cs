@@ -54,7 +54,13 @@ public sealed class Article
 
     public string? ExtractedText { get; set; }
 
+    /// <summary>The opening of the article as plain text, for lists.</summary>
+    public string? Excerpt { get; set; }
+
     public int WordCount { get; set; }
+
+    /// <summary>Minutes a reader needs at about 230 words a minute; at least one.</summary>
+    public int ReadingMinutes => Math.Max(1, (int)Math.Round(WordCount / 230.0));
 
     public string? Language { get; set; }
 

@@ -12,8 +12,8 @@ public sealed record PublishedFeed(
     /// <summary>The next (older) page, for RFC 5005 paging.</summary>
     public Uri? NextUrl { get; init; }
 
-    /// <summary>The previous (newer) page.</summary>
-    public Uri? PreviousUrl { get; init; }
+    /// <summary>The newest page, when this one is an older page.</summary>
+    public Uri? FirstUrl { get; init; }
 }
 
 /// <summary>One entry of a served feed, credited to the source (or sources) it came from.</summary>

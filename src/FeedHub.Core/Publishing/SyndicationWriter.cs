@@ -127,11 +127,12 @@ public static class SyndicationWriter
         if (feed.NextUrl is not null)
         {
             syndication.Links.Add(new SyndicationLink(feed.NextUrl, "next", null, mediaType, 0));
+            syndication.Links.Add(new SyndicationLink(feed.NextUrl, "prev-archive", null, mediaType, 0));
         }
 
-        if (feed.PreviousUrl is not null)
+        if (feed.FirstUrl is not null)
         {
-            syndication.Links.Add(new SyndicationLink(feed.PreviousUrl, "previous", null, mediaType, 0));
+            syndication.Links.Add(new SyndicationLink(feed.FirstUrl, "first", null, mediaType, 0));
         }
 
         syndication.Items = feed.Entries.Select(ToSyndicationItem).ToList();

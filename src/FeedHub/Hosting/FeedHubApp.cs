@@ -23,6 +23,7 @@ public static class FeedHubApp
         builder.WebHost.UseUrls(options.Urls);
         builder.Services.AddFeedHubCore(builder.Configuration);
         builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton<RenderedResponses>();
         if (options.RunsWorker)
         {
             builder.Services.AddFeedHubWorker(builder.Configuration);
@@ -44,7 +45,9 @@ public static class FeedHubApp
         if (options.RunsWeb)
         {
             app.MapReaderPages();
+            app.MapDigestPages();
             app.MapMergedFeeds();
+            app.MapBlogroll();
         }
 
         return app;

@@ -23,6 +23,7 @@ public static class FeedHubServices
         services.Configure<SiteOptions>(configuration.GetSection(SiteOptions.Section));
         services.Configure<FetcherOptions>(configuration.GetSection(FetcherOptions.Section));
         services.Configure<PollingOptions>(configuration.GetSection(PollingOptions.Section));
+        services.Configure<DigestOptions>(configuration.GetSection(DigestOptions.Section));
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IFeedStore>(provider => OpenStore(provider.GetRequiredService<IOptions<StorageOptions>>().Value));
@@ -41,6 +42,7 @@ public static class FeedHubServices
         services.AddTransient<SourcePoller>();
         services.AddTransient<SourceCatalog>();
         services.AddSingleton<River>();
+        services.AddSingleton<Digest>();
         return services;
     }
 

@@ -50,5 +50,9 @@ public ref struct MarkupBuilder
 
     public readonly void AppendFormatted<T>(T value) => AppendFormatted(Convert.ToString(value, CultureInfo.InvariantCulture));
 
+    public readonly void AppendFormatted<T>(T value, string format)
+        where T : IFormattable
+        => AppendFormatted(value.ToString(format, CultureInfo.InvariantCulture));
+
     public readonly Markup Build() => new(_html.ToString());
 }

@@ -13,31 +13,33 @@ public static class MergedFeeds
 
     public static IEndpointRouteBuilder MapMergedFeeds(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/feed.atom", (HttpContext context, River river, IOptions<SiteOptions> site, string? category, long? source, string? before, CancellationToken cancellationToken)
-            => ServeAsync(context, river, site.Value, new RiverFilter(Blank(category), source), before, "feed.atom", SyndicationWriter.Atom, SyndicationWriter.AtomMediaType, cancellationToken));
-        app.MapGet("/feed.rss", (HttpContext context, River river, IOptions<SiteOptions> site, string? category, long? source, string? before, CancellationToken cancellationToken)
-            => ServeAsync(context, river, site.Value, new RiverFilter(Blank(category), source), before, "feed.rss", SyndicationWriter.Rss, SyndicationWriter.RssMediaType, cancellationToken));
-        app.MapGet("/feed.json", (HttpContext context, River river, IOptions<SiteOptions> site, string? category, long? source, string? before, CancellationToken cancellationToken)
-            => ServeAsync(context, river, site.Value, new RiverFilter(Blank(category), source), before, "feed.json", SyndicationWriter.Json, SyndicationWriter.JsonFeedMediaType, cancellationToken));
+        app.MapGet("/feed.atom", (HttpContext context, River river, RenderedResponses responses, IOptions<SiteOptions> site, string? category, long? source, string? before)
+            => ServeAsync(context, river, responses, site.Value, new RiverFilter(Blank(category), source), before, "feed.atom", SyndicationWriter.Atom, SyndicationWriter.AtomMediaType));
+        app.MapGet("/feed.rss", (HttpContext context, River river, RenderedResponses responses, IOptions<SiteOptions> site, string? category, long? source, string? before)
+            => ServeAsync(context, river, responses, site.Value, new RiverFilter(Blank(category), source), before, "feed.rss", SyndicationWriter.Rss, SyndicationWriter.RssMediaType));
+        app.MapGet("/feed.json", (HttpContext context, River river, RenderedResponses responses, IOptions<SiteOptions> site, string? category, long? source, string? before)
+            => ServeAsync(context, river, responses, site.Value, new RiverFilter(Blank(category), source), before, "feed.json", SyndicationWriter.Json, SyndicationWriter.JsonFeedMediaType));
         return app;
     }
 
-    private static async Task<IResult> ServeAsync(
+    private static Task<IResult> ServeAsync(
         HttpContext context,
         River river,
+        RenderedResponses responses,
         SiteOptions site,
         RiverFilter filter,
         string? before,
         string path,
         Func<PublishedFeed, byte[]> write,
-        string mediaType,
-        CancellationToken cancellationToken)
+        string mediaType)
     {
         ArticleCursor? cursor = ArticleCursor.TryParse(before, out var parsed) ? parsed : null;
-        var page = await river.ReadAsync(filter, cursor, PageSize, cancellationToken);
         var origin = new Uri($"{context.Request.Scheme}://{context.Request.Host}/");
-        var feed = ToPublishedFeed(page, filter, cursor, site, origin, path);
-        return ConditionalResponse.Send(context, write(feed), mediaType);
+        return responses.ServeAsync(context, async cancellationToken =>
+        {
+            var page = await river.ReadAsync(filter, cursor, PageSize, cancellationToken);
+            return write(ToPublishedFeed(page, filter, cursor, site, origin, path));
+        }, mediaType);
     }
 
     private static PublishedFeed ToPublishedFeed(RiverPage page, RiverFilter filter, ArticleCursor? cursor, SiteOptions site, Uri origin, string path)
@@ -50,6 +52,7 @@ public static class MergedFeeds
         return new PublishedFeed(title, site.Description, new Uri(origin, path + Query(filter, cursor)), origin, updated, entries)
         {
             NextUrl = page.Next is { } next ? new Uri(origin, path + Query(filter, next)) : null,
+            FirstUrl = cursor is null ? null : new Uri(origin, path + Query(filter, null)),
         };
     }
 
@@ -70,23 +73,8 @@ public static class MergedFeeds
 
     private static string Query(RiverFilter filter, ArticleCursor? before)
     {
-        var parts = new List<string>();
-        if (filter.Category is { } category)
-        {
-            parts.Add("category=" + Uri.EscapeDataString(category));
-        }
-
-        if (filter.SourceId is { } source)
-        {
-            parts.Add(FormattableString.Invariant($"source={source}"));
-        }
-
-        if (before is { } cursor)
-        {
-            parts.Add("before=" + cursor);
-        }
-
-        return parts.Count == 0 ? string.Empty : "?" + string.Join('&', parts);
+        var query = ReaderPages.FeedQuery(filter);
+        return before is { } cursor ? query + (query.Length == 0 ? "?" : "&") + "before=" + cursor : query;
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using FeedHub.Core.Model;
 using FeedHub.Core.Publishing;
 using FeedHub.Core.Storage;
 using FeedHub.Hosting;
@@ -20,86 +19,104 @@ public static class ReaderPages
         return app;
     }
 
-    private static async Task<IResult> RiverAsync(
-        HttpContext context, River river, IOptions<SiteOptions> site, string? before, string? category, long? source, CancellationToken cancellationToken)
+    private static Task<IResult> RiverAsync(
+        HttpContext context, River river, Digest clock, RenderedResponses responses, IOptions<SiteOptions> site, string? before, string? category, long? source)
     {
         ArticleCursor? cursor = ArticleCursor.TryParse(before, out var parsed) ? parsed : null;
         var filter = new RiverFilter(string.IsNullOrWhiteSpace(category) ? null : category.Trim(), source);
-        var page = await river.ReadAsync(filter, cursor, PageSize, cancellationToken);
-        var heading = filter.SourceId is { } id && page.Sources.TryGetValue(id, out var only) ? only.Name
-            : filter.Category ?? "Latest posts";
-        var items = page.Articles.Select(a => RiverItem(a, page.Sources.GetValueOrDefault(a.SourceId)));
-        var older = page.Next is { } next
-            ? Markup.Of($"""<nav class="paging"><a rel="next" href="{PageUrl(filter, next)}">Older posts</a></nav>""")
-            : Markup.Empty;
-        var empty = page.Articles.Count == 0 ? Markup.Of($"""<p class="empty">Nothing here yet.</p>""") : Markup.Empty;
-        var main = Markup.Of($"""
-            <h1>{heading}</h1>
-            {empty}<ol class="river">{items}</ol>
-            {older}
-            """);
-        return Html(context, Layout.Page(site.Value.Title, $"{heading} · {site.Value.Title}", main));
+        return responses.ServeAsync(context, async cancellationToken =>
+        {
+            var page = await river.ReadAsync(filter, cursor, PageSize, cancellationToken);
+            return Encoding.UTF8.GetBytes(RenderRiver(page, filter, cursor, clock, site.Value).Value);
+        }, "text/html; charset=utf-8");
     }
 
-    private static async Task<IResult> ArticleAsync(HttpContext context, long id, IFeedStore store, IOptions<SiteOptions> site, CancellationToken cancellationToken)
+    private static Markup RenderRiver(RiverPage page, RiverFilter filter, ArticleCursor? cursor, Digest clock, SiteOptions site)
     {
-        var article = await store.GetArticleAsync(id, cancellationToken);
+        var onlySource = filter.SourceId is { } id ? page.Sources.GetValueOrDefault(id) : null;
+        var heading = onlySource?.Name ?? filter.Category ?? "Latest posts";
+        var categories = page.Sources.Values.SelectMany(s => s.Categories).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase).ToList();
+        var filters = categories.Count == 0 ? Markup.Empty : Markup.Of($"""
+            <ul class="filters" aria-label="Categories"><li><a href="/"{Current(filter.IsEmpty)}>All</a></li>{categories.Select(c => Markup.Of($"""<li><a href="/?category={Uri.EscapeDataString(c)}"{Current(string.Equals(c, filter.Category, StringComparison.OrdinalIgnoreCase))}>{c}</a></li>"""))}</ul>
+            """);
+        var about = onlySource is null ? Markup.Empty : Markup.Of($"""
+            <p class="meta"><a href="{onlySource.SiteUrl ?? onlySource.FeedUrl}" rel="noopener noreferrer">{onlySource.SiteUrl ?? onlySource.FeedUrl}</a><a href="/feed.atom?source={onlySource.Id}">Feed of this source</a></p>
+            """);
+        var items = page.Articles.Select(a => ReaderView.ListItem(a, page.Sources.GetValueOrDefault(a.SourceId), clock));
+        var empty = page.Articles.Count == 0
+            ? Markup.Of($"""<p class="empty">{(cursor is null ? "Nothing here yet: new posts appear as soon as the sources are polled." : "No older posts.")}</p>""")
+            : Markup.Empty;
+        var newest = cursor is null ? Markup.Of($"<span></span>") : Markup.Of($"""<a href="{RiverUrl(filter, null)}">Newest posts</a>""");
+        var older = page.Next is { } next ? Markup.Of($"""<a rel="next" href="{RiverUrl(filter, next)}">Older posts</a>""") : Markup.Empty;
+        var main = Markup.Of($"""
+            <h1 dir="auto">{heading}</h1>
+            {filters}{about}
+            {empty}<ol class="river">{items}</ol>
+            <nav class="paging" aria-label="Pages">{newest}{older}</nav>
+            """);
+        var feedQuery = FeedQuery(filter);
+        IReadOnlyList<AlternateFeed> feeds =
+        [
+            new($"{site.Title}: {heading} (Atom)", "/feed.atom" + feedQuery, "application/atom+xml"),
+            new($"{site.Title}: {heading} (JSON Feed)", "/feed.json" + feedQuery, "application/feed+json"),
+            new($"{site.Title}: {heading} (RSS)", "/feed.rss" + feedQuery, "application/rss+xml"),
+        ];
+        return Layout.Page(site.Title, filter.IsEmpty ? site.Title : $"{heading} · {site.Title}", main, feeds);
+    }
+
+    private static async Task<IResult> ArticleAsync(
+        HttpContext context, long id, IFeedStore store, Digest clock, RenderedResponses responses, IOptions<SiteOptions> site)
+    {
+        var article = await store.GetArticleAsync(id, context.RequestAborted);
         if (article is null)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such article", detail: $"There is no article {id}; it may have been removed with its source.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such article",
+                detail: $"There is no article {id}; it may have been removed with its source.");
         }
 
-        var source = await store.GetSourceAsync(article.SourceId, cancellationToken);
-        var original = article.Link is null ? Markup.Empty
-            : Markup.Of($"""<p class="original"><a href="{article.Link}" rel="noopener noreferrer">Read on {source?.Name ?? "the original site"}</a></p>""");
-        var main = Markup.Of($"""
-            <article class="full" lang="{article.Language ?? string.Empty}">
-            <h1>{article.Title ?? "(untitled)"}</h1>
-            {Byline(article, source)}
-            <div class="content">{Markup.Trusted(article.BestHtml)}</div>
-            {original}
-            </article>
-            """);
-        return Html(context, Layout.Page(site.Value.Title, $"{article.Title} · {site.Value.Title}", main));
+        return await responses.ServeAsync(context, async cancellationToken =>
+        {
+            var source = await store.GetSourceAsync(article.SourceId, cancellationToken);
+            var original = article.Link is null ? Markup.Empty
+                : Markup.Of($"""<p class="original"><a href="{article.Link}" rel="noopener noreferrer">Read the original on {source?.Name ?? "its site"} →</a></p>""");
+            var main = Markup.Of($"""
+                <article class="full"{(article.Language is { } lang ? Markup.Of($" lang=\"{lang}\"") : Markup.Empty)}>
+                <h1 dir="auto">{article.Title ?? "(untitled)"}</h1>
+                {ReaderView.Meta(article, source, clock)}
+                <div class="content" dir="auto">{Markup.Trusted(article.BestHtml)}</div>
+                {original}
+                </article>
+                """);
+            return Encoding.UTF8.GetBytes(Layout.Page(site.Value.Title, $"{article.Title} · {site.Value.Title}", main).Value);
+        }, "text/html; charset=utf-8");
     }
 
-    private static Markup RiverItem(Article article, Source? source)
+    private static Markup Current(bool isCurrent) => isCurrent ? Markup.Of($""" aria-current="page" """) : Markup.Empty;
+
+    private static string RiverUrl(RiverFilter filter, ArticleCursor? before)
     {
-        var title = article.Title ?? "(untitled)";
-        return Markup.Of($"""
-            <li class="entry"><article>
-            <h2><a href="/articles/{article.Id}">{title}</a></h2>
-            {Byline(article, source)}
-            </article></li>
-            """);
+        var query = FeedQuery(filter);
+        if (before is { } cursor)
+        {
+            query += (query.Length == 0 ? "?" : "&") + "before=" + cursor;
+        }
+
+        return "/" + query;
     }
 
-    private static Markup Byline(Article article, Source? source)
+    internal static string FeedQuery(RiverFilter filter)
     {
-        var date = article.SortDate.UtcDateTime;
-        var sourceLink = source is null ? Markup.Empty : Markup.Of($"""<a class="source" href="/?source={source.Id}">{source.Name}</a>""");
-        var author = article.Author is null ? Markup.Empty : Markup.Of($"""<span class="author">{article.Author}</span>""");
-        return Markup.Of($"""
-            <p class="meta">{sourceLink} {author} <time datetime="{date.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}">{date.ToString("d MMM yyyy, HH:mm", CultureInfo.InvariantCulture)}</time></p>
-            """);
-    }
-
-    private static string PageUrl(RiverFilter filter, ArticleCursor before)
-    {
-        var query = new List<string> { $"before={before}" };
+        var parts = new List<string>();
         if (filter.Category is { } category)
         {
-            query.Add("category=" + Uri.EscapeDataString(category));
+            parts.Add("category=" + Uri.EscapeDataString(category));
         }
 
         if (filter.SourceId is { } source)
         {
-            query.Add(string.Create(CultureInfo.InvariantCulture, $"source={source}"));
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"source={source}"));
         }
 
-        return "/?" + string.Join('&', query);
+        return parts.Count == 0 ? string.Empty : "?" + string.Join('&', parts);
     }
-
-    private static IResult Html(HttpContext context, Markup page)
-        => ConditionalResponse.Send(context, Encoding.UTF8.GetBytes(page.Value), "text/html; charset=utf-8");
 }

@@ -1,0 +1,34 @@
+using System.Globalization;
+using FeedHub.Core.Model;
+using FeedHub.Core.Publishing;
+
+namespace FeedHub.Web;
+
+/// <summary>Pieces of markup the reader pages share: an article's line of facts and its place in a list.</summary>
+public static class ReaderView
+{
+    public static Markup Meta(Article article, Source? source, Digest clock)
+    {
+        var local = clock.ToLocal(article.SortDate);
+        var sourceLink = source is null ? Markup.Empty : Markup.Of($"""<a class="source" href="/?source={source.Id}">{source.Name}</a>""");
+        var author = article.Author is null ? Markup.Empty : Markup.Of($"""<span class="author">{article.Author}</span>""");
+        var reading = article.WordCount > 0 ? Markup.Of($"""<span class="reading">{article.ReadingMinutes} min read</span>""") : Markup.Empty;
+        return Markup.Of($"""
+            <p class="meta">{sourceLink}{author}<time datetime="{article.SortDate.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}">{local.ToString("d MMM yyyy, HH:mm", CultureInfo.InvariantCulture)}</time>{reading}</p>
+            """);
+    }
+
+    public static Markup ListItem(Article article, Source? source, Digest clock)
+    {
+        var image = article.ImageUrl is null ? Markup.Empty
+            : Markup.Of($"""<img class="lead" src="{article.ImageUrl}" alt="" loading="lazy" decoding="async" referrerpolicy="no-referrer">""");
+        var excerpt = article.Excerpt is null ? Markup.Empty : Markup.Of($"""<p class="excerpt" dir="auto">{article.Excerpt}</p>""");
+        return Markup.Of($"""
+            <li class="entry" data-entry><article>
+            {image}<h2 dir="auto"><a data-open href="/articles/{article.Id}">{article.Title ?? "(untitled)"}</a></h2>
+            {Meta(article, source, clock)}
+            {excerpt}
+            </article></li>
+            """);
+    }
+}
