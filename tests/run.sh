@@ -4,6 +4,16 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
+# Browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "installing chromium for the browser tests..."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "the browser tests need /usr/bin/chromium: sudo apt-get install -y chromium" >&2
+  fi
+fi
+
 results="$(mktemp -d "${TMPDIR:-/tmp}/feedhub-tests.XXXXXX")"
 trap 'rm -rf "$results"' EXIT
 
