@@ -147,11 +147,6 @@ public static class CharsetDetector
                     : Sniff(body, null, "declared UTF-8 but the bytes are not UTF-8");
             }
 
-            if (declared.CodePage == 1252 && HasMultiByteUtf8(body))
-            {
-                return new CharsetDetection(StrictUtf8, CharsetSource.Sniffed, 0, $"declared {label} but the bytes are UTF-8");
-            }
-
             return new CharsetDetection(declared, CharsetSource.Declaration, 0, null);
         }
 
@@ -172,9 +167,6 @@ public static class CharsetDetector
             : new CharsetDetection(Windows1252, CharsetSource.Sniffed, 0, problemIfNotUtf8);
 
     private static bool IsValidUtf8(ReadOnlySpan<byte> bytes) => System.Text.Unicode.Utf8.IsValid(bytes);
-
-    private static bool HasMultiByteUtf8(ReadOnlySpan<byte> bytes)
-        => bytes.IndexOfAnyInRange((byte)0x80, (byte)0xFF) >= 0 && IsValidUtf8(bytes);
 
     private static Encoding? DetectByteOrderMark(ReadOnlySpan<byte> body, out int length)
     {

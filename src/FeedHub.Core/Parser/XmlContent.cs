@@ -20,6 +20,40 @@ internal static class XmlContent
 
         var depth = reader.Depth;
         reader.Read();
+        return ReadChildren(reader, depth);
+    }
+
+    /// <summary>
+    /// Reads XHTML content (Atom type="xhtml"): the markup inside the wrapping div, leaving the reader after the
+    /// end tag of the element it is on.
+    /// </summary>
+    public static string ReadXhtml(XmlReader reader)
+    {
+        if (reader.IsEmptyElement)
+        {
+            reader.Read();
+            return string.Empty;
+        }
+
+        var depth = reader.Depth;
+        reader.Read();
+        while (reader.NodeType is XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace)
+        {
+            reader.Read();
+        }
+
+        if (reader.Depth > depth && reader.NodeType == XmlNodeType.Element && reader.LocalName == "div")
+        {
+            var inner = Read(reader);
+            return inner + ReadChildren(reader, depth).TrimEnd();
+        }
+
+        return ReadChildren(reader, depth);
+    }
+
+    /// <summary>Reads from the current node to the end tag of the element at <paramref name="depth"/>, and past it.</summary>
+    private static string ReadChildren(XmlReader reader, int depth)
+    {
         string? onlyText = null;
         StringBuilder? builder = null;
         var isMarkup = false;
@@ -71,78 +105,6 @@ internal static class XmlContent
         return onlyText ?? builder?.ToString() ?? string.Empty;
     }
 
-    /// <summary>
-    /// Reads XHTML content (Atom type="xhtml"): the markup inside the wrapping div, leaving the reader after the
-    /// end tag of the element it is on.
-    /// </summary>
-    public static string ReadXhtml(XmlReader reader)
-    {
-        if (reader.IsEmptyElement)
-        {
-            reader.Read();
-            return string.Empty;
-        }
-
-        var depth = reader.Depth;
-        reader.Read();
-        while (reader.Depth > depth && reader.NodeType != XmlNodeType.Element)
-        {
-            if (reader.NodeType is XmlNodeType.Text or XmlNodeType.CDATA)
-            {
-                return reader.Value + ReadRest(reader, depth);
-            }
-
-            reader.Read();
-        }
-
-        if (reader.Depth <= depth)
-        {
-            reader.Read();
-            return string.Empty;
-        }
-
-        string content;
-        if (reader.LocalName == "div")
-        {
-            content = Read(reader);
-        }
-        else
-        {
-            var builder = new StringBuilder();
-            AppendElement(reader, builder);
-            content = builder.ToString();
-        }
-
-        return content + ReadRest(reader, depth);
-    }
-
-    private static string ReadRest(XmlReader reader, int depth)
-    {
-        var builder = new StringBuilder();
-        while (reader.Depth > depth)
-        {
-            if (reader.NodeType == XmlNodeType.Element)
-            {
-                AppendElement(reader, builder);
-                continue;
-            }
-
-            if (reader.NodeType is XmlNodeType.Text or XmlNodeType.CDATA)
-            {
-                AppendEscaped(builder, reader.Value);
-            }
-
-            reader.Read();
-        }
-
-        if (reader.NodeType == XmlNodeType.EndElement)
-        {
-            reader.Read();
-        }
-
-        return builder.ToString().TrimEnd();
-    }
-
     private static void AppendElement(XmlReader reader, StringBuilder builder)
     {
         var name = reader.Prefix.Length == 0 || reader.NamespaceURI == "http://www.w3.org/1999/xhtml" ? reader.LocalName : reader.Name;
@@ -158,7 +120,7 @@ internal static class XmlContent
                 }
 
                 builder.Append(' ').Append(reader.Name).Append("=\"");
-                AppendEscaped(builder, reader.Value, escapeQuotes: true);
+                AppendEscaped(builder, reader.Value, inAttribute: true);
                 builder.Append('"');
             }
             while (reader.MoveToNextAttribute());
@@ -198,7 +160,7 @@ internal static class XmlContent
         }
     }
 
-    private static void AppendEscaped(StringBuilder builder, string text, bool escapeQuotes = false)
+    private static void AppendEscaped(StringBuilder builder, string text, bool inAttribute = false)
     {
         var start = 0;
         for (var i = 0; i < text.Length; i++)
@@ -208,7 +170,7 @@ internal static class XmlContent
                 '&' => "&amp;",
                 '<' => "&lt;",
                 '>' => "&gt;",
-                '"' when escapeQuotes => "&quot;",
+                '"' when inAttribute => "&quot;",
                 _ => null,
             };
             if (replacement is null)

@@ -89,7 +89,7 @@ internal sealed class XmlFeedParser
 
         var depth = reader.Depth;
         reader.Read();
-        string? period = null, frequency = null;
+        string? period = null, frequency = null, description = null, itunesSubtitle = null, itunesSummary = null;
         while (reader.Depth > depth)
         {
             if (reader.NodeType != XmlNodeType.Element)
@@ -121,7 +121,8 @@ internal sealed class XmlFeedParser
             }
             else if (core && (Is(name, "description") || Is(name, "abstract")))
             {
-                document.Subtitle = First(document.Subtitle, Text());
+                // Present but empty still says "no description", which is not the same as none given.
+                description = First(description, XmlContent.Read(reader).Trim());
             }
             else if (core && Is(name, "language"))
             {
@@ -156,11 +157,15 @@ internal sealed class XmlFeedParser
             }
             else if (vocabulary == Vocabulary.DublinCore && name == "description")
             {
-                document.Subtitle = First(document.Subtitle, Text());
+                description = First(description, Text());
             }
             else if (vocabulary == Vocabulary.ITunes && name == "subtitle")
             {
-                document.Subtitle = First(document.Subtitle, Text());
+                itunesSubtitle = First(itunesSubtitle, Text());
+            }
+            else if (vocabulary == Vocabulary.ITunes && name == "summary")
+            {
+                itunesSummary = First(itunesSummary, Text());
             }
             else if (vocabulary == Vocabulary.ITunes && name == "image")
             {
@@ -187,6 +192,7 @@ internal sealed class XmlFeedParser
         }
 
         document.PublisherInterval ??= SyndicationInterval(period, frequency);
+        document.Subtitle = First(document.Subtitle, description ?? itunesSubtitle ?? itunesSummary);
     }
 
     private void ReadRssImage(Uri? baseUri)
@@ -236,7 +242,9 @@ internal sealed class XmlFeedParser
             return;
         }
 
-        string? guid = null, description = null, encoded = null, xhtmlBody = null, atomLink = null, atomContent = null, atomSummary = null;
+        string? guid = null, description = null, secondDescription = null, fullItem = null, encoded = null, xhtmlBody = null,
+            atomLink = null, atomContent = null, atomSummary = null, itunesSummary = null;
+        var media = new MediaText();
         var guidIsPermaLink = true;
         var depth = reader.Depth;
         reader.Read();
@@ -261,8 +269,21 @@ internal sealed class XmlFeedParser
                         var href = reader.GetAttribute("href");
                         item.Link = First(item.Link, Links.Resolve(Text() ?? href, baseUri));
                         break;
-                    case "description" or "abstract":
-                        description = First(description, Content());
+                    case "description" or "abstract" or "summary":
+                        // Feeds that give two of these mean one as the summary and the other as the full text.
+                        var text = Content();
+                        if (description is null)
+                        {
+                            description = text;
+                        }
+                        else
+                        {
+                            secondDescription = First(secondDescription, text);
+                        }
+
+                        break;
+                    case "fullitem":
+                        fullItem = First(fullItem, Content());
                         break;
                     case "guid":
                         guidIsPermaLink = !string.Equals(reader.GetAttribute("isPermaLink")?.Trim(), "false", StringComparison.OrdinalIgnoreCase);
@@ -349,14 +370,14 @@ internal sealed class XmlFeedParser
                     item.Author = First(item.Author, Text());
                     break;
                 case Vocabulary.ITunes when name == "summary":
-                    atomSummary = First(atomSummary, Content());
+                    itunesSummary = First(itunesSummary, Content());
                     break;
                 case Vocabulary.ITunes when name == "image":
                     item.ImageUrl ??= Links.Resolve(reader.GetAttribute("href"), baseUri);
                     reader.Skip();
                     break;
                 case Vocabulary.Media:
-                    ReadMedia(item, baseUri);
+                    ReadMedia(item, media, baseUri);
                     break;
                 default:
                     reader.Skip();
@@ -370,20 +391,41 @@ internal sealed class XmlFeedParser
         }
 
         item.Id ??= guid;
+        item.Title ??= media.Title;
         item.Link ??= atomLink;
         if (item.Link is null && guid is not null && guidIsPermaLink && Links.HasWebScheme(guid))
         {
             item.Link = guid;
         }
 
-        item.Summary = description ?? atomSummary;
-        item.Content = encoded ?? xhtmlBody ?? atomContent;
+        item.Summary = description ?? atomSummary ?? itunesSummary ?? media.Description;
+        item.Content = encoded ?? xhtmlBody ?? fullItem ?? atomContent ?? secondDescription;
         document.Items.Add(item);
     }
 
-    private void ReadMedia(FeedItem item, Uri? baseUri)
+    /// <summary>Media RSS text, used only when the item has none of its own.</summary>
+    private sealed class MediaText
+    {
+        public string? Title { get; set; }
+
+        public string? Description { get; set; }
+    }
+
+    private void ReadMedia(FeedItem item, MediaText media, Uri? baseUri)
     {
         var name = reader.LocalName;
+        if (name == "title")
+        {
+            media.Title = First(media.Title, Text());
+            return;
+        }
+
+        if (name == "description")
+        {
+            media.Description = First(media.Description, Content());
+            return;
+        }
+
         if (name == "thumbnail")
         {
             item.ImageUrl ??= Links.Resolve(reader.GetAttribute("url"), baseUri);
@@ -401,7 +443,7 @@ internal sealed class XmlFeedParser
             {
                 if (reader.NodeType == XmlNodeType.Element && FeedNamespaces.Classify(reader.NamespaceURI) == Vocabulary.Media)
                 {
-                    ReadMedia(item, baseUri);
+                    ReadMedia(item, media, baseUri);
                 }
                 else if (reader.NodeType == XmlNodeType.Element)
                 {
@@ -511,6 +553,7 @@ internal sealed class XmlFeedParser
     private void ReadAtomEntry(Uri? baseUri)
     {
         var item = new FeedItem();
+        var media = new MediaText();
         if (reader.IsEmptyElement)
         {
             reader.Read();
@@ -548,11 +591,12 @@ internal sealed class XmlFeedParser
                     case "id":
                         item.Id = First(item.Id, Text());
                         break;
+                    // A later date element overrides an earlier one (Atom 1.0 published after Atom 0.3 issued).
                     case "published" or "issued" or "created":
-                        item.Published = FirstDate(item.Published, Date());
+                        item.Published = Date() ?? item.Published;
                         break;
                     case "updated" or "modified":
-                        item.Updated = FirstDate(item.Updated, Date());
+                        item.Updated = Date() ?? item.Updated;
                         break;
                     case "author":
                         item.Author = First(item.Author, ReadAtomPerson());
@@ -578,7 +622,7 @@ internal sealed class XmlFeedParser
             switch (vocabulary)
             {
                 case Vocabulary.Media:
-                    ReadMedia(item, baseUri);
+                    ReadMedia(item, media, baseUri);
                     break;
                 case Vocabulary.DublinCore when name == "creator":
                     item.Author = First(item.Author, Text());
@@ -597,6 +641,8 @@ internal sealed class XmlFeedParser
             reader.Read();
         }
 
+        item.Title ??= media.Title;
+        item.Summary ??= media.Description;
         document.Items.Add(item);
     }
 
@@ -679,7 +725,7 @@ internal sealed class XmlFeedParser
         else
         {
             value = XmlContent.Read(reader);
-            if (mode == "base64")
+            if (mode == "base64" || (mode is null && IsBinaryMediaType(type)))
             {
                 value = DecodeBase64(value);
             }
@@ -687,6 +733,11 @@ internal sealed class XmlFeedParser
 
         return NullIfBlank(value);
     }
+
+    /// <summary>Atom 1.0: content of a media type that is neither text nor XML is base64.</summary>
+    private static bool IsBinaryMediaType(string? type)
+        => type is not null && type.Contains('/') && !type.StartsWith("text/", StringComparison.Ordinal)
+            && !type.EndsWith("+xml", StringComparison.Ordinal) && !type.EndsWith("/xml", StringComparison.Ordinal);
 
     private static string DecodeBase64(string value)
     {
@@ -711,7 +762,7 @@ internal sealed class XmlFeedParser
     private DateTimeOffset? Date() => FeedDateParser.Parse(XmlContent.Read(reader));
 
     /// <summary>Keeps the first value a feed gives; the candidate is always evaluated so its element is consumed.</summary>
-    private static string? First(string? current, string? candidate) => current ?? candidate;
+    private static string? First(string? current, string? candidate) => string.IsNullOrEmpty(current) ? candidate ?? current : current;
 
     /// <inheritdoc cref="First"/>
     private static DateTimeOffset? FirstDate(DateTimeOffset? current, DateTimeOffset? candidate) => current ?? candidate;

@@ -43,7 +43,7 @@ internal static class XmlTextRepair
         var copiedUpTo = start;
         var position = start;
         var nextSkippable = NextSkippable(text, start);
-        bool sawHtmlEntity = false, sawBareAmpersand = false, sawControl = false, sawUnterminatedReference = false;
+        bool sawHtmlEntity = false, sawBareAmpersand = false, sawControl = false, sawMalformedReference = false;
 
         while (true)
         {
@@ -92,7 +92,7 @@ internal static class XmlTextRepair
             }
 
             position = RepairReference(text, at, entities, declaresHtmlEntities, ref output, ref copiedUpTo,
-                ref sawHtmlEntity, ref sawBareAmpersand, ref sawControl, ref sawUnterminatedReference);
+                ref sawHtmlEntity, ref sawBareAmpersand, ref sawControl, ref sawMalformedReference);
         }
 
         if (sawHtmlEntity)
@@ -105,9 +105,9 @@ internal static class XmlTextRepair
             problems.Add("unescaped '&'");
         }
 
-        if (sawUnterminatedReference)
+        if (sawMalformedReference)
         {
-            problems.Add("character references without ';'");
+            problems.Add("malformed character references");
         }
 
         if (sawControl)
@@ -132,7 +132,7 @@ internal static class XmlTextRepair
     /// <summary>Handles the '&amp;' at <paramref name="at"/>; returns where scanning continues.</summary>
     private static int RepairReference(string text, int at, Dictionary<string, string>? entities, bool declaresHtmlEntities,
         ref StringBuilder? output, ref int copiedUpTo, ref bool sawHtmlEntity, ref bool sawBareAmpersand, ref bool sawControl,
-        ref bool sawUnterminatedReference)
+        ref bool sawMalformedReference)
     {
         var next = at + 1;
         if (next < text.Length && text[next] == '#')
@@ -159,10 +159,10 @@ internal static class XmlTextRepair
                     Replace(ref output, text, ref copiedUpTo, at, end - at, string.Empty);
                     sawControl = true;
                 }
-                else if (!terminated)
+                else if (!terminated || text[next + 1] == 'X')
                 {
-                    Replace(ref output, text, ref copiedUpTo, at, end - at, text[at..digitsEnd] + ";");
-                    sawUnterminatedReference = true;
+                    Replace(ref output, text, ref copiedUpTo, at, end - at, (hex ? "&#x" : "&#") + text[digitsStart..digitsEnd] + ";");
+                    sawMalformedReference = true;
                 }
 
                 return end;
