@@ -17,8 +17,15 @@ fi
 results="$(mktemp -d "${TMPDIR:-/tmp}/feedhub-tests.XXXXXX")"
 trap 'rm -rf "$results"' EXIT
 
-dotnet test FeedHub.sln --configuration Release --logger "trx" --results-directory "$results" -- RunConfiguration.TestSessionTimeout=3000000
-status=$?
+status=0
+dotnet build FeedHub.sln --configuration Release || status=$?
+if [ "$status" -eq 0 ]; then
+  for project in tests/*.Tests/*.Tests.csproj; do
+    name="$(basename "$project" .csproj)"
+    dotnet test "$project" --configuration Release --no-build --logger "trx;LogFileName=$name.trx" \
+      --results-directory "$results" -- RunConfiguration.TestSessionTimeout=2400000 || status=$?
+  done
+fi
 
 passed=0
 failed=0
