@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.RegularExpressions;
 using System.Xml;
 using FeedHub.Core.Charsets;
@@ -22,7 +24,7 @@ public sealed partial class FeedReader
     {
         try
         {
-            return ReadDocument(body.Span, contentType, location, maxCharactersInDocument);
+            return ReadDocument(body, contentType, location);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
@@ -30,28 +32,63 @@ public sealed partial class FeedReader
         }
     }
 
-    private static FeedDocument ReadDocument(ReadOnlySpan<byte> body, string? contentType, Uri? location, long maxCharacters)
+    private FeedDocument ReadDocument(ReadOnlyMemory<byte> body, string? contentType, Uri? location)
     {
-        if (IsBlank(body))
+        var bytes = body.Span;
+        if (IsBlank(bytes))
         {
             return new FeedDocument { Error = "empty document" };
         }
 
-        if (LooksBinary(body))
+        if (LooksBinary(bytes))
         {
             return new FeedDocument { Error = "binary data, not a feed" };
         }
 
-        var charset = CharsetDetector.Detect(body, contentType);
-        var text = CharsetDetector.Decode(body, charset);
-        var document = new FeedDocument();
-        var start = text.AsSpan().TrimStart("\uFEFF \t\r\n");
-        if (!start.IsEmpty && start[0] is '{' or '[')
+        var charset = CharsetDetector.Detect(bytes, contentType);
+        var first = bytes[charset.PreambleLength..].TrimStart(" \t\r\n"u8);
+        if (!first.IsEmpty && first[0] is (byte)'{' or (byte)'[')
         {
-            JsonFeedParser.Parse(text, document, location);
+            var document = new FeedDocument();
+            var utf8 = charset.Encoding is UTF8Encoding
+                ? body[charset.PreambleLength..]
+                : Encoding.UTF8.GetBytes(CharsetDetector.Decode(bytes, charset));
+            JsonFeedParser.Parse(utf8, document, location);
             return document;
         }
 
+        if (charset.Problem is null && charset.Encoding is UTF8Encoding && XmlByteScan.IsStrictlyReadable(bytes[charset.PreambleLength..]))
+        {
+            var document = new FeedDocument();
+            try
+            {
+                XmlFeedParser.Parse(CreateStrictReader(body[charset.PreambleLength..]), document, location);
+                return document;
+            }
+            catch (Exception exception) when (exception is XmlException or DecoderFallbackException)
+            {
+                // Not well-formed (or not UTF-8 after all): start again on the repairing path, which reads what can be read and says what was wrong.
+            }
+        }
+
+        return ReadRepairing(bytes, charset, location, maxCharactersInDocument);
+    }
+
+    /// <summary>The fast path: a well-formed UTF-8 document read straight off its bytes.</summary>
+    private XmlReader CreateStrictReader(ReadOnlyMemory<byte> body)
+    {
+        var stream = MemoryMarshal.TryGetArray(body, out var segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(body.ToArray(), writable: false);
+        return XmlReader.Create(new StreamReader(stream, StrictUtf8, detectEncodingFromByteOrderMarks: false), Settings(maxCharactersInDocument, checkCharacters: true));
+    }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private static FeedDocument ReadRepairing(ReadOnlySpan<byte> bytes, CharsetDetection charset, Uri? location, long maxCharacters)
+    {
+        var text = CharsetDetector.Decode(bytes, charset);
+        var document = new FeedDocument();
         if (IsHtmlPage(text))
         {
             document.Error = HtmlPageError;
@@ -121,19 +158,19 @@ public sealed partial class FeedReader
     }
 
     private static XmlReader CreateReader(string text, long maxCharacters, XmlParserContext? context)
+        => XmlReader.Create(new StringReader(text), Settings(maxCharacters, checkCharacters: false), context);
+
+    /// <summary>Never a DTD, never a resolver: no entity expansion, no file or network access.</summary>
+    private static XmlReaderSettings Settings(long maxCharacters, bool checkCharacters) => new()
     {
-        var settings = new XmlReaderSettings
-        {
-            DtdProcessing = DtdProcessing.Ignore,
-            XmlResolver = null,
-            MaxCharactersFromEntities = 1_000_000,
-            MaxCharactersInDocument = maxCharacters,
-            CheckCharacters = false,
-            IgnoreComments = true,
-            IgnoreProcessingInstructions = true,
-        };
-        return XmlReader.Create(new StringReader(text), settings, context);
-    }
+        DtdProcessing = DtdProcessing.Ignore,
+        XmlResolver = null,
+        MaxCharactersFromEntities = 1_000_000,
+        MaxCharactersInDocument = maxCharacters,
+        CheckCharacters = checkCharacters,
+        IgnoreComments = true,
+        IgnoreProcessingInstructions = true,
+    };
 
     private static XmlParserContext ContextDeclaring(IReadOnlyList<string> prefixes)
     {
@@ -194,8 +231,5 @@ public sealed partial class FeedReader
     private static partial Regex HtmlStart();
 
     private static bool IsHtmlPage(string text)
-    {
-        var head = text.Length > 8192 ? text[..8192] : text;
-        return HtmlStart().IsMatch(head.TrimStart('\uFEFF'));
-    }
+        => HtmlStart().IsMatch(text.AsSpan(0, Math.Min(text.Length, 8192)).TrimStart('\uFEFF'));
 }

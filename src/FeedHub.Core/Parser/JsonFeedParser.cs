@@ -16,12 +16,13 @@ internal static class JsonFeedParser
         MaxDepth = 64,
     };
 
-    public static void Parse(string text, FeedDocument document, Uri? location)
+    /// <param name="utf8">The document as UTF-8, without a byte order mark.</param>
+    public static void Parse(ReadOnlyMemory<byte> utf8, FeedDocument document, Uri? location)
     {
         JsonDocument json;
         try
         {
-            json = JsonDocument.Parse(text, Options);
+            json = JsonDocument.Parse(utf8, Options);
         }
         catch (JsonException exception)
         {
