@@ -1,0 +1,60 @@
+using System.Text.RegularExpressions;
+
+namespace FeedHub.Core.Readability;
+
+/// <summary>
+/// What class names, ids and short texts say about a block: the words sites use for the parts around an article
+/// (sharing, author boxes, related links, comments, navigation…) and for the article body itself.
+/// </summary>
+internal static partial class ClassVocabulary
+{
+    /// <summary>Class or id of something around the article rather than in it.</summary>
+    public static bool IsBoilerplate(string classAndId) => classAndId.Length > 0 && Boilerplate().IsMatch(classAndId);
+
+    /// <summary>Class or id that usually belongs to the article or its main column.</summary>
+    public static bool IsContentLike(string classAndId) => classAndId.Length > 0 && ContentLike().IsMatch(classAndId);
+
+    /// <summary>Class or id that names the article body itself.</summary>
+    public static bool IsArticleBody(string classAndId) => classAndId.Length > 0 && ArticleBody().IsMatch(classAndId);
+
+    /// <summary>A whole (short, normalised) block that is a widget label: "Share", "Follow me", "Back to top", "3 comments"…</summary>
+    public static bool IsBoilerplatePhrase(string normalizedText) =>
+        normalizedText.Length <= 60 && BoilerplatePhrase().IsMatch(normalizedText);
+
+    [GeneratedRegex("""
+        share|sharing|social|follow|author[-_]?(bio|box|info|card|profile|details|meta)|about[-_]?(the[-_]?)?author|byline
+        |related|recommend|read[-_]?more|more[-_]?(stories|articles|from|news)|newsletter|subscri|sign[-_]?up
+        |comment|disqus|respond|repl(y|ies)|breadcrumb|tag[-_]?(list|cloud|s[-_]?list)|(post|article|entry)[-_]?tags
+        |(?<![a-z])tags(?![a-z])|categories|back[-_]?to[-_]?top|scroll[-_]?(to[-_]?)?top|go[-_]?top|totop|to[-_]top
+        |advert|(?<![a-z])ads?(?![a-z])|(?<![a-z])ad[-_]|sponsor|promo|sidebar|widget|footer|masthead|(?<![a-z])header
+        |navbar|(?<![a-z])nav(?![a-z])|navigation|menu|pagination|pager|popup|modal|cookie|consent|gdpr|paywall
+        |toolbar|rating|outbrain|taboola|trending|popular|most[-_]?read|skip[-_]?link|hidden|visually[-_]?hidden
+        |sr[-_]only|screen[-_]?reader|print[-_]?(only|button)|jump[-_]?link|newsletter|donat|banner|overlay|dateline
+        |timestamp|publish(ed)?[-_]?(date|time|on)|post[-_]?(date|meta|info)|entry[-_]?(meta|footer|date)|article[-_]?meta
+        """, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace)]
+    private static partial Regex Boilerplate();
+
+    [GeneratedRegex("article|body|content|entry|hentry|main|post|text|blog|story|prose|column",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ContentLike();
+
+    [GeneratedRegex("""
+        article[-_]?body|articlebody|article[-_]{0,2}(content|text|copy)|story[-_]?(body|content|text)
+        |entry[-_]?(content|body)|post[-_]?(body|content|entry|text)|body[-_]?(text|copy)|rich[-_]?text
+        |content[-_]?body|page[-_]?content|blog[-_]?post[-_]?(body|content)|(?<![a-z])prose(?![a-z])
+        """, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace)]
+    private static partial Regex ArticleBody();
+
+    [GeneratedRegex("""
+        ^(advertisement|advertising|sponsored( content)?|share( (this|the))?( article| story| post| page)?( on [a-z]+)?
+        |follow( me| us)?( on [a-z]+)?|back to top|to top|read more|continue reading|related( articles| stories| posts| content)?
+        |comments?|\d+ (comments?|responses?|replies)|no comments( yet)?|leave a (comment|reply)|add (a )?comment|print
+        |un commentaire|\d+ commentaires?|laisser un commentaire|bouton retour en haut de la page|retour en haut( de la page)?
+        |publicit[ée]|partager( cet article| sur [a-z]+)?|lire aussi|[àa] lire aussi|voir aussi|lire la suite
+        |anzeige|werbung|teilen|mehr zum thema|lesen sie auch|nach oben|zum seitenanfang|kommentare?|\d+ kommentare?
+        |publicidad|compartir|comentarios|leer m[áa]s|pubblicit[àa]|condividi|commenti
+        |広告|シェア|関連記事|続きを読む|コメント|ツイート|广告|分享|相关文章|相关阅读|返回顶部|评论|阅读全文
+        |إعلان|مشاركة|تعليقات|اقرأ أيضا|פרסומת|שתף|תגובות)[\s\p{P}\p{S}]*$
+        """, RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace)]
+    private static partial Regex BoilerplatePhrase();
+}
