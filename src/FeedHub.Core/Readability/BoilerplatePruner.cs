@@ -9,6 +9,10 @@ namespace FeedHub.Core.Readability;
 /// </summary>
 internal static class BoilerplatePruner
 {
+    private const int MinimumRepeatLength = 20;
+    private const int MaxTailBlocks = 15;
+    private static readonly string[] RelatedHeadingStarts = ["related", "more from", "more great", "recommended", "read more", "more stories", "most popular"];
+
     public static void Prune(IElement article, TitleMatcher title, Deadline deadline)
     {
         var stats = ElementStats.Measure(article);
@@ -37,6 +41,7 @@ internal static class BoilerplatePruner
 
         if (!deadline.IsPast)
         {
+            TrimTail(article);
             RemoveEmptyBlocks(article);
         }
     }
@@ -69,10 +74,10 @@ internal static class BoilerplatePruner
             return false;
         }
 
-        if (s.Length <= 120 && (s.Headings > 0 || !s.HasBlockChild))
+        if (s.Length <= 240 && (s.Headings > 0 || !s.HasBlockChild || name is "dl" or "figcaption"))
         {
             var text = TextMetrics.Normalize(Dom.Text(element));
-            if (ClassVocabulary.IsBoilerplatePhrase(text) || title.Matches(text, Dom.IsHeading(name) || name == "figcaption"))
+            if (IsJunkText(text) || title.Matches(text, Dom.IsHeading(name) || name == "figcaption"))
             {
                 return true;
             }
@@ -83,7 +88,7 @@ internal static class BoilerplatePruner
             return true;
         }
 
-        if (!s.HasBlockChild && s.Length > 0)
+        if (!s.HasBlockChild && s.Length >= MinimumRepeatLength && name is not ("td" or "th"))
         {
             // The same block twice (a caption repeating the intro, a pull quote) is noise the second time.
             var text = TextMetrics.Normalize(Dom.Text(element));
@@ -96,6 +101,36 @@ internal static class BoilerplatePruner
         return false;
     }
 
+    private static bool IsJunkText(string normalizedText) =>
+        ClassVocabulary.IsBoilerplatePhrase(normalizedText) || ClassVocabulary.IsCallToAction(normalizedText)
+        || ClassVocabulary.IsPhotoCredit(normalizedText);
+
+    /// <summary>
+    /// Past the last paragraph of the article, pages put "you may also like" lists, sign-up prompts and widget
+    /// labels; they are dropped from the end backwards until a block of the article is reached.
+    /// </summary>
+    private static void TrimTail(IElement article)
+    {
+        var blocks = Dom.PreOrder(article).Where(e => e != article && Dom.IsBlock(e.LocalName) && e.LocalName != "br"
+            && !e.Children.Any(c => Dom.IsBlock(c.LocalName) && c.LocalName != "br") && !string.IsNullOrWhiteSpace(e.TextContent)).ToList();
+        for (var i = blocks.Count - 1; i >= 0 && i >= blocks.Count - MaxTailBlocks; i--)
+        {
+            var block = blocks[i];
+            var text = TextMetrics.Normalize(Dom.Text(block));
+            var stats = ElementStats.Measure(block)[block];
+            var isLinkOnly = stats.LinkDensity > 0.8 && stats.Length < 200;
+            if (!isLinkOnly && !IsJunkText(text) && !IsRelatedHeading(text))
+            {
+                return;
+            }
+
+            Dom.Remove(block);
+        }
+    }
+
+    private static bool IsRelatedHeading(string normalizedText) =>
+        normalizedText.Length <= 60 && RelatedHeadingStarts.Any(start => normalizedText.StartsWith(start, StringComparison.Ordinal));
+
     private static bool IsLinkList(string name, ElementStats s, int total)
     {
         if (s.Length == 0)
@@ -105,8 +140,12 @@ internal static class BoilerplatePruner
 
         switch (name)
         {
-            case "p" or "li" or "h1" or "h2" or "h3" or "h4" or "h5" or "h6" or "dd" or "dt" or "td" or "blockquote":
-                return s.LinkDensity > 0.8 && s.Length < 150 && name != "p";
+            case "p" or "td" or "th":
+                return false;
+            case "li" or "h1" or "h2" or "h3" or "h4" or "h5" or "h6" or "dd" or "dt" or "blockquote":
+                return s.LinkDensity > 0.8 && s.Length < 150;
+            case "ul" or "ol":
+                return s.ListItems >= 3 && s.LinkDensity > 0.5 && s.Length < total / 2;
             default:
                 if (s.Length >= total / 2)
                 {

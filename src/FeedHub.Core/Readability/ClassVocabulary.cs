@@ -9,7 +9,8 @@ namespace FeedHub.Core.Readability;
 internal static partial class ClassVocabulary
 {
     /// <summary>Class or id of something around the article rather than in it.</summary>
-    public static bool IsBoilerplate(string classAndId) => classAndId.Length > 0 && Boilerplate().IsMatch(classAndId);
+    public static bool IsBoilerplate(string classAndId) =>
+        classAndId.Length > 0 && Boilerplate().IsMatch(classAndId) && !EmbeddedPost().IsMatch(classAndId);
 
     /// <summary>Class or id that usually belongs to the article or its main column.</summary>
     public static bool IsContentLike(string classAndId) => classAndId.Length > 0 && ContentLike().IsMatch(classAndId);
@@ -21,6 +22,14 @@ internal static partial class ClassVocabulary
     public static bool IsBoilerplatePhrase(string normalizedText) =>
         normalizedText.Length <= 60 && BoilerplatePhrase().IsMatch(normalizedText);
 
+    /// <summary>A short (normalised) block that asks the reader to do something other than read: subscribe, follow, share, read more.</summary>
+    public static bool IsCallToAction(string normalizedText) =>
+        normalizedText.Length <= 240 && CallToAction().IsMatch(normalizedText);
+
+    /// <summary>A short (normalised) block that only credits a photo.</summary>
+    public static bool IsPhotoCredit(string normalizedText) =>
+        normalizedText.Length <= 120 && PhotoCredit().IsMatch(normalizedText);
+
     [GeneratedRegex("""
         share|sharing|social|follow|author[-_]?(bio|box|info|card|profile|details|meta)|about[-_]?(the[-_]?)?author|byline
         |related|recommend|read[-_]?more|more[-_]?(stories|articles|from|news)|newsletter|subscri|sign[-_]?up
@@ -31,8 +40,28 @@ internal static partial class ClassVocabulary
         |toolbar|rating|outbrain|taboola|trending|popular|most[-_]?read|skip[-_]?link|hidden|visually[-_]?hidden
         |sr[-_]only|screen[-_]?reader|print[-_]?(only|button)|jump[-_]?link|newsletter|donat|banner|overlay|dateline
         |timestamp|publish(ed)?[-_]?(date|time|on)|post[-_]?(date|meta|info)|entry[-_]?(meta|footer|date)|article[-_]?meta
+        |(tooltip|popover|rollover|hover[-_]?card)[-_a-z]*[-_](block|content|body|inner|box|card|container)
+        |next[-_]?prev|prev[-_]?next|(previous|next|prev)[-_](post|article|story|entry|link)|(?<![a-z])btn(?![a-z])|button
+        |noscript|nocontent|noprint|photo[-_]?credit|image[-_]?credit|copyright
         """, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace)]
     private static partial Regex Boilerplate();
+
+    [GeneratedRegex("embed|twitter-tweet|instagram-media|tiktok|(?<![a-z])tweet", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex EmbeddedPost();
+
+    [GeneratedRegex("""
+        ^(like this (story|article|post)|share (it|this|the story|the article) with|subscribe (to|now|today)|sign up (for|to|now)
+        |get (the latest|our|more)|follow (us|me|him|her|them)( on| at|$)|have a tip|you (may|might) (also )?(like|enjoy|be interested)
+        |more great|recommended( for you)?:|related( coverage| reading| articles| stories)?:|read (more|next|also)[:.…]|don'?t miss
+        |also read|see also:|watch:|click here|this (article|story) (was|is) (originally|first)? ?(published|produced)
+        |abonnez-vous|inscrivez-vous|suivez-nous|abonnieren sie|folgen sie uns)
+        |@\w+ on (twitter|instagram|facebook)|(may|can) be reached at|newsletters?[.!]?$|all rights reserved
+        """, RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace)]
+    private static partial Regex CallToAction();
+
+    [GeneratedRegex(@"^(photos?|foto|фото|image|picture|credit|crédit( photo)?|photo credit|bild|illustration|source photo)\s*[:/©]",
+        RegexOptions.CultureInvariant)]
+    private static partial Regex PhotoCredit();
 
     [GeneratedRegex("article|body|content|entry|hentry|main|post|text|blog|story|prose|column",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
@@ -46,7 +75,7 @@ internal static partial class ClassVocabulary
     private static partial Regex ArticleBody();
 
     [GeneratedRegex("""
-        ^(advertisement|advertising|sponsored( content)?|share( (this|the))?( article| story| post| page)?( on [a-z]+)?
+        ^(advertisement|advertising|advert|ad|sponsored( content)?|share( (this|the))?( article| story| post| page)?( on [a-z]+)?
         |follow( me| us)?( on [a-z]+)?|back to top|to top|read more|continue reading|related( articles| stories| posts| content)?
         |comments?|\d+ (comments?|responses?|replies)|no comments( yet)?|leave a (comment|reply)|add (a )?comment|print
         |un commentaire|\d+ commentaires?|laisser un commentaire|bouton retour en haut de la page|retour en haut( de la page)?

@@ -42,7 +42,8 @@ internal static class ContentLocator
         }
 
         best = PreferCommonAncestor(best!, bestScore, scores, body);
-        return WithRelatedSiblings(best, scores, stats);
+        var parts = SameKindParts(best, scores, stats);
+        return parts.Count > 1 ? parts : WithRelatedSiblings(best, scores, stats);
     }
 
     /// <summary>A paragraph, or a container whose text sits directly in it rather than in child blocks.</summary>
@@ -150,6 +151,40 @@ internal static class ContentLocator
         return best;
     }
 
+    /// <summary>
+    /// Pages that cut the body into chunks between ads (one container per few paragraphs) give every chunk the
+    /// same tag and class: all the chunks, in order, are the article.
+    /// </summary>
+    private static List<IElement> SameKindParts(IElement best, Dictionary<IElement, double> scores, Dictionary<IElement, ElementStats> stats)
+    {
+        var className = best.GetAttribute("class");
+        if (string.IsNullOrWhiteSpace(className))
+        {
+            return [best];
+        }
+
+        var isBodyClass = ClassVocabulary.IsArticleBody(className);
+        var threshold = scores[best] * 0.1;
+        var parts = new List<IElement>();
+        foreach (var (element, s) in stats)
+        {
+            if (element == best || element.LocalName == best.LocalName && element.GetAttribute("class") == className
+                && s.LinkDensity < 0.3 && (isBodyClass || scores.GetValueOrDefault(element) >= threshold))
+            {
+                parts.Add(element);
+            }
+        }
+
+        if (parts.Count < 2)
+        {
+            return [best];
+        }
+
+        parts.RemoveAll(part => parts.Any(other => other != part && other.Contains(part)));
+        parts.Sort((a, b) => a == b ? 0 : a.CompareDocumentPosition(b).HasFlag(DocumentPositions.Following) ? -1 : 1);
+        return parts;
+    }
+
     /// <summary>Siblings of the best candidate that continue the article (split bodies, loose paragraphs).</summary>
     private static List<IElement> WithRelatedSiblings(IElement best, Dictionary<IElement, double> scores, Dictionary<IElement, ElementStats> stats)
     {
@@ -176,7 +211,7 @@ internal static class ContentLocator
             {
                 kept.Add(sibling);
             }
-            else if (sibling.LocalName == "p" && stats.TryGetValue(sibling, out var s) && IsLooseParagraph(sibling, s))
+            else if (sibling.LocalName is "p" or "div" && stats.TryGetValue(sibling, out var s) && !s.HasBlockChild && IsLooseParagraph(sibling, s))
             {
                 kept.Add(sibling);
             }
