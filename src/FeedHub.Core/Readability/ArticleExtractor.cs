@@ -65,7 +65,7 @@ public sealed class ArticleExtractor
             article.AppendChild(part);
         }
 
-        var title = new TitleMatcher(metadata.Title, document.Title, FirstHeading(body));
+        var title = new TitleMatcher(metadata.Title, document.Title);
         BoilerplatePruner.Prune(article, title, deadline);
 
         var text = BlockText.Render(article);
@@ -159,8 +159,6 @@ public sealed class ArticleExtractor
 
         return doomed.Count > 0;
     }
-
-    private static string? FirstHeading(IElement body) => body.QuerySelector("h1")?.TextContent;
 
     /// <summary>
     /// The page URL, or the page's <c>&lt;base href&gt;</c> when it stays on the same host: a base pointing

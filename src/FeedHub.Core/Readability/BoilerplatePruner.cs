@@ -10,6 +10,7 @@ namespace FeedHub.Core.Readability;
 internal static class BoilerplatePruner
 {
     private const int MinimumRepeatLength = 20;
+    private const int MaximumRepeatLength = 200;
     private const int MaxTailBlocks = 15;
     private static readonly string[] RelatedHeadingStarts = ["related", "more from", "more great", "recommended", "read more", "more stories", "most popular"];
 
@@ -88,9 +89,9 @@ internal static class BoilerplatePruner
             return true;
         }
 
-        if (!s.HasBlockChild && s.Length >= MinimumRepeatLength && name is not ("td" or "th"))
+        if (!s.HasBlockChild && s.Length is >= MinimumRepeatLength and <= MaximumRepeatLength && name is not ("td" or "th"))
         {
-            // The same block twice (a caption repeating the intro, a pull quote) is noise the second time.
+            // The same short block twice (a caption repeating the intro, a pull quote) is noise the second time.
             var text = TextMetrics.Normalize(Dom.Text(element));
             if (!seenBlocks.Add(text))
             {
