@@ -5,12 +5,10 @@ namespace FeedHub.Core.Readability;
 /// <summary>
 /// Removes what surrounds the article inside the chosen container: widgets named by their class or id (share
 /// bars, author boxes, related links, comment counts), link lists, widget labels ("Follow me", "Back to top"),
-/// headings and captions that repeat the title, blocks that repeat an earlier block, and what is left empty.
+/// headings and captions that repeat the title, photo credits, and what is left empty.
 /// </summary>
 internal static class BoilerplatePruner
 {
-    private const int MinimumRepeatLength = 20;
-    private const int MaximumRepeatLength = 200;
     private const int MaxTailBlocks = 15;
     private static readonly string[] RelatedHeadingStarts = ["related", "more from", "more great", "recommended", "read more", "more stories", "most popular"];
 
@@ -18,7 +16,6 @@ internal static class BoilerplatePruner
     {
         var stats = ElementStats.Measure(article);
         var total = Math.Max(1, stats[article].Length);
-        var seenBlocks = new HashSet<string>(StringComparer.Ordinal);
         var doomed = new List<IElement>();
         var stack = new Stack<IElement>();
         PushChildren(stack, article);
@@ -26,7 +23,7 @@ internal static class BoilerplatePruner
         {
             var element = stack.Pop();
             var s = stats[element];
-            if (ShouldPrune(element, s, total, title, seenBlocks))
+            if (ShouldPrune(element, s, total, title))
             {
                 doomed.Add(element);
                 continue;
@@ -55,7 +52,7 @@ internal static class BoilerplatePruner
         }
     }
 
-    private static bool ShouldPrune(IElement element, ElementStats s, int total, TitleMatcher title, HashSet<string> seenBlocks)
+    private static bool ShouldPrune(IElement element, ElementStats s, int total, TitleMatcher title)
     {
         var name = element.LocalName;
         if (name is "form" or "header" && s.Paragraphs == 0 && s.Length < total / 4)
@@ -87,16 +84,6 @@ internal static class BoilerplatePruner
         if (IsLinkList(name, s, total))
         {
             return true;
-        }
-
-        if (!s.HasBlockChild && s.Length is >= MinimumRepeatLength and <= MaximumRepeatLength && name is not ("td" or "th"))
-        {
-            // The same short block twice (a caption repeating the intro, a pull quote) is noise the second time.
-            var text = TextMetrics.Normalize(Dom.Text(element));
-            if (!seenBlocks.Add(text))
-            {
-                return true;
-            }
         }
 
         return false;

@@ -13,7 +13,7 @@ internal static partial class PageCleaner
     {
         "script", "style", "link", "meta", "template", "object", "embed", "applet", "canvas", "button", "input",
         "select", "textarea", "option", "optgroup", "datalist", "dialog", "nav", "aside", "footer", "menu", "head",
-        "title", "base", "frame", "frameset", "noembed", "param", "map", "area", "svg", "math",
+        "title", "base", "frame", "frameset", "noembed", "param", "map", "area", "svg",
     };
 
     private static readonly HashSet<string> LandmarkRolesAroundContent = new(StringComparer.OrdinalIgnoreCase)
