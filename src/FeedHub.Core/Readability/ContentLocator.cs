@@ -17,9 +17,10 @@ internal static class ContentLocator
         var scores = new Dictionary<IElement, double>();
         foreach (var (element, s) in stats)
         {
-            if (IsTextBlock(element, s, out var ownTextOnly))
+            var weight = TextBlockWeight(element, s, out var ownTextOnly);
+            if (weight > 0)
             {
-                Vote(element, ownTextOnly ? s.OwnLength : s.Length, s.Commas, ownTextOnly, body, scores);
+                Vote(element, weight, ownTextOnly ? s.OwnLength : s.Length, s.Commas, ownTextOnly, body, scores);
             }
         }
 
@@ -46,30 +47,37 @@ internal static class ContentLocator
         return parts.Count > 1 ? parts : WithRelatedSiblings(best, scores, stats);
     }
 
-    /// <summary>A paragraph, or a container whose text sits directly in it rather than in child blocks.</summary>
-    private static bool IsTextBlock(IElement element, ElementStats s, out bool ownTextOnly)
+    /// <summary>
+    /// How much a block counts as prose: a paragraph fully; a list item half (lists are as often navigation or
+    /// references as article text); a container whose text sits directly in it rather than in child blocks fully.
+    /// </summary>
+    private static double TextBlockWeight(IElement element, ElementStats s, out bool ownTextOnly)
     {
         ownTextOnly = false;
         switch (element.LocalName)
         {
-            case "p" or "pre" or "td" or "blockquote" when !s.HasBlockChild || element.LocalName == "p":
-                return s.Length >= MinimumBlockLength;
-            case "div" or "section" or "article" or "span" or "font" or "center" or "main" or "li" or "dd":
+            case "p":
+                return s.Length >= MinimumBlockLength ? 1 : 0;
+            case "pre" or "td" or "blockquote":
+                return !s.HasBlockChild && s.Length >= MinimumBlockLength ? 1 : 0;
+            case "li" or "dd":
+                return !s.HasBlockChild && s.Length >= MinimumBlockLength ? 0.5 : 0;
+            case "div" or "section" or "article" or "span" or "font" or "center" or "main":
                 if (!s.HasBlockChild)
                 {
-                    return element.LocalName != "span" && s.Length >= MinimumBlockLength;
+                    return element.LocalName != "span" && s.Length >= MinimumBlockLength ? 1 : 0;
                 }
 
                 ownTextOnly = s.OwnLength >= MinimumBlockLength * 4;
-                return ownTextOnly;
+                return ownTextOnly ? 1 : 0;
             default:
-                return false;
+                return 0;
         }
     }
 
-    private static void Vote(IElement block, int length, int commas, bool startAtSelf, IElement body, Dictionary<IElement, double> scores)
+    private static void Vote(IElement block, double weight, int length, int commas, bool startAtSelf, IElement body, Dictionary<IElement, double> scores)
     {
-        var vote = 1 + commas + Math.Min(length / 100.0, 3);
+        var vote = weight * (1 + commas + Math.Min(length / 100.0, 3));
         var ancestor = startAtSelf ? block : block.ParentElement;
         for (var level = 0; level < AncestorShare.Length && ancestor is not null; level++)
         {
