@@ -48,8 +48,8 @@ internal static class ContentLocator
     }
 
     /// <summary>
-    /// How much a block counts as prose: a paragraph fully; a list item half (lists are as often navigation or
-    /// references as article text); a container whose text sits directly in it rather than in child blocks fully.
+    /// How much a block counts as prose: a paragraph fully; a list item a third (lists are as often navigation,
+    /// galleries or references as article text); a container whose text sits directly in it rather than in child blocks fully.
     /// </summary>
     private static double TextBlockWeight(IElement element, ElementStats s, out bool ownTextOnly)
     {
@@ -61,7 +61,7 @@ internal static class ContentLocator
             case "pre" or "td" or "blockquote":
                 return !s.HasBlockChild && s.Length >= MinimumBlockLength ? 1 : 0;
             case "li" or "dd":
-                return !s.HasBlockChild && s.Length >= MinimumBlockLength ? 0.5 : 0;
+                return !s.HasBlockChild && s.Length >= MinimumBlockLength ? 1 / 3.0 : 0;
             case "div" or "section" or "article" or "span" or "font" or "center" or "main":
                 if (!s.HasBlockChild)
                 {
