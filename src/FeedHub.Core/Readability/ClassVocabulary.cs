@@ -42,7 +42,7 @@ internal static partial class ClassVocabulary
         |timestamp|publish(ed)?[-_]?(date|time|on)|post[-_]?(date|meta|info)|entry[-_]?(meta|footer|date)|article[-_]?meta
         |(tooltip|popover|rollover|hover[-_]?card)[-_a-z]*[-_](block|content|body|inner|box|card|container)
         |next[-_]?prev|prev[-_]?next|(previous|next|prev)[-_](post|article|story|entry|link)|(?<![a-z])btn(?![a-z])|button
-        |noscript|nocontent|noprint|photo[-_]?credit|image[-_]?credit|copyright
+        |noscript|nocontent|noprint|photo[-_]?credit|image[-_]?credit|copyright|gallery|slideshow|carousel|slider|lightbox
         """, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace)]
     private static partial Regex Boilerplate();
 
