@@ -10,6 +10,9 @@ namespace FeedHub.Core.Readability;
 internal static class ContentLocator
 {
     private const int MinimumBlockLength = 25;
+
+    /// <summary>How far above the best candidate chunks of the same body are looked for.</summary>
+    private const int ChunkScopeLevels = 4;
     private static readonly double[] AncestorShare = [1, 0.5, 1 / 3.0, 0.25, 0.2];
 
     public static List<IElement> Locate(IElement body, Dictionary<IElement, ElementStats> stats)
@@ -43,7 +46,7 @@ internal static class ContentLocator
         }
 
         best = PreferCommonAncestor(best!, bestScore, scores, body);
-        var parts = SameKindParts(best, scores, stats);
+        var parts = SameKindParts(best, stats);
         return parts.Count > 1 ? parts : WithRelatedSiblings(best, scores, stats);
     }
 
@@ -160,24 +163,28 @@ internal static class ContentLocator
     }
 
     /// <summary>
-    /// Pages that cut the body into chunks between ads (one container per few paragraphs) give every chunk the
-    /// same tag and class: all the chunks, in order, are the article.
+    /// Pages that cut the body into chunks between ads or sections (one container per few paragraphs) give every
+    /// chunk the same tag and class, give or take a number: all the chunks near the best one, in order, are the article.
     /// </summary>
-    private static List<IElement> SameKindParts(IElement best, Dictionary<IElement, double> scores, Dictionary<IElement, ElementStats> stats)
+    private static List<IElement> SameKindParts(IElement best, Dictionary<IElement, ElementStats> stats)
     {
-        var className = best.GetAttribute("class");
-        if (string.IsNullOrWhiteSpace(className))
+        var signature = ClassSignature(best);
+        if (signature.Length == 0)
         {
             return [best];
         }
 
-        var isBodyClass = ClassVocabulary.IsArticleBody(className);
-        var threshold = scores[best] * 0.1;
+        var scope = best;
+        for (var level = 0; level < ChunkScopeLevels && scope.ParentElement is { } parent; level++)
+        {
+            scope = parent;
+        }
+
         var parts = new List<IElement>();
         foreach (var (element, s) in stats)
         {
-            if (element == best || element.LocalName == best.LocalName && element.GetAttribute("class") == className
-                && s.LinkDensity < 0.3 && (isBodyClass || scores.GetValueOrDefault(element) >= threshold))
+            if (element == best || element.LocalName == best.LocalName && s.Length >= MinimumBlockLength * 4 && s.LinkDensity < 0.3
+                && ClassSignature(element) == signature && scope.Contains(element))
             {
                 parts.Add(element);
             }
@@ -192,6 +199,9 @@ internal static class ContentLocator
         parts.Sort((a, b) => a == b ? 0 : a.CompareDocumentPosition(b).HasFlag(DocumentPositions.Following) ? -1 : 1);
         return parts;
     }
+
+    private static string ClassSignature(IElement element) =>
+        string.Concat((element.GetAttribute("class") ?? string.Empty).Where(c => !char.IsAsciiDigit(c))).Trim();
 
     /// <summary>Siblings of the best candidate that continue the article (split bodies, loose paragraphs).</summary>
     private static List<IElement> WithRelatedSiblings(IElement best, Dictionary<IElement, double> scores, Dictionary<IElement, ElementStats> stats)
