@@ -12,7 +12,7 @@ internal static class ContentLocator
     private const int MinimumBlockLength = 25;
 
     /// <summary>How far above the best candidate chunks of the same body are looked for.</summary>
-    private const int ChunkScopeLevels = 4;
+    private const int ChunkScopeLevels = 6;
     private static readonly double[] AncestorShare = [1, 0.5, 1 / 3.0, 0.25, 0.2];
 
     public static List<IElement> Locate(IElement body, Dictionary<IElement, ElementStats> stats)
