@@ -52,7 +52,7 @@ public sealed class ArticleExtractor
         t_parser ??= new HtmlParser(new HtmlParserOptions { IsScripting = false });
         using var document = t_parser.ParseDocument(html);
         var metadata = PageMetadata.Read(document);
-        var baseUrl = SafeBaseUrl(document, pageUrl);
+        var baseUrl = SafeBaseUrl(metadata.BaseHref, pageUrl);
         if (document.Body is not { } body)
         {
             return ExtractedArticle.Failure("page has no body");
@@ -164,9 +164,8 @@ public sealed class ArticleExtractor
     /// The page URL, or the page's <c>&lt;base href&gt;</c> when it stays on the same host: a base pointing
     /// elsewhere (or at <c>javascript:</c>) would silently redirect every relative link of the article.
     /// </summary>
-    internal static Uri? SafeBaseUrl(IHtmlDocument document, Uri? pageUrl)
+    internal static Uri? SafeBaseUrl(string? baseHref, Uri? pageUrl)
     {
-        var baseHref = document.QuerySelector("base[href]")?.GetAttribute("href");
         if (string.IsNullOrWhiteSpace(baseHref))
         {
             return pageUrl;

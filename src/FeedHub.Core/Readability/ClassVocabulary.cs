@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 
 namespace FeedHub.Core.Readability;
@@ -8,15 +9,53 @@ namespace FeedHub.Core.Readability;
 /// </summary>
 internal static partial class ClassVocabulary
 {
+    /// <summary>Past this many distinct class strings the cache starts over (a crawler sees many sites).</summary>
+    private const int MaxCachedClassNames = 100_000;
+
+    /// <summary>Pages repeat the same few hundred class strings on thousands of elements: classify each once.</summary>
+    private static readonly ConcurrentDictionary<string, ClassKinds> Classified = new(StringComparer.Ordinal);
+
+    [Flags]
+    private enum ClassKinds
+    {
+        None = 0,
+        Boilerplate = 1,
+        ContentLike = 2,
+        ArticleBody = 4,
+    }
+
     /// <summary>Class or id of something around the article rather than in it.</summary>
-    public static bool IsBoilerplate(string classAndId) =>
-        classAndId.Length > 0 && Boilerplate().IsMatch(classAndId) && !EmbeddedPost().IsMatch(classAndId);
+    public static bool IsBoilerplate(string classAndId) => Classify(classAndId).HasFlag(ClassKinds.Boilerplate);
 
     /// <summary>Class or id that usually belongs to the article or its main column.</summary>
-    public static bool IsContentLike(string classAndId) => classAndId.Length > 0 && ContentLike().IsMatch(classAndId);
+    public static bool IsContentLike(string classAndId) => Classify(classAndId).HasFlag(ClassKinds.ContentLike);
 
     /// <summary>Class or id that names the article body itself.</summary>
-    public static bool IsArticleBody(string classAndId) => classAndId.Length > 0 && ArticleBody().IsMatch(classAndId);
+    public static bool IsArticleBody(string classAndId) => Classify(classAndId).HasFlag(ClassKinds.ArticleBody);
+
+    private static ClassKinds Classify(string classAndId)
+    {
+        if (classAndId.Length == 0)
+        {
+            return ClassKinds.None;
+        }
+
+        if (Classified.TryGetValue(classAndId, out var kinds))
+        {
+            return kinds;
+        }
+
+        kinds = (Boilerplate().IsMatch(classAndId) && !EmbeddedPost().IsMatch(classAndId) ? ClassKinds.Boilerplate : ClassKinds.None)
+            | (ContentLike().IsMatch(classAndId) ? ClassKinds.ContentLike : ClassKinds.None)
+            | (ArticleBody().IsMatch(classAndId) ? ClassKinds.ArticleBody : ClassKinds.None);
+        if (Classified.Count >= MaxCachedClassNames)
+        {
+            Classified.Clear();
+        }
+
+        Classified[classAndId] = kinds;
+        return kinds;
+    }
 
     /// <summary>A whole (short, normalised) block that is a widget label: "Share", "Follow me", "Back to top", "3 comments"…</summary>
     public static bool IsBoilerplatePhrase(string normalizedText) =>

@@ -28,16 +28,47 @@ internal sealed class PageMetadata
         "BackgroundNewsArticle", "Review", "WebPage", "MedicalWebPage", "Recipe", "HowTo",
     };
 
+    /// <summary>The page's own <c>&lt;base href&gt;</c>, to be judged before it is trusted.</summary>
+    public string? BaseHref { get; private set; }
+
+    private bool _structuredArticleFound;
+
+    /// <summary>Reads everything in one walk over the page (selector queries would walk it once each).</summary>
     public static PageMetadata Read(IHtmlDocument document)
     {
         var metadata = new PageMetadata();
-        var meta = MetaValues(document);
-        metadata.ReadStructuredData(document);
+        var meta = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        IElement? firstTime = null;
+        IElement? bylineElement = null;
+        foreach (var element in Dom.PreOrder(document.DocumentElement))
+        {
+            switch (element.LocalName)
+            {
+                case "meta":
+                    AddMetaValue(meta, element);
+                    break;
+                case "script" when !metadata._structuredArticleFound
+                    && string.Equals(element.GetAttribute("type"), "application/ld+json", StringComparison.OrdinalIgnoreCase):
+                    metadata.ReadStructuredData(element.TextContent);
+                    break;
+                case "time" when firstTime is null && element.HasAttribute("datetime"):
+                    firstTime = element;
+                    break;
+                case "base" when metadata.BaseHref is null:
+                    metadata.BaseHref = element.GetAttribute("href");
+                    break;
+            }
+
+            if (bylineElement is null && IsBylineElement(element))
+            {
+                bylineElement = element;
+            }
+        }
 
         metadata.Title = First(meta, "og:title", "twitter:title", "dc.title", "title") ?? metadata.Title ?? DocumentTitle(document);
         metadata.Byline = metadata.Byline
             ?? First(meta, "author", "article:author", "dc.creator", "byl", "parsely-author", "sailthru.author")
-            ?? VisibleByline(document);
+            ?? VisibleByline(bylineElement);
         if (metadata.Byline is { } byline && Uri.IsWellFormedUriString(byline, UriKind.Absolute))
         {
             metadata.Byline = null;
@@ -47,7 +78,7 @@ internal sealed class PageMetadata
                 "publishdate", "pubdate", "date", "dc.date", "dc.date.issued", "dcterms.created", "sailthru.date",
                 "parsely-pub-date", "cxenseparse:recs:publishtime"))
             ?? metadata.Published
-            ?? ParseDate(document.QuerySelector("time[datetime]")?.GetAttribute("datetime"));
+            ?? ParseDate(firstTime?.GetAttribute("datetime"));
         metadata.LeadImage = First(meta, "og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src")
             ?? metadata.LeadImage;
         metadata.SiteName = First(meta, "og:site_name", "application-name") ?? metadata.SiteName;
@@ -57,27 +88,33 @@ internal sealed class PageMetadata
         return metadata;
     }
 
-    private static Dictionary<string, string> MetaValues(IHtmlDocument document)
+    private static void AddMetaValue(Dictionary<string, string> values, IElement meta)
     {
-        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var meta in document.QuerySelectorAll("meta"))
+        var content = Clean(meta.GetAttribute("content"));
+        if (content is null)
         {
-            var content = Clean(meta.GetAttribute("content"));
-            if (content is null)
-            {
-                continue;
-            }
-
-            // property may hold several space-separated names ("og:title twitter:title").
-            var names = (meta.GetAttribute("property") ?? meta.GetAttribute("name") ?? meta.GetAttribute("itemprop")
-                ?? meta.GetAttribute("http-equiv") ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            foreach (var name in names)
-            {
-                values.TryAdd(name, content);
-            }
+            return;
         }
 
-        return values;
+        // property may hold several space-separated names ("og:title twitter:title").
+        var names = (meta.GetAttribute("property") ?? meta.GetAttribute("name") ?? meta.GetAttribute("itemprop")
+            ?? meta.GetAttribute("http-equiv") ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        foreach (var name in names)
+        {
+            values.TryAdd(name, content);
+        }
+    }
+
+    private static bool IsBylineElement(IElement element)
+    {
+        if (element.GetAttribute("rel") == "author"
+            || element.GetAttribute("itemprop") is { } itemprop && itemprop.Contains("author", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        return element.GetAttribute("class") is { } className
+            && className.Split(' ', StringSplitOptions.RemoveEmptyEntries).Any(token => token is "byline" or "author");
     }
 
     private static string? First(Dictionary<string, string> meta, params string[] names)
@@ -96,37 +133,34 @@ internal sealed class PageMetadata
     private static string? DocumentTitle(IHtmlDocument document) =>
         Clean(document.Title) ?? Clean(document.QuerySelector("h1")?.TextContent);
 
-    private static string? VisibleByline(IHtmlDocument document)
+    private static string? VisibleByline(IElement? element)
     {
-        var element = document.QuerySelector("[rel=author], [itemprop=author] [itemprop=name], [itemprop=author], .byline, .author");
         var text = element is null ? null : Clean(Dom.Text(element));
         return text is { Length: <= 100 } ? text : null;
     }
 
-    private void ReadStructuredData(IHtmlDocument document)
+    private void ReadStructuredData(string json)
     {
-        foreach (var script in document.QuerySelectorAll("script[type='application/ld+json']"))
+        try
         {
-            try
+            using var document = JsonDocument.Parse(json, new JsonDocumentOptions
             {
-                using var json = JsonDocument.Parse(script.TextContent, new JsonDocumentOptions
+                AllowTrailingCommas = true,
+                CommentHandling = JsonCommentHandling.Skip,
+            });
+            foreach (var item in Items(document.RootElement))
+            {
+                if (IsArticle(item))
                 {
-                    AllowTrailingCommas = true,
-                    CommentHandling = JsonCommentHandling.Skip,
-                });
-                foreach (var item in Items(json.RootElement))
-                {
-                    if (IsArticle(item))
-                    {
-                        ReadArticle(item);
-                        return;
-                    }
+                    ReadArticle(item);
+                    _structuredArticleFound = true;
+                    return;
                 }
             }
-            catch (JsonException)
-            {
-                // Broken JSON-LD is common; the meta tags still count.
-            }
+        }
+        catch (JsonException)
+        {
+            // Broken JSON-LD is common; the meta tags still count.
         }
     }
 
