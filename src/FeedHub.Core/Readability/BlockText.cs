@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using AngleSharp.Dom;
 
@@ -9,6 +10,7 @@ namespace FeedHub.Core.Readability;
 /// </summary>
 internal static class BlockText
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static string Render(IElement root)
     {
         var output = new StringBuilder();
@@ -79,6 +81,7 @@ internal static class BlockText
         return output.ToString();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AppendText(StringBuilder block, string data, bool preserve)
     {
         if (preserve)

@@ -24,6 +24,45 @@ internal static partial class ClassVocabulary
         ArticleBody = 4,
     }
 
+    // Matched inside each class name with '-' and '_' removed ("author-bio", "author_bio", "authorBio" alike).
+    private static readonly string[] BoilerplateFragments =
+    [
+        "share", "sharing", "social", "follow", "authorbio", "authorbox", "authorinfo", "authorcard", "authorprofile",
+        "authordetails", "authormeta", "aboutauthor", "abouttheauthor", "byline", "related", "recommend", "readmore",
+        "morestories", "morearticles", "morefrom", "morenews", "newsletter", "subscri", "signup", "comment", "disqus",
+        "respond", "reply", "replies", "breadcrumb", "taglist", "tagcloud", "tagslist", "posttags", "articletags",
+        "entrytags", "categories", "backtotop", "scrolltop", "scrolltotop", "gotop", "totop", "advert", "sponsor", "promo",
+        "sidebar", "widget", "footer", "masthead", "navbar", "navigation", "menu", "pagination", "pager", "popup", "modal",
+        "cookie", "consent", "gdpr", "paywall", "toolbar", "rating", "outbrain", "taboola", "trending", "popular",
+        "mostread", "skiplink", "hidden", "sronly", "screenreader", "printonly", "printbutton", "jumplink", "donat",
+        "banner", "overlay", "dateline", "timestamp", "publishdate", "publishtime", "publishon", "publisheddate",
+        "publishedtime", "publishedon", "postdate", "postmeta", "postinfo", "entrymeta", "entryfooter", "entrydate",
+        "articlemeta", "nextprev", "prevnext", "previouspost", "previousarticle", "previousstory", "previousentry",
+        "previouslink", "nextpost", "nextarticle", "nextstory", "nextentry", "nextlink", "prevpost", "prevarticle",
+        "prevstory", "prevlink", "button", "noscript", "nocontent", "noprint", "photocredit", "imagecredit", "copyright",
+        "gallery", "slideshow", "carousel", "slider", "lightbox",
+    ];
+
+    // Short words that only count on their own ("ad-slot", "nav", not "load" or "canvas").
+    private static readonly HashSet<string> BoilerplateWords = new(StringComparer.Ordinal) { "ad", "ads", "tags", "nav", "btn" };
+
+    // Hover cards and tooltips hide their text until the pointer is over a name: their inner box is not article text.
+    private static readonly string[] HoverCardFragments = ["tooltip", "popover", "rollover", "hovercard"];
+    private static readonly string[] HoverCardInnerEndings = ["block", "content", "body", "inner", "box", "card", "container"];
+
+    // Embedded posts (tweets, Instagram) are quoted as part of the article even when their wrapper says "social".
+    private static readonly string[] EmbeddedPostFragments = ["embed", "twittertweet", "instagrammedia", "tiktok"];
+
+    private static readonly string[] ContentLikeFragments =
+        ["article", "body", "content", "entry", "main", "post", "text", "blog", "story", "prose", "column"];
+
+    private static readonly string[] ArticleBodyFragments =
+    [
+        "articlebody", "articlecontent", "articletext", "articlecopy", "storybody", "storycontent", "storytext",
+        "entrycontent", "entrybody", "postbody", "postcontent", "postentry", "posttext", "bodytext", "bodycopy", "richtext",
+        "contentbody", "pagecontent", "blogpostbody", "blogpostcontent",
+    ];
+
     /// <summary>Class or id of something around the article rather than in it.</summary>
     public static bool IsBoilerplate(string classAndId) => Classify(classAndId).HasFlag(ClassKinds.Boilerplate);
 
@@ -45,9 +84,7 @@ internal static partial class ClassVocabulary
             return kinds;
         }
 
-        kinds = (Boilerplate().IsMatch(classAndId) && !EmbeddedPost().IsMatch(classAndId) ? ClassKinds.Boilerplate : ClassKinds.None)
-            | (ContentLike().IsMatch(classAndId) ? ClassKinds.ContentLike : ClassKinds.None)
-            | (ArticleBody().IsMatch(classAndId) ? ClassKinds.ArticleBody : ClassKinds.None);
+        kinds = Compute(classAndId);
         if (Classified.Count >= MaxCachedClassNames)
         {
             Classified.Clear();
@@ -69,24 +106,41 @@ internal static partial class ClassVocabulary
     public static bool IsPhotoCredit(string normalizedText) =>
         normalizedText.Length <= 120 && PhotoCredit().IsMatch(normalizedText);
 
-    [GeneratedRegex("""
-        share|sharing|social|follow|author[-_]?(bio|box|info|card|profile|details|meta)|about[-_]?(the[-_]?)?author|byline
-        |related|recommend|read[-_]?more|more[-_]?(stories|articles|from|news)|newsletter|subscri|sign[-_]?up
-        |comment|disqus|respond|repl(y|ies)|breadcrumb|tag[-_]?(list|cloud|s[-_]?list)|(post|article|entry)[-_]?tags
-        |(?<![a-z])tags(?![a-z])|categories|back[-_]?to[-_]?top|scroll[-_]?(to[-_]?)?top|go[-_]?top|totop|to[-_]top
-        |advert|(?<![a-z])ads?(?![a-z])|(?<![a-z])ad[-_]|sponsor|promo|sidebar|widget|footer|masthead|(?<![a-z])header
-        |navbar|(?<![a-z])nav(?![a-z])|navigation|menu|pagination|pager|popup|modal|cookie|consent|gdpr|paywall
-        |toolbar|rating|outbrain|taboola|trending|popular|most[-_]?read|skip[-_]?link|hidden|visually[-_]?hidden
-        |sr[-_]only|screen[-_]?reader|print[-_]?(only|button)|jump[-_]?link|newsletter|donat|banner|overlay|dateline
-        |timestamp|publish(ed)?[-_]?(date|time|on)|post[-_]?(date|meta|info)|entry[-_]?(meta|footer|date)|article[-_]?meta
-        |(tooltip|popover|rollover|hover[-_]?card)[-_a-z]*[-_](block|content|body|inner|box|card|container)
-        |next[-_]?prev|prev[-_]?next|(previous|next|prev)[-_](post|article|story|entry|link)|(?<![a-z])btn(?![a-z])|button
-        |noscript|nocontent|noprint|photo[-_]?credit|image[-_]?credit|copyright|gallery|slideshow|carousel|slider|lightbox
-        """, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace)]
-    private static partial Regex Boilerplate();
+    private static ClassKinds Compute(string classAndId)
+    {
+        var boilerplate = false;
+        var embedded = false;
+        var contentLike = false;
+        var articleBody = false;
+        foreach (var className in classAndId.ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var compact = className.Replace("-", string.Empty, StringComparison.Ordinal).Replace("_", string.Empty, StringComparison.Ordinal);
+            var words = className.Split(['-', '_', ':', '.'], StringSplitOptions.RemoveEmptyEntries);
+            boilerplate |= ContainsAny(compact, BoilerplateFragments)
+                || words.Any(word => BoilerplateWords.Contains(word) || word.StartsWith("header", StringComparison.Ordinal))
+                || ContainsAny(compact, HoverCardFragments) && HoverCardInnerEndings.Any(ending => compact.EndsWith(ending, StringComparison.Ordinal));
+            embedded |= ContainsAny(compact, EmbeddedPostFragments) || words.Any(word => word.StartsWith("tweet", StringComparison.Ordinal));
+            contentLike |= ContainsAny(compact, ContentLikeFragments);
+            articleBody |= ContainsAny(compact, ArticleBodyFragments) || words.Contains("prose");
+        }
 
-    [GeneratedRegex("embed|twitter-tweet|instagram-media|tiktok|(?<![a-z])tweet", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex EmbeddedPost();
+        return (boilerplate && !embedded ? ClassKinds.Boilerplate : ClassKinds.None)
+            | (contentLike ? ClassKinds.ContentLike : ClassKinds.None)
+            | (articleBody ? ClassKinds.ArticleBody : ClassKinds.None);
+    }
+
+    private static bool ContainsAny(string text, string[] fragments)
+    {
+        foreach (var fragment in fragments)
+        {
+            if (text.Contains(fragment, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     [GeneratedRegex("""
         ^(like this (story|article|post)|share (it|this|the story|the article) with|subscribe (to|now|today)|sign up (for|to|now)
@@ -101,17 +155,6 @@ internal static partial class ClassVocabulary
     [GeneratedRegex(@"^(photos?|foto|фото|image|picture|credit|crédit( photo)?|photo credit|bild|illustration|source photo)\s*[:/©]",
         RegexOptions.CultureInvariant)]
     private static partial Regex PhotoCredit();
-
-    [GeneratedRegex("article|body|content|entry|hentry|main|post|text|blog|story|prose|column",
-        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex ContentLike();
-
-    [GeneratedRegex("""
-        article[-_]?body|articlebody|article[-_]{0,2}(content|text|copy)|story[-_]?(body|content|text)
-        |entry[-_]?(content|body)|post[-_]?(body|content|entry|text)|body[-_]?(text|copy)|rich[-_]?text
-        |content[-_]?body|page[-_]?content|blog[-_]?post[-_]?(body|content)|(?<![a-z])prose(?![a-z])
-        """, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace)]
-    private static partial Regex ArticleBody();
 
     [GeneratedRegex("""
         ^(advertisement|advertising|advert|ad|sponsored( content)?|share( (this|the))?( article| story| post| page)?( on [a-z]+)?

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AngleSharp.Dom;
 
 namespace FeedHub.Core.Readability;
@@ -18,6 +19,7 @@ internal static class Dom
     public static bool IsHeading(string localName) => localName is "h1" or "h2" or "h3" or "h4" or "h5" or "h6";
 
     /// <summary>The element and all its descendant elements in document order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static List<IElement> PreOrder(IElement root)
     {
         var order = new List<IElement>();
@@ -59,6 +61,7 @@ internal static class Dom
     }
 
     /// <summary>All text below the element, without recursion.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static string Text(IElement root)
     {
         var builder = new System.Text.StringBuilder();

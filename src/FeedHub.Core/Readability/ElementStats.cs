@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AngleSharp.Dom;
 
 namespace FeedHub.Core.Readability;
@@ -41,6 +42,7 @@ internal sealed class ElementStats
     }
 
     /// <summary>Stats of every element under (and including) <paramref name="root"/>, without recursion.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Dictionary<IElement, ElementStats> Measure(IElement root)
     {
         var order = Dom.PreOrder(root);

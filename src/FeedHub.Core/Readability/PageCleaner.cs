@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using AngleSharp.Dom;
 
@@ -30,6 +31,7 @@ internal static partial class PageCleaner
 
     private static readonly string[] LazySrcsetAttributes = ["data-srcset", "data-lazy-srcset", "data-original-srcset"];
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Clean(IElement body)
     {
         var doomed = new List<IElement>();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace FeedHub.Core.Readability;
@@ -18,6 +19,7 @@ internal static class TextMetrics
     public static bool IsComma(char c) => c is ',' or '\uFF0C' or '\u3001' or '\u060C';
 
     /// <summary>Visible length of a text: non-space characters, CJK weighted by <see cref="CjkWeight"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int WeightedLength(string text, out int commas)
     {
         var length = 0;
@@ -40,6 +42,7 @@ internal static class TextMetrics
     }
 
     /// <summary>Words separated by spaces, plus one word per CJK character.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int CountWords(string text)
     {
         var words = 0;
@@ -85,6 +88,7 @@ internal static class TextMetrics
     }
 
     /// <summary>Lower-case text with runs of white space collapsed, for comparing blocks with each other and the title.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static string Normalize(string text)
     {
         var builder = new StringBuilder(text.Length);
