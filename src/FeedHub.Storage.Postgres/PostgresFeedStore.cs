@@ -15,6 +15,9 @@ namespace FeedHub.Storage.Postgres;
 public sealed class PostgresFeedStore : IFeedStore, IAsyncDisposable, IDisposable
 {
     private const int MaxPageSize = 1000;
+
+    /// <summary>Up to this many sources, a filtered page is merged from each source's own index range.</summary>
+    internal const int MaxSourcesMergedPerSource = 100;
     private const string BumpVersionSql = "UPDATE store_version SET value = value + 1";
 
     // Identity columns are "BY DEFAULT", so imported rows may bring their ids; the sequences must then move past them.
@@ -204,10 +207,16 @@ public sealed class PostgresFeedStore : IFeedStore, IAsyncDisposable, IDisposabl
         }
 
         command.Parameters.Add(new NpgsqlParameter<int>("limit", Math.Clamp(query.Limit, 1, MaxPageSize)));
-        if (query.SourceIds is { } sourceIds)
+        var sourceIds = query.SourceIds?.Distinct().ToArray();
+        if (sourceIds is not null)
+        {
+            command.Parameters.Add(new NpgsqlParameter<long[]>("source_ids", sourceIds));
+        }
+
+        if (sourceIds is { Length: <= MaxSourcesMergedPerSource })
         {
             // Each source's newest rows come from its own index range (index-only), then the page is merged: the cost
-            // stays bounded by sources × page size however the sources' articles are spread over the river.
+            // stays bounded by sources × page size however rare the sources' articles are in the river.
             command.CommandText = $"""
                 SELECT {ArticleColumns.SelectList} FROM articles
                 WHERE id IN (
@@ -222,7 +231,16 @@ public sealed class PostgresFeedStore : IFeedStore, IAsyncDisposable, IDisposabl
                     LIMIT @limit)
                 ORDER BY sort_date DESC, id DESC
                 """;
-            command.Parameters.Add(new NpgsqlParameter<long[]>("source_ids", [.. sourceIds.Distinct()]));
+        }
+        else if (sourceIds is not null)
+        {
+            // Many sources (a large category) are a good part of the river: walk it and keep theirs.
+            command.CommandText = $"""
+                SELECT {ArticleColumns.SelectList} FROM articles
+                WHERE source_id = ANY (@source_ids){conditions}
+                ORDER BY sort_date DESC, id DESC
+                LIMIT @limit
+                """;
         }
         else
         {
