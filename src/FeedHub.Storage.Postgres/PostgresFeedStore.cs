@@ -18,6 +18,7 @@ public sealed class PostgresFeedStore : IFeedStore, IAsyncDisposable, IDisposabl
 
     /// <summary>Up to this many sources, a filtered page is merged from each source's own index range.</summary>
     internal const int MaxSourcesMergedPerSource = 100;
+
     private const string BumpVersionSql = "UPDATE store_version SET value = value + 1";
 
     // Identity columns are "BY DEFAULT", so imported rows may bring their ids; the sequences must then move past them.

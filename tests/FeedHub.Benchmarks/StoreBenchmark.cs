@@ -226,7 +226,7 @@ public static class StoreBenchmark
         {
             var random = new Random(batch);
             var sourceId = sourceIds[batch % sourceIds.Length];
-            var polledAt = RiverStart + (RiverLength * batch / BatchCount);
+            var polledAt = RiverStart + (RiverLength * ((double)batch / BatchCount));
             var articles = new List<Article>(BatchSize);
             for (var i = 0; i < BatchSize; i++)
             {
