@@ -4,6 +4,7 @@ using FeedHub.Core.Ingest;
 using FeedHub.Core.Parser;
 using FeedHub.Core.Polling;
 using FeedHub.Core.Publishing;
+using FeedHub.Core.Readability;
 using FeedHub.Core.Sanitizer;
 using FeedHub.Core.Storage;
 using FeedHub.Storage.LiteDb;
@@ -39,6 +40,8 @@ public static class FeedHubServices
         services.AddSingleton<FeedReader>();
         services.AddSingleton<HtmlContentSanitizer>();
         services.AddSingleton<ArticleIngester>();
+        services.AddSingleton<ArticleExtractor>();
+        services.AddTransient<FullTextFetcher>();
         services.AddTransient<SourcePoller>();
         services.AddTransient<SourceCatalog>();
         services.AddSingleton<River>();
