@@ -40,7 +40,7 @@ public sealed class ArticleExtractor
 
         try
         {
-            return ExtractCore(html.Length > MaxPageChars ? html[..MaxPageChars] : html, pageUrl, options);
+            return ExtractCore(LargePagePrefilter.Apply(html.Length > MaxPageChars ? html[..MaxPageChars] : html), pageUrl, options);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

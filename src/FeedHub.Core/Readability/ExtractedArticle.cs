@@ -64,7 +64,7 @@ public sealed record ExtractionOptions
     /// The time one page may take: a page that cannot even be parsed within it fails as too complex, and
     /// optional refinements are skipped once it is spent.
     /// </summary>
-    public TimeSpan TimeBudget { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan TimeBudget { get; init; } = TimeSpan.FromSeconds(1.5);
 
     /// <summary>Fewer words than this is <see cref="ExtractionOutcome.TooShort"/>.</summary>
     public int MinimumWords { get; init; } = 60;
