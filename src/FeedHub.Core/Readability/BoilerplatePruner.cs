@@ -120,9 +120,9 @@ internal static class BoilerplatePruner
 
         switch (name)
         {
-            case "p" or "td" or "th" or "li":
+            case "p" or "td" or "th" or "li" or "h1" or "h2" or "h3" or "h4" or "h5" or "h6":
                 return false;
-            case "h1" or "h2" or "h3" or "h4" or "h5" or "h6" or "dd" or "dt" or "blockquote":
+            case "dd" or "dt" or "blockquote":
                 return s.LinkDensity > 0.8 && s.Length < 150;
             case "ul" or "ol":
                 return s.ListItems >= 3 && s.LinkDensity > 0.7 && s.Length < total / 2;
