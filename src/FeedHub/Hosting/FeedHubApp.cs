@@ -1,3 +1,4 @@
+using FeedHub.Curators;
 using FeedHub.Web;
 using FeedHub.Worker;
 
@@ -24,6 +25,7 @@ public static class FeedHubApp
         builder.Services.AddFeedHubCore(builder.Configuration);
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton<RenderedResponses>();
+        builder.Services.AddCuratorAuthentication(builder.Configuration);
         if (options.RunsWorker)
         {
             builder.Services.AddFeedHubWorker(builder.Configuration);
@@ -41,6 +43,10 @@ public static class FeedHubApp
             await next(context);
         });
         app.UseStaticFiles(new StaticFileOptions { RequestPath = "/assets" });
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        app.UseAntiforgery();
         app.MapHealthEndpoints();
         if (options.RunsWeb)
         {

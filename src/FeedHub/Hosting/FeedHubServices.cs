@@ -1,4 +1,5 @@
 using FeedHub.Core.Curation;
+using FeedHub.Core.Discovery;
 using FeedHub.Core.Fetcher;
 using FeedHub.Core.Ingest;
 using FeedHub.Core.Parser;
@@ -6,6 +7,7 @@ using FeedHub.Core.Polling;
 using FeedHub.Core.Publishing;
 using FeedHub.Core.Sanitizer;
 using FeedHub.Core.Storage;
+using FeedHub.Curators;
 using FeedHub.Storage.LiteDb;
 using Microsoft.Extensions.Options;
 
@@ -41,6 +43,8 @@ public static class FeedHubServices
         services.AddSingleton<ArticleIngester>();
         services.AddTransient<SourcePoller>();
         services.AddTransient<SourceCatalog>();
+        services.AddTransient<FeedDiscovery>();
+        services.AddSingleton<CuratorAccounts>();
         services.AddSingleton<River>();
         services.AddSingleton<Digest>();
         return services;
