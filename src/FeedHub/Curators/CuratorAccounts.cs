@@ -91,18 +91,21 @@ public sealed class CuratorAccounts(IFeedStore store, TimeProvider timeProvider)
     }
 
     /// <summary>Gives a curator a new token; its text is returned once.</summary>
-    public async Task<string> IssueTokenAsync(Curator curator, CancellationToken cancellationToken)
+    public async Task<string> IssueTokenAsync(string curatorName, CancellationToken cancellationToken)
     {
+        var curator = await store.GetCuratorByNameAsync(curatorName, cancellationToken).ConfigureAwait(false)
+                      ?? throw new CuratorAccountException($"there is no curator named '{curatorName}'");
         var token = NewToken(curator);
         await store.UpdateCuratorAsync(curator, cancellationToken).ConfigureAwait(false);
         return token;
     }
 
-    /// <summary>Revokes one of the curator's tokens, named by its prefix. False when the curator holds no such active token.</summary>
-    public async Task<bool> RevokeTokenAsync(Curator curator, string prefix, CancellationToken cancellationToken)
+    /// <summary>Revokes one of a curator's tokens, named by its prefix. False when the curator holds no such active token.</summary>
+    public async Task<bool> RevokeTokenAsync(string curatorName, string prefix, CancellationToken cancellationToken)
     {
-        var held = curator.Tokens.Find(t => t.IsActive && t.Prefix == prefix);
-        if (held is null)
+        var curator = await store.GetCuratorByNameAsync(curatorName, cancellationToken).ConfigureAwait(false);
+        var held = curator?.Tokens.Find(t => t.IsActive && t.Prefix == prefix);
+        if (curator is null || held is null)
         {
             return false;
         }

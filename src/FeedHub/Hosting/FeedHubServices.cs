@@ -42,7 +42,9 @@ public static class FeedHubServices
         services.AddSingleton<HtmlContentSanitizer>();
         services.AddSingleton<ArticleIngester>();
         services.AddTransient<SourcePoller>();
+        services.AddSingleton<IPollScheduler, ScheduleSyncPicksUp>();
         services.AddTransient<SourceCatalog>();
+        services.AddSingleton<SourceHealthReport>();
         services.AddTransient<FeedDiscovery>();
         services.AddSingleton<CuratorAccounts>();
         services.AddSingleton<River>();
