@@ -3,6 +3,7 @@ return args.FirstOrDefault() switch
 {
     "parser" => FeedHub.Benchmarks.ParserBenchmark.Run(args[1..]),
     "extraction" => FeedHub.Benchmarks.ExtractionBenchmark.Run(args[1..]),
+    "store" => FeedHub.Benchmarks.StoreBenchmark.Run(args[1..]),
     _ => Usage(),
 };
 

@@ -77,7 +77,7 @@ public sealed partial class FeedFetcher(
         }
 
         var limit = TimeSpan.FromSeconds(Math.Max(1, _options.TimeoutSeconds));
-        using var timeout = new CancellationTokenSource(limit, timeProvider);
+        using var timeout = new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var token = linked.Token;
         Uri? permanentTarget = null;
@@ -86,7 +86,13 @@ public sealed partial class FeedFetcher(
         {
             for (var hop = 0; hop <= _options.MaxRedirects; hop++)
             {
+                // Waiting for a turn at a busy host is politeness, not the server's slowness: the clock starts after it.
                 await using var lease = await throttle.AcquireAsync(url.IdnHost, token).ConfigureAwait(false);
+                if (hop == 0)
+                {
+                    timeout.CancelAfter(limit);
+                }
+
                 using var message = new HttpRequestMessage(HttpMethod.Get, url);
                 message.Headers.TryAddWithoutValidation("User-Agent", _options.UserAgent);
                 message.Headers.TryAddWithoutValidation("Accept", request.Accept);

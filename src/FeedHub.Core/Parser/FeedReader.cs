@@ -1,11 +1,235 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.RegularExpressions;
+using System.Xml;
+using FeedHub.Core.Charsets;
+
 namespace FeedHub.Core.Parser;
 
 /// <summary>Reads RSS, Atom and JSON Feed documents liberally; thread-safe, one instance per process.</summary>
-public sealed class FeedReader
+public sealed partial class FeedReader
 {
+    /// <summary>The error of a document that is a web page rather than a feed (a curator reads it).</summary>
+    public const string HtmlPageError = "this is an HTML page, not a feed";
+
+    private readonly long maxCharactersInDocument;
+
+    /// <param name="maxCharactersInDocument">Documents longer than this (after decoding) are cut off and reported.</param>
+    public FeedReader(long maxCharactersInDocument = 64L * 1024 * 1024) => this.maxCharactersInDocument = maxCharactersInDocument;
+
     /// <param name="body">The raw bytes as received (any encoding).</param>
     /// <param name="contentType">The HTTP Content-Type header, whose charset wins over the document's own declaration.</param>
     /// <param name="location">Where the document was fetched from, to resolve relative links.</param>
     public FeedDocument Read(ReadOnlyMemory<byte> body, string? contentType = null, Uri? location = null)
-        => throw new NotImplementedException();
+    {
+        try
+        {
+            return ReadDocument(body, contentType, location);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            return new FeedDocument { Error = $"could not read the document: {exception.Message}" };
+        }
+    }
+
+    private FeedDocument ReadDocument(ReadOnlyMemory<byte> body, string? contentType, Uri? location)
+    {
+        var bytes = body.Span;
+        if (IsBlank(bytes))
+        {
+            return new FeedDocument { Error = "empty document" };
+        }
+
+        if (LooksBinary(bytes))
+        {
+            return new FeedDocument { Error = "binary data, not a feed" };
+        }
+
+        var charset = CharsetDetector.Detect(bytes, contentType);
+        var first = bytes[charset.PreambleLength..].TrimStart(" \t\r\n"u8);
+        if (!first.IsEmpty && first[0] is (byte)'{' or (byte)'[')
+        {
+            var document = new FeedDocument();
+            var utf8 = charset.Encoding is UTF8Encoding
+                ? body[charset.PreambleLength..]
+                : Encoding.UTF8.GetBytes(CharsetDetector.Decode(bytes, charset));
+            JsonFeedParser.Parse(utf8, document, location);
+            return document;
+        }
+
+        if (charset.Problem is null && charset.Encoding is UTF8Encoding && XmlByteScan.IsStrictlyReadable(bytes[charset.PreambleLength..]))
+        {
+            var document = new FeedDocument();
+            try
+            {
+                XmlFeedParser.Parse(CreateStrictReader(body[charset.PreambleLength..]), document, location);
+                return document;
+            }
+            catch (Exception exception) when (exception is XmlException or DecoderFallbackException)
+            {
+                // Not well-formed (or not UTF-8 after all): start again on the repairing path, which reads what can be read and says what was wrong.
+            }
+        }
+
+        return ReadRepairing(bytes, charset, location, maxCharactersInDocument);
+    }
+
+    /// <summary>The fast path: a well-formed UTF-8 document read straight off its bytes.</summary>
+    private XmlReader CreateStrictReader(ReadOnlyMemory<byte> body)
+    {
+        var stream = MemoryMarshal.TryGetArray(body, out var segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(body.ToArray(), writable: false);
+        return XmlReader.Create(new StreamReader(stream, StrictUtf8, detectEncodingFromByteOrderMarks: false), Settings(maxCharactersInDocument, checkCharacters: true));
+    }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private static FeedDocument ReadRepairing(ReadOnlySpan<byte> bytes, CharsetDetection charset, Uri? location, long maxCharacters)
+    {
+        var text = CharsetDetector.Decode(bytes, charset);
+        var document = new FeedDocument();
+        if (IsHtmlPage(text))
+        {
+            document.Error = HtmlPageError;
+            return document;
+        }
+
+        var repaired = XmlTextRepair.Repair(text);
+        if (repaired.Refusal is not null)
+        {
+            document.Error = repaired.Refusal;
+            return document;
+        }
+
+        var problems = new List<string>();
+        if (charset.Problem is not null)
+        {
+            problems.Add(charset.Problem);
+        }
+
+        problems.AddRange(repaired.Problems);
+        document = ParseXml(repaired.Text, location, problems, maxCharacters);
+        if (document.Error is null && problems.Count > 0)
+        {
+            document.Error = string.Join("; ", problems);
+        }
+
+        return document;
+    }
+
+    private static FeedDocument ParseXml(string text, Uri? location, List<string> problems, long maxCharacters)
+    {
+        var document = new FeedDocument();
+        try
+        {
+            XmlFeedParser.Parse(CreateReader(text, maxCharacters, context: null), document, location);
+            return document;
+        }
+        catch (XmlException first)
+        {
+            var undeclared = UndeclaredPrefixes(text);
+            if (undeclared.Count > 0)
+            {
+                problems.Add($"undeclared namespace prefix{(undeclared.Count > 1 ? "es" : string.Empty)} {string.Join(", ", undeclared)}");
+                var retried = new FeedDocument();
+                try
+                {
+                    XmlFeedParser.Parse(CreateReader(text, maxCharacters, ContextDeclaring(undeclared)), retried, location);
+                    return retried;
+                }
+                catch (XmlException second)
+                {
+                    problems.Add(DescribeXmlError(second, retried));
+                    return retried;
+                }
+            }
+
+            problems.Add(DescribeXmlError(first, document));
+            return document;
+        }
+    }
+
+    private static string DescribeXmlError(XmlException exception, FeedDocument document)
+    {
+        var truncated = exception.Message.Contains("end of file", StringComparison.OrdinalIgnoreCase);
+        var what = truncated ? "the document is cut short" : "malformed XML";
+        return $"{what} at line {exception.LineNumber}, position {exception.LinePosition} (kept {document.Items.Count} complete items)";
+    }
+
+    private static XmlReader CreateReader(string text, long maxCharacters, XmlParserContext? context)
+        => XmlReader.Create(new StringReader(text), Settings(maxCharacters, checkCharacters: false), context);
+
+    /// <summary>Never a DTD, never a resolver: no entity expansion, no file or network access.</summary>
+    private static XmlReaderSettings Settings(long maxCharacters, bool checkCharacters) => new()
+    {
+        DtdProcessing = DtdProcessing.Ignore,
+        XmlResolver = null,
+        MaxCharactersFromEntities = 1_000_000,
+        MaxCharactersInDocument = maxCharacters,
+        CheckCharacters = checkCharacters,
+        IgnoreComments = true,
+        IgnoreProcessingInstructions = true,
+    };
+
+    private static XmlParserContext ContextDeclaring(IReadOnlyList<string> prefixes)
+    {
+        var names = new NameTable();
+        var namespaces = new XmlNamespaceManager(names);
+        foreach (var prefix in prefixes)
+        {
+            namespaces.AddNamespace(prefix, FeedNamespaces.WellKnownPrefixes.GetValueOrDefault(prefix) ?? $"urn:feedhub:undeclared:{prefix}");
+        }
+
+        return new XmlParserContext(names, namespaces, null, XmlSpace.None);
+    }
+
+    [GeneratedRegex(@"<([A-Za-z_][\w.-]*):[A-Za-z_]|\s([A-Za-z_][\w.-]*):[A-Za-z_][\w.-]*\s*=", RegexOptions.CultureInvariant)]
+    private static partial Regex PrefixUse();
+
+    [GeneratedRegex(@"xmlns:([A-Za-z_][\w.-]*)\s*=", RegexOptions.CultureInvariant)]
+    private static partial Regex PrefixDeclaration();
+
+    /// <summary>Prefixes used on elements or attributes that no xmlns: attribute anywhere declares.</summary>
+    private static List<string> UndeclaredPrefixes(string text)
+    {
+        var declared = new HashSet<string>(StringComparer.Ordinal) { "xml", "xmlns" };
+        foreach (Match match in PrefixDeclaration().Matches(text))
+        {
+            declared.Add(match.Groups[1].Value);
+        }
+
+        var undeclared = new List<string>();
+        foreach (Match match in PrefixUse().Matches(text))
+        {
+            var prefix = match.Groups[1].Success ? match.Groups[1].Value : match.Groups[2].Value;
+            if (declared.Add(prefix))
+            {
+                undeclared.Add(prefix);
+            }
+        }
+
+        return undeclared;
+    }
+
+    private static bool IsBlank(ReadOnlySpan<byte> body) => body.TrimStart(" \t\r\n\0"u8).IsEmpty;
+
+    /// <summary>Compressed, image or other binary data: NUL bytes in the head that UTF-16 does not explain.</summary>
+    private static bool LooksBinary(ReadOnlySpan<byte> body)
+    {
+        var head = body[..Math.Min(body.Length, 512)];
+        if (head.StartsWith((ReadOnlySpan<byte>)[0x1F, 0x8B]) || head.StartsWith("%PDF"u8) || head.StartsWith("PK\u0003\u0004"u8) || head.StartsWith((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47]))
+        {
+            return true;
+        }
+
+        var zeros = head.Count((byte)0);
+        return zeros > 0 && zeros < head.Length / 4;
+    }
+
+    [GeneratedRegex(@"^(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*<html[\s>]", RegexOptions.IgnoreCase | RegexOptions.Singleline | RegexOptions.CultureInvariant)]
+    private static partial Regex HtmlStart();
+
+    private static bool IsHtmlPage(string text)
+        => HtmlStart().IsMatch(text.AsSpan(0, Math.Min(text.Length, 8192)).TrimStart('\uFEFF'));
 }

@@ -22,6 +22,7 @@ public static class Layout
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <meta name="color-scheme" content="light dark">
+            <link rel="icon" href="data:,">
             <title>{title}</title>
             <link rel="stylesheet" href="/assets/site.css">
             {alternates}

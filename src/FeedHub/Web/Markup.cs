@@ -48,7 +48,21 @@ public ref struct MarkupBuilder
 
     public readonly void AppendFormatted(string? text) => _html.Append(Encoder.Encode(text ?? string.Empty));
 
-    public readonly void AppendFormatted<T>(T value) => AppendFormatted(Convert.ToString(value, CultureInfo.InvariantCulture));
+    public readonly void AppendFormatted<T>(T value)
+    {
+        switch (value)
+        {
+            case Markup markup:
+                AppendFormatted(markup);
+                break;
+            case IEnumerable<Markup> parts:
+                AppendFormatted(parts);
+                break;
+            default:
+                AppendFormatted(Convert.ToString(value, CultureInfo.InvariantCulture));
+                break;
+        }
+    }
 
     public readonly void AppendFormatted<T>(T value, string format)
         where T : IFormattable

@@ -1,6 +1,7 @@
 using System.Net;
 using System.ServiceModel.Syndication;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using System.Xml;
 using FeedHub.Core.Curation;
 using FeedHub.Core.Model;
@@ -70,7 +71,7 @@ public sealed class PipelineTests
         });
         long sourceId;
         string dataDirectory;
-        await using (var first = await TestApp.StartAsync())
+        await using (var first = await TestApp.StartAsync(worker: false))
         {
             dataDirectory = first.DataDirectory;
             var added = await first.Get<SourceCatalog>().AddAsync(blog.Url("feed").AbsoluteUri, SourceSettings.None, default);
@@ -79,7 +80,7 @@ public sealed class PipelineTests
             Assert.Equal(2, report.Added);
         }
 
-        await using var second = await TestApp.StartAsync(dataDirectory);
+        await using var second = await TestApp.StartAsync(dataDirectory, worker: false);
         var store = second.Get<IFeedStore>();
         Assert.Single(await store.ListSourcesAsync(default));
         Assert.Equal(2, await store.CountArticlesAsync(sourceId, default));
@@ -121,13 +122,13 @@ public sealed class PipelineTests
         await using var blog = LocalHttpServer.Serving(_ => HttpReply.Text(200, FeedFixtures.Rss("Inside", [1]), "application/rss+xml"));
         string dataDirectory;
         long sourceId;
-        await using (var open = await TestApp.StartAsync())
+        await using (var open = await TestApp.StartAsync(worker: false))
         {
             dataDirectory = open.DataDirectory;
             sourceId = (await open.Get<SourceCatalog>().AddAsync(blog.Url("feed").AbsoluteUri, SourceSettings.None, default)).Source!.Id;
         }
 
-        await using var guarded = await TestApp.StartAsync(dataDirectory, allowPrivateNetworks: false);
+        await using var guarded = await TestApp.StartAsync(dataDirectory, allowPrivateNetworks: false, worker: false);
         var report = await guarded.Get<SourcePoller>().PollAsync(sourceId, default);
 
         Assert.Equal(PollOutcome.Failed, report.Outcome);
@@ -154,7 +155,7 @@ public sealed class PipelineTests
             "/huge" => HttpReply.Bytes(200, new byte[11 * 1024 * 1024], "application/rss+xml"),
             _ => null,
         });
-        await using var app = await TestApp.StartAsync();
+        await using var app = await TestApp.StartAsync(worker: false);
         var store = app.Get<IFeedStore>();
         var catalog = app.Get<SourceCatalog>();
         var good = (await catalog.AddAsync(server.Url("good").AbsoluteUri, SourceSettings.None, default)).Source!;
@@ -200,7 +201,7 @@ public sealed class PipelineTests
             <content:encoded><![CDATA[<p onclick="alert(3)">Body</p><script>alert(4)</script><a href="javascript:alert(5)">link</a><img src="/a.png" onerror="alert(6)">]]></content:encoded></item>
             """;
         await using var blog = LocalHttpServer.Serving(_ => HttpReply.Text(200, FeedFixtures.Rss("Hostile <i>Blog</i>", [], Hostile), "application/rss+xml"));
-        await using var app = await TestApp.StartAsync();
+        await using var app = await TestApp.StartAsync(worker: false);
         var source = (await app.Get<SourceCatalog>().AddAsync(blog.Url("feed").AbsoluteUri, SourceSettings.None, default)).Source!;
         await app.Get<SourcePoller>().PollAsync(source.Id, default);
         var article = (await app.Get<IFeedStore>().ListArticlesAsync(new ArticleQuery(), default)).Single();
@@ -208,7 +209,9 @@ public sealed class PipelineTests
         var pages = new[] { await app.Http.GetStringAsync("/"), await app.Http.GetStringAsync($"/articles/{article.Id}") };
         foreach (var page in pages)
         {
-            Assert.DoesNotContain("<script", page, StringComparison.OrdinalIgnoreCase);
+            Assert.Single(Regex.Matches(page, "<script", RegexOptions.IgnoreCase));
+            Assert.Contains("<script src=\"/assets/keys.js\" defer></script>", page, StringComparison.Ordinal);
+            Assert.DoesNotContain("alert(", page, StringComparison.Ordinal);
             Assert.DoesNotContain("onerror", page, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain("onclick", page, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain("javascript:", page, StringComparison.OrdinalIgnoreCase);

@@ -32,7 +32,11 @@ public sealed class TestApp : IAsyncDisposable
     public T Get<T>() where T : notnull => _app.Services.GetRequiredService<T>();
 
     /// <summary>Starts FeedHub; <paramref name="dataDirectory"/> reuses the data of an earlier run (a restart).</summary>
-    public static async Task<TestApp> StartAsync(string? dataDirectory = null, bool allowPrivateNetworks = true, params string[] settings)
+    /// <param name="dataDirectory">The folder of an earlier run to start on, or null for a new one.</param>
+    /// <param name="allowPrivateNetworks">Whether feeds on loopback (the test servers) may be fetched.</param>
+    /// <param name="worker">Whether Quartz polls in the background; tests that poll by hand turn it off to stay deterministic.</param>
+    /// <param name="settings">More <c>--Key=value</c> settings.</param>
+    public static async Task<TestApp> StartAsync(string? dataDirectory = null, bool allowPrivateNetworks = true, bool worker = true, params string[] settings)
     {
         dataDirectory ??= Directory.CreateTempSubdirectory("feedhub-app-").FullName;
         string[] args =
@@ -43,6 +47,7 @@ public sealed class TestApp : IAsyncDisposable
             "--FeedHub:Fetcher:TimeoutSeconds=3",
             "--FeedHub:StarterSources=",
             "--Logging:LogLevel:Default=Warning",
+            $"--FeedHub:Roles={(worker ? "web,worker" : "web")}",
             .. settings,
         ];
         var app = FeedHubApp.Build(args);

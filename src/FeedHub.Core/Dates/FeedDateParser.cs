@@ -1,0 +1,290 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace FeedHub.Core.Dates;
+
+/// <summary>
+/// Reads the dates feeds really contain: RFC 822/2822 and its real-world variants (missing or wrong weekday,
+/// non-English day and month names, named or numeric zones, two-digit years, no seconds, AM/PM) and ISO 8601 with its
+/// sloppy forms (space instead of T, no zone, compact, zone without colon). A date without a zone is taken as UTC.
+/// Thread-safe.
+/// </summary>
+public static partial class FeedDateParser
+{
+    private static readonly Dictionary<string, int> Months = BuildMonths();
+
+    private static readonly Dictionary<string, int> ZoneMinutes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Z"] = 0, ["UT"] = 0, ["UTC"] = 0, ["GMT"] = 0, ["WET"] = 0,
+        ["EST"] = -300, ["EDT"] = -240, ["CST"] = -360, ["CDT"] = -300, ["MST"] = -420, ["MDT"] = -360,
+        ["PST"] = -480, ["PDT"] = -420, ["AKST"] = -540, ["AKDT"] = -480, ["HST"] = -600, ["AST"] = -240, ["ADT"] = -180,
+        ["NST"] = -210, ["NDT"] = -150,
+        ["BST"] = 60, ["IST"] = 330, ["CET"] = 60, ["CEST"] = 120, ["MET"] = 60, ["MEST"] = 120, ["MESZ"] = 120, ["MEZ"] = 60,
+        ["WEST"] = 60, ["EET"] = 120, ["EEST"] = 180, ["MSK"] = 180, ["MSD"] = 240,
+        ["JST"] = 540, ["KST"] = 540, ["HKT"] = 480, ["SGT"] = 480, ["CCT"] = 480, ["PHT"] = 480, ["WIB"] = 420, ["ICT"] = 420,
+        ["AWST"] = 480, ["ACST"] = 570, ["ACDT"] = 630, ["AEST"] = 600, ["AEDT"] = 660, ["NZST"] = 720, ["NZDT"] = 780,
+        ["BRT"] = -180, ["ART"] = -180,
+    };
+
+    /// <summary>The instant the text names, or null when it is not a recognisable date.</summary>
+    public static DateTimeOffset? Parse(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        var trimmed = text.Trim();
+        return ParseIso(trimmed) ?? ParseWords(trimmed);
+    }
+
+    [GeneratedRegex(@"^(?<y>\d{4})(?:-?(?<mo>\d{2})(?:-?(?<d>\d{2}))?)?(?:(?:[Tt]|\s+)(?<h>\d{1,2}):?(?<mi>\d{2})(?::?(?<s>\d{2})(?:[.,](?<f>\d+))?)?)?\s*(?<z>[Zz]|[+-]\d{2}(?::?\d{2})?|(?:UTC|GMT|UT)(?:[+-]\d{2}(?::?\d{2})?)?)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex IsoPattern();
+
+    private static DateTimeOffset? ParseIso(string text)
+    {
+        if (text.Length < 4 || !char.IsAsciiDigit(text[0]))
+        {
+            return null;
+        }
+
+        var match = IsoPattern().Match(text);
+        if (!match.Success)
+        {
+            return null;
+        }
+
+        var groups = match.Groups;
+        var year = Number(groups["y"].Value);
+        var month = groups["mo"].Success ? Number(groups["mo"].Value) : 1;
+        var day = groups["d"].Success ? Number(groups["d"].Value) : 1;
+        var hour = groups["h"].Success ? Number(groups["h"].Value) : 0;
+        var minute = groups["mi"].Success ? Number(groups["mi"].Value) : 0;
+        var second = groups["s"].Success ? Number(groups["s"].Value) : 0;
+        var ticks = groups["f"].Success ? FractionTicks(groups["f"].Value) : 0;
+        var offset = groups["z"].Success ? OffsetMinutes(groups["z"].Value) : 0;
+        return Build(year, month, day, hour, minute, second, ticks, offset);
+    }
+
+    /// <summary>RFC 822 and everything that looks like it: reads words, numbers, a time and a zone in any order.</summary>
+    private static DateTimeOffset? ParseWords(string text)
+    {
+        int? day = null, month = null, prefixMonth = null, year = null, zone = null, numericZone = null;
+        int hour = 0, minute = 0, second = 0;
+        long ticks = 0;
+        var sawTime = false;
+        var pm = (bool?)null;
+        var i = 0;
+        while (i < text.Length)
+        {
+            var c = text[i];
+            if (char.IsLetter(c))
+            {
+                var start = i;
+                while (i < text.Length && (char.IsLetter(text[i]) || text[i] == '.'))
+                {
+                    i++;
+                }
+
+                var word = text[start..i].TrimEnd('.');
+                if (Months.TryGetValue(word, out var m))
+                {
+                    // A later month name wins: "mar" before it is the French, Spanish or Italian Tuesday.
+                    month = m;
+                }
+                else if (word.Length > 3 && Months.TryGetValue(word[..3], out m))
+                {
+                    prefixMonth ??= m;
+                }
+                else if (ZoneMinutes.TryGetValue(word, out var z))
+                {
+                    zone = z;
+                }
+                else if (word.Equals("PM", StringComparison.OrdinalIgnoreCase) || word.Equals("AM", StringComparison.OrdinalIgnoreCase))
+                {
+                    pm = word.Equals("PM", StringComparison.OrdinalIgnoreCase);
+                }
+
+                // Any other word is a weekday (in any language) or noise: weekdays are often wrong, so they never count.
+                continue;
+            }
+
+            if ((c == '+' || (c == '-' && sawTime)) && i + 1 < text.Length && char.IsAsciiDigit(text[i + 1]))
+            {
+                var start = i++;
+                while (i < text.Length && (char.IsAsciiDigit(text[i]) || text[i] == ':'))
+                {
+                    i++;
+                }
+
+                numericZone = OffsetMinutes(text[start..i]);
+                continue;
+            }
+
+            if (char.IsAsciiDigit(c))
+            {
+                var start = i;
+                while (i < text.Length && (char.IsAsciiDigit(text[i]) || text[i] == ':' || (text[i] == '.' && ContainsColon(text, start, i))))
+                {
+                    i++;
+                }
+
+                var token = text[start..i];
+                if (token.Contains(':'))
+                {
+                    if (!ReadTime(token, out hour, out minute, out second, out ticks))
+                    {
+                        return null;
+                    }
+
+                    sawTime = true;
+                }
+                else if (token.Length == 4 && year is null)
+                {
+                    year = Number(token);
+                }
+                else if (token.Length <= 2 && day is null)
+                {
+                    day = Number(token);
+                }
+                else if (token.Length <= 2 && year is null)
+                {
+                    var twoDigits = Number(token);
+                    year = twoDigits < 50 ? 2000 + twoDigits : 1900 + twoDigits;
+                }
+
+                continue;
+            }
+
+            i++;
+        }
+
+        month ??= prefixMonth;
+        if (day is null || month is null || year is null)
+        {
+            return null;
+        }
+
+        if (pm is not null && hour <= 12)
+        {
+            hour = pm.Value ? (hour % 12) + 12 : hour % 12;
+        }
+
+        return Build(year.Value, month.Value, day.Value, hour, minute, second, ticks, numericZone ?? zone ?? 0);
+
+        static bool ContainsColon(string text, int start, int end) => text.AsSpan(start, end - start).Contains(':');
+    }
+
+    private static bool ReadTime(string token, out int hour, out int minute, out int second, out long ticks)
+    {
+        hour = minute = second = 0;
+        ticks = 0;
+        var fraction = token.IndexOf('.');
+        if (fraction >= 0)
+        {
+            ticks = FractionTicks(token[(fraction + 1)..]);
+            token = token[..fraction];
+        }
+
+        var parts = token.Split(':');
+        if (parts.Length is < 2 or > 3 || parts.Any(p => p.Length is 0 or > 2))
+        {
+            return false;
+        }
+
+        hour = Number(parts[0]);
+        minute = Number(parts[1]);
+        second = parts.Length == 3 ? Number(parts[2]) : 0;
+        return true;
+    }
+
+    private static DateTimeOffset? Build(int year, int month, int day, int hour, int minute, int second, long ticks, int offsetMinutes)
+    {
+        if (year is < 1 or > 9999 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month)
+            || hour > 24 || minute > 59 || second > 60 || Math.Abs(offsetMinutes) > 14 * 60)
+        {
+            return null;
+        }
+
+        // 24:00 and leap seconds are written by real feeds; both are the next instant a clock can show.
+        var extra = TimeSpan.Zero;
+        if (hour == 24)
+        {
+            hour = 23;
+            extra += TimeSpan.FromHours(1);
+        }
+
+        if (second == 60)
+        {
+            second = 59;
+            extra += TimeSpan.FromSeconds(1);
+        }
+
+        var local = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Unspecified).AddTicks(ticks) + extra;
+        return new DateTimeOffset(local, TimeSpan.FromMinutes(offsetMinutes));
+    }
+
+    private static int OffsetMinutes(string zone)
+    {
+        var named = zone.TrimStart('+', '-');
+        if (named.Length > 0 && char.IsLetter(named[0]))
+        {
+            var letters = 0;
+            while (letters < zone.Length && char.IsLetter(zone[letters]))
+            {
+                letters++;
+            }
+
+            var baseMinutes = ZoneMinutes.GetValueOrDefault(zone[..letters]);
+            return letters < zone.Length ? baseMinutes + OffsetMinutes(zone[letters..]) : baseMinutes;
+        }
+
+        var sign = zone[0] == '-' ? -1 : 1;
+        var digits = zone.TrimStart('+', '-').Replace(":", "", StringComparison.Ordinal);
+        var value = digits.Length switch
+        {
+            1 or 2 => Number(digits) * 60,
+            3 => (Number(digits[..1]) * 60) + Number(digits[1..]),
+            4 => (Number(digits[..2]) * 60) + Number(digits[2..]),
+            _ => 0,
+        };
+        return sign * value;
+    }
+
+    private static long FractionTicks(string digits)
+    {
+        var seven = digits.Length >= 7 ? digits[..7] : digits.PadRight(7, '0');
+        return long.Parse(seven, NumberStyles.None, CultureInfo.InvariantCulture);
+    }
+
+    private static int Number(string digits) => int.Parse(digits, NumberStyles.None, CultureInfo.InvariantCulture);
+
+    private static Dictionary<string, int> BuildMonths()
+    {
+        string[][] names =
+        [
+            ["jan", "january", "januar", "janvier", "janv", "enero", "ene", "gennaio", "gen", "janeiro", "januari", "jänner", "jän", "styczeń", "sty", "январь", "января", "янв"],
+            ["feb", "february", "februar", "février", "fév", "févr", "fevrier", "febrero", "febbraio", "fevereiro", "fev", "februari", "luty", "lut", "февраль", "февраля", "фев"],
+            ["mar", "march", "märz", "mär", "mrz", "mars", "marzo", "março", "maart", "mrt", "marzec", "март", "марта", "мар"],
+            ["apr", "april", "avril", "avr", "abril", "abr", "aprile", "kwiecień", "kwi", "апрель", "апреля", "апр"],
+            ["may", "mai", "mayo", "maggio", "mag", "maio", "mei", "maj", "май", "мая"],
+            ["jun", "june", "juni", "juin", "junio", "giugno", "giu", "junho", "czerwiec", "cze", "июнь", "июня", "июн"],
+            ["jul", "july", "juli", "juillet", "juil", "julio", "luglio", "lug", "julho", "lipiec", "lip", "июль", "июля", "июл"],
+            ["aug", "august", "août", "aout", "agosto", "ago", "augustus", "sierpień", "sie", "август", "августа", "авг"],
+            ["sep", "sept", "september", "septembre", "septiembre", "set", "settembre", "setembro", "wrzesień", "wrz", "сентябрь", "сентября", "сен"],
+            ["oct", "october", "oktober", "okt", "octobre", "octubre", "ottobre", "ott", "outubro", "out", "październik", "paź", "октябрь", "октября", "окт"],
+            ["nov", "november", "novembre", "noviembre", "novembro", "listopad", "lis", "ноябрь", "ноября", "ноя"],
+            ["dec", "december", "dezember", "dez", "décembre", "déc", "decembre", "diciembre", "dic", "dicembre", "dezembro", "grudzień", "gru", "декабрь", "декабря", "дек"],
+        ];
+        var months = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        for (var index = 0; index < names.Length; index++)
+        {
+            foreach (var name in names[index])
+            {
+                months.TryAdd(name, index + 1);
+            }
+        }
+
+        return months;
+    }
+}

@@ -1,0 +1,134 @@
+using System.Text.Json;
+using FeedHub.Core.Dates;
+
+namespace FeedHub.Core.Parser;
+
+/// <summary>
+/// Reads JSON Feed 1.0 and 1.1. Values of the wrong type are ignored, as the spec asks of readers; only JSON that
+/// cannot be read at all is an error.
+/// </summary>
+internal static class JsonFeedParser
+{
+    private static readonly JsonDocumentOptions Options = new()
+    {
+        AllowTrailingCommas = true,
+        CommentHandling = JsonCommentHandling.Skip,
+        MaxDepth = 64,
+    };
+
+    /// <param name="utf8">The document as UTF-8, without a byte order mark.</param>
+    public static void Parse(ReadOnlyMemory<byte> utf8, FeedDocument document, Uri? location)
+    {
+        JsonDocument json;
+        try
+        {
+            json = JsonDocument.Parse(utf8, Options);
+        }
+        catch (JsonException exception)
+        {
+            document.Error = $"invalid JSON: {exception.Message}";
+            return;
+        }
+
+        using (json)
+        {
+            var root = json.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                document.Error = "not a feed: JSON that is not a JSON Feed object";
+                return;
+            }
+
+            var version = String(root, "version");
+            var items = Property(root, "items");
+            if (version?.Contains("jsonfeed.org", StringComparison.OrdinalIgnoreCase) != true && items?.ValueKind != JsonValueKind.Array)
+            {
+                document.Error = "not a feed: JSON without a JSON Feed version or items";
+                return;
+            }
+
+            document.Format = FeedFormat.Json;
+            document.Title = String(root, "title");
+            var homePage = Links.Resolve(String(root, "home_page_url"), location);
+            document.Link = homePage;
+            document.Subtitle = String(root, "description");
+            document.Language = String(root, "language");
+            document.ImageUrl = Links.Resolve(String(root, "icon") ?? String(root, "favicon"), location);
+            var feedAuthor = Author(root);
+            var baseUri = homePage is not null && Uri.TryCreate(homePage, UriKind.Absolute, out var home) ? home : location;
+            if (items?.ValueKind != JsonValueKind.Array)
+            {
+                return;
+            }
+
+            foreach (var element in items.Value.EnumerateArray())
+            {
+                if (element.ValueKind == JsonValueKind.Object)
+                {
+                    document.Items.Add(ReadItem(element, feedAuthor, baseUri));
+                }
+            }
+        }
+    }
+
+    private static FeedItem ReadItem(JsonElement element, string? feedAuthor, Uri? baseUri)
+    {
+        var item = new FeedItem
+        {
+            Id = String(element, "id"),
+            Title = String(element, "title"),
+            Link = Links.Resolve(String(element, "url") ?? String(element, "external_url"), baseUri),
+            Published = FeedDateParser.Parse(String(element, "date_published")),
+            Updated = FeedDateParser.Parse(String(element, "date_modified")),
+            Author = Author(element) ?? feedAuthor,
+            Summary = String(element, "summary"),
+            Content = String(element, "content_html") ?? String(element, "content_text"),
+            ImageUrl = Links.Resolve(String(element, "image") ?? String(element, "banner_image"), baseUri),
+        };
+        if (Property(element, "tags") is { ValueKind: JsonValueKind.Array } tags)
+        {
+            foreach (var tag in tags.EnumerateArray())
+            {
+                if (tag.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(tag.GetString()))
+                {
+                    item.Categories.Add(tag.GetString()!.Trim());
+                }
+            }
+        }
+
+        return item;
+    }
+
+    /// <summary>The first author's name (1.1 "authors", 1.0 "author").</summary>
+    private static string? Author(JsonElement element)
+    {
+        if (Property(element, "authors") is { ValueKind: JsonValueKind.Array } authors)
+        {
+            foreach (var author in authors.EnumerateArray())
+            {
+                if (author.ValueKind == JsonValueKind.Object && String(author, "name") is { } name)
+                {
+                    return name;
+                }
+            }
+        }
+
+        return Property(element, "author") is { ValueKind: JsonValueKind.Object } single ? String(single, "name") : null;
+    }
+
+    private static JsonElement? Property(JsonElement element, string name)
+        => element.TryGetProperty(name, out var value) ? value : null;
+
+    /// <summary>A string property; numbers are accepted as their text (ids are often numbers), anything else is null.</summary>
+    private static string? String(JsonElement element, string name)
+    {
+        var value = Property(element, name);
+        var text = value?.ValueKind switch
+        {
+            JsonValueKind.String => value.Value.GetString(),
+            JsonValueKind.Number => value.Value.GetRawText(),
+            _ => null,
+        };
+        return string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+    }
+}

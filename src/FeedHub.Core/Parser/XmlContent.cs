@@ -1,0 +1,187 @@
+using System.Text;
+using System.Xml;
+
+namespace FeedHub.Core.Parser;
+
+/// <summary>Reads element content off an <see cref="XmlReader"/> the way feeds use it: text, or embedded markup.</summary>
+internal static class XmlContent
+{
+    /// <summary>
+    /// Reads the content of the element the reader is on and leaves the reader after its end tag. Returns the text
+    /// when the element holds only text; when it holds child elements (unescaped HTML, XHTML), returns their markup.
+    /// </summary>
+    public static string Read(XmlReader reader)
+    {
+        if (reader.IsEmptyElement)
+        {
+            reader.Read();
+            return string.Empty;
+        }
+
+        var depth = reader.Depth;
+        reader.Read();
+        return ReadChildren(reader, depth);
+    }
+
+    /// <summary>
+    /// Reads XHTML content (Atom type="xhtml"): the markup inside the wrapping div, leaving the reader after the
+    /// end tag of the element it is on.
+    /// </summary>
+    public static string ReadXhtml(XmlReader reader)
+    {
+        if (reader.IsEmptyElement)
+        {
+            reader.Read();
+            return string.Empty;
+        }
+
+        var depth = reader.Depth;
+        reader.Read();
+        while (reader.NodeType is XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace)
+        {
+            reader.Read();
+        }
+
+        if (reader.Depth > depth && reader.NodeType == XmlNodeType.Element && reader.LocalName == "div")
+        {
+            var inner = Read(reader);
+            return inner + ReadChildren(reader, depth).TrimEnd();
+        }
+
+        return ReadChildren(reader, depth);
+    }
+
+    /// <summary>Reads from the current node to the end tag of the element at <paramref name="depth"/>, and past it.</summary>
+    private static string ReadChildren(XmlReader reader, int depth)
+    {
+        string? onlyText = null;
+        StringBuilder? builder = null;
+        var isMarkup = false;
+        while (reader.Depth > depth)
+        {
+            switch (reader.NodeType)
+            {
+                case XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace:
+                    if (isMarkup)
+                    {
+                        AppendEscaped(builder!, reader.Value);
+                    }
+                    else if (onlyText is null && builder is null)
+                    {
+                        onlyText = reader.Value;
+                    }
+                    else
+                    {
+                        builder ??= new StringBuilder(onlyText);
+                        onlyText = null;
+                        builder.Append(reader.Value);
+                    }
+
+                    reader.Read();
+                    break;
+                case XmlNodeType.Element:
+                    if (!isMarkup)
+                    {
+                        var textSoFar = onlyText ?? builder?.ToString() ?? string.Empty;
+                        builder = new StringBuilder(textSoFar.Length + 256);
+                        AppendEscaped(builder, textSoFar);
+                        onlyText = null;
+                        isMarkup = true;
+                    }
+
+                    AppendElement(reader, builder!);
+                    break;
+                default:
+                    reader.Read();
+                    break;
+            }
+        }
+
+        if (reader.NodeType == XmlNodeType.EndElement)
+        {
+            reader.Read();
+        }
+
+        return onlyText ?? builder?.ToString() ?? string.Empty;
+    }
+
+    private static void AppendElement(XmlReader reader, StringBuilder builder)
+    {
+        var name = reader.Prefix.Length == 0 || reader.NamespaceURI == "http://www.w3.org/1999/xhtml" ? reader.LocalName : reader.Name;
+        builder.Append('<').Append(name);
+        var empty = reader.IsEmptyElement;
+        if (reader.MoveToFirstAttribute())
+        {
+            do
+            {
+                if (reader.Prefix == "xmlns" || reader.Name == "xmlns")
+                {
+                    continue;
+                }
+
+                builder.Append(' ').Append(reader.Name).Append("=\"");
+                AppendEscaped(builder, reader.Value, inAttribute: true);
+                builder.Append('"');
+            }
+            while (reader.MoveToNextAttribute());
+
+            reader.MoveToElement();
+        }
+
+        if (empty)
+        {
+            builder.Append(" />");
+            reader.Read();
+            return;
+        }
+
+        builder.Append('>');
+        var depth = reader.Depth;
+        reader.Read();
+        while (reader.Depth > depth)
+        {
+            switch (reader.NodeType)
+            {
+                case XmlNodeType.Element:
+                    AppendElement(reader, builder);
+                    continue;
+                case XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace:
+                    AppendEscaped(builder, reader.Value);
+                    break;
+            }
+
+            reader.Read();
+        }
+
+        builder.Append("</").Append(name).Append('>');
+        if (reader.NodeType == XmlNodeType.EndElement)
+        {
+            reader.Read();
+        }
+    }
+
+    private static void AppendEscaped(StringBuilder builder, string text, bool inAttribute = false)
+    {
+        var start = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var replacement = text[i] switch
+            {
+                '&' => "&amp;",
+                '<' => "&lt;",
+                '>' => "&gt;",
+                '"' when inAttribute => "&quot;",
+                _ => null,
+            };
+            if (replacement is null)
+            {
+                continue;
+            }
+
+            builder.Append(text, start, i - start).Append(replacement);
+            start = i + 1;
+        }
+
+        builder.Append(text, start, text.Length - start);
+    }
+}

@@ -1,0 +1,208 @@
+using AngleSharp.Dom;
+using AngleSharp.Html.Dom;
+using AngleSharp.Html.Parser;
+using FeedHub.Core.Sanitizer;
+
+namespace FeedHub.Core.Readability;
+
+/// <summary>
+/// Finds the article in a web page and returns its clean text, sanitised HTML and metadata. Thread-safe: use
+/// <see cref="Shared"/> (or one instance per application).
+/// </summary>
+public sealed class ArticleExtractor
+{
+    /// <summary>Beyond this, the rest of a page is ignored: the article is in its first megabytes.</summary>
+    private const int MaxPageChars = 4 * 1024 * 1024;
+
+    [ThreadStatic]
+    private static HtmlParser? t_parser;
+
+    private readonly HtmlContentSanitizer _sanitizer;
+
+    public ArticleExtractor(HtmlContentSanitizer sanitizer) => _sanitizer = sanitizer;
+
+    public static ArticleExtractor Shared { get; } = new(new HtmlContentSanitizer());
+
+    /// <summary>Extracts from raw page bytes, decoded by BOM, HTTP charset or <c>&lt;meta charset&gt;</c>.</summary>
+    public ExtractedArticle Extract(ReadOnlySpan<byte> page, string? contentType, Uri? pageUrl, ExtractionOptions? options = null) =>
+        Extract(HtmlDecoding.Decode(page, contentType), pageUrl, options);
+
+    /// <summary>Extracts from a decoded page. Never throws for bad input: the outcome says what went wrong.</summary>
+    public ExtractedArticle Extract(string html, Uri? pageUrl, ExtractionOptions? options = null)
+    {
+        options ??= ExtractionOptions.Default;
+        if (string.IsNullOrWhiteSpace(html))
+        {
+            return ExtractedArticle.Failure("empty page");
+        }
+
+        try
+        {
+            return ExtractCore(html.Length > MaxPageChars ? html[..MaxPageChars] : html, pageUrl, options);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return ExtractedArticle.Failure($"{e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    private ExtractedArticle ExtractCore(string html, Uri? pageUrl, ExtractionOptions options)
+    {
+        var deadline = new Deadline(options.TimeBudget);
+        t_parser ??= new HtmlParser(new HtmlParserOptions { IsScripting = false });
+        using var document = t_parser.ParseDocument(html);
+        var metadata = PageMetadata.Read(document);
+        var baseUrl = SafeBaseUrl(metadata.BaseHref, pageUrl);
+        if (document.Body is not { } body)
+        {
+            return ExtractedArticle.Failure("page has no body");
+        }
+
+        PageCleaner.Clean(body);
+        var article = document.CreateElement("div");
+        foreach (var part in FindArticle(body, options.CssSelectorOverride))
+        {
+            article.AppendChild(part);
+        }
+
+        var title = new TitleMatcher(metadata.Title, document.Title);
+        BoilerplatePruner.Prune(article, title, deadline);
+
+        var text = BlockText.Render(article);
+        if (metadata.StructuredBody is { } structured && TextMetrics.CountWords(text) * 2 < TextMetrics.CountWords(structured))
+        {
+            // The page hides most of its body from the DOM (paywalls, client-side rendering) but publishes it in JSON-LD.
+            text = structured;
+            article.InnerHtml = string.Concat(structured.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(p => "<p>" + System.Net.WebUtility.HtmlEncode(p) + "</p>"));
+        }
+
+        var words = TextMetrics.CountWords(text);
+        var language = metadata.DeclaredLanguage ?? LanguageDetector.Detect(text);
+        var outcome = words == 0 ? ExtractionOutcome.Failed : words < options.MinimumWords ? ExtractionOutcome.TooShort : ExtractionOutcome.Ok;
+        return new ExtractedArticle
+        {
+            Outcome = outcome,
+            FailureReason = outcome switch
+            {
+                ExtractionOutcome.Failed => "no article text found",
+                ExtractionOutcome.TooShort => $"only {words} words",
+                _ => null,
+            },
+            Html = options.IncludeHtml ? _sanitizer.Sanitize(article.InnerHtml, baseUrl?.AbsoluteUri) : string.Empty,
+            Text = text,
+            Title = metadata.Title,
+            Byline = metadata.Byline,
+            Published = metadata.Published,
+            LeadImageUrl = Absolute(metadata.LeadImage, baseUrl),
+            SiteName = metadata.SiteName,
+            Language = language,
+            IsRightToLeft = LanguageDetector.IsRightToLeft(language)
+                || string.Equals(document.DocumentElement.GetAttribute("dir"), "rtl", StringComparison.OrdinalIgnoreCase),
+            WordCount = words,
+            ReadingTime = TextMetrics.ReadingTime(text),
+        };
+    }
+
+    private static List<IElement> FindArticle(IElement body, string? cssSelectorOverride)
+    {
+        if (!string.IsNullOrWhiteSpace(cssSelectorOverride))
+        {
+            var chosen = body.QuerySelectorAll(cssSelectorOverride).ToList();
+            // Nested matches would be taken twice.
+            chosen.RemoveAll(element => chosen.Any(other => other != element && other.Contains(element)));
+            if (chosen.Count > 0)
+            {
+                return chosen;
+            }
+        }
+
+        var stats = ElementStats.Measure(body);
+        if (RemoveUnlikelyBlocks(body, stats))
+        {
+            stats = ElementStats.Measure(body);
+        }
+
+        return ContentLocator.Locate(body, stats);
+    }
+
+    /// <summary>Blocks whose class or id names them as boilerplate, unless they hold a large share of the page.</summary>
+    private static bool RemoveUnlikelyBlocks(IElement body, Dictionary<IElement, ElementStats> stats)
+    {
+        var pageLength = stats[body].Length;
+        var doomed = new List<IElement>();
+        var stack = new Stack<IElement>();
+        stack.Push(body);
+        while (stack.Count > 0)
+        {
+            var element = stack.Pop();
+            if (element != body && element.LocalName is not ("article" or "main" or "a") && stats[element].Length < pageLength / 5)
+            {
+                var classAndId = Dom.ClassAndId(element);
+                if (ClassVocabulary.IsBoilerplate(classAndId) && !ClassVocabulary.IsContentLike(classAndId))
+                {
+                    doomed.Add(element);
+                    continue;
+                }
+            }
+
+            for (var child = element.LastElementChild; child is not null; child = child.PreviousElementSibling)
+            {
+                stack.Push(child);
+            }
+        }
+
+        foreach (var element in doomed)
+        {
+            Dom.Remove(element);
+        }
+
+        return doomed.Count > 0;
+    }
+
+    /// <summary>
+    /// The page URL, or the page's <c>&lt;base href&gt;</c> when it stays on the same host: a base pointing
+    /// elsewhere (or at <c>javascript:</c>) would silently redirect every relative link of the article.
+    /// </summary>
+    internal static Uri? SafeBaseUrl(string? baseHref, Uri? pageUrl)
+    {
+        if (string.IsNullOrWhiteSpace(baseHref))
+        {
+            return pageUrl;
+        }
+
+        Uri? declared;
+        if (pageUrl is null)
+        {
+            Uri.TryCreate(baseHref.Trim(), UriKind.Absolute, out declared);
+        }
+        else
+        {
+            Uri.TryCreate(pageUrl, baseHref.Trim(), out declared);
+        }
+
+        if (declared is null || declared.Scheme is not ("http" or "https"))
+        {
+            return pageUrl;
+        }
+
+        return pageUrl is null || string.Equals(declared.Host, pageUrl.Host, StringComparison.OrdinalIgnoreCase) ? declared : pageUrl;
+    }
+
+    private static string? Absolute(string? url, Uri? baseUrl)
+    {
+        if (string.IsNullOrWhiteSpace(url))
+        {
+            return null;
+        }
+
+        if (Uri.TryCreate(url, UriKind.Absolute, out var absolute))
+        {
+            return absolute.Scheme is "http" or "https" ? absolute.AbsoluteUri : null;
+        }
+
+        return baseUrl is not null && Uri.TryCreate(baseUrl, url, out var resolved) && resolved.Scheme is "http" or "https"
+            ? resolved.AbsoluteUri
+            : null;
+    }
+}

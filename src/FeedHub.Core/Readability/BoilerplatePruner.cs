@@ -1,0 +1,164 @@
+using AngleSharp.Dom;
+
+namespace FeedHub.Core.Readability;
+
+/// <summary>
+/// Removes what surrounds the article inside the chosen container: widgets named by their class or id (share
+/// bars, author boxes, related links, comment counts), link lists, widget labels ("Follow me", "Back to top"),
+/// headings and captions that repeat the title, photo credits, and what is left empty.
+/// </summary>
+internal static class BoilerplatePruner
+{
+    private const int MaxTailBlocks = 15;
+    private static readonly string[] RelatedHeadingStarts = ["related", "more from", "more great", "recommended", "read more", "more stories", "most popular"];
+
+    public static void Prune(IElement article, TitleMatcher title, Deadline deadline)
+    {
+        var stats = ElementStats.Measure(article);
+        var total = Math.Max(1, stats[article].Length);
+        var doomed = new List<IElement>();
+        var stack = new Stack<IElement>();
+        PushChildren(stack, article);
+        while (stack.Count > 0)
+        {
+            var element = stack.Pop();
+            var s = stats[element];
+            if (ShouldPrune(element, s, total, title))
+            {
+                doomed.Add(element);
+                continue;
+            }
+
+            PushChildren(stack, element);
+        }
+
+        foreach (var element in doomed)
+        {
+            Dom.Remove(element);
+        }
+
+        if (!deadline.IsPast)
+        {
+            TrimTail(article);
+            RemoveEmptyBlocks(article);
+        }
+    }
+
+    private static void PushChildren(Stack<IElement> stack, IElement element)
+    {
+        for (var child = element.LastElementChild; child is not null; child = child.PreviousElementSibling)
+        {
+            stack.Push(child);
+        }
+    }
+
+    private static bool ShouldPrune(IElement element, ElementStats s, int total, TitleMatcher title)
+    {
+        var name = element.LocalName;
+        if (name is "form" or "header" && s.Paragraphs == 0 && s.Length < total / 4)
+        {
+            return true;
+        }
+
+        var classAndId = Dom.ClassAndId(element);
+        if (ClassVocabulary.IsBoilerplate(classAndId) && !ClassVocabulary.IsArticleBody(classAndId) && s.Length < total * 0.3)
+        {
+            return true;
+        }
+
+        var isBlock = Dom.IsBlock(name);
+        if (!isBlock)
+        {
+            return false;
+        }
+
+        if (s.Length <= 240 && (s.Headings > 0 || !s.HasBlockChild || name is "dl" or "figcaption"))
+        {
+            var text = TextMetrics.Normalize(Dom.Text(element));
+            if (IsJunkText(text) || title.Matches(text, Dom.IsHeading(name) || name == "figcaption"))
+            {
+                return true;
+            }
+        }
+
+        if (IsLinkList(name, s, total))
+        {
+            return true;
+        }
+
+        return false;
+    }
+
+    private static bool IsJunkText(string normalizedText) =>
+        ClassVocabulary.IsBoilerplatePhrase(normalizedText) || ClassVocabulary.IsCallToAction(normalizedText)
+        || ClassVocabulary.IsPhotoCredit(normalizedText);
+
+    /// <summary>
+    /// Past the last paragraph of the article, pages put "you may also like" lists, sign-up prompts and widget
+    /// labels; they are dropped from the end backwards until a block of the article is reached.
+    /// </summary>
+    private static void TrimTail(IElement article)
+    {
+        var blocks = Dom.PreOrder(article).Where(e => e != article && Dom.IsBlock(e.LocalName) && e.LocalName != "br"
+            && !e.Children.Any(c => Dom.IsBlock(c.LocalName) && c.LocalName != "br") && !string.IsNullOrWhiteSpace(e.TextContent)).ToList();
+        for (var i = blocks.Count - 1; i >= 0 && i >= blocks.Count - MaxTailBlocks; i--)
+        {
+            var block = blocks[i];
+            var text = TextMetrics.Normalize(Dom.Text(block));
+            var stats = ElementStats.Measure(block)[block];
+            var isLinkOnly = stats.LinkDensity > 0.8 && stats.Length < 200;
+            if (!isLinkOnly && !IsJunkText(text) && !IsRelatedHeading(text))
+            {
+                return;
+            }
+
+            Dom.Remove(block);
+        }
+    }
+
+    private static bool IsRelatedHeading(string normalizedText) =>
+        normalizedText.Length <= 60 && RelatedHeadingStarts.Any(start => normalizedText.StartsWith(start, StringComparison.Ordinal));
+
+    private static bool IsLinkList(string name, ElementStats s, int total)
+    {
+        if (s.Length == 0)
+        {
+            return false;
+        }
+
+        switch (name)
+        {
+            case "p" or "td" or "th" or "li":
+                return false;
+            case "h1" or "h2" or "h3" or "h4" or "h5" or "h6" or "dd" or "dt" or "blockquote":
+                return s.LinkDensity > 0.8 && s.Length < 150;
+            case "ul" or "ol":
+                return s.ListItems >= 3 && s.LinkDensity > 0.7 && s.Length < total / 2;
+            default:
+                if (s.Length >= total / 2)
+                {
+                    return false;
+                }
+
+                return s.LinkDensity > 0.5 || s.ListItems > 2 && s.ListItems > s.Paragraphs && s.LinkDensity > 0.35;
+        }
+    }
+
+    private static void RemoveEmptyBlocks(IElement article)
+    {
+        var order = Dom.PreOrder(article);
+        for (var i = order.Count - 1; i > 0; i--)
+        {
+            var element = order[i];
+            if (element.LocalName is "br" or "hr" or "img" or "picture" or "video" or "audio" or "iframe" or "source" or "td" or "th")
+            {
+                continue;
+            }
+
+            if (element.FirstElementChild is null && string.IsNullOrWhiteSpace(element.TextContent))
+            {
+                Dom.Remove(element);
+            }
+        }
+    }
+}

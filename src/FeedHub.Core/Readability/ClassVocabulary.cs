@@ -1,0 +1,171 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+
+namespace FeedHub.Core.Readability;
+
+/// <summary>
+/// What class names, ids and short texts say about a block: the words sites use for the parts around an article
+/// (sharing, author boxes, related links, comments, navigation…) and for the article body itself.
+/// </summary>
+internal static partial class ClassVocabulary
+{
+    /// <summary>Past this many distinct class strings the cache starts over (a crawler sees many sites).</summary>
+    private const int MaxCachedClassNames = 100_000;
+
+    /// <summary>Pages repeat the same few hundred class strings on thousands of elements: classify each once.</summary>
+    private static readonly ConcurrentDictionary<string, ClassKinds> Classified = new(StringComparer.Ordinal);
+
+    [Flags]
+    private enum ClassKinds
+    {
+        None = 0,
+        Boilerplate = 1,
+        ContentLike = 2,
+        ArticleBody = 4,
+    }
+
+    // Matched inside each class name with '-' and '_' removed ("author-bio", "author_bio", "authorBio" alike).
+    private static readonly string[] BoilerplateFragments =
+    [
+        "share", "sharing", "social", "follow", "authorbio", "authorbox", "authorinfo", "authorcard", "authorprofile",
+        "authordetails", "authormeta", "aboutauthor", "abouttheauthor", "byline", "related", "recommend", "readmore",
+        "morestories", "morearticles", "morefrom", "morenews", "newsletter", "subscri", "signup", "comment", "disqus",
+        "respond", "reply", "replies", "breadcrumb", "taglist", "tagcloud", "tagslist", "posttags", "articletags",
+        "entrytags", "categories", "backtotop", "scrolltop", "scrolltotop", "gotop", "totop", "advert", "sponsor", "promo",
+        "sidebar", "widget", "footer", "masthead", "navbar", "navigation", "menu", "pagination", "pager", "popup", "modal",
+        "cookie", "consent", "gdpr", "paywall", "toolbar", "rating", "outbrain", "taboola", "trending", "popular",
+        "mostread", "skiplink", "hidden", "sronly", "screenreader", "printonly", "printbutton", "jumplink", "donat",
+        "banner", "overlay", "dateline", "timestamp", "publishdate", "publishtime", "publishon", "publisheddate",
+        "publishedtime", "publishedon", "postdate", "postmeta", "postinfo", "entrymeta", "entryfooter", "entrydate",
+        "articlemeta", "nextprev", "prevnext", "previouspost", "previousarticle", "previousstory", "previousentry",
+        "previouslink", "nextpost", "nextarticle", "nextstory", "nextentry", "nextlink", "prevpost", "prevarticle",
+        "prevstory", "prevlink", "button", "noscript", "nocontent", "noprint", "photocredit", "imagecredit", "copyright",
+        "gallery", "slideshow", "carousel", "slider", "lightbox",
+    ];
+
+    // Short words that only count on their own ("ad-slot", "nav", not "load" or "canvas").
+    private static readonly HashSet<string> BoilerplateWords = new(StringComparer.Ordinal) { "ad", "ads", "tags", "nav", "btn" };
+
+    // Hover cards and tooltips hide their text until the pointer is over a name: their inner box is not article text.
+    private static readonly string[] HoverCardFragments = ["tooltip", "popover", "rollover", "hovercard"];
+    private static readonly string[] HoverCardInnerEndings = ["block", "content", "body", "inner", "box", "card", "container"];
+
+    // Embedded posts (tweets, Instagram) are quoted as part of the article even when their wrapper says "social".
+    private static readonly string[] EmbeddedPostFragments = ["embed", "twittertweet", "instagrammedia", "tiktok"];
+
+    private static readonly string[] ContentLikeFragments =
+        ["article", "body", "content", "entry", "main", "post", "text", "blog", "story", "prose", "column"];
+
+    private static readonly string[] ArticleBodyFragments =
+    [
+        "articlebody", "articlecontent", "articletext", "articlecopy", "storybody", "storycontent", "storytext",
+        "entrycontent", "entrybody", "postbody", "postcontent", "postentry", "posttext", "bodytext", "bodycopy", "richtext",
+        "contentbody", "pagecontent", "blogpostbody", "blogpostcontent",
+    ];
+
+    /// <summary>Class or id of something around the article rather than in it.</summary>
+    public static bool IsBoilerplate(string classAndId) => Classify(classAndId).HasFlag(ClassKinds.Boilerplate);
+
+    /// <summary>Class or id that usually belongs to the article or its main column.</summary>
+    public static bool IsContentLike(string classAndId) => Classify(classAndId).HasFlag(ClassKinds.ContentLike);
+
+    /// <summary>Class or id that names the article body itself.</summary>
+    public static bool IsArticleBody(string classAndId) => Classify(classAndId).HasFlag(ClassKinds.ArticleBody);
+
+    private static ClassKinds Classify(string classAndId)
+    {
+        if (classAndId.Length == 0)
+        {
+            return ClassKinds.None;
+        }
+
+        if (Classified.TryGetValue(classAndId, out var kinds))
+        {
+            return kinds;
+        }
+
+        kinds = Compute(classAndId);
+        if (Classified.Count >= MaxCachedClassNames)
+        {
+            Classified.Clear();
+        }
+
+        Classified[classAndId] = kinds;
+        return kinds;
+    }
+
+    /// <summary>A whole (short, normalised) block that is a widget label: "Share", "Follow me", "Back to top", "3 comments"…</summary>
+    public static bool IsBoilerplatePhrase(string normalizedText) =>
+        normalizedText.Length <= 60 && BoilerplatePhrase().IsMatch(normalizedText);
+
+    /// <summary>A short (normalised) block that asks the reader to do something other than read: subscribe, follow, share, read more.</summary>
+    public static bool IsCallToAction(string normalizedText) =>
+        normalizedText.Length <= 240 && CallToAction().IsMatch(normalizedText);
+
+    /// <summary>A short (normalised) block that only credits a photo.</summary>
+    public static bool IsPhotoCredit(string normalizedText) =>
+        normalizedText.Length <= 120 && PhotoCredit().IsMatch(normalizedText);
+
+    private static ClassKinds Compute(string classAndId)
+    {
+        var boilerplate = false;
+        var embedded = false;
+        var contentLike = false;
+        var articleBody = false;
+        foreach (var className in classAndId.ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var compact = className.Replace("-", string.Empty, StringComparison.Ordinal).Replace("_", string.Empty, StringComparison.Ordinal);
+            var words = className.Split(['-', '_', ':', '.'], StringSplitOptions.RemoveEmptyEntries);
+            boilerplate |= ContainsAny(compact, BoilerplateFragments)
+                || words.Any(word => BoilerplateWords.Contains(word) || word.StartsWith("header", StringComparison.Ordinal))
+                || ContainsAny(compact, HoverCardFragments) && HoverCardInnerEndings.Any(ending => compact.EndsWith(ending, StringComparison.Ordinal));
+            embedded |= ContainsAny(compact, EmbeddedPostFragments) || words.Any(word => word.StartsWith("tweet", StringComparison.Ordinal));
+            contentLike |= ContainsAny(compact, ContentLikeFragments);
+            articleBody |= ContainsAny(compact, ArticleBodyFragments) || words.Contains("prose");
+        }
+
+        return (boilerplate && !embedded ? ClassKinds.Boilerplate : ClassKinds.None)
+            | (contentLike ? ClassKinds.ContentLike : ClassKinds.None)
+            | (articleBody ? ClassKinds.ArticleBody : ClassKinds.None);
+    }
+
+    private static bool ContainsAny(string text, string[] fragments)
+    {
+        foreach (var fragment in fragments)
+        {
+            if (text.Contains(fragment, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    [GeneratedRegex("""
+        ^(like this (story|article|post)|share (it|this|the story|the article) with|subscribe (to|now|today)|sign up (for|to|now)
+        |get (the latest|our|more)|follow (us|me|him|her|them)( on| at|$)|have a tip|you (may|might) (also )?(like|enjoy|be interested)
+        |more great|recommended( for you)?:|related( coverage| reading| articles| stories)?:|read (more|next|also)[:.…]|don'?t miss
+        |also read|see also:|watch:|click here|this (article|story) (was|is) (originally|first)? ?(published|produced)
+        |abonnez-vous|inscrivez-vous|suivez-nous|abonnieren sie|folgen sie uns)
+        |@\w+ on (twitter|instagram|facebook)|(may|can) be reached at|newsletters?[.!]?$|all rights reserved
+        """, RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace)]
+    private static partial Regex CallToAction();
+
+    [GeneratedRegex(@"^(photos?|foto|фото|image|picture|credit|crédit( photo)?|photo credit|bild|illustration|source photo)\s*[:/©]",
+        RegexOptions.CultureInvariant)]
+    private static partial Regex PhotoCredit();
+
+    [GeneratedRegex("""
+        ^(advertisement|advertising|advert|ad|sponsored( content)?|share( (this|the))?( article| story| post| page)?( on [a-z]+)?
+        |follow( me| us)?( on [a-z]+)?|back to top|to top|read more|continue reading|related( articles| stories| posts| content)?
+        |comments?|\d+ (comments?|responses?|replies)|no comments( yet)?|leave a (comment|reply)|add (a )?comment|print
+        |un commentaire|\d+ commentaires?|laisser un commentaire|bouton retour en haut de la page|retour en haut( de la page)?
+        |publicit[ée]|partager( cet article| sur [a-z]+)?|lire aussi|[àa] lire aussi|voir aussi|lire la suite
+        |anzeige|werbung|teilen|mehr zum thema|lesen sie auch|nach oben|zum seitenanfang|kommentare?|\d+ kommentare?
+        |publicidad|compartir|comentarios|leer m[áa]s|pubblicit[àa]|condividi|commenti
+        |広告|シェア|関連記事|続きを読む|コメント|ツイート|广告|分享|相关文章|相关阅读|返回顶部|评论|阅读全文
+        |إعلان|مشاركة|تعليقات|اقرأ أيضا|פרסומת|שתף|תגובות)[\s\p{P}\p{S}]*$
+        """, RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace)]
+    private static partial Regex BoilerplatePhrase();
+}

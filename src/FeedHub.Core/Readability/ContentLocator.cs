@@ -1,0 +1,251 @@
+using AngleSharp.Dom;
+
+namespace FeedHub.Core.Readability;
+
+/// <summary>
+/// Finds the element that holds the article: every paragraph-like block votes for its nearby ancestors by how
+/// much prose it carries (length, commas), votes fade with distance, and an ancestor's tally is weighed by its
+/// tag, by what its class and id say, and by how much of its text is links.
+/// </summary>
+internal static class ContentLocator
+{
+    private const int MinimumBlockLength = 25;
+
+    /// <summary>How far above the best candidate chunks of the same body are looked for.</summary>
+    private const int ChunkScopeLevels = 6;
+    private static readonly double[] AncestorShare = [1, 0.5, 1 / 3.0, 0.25, 0.2];
+
+    public static List<IElement> Locate(IElement body, Dictionary<IElement, ElementStats> stats)
+    {
+        var scores = new Dictionary<IElement, double>();
+        foreach (var (element, s) in stats)
+        {
+            var weight = TextBlockWeight(element, s, out var ownTextOnly);
+            if (weight > 0)
+            {
+                Vote(element, weight, ownTextOnly ? s.OwnLength : s.Length, s.Commas, ownTextOnly, body, scores);
+            }
+        }
+
+        if (scores.Count == 0)
+        {
+            return [body];
+        }
+
+        IElement? best = null;
+        var bestScore = double.MinValue;
+        foreach (var (element, score) in scores)
+        {
+            var adjusted = score * (1 - stats[element].LinkDensity);
+            scores[element] = adjusted;
+            if (adjusted > bestScore)
+            {
+                best = element;
+                bestScore = adjusted;
+            }
+        }
+
+        best = PreferCommonAncestor(best!, bestScore, scores, body);
+        var parts = SameKindParts(best, stats);
+        return parts.Count > 1 ? parts : WithRelatedSiblings(best, scores, stats);
+    }
+
+    /// <summary>
+    /// How much a block counts as prose: a paragraph fully; a list item a third (lists are as often navigation,
+    /// galleries or references as article text); a container whose text sits directly in it rather than in child blocks fully.
+    /// </summary>
+    private static double TextBlockWeight(IElement element, ElementStats s, out bool ownTextOnly)
+    {
+        ownTextOnly = false;
+        switch (element.LocalName)
+        {
+            case "p":
+                return s.Length >= MinimumBlockLength ? 1 : 0;
+            case "pre" or "td" or "blockquote":
+                return !s.HasBlockChild && s.Length >= MinimumBlockLength ? 1 : 0;
+            case "li" or "dd":
+                return !s.HasBlockChild && s.Length >= MinimumBlockLength ? 1 / 3.0 : 0;
+            case "div" or "section" or "article" or "span" or "font" or "center" or "main":
+                if (!s.HasBlockChild)
+                {
+                    return element.LocalName != "span" && s.Length >= MinimumBlockLength ? 1 : 0;
+                }
+
+                ownTextOnly = s.OwnLength >= MinimumBlockLength * 4;
+                return ownTextOnly ? 1 : 0;
+            default:
+                return 0;
+        }
+    }
+
+    private static void Vote(IElement block, double weight, int length, int commas, bool startAtSelf, IElement body, Dictionary<IElement, double> scores)
+    {
+        var vote = weight * (1 + commas + Math.Min(length / 100.0, 3));
+        var ancestor = startAtSelf ? block : block.ParentElement;
+        for (var level = 0; level < AncestorShare.Length && ancestor is not null; level++)
+        {
+            if (!scores.TryGetValue(ancestor, out var score))
+            {
+                score = InitialScore(ancestor);
+            }
+
+            scores[ancestor] = score + vote * AncestorShare[level];
+            if (ancestor == body)
+            {
+                break;
+            }
+
+            ancestor = ancestor.ParentElement;
+        }
+    }
+
+    private static double InitialScore(IElement element)
+    {
+        var score = element.LocalName switch
+        {
+            "article" => 8,
+            "main" or "div" => 5,
+            "section" or "pre" or "td" or "blockquote" => 3,
+            "ol" or "ul" or "dl" or "dd" or "dt" or "li" or "form" or "address" => -3,
+            "h1" or "h2" or "h3" or "h4" or "h5" or "h6" or "th" or "header" => -5,
+            _ => 0,
+        };
+        return score + ClassWeight(element);
+    }
+
+    public static double ClassWeight(IElement element)
+    {
+        if (element.GetAttribute("itemprop") is { } itemprop && itemprop.Contains("articleBody", StringComparison.OrdinalIgnoreCase))
+        {
+            return 40;
+        }
+
+        var classAndId = Dom.ClassAndId(element);
+        if (ClassVocabulary.IsArticleBody(classAndId))
+        {
+            return 35;
+        }
+
+        var weight = 0.0;
+        if (ClassVocabulary.IsBoilerplate(classAndId))
+        {
+            weight -= 25;
+        }
+
+        if (ClassVocabulary.IsContentLike(classAndId))
+        {
+            weight += 25;
+        }
+
+        return weight;
+    }
+
+    /// <summary>When several strong candidates sit side by side, the article is their common container.</summary>
+    private static IElement PreferCommonAncestor(IElement best, double bestScore, Dictionary<IElement, double> scores, IElement body)
+    {
+        var rivals = scores.Where(kv => kv.Key != best && kv.Value >= bestScore * 0.75 && !kv.Key.Contains(best) && !best.Contains(kv.Key))
+            .Select(kv => kv.Key)
+            .ToList();
+        if (rivals.Count < 2)
+        {
+            return best;
+        }
+
+        for (var ancestor = best.ParentElement; ancestor is not null && ancestor != body; ancestor = ancestor.ParentElement)
+        {
+            if (rivals.Count(ancestor.Contains) >= 2)
+            {
+                return ancestor;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>
+    /// Pages that cut the body into chunks between ads or sections (one container per few paragraphs) give every
+    /// chunk the same tag and class, give or take a number: all the chunks near the best one, in order, are the article.
+    /// </summary>
+    private static List<IElement> SameKindParts(IElement best, Dictionary<IElement, ElementStats> stats)
+    {
+        var signature = ClassSignature(best);
+        if (signature.Length == 0)
+        {
+            return [best];
+        }
+
+        var scope = best;
+        for (var level = 0; level < ChunkScopeLevels && scope.ParentElement is { } parent; level++)
+        {
+            scope = parent;
+        }
+
+        var parts = new List<IElement>();
+        foreach (var (element, s) in stats)
+        {
+            if (element == best || element.LocalName == best.LocalName && s.Length >= MinimumBlockLength * 4 && s.LinkDensity < 0.3
+                && ClassSignature(element) == signature && scope.Contains(element))
+            {
+                parts.Add(element);
+            }
+        }
+
+        if (parts.Count < 2)
+        {
+            return [best];
+        }
+
+        parts.RemoveAll(part => parts.Any(other => other != part && other.Contains(part)));
+        parts.Sort((a, b) => a == b ? 0 : a.CompareDocumentPosition(b).HasFlag(DocumentPositions.Following) ? -1 : 1);
+        return parts;
+    }
+
+    private static string ClassSignature(IElement element) =>
+        string.Concat((element.GetAttribute("class") ?? string.Empty).Where(c => !char.IsAsciiDigit(c))).Trim();
+
+    /// <summary>Siblings of the best candidate that continue the article (split bodies, loose paragraphs).</summary>
+    private static List<IElement> WithRelatedSiblings(IElement best, Dictionary<IElement, double> scores, Dictionary<IElement, ElementStats> stats)
+    {
+        var parent = best.ParentElement;
+        if (parent is null)
+        {
+            return [best];
+        }
+
+        var bestScore = scores.GetValueOrDefault(best);
+        var threshold = Math.Max(10, bestScore * 0.2);
+        var bestClass = best.GetAttribute("class");
+        var kept = new List<IElement>();
+        for (var sibling = parent.FirstElementChild; sibling is not null; sibling = sibling.NextElementSibling)
+        {
+            if (sibling == best)
+            {
+                kept.Add(sibling);
+                continue;
+            }
+
+            var bonus = bestClass is { Length: > 0 } && sibling.GetAttribute("class") == bestClass ? bestScore * 0.2 : 0;
+            if (scores.TryGetValue(sibling, out var score) && score + bonus >= threshold)
+            {
+                kept.Add(sibling);
+            }
+            else if (sibling.LocalName is "p" or "div" && stats.TryGetValue(sibling, out var s) && !s.HasBlockChild && IsLooseParagraph(sibling, s))
+            {
+                kept.Add(sibling);
+            }
+        }
+
+        return kept;
+    }
+
+    private static bool IsLooseParagraph(IElement paragraph, ElementStats s)
+    {
+        if (s.Length > 80)
+        {
+            return s.LinkDensity < 0.25;
+        }
+
+        var text = paragraph.TextContent.TrimEnd();
+        return s.Length > 0 && s.LinkDensity == 0 && text.Length > 0 && text[^1] is '.' or '!' or '?' or '。' or '！' or '？';
+    }
+}

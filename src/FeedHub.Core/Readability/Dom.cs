@@ -1,0 +1,106 @@
+using System.Runtime.CompilerServices;
+using AngleSharp.Dom;
+
+namespace FeedHub.Core.Readability;
+
+/// <summary>DOM helpers that never recurse, so a page nested ten thousand levels deep cannot overflow the stack.</summary>
+internal static class Dom
+{
+    private static readonly HashSet<string> BlockTags = new(StringComparer.Ordinal)
+    {
+        "address", "article", "aside", "blockquote", "body", "center", "dd", "details", "dialog", "dir", "div", "dl",
+        "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
+        "hgroup", "hr", "li", "main", "menu", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td",
+        "tfoot", "th", "thead", "tr", "ul", "caption", "br",
+    };
+
+    public static bool IsBlock(string localName) => BlockTags.Contains(localName);
+
+    public static bool IsHeading(string localName) => localName is "h1" or "h2" or "h3" or "h4" or "h5" or "h6";
+
+    /// <summary>The element and all its descendant elements in document order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static List<IElement> PreOrder(IElement root)
+    {
+        var order = new List<IElement>();
+        var stack = new Stack<IElement>();
+        stack.Push(root);
+        while (stack.Count > 0)
+        {
+            var element = stack.Pop();
+            order.Add(element);
+            for (var child = element.LastElementChild; child is not null; child = child.PreviousElementSibling)
+            {
+                stack.Push(child);
+            }
+        }
+
+        return order;
+    }
+
+    /// <summary>
+    /// The class and id of an element in one string, for vocabulary matching. An id made from a heading's words
+    /// ("sharing-with-a-single-developer") says what the section is about, not what kind of block it is: it is left out.
+    /// </summary>
+    public static string ClassAndId(IElement element)
+    {
+        var className = element.GetAttribute("class");
+        var id = element.GetAttribute("id");
+        if (id is { Length: >= 20 } && id.Count(c => c is '-' or '_') >= 3)
+        {
+            id = null;
+        }
+
+        return (className, id) switch
+        {
+            (null, null) => string.Empty,
+            (_, null) => className,
+            (null, _) => id,
+            _ => className + " " + id,
+        };
+    }
+
+    /// <summary>All text below the element, without recursion.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static string Text(IElement root)
+    {
+        var builder = new System.Text.StringBuilder();
+        var stack = new Stack<INode>();
+        stack.Push(root);
+        while (stack.Count > 0)
+        {
+            var node = stack.Pop();
+            if (node is IText text)
+            {
+                builder.Append(text.Data);
+                continue;
+            }
+
+            for (var child = node.LastChild; child is not null; child = child.PreviousSibling)
+            {
+                stack.Push(child);
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    public static void Remove(INode node) => node.Parent?.RemoveChild(node);
+
+    /// <summary>Replaces the element by its children.</summary>
+    public static void Unwrap(IElement element)
+    {
+        var parent = element.Parent;
+        if (parent is null)
+        {
+            return;
+        }
+
+        while (element.FirstChild is { } child)
+        {
+            parent.InsertBefore(child, element);
+        }
+
+        parent.RemoveChild(element);
+    }
+}

@@ -1,0 +1,101 @@
+using System.Runtime.CompilerServices;
+using AngleSharp.Dom;
+
+namespace FeedHub.Core.Readability;
+
+/// <summary>Text and structure counts of one element's subtree.</summary>
+internal sealed class ElementStats
+{
+    /// <summary>Weighted visible length (<see cref="TextMetrics.WeightedLength"/>) of all text below.</summary>
+    public int Length;
+
+    /// <summary>The part of <see cref="Length"/> inside links.</summary>
+    public int LinkLength;
+
+    /// <summary>Length of the text nodes that are direct children.</summary>
+    public int OwnLength;
+
+    public int Commas;
+    public int Paragraphs;
+    public int Images;
+    public int Inputs;
+    public int ListItems;
+    public int Links;
+    public int Embeds;
+    public int Headings;
+    public bool HasBlockChild;
+
+    public double LinkDensity => Length == 0 ? 0 : (double)LinkLength / Length;
+
+    private void Add(ElementStats child)
+    {
+        Length += child.Length;
+        LinkLength += child.LinkLength;
+        Commas += child.Commas;
+        Paragraphs += child.Paragraphs;
+        Images += child.Images;
+        Inputs += child.Inputs;
+        ListItems += child.ListItems;
+        Links += child.Links;
+        Embeds += child.Embeds;
+        Headings += child.Headings;
+    }
+
+    /// <summary>Stats of every element under (and including) <paramref name="root"/>, without recursion.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static Dictionary<IElement, ElementStats> Measure(IElement root)
+    {
+        var order = Dom.PreOrder(root);
+        var stats = new Dictionary<IElement, ElementStats>(order.Count);
+        for (var i = order.Count - 1; i >= 0; i--)
+        {
+            var element = order[i];
+            var s = new ElementStats();
+            for (var child = element.FirstChild; child is not null; child = child.NextSibling)
+            {
+                if (child is IText text)
+                {
+                    var length = TextMetrics.WeightedLength(text.Data, out var commas);
+                    s.Length += length;
+                    s.OwnLength += length;
+                    s.Commas += commas;
+                }
+                else if (child is IElement childElement && stats.TryGetValue(childElement, out var childStats))
+                {
+                    s.Add(childStats);
+                    s.HasBlockChild |= Dom.IsBlock(childElement.LocalName);
+                }
+            }
+
+            switch (element.LocalName)
+            {
+                case "a":
+                    s.LinkLength = s.Length;
+                    s.Links++;
+                    break;
+                case "p":
+                    s.Paragraphs++;
+                    break;
+                case "img" or "picture" or "svg":
+                    s.Images++;
+                    break;
+                case "input" or "textarea" or "select" or "button":
+                    s.Inputs++;
+                    break;
+                case "li":
+                    s.ListItems++;
+                    break;
+                case "iframe" or "video" or "embed" or "object" or "audio":
+                    s.Embeds++;
+                    break;
+                case "h1" or "h2" or "h3" or "h4" or "h5" or "h6":
+                    s.Headings++;
+                    break;
+            }
+
+            stats[element] = s;
+        }
+
+        return stats;
+    }
+}

@@ -1,0 +1,425 @@
+using System.Text;
+using FeedHub.Core.Model;
+using FeedHub.Core.Storage;
+using FeedHub.Core.Urls;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace FeedHub.Storage.Postgres;
+
+/// <summary>
+/// The scale-out store: several FeedHub processes share one PostgreSQL database. Every write is one implicit
+/// transaction (a single statement or one batch) that also bumps the shared version, so all nodes see a new
+/// version exactly when they can see the change. Instants are kept in UTC to the millisecond, like LiteDB.
+/// </summary>
+public sealed class PostgresFeedStore : IFeedStore, IAsyncDisposable, IDisposable
+{
+    private const int MaxPageSize = 1000;
+
+    /// <summary>Up to this many sources, a filtered page is merged from each source's own index range.</summary>
+    internal const int MaxSourcesMergedPerSource = 100;
+
+    private const string BumpVersionSql = "UPDATE store_version SET value = value + 1";
+
+    // Identity columns are "BY DEFAULT", so imported rows may bring their ids; the sequences must then move past them.
+    private static readonly string[] MoveIdentitiesPastImportedIdsSql =
+    [
+        "SELECT setval('sources_id_seq', GREATEST((SELECT last_value FROM sources_id_seq), (SELECT coalesce(max(id), 0) FROM sources)))",
+        "SELECT setval('articles_id_seq', GREATEST((SELECT last_value FROM articles_id_seq), (SELECT coalesce(max(id), 0) FROM articles)))",
+    ];
+
+    private readonly NpgsqlDataSource _dataSource;
+
+    private PostgresFeedStore(NpgsqlDataSource dataSource) => _dataSource = dataSource;
+
+    /// <summary>Connects to the database and brings its schema up to date (safe when several processes start at once).</summary>
+    public static async Task<PostgresFeedStore> OpenAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var dataSource = NpgsqlDataSource.Create(connectionString);
+        try
+        {
+            await SchemaMigrations.ApplyAsync(dataSource, cancellationToken).ConfigureAwait(false);
+            return new PostgresFeedStore(dataSource);
+        }
+        catch
+        {
+            await dataSource.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public async Task<Source> AddSourceAsync(Source source, CancellationToken cancellationToken)
+    {
+        await using var batch = _dataSource.CreateBatch();
+        var insert = new NpgsqlBatchCommand(SourceColumns.InsertSql);
+        SourceColumns.AddParameters(insert.Parameters, source, withId: false);
+        batch.BatchCommands.Add(insert);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(BumpVersionSql));
+
+        source.Id = (long)(await batch.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        return source;
+    }
+
+    public async Task<Source?> GetSourceAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand($"SELECT {SourceColumns.SelectList} FROM sources WHERE id = @id");
+        command.Parameters.Add(new NpgsqlParameter<long>("id", id));
+        return (await ReadSourcesAsync(command, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+    }
+
+    public async Task<Source?> FindSourceByFeedUrlAsync(string feedUrl, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand(
+            $"SELECT {SourceColumns.SelectList} FROM sources WHERE feed_url_identity = @identity ORDER BY id LIMIT 1");
+        command.Parameters.Add(new NpgsqlParameter<string>("identity", UrlNormalizer.ForIdentity(feedUrl)));
+        return (await ReadSourcesAsync(command, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+    }
+
+    public async Task<IReadOnlyList<Source>> ListSourcesAsync(CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand($"SELECT {SourceColumns.SelectList} FROM sources ORDER BY id");
+        return await ReadSourcesAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task UpdateSourceAsync(Source source, CancellationToken cancellationToken)
+    {
+        await using var batch = _dataSource.CreateBatch();
+        var update = new NpgsqlBatchCommand(SourceColumns.UpdateSql);
+        SourceColumns.AddParameters(update.Parameters, source, withId: true);
+        batch.BatchCommands.Add(update);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(BumpVersionSql));
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> RemoveSourceAsync(long id, bool keepArticles, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand(
+            $"""
+            WITH removed AS (DELETE FROM sources WHERE id = @id RETURNING id),
+                 removed_articles AS (DELETE FROM articles WHERE NOT @keep_articles AND source_id IN (SELECT id FROM removed)),
+                 bumped AS ({BumpVersionSql} WHERE EXISTS (SELECT 1 FROM removed))
+            SELECT count(*) FROM removed
+            """);
+        command.Parameters.Add(new NpgsqlParameter<long>("id", id));
+        command.Parameters.Add(new NpgsqlParameter<bool>("keep_articles", keepArticles));
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! > 0;
+    }
+
+    public async Task<IReadOnlyList<Article>> GetArticlesByKeysAsync(long sourceId, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    {
+        if (keys.Count == 0)
+        {
+            return [];
+        }
+
+        // The digest condition lets the unique (source_id, md5(key)) index find the rows; the key condition is exact.
+        await using var command = _dataSource.CreateCommand(
+            $"""
+            SELECT {ArticleColumns.SelectList} FROM articles
+            WHERE source_id = @source_id
+              AND md5(key) = ANY (ARRAY(SELECT md5(k) FROM unnest(@keys) AS k))
+              AND key = ANY (@keys)
+            """);
+        command.Parameters.Add(new NpgsqlParameter<long>("source_id", sourceId));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("keys", [.. keys]));
+        return await ReadArticlesAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task SaveArticlesAsync(IReadOnlyList<Article> inserts, IReadOnlyList<Article> updates, CancellationToken cancellationToken)
+    {
+        if (inserts.Count == 0 && updates.Count == 0)
+        {
+            return;
+        }
+
+        // One batch is one implicit transaction: all of it is stored, or none of it.
+        await using var batch = _dataSource.CreateBatch();
+        if (inserts.Count > 0)
+        {
+            var insert = new NpgsqlBatchCommand(ArticleColumns.InsertSql);
+            ArticleColumns.AddParameters(insert.Parameters, inserts, withIds: false);
+            batch.BatchCommands.Add(insert);
+        }
+
+        if (updates.Count > 0)
+        {
+            var update = new NpgsqlBatchCommand(ArticleColumns.UpdateSql);
+            ArticleColumns.AddParameters(update.Parameters, updates, withIds: true);
+            batch.BatchCommands.Add(update);
+        }
+
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(BumpVersionSql));
+
+        var insertedIds = new Dictionary<(long SourceId, string Key), long>();
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            do
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    insertedIds[(reader.GetInt64(0), reader.GetString(1))] = reader.GetInt64(2);
+                }
+            }
+            while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
+        }
+
+        foreach (var article in inserts)
+        {
+            article.Id = insertedIds.TryGetValue((article.SourceId, article.Key), out var id)
+                ? id
+                : throw new InvalidOperationException(
+                    $"Article '{article.Key}' of source {article.SourceId} was not stored: another key of that source has the same digest.");
+        }
+    }
+
+    public async Task<Article?> GetArticleAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand($"SELECT {ArticleColumns.SelectList} FROM articles WHERE id = @id");
+        command.Parameters.Add(new NpgsqlParameter<long>("id", id));
+        return (await ReadArticlesAsync(command, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+    }
+
+    public async Task<IReadOnlyList<Article>> ListArticlesAsync(ArticleQuery query, CancellationToken cancellationToken)
+    {
+        if (query.SourceIds is { Count: 0 })
+        {
+            return [];
+        }
+
+        await using var command = _dataSource.CreateCommand();
+        var conditions = new StringBuilder();
+        if (query.Before is { } before)
+        {
+            conditions.Append(" AND (sort_date, id) < (@before_date, @before_id)");
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("before_date", Timestamps.ToStored(before.SortDate)));
+            command.Parameters.Add(new NpgsqlParameter<long>("before_id", before.Id));
+        }
+
+        if (query.From is { } from)
+        {
+            conditions.Append(" AND sort_date >= @from");
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("from", Timestamps.ToStored(from)));
+        }
+
+        if (query.To is { } to)
+        {
+            conditions.Append(" AND sort_date < @to");
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("to", Timestamps.ToStored(to)));
+        }
+
+        command.Parameters.Add(new NpgsqlParameter<int>("limit", Math.Clamp(query.Limit, 1, MaxPageSize)));
+        var sourceIds = query.SourceIds?.Distinct().ToArray();
+        if (sourceIds is not null)
+        {
+            command.Parameters.Add(new NpgsqlParameter<long[]>("source_ids", sourceIds));
+        }
+
+        if (sourceIds is { Length: <= MaxSourcesMergedPerSource })
+        {
+            // Each source's newest rows come from its own index range (index-only), then the page is merged: the cost
+            // stays bounded by sources × page size however rare the sources' articles are in the river.
+            command.CommandText = $"""
+                SELECT {ArticleColumns.SelectList} FROM articles
+                WHERE id IN (
+                    SELECT newest.id
+                    FROM unnest(@source_ids) AS wanted(source_id)
+                    CROSS JOIN LATERAL (
+                        SELECT id, sort_date FROM articles
+                        WHERE source_id = wanted.source_id{conditions}
+                        ORDER BY sort_date DESC, id DESC
+                        LIMIT @limit) AS newest
+                    ORDER BY newest.sort_date DESC, newest.id DESC
+                    LIMIT @limit)
+                ORDER BY sort_date DESC, id DESC
+                """;
+        }
+        else if (sourceIds is not null)
+        {
+            // Many sources (a large category) are a good part of the river: walk it and keep theirs.
+            command.CommandText = $"""
+                SELECT {ArticleColumns.SelectList} FROM articles
+                WHERE source_id = ANY (@source_ids){conditions}
+                ORDER BY sort_date DESC, id DESC
+                LIMIT @limit
+                """;
+        }
+        else
+        {
+            command.CommandText = $"""
+                SELECT {ArticleColumns.SelectList} FROM articles
+                WHERE true{conditions}
+                ORDER BY sort_date DESC, id DESC
+                LIMIT @limit
+                """;
+        }
+
+        return await ReadArticlesAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<long> CountArticlesAsync(long? sourceId, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand();
+        if (sourceId is { } id)
+        {
+            command.CommandText = "SELECT count(*) FROM articles WHERE source_id = @source_id";
+            command.Parameters.Add(new NpgsqlParameter<long>("source_id", id));
+        }
+        else
+        {
+            command.CommandText = "SELECT count(*) FROM articles";
+        }
+
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    public async Task<Curator> AddCuratorAsync(Curator curator, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand(
+            "INSERT INTO curators (name, password_hash, created_at, tokens) VALUES (@name, @password_hash, @created_at, @tokens) RETURNING id");
+        CuratorColumns.AddParameters(command.Parameters, curator);
+        curator.Id = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        return curator;
+    }
+
+    public async Task<Curator?> GetCuratorByNameAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand($"SELECT {CuratorColumns.SelectList} FROM curators WHERE lower(name) = lower(@name)");
+        command.Parameters.Add(new NpgsqlParameter<string>("name", name));
+        return (await ReadCuratorsAsync(command, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+    }
+
+    public async Task<Curator?> FindCuratorByTokenHashAsync(string tokenHash, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand($"SELECT {CuratorColumns.SelectList} FROM curators WHERE tokens @> @filter LIMIT 1");
+        command.Parameters.Add(new NpgsqlParameter("filter", NpgsqlDbType.Jsonb) { Value = CuratorColumns.TokenHashFilter(tokenHash) });
+        return (await ReadCuratorsAsync(command, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+    }
+
+    public async Task<IReadOnlyList<Curator>> ListCuratorsAsync(CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand($"SELECT {CuratorColumns.SelectList} FROM curators ORDER BY id");
+        return await ReadCuratorsAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task UpdateCuratorAsync(Curator curator, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand(
+            "UPDATE curators SET name = @name, password_hash = @password_hash, created_at = @created_at, tokens = @tokens WHERE id = @id");
+        CuratorColumns.AddParameters(command.Parameters, curator);
+        command.Parameters.Add(new NpgsqlParameter<long>("id", curator.Id));
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<string?> GetSettingAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand("SELECT value FROM settings WHERE name = @name");
+        command.Parameters.Add(new NpgsqlParameter<string>("name", name));
+        return (string?)await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task SetSettingAsync(string name, string value, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand(
+            "INSERT INTO settings (name, value) VALUES (@name, @value) ON CONFLICT (name) DO UPDATE SET value = excluded.value");
+        command.Parameters.Add(new NpgsqlParameter<string>("name", name));
+        command.Parameters.Add(new NpgsqlParameter<string>("value", value));
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<long> GetVersionAsync(CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand("SELECT value FROM store_version");
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <summary>
+    /// Copies sources from another store keeping their ids; a source already there with the same id is replaced, so
+    /// a copy can be re-run. Afterwards new sources get ids above every copied one.
+    /// </summary>
+    public async Task ImportSourcesAsync(IReadOnlyList<Source> sources, CancellationToken cancellationToken)
+    {
+        await using var batch = _dataSource.CreateBatch();
+        foreach (var source in sources)
+        {
+            var import = new NpgsqlBatchCommand(SourceColumns.ImportSql);
+            SourceColumns.AddParameters(import.Parameters, source, withId: true);
+            batch.BatchCommands.Add(import);
+        }
+
+        await ExecuteImportAsync(batch, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Copies articles from another store keeping their ids; an article already there with the same id is replaced,
+    /// so a copy can be re-run. Afterwards new articles get ids above every copied one. Meant for a store that no
+    /// other process is writing to meanwhile.
+    /// </summary>
+    public async Task ImportArticlesAsync(IReadOnlyList<Article> articles, CancellationToken cancellationToken)
+    {
+        await using var batch = _dataSource.CreateBatch();
+        if (articles.Count > 0)
+        {
+            var import = new NpgsqlBatchCommand(ArticleColumns.ImportSql);
+            ArticleColumns.AddParameters(import.Parameters, articles, withIds: true);
+            batch.BatchCommands.Add(import);
+        }
+
+        await ExecuteImportAsync(batch, cancellationToken).ConfigureAwait(false);
+    }
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    public void Dispose() => _dataSource.Dispose();
+
+    private static async Task ExecuteImportAsync(NpgsqlBatch batch, CancellationToken cancellationToken)
+    {
+        if (batch.BatchCommands.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var sql in MoveIdentitiesPastImportedIdsSql)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(sql));
+        }
+
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(BumpVersionSql));
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<List<Source>> ReadSourcesAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var sources = new List<Source>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            sources.Add(SourceColumns.Read(reader));
+        }
+
+        return sources;
+    }
+
+    private static async Task<List<Curator>> ReadCuratorsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var curators = new List<Curator>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            curators.Add(CuratorColumns.Read(reader));
+        }
+
+        return curators;
+    }
+
+    private static async Task<List<Article>> ReadArticlesAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var articles = new List<Article>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            articles.Add(ArticleColumns.Read(reader));
+        }
+
+        return articles;
+    }
+}

@@ -1,0 +1,134 @@
+using FeedHub.Core.Model;
+using FeedHub.Core.Urls;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace FeedHub.Storage.Postgres;
+
+/// <summary>The source columns (settings and fetch state flattened) and the SQL that writes them, listed once.</summary>
+internal static class SourceColumns
+{
+    /// <summary>Every column but the id, in table order; also the order <see cref="Read"/> expects after the id.</summary>
+    private static readonly SourceColumn[] Data =
+    [
+        new("feed_url", NpgsqlDbType.Text, s => s.FeedUrl),
+        new("feed_url_identity", NpgsqlDbType.Text, s => UrlNormalizer.ForIdentity(s.FeedUrl)),
+        new("site_url", NpgsqlDbType.Text, s => s.SiteUrl),
+        new("title", NpgsqlDbType.Text, s => s.Title),
+        new("display_name", NpgsqlDbType.Text, s => s.DisplayName),
+        new("categories", NpgsqlDbType.Array | NpgsqlDbType.Text, s => s.Categories.ToArray()),
+        new("state", NpgsqlDbType.Text, s => s.State.ToString()),
+        new("extraction", NpgsqlDbType.Text, s => s.Extraction.ToString()),
+        new("extraction_selector", NpgsqlDbType.Text, s => s.ExtractionSelector),
+        new("min_interval", NpgsqlDbType.Interval, s => s.MinInterval),
+        new("max_interval", NpgsqlDbType.Interval, s => s.MaxInterval),
+        new("created_at", NpgsqlDbType.TimestampTz, s => Timestamps.ToStored(s.CreatedAt)),
+        new("etag", NpgsqlDbType.Text, s => s.Fetch.ETag),
+        new("last_modified", NpgsqlDbType.Text, s => s.Fetch.LastModified),
+        new("last_attempt_at", NpgsqlDbType.TimestampTz, s => Timestamps.ToStored(s.Fetch.LastAttemptAt)),
+        new("last_success_at", NpgsqlDbType.TimestampTz, s => Timestamps.ToStored(s.Fetch.LastSuccessAt)),
+        new("last_new_item_at", NpgsqlDbType.TimestampTz, s => Timestamps.ToStored(s.Fetch.LastNewItemAt)),
+        new("next_poll_at", NpgsqlDbType.TimestampTz, s => Timestamps.ToStored(s.Fetch.NextPollAt)),
+        new("last_status_code", NpgsqlDbType.Integer, s => s.Fetch.LastStatusCode),
+        new("last_error", NpgsqlDbType.Text, s => s.Fetch.LastError),
+        new("last_error_kind", NpgsqlDbType.Text, s => s.Fetch.LastErrorKind?.ToString()),
+        new("last_error_at", NpgsqlDbType.TimestampTz, s => Timestamps.ToStored(s.Fetch.LastErrorAt)),
+        new("consecutive_failures", NpgsqlDbType.Integer, s => s.Fetch.ConsecutiveFailures),
+        new("poll_count", NpgsqlDbType.Bigint, s => s.Fetch.PollCount),
+        new("not_modified_count", NpgsqlDbType.Bigint, s => s.Fetch.NotModifiedCount),
+        new("error_count", NpgsqlDbType.Bigint, s => s.Fetch.ErrorCount),
+        new("bytes_received", NpgsqlDbType.Bigint, s => s.Fetch.BytesReceived),
+        new("bytes_saved", NpgsqlDbType.Bigint, s => s.Fetch.BytesSaved),
+        new("last_body_size", NpgsqlDbType.Bigint, s => s.Fetch.LastBodySize),
+        new("pending_redirect_url", NpgsqlDbType.Text, s => s.Fetch.PendingRedirectUrl),
+        new("pending_redirect_count", NpgsqlDbType.Integer, s => s.Fetch.PendingRedirectCount),
+        new("moved_from", NpgsqlDbType.Text, s => s.Fetch.MovedFrom),
+        new("moved_at", NpgsqlDbType.TimestampTz, s => Timestamps.ToStored(s.Fetch.MovedAt)),
+        new("parse_warning", NpgsqlDbType.Text, s => s.Fetch.ParseWarning),
+    ];
+
+    /// <summary>The columns to select for <see cref="Read"/>.</summary>
+    public static readonly string SelectList = "id, " + string.Join(", ", Data.Select(c => c.Name));
+
+    public static readonly string InsertSql = $"""
+        INSERT INTO sources ({string.Join(", ", Data.Select(c => c.Name))})
+        VALUES ({string.Join(", ", Data.Select(c => "@" + c.Name))})
+        RETURNING id
+        """;
+
+    public static readonly string UpdateSql = $"""
+        UPDATE sources SET {string.Join(", ", Data.Select(c => $"{c.Name} = @{c.Name}"))}
+        WHERE id = @id
+        """;
+
+    /// <summary>Inserts a source with the id it brings, or replaces the one already there (a copy from another store).</summary>
+    public static readonly string ImportSql = $"""
+        INSERT INTO sources (id, {string.Join(", ", Data.Select(c => c.Name))})
+        VALUES (@id, {string.Join(", ", Data.Select(c => "@" + c.Name))})
+        ON CONFLICT (id) DO UPDATE SET {string.Join(", ", Data.Select(c => $"{c.Name} = excluded.{c.Name}"))}
+        """;
+
+    public static void AddParameters(NpgsqlParameterCollection parameters, Source source, bool withId)
+    {
+        if (withId)
+        {
+            parameters.Add(new NpgsqlParameter<long>("id", source.Id));
+        }
+
+        foreach (var column in Data)
+        {
+            parameters.Add(new NpgsqlParameter(column.Name, column.Type) { Value = column.Value(source) ?? DBNull.Value });
+        }
+    }
+
+    /// <summary>Reads a row selected with <see cref="SelectList"/>.</summary>
+    public static Source Read(NpgsqlDataReader row)
+    {
+        var ordinal = 0;
+        var id = row.GetInt64(ordinal++);
+        var feedUrl = row.GetString(ordinal++);
+        ordinal++; // feed_url_identity is derived from feed_url
+        return new Source
+        {
+            Id = id,
+            FeedUrl = feedUrl,
+            SiteUrl = Rows.Text(row, ordinal++),
+            Title = Rows.Text(row, ordinal++),
+            DisplayName = Rows.Text(row, ordinal++),
+            Categories = [.. row.GetFieldValue<string[]>(ordinal++)],
+            State = Enum.Parse<SourceState>(row.GetString(ordinal++)),
+            Extraction = Enum.Parse<ExtractionMode>(row.GetString(ordinal++)),
+            ExtractionSelector = Rows.Text(row, ordinal++),
+            MinInterval = Rows.Value<TimeSpan>(row, ordinal++),
+            MaxInterval = Rows.Value<TimeSpan>(row, ordinal++),
+            CreatedAt = row.GetFieldValue<DateTimeOffset>(ordinal++),
+            Fetch = new FetchState
+            {
+                ETag = Rows.Text(row, ordinal++),
+                LastModified = Rows.Text(row, ordinal++),
+                LastAttemptAt = Rows.Value<DateTimeOffset>(row, ordinal++),
+                LastSuccessAt = Rows.Value<DateTimeOffset>(row, ordinal++),
+                LastNewItemAt = Rows.Value<DateTimeOffset>(row, ordinal++),
+                NextPollAt = Rows.Value<DateTimeOffset>(row, ordinal++),
+                LastStatusCode = Rows.Value<int>(row, ordinal++),
+                LastError = Rows.Text(row, ordinal++),
+                LastErrorKind = Rows.Enum<FetchErrorKind>(row, ordinal++),
+                LastErrorAt = Rows.Value<DateTimeOffset>(row, ordinal++),
+                ConsecutiveFailures = row.GetInt32(ordinal++),
+                PollCount = row.GetInt64(ordinal++),
+                NotModifiedCount = row.GetInt64(ordinal++),
+                ErrorCount = row.GetInt64(ordinal++),
+                BytesReceived = row.GetInt64(ordinal++),
+                BytesSaved = row.GetInt64(ordinal++),
+                LastBodySize = row.GetInt64(ordinal++),
+                PendingRedirectUrl = Rows.Text(row, ordinal++),
+                PendingRedirectCount = row.GetInt32(ordinal++),
+                MovedFrom = Rows.Text(row, ordinal++),
+                MovedAt = Rows.Value<DateTimeOffset>(row, ordinal++),
+                ParseWarning = Rows.Text(row, ordinal),
+            },
+        };
+    }
+
+    private sealed record SourceColumn(string Name, NpgsqlDbType Type, Func<Source, object?> Value);
+}

@@ -1,0 +1,92 @@
+using Microsoft.Playwright;
+
+namespace FeedHub.Tests.Support;
+
+/// <summary>One headless Chromium (Debian's package, driven by Playwright) shared by a collection of browser tests.</summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    private IPlaywright? _playwright;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    /// <summary>Where screenshots go: <c>artifacts/screenshots</c> at the top of the repository.</summary>
+    public static string ScreenshotDirectory { get; } = FindScreenshotDirectory();
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+        {
+            throw new InvalidOperationException($"Browser tests need Debian's Chromium at {ChromiumPath}: run tests/run.sh (it installs it) or apt-get install -y chromium.");
+        }
+
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+            ],
+        });
+    }
+
+    /// <summary>A page that records console errors and uncaught exceptions.</summary>
+    public async Task<(IPage Page, List<string> Errors)> OpenAsync(int width, int height, bool javaScript = true)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            JavaScriptEnabled = javaScript,
+        });
+        var page = await context.NewPageAsync();
+        var errors = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                errors.Add(message.Text);
+            }
+        };
+        page.PageError += (_, error) => errors.Add(error);
+        return (page, errors);
+    }
+
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        Directory.CreateDirectory(ScreenshotDirectory);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.CloseAsync();
+        }
+
+        _playwright?.Dispose();
+    }
+
+    private static string FindScreenshotDirectory()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "FeedHub.sln")))
+            {
+                return Path.Combine(directory.FullName, "artifacts", "screenshots");
+            }
+        }
+
+        return Path.Combine(AppContext.BaseDirectory, "screenshots");
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class BrowserTestGroup : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "browser";
+}
