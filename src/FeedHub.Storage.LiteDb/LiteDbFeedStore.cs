@@ -20,6 +20,7 @@ public sealed class LiteDbFeedStore : IFeedStore, IDisposable
     private readonly ILiteCollection<Source> _sources;
     private readonly ILiteCollection<BsonDocument> _articles;
     private readonly ILiteCollection<BsonDocument> _settings;
+    private readonly ILiteCollection<Curator> _curators;
     private readonly BsonMapper _mapper;
     private readonly Lock _idLock = new();
     private readonly long _versionBase;
@@ -41,6 +42,8 @@ public sealed class LiteDbFeedStore : IFeedStore, IDisposable
             _sources = _database.GetCollection<Source>("sources", BsonAutoId.Int64);
             _articles = _database.GetCollection("articles", BsonAutoId.Int64);
             _settings = _database.GetCollection("settings");
+            _curators = _database.GetCollection<Curator>("curators", BsonAutoId.Int64);
+            _curators.EnsureIndex("NameKey", "LOWER($.Name)", unique: true);
             _articles.EnsureIndex("SourceId");
             _articles.EnsureIndex("Key");
             _articles.EnsureIndex(RiverKey);
@@ -200,6 +203,28 @@ public sealed class LiteDbFeedStore : IFeedStore, IDisposable
     public Task<long> CountArticlesAsync(long? sourceId, CancellationToken cancellationToken)
         => Task.FromResult(sourceId is { } id ? _articles.LongCount(Query.EQ("SourceId", id)) : _articles.LongCount());
 
+    public Task<Curator> AddCuratorAsync(Curator curator, CancellationToken cancellationToken)
+    {
+        _curators.Insert(curator);
+        return Task.FromResult(curator);
+    }
+
+    public Task<Curator?> GetCuratorByNameAsync(string name, CancellationToken cancellationToken)
+        => Task.FromResult<Curator?>(_curators.FindOne(Query.EQ("LOWER($.Name)", name.ToLowerInvariant())));
+
+    // A planet has a handful of curators: scanning them is cheaper than keeping a multi-key index on token hashes.
+    public Task<Curator?> FindCuratorByTokenHashAsync(string tokenHash, CancellationToken cancellationToken)
+        => Task.FromResult(_curators.FindAll().FirstOrDefault(c => c.Tokens.Exists(t => t.Hash == tokenHash)));
+
+    public Task<IReadOnlyList<Curator>> ListCuratorsAsync(CancellationToken cancellationToken)
+        => Task.FromResult<IReadOnlyList<Curator>>(_curators.FindAll().OrderBy(c => c.Id).ToList());
+
+    public Task UpdateCuratorAsync(Curator curator, CancellationToken cancellationToken)
+    {
+        _curators.Update(curator);
+        return Task.CompletedTask;
+    }
+
     public Task<string?> GetSettingAsync(string name, CancellationToken cancellationToken)
         => Task.FromResult(_settings.FindById(name)?["Value"].AsString);
 
@@ -241,6 +266,7 @@ public sealed class LiteDbFeedStore : IFeedStore, IDisposable
             bson => new DateTimeOffset(DateTime.SpecifyKind(bson.AsDateTime, DateTimeKind.Utc)));
         mapper.RegisterType<TimeSpan>(value => new BsonValue(value.Ticks), bson => TimeSpan.FromTicks(bson.AsInt64));
         mapper.Entity<Source>().Ignore(s => s.Name);
+        mapper.Entity<ApiToken>().Ignore(t => t.IsActive);
         mapper.Entity<Article>().Ignore(a => a.BestHtml).Ignore(a => a.ReadingMinutes);
         return mapper;
     }

@@ -272,6 +272,44 @@ public sealed class PostgresFeedStore : IFeedStore, IAsyncDisposable, IDisposabl
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
+    public async Task<Curator> AddCuratorAsync(Curator curator, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand(
+            "INSERT INTO curators (name, password_hash, created_at, tokens) VALUES (@name, @password_hash, @created_at, @tokens) RETURNING id");
+        CuratorColumns.AddParameters(command.Parameters, curator);
+        curator.Id = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        return curator;
+    }
+
+    public async Task<Curator?> GetCuratorByNameAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand($"SELECT {CuratorColumns.SelectList} FROM curators WHERE lower(name) = lower(@name)");
+        command.Parameters.Add(new NpgsqlParameter<string>("name", name));
+        return (await ReadCuratorsAsync(command, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+    }
+
+    public async Task<Curator?> FindCuratorByTokenHashAsync(string tokenHash, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand($"SELECT {CuratorColumns.SelectList} FROM curators WHERE tokens @> @filter LIMIT 1");
+        command.Parameters.Add(new NpgsqlParameter("filter", NpgsqlDbType.Jsonb) { Value = CuratorColumns.TokenHashFilter(tokenHash) });
+        return (await ReadCuratorsAsync(command, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+    }
+
+    public async Task<IReadOnlyList<Curator>> ListCuratorsAsync(CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand($"SELECT {CuratorColumns.SelectList} FROM curators ORDER BY id");
+        return await ReadCuratorsAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task UpdateCuratorAsync(Curator curator, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand(
+            "UPDATE curators SET name = @name, password_hash = @password_hash, created_at = @created_at, tokens = @tokens WHERE id = @id");
+        CuratorColumns.AddParameters(command.Parameters, curator);
+        command.Parameters.Add(new NpgsqlParameter<long>("id", curator.Id));
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<string?> GetSettingAsync(string name, CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand("SELECT value FROM settings WHERE name = @name");
@@ -359,6 +397,18 @@ public sealed class PostgresFeedStore : IFeedStore, IAsyncDisposable, IDisposabl
         }
 
         return sources;
+    }
+
+    private static async Task<List<Curator>> ReadCuratorsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var curators = new List<Curator>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            curators.Add(CuratorColumns.Read(reader));
+        }
+
+        return curators;
     }
 
     private static async Task<List<Article>> ReadArticlesAsync(NpgsqlCommand command, CancellationToken cancellationToken)

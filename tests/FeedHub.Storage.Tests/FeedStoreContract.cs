@@ -216,6 +216,47 @@ public abstract class FeedStoreContract : IAsyncLifetime
         Assert.Single(await Store.GetArticlesByKeysAsync(source.Id, ["id:日本語"], default));
     }
 
+    [Fact]
+    public async Task A_curator_round_trips_with_password_hash_and_tokens()
+    {
+        var curator = await Store.AddCuratorAsync(new Curator
+        {
+            Name = "Ada",
+            PasswordHash = "hashed-password",
+            CreatedAt = T0,
+            Tokens = [new ApiToken { Hash = "aa11", Prefix = "fh_aa", CreatedAt = T0 }],
+        }, default);
+        curator.Tokens[0].LastUsedAt = T0.AddMinutes(5);
+        curator.Tokens.Add(new ApiToken { Hash = "bb22", Prefix = "fh_bb", CreatedAt = T0.AddMinutes(1), RevokedAt = T0.AddMinutes(2) });
+        await Store.UpdateCuratorAsync(curator, default);
+
+        Store = await ReopenAsync(Store);
+        var stored = await Store.GetCuratorByNameAsync("ada", default);
+
+        Assert.NotNull(stored);
+        Assert.True(curator.Id > 0);
+        Assert.Equal(curator.Id, stored.Id);
+        Assert.Equal("Ada", stored.Name);
+        Assert.Equal("hashed-password", stored.PasswordHash);
+        Assert.Equal(T0, stored.CreatedAt);
+        Assert.Equal(["aa11", "bb22"], stored.Tokens.Select(t => t.Hash));
+        Assert.Equal(T0.AddMinutes(5), stored.Tokens[0].LastUsedAt);
+        Assert.True(stored.Tokens[0].IsActive);
+        Assert.Equal(T0.AddMinutes(2), stored.Tokens[1].RevokedAt);
+    }
+
+    [Fact]
+    public async Task Curators_are_found_by_token_hash_and_listed_in_creation_order()
+    {
+        await Store.AddCuratorAsync(new Curator { Name = "Ada", CreatedAt = T0, Tokens = [new ApiToken { Hash = "aa11", Prefix = "fh_aa", CreatedAt = T0 }] }, default);
+        await Store.AddCuratorAsync(new Curator { Name = "Grace", CreatedAt = T0, Tokens = [new ApiToken { Hash = "cc33", Prefix = "fh_cc", CreatedAt = T0 }] }, default);
+
+        Assert.Equal("Grace", (await Store.FindCuratorByTokenHashAsync("cc33", default))?.Name);
+        Assert.Null(await Store.FindCuratorByTokenHashAsync("dd44", default));
+        Assert.Null(await Store.GetCuratorByNameAsync("Linus", default));
+        Assert.Equal(["Ada", "Grace"], (await Store.ListCuratorsAsync(default)).Select(c => c.Name));
+    }
+
     private static Source NewSource(string url) => new()
     {
         FeedUrl = url,

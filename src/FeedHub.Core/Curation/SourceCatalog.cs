@@ -1,71 +1,178 @@
+using FeedHub.Core.Discovery;
 using FeedHub.Core.Fetcher;
-using FeedHub.Core.Ingest;
 using FeedHub.Core.Model;
 using FeedHub.Core.Opml;
-using FeedHub.Core.Parser;
+using FeedHub.Core.Polling;
 using FeedHub.Core.Storage;
+using FeedHub.Core.Urls;
+using Microsoft.Extensions.Options;
 
 namespace FeedHub.Core.Curation;
 
-/// <summary>Curator work on sources, shared by the command line and the API: add (checked and previewed), list, remove.</summary>
-public sealed class SourceCatalog(IFeedStore store, FeedFetcher fetcher, FeedReader reader, TimeProvider timeProvider)
+/// <summary>
+/// Curator work on sources, shared by the command line, the API and the admin pages: add (by feed or site address,
+/// through discovery), change settings, pause and resume, refresh, remove, import. Every refusal leaves the store as it was.
+/// </summary>
+public sealed class SourceCatalog(
+    IFeedStore store,
+    FeedFetcher fetcher,
+    FeedDiscovery discovery,
+    IPollScheduler scheduler,
+    IOptions<PollingOptions> polling,
+    TimeProvider timeProvider)
 {
     /// <summary>
-    /// Adds a feed after checking that FeedHub may fetch it, that it is not already subscribed, and that it answers
-    /// with a feed. Nothing is stored when any check fails.
+    /// Subscribes to the feed at <paramref name="url"/>, or to the one feed discovery finds there. When discovery finds
+    /// several, nothing is stored and the candidates are returned for the curator to pick one (and add its address).
+    /// The new source is due at once: the schedule synchronisation polls it within a minute, <see cref="RefreshAsync"/> now.
     /// </summary>
-    public async Task<AddSourceResult> AddAsync(string url, IReadOnlyList<string> categories, CancellationToken cancellationToken)
+    public async Task<AddSourceResult> AddAsync(string url, SourceSettings settings, CancellationToken cancellationToken)
     {
-        if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var feedUrl))
+        if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var address))
         {
             return AddSourceResult.Refused($"'{url}' is not an absolute address; give it with http:// or https://");
         }
 
-        if (await fetcher.CheckUrlAsync(feedUrl, cancellationToken).ConfigureAwait(false) is { } refused)
+        var draft = new Source { FeedUrl = address.AbsoluteUri };
+        if (settings.Problem(draft, polling.Value) is { } invalid)
+        {
+            return AddSourceResult.Refused(invalid);
+        }
+
+        if (await fetcher.CheckUrlAsync(address, cancellationToken).ConfigureAwait(false) is { } refused)
         {
             return AddSourceResult.Refused(refused);
         }
 
-        if (await store.FindSourceByFeedUrlAsync(feedUrl.AbsoluteUri, cancellationToken).ConfigureAwait(false) is { } existing)
+        if (await store.FindSourceByFeedUrlAsync(address.AbsoluteUri, cancellationToken).ConfigureAwait(false) is { } subscribed)
+        {
+            return AddSourceResult.Duplicate(subscribed);
+        }
+
+        var found = await discovery.DiscoverAsync(address, cancellationToken).ConfigureAwait(false);
+        if (found.Error is { } error)
+        {
+            return AddSourceResult.Refused(error, found);
+        }
+
+        if (found.Feeds.Count > 1)
+        {
+            return AddSourceResult.Choose(found);
+        }
+
+        var feed = found.Feeds[0];
+        if (await store.FindSourceByFeedUrlAsync(feed.FeedUrl.AbsoluteUri, cancellationToken).ConfigureAwait(false) is { } existing)
         {
             return AddSourceResult.Duplicate(existing);
         }
 
-        var fetched = await fetcher.FetchAsync(new FetchRequest(feedUrl), cancellationToken).ConfigureAwait(false);
-        if (fetched.Outcome != FetchOutcome.Ok)
-        {
-            return AddSourceResult.Refused($"{feedUrl} cannot be subscribed: {fetched.Error}");
-        }
-
-        var document = reader.Read(fetched.Body, fetched.ContentType, fetched.FinalUrl ?? feedUrl);
-        if (!document.IsFeed)
-        {
-            return AddSourceResult.Refused($"{feedUrl} is not a feed: {document.Error ?? "no RSS, Atom or JSON feed found"}");
-        }
-
-        var source = NewSource(feedUrl.AbsoluteUri, HtmlText.Of(document.Title, 300), document.Link, categories);
+        var source = NewSource(feed.FeedUrl.AbsoluteUri, feed.Title, feed.SiteUrl, []);
+        settings.ApplyTo(source);
         await store.AddSourceAsync(source, cancellationToken).ConfigureAwait(false);
-        return AddSourceResult.Added(source, document);
+        return AddSourceResult.Added(source, found);
     }
 
-    /// <summary>Adds every feed of an OPML list that is not already subscribed, without fetching them.</summary>
-    public async Task<OpmlImportReport> ImportAsync(OpmlDocument opml, CancellationToken cancellationToken)
+    /// <summary>Changes a source's settings; pausing stops its polls and resuming polls it now.</summary>
+    public async Task<UpdateSourceResult> UpdateAsync(long id, SourceSettings changes, CancellationToken cancellationToken)
     {
-        var added = 0;
-        var skipped = new List<OpmlProblem>();
-        foreach (var feed in opml.Feeds)
+        if (await store.GetSourceAsync(id, cancellationToken).ConfigureAwait(false) is not { } source)
         {
-            if (await store.FindSourceByFeedUrlAsync(feed.FeedUrl, cancellationToken).ConfigureAwait(false) is not null)
-            {
-                skipped.Add(new OpmlProblem(feed.Line, $"{feed.FeedUrl} is already subscribed"));
-                continue;
-            }
-
-            await store.AddSourceAsync(NewSource(feed.FeedUrl, feed.Title, feed.SiteUrl, feed.Categories), cancellationToken).ConfigureAwait(false);
-            added++;
+            return UpdateSourceResult.NotFound(id);
         }
 
-        return new OpmlImportReport(added, skipped, opml.Problems);
+        if (changes.Problem(source, polling.Value) is { } invalid)
+        {
+            return new UpdateSourceResult(source, invalid);
+        }
+
+        var wasActive = source.State == SourceState.Active;
+        changes.ApplyTo(source);
+        if (!wasActive && source.State == SourceState.Active)
+        {
+            source.Fetch.NextPollAt = timeProvider.GetUtcNow();
+        }
+
+        await store.UpdateSourceAsync(source, cancellationToken).ConfigureAwait(false);
+        if (wasActive && source.State != SourceState.Active)
+        {
+            await scheduler.UnscheduleAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+        else if (!wasActive && source.State == SourceState.Active)
+        {
+            await scheduler.ScheduleAsync(id, source.Fetch.NextPollAt!.Value, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new UpdateSourceResult(source, null);
+    }
+
+    /// <summary>Polls an active source as soon as possible.</summary>
+    public async Task<UpdateSourceResult> RefreshAsync(long id, CancellationToken cancellationToken)
+    {
+        if (await store.GetSourceAsync(id, cancellationToken).ConfigureAwait(false) is not { } source)
+        {
+            return UpdateSourceResult.NotFound(id);
+        }
+
+        if (source.State != SourceState.Active)
+        {
+            return new UpdateSourceResult(source, $"source {id} is {source.State.ToString().ToLowerInvariant()}; resume it before refreshing");
+        }
+
+        source.Fetch.NextPollAt = timeProvider.GetUtcNow();
+        await store.UpdateSourceAsync(source, cancellationToken).ConfigureAwait(false);
+        await scheduler.ScheduleAsync(id, source.Fetch.NextPollAt.Value, cancellationToken).ConfigureAwait(false);
+        return new UpdateSourceResult(source, null);
+    }
+
+    /// <summary>Unsubscribes, keeping the source's articles in the river when asked. False if there was no such source.</summary>
+    public async Task<bool> RemoveAsync(long id, bool keepArticles, CancellationToken cancellationToken)
+    {
+        if (!await store.RemoveSourceAsync(id, keepArticles, cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        await scheduler.UnscheduleAsync(id, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
+    /// Adds every feed of an OPML list that is not already subscribed (nor listed earlier in the file), without fetching
+    /// them: they are checked on their first poll. <paramref name="progress"/> receives the number of outlines done.
+    /// </summary>
+    public async Task<OpmlImportReport> ImportAsync(OpmlDocument opml, IProgress<int>? progress, CancellationToken cancellationToken)
+    {
+        var known = (await store.ListSourcesAsync(cancellationToken).ConfigureAwait(false))
+            .ToDictionary(s => UrlNormalizer.ForIdentity(s.FeedUrl), s => s.Id, StringComparer.Ordinal);
+        var firstLine = new Dictionary<string, int>(StringComparer.Ordinal);
+        var added = 0;
+        var duplicates = new List<OpmlProblem>();
+        for (var done = 0; done < opml.Feeds.Count; done++)
+        {
+            var feed = opml.Feeds[done];
+            var identity = UrlNormalizer.ForIdentity(feed.FeedUrl);
+            if (known.TryGetValue(identity, out var existingId))
+            {
+                duplicates.Add(new OpmlProblem(feed.Line, firstLine.TryGetValue(identity, out var line)
+                    ? $"{feed.FeedUrl} is listed already on line {line}"
+                    : $"{feed.FeedUrl} is already subscribed as source {existingId}"));
+            }
+            else
+            {
+                var source = await store.AddSourceAsync(NewSource(feed.FeedUrl, feed.Title, feed.SiteUrl, feed.Categories), cancellationToken).ConfigureAwait(false);
+                known[identity] = source.Id;
+                firstLine[identity] = feed.Line;
+                added++;
+            }
+
+            if (done % 50 == 0)
+            {
+                progress?.Report(done);
+            }
+        }
+
+        progress?.Report(opml.Feeds.Count);
+        return new OpmlImportReport(added, duplicates, opml.Problems);
     }
 
     private Source NewSource(string feedUrl, string? title, string? siteUrl, IReadOnlyList<string> categories)
@@ -76,28 +183,41 @@ public sealed class SourceCatalog(IFeedStore store, FeedFetcher fetcher, FeedRea
             FeedUrl = feedUrl,
             Title = title,
             SiteUrl = siteUrl,
-            Categories = categories.Select(c => c.Trim()).Where(c => c.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList(),
+            Categories = SourceSettings.Clean(categories),
             CreatedAt = now,
             Fetch = new FetchState { NextPollAt = now },
         };
     }
 }
 
-public sealed record AddSourceResult(AddSourceStatus Status, Source? Source, FeedDocument? Preview, string? Error)
+public sealed record AddSourceResult(AddSourceStatus Status, Source? Source, DiscoveryResult? Discovery, string? Error)
 {
-    public static AddSourceResult Added(Source source, FeedDocument preview) => new(AddSourceStatus.Added, source, preview, null);
+    public static AddSourceResult Added(Source source, DiscoveryResult discovery) => new(AddSourceStatus.Added, source, discovery, null);
 
     public static AddSourceResult Duplicate(Source existing)
         => new(AddSourceStatus.AlreadySubscribed, existing, null, $"{existing.FeedUrl} is already subscribed as source {existing.Id} ({existing.Name})");
 
-    public static AddSourceResult Refused(string error) => new(AddSourceStatus.Refused, null, null, error);
+    public static AddSourceResult Choose(DiscoveryResult discovery)
+        => new(AddSourceStatus.ChooseFeed, null, discovery,
+            $"{discovery.Url} offers {discovery.Feeds.Count} feeds; add one of them by its address: {string.Join(", ", discovery.Feeds.Select(f => f.FeedUrl.AbsoluteUri))}");
+
+    public static AddSourceResult Refused(string error, DiscoveryResult? discovery = null) => new(AddSourceStatus.Refused, null, discovery, error);
 }
 
 public enum AddSourceStatus
 {
     Added,
     AlreadySubscribed,
+
+    /// <summary>The address offers several feeds: nothing was stored, the curator picks one.</summary>
+    ChooseFeed,
     Refused,
+}
+
+/// <summary>The source after a change, or why the change was refused (<see cref="Source"/> null: there is no such source).</summary>
+public sealed record UpdateSourceResult(Source? Source, string? Error)
+{
+    public static UpdateSourceResult NotFound(long id) => new(null, $"there is no source {id}");
 }
 
 public sealed record OpmlImportReport(int Added, IReadOnlyList<OpmlProblem> Duplicates, IReadOnlyList<OpmlProblem> Invalid);

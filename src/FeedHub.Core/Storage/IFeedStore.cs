@@ -37,6 +37,20 @@ public interface IFeedStore
 
     Task<long> CountArticlesAsync(long? sourceId, CancellationToken cancellationToken);
 
+    /// <summary>Stores a new curator and gives it an id. The caller has checked that the name is free.</summary>
+    Task<Curator> AddCuratorAsync(Curator curator, CancellationToken cancellationToken);
+
+    /// <summary>Finds a curator by name, compared without regard to case.</summary>
+    Task<Curator?> GetCuratorByNameAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>Finds the curator holding a token with this hash (revoked or not: the caller decides).</summary>
+    Task<Curator?> FindCuratorByTokenHashAsync(string tokenHash, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<Curator>> ListCuratorsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Saves a curator's password hash and tokens.</summary>
+    Task UpdateCuratorAsync(Curator curator, CancellationToken cancellationToken);
+
     /// <summary>A small named value kept with the data (for example, that the starter sources were imported).</summary>
     Task<string?> GetSettingAsync(string name, CancellationToken cancellationToken);
 

@@ -36,12 +36,12 @@ public static class SourcesCommand
             categories.Add(options[++i]);
         }
 
-        var result = await services.GetRequiredService<SourceCatalog>().AddAsync(url, categories, cancellationToken);
+        var result = await services.GetRequiredService<SourceCatalog>().AddAsync(url, new SourceSettings { Categories = categories }, cancellationToken);
         switch (result.Status)
         {
             case AddSourceStatus.Added:
                 var source = result.Source!;
-                Console.WriteLine($"added source {source.Id}: {source.Name} <{source.FeedUrl}> with {result.Preview!.Items.Count} items; it is polled when FeedHub runs");
+                Console.WriteLine($"added source {source.Id}: {source.Name} <{source.FeedUrl}> with {result.Discovery!.Feeds[0].ItemCount} items; it is polled when FeedHub runs");
                 return FeedHubCommandLine.Success;
             case AddSourceStatus.AlreadySubscribed:
                 Console.WriteLine(result.Error);

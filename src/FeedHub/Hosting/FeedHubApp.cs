@@ -1,3 +1,5 @@
+using FeedHub.Api;
+using FeedHub.Curators;
 using FeedHub.Web;
 using FeedHub.Worker;
 
@@ -22,15 +24,29 @@ public static class FeedHubApp
         var options = builder.Configuration.GetSection(FeedHubOptions.Section).Get<FeedHubOptions>() ?? new FeedHubOptions();
         builder.WebHost.UseUrls(options.Urls);
         builder.Services.AddFeedHubCore(builder.Configuration);
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
+        {
+            if (context.Exception is BadHttpRequestException badRequest)
+            {
+                context.ProblemDetails.Detail = badRequest.InnerException is System.Text.Json.JsonException json
+                    ? $"The request body is not valid JSON: {json.Message}"
+                    : badRequest.Message;
+            }
+        });
         builder.Services.AddSingleton<RenderedResponses>();
+        builder.Services.AddCuratorAuthentication(builder.Configuration);
+        builder.Services.AddFeedHubApi();
         if (options.RunsWorker)
         {
             builder.Services.AddFeedHubWorker(builder.Configuration);
         }
 
         var app = builder.Build();
-        app.UseExceptionHandler();
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = failure => failure is BadHttpRequestException badRequest ? badRequest.StatusCode : StatusCodes.Status500InternalServerError,
+            SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
+        });
         app.UseStatusCodePages();
         app.Use(async (context, next) =>
         {
@@ -41,6 +57,10 @@ public static class FeedHubApp
             await next(context);
         });
         app.UseStaticFiles(new StaticFileOptions { RequestPath = "/assets" });
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        app.UseAntiforgery();
         app.MapHealthEndpoints();
         if (options.RunsWeb)
         {
@@ -48,6 +68,7 @@ public static class FeedHubApp
             app.MapDigestPages();
             app.MapMergedFeeds();
             app.MapBlogroll();
+            app.MapFeedHubApi();
         }
 
         return app;

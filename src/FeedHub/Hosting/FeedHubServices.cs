@@ -1,4 +1,5 @@
 using FeedHub.Core.Curation;
+using FeedHub.Core.Discovery;
 using FeedHub.Core.Fetcher;
 using FeedHub.Core.Ingest;
 using FeedHub.Core.Parser;
@@ -7,6 +8,7 @@ using FeedHub.Core.Publishing;
 using FeedHub.Core.Readability;
 using FeedHub.Core.Sanitizer;
 using FeedHub.Core.Storage;
+using FeedHub.Curators;
 using FeedHub.Storage.LiteDb;
 using Microsoft.Extensions.Options;
 
@@ -43,7 +45,11 @@ public static class FeedHubServices
         services.AddSingleton<ArticleExtractor>();
         services.AddTransient<FullTextFetcher>();
         services.AddTransient<SourcePoller>();
+        services.AddSingleton<IPollScheduler, ScheduleSyncPicksUp>();
         services.AddTransient<SourceCatalog>();
+        services.AddSingleton<SourceHealthReport>();
+        services.AddTransient<FeedDiscovery>();
+        services.AddSingleton<CuratorAccounts>();
         services.AddSingleton<River>();
         services.AddSingleton<Digest>();
         return services;

@@ -1,11 +1,12 @@
 using FeedHub.Core.Model;
+using FeedHub.Core.Polling;
 using FeedHub.Core.Storage;
 using Quartz;
 
 namespace FeedHub.Worker;
 
 /// <summary>Keeps one Quartz job per active source, triggered at the source's next poll time.</summary>
-public sealed class SourceScheduler(ISchedulerFactory schedulerFactory, IFeedStore store, TimeProvider timeProvider)
+public sealed class SourceScheduler(ISchedulerFactory schedulerFactory, IFeedStore store, TimeProvider timeProvider) : IPollScheduler
 {
     private const string Group = "poll";
     private const string ExtractGroup = "extract";

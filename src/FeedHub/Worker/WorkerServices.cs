@@ -1,4 +1,5 @@
 using FeedHub.Core.Fetcher;
+using FeedHub.Core.Polling;
 using Microsoft.Extensions.Options;
 using Quartz;
 
@@ -11,6 +12,7 @@ public static class WorkerServices
     {
         var fetcher = configuration.GetSection(FetcherOptions.Section).Get<FetcherOptions>() ?? new FetcherOptions();
         services.AddSingleton<SourceScheduler>();
+        services.AddSingleton<IPollScheduler>(provider => provider.GetRequiredService<SourceScheduler>());
         services.AddQuartz(quartz =>
         {
             quartz.ConfigureScheduler(scheduler =>

@@ -22,7 +22,7 @@ public sealed class PipelineTests
         await using var blog = LocalHttpServer.Serving(_ => HttpReply.Text(200, FeedFixtures.Rss("Test Blog", [0, 1, 2]), "application/rss+xml"));
         await using var app = await TestApp.StartAsync();
 
-        var added = await app.Get<SourceCatalog>().AddAsync(blog.Url("feed.xml").AbsoluteUri, ["Tech"], default);
+        var added = await app.Get<SourceCatalog>().AddAsync(blog.Url("feed.xml").AbsoluteUri, new SourceSettings { Categories = ["Tech"] }, default);
         Assert.Equal(AddSourceStatus.Added, added.Status);
         await app.Get<SourceScheduler>().ScheduleAsync(added.Source!.Id, DateTimeOffset.UtcNow, default);
 
@@ -74,7 +74,7 @@ public sealed class PipelineTests
         await using (var first = await TestApp.StartAsync(worker: false))
         {
             dataDirectory = first.DataDirectory;
-            var added = await first.Get<SourceCatalog>().AddAsync(blog.Url("feed").AbsoluteUri, [], default);
+            var added = await first.Get<SourceCatalog>().AddAsync(blog.Url("feed").AbsoluteUri, SourceSettings.None, default);
             sourceId = added.Source!.Id;
             var report = await first.Get<SourcePoller>().PollAsync(sourceId, default);
             Assert.Equal(2, report.Added);
@@ -109,7 +109,7 @@ public sealed class PipelineTests
     {
         await using var app = await TestApp.StartAsync(allowPrivateNetworks: false);
 
-        var result = await app.Get<SourceCatalog>().AddAsync(url, [], default);
+        var result = await app.Get<SourceCatalog>().AddAsync(url, SourceSettings.None, default);
 
         Assert.Equal(AddSourceStatus.Refused, result.Status);
         Assert.Contains("FeedHub:Fetcher:AllowPrivateNetworks=true", result.Error, StringComparison.Ordinal);
@@ -125,7 +125,7 @@ public sealed class PipelineTests
         await using (var open = await TestApp.StartAsync(worker: false))
         {
             dataDirectory = open.DataDirectory;
-            sourceId = (await open.Get<SourceCatalog>().AddAsync(blog.Url("feed").AbsoluteUri, [], default)).Source!.Id;
+            sourceId = (await open.Get<SourceCatalog>().AddAsync(blog.Url("feed").AbsoluteUri, SourceSettings.None, default)).Source!.Id;
         }
 
         await using var guarded = await TestApp.StartAsync(dataDirectory, allowPrivateNetworks: false, worker: false);
@@ -158,8 +158,8 @@ public sealed class PipelineTests
         await using var app = await TestApp.StartAsync(worker: false);
         var store = app.Get<IFeedStore>();
         var catalog = app.Get<SourceCatalog>();
-        var good = (await catalog.AddAsync(server.Url("good").AbsoluteUri, [], default)).Source!;
-        var flaky = (await catalog.AddAsync(server.Url("flaky").AbsoluteUri, [], default)).Source!;
+        var good = (await catalog.AddAsync(server.Url("good").AbsoluteUri, SourceSettings.None, default)).Source!;
+        var flaky = (await catalog.AddAsync(server.Url("flaky").AbsoluteUri, SourceSettings.None, default)).Source!;
         var poller = app.Get<SourcePoller>();
         Assert.Equal(1, (await poller.PollAsync(flaky.Id, default)).Added);
         var others = new List<Source>();
@@ -202,7 +202,7 @@ public sealed class PipelineTests
             """;
         await using var blog = LocalHttpServer.Serving(_ => HttpReply.Text(200, FeedFixtures.Rss("Hostile <i>Blog</i>", [], Hostile), "application/rss+xml"));
         await using var app = await TestApp.StartAsync(worker: false);
-        var source = (await app.Get<SourceCatalog>().AddAsync(blog.Url("feed").AbsoluteUri, [], default)).Source!;
+        var source = (await app.Get<SourceCatalog>().AddAsync(blog.Url("feed").AbsoluteUri, SourceSettings.None, default)).Source!;
         await app.Get<SourcePoller>().PollAsync(source.Id, default);
         var article = (await app.Get<IFeedStore>().ListArticlesAsync(new ArticleQuery(), default)).Single();
 

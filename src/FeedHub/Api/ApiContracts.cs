@@ -1,0 +1,107 @@
+using FeedHub.Core.Curation;
+using FeedHub.Core.Discovery;
+using FeedHub.Core.Model;
+using FeedHub.Core.Opml;
+using FeedHub.Core.Parser;
+
+namespace FeedHub.Api;
+
+/// <summary>A source as the API shows it: settings and health.</summary>
+public sealed record SourceDto(
+    long Id,
+    string Name,
+    string FeedUrl,
+    string? SiteUrl,
+    string? Title,
+    string? DisplayName,
+    IReadOnlyList<string> Categories,
+    SourceState State,
+    ExtractionMode Extraction,
+    string? ExtractionSelector,
+    int? MinIntervalMinutes,
+    int? MaxIntervalMinutes,
+    DateTimeOffset CreatedAt,
+    SourceHealth Health)
+{
+    public static SourceDto Of(Source source, SourceHealth health) => new(
+        source.Id, source.Name, source.FeedUrl, source.SiteUrl, source.Title, source.DisplayName, source.Categories, source.State,
+        source.Extraction, source.ExtractionSelector, Minutes(source.MinInterval), Minutes(source.MaxInterval), source.CreatedAt, health);
+
+    private static int? Minutes(TimeSpan? interval) => interval is { } value ? (int)value.TotalMinutes : null;
+}
+
+/// <summary>All sources, broken ones first, with how many are in each health status.</summary>
+public sealed record SourceListDto(IReadOnlyList<SourceDto> Sources, IReadOnlyDictionary<HealthStatus, int> Counts);
+
+/// <summary>A new subscription: a feed address, or a site or article address whose feed discovery finds.</summary>
+public sealed record CreateSourceRequest(
+    string? Url,
+    IReadOnlyList<string>? Categories = null,
+    string? DisplayName = null,
+    ExtractionMode? Extraction = null,
+    string? ExtractionSelector = null,
+    int? MinIntervalMinutes = null,
+    int? MaxIntervalMinutes = null)
+{
+    public SourceSettings ToSettings() => new()
+    {
+        Categories = Categories, DisplayName = DisplayName, Extraction = Extraction, ExtractionSelector = ExtractionSelector,
+        MinInterval = Interval(MinIntervalMinutes), MaxInterval = Interval(MaxIntervalMinutes),
+    };
+
+    internal static TimeSpan? Interval(int? minutes) => minutes is { } value ? TimeSpan.FromMinutes(Math.Max(0, value)) : null;
+}
+
+/// <summary>Changes to a source; absent members stay as they are, "" clears a text and 0 clears an interval.</summary>
+public sealed record UpdateSourceRequest(
+    IReadOnlyList<string>? Categories = null,
+    string? DisplayName = null,
+    ExtractionMode? Extraction = null,
+    string? ExtractionSelector = null,
+    int? MinIntervalMinutes = null,
+    int? MaxIntervalMinutes = null,
+    SourceState? State = null)
+{
+    public SourceSettings ToSettings() => new()
+    {
+        Categories = Categories, DisplayName = DisplayName, Extraction = Extraction, ExtractionSelector = ExtractionSelector,
+        MinInterval = CreateSourceRequest.Interval(MinIntervalMinutes), MaxInterval = CreateSourceRequest.Interval(MaxIntervalMinutes), State = State,
+    };
+}
+
+public sealed record DiscoverRequest(string? Url);
+
+public sealed record DiscoverResponse(string Url, IReadOnlyList<FeedCandidateDto> Feeds, IReadOnlyList<DiscoveryAttemptDto> Tried);
+
+/// <summary>A feed discovery found, with its preview and, when it is already subscribed, the source's id.</summary>
+public sealed record FeedCandidateDto(
+    string FeedUrl, string? Title, FeedFormat Format, string? SiteUrl, int ItemCount, string Via, long? SubscribedSourceId, IReadOnlyList<FeedPreviewItem> Items);
+
+public sealed record DiscoveryAttemptDto(string Url, string Outcome)
+{
+    public static IReadOnlyList<DiscoveryAttemptDto> Of(DiscoveryResult result) => result.Tried.Select(t => new DiscoveryAttemptDto(t.Url.AbsoluteUri, t.Outcome)).ToList();
+}
+
+public sealed record OpmlImportDto(int Added, IReadOnlyList<OpmlProblem> Duplicates, IReadOnlyList<OpmlProblem> Invalid)
+{
+    public static OpmlImportDto Of(OpmlImportReport report) => new(report.Added, report.Duplicates, report.Invalid);
+}
+
+public sealed record ArticleSummaryDto(
+    long Id, long SourceId, string? Title, string? Link, string? Author, DateTimeOffset? Published, DateTimeOffset FirstSeenAt, string? Excerpt)
+{
+    public static ArticleSummaryDto Of(Article article)
+        => new(article.Id, article.SourceId, article.Title, article.Link, article.Author, article.Published, article.FirstSeenAt, article.Excerpt);
+}
+
+/// <summary>A page of articles, newest first; <see cref="Next"/> is the <c>before</c> cursor of the next page.</summary>
+public sealed record ArticlePageDto(IReadOnlyList<ArticleSummaryDto> Articles, string? Next);
+
+public sealed record ArticleDto(
+    long Id, long SourceId, string? Title, string? Link, string? CanonicalUrl, string? Author, DateTimeOffset? Published, DateTimeOffset? Updated,
+    DateTimeOffset FirstSeenAt, IReadOnlyList<string> Tags, string? Html, string? Text, ExtractionState Extraction, string? ExtractionError, int WordCount)
+{
+    public static ArticleDto Of(Article article) => new(
+        article.Id, article.SourceId, article.Title, article.Link, article.CanonicalUrl, article.Author, article.Published, article.Updated,
+        article.FirstSeenAt, article.Tags, article.BestHtml, article.ExtractedText, article.Extraction, article.ExtractionError, article.WordCount);
+}

@@ -1,0 +1,141 @@
+using System.Security.Cryptography;
+using System.Text;
+using FeedHub.Core.Model;
+using FeedHub.Core.Storage;
+using Microsoft.AspNetCore.Identity;
+
+namespace FeedHub.Curators;
+
+/// <summary>
+/// Curator accounts: creation, password checks and API tokens. Passwords are kept as ASP.NET Core Identity hashes;
+/// tokens are shown once and kept as their SHA-256 (they are long random secrets, so a fast hash is enough).
+/// </summary>
+public sealed class CuratorAccounts(IFeedStore store, TimeProvider timeProvider)
+{
+    public const string TokenMarker = "fh_";
+    private const int TokenPrefixLength = 10;
+    private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
+    private readonly PasswordHasher<Curator> _hasher = new();
+
+    /// <summary>Creates a curator with a first API token; the token's text is returned once and never stored.</summary>
+    public async Task<(Curator Curator, string Token)> CreateAsync(string name, string? password, CancellationToken cancellationToken)
+    {
+        name = name.Trim();
+        if (name.Length is 0 or > 64 || name.Any(char.IsControl))
+        {
+            throw new CuratorAccountException("a curator name has 1 to 64 printable characters");
+        }
+
+        if (await store.GetCuratorByNameAsync(name, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            throw new CuratorAccountException($"there is already a curator named '{name}'");
+        }
+
+        var curator = new Curator { Name = name, CreatedAt = timeProvider.GetUtcNow() };
+        if (password is not null)
+        {
+            curator.PasswordHash = HashPassword(curator, password);
+        }
+
+        var token = NewToken(curator);
+        await store.AddCuratorAsync(curator, cancellationToken).ConfigureAwait(false);
+        return (curator, token);
+    }
+
+    /// <summary>The curator whose name and password match; null otherwise (same answer for an unknown name).</summary>
+    public async Task<Curator?> CheckPasswordAsync(string name, string password, CancellationToken cancellationToken)
+    {
+        var curator = await store.GetCuratorByNameAsync(name.Trim(), cancellationToken).ConfigureAwait(false);
+        if (curator?.PasswordHash is not { } hash)
+        {
+            return null;
+        }
+
+        switch (_hasher.VerifyHashedPassword(curator, hash, password))
+        {
+            case PasswordVerificationResult.Success:
+                return curator;
+            case PasswordVerificationResult.SuccessRehashNeeded:
+                curator.PasswordHash = _hasher.HashPassword(curator, password);
+                await store.UpdateCuratorAsync(curator, cancellationToken).ConfigureAwait(false);
+                return curator;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>The curator holding this active token, recording when it was last used; null for unknown or revoked tokens.</summary>
+    public async Task<Curator?> AuthenticateTokenAsync(string token, CancellationToken cancellationToken)
+    {
+        if (!token.StartsWith(TokenMarker, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var hash = HashToken(token);
+        var curator = await store.FindCuratorByTokenHashAsync(hash, cancellationToken).ConfigureAwait(false);
+        var held = curator?.Tokens.Find(t => t.Hash == hash);
+        if (curator is null || held is not { IsActive: true })
+        {
+            return null;
+        }
+
+        var now = timeProvider.GetUtcNow();
+        if (held.LastUsedAt is null || now - held.LastUsedAt >= LastUsedResolution)
+        {
+            held.LastUsedAt = now;
+            await store.UpdateCuratorAsync(curator, cancellationToken).ConfigureAwait(false);
+        }
+
+        return curator;
+    }
+
+    /// <summary>Gives a curator a new token; its text is returned once.</summary>
+    public async Task<string> IssueTokenAsync(string curatorName, CancellationToken cancellationToken)
+    {
+        var curator = await store.GetCuratorByNameAsync(curatorName, cancellationToken).ConfigureAwait(false)
+                      ?? throw new CuratorAccountException($"there is no curator named '{curatorName}'");
+        var token = NewToken(curator);
+        await store.UpdateCuratorAsync(curator, cancellationToken).ConfigureAwait(false);
+        return token;
+    }
+
+    /// <summary>Revokes one of a curator's tokens, named by its prefix. False when the curator holds no such active token.</summary>
+    public async Task<bool> RevokeTokenAsync(string curatorName, string prefix, CancellationToken cancellationToken)
+    {
+        var curator = await store.GetCuratorByNameAsync(curatorName, cancellationToken).ConfigureAwait(false);
+        var held = curator?.Tokens.Find(t => t.IsActive && t.Prefix == prefix);
+        if (curator is null || held is null)
+        {
+            return false;
+        }
+
+        held.RevokedAt = timeProvider.GetUtcNow();
+        await store.UpdateCuratorAsync(curator, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    private string HashPassword(Curator curator, string password)
+    {
+        if (password.Length < 8)
+        {
+            throw new CuratorAccountException("a password needs at least 8 characters");
+        }
+
+        return _hasher.HashPassword(curator, password);
+    }
+
+    private string NewToken(Curator curator)
+    {
+        var token = TokenMarker + Base64Url(RandomNumberGenerator.GetBytes(32));
+        curator.Tokens.Add(new ApiToken { Hash = HashToken(token), Prefix = token[..TokenPrefixLength], CreatedAt = timeProvider.GetUtcNow() });
+        return token;
+    }
+
+    private static string HashToken(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
+
+/// <summary>A curator account request that cannot be done, with the reason in words.</summary>
+public sealed class CuratorAccountException(string message) : Exception(message);

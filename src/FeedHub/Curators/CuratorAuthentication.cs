@@ -1,0 +1,62 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+
+namespace FeedHub.Curators;
+
+/// <summary>
+/// Who may do curator work: <c>/admin</c> pages with a sign-in cookie, <c>/api</c> with a bearer token. Anonymous
+/// callers get 401 (never a redirect, so scripts see the refusal); sign-in attempts are rate-limited per client address.
+/// </summary>
+public static class CuratorAuthentication
+{
+    public const string AdminPolicy = "admin";
+    public const string ApiPolicy = "api";
+    public const string SignInLimit = "sign-in";
+    public const string SignInPath = "/admin/signin";
+
+    public static IServiceCollection AddCuratorAuthentication(this IServiceCollection services, IConfiguration configuration)
+    {
+        var signInPerMinute = configuration.GetValue("FeedHub:Curators:SignInAttemptsPerMinute", 10);
+        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(options =>
+            {
+                options.Cookie.Name = "feedhub-curator";
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Strict;
+                options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                options.ExpireTimeSpan = TimeSpan.FromDays(7);
+                options.SlidingExpiration = true;
+                options.LoginPath = SignInPath;
+                options.Events.OnRedirectToLogin = context => RefuseAsync(context, StatusCodes.Status401Unauthorized);
+                options.Events.OnRedirectToAccessDenied = context => RefuseAsync(context, StatusCodes.Status403Forbidden);
+            })
+            .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(AdminPolicy, policy => policy.AddAuthenticationSchemes(CookieAuthenticationDefaults.AuthenticationScheme).RequireAuthenticatedUser())
+            .AddPolicy(ApiPolicy, policy => policy.AddAuthenticationSchemes(BearerTokenHandler.SchemeName).RequireAuthenticatedUser());
+        services.AddAntiforgery(options => options.Cookie.Name = "feedhub-antiforgery");
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.AddPolicy(SignInLimit, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = signInPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+        });
+        return services;
+    }
+
+    /// <summary>Answers a page that needs a signed-in curator with the status and, for people, a way to sign in.</summary>
+    private static Task RefuseAsync(RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/html; charset=utf-8";
+        var returnUrl = context.Request.PathBase + context.Request.Path + context.Request.QueryString;
+        var message = status == StatusCodes.Status401Unauthorized ? "Curator pages need you to sign in." : "Your account may not see this page.";
+        var page = Web.Markup.Of($"""
+            <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Sign in needed</title><link rel="stylesheet" href="/assets/site.css"></head>
+            <body><main id="main"><h1>Sign in needed</h1><p>{message} <a href="{SignInPath}?returnUrl={Uri.EscapeDataString(returnUrl)}">Sign in</a></p></main></body></html>
+            """);
+        return context.Response.WriteAsync(page.Value, context.HttpContext.RequestAborted);
+    }
+}
