@@ -31,7 +31,7 @@ public sealed partial class FullTextTests
             _ => null,
         });
         await using var app = await TestApp.StartAsync();
-        var source = (await app.Get<SourceCatalog>().AddAsync(site.Url("feed").AbsoluteUri, [], default)).Source!;
+        var source = (await app.Get<SourceCatalog>().AddAsync(site.Url("feed").AbsoluteUri, SourceSettings.None, default)).Source!;
         await app.Get<SourceScheduler>().ScheduleAsync(source.Id, DateTimeOffset.UtcNow, default);
 
         var store = app.Get<IFeedStore>();
