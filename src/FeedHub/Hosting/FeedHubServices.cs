@@ -10,6 +10,8 @@ using FeedHub.Core.Sanitizer;
 using FeedHub.Core.Storage;
 using FeedHub.Curators;
 using FeedHub.Storage.LiteDb;
+using FeedHub.Storage.Postgres;
+using Npgsql;
 using Microsoft.Extensions.Options;
 
 namespace FeedHub.Hosting;
@@ -29,13 +31,29 @@ public static class FeedHubServices
         services.Configure<DigestOptions>(configuration.GetSection(DigestOptions.Section));
 
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<IFeedStore>(provider => OpenStore(provider.GetRequiredService<IOptions<StorageOptions>>().Value));
-
-        services.AddSingleton<IHostThrottle>(provider =>
+        var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        if (storage.UsesPostgres)
         {
-            var fetcher = provider.GetRequiredService<IOptions<FetcherOptions>>().Value;
-            return new HostThrottle(fetcher.MaxConcurrency, fetcher.MaxPerHost);
-        });
+            var connectionString = configuration.GetConnectionString("Postgres")
+                ?? throw new InvalidOperationException("FeedHub:Storage:Provider is Postgres but ConnectionStrings:Postgres is not set (environment: ConnectionStrings__Postgres)");
+            services.AddSingleton<IFeedStore>(_ => PostgresFeedStore.OpenAsync(connectionString, CancellationToken.None).GetAwaiter().GetResult());
+            services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+            services.AddSingleton<IHostThrottle>(provider =>
+            {
+                var fetcher = provider.GetRequiredService<IOptions<FetcherOptions>>().Value;
+                return new ClusterHostThrottle(provider.GetRequiredService<NpgsqlDataSource>(), new HostThrottle(fetcher.MaxConcurrency, fetcher.MaxPerHost),
+                    fetcher.MaxPerHost, provider.GetRequiredService<TimeProvider>());
+            });
+        }
+        else
+        {
+            services.AddSingleton<IFeedStore>(provider => new LiteDbFeedStore(provider.GetRequiredService<IOptions<StorageOptions>>().Value.LiteDb.Path));
+            services.AddSingleton<IHostThrottle>(provider =>
+            {
+                var fetcher = provider.GetRequiredService<IOptions<FetcherOptions>>().Value;
+                return new HostThrottle(fetcher.MaxConcurrency, fetcher.MaxPerHost);
+            });
+        }
         services.AddHttpClient<FeedFetcher>(FetcherClient, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(provider => FeedFetcher.CreateHandler(provider.GetRequiredService<IOptions<FetcherOptions>>().Value));
 
@@ -54,10 +72,4 @@ public static class FeedHubServices
         services.AddSingleton<Digest>();
         return services;
     }
-
-    private static LiteDbFeedStore OpenStore(StorageOptions options) => options.Provider.ToUpperInvariant() switch
-    {
-        "LITEDB" => new LiteDbFeedStore(options.LiteDb.Path),
-        _ => throw new InvalidOperationException($"FeedHub:Storage:Provider '{options.Provider}' is not known; use LiteDb"),
-    };
 }
