@@ -21,6 +21,7 @@ public static class FeedHubCommandLine
             "sources" => await WithServicesAsync(rest, SourcesCommand.RunAsync),
             "poll" => await WithServicesAsync(rest, PollCommand.RunAsync),
             "curators" => await WithServicesAsync(rest, CuratorsCommand.RunAsync),
+            "migrate" => await WithServicesAsync(rest, MigrateCommand.RunAsync),
             "help" or "--help" or "-h" => Usage(Console.Out, Success),
             _ => Usage(Console.Error, BadUsage, $"unknown command '{verb}'"),
         };
@@ -65,6 +66,7 @@ public static class FeedHubCommandLine
                    feedhub sources remove ID [--keep-articles]
                    feedhub curators add NAME [--password]   create a curator (password read from stdin) and print its API token
                    feedhub poll [--once]                    poll due sources (or all, --once) now and exit
+                   feedhub migrate --from litedb:PATH --to postgres   copy an embedded installation into PostgreSQL
                    feedhub parse IN_DIR OUT_DIR             parse every feed file in IN_DIR to OUT_DIR/<name>.json
                    feedhub extract IN_DIR OUT_DIR           extract the article of every IN_DIR/<id>.html to OUT_DIR/<id>.txt
             """);
