@@ -5,6 +5,7 @@ using FeedHub.Storage.Postgres;
 using FeedHub.Storage.Tests;
 using FeedHub.Tests.Support;
 using FeedHub.Worker;
+using Xunit.Abstractions;
 
 namespace FeedHub.Tests.Cluster;
 
