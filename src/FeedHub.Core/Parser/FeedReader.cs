@@ -178,7 +178,7 @@ public sealed partial class FeedReader
         var namespaces = new XmlNamespaceManager(names);
         foreach (var prefix in prefixes)
         {
-            namespaces.AddNamespace(prefix, FeedNamespaces.WellKnownPrefixes.GetValueOrDefault(prefix) ?? $"urn:feedhub:undeclared:{prefix}");
+            namespaces.AddNamespace(prefix, FeedNamespaces.WellKnownNamespace(prefix) ?? $"urn:feedhub:undeclared:{prefix}");
         }
 
         return new XmlParserContext(names, namespaces, null, XmlSpace.None);
