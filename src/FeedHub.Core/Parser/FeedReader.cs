@@ -63,7 +63,12 @@ public sealed partial class FeedReader
             try
             {
                 XmlFeedParser.Parse(CreateStrictReader(body[charset.PreambleLength..]), document, location);
-                return document;
+                if (document.IsFeed)
+                {
+                    return document;
+                }
+
+                // Well-formed but not a feed: the repairing path tells an HTML page from other XML.
             }
             catch (Exception exception) when (exception is XmlException or DecoderFallbackException)
             {
@@ -251,7 +256,7 @@ public sealed partial class FeedReader
         return zeros > 0 && zeros < head.Length / 4;
     }
 
-    [GeneratedRegex(@"^(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*<html[\s>]", RegexOptions.IgnoreCase | RegexOptions.Singleline | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?:\s|<\?.*?\?>|<!--.*?-->)*(?:<!DOCTYPE\s+html[\s>]|(?:<!DOCTYPE[^>]*>(?:\s|<!--.*?-->)*)?<(?:html|head|body)[\s>])", RegexOptions.IgnoreCase | RegexOptions.Singleline | RegexOptions.CultureInvariant)]
     private static partial Regex HtmlStart();
 
     private static bool IsHtmlPage(string text)

@@ -136,6 +136,13 @@ public sealed class FeedReaderRecoveryTests
     }
 
     [Theory]
+    [InlineData("<!DOCTYPE html><title>x</title><p>No html element at all")]
+    [InlineData("<?xml version=\"1.0\"?>\n<!-- generator -->\n<html xmlns=\"http://www.w3.org/1999/xhtml\"><body/></html>")]
+    [InlineData("  <head><title>Lost</title></head><body><p>page</p></body>")]
+    public void HtmlPagesInOtherShapesAreNotFeeds(string page)
+        => Assert.Equal(FeedReader.HtmlPageError, reader.Read(Encoding.UTF8.GetBytes(page)).Error);
+
+    [Theory]
     [InlineData(new byte[0], "empty document")]
     [InlineData(new byte[] { 0x20, 0x0A, 0x20 }, "empty document")]
     [InlineData(new byte[] { 0x1F, 0x8B, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00 }, "binary data, not a feed")]
