@@ -75,6 +75,11 @@ public static partial class FeedDateParser
     /// </summary>
     private static DateTimeOffset? ParseNumeric(string text)
     {
+        if (!char.IsAsciiDigit(text[0]))
+        {
+            return null;
+        }
+
         var match = NumericPattern().Match(text);
         if (!match.Success)
         {
