@@ -22,7 +22,8 @@ public sealed record CharsetDetection(Encoding Encoding, CharsetSource Source, i
 /// <summary>
 /// Chooses the encoding of an XML or HTML document the way browsers and liberal feed readers do:
 /// the HTTP charset, then a byte order mark, then the document's own declaration (XML declaration or HTML meta),
-/// then sniffing (UTF-8 when the bytes are valid UTF-8, windows-1252 otherwise). Thread-safe.
+/// then sniffing (UTF-8 when the bytes are valid UTF-8, otherwise the legacy encoding the text reads best in,
+/// windows-1252 unless another is clearly better). Thread-safe.
 /// </summary>
 public static class CharsetDetector
 {
@@ -166,7 +167,7 @@ public static class CharsetDetector
     private static CharsetDetection Sniff(ReadOnlySpan<byte> body, string? problemIfUtf8, string problemIfNotUtf8)
         => IsValidUtf8(body)
             ? new CharsetDetection(StrictUtf8, CharsetSource.Sniffed, 0, problemIfUtf8)
-            : new CharsetDetection(Windows1252, CharsetSource.Sniffed, 0, problemIfNotUtf8);
+            : new CharsetDetection(CharsetSniffer.Guess(body, Windows1252), CharsetSource.Sniffed, 0, problemIfNotUtf8);
 
     private static bool IsValidUtf8(ReadOnlySpan<byte> bytes) => System.Text.Unicode.Utf8.IsValid(bytes);
 
