@@ -215,27 +215,27 @@ internal static class ContentLocator
         var bestScore = scores.GetValueOrDefault(best);
         var threshold = Math.Max(10, bestScore * 0.2);
         var bestClass = best.GetAttribute("class");
-        var kept = new List<IElement>();
-        foreach (var sibling in Dom.ChildElements(parent))
+        var siblings = Dom.ChildElements(parent);
+        var isKept = new bool[siblings.Count];
+        for (var i = 0; i < siblings.Count; i++)
         {
-            if (sibling == best)
-            {
-                kept.Add(sibling);
-                continue;
-            }
-
+            var sibling = siblings[i];
             var bonus = bestClass is { Length: > 0 } && sibling.GetAttribute("class") == bestClass ? bestScore * 0.2 : 0;
-            if (scores.TryGetValue(sibling, out var score) && score + bonus >= threshold)
-            {
-                kept.Add(sibling);
-            }
-            else if (sibling.LocalName is "p" or "div" && stats.TryGetValue(sibling, out var s) && !s.HasBlockChild && IsLooseParagraph(sibling, s))
-            {
-                kept.Add(sibling);
-            }
+            isKept[i] = sibling == best
+                || scores.TryGetValue(sibling, out var score) && score + bonus >= threshold
+                || sibling.LocalName is "p" or "div" && stats.TryGetValue(sibling, out var s) && !s.HasBlockChild && IsLooseParagraph(sibling, s);
         }
 
-        return kept;
+        // Between two kept parts, what is not link-heavy (headings, figures, a short paragraph) belongs to the article too;
+        // what is left of the boilerplate there is the pruner's to remove.
+        var first = Array.IndexOf(isKept, true);
+        var last = Array.LastIndexOf(isKept, true);
+        for (var i = first + 1; i < last; i++)
+        {
+            isKept[i] |= stats.TryGetValue(siblings[i], out var s) && s.LinkDensity < 0.5;
+        }
+
+        return siblings.Where((_, i) => isKept[i]).ToList();
     }
 
     private static bool IsLooseParagraph(IElement paragraph, ElementStats s)
