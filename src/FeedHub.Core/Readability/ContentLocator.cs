@@ -45,7 +45,7 @@ internal static class ContentLocator
             }
         }
 
-        best = PreferCommonAncestor(best!, bestScore, scores, body);
+        best = PreferCommonAncestor(OutOfTablesAndLists(best!, body), bestScore, scores, body);
         var parts = SameKindParts(best, stats);
         return parts.Count > 1 ? parts : WithRelatedSiblings(best, scores, stats);
     }
@@ -138,6 +138,18 @@ internal static class ContentLocator
         }
 
         return weight;
+    }
+
+    /// <summary>A table or list is a part of an article, almost never all of it: the article is what holds it.</summary>
+    private static IElement OutOfTablesAndLists(IElement best, IElement body)
+    {
+        while (best.LocalName is "tbody" or "thead" or "tfoot" or "tr" or "table" or "ul" or "ol" or "dl"
+               && best.ParentElement is { } parent && parent != body)
+        {
+            best = parent;
+        }
+
+        return best;
     }
 
     /// <summary>When several strong candidates sit side by side, the article is their common container.</summary>
