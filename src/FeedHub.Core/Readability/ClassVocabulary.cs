@@ -22,6 +22,7 @@ internal static partial class ClassVocabulary
         Boilerplate = 1,
         ContentLike = 2,
         ArticleBody = 4,
+        Gallery = 8,
     }
 
     // Matched inside each class name with '-' and '_' removed ("author-bio", "author_bio", "authorBio" alike).
@@ -53,6 +54,8 @@ internal static partial class ClassVocabulary
     // Embedded posts (tweets, Instagram) are quoted as part of the article even when their wrapper says "social".
     private static readonly string[] EmbeddedPostFragments = ["embed", "twittertweet", "instagrammedia", "tiktok"];
 
+    private static readonly string[] GalleryFragments = ["gallery", "slideshow", "carousel"];
+
     private static readonly string[] ContentLikeFragments =
         ["article", "body", "content", "entry", "main", "post", "text", "blog", "story", "prose", "column"];
 
@@ -68,6 +71,9 @@ internal static partial class ClassVocabulary
 
     /// <summary>Class or id that usually belongs to the article or its main column.</summary>
     public static bool IsContentLike(string classAndId) => Classify(classAndId).HasFlag(ClassKinds.ContentLike);
+
+    /// <summary>Class or id of a photo gallery or slideshow: captions, however long, are not the article.</summary>
+    public static bool IsGallery(string classAndId) => Classify(classAndId).HasFlag(ClassKinds.Gallery);
 
     /// <summary>Class or id that names the article body itself.</summary>
     public static bool IsArticleBody(string classAndId) => Classify(classAndId).HasFlag(ClassKinds.ArticleBody);
@@ -112,9 +118,12 @@ internal static partial class ClassVocabulary
         var embedded = false;
         var contentLike = false;
         var articleBody = false;
+        var gallery = false;
         foreach (var className in classAndId.ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
-            var compact = className.Replace("-", string.Empty, StringComparison.Ordinal).Replace("_", string.Empty, StringComparison.Ordinal);
+            // "commentary" is an article genre, not a comment thread.
+            var compact = className.Replace("-", string.Empty, StringComparison.Ordinal).Replace("_", string.Empty, StringComparison.Ordinal)
+                .Replace("commentary", "opinion", StringComparison.Ordinal);
             var words = className.Split(['-', '_', ':', '.'], StringSplitOptions.RemoveEmptyEntries);
             boilerplate |= ContainsAny(compact, BoilerplateFragments)
                 || words.Any(word => BoilerplateWords.Contains(word) || word.StartsWith("header", StringComparison.Ordinal))
@@ -122,11 +131,13 @@ internal static partial class ClassVocabulary
             embedded |= ContainsAny(compact, EmbeddedPostFragments) || words.Any(word => word.StartsWith("tweet", StringComparison.Ordinal));
             contentLike |= ContainsAny(compact, ContentLikeFragments);
             articleBody |= ContainsAny(compact, ArticleBodyFragments) || words.Contains("prose");
+            gallery |= ContainsAny(compact, GalleryFragments);
         }
 
         return (boilerplate && !embedded ? ClassKinds.Boilerplate : ClassKinds.None)
             | (contentLike ? ClassKinds.ContentLike : ClassKinds.None)
-            | (articleBody ? ClassKinds.ArticleBody : ClassKinds.None);
+            | (articleBody ? ClassKinds.ArticleBody : ClassKinds.None)
+            | (gallery ? ClassKinds.Gallery : ClassKinds.None);
     }
 
     private static bool ContainsAny(string text, string[] fragments)

@@ -13,6 +13,11 @@ internal static class ContentLocator
 
     /// <summary>How far above the best candidate chunks of the same body are looked for.</summary>
     private const int ChunkScopeLevels = 6;
+
+    /// <summary>Gallery captions can outweigh the article they illustrate; their container's votes count a fifth.</summary>
+    private const double GalleryFactor = 0.2;
+
+    private const int GalleryScopeLevels = 3;
     private static readonly double[] AncestorShare = [1, 0.5, 1 / 3.0, 0.25, 0.2];
 
     public static List<IElement> Locate(IElement body, Dictionary<IElement, ElementStats> stats)
@@ -36,7 +41,7 @@ internal static class ContentLocator
         var bestScore = double.MinValue;
         foreach (var (element, score) in scores)
         {
-            var adjusted = score * (1 - stats[element].LinkDensity);
+            var adjusted = score * (1 - stats[element].LinkDensity) * (IsInGallery(element, body) ? GalleryFactor : 1);
             scores[element] = adjusted;
             if (adjusted > bestScore)
             {
@@ -138,6 +143,21 @@ internal static class ContentLocator
         }
 
         return weight;
+    }
+
+    /// <summary>Looks a few levels up only: page wrappers carry gallery feature flags ("has-gallery") too.</summary>
+    private static bool IsInGallery(IElement element, IElement body)
+    {
+        var ancestor = element;
+        for (var level = 0; level <= GalleryScopeLevels && ancestor is not null && ancestor != body; level++, ancestor = ancestor.ParentElement)
+        {
+            if (ClassVocabulary.IsGallery(Dom.ClassAndId(ancestor)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>A table or list is a part of an article, almost never all of it: the article is what holds it.</summary>
