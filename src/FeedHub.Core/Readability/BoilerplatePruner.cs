@@ -53,8 +53,10 @@ internal static class BoilerplatePruner
         }
 
         var classAndId = Dom.ClassAndId(element);
-        if (ClassVocabulary.IsBoilerplate(classAndId) && !ClassVocabulary.IsArticleBody(classAndId) && s.Length < total * 0.3)
+        if (ClassVocabulary.IsBoilerplate(classAndId) && !ClassVocabulary.IsArticleBody(classAndId)
+            && s.Length < total * (ClassVocabulary.IsGallery(classAndId) ? 0.95 : 0.3))
         {
+            // A gallery may carry more caption text than the article has prose, and still is not the article.
             return true;
         }
 
