@@ -85,7 +85,7 @@ internal static class BoilerplatePruner
 
     private static bool IsJunkText(string normalizedText) =>
         ClassVocabulary.IsBoilerplatePhrase(normalizedText) || ClassVocabulary.IsCallToAction(normalizedText)
-        || ClassVocabulary.IsPhotoCredit(normalizedText);
+        || ClassVocabulary.IsPhotoCredit(normalizedText) || ClassVocabulary.IsByline(normalizedText);
 
     /// <summary>
     /// Past the last paragraph of the article, pages put "you may also like" lists, sign-up prompts and widget

@@ -41,7 +41,7 @@ internal static partial class ClassVocabulary
         "articlemeta", "nextprev", "prevnext", "previouspost", "previousarticle", "previousstory", "previousentry",
         "previouslink", "nextpost", "nextarticle", "nextstory", "nextentry", "nextlink", "prevpost", "prevarticle",
         "prevstory", "prevlink", "button", "noscript", "nocontent", "noprint", "photocredit", "imagecredit", "copyright",
-        "gallery", "slideshow", "carousel", "slider", "lightbox",
+        "gallery", "slideshow", "carousel", "slider", "lightbox", "ai2html", "chart", "interactivegraphic", "hatnote",
     ];
 
     // Short words that only count on their own ("ad-slot", "nav", not "load" or "canvas").
@@ -108,6 +108,10 @@ internal static partial class ClassVocabulary
     public static bool IsCallToAction(string normalizedText) =>
         normalizedText.Length <= 240 && CallToAction().IsMatch(normalizedText);
 
+    /// <summary>A short (normalised) block that only names the author: "By Jane Doe", "Par Jean Dupont", "Von Max Muster".</summary>
+    public static bool IsByline(string normalizedText) =>
+        normalizedText.Length <= 60 && Byline().IsMatch(normalizedText);
+
     /// <summary>A short (normalised) block that only credits a photo.</summary>
     public static bool IsPhotoCredit(string normalizedText) =>
         normalizedText.Length <= 120 && PhotoCredit().IsMatch(normalizedText);
@@ -157,7 +161,7 @@ internal static partial class ClassVocabulary
         ^(like\sthis\s(story|article|post)|share\s(it|this|the\sstory|the\sarticle)\swith|subscribe\s(to|now|today)|sign\sup\s(for|to|now)
         |get\s(the\slatest|our|more)|follow\s(us|me|him|her|them)(\son|\sat|$)|have\sa\stip|you\s(may|might)\s(also\s)?(like|enjoy|be\sinterested)
         |more\sgreat|recommended(\sfor\syou)?:|related(\scoverage|\sreading|\sarticles|\sstories)?:|read\s(more|next|also)[:.…]|don'?t\smiss
-        |also\sread|see\salso:|watch:|click\shere|this\s(article|story)\s(was|is)\s(originally|first)?\s?(published|produced)
+        |also\sread|see\salso:|watch:|click\shere|originally\spublished\s(at|on|in|by)|this\s(article|story)\s(was|is)\s(originally|first)?\s?(published|produced)
         |abonnez-vous|inscrivez-vous|suivez-nous|abonnieren\ssie|folgen\ssie\suns)
         |@\w+\son\s(twitter|instagram|facebook)|(may|can)\sbe\sreached\sat|newsletters?[.!]?$|all\srights\sreserved
         """, RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace)]
@@ -166,6 +170,9 @@ internal static partial class ClassVocabulary
     [GeneratedRegex(@"^(photos?|foto|фото|image|picture|credit|crédit( photo)?|photo credit|bild|illustration|source photo)\s*[:/©]",
         RegexOptions.CultureInvariant)]
     private static partial Regex PhotoCredit();
+
+    [GeneratedRegex(@"^(by|par|von|por|door|di|av)\s+[^\s,.]+(\s+[^\s,.]+){0,3}(\s*,\s*[^\s]+(\s+[^\s]+){0,3}){0,2}$", RegexOptions.CultureInvariant)]
+    private static partial Regex Byline();
 
     [GeneratedRegex("""
         ^(advertisement|advertising|advert|ad|sponsored(\scontent)?|share(\s(this|the))?(\sarticle|\sstory|\spost|\spage)?(\son\s[a-z]+)?
