@@ -126,15 +126,19 @@ internal static class BoilerplatePruner
                 return false;
             case "dd" or "dt" or "blockquote":
                 return s.LinkDensity > 0.8 && s.Length < 150;
-            case "ul" or "ol":
+            case "ul":
                 return s.ListItems >= 3 && s.LinkDensity > 0.7 && s.Length < total / 2;
+            case "ol":
+                // Numbered lists of links are mostly references and footnotes, which belong to the article.
+                return s.ListItems >= 3 && s.LinkDensity > 0.9 && s.Length < total / 2;
             default:
                 if (s.Length >= total / 2)
                 {
                     return false;
                 }
 
-                return s.LinkDensity > 0.5 || s.ListItems > 2 && s.ListItems > s.Paragraphs && s.LinkDensity > 0.35;
+                // A container of lists is judged by its lists (a reference list differs from a related-links list).
+                return s.ListItems > 2 && s.ListItems > s.Paragraphs ? false : s.LinkDensity > 0.5;
         }
     }
 
