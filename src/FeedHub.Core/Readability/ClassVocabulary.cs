@@ -177,6 +177,9 @@ internal static partial class ClassVocabulary
     [GeneratedRegex("""
         ^(advertisement|advertising|advert|ad|sponsored(\scontent)?|share(\s(this|the))?(\sarticle|\sstory|\spost|\spage)?(\son\s[a-z]+)?
         |follow(\sme|\sus)?(\son\s[a-z]+)?|back\sto\stop|to\stop|read\smore|continue\sreading|related(\sarticles|\sstories|\sposts|\scontent)?
+        |trending(\snews|\snow|\sstories)?|most\s(popular|read|viewed|shared)|popular(\snow|\sstories|\sposts)?|top\sstories
+        |latest(\snews|\sstories|\sposts)?|more\s(news|stories|from\s.+)|recommended(\sfor\syou|\sstories|\sreading)?|editor'?s\spicks?
+        |what\sto\sread\snext|up\snext|you\smay\salso\slike|you\smight\salso\slike|related\slinks
         |comments?|\d+\s(comments?|responses?|replies)|no\scomments(\syet)?|leave\sa\s(comment|reply)|add\s(a\s)?comment|print
         |un\scommentaire|\d+\scommentaires?|laisser\sun\scommentaire|bouton\sretour\sen\shaut\sde\sla\spage|retour\sen\shaut(\sde\sla\spage)?
         |publicit[ée]|partager(\scet\sarticle|\ssur\s[a-z]+)?|lire\saussi|[àa]\slire\saussi|voir\saussi|lire\sla\ssuite
