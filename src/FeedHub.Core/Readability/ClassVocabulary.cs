@@ -40,7 +40,7 @@ internal static partial class ClassVocabulary
         "publishedtime", "publishedon", "postdate", "postmeta", "postinfo", "entrymeta", "entryfooter", "entrydate",
         "articlemeta", "nextprev", "prevnext", "previouspost", "previousarticle", "previousstory", "previousentry",
         "previouslink", "nextpost", "nextarticle", "nextstory", "nextentry", "nextlink", "prevpost", "prevarticle",
-        "prevstory", "prevlink", "button", "noscript", "nocontent", "noprint", "photocredit", "imagecredit", "copyright",
+        "prevstory", "prevlink", "button", "noscript", "nocontent", "photocredit", "imagecredit", "copyright",
         "gallery", "slideshow", "carousel", "slider", "lightbox", "ai2html", "chart", "interactivegraphic", "hatnote",
     ];
 
