@@ -51,8 +51,9 @@ internal static partial class ClassVocabulary
     private static readonly string[] HoverCardFragments = ["tooltip", "popover", "rollover", "hovercard"];
     private static readonly string[] HoverCardInnerEndings = ["block", "content", "body", "inner", "box", "card", "container"];
 
-    // Embedded posts (tweets, Instagram) are quoted as part of the article even when their wrapper says "social".
-    private static readonly string[] EmbeddedPostFragments = ["embed", "twittertweet", "instagrammedia", "tiktok"];
+    // Embedded posts (tweets, Instagram) are quoted as part of the article even when their wrapper says "social";
+    // typeset formulas are article text even when the typesetter's class says "menu".
+    private static readonly string[] EmbeddedContentFragments = ["embed", "twittertweet", "instagrammedia", "tiktok", "mathjax", "katex"];
 
     private static readonly string[] GalleryFragments = ["gallery", "slideshow", "carousel"];
 
@@ -132,7 +133,7 @@ internal static partial class ClassVocabulary
             boilerplate |= ContainsAny(compact, BoilerplateFragments)
                 || words.Any(word => BoilerplateWords.Contains(word) || word.StartsWith("header", StringComparison.Ordinal))
                 || ContainsAny(compact, HoverCardFragments) && HoverCardInnerEndings.Any(ending => compact.EndsWith(ending, StringComparison.Ordinal));
-            embedded |= ContainsAny(compact, EmbeddedPostFragments) || words.Any(word => word.StartsWith("tweet", StringComparison.Ordinal));
+            embedded |= ContainsAny(compact, EmbeddedContentFragments) || words.Any(word => word.StartsWith("tweet", StringComparison.Ordinal));
             contentLike |= ContainsAny(compact, ContentLikeFragments);
             articleBody |= ContainsAny(compact, ArticleBodyFragments) || words.Contains("prose");
             gallery |= ContainsAny(compact, GalleryFragments);
