@@ -12,7 +12,7 @@ internal static class BoilerplatePruner
     private const int MaxTailBlocks = 15;
     private static readonly string[] RelatedHeadingStarts = ["related", "more from", "more great", "recommended", "read more", "more stories", "most popular"];
 
-    public static void Prune(IElement article, TitleMatcher title, Deadline deadline)
+    public static void Prune(IElement article, TitleMatcher title)
     {
         var stats = ElementStats.Measure(article);
         var total = Math.Max(1, stats[article].Length);
@@ -37,11 +37,8 @@ internal static class BoilerplatePruner
             Dom.Remove(element);
         }
 
-        if (!deadline.IsPast)
-        {
-            TrimTail(article);
-            RemoveEmptyBlocks(article);
-        }
+        TrimTail(article);
+        RemoveEmptyBlocks(article);
     }
 
     private static bool ShouldPrune(IElement element, ElementStats s, int total, TitleMatcher title)
