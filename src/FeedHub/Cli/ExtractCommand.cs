@@ -1,10 +1,16 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
+using System.Text.Json;
 using FeedHub.Core.Readability;
 
 namespace FeedHub.Cli;
 
-/// <summary><c>feedhub extract IN_DIR OUT_DIR</c>: the plain text of the article of every page, no network.</summary>
+/// <summary>
+/// <c>feedhub extract IN_DIR OUT_DIR</c>: the plain text of the article of every page, no network. Writes
+/// <c>OUT_DIR/&lt;id&gt;.txt</c> for every <c>IN_DIR/&lt;id&gt;.html</c> (empty when nothing was found) and
+/// <c>OUT_DIR/_timing.json</c> with the run's seconds and its slowest pages.
+/// </summary>
 public static class ExtractCommand
 {
     private static readonly ExtractionOptions TextOnly = new() { IncludeHtml = false };
@@ -42,9 +48,13 @@ public static class ExtractCommand
 
         // The first pages would otherwise pay for JIT compilation inside their parse budget.
         ArticleExtractor.Shared.Extract(WarmUpPage, pageUrl: null, TextOnly);
-        var failures = 0;
+
+        var milliseconds = new ConcurrentDictionary<string, double>(StringComparer.Ordinal);
+        var failed = 0;
         Parallel.ForEach(pages, page =>
         {
+            var id = Path.GetFileNameWithoutExtension(page);
+            var pageStarted = Stopwatch.GetTimestamp();
             var text = string.Empty;
             try
             {
@@ -52,21 +62,27 @@ public static class ExtractCommand
                 text = result.Text;
                 if (result.Outcome == ExtractionOutcome.Failed)
                 {
-                    Interlocked.Increment(ref failures);
+                    Interlocked.Increment(ref failed);
                 }
             }
-            catch (IOException e)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                Interlocked.Increment(ref failures);
-                Console.Error.WriteLine($"{Path.GetFileName(page)}: {e.Message}");
+                Interlocked.Increment(ref failed);
+                Console.Error.WriteLine($"{id}: {e.Message}");
             }
 
-            File.WriteAllText(Path.Combine(outDir, Path.GetFileNameWithoutExtension(page) + ".txt"), text, utf8);
+            milliseconds[id] = Stopwatch.GetElapsedTime(pageStarted).TotalMilliseconds;
+            File.WriteAllText(Path.Combine(outDir, id + ".txt"), text, utf8);
         });
 
-        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        File.WriteAllText(Path.Combine(outDir, "_timing.json"),
-            FormattableString.Invariant($$"""{"seconds": {{seconds:F3}}, "pages": {{pages.Length}}, "failed": {{failures}}}"""), utf8);
+        var timing = new Dictionary<string, object>
+        {
+            ["seconds"] = Math.Round(Stopwatch.GetElapsedTime(started).TotalSeconds, 3),
+            ["pages"] = pages.Length,
+            ["failed"] = failed,
+            ["slowest_ms"] = milliseconds.OrderByDescending(kv => kv.Value).Take(5).ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value, 1)),
+        };
+        File.WriteAllText(Path.Combine(outDir, "_timing.json"), JsonSerializer.Serialize(timing), utf8);
         return FeedHubCommandLine.Success;
     }
 }
