@@ -62,6 +62,7 @@ public static class FeedHubApp
         app.UseRateLimiter();
         app.UseAntiforgery();
         app.MapHealthEndpoints();
+        app.MapMetrics();
         if (options.RunsWeb)
         {
             app.MapReaderPages();
