@@ -54,7 +54,7 @@ public static class CuratorAuthentication
         var returnUrl = context.Request.PathBase + context.Request.Path + context.Request.QueryString;
         var message = status == StatusCodes.Status401Unauthorized ? "Curator pages need you to sign in." : "Your account may not see this page.";
         var page = Web.Markup.Of($"""
-            <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Sign in needed</title><link rel="stylesheet" href="/assets/site.css"></head>
+            <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Sign in needed</title><link rel="stylesheet" href="/assets/site.css"><link rel="icon" href="data:,"></head>
             <body><main id="main"><h1>Sign in needed</h1><p>{message} <a href="{SignInPath}?returnUrl={Uri.EscapeDataString(returnUrl)}">Sign in</a></p></main></body></html>
             """);
         return context.Response.WriteAsync(page.Value, context.HttpContext.RequestAborted);

@@ -24,6 +24,7 @@ public static class AdminLayout
             <meta name="robots" content="noindex">
             <title>{title} · FeedHub curators</title>
             <link rel="stylesheet" href="/assets/site.css">
+            <link rel="icon" href="data:,">
             </head>
             <body class="admin">
             <a class="skip" href="#main">Skip to content</a>
