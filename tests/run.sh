@@ -14,8 +14,23 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
+# The PostgreSQL store's tests run against a throwaway server started here and stopped on exit.
+pg_started=""
+if [ -z "${FEEDHUB_TEST_POSTGRES:-}" ]; then
+  if pg_exports="$(bash tests/postgres.sh start)"; then
+    eval "$pg_exports"
+    pg_started="$FEEDHUB_TEST_POSTGRES_DIR"
+  else
+    echo "could not start PostgreSQL: its tests will fail" >&2
+  fi
+fi
+
 results="$(mktemp -d "${TMPDIR:-/tmp}/feedhub-tests.XXXXXX")"
-trap 'rm -rf "$results"' EXIT
+cleanup() {
+  rm -rf "$results"
+  if [ -n "$pg_started" ]; then bash tests/postgres.sh stop "$pg_started" || true; fi
+}
+trap cleanup EXIT
 
 status=0
 dotnet build FeedHub.sln --configuration Release || status=$?

@@ -39,6 +39,7 @@ internal static class ArticleColumns
         new ArticleColumn<string?>("extracted_text", NpgsqlDbType.Text, a => a.ExtractedText),
         new ArticleColumn<int>("word_count", NpgsqlDbType.Integer, a => a.WordCount),
         new ArticleColumn<string?>("language", NpgsqlDbType.Text, a => a.Language),
+        new ArticleColumn<string?>("excerpt", NpgsqlDbType.Text, a => a.Excerpt),
     ];
 
     private static readonly ArticleColumn Id = new ArticleColumn<long>("id", NpgsqlDbType.Bigint, a => a.Id);
@@ -120,7 +121,8 @@ internal static class ArticleColumns
             ExtractedHtml = Rows.Text(row, ordinal++),
             ExtractedText = Rows.Text(row, ordinal++),
             WordCount = row.GetInt32(ordinal++),
-            Language = Rows.Text(row, ordinal),
+            Language = Rows.Text(row, ordinal++),
+            Excerpt = Rows.Text(row, ordinal),
         };
     }
 

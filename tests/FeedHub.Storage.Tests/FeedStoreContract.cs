@@ -201,6 +201,47 @@ public abstract class FeedStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Every_field_of_an_article_and_a_source_survives_the_store()
+    {
+        var source = NewSource("https://every.example/feed");
+        source.SiteUrl = "https://every.example/";
+        source.DisplayName = "Every field";
+        source.Extraction = ExtractionMode.Always;
+        source.ExtractionSelector = "article .body";
+        source.MaxInterval = TimeSpan.FromHours(6);
+        source.Fetch = new FetchState
+        {
+            ETag = "\"e\"", LastModified = "Tue, 03 Nov 2026 10:00:00 GMT", LastAttemptAt = T0, LastSuccessAt = T0, LastNewItemAt = T0,
+            NextPollAt = T0.AddHours(1), LastStatusCode = 304, LastError = "e", LastErrorKind = FetchErrorKind.Timeout, LastErrorAt = T0,
+            ConsecutiveFailures = 4, PollCount = 9, NotModifiedCount = 5, ErrorCount = 4, BytesReceived = 1234, BytesSaved = 5678,
+            LastBodySize = 99, PendingRedirectUrl = "https://every.example/new", PendingRedirectCount = 2, MovedFrom = "https://every.example/old",
+            MovedAt = T0, ParseWarning = "bare ampersand",
+        };
+        await Store.AddSourceAsync(source, default);
+        var article = NewArticle(source.Id, "id:every", T0.AddHours(-3));
+        article.CanonicalUrl = "every.example/post";
+        article.Author = "Ada";
+        article.Summary = "<p>s</p>";
+        article.ImageUrl = "https://every.example/a.png";
+        article.Tags = ["one", "two"];
+        article.Updated = T0.AddHours(-1);
+        article.Extraction = ExtractionState.TooShort;
+        article.ExtractionError = "only 12 words";
+        article.ExtractedHtml = "<p>x</p>";
+        article.ExtractedText = "x";
+        article.Excerpt = "Hello";
+        article.WordCount = 12;
+        article.Language = "fr";
+        await Store.SaveArticlesAsync([article], [], default);
+
+        Store = await ReopenAsync(Store);
+
+        var json = new System.Text.Json.JsonSerializerOptions();
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(source, json), System.Text.Json.JsonSerializer.Serialize(await Store.GetSourceAsync(source.Id, default), json));
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(article, json), System.Text.Json.JsonSerializer.Serialize(await Store.GetArticleAsync(article.Id, default), json));
+    }
+
+    [Fact]
     public async Task Articles_keep_unicode_and_large_content()
     {
         var source = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);

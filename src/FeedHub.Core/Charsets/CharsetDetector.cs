@@ -32,14 +32,16 @@ public static class CharsetDetector
 
     private static readonly Encoding LenientUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
 
-    private static readonly Encoding Windows1252 = RegisterCodePagesAndGet1252();
-
     private static readonly SearchValues<char> CharsetValueEnd = SearchValues.Create("\"'; />");
 
-    private static Encoding RegisterCodePagesAndGet1252()
+    private static readonly Encoding Windows1252;
+
+    // An explicit static constructor, so the code pages are registered before any method runs, not merely before
+    // the first static field is read.
+    static CharsetDetector()
     {
         Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-        return Encoding.GetEncoding(1252);
+        Windows1252 = Encoding.GetEncoding(1252);
     }
 
     /// <summary>The encoding for a charset label (IANA names and the usual aliases), or null when unknown.</summary>

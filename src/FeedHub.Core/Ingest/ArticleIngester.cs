@@ -1,5 +1,6 @@
 using FeedHub.Core.Model;
 using FeedHub.Core.Parser;
+using FeedHub.Core.Readability;
 using FeedHub.Core.Sanitizer;
 using FeedHub.Core.Storage;
 using FeedHub.Core.Urls;
@@ -25,7 +26,7 @@ public sealed class ArticleIngester(IFeedStore store, HtmlContentSanitizer sanit
 
         if (incoming.Count == 0)
         {
-            return default;
+            return new IngestResult(0, 0, 0, []);
         }
 
         var stored = (await store.GetArticlesByKeysAsync(source.Id, incoming.Keys, cancellationToken).ConfigureAwait(false))
@@ -42,13 +43,20 @@ public sealed class ArticleIngester(IFeedStore store, HtmlContentSanitizer sanit
                     continue;
                 }
 
+                var previousLink = existing.Link;
                 Fill(existing, item, link, hash, source, now);
+                if (existing.Link != previousLink || existing.Extraction is ExtractionState.NotNeeded or ExtractionState.Failed)
+                {
+                    MarkForExtraction(source, existing);
+                }
+
                 updates.Add(existing);
             }
             else
             {
                 var article = new Article { Key = key, ContentHash = hash, SourceId = source.Id, FirstSeenAt = now };
                 Fill(article, item, link, hash, source, now);
+                MarkForExtraction(source, article);
                 inserts.Add(article);
             }
         }
@@ -58,7 +66,21 @@ public sealed class ArticleIngester(IFeedStore store, HtmlContentSanitizer sanit
             await store.SaveArticlesAsync(inserts, updates, cancellationToken).ConfigureAwait(false);
         }
 
-        return new IngestResult(inserts.Count, updates.Count, incoming.Count - inserts.Count - updates.Count);
+        var pending = inserts.Concat(updates).Where(a => a.Extraction == ExtractionState.Pending).Select(a => a.Id).ToList();
+        return new IngestResult(inserts.Count, updates.Count, incoming.Count - inserts.Count - updates.Count, pending);
+    }
+
+    private static void MarkForExtraction(Source source, Article article)
+    {
+        if (ExtractionPolicy.NeedsPage(source, article))
+        {
+            article.Extraction = ExtractionState.Pending;
+            article.ExtractionError = null;
+        }
+        else if (article.Extraction == ExtractionState.Pending)
+        {
+            article.Extraction = ExtractionState.NotNeeded;
+        }
     }
 
     private void Fill(Article article, FeedItem item, string? link, string hash, Source source, DateTimeOffset now)
@@ -75,7 +97,7 @@ public sealed class ArticleIngester(IFeedStore store, HtmlContentSanitizer sanit
         article.Tags = item.Categories.Select(c => HtmlText.Of(c, 100)).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         var text = HtmlText.Of(article.Content ?? article.Summary, int.MaxValue);
         article.Excerpt = text is null ? null : HtmlText.Of(text, 280);
-        article.WordCount = TextStatistics.CountWords(text);
+        article.WordCount = text is null ? 0 : TextMetrics.CountWords(text);
         article.Published = Clamp(item.Published ?? item.Updated, article.FirstSeenAt);
         article.Updated = Clamp(item.Updated, now);
         article.SortDate = article.Published ?? article.FirstSeenAt;

@@ -1,3 +1,7 @@
 namespace FeedHub.Core.Ingest;
 
-public readonly record struct IngestResult(int Added, int Updated, int Unchanged);
+/// <param name="Added">New articles.</param>
+/// <param name="Updated">Articles whose feed entry changed.</param>
+/// <param name="Unchanged">Entries the store already had as they are.</param>
+/// <param name="PendingExtraction">Articles whose page must be fetched for their full text.</param>
+public readonly record struct IngestResult(int Added, int Updated, int Unchanged, IReadOnlyList<long> PendingExtraction);

@@ -244,7 +244,7 @@ internal sealed class XmlFeedParser
 
         string? guid = null, description = null, secondDescription = null, fullItem = null, encoded = null, xhtmlBody = null,
             atomLink = null, atomContent = null, atomSummary = null, itunesSummary = null;
-        var media = new MediaText();
+        var fallback = new FallbackText();
         var guidIsPermaLink = true;
         var depth = reader.Depth;
         reader.Read();
@@ -377,7 +377,7 @@ internal sealed class XmlFeedParser
                     reader.Skip();
                     break;
                 case Vocabulary.Media:
-                    ReadMedia(item, media, baseUri);
+                    ReadMedia(item, fallback, baseUri);
                     break;
                 default:
                     reader.Skip();
@@ -391,38 +391,38 @@ internal sealed class XmlFeedParser
         }
 
         item.Id ??= guid;
-        item.Title ??= media.Title;
+        item.Title ??= fallback.Title;
         item.Link ??= atomLink;
         if (item.Link is null && guid is not null && guidIsPermaLink && Links.HasWebScheme(guid))
         {
             item.Link = guid;
         }
 
-        item.Summary = description ?? atomSummary ?? itunesSummary ?? media.Description;
+        item.Summary = description ?? atomSummary ?? itunesSummary ?? fallback.Description;
         item.Content = encoded ?? xhtmlBody ?? fullItem ?? atomContent ?? secondDescription;
         document.Items.Add(item);
     }
 
-    /// <summary>Media RSS text, used only when the item has none of its own.</summary>
-    private sealed class MediaText
+    /// <summary>Text from extensions (Media RSS, Dublin Core in Atom), used only when the item has none of its own.</summary>
+    private sealed class FallbackText
     {
         public string? Title { get; set; }
 
         public string? Description { get; set; }
     }
 
-    private void ReadMedia(FeedItem item, MediaText media, Uri? baseUri)
+    private void ReadMedia(FeedItem item, FallbackText fallback, Uri? baseUri)
     {
         var name = reader.LocalName;
         if (name == "title")
         {
-            media.Title = First(media.Title, Text());
+            fallback.Title = First(fallback.Title, Text());
             return;
         }
 
         if (name == "description")
         {
-            media.Description = First(media.Description, Content());
+            fallback.Description = First(fallback.Description, Content());
             return;
         }
 
@@ -443,7 +443,7 @@ internal sealed class XmlFeedParser
             {
                 if (reader.NodeType == XmlNodeType.Element && FeedNamespaces.Classify(reader.NamespaceURI) == Vocabulary.Media)
                 {
-                    ReadMedia(item, media, baseUri);
+                    ReadMedia(item, fallback, baseUri);
                 }
                 else if (reader.NodeType == XmlNodeType.Element)
                 {
@@ -496,6 +496,7 @@ internal sealed class XmlFeedParser
             return;
         }
 
+        string? dublinCoreTitle = null, dublinCoreDescription = null;
         var depth = reader.Depth;
         reader.Read();
         while (reader.Depth > depth)
@@ -507,6 +508,15 @@ internal sealed class XmlFeedParser
             }
 
             var vocabulary = FeedNamespaces.Classify(reader.NamespaceURI);
+            if (vocabulary == Vocabulary.DublinCore && reader.LocalName is "title" or "description")
+            {
+                var isTitle = reader.LocalName == "title";
+                var text = Text();
+                dublinCoreTitle = isTitle ? First(dublinCoreTitle, text) : dublinCoreTitle;
+                dublinCoreDescription = isTitle ? dublinCoreDescription : First(dublinCoreDescription, text);
+                continue;
+            }
+
             if (!IsAtom(vocabulary))
             {
                 reader.Skip();
@@ -545,6 +555,9 @@ internal sealed class XmlFeedParser
         {
             reader.Read();
         }
+
+        document.Title ??= dublinCoreTitle;
+        document.Subtitle ??= dublinCoreDescription;
     }
 
     private bool IsAtom(Vocabulary vocabulary)
@@ -553,7 +566,7 @@ internal sealed class XmlFeedParser
     private void ReadAtomEntry(Uri? baseUri)
     {
         var item = new FeedItem();
-        var media = new MediaText();
+        var fallback = new FallbackText();
         if (reader.IsEmptyElement)
         {
             reader.Read();
@@ -622,10 +635,22 @@ internal sealed class XmlFeedParser
             switch (vocabulary)
             {
                 case Vocabulary.Media:
-                    ReadMedia(item, media, baseUri);
+                    ReadMedia(item, fallback, baseUri);
                     break;
                 case Vocabulary.DublinCore when name == "creator":
                     item.Author = First(item.Author, Text());
+                    break;
+                case Vocabulary.DublinCore when name == "title":
+                    fallback.Title = First(fallback.Title, Text());
+                    break;
+                case Vocabulary.DublinCore when name == "description":
+                    fallback.Description = First(fallback.Description, Content());
+                    break;
+                case Vocabulary.DublinCore when name == "date":
+                    item.Published = FirstDate(item.Published, Date());
+                    break;
+                case Vocabulary.DublinCore when name == "subject":
+                    AddCategory(item, Text());
                     break;
                 case Vocabulary.Content when name == "encoded":
                     item.Content = First(item.Content, Content());
@@ -641,8 +666,8 @@ internal sealed class XmlFeedParser
             reader.Read();
         }
 
-        item.Title ??= media.Title;
-        item.Summary ??= media.Description;
+        item.Title ??= fallback.Title;
+        item.Summary ??= fallback.Description;
         document.Items.Add(item);
     }
 

@@ -90,7 +90,10 @@ public sealed partial class SourcePoller(
         source.Title = string.IsNullOrWhiteSpace(document.Title) ? source.Title : HtmlText.Of(document.Title, 300);
         source.SiteUrl = document.Link is { } link && Uri.TryCreate(documentUrl, link, out var site) ? site.AbsoluteUri : source.SiteUrl;
         state.NextPollAt = now + PollSchedule.AfterSuccess(source, _options, document, result.FreshFor, now);
-        return new PollReport(source.Id, source.Name, PollOutcome.Updated, ingested.Added, ingested.Updated, null, state.NextPollAt);
+        return new PollReport(source.Id, source.Name, PollOutcome.Updated, ingested.Added, ingested.Updated, null, state.NextPollAt)
+        {
+            PendingExtraction = ingested.PendingExtraction,
+        };
     }
 
     private static void Succeeded(FetchState state, FetchResult result, DateTimeOffset now)

@@ -14,6 +14,8 @@ public sealed class ArticleExtractor
     /// <summary>Beyond this, the rest of a page is ignored: the article is in its first megabytes.</summary>
     private const int MaxPageChars = 4 * 1024 * 1024;
 
+    private const int FallbackPrefixChars = 128 * 1024;
+
     [ThreadStatic]
     private static HtmlParser? t_parser;
 
@@ -38,7 +40,7 @@ public sealed class ArticleExtractor
 
         try
         {
-            return ExtractCore(html.Length > MaxPageChars ? html[..MaxPageChars] : html, pageUrl, options);
+            return ExtractCore(LargePagePrefilter.Apply(html.Length > MaxPageChars ? html[..MaxPageChars] : html), pageUrl, options);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -50,7 +52,14 @@ public sealed class ArticleExtractor
     {
         var deadline = new Deadline(options.TimeBudget);
         t_parser ??= new HtmlParser(new HtmlParserOptions { IsScripting = false });
-        using var document = t_parser.ParseDocument(html);
+        // A page too big or too deeply nested to parse in time is retried on its beginning, where articles start.
+        using var document = Parse(t_parser, html, options.TimeBudget * 0.7)
+            ?? (html.Length > FallbackPrefixChars ? Parse(t_parser, html[..FallbackPrefixChars], options.TimeBudget * 0.3) : null);
+        if (document is null)
+        {
+            return ExtractedArticle.Failure($"page too complex to parse within {options.TimeBudget.TotalMilliseconds:F0} ms");
+        }
+
         var metadata = PageMetadata.Read(document);
         var baseUrl = SafeBaseUrl(metadata.BaseHref, pageUrl);
         if (document.Body is not { } body)
@@ -104,6 +113,23 @@ public sealed class ArticleExtractor
         };
     }
 
+    /// <summary>
+    /// Parses within the budget: the HTML tree builder is quadratic on pathological nesting (tens of thousands
+    /// of unclosed elements), and that cost is only bounded by stopping it.
+    /// </summary>
+    private static IHtmlDocument? Parse(HtmlParser parser, string html, TimeSpan budget)
+    {
+        using var cancellation = new CancellationTokenSource(budget);
+        try
+        {
+            return parser.ParseDocumentAsync(html, cancellation.Token).GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
     private static List<IElement> FindArticle(IElement body, string? cssSelectorOverride)
     {
         if (!string.IsNullOrWhiteSpace(cssSelectorOverride))
@@ -146,10 +172,7 @@ public sealed class ArticleExtractor
                 }
             }
 
-            for (var child = element.LastElementChild; child is not null; child = child.PreviousElementSibling)
-            {
-                stack.Push(child);
-            }
+            Dom.PushChildren(stack, element);
         }
 
         foreach (var element in doomed)
@@ -196,9 +219,10 @@ public sealed class ArticleExtractor
             return null;
         }
 
-        if (Uri.TryCreate(url, UriKind.Absolute, out var absolute))
+        // On Unix "/img/a.jpg" parses as an absolute file path: only http(s) counts as absolute here.
+        if (Uri.TryCreate(url, UriKind.Absolute, out var absolute) && absolute.Scheme is "http" or "https")
         {
-            return absolute.Scheme is "http" or "https" ? absolute.AbsoluteUri : null;
+            return absolute.AbsoluteUri;
         }
 
         return baseUrl is not null && Uri.TryCreate(baseUrl, url, out var resolved) && resolved.Scheme is "http" or "https"

@@ -18,7 +18,7 @@ internal static class BoilerplatePruner
         var total = Math.Max(1, stats[article].Length);
         var doomed = new List<IElement>();
         var stack = new Stack<IElement>();
-        PushChildren(stack, article);
+        Dom.PushChildren(stack, article);
         while (stack.Count > 0)
         {
             var element = stack.Pop();
@@ -29,7 +29,7 @@ internal static class BoilerplatePruner
                 continue;
             }
 
-            PushChildren(stack, element);
+            Dom.PushChildren(stack, element);
         }
 
         foreach (var element in doomed)
@@ -41,14 +41,6 @@ internal static class BoilerplatePruner
         {
             TrimTail(article);
             RemoveEmptyBlocks(article);
-        }
-    }
-
-    private static void PushChildren(Stack<IElement> stack, IElement element)
-    {
-        for (var child = element.LastElementChild; child is not null; child = child.PreviousElementSibling)
-        {
-            stack.Push(child);
         }
     }
 
@@ -128,9 +120,9 @@ internal static class BoilerplatePruner
 
         switch (name)
         {
-            case "p" or "td" or "th" or "li":
+            case "p" or "td" or "th" or "li" or "h1" or "h2" or "h3" or "h4" or "h5" or "h6":
                 return false;
-            case "h1" or "h2" or "h3" or "h4" or "h5" or "h6" or "dd" or "dt" or "blockquote":
+            case "dd" or "dt" or "blockquote":
                 return s.LinkDensity > 0.8 && s.Length < 150;
             case "ul" or "ol":
                 return s.ListItems >= 3 && s.LinkDensity > 0.7 && s.Length < total / 2;

@@ -143,12 +143,12 @@ internal static partial class ClassVocabulary
     }
 
     [GeneratedRegex("""
-        ^(like this (story|article|post)|share (it|this|the story|the article) with|subscribe (to|now|today)|sign up (for|to|now)
-        |get (the latest|our|more)|follow (us|me|him|her|them)( on| at|$)|have a tip|you (may|might) (also )?(like|enjoy|be interested)
-        |more great|recommended( for you)?:|related( coverage| reading| articles| stories)?:|read (more|next|also)[:.…]|don'?t miss
-        |also read|see also:|watch:|click here|this (article|story) (was|is) (originally|first)? ?(published|produced)
-        |abonnez-vous|inscrivez-vous|suivez-nous|abonnieren sie|folgen sie uns)
-        |@\w+ on (twitter|instagram|facebook)|(may|can) be reached at|newsletters?[.!]?$|all rights reserved
+        ^(like\sthis\s(story|article|post)|share\s(it|this|the\sstory|the\sarticle)\swith|subscribe\s(to|now|today)|sign\sup\s(for|to|now)
+        |get\s(the\slatest|our|more)|follow\s(us|me|him|her|them)(\son|\sat|$)|have\sa\stip|you\s(may|might)\s(also\s)?(like|enjoy|be\sinterested)
+        |more\sgreat|recommended(\sfor\syou)?:|related(\scoverage|\sreading|\sarticles|\sstories)?:|read\s(more|next|also)[:.…]|don'?t\smiss
+        |also\sread|see\salso:|watch:|click\shere|this\s(article|story)\s(was|is)\s(originally|first)?\s?(published|produced)
+        |abonnez-vous|inscrivez-vous|suivez-nous|abonnieren\ssie|folgen\ssie\suns)
+        |@\w+\son\s(twitter|instagram|facebook)|(may|can)\sbe\sreached\sat|newsletters?[.!]?$|all\srights\sreserved
         """, RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace)]
     private static partial Regex CallToAction();
 
@@ -157,15 +157,15 @@ internal static partial class ClassVocabulary
     private static partial Regex PhotoCredit();
 
     [GeneratedRegex("""
-        ^(advertisement|advertising|advert|ad|sponsored( content)?|share( (this|the))?( article| story| post| page)?( on [a-z]+)?
-        |follow( me| us)?( on [a-z]+)?|back to top|to top|read more|continue reading|related( articles| stories| posts| content)?
-        |comments?|\d+ (comments?|responses?|replies)|no comments( yet)?|leave a (comment|reply)|add (a )?comment|print
-        |un commentaire|\d+ commentaires?|laisser un commentaire|bouton retour en haut de la page|retour en haut( de la page)?
-        |publicit[ée]|partager( cet article| sur [a-z]+)?|lire aussi|[àa] lire aussi|voir aussi|lire la suite
-        |anzeige|werbung|teilen|mehr zum thema|lesen sie auch|nach oben|zum seitenanfang|kommentare?|\d+ kommentare?
-        |publicidad|compartir|comentarios|leer m[áa]s|pubblicit[àa]|condividi|commenti
+        ^(advertisement|advertising|advert|ad|sponsored(\scontent)?|share(\s(this|the))?(\sarticle|\sstory|\spost|\spage)?(\son\s[a-z]+)?
+        |follow(\sme|\sus)?(\son\s[a-z]+)?|back\sto\stop|to\stop|read\smore|continue\sreading|related(\sarticles|\sstories|\sposts|\scontent)?
+        |comments?|\d+\s(comments?|responses?|replies)|no\scomments(\syet)?|leave\sa\s(comment|reply)|add\s(a\s)?comment|print
+        |un\scommentaire|\d+\scommentaires?|laisser\sun\scommentaire|bouton\sretour\sen\shaut\sde\sla\spage|retour\sen\shaut(\sde\sla\spage)?
+        |publicit[ée]|partager(\scet\sarticle|\ssur\s[a-z]+)?|lire\saussi|[àa]\slire\saussi|voir\saussi|lire\sla\ssuite
+        |anzeige|werbung|teilen|mehr\szum\sthema|lesen\ssie\sauch|nach\soben|zum\sseitenanfang|kommentare?|\d+\skommentare?
+        |publicidad|compartir|comentarios|leer\sm[áa]s|pubblicit[àa]|condividi|commenti
         |広告|シェア|関連記事|続きを読む|コメント|ツイート|广告|分享|相关文章|相关阅读|返回顶部|评论|阅读全文
-        |إعلان|مشاركة|تعليقات|اقرأ أيضا|פרסומת|שתף|תגובות)[\s\p{P}\p{S}]*$
+        |إعلان|مشاركة|تعليقات|اقرأ\sأيضا|פרסומת|שתף|תגובות)[\s\p{P}\p{S}]*$
         """, RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace)]
     private static partial Regex BoilerplatePhrase();
 }

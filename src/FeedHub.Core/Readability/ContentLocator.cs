@@ -17,7 +17,7 @@ internal static class ContentLocator
 
     public static List<IElement> Locate(IElement body, Dictionary<IElement, ElementStats> stats)
     {
-        var scores = new Dictionary<IElement, double>();
+        var scores = new Dictionary<IElement, double>(ReferenceEqualityComparer.Instance);
         foreach (var (element, s) in stats)
         {
             var weight = TextBlockWeight(element, s, out var ownTextOnly);
@@ -216,7 +216,7 @@ internal static class ContentLocator
         var threshold = Math.Max(10, bestScore * 0.2);
         var bestClass = best.GetAttribute("class");
         var kept = new List<IElement>();
-        for (var sibling = parent.FirstElementChild; sibling is not null; sibling = sibling.NextElementSibling)
+        foreach (var sibling in Dom.ChildElements(parent))
         {
             if (sibling == best)
             {

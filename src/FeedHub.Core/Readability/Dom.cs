@@ -18,6 +18,38 @@ internal static class Dom
 
     public static bool IsHeading(string localName) => localName is "h1" or "h2" or "h3" or "h4" or "h5" or "h6";
 
+    /// <summary>
+    /// Pushes the element children so they pop in document order. Indexes the child list: AngleSharp's
+    /// sibling properties search the parent's children, which is quadratic on a parent with thousands of rows.
+    /// </summary>
+    public static void PushChildren(Stack<IElement> stack, IElement element)
+    {
+        var children = element.ChildNodes;
+        for (var i = children.Length - 1; i >= 0; i--)
+        {
+            if (children[i] is IElement child)
+            {
+                stack.Push(child);
+            }
+        }
+    }
+
+    /// <summary>The element children in document order, by index (see <see cref="PushChildren"/>).</summary>
+    public static List<IElement> ChildElements(IElement element)
+    {
+        var children = element.ChildNodes;
+        var elements = new List<IElement>(children.Length);
+        for (var i = 0; i < children.Length; i++)
+        {
+            if (children[i] is IElement child)
+            {
+                elements.Add(child);
+            }
+        }
+
+        return elements;
+    }
+
     /// <summary>The element and all its descendant elements in document order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static List<IElement> PreOrder(IElement root)
@@ -29,10 +61,7 @@ internal static class Dom
         {
             var element = stack.Pop();
             order.Add(element);
-            for (var child = element.LastElementChild; child is not null; child = child.PreviousElementSibling)
-            {
-                stack.Push(child);
-            }
+            PushChildren(stack, element);
         }
 
         return order;
@@ -76,9 +105,10 @@ internal static class Dom
                 continue;
             }
 
-            for (var child = node.LastChild; child is not null; child = child.PreviousSibling)
+            var children = node.ChildNodes;
+            for (var i = children.Length - 1; i >= 0; i--)
             {
-                stack.Push(child);
+                stack.Push(children[i]);
             }
         }
 

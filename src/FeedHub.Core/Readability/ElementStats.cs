@@ -46,12 +46,13 @@ internal sealed class ElementStats
     public static Dictionary<IElement, ElementStats> Measure(IElement root)
     {
         var order = Dom.PreOrder(root);
-        var stats = new Dictionary<IElement, ElementStats>(order.Count);
+        // AngleSharp nodes are IEquatable with DOM isEqualNode semantics (a deep comparison): compare references.
+        var stats = new Dictionary<IElement, ElementStats>(order.Count, ReferenceEqualityComparer.Instance);
         for (var i = order.Count - 1; i >= 0; i--)
         {
             var element = order[i];
             var s = new ElementStats();
-            for (var child = element.FirstChild; child is not null; child = child.NextSibling)
+            foreach (var child in element.ChildNodes)
             {
                 if (child is IText text)
                 {

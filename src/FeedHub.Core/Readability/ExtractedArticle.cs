@@ -60,8 +60,11 @@ public sealed record ExtractionOptions
     /// <summary>Produce sanitised HTML besides the text. Off for text-only work such as <c>feedhub extract</c>.</summary>
     public bool IncludeHtml { get; init; } = true;
 
-    /// <summary>Past this, the extractor stops refining and returns what its simpler strategy found.</summary>
-    public TimeSpan TimeBudget { get; init; } = TimeSpan.FromMilliseconds(400);
+    /// <summary>
+    /// The time one page may take: a page that cannot even be parsed within it fails as too complex, and
+    /// optional refinements are skipped once it is spent.
+    /// </summary>
+    public TimeSpan TimeBudget { get; init; } = TimeSpan.FromSeconds(1.5);
 
     /// <summary>Fewer words than this is <see cref="ExtractionOutcome.TooShort"/>.</summary>
     public int MinimumWords { get; init; } = 60;

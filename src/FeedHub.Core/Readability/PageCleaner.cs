@@ -60,10 +60,7 @@ internal static partial class PageCleaner
                     continue;
             }
 
-            for (var child = element.LastElementChild; child is not null; child = child.PreviousElementSibling)
-            {
-                stack.Push(child);
-            }
+            Dom.PushChildren(stack, element);
         }
 
         foreach (var element in doomed)
@@ -158,7 +155,7 @@ internal static partial class PageCleaner
         while (stack.Count > 0)
         {
             var node = stack.Pop();
-            for (var child = node.FirstChild; child is not null; child = child.NextSibling)
+            foreach (var child in node.ChildNodes)
             {
                 if (child.NodeType == NodeType.Comment)
                 {

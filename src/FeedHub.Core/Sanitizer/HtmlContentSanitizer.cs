@@ -1,14 +1,25 @@
+using System.Text.RegularExpressions;
 using AngleSharp.Css.Dom;
+using AngleSharp.Dom;
+using FeedHub.Core.Readability;
 using Ganss.Xss;
 
 namespace FeedHub.Core.Sanitizer;
 
 /// <summary>
 /// Turns HTML from feeds and article pages into markup that is safe to serve: an allow-list of tags and attributes,
-/// no script or event handlers, no <c>javascript:</c> URLs, relative URLs made absolute. Thread-safe; one instance.
+/// no script, event handlers, forms or styles, no <c>javascript:</c> or <c>data:</c> URLs (except raster images),
+/// iframes only for the video players of <see cref="EmbedPolicy"/>, relative URLs made absolute. Thread-safe; one instance.
 /// </summary>
-public sealed class HtmlContentSanitizer
+public sealed partial class HtmlContentSanitizer
 {
+    private static readonly HashSet<string> DroppedWithContent = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "script", "style", "template", "noscript", "noembed", "noframes", "xmp", "plaintext", "textarea", "title", "select",
+        "option", "button", "form", "input", "svg", "math", "object", "embed", "applet", "frameset", "frame", "head", "base",
+        "link", "meta", "canvas", "dialog",
+    };
+
     private readonly HtmlSanitizer _sanitizer;
 
     public HtmlContentSanitizer()
@@ -21,24 +32,51 @@ public sealed class HtmlContentSanitizer
                 "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5",
                 "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "picture", "pre", "q", "rp", "rt", "ruby",
                 "s", "samp", "small", "source", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td",
-                "tfoot", "th", "thead", "time", "tr", "u", "ul", "var", "wbr", "audio", "video",
+                "tfoot", "th", "thead", "time", "tr", "u", "ul", "var", "wbr", "audio", "video", "iframe",
             },
             AllowedAttributes = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
             {
                 "alt", "cite", "colspan", "controls", "datetime", "dir", "height", "href", "lang", "poster", "rowspan",
                 "src", "srcset", "sizes", "title", "type", "width", "media", "open", "scope", "start", "reversed",
+                "allowfullscreen",
             },
             AllowedSchemes = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "http", "https", "mailto" },
-            UriAttributes = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "href", "src", "cite", "poster", "srcset" },
+            UriAttributes = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "href", "src", "cite", "poster" },
+            UriListAttributes = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "srcset" },
             AllowedCssProperties = new HashSet<string>(StringComparer.OrdinalIgnoreCase),
             AllowedAtRules = new HashSet<CssRuleType>(),
         };
-        _sanitizer = new HtmlSanitizer(options);
+        _sanitizer = new HtmlSanitizer(options) { KeepChildNodes = true };
+        _sanitizer.RemovingTag += (_, e) =>
+        {
+            // Unknown containers (article, section, font…) give way to their children; these take their content along.
+            if (DroppedWithContent.Contains(e.Tag.LocalName))
+            {
+                e.Tag.InnerHtml = string.Empty;
+            }
+        };
+        _sanitizer.FilterUrl += (_, e) =>
+        {
+            // An inline raster image cannot run anything; every other data: URL (HTML, SVG, script) stays out.
+            if (e.SanitizedUrl is null && e.Tag.LocalName == "img" && InlineRasterImage().IsMatch(e.OriginalUrl))
+            {
+                e.SanitizedUrl = e.OriginalUrl;
+            }
+        };
         _sanitizer.PostProcessNode += (_, e) =>
         {
-            if (e.Node is AngleSharp.Dom.IElement { LocalName: "a" } link)
+            switch (e.Node)
             {
-                link.SetAttribute("rel", "noopener noreferrer nofollow");
+                case IElement { LocalName: "a" } link:
+                    link.SetAttribute("rel", "noopener noreferrer nofollow");
+                    break;
+                case IElement { LocalName: "iframe" } frame when !EmbedPolicy.IsAllowedVideo(frame.GetAttribute("src")):
+                    frame.Remove();
+                    break;
+                case IElement { LocalName: "iframe" } frame:
+                    frame.SetAttribute("sandbox", "allow-scripts allow-same-origin allow-presentation allow-popups");
+                    frame.SetAttribute("loading", "lazy");
+                    break;
             }
         };
     }
@@ -53,4 +91,7 @@ public sealed class HtmlContentSanitizer
 
         return _sanitizer.Sanitize(html, baseUrl ?? string.Empty).Trim();
     }
+
+    [GeneratedRegex(@"^data:image/(png|jpeg|jpg|gif|webp|avif);base64,[A-Za-z0-9+/=\s]+$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex InlineRasterImage();
 }

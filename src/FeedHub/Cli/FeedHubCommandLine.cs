@@ -23,6 +23,7 @@ public static class FeedHubCommandLine
             "curators" => await WithServicesAsync(rest, CuratorsCommand.RunAsync),
             "import" => await WithServicesAsync(rest, OpmlCommands.ImportAsync),
             "export" => await WithServicesAsync(rest, OpmlCommands.ExportAsync),
+            "migrate" => await WithServicesAsync(rest, MigrateCommand.RunAsync),
             "help" or "--help" or "-h" => Usage(Console.Out, Success),
             _ => Usage(Console.Error, BadUsage, $"unknown command '{verb}'"),
         };
@@ -69,6 +70,7 @@ public static class FeedHubCommandLine
                    feedhub export [FILE.opml]               write every source as OPML (to standard output without a file)
                    feedhub curators add NAME [--password]   create a curator (password read from stdin) and print its API token
                    feedhub poll [--once]                    poll due sources (or all, --once) now and exit
+                   feedhub migrate --from litedb:PATH --to postgres   copy an embedded installation into PostgreSQL
                    feedhub parse IN_DIR OUT_DIR             parse every feed file in IN_DIR to OUT_DIR/<name>.json
                    feedhub extract IN_DIR OUT_DIR           extract the article of every IN_DIR/<id>.html to OUT_DIR/<id>.txt
             """);

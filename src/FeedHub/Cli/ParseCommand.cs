@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Text.Json;
+using System.Globalization;
 using FeedHub.Core.Parser;
 
 namespace FeedHub.Cli;
@@ -25,35 +25,59 @@ public static class ParseCommand
         var files = Directory.GetFiles(inputDirectory);
         long parseTicks = 0;
         var failures = 0;
-        Parallel.ForEach(files, file =>
+        // Plain threads taking the next file in turn: no thread-pool spinning, which costs more than it gains here.
+        var next = -1;
+        var workers = Enumerable.Range(0, Math.Clamp(Environment.ProcessorCount, 1, 4)).Select(_ => new Thread(() =>
         {
-            var output = Path.Combine(outputDirectory, Path.GetFileName(file) + ".json");
-            try
+            for (var index = Interlocked.Increment(ref next); index < files.Length; index = Interlocked.Increment(ref next))
             {
-                var body = File.ReadAllBytes(file);
-                var started = Stopwatch.GetTimestamp();
-                var document = reader.Read(body);
-                Interlocked.Add(ref parseTicks, Stopwatch.GetTimestamp() - started);
-                File.WriteAllBytes(output, NeutralFeedJson.Write(document));
+                if (!ParseFile(reader, files[index], outputDirectory, ref parseTicks))
+                {
+                    Interlocked.Increment(ref failures);
+                }
             }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-            {
-                Interlocked.Increment(ref failures);
-                Console.Error.WriteLine($"feedhub: {file}: {exception.Message}");
-                TryWriteError(output, exception.Message);
-            }
-        });
+        })).ToList();
+        workers.ForEach(worker => worker.Start());
+        workers.ForEach(worker => worker.Join());
 
         var seconds = (double)parseTicks / Stopwatch.Frequency;
-        File.WriteAllText(Path.Combine(outputDirectory, "_timing.json"), JsonSerializer.Serialize(new Dictionary<string, double> { ["parse_seconds"] = seconds }));
+        File.WriteAllText(Path.Combine(outputDirectory, "_timing.json"), string.Create(CultureInfo.InvariantCulture, $"{{\"parse_seconds\": {seconds:R}}}"));
         return failures == 0 ? FeedHubCommandLine.Success : FeedHubCommandLine.Failure;
+    }
+
+    /// <summary>Parses one file and writes its JSON; false when the file could not be read or written.</summary>
+    private static bool ParseFile(FeedReader reader, string file, string outputDirectory, ref long parseTicks)
+    {
+        var output = Path.Combine(outputDirectory, Path.GetFileName(file) + ".json");
+        try
+        {
+            var body = File.ReadAllBytes(file);
+            var started = Stopwatch.GetTimestamp();
+            var document = reader.Read(body);
+            Interlocked.Add(ref parseTicks, Stopwatch.GetTimestamp() - started);
+            WriteFile(output, NeutralFeedJson.Write(document));
+            return true;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"feedhub: {file}: {exception.Message}");
+            TryWriteError(output, exception.Message);
+            return false;
+        }
+    }
+
+    /// <summary>Writes a whole file with the fewest system calls (no locking or preallocation, which a fresh file needs not).</summary>
+    private static void WriteFile(string path, byte[] content)
+    {
+        using var handle = File.OpenHandle(path, FileMode.Create, FileAccess.Write, FileShare.ReadWrite);
+        RandomAccess.Write(handle, content, fileOffset: 0);
     }
 
     private static void TryWriteError(string output, string message)
     {
         try
         {
-            File.WriteAllBytes(output, NeutralFeedJson.Write(new FeedDocument { Error = $"could not read the file: {message}" }));
+            WriteFile(output, NeutralFeedJson.Write(new FeedDocument { Error = $"could not read the file: {message}" }));
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {

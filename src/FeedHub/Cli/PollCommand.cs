@@ -1,4 +1,5 @@
 using FeedHub.Core.Fetcher;
+using FeedHub.Core.Ingest;
 using FeedHub.Core.Model;
 using FeedHub.Core.Polling;
 using FeedHub.Core.Storage;
@@ -27,6 +28,7 @@ public static class PollCommand
         await Parallel.ForEachAsync(sources, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism), CancellationToken = cancellationToken }, async (source, token) =>
         {
             var report = await services.GetRequiredService<SourcePoller>().PollAsync(source, token);
+            await services.GetRequiredService<FullTextFetcher>().CompleteAsync(report.PendingExtraction, token);
             lock (reports)
             {
                 reports.Add(report);

@@ -28,6 +28,8 @@ public sealed class StorageOptions
 
     public string Provider { get; set; } = "LiteDb";
 
+    public bool UsesPostgres => Provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase) || Provider.Equals("PostgreSQL", StringComparison.OrdinalIgnoreCase);
+
     public LiteDbStorageOptions LiteDb { get; set; } = new();
 }
 
@@ -44,4 +46,18 @@ public sealed class SiteOptions
     public string Title { get; set; } = "FeedHub";
 
     public string Description { get; set; } = "Posts from the blogs we follow";
+}
+
+/// <summary>How worker nodes share the polling through Quartz's clustered store, bound from <c>FeedHub:Cluster</c>.</summary>
+public sealed class ClusterOptions
+{
+    public const string Section = "FeedHub:Cluster";
+
+    /// <summary>How often a node tells the others it is alive; a node silent for longer than the threshold is taken for dead.</summary>
+    public TimeSpan CheckinInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan CheckinMisfireThreshold { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Triggers a node takes at once; small, so that due polls spread over the nodes instead of the first one taking all.</summary>
+    public int MaxBatchSize { get; set; } = 1;
 }

@@ -5,10 +5,13 @@ using FeedHub.Core.Ingest;
 using FeedHub.Core.Parser;
 using FeedHub.Core.Polling;
 using FeedHub.Core.Publishing;
+using FeedHub.Core.Readability;
 using FeedHub.Core.Sanitizer;
 using FeedHub.Core.Storage;
 using FeedHub.Curators;
 using FeedHub.Storage.LiteDb;
+using FeedHub.Storage.Postgres;
+using Npgsql;
 using Microsoft.Extensions.Options;
 
 namespace FeedHub.Hosting;
@@ -28,19 +31,37 @@ public static class FeedHubServices
         services.Configure<DigestOptions>(configuration.GetSection(DigestOptions.Section));
 
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<IFeedStore>(provider => OpenStore(provider.GetRequiredService<IOptions<StorageOptions>>().Value));
-
-        services.AddSingleton<IHostThrottle>(provider =>
+        var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        if (storage.UsesPostgres)
         {
-            var fetcher = provider.GetRequiredService<IOptions<FetcherOptions>>().Value;
-            return new HostThrottle(fetcher.MaxConcurrency, fetcher.MaxPerHost);
-        });
+            var connectionString = configuration.GetConnectionString("Postgres")
+                ?? throw new InvalidOperationException("FeedHub:Storage:Provider is Postgres but ConnectionStrings:Postgres is not set (environment: ConnectionStrings__Postgres)");
+            services.AddSingleton<IFeedStore>(_ => PostgresFeedStore.OpenAsync(connectionString, CancellationToken.None).GetAwaiter().GetResult());
+            services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+            services.AddSingleton<IHostThrottle>(provider =>
+            {
+                var fetcher = provider.GetRequiredService<IOptions<FetcherOptions>>().Value;
+                return new ClusterHostThrottle(provider.GetRequiredService<NpgsqlDataSource>(), new HostThrottle(fetcher.MaxConcurrency, fetcher.MaxPerHost),
+                    fetcher.MaxPerHost, provider.GetRequiredService<TimeProvider>());
+            });
+        }
+        else
+        {
+            services.AddSingleton<IFeedStore>(provider => new LiteDbFeedStore(provider.GetRequiredService<IOptions<StorageOptions>>().Value.LiteDb.Path));
+            services.AddSingleton<IHostThrottle>(provider =>
+            {
+                var fetcher = provider.GetRequiredService<IOptions<FetcherOptions>>().Value;
+                return new HostThrottle(fetcher.MaxConcurrency, fetcher.MaxPerHost);
+            });
+        }
         services.AddHttpClient<FeedFetcher>(FetcherClient, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(provider => FeedFetcher.CreateHandler(provider.GetRequiredService<IOptions<FetcherOptions>>().Value));
 
         services.AddSingleton<FeedReader>();
         services.AddSingleton<HtmlContentSanitizer>();
         services.AddSingleton<ArticleIngester>();
+        services.AddSingleton<ArticleExtractor>();
+        services.AddTransient<FullTextFetcher>();
         services.AddTransient<SourcePoller>();
         services.AddSingleton<IPollScheduler, ScheduleSyncPicksUp>();
         services.AddTransient<SourceCatalog>();
@@ -51,10 +72,4 @@ public static class FeedHubServices
         services.AddSingleton<Digest>();
         return services;
     }
-
-    private static LiteDbFeedStore OpenStore(StorageOptions options) => options.Provider.ToUpperInvariant() switch
-    {
-        "LITEDB" => new LiteDbFeedStore(options.LiteDb.Path),
-        _ => throw new InvalidOperationException($"FeedHub:Storage:Provider '{options.Provider}' is not known; use LiteDb"),
-    };
 }

@@ -22,6 +22,11 @@ public sealed class PollJob(SourcePoller poller, SourceScheduler scheduler) : IJ
             return;
         }
 
+        if (report.PendingExtraction.Count > 0)
+        {
+            await scheduler.ScheduleExtractionAsync(sourceId, report.PendingExtraction, cancellationToken).ConfigureAwait(false);
+        }
+
         await scheduler.ScheduleAsync(sourceId, report.NextPollAt.Value, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -9,6 +9,7 @@ namespace FeedHub.Worker;
 public sealed class SourceScheduler(ISchedulerFactory schedulerFactory, IFeedStore store, TimeProvider timeProvider) : IPollScheduler
 {
     private const string Group = "poll";
+    private const string ExtractGroup = "extract";
 
     public static JobKey JobKeyOf(long sourceId) => new($"source-{sourceId}", Group);
 
@@ -37,6 +38,19 @@ public sealed class SourceScheduler(ISchedulerFactory schedulerFactory, IFeedSto
         }
 
         await scheduler.ScheduleTrigger(trigger, TriggerConflict.Replace, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Queues the full-text extraction of some articles of a source, one job per source at a time.</summary>
+    public async Task ScheduleExtractionAsync(long sourceId, IReadOnlyList<long> articleIds, CancellationToken cancellationToken)
+    {
+        var scheduler = await schedulerFactory.GetScheduler(cancellationToken).ConfigureAwait(false);
+        var job = JobBuilder.Create<ExtractJob>()
+            .WithIdentity($"extract-{sourceId}-{Guid.NewGuid():N}", ExtractGroup)
+            .UsingJobData(ExtractJob.ArticleIdsKey, ExtractJob.Encode(articleIds))
+            .RequestRecovery()
+            .Build();
+        var trigger = TriggerBuilder.Create(timeProvider).ForJob(job.Key).StartNow().Build();
+        await scheduler.ScheduleJob(job, trigger, new ScheduleJobOptions(), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task UnscheduleAsync(long sourceId, CancellationToken cancellationToken)

@@ -13,7 +13,7 @@ public sealed partial class StarterSourcesImport(
     IOptions<FeedHubOptions> options,
     ILogger<StarterSourcesImport> logger) : IHostedService
 {
-    private const string DoneSetting = "starter-sources-imported";
+    public const string DoneSetting = "starter-sources-imported";
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -1,6 +1,8 @@
 using FeedHub.Core.Fetcher;
 using FeedHub.Core.Polling;
 using Microsoft.Extensions.Options;
+using FeedHub.Hosting;
+using Npgsql;
 using Quartz;
 
 namespace FeedHub.Worker;
@@ -13,13 +15,35 @@ public static class WorkerServices
         var fetcher = configuration.GetSection(FetcherOptions.Section).Get<FetcherOptions>() ?? new FetcherOptions();
         services.AddSingleton<SourceScheduler>();
         services.AddSingleton<IPollScheduler>(provider => provider.GetRequiredService<SourceScheduler>());
+        var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        var cluster = configuration.GetSection(ClusterOptions.Section).Get<ClusterOptions>() ?? new ClusterOptions();
         services.AddQuartz(quartz =>
         {
             quartz.ConfigureScheduler(scheduler =>
             {
                 scheduler.InstanceName = "feedhub";
                 scheduler.GenerateInstanceId = true;
+                if (storage.UsesPostgres)
+                {
+                    scheduler.MaxBatchSize = Math.Max(1, cluster.MaxBatchSize);
+                }
             });
+            if (storage.UsesPostgres)
+            {
+                // Worker nodes share one clustered job store: each due poll fires on exactly one node, and the jobs of
+                // a node that dies are recovered by the others after the check-in threshold.
+                quartz.UsePersistentStore(store =>
+                {
+                    store.UsePostgres(NpgsqlFactory.Instance, configuration.GetConnectionString("Postgres")!);
+                    store.UseClustering(clustering =>
+                    {
+                        clustering.CheckinInterval = cluster.CheckinInterval;
+                        clustering.CheckinMisfireThreshold = cluster.CheckinMisfireThreshold;
+                    });
+                    store.ProvisionSchema();
+                });
+            }
+
             quartz.UseDefaultThreadPool(pool => pool.MaxConcurrency = Math.Max(2, fetcher.MaxConcurrency));
             quartz.AddJob<ScheduleSyncJob>(job => job.WithIdentity(ScheduleSyncJob.Key).StoreDurably());
             quartz.AddTrigger(trigger => trigger

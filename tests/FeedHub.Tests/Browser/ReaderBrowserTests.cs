@@ -113,8 +113,9 @@ public sealed class ReaderBrowserTests(BrowserFixture browser) : IAsyncLifetime
         await page.Keyboard.PressAsync("j");
         await page.Keyboard.PressAsync("k");
         Assert.Equal("Story 01", await page.Locator(".entry.current h2").InnerTextAsync());
+        var opened = page.WaitForURLAsync(new Regex("/articles/[0-9]+$"));
         await page.Keyboard.PressAsync("o");
-        await page.WaitForURLAsync(new Regex("/articles/[0-9]+$"));
+        await opened;
         await page.Locator("article.full").WaitForAsync();
 
         Assert.Equal("Story 01", await page.Locator("h1").InnerTextAsync());

@@ -73,6 +73,9 @@ public sealed class FeedHubProcess : IDisposable
         return (_process.ExitCode, await _stdout, await _stderr);
     }
 
+    /// <summary>Kills the process at once (SIGKILL), as a crash or a pulled plug would.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

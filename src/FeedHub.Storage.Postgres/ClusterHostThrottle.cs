@@ -1,0 +1,82 @@
+using FeedHub.Core.Fetcher;
+using Npgsql;
+
+namespace FeedHub.Storage.Postgres;
+
+/// <summary>
+/// Politeness that holds across a cluster: a host gets at most <c>maxPerHost</c> concurrent requests from all
+/// worker nodes together. Each request holds one of the host's slots, a PostgreSQL session advisory lock keyed by
+/// the host name and the slot number, for as long as it runs; the node-local throttle still bounds the node's own
+/// concurrency. A node that dies releases its slots with its connections.
+/// </summary>
+public sealed class ClusterHostThrottle(NpgsqlDataSource dataSource, IHostThrottle local, int maxPerHost, TimeProvider timeProvider) : IHostThrottle
+{
+    private static readonly TimeSpan FirstWait = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan LongestWait = TimeSpan.FromMilliseconds(500);
+
+    public async ValueTask<IAsyncDisposable> AcquireAsync(string host, CancellationToken cancellationToken)
+    {
+        var localLease = await local.AcquireAsync(host, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var wait = FirstWait;
+                while (true)
+                {
+                    if (await TryTakeSlotAsync(connection, host, cancellationToken).ConfigureAwait(false) is { } slot)
+                    {
+                        return new Lease(connection, host, slot, localLease);
+                    }
+
+                    await Task.Delay(wait, timeProvider, cancellationToken).ConfigureAwait(false);
+                    wait = wait * 2 < LongestWait ? wait * 2 : LongestWait;
+                }
+            }
+            catch
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+        catch
+        {
+            await localLease.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task<int?> TryTakeSlotAsync(NpgsqlConnection connection, string host, CancellationToken cancellationToken)
+    {
+        // One round-trip tries every slot in turn and keeps the first one it gets.
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT slot FROM generate_series(0, $2 - 1) AS slot
+            WHERE pg_try_advisory_lock(hashtext($1), slot)
+            LIMIT 1
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = host.ToLowerInvariant() });
+        command.Parameters.Add(new NpgsqlParameter { Value = Math.Max(1, maxPerHost) });
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is int slot ? slot : null;
+    }
+
+    private sealed class Lease(NpgsqlConnection connection, string host, int slot, IAsyncDisposable localLease) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await using var command = new NpgsqlCommand("SELECT pg_advisory_unlock(hashtext($1), $2)", connection);
+                command.Parameters.Add(new NpgsqlParameter { Value = host.ToLowerInvariant() });
+                command.Parameters.Add(new NpgsqlParameter { Value = slot });
+                await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+                await localLease.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+}

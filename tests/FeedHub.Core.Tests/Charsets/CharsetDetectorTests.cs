@@ -1,0 +1,132 @@
+using System.Text;
+using FeedHub.Core.Charsets;
+using FeedHub.Core.Parser;
+using FeedHub.Core.Tests.Fixtures;
+
+namespace FeedHub.Core.Tests.Charsets;
+
+public sealed class CharsetDetectorTests
+{
+    private readonly FeedReader reader = new();
+
+    [Fact]
+    public void Koi8rFeedWithTheCharsetInTheHttpHeader()
+    {
+        var feed = reader.Read(FeedFixtures.Bytes("feedparser__illformed__chardet__koi8r.xml"), "application/rss+xml; charset=KOI8-R");
+
+        Assert.Null(feed.Error);
+        Assert.Equal("Как пережить новогоднюю ночь", Assert.Single(feed.Items).Title);
+    }
+
+    [Fact]
+    public void ShiftJisFeedWithTheCharsetInTheHttpHeader()
+    {
+        var feed = reader.Read(FeedFixtures.Bytes("feedparser__illformed__chardet__shiftjis.xml"), "text/xml;charset=\"Shift_JIS\"");
+
+        Assert.Null(feed.Error);
+        Assert.Equal("DrecomRSSに記事投稿が反映されない…", Assert.Single(feed.Items).Title);
+    }
+
+    [Fact]
+    public void Big5FeedWithTheCharsetInTheHttpHeader()
+    {
+        var feed = reader.Read(FeedFixtures.Bytes("feedparser__illformed__chardet__big5.xml"), "application/atom+xml; charset=big5");
+
+        Assert.StartsWith("我希望", feed.Title, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EucKrDeclaredInTheXmlDeclaration()
+    {
+        var feed = reader.Read(FeedFixtures.Bytes("feedparser__encoding__euc-kr.xml"));
+
+        Assert.Null(feed.Error);
+        Assert.Equal("년", feed.Title);
+    }
+
+    [Fact]
+    public void Windows1251DeclaredInTheXmlDeclaration()
+    {
+        var text = "<?xml version=\"1.0\" encoding=\"windows-1251\"?><rss version=\"2.0\"><channel><title>Новости дня</title></channel></rss>";
+        var body = CharsetDetector.FromLabel("windows-1251")!.GetBytes(text);
+
+        var feed = reader.Read(body);
+
+        Assert.Null(feed.Error);
+        Assert.Equal("Новости дня", feed.Title);
+    }
+
+    [Fact]
+    public void HttpCharsetWinsOverTheDeclaration()
+    {
+        var text = "<?xml version=\"1.0\" encoding=\"iso-8859-1\"?><rss version=\"2.0\"><channel><title>Привет</title></channel></rss>";
+        var body = CharsetDetector.FromLabel("koi8-r")!.GetBytes(text);
+
+        var detection = CharsetDetector.Detect(body, "text/xml; charset=koi8-r");
+
+        Assert.Equal(CharsetSource.HttpHeader, detection.Source);
+        Assert.Equal("Привет", reader.Read(body, "text/xml; charset=koi8-r").Title);
+    }
+
+    [Fact]
+    public void ByteOrderMarkWinsOverTheDeclarationAndIsSkipped()
+    {
+        var body = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes("<?xml version=\"1.0\" encoding=\"iso-8859-1\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><title>Zürich</title></feed>")).ToArray();
+
+        var detection = CharsetDetector.Detect(body);
+        var feed = reader.Read(body);
+
+        Assert.Equal(CharsetSource.ByteOrderMark, detection.Source);
+        Assert.Equal(3, detection.PreambleLength);
+        Assert.Equal("Zürich", feed.Title);
+    }
+
+    [Fact]
+    public void Utf16WithoutAByteOrderMarkIsSniffed()
+    {
+        var body = Encoding.Unicode.GetBytes("<?xml version=\"1.0\" encoding=\"utf-16\"?><rss version=\"2.0\"><channel><title>Ünïcode</title></channel></rss>");
+
+        Assert.Equal("Ünïcode", reader.Read(body).Title);
+    }
+
+    [Fact]
+    public void UndeclaredLatin1BytesAreReadAsWindows1252AndReported()
+    {
+        var body = CharsetDetector.FromLabel("windows-1252")!.GetBytes("<rss version=\"2.0\"><channel><title>Café “quoted”</title></channel></rss>");
+
+        var feed = reader.Read(body);
+
+        Assert.Equal("Café “quoted”", feed.Title);
+        Assert.Equal("not UTF-8 and no encoding declared", feed.Error);
+    }
+
+    [Fact]
+    public void UnknownDeclaredEncodingFallsBackToSniffingAndIsReported()
+    {
+        var body = Encoding.UTF8.GetBytes("<?xml version=\"1.0\" encoding=\"bogus\"?><rss version=\"2.0\"><channel><title>Ça va</title></channel></rss>");
+
+        var feed = reader.Read(body);
+
+        Assert.Equal("Ça va", feed.Title);
+        Assert.Equal("unknown encoding 'bogus' declared", feed.Error);
+    }
+
+    [Fact]
+    public void HtmlMetaCharsetIsReadForPages()
+    {
+        var page = CharsetDetector.FromLabel("windows-1251")!.GetBytes("<!DOCTYPE html><html><head><meta charset=\"windows-1251\"><title>Страница</title></head></html>");
+
+        var detection = CharsetDetector.Detect(page);
+
+        Assert.Equal(CharsetSource.Declaration, detection.Source);
+        Assert.Contains("Страница", CharsetDetector.Decode(page, detection), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("text/html; charset=UTF-8", "UTF-8")]
+    [InlineData("text/xml;charset=\"koi8-r\"", "koi8-r")]
+    [InlineData("application/rss+xml", null)]
+    [InlineData(null, null)]
+    public void CharsetParameterOfContentType(string? contentType, string? expected)
+        => Assert.Equal(expected, CharsetDetector.CharsetFromContentType(contentType));
+}

@@ -1,0 +1,149 @@
+using System.Text;
+using FeedHub.Core.Parser;
+using FeedHub.Core.Tests.Fixtures;
+
+namespace FeedHub.Core.Tests.Parser;
+
+public sealed class FeedReaderRecoveryTests
+{
+    private readonly FeedReader reader = new();
+
+    [Fact]
+    public void HtmlNamedEntitiesAreDecodedAndReported()
+    {
+        var feed = reader.Read(FeedFixtures.Bytes("feedparser__entities__ndash.xml"));
+
+        Assert.Equal("testing \u2013 entity", feed.Title);
+        Assert.Contains("HTML entities", feed.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BareAmpersandsAreKeptAsTextAndReported()
+    {
+        var feed = reader.Read(FeedFixtures.Bytes("feedparser__illformed__rss_item_link_corrupted_ampersands.xml"));
+
+        Assert.Equal("http://link/get?a=1&b=2", Assert.Single(feed.Items).Link);
+        Assert.NotNull(feed.Error);
+    }
+
+    [Fact]
+    public void CommentAndWhitespaceBeforeTheXmlDeclarationAreSkippedAndReported()
+    {
+        var feed = reader.Read(FeedFixtures.Bytes("yarr__rss__lots-of-spaces.xml"));
+
+        Assert.Equal(FeedFormat.Rss, feed.Format);
+        Assert.Equal("finally", feed.Title);
+        Assert.Contains("before the XML declaration", feed.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void JunkBytesBeforeTheRootElementAreSkippedAndReported()
+    {
+        var body = Encoding.UTF8.GetBytes("Warning: session_start() failed\n<rss version=\"2.0\"><channel><title>PHP feed</title></channel></rss>");
+
+        var feed = reader.Read(body);
+
+        Assert.Equal("PHP feed", feed.Title);
+        Assert.Contains("before the root element", feed.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TruncatedFeedKeepsEveryCompleteItem()
+    {
+        var whole = FeedFixtures.Bytes("codehollow-feedreader__Rss20JapanToday.xml");
+        var complete = reader.Read(whole);
+        var cutInsideSixthItem = IndexOfOccurrence(whole, "<item>"u8, 6) + 40;
+
+        var truncated = reader.Read(whole.AsMemory(0, cutInsideSixthItem));
+
+        Assert.Null(complete.Error);
+        Assert.Equal(20, complete.Items.Count);
+        Assert.Equal(FeedFormat.Rss, truncated.Format);
+        Assert.Equal(complete.Title, truncated.Title);
+        Assert.Equal(5, truncated.Items.Count);
+        Assert.Equal(complete.Items.Take(5).Select(item => item.Link), truncated.Items.Select(item => item.Link));
+        Assert.Contains("cut short", truncated.Error, StringComparison.Ordinal);
+        Assert.Contains("kept 5 complete items", truncated.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ControlCharactersAreRemovedAndReported()
+    {
+        var body = Encoding.UTF8.GetBytes("<rss version=\"2.0\"><channel><title>Bell\u0007 and form\u000C feed</title></channel></rss>");
+
+        var feed = reader.Read(body);
+
+        Assert.Equal("Bell and form feed", feed.Title);
+        Assert.Contains("control characters", feed.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Windows1252PunctuationEncodedAsC1ControlsIsRepairedSilently()
+    {
+        var feed = reader.Read(FeedFixtures.Bytes("feedparser__encoding__demoronize-1.xml"));
+
+        Assert.Null(feed.Error);
+        Assert.Equal("don\u2019t", Assert.Single(feed.Items).Summary);
+    }
+
+    [Fact]
+    public void UndeclaredNamespacePrefixesAreDeclaredAndReported()
+    {
+        var feed = reader.Read(FeedFixtures.Bytes("feedparser__illformed__undeclared_namespace.xml"));
+
+        Assert.Equal(FeedFormat.Rss, feed.Format);
+        Assert.Equal("Foo", feed.Subtitle);
+        Assert.Contains("undeclared namespace prefix itunes", feed.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EntitiesDeclaredInAnInternalDtdAreExpanded()
+    {
+        var feed = reader.Read(FeedFixtures.Bytes("feedparser__wellformed__rss__entity_in_doctype.xml"));
+
+        Assert.Null(feed.Error);
+        Assert.Equal("tag:example.com,2006-05-04:/blog/", Assert.Single(feed.Items).Id);
+    }
+
+    [Fact]
+    public void HtmlPageIsNotAFeed()
+    {
+        var feed = reader.Read(FeedFixtures.Bytes("html-page.html"));
+
+        Assert.Null(feed.Format);
+        Assert.False(feed.IsFeed);
+        Assert.Equal(FeedReader.HtmlPageError, feed.Error);
+    }
+
+    [Theory]
+    [InlineData(new byte[0], "empty document")]
+    [InlineData(new byte[] { 0x20, 0x0A, 0x20 }, "empty document")]
+    [InlineData(new byte[] { 0x1F, 0x8B, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00 }, "binary data, not a feed")]
+    public void EmptyOrBinaryBodiesSaySo(byte[] body, string error)
+    {
+        var feed = reader.Read(body);
+
+        Assert.Null(feed.Format);
+        Assert.Equal(error, feed.Error);
+    }
+
+    [Fact]
+    public void BrokenJsonFeedIsReported()
+    {
+        var feed = reader.Read("{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": ["u8.ToArray());
+
+        Assert.Null(feed.Format);
+        Assert.StartsWith("invalid JSON", feed.Error, StringComparison.Ordinal);
+    }
+
+    private static int IndexOfOccurrence(byte[] haystack, ReadOnlySpan<byte> needle, int occurrence)
+    {
+        var at = -1;
+        for (var found = 0; found < occurrence; found++)
+        {
+            at += 1 + haystack.AsSpan(at + 1).IndexOf(needle);
+        }
+
+        return at;
+    }
+}

@@ -1,0 +1,130 @@
+using FeedHub.Core.Readability;
+using FeedHub.Core.Sanitizer;
+
+namespace FeedHub.Core.Tests.Sanitizer;
+
+public sealed class HtmlContentSanitizerTests
+{
+    private static readonly HtmlContentSanitizer Sanitizer = new();
+
+    /// <summary>Markup that runs script, loads active content or leaks a click, in every place a browser would honour it.</summary>
+    public static TheoryData<string> HostileHtml => new()
+    {
+        "<script>alert(1)</script>",
+        "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
+        "<img src=x onerror=alert(1)>",
+        "<img src=\"x\" ONERROR=\"alert(1)\">",
+        "<body onload=alert(1)>",
+        "<div onmouseover=\"alert(1)\">hover</div>",
+        "<a href=\"javascript:alert(1)\">click</a>",
+        "<a href=\" JaVaScRiPt:alert(1)\">click</a>",
+        "<a href=\"java&#x09;script:alert(1)\">click</a>",
+        "<a href=\"vbscript:msgbox(1)\">click</a>",
+        "<a href=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\">click</a>",
+        "<iframe src=\"javascript:alert(1)\"></iframe>",
+        "<iframe src=\"https://evil.example/\"></iframe>",
+        "<iframe srcdoc=\"<script>alert(1)</script>\"></iframe>",
+        "<svg><script>alert(1)</script></svg>",
+        "<svg onload=alert(1)><circle r=1 /></svg>",
+        "<svg><a xlink:href=\"javascript:alert(1)\"><text>x</text></a></svg>",
+        "<math><mtext><script>alert(1)</script></mtext></math>",
+        "<div style=\"width: expression(alert(1))\">css</div>",
+        "<div style=\"background:url(javascript:alert(1))\">css</div>",
+        "<style>body{background:url(javascript:alert(1))}</style>",
+        "<link rel=stylesheet href=//evil.example/x.css>",
+        "<base href=\"javascript:alert(1)//\">",
+        "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">",
+        "<form action=\"https://evil.example/\"><input name=password><button>go</button></form>",
+        "<object data=\"https://evil.example/x.swf\"></object><embed src=\"https://evil.example/x.swf\">",
+        "<img src=\"data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+\">",
+        "<video><source onerror=\"alert(1)\"></video>",
+        "<details open ontoggle=alert(1)>",
+        "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\"></noscript>",
+        "<template><script>alert(1)</script></template>",
+        "<img srcset=\"https://ok.example/a.jpg 1x, javascript:alert(1) 2x\">",
+        "<a href=\"https://ok.example/\" target=\"_blank\" formaction=\"javascript:alert(1)\">x</a>",
+    };
+
+    [Theory]
+    [MemberData(nameof(HostileHtml))]
+    public void NothingActiveSurvives(string hostile)
+    {
+        var safe = Sanitizer.Sanitize("<p>before</p>" + hostile + "<p>after</p>", "https://site.example/post");
+
+        AssertInert(safe);
+        Assert.Contains("before", safe, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(HostileHtml))]
+    public void NothingActiveSurvivesExtraction(string hostile)
+    {
+        var page = "<html><head><base href=\"https://evil.example/\"></head><body><article>"
+            + "<p>A paragraph of the article, long enough, with commas, clauses, and enough words to be kept.</p>"
+            + hostile
+            + "<p>Another paragraph of the article, long enough, with commas, clauses, and words to be kept.</p>"
+            + "</article></body></html>";
+
+        var result = ArticleExtractor.Shared.Extract(page, new Uri("https://site.example/post"));
+
+        AssertInert(result.Html);
+        Assert.DoesNotContain("evil.example", result.Html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("alert", result.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AllowedVideoIframesStayAndAreSandboxed()
+    {
+        var safe = Sanitizer.Sanitize("<iframe src=\"https://www.youtube-nocookie.com/embed/abc\" onload=\"alert(1)\"></iframe>", null);
+
+        Assert.Contains("src=\"https://www.youtube-nocookie.com/embed/abc\"", safe, StringComparison.Ordinal);
+        Assert.Contains("sandbox=", safe, StringComparison.Ordinal);
+        Assert.DoesNotContain("onload", safe, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void InlineRasterImagesStayButNotAsLinks()
+    {
+        const string png = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+
+        var safe = Sanitizer.Sanitize($"<img src=\"{png}\"><a href=\"{png}\">link</a>", null);
+
+        Assert.Contains($"<img src=\"{png}\">", safe, StringComparison.Ordinal);
+        Assert.DoesNotContain("href=\"data:", safe, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UnknownContainersGiveWayToTheirContent()
+    {
+        var safe = Sanitizer.Sanitize("<article><section><font color=red><center><p>kept text</p></center></font></section></article>", null);
+
+        Assert.Equal("<p>kept text</p>", safe);
+    }
+
+    [Fact]
+    public void LinksAreMadeAbsoluteAndDoNotLeakTheReader()
+    {
+        var safe = Sanitizer.Sanitize("<a href=\"/about\">about</a><img src=\"pic.jpg\" srcset=\"pic-2x.jpg 2x\">", "https://site.example/posts/1");
+
+        Assert.Contains("href=\"https://site.example/about\"", safe, StringComparison.Ordinal);
+        Assert.Contains("rel=\"noopener noreferrer nofollow\"", safe, StringComparison.Ordinal);
+        Assert.Contains("src=\"https://site.example/posts/pic.jpg\"", safe, StringComparison.Ordinal);
+        Assert.Contains("https://site.example/posts/pic-2x.jpg 2x", safe, StringComparison.Ordinal);
+    }
+
+    private static void AssertInert(string html)
+    {
+        foreach (var forbidden in new[]
+                 {
+                     "<script", "javascript:", "vbscript:", "expression(", "data:text", "data:image/svg", "<svg", "<math", "<style",
+                     "<link", "<base", "<meta", "<form", "<input", "<button", "<object", "<embed", "<template", "srcdoc", "formaction",
+                     "onerror", "onload", "onmouseover", "ontoggle", "style=",
+                 })
+        {
+            Assert.DoesNotContain(forbidden, html, StringComparison.OrdinalIgnoreCase);
+        }
+
+        Assert.DoesNotContain("<iframe src=\"https://evil", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<iframe src=\"javascript", html, StringComparison.OrdinalIgnoreCase);
+    }
+}

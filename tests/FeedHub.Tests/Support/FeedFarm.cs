@@ -1,0 +1,103 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+
+namespace FeedHub.Tests.Support;
+
+/// <summary>
+/// A local "internet" of blogs for polling tests: N RSS feeds of 20 items each on one loopback server, answering
+/// conditional requests with 304, after a fixed latency. Every request is logged with who made it and when, and the
+/// farm tracks how many requests each feed and the whole host have in flight.
+/// </summary>
+public sealed class FeedFarm : IAsyncDisposable
+{
+    public const int ItemsPerFeed = 20;
+    public static readonly DateTimeOffset Newest = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private readonly LocalHttpServer _server;
+    private readonly ConcurrentDictionary<string, int> _inFlight = new();
+    private int _hostInFlight;
+    private int _maxHostInFlight;
+    private int _maxFeedInFlight;
+
+    public FeedFarm(int feeds, TimeSpan latency)
+    {
+        FeedCount = feeds;
+        _server = new LocalHttpServer(async (request, stream, token) =>
+        {
+            var started = DateTimeOffset.UtcNow;
+            var feedInFlight = _inFlight.AddOrUpdate(request.Path, 1, (_, n) => n + 1);
+            var hostInFlight = Interlocked.Increment(ref _hostInFlight);
+            InterlockedMax(ref _maxFeedInFlight, feedInFlight);
+            InterlockedMax(ref _maxHostInFlight, hostInFlight);
+            var completed = false;
+            try
+            {
+                await Task.Delay(latency, token);
+                await Reply(request).WriteAsync(stream, token);
+                completed = true;
+            }
+            finally
+            {
+                _inFlight.AddOrUpdate(request.Path, 0, (_, n) => n - 1);
+                Interlocked.Decrement(ref _hostInFlight);
+                Requests.Add(new FarmRequest(request.Path, request.Header("User-Agent") ?? string.Empty, started, DateTimeOffset.UtcNow, completed));
+            }
+        });
+    }
+
+    public int FeedCount { get; }
+
+    public ConcurrentBag<FarmRequest> Requests { get; } = [];
+
+    public int MaxConcurrentRequestsForOneFeed => Volatile.Read(ref _maxFeedInFlight);
+
+    public int MaxConcurrentRequestsToTheHost => Volatile.Read(ref _maxHostInFlight);
+
+    public Uri FeedUrl(int feed) => _server.Url(string.Create(CultureInfo.InvariantCulture, $"feeds/{feed}.xml"));
+
+    public static string ItemTitle(int feed, int item) => string.Create(CultureInfo.InvariantCulture, $"Feed {feed} post {item}");
+
+    /// <summary>Feed f's item i was published (f × 20 + i) minutes before <see cref="Newest"/>: every date differs.</summary>
+    public static DateTimeOffset Published(int feed, int item) => Newest.AddMinutes(-(feed * ItemsPerFeed + item));
+
+    private static HttpReply Reply(HttpRequestInfo request)
+    {
+        var name = request.Path.StartsWith("/feeds/", StringComparison.Ordinal) ? request.Path["/feeds/".Length..].Replace(".xml", string.Empty, StringComparison.Ordinal) : null;
+        if (!int.TryParse(name, CultureInfo.InvariantCulture, out var feed))
+        {
+            return HttpReply.Text(404, "no such feed");
+        }
+
+        var etag = string.Create(CultureInfo.InvariantCulture, $"\"feed-{feed}-v1\"");
+        if (request.Header("If-None-Match") == etag)
+        {
+            return new HttpReply(304, [], [("ETag", etag)]);
+        }
+
+        var xml = new StringBuilder();
+        xml.Append(CultureInfo.InvariantCulture, $"<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel><title>Farm blog {feed}</title><link>https://blog{feed}.example/</link>");
+        for (var item = 0; item < ItemsPerFeed; item++)
+        {
+            xml.Append(CultureInfo.InvariantCulture, $"<item><title>{ItemTitle(feed, item)}</title><link>https://blog{feed}.example/{item}</link><guid>farm-{feed}-{item}</guid>");
+            xml.Append(CultureInfo.InvariantCulture, $"<pubDate>{Published(feed, item).ToString("R", CultureInfo.InvariantCulture)}</pubDate>");
+            xml.Append(CultureInfo.InvariantCulture, $"<description>A post of about two hundred words, written by the farm for feed {feed}, item {item}. {string.Concat(Enumerable.Repeat("Lorem ipsum dolor sit amet, consectetur adipiscing elit. ", 28))}</description></item>");
+        }
+
+        xml.Append("</channel></rss>");
+        return HttpReply.Text(200, xml.ToString(), "application/rss+xml", ("ETag", etag));
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        var current = Volatile.Read(ref target);
+        while (value > current && Interlocked.CompareExchange(ref target, value, current) != current)
+        {
+            current = Volatile.Read(ref target);
+        }
+    }
+
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
+}
+
+public sealed record FarmRequest(string Path, string UserAgent, DateTimeOffset Started, DateTimeOffset Ended, bool Completed);
