@@ -75,8 +75,14 @@ public sealed class SourceHealthReport(IFeedStore store, TimeProvider timeProvid
         var sources = await store.ListSourcesAsync(cancellationToken).ConfigureAwait(false);
         var activity = await RecentActivityAsync(null, cancellationToken).ConfigureAwait(false);
         var now = timeProvider.GetUtcNow();
-        return sources
-            .Select(s => (Source: s, Health: Of(s, activity.GetValueOrDefault(s.Id, SourceActivity.None), now)))
+        var report = new List<(Source Source, SourceHealth Health)>(sources.Count);
+        foreach (var source in sources)
+        {
+            var recent = await WithLatestPostAsync(source, activity.GetValueOrDefault(source.Id, SourceActivity.None), cancellationToken).ConfigureAwait(false);
+            report.Add((source, Of(source, recent, now)));
+        }
+
+        return report
             .OrderBy(pair => pair.Health.Status)
             .ThenBy(pair => pair.Source.Name, StringComparer.OrdinalIgnoreCase)
             .ToList();
@@ -85,20 +91,26 @@ public sealed class SourceHealthReport(IFeedStore store, TimeProvider timeProvid
     public async Task<SourceHealth> OfAsync(Source source, CancellationToken cancellationToken)
     {
         var activity = await RecentActivityAsync(source.Id, cancellationToken).ConfigureAwait(false);
-        var latest = activity.GetValueOrDefault(source.Id, SourceActivity.None);
-        if (latest.LatestPostAt is null)
+        var recent = await WithLatestPostAsync(source, activity.GetValueOrDefault(source.Id, SourceActivity.None), cancellationToken).ConfigureAwait(false);
+        return Of(source, recent, timeProvider.GetUtcNow());
+    }
+
+    /// <summary>Looks up the newest post of a polled source that posted nothing within the window.</summary>
+    private async Task<SourceActivity> WithLatestPostAsync(Source source, SourceActivity recent, CancellationToken cancellationToken)
+    {
+        if (recent.LatestPostAt is not null || source.Fetch.PollCount == 0)
         {
-            var newest = await store.ListArticlesAsync(new ArticleQuery { SourceIds = [source.Id], Limit = 1 }, cancellationToken).ConfigureAwait(false);
-            latest = latest with { LatestPostAt = newest.Count > 0 ? newest[0].SortDate : null };
+            return recent;
         }
 
-        return Of(source, latest, timeProvider.GetUtcNow());
+        var newest = await store.ListArticlesAsync(new ArticleQuery { SourceIds = [source.Id], Limit = 1 }, cancellationToken).ConfigureAwait(false);
+        return recent with { LatestPostAt = newest.Count > 0 ? newest[0].SortDate : null };
     }
 
     public static SourceHealth Of(Source source, SourceActivity activity, DateTimeOffset now)
     {
         var fetch = source.Fetch;
-        var latestPost = activity.LatestPostAt ?? fetch.LastNewItemAt;
+        var latestPost = activity.LatestPostAt;
         int? quietDays = latestPost is { } at ? (int)Math.Floor((now - at).TotalDays) : null;
         var (status, summary) = Judge(source, quietDays);
         var answered = fetch.PollCount - fetch.ErrorCount;

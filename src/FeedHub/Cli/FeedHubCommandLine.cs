@@ -21,6 +21,8 @@ public static class FeedHubCommandLine
             "sources" => await WithServicesAsync(rest, SourcesCommand.RunAsync),
             "poll" => await WithServicesAsync(rest, PollCommand.RunAsync),
             "curators" => await WithServicesAsync(rest, CuratorsCommand.RunAsync),
+            "import" => await WithServicesAsync(rest, OpmlCommands.ImportAsync),
+            "export" => await WithServicesAsync(rest, OpmlCommands.ExportAsync),
             "migrate" => await WithServicesAsync(rest, MigrateCommand.RunAsync),
             "help" or "--help" or "-h" => Usage(Console.Out, Success),
             _ => Usage(Console.Error, BadUsage, $"unknown command '{verb}'"),
@@ -64,6 +66,8 @@ public static class FeedHubCommandLine
                    feedhub sources add URL [--category NAME]…
                    feedhub sources list
                    feedhub sources remove ID [--keep-articles]
+                   feedhub import FILE.opml                 subscribe to the feeds of an OPML list (duplicates and invalid entries reported)
+                   feedhub export [FILE.opml]               write every source as OPML (to standard output without a file)
                    feedhub curators add NAME [--password]   create a curator (password read from stdin) and print its API token
                    feedhub poll [--once]                    poll due sources (or all, --once) now and exit
                    feedhub migrate --from litedb:PATH --to postgres   copy an embedded installation into PostgreSQL

@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.Options;
 
 namespace FeedHub.Curators;
 
@@ -17,7 +18,7 @@ public static class CuratorAuthentication
 
     public static IServiceCollection AddCuratorAuthentication(this IServiceCollection services, IConfiguration configuration)
     {
-        var signInPerMinute = configuration.GetValue("FeedHub:Curators:SignInAttemptsPerMinute", 10);
+        services.Configure<CuratorOptions>(configuration.GetSection(CuratorOptions.Section));
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(options =>
             {
@@ -41,7 +42,12 @@ public static class CuratorAuthentication
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.AddPolicy(SignInLimit, context => RateLimitPartition.GetFixedWindowLimiter(
                 context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = signInPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = context.RequestServices.GetRequiredService<IOptions<CuratorOptions>>().Value.SignInAttemptsPerMinute,
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                }));
         });
         return services;
     }
@@ -54,7 +60,7 @@ public static class CuratorAuthentication
         var returnUrl = context.Request.PathBase + context.Request.Path + context.Request.QueryString;
         var message = status == StatusCodes.Status401Unauthorized ? "Curator pages need you to sign in." : "Your account may not see this page.";
         var page = Web.Markup.Of($"""
-            <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Sign in needed</title><link rel="stylesheet" href="/assets/site.css"></head>
+            <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Sign in needed</title><link rel="stylesheet" href="/assets/site.css"><link rel="icon" href="data:,"></head>
             <body><main id="main"><h1>Sign in needed</h1><p>{message} <a href="{SignInPath}?returnUrl={Uri.EscapeDataString(returnUrl)}">Sign in</a></p></main></body></html>
             """);
         return context.Response.WriteAsync(page.Value, context.HttpContext.RequestAborted);

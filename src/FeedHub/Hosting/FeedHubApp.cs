@@ -1,6 +1,7 @@
 using FeedHub.Api;
 using FeedHub.Curators;
 using FeedHub.Web;
+using FeedHub.Web.Admin;
 using FeedHub.Worker;
 
 namespace FeedHub.Hosting;
@@ -62,6 +63,7 @@ public static class FeedHubApp
         app.UseRateLimiter();
         app.UseAntiforgery();
         app.MapHealthEndpoints();
+        app.MapMetrics();
         if (options.RunsWeb)
         {
             app.MapReaderPages();
@@ -69,6 +71,7 @@ public static class FeedHubApp
             app.MapMergedFeeds();
             app.MapBlogroll();
             app.MapFeedHubApi();
+            app.MapAdminPages();
         }
 
         return app;

@@ -23,12 +23,16 @@ public sealed class FeedHubProcess : IDisposable
     public bool HasExited => _process.HasExited;
 
     public static FeedHubProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
+        => Start(workingDirectory, environment, redirectInput: false, args);
+
+    private static FeedHubProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, bool redirectInput, string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = redirectInput,
             UseShellExecute = false,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "feedhub.dll"));
@@ -49,6 +53,16 @@ public sealed class FeedHubProcess : IDisposable
     public static async Task<(int ExitCode, string Out, string Error)> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         using var process = Start(workingDirectory, environment, args);
+        return await process.WaitAsync(TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>Runs a command to its end with <paramref name="input"/> on its standard input.</summary>
+    public static async Task<(int ExitCode, string Out, string Error)> RunWithInputAsync(
+        string workingDirectory, IReadOnlyDictionary<string, string> environment, string input, params string[] args)
+    {
+        using var process = Start(workingDirectory, environment, redirectInput: true, args);
+        await process._process.StandardInput.WriteAsync(input);
+        process._process.StandardInput.Close();
         return await process.WaitAsync(TimeSpan.FromSeconds(60));
     }
 

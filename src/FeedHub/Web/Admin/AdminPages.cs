@@ -1,0 +1,19 @@
+using FeedHub.Curators;
+
+namespace FeedHub.Web.Admin;
+
+/// <summary>The curator web pages under <c>/admin</c>: sign-in is open, everything else needs the sign-in cookie.</summary>
+public static class AdminPages
+{
+    public static IEndpointRouteBuilder MapAdminPages(this IEndpointRouteBuilder app)
+    {
+        app.MapSignInPages();
+        app.MapGroup("/admin")
+            .RequireAuthorization(CuratorAuthentication.AdminPolicy)
+            .ExcludeFromDescription()
+            .MapSourcePages()
+            .MapOpmlPage()
+            .MapTokensPage();
+        return app;
+    }
+}

@@ -1,0 +1,128 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using FeedHub.Core.Storage;
+using FeedHub.Curators;
+using FeedHub.Tests.Support;
+
+namespace FeedHub.Tests.Admin;
+
+/// <summary>The curator pages over HTTP with a cookie jar, as a browser without JavaScript uses them.</summary>
+public sealed partial class AdminPagesTests
+{
+    private const string Password = "correct horse battery";
+
+    public static TheoryData<string, string> AdminRoutes => new()
+    {
+        { "GET", "/admin" },
+        { "GET", "/admin/sources" },
+        { "GET", "/admin/sources/1" },
+        { "POST", "/admin/sources/1" },
+        { "POST", "/admin/sources/1/state" },
+        { "POST", "/admin/sources/1/refresh" },
+        { "POST", "/admin/sources/1/remove" },
+        { "GET", "/admin/add?url=https://blog.example/" },
+        { "POST", "/admin/add" },
+        { "GET", "/admin/opml" },
+        { "POST", "/admin/opml" },
+        { "GET", "/admin/opml/export" },
+        { "GET", "/admin/tokens" },
+        { "POST", "/admin/tokens" },
+        { "POST", "/admin/tokens/revoke" },
+        { "POST", "/admin/signout" },
+    };
+
+    [Theory]
+    [MemberData(nameof(AdminRoutes))]
+    public async Task Every_admin_page_refuses_anonymous_visitors(string method, string path)
+    {
+        await using var app = await TestApp.StartAsync(worker: false);
+        using var browser = Browser(app);
+
+        var response = await browser.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = new FormUrlEncodedContent([]) });
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("/admin/signin?returnUrl=", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_curator_signs_in_adds_a_blog_through_the_preview_and_forms_without_the_antiforgery_token_are_refused()
+    {
+        await using var blog = LocalHttpServer.Serving(request => request.Path switch
+        {
+            "/" => HttpReply.Text(200, """<html><head><link rel="alternate" type="application/rss+xml" href="/feed.xml"></head><body>Hi</body></html>""", "text/html"),
+            "/feed.xml" => HttpReply.Text(200, FeedFixtures.Rss("Admin Blog", [0, 1]), "application/rss+xml"),
+            _ => null,
+        });
+        await using var app = await TestApp.StartAsync(worker: false);
+        await app.Get<CuratorAccounts>().CreateAsync("ada", Password, default);
+        using var browser = Browser(app);
+
+        var signedIn = await SignInAsync(browser, "ada", Password);
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        Assert.Equal("/admin/sources", signedIn.Headers.Location?.OriginalString);
+
+        var preview = await browser.GetAsync($"/admin/add?url={Uri.EscapeDataString(blog.BaseUri.AbsoluteUri)}");
+        var previewHtml = await preview.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, preview.StatusCode);
+        Assert.Contains("Admin Blog", previewHtml, StringComparison.Ordinal);
+        Assert.Contains("Post number 0", previewHtml, StringComparison.Ordinal);
+
+        var forged = await browser.PostAsync("/admin/add", new FormUrlEncodedContent([new("url", blog.Url("feed.xml").AbsoluteUri)]));
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Empty(await app.Get<IFeedStore>().ListSourcesAsync(default));
+
+        var added = await browser.PostAsync("/admin/add", new FormUrlEncodedContent(
+        [
+            new("__RequestVerificationToken", Token(previewHtml)),
+            new("url", blog.Url("feed.xml").AbsoluteUri),
+            new("categories", "Tech, Friends"),
+            new("displayName", ""),
+        ]));
+        Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
+        var source = Assert.Single(await app.Get<IFeedStore>().ListSourcesAsync(default));
+        Assert.Equal(["Tech", "Friends"], source.Categories);
+        Assert.StartsWith($"/admin/sources/{source.Id}?message=", added.Headers.Location?.OriginalString, StringComparison.Ordinal);
+
+        var page = await browser.GetStringAsync($"/admin/sources/{source.Id}");
+        Assert.Contains("Admin Blog", page, StringComparison.Ordinal);
+        Assert.Contains("What happens to its articles?", page, StringComparison.Ordinal);
+        var list = await browser.GetStringAsync("/admin/sources");
+        Assert.Contains($"data-source=\"{source.Id}\"", list, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Wrong_passwords_are_refused_and_sign_in_attempts_are_rate_limited()
+    {
+        await using var app = await TestApp.StartAsync(worker: false, settings: "--FeedHub:Curators:SignInAttemptsPerMinute=3");
+        await app.Get<CuratorAccounts>().CreateAsync("ada", Password, default);
+        using var browser = Browser(app);
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            statuses.Add((await SignInAsync(browser, "ada", "wrong password")).StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests], statuses);
+    }
+
+    private static HttpClient Browser(TestApp app)
+        => new(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = app.BaseUri };
+
+    private static async Task<HttpResponseMessage> SignInAsync(HttpClient browser, string name, string password)
+    {
+        var form = await browser.GetStringAsync("/admin/signin");
+        return await browser.PostAsync("/admin/signin", new FormUrlEncodedContent(
+        [
+            new("__RequestVerificationToken", Token(form)),
+            new("name", name),
+            new("password", password),
+            new("returnUrl", ""),
+        ]));
+    }
+
+    private static string Token(string html) => AntiforgeryField().Match(html).Groups[1].Value;
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryField();
+}
