@@ -4,11 +4,12 @@ return args.FirstOrDefault() switch
     "parser" => FeedHub.Benchmarks.ParserBenchmark.Run(args[1..]),
     "extraction" => FeedHub.Benchmarks.ExtractionBenchmark.Run(args[1..]),
     "store" => FeedHub.Benchmarks.StoreBenchmark.Run(args[1..]),
+    "serve" => await FeedHub.Benchmarks.ServeBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: FeedHub.Benchmarks parser|extraction [ARGS]");
+    Console.Error.WriteLine("usage: FeedHub.Benchmarks parser|extraction|store|serve [ARGS]");
     return 2;
 }
