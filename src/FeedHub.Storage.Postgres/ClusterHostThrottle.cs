@@ -9,11 +9,8 @@ namespace FeedHub.Storage.Postgres;
 /// the host name and the slot number, for as long as it runs; the node-local throttle still bounds the node's own
 /// concurrency. A node that dies releases its slots with its connections.
 /// </summary>
-public sealed class ClusterHostThrottle(NpgsqlDataSource dataSource, IHostThrottle local, int maxPerHost, TimeProvider timeProvider) : IHostThrottle
+public sealed class ClusterHostThrottle(NpgsqlDataSource dataSource, IHostThrottle local, int maxPerHost) : IHostThrottle
 {
-    private static readonly TimeSpan FirstWait = TimeSpan.FromMilliseconds(20);
-    private static readonly TimeSpan LongestWait = TimeSpan.FromMilliseconds(500);
-
     public async ValueTask<IAsyncDisposable> AcquireAsync(string host, CancellationToken cancellationToken)
     {
         var localLease = await local.AcquireAsync(host, cancellationToken).ConfigureAwait(false);
@@ -22,17 +19,9 @@ public sealed class ClusterHostThrottle(NpgsqlDataSource dataSource, IHostThrott
             var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                var wait = FirstWait;
-                while (true)
-                {
-                    if (await TryTakeSlotAsync(connection, host, cancellationToken).ConfigureAwait(false) is { } slot)
-                    {
-                        return new Lease(connection, host, slot, localLease);
-                    }
-
-                    await Task.Delay(wait, timeProvider, cancellationToken).ConfigureAwait(false);
-                    wait = wait * 2 < LongestWait ? wait * 2 : LongestWait;
-                }
+                var slot = await TryTakeSlotAsync(connection, host, cancellationToken).ConfigureAwait(false)
+                    ?? await WaitForSlotAsync(connection, host, cancellationToken).ConfigureAwait(false);
+                return new Lease(connection, host, slot, localLease);
             }
             catch
             {
@@ -59,6 +48,20 @@ public sealed class ClusterHostThrottle(NpgsqlDataSource dataSource, IHostThrott
         command.Parameters.Add(new NpgsqlParameter { Value = host.ToLowerInvariant() });
         command.Parameters.Add(new NpgsqlParameter { Value = Math.Max(1, maxPerHost) });
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is int slot ? slot : null;
+    }
+
+    /// <summary>
+    /// Every slot is busy: queue on one of them. PostgreSQL grants a lock to its waiters in the order they came, so
+    /// nodes get their turns fairly instead of the node that just released a slot taking it again.
+    /// </summary>
+    private async Task<int> WaitForSlotAsync(NpgsqlConnection connection, string host, CancellationToken cancellationToken)
+    {
+        var slot = Random.Shared.Next(Math.Max(1, maxPerHost));
+        await using var command = new NpgsqlCommand("SELECT pg_advisory_lock(hashtext($1), $2)", connection) { CommandTimeout = 0 };
+        command.Parameters.Add(new NpgsqlParameter { Value = host.ToLowerInvariant() });
+        command.Parameters.Add(new NpgsqlParameter { Value = slot });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return slot;
     }
 
     private sealed class Lease(NpgsqlConnection connection, string host, int slot, IAsyncDisposable localLease) : IAsyncDisposable

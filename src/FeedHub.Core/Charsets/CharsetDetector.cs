@@ -22,7 +22,8 @@ public sealed record CharsetDetection(Encoding Encoding, CharsetSource Source, i
 /// <summary>
 /// Chooses the encoding of an XML or HTML document the way browsers and liberal feed readers do:
 /// the HTTP charset, then a byte order mark, then the document's own declaration (XML declaration or HTML meta),
-/// then sniffing (UTF-8 when the bytes are valid UTF-8, windows-1252 otherwise). Thread-safe.
+/// then sniffing (UTF-8 when the bytes are valid UTF-8, otherwise the legacy encoding the text reads best in,
+/// windows-1252 unless another is clearly better). Thread-safe.
 /// </summary>
 public static class CharsetDetector
 {
@@ -32,12 +33,12 @@ public static class CharsetDetector
 
     private static readonly Encoding LenientUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
 
-    private static readonly SearchValues<char> CharsetValueEnd = SearchValues.Create("\"'; />");
-
     private static readonly Encoding Windows1252;
 
-    // An explicit static constructor, so the code pages are registered before any method runs, not merely before
-    // the first static field is read.
+    private static readonly SearchValues<char> CharsetValueEnd = SearchValues.Create("\"'; />");
+
+    // An explicit static constructor, so the code pages are registered before any method runs (not merely before
+    // the first static field is read, which is all a field initialiser guarantees).
     static CharsetDetector()
     {
         Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
@@ -166,7 +167,7 @@ public static class CharsetDetector
     private static CharsetDetection Sniff(ReadOnlySpan<byte> body, string? problemIfUtf8, string problemIfNotUtf8)
         => IsValidUtf8(body)
             ? new CharsetDetection(StrictUtf8, CharsetSource.Sniffed, 0, problemIfUtf8)
-            : new CharsetDetection(Windows1252, CharsetSource.Sniffed, 0, problemIfNotUtf8);
+            : new CharsetDetection(CharsetSniffer.Guess(body, Windows1252), CharsetSource.Sniffed, 0, problemIfNotUtf8);
 
     private static bool IsValidUtf8(ReadOnlySpan<byte> bytes) => System.Text.Unicode.Utf8.IsValid(bytes);
 

@@ -35,7 +35,7 @@ public static partial class FeedDateParser
         }
 
         var trimmed = text.Trim();
-        return ParseIso(trimmed) ?? ParseWords(trimmed);
+        return ParseIso(trimmed) ?? ParseNumeric(trimmed) ?? ParseWords(trimmed);
     }
 
     [GeneratedRegex(@"^(?<y>\d{4})(?:-?(?<mo>\d{2})(?:-?(?<d>\d{2}))?)?(?:(?:[Tt]|\s+)(?<h>\d{1,2}):?(?<mi>\d{2})(?::?(?<s>\d{2})(?:[.,](?<f>\d+))?)?)?\s*(?<z>[Zz]|[+-]\d{2}(?::?\d{2})?|(?:UTC|GMT|UT)(?:[+-]\d{2}(?::?\d{2})?)?)?$", RegexOptions.CultureInvariant)]
@@ -64,6 +64,59 @@ public static partial class FeedDateParser
         var ticks = groups["f"].Success ? FractionTicks(groups["f"].Value) : 0;
         var offset = groups["z"].Success ? OffsetMinutes(groups["z"].Value) : 0;
         return Build(year, month, day, hour, minute, second, ticks, offset);
+    }
+
+    [GeneratedRegex(@"^(?<a>\d{1,4})(?<sep>[./-])(?<b>\d{1,2})\k<sep>(?<c>\d{2,4})(?:[T\s,]+(?<h>\d{1,2}):(?<mi>\d{2})(?::(?<s>\d{2}))?\s*(?<ampm>[AaPp][Mm])?)?\s*(?<z>[Zz]|[+-]\d{2}(?::?\d{2})?|[A-Za-z]{2,5})?$", RegexOptions.CultureInvariant)]
+    private static partial Regex NumericPattern();
+
+    /// <summary>
+    /// All-numeric dates: year first (2003/06/10), day first with dots (10.06.2003, European), and with slashes
+    /// month first as in the US (06/10/2003) unless the first number cannot be a month.
+    /// </summary>
+    private static DateTimeOffset? ParseNumeric(string text)
+    {
+        if (!char.IsAsciiDigit(text[0]))
+        {
+            return null;
+        }
+
+        var match = NumericPattern().Match(text);
+        if (!match.Success)
+        {
+            return null;
+        }
+
+        var groups = match.Groups;
+        int leading = Number(groups["a"].Value), middle = Number(groups["b"].Value), trailing = Number(groups["c"].Value);
+        int year, month, day;
+        if (groups["a"].Value.Length == 4)
+        {
+            (year, month, day) = (leading, middle, trailing);
+        }
+        else if (groups["sep"].Value == "/" && leading <= 12)
+        {
+            (year, month, day) = (trailing, leading, middle);
+        }
+        else
+        {
+            (year, month, day) = (trailing, middle, leading);
+        }
+
+        if (year < 100)
+        {
+            year += year < 50 ? 2000 : 1900;
+        }
+
+        var hour = groups["h"].Success ? Number(groups["h"].Value) : 0;
+        if (groups["ampm"].Success && hour <= 12)
+        {
+            hour = (hour % 12) + (char.ToUpperInvariant(groups["ampm"].Value[0]) == 'P' ? 12 : 0);
+        }
+
+        var minute = groups["mi"].Success ? Number(groups["mi"].Value) : 0;
+        var seconds = groups["s"].Success ? Number(groups["s"].Value) : 0;
+        var offset = groups["z"].Success ? OffsetMinutes(groups["z"].Value) : 0;
+        return Build(year, month, day, hour, minute, seconds, 0, offset);
     }
 
     /// <summary>RFC 822 and everything that looks like it: reads words, numbers, a time and a zone in any order.</summary>

@@ -63,7 +63,12 @@ public sealed partial class FeedReader
             try
             {
                 XmlFeedParser.Parse(CreateStrictReader(body[charset.PreambleLength..]), document, location);
-                return document;
+                if (document.IsFeed)
+                {
+                    return document;
+                }
+
+                // Well-formed but not a feed: the repairing path tells an HTML page from other XML.
             }
             catch (Exception exception) when (exception is XmlException or DecoderFallbackException)
             {
@@ -120,40 +125,64 @@ public sealed partial class FeedReader
 
     private static FeedDocument ParseXml(string text, Uri? location, List<string> problems, long maxCharacters)
     {
+        var (document, error) = TryParse(text, location, maxCharacters, context: null);
+        if (error is null)
+        {
+            return document;
+        }
+
+        XmlParserContext? context = null;
+        var undeclared = UndeclaredPrefixes(text);
+        if (undeclared.Count > 0)
+        {
+            problems.Add($"undeclared namespace prefix{(undeclared.Count > 1 ? "es" : string.Empty)} {string.Join(", ", undeclared)}");
+            context = ContextDeclaring(undeclared);
+            (document, error) = TryParse(text, location, maxCharacters, context);
+            if (error is null)
+            {
+                return document;
+            }
+        }
+
+        if (!IsCutShort(error))
+        {
+            // Broken structure in the middle: rebalance the tags and read again, to get the items after the fault too.
+            var (rebalanced, rebalancedError) = TryParse(XmlTagBalancer.Balance(text), location, maxCharacters, context);
+            if (rebalanced.IsFeed && rebalanced.Items.Count >= document.Items.Count)
+            {
+                problems.Add($"malformed XML at line {error.LineNumber}, position {error.LinePosition} (element structure repaired)");
+                if (rebalancedError is not null)
+                {
+                    problems.Add(DescribeXmlError(rebalancedError, rebalanced));
+                }
+
+                return rebalanced;
+            }
+        }
+
+        problems.Add(DescribeXmlError(error, document));
+        return document;
+    }
+
+    private static (FeedDocument Document, XmlException? Error) TryParse(string text, Uri? location, long maxCharacters, XmlParserContext? context)
+    {
         var document = new FeedDocument();
         try
         {
-            XmlFeedParser.Parse(CreateReader(text, maxCharacters, context: null), document, location);
-            return document;
+            XmlFeedParser.Parse(CreateReader(text, maxCharacters, context), document, location);
+            return (document, null);
         }
-        catch (XmlException first)
+        catch (XmlException exception)
         {
-            var undeclared = UndeclaredPrefixes(text);
-            if (undeclared.Count > 0)
-            {
-                problems.Add($"undeclared namespace prefix{(undeclared.Count > 1 ? "es" : string.Empty)} {string.Join(", ", undeclared)}");
-                var retried = new FeedDocument();
-                try
-                {
-                    XmlFeedParser.Parse(CreateReader(text, maxCharacters, ContextDeclaring(undeclared)), retried, location);
-                    return retried;
-                }
-                catch (XmlException second)
-                {
-                    problems.Add(DescribeXmlError(second, retried));
-                    return retried;
-                }
-            }
-
-            problems.Add(DescribeXmlError(first, document));
-            return document;
+            return (document, exception);
         }
     }
 
+    private static bool IsCutShort(XmlException exception) => exception.Message.Contains("end of file", StringComparison.OrdinalIgnoreCase);
+
     private static string DescribeXmlError(XmlException exception, FeedDocument document)
     {
-        var truncated = exception.Message.Contains("end of file", StringComparison.OrdinalIgnoreCase);
-        var what = truncated ? "the document is cut short" : "malformed XML";
+        var what = IsCutShort(exception) ? "the document is cut short" : "malformed XML";
         return $"{what} at line {exception.LineNumber}, position {exception.LinePosition} (kept {document.Items.Count} complete items)";
     }
 
@@ -178,7 +207,7 @@ public sealed partial class FeedReader
         var namespaces = new XmlNamespaceManager(names);
         foreach (var prefix in prefixes)
         {
-            namespaces.AddNamespace(prefix, FeedNamespaces.WellKnownPrefixes.GetValueOrDefault(prefix) ?? $"urn:feedhub:undeclared:{prefix}");
+            namespaces.AddNamespace(prefix, FeedNamespaces.WellKnownNamespace(prefix) ?? $"urn:feedhub:undeclared:{prefix}");
         }
 
         return new XmlParserContext(names, namespaces, null, XmlSpace.None);
@@ -227,7 +256,7 @@ public sealed partial class FeedReader
         return zeros > 0 && zeros < head.Length / 4;
     }
 
-    [GeneratedRegex(@"^(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*<html[\s>]", RegexOptions.IgnoreCase | RegexOptions.Singleline | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?:\s|<\?.*?\?>|<!--.*?-->)*(?:<!DOCTYPE\s+html[\s>]|(?:<!DOCTYPE[^>]*>(?:\s|<!--.*?-->)*)?<(?:html|head|body)[\s>])", RegexOptions.IgnoreCase | RegexOptions.Singleline | RegexOptions.CultureInvariant)]
     private static partial Regex HtmlStart();
 
     private static bool IsHtmlPage(string text)

@@ -80,7 +80,8 @@ internal static class JsonFeedParser
             Link = Links.Resolve(String(element, "url") ?? String(element, "external_url"), baseUri),
             Published = FeedDateParser.Parse(String(element, "date_published")),
             Updated = FeedDateParser.Parse(String(element, "date_modified")),
-            Author = Author(element) ?? feedAuthor,
+            // Feed authors stand for the items' only when an item names none of its own.
+            Author = HasAuthors(element) ? Author(element) : feedAuthor,
             Summary = String(element, "summary"),
             Content = String(element, "content_html") ?? String(element, "content_text"),
             ImageUrl = Links.Resolve(String(element, "image") ?? String(element, "banner_image"), baseUri),
@@ -115,6 +116,8 @@ internal static class JsonFeedParser
 
         return Property(element, "author") is { ValueKind: JsonValueKind.Object } single ? String(single, "name") : null;
     }
+
+    private static bool HasAuthors(JsonElement element) => Property(element, "authors") is not null || Property(element, "author") is not null;
 
     private static JsonElement? Property(JsonElement element, string name)
         => element.TryGetProperty(name, out var value) ? value : null;

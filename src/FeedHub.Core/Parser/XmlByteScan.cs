@@ -11,6 +11,11 @@ internal static class XmlByteScan
     /// </summary>
     public static bool IsStrictlyReadable(ReadOnlySpan<byte> utf8)
     {
+        if (!StartsCleanly(utf8))
+        {
+            return false;
+        }
+
         for (var at = utf8.IndexOf((byte)0xC2); at >= 0 && at + 1 < utf8.Length; at = NextIndex(utf8, at + 1, (byte)0xC2))
         {
             if (utf8[at + 1] is >= 0x80 and <= 0x9F)
@@ -52,6 +57,23 @@ internal static class XmlByteScan
         }
 
         return true;
+    }
+
+    /// <summary>An XML declaration at the very start, or none near the top and only whitespace before the first tag.</summary>
+    private static bool StartsCleanly(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.StartsWith("<?xml"u8))
+        {
+            return true;
+        }
+
+        if (utf8[..Math.Min(utf8.Length, 1024)].IndexOf("<?xml"u8) >= 0)
+        {
+            return false;
+        }
+
+        var start = utf8.TrimStart(" \t\r\n"u8);
+        return !start.IsEmpty && start[0] == '<';
     }
 
     private static bool IsWellFormedReference(ReadOnlySpan<byte> afterAmpersand)

@@ -51,7 +51,8 @@ internal sealed class XmlFeedParser
             document.Format = FeedFormat.Rss;
             ReadRssContainer(baseUri, isChannel: true);
         }
-        else if (root.Equals("html", StringComparison.OrdinalIgnoreCase))
+        else if (root.Equals("html", StringComparison.OrdinalIgnoreCase) || root.Equals("head", StringComparison.OrdinalIgnoreCase)
+            || root.Equals("body", StringComparison.OrdinalIgnoreCase))
         {
             document.Error = FeedReader.HtmlPageError;
         }

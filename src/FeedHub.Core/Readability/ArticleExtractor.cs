@@ -50,7 +50,6 @@ public sealed class ArticleExtractor
 
     private ExtractedArticle ExtractCore(string html, Uri? pageUrl, ExtractionOptions options)
     {
-        var deadline = new Deadline(options.TimeBudget);
         t_parser ??= new HtmlParser(new HtmlParserOptions { IsScripting = false });
         // A page too big or too deeply nested to parse in time is retried on its beginning, where articles start.
         using var document = Parse(t_parser, html, options.TimeBudget * 0.7)
@@ -75,7 +74,7 @@ public sealed class ArticleExtractor
         }
 
         var title = new TitleMatcher(metadata.Title, document.Title);
-        BoilerplatePruner.Prune(article, title, deadline);
+        BoilerplatePruner.Prune(article, title);
 
         var text = BlockText.Render(article);
         if (metadata.StructuredBody is { } structured && TextMetrics.CountWords(text) * 2 < TextMetrics.CountWords(structured))

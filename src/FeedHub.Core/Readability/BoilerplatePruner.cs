@@ -12,7 +12,7 @@ internal static class BoilerplatePruner
     private const int MaxTailBlocks = 15;
     private static readonly string[] RelatedHeadingStarts = ["related", "more from", "more great", "recommended", "read more", "more stories", "most popular"];
 
-    public static void Prune(IElement article, TitleMatcher title, Deadline deadline)
+    public static void Prune(IElement article, TitleMatcher title)
     {
         var stats = ElementStats.Measure(article);
         var total = Math.Max(1, stats[article].Length);
@@ -37,11 +37,8 @@ internal static class BoilerplatePruner
             Dom.Remove(element);
         }
 
-        if (!deadline.IsPast)
-        {
-            TrimTail(article);
-            RemoveEmptyBlocks(article);
-        }
+        TrimTail(article);
+        RemoveEmptyBlocks(article);
     }
 
     private static bool ShouldPrune(IElement element, ElementStats s, int total, TitleMatcher title)
@@ -53,8 +50,10 @@ internal static class BoilerplatePruner
         }
 
         var classAndId = Dom.ClassAndId(element);
-        if (ClassVocabulary.IsBoilerplate(classAndId) && !ClassVocabulary.IsArticleBody(classAndId) && s.Length < total * 0.3)
+        if (ClassVocabulary.IsBoilerplate(classAndId) && !ClassVocabulary.IsArticleBody(classAndId)
+            && s.Length < total * (ClassVocabulary.IsGallery(classAndId) ? 0.95 : 0.3))
         {
+            // A gallery may carry more caption text than the article has prose, and still is not the article.
             return true;
         }
 
@@ -83,7 +82,7 @@ internal static class BoilerplatePruner
 
     private static bool IsJunkText(string normalizedText) =>
         ClassVocabulary.IsBoilerplatePhrase(normalizedText) || ClassVocabulary.IsCallToAction(normalizedText)
-        || ClassVocabulary.IsPhotoCredit(normalizedText);
+        || ClassVocabulary.IsPhotoCredit(normalizedText) || ClassVocabulary.IsByline(normalizedText);
 
     /// <summary>
     /// Past the last paragraph of the article, pages put "you may also like" lists, sign-up prompts and widget
@@ -124,15 +123,19 @@ internal static class BoilerplatePruner
                 return false;
             case "dd" or "dt" or "blockquote":
                 return s.LinkDensity > 0.8 && s.Length < 150;
-            case "ul" or "ol":
+            case "ul":
                 return s.ListItems >= 3 && s.LinkDensity > 0.7 && s.Length < total / 2;
+            case "ol":
+                // Numbered lists of links are mostly references and footnotes, which belong to the article.
+                return s.ListItems >= 3 && s.LinkDensity > 0.9 && s.Length < total / 2;
             default:
                 if (s.Length >= total / 2)
                 {
                     return false;
                 }
 
-                return s.LinkDensity > 0.5 || s.ListItems > 2 && s.ListItems > s.Paragraphs && s.LinkDensity > 0.35;
+                // A container of lists is judged by its lists (a reference list differs from a related-links list).
+                return s.ListItems > 2 && s.ListItems > s.Paragraphs ? false : s.LinkDensity > 0.5;
         }
     }
 

@@ -22,6 +22,7 @@ internal static partial class ClassVocabulary
         Boilerplate = 1,
         ContentLike = 2,
         ArticleBody = 4,
+        Gallery = 8,
     }
 
     // Matched inside each class name with '-' and '_' removed ("author-bio", "author_bio", "authorBio" alike).
@@ -39,8 +40,8 @@ internal static partial class ClassVocabulary
         "publishedtime", "publishedon", "postdate", "postmeta", "postinfo", "entrymeta", "entryfooter", "entrydate",
         "articlemeta", "nextprev", "prevnext", "previouspost", "previousarticle", "previousstory", "previousentry",
         "previouslink", "nextpost", "nextarticle", "nextstory", "nextentry", "nextlink", "prevpost", "prevarticle",
-        "prevstory", "prevlink", "button", "noscript", "nocontent", "noprint", "photocredit", "imagecredit", "copyright",
-        "gallery", "slideshow", "carousel", "slider", "lightbox",
+        "prevstory", "prevlink", "button", "noscript", "nocontent", "photocredit", "imagecredit", "copyright",
+        "gallery", "slideshow", "carousel", "slider", "lightbox", "ai2html", "chart", "interactivegraphic", "hatnote",
     ];
 
     // Short words that only count on their own ("ad-slot", "nav", not "load" or "canvas").
@@ -50,8 +51,11 @@ internal static partial class ClassVocabulary
     private static readonly string[] HoverCardFragments = ["tooltip", "popover", "rollover", "hovercard"];
     private static readonly string[] HoverCardInnerEndings = ["block", "content", "body", "inner", "box", "card", "container"];
 
-    // Embedded posts (tweets, Instagram) are quoted as part of the article even when their wrapper says "social".
-    private static readonly string[] EmbeddedPostFragments = ["embed", "twittertweet", "instagrammedia", "tiktok"];
+    // Embedded posts (tweets, Instagram) are quoted as part of the article even when their wrapper says "social";
+    // typeset formulas are article text even when the typesetter's class says "menu".
+    private static readonly string[] EmbeddedContentFragments = ["embed", "twittertweet", "instagrammedia", "tiktok", "mathjax", "katex"];
+
+    private static readonly string[] GalleryFragments = ["gallery", "slideshow", "carousel"];
 
     private static readonly string[] ContentLikeFragments =
         ["article", "body", "content", "entry", "main", "post", "text", "blog", "story", "prose", "column"];
@@ -68,6 +72,9 @@ internal static partial class ClassVocabulary
 
     /// <summary>Class or id that usually belongs to the article or its main column.</summary>
     public static bool IsContentLike(string classAndId) => Classify(classAndId).HasFlag(ClassKinds.ContentLike);
+
+    /// <summary>Class or id of a photo gallery or slideshow: captions, however long, are not the article.</summary>
+    public static bool IsGallery(string classAndId) => Classify(classAndId).HasFlag(ClassKinds.Gallery);
 
     /// <summary>Class or id that names the article body itself.</summary>
     public static bool IsArticleBody(string classAndId) => Classify(classAndId).HasFlag(ClassKinds.ArticleBody);
@@ -102,6 +109,10 @@ internal static partial class ClassVocabulary
     public static bool IsCallToAction(string normalizedText) =>
         normalizedText.Length <= 240 && CallToAction().IsMatch(normalizedText);
 
+    /// <summary>A short (normalised) block that only names the author: "By Jane Doe", "Par Jean Dupont", "Von Max Muster".</summary>
+    public static bool IsByline(string normalizedText) =>
+        normalizedText.Length <= 60 && Byline().IsMatch(normalizedText);
+
     /// <summary>A short (normalised) block that only credits a photo.</summary>
     public static bool IsPhotoCredit(string normalizedText) =>
         normalizedText.Length <= 120 && PhotoCredit().IsMatch(normalizedText);
@@ -112,21 +123,26 @@ internal static partial class ClassVocabulary
         var embedded = false;
         var contentLike = false;
         var articleBody = false;
+        var gallery = false;
         foreach (var className in classAndId.ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
-            var compact = className.Replace("-", string.Empty, StringComparison.Ordinal).Replace("_", string.Empty, StringComparison.Ordinal);
+            // "commentary" is an article genre, not a comment thread.
+            var compact = className.Replace("-", string.Empty, StringComparison.Ordinal).Replace("_", string.Empty, StringComparison.Ordinal)
+                .Replace("commentary", "opinion", StringComparison.Ordinal);
             var words = className.Split(['-', '_', ':', '.'], StringSplitOptions.RemoveEmptyEntries);
             boilerplate |= ContainsAny(compact, BoilerplateFragments)
                 || words.Any(word => BoilerplateWords.Contains(word) || word.StartsWith("header", StringComparison.Ordinal))
                 || ContainsAny(compact, HoverCardFragments) && HoverCardInnerEndings.Any(ending => compact.EndsWith(ending, StringComparison.Ordinal));
-            embedded |= ContainsAny(compact, EmbeddedPostFragments) || words.Any(word => word.StartsWith("tweet", StringComparison.Ordinal));
+            embedded |= ContainsAny(compact, EmbeddedContentFragments) || words.Any(word => word.StartsWith("tweet", StringComparison.Ordinal));
             contentLike |= ContainsAny(compact, ContentLikeFragments);
             articleBody |= ContainsAny(compact, ArticleBodyFragments) || words.Contains("prose");
+            gallery |= ContainsAny(compact, GalleryFragments);
         }
 
         return (boilerplate && !embedded ? ClassKinds.Boilerplate : ClassKinds.None)
             | (contentLike ? ClassKinds.ContentLike : ClassKinds.None)
-            | (articleBody ? ClassKinds.ArticleBody : ClassKinds.None);
+            | (articleBody ? ClassKinds.ArticleBody : ClassKinds.None)
+            | (gallery ? ClassKinds.Gallery : ClassKinds.None);
     }
 
     private static bool ContainsAny(string text, string[] fragments)
@@ -146,7 +162,7 @@ internal static partial class ClassVocabulary
         ^(like\sthis\s(story|article|post)|share\s(it|this|the\sstory|the\sarticle)\swith|subscribe\s(to|now|today)|sign\sup\s(for|to|now)
         |get\s(the\slatest|our|more)|follow\s(us|me|him|her|them)(\son|\sat|$)|have\sa\stip|you\s(may|might)\s(also\s)?(like|enjoy|be\sinterested)
         |more\sgreat|recommended(\sfor\syou)?:|related(\scoverage|\sreading|\sarticles|\sstories)?:|read\s(more|next|also)[:.…]|don'?t\smiss
-        |also\sread|see\salso:|watch:|click\shere|this\s(article|story)\s(was|is)\s(originally|first)?\s?(published|produced)
+        |also\sread|see\salso:|watch:|click\shere|originally\spublished\s(at|on|in|by)|this\s(article|story)\s(was|is)\s(originally|first)?\s?(published|produced)
         |abonnez-vous|inscrivez-vous|suivez-nous|abonnieren\ssie|folgen\ssie\suns)
         |@\w+\son\s(twitter|instagram|facebook)|(may|can)\sbe\sreached\sat|newsletters?[.!]?$|all\srights\sreserved
         """, RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace)]
@@ -156,9 +172,15 @@ internal static partial class ClassVocabulary
         RegexOptions.CultureInvariant)]
     private static partial Regex PhotoCredit();
 
+    [GeneratedRegex(@"^(by|par|von|por|door|di|av)\s+[^\s,.]+(\s+[^\s,.]+){0,3}(\s*,\s*[^\s]+(\s+[^\s]+){0,3}){0,2}$", RegexOptions.CultureInvariant)]
+    private static partial Regex Byline();
+
     [GeneratedRegex("""
         ^(advertisement|advertising|advert|ad|sponsored(\scontent)?|share(\s(this|the))?(\sarticle|\sstory|\spost|\spage)?(\son\s[a-z]+)?
         |follow(\sme|\sus)?(\son\s[a-z]+)?|back\sto\stop|to\stop|read\smore|continue\sreading|related(\sarticles|\sstories|\sposts|\scontent)?
+        |trending(\snews|\snow|\sstories)?|most\s(popular|read|viewed|shared)|popular(\snow|\sstories|\sposts)?|top\sstories
+        |latest(\snews|\sstories|\sposts)?|more\s(news|stories|from\s.+)|recommended(\sfor\syou|\sstories|\sreading)?|editor'?s\spicks?
+        |what\sto\sread\snext|up\snext|you\smay\salso\slike|you\smight\salso\slike|related\slinks
         |comments?|\d+\s(comments?|responses?|replies)|no\scomments(\syet)?|leave\sa\s(comment|reply)|add\s(a\s)?comment|print
         |un\scommentaire|\d+\scommentaires?|laisser\sun\scommentaire|bouton\sretour\sen\shaut\sde\sla\spage|retour\sen\shaut(\sde\sla\spage)?
         |publicit[ée]|partager(\scet\sarticle|\ssur\s[a-z]+)?|lire\saussi|[àa]\slire\saussi|voir\saussi|lire\sla\ssuite

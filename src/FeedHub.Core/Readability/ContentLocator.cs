@@ -13,6 +13,11 @@ internal static class ContentLocator
 
     /// <summary>How far above the best candidate chunks of the same body are looked for.</summary>
     private const int ChunkScopeLevels = 6;
+
+    /// <summary>Gallery captions can outweigh the article they illustrate; their container's votes count a fifth.</summary>
+    private const double GalleryFactor = 0.2;
+
+    private const int GalleryScopeLevels = 3;
     private static readonly double[] AncestorShare = [1, 0.5, 1 / 3.0, 0.25, 0.2];
 
     public static List<IElement> Locate(IElement body, Dictionary<IElement, ElementStats> stats)
@@ -36,7 +41,7 @@ internal static class ContentLocator
         var bestScore = double.MinValue;
         foreach (var (element, score) in scores)
         {
-            var adjusted = score * (1 - stats[element].LinkDensity);
+            var adjusted = score * (1 - stats[element].LinkDensity) * (IsInGallery(element, body) ? GalleryFactor : 1);
             scores[element] = adjusted;
             if (adjusted > bestScore)
             {
@@ -45,7 +50,7 @@ internal static class ContentLocator
             }
         }
 
-        best = PreferCommonAncestor(best!, bestScore, scores, body);
+        best = PreferCommonAncestor(OutOfTablesAndLists(best!, body), bestScore, scores, body);
         var parts = SameKindParts(best, stats);
         return parts.Count > 1 ? parts : WithRelatedSiblings(best, scores, stats);
     }
@@ -140,6 +145,33 @@ internal static class ContentLocator
         return weight;
     }
 
+    /// <summary>Looks a few levels up only: page wrappers carry gallery feature flags ("has-gallery") too.</summary>
+    private static bool IsInGallery(IElement element, IElement body)
+    {
+        var ancestor = element;
+        for (var level = 0; level <= GalleryScopeLevels && ancestor is not null && ancestor != body; level++, ancestor = ancestor.ParentElement)
+        {
+            if (ClassVocabulary.IsGallery(Dom.ClassAndId(ancestor)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A table or list is a part of an article, almost never all of it: the article is what holds it.</summary>
+    private static IElement OutOfTablesAndLists(IElement best, IElement body)
+    {
+        while (best.LocalName is "tbody" or "thead" or "tfoot" or "tr" or "table" or "ul" or "ol" or "dl"
+               && best.ParentElement is { } parent && parent != body)
+        {
+            best = parent;
+        }
+
+        return best;
+    }
+
     /// <summary>When several strong candidates sit side by side, the article is their common container.</summary>
     private static IElement PreferCommonAncestor(IElement best, double bestScore, Dictionary<IElement, double> scores, IElement body)
     {
@@ -215,27 +247,27 @@ internal static class ContentLocator
         var bestScore = scores.GetValueOrDefault(best);
         var threshold = Math.Max(10, bestScore * 0.2);
         var bestClass = best.GetAttribute("class");
-        var kept = new List<IElement>();
-        foreach (var sibling in Dom.ChildElements(parent))
+        var siblings = Dom.ChildElements(parent);
+        var isKept = new bool[siblings.Count];
+        for (var i = 0; i < siblings.Count; i++)
         {
-            if (sibling == best)
-            {
-                kept.Add(sibling);
-                continue;
-            }
-
+            var sibling = siblings[i];
             var bonus = bestClass is { Length: > 0 } && sibling.GetAttribute("class") == bestClass ? bestScore * 0.2 : 0;
-            if (scores.TryGetValue(sibling, out var score) && score + bonus >= threshold)
-            {
-                kept.Add(sibling);
-            }
-            else if (sibling.LocalName is "p" or "div" && stats.TryGetValue(sibling, out var s) && !s.HasBlockChild && IsLooseParagraph(sibling, s))
-            {
-                kept.Add(sibling);
-            }
+            isKept[i] = sibling == best
+                || scores.TryGetValue(sibling, out var score) && score + bonus >= threshold
+                || sibling.LocalName is "p" or "div" && stats.TryGetValue(sibling, out var s) && !s.HasBlockChild && IsLooseParagraph(sibling, s);
         }
 
-        return kept;
+        // Between two kept parts, what is not link-heavy (headings, figures, a short paragraph) belongs to the article too;
+        // what is left of the boilerplate there is the pruner's to remove.
+        var first = Array.IndexOf(isKept, true);
+        var last = Array.LastIndexOf(isKept, true);
+        for (var i = first + 1; i < last; i++)
+        {
+            isKept[i] |= stats.TryGetValue(siblings[i], out var s) && s.LinkDensity < 0.5;
+        }
+
+        return siblings.Where((_, i) => isKept[i]).ToList();
     }
 
     private static bool IsLooseParagraph(IElement paragraph, ElementStats s)

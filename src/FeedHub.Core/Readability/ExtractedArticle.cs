@@ -61,8 +61,8 @@ public sealed record ExtractionOptions
     public bool IncludeHtml { get; init; } = true;
 
     /// <summary>
-    /// The time one page may take: a page that cannot even be parsed within it fails as too complex, and
-    /// optional refinements are skipped once it is spent.
+    /// The time one page may take to parse: past 70% of it the page's beginning is parsed instead, and a page that
+    /// cannot be parsed at all in time fails as too complex. Everything after parsing is linear in the page size.
     /// </summary>
     public TimeSpan TimeBudget { get; init; } = TimeSpan.FromSeconds(1.5);
 

@@ -60,4 +60,8 @@ public sealed class ClusterOptions
 
     /// <summary>Triggers a node takes at once; small, so that due polls spread over the nodes instead of the first one taking all.</summary>
     public int MaxBatchSize { get; set; } = 1;
+
+    /// <summary>How long an idle node sleeps before looking for due polls again: nodes are not told of the triggers
+    /// another node schedules, so this bounds how soon they join in.</summary>
+    public TimeSpan IdleWaitTime { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -41,8 +41,7 @@ public static class FeedHubServices
             services.AddSingleton<IHostThrottle>(provider =>
             {
                 var fetcher = provider.GetRequiredService<IOptions<FetcherOptions>>().Value;
-                return new ClusterHostThrottle(provider.GetRequiredService<NpgsqlDataSource>(), new HostThrottle(fetcher.MaxConcurrency, fetcher.MaxPerHost),
-                    fetcher.MaxPerHost, provider.GetRequiredService<TimeProvider>());
+                return new ClusterHostThrottle(provider.GetRequiredService<NpgsqlDataSource>(), new HostThrottle(fetcher.MaxConcurrency, fetcher.MaxPerHost), fetcher.MaxPerHost);
             });
         }
         else

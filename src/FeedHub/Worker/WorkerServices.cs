@@ -26,6 +26,7 @@ public static class WorkerServices
                 if (storage.UsesPostgres)
                 {
                     scheduler.MaxBatchSize = Math.Max(1, cluster.MaxBatchSize);
+                    scheduler.IdleWaitTime = cluster.IdleWaitTime;
                 }
             });
             if (storage.UsesPostgres)

@@ -100,6 +100,25 @@ public sealed class CharsetDetectorTests
         Assert.Equal("not UTF-8 and no encoding declared", feed.Error);
     }
 
+    [Theory]
+    [InlineData("feedparser__illformed__chardet__koi8r.xml", "koi8-r", "Как пережить новогоднюю ночь")]
+    [InlineData("feedparser__illformed__chardet__shiftjis.xml", "shift_jis", "DrecomRSSに記事投稿が反映されない…")]
+    [InlineData("feedparser__illformed__chardet__eucjp.xml", "euc-jp", "ゲーム三昧な正月")]
+    [InlineData("feedparser__illformed__chardet__euckr.xml", "euc-kr", "EUC-KR 에서 TypeKey 한글닉네임 표시하기")]
+    [InlineData("feedparser__illformed__chardet__gb2312.xml", "gb18030", "不归移民漫画系列：专业工作")]
+    [InlineData("feedparser__illformed__chardet__big5.xml", "big5", "我希望")]
+    public void UndeclaredLegacyEncodingsAreGuessedFromTheText(string fixture, string encoding, string titleStart)
+    {
+        var body = FeedFixtures.Bytes(fixture);
+
+        var feed = reader.Read(body);
+
+        Assert.Equal(encoding, CharsetDetector.Detect(body).Encoding.WebName);
+        var title = feed.Title ?? feed.Items[0].Title;
+        Assert.StartsWith(titleStart, title, StringComparison.Ordinal);
+        Assert.Equal("not UTF-8 and no encoding declared", feed.Error);
+    }
+
     [Fact]
     public void UnknownDeclaredEncodingFallsBackToSniffingAndIsReported()
     {

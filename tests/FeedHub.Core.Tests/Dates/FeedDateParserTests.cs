@@ -45,6 +45,14 @@ public sealed class FeedDateParserTests
         => Assert.Equal(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), FeedDateParser.Parse(text));
 
     [Theory]
+    [InlineData("2003/06/10 04:00:00", "2003-06-10T04:00:00+00:00")]
+    [InlineData("10.06.2003 16:05", "2003-06-10T16:05:00+00:00")]
+    [InlineData("06/10/2003 4:00:00 PM", "2003-06-10T16:00:00+00:00")]
+    [InlineData("25/12/2019 08:00 +0100", "2019-12-25T08:00:00+01:00")]
+    public void AllNumericDates(string text, string expected)
+        => Assert.Equal(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), FeedDateParser.Parse(text));
+
+    [Theory]
     [InlineData(null)]
     [InlineData("")]
     [InlineData("   ")]

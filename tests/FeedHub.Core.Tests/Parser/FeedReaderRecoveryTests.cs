@@ -67,6 +67,26 @@ public sealed class FeedReaderRecoveryTests
     }
 
     [Fact]
+    public void BrokenElementStructureInTheMiddleKeepsTheItemsAfterIt()
+    {
+        const string rss = """
+            <rss version="2.0"><channel><title>Broken blog</title>
+            <item><title>First</title><description>Hello<br>world <img src=/a.png alt='x'> a < b</description><link>https://example.com/1</link></item>
+            <item><title>Second</titel><link>https://example.com/2</link></item>
+            <item><title>Third</title><link>https://example.com/3</link></p></item>
+            </channel></rss>
+            """;
+
+        var feed = reader.Read(Encoding.UTF8.GetBytes(rss));
+
+        Assert.Equal(["https://example.com/1", "https://example.com/2", "https://example.com/3"], feed.Items.Select(item => item.Link));
+        Assert.Equal("First", feed.Items[0].Title);
+        Assert.Contains("world", feed.Items[0].Summary, StringComparison.Ordinal);
+        Assert.Equal("Third", feed.Items[2].Title);
+        Assert.Contains("element structure repaired", feed.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ControlCharactersAreRemovedAndReported()
     {
         var body = Encoding.UTF8.GetBytes("<rss version=\"2.0\"><channel><title>Bell\u0007 and form\u000C feed</title></channel></rss>");
@@ -114,6 +134,13 @@ public sealed class FeedReaderRecoveryTests
         Assert.False(feed.IsFeed);
         Assert.Equal(FeedReader.HtmlPageError, feed.Error);
     }
+
+    [Theory]
+    [InlineData("<!DOCTYPE html><title>x</title><p>No html element at all")]
+    [InlineData("<?xml version=\"1.0\"?>\n<!-- generator -->\n<html xmlns=\"http://www.w3.org/1999/xhtml\"><body/></html>")]
+    [InlineData("  <head><title>Lost</title></head><body><p>page</p></body>")]
+    public void HtmlPagesInOtherShapesAreNotFeeds(string page)
+        => Assert.Equal(FeedReader.HtmlPageError, reader.Read(Encoding.UTF8.GetBytes(page)).Error);
 
     [Theory]
     [InlineData(new byte[0], "empty document")]

@@ -5,7 +5,7 @@ using System.Text;
 namespace FeedHub.Tests.Support;
 
 /// <summary>
-/// A local "internet" of blogs for polling tests: N RSS feeds of 20 items each on one loopback server, answering
+/// A local "internet" of blogs for polling tests: N RSS feeds of 20 items each over several loopback hosts, answering
 /// conditional requests with 304, after a fixed latency. Every request is logged with who made it and when, and the
 /// farm tracks how many requests each feed and the whole host have in flight.
 /// </summary>
@@ -14,20 +14,24 @@ public sealed class FeedFarm : IAsyncDisposable
     public const int ItemsPerFeed = 20;
     public static readonly DateTimeOffset Newest = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private readonly LocalHttpServer _server;
+    private readonly LocalHttpServer[] _hosts;
     private readonly ConcurrentDictionary<string, int> _inFlight = new();
-    private int _hostInFlight;
+    private readonly int[] _hostInFlight;
     private int _maxHostInFlight;
     private int _maxFeedInFlight;
 
-    public FeedFarm(int feeds, TimeSpan latency)
+    /// <param name="feeds">How many feeds.</param>
+    /// <param name="hosts">Over how many blog hosts (loopback addresses 127.0.0.1, 127.0.0.2, …) they are spread.</param>
+    /// <param name="latency">How long each answer takes.</param>
+    public FeedFarm(int feeds, int hosts, TimeSpan latency)
     {
         FeedCount = feeds;
-        _server = new LocalHttpServer(async (request, stream, token) =>
+        _hostInFlight = new int[hosts];
+        _hosts = Enumerable.Range(0, hosts).Select(host => new LocalHttpServer(async (request, stream, token) =>
         {
             var started = DateTimeOffset.UtcNow;
             var feedInFlight = _inFlight.AddOrUpdate(request.Path, 1, (_, n) => n + 1);
-            var hostInFlight = Interlocked.Increment(ref _hostInFlight);
+            var hostInFlight = Interlocked.Increment(ref _hostInFlight[host]);
             InterlockedMax(ref _maxFeedInFlight, feedInFlight);
             InterlockedMax(ref _maxHostInFlight, hostInFlight);
             var completed = false;
@@ -40,10 +44,10 @@ public sealed class FeedFarm : IAsyncDisposable
             finally
             {
                 _inFlight.AddOrUpdate(request.Path, 0, (_, n) => n - 1);
-                Interlocked.Decrement(ref _hostInFlight);
+                Interlocked.Decrement(ref _hostInFlight[host]);
                 Requests.Add(new FarmRequest(request.Path, request.Header("User-Agent") ?? string.Empty, started, DateTimeOffset.UtcNow, completed));
             }
-        });
+        }, new System.Net.IPAddress([127, 0, 0, (byte)(host + 1)]))).ToArray();
     }
 
     public int FeedCount { get; }
@@ -52,9 +56,10 @@ public sealed class FeedFarm : IAsyncDisposable
 
     public int MaxConcurrentRequestsForOneFeed => Volatile.Read(ref _maxFeedInFlight);
 
-    public int MaxConcurrentRequestsToTheHost => Volatile.Read(ref _maxHostInFlight);
+    /// <summary>The most requests any one host had in flight at once.</summary>
+    public int MaxConcurrentRequestsToOneHost => Volatile.Read(ref _maxHostInFlight);
 
-    public Uri FeedUrl(int feed) => _server.Url(string.Create(CultureInfo.InvariantCulture, $"feeds/{feed}.xml"));
+    public Uri FeedUrl(int feed) => _hosts[feed % _hosts.Length].Url(string.Create(CultureInfo.InvariantCulture, $"feeds/{feed}.xml"));
 
     public static string ItemTitle(int feed, int item) => string.Create(CultureInfo.InvariantCulture, $"Feed {feed} post {item}");
 
@@ -97,7 +102,13 @@ public sealed class FeedFarm : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var host in _hosts)
+        {
+            await host.DisposeAsync();
+        }
+    }
 }
 
 public sealed record FarmRequest(string Path, string UserAgent, DateTimeOffset Started, DateTimeOffset Ended, bool Completed);
