@@ -91,6 +91,56 @@ public sealed partial class AdminPagesTests
     }
 
     [Fact]
+    public async Task A_curator_edits_pauses_and_removes_a_source_and_manages_api_tokens_from_the_pages()
+    {
+        await using var app = await TestApp.StartAsync(worker: false);
+        await app.Get<CuratorAccounts>().CreateAsync("ada", Password, default);
+        var store = app.Get<IFeedStore>();
+        var source = await store.AddSourceAsync(new Core.Model.Source { FeedUrl = "https://blog.example/feed", Title = "Blog", CreatedAt = DateTimeOffset.UtcNow }, default);
+        using var browser = Browser(app);
+        await SignInAsync(browser, "ada", Password);
+        var token = Token(await browser.GetStringAsync($"/admin/sources/{source.Id}"));
+
+        var edited = await browser.PostAsync($"/admin/sources/{source.Id}", new FormUrlEncodedContent(
+        [
+            new("__RequestVerificationToken", token), new("displayName", "My <b>Blog</b>"), new("categories", "A, B, a"),
+            new("extraction", "Never"), new("extractionSelector", "article"), new("minIntervalMinutes", "30"), new("maxIntervalMinutes", ""),
+        ]));
+        var refused = await browser.PostAsync($"/admin/sources/{source.Id}", new FormUrlEncodedContent(
+            [new("__RequestVerificationToken", token), new("minIntervalMinutes", "1")]));
+        var paused = await browser.PostAsync($"/admin/sources/{source.Id}/state", new FormUrlEncodedContent(
+            [new("__RequestVerificationToken", token), new("state", "paused")]));
+
+        Assert.Equal(HttpStatusCode.Redirect, edited.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Contains("the minimum poll interval must lie between 5 and 1440 minutes", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, paused.StatusCode);
+        var stored = (await store.GetSourceAsync(source.Id, default))!;
+        Assert.Equal("My <b>Blog</b>", stored.DisplayName);
+        Assert.Equal(["A", "B"], stored.Categories);
+        Assert.Equal(Core.Model.ExtractionMode.Never, stored.Extraction);
+        Assert.Equal(TimeSpan.FromMinutes(30), stored.MinInterval);
+        Assert.Equal(Core.Model.SourceState.Paused, stored.State);
+        var page = await browser.GetStringAsync($"/admin/sources/{source.Id}");
+        Assert.Contains("My &lt;b&gt;Blog&lt;/b&gt;", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("My <b>Blog</b>", page, StringComparison.Ordinal);
+
+        var unanswered = await browser.PostAsync($"/admin/sources/{source.Id}/remove", new FormUrlEncodedContent([new("__RequestVerificationToken", token)]));
+        Assert.Contains("Say whether to keep the source&#x27;s articles", await unanswered.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var removed = await browser.PostAsync($"/admin/sources/{source.Id}/remove", new FormUrlEncodedContent(
+            [new("__RequestVerificationToken", token), new("keepArticles", "false")]));
+        Assert.Equal(HttpStatusCode.Redirect, removed.StatusCode);
+        Assert.Null(await store.GetSourceAsync(source.Id, default));
+
+        var issued = await (await browser.PostAsync("/admin/tokens", new FormUrlEncodedContent([new("__RequestVerificationToken", token)]))).Content.ReadAsStringAsync();
+        var newToken = NewToken().Match(issued).Groups[1].Value;
+        var prefix = (await store.GetCuratorByNameAsync("ada", default))!.Tokens[^1].Prefix;
+        Assert.StartsWith(prefix, newToken, StringComparison.Ordinal);
+        await browser.PostAsync("/admin/tokens/revoke", new FormUrlEncodedContent([new("__RequestVerificationToken", token), new("prefix", prefix)]));
+        Assert.NotNull((await store.GetCuratorByNameAsync("ada", default))!.Tokens[^1].RevokedAt);
+    }
+
+    [Fact]
     public async Task Wrong_passwords_are_refused_and_sign_in_attempts_are_rate_limited()
     {
         await using var app = await TestApp.StartAsync(worker: false, settings: "--FeedHub:Curators:SignInAttemptsPerMinute=3");
@@ -122,6 +172,9 @@ public sealed partial class AdminPagesTests
     }
 
     private static string Token(string html) => AntiforgeryField().Match(html).Groups[1].Value;
+
+    [GeneratedRegex("<code class=\"token\">(fh_[^<]+)</code>")]
+    private static partial Regex NewToken();
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryField();

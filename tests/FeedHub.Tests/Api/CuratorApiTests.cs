@@ -176,6 +176,31 @@ public sealed class CuratorApiTests
     }
 
     [Fact]
+    public async Task A_site_with_several_feeds_asks_the_curator_to_pick_one_and_stores_nothing()
+    {
+        await using var blog = LocalHttpServer.Serving(request => request.Path switch
+        {
+            "/" => HttpReply.Text(200, """
+                <html><head><link rel="alternate" type="application/atom+xml" href="/atom.xml"><link rel="alternate" type="application/rss+xml" href="/comments/feed"></head></html>
+                """, "text/html"),
+            "/atom.xml" or "/comments/feed" => HttpReply.Text(200, FeedFixtures.Rss("Two Feeds", [0]), "application/rss+xml"),
+            _ => null,
+        });
+        var (app, _) = await StartWithCuratorAsync();
+        await using var _app = app;
+
+        var response = await app.Http.PostAsync("/api/sources", Json($$"""{"url":"{{blog.BaseUri}}"}"""));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Several feeds found", problem.GetProperty("title").GetString());
+        Assert.Equal([blog.Url("atom.xml").AbsoluteUri, blog.Url("comments/feed").AbsoluteUri],
+            problem.GetProperty("candidates").EnumerateArray().Select(c => c.GetProperty("feedUrl").GetString()));
+        Assert.Empty(await app.Get<IFeedStore>().ListSourcesAsync(default));
+        Assert.Equal(HttpStatusCode.Created, (await app.Http.PostAsync("/api/sources", Json($$"""{"url":"{{blog.Url("atom.xml")}}"}"""))).StatusCode);
+    }
+
+    [Fact]
     public async Task Pause_resume_refresh_and_remove_with_the_articles_question()
     {
         await using var blog = Blog();

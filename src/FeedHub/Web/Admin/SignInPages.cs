@@ -31,7 +31,6 @@ public static class SignInPages
 
     private static async Task<IResult> SignOutAsync(HttpContext context, IFormCollection form)
     {
-        _ = form;
         await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         return TypedResults.LocalRedirect("/");
     }

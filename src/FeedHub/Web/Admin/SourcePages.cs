@@ -196,7 +196,6 @@ public static class SourcePages
 
     private static async Task<IResult> RefreshAsync(HttpContext context, long id, IFormCollection form, SourceCatalog catalog, SourceHealthReport health, CancellationToken cancellationToken)
     {
-        _ = form;
         return await AfterChangeAsync(context, id, await catalog.RefreshAsync(id, cancellationToken), "Polling now; reload in a moment to see the result.", health, cancellationToken);
     }
 

@@ -17,7 +17,6 @@ public static class TokensPage
 
     private static async Task<IResult> IssueAsync(HttpContext context, IFormCollection form, CuratorAccounts accounts, IFeedStore store, CancellationToken cancellationToken)
     {
-        _ = form;
         var token = await accounts.IssueTokenAsync(CuratorName(context), cancellationToken);
         return await PageAsync(context, store, token, null, cancellationToken);
     }
