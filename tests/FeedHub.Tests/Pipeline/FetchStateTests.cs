@@ -1,0 +1,93 @@
+using FeedHub.Core.Curation;
+using FeedHub.Core.Model;
+using FeedHub.Core.Polling;
+using FeedHub.Core.Storage;
+using FeedHub.Tests.Support;
+
+namespace FeedHub.Tests.Pipeline;
+
+/// <summary>What polling records when servers move, retire or throttle a feed.</summary>
+public sealed class FetchStateTests
+{
+    [Fact]
+    public async Task A_consistent_permanent_redirect_moves_the_source_and_a_temporary_one_never_does()
+    {
+        await using var blog = LocalHttpServer.Serving(request => request.Path switch
+        {
+            "/old" => HttpReply.Redirect(301, "/new"),
+            "/sometimes" => HttpReply.Redirect(302, "/new"),
+            "/new" => HttpReply.Text(200, FeedFixtures.Rss("Moved", [1]), "application/rss+xml"),
+            _ => null,
+        });
+        await using var app = await TestApp.StartAsync(worker: false);
+        var store = app.Get<IFeedStore>();
+        var moved = await store.AddSourceAsync(new Source { FeedUrl = blog.Url("old").AbsoluteUri, CreatedAt = DateTimeOffset.UtcNow }, default);
+        var temporary = await store.AddSourceAsync(new Source { FeedUrl = blog.Url("sometimes").AbsoluteUri, CreatedAt = DateTimeOffset.UtcNow }, default);
+        var poller = app.Get<SourcePoller>();
+
+        for (var poll = 1; poll <= 3; poll++)
+        {
+            await poller.PollAsync(moved.Id, default);
+            await poller.PollAsync(temporary.Id, default);
+            var afterPoll = await store.GetSourceAsync(moved.Id, default);
+            Assert.Equal(poll < 3 ? blog.Url("old").AbsoluteUri : blog.Url("new").AbsoluteUri, afterPoll!.FeedUrl);
+        }
+
+        var movedSource = await store.GetSourceAsync(moved.Id, default);
+        Assert.Equal(blog.Url("old").AbsoluteUri, movedSource!.Fetch.MovedFrom);
+        Assert.NotNull(movedSource.Fetch.MovedAt);
+        Assert.Equal(1, await store.CountArticlesAsync(moved.Id, default));
+        Assert.Equal(blog.Url("sometimes").AbsoluteUri, (await store.GetSourceAsync(temporary.Id, default))!.FeedUrl);
+    }
+
+    [Fact]
+    public async Task Gone_retires_the_source_and_rate_limits_are_honoured_with_backoff()
+    {
+        await using var blog = LocalHttpServer.Serving(request => request.Path == "/gone"
+            ? HttpReply.Text(410, "gone")
+            : HttpReply.Text(429, "slow down", "text/plain", ("Retry-After", "7200")));
+        await using var app = await TestApp.StartAsync(worker: false);
+        var store = app.Get<IFeedStore>();
+        var gone = await store.AddSourceAsync(new Source { FeedUrl = blog.Url("gone").AbsoluteUri, CreatedAt = DateTimeOffset.UtcNow }, default);
+        var busy = await store.AddSourceAsync(new Source { FeedUrl = blog.Url("busy").AbsoluteUri, CreatedAt = DateTimeOffset.UtcNow }, default);
+        var poller = app.Get<SourcePoller>();
+
+        await poller.PollAsync(gone.Id, default);
+        var before = DateTimeOffset.UtcNow;
+        await poller.PollAsync(busy.Id, default);
+
+        var retired = await store.GetSourceAsync(gone.Id, default);
+        Assert.Equal(SourceState.Retired, retired!.State);
+        Assert.Contains("gone for good (410 Gone)", retired.Fetch.LastError, StringComparison.Ordinal);
+        Assert.Null(retired.Fetch.NextPollAt);
+        Assert.Equal(PollOutcome.Skipped, (await poller.PollAsync(gone.Id, default)).Outcome);
+        var throttled = await store.GetSourceAsync(busy.Id, default);
+        Assert.Equal(FetchErrorKind.RateLimited, throttled!.Fetch.LastErrorKind);
+        Assert.True(throttled.Fetch.NextPollAt >= before.AddHours(2).AddMinutes(-13), "the next poll waits as long as the server asked (less jitter)");
+    }
+
+    [Fact]
+    public async Task Failures_back_off_exponentially_up_to_the_ceiling()
+    {
+        await using var blog = LocalHttpServer.Serving(_ => HttpReply.Text(500, "down"));
+        await using var app = await TestApp.StartAsync(worker: false);
+        var store = app.Get<IFeedStore>();
+        var source = await store.AddSourceAsync(new Source { FeedUrl = blog.Url("feed").AbsoluteUri, CreatedAt = DateTimeOffset.UtcNow }, default);
+        var poller = app.Get<SourcePoller>();
+
+        var waits = new List<TimeSpan>();
+        for (var i = 0; i < 12; i++)
+        {
+            var polledAt = DateTimeOffset.UtcNow;
+            var report = await poller.PollAsync(source.Id, default);
+            waits.Add(report.NextPollAt!.Value - polledAt);
+        }
+
+        Assert.InRange(waits[0], TimeSpan.FromMinutes(4.4), TimeSpan.FromMinutes(5.6));
+        Assert.InRange(waits[1], TimeSpan.FromMinutes(8.9), TimeSpan.FromMinutes(11.1));
+        Assert.InRange(waits[2], TimeSpan.FromMinutes(17.9), TimeSpan.FromMinutes(22.1));
+        Assert.All(waits, w => Assert.True(w <= TimeSpan.FromHours(24) * 1.11));
+        Assert.InRange(waits[^1], TimeSpan.FromHours(21.5), TimeSpan.FromHours(26.5));
+        Assert.Equal(12, (await store.GetSourceAsync(source.Id, default))!.Fetch.ConsecutiveFailures);
+    }
+}
