@@ -9,8 +9,11 @@ public sealed record RiverFilter(string? Category = null, long? SourceId = null)
     public bool IsEmpty => Category is null && SourceId is null;
 }
 
-/// <summary>A page of the river with the sources its articles came from and the cursor of the next (older) page.</summary>
-public sealed record RiverPage(IReadOnlyList<Article> Articles, IReadOnlyDictionary<long, Source> Sources, ArticleCursor? Next);
+/// <summary>A page of the river: its stories, the sources, and the cursor of the next (older) page.</summary>
+public sealed record RiverPage(IReadOnlyList<Story> Stories, IReadOnlyDictionary<long, Source> Sources, ArticleCursor? Next);
+
+/// <summary>One story: the newest copy of an article and every source that carried it (same canonical URL).</summary>
+public sealed record Story(Article Article, IReadOnlyList<Source> Sources);
 
 /// <summary>Reads the river (newest first) for the reading list and the merged feeds.</summary>
 public sealed class River(IFeedStore store)
@@ -31,6 +34,36 @@ public sealed class River(IFeedStore store)
         var articles = await store.ListArticlesAsync(new ArticleQuery { SourceIds = sourceIds, Before = before, Limit = limit + 1 }, cancellationToken).ConfigureAwait(false);
         var page = articles.Take(limit).ToList();
         ArticleCursor? next = articles.Count > limit ? ArticleCursor.Of(page[^1]) : null;
-        return new RiverPage(page, sources, next);
+        return new RiverPage(Stories(page, sources), sources, next);
+    }
+
+    /// <summary>Articles of several sources with the same canonical URL are one story, shown once and credited to all.</summary>
+    private static List<Story> Stories(List<Article> page, Dictionary<long, Source> sources)
+    {
+        var stories = new List<Story>(page.Count);
+        var byUrl = new Dictionary<string, (int Index, List<Source> Sources)>(StringComparer.Ordinal);
+        foreach (var article in page)
+        {
+            var source = sources.GetValueOrDefault(article.SourceId);
+            if (article.CanonicalUrl is { } url && byUrl.TryGetValue(url, out var story))
+            {
+                if (source is not null && !story.Sources.Contains(source))
+                {
+                    story.Sources.Add(source);
+                }
+
+                continue;
+            }
+
+            var credited = source is null ? new List<Source>() : [source];
+            if (article.CanonicalUrl is { } canonical)
+            {
+                byUrl[canonical] = (stories.Count, credited);
+            }
+
+            stories.Add(new Story(article, credited));
+        }
+
+        return stories;
     }
 }

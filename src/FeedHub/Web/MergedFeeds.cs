@@ -47,8 +47,8 @@ public static class MergedFeeds
         var title = filter.SourceId is { } id && page.Sources.TryGetValue(id, out var only) ? $"{site.Title}: {only.Name}"
             : filter.Category is { } category ? $"{site.Title}: {category}"
             : site.Title;
-        var entries = page.Articles.Select(a => ToEntry(a, page.Sources.GetValueOrDefault(a.SourceId), origin)).ToList();
-        var updated = page.Articles.Count == 0 ? DateTimeOffset.UnixEpoch : page.Articles.Max(a => a.ChangedAt);
+        var entries = page.Stories.Select(story => ToEntry(story, origin)).ToList();
+        var updated = page.Stories.Count == 0 ? DateTimeOffset.UnixEpoch : page.Stories.Max(s => s.Article.ChangedAt);
         return new PublishedFeed(title, site.Description, new Uri(origin, path + Query(filter, cursor)), origin, updated, entries)
         {
             NextUrl = page.Next is { } next ? new Uri(origin, path + Query(filter, next)) : null,
@@ -56,13 +56,14 @@ public static class MergedFeeds
         };
     }
 
-    private static PublishedEntry ToEntry(Article article, Source? source, Uri origin)
+    private static PublishedEntry ToEntry(Story story, Uri origin)
     {
+        var article = story.Article;
         var page = new Uri(origin, $"articles/{article.Id}");
         var link = article.Link is not null && Uri.TryCreate(article.Link, UriKind.Absolute, out var original) ? original : page;
-        IReadOnlyList<EntrySource> sources = source is null
-            ? []
-            : [new EntrySource(source.Name, new Uri(source.FeedUrl), source.SiteUrl is null ? null : new Uri(source.SiteUrl))];
+        var sources = story.Sources
+            .Select(source => new EntrySource(source.Name, new Uri(source.FeedUrl), source.SiteUrl is null ? null : new Uri(source.SiteUrl)))
+            .ToList();
         return new PublishedEntry(page.AbsoluteUri, article.Title ?? "(untitled)", link, article.SortDate,
             article.Updated ?? article.ChangedAt, article.Author, article.BestHtml, sources)
         {

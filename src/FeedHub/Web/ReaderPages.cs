@@ -42,8 +42,8 @@ public static class ReaderPages
         var about = onlySource is null ? Markup.Empty : Markup.Of($"""
             <p class="meta"><a href="{onlySource.SiteUrl ?? onlySource.FeedUrl}" rel="noopener noreferrer">{onlySource.SiteUrl ?? onlySource.FeedUrl}</a><a href="/feed.atom?source={onlySource.Id}">Feed of this source</a></p>
             """);
-        var items = page.Articles.Select(a => ReaderView.ListItem(a, page.Sources.GetValueOrDefault(a.SourceId), clock));
-        var empty = page.Articles.Count == 0
+        var items = page.Stories.Select(story => ReaderView.ListItem(story, clock));
+        var empty = page.Stories.Count == 0
             ? Markup.Of($"""<p class="empty">{(cursor is null ? "Nothing here yet: new posts appear as soon as the sources are polled." : "No older posts.")}</p>""")
             : Markup.Empty;
         var newest = cursor is null ? Markup.Of($"<span></span>") : Markup.Of($"""<a href="{RiverUrl(filter, null)}">Newest posts</a>""");

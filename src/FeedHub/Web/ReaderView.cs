@@ -18,16 +18,19 @@ public static class ReaderView
             """);
     }
 
-    public static Markup ListItem(Article article, Source? source, Digest clock)
+    public static Markup ListItem(Story story, Digest clock)
     {
+        var article = story.Article;
         var image = article.ImageUrl is null ? Markup.Empty
             : Markup.Of($"""<img class="lead" src="{article.ImageUrl}" alt="" loading="lazy" decoding="async" referrerpolicy="no-referrer">""");
         var excerpt = article.Excerpt is null ? Markup.Empty : Markup.Of($"""<p class="excerpt" dir="auto">{article.Excerpt}</p>""");
+        var alsoOn = story.Sources.Count < 2 ? Markup.Empty
+            : Markup.Of($"""<p class="meta also">Also on {Markup.Join(story.Sources.Skip(1).Select(s => Markup.Of($"""<a href="/?source={s.Id}">{s.Name}</a>""")))}</p>""");
         return Markup.Of($"""
             <li class="entry" data-entry><article>
             {image}<h2 dir="auto"><a data-open href="/articles/{article.Id}">{article.Title ?? "(untitled)"}</a></h2>
-            {Meta(article, source, clock)}
-            {excerpt}
+            {Meta(article, story.Sources.Count > 0 ? story.Sources[0] : null, clock)}
+            {alsoOn}{excerpt}
             </article></li>
             """);
     }
