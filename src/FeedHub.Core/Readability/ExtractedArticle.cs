@@ -61,10 +61,11 @@ public sealed record ExtractionOptions
     public bool IncludeHtml { get; init; } = true;
 
     /// <summary>
-    /// The time one page may take to parse: past 70% of it the page's beginning is parsed instead, and a page that
-    /// cannot be parsed at all in time fails as too complex. Everything after parsing is linear in the page size.
+    /// The time a page of up to 256 KB may take to parse (bigger pages get proportionally more): past 70% of it the
+    /// page's beginning is parsed instead, and a page that cannot be parsed at all in time fails as too complex.
+    /// Everything after parsing is linear in the page size.
     /// </summary>
-    public TimeSpan TimeBudget { get; init; } = TimeSpan.FromSeconds(1.5);
+    public TimeSpan TimeBudget { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Fewer words than this is <see cref="ExtractionOutcome.TooShort"/>.</summary>
     public int MinimumWords { get; init; } = 60;
