@@ -111,7 +111,7 @@ internal static partial class ClassVocabulary
 
     /// <summary>A short (normalised) block that only names the author: "By Jane Doe", "Par Jean Dupont", "Von Max Muster".</summary>
     public static bool IsByline(string normalizedText) =>
-        normalizedText.Length <= 60 && Byline().IsMatch(normalizedText);
+        normalizedText.Length <= 200 && Byline().IsMatch(normalizedText);
 
     /// <summary>A short (normalised) block that only credits a photo.</summary>
     public static bool IsPhotoCredit(string normalizedText) =>
@@ -164,21 +164,22 @@ internal static partial class ClassVocabulary
         |more\sgreat|recommended(\sfor\syou)?:|related(\scoverage|\sreading|\sarticles|\sstories)?:|read\s(more|next|also)[:.…]|don'?t\smiss
         |also\sread|see\salso:|watch:|click\shere|originally\spublished\s(at|on|in|by)|this\s(article|story)\s(was|is)\s(originally|first)?\s?(published|produced)
         |abonnez-vous|inscrivez-vous|suivez-nous|abonnieren\ssie|folgen\ssie\suns)
+        |^follow\s.{0,80}\son\s(facebook|twitter|instagram|linkedin)|^\[\w+[^\]]*\].*\[/\w+\]$
         |@\w+\son\s(twitter|instagram|facebook)|(may|can)\sbe\sreached\sat|newsletters?[.!]?$|all\srights\sreserved
         """, RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace)]
     private static partial Regex CallToAction();
 
-    [GeneratedRegex(@"^(photos?|foto|фото|image|picture|credit|crédit( photo)?|photo credit|bild|illustration|source photo)\s*[:/©]",
+    [GeneratedRegex(@"^(photos?|foto|фото|image|picture|credit|crédit( photo)?|photo credit|bild|illustration|source photo)\s*[:/©]|(^|[|/©]\s*)(getty\s?images|shutterstock|istock(photo)?|afp|reuters|associated press|ap photo|epa|dpa)(\s*/\s*[\w.]+)?[.)]?$",
         RegexOptions.CultureInvariant)]
     private static partial Regex PhotoCredit();
 
-    [GeneratedRegex(@"^(by|par|von|por|door|di|av)\s+[^\s,.]+(\s+[^\s,.]+){0,3}(\s*,\s*[^\s]+(\s+[^\s]+){0,3}){0,2}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^\((reporting|writing|editing|additional reporting)\s+by\s.*\)$|^(by|par|von|por|door|di|av)\s+[^\s,.]+(\s+[^\s,.]+){0,3}(\s*,\s*[^\s]+(\s+[^\s]+){0,3}){0,2}$", RegexOptions.CultureInvariant)]
     private static partial Regex Byline();
 
     [GeneratedRegex("""
         ^(advertisement|advertising|advert|ad|sponsored(\scontent)?|share(\s(this|the))?(\sarticle|\sstory|\spost|\spage)?(\son\s[a-z]+)?
         |follow(\sme|\sus)?(\son\s[a-z]+)?|back\sto\stop|to\stop|read\smore|continue\sreading|related(\sarticles|\sstories|\sposts|\scontent)?
-        |trending(\snews|\snow|\sstories)?|most\s(popular|read|viewed|shared)|popular(\snow|\sstories|\sposts)?|top\sstories
+        |more|popular\son\s.+|trending(\snews|\snow|\sstories)?|most\s(popular|read|viewed|shared)|popular(\snow|\sstories|\sposts)?|top\sstories
         |latest(\snews|\sstories|\sposts)?|more\s(news|stories|from\s.+)|recommended(\sfor\syou|\sstories|\sreading)?|editor'?s\spicks?
         |what\sto\sread\snext|up\snext|you\smay\salso\slike|you\smight\salso\slike|related\slinks
         |comments?|\d+\s(comments?|responses?|replies)|no\scomments(\syet)?|leave\sa\s(comment|reply)|add\s(a\s)?comment|print
