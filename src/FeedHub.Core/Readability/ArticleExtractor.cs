@@ -169,8 +169,8 @@ public sealed class ArticleExtractor
             var element = stack.Pop();
             if (element != body && element.LocalName is not ("article" or "main" or "a") && stats[element].Length < pageLength / 5)
             {
-                var classAndId = Dom.ClassAndId(element);
-                if (ClassVocabulary.IsBoilerplate(classAndId) && !ClassVocabulary.IsContentLike(classAndId))
+                var kinds = ClassVocabulary.KindsOf(element);
+                if (kinds.HasFlag(ClassKinds.Boilerplate) && !kinds.HasFlag(ClassKinds.ContentLike))
                 {
                     doomed.Add(element);
                     continue;

@@ -52,9 +52,9 @@ internal static class BoilerplatePruner
             return true;
         }
 
-        var classAndId = Dom.ClassAndId(element);
-        if (ClassVocabulary.IsBoilerplate(classAndId) && !ClassVocabulary.IsArticleBody(classAndId)
-            && s.Length < total * (ClassVocabulary.IsGallery(classAndId) ? 0.95 : 0.3))
+        var kinds = ClassVocabulary.KindsOf(element);
+        if (kinds.HasFlag(ClassKinds.Boilerplate) && !kinds.HasFlag(ClassKinds.ArticleBody)
+            && s.Length < total * (kinds.HasFlag(ClassKinds.Gallery) ? 0.95 : 0.3))
         {
             // A gallery may carry more caption text than the article has prose, and still is not the article.
             return true;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
+using AngleSharp.Dom;
 
 namespace FeedHub.Core.Readability;
 
@@ -14,16 +15,6 @@ internal static partial class ClassVocabulary
 
     /// <summary>Pages repeat the same few hundred class strings on thousands of elements: classify each once.</summary>
     private static readonly ConcurrentDictionary<string, ClassKinds> Classified = new(StringComparer.Ordinal);
-
-    [Flags]
-    private enum ClassKinds
-    {
-        None = 0,
-        Boilerplate = 1,
-        ContentLike = 2,
-        ArticleBody = 4,
-        Gallery = 8,
-    }
 
     // Matched inside each class name with '-' and '_' removed ("author-bio", "author_bio", "authorBio" alike).
     private static readonly string[] BoilerplateFragments =
@@ -67,25 +58,25 @@ internal static partial class ClassVocabulary
         "contentbody", "pagecontent", "blogpostbody", "blogpostcontent",
     ];
 
-    /// <summary>Class or id of something around the article rather than in it.</summary>
-    public static bool IsBoilerplate(string classAndId) => Classify(classAndId).HasFlag(ClassKinds.Boilerplate);
+    /// <summary>
+    /// What the element's class and id say: <see cref="ClassKinds.Boilerplate"/> for something around the article,
+    /// <see cref="ClassKinds.ContentLike"/> for the article or its column, <see cref="ClassKinds.ArticleBody"/> for the
+    /// body itself, <see cref="ClassKinds.Gallery"/> for a photo gallery or slideshow. An id made from a heading's words
+    /// ("sharing-with-a-single-developer") says what a section is about, not what kind of block it is: it is ignored.
+    /// </summary>
+    public static ClassKinds KindsOf(IElement element)
+    {
+        var kinds = element.GetAttribute("class") is { Length: > 0 } className ? Classify(className) : ClassKinds.None;
+        if (element.GetAttribute("id") is { Length: > 0 } id && !(id.Length >= 20 && id.Count(c => c is '-' or '_') >= 3))
+        {
+            kinds |= Classify(id);
+        }
 
-    /// <summary>Class or id that usually belongs to the article or its main column.</summary>
-    public static bool IsContentLike(string classAndId) => Classify(classAndId).HasFlag(ClassKinds.ContentLike);
-
-    /// <summary>Class or id of a photo gallery or slideshow: captions, however long, are not the article.</summary>
-    public static bool IsGallery(string classAndId) => Classify(classAndId).HasFlag(ClassKinds.Gallery);
-
-    /// <summary>Class or id that names the article body itself.</summary>
-    public static bool IsArticleBody(string classAndId) => Classify(classAndId).HasFlag(ClassKinds.ArticleBody);
+        return kinds;
+    }
 
     private static ClassKinds Classify(string classAndId)
     {
-        if (classAndId.Length == 0)
-        {
-            return ClassKinds.None;
-        }
-
         if (Classified.TryGetValue(classAndId, out var kinds))
         {
             return kinds;
@@ -191,4 +182,15 @@ internal static partial class ClassVocabulary
         |إعلان|مشاركة|تعليقات|اقرأ\sأيضا|פרסומת|שתף|תגובות)[\s\p{P}\p{S}]*$
         """, RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace)]
     private static partial Regex BoilerplatePhrase();
+}
+
+/// <summary>What a class name or id says about a block (see <see cref="ClassVocabulary.KindsOf"/>).</summary>
+[Flags]
+internal enum ClassKinds
+{
+    None = 0,
+    Boilerplate = 1,
+    ContentLike = 2,
+    ArticleBody = 4,
+    Gallery = 8,
 }
