@@ -16,7 +16,7 @@ public sealed class ArticleExtractor
 
     private const int FallbackPrefixChars = 128 * 1024;
 
-    /// <summary>The page size <see cref="ExtractionOptions.TimeBudget"/> is meant for; bigger pages get proportionally more.</summary>
+    /// <summary>The page size <see cref="ExtractionOptions.TimeBudget"/> is meant for; bigger pages get up to twice as much.</summary>
     private const int BudgetUnitChars = 256 * 1024;
 
     [ThreadStatic]
@@ -57,7 +57,7 @@ public sealed class ArticleExtractor
         t_parser ??= new HtmlParser(new HtmlParserOptions { IsScripting = false });
         // Parsing is linear in the page size except on pathological nesting, so the budget grows with the size; a page
         // too complex to parse in time is retried on its beginning, where articles start.
-        var budget = options.TimeBudget * Math.Max(1, (double)html.Length / BudgetUnitChars);
+        var budget = options.TimeBudget * Math.Clamp((double)html.Length / BudgetUnitChars, 1, 2);
         using var document = Parse(t_parser, html, budget * 0.7)
             ?? (html.Length > FallbackPrefixChars ? Parse(t_parser, html[..FallbackPrefixChars], budget * 0.3) : null);
         if (document is null)
