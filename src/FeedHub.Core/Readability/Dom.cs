@@ -94,21 +94,4 @@ internal static class Dom
     }
 
     public static void Remove(INode node) => node.Parent?.RemoveChild(node);
-
-    /// <summary>Replaces the element by its children.</summary>
-    public static void Unwrap(IElement element)
-    {
-        var parent = element.Parent;
-        if (parent is null)
-        {
-            return;
-        }
-
-        while (element.FirstChild is { } child)
-        {
-            parent.InsertBefore(child, element);
-        }
-
-        parent.RemoveChild(element);
-    }
 }
