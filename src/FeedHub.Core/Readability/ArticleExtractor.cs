@@ -11,10 +11,13 @@ namespace FeedHub.Core.Readability;
 /// </summary>
 public sealed class ArticleExtractor
 {
-    /// <summary>Beyond this, the rest of a page is ignored: the article is in its first megabytes.</summary>
-    private const int MaxPageChars = 4 * 1024 * 1024;
+    /// <summary>Beyond this (once script and style bodies are skipped), the rest of a page is ignored: articles start early.</summary>
+    private const int MaxPageChars = 1024 * 1024;
 
     private const int FallbackPrefixChars = 128 * 1024;
+
+    /// <summary>The page size <see cref="ExtractionOptions.TimeBudget"/> is meant for; bigger pages get up to twice as much.</summary>
+    private const int BudgetUnitChars = 256 * 1024;
 
     [ThreadStatic]
     private static HtmlParser? t_parser;
@@ -40,7 +43,8 @@ public sealed class ArticleExtractor
 
         try
         {
-            return ExtractCore(LargePagePrefilter.Apply(html.Length > MaxPageChars ? html[..MaxPageChars] : html), pageUrl, options);
+            var markup = LargePagePrefilter.Apply(html);
+            return ExtractCore(markup.Length > MaxPageChars ? markup[..MaxPageChars] : markup, pageUrl, options);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -51,12 +55,14 @@ public sealed class ArticleExtractor
     private ExtractedArticle ExtractCore(string html, Uri? pageUrl, ExtractionOptions options)
     {
         t_parser ??= new HtmlParser(new HtmlParserOptions { IsScripting = false });
-        // A page too big or too deeply nested to parse in time is retried on its beginning, where articles start.
-        using var document = Parse(t_parser, html, options.TimeBudget * 0.7)
-            ?? (html.Length > FallbackPrefixChars ? Parse(t_parser, html[..FallbackPrefixChars], options.TimeBudget * 0.3) : null);
+        // Parsing is linear in the page size except on pathological nesting, so the budget grows with the size; a page
+        // too complex to parse in time is retried on its beginning, where articles start.
+        var budget = options.TimeBudget * Math.Clamp((double)html.Length / BudgetUnitChars, 1, 2);
+        using var document = Parse(t_parser, html, budget * 0.7)
+            ?? (html.Length > FallbackPrefixChars ? Parse(t_parser, html[..FallbackPrefixChars], budget * 0.3) : null);
         if (document is null)
         {
-            return ExtractedArticle.Failure($"page too complex to parse within {options.TimeBudget.TotalMilliseconds:F0} ms");
+            return ExtractedArticle.Failure($"page too complex to parse within {budget.TotalMilliseconds:F0} ms");
         }
 
         var metadata = PageMetadata.Read(document);
@@ -163,8 +169,8 @@ public sealed class ArticleExtractor
             var element = stack.Pop();
             if (element != body && element.LocalName is not ("article" or "main" or "a") && stats[element].Length < pageLength / 5)
             {
-                var classAndId = Dom.ClassAndId(element);
-                if (ClassVocabulary.IsBoilerplate(classAndId) && !ClassVocabulary.IsContentLike(classAndId))
+                var kinds = ClassVocabulary.KindsOf(element);
+                if (kinds.HasFlag(ClassKinds.Boilerplate) && !kinds.HasFlag(ClassKinds.ContentLike))
                 {
                     doomed.Add(element);
                     continue;

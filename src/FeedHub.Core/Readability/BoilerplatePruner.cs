@@ -10,6 +10,9 @@ namespace FeedHub.Core.Readability;
 internal static class BoilerplatePruner
 {
     private const int MaxTailBlocks = 15;
+
+    /// <summary>A block this short is judged by its words even when it wraps other blocks (a label around an empty ad slot).</summary>
+    private const int ShortWidgetLength = 60;
     private static readonly string[] RelatedHeadingStarts = ["related", "more from", "more great", "recommended", "read more", "more stories", "most popular"];
 
     public static void Prune(IElement article, TitleMatcher title)
@@ -49,9 +52,9 @@ internal static class BoilerplatePruner
             return true;
         }
 
-        var classAndId = Dom.ClassAndId(element);
-        if (ClassVocabulary.IsBoilerplate(classAndId) && !ClassVocabulary.IsArticleBody(classAndId)
-            && s.Length < total * (ClassVocabulary.IsGallery(classAndId) ? 0.95 : 0.3))
+        var kinds = ClassVocabulary.KindsOf(element);
+        if (kinds.HasFlag(ClassKinds.Boilerplate) && !kinds.HasFlag(ClassKinds.ArticleBody)
+            && s.Length < total * (kinds.HasFlag(ClassKinds.Gallery) ? 0.95 : 0.3))
         {
             // A gallery may carry more caption text than the article has prose, and still is not the article.
             return true;
@@ -63,7 +66,7 @@ internal static class BoilerplatePruner
             return false;
         }
 
-        if (s.Length <= 240 && (s.Headings > 0 || !s.HasBlockChild || name is "dl" or "figcaption"))
+        if (s.Length <= 240 && (s.Headings > 0 || !s.HasBlockChild || name is "dl" or "figcaption" || s.Length <= ShortWidgetLength))
         {
             var text = TextMetrics.Normalize(Dom.Text(element));
             if (IsJunkText(text) || title.Matches(text, Dom.IsHeading(name) || name == "figcaption"))

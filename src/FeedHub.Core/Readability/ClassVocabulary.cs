@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
+using AngleSharp.Dom;
 
 namespace FeedHub.Core.Readability;
 
@@ -14,16 +15,6 @@ internal static partial class ClassVocabulary
 
     /// <summary>Pages repeat the same few hundred class strings on thousands of elements: classify each once.</summary>
     private static readonly ConcurrentDictionary<string, ClassKinds> Classified = new(StringComparer.Ordinal);
-
-    [Flags]
-    private enum ClassKinds
-    {
-        None = 0,
-        Boilerplate = 1,
-        ContentLike = 2,
-        ArticleBody = 4,
-        Gallery = 8,
-    }
 
     // Matched inside each class name with '-' and '_' removed ("author-bio", "author_bio", "authorBio" alike).
     private static readonly string[] BoilerplateFragments =
@@ -67,25 +58,25 @@ internal static partial class ClassVocabulary
         "contentbody", "pagecontent", "blogpostbody", "blogpostcontent",
     ];
 
-    /// <summary>Class or id of something around the article rather than in it.</summary>
-    public static bool IsBoilerplate(string classAndId) => Classify(classAndId).HasFlag(ClassKinds.Boilerplate);
+    /// <summary>
+    /// What the element's class and id say: <see cref="ClassKinds.Boilerplate"/> for something around the article,
+    /// <see cref="ClassKinds.ContentLike"/> for the article or its column, <see cref="ClassKinds.ArticleBody"/> for the
+    /// body itself, <see cref="ClassKinds.Gallery"/> for a photo gallery or slideshow. An id made from a heading's words
+    /// ("sharing-with-a-single-developer") says what a section is about, not what kind of block it is: it is ignored.
+    /// </summary>
+    public static ClassKinds KindsOf(IElement element)
+    {
+        var kinds = element.GetAttribute("class") is { Length: > 0 } className ? Classify(className) : ClassKinds.None;
+        if (element.GetAttribute("id") is { Length: > 0 } id && !(id.Length >= 20 && id.Count(c => c is '-' or '_') >= 3))
+        {
+            kinds |= Classify(id);
+        }
 
-    /// <summary>Class or id that usually belongs to the article or its main column.</summary>
-    public static bool IsContentLike(string classAndId) => Classify(classAndId).HasFlag(ClassKinds.ContentLike);
-
-    /// <summary>Class or id of a photo gallery or slideshow: captions, however long, are not the article.</summary>
-    public static bool IsGallery(string classAndId) => Classify(classAndId).HasFlag(ClassKinds.Gallery);
-
-    /// <summary>Class or id that names the article body itself.</summary>
-    public static bool IsArticleBody(string classAndId) => Classify(classAndId).HasFlag(ClassKinds.ArticleBody);
+        return kinds;
+    }
 
     private static ClassKinds Classify(string classAndId)
     {
-        if (classAndId.Length == 0)
-        {
-            return ClassKinds.None;
-        }
-
         if (Classified.TryGetValue(classAndId, out var kinds))
         {
             return kinds;
@@ -111,7 +102,7 @@ internal static partial class ClassVocabulary
 
     /// <summary>A short (normalised) block that only names the author: "By Jane Doe", "Par Jean Dupont", "Von Max Muster".</summary>
     public static bool IsByline(string normalizedText) =>
-        normalizedText.Length <= 60 && Byline().IsMatch(normalizedText);
+        normalizedText.Length <= 200 && Byline().IsMatch(normalizedText);
 
     /// <summary>A short (normalised) block that only credits a photo.</summary>
     public static bool IsPhotoCredit(string normalizedText) =>
@@ -164,21 +155,22 @@ internal static partial class ClassVocabulary
         |more\sgreat|recommended(\sfor\syou)?:|related(\scoverage|\sreading|\sarticles|\sstories)?:|read\s(more|next|also)[:.…]|don'?t\smiss
         |also\sread|see\salso:|watch:|click\shere|originally\spublished\s(at|on|in|by)|this\s(article|story)\s(was|is)\s(originally|first)?\s?(published|produced)
         |abonnez-vous|inscrivez-vous|suivez-nous|abonnieren\ssie|folgen\ssie\suns)
+        |^follow\s.{0,80}\son\s(facebook|twitter|instagram|linkedin)|^\[\w+[^\]]*\].*\[/\w+\]$
         |@\w+\son\s(twitter|instagram|facebook)|(may|can)\sbe\sreached\sat|newsletters?[.!]?$|all\srights\sreserved
         """, RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace)]
     private static partial Regex CallToAction();
 
-    [GeneratedRegex(@"^(photos?|foto|фото|image|picture|credit|crédit( photo)?|photo credit|bild|illustration|source photo)\s*[:/©]",
+    [GeneratedRegex(@"^(photos?|foto|фото|image|picture|credit|crédit( photo)?|photo credit|bild|illustration|source photo)\s*[:/©]|(^|[|/©]\s*)(getty\s?images|shutterstock|istock(photo)?|afp|reuters|associated press|ap photo|epa|dpa)(\s*/\s*[\w.]+)?[.)]?$",
         RegexOptions.CultureInvariant)]
     private static partial Regex PhotoCredit();
 
-    [GeneratedRegex(@"^(by|par|von|por|door|di|av)\s+[^\s,.]+(\s+[^\s,.]+){0,3}(\s*,\s*[^\s]+(\s+[^\s]+){0,3}){0,2}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^\((reporting|writing|editing|additional reporting)\s+by\s.*\)$|^(by|par|von|por|door|di|av)\s+[^\s,.]+(\s+[^\s,.]+){0,3}(\s*,\s*[^\s]+(\s+[^\s]+){0,3}){0,2}$", RegexOptions.CultureInvariant)]
     private static partial Regex Byline();
 
     [GeneratedRegex("""
         ^(advertisement|advertising|advert|ad|sponsored(\scontent)?|share(\s(this|the))?(\sarticle|\sstory|\spost|\spage)?(\son\s[a-z]+)?
         |follow(\sme|\sus)?(\son\s[a-z]+)?|back\sto\stop|to\stop|read\smore|continue\sreading|related(\sarticles|\sstories|\sposts|\scontent)?
-        |trending(\snews|\snow|\sstories)?|most\s(popular|read|viewed|shared)|popular(\snow|\sstories|\sposts)?|top\sstories
+        |more|popular\son\s.+|trending(\snews|\snow|\sstories)?|most\s(popular|read|viewed|shared)|popular(\snow|\sstories|\sposts)?|top\sstories
         |latest(\snews|\sstories|\sposts)?|more\s(news|stories|from\s.+)|recommended(\sfor\syou|\sstories|\sreading)?|editor'?s\spicks?
         |what\sto\sread\snext|up\snext|you\smay\salso\slike|you\smight\salso\slike|related\slinks
         |comments?|\d+\s(comments?|responses?|replies)|no\scomments(\syet)?|leave\sa\s(comment|reply)|add\s(a\s)?comment|print
@@ -190,4 +182,15 @@ internal static partial class ClassVocabulary
         |إعلان|مشاركة|تعليقات|اقرأ\sأيضا|פרסומת|שתף|תגובות)[\s\p{P}\p{S}]*$
         """, RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace)]
     private static partial Regex BoilerplatePhrase();
+}
+
+/// <summary>What a class name or id says about a block (see <see cref="ClassVocabulary.KindsOf"/>).</summary>
+[Flags]
+internal enum ClassKinds
+{
+    None = 0,
+    Boilerplate = 1,
+    ContentLike = 2,
+    ArticleBody = 4,
+    Gallery = 8,
 }

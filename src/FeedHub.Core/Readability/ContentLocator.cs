@@ -125,19 +125,19 @@ internal static class ContentLocator
             return 40;
         }
 
-        var classAndId = Dom.ClassAndId(element);
-        if (ClassVocabulary.IsArticleBody(classAndId))
+        var kinds = ClassVocabulary.KindsOf(element);
+        if (kinds.HasFlag(ClassKinds.ArticleBody))
         {
             return 35;
         }
 
         var weight = 0.0;
-        if (ClassVocabulary.IsBoilerplate(classAndId))
+        if (kinds.HasFlag(ClassKinds.Boilerplate))
         {
             weight -= 25;
         }
 
-        if (ClassVocabulary.IsContentLike(classAndId))
+        if (kinds.HasFlag(ClassKinds.ContentLike))
         {
             weight += 25;
         }
@@ -151,7 +151,7 @@ internal static class ContentLocator
         var ancestor = element;
         for (var level = 0; level <= GalleryScopeLevels && ancestor is not null && ancestor != body; level++, ancestor = ancestor.ParentElement)
         {
-            if (ClassVocabulary.IsGallery(Dom.ClassAndId(ancestor)))
+            if (ClassVocabulary.KindsOf(ancestor).HasFlag(ClassKinds.Gallery))
             {
                 return true;
             }

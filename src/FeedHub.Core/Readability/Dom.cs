@@ -67,28 +67,6 @@ internal static class Dom
         return order;
     }
 
-    /// <summary>
-    /// The class and id of an element in one string, for vocabulary matching. An id made from a heading's words
-    /// ("sharing-with-a-single-developer") says what the section is about, not what kind of block it is: it is left out.
-    /// </summary>
-    public static string ClassAndId(IElement element)
-    {
-        var className = element.GetAttribute("class");
-        var id = element.GetAttribute("id");
-        if (id is { Length: >= 20 } && id.Count(c => c is '-' or '_') >= 3)
-        {
-            id = null;
-        }
-
-        return (className, id) switch
-        {
-            (null, null) => string.Empty,
-            (_, null) => className,
-            (null, _) => id,
-            _ => className + " " + id,
-        };
-    }
-
     /// <summary>All text below the element, without recursion.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static string Text(IElement root)
@@ -116,21 +94,4 @@ internal static class Dom
     }
 
     public static void Remove(INode node) => node.Parent?.RemoveChild(node);
-
-    /// <summary>Replaces the element by its children.</summary>
-    public static void Unwrap(IElement element)
-    {
-        var parent = element.Parent;
-        if (parent is null)
-        {
-            return;
-        }
-
-        while (element.FirstChild is { } child)
-        {
-            parent.InsertBefore(child, element);
-        }
-
-        parent.RemoveChild(element);
-    }
 }

@@ -17,11 +17,7 @@ internal sealed class ElementStats
 
     public int Commas;
     public int Paragraphs;
-    public int Images;
-    public int Inputs;
     public int ListItems;
-    public int Links;
-    public int Embeds;
     public int Headings;
     public bool HasBlockChild;
 
@@ -33,11 +29,7 @@ internal sealed class ElementStats
         LinkLength += child.LinkLength;
         Commas += child.Commas;
         Paragraphs += child.Paragraphs;
-        Images += child.Images;
-        Inputs += child.Inputs;
         ListItems += child.ListItems;
-        Links += child.Links;
-        Embeds += child.Embeds;
         Headings += child.Headings;
     }
 
@@ -72,22 +64,12 @@ internal sealed class ElementStats
             {
                 case "a":
                     s.LinkLength = s.Length;
-                    s.Links++;
                     break;
                 case "p":
                     s.Paragraphs++;
                     break;
-                case "img" or "picture" or "svg":
-                    s.Images++;
-                    break;
-                case "input" or "textarea" or "select" or "button":
-                    s.Inputs++;
-                    break;
                 case "li":
                     s.ListItems++;
-                    break;
-                case "iframe" or "video" or "embed" or "object" or "audio":
-                    s.Embeds++;
                     break;
                 case "h1" or "h2" or "h3" or "h4" or "h5" or "h6":
                     s.Headings++;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime;
 using System.Text;
 using System.Text.Json;
 using FeedHub.Core.Readability;
@@ -42,6 +43,9 @@ public static class ExtractCommand
         }
 
         Directory.CreateDirectory(outDir);
+
+        // A one-shot batch: throughput matters, pause times do not.
+        GCSettings.LatencyMode = GCLatencyMode.Batch;
         var pages = Directory.GetFiles(inDir, "*.html");
         var utf8 = new UTF8Encoding(false);
         var started = Stopwatch.GetTimestamp();
