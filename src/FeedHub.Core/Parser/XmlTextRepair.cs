@@ -129,6 +129,23 @@ internal static class XmlTextRepair
         return new RepairedXml(repaired, problems, null);
     }
 
+    /// <summary>The text with C1 controls read as the windows-1252 characters they were meant to be.</summary>
+    public static string MapWindows1252Controls(string text)
+    {
+        if (text.AsSpan().IndexOfAnyInRange('\u0080', '\u009F') < 0)
+        {
+            return text;
+        }
+
+        var mapped = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            mapped.Append(c is >= '\u0080' and <= '\u009F' ? Windows1252.GetString([(byte)c]) : c);
+        }
+
+        return mapped.ToString();
+    }
+
     /// <summary>Handles the '&amp;' at <paramref name="at"/>; returns where scanning continues.</summary>
     private static int RepairReference(string text, int at, Dictionary<string, string>? entities, bool declaresHtmlEntities,
         ref StringBuilder? output, ref int copiedUpTo, ref bool sawHtmlEntity, ref bool sawBareAmpersand, ref bool sawControl,
