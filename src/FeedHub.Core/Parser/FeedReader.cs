@@ -57,7 +57,8 @@ public sealed partial class FeedReader
             return document;
         }
 
-        if (charset.Problem is null && charset.Encoding is UTF8Encoding && XmlByteScan.IsStrictlyReadable(bytes[charset.PreambleLength..]))
+        var reading = charset.Problem is null && charset.Encoding is UTF8Encoding ? XmlByteScan.Check(bytes[charset.PreambleLength..]) : StrictReading.Refused;
+        if (reading != StrictReading.Refused)
         {
             var document = new FeedDocument();
             try
@@ -65,6 +66,11 @@ public sealed partial class FeedReader
                 XmlFeedParser.Parse(CreateStrictReader(body[charset.PreambleLength..]), document, location);
                 if (document.IsFeed)
                 {
+                    if (reading == StrictReading.CleanWithC1Controls)
+                    {
+                        MapWindows1252Controls(document);
+                    }
+
                     return document;
                 }
 
@@ -77,6 +83,21 @@ public sealed partial class FeedReader
         }
 
         return ReadRepairing(bytes, charset, location, maxCharactersInDocument);
+    }
+
+    private static void MapWindows1252Controls(FeedDocument document)
+    {
+        static string? Map(string? text) => text is null ? null : XmlTextRepair.MapWindows1252Controls(text);
+
+        document.Title = Map(document.Title);
+        document.Subtitle = Map(document.Subtitle);
+        foreach (var item in document.Items)
+        {
+            item.Title = Map(item.Title);
+            item.Author = Map(item.Author);
+            item.Summary = Map(item.Summary);
+            item.Content = Map(item.Content);
+        }
     }
 
     /// <summary>The fast path: a well-formed UTF-8 document read straight off its bytes.</summary>

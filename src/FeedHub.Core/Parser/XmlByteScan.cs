@@ -1,62 +1,91 @@
 namespace FeedHub.Core.Parser;
 
+/// <summary>What a strict XML reader would make of a document, as far as cheap checks on its bytes can tell.</summary>
+internal enum StrictReading
+{
+    /// <summary>The strict reader would refuse it (or read it wrongly): take the repairing path straight away.</summary>
+    Refused,
+
+    /// <summary>Nothing the checks can see stands in the way.</summary>
+    Clean,
+
+    /// <summary>Readable, but windows-1252 characters were smuggled in as C1 controls and must be mapped afterwards.</summary>
+    CleanWithC1Controls,
+}
+
 /// <summary>Cheap checks on raw UTF-8 bytes, deciding whether a document can take the strict fast path.</summary>
 internal static class XmlByteScan
 {
     /// <summary>
-    /// False when a strict XML reader would read the document wrongly or give up on it: windows-1252 characters
-    /// smuggled in as C1 controls (raw, or as character references &amp;#128;–&amp;#159;), and entity references
-    /// XML does not define (HTML entities, bare ampersands). Other faults make the strict reader throw, which sends
-    /// the document to the repairing path anyway; these checks only save that wasted attempt or catch what it misses.
+    /// Refuses what would make a strict reader throw early or misread: content before the XML declaration, and
+    /// entity references XML does not define (HTML entities, bare ampersands) outside CDATA sections and comments.
+    /// Notes C1 controls (raw, or as character references &amp;#128;–&amp;#159;), which XML accepts but which mean
+    /// windows-1252 punctuation. Other faults make the strict reader throw, which sends the document to the
+    /// repairing path anyway; these checks only save that wasted attempt or catch what it misses.
     /// </summary>
-    public static bool IsStrictlyReadable(ReadOnlySpan<byte> utf8)
+    public static StrictReading Check(ReadOnlySpan<byte> utf8)
     {
         if (!StartsCleanly(utf8))
         {
-            return false;
+            return StrictReading.Refused;
         }
 
+        var hasC1 = false;
         for (var at = utf8.IndexOf((byte)0xC2); at >= 0 && at + 1 < utf8.Length; at = NextIndex(utf8, at + 1, (byte)0xC2))
         {
             if (utf8[at + 1] is >= 0x80 and <= 0x9F)
             {
-                return false;
+                hasC1 = true;
+                break;
             }
         }
 
-        var nextCdata = utf8.IndexOf("<![CDATA["u8);
+        var nextSkippable = NextSkippable(utf8, 0);
         for (var at = utf8.IndexOf((byte)'&'); at >= 0; at = NextIndex(utf8, at + 1, (byte)'&'))
         {
-            var insideCdata = false;
-            while (nextCdata >= 0 && nextCdata < at)
+            var skipped = false;
+            while (nextSkippable >= 0 && nextSkippable < at)
             {
-                var end = NextIndex(utf8, nextCdata, "]]>"u8);
+                var terminator = utf8[nextSkippable..].StartsWith("<!--"u8) ? "-->"u8 : "]]>"u8;
+                var end = NextIndex(utf8, nextSkippable + 4, terminator);
                 if (end < 0)
                 {
-                    return false;
+                    return StrictReading.Refused;
                 }
 
-                nextCdata = NextIndex(utf8, end, "<![CDATA["u8);
+                end += terminator.Length;
+                nextSkippable = NextSkippable(utf8, end);
                 if (at < end)
                 {
-                    insideCdata = true;
-                    at = end;
+                    at = end - 1;
+                    skipped = true;
                     break;
                 }
             }
 
-            if (insideCdata)
+            if (skipped)
             {
                 continue;
             }
 
-            if (!IsWellFormedReference(utf8[(at + 1)..]))
+            switch (ReadReference(utf8[(at + 1)..]))
             {
-                return false;
+                case Reference.Invalid:
+                    return StrictReading.Refused;
+                case Reference.C1Control:
+                    hasC1 = true;
+                    break;
             }
         }
 
-        return true;
+        return hasC1 ? StrictReading.CleanWithC1Controls : StrictReading.Clean;
+    }
+
+    private enum Reference
+    {
+        Invalid,
+        Valid,
+        C1Control,
     }
 
     /// <summary>An XML declaration at the very start, or none near the top and only whitespace before the first tag.</summary>
@@ -76,26 +105,26 @@ internal static class XmlByteScan
         return !start.IsEmpty && start[0] == '<';
     }
 
-    private static bool IsWellFormedReference(ReadOnlySpan<byte> afterAmpersand)
+    private static Reference ReadReference(ReadOnlySpan<byte> afterAmpersand)
     {
         var end = afterAmpersand[..Math.Min(afterAmpersand.Length, 12)].IndexOf((byte)';');
         if (end <= 0)
         {
-            return false;
+            return Reference.Invalid;
         }
 
         var reference = afterAmpersand[..end];
         if (reference[0] != '#')
         {
             return reference.SequenceEqual("amp"u8) || reference.SequenceEqual("lt"u8) || reference.SequenceEqual("gt"u8)
-                || reference.SequenceEqual("quot"u8) || reference.SequenceEqual("apos"u8);
+                || reference.SequenceEqual("quot"u8) || reference.SequenceEqual("apos"u8) ? Reference.Valid : Reference.Invalid;
         }
 
         var hex = reference.Length > 1 && reference[1] == 'x';
         var digits = reference[(hex ? 2 : 1)..];
         if (digits.IsEmpty)
         {
-            return false;
+            return Reference.Invalid;
         }
 
         var value = 0;
@@ -110,13 +139,21 @@ internal static class XmlByteScan
             };
             if (digit < 0)
             {
-                return false;
+                return Reference.Invalid;
             }
 
             value = (value * (hex ? 16 : 10)) + digit;
         }
 
-        return value is not (>= 0x80 and <= 0x9F);
+        return value is >= 0x80 and <= 0x9F ? Reference.C1Control : Reference.Valid;
+    }
+
+    /// <summary>The next CDATA section or comment; comments are only looked for before the next CDATA section, which keeps the scan linear.</summary>
+    private static int NextSkippable(ReadOnlySpan<byte> bytes, int from)
+    {
+        var cdata = NextIndex(bytes, from, "<![CDATA["u8);
+        var comment = bytes[from..(cdata < 0 ? bytes.Length : cdata)].IndexOf("<!--"u8);
+        return comment >= 0 ? from + comment : cdata;
     }
 
     private static int NextIndex(ReadOnlySpan<byte> bytes, int from, byte value)

@@ -14,6 +14,8 @@ internal sealed class XmlFeedParser
     private readonly XmlReader reader;
     private readonly FeedDocument document;
     private string rootNamespace = string.Empty;
+    private string? lastNamespaceUri;
+    private Vocabulary lastVocabulary;
 
     private XmlFeedParser(XmlReader reader, FeedDocument document)
     {
@@ -62,6 +64,19 @@ internal sealed class XmlFeedParser
         }
     }
 
+    /// <summary>The vocabulary of the current element; the reader's name table hands back the same string for the same URI.</summary>
+    private Vocabulary CurrentVocabulary()
+    {
+        var namespaceUri = reader.NamespaceURI;
+        if (!ReferenceEquals(namespaceUri, lastNamespaceUri))
+        {
+            lastNamespaceUri = namespaceUri;
+            lastVocabulary = FeedNamespaces.Classify(namespaceUri);
+        }
+
+        return lastVocabulary;
+    }
+
     /// <summary>Is the current element one of the feed's own (not an extension's)?</summary>
     private bool IsCore(Vocabulary vocabulary)
         => vocabulary is Vocabulary.None or Vocabulary.Rss || (vocabulary == Vocabulary.Other && reader.NamespaceURI == rootNamespace);
@@ -99,7 +114,7 @@ internal sealed class XmlFeedParser
                 continue;
             }
 
-            var vocabulary = FeedNamespaces.Classify(reader.NamespaceURI);
+            var vocabulary = CurrentVocabulary();
             var name = reader.LocalName;
             var core = IsCore(vocabulary);
             if (core && Is(name, "channel"))
@@ -230,12 +245,14 @@ internal sealed class XmlFeedParser
 
     private void ReadRssItem(Uri? baseUri)
     {
-        var item = new FeedItem
+        var item = new FeedItem();
+        if (reader.HasAttributes)
         {
-            Id = NullIfBlank(reader.GetAttribute("about", FeedNamespaces.Rdf)),
-            Link = Links.Resolve(reader.GetAttribute("href") ?? reader.GetAttribute("HREF"), baseUri),
-            Updated = FeedDateParser.Parse(reader.GetAttribute("lastmod") ?? reader.GetAttribute("LASTMOD")),
-        };
+            item.Id = NullIfBlank(reader.GetAttribute("about", FeedNamespaces.Rdf));
+            item.Link = Links.Resolve(reader.GetAttribute("href") ?? reader.GetAttribute("HREF"), baseUri);
+            item.Updated = FeedDateParser.Parse(reader.GetAttribute("lastmod") ?? reader.GetAttribute("LASTMOD"));
+        }
+
         if (reader.IsEmptyElement)
         {
             reader.Read();
@@ -257,7 +274,7 @@ internal sealed class XmlFeedParser
                 continue;
             }
 
-            var vocabulary = FeedNamespaces.Classify(reader.NamespaceURI);
+            var vocabulary = CurrentVocabulary();
             var name = reader.LocalName;
             if (IsCore(vocabulary))
             {
@@ -442,7 +459,7 @@ internal sealed class XmlFeedParser
             reader.Read();
             while (reader.Depth > depth)
             {
-                if (reader.NodeType == XmlNodeType.Element && FeedNamespaces.Classify(reader.NamespaceURI) == Vocabulary.Media)
+                if (reader.NodeType == XmlNodeType.Element && CurrentVocabulary() == Vocabulary.Media)
                 {
                     ReadMedia(item, fallback, baseUri);
                 }
@@ -508,7 +525,7 @@ internal sealed class XmlFeedParser
                 continue;
             }
 
-            var vocabulary = FeedNamespaces.Classify(reader.NamespaceURI);
+            var vocabulary = CurrentVocabulary();
             if (vocabulary == Vocabulary.DublinCore && reader.LocalName is "title" or "description")
             {
                 var isTitle = reader.LocalName == "title";
@@ -585,7 +602,7 @@ internal sealed class XmlFeedParser
                 continue;
             }
 
-            var vocabulary = FeedNamespaces.Classify(reader.NamespaceURI);
+            var vocabulary = CurrentVocabulary();
             var name = reader.LocalName;
             if (IsAtom(vocabulary))
             {

@@ -25,7 +25,9 @@ internal static class XmlTextRepair
     private static readonly SearchValues<char> Controls = SearchValues.Create(
         "\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u000B\u000C\u000E\u000F\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F\uFFFE\uFFFF");
 
-    private static readonly Encoding Windows1252 = Charsets.CharsetDetector.FromLabel("windows-1252")!;
+    /// <summary>What windows-1252 means by the bytes 0x80–0x9F, which arrive as the C1 controls U+0080–U+009F.</summary>
+    private static readonly string Windows1252HighControls =
+        Charsets.CharsetDetector.FromLabel("windows-1252")!.GetString(Enumerable.Range(0x80, 32).Select(value => (byte)value).ToArray());
 
     private const int MaxEntityNameLength = 32;
 
@@ -79,7 +81,7 @@ internal static class XmlTextRepair
             {
                 if (c is >= '\u0080' and <= '\u009F')
                 {
-                    Replace(ref output, text, ref copiedUpTo, at, 1, Windows1252.GetString([(byte)c]));
+                    Replace(ref output, text, ref copiedUpTo, at, 1, Windows1252HighControls.Substring(c - 0x80, 1));
                 }
                 else
                 {
@@ -129,6 +131,24 @@ internal static class XmlTextRepair
         return new RepairedXml(repaired, problems, null);
     }
 
+    /// <summary>The text with C1 controls read as the windows-1252 characters they were meant to be.</summary>
+    public static string MapWindows1252Controls(string text)
+    {
+        if (text.AsSpan().IndexOfAnyInRange('\u0080', '\u009F') < 0)
+        {
+            return text;
+        }
+
+        return string.Create(text.Length, text, static (mapped, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                var c = source[i];
+                mapped[i] = c is >= '\u0080' and <= '\u009F' ? Windows1252HighControls[c - 0x80] : c;
+            }
+        });
+    }
+
     /// <summary>Handles the '&amp;' at <paramref name="at"/>; returns where scanning continues.</summary>
     private static int RepairReference(string text, int at, Dictionary<string, string>? entities, bool declaresHtmlEntities,
         ref StringBuilder? output, ref int copiedUpTo, ref bool sawHtmlEntity, ref bool sawBareAmpersand, ref bool sawControl,
@@ -152,7 +172,7 @@ internal static class XmlTextRepair
                 var end = terminated ? digitsEnd + 1 : digitsEnd;
                 if (value is >= 0x80 and <= 0x9F)
                 {
-                    Replace(ref output, text, ref copiedUpTo, at, end - at, Windows1252.GetString([(byte)value]));
+                    Replace(ref output, text, ref copiedUpTo, at, end - at, Windows1252HighControls.Substring(value - 0x80, 1));
                 }
                 else if (!IsXmlChar(value))
                 {
