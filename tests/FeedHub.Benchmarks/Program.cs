@@ -5,11 +5,12 @@ return args.FirstOrDefault() switch
     "extraction" => FeedHub.Benchmarks.ExtractionBenchmark.Run(args[1..]),
     "store" => FeedHub.Benchmarks.StoreBenchmark.Run(args[1..]),
     "serve" => await FeedHub.Benchmarks.ServeBenchmark.RunAsync(args[1..]),
+    "migrate" => await FeedHub.Benchmarks.MigrationBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: FeedHub.Benchmarks parser|extraction|store|serve [ARGS]");
+    Console.Error.WriteLine("usage: FeedHub.Benchmarks parser|extraction|store|serve|migrate [ARGS]");
     return 2;
 }
