@@ -20,6 +20,8 @@ cleanup() { kill "$feedhub_pid" 2>/dev/null || true; [ -f "$work/nginx.pid" ] &&
 trap cleanup EXIT
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$feedhub_port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
 
+# nginx's workers run as an unprivileged user: they must be able to read the files.
+chmod 755 "$work"
 mkdir -p "$work/www"
 curl -fs "http://127.0.0.1:$feedhub_port/feed.atom" -o "$work/www/feed.atom"
 curl -fs "http://127.0.0.1:$feedhub_port/" -o "$work/www/index.html"
@@ -36,7 +38,11 @@ http {
   server { listen 127.0.0.1:$nginx_port; root $work/www; etag on; }
 }
 CONF
+chmod -R a+rX "$work/www"
 nginx -c "$work/nginx.conf"
+for page in feed.atom index.html; do
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$nginx_port/$page")" = 200 ] || { echo "nginx does not serve $page" >&2; exit 1; }
+done
 
 etag_of() { { curl -s -D - -o /dev/null "$1" || true; } | tr -d '\r' | awk -F': ' 'tolower($1)=="etag"{print $2}'; }
 run() { # url, header... -> "rps p99ms"
