@@ -24,8 +24,6 @@ public static class FeedHubApp
         builder.Configuration.AddFeedHubSources(args);
         var options = builder.Configuration.GetSection(FeedHubOptions.Section).Get<FeedHubOptions>() ?? new FeedHubOptions();
         builder.WebHost.UseUrls(options.Urls);
-        // A merged feed of full articles is hundreds of kilobytes: let Kestrel buffer a whole one instead of stalling every 64 KB.
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxResponseBufferSize = 2 * 1024 * 1024);
         builder.Services.AddFeedHubCore(builder.Configuration);
         builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
         {
