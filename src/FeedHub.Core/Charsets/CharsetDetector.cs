@@ -57,12 +57,12 @@ public static class CharsetDetector
         // Browsers read these labels as their supersets; documents that say latin-1 routinely contain windows-1252.
         name = name switch
         {
-            "iso-8859-1" or "iso8859-1" or "latin1" or "latin-1" or "us-ascii" or "ascii" or "iso_8859-1" => "windows-1252",
-            "utf8" => "utf-8",
-            "gb2312" or "gbk" or "x-gbk" => "gb18030",
-            "x-sjis" or "sjis" or "ms_kanji" => "shift_jis",
-            "ks_c_5601-1987" => "euc-kr",
-            "tis-620" => "windows-874",
+            "iso-8859-1" or "iso8859-1" or "latin1" or "latin-1" or "l1" or "us-ascii" or "ascii" or "iso_8859-1" or "x-user-defined" => "windows-1252",
+            "utf8" or "unicode-1-1-utf-8" => "utf-8",
+            "gb2312" or "gbk" or "x-gbk" or "csgb2312" or "chinese" => "gb18030",
+            "x-sjis" or "sjis" or "shift-jis" or "ms_kanji" or "windows-31j" or "ms932" => "shift_jis",
+            "ks_c_5601-1987" or "cseuckr" or "korean" => "euc-kr",
+            "tis-620" or "iso-8859-11" => "windows-874",
             _ => name,
         };
         try

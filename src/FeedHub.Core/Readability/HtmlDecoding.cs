@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using System.Text.Unicode;
+using FeedHub.Core.Charsets;
 
 namespace FeedHub.Core.Readability;
 
@@ -15,8 +16,6 @@ public static partial class HtmlDecoding
 {
     /// <summary>How far into the page a late <c>&lt;meta charset&gt;</c> is still honoured.</summary>
     private const int MetaScanBytes = 64 * 1024;
-
-    static HtmlDecoding() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
     public static string Decode(ReadOnlySpan<byte> bytes, string? contentType)
     {
@@ -46,7 +45,7 @@ public static partial class HtmlDecoding
             return Encoding.BigEndianUnicode;
         }
 
-        if (ByLabel(CharsetOf(contentType)) is { } fromHttp)
+        if (Lenient(CharsetDetector.FromLabel(CharsetDetector.CharsetFromContentType(contentType))) is { } fromHttp)
         {
             return fromHttp;
         }
@@ -56,7 +55,7 @@ public static partial class HtmlDecoding
             return new UTF8Encoding(false);
         }
 
-        if (ByLabel(MetaCharset(bytes)) is { } fromMeta)
+        if (Lenient(CharsetDetector.FromLabel(MetaCharset(bytes))) is { } fromMeta)
         {
             // A page that reached us as bytes cannot really be UTF-16 when its ASCII <meta> was readable.
             return fromMeta is UnicodeEncoding ? new UTF8Encoding(false) : fromMeta;
@@ -65,51 +64,8 @@ public static partial class HtmlDecoding
         return Ascii.IsValid(bytes) ? new UTF8Encoding(false) : Encoding.GetEncoding(1252);
     }
 
-    /// <summary>The encoding for a WHATWG label, or null when the label is unknown.</summary>
-    public static Encoding? ByLabel(string? label)
-    {
-        if (string.IsNullOrWhiteSpace(label))
-        {
-            return null;
-        }
-
-        var name = label.Trim().Trim('"', '\'').ToLowerInvariant();
-        name = name switch
-        {
-            // WHATWG maps these to the superset browsers actually use.
-            "iso-8859-1" or "latin1" or "l1" or "ascii" or "us-ascii" or "iso8859-1" or "x-user-defined" => "windows-1252",
-            "gb2312" or "gbk" or "x-gbk" or "csgb2312" or "chinese" => "gb18030",
-            "sjis" or "x-sjis" or "shift-jis" or "ms_kanji" or "windows-31j" or "ms932" => "shift_jis",
-            "euc-kr" or "cseuckr" or "korean" => "ks_c_5601-1987",
-            "tis-620" or "iso-8859-11" => "windows-874",
-            "utf8" or "unicode-1-1-utf-8" => "utf-8",
-            _ => name,
-        };
-        if (name == "utf-8")
-        {
-            return new UTF8Encoding(false);
-        }
-
-        try
-        {
-            return Encoding.GetEncoding(name);
-        }
-        catch (ArgumentException)
-        {
-            return null;
-        }
-    }
-
-    private static string? CharsetOf(string? contentType)
-    {
-        if (string.IsNullOrEmpty(contentType))
-        {
-            return null;
-        }
-
-        var match = CharsetParameter().Match(contentType);
-        return match.Success ? match.Groups[1].Value : null;
-    }
+    /// <summary>Pages are decoded leniently: a stray invalid byte in a UTF-8 page must not lose the page.</summary>
+    private static Encoding? Lenient(Encoding? encoding) => encoding is UTF8Encoding ? new UTF8Encoding(false) : encoding;
 
     private static string? MetaCharset(ReadOnlySpan<byte> bytes)
     {
