@@ -54,7 +54,7 @@ public sealed class ClusterOptions
     public const string Section = "FeedHub:Cluster";
 
     /// <summary>How often a node tells the others it is alive; a node silent for longer than the threshold is taken for dead.</summary>
-    public TimeSpan CheckinInterval { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan CheckinInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     public TimeSpan CheckinMisfireThreshold { get; set; } = TimeSpan.FromSeconds(5);
 

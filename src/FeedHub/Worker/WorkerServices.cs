@@ -41,6 +41,9 @@ public static class WorkerServices
                         clustering.CheckinInterval = cluster.CheckinInterval;
                         clustering.CheckinMisfireThreshold = cluster.CheckinMisfireThreshold;
                     });
+                    // Without the lock, two nodes acquiring one trigger at a time race for the same row; the loser
+                    // comes back empty-handed and idles, and the split drifts to 65/35. Under the lock they take turns.
+                    store.ConfigureStore(options => options.AcquireTriggersWithinLock = true);
                     store.ProvisionSchema();
                 });
             }

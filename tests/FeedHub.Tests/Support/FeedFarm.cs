@@ -7,7 +7,7 @@ namespace FeedHub.Tests.Support;
 /// <summary>
 /// A local "internet" of blogs for polling tests: N RSS feeds of 20 items each over several loopback hosts, answering
 /// conditional requests with 304, after a fixed latency. Every request is logged with who made it and when, and the
-/// farm tracks how many requests each feed and the whole host have in flight.
+/// farm tracks how many requests each feed has in flight.
 /// </summary>
 public sealed class FeedFarm : IAsyncDisposable
 {
@@ -16,8 +16,6 @@ public sealed class FeedFarm : IAsyncDisposable
 
     private readonly LocalHttpServer[] _hosts;
     private readonly ConcurrentDictionary<string, int> _inFlight = new();
-    private readonly int[] _hostInFlight;
-    private int _maxHostInFlight;
     private int _maxFeedInFlight;
 
     /// <param name="feeds">How many feeds.</param>
@@ -26,14 +24,11 @@ public sealed class FeedFarm : IAsyncDisposable
     public FeedFarm(int feeds, int hosts, TimeSpan latency)
     {
         FeedCount = feeds;
-        _hostInFlight = new int[hosts];
         _hosts = Enumerable.Range(0, hosts).Select(host => new LocalHttpServer(async (request, stream, token) =>
         {
             var started = DateTimeOffset.UtcNow;
             var feedInFlight = _inFlight.AddOrUpdate(request.Path, 1, (_, n) => n + 1);
-            var hostInFlight = Interlocked.Increment(ref _hostInFlight[host]);
             InterlockedMax(ref _maxFeedInFlight, feedInFlight);
-            InterlockedMax(ref _maxHostInFlight, hostInFlight);
             var completed = false;
             try
             {
@@ -44,7 +39,6 @@ public sealed class FeedFarm : IAsyncDisposable
             finally
             {
                 _inFlight.AddOrUpdate(request.Path, 0, (_, n) => n - 1);
-                Interlocked.Decrement(ref _hostInFlight[host]);
                 Requests.Add(new FarmRequest(request.Path, request.Header("User-Agent") ?? string.Empty, started, DateTimeOffset.UtcNow, completed));
             }
         }, new System.Net.IPAddress([127, 0, 0, (byte)(host + 1)]))).ToArray();
@@ -56,10 +50,15 @@ public sealed class FeedFarm : IAsyncDisposable
 
     public int MaxConcurrentRequestsForOneFeed => Volatile.Read(ref _maxFeedInFlight);
 
-    /// <summary>The most requests any one host had in flight at once.</summary>
-    public int MaxConcurrentRequestsToOneHost => Volatile.Read(ref _maxHostInFlight);
+    public Uri FeedUrl(int feed) => _hosts[HostOf(feed)].Url(string.Create(CultureInfo.InvariantCulture, $"feeds/{feed}.xml"));
 
-    public Uri FeedUrl(int feed) => _hosts[feed % _hosts.Length].Url(string.Create(CultureInfo.InvariantCulture, $"feeds/{feed}.xml"));
+    /// <summary>Which host serves a request path such as <c>/feeds/17.xml</c>.</summary>
+    public int HostOf(string path) => HostOf(int.Parse(FeedNumber(path)!, CultureInfo.InvariantCulture));
+
+    private int HostOf(int feed) => feed % _hosts.Length;
+
+    private static string? FeedNumber(string path) =>
+        path.StartsWith("/feeds/", StringComparison.Ordinal) ? path["/feeds/".Length..].Replace(".xml", string.Empty, StringComparison.Ordinal) : null;
 
     public static string ItemTitle(int feed, int item) => string.Create(CultureInfo.InvariantCulture, $"Feed {feed} post {item}");
 
@@ -68,8 +67,7 @@ public sealed class FeedFarm : IAsyncDisposable
 
     private static HttpReply Reply(HttpRequestInfo request)
     {
-        var name = request.Path.StartsWith("/feeds/", StringComparison.Ordinal) ? request.Path["/feeds/".Length..].Replace(".xml", string.Empty, StringComparison.Ordinal) : null;
-        if (!int.TryParse(name, CultureInfo.InvariantCulture, out var feed))
+        if (!int.TryParse(FeedNumber(request.Path), CultureInfo.InvariantCulture, out var feed))
         {
             return HttpReply.Text(404, "no such feed");
         }
