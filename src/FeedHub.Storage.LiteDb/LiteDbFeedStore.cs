@@ -234,6 +234,19 @@ public sealed class LiteDbFeedStore : IFeedStore, IDisposable
         return Task.CompletedTask;
     }
 
+    public Task<bool> ClaimSettingAsync(string name, string value, CancellationToken cancellationToken)
+    {
+        try
+        {
+            _settings.Insert(new BsonDocument { ["_id"] = name, ["Value"] = value });
+            return Task.FromResult(true);
+        }
+        catch (LiteException e) when (e.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
+        {
+            return Task.FromResult(false);
+        }
+    }
+
     public Task<long> GetVersionAsync(CancellationToken cancellationToken)
         => Task.FromResult(_versionBase + Interlocked.Read(ref _changes));
 

@@ -326,6 +326,14 @@ public sealed class PostgresFeedStore : IFeedStore, IAsyncDisposable, IDisposabl
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<bool> ClaimSettingAsync(string name, string value, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand("INSERT INTO settings (name, value) VALUES (@name, @value) ON CONFLICT (name) DO NOTHING");
+        command.Parameters.Add(new NpgsqlParameter<string>("name", name));
+        command.Parameters.Add(new NpgsqlParameter<string>("value", value));
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
     public async Task<long> GetVersionAsync(CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand("SELECT value FROM store_version");

@@ -201,6 +201,18 @@ public abstract class FeedStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Of_callers_claiming_a_setting_at_once_exactly_one_gets_it_and_its_value_stays()
+    {
+        var claims = await Task.WhenAll(Enumerable.Range(0, 8).Select(n => Task.Run(() => Store.ClaimSettingAsync("starter", $"node {n}", default))));
+
+        Assert.Equal(1, claims.Count(claimed => claimed));
+        var winner = Array.IndexOf(claims, true);
+        Assert.Equal($"node {winner}", await Store.GetSettingAsync("starter", default));
+        Assert.False(await Store.ClaimSettingAsync("starter", "late", default));
+        Assert.Equal($"node {winner}", await Store.GetSettingAsync("starter", default));
+    }
+
+    [Fact]
     public async Task Every_field_of_an_article_and_a_source_survives_the_store()
     {
         var source = NewSource("https://every.example/feed");

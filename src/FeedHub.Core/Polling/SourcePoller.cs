@@ -52,7 +52,15 @@ public sealed partial class SourcePoller(
             _ => Failed(source, result.ErrorKind ?? FetchErrorKind.Network, result.Error ?? "unknown error", result.RetryAfter, now),
         };
         await store.UpdateSourceAsync(source, cancellationToken).ConfigureAwait(false);
-        LogPolled(logger, source.Id, source.FeedUrl, report.Outcome, report.Added, report.Updated, report.Error);
+        if (report.Error is null)
+        {
+            LogPolled(logger, source.Id, source.FeedUrl, report.Outcome, report.Added, report.Updated);
+        }
+        else
+        {
+            LogPollFailed(logger, source.Id, source.FeedUrl, report.Outcome, report.Added, report.Error);
+        }
+
         return report;
     }
 
@@ -151,6 +159,10 @@ public sealed partial class SourcePoller(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Polled source {SourceId} {FeedUrl}: {Outcome}, {Added} new, {Updated} updated {Error}")]
-    private static partial void LogPolled(ILogger logger, long sourceId, string feedUrl, PollOutcome outcome, int added, int updated, string? error);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Polled source {SourceId} {FeedUrl}: {Outcome}, {Added} new, {Updated} updated")]
+    private static partial void LogPolled(ILogger logger, long sourceId, string feedUrl, PollOutcome outcome, int added, int updated);
+
+    /// <summary>A failed poll, or a feed read with recovery (<paramref name="added"/> items kept despite the error).</summary>
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Polled source {SourceId} {FeedUrl}: {Outcome}, {Added} new; {Error}")]
+    private static partial void LogPollFailed(ILogger logger, long sourceId, string feedUrl, PollOutcome outcome, int added, string error);
 }

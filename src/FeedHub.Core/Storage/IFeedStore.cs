@@ -56,6 +56,12 @@ public interface IFeedStore
 
     Task SetSettingAsync(string name, string value, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Sets a setting only if it has no value yet: true for the one caller that set it, false for every other, even
+    /// when several processes sharing the store ask at once (so a one-time task runs on one node only).
+    /// </summary>
+    Task<bool> ClaimSettingAsync(string name, string value, CancellationToken cancellationToken);
+
     /// <summary>A number that changes whenever a source or an article changes; cached pages and feeds key on it.</summary>
     Task<long> GetVersionAsync(CancellationToken cancellationToken);
 }

@@ -17,8 +17,9 @@ public sealed partial class StarterSourcesImport(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // Claimed before importing: worker nodes starting together on an empty PostgreSQL import the list once.
         var path = options.Value.StarterSources;
-        if (string.IsNullOrWhiteSpace(path) || await store.GetSettingAsync(DoneSetting, cancellationToken).ConfigureAwait(false) is not null)
+        if (string.IsNullOrWhiteSpace(path) || !await store.ClaimSettingAsync(DoneSetting, "true", cancellationToken).ConfigureAwait(false))
         {
             return;
         }
@@ -31,8 +32,6 @@ public sealed partial class StarterSourcesImport(
                 .ImportAsync(OpmlReader.Read(stream), null, cancellationToken).ConfigureAwait(false);
             LogImported(logger, report.Added, path);
         }
-
-        await store.SetSettingAsync(DoneSetting, "true", cancellationToken).ConfigureAwait(false);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
