@@ -81,8 +81,13 @@ public sealed class LiteDbFeedStore : IFeedStore, IDisposable
 
     public Task UpdateSourceAsync(Source source, CancellationToken cancellationToken)
     {
+        var before = _sources.FindById(source.Id);
         _sources.Update(source);
-        Changed();
+        if (before is null || !before.LooksTheSameToReadersAs(source))
+        {
+            Changed();
+        }
+
         return Task.CompletedTask;
     }
 

@@ -84,10 +84,13 @@ public sealed class PostgresFeedStore : IFeedStore, IAsyncDisposable, IDisposabl
     public async Task UpdateSourceAsync(Source source, CancellationToken cancellationToken)
     {
         await using var batch = _dataSource.CreateBatch();
-        var update = new NpgsqlBatchCommand(SourceColumns.UpdateSql);
-        SourceColumns.AddParameters(update.Parameters, source, withId: true);
-        batch.BatchCommands.Add(update);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(BumpVersionSql));
+        foreach (var sql in new[] { SourceColumns.BumpVersionIfReadersSeeAChangeSql, SourceColumns.UpdateSql })
+        {
+            var command = new NpgsqlBatchCommand(sql);
+            SourceColumns.AddParameters(command.Parameters, source, withId: true);
+            batch.BatchCommands.Add(command);
+        }
+
         await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -189,6 +189,32 @@ public abstract class FeedStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_poll_that_changes_only_fetch_state_keeps_the_version_and_a_rename_moves_it()
+    {
+        var source = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
+        var added = await Store.GetVersionAsync(default);
+
+        source.Fetch.ETag = "\"v2\"";
+        source.Fetch.PollCount++;
+        source.Fetch.NextPollAt = T0.AddHours(1);
+        await Store.UpdateSourceAsync(source, default);
+        var polled = await Store.GetVersionAsync(default);
+
+        source.DisplayName = "A renamed blog";
+        await Store.UpdateSourceAsync(source, default);
+        var renamed = await Store.GetVersionAsync(default);
+
+        source.Categories.Add("News");
+        await Store.UpdateSourceAsync(source, default);
+        var categorised = await Store.GetVersionAsync(default);
+
+        Assert.Equal(added, polled);
+        Assert.NotEqual(polled, renamed);
+        Assert.NotEqual(renamed, categorised);
+        Assert.Equal("\"v2\"", (await Store.GetSourceAsync(source.Id, default))!.Fetch.ETag);
+    }
+
+    [Fact]
     public async Task Settings_survive_a_restart()
     {
         Assert.Null(await Store.GetSettingAsync("starter", default));

@@ -92,6 +92,7 @@ public sealed class PostgresFeedStoreTests : FeedStoreContract
         await Store.SaveArticlesAsync([article], [], default);
         var afterArticle = await web.GetVersionAsync(default);
         source.Fetch.ETag = "\"v2\"";
+        source.DisplayName = "Renamed on the other node";
         await web.UpdateSourceAsync(source, default);
 
         Assert.NotEqual(start, afterSource);

@@ -37,6 +37,14 @@ public sealed class Source
     public string Name => !string.IsNullOrWhiteSpace(DisplayName) ? DisplayName
         : !string.IsNullOrWhiteSpace(Title) ? Title
         : Uri.TryCreate(FeedUrl, UriKind.Absolute, out var uri) ? uri.Host : FeedUrl;
+
+    /// <summary>
+    /// Whether the reading list, digest, merged feeds and blogroll would show the two alike: same name, links,
+    /// categories and state. Fetch state and curator settings never reach readers.
+    /// </summary>
+    public bool LooksTheSameToReadersAs(Source other) =>
+        FeedUrl == other.FeedUrl && SiteUrl == other.SiteUrl && Title == other.Title && DisplayName == other.DisplayName
+        && State == other.State && Categories.SequenceEqual(other.Categories, StringComparer.Ordinal);
 }
 
 public enum SourceState

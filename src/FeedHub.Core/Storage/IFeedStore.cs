@@ -62,6 +62,9 @@ public interface IFeedStore
     /// </summary>
     Task<bool> ClaimSettingAsync(string name, string value, CancellationToken cancellationToken);
 
-    /// <summary>A number that changes whenever a source or an article changes; cached pages and feeds key on it.</summary>
+    /// <summary>
+    /// A number that changes whenever an article or what readers see of a source changes (not its fetch state);
+    /// cached pages and feeds key on it.
+    /// </summary>
     Task<long> GetVersionAsync(CancellationToken cancellationToken);
 }
