@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using FeedHub.Core.Model;
 using FeedHub.Core.Storage;
 using FeedHub.Core.Urls;
@@ -13,6 +15,7 @@ namespace FeedHub.Storage.LiteDb;
 public sealed class LiteDbFeedStore : IFeedStore, IDisposable
 {
     private const string RiverKey = "RiverKey";
+    private const string Identity = "Identity";
     private static readonly long EpochOffsetMs = -DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
 
     private readonly ProcessLock _processLock;
@@ -45,8 +48,8 @@ public sealed class LiteDbFeedStore : IFeedStore, IDisposable
             _curators = _database.GetCollection<Curator>("curators", BsonAutoId.Int64);
             _curators.EnsureIndex("NameKey", "LOWER($.Name)", unique: true);
             _articles.EnsureIndex("SourceId");
-            _articles.EnsureIndex("Key");
             _articles.EnsureIndex(RiverKey);
+            IndexIdentities();
             _nextArticleId = _articles.Query().OrderByDescending("_id").Select("_id").Limit(1).FirstOrDefault()?["_id"] is { IsNumber: true } last
                 ? last.AsInt64 + 1
                 : 1;
@@ -120,7 +123,7 @@ public sealed class LiteDbFeedStore : IFeedStore, IDisposable
             return Task.FromResult<IReadOnlyList<Article>>([]);
         }
 
-        var found = _articles.Find(Query.And(Query.In("Key", keys.Select(k => new BsonValue(k))), Query.EQ("SourceId", sourceId)))
+        var found = _articles.Find(Query.In(Identity, keys.Select(key => new BsonValue(IdentityOf(sourceId, key)))))
             .Select(ToArticle)
             .ToList();
         return Task.FromResult<IReadOnlyList<Article>>(found);
@@ -267,7 +270,35 @@ public sealed class LiteDbFeedStore : IFeedStore, IDisposable
     {
         var document = _mapper.ToDocument(article);
         document[RiverKey] = RiverKeyOf(article.SortDate, article.Id);
+        document[Identity] = IdentityOf(article.SourceId, article.Key);
         return document;
+    }
+
+    /// <summary>
+    /// An article's source and key in a fixed-size, uniquely indexed field: keys come from feeds and can be longer than
+    /// the 1,023 bytes LiteDB allows in an index entry.
+    /// </summary>
+    private static string IdentityOf(long sourceId, string key)
+        => string.Create(CultureInfo.InvariantCulture, $"{sourceId}:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))}");
+
+    /// <summary>Files written before articles carried <see cref="Identity"/> indexed the raw key: move them over once.</summary>
+    private void IndexIdentities()
+    {
+        if (_database.GetCollection("$indexes").Find(Query.EQ("collection", "articles")).Any(index => index["name"].AsString == Identity))
+        {
+            return;
+        }
+
+        _database.BeginTrans();
+        foreach (var document in _articles.FindAll().ToList())
+        {
+            document[Identity] = IdentityOf(document["SourceId"].AsInt64, document["Key"].AsString);
+            _articles.Update(document);
+        }
+
+        _database.Commit();
+        _articles.DropIndex("Key");
+        _articles.EnsureIndex(Identity, unique: true);
     }
 
     private Article ToArticle(BsonDocument document) => _mapper.ToObject<Article>(document);

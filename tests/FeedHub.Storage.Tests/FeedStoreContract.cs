@@ -8,7 +8,7 @@ public abstract class FeedStoreContract : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 20, 8, 30, 15, 123, TimeSpan.Zero);
 
-    protected IFeedStore Store { get; private set; } = null!;
+    protected IFeedStore Store { get; set; } = null!;
 
     /// <summary>A fresh, empty store.</summary>
     protected abstract Task<IFeedStore> CreateStoreAsync();
@@ -293,6 +293,23 @@ public abstract class FeedStoreContract : IAsyncLifetime
         Assert.Equal(article.Title, stored?.Title);
         Assert.Equal(article.Content.Length, stored?.Content?.Length);
         Assert.Single(await Store.GetArticlesByKeysAsync(source.Id, ["id:日本語"], default));
+    }
+
+    [Fact]
+    public async Task An_item_whose_feed_id_is_longer_than_an_index_entry_is_stored_found_and_not_duplicated()
+    {
+        // Some feeds use a whole URL with a long query, or even the item's text, as its guid.
+        var source = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
+        var key = "id:https://a.example/?" + string.Concat(Enumerable.Range(0, 400).Select(n => $"p{n}=é&"));
+        await Store.SaveArticlesAsync([NewArticle(source.Id, key, T0)], [], default);
+
+        var found = Assert.Single(await Store.GetArticlesByKeysAsync(source.Id, [key, key[..^1]], default));
+        found.Title = "Edited";
+        await Store.SaveArticlesAsync([], [found], default);
+
+        Assert.Equal(key, found.Key);
+        Assert.Equal(1, await Store.CountArticlesAsync(source.Id, default));
+        Assert.Equal("Edited", (await Store.GetArticleAsync(found.Id, default))?.Title);
     }
 
     [Fact]

@@ -1,5 +1,7 @@
+using FeedHub.Core.Model;
 using FeedHub.Core.Storage;
 using FeedHub.Storage.LiteDb;
+using LiteDB;
 
 namespace FeedHub.Storage.Tests;
 
@@ -22,6 +24,34 @@ public sealed class LiteDbFeedStoreTests : FeedStoreContract
         ((LiteDbFeedStore)store).Dispose();
         Directory.Delete(_directory, recursive: true);
         return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task A_file_from_before_articles_had_a_hashed_identity_is_upgraded_on_opening()
+    {
+        var source = await Store.AddSourceAsync(new Source { FeedUrl = "https://a.example/feed" }, default);
+        var article = new Article { SourceId = source.Id, Key = "id:1", ContentHash = "h", Title = "Old post" };
+        await Store.SaveArticlesAsync([article], [], default);
+        ((LiteDbFeedStore)Store).Dispose();
+        using (var database = new LiteDatabase(DatabasePath))
+        {
+            var articles = database.GetCollection("articles");
+            articles.DropIndex("Identity");
+            foreach (var document in articles.FindAll().ToList())
+            {
+                document.Remove("Identity");
+                articles.Update(document);
+            }
+
+            articles.EnsureIndex("Key");
+        }
+
+        Store = await CreateStoreAsync();
+
+        var found = Assert.Single(await Store.GetArticlesByKeysAsync(source.Id, ["id:1"], default));
+        Assert.Equal("Old post", found.Title);
+        await Assert.ThrowsAnyAsync<LiteException>(() => Store.SaveArticlesAsync([new Article { SourceId = source.Id, Key = "id:1", ContentHash = "h" }], [], default));
+        Assert.Equal(1, await Store.CountArticlesAsync(source.Id, default));
     }
 
     [Fact]
