@@ -10,7 +10,7 @@ namespace FeedHub.Cli;
 /// <summary>
 /// <c>feedhub extract IN_DIR OUT_DIR</c>: the plain text of the article of every page, no network. Writes
 /// <c>OUT_DIR/&lt;id&gt;.txt</c> for every <c>IN_DIR/&lt;id&gt;.html</c> (empty when nothing was found) and
-/// <c>OUT_DIR/_timing.json</c> with the run's seconds and its slowest pages.
+/// <c>OUT_DIR/_timing.json</c> with the run's seconds, its peak memory and its slowest pages.
 /// </summary>
 public static class ExtractCommand
 {
@@ -79,14 +79,31 @@ public static class ExtractCommand
             File.WriteAllText(Path.Combine(outDir, id + ".txt"), text, utf8);
         });
 
-        var timing = new Dictionary<string, object>
-        {
-            ["seconds"] = Math.Round(Stopwatch.GetElapsedTime(started).TotalSeconds, 3),
-            ["pages"] = pages.Length,
-            ["failed"] = failed,
-            ["slowest_ms"] = milliseconds.OrderByDescending(kv => kv.Value).Take(5).ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value, 1)),
-        };
-        File.WriteAllText(Path.Combine(outDir, "_timing.json"), JsonSerializer.Serialize(timing), utf8);
+        WriteTiming(Path.Combine(outDir, "_timing.json"), Stopwatch.GetElapsedTime(started), pages.Length, failed, milliseconds);
         return FeedHubCommandLine.Success;
+    }
+
+    /// <summary>Written by hand: reflection-based serialisation would cost this short run more JIT time than any page.</summary>
+    private static void WriteTiming(string path, TimeSpan elapsed, int pages, int failed, IReadOnlyDictionary<string, double> milliseconds)
+    {
+        using var file = File.Create(path);
+        using var json = new Utf8JsonWriter(file);
+        json.WriteStartObject();
+        json.WriteNumber("seconds", Math.Round(elapsed.TotalSeconds, 3));
+        json.WriteNumber("pages", pages);
+        json.WriteNumber("failed", failed);
+        using (var process = Process.GetCurrentProcess())
+        {
+            json.WriteNumber("peak_working_set_mb", Math.Round(process.PeakWorkingSet64 / 1048576.0, 1));
+        }
+
+        json.WriteStartObject("slowest_ms");
+        foreach (var (id, pageMilliseconds) in milliseconds.OrderByDescending(kv => kv.Value).Take(5))
+        {
+            json.WriteNumber(id, Math.Round(pageMilliseconds, 1));
+        }
+
+        json.WriteEndObject();
+        json.WriteEndObject();
     }
 }
