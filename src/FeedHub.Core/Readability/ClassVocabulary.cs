@@ -16,6 +16,9 @@ internal static partial class ClassVocabulary
     /// <summary>Pages repeat the same few hundred class strings on thousands of elements: classify each once.</summary>
     private static readonly ConcurrentDictionary<string, ClassKinds> Classified = new(StringComparer.Ordinal);
 
+    /// <summary>Entries added since the cache last started over (ConcurrentDictionary.Count takes every lock).</summary>
+    private static int s_classifiedCount;
+
     // Matched inside each class name with '-' and '_' removed ("author-bio", "author_bio", "authorBio" alike).
     private static readonly string[] BoilerplateFragments =
     [
@@ -83,12 +86,12 @@ internal static partial class ClassVocabulary
         }
 
         kinds = Compute(classAndId);
-        if (Classified.Count >= MaxCachedClassNames)
+        if (Classified.TryAdd(classAndId, kinds) && Interlocked.Increment(ref s_classifiedCount) > MaxCachedClassNames)
         {
             Classified.Clear();
+            Interlocked.Exchange(ref s_classifiedCount, 0);
         }
 
-        Classified[classAndId] = kinds;
         return kinds;
     }
 

@@ -20,9 +20,13 @@ public sealed partial class HtmlContentSanitizer
         "link", "meta", "canvas", "dialog",
     };
 
-    private readonly HtmlSanitizer _sanitizer;
+    /// <summary>
+    /// Built on first use: its construction loads AngleSharp's CSS tables, which costs a few hundred milliseconds of
+    /// start-up that text-only extraction never needs.
+    /// </summary>
+    private readonly Lazy<HtmlSanitizer> _sanitizer = new(Create);
 
-    public HtmlContentSanitizer()
+    private static HtmlSanitizer Create()
     {
         var options = new HtmlSanitizerOptions
         {
@@ -46,8 +50,8 @@ public sealed partial class HtmlContentSanitizer
             AllowedCssProperties = new HashSet<string>(StringComparer.OrdinalIgnoreCase),
             AllowedAtRules = new HashSet<CssRuleType>(),
         };
-        _sanitizer = new HtmlSanitizer(options) { KeepChildNodes = true };
-        _sanitizer.RemovingTag += (_, e) =>
+        var sanitizer = new HtmlSanitizer(options) { KeepChildNodes = true };
+        sanitizer.RemovingTag += (_, e) =>
         {
             // Unknown containers (article, section, font…) give way to their children; these take their content along.
             if (DroppedWithContent.Contains(e.Tag.LocalName))
@@ -55,7 +59,7 @@ public sealed partial class HtmlContentSanitizer
                 e.Tag.InnerHtml = string.Empty;
             }
         };
-        _sanitizer.FilterUrl += (_, e) =>
+        sanitizer.FilterUrl += (_, e) =>
         {
             // An inline raster image cannot run anything; every other data: URL (HTML, SVG, script) stays out.
             if (e.SanitizedUrl is null && e.Tag.LocalName == "img" && InlineRasterImage().IsMatch(e.OriginalUrl))
@@ -63,7 +67,7 @@ public sealed partial class HtmlContentSanitizer
                 e.SanitizedUrl = e.OriginalUrl;
             }
         };
-        _sanitizer.PostProcessNode += (_, e) =>
+        sanitizer.PostProcessNode += (_, e) =>
         {
             switch (e.Node)
             {
@@ -79,6 +83,7 @@ public sealed partial class HtmlContentSanitizer
                     break;
             }
         };
+        return sanitizer;
     }
 
     /// <summary>Sanitises an HTML fragment; relative URLs are resolved against <paramref name="baseUrl"/>.</summary>
@@ -89,7 +94,7 @@ public sealed partial class HtmlContentSanitizer
             return string.Empty;
         }
 
-        return _sanitizer.Sanitize(html, baseUrl ?? string.Empty).Trim();
+        return _sanitizer.Value.Sanitize(html, baseUrl ?? string.Empty).Trim();
     }
 
     [GeneratedRegex(@"^data:image/(png|jpeg|jpg|gif|webp|avif);base64,[A-Za-z0-9+/=\s]+$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
