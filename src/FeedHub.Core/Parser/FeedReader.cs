@@ -12,10 +12,16 @@ public sealed partial class FeedReader
     /// <summary>The error of a document that is a web page rather than a feed (a curator reads it).</summary>
     public const string HtmlPageError = "this is an HTML page, not a feed";
 
-    private readonly long maxCharactersInDocument;
+    private readonly XmlReaderSettings strictSettings;
+    private readonly XmlReaderSettings repairingSettings;
 
     /// <param name="maxCharactersInDocument">Documents longer than this (after decoding) are cut off and reported.</param>
-    public FeedReader(long maxCharactersInDocument = 64L * 1024 * 1024) => this.maxCharactersInDocument = maxCharactersInDocument;
+    public FeedReader(long maxCharactersInDocument = 64L * 1024 * 1024)
+    {
+        // Built once: XmlReader.Create only reads its settings, so every document and thread can share them.
+        strictSettings = Settings(maxCharactersInDocument, checkCharacters: true);
+        repairingSettings = Settings(maxCharactersInDocument, checkCharacters: false);
+    }
 
     /// <param name="body">The raw bytes as received (any encoding).</param>
     /// <param name="contentType">The HTTP Content-Type header, whose charset wins over the document's own declaration.</param>
@@ -82,7 +88,7 @@ public sealed partial class FeedReader
             }
         }
 
-        return ReadRepairing(bytes, charset, location, maxCharactersInDocument);
+        return ReadRepairing(bytes, charset, location, repairingSettings);
     }
 
     private static void MapWindows1252Controls(FeedDocument document)
@@ -106,12 +112,12 @@ public sealed partial class FeedReader
         var stream = MemoryMarshal.TryGetArray(body, out var segment)
             ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
             : new MemoryStream(body.ToArray(), writable: false);
-        return XmlReader.Create(new StreamReader(stream, StrictUtf8, detectEncodingFromByteOrderMarks: false), Settings(maxCharactersInDocument, checkCharacters: true));
+        return XmlReader.Create(new StreamReader(stream, StrictUtf8, detectEncodingFromByteOrderMarks: false), strictSettings);
     }
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    private static FeedDocument ReadRepairing(ReadOnlySpan<byte> bytes, CharsetDetection charset, Uri? location, long maxCharacters)
+    private static FeedDocument ReadRepairing(ReadOnlySpan<byte> bytes, CharsetDetection charset, Uri? location, XmlReaderSettings settings)
     {
         var text = CharsetDetector.Decode(bytes, charset);
         var document = new FeedDocument();
@@ -135,7 +141,7 @@ public sealed partial class FeedReader
         }
 
         problems.AddRange(repaired.Problems);
-        document = ParseXml(repaired.Text, location, problems, maxCharacters);
+        document = ParseXml(repaired.Text, location, problems, settings);
         if (document.Error is null && problems.Count > 0)
         {
             document.Error = string.Join("; ", problems);
@@ -144,9 +150,9 @@ public sealed partial class FeedReader
         return document;
     }
 
-    private static FeedDocument ParseXml(string text, Uri? location, List<string> problems, long maxCharacters)
+    private static FeedDocument ParseXml(string text, Uri? location, List<string> problems, XmlReaderSettings settings)
     {
-        var (document, error) = TryParse(text, location, maxCharacters, context: null);
+        var (document, error) = TryParse(text, location, settings, context: null);
         if (error is null)
         {
             return document;
@@ -158,7 +164,7 @@ public sealed partial class FeedReader
         {
             problems.Add($"undeclared namespace prefix{(undeclared.Count > 1 ? "es" : string.Empty)} {string.Join(", ", undeclared)}");
             context = ContextDeclaring(undeclared);
-            (document, error) = TryParse(text, location, maxCharacters, context);
+            (document, error) = TryParse(text, location, settings, context);
             if (error is null)
             {
                 return document;
@@ -168,7 +174,7 @@ public sealed partial class FeedReader
         if (!IsCutShort(error))
         {
             // Broken structure in the middle: rebalance the tags and read again, to get the items after the fault too.
-            var (rebalanced, rebalancedError) = TryParse(XmlTagBalancer.Balance(text), location, maxCharacters, context);
+            var (rebalanced, rebalancedError) = TryParse(XmlTagBalancer.Balance(text), location, settings, context);
             if (rebalanced.IsFeed && rebalanced.Items.Count >= document.Items.Count)
             {
                 problems.Add($"malformed XML at line {error.LineNumber}, position {error.LinePosition} (element structure repaired)");
@@ -185,12 +191,12 @@ public sealed partial class FeedReader
         return document;
     }
 
-    private static (FeedDocument Document, XmlException? Error) TryParse(string text, Uri? location, long maxCharacters, XmlParserContext? context)
+    private static (FeedDocument Document, XmlException? Error) TryParse(string text, Uri? location, XmlReaderSettings settings, XmlParserContext? context)
     {
         var document = new FeedDocument();
         try
         {
-            XmlFeedParser.Parse(CreateReader(text, maxCharacters, context), document, location);
+            XmlFeedParser.Parse(XmlReader.Create(new StringReader(text), settings, context), document, location);
             return (document, null);
         }
         catch (XmlException exception)
@@ -206,9 +212,6 @@ public sealed partial class FeedReader
         var what = IsCutShort(exception) ? "the document is cut short" : "malformed XML";
         return $"{what} at line {exception.LineNumber}, position {exception.LinePosition} (kept {document.Items.Count} complete items)";
     }
-
-    private static XmlReader CreateReader(string text, long maxCharacters, XmlParserContext? context)
-        => XmlReader.Create(new StringReader(text), Settings(maxCharacters, checkCharacters: false), context);
 
     /// <summary>Never a DTD, never a resolver: no entity expansion, no file or network access.</summary>
     private static XmlReaderSettings Settings(long maxCharacters, bool checkCharacters) => new()
