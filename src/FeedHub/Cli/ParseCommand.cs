@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using FeedHub.Core.Parser;
@@ -30,9 +31,10 @@ public static class ParseCommand
         var next = -1;
         var workers = Enumerable.Range(0, Math.Clamp(Environment.ProcessorCount * 4, 4, 16)).Select(_ => new Thread(() =>
         {
+            var json = new ArrayBufferWriter<byte>(64 * 1024);
             for (var index = Interlocked.Increment(ref next); index < files.Length; index = Interlocked.Increment(ref next))
             {
-                if (!ParseFile(reader, files[index], outputDirectory, ref parseTicks))
+                if (!ParseFile(reader, files[index], outputDirectory, json, ref parseTicks))
                 {
                     Interlocked.Increment(ref failures);
                 }
@@ -50,7 +52,8 @@ public static class ParseCommand
     }
 
     /// <summary>Parses one file and writes its JSON; false when the file could not be read or written.</summary>
-    private static bool ParseFile(FeedReader reader, string file, string outputDirectory, ref long parseTicks)
+    /// <param name="json">The worker's output buffer, reused from file to file.</param>
+    private static bool ParseFile(FeedReader reader, string file, string outputDirectory, ArrayBufferWriter<byte> json, ref long parseTicks)
     {
         var output = Path.Combine(outputDirectory, Path.GetFileName(file) + ".json");
         try
@@ -59,29 +62,33 @@ public static class ParseCommand
             var started = Stopwatch.GetTimestamp();
             var document = reader.Read(body);
             Interlocked.Add(ref parseTicks, Stopwatch.GetTimestamp() - started);
-            WriteFile(output, NeutralFeedJson.Write(document));
+            json.ResetWrittenCount();
+            NeutralFeedJson.Write(document, json);
+            WriteFile(output, json.WrittenSpan);
             return true;
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"feedhub: {file}: {exception.Message}");
-            TryWriteError(output, exception.Message);
+            TryWriteError(output, exception.Message, json);
             return false;
         }
     }
 
     /// <summary>Writes a whole file with the fewest system calls (no locking or preallocation, which a fresh file needs not).</summary>
-    private static void WriteFile(string path, byte[] content)
+    private static void WriteFile(string path, ReadOnlySpan<byte> content)
     {
         using var handle = File.OpenHandle(path, FileMode.Create, FileAccess.Write, FileShare.ReadWrite);
         RandomAccess.Write(handle, content, fileOffset: 0);
     }
 
-    private static void TryWriteError(string output, string message)
+    private static void TryWriteError(string output, string message, ArrayBufferWriter<byte> json)
     {
         try
         {
-            WriteFile(output, NeutralFeedJson.Write(new FeedDocument { Error = $"could not read the file: {message}" }));
+            json.ResetWrittenCount();
+            NeutralFeedJson.Write(new FeedDocument { Error = $"could not read the file: {message}" }, json);
+            WriteFile(output, json.WrittenSpan);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
