@@ -31,10 +31,10 @@ public static class ParseCommand
         var next = -1;
         var workers = Enumerable.Range(0, Math.Clamp(Environment.ProcessorCount * 4, 4, 16)).Select(_ => new Thread(() =>
         {
-            var json = new ArrayBufferWriter<byte>(64 * 1024);
+            var buffers = new WorkerBuffers();
             for (var index = Interlocked.Increment(ref next); index < files.Length; index = Interlocked.Increment(ref next))
             {
-                if (!ParseFile(reader, files[index], outputDirectory, json, ref parseTicks))
+                if (!ParseFile(reader, files[index], outputDirectory, buffers, ref parseTicks))
                 {
                     Interlocked.Increment(ref failures);
                 }
@@ -52,26 +52,66 @@ public static class ParseCommand
     }
 
     /// <summary>Parses one file and writes its JSON; false when the file could not be read or written.</summary>
-    /// <param name="json">The worker's output buffer, reused from file to file.</param>
-    private static bool ParseFile(FeedReader reader, string file, string outputDirectory, ArrayBufferWriter<byte> json, ref long parseTicks)
+    private static bool ParseFile(FeedReader reader, string file, string outputDirectory, WorkerBuffers buffers, ref long parseTicks)
     {
         var output = Path.Combine(outputDirectory, Path.GetFileName(file) + ".json");
         try
         {
-            var body = File.ReadAllBytes(file);
+            var body = buffers.ReadWholeFile(file);
             var started = Stopwatch.GetTimestamp();
             var document = reader.Read(body);
             Interlocked.Add(ref parseTicks, Stopwatch.GetTimestamp() - started);
-            json.ResetWrittenCount();
-            NeutralFeedJson.Write(document, json);
-            WriteFile(output, json.WrittenSpan);
+            buffers.Json.ResetWrittenCount();
+            NeutralFeedJson.Write(document, buffers.Json);
+            WriteFile(output, buffers.Json.WrittenSpan);
             return true;
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"feedhub: {file}: {exception.Message}");
-            TryWriteError(output, exception.Message, json);
+            TryWriteError(output, exception.Message, buffers.Json);
             return false;
+        }
+    }
+
+    /// <summary>
+    /// What one worker reuses from file to file: the bytes it reads (the parser keeps no reference to them) and the
+    /// JSON it writes. Saves allocating every file twice, the large ones on the large object heap.
+    /// </summary>
+    private sealed class WorkerBuffers
+    {
+        private byte[] input = new byte[64 * 1024];
+
+        public ArrayBufferWriter<byte> Json { get; } = new(64 * 1024);
+
+        /// <summary>The file's bytes, valid until the next call.</summary>
+        public ReadOnlyMemory<byte> ReadWholeFile(string path)
+        {
+            using var handle = File.OpenHandle(path);
+            var length = RandomAccess.GetLength(handle);
+            if (length > Array.MaxLength)
+            {
+                throw new IOException($"the file is larger than {Array.MaxLength} bytes");
+            }
+
+            if (input.Length < length)
+            {
+                input = new byte[Math.Min(Array.MaxLength, Math.Max(length, 2L * input.Length))];
+            }
+
+            var read = 0;
+            while (read < length)
+            {
+                var count = RandomAccess.Read(handle, input.AsSpan(read, (int)length - read), read);
+                if (count == 0)
+                {
+                    break;
+                }
+
+                read += count;
+            }
+
+            return input.AsMemory(0, read);
         }
     }
 
