@@ -7,13 +7,13 @@ namespace FeedHub.Core.Dates;
 /// Reads the dates feeds really contain: RFC 822/2822 and its real-world variants (missing or wrong weekday,
 /// non-English day and month names, named or numeric zones, two-digit years, no seconds, AM/PM) and ISO 8601 with its
 /// sloppy forms (space instead of T, no zone, compact, zone without colon). A date without a zone is taken as UTC.
-/// Thread-safe.
+/// Thread-safe. Works on spans of the text: a date costs no allocation beyond the regular expression's match.
 /// </summary>
 public static partial class FeedDateParser
 {
-    private static readonly Dictionary<string, int> Months = BuildMonths();
+    private static readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> Months = BuildMonths().GetAlternateLookup<ReadOnlySpan<char>>();
 
-    private static readonly Dictionary<string, int> ZoneMinutes = new(StringComparer.OrdinalIgnoreCase)
+    private static readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> ZoneMinutes = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase)
     {
         ["Z"] = 0, ["UT"] = 0, ["UTC"] = 0, ["GMT"] = 0, ["WET"] = 0,
         ["EST"] = -300, ["EDT"] = -240, ["CST"] = -360, ["CDT"] = -300, ["MST"] = -420, ["MDT"] = -360,
@@ -24,7 +24,7 @@ public static partial class FeedDateParser
         ["JST"] = 540, ["KST"] = 540, ["HKT"] = 480, ["SGT"] = 480, ["CCT"] = 480, ["PHT"] = 480, ["WIB"] = 420, ["ICT"] = 420,
         ["AWST"] = 480, ["ACST"] = 570, ["ACDT"] = 630, ["AEST"] = 600, ["AEDT"] = 660, ["NZST"] = 720, ["NZDT"] = 780,
         ["BRT"] = -180, ["ART"] = -180,
-    };
+    }.GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// <summary>The instant the text names, or null when it is not a recognisable date.</summary>
     public static DateTimeOffset? Parse(string? text)
@@ -55,14 +55,14 @@ public static partial class FeedDateParser
         }
 
         var groups = match.Groups;
-        var year = Number(groups["y"].Value);
-        var month = groups["mo"].Success ? Number(groups["mo"].Value) : 1;
-        var day = groups["d"].Success ? Number(groups["d"].Value) : 1;
-        var hour = groups["h"].Success ? Number(groups["h"].Value) : 0;
-        var minute = groups["mi"].Success ? Number(groups["mi"].Value) : 0;
-        var second = groups["s"].Success ? Number(groups["s"].Value) : 0;
-        var ticks = groups["f"].Success ? FractionTicks(groups["f"].Value) : 0;
-        var offset = groups["z"].Success ? OffsetMinutes(groups["z"].Value) : 0;
+        var year = Number(groups["y"].ValueSpan);
+        var month = NumberOr(groups["mo"], 1);
+        var day = NumberOr(groups["d"], 1);
+        var hour = NumberOr(groups["h"], 0);
+        var minute = NumberOr(groups["mi"], 0);
+        var second = NumberOr(groups["s"], 0);
+        var ticks = groups["f"].Success ? FractionTicks(groups["f"].ValueSpan) : 0;
+        var offset = groups["z"].Success ? OffsetMinutes(groups["z"].ValueSpan) : 0;
         return Build(year, month, day, hour, minute, second, ticks, offset);
     }
 
@@ -87,13 +87,13 @@ public static partial class FeedDateParser
         }
 
         var groups = match.Groups;
-        int leading = Number(groups["a"].Value), middle = Number(groups["b"].Value), trailing = Number(groups["c"].Value);
+        int leading = Number(groups["a"].ValueSpan), middle = Number(groups["b"].ValueSpan), trailing = Number(groups["c"].ValueSpan);
         int year, month, day;
-        if (groups["a"].Value.Length == 4)
+        if (groups["a"].Length == 4)
         {
             (year, month, day) = (leading, middle, trailing);
         }
-        else if (groups["sep"].Value == "/" && leading <= 12)
+        else if (groups["sep"].ValueSpan is "/" && leading <= 12)
         {
             (year, month, day) = (trailing, leading, middle);
         }
@@ -107,15 +107,15 @@ public static partial class FeedDateParser
             year += year < 50 ? 2000 : 1900;
         }
 
-        var hour = groups["h"].Success ? Number(groups["h"].Value) : 0;
+        var hour = NumberOr(groups["h"], 0);
         if (groups["ampm"].Success && hour <= 12)
         {
-            hour = (hour % 12) + (char.ToUpperInvariant(groups["ampm"].Value[0]) == 'P' ? 12 : 0);
+            hour = (hour % 12) + (char.ToUpperInvariant(groups["ampm"].ValueSpan[0]) == 'P' ? 12 : 0);
         }
 
-        var minute = groups["mi"].Success ? Number(groups["mi"].Value) : 0;
-        var seconds = groups["s"].Success ? Number(groups["s"].Value) : 0;
-        var offset = groups["z"].Success ? OffsetMinutes(groups["z"].Value) : 0;
+        var minute = NumberOr(groups["mi"], 0);
+        var seconds = NumberOr(groups["s"], 0);
+        var offset = groups["z"].Success ? OffsetMinutes(groups["z"].ValueSpan) : 0;
         return Build(year, month, day, hour, minute, seconds, 0, offset);
     }
 
@@ -139,7 +139,7 @@ public static partial class FeedDateParser
                     i++;
                 }
 
-                var word = text[start..i].TrimEnd('.');
+                var word = text.AsSpan(start, i - start).TrimEnd('.');
                 if (Months.TryGetValue(word, out var m))
                 {
                     // A later month name wins: "mar" before it is the French, Spanish or Italian Tuesday.
@@ -170,7 +170,7 @@ public static partial class FeedDateParser
                     i++;
                 }
 
-                numericZone = OffsetMinutes(text[start..i]);
+                numericZone = OffsetMinutes(text.AsSpan(start, i - start));
                 continue;
             }
 
@@ -182,7 +182,7 @@ public static partial class FeedDateParser
                     i++;
                 }
 
-                var token = text[start..i];
+                var token = text.AsSpan(start, i - start);
                 if (token.Contains(':'))
                 {
                     if (!ReadTime(token, out hour, out minute, out second, out ticks))
@@ -228,7 +228,7 @@ public static partial class FeedDateParser
         static bool ContainsColon(string text, int start, int end) => text.AsSpan(start, end - start).Contains(':');
     }
 
-    private static bool ReadTime(string token, out int hour, out int minute, out int second, out long ticks)
+    private static bool ReadTime(ReadOnlySpan<char> token, out int hour, out int minute, out int second, out long ticks)
     {
         hour = minute = second = 0;
         ticks = 0;
@@ -239,15 +239,25 @@ public static partial class FeedDateParser
             token = token[..fraction];
         }
 
-        var parts = token.Split(':');
-        if (parts.Length is < 2 or > 3 || parts.Any(p => p.Length is 0 or > 2))
+        // Two or three parts between colons, each of one or two digits.
+        Span<Range> parts = stackalloc Range[4];
+        var count = token.Split(parts, ':');
+        if (count is < 2 or > 3)
         {
             return false;
         }
 
-        hour = Number(parts[0]);
-        minute = Number(parts[1]);
-        second = parts.Length == 3 ? Number(parts[2]) : 0;
+        foreach (var part in parts[..count])
+        {
+            if (token[part].Length is 0 or > 2)
+            {
+                return false;
+            }
+        }
+
+        hour = Number(token[parts[0]]);
+        minute = Number(token[parts[1]]);
+        second = count == 3 ? Number(token[parts[2]]) : 0;
         return true;
     }
 
@@ -277,9 +287,9 @@ public static partial class FeedDateParser
         return new DateTimeOffset(local, TimeSpan.FromMinutes(offsetMinutes));
     }
 
-    private static int OffsetMinutes(string zone)
+    private static int OffsetMinutes(ReadOnlySpan<char> zone)
     {
-        var named = zone.TrimStart('+', '-');
+        var named = zone.TrimStart("+-");
         if (named.Length > 0 && char.IsLetter(named[0]))
         {
             var letters = 0;
@@ -288,12 +298,29 @@ public static partial class FeedDateParser
                 letters++;
             }
 
-            var baseMinutes = ZoneMinutes.GetValueOrDefault(zone[..letters]);
+            var baseMinutes = ZoneMinutes.TryGetValue(zone[..letters], out var minutes) ? minutes : 0;
             return letters < zone.Length ? baseMinutes + OffsetMinutes(zone[letters..]) : baseMinutes;
         }
 
         var sign = zone[0] == '-' ? -1 : 1;
-        var digits = zone.TrimStart('+', '-').Replace(":", "", StringComparison.Ordinal);
+        Span<char> buffer = stackalloc char[4];
+        var length = 0;
+        foreach (var c in named)
+        {
+            if (c == ':')
+            {
+                continue;
+            }
+
+            if (length == buffer.Length)
+            {
+                return 0; // more than four digits: not an offset
+            }
+
+            buffer[length++] = c;
+        }
+
+        ReadOnlySpan<char> digits = buffer[..length];
         var value = digits.Length switch
         {
             1 or 2 => Number(digits) * 60,
@@ -304,13 +331,22 @@ public static partial class FeedDateParser
         return sign * value;
     }
 
-    private static long FractionTicks(string digits)
+    /// <summary>A fraction of a second as ticks: its first seven digits, padded with zeros.</summary>
+    private static long FractionTicks(ReadOnlySpan<char> digits)
     {
-        var seven = digits.Length >= 7 ? digits[..7] : digits.PadRight(7, '0');
-        return long.Parse(seven, NumberStyles.None, CultureInfo.InvariantCulture);
+        var seven = digits[..Math.Min(digits.Length, 7)];
+        var ticks = seven.IsEmpty ? 0 : long.Parse(seven, NumberStyles.None, CultureInfo.InvariantCulture);
+        for (var padding = seven.Length; padding < 7; padding++)
+        {
+            ticks *= 10;
+        }
+
+        return ticks;
     }
 
-    private static int Number(string digits) => int.Parse(digits, NumberStyles.None, CultureInfo.InvariantCulture);
+    private static int Number(ReadOnlySpan<char> digits) => int.Parse(digits, NumberStyles.None, CultureInfo.InvariantCulture);
+
+    private static int NumberOr(Group group, int absent) => group.Success ? Number(group.ValueSpan) : absent;
 
     private static Dictionary<string, int> BuildMonths()
     {

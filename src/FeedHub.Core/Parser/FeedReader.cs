@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -12,10 +13,16 @@ public sealed partial class FeedReader
     /// <summary>The error of a document that is a web page rather than a feed (a curator reads it).</summary>
     public const string HtmlPageError = "this is an HTML page, not a feed";
 
-    private readonly long maxCharactersInDocument;
+    private readonly XmlReaderSettings strictSettings;
+    private readonly XmlReaderSettings repairingSettings;
 
     /// <param name="maxCharactersInDocument">Documents longer than this (after decoding) are cut off and reported.</param>
-    public FeedReader(long maxCharactersInDocument = 64L * 1024 * 1024) => this.maxCharactersInDocument = maxCharactersInDocument;
+    public FeedReader(long maxCharactersInDocument = 64L * 1024 * 1024)
+    {
+        // Built once: XmlReader.Create only reads its settings, so every document and thread can share them.
+        strictSettings = Settings(maxCharactersInDocument, checkCharacters: true);
+        repairingSettings = Settings(maxCharactersInDocument, checkCharacters: false);
+    }
 
     /// <param name="body">The raw bytes as received (any encoding).</param>
     /// <param name="contentType">The HTTP Content-Type header, whose charset wins over the document's own declaration.</param>
@@ -82,7 +89,7 @@ public sealed partial class FeedReader
             }
         }
 
-        return ReadRepairing(bytes, charset, location, maxCharactersInDocument);
+        return ReadRepairing(bytes, charset, location, repairingSettings);
     }
 
     private static void MapWindows1252Controls(FeedDocument document)
@@ -106,12 +113,12 @@ public sealed partial class FeedReader
         var stream = MemoryMarshal.TryGetArray(body, out var segment)
             ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
             : new MemoryStream(body.ToArray(), writable: false);
-        return XmlReader.Create(new StreamReader(stream, StrictUtf8, detectEncodingFromByteOrderMarks: false), Settings(maxCharactersInDocument, checkCharacters: true));
+        return XmlReader.Create(new StreamReader(stream, StrictUtf8, detectEncodingFromByteOrderMarks: false), strictSettings);
     }
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    private static FeedDocument ReadRepairing(ReadOnlySpan<byte> bytes, CharsetDetection charset, Uri? location, long maxCharacters)
+    private static FeedDocument ReadRepairing(ReadOnlySpan<byte> bytes, CharsetDetection charset, Uri? location, XmlReaderSettings settings)
     {
         var text = CharsetDetector.Decode(bytes, charset);
         var document = new FeedDocument();
@@ -135,7 +142,7 @@ public sealed partial class FeedReader
         }
 
         problems.AddRange(repaired.Problems);
-        document = ParseXml(repaired.Text, location, problems, maxCharacters);
+        document = ParseXml(repaired.Text, location, problems, settings);
         if (document.Error is null && problems.Count > 0)
         {
             document.Error = string.Join("; ", problems);
@@ -144,9 +151,9 @@ public sealed partial class FeedReader
         return document;
     }
 
-    private static FeedDocument ParseXml(string text, Uri? location, List<string> problems, long maxCharacters)
+    private static FeedDocument ParseXml(string text, Uri? location, List<string> problems, XmlReaderSettings settings)
     {
-        var (document, error) = TryParse(text, location, maxCharacters, context: null);
+        var (document, error) = TryParse(text, location, settings, context: null);
         if (error is null)
         {
             return document;
@@ -158,7 +165,7 @@ public sealed partial class FeedReader
         {
             problems.Add($"undeclared namespace prefix{(undeclared.Count > 1 ? "es" : string.Empty)} {string.Join(", ", undeclared)}");
             context = ContextDeclaring(undeclared);
-            (document, error) = TryParse(text, location, maxCharacters, context);
+            (document, error) = TryParse(text, location, settings, context);
             if (error is null)
             {
                 return document;
@@ -168,7 +175,7 @@ public sealed partial class FeedReader
         if (!IsCutShort(error))
         {
             // Broken structure in the middle: rebalance the tags and read again, to get the items after the fault too.
-            var (rebalanced, rebalancedError) = TryParse(XmlTagBalancer.Balance(text), location, maxCharacters, context);
+            var (rebalanced, rebalancedError) = TryParse(XmlTagBalancer.Balance(text), location, settings, context);
             if (rebalanced.IsFeed && rebalanced.Items.Count >= document.Items.Count)
             {
                 problems.Add($"malformed XML at line {error.LineNumber}, position {error.LinePosition} (element structure repaired)");
@@ -185,12 +192,12 @@ public sealed partial class FeedReader
         return document;
     }
 
-    private static (FeedDocument Document, XmlException? Error) TryParse(string text, Uri? location, long maxCharacters, XmlParserContext? context)
+    private static (FeedDocument Document, XmlException? Error) TryParse(string text, Uri? location, XmlReaderSettings settings, XmlParserContext? context)
     {
         var document = new FeedDocument();
         try
         {
-            XmlFeedParser.Parse(CreateReader(text, maxCharacters, context), document, location);
+            XmlFeedParser.Parse(XmlReader.Create(new StringReader(text), settings, context), document, location);
             return (document, null);
         }
         catch (XmlException exception)
@@ -206,9 +213,6 @@ public sealed partial class FeedReader
         var what = IsCutShort(exception) ? "the document is cut short" : "malformed XML";
         return $"{what} at line {exception.LineNumber}, position {exception.LinePosition} (kept {document.Items.Count} complete items)";
     }
-
-    private static XmlReader CreateReader(string text, long maxCharacters, XmlParserContext? context)
-        => XmlReader.Create(new StringReader(text), Settings(maxCharacters, checkCharacters: false), context);
 
     /// <summary>Never a DTD, never a resolver: no entity expansion, no file or network access.</summary>
     private static XmlReaderSettings Settings(long maxCharacters, bool checkCharacters) => new()
@@ -234,13 +238,14 @@ public sealed partial class FeedReader
         return new XmlParserContext(names, namespaces, null, XmlSpace.None);
     }
 
-    [GeneratedRegex(@"<([A-Za-z_][\w.-]*):[A-Za-z_]|\s([A-Za-z_][\w.-]*):[A-Za-z_][\w.-]*\s*=", RegexOptions.CultureInvariant)]
-    private static partial Regex PrefixUse();
-
     [GeneratedRegex(@"xmlns:([A-Za-z_][\w.-]*)\s*=", RegexOptions.CultureInvariant)]
     private static partial Regex PrefixDeclaration();
 
-    /// <summary>Prefixes used on elements or attributes that no xmlns: attribute anywhere declares.</summary>
+    /// <summary>
+    /// Prefixes used on elements (<c>&lt;p:name</c>) or attributes (<c> p:name=</c>) that no xmlns: attribute anywhere
+    /// declares. Uses are found from each colon outwards, which reads the text once rather than trying a match at
+    /// every letter.
+    /// </summary>
     private static List<string> UndeclaredPrefixes(string text)
     {
         var declared = new HashSet<string>(StringComparer.Ordinal) { "xml", "xmlns" };
@@ -250,10 +255,10 @@ public sealed partial class FeedReader
         }
 
         var undeclared = new List<string>();
-        foreach (Match match in PrefixUse().Matches(text))
+        for (var colon = text.IndexOf(':', StringComparison.Ordinal); colon >= 0; colon = text.IndexOf(':', colon + 1))
         {
-            var prefix = match.Groups[1].Success ? match.Groups[1].Value : match.Groups[2].Value;
-            if (declared.Add(prefix))
+            var prefix = PrefixUsedAt(text, colon);
+            if (prefix is not null && declared.Add(prefix))
             {
                 undeclared.Add(prefix);
             }
@@ -261,6 +266,59 @@ public sealed partial class FeedReader
 
         return undeclared;
     }
+
+    /// <summary>
+    /// The prefix when the colon at <paramref name="colon"/> joins one to an element name (<c>&lt;p:name</c>) or to
+    /// an attribute name (whitespace, <c>p:name</c>, optional whitespace, <c>=</c>); otherwise null. Names start with
+    /// an ASCII letter or '_' and go on with the characters of <see cref="IsNameCharacter"/>.
+    /// </summary>
+    private static string? PrefixUsedAt(string text, int colon)
+    {
+        var start = colon;
+        while (start > 0 && IsNameCharacter(text[start - 1]))
+        {
+            start--;
+        }
+
+        if (start == colon || start == 0 || !IsNameStart(text[start]) || colon + 1 >= text.Length || !IsNameStart(text[colon + 1]))
+        {
+            return null;
+        }
+
+        var before = text[start - 1];
+        if (before != '<')
+        {
+            if (!char.IsWhiteSpace(before))
+            {
+                return null;
+            }
+
+            var end = colon + 2;
+            while (end < text.Length && IsNameCharacter(text[end]))
+            {
+                end++;
+            }
+
+            while (end < text.Length && char.IsWhiteSpace(text[end]))
+            {
+                end++;
+            }
+
+            if (end == text.Length || text[end] != '=')
+            {
+                return null;
+            }
+        }
+
+        return text[start..colon];
+    }
+
+    private static bool IsNameStart(char c) => char.IsAsciiLetter(c) || c == '_';
+
+    /// <summary>What the regular expression class <c>[\w.-]</c> matches: letters, non-spacing marks, decimal digits, connector punctuation, '.' and '-'.</summary>
+    private static bool IsNameCharacter(char c) => c is '.' or '-' || char.GetUnicodeCategory(c) is UnicodeCategory.UppercaseLetter
+        or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter or UnicodeCategory.ModifierLetter or UnicodeCategory.OtherLetter
+        or UnicodeCategory.NonSpacingMark or UnicodeCategory.DecimalDigitNumber or UnicodeCategory.ConnectorPunctuation;
 
     private static bool IsBlank(ReadOnlySpan<byte> body) => body.TrimStart(" \t\r\n\0"u8).IsEmpty;
 

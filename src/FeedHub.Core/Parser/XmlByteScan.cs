@@ -107,6 +107,12 @@ internal static class XmlByteScan
 
     private static Reference ReadReference(ReadOnlySpan<byte> afterAmpersand)
     {
+        // Escaped HTML is made of these: settle them before looking for the semicolon.
+        if (afterAmpersand.StartsWith("lt;"u8) || afterAmpersand.StartsWith("gt;"u8) || afterAmpersand.StartsWith("quot;"u8) || afterAmpersand.StartsWith("amp;"u8))
+        {
+            return Reference.Valid;
+        }
+
         var end = afterAmpersand[..Math.Min(afterAmpersand.Length, 12)].IndexOf((byte)';');
         if (end <= 0)
         {

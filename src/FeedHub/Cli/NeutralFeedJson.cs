@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -10,10 +11,10 @@ public static class NeutralFeedJson
 {
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static byte[] Write(FeedDocument document)
+    /// <summary>Appends the JSON of <paramref name="document"/> to <paramref name="output"/>, which callers reuse from one document to the next.</summary>
+    public static void Write(FeedDocument document, IBufferWriter<byte> output)
     {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, Options))
+        using (var json = new Utf8JsonWriter(output, Options))
         {
             json.WriteStartObject();
             json.WriteString("format", document.Format?.ToString().ToLowerInvariant());
@@ -27,8 +28,8 @@ public static class NeutralFeedJson
                 json.WriteString("id", item.Id);
                 json.WriteString("title", item.Title);
                 json.WriteString("link", item.Link);
-                json.WriteString("published", Iso(item.Published));
-                json.WriteString("updated", Iso(item.Updated));
+                WriteDate(json, "published", item.Published);
+                WriteDate(json, "updated", item.Updated);
                 json.WriteString("author", item.Author);
                 json.WriteString("summary", item.Summary);
                 json.WriteString("content", item.Content);
@@ -39,10 +40,23 @@ public static class NeutralFeedJson
             json.WriteString("error", document.Error);
             json.WriteEndObject();
         }
-
-        return buffer.ToArray();
     }
 
-    private static string? Iso(DateTimeOffset? date)
-        => date?.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture);
+    /// <summary>ISO 8601 with the feed's own offset, formatted in place.</summary>
+    private static void WriteDate(Utf8JsonWriter json, string name, DateTimeOffset? date)
+    {
+        if (date is null)
+        {
+            json.WriteNull(name);
+            return;
+        }
+
+        Span<byte> text = stackalloc byte[48];
+        if (!date.Value.TryFormat(text, out var length, "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture))
+        {
+            throw new InvalidOperationException("an ISO 8601 date is always shorter than 48 bytes");
+        }
+
+        json.WriteString(name, text[..length]);
+    }
 }
