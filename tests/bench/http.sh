@@ -54,6 +54,12 @@ run() { # url, header... -> "rps p99ms"
     printf "%s %.2f", rps, v }'
 }
 
+# Steady state, as a long-running server sees it: JIT tiering and the first renders happen before measuring.
+for url in "http://127.0.0.1:$feedhub_port/feed.atom" "http://127.0.0.1:$feedhub_port/" "http://127.0.0.1:$nginx_port/feed.atom"; do
+  wrk -t2 -c8 -d3s "$url" >/dev/null
+  wrk -t2 -c8 -d2s -H "Accept-Encoding: gzip" "$url" >/dev/null
+done
+
 printf "%-22s %14s %10s %14s %10s %8s\n" case "nginx req/s" "p99 ms" "FeedHub req/s" "p99 ms" share
 for page in feed.atom index.html; do
   path=$page; [ "$page" = index.html ] && path=""
