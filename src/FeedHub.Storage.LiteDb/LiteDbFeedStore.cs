@@ -289,14 +289,20 @@ public sealed class LiteDbFeedStore : IFeedStore, IDisposable
             return;
         }
 
-        _database.BeginTrans();
-        foreach (var document in _articles.FindAll().ToList())
+        // In batches by id, so a large file is never held in memory whole.
+        var ids = _articles.Query().Select("_id").ToEnumerable().Select(document => document["_id"]).ToList();
+        foreach (var batch in ids.Chunk(1000))
         {
-            document[Identity] = IdentityOf(document["SourceId"].AsInt64, document["Key"].AsString);
-            _articles.Update(document);
+            _database.BeginTrans();
+            foreach (var document in _articles.Find(Query.In("_id", batch)).ToList())
+            {
+                document[Identity] = IdentityOf(document["SourceId"].AsInt64, document["Key"].AsString);
+                _articles.Update(document);
+            }
+
+            _database.Commit();
         }
 
-        _database.Commit();
         _articles.DropIndex("Key");
         _articles.EnsureIndex(Identity, unique: true);
     }

@@ -17,7 +17,7 @@ internal static partial class ClassVocabulary
     private static readonly ConcurrentDictionary<string, ClassKinds> Classified = new(StringComparer.Ordinal);
 
     /// <summary>Entries added since the cache last started over (ConcurrentDictionary.Count takes every lock).</summary>
-    private static int s_classifiedCount;
+    private static int _classifiedCount;
 
     // Matched inside each class name with '-' and '_' removed ("author-bio", "author_bio", "authorBio" alike).
     private static readonly string[] BoilerplateFragments =
@@ -86,10 +86,10 @@ internal static partial class ClassVocabulary
         }
 
         kinds = Compute(classAndId);
-        if (Classified.TryAdd(classAndId, kinds) && Interlocked.Increment(ref s_classifiedCount) > MaxCachedClassNames)
+        if (Classified.TryAdd(classAndId, kinds) && Interlocked.Increment(ref _classifiedCount) > MaxCachedClassNames)
         {
             Classified.Clear();
-            Interlocked.Exchange(ref s_classifiedCount, 0);
+            Interlocked.Exchange(ref _classifiedCount, 0);
         }
 
         return kinds;
