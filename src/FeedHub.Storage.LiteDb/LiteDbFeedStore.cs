@@ -12,7 +12,7 @@ namespace FeedHub.Storage.LiteDb;
 /// The embedded store: one LiteDB file opened once per process (direct mode, shared by all threads) behind an
 /// exclusive lock file. Dates are kept in UTC to the millisecond.
 /// </summary>
-public sealed class LiteDbFeedStore : IFeedStore, IDisposable
+public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
 {
     private const string RiverKey = "RiverKey";
     private const string Identity = "Identity";

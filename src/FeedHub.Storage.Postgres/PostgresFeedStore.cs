@@ -12,7 +12,7 @@ namespace FeedHub.Storage.Postgres;
 /// transaction (a single statement or one batch) that also bumps the shared version, so all nodes see a new
 /// version exactly when they can see the change. Instants are kept in UTC to the millisecond, like LiteDB.
 /// </summary>
-public sealed class PostgresFeedStore : IFeedStore, IAsyncDisposable, IDisposable
+public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, IDisposable
 {
     private const int MaxPageSize = 1000;
 

@@ -4,7 +4,7 @@ using FeedHub.Core.Storage;
 namespace FeedHub.Storage.Tests;
 
 /// <summary>What every store must do. Each store's test class derives from this and supplies a fresh, empty store.</summary>
-public abstract class FeedStoreContract : IAsyncLifetime
+public abstract partial class FeedStoreContract : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 20, 8, 30, 15, 123, TimeSpan.Zero);
 

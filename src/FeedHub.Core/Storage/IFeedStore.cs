@@ -5,8 +5,10 @@ namespace FeedHub.Core.Storage;
 /// <summary>
 /// Everything FeedHub keeps. Implemented by the embedded LiteDB store and the PostgreSQL store; both pass the same
 /// contract tests. Implementations are thread-safe and never lose an acknowledged write.
+/// The interface (like both stores and the contract suite) is split into partial files by concern
+/// (<c>IFeedStore.Sessions.cs</c>, <c>LiteDbFeedStore.Sessions.cs</c>, …), so that each concern reads on its own.
 /// </summary>
-public interface IFeedStore
+public partial interface IFeedStore
 {
     /// <summary>Stores a new source and gives it an id.</summary>
     Task<Source> AddSourceAsync(Source source, CancellationToken cancellationToken);
