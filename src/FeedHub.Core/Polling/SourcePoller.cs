@@ -1,3 +1,4 @@
+using FeedHub.Core.Charsets;
 using FeedHub.Core.Fetcher;
 using FeedHub.Core.Ingest;
 using FeedHub.Core.Model;
@@ -95,7 +96,7 @@ public sealed partial class SourcePoller(
             state.LastNewItemAt = now;
         }
 
-        source.Title = string.IsNullOrWhiteSpace(document.Title) ? source.Title : HtmlText.Of(document.Title, 300);
+        source.Title = string.IsNullOrWhiteSpace(document.Title) ? source.Title : HtmlText.Of(Mojibake.Repair(document.Title), 300);
         source.SiteUrl = document.Link is { } link && Uri.TryCreate(documentUrl, link, out var site) ? site.AbsoluteUri : source.SiteUrl;
         state.NextPollAt = now + PollSchedule.AfterSuccess(source, _options, document, result.FreshFor, now);
         return new PollReport(source.Id, source.Name, PollOutcome.Updated, ingested.Added, ingested.Updated, null, state.NextPollAt)
