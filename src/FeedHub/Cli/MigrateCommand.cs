@@ -24,7 +24,7 @@ public static class MigrateCommand
             var value = result.GetValueOrDefault<string>();
             if (value is null || !value.StartsWith(LiteDbPrefix, StringComparison.OrdinalIgnoreCase) || value.Length == LiteDbPrefix.Length)
             {
-                result.AddError($"--from takes litedb:PATH, the LiteDB file to copy (not '{value}')");
+                result.AddError($"migrate needs --from litedb:PATH --to postgres; '{value}' is not litedb: and the path of a LiteDB file");
             }
         });
         var to = new Option<string>("--to") { Description = "The store to copy into: the PostgreSQL database of ConnectionStrings:Postgres", HelpName = "postgres", Required = true };
