@@ -39,6 +39,7 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
         try
         {
             await SchemaMigrations.ApplyAsync(dataSource, cancellationToken).ConfigureAwait(false);
+            await UpgradeStoriesAsync(dataSource, cancellationToken).ConfigureAwait(false);
             return new PostgresFeedStore(dataSource);
         }
         catch
@@ -99,7 +100,8 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
         await using var command = _dataSource.CreateCommand(
             $"""
             WITH removed AS (DELETE FROM sources WHERE id = @id RETURNING id),
-                 removed_articles AS (DELETE FROM articles WHERE NOT @keep_articles AND source_id IN (SELECT id FROM removed)),
+                 removed_articles AS (DELETE FROM articles WHERE NOT @keep_articles AND source_id IN (SELECT id FROM removed) RETURNING id),
+                 {HandOverStoriesOfRemovedArticlesSql},
                  bumped AS ({BumpVersionSql} WHERE EXISTS (SELECT 1 FROM removed))
             SELECT count(*) FROM removed
             """);
@@ -135,6 +137,8 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
             return;
         }
 
+        await MintMissingEntryIdsAsync(inserts, cancellationToken).ConfigureAwait(false);
+
         // One batch is one implicit transaction: all of it is stored, or none of it.
         await using var batch = _dataSource.CreateBatch();
         if (inserts.Count > 0)
@@ -153,14 +157,14 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
 
         batch.BatchCommands.Add(new NpgsqlBatchCommand(BumpVersionSql));
 
-        var insertedIds = new Dictionary<(long SourceId, string Key), long>();
+        var insertedIds = new Dictionary<(long SourceId, string Key), (long Id, long? DuplicateOf)>();
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             do
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    insertedIds[(reader.GetInt64(0), reader.GetString(1))] = reader.GetInt64(2);
+                    insertedIds[(reader.GetInt64(0), reader.GetString(1))] = (reader.GetInt64(2), Rows.Value<long>(reader, 3));
                 }
             }
             while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
@@ -168,8 +172,8 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
 
         foreach (var article in inserts)
         {
-            article.Id = insertedIds.TryGetValue((article.SourceId, article.Key), out var id)
-                ? id
+            (article.Id, article.DuplicateOf) = insertedIds.TryGetValue((article.SourceId, article.Key), out var stored)
+                ? stored
                 : throw new InvalidOperationException(
                     $"Article '{article.Key}' of source {article.SourceId} was not stored: another key of that source has the same digest.");
         }
@@ -208,6 +212,11 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
         {
             conditions.Append(" AND sort_date < @to");
             command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("to", Timestamps.ToStored(to)));
+        }
+
+        if (query.StoriesOnly)
+        {
+            conditions.Append(" AND duplicate_of IS NULL");
         }
 
         command.Parameters.Add(new NpgsqlParameter<int>("limit", Math.Clamp(query.Limit, 1, MaxPageSize)));
@@ -367,6 +376,7 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
     /// </summary>
     public async Task ImportArticlesAsync(IReadOnlyList<Article> articles, CancellationToken cancellationToken)
     {
+        await MintMissingEntryIdsAsync(articles, cancellationToken).ConfigureAwait(false);
         await using var batch = _dataSource.CreateBatch();
         if (articles.Count > 0)
         {

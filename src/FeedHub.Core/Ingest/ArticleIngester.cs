@@ -10,9 +10,10 @@ namespace FeedHub.Core.Ingest;
 /// <summary>
 /// Merges a parsed feed into the store: new items are added, edited items updated in place (keeping their id and
 /// first-seen time), unchanged and re-ordered items leave the store as it was. Dates later than the first-seen time
-/// are clamped so that a post dated in the future never sits on top of the river.
+/// are clamped so that a post dated in the future never sits on top of the river. A new article gets its entry id
+/// here, and its story keys; the store then marks it a duplicate when another source told the story first.
 /// </summary>
-public sealed class ArticleIngester(IFeedStore store, HtmlContentSanitizer sanitizer, TimeProvider timeProvider)
+public sealed class ArticleIngester(IFeedStore store, HtmlContentSanitizer sanitizer, TimeProvider timeProvider, EntryIdAuthority entryIds)
 {
     public async Task<IngestResult> IngestAsync(Source source, FeedDocument document, Uri documentUrl, CancellationToken cancellationToken)
     {
@@ -33,6 +34,7 @@ public sealed class ArticleIngester(IFeedStore store, HtmlContentSanitizer sanit
             .ToDictionary(a => a.Key, StringComparer.Ordinal);
         var inserts = new List<Article>();
         var updates = new List<Article>();
+        string? authority = null;
         foreach (var (key, (item, link)) in incoming)
         {
             var hash = ArticleIdentity.ContentHashOf(item);
@@ -54,7 +56,11 @@ public sealed class ArticleIngester(IFeedStore store, HtmlContentSanitizer sanit
             }
             else
             {
-                var article = new Article { Key = key, ContentHash = hash, SourceId = source.Id, FirstSeenAt = now };
+                authority ??= await entryIds.GetAsync(cancellationToken).ConfigureAwait(false);
+                var article = new Article
+                {
+                    Key = key, ContentHash = hash, SourceId = source.Id, FirstSeenAt = now, EntryId = EntryIds.Mint(authority, now, source.Id, key),
+                };
                 Fill(article, item, link, hash, source, now);
                 MarkForExtraction(source, article);
                 inserts.Add(article);
@@ -90,6 +96,7 @@ public sealed class ArticleIngester(IFeedStore store, HtmlContentSanitizer sanit
         article.Title = HtmlText.Of(item.Title) ?? HtmlText.Of(item.Summary, 120);
         article.Link = link;
         article.CanonicalUrl = UrlNormalizer.ForStory(link);
+        article.StoryKeys = StoryIdentity.KeysOf(link, item.Id?.Trim(), canonicalUrl: null);
         article.Author = HtmlText.Of(item.Author, 200);
         article.Summary = NullIfEmpty(sanitizer.Sanitize(item.Summary, baseUrl));
         article.Content = NullIfEmpty(sanitizer.Sanitize(item.Content, baseUrl));

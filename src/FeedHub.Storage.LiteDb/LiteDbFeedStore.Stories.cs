@@ -1,0 +1,260 @@
+using FeedHub.Core.Ingest;
+using FeedHub.Core.Model;
+using FeedHub.Core.Storage;
+using LiteDB;
+
+namespace FeedHub.Storage.LiteDb;
+
+/// <summary>
+/// Stories: a new article whose story keys another source's article already holds becomes a duplicate of that
+/// story's leader. Leaders carry <see cref="StoryRiverKey"/> (the river key; absent on duplicates) so the river of
+/// stories is one index range; <c>StoryKeys</c> (multi-key) and <c>DuplicateOf</c> are indexed for the look-ups.
+/// </summary>
+public sealed partial class LiteDbFeedStore
+{
+    private const string StoryRiverKey = "StoryRiverKey";
+    private const string StoryKeysIndex = "StoryKeys";
+    private const string DuplicateOfField = "DuplicateOf";
+
+    /// <summary>Set once every article of the file has story keys, a story and an entry id.</summary>
+    private const string StoriesUpgradedSetting = "upgrade:stories";
+
+    private const int UpgradeBatchSize = 1000;
+    private const int RiverKeyLength = 34;
+
+    private readonly Lock _storyLock = new();
+    private string? _installationAuthority;
+
+    public Task<IReadOnlyList<StoryMember>> ListStoryMembersAsync(IReadOnlyCollection<long> storyIds, CancellationToken cancellationToken)
+    {
+        if (storyIds.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<StoryMember>>([]);
+        }
+
+        var ids = storyIds.Distinct().Select(id => new BsonValue(id)).ToList();
+        var members = _articles.Query().Where(Query.In("_id", ids)).Select("{ _id, SourceId, DuplicateOf }").ToEnumerable()
+            .Concat(_articles.Query().Where(Query.In(DuplicateOfField, ids)).Select("{ _id, SourceId, DuplicateOf }").ToEnumerable())
+            .Select(d => new StoryMember(d["_id"].AsInt64, d["SourceId"].AsInt64, d[DuplicateOfField].IsNumber ? d[DuplicateOfField].AsInt64 : d["_id"].AsInt64))
+            .DistinctBy(m => m.ArticleId)
+            .OrderBy(m => m.ArticleId)
+            .ToList();
+        return Task.FromResult<IReadOnlyList<StoryMember>>(members);
+    }
+
+    /// <summary>
+    /// Story leaders newest first: one range of the <see cref="StoryRiverKey"/> index, walked in its order (bounds are
+    /// inclusive, so "before" becomes "at or below the key just under it").
+    /// </summary>
+    private List<Article> ListStories(ArticleQuery query)
+    {
+        var low = query.From is { } from ? RiverKeyOf(from, 0) : new string('0', RiverKeyLength);
+        string? high = new('9', RiverKeyLength);
+        if (query.Before is { } before)
+        {
+            high = Lower(high, KeyBelow(RiverKeyOf(before.SortDate, before.Id)));
+        }
+
+        if (query.To is { } to)
+        {
+            high = Lower(high, KeyBelow(RiverKeyOf(to, 0)));
+        }
+
+        if (high is null || string.CompareOrdinal(low, high) > 0 || query.SourceIds is { Count: 0 })
+        {
+            return [];
+        }
+
+        var sourceIds = query.SourceIds?.ToHashSet();
+        return _articles.Query()
+            .Where(Query.Between(StoryRiverKey, low, high))
+            .OrderByDescending(StoryRiverKey)
+            .ToEnumerable()
+            .Where(d => sourceIds is null || sourceIds.Contains(d["SourceId"].AsInt64))
+            .Take(Math.Clamp(query.Limit, 1, 1000))
+            .Select(ToArticle)
+            .ToList();
+    }
+
+    private static string? Lower(string? a, string? b) => a is null || b is null ? null : string.CompareOrdinal(a, b) <= 0 ? a : b;
+
+    /// <summary>The river key just below <paramref name="key"/> (keys are fixed-length digit strings), or null if none is.</summary>
+    private static string? KeyBelow(string key)
+    {
+        var digits = key.ToCharArray();
+        for (var i = digits.Length - 1; i >= 0; i--)
+        {
+            if (digits[i] != '0')
+            {
+                digits[i]--;
+                return new string(digits);
+            }
+
+            digits[i] = '9';
+        }
+
+        return null;
+    }
+
+    private void EnsureStoryIndexes()
+    {
+        _articles.EnsureIndex(StoryRiverKey);
+        _articles.EnsureIndex(StoryKeysIndex, "$.StoryKeys[*]");
+        _articles.EnsureIndex(DuplicateOfField);
+    }
+
+    private string InstallationAuthority()
+    {
+        if (_installationAuthority is null)
+        {
+            if (_settings.FindById(EntryIds.InstallationAuthoritySetting) is null)
+            {
+                _settings.Insert(new BsonDocument { ["_id"] = EntryIds.InstallationAuthoritySetting, ["Value"] = EntryIds.NewInstallationAuthority() });
+            }
+
+            _installationAuthority = _settings.FindById(EntryIds.InstallationAuthoritySetting)["Value"].AsString;
+        }
+
+        return _installationAuthority;
+    }
+
+    /// <summary>Gives new articles an entry id if they have none, and marks those whose story another source told first.</summary>
+    private void PrepareInserts(IReadOnlyList<Article> inserts)
+    {
+        foreach (var article in inserts)
+        {
+            article.EntryId ??= EntryIds.Mint(InstallationAuthority(), article.FirstSeenAt, article.SourceId, article.Key);
+            article.DuplicateOf = StoryLeader(article.StoryKeys, article.SourceId, below: long.MaxValue);
+        }
+    }
+
+    /// <summary>The leader of the story of another source's article (older than <paramref name="below"/>) holding one of the keys.</summary>
+    private long? StoryLeader(IReadOnlyList<string> storyKeys, long sourceId, long below)
+    {
+        long? leader = null;
+        foreach (var key in storyKeys)
+        {
+            var holder = _articles.Query()
+                .Where(BsonExpression.Create("$.StoryKeys[*] ANY = @0", key))
+                .Where(Query.Not("SourceId", sourceId))
+                .Where(Query.LT("_id", below))
+                .Select("{ _id, DuplicateOf }")
+                .ToEnumerable()
+                .Select(d => d[DuplicateOfField].IsNumber ? d[DuplicateOfField].AsInt64 : d["_id"].AsInt64)
+                .DefaultIfEmpty(long.MaxValue)
+                .Min();
+            if (holder != long.MaxValue && (leader is null || holder < leader))
+            {
+                leader = holder;
+            }
+        }
+
+        return leader;
+    }
+
+    /// <summary>Updates never change what the store owns: an article's story and entry id stay as stored.</summary>
+    private void KeepStoreOwnedFields(Article article)
+    {
+        var stored = _articles.Query().Where(Query.EQ("_id", article.Id)).Select("{ DuplicateOf, EntryId }").FirstOrDefault();
+        if (stored is not null)
+        {
+            article.DuplicateOf = stored[DuplicateOfField].IsNumber ? stored[DuplicateOfField].AsInt64 : null;
+            article.EntryId = stored["EntryId"].IsString ? stored["EntryId"].AsString : article.EntryId;
+        }
+    }
+
+    /// <summary>
+    /// Before articles are removed: each story they lead passes to its oldest remaining duplicate, so that no story
+    /// disappears with the source that told it first. Runs inside the caller's transaction.
+    /// </summary>
+    private void HandOverStoriesOf(IEnumerable<long> removedIds)
+    {
+        foreach (var batch in removedIds.Chunk(UpgradeBatchSize))
+        {
+            var orphans = _articles.Find(Query.In(DuplicateOfField, batch.Select(id => new BsonValue(id)))).ToList();
+            foreach (var story in orphans.GroupBy(d => d[DuplicateOfField].AsInt64))
+            {
+                var members = story.OrderBy(d => d["_id"].AsInt64).ToList();
+                var leader = members[0];
+                leader.Remove(DuplicateOfField);
+                foreach (var member in members.Skip(1))
+                {
+                    member[DuplicateOfField] = leader["_id"];
+                }
+
+                foreach (var member in members)
+                {
+                    SetStoryRiverKey(member);
+                    _articles.Update(member);
+                }
+            }
+        }
+    }
+
+    private static void SetStoryRiverKey(BsonDocument document)
+    {
+        if (document[DuplicateOfField].IsNumber)
+        {
+            document.Remove(StoryRiverKey);
+        }
+        else
+        {
+            document[StoryRiverKey] = document[RiverKey];
+        }
+    }
+
+    /// <summary>
+    /// Files from before stories: every article gets its story keys (from its stored link and feed id), its story and an
+    /// entry id, oldest first, in batches of <see cref="UpgradeBatchSize"/> ids so a large file is never held in memory.
+    /// </summary>
+    private void UpgradeStories()
+    {
+        if (_settings.FindById(StoriesUpgradedSetting) is not null)
+        {
+            return;
+        }
+
+        var after = new BsonValue(0L);
+        while (true)
+        {
+            var batch = _articles.Query().Where(Query.GT("_id", after)).OrderBy("_id").Limit(UpgradeBatchSize).ToList();
+            if (batch.Count == 0)
+            {
+                break;
+            }
+
+            _database.BeginTrans();
+            foreach (var document in batch)
+            {
+                var id = document["_id"].AsInt64;
+                var sourceId = document["SourceId"].AsInt64;
+                var key = document["Key"].AsString;
+                var link = document["Link"].IsString ? document["Link"].AsString : null;
+                var storyKeys = StoryIdentity.KeysOf(link, StoryIdentity.FeedIdOf(key), canonicalUrl: null);
+                document["StoryKeys"] = new BsonArray(storyKeys.Select(k => new BsonValue(k)));
+                if (!document["EntryId"].IsString)
+                {
+                    var firstSeen = new DateTimeOffset(DateTime.SpecifyKind(document["FirstSeenAt"].AsDateTime, DateTimeKind.Utc));
+                    document["EntryId"] = EntryIds.Mint(InstallationAuthority(), firstSeen, sourceId, key);
+                }
+
+                if (StoryLeader(storyKeys, sourceId, below: id) is { } leader)
+                {
+                    document[DuplicateOfField] = leader;
+                }
+                else
+                {
+                    document.Remove(DuplicateOfField);
+                }
+
+                SetStoryRiverKey(document);
+                _articles.Update(document);
+            }
+
+            _database.Commit();
+            after = batch[^1]["_id"];
+        }
+
+        _settings.Upsert(new BsonDocument { ["_id"] = StoriesUpgradedSetting, ["Value"] = "1" });
+    }
+}
