@@ -35,7 +35,7 @@ public sealed partial class LiteDbFeedStore
         var ids = storyIds.Distinct().Select(id => new BsonValue(id)).ToList();
         var members = _articles.Query().Where(Query.In("_id", ids)).Select("{ _id, SourceId, DuplicateOf }").ToEnumerable()
             .Concat(_articles.Query().Where(Query.In(DuplicateOfField, ids)).Select("{ _id, SourceId, DuplicateOf }").ToEnumerable())
-            .Select(d => new StoryMember(d["_id"].AsInt64, d["SourceId"].AsInt64, d[DuplicateOfField].IsNumber ? d[DuplicateOfField].AsInt64 : d["_id"].AsInt64))
+            .Select(d => new StoryMember(d["_id"].AsInt64, d["SourceId"].AsInt64, StoryOf(d)))
             .DistinctBy(m => m.ArticleId)
             .OrderBy(m => m.ArticleId)
             .ToList();
@@ -118,39 +118,39 @@ public sealed partial class LiteDbFeedStore
         return _installationAuthority;
     }
 
-    /// <summary>Gives new articles an entry id if they have none, and marks those whose story another source told first.</summary>
+    /// <summary>Gives new articles an entry id if they have none, and decides their stories (see <see cref="StoryAssignment"/>).</summary>
     private void PrepareInserts(IReadOnlyList<Article> inserts)
     {
         foreach (var article in inserts)
         {
             article.EntryId ??= EntryIds.Mint(InstallationAuthority(), article.FirstSeenAt, article.SourceId, article.Key);
-            article.DuplicateOf = StoryLeader(article.StoryKeys, article.SourceId, below: long.MaxValue);
         }
+
+        AssignStories(inserts, below: long.MaxValue);
     }
 
-    /// <summary>The leader of the story of another source's article (older than <paramref name="below"/>) holding one of the keys.</summary>
-    private long? StoryLeader(IReadOnlyList<string> storyKeys, long sourceId, long below)
+    /// <summary>Decides the stories of <paramref name="articles"/> from the stored articles older than <paramref name="below"/> holding their keys.</summary>
+    private void AssignStories(IReadOnlyList<Article> articles, long below)
     {
-        long? leader = null;
-        foreach (var key in storyKeys)
+        var holders = new Dictionary<long, StoryHolder>();
+        foreach (var key in articles.SelectMany(a => a.StoryKeys).Distinct())
         {
-            var holder = _articles.Query()
+            var found = _articles.Query()
                 .Where(BsonExpression.Create("$.StoryKeys[*] ANY = @0", key))
-                .Where(Query.Not("SourceId", sourceId))
-                .Where(Query.LT("_id", below))
-                .Select("{ _id, DuplicateOf }")
-                .ToEnumerable()
-                .Select(d => d[DuplicateOfField].IsNumber ? d[DuplicateOfField].AsInt64 : d["_id"].AsInt64)
-                .DefaultIfEmpty(long.MaxValue)
-                .Min();
-            if (holder != long.MaxValue && (leader is null || holder < leader))
+                .Select("{ _id, SourceId, DuplicateOf, StoryKeys }")
+                .ToEnumerable();
+            foreach (var document in found.Where(d => d["_id"].AsInt64 < below))
             {
-                leader = holder;
+                var id = document["_id"].AsInt64;
+                holders[id] = new StoryHolder(id, document["SourceId"].AsInt64, StoryOf(document), document["StoryKeys"].AsArray.Select(k => k.AsString).ToList());
             }
         }
 
-        return leader;
+        var members = holders.Count == 0 ? [] : ListStoryMembersAsync(holders.Values.Select(h => h.StoryId).ToList(), CancellationToken.None).Result;
+        StoryAssignment.Assign(articles, holders.Values.OrderBy(h => h.ArticleId), members);
     }
+
+    private static long StoryOf(BsonDocument document) => document[DuplicateOfField].IsNumber ? document[DuplicateOfField].AsInt64 : document["_id"].AsInt64;
 
     /// <summary>Updates never change what the store owns: an article's story and entry id stay as stored.</summary>
     private void KeepStoreOwnedFields(Article article)
@@ -191,6 +191,7 @@ public sealed partial class LiteDbFeedStore
         }
     }
 
+    /// <summary>Leaders carry the river key a second time, in the story river's index; duplicates do not.</summary>
     private static void SetStoryRiverKey(BsonDocument document)
     {
         if (document[DuplicateOfField].IsNumber)
@@ -223,32 +224,19 @@ public sealed partial class LiteDbFeedStore
                 break;
             }
 
-            _database.BeginTrans();
-            foreach (var document in batch)
+            var articles = batch.Select(document =>
             {
-                var id = document["_id"].AsInt64;
-                var sourceId = document["SourceId"].AsInt64;
-                var key = document["Key"].AsString;
-                var link = document["Link"].IsString ? document["Link"].AsString : null;
-                var storyKeys = StoryIdentity.KeysOf(link, StoryIdentity.FeedIdOf(key), canonicalUrl: null);
-                document["StoryKeys"] = new BsonArray(storyKeys.Select(k => new BsonValue(k)));
-                if (!document["EntryId"].IsString)
-                {
-                    var firstSeen = new DateTimeOffset(DateTime.SpecifyKind(document["FirstSeenAt"].AsDateTime, DateTimeKind.Utc));
-                    document["EntryId"] = EntryIds.Mint(InstallationAuthority(), firstSeen, sourceId, key);
-                }
+                var article = ToArticle(document);
+                article.StoryKeys = StoryIdentity.KeysOf(article.Link, StoryIdentity.FeedIdOf(article.Key), canonicalUrl: null);
+                article.EntryId ??= EntryIds.Mint(InstallationAuthority(), article.FirstSeenAt, article.SourceId, article.Key);
+                return article;
+            }).ToList();
+            AssignStories(articles, below: articles[0].Id);
 
-                if (StoryLeader(storyKeys, sourceId, below: id) is { } leader)
-                {
-                    document[DuplicateOfField] = leader;
-                }
-                else
-                {
-                    document.Remove(DuplicateOfField);
-                }
-
-                SetStoryRiverKey(document);
-                _articles.Update(document);
+            _database.BeginTrans();
+            foreach (var article in articles)
+            {
+                _articles.Update(ToDocument(article));
             }
 
             _database.Commit();

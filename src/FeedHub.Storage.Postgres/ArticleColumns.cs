@@ -50,15 +50,6 @@ internal static class ArticleColumns
     /// <summary>Columns the store decides (the story an article joins, its minted id): updates from callers leave them as stored.</summary>
     private static readonly string[] StoreOwned = ["duplicate_of", "entry_id"];
 
-    /// <summary>
-    /// A new article joins the oldest story that an article of another source holding one of its keys belongs to
-    /// (an aggregate, so the GIN index on story_keys answers it however large the table).
-    /// </summary>
-    private static readonly string StoryLeaderOfRow = $"""
-        (SELECT min(coalesce(h.duplicate_of, h.id)) FROM articles h
-         WHERE h.story_keys && {StoryKeysOfRow} AND h.source_id <> u.source_id)
-        """;
-
     private static readonly ArticleColumn Id = new ArticleColumn<long>("id", NpgsqlDbType.Bigint, a => a.Id);
 
     private static readonly string[] KeptOnConflictingInsert = ["source_id", "key", "first_seen_at", .. StoreOwned];
@@ -72,12 +63,12 @@ internal static class ArticleColumns
     /// </summary>
     public static readonly string InsertSql = $"""
         INSERT INTO articles ({string.Join(", ", Data.Select(c => c.Name))})
-        SELECT {string.Join(", ", Data.Select(c => c.Name == "duplicate_of" ? StoryLeaderOfRow : c.SelectExpression))}
+        SELECT {string.Join(", ", Data.Select(c => c.SelectExpression))}
         FROM unnest({string.Join(", ", Data.Select(c => "@" + c.Name))}) AS u({string.Join(", ", Data.Select(c => c.Name))})
         ON CONFLICT (source_id, md5(key)) DO UPDATE SET
             {string.Join(", ", Data.Where(c => !KeptOnConflictingInsert.Contains(c.Name)).Select(c => $"{c.Name} = excluded.{c.Name}"))}
             WHERE articles.key = excluded.key
-        RETURNING source_id, key, id, duplicate_of
+        RETURNING source_id, key, id
         """;
 
     /// <summary>Replaces stored articles, found by id, whole but for the columns the store owns.</summary>

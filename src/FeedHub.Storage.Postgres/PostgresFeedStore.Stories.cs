@@ -8,9 +8,10 @@ using NpgsqlTypes;
 namespace FeedHub.Storage.Postgres;
 
 /// <summary>
-/// Stories: the insert statement itself makes a new article a duplicate of the oldest story another source's article
-/// holding one of its keys belongs to (GIN index on <c>story_keys</c>); leaders are read through a partial index, and a
-/// page's credits are one look-up on <c>duplicate_of</c>. Databases from before stories are filled in on opening.
+/// Stories: before new articles are inserted, the articles holding their keys (GIN index on <c>story_keys</c>) and
+/// those holders' stories are read, and <see cref="StoryAssignment"/> decides; leaders are read through a partial
+/// index, and a page's credits are one look-up on <c>duplicate_of</c>. Databases from before stories are filled in on
+/// opening. Two nodes storing the same story in the same instant may each make it a story of its own (shown twice).
 /// </summary>
 public sealed partial class PostgresFeedStore
 {
@@ -33,6 +34,8 @@ public sealed partial class PostgresFeedStore
             UPDATE articles a SET duplicate_of = nullif(o.leader, a.id) FROM orphans o WHERE a.id = o.id)
         """;
 
+    private const string MembersSql = "SELECT id, source_id, coalesce(duplicate_of, id) FROM articles WHERE id = ANY (@ids) OR duplicate_of = ANY (@ids) ORDER BY id";
+
     private string? _installationAuthority;
 
     public async Task<IReadOnlyList<StoryMember>> ListStoryMembersAsync(IReadOnlyCollection<long> storyIds, CancellationToken cancellationToken)
@@ -42,12 +45,7 @@ public sealed partial class PostgresFeedStore
             return [];
         }
 
-        await using var command = _dataSource.CreateCommand(
-            """
-            SELECT id, source_id, coalesce(duplicate_of, id) FROM articles
-            WHERE id = ANY (@ids) OR duplicate_of = ANY (@ids)
-            ORDER BY id
-            """);
+        await using var command = _dataSource.CreateCommand(MembersSql);
         command.Parameters.Add(new NpgsqlParameter<long[]>("ids", [.. storyIds.Distinct()]));
         var members = new List<StoryMember>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -57,6 +55,34 @@ public sealed partial class PostgresFeedStore
         }
 
         return members;
+    }
+
+    private async Task AssignStoriesAsync(IReadOnlyList<Article> inserts, CancellationToken cancellationToken)
+    {
+        var keys = inserts.SelectMany(a => a.StoryKeys).Distinct().ToArray();
+        var holders = keys.Length == 0 ? [] : await ReadHoldersAsync(_dataSource.CreateCommand(HoldersSql), keys, below: long.MaxValue, cancellationToken).ConfigureAwait(false);
+        var members = holders.Count == 0 ? [] : await ListStoryMembersAsync(holders.Select(h => h.StoryId).ToList(), cancellationToken).ConfigureAwait(false);
+        StoryAssignment.Assign(inserts, holders, members);
+    }
+
+    private const string HoldersSql =
+        "SELECT id, source_id, coalesce(duplicate_of, id), story_keys FROM articles WHERE story_keys && @keys AND id < @below ORDER BY id";
+
+    private static async Task<List<StoryHolder>> ReadHoldersAsync(NpgsqlCommand command, string[] keys, long below, CancellationToken cancellationToken)
+    {
+        await using (command)
+        {
+            command.Parameters.Add(new NpgsqlParameter<string[]>("keys", keys));
+            command.Parameters.Add(new NpgsqlParameter<long>("below", below));
+            var holders = new List<StoryHolder>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                holders.Add(new StoryHolder(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetFieldValue<string[]>(3)));
+            }
+
+            return holders;
+        }
     }
 
     private async Task MintMissingEntryIdsAsync(IReadOnlyList<Article> inserts, CancellationToken cancellationToken)
@@ -106,7 +132,7 @@ public sealed partial class PostgresFeedStore
     /// <summary>Upgrades the articles after <paramref name="after"/> (by id) in one transaction; returns the last id, or null when none was left.</summary>
     private static async Task<long?> UpgradeBatchAsync(NpgsqlConnection connection, long after, CancellationToken cancellationToken)
     {
-        var batch = new List<(long Id, long SourceId, List<string> Keys)>();
+        var batch = new List<Article>();
         await using (var select = new NpgsqlCommand("SELECT id, source_id, key, link FROM articles WHERE id > @after ORDER BY id LIMIT @limit", connection))
         {
             select.Parameters.Add(new NpgsqlParameter<long>("after", after));
@@ -114,8 +140,12 @@ public sealed partial class PostgresFeedStore
             await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                var keys = StoryIdentity.KeysOf(Rows.Text(reader, 3), StoryIdentity.FeedIdOf(reader.GetString(2)), canonicalUrl: null);
-                batch.Add((reader.GetInt64(0), reader.GetInt64(1), keys));
+                var key = reader.GetString(2);
+                batch.Add(new Article
+                {
+                    Id = reader.GetInt64(0), SourceId = reader.GetInt64(1), Key = key, ContentHash = string.Empty,
+                    StoryKeys = StoryIdentity.KeysOf(Rows.Text(reader, 3), StoryIdentity.FeedIdOf(key), canonicalUrl: null),
+                });
             }
         }
 
@@ -124,38 +154,23 @@ public sealed partial class PostgresFeedStore
             return null;
         }
 
-        var last = batch[^1].Id;
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-
-        // Earlier articles (already upgraded) holding any of the batch's keys, with the story each belongs to.
-        var holders = new List<(long Id, long SourceId, long StoryId, string[] Keys)>();
-        await using (var select = new NpgsqlCommand(
-            "SELECT id, source_id, coalesce(duplicate_of, id), story_keys FROM articles WHERE story_keys && @keys AND id <= @after", connection, transaction))
+        // Oldest first, so each article of the batch sees the stories of those before it (see StoryAssignment).
+        var keys = batch.SelectMany(a => a.StoryKeys).Distinct().ToArray();
+        var holders = await ReadHoldersAsync(new NpgsqlCommand(HoldersSql, connection), keys, below: batch[0].Id, cancellationToken).ConfigureAwait(false);
+        var members = new List<StoryMember>();
+        await using (var select = new NpgsqlCommand(MembersSql, connection))
         {
-            select.Parameters.Add(new NpgsqlParameter<string[]>("keys", [.. batch.SelectMany(a => a.Keys).Distinct()]));
-            select.Parameters.Add(new NpgsqlParameter<long>("after", after));
+            select.Parameters.Add(new NpgsqlParameter<long[]>("ids", [.. holders.Select(h => h.StoryId).Distinct()]));
             await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                holders.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetFieldValue<string[]>(3)));
+                members.Add(new StoryMember(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2)));
             }
         }
 
-        // Oldest first, so each article of the batch sees the stories the ones before it joined.
-        var stories = new long?[batch.Count];
-        for (var i = 0; i < batch.Count; i++)
-        {
-            var (id, sourceId, keys) = batch[i];
-            long? story = null;
-            foreach (var holder in holders.Where(h => h.SourceId != sourceId && h.Keys.Any(keys.Contains)))
-            {
-                story = story is null ? holder.StoryId : Math.Min(story.Value, holder.StoryId);
-            }
-
-            stories[i] = story;
-            holders.Add((id, sourceId, story ?? id, [.. keys]));
-        }
-
+        StoryAssignment.Assign(batch, holders, members);
+        var last = batch[^1].Id;
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (var update = new NpgsqlCommand(
             """
             UPDATE articles AS a SET story_keys = ARRAY(SELECT jsonb_array_elements_text(u.keys::jsonb)), duplicate_of = u.duplicate_of
@@ -165,8 +180,8 @@ public sealed partial class PostgresFeedStore
             """, connection, transaction))
         {
             update.Parameters.Add(new NpgsqlParameter<long[]>("ids", [.. batch.Select(a => a.Id)]));
-            update.Parameters.Add(new NpgsqlParameter<string[]>("keys", [.. batch.Select(a => JsonSerializer.Serialize(a.Keys))]));
-            update.Parameters.Add(new NpgsqlParameter<long?[]>("duplicate_of", stories) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+            update.Parameters.Add(new NpgsqlParameter<string[]>("keys", [.. batch.Select(a => JsonSerializer.Serialize(a.StoryKeys))]));
+            update.Parameters.Add(new NpgsqlParameter<long?[]>("duplicate_of", [.. batch.Select(a => a.DuplicateOf)]) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
             update.Parameters.Add(new NpgsqlParameter<string>("last", last.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             update.Parameters.Add(new NpgsqlParameter<string>("setting", StoriesUpgradeSetting));
             await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

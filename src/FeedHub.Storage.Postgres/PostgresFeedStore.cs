@@ -138,6 +138,7 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
         }
 
         await MintMissingEntryIdsAsync(inserts, cancellationToken).ConfigureAwait(false);
+        await AssignStoriesAsync(inserts, cancellationToken).ConfigureAwait(false);
 
         // One batch is one implicit transaction: all of it is stored, or none of it.
         await using var batch = _dataSource.CreateBatch();
@@ -157,14 +158,14 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
 
         batch.BatchCommands.Add(new NpgsqlBatchCommand(BumpVersionSql));
 
-        var insertedIds = new Dictionary<(long SourceId, string Key), (long Id, long? DuplicateOf)>();
+        var insertedIds = new Dictionary<(long SourceId, string Key), long>();
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             do
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    insertedIds[(reader.GetInt64(0), reader.GetString(1))] = (reader.GetInt64(2), Rows.Value<long>(reader, 3));
+                    insertedIds[(reader.GetInt64(0), reader.GetString(1))] = reader.GetInt64(2);
                 }
             }
             while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
@@ -172,8 +173,8 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
 
         foreach (var article in inserts)
         {
-            (article.Id, article.DuplicateOf) = insertedIds.TryGetValue((article.SourceId, article.Key), out var stored)
-                ? stored
+            article.Id = insertedIds.TryGetValue((article.SourceId, article.Key), out var id)
+                ? id
                 : throw new InvalidOperationException(
                     $"Article '{article.Key}' of source {article.SourceId} was not stored: another key of that source has the same digest.");
         }
