@@ -79,9 +79,12 @@ public sealed class RenderedResponses(IFeedStore store, PublicAddress address, T
         public static Rendered Of(long version, byte[] body, string contentType, DateTimeOffset now, Rendered? previous)
         {
             var stem = Convert.ToHexStringLower(SHA256.HashData(body).AsSpan(0, 12));
-            var lastModified = previous is not null && previous.ETagStem == stem
-                ? previous.LastModified
-                : DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());
+            // Last-Modified has one-second precision: a change within the same second still moves it forward, so a
+            // client that only sends If-Modified-Since never misses it.
+            var second = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());
+            var lastModified = previous is null ? second
+                : previous.ETagStem == stem ? previous.LastModified
+                : second > previous.LastModified ? second : previous.LastModified.AddSeconds(1);
             return new Rendered(version, body, Compress(body, s => new GZipStream(s, CompressionLevel.SmallestSize)),
                 Compress(body, s => new BrotliStream(s, CompressionLevel.Optimal)), contentType, stem, lastModified);
         }
