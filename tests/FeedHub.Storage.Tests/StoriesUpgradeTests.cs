@@ -110,3 +110,40 @@ public sealed class StoriesUpgradeTests
         Assert.Equal([ids[0], ids[1], ids[4]], (await store.ListArticlesAsync(new ArticleQuery { StoriesOnly = true }, default)).Select(x => x.Id).Order());
     }
 }
+
+/// <summary>The LiteDB store's story look-ups are index look-ups, never a walk of every article.</summary>
+public sealed class LiteDbStoryIndexTests
+{
+    [Fact]
+    public async Task Story_keys_story_members_and_the_river_of_stories_are_read_through_indexes()
+    {
+        var directory = Directory.CreateTempSubdirectory("feedhub-litedb-plan-").FullName;
+        var path = Path.Combine(directory, "feedhub.db");
+        try
+        {
+            using (var store = new LiteDbFeedStore(path))
+            {
+                var source = await store.AddSourceAsync(new Source { FeedUrl = "https://a.example/feed" }, default);
+                await store.SaveArticlesAsync(
+                    [.. Enumerable.Range(0, 50).Select(i => new Article { SourceId = source.Id, Key = $"id:{i}", ContentHash = "h", StoryKeys = [$"k{i}"], SortDate = DateTimeOffset.UtcNow.AddMinutes(-i) })],
+                    [], default);
+            }
+
+            using var database = new LiteDatabase(path);
+            var articles = database.GetCollection("articles");
+            var byKey = articles.Query().Where(BsonExpression.Create("$.StoryKeys[*] ANY = @0", "k7")).GetPlan();
+            var members = articles.Query().Where(Query.In("DuplicateOf", new BsonValue(3L))).GetPlan();
+            var river = articles.Query().Where(Query.Between("StoryRiverKey", "0", "9")).OrderByDescending("StoryRiverKey").Limit(30).GetPlan();
+
+            Assert.Equal("StoryKeys", byKey["index"]["name"].AsString);
+            Assert.Equal("DuplicateOf", members["index"]["name"].AsString);
+            Assert.Equal("StoryRiverKey", river["index"]["name"].AsString);
+            Assert.Equal(-1, river["index"]["order"].AsInt32);
+            Assert.False(river.ContainsKey("orderBy"), river.ToString());
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+}
