@@ -66,7 +66,7 @@ public sealed partial class PostgresFeedStore
     }
 
     private const string HoldersSql =
-        "SELECT id, source_id, coalesce(duplicate_of, id), story_keys FROM articles WHERE story_keys && @keys AND id < @below ORDER BY id";
+        "SELECT id, source_id, coalesce(duplicate_of, id), story_keys FROM articles WHERE story_keys && @keys AND id < @below";
 
     private static async Task<List<StoryHolder>> ReadHoldersAsync(NpgsqlCommand command, string[] keys, long below, CancellationToken cancellationToken)
     {
