@@ -152,14 +152,24 @@ public sealed partial class LiteDbFeedStore
 
     private static long StoryOf(BsonDocument document) => document[DuplicateOfField].IsNumber ? document[DuplicateOfField].AsInt64 : document["_id"].AsInt64;
 
-    /// <summary>Updates never change what the store owns: an article's story and entry id stay as stored.</summary>
+    /// <summary>
+    /// Updates never set what the store owns: an article's entry id stays as stored, and so does its story, except
+    /// that a story's leader that no other source has joined yet joins an older story of another source when its keys
+    /// now show it is the same (a canonical URL found on its page).
+    /// </summary>
     private void KeepStoreOwnedFields(Article article)
     {
         var stored = _articles.Query().Where(Query.EQ("_id", article.Id)).Select("{ DuplicateOf, EntryId }").FirstOrDefault();
-        if (stored is not null)
+        if (stored is null)
         {
-            article.DuplicateOf = stored[DuplicateOfField].IsNumber ? stored[DuplicateOfField].AsInt64 : null;
-            article.EntryId = stored["EntryId"].IsString ? stored["EntryId"].AsString : article.EntryId;
+            return;
+        }
+
+        article.DuplicateOf = stored[DuplicateOfField].IsNumber ? stored[DuplicateOfField].AsInt64 : null;
+        article.EntryId = stored["EntryId"].IsString ? stored["EntryId"].AsString : article.EntryId;
+        if (article.DuplicateOf is null && !_articles.Exists(Query.EQ(DuplicateOfField, article.Id)))
+        {
+            AssignStories([article], below: article.Id);
         }
     }
 

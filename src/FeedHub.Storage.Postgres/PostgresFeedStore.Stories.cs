@@ -65,6 +65,52 @@ public sealed partial class PostgresFeedStore
         StoryAssignment.Assign(inserts, holders, members);
     }
 
+    /// <summary>
+    /// Updates never set the story an article belongs to, except that a story's leader that no other source has joined
+    /// yet joins an older story of another source when its keys now show it is the same (a canonical URL found on its
+    /// page). Returns the statement that records those, or null.
+    /// </summary>
+    private async Task<NpgsqlBatchCommand?> JoinOlderStoriesAsync(IReadOnlyList<Article> updates, CancellationToken cancellationToken)
+    {
+        var alone = new HashSet<long>();
+        await using (var command = _dataSource.CreateCommand(
+            """
+            SELECT a.id FROM articles a
+            WHERE a.id = ANY (@ids) AND a.duplicate_of IS NULL AND NOT EXISTS (SELECT 1 FROM articles d WHERE d.duplicate_of = a.id)
+            """))
+        {
+            command.Parameters.Add(new NpgsqlParameter<long[]>("ids", [.. updates.Where(a => a.StoryKeys.Count > 0).Select(a => a.Id)]));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                alone.Add(reader.GetInt64(0));
+            }
+        }
+
+        var joined = new List<Article>();
+        foreach (var article in updates.Where(a => alone.Contains(a.Id)))
+        {
+            var holders = await ReadHoldersAsync(_dataSource.CreateCommand(HoldersSql), [.. article.StoryKeys], below: article.Id, cancellationToken).ConfigureAwait(false);
+            var members = holders.Count == 0 ? [] : await ListStoryMembersAsync(holders.Select(h => h.StoryId).ToList(), cancellationToken).ConfigureAwait(false);
+            StoryAssignment.Assign([article], holders, members);
+            if (article.DuplicateOf is not null)
+            {
+                joined.Add(article);
+            }
+        }
+
+        if (joined.Count == 0)
+        {
+            return null;
+        }
+
+        var join = new NpgsqlBatchCommand(
+            "UPDATE articles AS a SET duplicate_of = u.story FROM unnest(@joined_ids, @stories) AS u(id, story) WHERE a.id = u.id AND a.duplicate_of IS NULL");
+        join.Parameters.Add(new NpgsqlParameter<long[]>("joined_ids", [.. joined.Select(a => a.Id)]));
+        join.Parameters.Add(new NpgsqlParameter<long[]>("stories", [.. joined.Select(a => a.DuplicateOf!.Value)]));
+        return join;
+    }
+
     private const string HoldersSql =
         "SELECT id, source_id, coalesce(duplicate_of, id), story_keys FROM articles WHERE story_keys && @keys AND id < @below";
 

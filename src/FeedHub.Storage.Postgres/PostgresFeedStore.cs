@@ -154,6 +154,10 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
             var update = new NpgsqlBatchCommand(ArticleColumns.UpdateSql);
             ArticleColumns.AddParameters(update.Parameters, updates, withIds: true);
             batch.BatchCommands.Add(update);
+            if (await JoinOlderStoriesAsync(updates, cancellationToken).ConfigureAwait(false) is { } joined)
+            {
+                batch.BatchCommands.Add(joined);
+            }
         }
 
         batch.BatchCommands.Add(new NpgsqlBatchCommand(BumpVersionSql));

@@ -93,6 +93,34 @@ public abstract partial class FeedStoreContract
     }
 
     [Fact]
+    public async Task A_leader_whose_page_shows_an_older_story_joins_it_on_update_unless_others_joined_it()
+    {
+        var a = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
+        var b = await Store.AddSourceAsync(NewSource("https://b.example/feed"), default);
+        var c = await Store.AddSourceAsync(NewSource("https://c.example/feed"), default);
+        var original = StoryArticle(a.Id, "id:1", T0, "https://news.example/story");
+        await Store.SaveArticlesAsync([original], [], default);
+        var proxied = StoryArticle(b.Id, "id:2", T0, "https://proxy.example/r/42");
+        var other = StoryArticle(b.Id, "id:3", T0, "https://proxy.example/r/43");
+        await Store.SaveArticlesAsync([proxied, other], [], default);
+        var joinedOther = StoryArticle(c.Id, "id:4", T0, "https://proxy.example/r/43");
+        await Store.SaveArticlesAsync([joinedOther], [], default);
+
+        // Their pages turn out to be the original story (a canonical URL, a redirect).
+        foreach (var article in new[] { proxied, other })
+        {
+            var stored = (await Store.GetArticleAsync(article.Id, default))!;
+            stored.StoryKeys = [.. stored.StoryKeys.Union(StoryIdentity.KeysOf(null, null, "https://news.example/story"))];
+            await Store.SaveArticlesAsync([], [stored], default);
+        }
+
+        Assert.Equal(original.Id, (await Store.GetArticleAsync(proxied.Id, default))?.DuplicateOf);
+        Assert.Null((await Store.GetArticleAsync(other.Id, default))?.DuplicateOf);
+        Assert.Equal(other.Id, (await Store.GetArticleAsync(joinedOther.Id, default))?.DuplicateOf);
+        Assert.Equal([original.Id, other.Id], (await Store.ListArticlesAsync(new ArticleQuery { StoriesOnly = true }, default)).Select(x => x.Id).Order());
+    }
+
+    [Fact]
     public async Task Every_stored_article_has_an_entry_id_that_updates_never_change()
     {
         var source = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);

@@ -96,7 +96,8 @@ public sealed class ArticleIngester(IFeedStore store, HtmlContentSanitizer sanit
         article.Title = HtmlText.Of(item.Title) ?? HtmlText.Of(item.Summary, 120);
         article.Link = link;
         article.CanonicalUrl = UrlNormalizer.ForStory(link);
-        article.StoryKeys = StoryIdentity.KeysOf(link, item.Id?.Trim(), canonicalUrl: null);
+        // Keys only accumulate: those found on the article's page (its canonical URL) stay when the feed entry changes.
+        article.StoryKeys = [.. article.StoryKeys.Union(StoryIdentity.KeysOf(link, item.Id?.Trim(), canonicalUrl: null))];
         article.Author = HtmlText.Of(item.Author, 200);
         article.Summary = NullIfEmpty(sanitizer.Sanitize(item.Summary, baseUrl));
         article.Content = NullIfEmpty(sanitizer.Sanitize(item.Content, baseUrl));

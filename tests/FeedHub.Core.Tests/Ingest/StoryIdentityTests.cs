@@ -47,3 +47,15 @@ public sealed class StoryIdentityTests
         Assert.Matches("^feedhub-[0-9a-f]{12}\\.invalid$", EntryIds.NewInstallationAuthority());
     }
 }
+
+public sealed class PageCanonicalTests
+{
+    [Theory]
+    [InlineData("""<html><head><link rel="stylesheet" href="/s.css"><link rel="canonical" href="https://blog.example/2026/post/"></head>""", "https://blog.example/2026/post/")]
+    [InlineData("""<head><LINK HREF='/2026/post?a=1&amp;b=2' REL='Canonical'></head>""", "https://blog.example/2026/post?a=1&b=2")]
+    [InlineData("""<head><link href=/relative rel="alternate canonical"></head>""", "https://blog.example/relative")]
+    [InlineData("""<head><link rel="canonical" href="javascript:alert(1)"></head>""", null)]
+    [InlineData("""<head><link rel="alternate" href="https://blog.example/feed"></head>""", null)]
+    public void The_canonical_link_of_a_page_is_found_and_resolved(string html, string? expected)
+        => Assert.Equal(expected, PageCanonical.Find(System.Text.Encoding.UTF8.GetBytes(html), new Uri("https://blog.example/go/42")));
+}
