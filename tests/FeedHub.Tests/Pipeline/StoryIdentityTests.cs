@@ -80,6 +80,41 @@ public sealed class StoryIdentityTests
     }
 
     [Fact]
+    public async Task A_post_known_by_a_redirecting_link_joins_the_original_story_once_its_page_names_its_canonical_url()
+    {
+        var fixtures = Path.Combine(AppContext.BaseDirectory, "Fixtures", "feeds");
+        await using var server = LocalHttpServer.Serving(request => request.Path switch
+        {
+            "/ada.atom" => HttpReply.Bytes(200, File.ReadAllBytes(Path.Combine(fixtures, "syndication-origin.atom")), "application/atom+xml"),
+            "/links.rss" => HttpReply.Text(200, $"""
+                <?xml version="1.0"?><rss version="2.0"><channel><title>Link roundup</title><link>http://{request.Header("Host")}/</link>
+                <item><title>Note G, explained</title><link>http://{request.Header("Host")}/go/7</link><guid isPermaLink="false">roundup-7</guid>
+                <pubDate>Sun, 25 Jun 2017 10:00:00 GMT</pubDate><description>Read more…</description></item></channel></rss>
+                """, "application/rss+xml"),
+            "/go/7" => HttpReply.Text(200, """
+                <!DOCTYPE html><html><head><title>Notes on note G</title><link rel="canonical" href="https://ada.example/2017/06/note-g/"></head>
+                <body><article><h1>Notes on note G</h1><p>Bernoulli numbers, step by step.</p></article></body></html>
+                """, "text/html; charset=utf-8"),
+            _ => null,
+        });
+        await using var app = await TestApp.StartAsync(worker: false);
+        var store = app.Get<IFeedStore>();
+        var ada = await store.AddSourceAsync(new Source { FeedUrl = server.Url("ada.atom").AbsoluteUri, CreatedAt = DateTimeOffset.UtcNow }, default);
+        await app.Get<SourcePoller>().PollAsync(ada.Id, default);
+        var links = await store.AddSourceAsync(new Source { FeedUrl = server.Url("links.rss").AbsoluteUri, CreatedAt = DateTimeOffset.UtcNow }, default);
+        await app.Get<SourcePoller>().PollAsync(links.Id, default);
+        var roundup = Assert.Single(await store.ListArticlesAsync(new ArticleQuery { SourceIds = [links.Id] }, default));
+        Assert.Equal(4, (await FeedWalk.FeedAsync(app.Http, "feed.json")).SelectMany(p => p).Count());
+
+        await app.Get<Core.Ingest.FullTextFetcher>().CompleteAsync([roundup.Id], default);
+
+        var entries = (await FeedWalk.FeedAsync(app.Http, "feed.json")).SelectMany(p => p).ToList();
+        Assert.Equal(3, entries.Count);
+        Assert.Equal(["Ada's notebook", "Link roundup"], Assert.Single(entries, e => e.Link == "https://ada.example/2017/06/note-g/").Sources);
+        Assert.Single((await FeedWalk.FeedAsync(app.Http, $"feed.json?source={links.Id}")).SelectMany(p => p));
+    }
+
+    [Fact]
     public async Task A_category_shows_a_story_told_by_two_of_its_sources_once_and_one_told_elsewhere_too()
     {
         var fixtures = Path.Combine(AppContext.BaseDirectory, "Fixtures", "feeds");
