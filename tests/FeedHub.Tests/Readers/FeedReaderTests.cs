@@ -199,6 +199,11 @@ public sealed class FeedReaderTests
             missing.Add("Universal Feed Parser: apt-get install -y python3-feedparser");
         }
 
+        if (!(Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':').Any(directory => File.Exists(Path.Combine(directory, "node"))))
+        {
+            missing.Add("Node.js: apt-get install -y nodejs npm");
+        }
+
         if (!Directory.Exists(Path.Combine(readers, "node_modules", "feedsmith")))
         {
             missing.Add("feedsmith: (cd tests/readers && npm ci)");
