@@ -14,6 +14,20 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
+# The feed reader tests subscribe with real clients: newsboat and Universal Feed Parser (Debian), feedsmith (npm).
+if [ ! -x /usr/bin/newsboat ] || ! /usr/bin/python3 -c 'import feedparser' 2>/dev/null; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "installing newsboat and python3-feedparser for the feed reader tests..."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq newsboat python3-feedparser >/dev/null
+  else
+    echo "the feed reader tests need: sudo apt-get install -y newsboat python3-feedparser" >&2
+  fi
+fi
+if ! command -v npm >/dev/null && [ "$(id -u)" -eq 0 ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+fi
+(cd tests/readers && npm ci --no-audit --no-fund --silent) || echo "npm ci in tests/readers failed: the feed reader tests will fail" >&2
+
 # The PostgreSQL store's tests run against a throwaway server started here and stopped on exit.
 pg_started=""
 if [ -z "${FEEDHUB_TEST_POSTGRES:-}" ]; then

@@ -50,6 +50,8 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
             _articles.EnsureIndex("SourceId");
             _articles.EnsureIndex(RiverKey);
             IndexIdentities();
+            EnsureStoryIndexes();
+            UpgradeStories();
             _nextArticleId = _articles.Query().OrderByDescending("_id").Select("_id").Limit(1).FirstOrDefault()?["_id"] is { IsNumber: true } last
                 ? last.AsInt64 + 1
                 : 1;
@@ -102,6 +104,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
             var removed = _sources.Delete(id);
             if (removed && !keepArticles)
             {
+                HandOverStoriesOf(_articles.Query().Where(Query.EQ("SourceId", id)).Select("_id").ToEnumerable().Select(d => d["_id"].AsInt64).ToList());
                 _articles.DeleteMany(Query.EQ("SourceId", id));
             }
 
@@ -139,25 +142,31 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
             }
         }
 
-        _database.BeginTrans();
-        try
+        // One writer at a time decides stories, so two sources telling the same story at once still make one.
+        lock (_storyLock)
         {
-            if (inserts.Count > 0)
+            _database.BeginTrans();
+            try
             {
-                _articles.Insert(inserts.Select(ToDocument));
-            }
+                PrepareInserts(inserts);
+                if (inserts.Count > 0)
+                {
+                    _articles.Insert(inserts.Select(ToDocument));
+                }
 
-            foreach (var article in updates)
+                foreach (var article in updates)
+                {
+                    KeepStoreOwnedFields(article);
+                    _articles.Update(ToDocument(article));
+                }
+
+                _database.Commit();
+            }
+            catch
             {
-                _articles.Update(ToDocument(article));
+                _database.Rollback();
+                throw;
             }
-
-            _database.Commit();
-        }
-        catch
-        {
-            _database.Rollback();
-            throw;
         }
 
         Changed();
@@ -196,6 +205,11 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
             }
 
             conditions.Add(Query.In("SourceId", sourceIds.Select(id => new BsonValue(id))));
+        }
+
+        if (query.StoriesOnly)
+        {
+            return Task.FromResult<IReadOnlyList<Article>>(ListStories(query));
         }
 
         var river = _articles.Query();
@@ -271,6 +285,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
         var document = _mapper.ToDocument(article);
         document[RiverKey] = RiverKeyOf(article.SortDate, article.Id);
         document[Identity] = IdentityOf(article.SourceId, article.Key);
+        SetStoryRiverKey(document);
         return document;
     }
 

@@ -11,6 +11,8 @@ namespace FeedHub.Storage.Postgres;
 /// </summary>
 internal static class ArticleColumns
 {
+    private const string StoryKeysOfRow = "ARRAY(SELECT jsonb_array_elements_text(u.story_keys::jsonb))";
+
     /// <summary>Every column but the id, in table order; also the order <see cref="Read"/> expects after the id.</summary>
     private static readonly ArticleColumn[] Data =
     [
@@ -40,11 +42,17 @@ internal static class ArticleColumns
         new ArticleColumn<int>("word_count", NpgsqlDbType.Integer, a => a.WordCount),
         new ArticleColumn<string?>("language", NpgsqlDbType.Text, a => a.Language),
         new ArticleColumn<string?>("excerpt", NpgsqlDbType.Text, a => a.Excerpt),
+        new ArticleColumn<string>("story_keys", NpgsqlDbType.Text, a => JsonSerializer.Serialize(a.StoryKeys), StoryKeysOfRow),
+        new ArticleColumn<long?>("duplicate_of", NpgsqlDbType.Bigint, a => a.DuplicateOf),
+        new ArticleColumn<string?>("entry_id", NpgsqlDbType.Text, a => a.EntryId),
     ];
+
+    /// <summary>Columns the store decides (the story an article joins, its minted id): updates from callers leave them as stored.</summary>
+    private static readonly string[] StoreOwned = ["duplicate_of", "entry_id"];
 
     private static readonly ArticleColumn Id = new ArticleColumn<long>("id", NpgsqlDbType.Bigint, a => a.Id);
 
-    private static readonly string[] KeptOnConflictingInsert = ["source_id", "key", "first_seen_at"];
+    private static readonly string[] KeptOnConflictingInsert = ["source_id", "key", "first_seen_at", .. StoreOwned];
 
     /// <summary>The columns to select for <see cref="Read"/>.</summary>
     public static readonly string SelectList = "id, " + string.Join(", ", Data.Select(c => c.Name));
@@ -63,10 +71,10 @@ internal static class ArticleColumns
         RETURNING source_id, key, id
         """;
 
-    /// <summary>Replaces stored articles, found by id, whole.</summary>
+    /// <summary>Replaces stored articles, found by id, whole but for the columns the store owns.</summary>
     public static readonly string UpdateSql = $"""
         UPDATE articles AS a SET
-            {string.Join(", ", Data.Select(c => $"{c.Name} = {c.SelectExpression}"))}
+            {string.Join(", ", Data.Where(c => !StoreOwned.Contains(c.Name)).Select(c => $"{c.Name} = {c.SelectExpression}"))}
         FROM unnest(@id, {string.Join(", ", Data.Select(c => "@" + c.Name))}) AS u(id, {string.Join(", ", Data.Select(c => c.Name))})
         WHERE a.id = u.id
         """;
@@ -122,7 +130,10 @@ internal static class ArticleColumns
             ExtractedText = Rows.Text(row, ordinal++),
             WordCount = row.GetInt32(ordinal++),
             Language = Rows.Text(row, ordinal++),
-            Excerpt = Rows.Text(row, ordinal),
+            Excerpt = Rows.Text(row, ordinal++),
+            StoryKeys = [.. row.GetFieldValue<string[]>(ordinal++)],
+            DuplicateOf = Rows.Value<long>(row, ordinal++),
+            EntryId = Rows.Text(row, ordinal),
         };
     }
 

@@ -39,6 +39,7 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
         try
         {
             await SchemaMigrations.ApplyAsync(dataSource, cancellationToken).ConfigureAwait(false);
+            await UpgradeStoriesAsync(dataSource, cancellationToken).ConfigureAwait(false);
             return new PostgresFeedStore(dataSource);
         }
         catch
@@ -99,7 +100,8 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
         await using var command = _dataSource.CreateCommand(
             $"""
             WITH removed AS (DELETE FROM sources WHERE id = @id RETURNING id),
-                 removed_articles AS (DELETE FROM articles WHERE NOT @keep_articles AND source_id IN (SELECT id FROM removed)),
+                 removed_articles AS (DELETE FROM articles WHERE NOT @keep_articles AND source_id IN (SELECT id FROM removed) RETURNING id),
+                 {HandOverStoriesOfRemovedArticlesSql},
                  bumped AS ({BumpVersionSql} WHERE EXISTS (SELECT 1 FROM removed))
             SELECT count(*) FROM removed
             """);
@@ -135,6 +137,9 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
             return;
         }
 
+        await MintMissingEntryIdsAsync(inserts, cancellationToken).ConfigureAwait(false);
+        await AssignStoriesAsync(inserts, cancellationToken).ConfigureAwait(false);
+
         // One batch is one implicit transaction: all of it is stored, or none of it.
         await using var batch = _dataSource.CreateBatch();
         if (inserts.Count > 0)
@@ -149,6 +154,10 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
             var update = new NpgsqlBatchCommand(ArticleColumns.UpdateSql);
             ArticleColumns.AddParameters(update.Parameters, updates, withIds: true);
             batch.BatchCommands.Add(update);
+            if (await JoinOlderStoriesAsync(updates, cancellationToken).ConfigureAwait(false) is { } joined)
+            {
+                batch.BatchCommands.Add(joined);
+            }
         }
 
         batch.BatchCommands.Add(new NpgsqlBatchCommand(BumpVersionSql));
@@ -208,6 +217,11 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
         {
             conditions.Append(" AND sort_date < @to");
             command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("to", Timestamps.ToStored(to)));
+        }
+
+        if (query.StoriesOnly)
+        {
+            conditions.Append(" AND duplicate_of IS NULL");
         }
 
         command.Parameters.Add(new NpgsqlParameter<int>("limit", Math.Clamp(query.Limit, 1, MaxPageSize)));
@@ -367,6 +381,7 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
     /// </summary>
     public async Task ImportArticlesAsync(IReadOnlyList<Article> articles, CancellationToken cancellationToken)
     {
+        await MintMissingEntryIdsAsync(articles, cancellationToken).ConfigureAwait(false);
         await using var batch = _dataSource.CreateBatch();
         if (articles.Count > 0)
         {

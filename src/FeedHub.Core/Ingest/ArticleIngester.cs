@@ -11,9 +11,10 @@ namespace FeedHub.Core.Ingest;
 /// <summary>
 /// Merges a parsed feed into the store: new items are added, edited items updated in place (keeping their id and
 /// first-seen time), unchanged and re-ordered items leave the store as it was. Dates later than the first-seen time
-/// are clamped so that a post dated in the future never sits on top of the river.
+/// are clamped so that a post dated in the future never sits on top of the river. A new article gets its entry id
+/// here, and its story keys; the store then marks it a duplicate when another source told the story first.
 /// </summary>
-public sealed class ArticleIngester(IFeedStore store, HtmlContentSanitizer sanitizer, TimeProvider timeProvider)
+public sealed class ArticleIngester(IFeedStore store, HtmlContentSanitizer sanitizer, TimeProvider timeProvider, EntryIdAuthority entryIds)
 {
     public async Task<IngestResult> IngestAsync(Source source, FeedDocument document, Uri documentUrl, CancellationToken cancellationToken)
     {
@@ -34,6 +35,7 @@ public sealed class ArticleIngester(IFeedStore store, HtmlContentSanitizer sanit
             .ToDictionary(a => a.Key, StringComparer.Ordinal);
         var inserts = new List<Article>();
         var updates = new List<Article>();
+        string? authority = null;
         foreach (var (key, (item, link)) in incoming)
         {
             var hash = ArticleIdentity.ContentHashOf(item);
@@ -55,7 +57,11 @@ public sealed class ArticleIngester(IFeedStore store, HtmlContentSanitizer sanit
             }
             else
             {
-                var article = new Article { Key = key, ContentHash = hash, SourceId = source.Id, FirstSeenAt = now };
+                authority ??= await entryIds.GetAsync(cancellationToken).ConfigureAwait(false);
+                var article = new Article
+                {
+                    Key = key, ContentHash = hash, SourceId = source.Id, FirstSeenAt = now, EntryId = EntryIds.Mint(authority, now, source.Id, key),
+                };
                 Fill(article, item, link, hash, source, now);
                 MarkForExtraction(source, article);
                 inserts.Add(article);
@@ -94,6 +100,8 @@ public sealed class ArticleIngester(IFeedStore store, HtmlContentSanitizer sanit
         article.Title = HtmlText.Of(Mojibake.RepairOrNull(item.Title)) ?? HtmlText.Of(summary, 120);
         article.Link = link;
         article.CanonicalUrl = UrlNormalizer.ForStory(link);
+        // Keys only accumulate: those found on the article's page (its canonical URL) stay when the feed entry changes.
+        article.StoryKeys = [.. article.StoryKeys.Union(StoryIdentity.KeysOf(link, item.Id?.Trim(), canonicalUrl: null))];
         article.Author = HtmlText.Of(Mojibake.RepairOrNull(item.Author), 200);
         article.Summary = NullIfEmpty(sanitizer.Sanitize(summary, baseUrl));
         article.Content = NullIfEmpty(sanitizer.Sanitize(content, baseUrl));

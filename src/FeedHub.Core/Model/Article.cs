@@ -14,8 +14,24 @@ public sealed class Article
 
     public string? Link { get; set; }
 
-    /// <summary>The link normalised for recognising the same story across sources.</summary>
+    /// <summary>The link normalised for recognising the same story across sources (a fragment that names a post kept).</summary>
     public string? CanonicalUrl { get; set; }
+
+    /// <summary>
+    /// Digests of the strong evidence that another source's article tells the same story (see
+    /// <see cref="Ingest.StoryIdentity"/>); indexed by the stores.
+    /// </summary>
+    public List<string> StoryKeys { get; set; } = [];
+
+    /// <summary>
+    /// The first article of the story when another source's article told it first (this one is then a duplicate,
+    /// shown once with it and credited); null when this article leads its story. Set by the store when it inserts
+    /// the article, never by the caller.
+    /// </summary>
+    public long? DuplicateOf { get; set; }
+
+    /// <summary>The id served feeds give this article: minted once when it is first stored, never changed (see <see cref="Ingest.EntryIds"/>).</summary>
+    public string? EntryId { get; set; }
 
     public string? Author { get; set; }
 

@@ -9,10 +9,13 @@ public sealed record PublishedFeed(
     DateTimeOffset Updated,
     IReadOnlyList<PublishedEntry> Entries)
 {
-    /// <summary>The next (older) page, for RFC 5005 paging.</summary>
+    /// <summary>The feed's own id (Atom <c>id</c>): the same on every page of a paged feed.</summary>
+    public string Id { get; init; } = SelfUrl.AbsoluteUri;
+
+    /// <summary>The next (older) page, for RFC 5005 paged feeds.</summary>
     public Uri? NextUrl { get; init; }
 
-    /// <summary>The newest page, when this one is an older page.</summary>
+    /// <summary>The newest page of a paged feed (RFC 5005 <c>first</c>); null for a feed that is not paged.</summary>
     public Uri? FirstUrl { get; init; }
 }
 

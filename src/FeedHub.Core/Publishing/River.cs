@@ -12,58 +12,104 @@ public sealed record RiverFilter(string? Category = null, long? SourceId = null)
 /// <summary>A page of the river: its stories, the sources, and the cursor of the next (older) page.</summary>
 public sealed record RiverPage(IReadOnlyList<Story> Stories, IReadOnlyDictionary<long, Source> Sources, ArticleCursor? Next);
 
-/// <summary>One story: the newest copy of an article and every source that carried it (same canonical URL).</summary>
+/// <summary>One story: an article and every source that carried it (its own first, then the others, oldest first).</summary>
 public sealed record Story(Article Article, IReadOnlyList<Source> Sources);
 
-/// <summary>Reads the river (newest first) for the reading list and the merged feeds.</summary>
+/// <summary>
+/// Reads the river (newest first) for the reading list and the merged feeds. The store decides which articles tell
+/// the same story (see <see cref="IFeedStore.ListStoryMembersAsync"/>), so a page holds exactly its size of stories
+/// and paging by cursor never skips or repeats one:
+/// <list type="bullet">
+/// <item>the whole river shows each story once, at its first article;</item>
+/// <item>one source shows every article of that source, each credited to the other sources of its story;</item>
+/// <item>a category shows each story once, at the first of its articles that a source of the category carried.</item>
+/// </list>
+/// </summary>
 public sealed class River(IFeedStore store)
 {
     public async Task<RiverPage> ReadAsync(RiverFilter filter, ArticleCursor? before, int limit, CancellationToken cancellationToken)
     {
         var sources = (await store.ListSourcesAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(s => s.Id);
-        IReadOnlyCollection<long>? sourceIds = null;
+        var page = new List<Story>(limit + 1);
         if (filter.SourceId is { } sourceId)
         {
-            sourceIds = [sourceId];
+            var articles = await store.ListArticlesAsync(new ArticleQuery { SourceIds = [sourceId], Before = before, Limit = limit + 1 }, cancellationToken).ConfigureAwait(false);
+            page.AddRange(await CreditAsync(articles, sources, cancellationToken).ConfigureAwait(false));
         }
         else if (filter.Category is { } category)
         {
-            sourceIds = sources.Values.Where(s => s.Categories.Contains(category, StringComparer.OrdinalIgnoreCase)).Select(s => s.Id).ToList();
+            var inCategory = sources.Values.Where(s => s.Categories.Contains(category, StringComparer.OrdinalIgnoreCase)).Select(s => s.Id).ToHashSet();
+            await ReadCategoryAsync(inCategory, before, limit + 1, sources, page, cancellationToken).ConfigureAwait(false);
         }
-
-        var articles = await store.ListArticlesAsync(new ArticleQuery { SourceIds = sourceIds, Before = before, Limit = limit + 1 }, cancellationToken).ConfigureAwait(false);
-        var page = articles.Take(limit).ToList();
-        ArticleCursor? next = articles.Count > limit ? ArticleCursor.Of(page[^1]) : null;
-        return new RiverPage(Stories(page, sources), sources, next);
-    }
-
-    /// <summary>Articles of several sources with the same canonical URL are one story, shown once and credited to all.</summary>
-    private static List<Story> Stories(List<Article> page, Dictionary<long, Source> sources)
-    {
-        var stories = new List<Story>(page.Count);
-        var byUrl = new Dictionary<string, (int Index, List<Source> Sources)>(StringComparer.Ordinal);
-        foreach (var article in page)
+        else
         {
-            var source = sources.GetValueOrDefault(article.SourceId);
-            if (article.CanonicalUrl is { } url && byUrl.TryGetValue(url, out var story))
-            {
-                if (source is not null && !story.Sources.Contains(source))
-                {
-                    story.Sources.Add(source);
-                }
-
-                continue;
-            }
-
-            var credited = source is null ? new List<Source>() : [source];
-            if (article.CanonicalUrl is { } canonical)
-            {
-                byUrl[canonical] = (stories.Count, credited);
-            }
-
-            stories.Add(new Story(article, credited));
+            var articles = await store.ListArticlesAsync(new ArticleQuery { StoriesOnly = true, Before = before, Limit = limit + 1 }, cancellationToken).ConfigureAwait(false);
+            page.AddRange(await CreditAsync(articles, sources, cancellationToken).ConfigureAwait(false));
         }
 
-        return stories;
+        ArticleCursor? next = page.Count > limit ? ArticleCursor.Of(page[limit - 1].Article) : null;
+        return new RiverPage(page.Take(limit).ToList(), sources, next);
     }
+
+    /// <summary>
+    /// Articles of the category's sources, keeping the first of each story among them; reads on until the page is
+    /// full, since a story told by several of the category's sources is shown at its first article only.
+    /// </summary>
+    private async Task ReadCategoryAsync(
+        HashSet<long> inCategory, ArticleCursor? before, int wanted, Dictionary<long, Source> sources, List<Story> page, CancellationToken cancellationToken)
+    {
+        if (inCategory.Count == 0)
+        {
+            return;
+        }
+
+        var cursor = before;
+        while (page.Count < wanted)
+        {
+            var requested = wanted - page.Count;
+            var articles = await store.ListArticlesAsync(new ArticleQuery { SourceIds = inCategory, Before = cursor, Limit = requested }, cancellationToken).ConfigureAwait(false);
+            if (articles.Count == 0)
+            {
+                return;
+            }
+
+            var members = await store.ListStoryMembersAsync(articles.Select(StoryOf).ToList(), cancellationToken).ConfigureAwait(false);
+            var firstInCategory = members.Where(m => inCategory.Contains(m.SourceId)).GroupBy(m => m.StoryId).ToDictionary(g => g.Key, g => g.Min(m => m.ArticleId));
+            var shown = articles.Where(a => firstInCategory.GetValueOrDefault(StoryOf(a), a.Id) == a.Id).ToList();
+            page.AddRange(Credit(shown, members, sources));
+            if (articles.Count < requested)
+            {
+                return;
+            }
+
+            cursor = ArticleCursor.Of(articles[^1]);
+        }
+    }
+
+    /// <summary>One look-up for the whole page: every source that carried each of its stories.</summary>
+    private async Task<IEnumerable<Story>> CreditAsync(IReadOnlyList<Article> articles, Dictionary<long, Source> sources, CancellationToken cancellationToken)
+    {
+        var members = await store.ListStoryMembersAsync(articles.Select(StoryOf).ToList(), cancellationToken).ConfigureAwait(false);
+        return Credit(articles, members, sources);
+    }
+
+    private static IEnumerable<Story> Credit(IEnumerable<Article> articles, IReadOnlyList<StoryMember> members, Dictionary<long, Source> sources)
+    {
+        var byStory = members.GroupBy(m => m.StoryId).ToDictionary(g => g.Key, g => g.OrderBy(m => m.ArticleId).Select(m => m.SourceId).ToList());
+        foreach (var article in articles)
+        {
+            var credited = new List<Source>();
+            foreach (var sourceId in byStory.GetValueOrDefault(StoryOf(article), []).Prepend(article.SourceId).Distinct())
+            {
+                if (sources.TryGetValue(sourceId, out var source))
+                {
+                    credited.Add(source);
+                }
+            }
+
+            yield return new Story(article, credited);
+        }
+    }
+
+    private static long StoryOf(Article article) => article.DuplicateOf ?? article.Id;
 }

@@ -14,9 +14,11 @@ public static class SyndicationWriter
 
     private static readonly XmlWriterSettings XmlSettings = new() { Encoding = new UTF8Encoding(false), Indent = false };
 
-    public static byte[] Atom(PublishedFeed feed) => WriteXml(new Atom10FeedFormatter(ToSyndicationFeed(feed, "application/atom+xml")));
+    private const string DublinCore = "http://purl.org/dc/elements/1.1/";
 
-    public static byte[] Rss(PublishedFeed feed) => WriteXml(new Rss20FeedFormatter(ToSyndicationFeed(feed, "application/rss+xml")));
+    public static byte[] Atom(PublishedFeed feed) => WriteXml(new Atom10FeedFormatter(ToSyndicationFeed(feed, "application/atom+xml", rss: false)));
+
+    public static byte[] Rss(PublishedFeed feed) => WriteXml(new Rss20FeedFormatter(ToSyndicationFeed(feed, "application/rss+xml", rss: true)));
 
     public static byte[] Json(PublishedFeed feed)
     {
@@ -116,30 +118,42 @@ public static class SyndicationWriter
         json.WriteEndObject();
     }
 
-    private static SyndicationFeed ToSyndicationFeed(PublishedFeed feed, string mediaType)
+    /// <remarks>
+    /// RSS has no author element for a name without an e-mail address (the formatter would write Atom's
+    /// <c>a10:author</c>, which most readers ignore), so RSS items carry <c>dc:creator</c>, which they all read.
+    /// Paging follows RFC 5005's paged feeds: <c>first</c> on every page, <c>next</c> towards older entries.
+    /// </remarks>
+    private static SyndicationFeed ToSyndicationFeed(PublishedFeed feed, string mediaType, bool rss)
     {
-        var syndication = new SyndicationFeed(feed.Title, feed.Description ?? feed.Title, feed.HomeUrl, feed.SelfUrl.AbsoluteUri, feed.Updated)
+        var syndication = new SyndicationFeed(feed.Title, feed.Description ?? feed.Title, feed.HomeUrl, feed.Id, feed.Updated)
         {
             Generator = "FeedHub",
         };
-        syndication.Authors.Add(new SyndicationPerson { Name = feed.Title });
-        syndication.Links.Add(SyndicationLink.CreateSelfLink(feed.SelfUrl, mediaType));
-        if (feed.NextUrl is not null)
+        if (rss)
         {
-            syndication.Links.Add(new SyndicationLink(feed.NextUrl, "next", null, mediaType, 0));
-            syndication.Links.Add(new SyndicationLink(feed.NextUrl, "prev-archive", null, mediaType, 0));
+            syndication.AttributeExtensions.Add(new XmlQualifiedName("dc", "http://www.w3.org/2000/xmlns/"), DublinCore);
+        }
+        else
+        {
+            syndication.Authors.Add(new SyndicationPerson { Name = feed.Title });
         }
 
+        syndication.Links.Add(SyndicationLink.CreateSelfLink(feed.SelfUrl, mediaType));
         if (feed.FirstUrl is not null)
         {
             syndication.Links.Add(new SyndicationLink(feed.FirstUrl, "first", null, mediaType, 0));
         }
 
-        syndication.Items = feed.Entries.Select(ToSyndicationItem).ToList();
+        if (feed.NextUrl is not null)
+        {
+            syndication.Links.Add(new SyndicationLink(feed.NextUrl, "next", null, mediaType, 0));
+        }
+
+        syndication.Items = feed.Entries.Select(entry => ToSyndicationItem(entry, rss)).ToList();
         return syndication;
     }
 
-    private static SyndicationItem ToSyndicationItem(PublishedEntry entry)
+    private static SyndicationItem ToSyndicationItem(PublishedEntry entry, bool rss)
     {
         var item = new SyndicationItem
         {
@@ -150,7 +164,11 @@ public static class SyndicationWriter
             LastUpdatedTime = entry.Updated,
         };
         item.Links.Add(SyndicationLink.CreateAlternateLink(entry.Url, "text/html"));
-        if (entry.Author is not null)
+        if (entry.Author is not null && rss)
+        {
+            item.ElementExtensions.Add("creator", DublinCore, entry.Author);
+        }
+        else if (entry.Author is not null)
         {
             item.Authors.Add(new SyndicationPerson { Name = entry.Author });
         }

@@ -17,6 +17,9 @@ public sealed record ArticleQuery
     /// <summary>Only articles whose sort date is before this instant.</summary>
     public DateTimeOffset? To { get; init; }
 
+    /// <summary>Only the first article of each story (not those marked <see cref="Model.Article.DuplicateOf"/> another).</summary>
+    public bool StoriesOnly { get; init; }
+
     public int Limit { get; init; } = 50;
 }
 

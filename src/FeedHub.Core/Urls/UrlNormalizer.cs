@@ -7,6 +7,10 @@ public static class UrlNormalizer
 {
     private static readonly string[] TrackingPrefixes = ["utm_", "mtm_", "pk_"];
 
+    /// <summary>Fragments blogs put on a post's link that point into the page rather than name the post (<c>#more-123</c> too).</summary>
+    private static readonly string[] InPageAnchors =
+        ["comments", "respond", "more", "disqus_thread", "main", "content", "top", "continue", "read-more", "readmore"];
+
     private static readonly HashSet<string> TrackingParameters = new(StringComparer.OrdinalIgnoreCase)
     {
         "fbclid", "gclid", "dclid", "gclsrc", "msclkid", "mc_cid", "mc_eid", "yclid", "igshid", "_hsenc", "_hsmi",
@@ -39,7 +43,9 @@ public static class UrlNormalizer
 
     /// <summary>
     /// The form used to recognise the same story reached through several sources: also ignores the scheme,
-    /// a leading <c>www.</c>, a trailing slash and <c>index.html</c>.
+    /// a leading <c>www.</c>, a trailing slash and <c>index.html</c>, but keeps a fragment that names a post
+    /// (<c>/2017/06/26.html#a030658</c>: one page of a day holds many posts), not one that points into a page
+    /// (<c>#comments</c>, <c>#more-12</c>) or carries tracking (<c>#xtor=RSS-1</c>).
     /// </summary>
     public static string? ForStory(string? url)
     {
@@ -74,12 +80,41 @@ public static class UrlNormalizer
 
         builder.Append(path);
         AppendQueryWithoutTracking(builder, uri.Query);
+        if (IdentifiesAPost(uri.Fragment))
+        {
+            builder.Append(uri.Fragment);
+        }
+
         return builder.ToString();
     }
 
     public static bool IsTrackingParameter(string name)
         => TrackingParameters.Contains(name)
            || TrackingPrefixes.Any(prefix => name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Whether a fragment (with its <c>#</c>) tells one post of a page from the others.</summary>
+    private static bool IdentifiesAPost(string fragment)
+    {
+        if (fragment.Length <= 1 || fragment.Contains('=', StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var name = fragment.AsSpan(1);
+        var dash = name.IndexOf('-');
+        var stem = dash > 0 && int.TryParse(name[(dash + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _)
+            ? name[..dash]
+            : name;
+        foreach (var anchor in InPageAnchors)
+        {
+            if (stem.Equals(anchor, StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     private static void AppendQueryWithoutTracking(StringBuilder builder, string query)
     {

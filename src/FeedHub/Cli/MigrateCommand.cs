@@ -116,6 +116,9 @@ public static class MigrateCommand
         return (sources.Count, articles, curators.Count);
     }
 
-    /// <summary>The settings a store keeps (a migrated installation must not import its starter sources again).</summary>
-    private static readonly string[] MigratedSettings = [Worker.StarterSourcesImport.DoneSetting];
+    /// <summary>
+    /// The settings a store keeps: a migrated installation must not import its starter sources again, and goes on
+    /// minting entry ids (and digest entry ids) with the same authority.
+    /// </summary>
+    private static readonly string[] MigratedSettings = [Worker.StarterSourcesImport.DoneSetting, Core.Ingest.EntryIds.InstallationAuthoritySetting];
 }

@@ -37,6 +37,7 @@ public static class FeedHubApp
             }
         });
         builder.Services.AddSingleton<RenderedResponses>();
+        builder.Services.AddPublicAddress();
         builder.Services.AddCuratorAuthentication(builder.Configuration);
         builder.Services.AddFeedHubApi();
         if (options.RunsWorker)
@@ -45,6 +46,7 @@ public static class FeedHubApp
         }
 
         var app = builder.Build();
+        app.UseKnownProxies();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             StatusCodeSelector = failure => failure is BadHttpRequestException badRequest ? badRequest.StatusCode : StatusCodes.Status500InternalServerError,
@@ -60,6 +62,8 @@ public static class FeedHubApp
             await next(context);
         });
         app.UseStaticFiles(new StaticFileOptions { RequestPath = "/assets" });
+        app.UseHeadAsGet();
+        app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

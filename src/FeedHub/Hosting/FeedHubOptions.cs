@@ -46,6 +46,18 @@ public sealed class SiteOptions
     public string Title { get; set; } = "FeedHub";
 
     public string Description { get; set; } = "Posts from the blogs we follow";
+
+    /// <summary>
+    /// The public address (for example <c>https://planet.example.org/</c>): every absolute link and id in pages and
+    /// feeds is built from it, never from the request. Unset, links follow the request (see <see cref="KnownProxies"/>).
+    /// </summary>
+    public string? BaseUrl { get; set; }
+
+    /// <summary>Addresses of reverse proxies whose <c>X-Forwarded-Proto</c>/<c>X-Forwarded-Host</c>/<c>X-Forwarded-For</c> are believed.</summary>
+    public List<string> KnownProxies { get; set; } = [];
+
+    /// <summary><see cref="BaseUrl"/> as an absolute URI ending in a slash, or null when unset.</summary>
+    public Uri? BaseUri => string.IsNullOrWhiteSpace(BaseUrl) ? null : new Uri(BaseUrl.Trim().TrimEnd('/') + "/", UriKind.Absolute);
 }
 
 /// <summary>How worker nodes share the polling through Quartz's clustered store, bound from <c>FeedHub:Cluster</c>.</summary>

@@ -25,7 +25,8 @@ public static class FeedHubServices
     {
         services.Configure<FeedHubOptions>(configuration.GetSection(FeedHubOptions.Section));
         services.Configure<StorageOptions>(configuration.GetSection(StorageOptions.Section));
-        services.Configure<SiteOptions>(configuration.GetSection(SiteOptions.Section));
+        services.AddOptions<SiteOptions>().BindConfiguration(SiteOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SiteOptions>, SiteOptionsValidation>();
         services.Configure<FetcherOptions>(configuration.GetSection(FetcherOptions.Section));
         services.Configure<PollingOptions>(configuration.GetSection(PollingOptions.Section));
         services.Configure<DigestOptions>(configuration.GetSection(DigestOptions.Section));
@@ -58,6 +59,8 @@ public static class FeedHubServices
 
         services.AddSingleton<FeedReader>();
         services.AddSingleton<HtmlContentSanitizer>();
+        services.AddSingleton(provider => new EntryIdAuthority(
+            provider.GetRequiredService<IFeedStore>(), provider.GetRequiredService<IOptions<SiteOptions>>().Value.BaseUri?.IdnHost));
         services.AddSingleton<ArticleIngester>();
         services.AddSingleton<ArticleExtractor>();
         services.AddTransient<FullTextFetcher>();

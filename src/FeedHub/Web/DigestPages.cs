@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
+using FeedHub.Core.Ingest;
 using FeedHub.Core.Publishing;
+using FeedHub.Core.Storage;
 using FeedHub.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -18,12 +20,12 @@ public static class DigestPages
                 ? DayAsync(context, digest, responses, site.Value, day)
                 : Task.FromResult<IResult>(TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not a day",
                     detail: $"'{date}' is not a date; digest pages are at /digest/yyyy-MM-dd, for example /digest/{digest.Today:yyyy-MM-dd}.")));
-        app.MapGet("/digest.atom", (HttpContext context, Digest digest, RenderedResponses responses, IOptions<SiteOptions> site)
-            => FeedAsync(context, digest, responses, site.Value, "digest.atom", SyndicationWriter.Atom, SyndicationWriter.AtomMediaType));
-        app.MapGet("/digest.rss", (HttpContext context, Digest digest, RenderedResponses responses, IOptions<SiteOptions> site)
-            => FeedAsync(context, digest, responses, site.Value, "digest.rss", SyndicationWriter.Rss, SyndicationWriter.RssMediaType));
-        app.MapGet("/digest.json", (HttpContext context, Digest digest, RenderedResponses responses, IOptions<SiteOptions> site)
-            => FeedAsync(context, digest, responses, site.Value, "digest.json", SyndicationWriter.Json, SyndicationWriter.JsonFeedMediaType));
+        app.MapGet("/digest.atom", (HttpContext context, [AsParameters] DigestFeedRequest request)
+            => FeedAsync(context, request, "digest.atom", SyndicationWriter.Atom, SyndicationWriter.AtomMediaType));
+        app.MapGet("/digest.rss", (HttpContext context, [AsParameters] DigestFeedRequest request)
+            => FeedAsync(context, request, "digest.rss", SyndicationWriter.Rss, SyndicationWriter.RssMediaType));
+        app.MapGet("/digest.json", (HttpContext context, [AsParameters] DigestFeedRequest request)
+            => FeedAsync(context, request, "digest.json", SyndicationWriter.Json, SyndicationWriter.JsonFeedMediaType));
         return app;
     }
 
@@ -104,12 +106,17 @@ public static class DigestPages
             """);
     }
 
-    private static Task<IResult> FeedAsync(
-        HttpContext context, Digest digest, RenderedResponses responses, SiteOptions site, string path, Func<PublishedFeed, byte[]> write, string mediaType)
+    /// <summary>
+    /// One entry per finished day. Each day's entry id is minted from the installation's own authority and the date,
+    /// so it is the same on every node and never changes with the public address or the request's host.
+    /// </summary>
+    private static Task<IResult> FeedAsync(HttpContext context, DigestFeedRequest request, string path, Func<PublishedFeed, byte[]> write, string mediaType)
     {
-        var origin = new Uri($"{context.Request.Scheme}://{context.Request.Host}/");
-        return responses.ServeAsync(context, async cancellationToken =>
+        var (digest, site) = (request.Digest, request.Site.Value);
+        var origin = request.Address.Of(context);
+        return request.Responses.ServeAsync(context, async cancellationToken =>
         {
+            var authority = await EntryIds.InstallationAuthorityAsync(request.Store, cancellationToken);
             var recent = await digest.CountRecentDaysAsync(digest.Options.DaysInFeed + 1, cancellationToken);
             var entries = new List<PublishedEntry>();
             foreach (var (date, count) in recent.Where(d => d.Date < digest.Today && d.Count > 0))
@@ -118,12 +125,17 @@ public static class DigestPages
                 var url = new Uri(origin, $"digest/{date:yyyy-MM-dd}");
                 var label = date.ToString("dddd d MMMM yyyy", CultureInfo.InvariantCulture);
                 var content = Markup.Of($"""<p>{count} {(count == 1 ? "post" : "posts")} on {label}.</p>{DayContent(day, digest, linkToPages: false, origin)}""");
-                entries.Add(new PublishedEntry(url.AbsoluteUri, $"{site.Title} digest for {label}", url, day.End, day.LastChange ?? day.End, null, content.Value, []));
+                var id = string.Create(CultureInfo.InvariantCulture, $"tag:{authority},{date:yyyy-MM-dd}:digest");
+                entries.Add(new PublishedEntry(id, $"{site.Title} digest for {label}", url, day.End, day.LastChange ?? day.End, null, content.Value, []));
             }
 
-            var updated = entries.Count == 0 ? DateTimeOffset.UnixEpoch : entries.Max(e => e.Updated);
+            var updated = entries.Count == 0 ? request.Time.GetUtcNow() : entries.Max(e => e.Updated);
             var feed = new PublishedFeed($"{site.Title} daily digest", $"One entry a day with every post of that day on {site.Title}", new Uri(origin, path), new Uri(origin, "digest"), updated, entries);
             return write(feed);
         }, mediaType, variesWith: digest.Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
     }
+
+    /// <summary>What a digest-feed request needs to be answered.</summary>
+    private sealed record DigestFeedRequest(
+        Digest Digest, IFeedStore Store, RenderedResponses Responses, PublicAddress Address, IOptions<SiteOptions> Site, TimeProvider Time);
 }

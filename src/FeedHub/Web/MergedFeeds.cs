@@ -6,53 +6,53 @@ using Microsoft.Extensions.Options;
 
 namespace FeedHub.Web;
 
-/// <summary>The merged feed in Atom 1.0, RSS 2.0 and JSON Feed 1.1: the newest articles of every source (or of a category or source).</summary>
+/// <summary>
+/// The merged feed in Atom 1.0, RSS 2.0 and JSON Feed 1.1: the newest stories of every source (or of a category or
+/// source), 50 a page, as an RFC 5005 paged feed. Links come from the public address; entry ids are the ids minted
+/// when each article was stored, so they never depend on how the feed was reached.
+/// </summary>
 public static class MergedFeeds
 {
     public const int PageSize = 50;
 
     public static IEndpointRouteBuilder MapMergedFeeds(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/feed.atom", (HttpContext context, River river, RenderedResponses responses, IOptions<SiteOptions> site, string? category, long? source, string? before)
-            => ServeAsync(context, river, responses, site.Value, new RiverFilter(Blank(category), source), before, "feed.atom", SyndicationWriter.Atom, SyndicationWriter.AtomMediaType));
-        app.MapGet("/feed.rss", (HttpContext context, River river, RenderedResponses responses, IOptions<SiteOptions> site, string? category, long? source, string? before)
-            => ServeAsync(context, river, responses, site.Value, new RiverFilter(Blank(category), source), before, "feed.rss", SyndicationWriter.Rss, SyndicationWriter.RssMediaType));
-        app.MapGet("/feed.json", (HttpContext context, River river, RenderedResponses responses, IOptions<SiteOptions> site, string? category, long? source, string? before)
-            => ServeAsync(context, river, responses, site.Value, new RiverFilter(Blank(category), source), before, "feed.json", SyndicationWriter.Json, SyndicationWriter.JsonFeedMediaType));
+        app.MapGet("/feed.atom", (HttpContext context, [AsParameters] FeedRequest request)
+            => ServeAsync(context, request, "feed.atom", SyndicationWriter.Atom, SyndicationWriter.AtomMediaType));
+        app.MapGet("/feed.rss", (HttpContext context, [AsParameters] FeedRequest request)
+            => ServeAsync(context, request, "feed.rss", SyndicationWriter.Rss, SyndicationWriter.RssMediaType));
+        app.MapGet("/feed.json", (HttpContext context, [AsParameters] FeedRequest request)
+            => ServeAsync(context, request, "feed.json", SyndicationWriter.Json, SyndicationWriter.JsonFeedMediaType));
         return app;
     }
 
-    private static Task<IResult> ServeAsync(
-        HttpContext context,
-        River river,
-        RenderedResponses responses,
-        SiteOptions site,
-        RiverFilter filter,
-        string? before,
-        string path,
-        Func<PublishedFeed, byte[]> write,
-        string mediaType)
+    private static Task<IResult> ServeAsync(HttpContext context, FeedRequest request, string path, Func<PublishedFeed, byte[]> write, string mediaType)
     {
-        ArticleCursor? cursor = ArticleCursor.TryParse(before, out var parsed) ? parsed : null;
-        var origin = new Uri($"{context.Request.Scheme}://{context.Request.Host}/");
-        return responses.ServeAsync(context, async cancellationToken =>
+        var filter = new RiverFilter(Blank(request.Category), request.Source);
+        ArticleCursor? cursor = ArticleCursor.TryParse(request.Before, out var parsed) ? parsed : null;
+        var origin = request.Address.Of(context);
+        return request.Responses.ServeAsync(context, async cancellationToken =>
         {
-            var page = await river.ReadAsync(filter, cursor, PageSize, cancellationToken);
-            return write(ToPublishedFeed(page, filter, cursor, site, origin, path));
+            var page = await request.River.ReadAsync(filter, cursor, PageSize, cancellationToken);
+            return write(ToPublishedFeed(page, filter, cursor, request.Site.Value, origin, path, request.Time.GetUtcNow()));
         }, mediaType);
     }
 
-    private static PublishedFeed ToPublishedFeed(RiverPage page, RiverFilter filter, ArticleCursor? cursor, SiteOptions site, Uri origin, string path)
+    private static PublishedFeed ToPublishedFeed(RiverPage page, RiverFilter filter, ArticleCursor? cursor, SiteOptions site, Uri origin, string path, DateTimeOffset now)
     {
         var title = filter.SourceId is { } id && page.Sources.TryGetValue(id, out var only) ? $"{site.Title}: {only.Name}"
             : filter.Category is { } category ? $"{site.Title}: {category}"
             : site.Title;
         var entries = page.Stories.Select(story => ToEntry(story, origin)).ToList();
-        var updated = page.Stories.Count == 0 ? DateTimeOffset.UnixEpoch : page.Stories.Max(s => s.Article.ChangedAt);
+
+        // An empty page has changed no later than now (it is rendered once per change of the store).
+        var updated = page.Stories.Count == 0 ? now : page.Stories.Max(s => s.Article.ChangedAt);
+        var first = new Uri(origin, path + Query(filter, null));
         return new PublishedFeed(title, site.Description, new Uri(origin, path + Query(filter, cursor)), origin, updated, entries)
         {
+            Id = first.AbsoluteUri,
+            FirstUrl = first,
             NextUrl = page.Next is { } next ? new Uri(origin, path + Query(filter, next)) : null,
-            FirstUrl = cursor is null ? null : new Uri(origin, path + Query(filter, null)),
         };
     }
 
@@ -64,7 +64,8 @@ public static class MergedFeeds
         var sources = story.Sources
             .Select(source => new EntrySource(source.Name, new Uri(source.FeedUrl), source.SiteUrl is null ? null : new Uri(source.SiteUrl)))
             .ToList();
-        return new PublishedEntry(page.AbsoluteUri, article.Title ?? "(untitled)", link, article.SortDate,
+        var id = article.EntryId ?? throw new InvalidOperationException($"Article {article.Id} has no entry id; the store mints one for every article it keeps.");
+        return new PublishedEntry(id, article.Title ?? "(untitled)", link, article.SortDate,
             article.Updated ?? article.ChangedAt, article.Author, article.BestHtml, sources)
         {
             ImageUrl = article.ImageUrl,
@@ -79,4 +80,8 @@ public static class MergedFeeds
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    /// <summary>What a merged-feed request brings: its filters and the services that answer it.</summary>
+    private sealed record FeedRequest(
+        string? Category, long? Source, string? Before, River River, RenderedResponses Responses, PublicAddress Address, IOptions<SiteOptions> Site, TimeProvider Time);
 }

@@ -8,9 +8,10 @@ namespace FeedHub.Web;
 
 /// <summary>
 /// Pages and feeds only change when the store does: each response is rendered and compressed once per store
-/// version, then served from memory with a strong ETag (one per encoding) and 304s for clients that have it.
+/// version, then served from memory like a static file: a strong ETag (one per encoding), <c>Last-Modified</c> (when
+/// these bytes were first rendered), and 304 for <c>If-None-Match</c> or, without it, <c>If-Modified-Since</c>.
 /// </summary>
-public sealed class RenderedResponses(IFeedStore store)
+public sealed class RenderedResponses(IFeedStore store, PublicAddress address, TimeProvider timeProvider)
 {
     private const int MaxEntries = 2048;
     private readonly ConcurrentDictionary<string, Rendered> _cache = new(StringComparer.Ordinal);
@@ -23,10 +24,15 @@ public sealed class RenderedResponses(IFeedStore store)
     {
         var cancellationToken = context.RequestAborted;
         var version = await store.GetVersionAsync(cancellationToken);
-        var key = $"{context.Request.Host}{context.Request.Path}{context.Request.QueryString}|{variesWith}";
+
+        // With a public base URL the body is the same however the request named the host.
+        var request = context.Request;
+        var key = address.FollowsRequest
+            ? $"{request.Scheme}://{request.Host}{request.Path}{request.QueryString}|{variesWith}"
+            : $"{request.Path}{request.QueryString}|{variesWith}";
         if (!_cache.TryGetValue(key, out var rendered) || rendered.Version != version)
         {
-            rendered = Rendered.Of(version, await render(cancellationToken), contentType);
+            rendered = Rendered.Of(version, await render(cancellationToken), contentType, timeProvider.GetUtcNow(), previous: rendered);
             if (_cache.Count >= MaxEntries)
             {
                 _cache.Clear();
@@ -38,9 +44,10 @@ public sealed class RenderedResponses(IFeedStore store)
         var (body, encoding, etag) = rendered.For(context.Request.Headers.AcceptEncoding.ToString());
         var response = context.Response;
         response.Headers.ETag = etag;
+        response.Headers.LastModified = rendered.LastModifiedHeader;
         response.Headers.CacheControl = "no-cache";
         response.Headers.Vary = "Accept-Encoding";
-        if (context.Request.GetTypedHeaders().IfNoneMatch.Any(tag => tag.Tag == etag || tag.Equals(EntityTagHeaderValue.Any)))
+        if (IsNotModified(request, etag, rendered.LastModified))
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
@@ -53,13 +60,33 @@ public sealed class RenderedResponses(IFeedStore store)
         return TypedResults.Bytes(body, contentType);
     }
 
-    private sealed record Rendered(long Version, byte[] Identity, byte[] Gzip, byte[] Brotli, string ContentType, string ETagStem)
+    /// <summary>RFC 9110 §13.2.2: If-None-Match decides when present; otherwise If-Modified-Since (at one-second precision).</summary>
+    private static bool IsNotModified(HttpRequest request, string etag, DateTimeOffset lastModified)
     {
-        public static Rendered Of(long version, byte[] body, string contentType)
+        if (request.Headers.IfNoneMatch.Count > 0)
+        {
+            return request.GetTypedHeaders().IfNoneMatch.Any(tag => tag.Tag == etag || tag.Equals(EntityTagHeaderValue.Any));
+        }
+
+        return request.GetTypedHeaders().IfModifiedSince is { } since && lastModified <= since;
+    }
+
+    private sealed record Rendered(long Version, byte[] Identity, byte[] Gzip, byte[] Brotli, string ContentType, string ETagStem, DateTimeOffset LastModified)
+    {
+        public string LastModifiedHeader { get; } = HeaderUtilities.FormatDate(LastModified);
+
+        /// <summary>Renders a body; it keeps the previous rendering's modification time when its bytes are the same.</summary>
+        public static Rendered Of(long version, byte[] body, string contentType, DateTimeOffset now, Rendered? previous)
         {
             var stem = Convert.ToHexStringLower(SHA256.HashData(body).AsSpan(0, 12));
+            // Last-Modified has one-second precision: a change within the same second still moves it forward, so a
+            // client that only sends If-Modified-Since never misses it.
+            var second = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());
+            var lastModified = previous is null ? second
+                : previous.ETagStem == stem ? previous.LastModified
+                : second > previous.LastModified ? second : previous.LastModified.AddSeconds(1);
             return new Rendered(version, body, Compress(body, s => new GZipStream(s, CompressionLevel.SmallestSize)),
-                Compress(body, s => new BrotliStream(s, CompressionLevel.Optimal)), contentType, stem);
+                Compress(body, s => new BrotliStream(s, CompressionLevel.Optimal)), contentType, stem, lastModified);
         }
 
         public (byte[] Body, string? Encoding, string ETag) For(string acceptEncoding)

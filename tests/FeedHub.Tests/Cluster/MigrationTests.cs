@@ -40,6 +40,7 @@ public sealed class MigrationTests : IDisposable
         var differences = expected.Zip(actual).Where(pair => pair.First != pair.Second).ToList();
         Assert.True(differences.Count == 0, $"{differences.Count} rows differ, first:\n{differences.FirstOrDefault().First}\n{differences.FirstOrDefault().Second}");
         Assert.Equal("true", await postgres.GetSettingAsync("starter-sources-imported", default));
+        Assert.Equal(await lite2.GetSettingAsync("entry-id-authority", default), await postgres.GetSettingAsync("entry-id-authority", default));
         var curator = await postgres.GetCuratorByNameAsync("ada", default);
         Assert.Equal("hash-of-ada", curator?.PasswordHash);
 

@@ -1,0 +1,258 @@
+using FeedHub.Core.Ingest;
+using FeedHub.Core.Model;
+using FeedHub.Core.Storage;
+using LiteDB;
+
+namespace FeedHub.Storage.LiteDb;
+
+/// <summary>
+/// Stories: a new article whose story keys another source's article already holds becomes a duplicate of that
+/// story's leader. Leaders carry <see cref="StoryRiverKey"/> (the river key; absent on duplicates) so the river of
+/// stories is one index range; <c>StoryKeys</c> (multi-key) and <c>DuplicateOf</c> are indexed for the look-ups.
+/// </summary>
+public sealed partial class LiteDbFeedStore
+{
+    private const string StoryRiverKey = "StoryRiverKey";
+    private const string StoryKeysIndex = "StoryKeys";
+    private const string DuplicateOfField = "DuplicateOf";
+
+    /// <summary>Set once every article of the file has story keys, a story and an entry id.</summary>
+    private const string StoriesUpgradedSetting = "upgrade:stories";
+
+    private const int UpgradeBatchSize = 1000;
+    private const int RiverKeyLength = 34;
+
+    private readonly Lock _storyLock = new();
+    private string? _installationAuthority;
+
+    public Task<IReadOnlyList<StoryMember>> ListStoryMembersAsync(IReadOnlyCollection<long> storyIds, CancellationToken cancellationToken)
+    {
+        if (storyIds.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<StoryMember>>([]);
+        }
+
+        var ids = storyIds.Distinct().Select(id => new BsonValue(id)).ToList();
+        var members = _articles.Query().Where(Query.In("_id", ids)).Select("{ _id, SourceId, DuplicateOf }").ToEnumerable()
+            .Concat(_articles.Query().Where(Query.In(DuplicateOfField, ids)).Select("{ _id, SourceId, DuplicateOf }").ToEnumerable())
+            .Select(d => new StoryMember(d["_id"].AsInt64, d["SourceId"].AsInt64, StoryOf(d)))
+            .DistinctBy(m => m.ArticleId)
+            .OrderBy(m => m.ArticleId)
+            .ToList();
+        return Task.FromResult<IReadOnlyList<StoryMember>>(members);
+    }
+
+    /// <summary>
+    /// Story leaders newest first: one range of the <see cref="StoryRiverKey"/> index, walked in its order (bounds are
+    /// inclusive, so "before" becomes "at or below the key just under it").
+    /// </summary>
+    private List<Article> ListStories(ArticleQuery query)
+    {
+        var low = query.From is { } from ? RiverKeyOf(from, 0) : new string('0', RiverKeyLength);
+        string? high = new('9', RiverKeyLength);
+        if (query.Before is { } before)
+        {
+            high = Lower(high, KeyBelow(RiverKeyOf(before.SortDate, before.Id)));
+        }
+
+        if (query.To is { } to)
+        {
+            high = Lower(high, KeyBelow(RiverKeyOf(to, 0)));
+        }
+
+        if (high is null || string.CompareOrdinal(low, high) > 0 || query.SourceIds is { Count: 0 })
+        {
+            return [];
+        }
+
+        var sourceIds = query.SourceIds?.ToHashSet();
+        return _articles.Query()
+            .Where(Query.Between(StoryRiverKey, low, high))
+            .OrderByDescending(StoryRiverKey)
+            .ToEnumerable()
+            .Where(d => sourceIds is null || sourceIds.Contains(d["SourceId"].AsInt64))
+            .Take(Math.Clamp(query.Limit, 1, 1000))
+            .Select(ToArticle)
+            .ToList();
+    }
+
+    private static string? Lower(string? a, string? b) => a is null || b is null ? null : string.CompareOrdinal(a, b) <= 0 ? a : b;
+
+    /// <summary>The river key just below <paramref name="key"/> (keys are fixed-length digit strings), or null if none is.</summary>
+    private static string? KeyBelow(string key)
+    {
+        var digits = key.ToCharArray();
+        for (var i = digits.Length - 1; i >= 0; i--)
+        {
+            if (digits[i] != '0')
+            {
+                digits[i]--;
+                return new string(digits);
+            }
+
+            digits[i] = '9';
+        }
+
+        return null;
+    }
+
+    private void EnsureStoryIndexes()
+    {
+        _articles.EnsureIndex(StoryRiverKey);
+        _articles.EnsureIndex(StoryKeysIndex, "$.StoryKeys[*]");
+        _articles.EnsureIndex(DuplicateOfField);
+    }
+
+    private string InstallationAuthority()
+    {
+        if (_installationAuthority is null)
+        {
+            if (_settings.FindById(EntryIds.InstallationAuthoritySetting) is null)
+            {
+                _settings.Insert(new BsonDocument { ["_id"] = EntryIds.InstallationAuthoritySetting, ["Value"] = EntryIds.NewInstallationAuthority() });
+            }
+
+            _installationAuthority = _settings.FindById(EntryIds.InstallationAuthoritySetting)["Value"].AsString;
+        }
+
+        return _installationAuthority;
+    }
+
+    /// <summary>Gives new articles an entry id if they have none, and decides their stories (see <see cref="StoryAssignment"/>).</summary>
+    private void PrepareInserts(IReadOnlyList<Article> inserts)
+    {
+        foreach (var article in inserts)
+        {
+            article.EntryId ??= EntryIds.Mint(InstallationAuthority(), article.FirstSeenAt, article.SourceId, article.Key);
+        }
+
+        AssignStories(inserts, below: long.MaxValue);
+    }
+
+    /// <summary>Decides the stories of <paramref name="articles"/> from the stored articles older than <paramref name="below"/> holding their keys.</summary>
+    private void AssignStories(IReadOnlyList<Article> articles, long below)
+    {
+        var holders = new Dictionary<long, StoryHolder>();
+        foreach (var key in articles.SelectMany(a => a.StoryKeys).Distinct())
+        {
+            var found = _articles.Query()
+                .Where(BsonExpression.Create("$.StoryKeys[*] ANY = @0", key))
+                .Select("{ _id, SourceId, DuplicateOf, StoryKeys }")
+                .ToEnumerable();
+            foreach (var document in found.Where(d => d["_id"].AsInt64 < below))
+            {
+                var id = document["_id"].AsInt64;
+                holders[id] = new StoryHolder(id, document["SourceId"].AsInt64, StoryOf(document), document["StoryKeys"].AsArray.Select(k => k.AsString).ToList());
+            }
+        }
+
+        var members = holders.Count == 0 ? [] : ListStoryMembersAsync(holders.Values.Select(h => h.StoryId).ToList(), CancellationToken.None).Result;
+        StoryAssignment.Assign(articles, holders.Values.OrderBy(h => h.ArticleId), members);
+    }
+
+    private static long StoryOf(BsonDocument document) => document[DuplicateOfField].IsNumber ? document[DuplicateOfField].AsInt64 : document["_id"].AsInt64;
+
+    /// <summary>
+    /// Updates never set what the store owns: an article's entry id stays as stored, and so does its story, except
+    /// that a story's leader that no other source has joined yet joins an older story of another source when its keys
+    /// now show it is the same (a canonical URL found on its page).
+    /// </summary>
+    private void KeepStoreOwnedFields(Article article)
+    {
+        var stored = _articles.Query().Where(Query.EQ("_id", article.Id)).Select("{ DuplicateOf, EntryId }").FirstOrDefault();
+        if (stored is null)
+        {
+            return;
+        }
+
+        article.DuplicateOf = stored[DuplicateOfField].IsNumber ? stored[DuplicateOfField].AsInt64 : null;
+        article.EntryId = stored["EntryId"].IsString ? stored["EntryId"].AsString : article.EntryId;
+        if (article.DuplicateOf is null && !_articles.Exists(Query.EQ(DuplicateOfField, article.Id)))
+        {
+            AssignStories([article], below: article.Id);
+        }
+    }
+
+    /// <summary>
+    /// Before articles are removed: each story they lead passes to its oldest remaining duplicate, so that no story
+    /// disappears with the source that told it first. Runs inside the caller's transaction.
+    /// </summary>
+    private void HandOverStoriesOf(IEnumerable<long> removedIds)
+    {
+        foreach (var batch in removedIds.Chunk(UpgradeBatchSize))
+        {
+            var orphans = _articles.Find(Query.In(DuplicateOfField, batch.Select(id => new BsonValue(id)))).ToList();
+            foreach (var story in orphans.GroupBy(d => d[DuplicateOfField].AsInt64))
+            {
+                var members = story.OrderBy(d => d["_id"].AsInt64).ToList();
+                var leader = members[0];
+                leader.Remove(DuplicateOfField);
+                foreach (var member in members.Skip(1))
+                {
+                    member[DuplicateOfField] = leader["_id"];
+                }
+
+                foreach (var member in members)
+                {
+                    SetStoryRiverKey(member);
+                    _articles.Update(member);
+                }
+            }
+        }
+    }
+
+    /// <summary>Leaders carry the river key a second time, in the story river's index; duplicates do not.</summary>
+    private static void SetStoryRiverKey(BsonDocument document)
+    {
+        if (document[DuplicateOfField].IsNumber)
+        {
+            document.Remove(StoryRiverKey);
+        }
+        else
+        {
+            document[StoryRiverKey] = document[RiverKey];
+        }
+    }
+
+    /// <summary>
+    /// Files from before stories: every article gets its story keys (from its stored link and feed id), its story and an
+    /// entry id, oldest first, in batches of <see cref="UpgradeBatchSize"/> ids so a large file is never held in memory.
+    /// </summary>
+    private void UpgradeStories()
+    {
+        if (_settings.FindById(StoriesUpgradedSetting) is not null)
+        {
+            return;
+        }
+
+        var after = new BsonValue(0L);
+        while (true)
+        {
+            var batch = _articles.Query().Where(Query.GT("_id", after)).OrderBy("_id").Limit(UpgradeBatchSize).ToList();
+            if (batch.Count == 0)
+            {
+                break;
+            }
+
+            var articles = batch.Select(document =>
+            {
+                var article = ToArticle(document);
+                article.StoryKeys = StoryIdentity.KeysOf(article.Link, StoryIdentity.FeedIdOf(article.Key), canonicalUrl: null);
+                article.EntryId ??= EntryIds.Mint(InstallationAuthority(), article.FirstSeenAt, article.SourceId, article.Key);
+                return article;
+            }).ToList();
+            AssignStories(articles, below: articles[0].Id);
+
+            _database.BeginTrans();
+            foreach (var article in articles)
+            {
+                _articles.Update(ToDocument(article));
+            }
+
+            _database.Commit();
+            after = batch[^1]["_id"];
+        }
+
+        _settings.Upsert(new BsonDocument { ["_id"] = StoriesUpgradedSetting, ["Value"] = "1" });
+    }
+}

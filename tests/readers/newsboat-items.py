@@ -1,0 +1,11 @@
+"""Prints the articles newsboat keeps in its cache (SQLite) as JSON, to check what a newsboat user sees.
+
+Usage: /usr/bin/python3 newsboat-items.py CACHE_DB
+"""
+import json
+import sqlite3
+import sys
+
+with sqlite3.connect(sys.argv[1]) as db:
+    rows = db.execute("SELECT feedurl, guid, title, author, url, pubDate, unread FROM rss_item ORDER BY id").fetchall()
+print(json.dumps([{"feed": f, "guid": g, "title": t, "author": a, "url": u, "date": d, "unread": n} for f, g, t, a, u, d, n in rows]))
