@@ -1,7 +1,12 @@
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using FeedHub.Api;
 using FeedHub.Curators;
 using FeedHub.Web;
 using FeedHub.Web.Admin;
+using FeedHub.Web.Errors;
+using FeedHub.Web.Localization;
+using FeedHub.Web.Rendering;
 using FeedHub.Worker;
 
 namespace FeedHub.Hosting;
@@ -25,6 +30,11 @@ public static class FeedHubApp
         var options = builder.Configuration.GetSection(FeedHubOptions.Section).Get<FeedHubOptions>() ?? new FeedHubOptions();
         builder.WebHost.UseUrls(options.Urls);
         builder.Services.AddFeedHubCore(builder.Configuration);
+        builder.Services.AddInterfaceLanguages();
+        builder.Services.AddRazorComponents();
+        builder.Services.AddWebEncoders(encoders => encoders.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
+        builder.Services.AddSingleton<ComponentRenderer>();
+        builder.Services.AddSingleton<IProblemDetailsWriter, ErrorPageWriter>();
         builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
         {
             if (context.Exception is BadHttpRequestException badRequest)
@@ -43,20 +53,27 @@ public static class FeedHubApp
         }
 
         var app = builder.Build();
+        app.UseRequestLocalization();
+        app.Use((context, next) =>
+        {
+            // Set as the response starts, so that error pages written after the exception handler cleared the
+            // response carry them too.
+            context.Response.OnStarting(static state =>
+            {
+                var headers = ((HttpResponse)state).Headers;
+                headers.ContentSecurityPolicy = ContentSecurityPolicy;
+                headers.XContentTypeOptions = "nosniff";
+                headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
+                return Task.CompletedTask;
+            }, context.Response);
+            return next(context);
+        });
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             StatusCodeSelector = failure => failure is BadHttpRequestException badRequest ? badRequest.StatusCode : StatusCodes.Status500InternalServerError,
             SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
         });
         app.UseStatusCodePages();
-        app.Use(async (context, next) =>
-        {
-            var headers = context.Response.Headers;
-            headers.ContentSecurityPolicy = ContentSecurityPolicy;
-            headers.XContentTypeOptions = "nosniff";
-            headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
-            await next(context);
-        });
         app.UseStaticFiles(new StaticFileOptions { RequestPath = "/assets" });
         app.UseAuthentication();
         app.UseAuthorization();
@@ -66,6 +83,7 @@ public static class FeedHubApp
         app.MapMetrics();
         if (options.RunsWeb)
         {
+            app.MapLanguageSwitch();
             app.MapReaderPages();
             app.MapDigestPages();
             app.MapMergedFeeds();

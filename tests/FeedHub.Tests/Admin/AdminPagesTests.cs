@@ -41,7 +41,9 @@ public sealed partial class AdminPagesTests
         var response = await browser.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = new FormUrlEncodedContent([]) });
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Contains("/admin/signin?returnUrl=", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.Contains("<form method=\"post\" action=\"/admin/signin\"", page, StringComparison.Ordinal);
+        Assert.Contains(method == "GET" ? $"name=\"returnUrl\" value=\"{path}\"" : "name=\"returnUrl\" value=\"\"", page, StringComparison.Ordinal);
     }
 
     [Fact]
