@@ -26,7 +26,7 @@ public static class ReaderPages
         {
             [nameof(ReadingListPage.River)] = await river.ReadAsync(filter, cursor, PageSize, cancellationToken),
             [nameof(ReadingListPage.Filter)] = filter,
-            [nameof(ReadingListPage.Cursor)] = cursor!,
+            [nameof(ReadingListPage.Cursor)] = cursor,
         });
     }
 
@@ -42,7 +42,7 @@ public static class ReaderPages
         return await pages.ServeAsync<ArticlePage>(context, async cancellationToken => new()
         {
             [nameof(ArticlePage.Article)] = article,
-            [nameof(ArticlePage.Source)] = (await store.GetSourceAsync(article.SourceId, cancellationToken))!,
+            [nameof(ArticlePage.Source)] = await store.GetSourceAsync(article.SourceId, cancellationToken),
         });
     }
 

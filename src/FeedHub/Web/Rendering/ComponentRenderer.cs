@@ -22,7 +22,7 @@ public sealed class ComponentRenderer(RenderedResponses responses, ILoggerFactor
     /// <param name="context">The request.</param>
     /// <param name="parameters">Loads what the page shows (its parameters by name) when it has to be rendered again.</param>
     /// <param name="variesWith">Anything besides the address, the language and the store that the page depends on.</param>
-    public async Task<IResult> ServeAsync<TPage>(HttpContext context, Func<CancellationToken, Task<Dictionary<string, object>>> parameters, string? variesWith = null)
+    public async Task<IResult> ServeAsync<TPage>(HttpContext context, Func<CancellationToken, Task<Dictionary<string, object?>>> parameters, string? variesWith = null)
         where TPage : IComponent
     {
         var result = await responses.ServeAsync(
@@ -35,7 +35,7 @@ public sealed class ComponentRenderer(RenderedResponses responses, ILoggerFactor
     }
 
     /// <summary>Renders <typeparamref name="TComponent"/> with <paramref name="parameters"/> to HTML text, in the current culture.</summary>
-    public async Task<string> RenderAsync<TComponent>(HttpContext context, Dictionary<string, object> parameters)
+    public async Task<string> RenderAsync<TComponent>(HttpContext context, Dictionary<string, object?> parameters)
         where TComponent : IComponent
     {
         await using var renderer = new HtmlRenderer(context.RequestServices, loggerFactory);
