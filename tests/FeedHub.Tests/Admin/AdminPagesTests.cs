@@ -134,7 +134,9 @@ public sealed partial class AdminPagesTests
         Assert.Equal(HttpStatusCode.Redirect, removed.StatusCode);
         Assert.Null(await store.GetSourceAsync(source.Id, default));
 
-        var issued = await (await browser.PostAsync("/admin/tokens", new FormUrlEncodedContent([new("__RequestVerificationToken", token)]))).Content.ReadAsStringAsync();
+        var issuing = await browser.PostAsync("/admin/tokens", new FormUrlEncodedContent([new("__RequestVerificationToken", token)]));
+        Assert.True(issuing.Headers.CacheControl?.NoStore, "a page showing a new token is never stored by a cache");
+        var issued = await issuing.Content.ReadAsStringAsync();
         var newToken = NewToken().Match(issued).Groups[1].Value;
         var prefix = (await store.GetCuratorByNameAsync("ada", default))!.Tokens[^1].Prefix;
         Assert.StartsWith(prefix, newToken, StringComparison.Ordinal);

@@ -17,6 +17,12 @@ public static class AdminPages
         app.MapGroup("/admin")
             .RequireAuthorization(CuratorAuthentication.AdminPolicy)
             .ExcludeFromDescription()
+            .AddEndpointFilter(static (context, next) =>
+            {
+                // Curator pages show the curator's own data (a new API token among them): no cache may keep them.
+                context.HttpContext.Response.Headers.CacheControl = "no-store";
+                return next(context);
+            })
             .MapSourceEndpoints()
             .MapOpmlEndpoints()
             .MapTokenEndpoints();
