@@ -4,7 +4,6 @@ using FeedHub.Web.Admin;
 using FeedHub.Web.Errors;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -67,12 +66,12 @@ public static class CuratorAuthentication
     {
         var request = context.Request;
         IResult page = status == StatusCodes.Status401Unauthorized
-            ? new RazorComponentResult<SignInPage>(new Dictionary<string, object?>
+            ? AdminPages.Page<SignInPage>(new()
             {
                 [nameof(SignInPage.Refused)] = true,
                 [nameof(SignInPage.ReturnUrl)] = HttpMethods.IsGet(request.Method) ? $"{request.PathBase}{request.Path}{request.QueryString}" : null,
-            }) { StatusCode = status }
-            : new RazorComponentResult<ErrorPage>(new Dictionary<string, object?> { [nameof(ErrorPage.Status)] = status }) { StatusCode = status };
+            }, status)
+            : AdminPages.Page<ErrorPage>(new() { [nameof(ErrorPage.Status)] = status }, status);
         return page.ExecuteAsync(context.HttpContext);
     }
 
