@@ -19,6 +19,7 @@ public sealed class ArticleIngester(IFeedStore store, HtmlContentSanitizer sanit
     public async Task<IngestResult> IngestAsync(Source source, FeedDocument document, Uri documentUrl, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
+        var feedLanguage = ArticleLanguage.Normalize(document.Language);
         var incoming = new Dictionary<string, (FeedItem Item, string? Link)>(StringComparer.Ordinal);
         foreach (var item in document.Items)
         {
@@ -47,11 +48,13 @@ public sealed class ArticleIngester(IFeedStore store, HtmlContentSanitizer sanit
                 }
 
                 var previousLink = existing.Link;
-                Fill(existing, item, link, hash, source, now);
+                Fill(existing, item, link, hash, source, now, feedLanguage);
                 if (existing.Link != previousLink || existing.Extraction is ExtractionState.NotNeeded or ExtractionState.Failed)
                 {
                     MarkForExtraction(source, existing);
                 }
+
+                ArticleLanguage.DetectWhenUndeclared(existing);
 
                 updates.Add(existing);
             }
@@ -62,8 +65,9 @@ public sealed class ArticleIngester(IFeedStore store, HtmlContentSanitizer sanit
                 {
                     Key = key, ContentHash = hash, SourceId = source.Id, FirstSeenAt = now, EntryId = EntryIds.Mint(authority, now, source.Id, key),
                 };
-                Fill(article, item, link, hash, source, now);
+                Fill(article, item, link, hash, source, now, feedLanguage);
                 MarkForExtraction(source, article);
+                ArticleLanguage.DetectWhenUndeclared(article);
                 inserts.Add(article);
             }
         }
@@ -90,7 +94,7 @@ public sealed class ArticleIngester(IFeedStore store, HtmlContentSanitizer sanit
         }
     }
 
-    private void Fill(Article article, FeedItem item, string? link, string hash, Source source, DateTimeOffset now)
+    private void Fill(Article article, FeedItem item, string? link, string hash, Source source, DateTimeOffset now, string? feedLanguage)
     {
         var baseUrl = link ?? source.SiteUrl ?? source.FeedUrl;
         article.ContentHash = hash;
@@ -114,6 +118,9 @@ public sealed class ArticleIngester(IFeedStore store, HtmlContentSanitizer sanit
         article.Updated = Clamp(item.Updated, now);
         article.SortDate = article.Published ?? article.FirstSeenAt;
         article.ChangedAt = now;
+
+        // What the feed declares wins; otherwise the language found earlier (from the page, or guessed) is kept.
+        article.Language = ArticleLanguage.Normalize(item.Language) ?? feedLanguage ?? article.Language;
     }
 
     private static DateTimeOffset? Clamp(DateTimeOffset? date, DateTimeOffset latest) => date > latest ? latest : date;

@@ -52,6 +52,7 @@ public sealed partial class FullTextFetcher(
         {
             article.Extraction = ExtractionState.Failed;
             article.ExtractionError = $"the article page could not be fetched: {fetched.Error}";
+            ArticleLanguage.DetectWhenUndeclared(article);
             LogExtraction(logger, article.Id, page, article.Extraction, article.ExtractionError);
             return;
         }
@@ -68,7 +69,7 @@ public sealed partial class FullTextFetcher(
             _ => ExtractionState.Failed,
         };
         article.ExtractionError = extracted.FailureReason;
-        article.Language ??= extracted.Language;
+        article.Language ??= ArticleLanguage.Normalize(extracted.Language);
         if (extracted.Outcome == ExtractionOutcome.Ok && extracted.WordCount > article.WordCount)
         {
             article.ExtractedHtml = extracted.Html;
@@ -78,6 +79,8 @@ public sealed partial class FullTextFetcher(
             article.ImageUrl ??= extracted.LeadImageUrl;
             article.Author ??= HtmlText.Of(extracted.Byline, 200);
         }
+
+        ArticleLanguage.DetectWhenUndeclared(article);
 
         LogExtraction(logger, article.Id, page, article.Extraction, article.ExtractionError);
     }

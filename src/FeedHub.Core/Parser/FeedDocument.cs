@@ -57,5 +57,8 @@ public sealed class FeedItem
 
     public string? ImageUrl { get; set; }
 
+    /// <summary>The item's own language when it declares one (<c>xml:lang</c> in scope, JSON Feed's item <c>language</c>).</summary>
+    public string? Language { get; set; }
+
     public List<string> Categories { get; } = [];
 }

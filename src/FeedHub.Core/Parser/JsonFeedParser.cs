@@ -85,6 +85,7 @@ internal static class JsonFeedParser
             Summary = String(element, "summary"),
             Content = String(element, "content_html") ?? String(element, "content_text"),
             ImageUrl = Links.Resolve(String(element, "image") ?? String(element, "banner_image"), baseUri),
+            Language = String(element, "language"),
         };
         if (Property(element, "tags") is { ValueKind: JsonValueKind.Array } tags)
         {

@@ -245,7 +245,7 @@ internal sealed class XmlFeedParser
 
     private void ReadRssItem(Uri? baseUri)
     {
-        var item = new FeedItem();
+        var item = new FeedItem { Language = NullIfBlank(reader.XmlLang) };
         if (reader.HasAttributes)
         {
             item.Id = NullIfBlank(reader.GetAttribute("about", FeedNamespaces.Rdf));
@@ -508,6 +508,7 @@ internal sealed class XmlFeedParser
 
     private void ReadAtomFeed(Uri? baseUri)
     {
+        document.Language ??= NullIfBlank(reader.XmlLang);
         if (reader.IsEmptyElement)
         {
             reader.Read();
@@ -583,7 +584,7 @@ internal sealed class XmlFeedParser
 
     private void ReadAtomEntry(Uri? baseUri)
     {
-        var item = new FeedItem();
+        var item = new FeedItem { Language = NullIfBlank(reader.XmlLang) };
         var fallback = new FallbackText();
         if (reader.IsEmptyElement)
         {

@@ -1,13 +1,18 @@
+using System.Globalization;
 using System.Threading.RateLimiting;
+using FeedHub.Web.Admin;
+using FeedHub.Web.Errors;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace FeedHub.Curators;
 
 /// <summary>
 /// Who may do curator work: <c>/admin</c> pages with a sign-in cookie, <c>/api</c> with a bearer token. Anonymous
-/// callers get 401 (never a redirect, so scripts see the refusal); sign-in attempts are rate-limited per client address.
+/// callers get 401 (never a redirect, so scripts see the refusal) with the sign-in form; sign-in attempts are
+/// rate-limited per client address.
 /// </summary>
 public static class CuratorAuthentication
 {
@@ -42,6 +47,7 @@ public static class CuratorAuthentication
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.OnRejected = RefuseAttemptAsync;
             limiter.AddPolicy(SignInLimit, context => RateLimitPartition.GetFixedWindowLimiter(
                 context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new FixedWindowRateLimiterOptions
@@ -70,17 +76,39 @@ public static class CuratorAuthentication
         }
     }
 
-    /// <summary>Answers a page that needs a signed-in curator with the status and, for people, a way to sign in.</summary>
+    /// <summary>
+    /// Answers a page that needs a signed-in curator with the status and, for people, the sign-in form itself (which
+    /// comes back to the page asked for) or the reason they may not see it.
+    /// </summary>
     private static Task RefuseAsync(RedirectContext<CookieAuthenticationOptions> context, int status)
     {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "text/html; charset=utf-8";
-        var returnUrl = context.Request.PathBase + context.Request.Path + context.Request.QueryString;
-        var message = status == StatusCodes.Status401Unauthorized ? "Curator pages need you to sign in." : "Your account may not see this page.";
-        var page = Web.Markup.Of($"""
-            <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Sign in needed</title><link rel="stylesheet" href="/assets/site.css"><link rel="icon" href="data:,"></head>
-            <body><main id="main"><h1>Sign in needed</h1><p>{message} <a href="{SignInPath}?returnUrl={Uri.EscapeDataString(returnUrl)}">Sign in</a></p></main></body></html>
-            """);
-        return context.Response.WriteAsync(page.Value, context.HttpContext.RequestAborted);
+        var request = context.Request;
+        IResult page = status == StatusCodes.Status401Unauthorized
+            ? AdminPages.Page<SignInPage>(new()
+            {
+                [nameof(SignInPage.Refused)] = true,
+                [nameof(SignInPage.ReturnUrl)] = HttpMethods.IsGet(request.Method) ? $"{request.PathBase}{request.Path}{request.QueryString}" : null,
+            }, status)
+            : AdminPages.Page<ErrorPage>(new() { [nameof(ErrorPage.Status)] = status }, status);
+        return page.ExecuteAsync(context.HttpContext);
+    }
+
+    /// <summary>Refuses a sign-in attempt over the limit with the time to wait, in <c>Retry-After</c> and in words.</summary>
+    private static async ValueTask RefuseAttemptAsync(OnRejectedContext context, CancellationToken cancellationToken)
+    {
+        var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1);
+        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+        var response = context.HttpContext.Response;
+        response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context.HttpContext,
+            ProblemDetails =
+            {
+                Status = response.StatusCode,
+                Title = "Too many sign-in attempts",
+                Detail = $"Sign-in attempts from one address are limited; try again in {seconds} seconds.",
+            },
+        });
     }
 }

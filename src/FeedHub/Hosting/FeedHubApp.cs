@@ -1,7 +1,12 @@
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using FeedHub.Api;
 using FeedHub.Curators;
 using FeedHub.Web;
 using FeedHub.Web.Admin;
+using FeedHub.Web.Errors;
+using FeedHub.Web.Localization;
+using FeedHub.Web.Rendering;
 using FeedHub.Worker;
 using Microsoft.Extensions.Logging.Console;
 
@@ -27,6 +32,11 @@ public static class FeedHubApp
         builder.WebHost.UseUrls(options.Urls);
         builder.Services.AddFeedHubCore(builder.Configuration);
         builder.Services.Configure<ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace); // stdout is the banner's
+        builder.Services.AddInterfaceLanguages();
+        builder.Services.AddRazorComponents();
+        builder.Services.AddWebEncoders(encoders => encoders.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
+        builder.Services.AddSingleton<ComponentRenderer>();
+        builder.Services.AddSingleton<IProblemDetailsWriter, ErrorPageWriter>();
         builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
         {
             if (context.Exception is BadHttpRequestException badRequest)
@@ -47,20 +57,27 @@ public static class FeedHubApp
 
         var app = builder.Build();
         app.UseKnownProxies();
+        app.UseRequestLocalization();
+        app.Use((context, next) =>
+        {
+            // Set as the response starts, so that error pages written after the exception handler cleared the
+            // response carry them too.
+            context.Response.OnStarting(static state =>
+            {
+                var headers = ((HttpResponse)state).Headers;
+                headers.ContentSecurityPolicy = ContentSecurityPolicy;
+                headers.XContentTypeOptions = "nosniff";
+                headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
+                return Task.CompletedTask;
+            }, context.Response);
+            return next(context);
+        });
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             StatusCodeSelector = failure => failure is BadHttpRequestException badRequest ? badRequest.StatusCode : StatusCodes.Status500InternalServerError,
             SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
         });
         app.UseStatusCodePages();
-        app.Use(async (context, next) =>
-        {
-            var headers = context.Response.Headers;
-            headers.ContentSecurityPolicy = ContentSecurityPolicy;
-            headers.XContentTypeOptions = "nosniff";
-            headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
-            await next(context);
-        });
         app.UseStaticFiles(new StaticFileOptions { RequestPath = "/assets" });
         app.UseHeadAsGet();
         app.UseRouting();
@@ -72,6 +89,7 @@ public static class FeedHubApp
         app.MapMetrics();
         if (options.RunsWeb)
         {
+            app.MapLanguageSwitch();
             app.MapReaderPages();
             app.MapDigestPages();
             app.MapMergedFeeds();

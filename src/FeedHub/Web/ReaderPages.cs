@@ -1,9 +1,8 @@
 using System.Globalization;
-using System.Text;
 using FeedHub.Core.Publishing;
 using FeedHub.Core.Storage;
-using FeedHub.Hosting;
-using Microsoft.Extensions.Options;
+using FeedHub.Web.Reader;
+using FeedHub.Web.Rendering;
 
 namespace FeedHub.Web;
 
@@ -19,53 +18,19 @@ public static class ReaderPages
         return app;
     }
 
-    private static Task<IResult> RiverAsync(
-        HttpContext context, River river, Digest clock, RenderedResponses responses, IOptions<SiteOptions> site, string? before, string? category, long? source)
+    private static Task<IResult> RiverAsync(HttpContext context, River river, ComponentRenderer pages, string? before, string? category, long? source)
     {
         ArticleCursor? cursor = ArticleCursor.TryParse(before, out var parsed) ? parsed : null;
         var filter = new RiverFilter(string.IsNullOrWhiteSpace(category) ? null : category.Trim(), source);
-        return responses.ServeAsync(context, async cancellationToken =>
+        return pages.ServeAsync<ReadingListPage>(context, async cancellationToken => new()
         {
-            var page = await river.ReadAsync(filter, cursor, PageSize, cancellationToken);
-            return Encoding.UTF8.GetBytes(RenderRiver(page, filter, cursor, clock, site.Value).Value);
-        }, "text/html; charset=utf-8");
+            [nameof(ReadingListPage.River)] = await river.ReadAsync(filter, cursor, PageSize, cancellationToken),
+            [nameof(ReadingListPage.Filter)] = filter,
+            [nameof(ReadingListPage.Cursor)] = cursor,
+        });
     }
 
-    private static Markup RenderRiver(RiverPage page, RiverFilter filter, ArticleCursor? cursor, Digest clock, SiteOptions site)
-    {
-        var onlySource = filter.SourceId is { } id ? page.Sources.GetValueOrDefault(id) : null;
-        var heading = onlySource?.Name ?? filter.Category ?? "Latest posts";
-        var categories = page.Sources.Values.SelectMany(s => s.Categories).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase).ToList();
-        var filters = categories.Count == 0 ? Markup.Empty : Markup.Of($"""
-            <ul class="filters" aria-label="Categories"><li><a href="/"{Current(filter.IsEmpty)}>All</a></li>{categories.Select(c => Markup.Of($"""<li><a href="/?category={Uri.EscapeDataString(c)}"{Current(string.Equals(c, filter.Category, StringComparison.OrdinalIgnoreCase))}>{c}</a></li>"""))}</ul>
-            """);
-        var about = onlySource is null ? Markup.Empty : Markup.Of($"""
-            <p class="meta"><a href="{onlySource.SiteUrl ?? onlySource.FeedUrl}" rel="noopener noreferrer">{onlySource.SiteUrl ?? onlySource.FeedUrl}</a><a href="/feed.atom?source={onlySource.Id}">Feed of this source</a></p>
-            """);
-        var items = page.Stories.Select(story => ReaderView.ListItem(story, clock));
-        var empty = page.Stories.Count == 0
-            ? Markup.Of($"""<p class="empty">{(cursor is null ? "Nothing here yet: new posts appear as soon as the sources are polled." : "No older posts.")}</p>""")
-            : Markup.Empty;
-        var newest = cursor is null ? Markup.Of($"<span></span>") : Markup.Of($"""<a href="{RiverUrl(filter, null)}">Newest posts</a>""");
-        var older = page.Next is { } next ? Markup.Of($"""<a rel="next" href="{RiverUrl(filter, next)}">Older posts</a>""") : Markup.Empty;
-        var main = Markup.Of($"""
-            <h1 dir="auto">{heading}</h1>
-            {filters}{about}
-            {empty}<ol class="river">{items}</ol>
-            <nav class="paging" aria-label="Pages">{newest}{older}</nav>
-            """);
-        var feedQuery = FeedQuery(filter);
-        IReadOnlyList<AlternateFeed> feeds =
-        [
-            new($"{site.Title}: {heading} (Atom)", "/feed.atom" + feedQuery, "application/atom+xml"),
-            new($"{site.Title}: {heading} (JSON Feed)", "/feed.json" + feedQuery, "application/feed+json"),
-            new($"{site.Title}: {heading} (RSS)", "/feed.rss" + feedQuery, "application/rss+xml"),
-        ];
-        return Layout.Page(site.Title, filter.IsEmpty ? site.Title : $"{heading} · {site.Title}", main, feeds);
-    }
-
-    private static async Task<IResult> ArticleAsync(
-        HttpContext context, long id, IFeedStore store, Digest clock, RenderedResponses responses, IOptions<SiteOptions> site)
+    private static async Task<IResult> ArticleAsync(HttpContext context, long id, IFeedStore store, ComponentRenderer pages)
     {
         var article = await store.GetArticleAsync(id, context.RequestAborted);
         if (article is null)
@@ -74,26 +39,15 @@ public static class ReaderPages
                 detail: $"There is no article {id}; it may have been removed with its source.");
         }
 
-        return await responses.ServeAsync(context, async cancellationToken =>
+        return await pages.ServeAsync<ArticlePage>(context, async cancellationToken => new()
         {
-            var source = await store.GetSourceAsync(article.SourceId, cancellationToken);
-            var original = article.Link is null ? Markup.Empty
-                : Markup.Of($"""<p class="original"><a href="{article.Link}" rel="noopener noreferrer">Read the original on {source?.Name ?? "its site"} →</a></p>""");
-            var main = Markup.Of($"""
-                <article class="full"{(article.Language is { } lang ? Markup.Of($" lang=\"{lang}\"") : Markup.Empty)}>
-                <h1 dir="auto">{article.Title ?? "(untitled)"}</h1>
-                {ReaderView.Meta(article, source, clock)}
-                <div class="content" dir="auto">{Markup.Trusted(article.BestHtml)}</div>
-                {original}
-                </article>
-                """);
-            return Encoding.UTF8.GetBytes(Layout.Page(site.Value.Title, $"{article.Title} · {site.Value.Title}", main).Value);
-        }, "text/html; charset=utf-8");
+            [nameof(ArticlePage.Article)] = article,
+            [nameof(ArticlePage.Source)] = await store.GetSourceAsync(article.SourceId, cancellationToken),
+        });
     }
 
-    private static Markup Current(bool isCurrent) => isCurrent ? Markup.Of($""" aria-current="page" """) : Markup.Empty;
-
-    private static string RiverUrl(RiverFilter filter, ArticleCursor? before)
+    /// <summary>The river page of <paramref name="filter"/>, from its newest post or from <paramref name="before"/>.</summary>
+    internal static string RiverUrl(RiverFilter filter, ArticleCursor? before)
     {
         var query = FeedQuery(filter);
         if (before is { } cursor)

@@ -41,7 +41,9 @@ public sealed partial class AdminPagesTests
         var response = await browser.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = new FormUrlEncodedContent([]) });
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Contains("/admin/signin?returnUrl=", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.Contains("<form method=\"post\" action=\"/admin/signin\"", page, StringComparison.Ordinal);
+        Assert.Contains(method == "GET" ? $"name=\"returnUrl\" value=\"{path}\"" : "name=\"returnUrl\" value=\"\"", page, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -132,7 +134,9 @@ public sealed partial class AdminPagesTests
         Assert.Equal(HttpStatusCode.Redirect, removed.StatusCode);
         Assert.Null(await store.GetSourceAsync(source.Id, default));
 
-        var issued = await (await browser.PostAsync("/admin/tokens", new FormUrlEncodedContent([new("__RequestVerificationToken", token)]))).Content.ReadAsStringAsync();
+        var issuing = await browser.PostAsync("/admin/tokens", new FormUrlEncodedContent([new("__RequestVerificationToken", token)]));
+        Assert.True(issuing.Headers.CacheControl?.NoStore, "a page showing a new token is never stored by a cache");
+        var issued = await issuing.Content.ReadAsStringAsync();
         var newToken = NewToken().Match(issued).Groups[1].Value;
         var prefix = (await store.GetCuratorByNameAsync("ada", default))!.Tokens[^1].Prefix;
         Assert.StartsWith(prefix, newToken, StringComparison.Ordinal);

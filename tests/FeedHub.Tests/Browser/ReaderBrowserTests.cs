@@ -138,5 +138,24 @@ public sealed class ReaderBrowserTests(BrowserFixture browser) : IAsyncLifetime
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task An_empty_reading_list_tells_a_curator_how_to_add_a_source()
+    {
+        await using var empty = await TestApp.StartAsync(worker: false);
+        foreach (var (name, width, height) in Viewports)
+        {
+            var (page, errors) = await browser.OpenAsync(width, height);
+            await page.GotoAsync(new Uri(empty.BaseUri, "/").AbsoluteUri);
+
+            Assert.Contains("Nothing here yet", await page.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
+            await BrowserFixture.ScreenshotAsync(page, $"river-empty-{name}");
+            await page.ClickAsync("main a[href='/admin/add']");
+            Assert.Equal("Curator sign-in", await page.Locator("main h1").InnerTextAsync());
+            Assert.Equal("/admin/add", await page.Locator("input[name=returnUrl]").InputValueAsync());
+            Assert.Equal(["Failed to load resource: the server responded with a status of 401 (Unauthorized)"], errors);
+            await page.Context.CloseAsync();
+        }
+    }
+
     public async Task DisposeAsync() => await _app.DisposeAsync();
 }

@@ -35,12 +35,19 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A page that records console errors and uncaught exceptions.</summary>
-    public async Task<(IPage Page, List<string> Errors)> OpenAsync(int width, int height, bool javaScript = true)
+    /// <param name="width">The viewport's width in CSS pixels.</param>
+    /// <param name="height">The viewport's height in CSS pixels.</param>
+    /// <param name="javaScript">Whether scripts run.</param>
+    /// <param name="locale">The browser's language (its <c>Accept-Language</c> and <c>navigator.language</c>); Chromium's default when null.</param>
+    /// <param name="timeZone">The browser's IANA time zone; the machine's when null.</param>
+    public async Task<(IPage Page, List<string> Errors)> OpenAsync(int width, int height, bool javaScript = true, string? locale = null, string? timeZone = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = width, Height = height },
             JavaScriptEnabled = javaScript,
+            Locale = locale,
+            TimezoneId = timeZone,
         });
         var page = await context.NewPageAsync();
         var errors = new List<string>();

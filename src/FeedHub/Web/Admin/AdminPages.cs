@@ -1,4 +1,6 @@
 using FeedHub.Curators;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FeedHub.Web.Admin;
 
@@ -11,13 +13,28 @@ public static class AdminPages
 {
     public static IEndpointRouteBuilder MapAdminPages(this IEndpointRouteBuilder app)
     {
-        app.MapSignInPages();
+        app.MapSignInEndpoints();
         app.MapGroup("/admin")
             .RequireAuthorization(CuratorAuthentication.AdminPolicy)
             .ExcludeFromDescription()
-            .MapSourcePages()
-            .MapOpmlPage()
-            .MapTokensPage();
+            .AddEndpointFilter(static (context, next) =>
+            {
+                // Curator pages show the curator's own data (a new API token among them): no cache may keep them.
+                context.HttpContext.Response.Headers.CacheControl = "no-store";
+                return next(context);
+            })
+            .MapSourceEndpoints()
+            .MapOpmlEndpoints()
+            .MapTokenEndpoints();
         return app;
     }
+
+    /// <summary>A curator page: rendered for this request (never cached: it shows the curator's own forms and tokens).</summary>
+    public static RazorComponentResult<TPage> Page<TPage>(Dictionary<string, object?> parameters, int status = StatusCodes.Status200OK)
+        where TPage : IComponent
+        => new(parameters) { StatusCode = status };
+
+    /// <summary>The page a curator meets for a source that does not exist (any more).</summary>
+    public static ProblemHttpResult SourceNotFound(long id)
+        => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such source", detail: $"There is no source {id}.");
 }

@@ -1,28 +1,32 @@
 using FeedHub.Curators;
+using FeedHub.Web.Localization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Localization;
 
 namespace FeedHub.Web.Admin;
 
 /// <summary><c>/admin/signin</c> and <c>/admin/signout</c>: cookie sign-in with a password, rate-limited per client address.</summary>
-public static class SignInPages
+public static class SignInEndpoints
 {
-    public static IEndpointRouteBuilder MapSignInPages(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapSignInEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet(CuratorAuthentication.SignInPath, (HttpContext context, string? returnUrl) => Form(context, returnUrl, null, StatusCodes.Status200OK))
+        app.MapGet(CuratorAuthentication.SignInPath, (string? returnUrl) => Form(returnUrl, null, StatusCodes.Status200OK))
             .ExcludeFromDescription();
         app.MapPost(CuratorAuthentication.SignInPath, SignInAsync).RequireRateLimiting(CuratorAuthentication.SignInLimit).ExcludeFromDescription();
         app.MapPost("/admin/signout", SignOutAsync).RequireAuthorization(CuratorAuthentication.AdminPolicy).ExcludeFromDescription();
         return app;
     }
 
-    private static async Task<IResult> SignInAsync(HttpContext context, IFormCollection form, CuratorAccounts accounts, CancellationToken cancellationToken)
+    private static async Task<IResult> SignInAsync(
+        HttpContext context, IFormCollection form, CuratorAccounts accounts, IStringLocalizer<Strings> strings, CancellationToken cancellationToken)
     {
         var returnUrl = form["returnUrl"].ToString();
         var curator = await accounts.CheckPasswordAsync(form["name"].ToString(), form["password"].ToString(), cancellationToken);
         if (curator is null)
         {
-            return Form(context, returnUrl, "The name or the password is wrong.", StatusCodes.Status401Unauthorized);
+            return Form(returnUrl, strings["The name or the password is wrong."], StatusCodes.Status401Unauthorized);
         }
 
         await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, CuratorPrincipal.Of(curator, CookieAuthenticationDefaults.AuthenticationScheme));
@@ -35,19 +39,12 @@ public static class SignInPages
         return TypedResults.LocalRedirect("/");
     }
 
-    private static IResult Form(HttpContext context, string? returnUrl, string? error, int status)
-        => AdminLayout.Page(context, "Sign in", Markup.Of($"""
-            <h1>Curator sign-in</h1>
-            {AdminLayout.Notice(error, "error")}
-            <form method="post" action="{CuratorAuthentication.SignInPath}" class="stacked">
-            {AdminLayout.Antiforgery(context)}
-            <input type="hidden" name="returnUrl" value="{returnUrl ?? string.Empty}">
-            <label>Name <input name="name" autocomplete="username" required autofocus></label>
-            <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
-            <button type="submit">Sign in</button>
-            </form>
-            <p class="meta">No account yet? An administrator creates one with <code>feedhub curators add NAME --password</code>.</p>
-            """), status);
+    private static RazorComponentResult<SignInPage> Form(string? returnUrl, string? error, int status)
+        => AdminPages.Page<SignInPage>(new()
+        {
+            [nameof(SignInPage.ReturnUrl)] = returnUrl,
+            [nameof(SignInPage.Error)] = error,
+        }, status);
 
     private static bool IsLocalAdminPath(string? url)
         => !string.IsNullOrEmpty(url) && url.StartsWith("/admin", StringComparison.Ordinal) && !url.StartsWith("//", StringComparison.Ordinal) && !url.Contains('\\', StringComparison.Ordinal);
