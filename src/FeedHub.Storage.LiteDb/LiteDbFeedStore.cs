@@ -30,7 +30,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
     private long _nextArticleId;
     private long _changes;
 
-    public LiteDbFeedStore(string path)
+    public LiteDbFeedStore(string path, LiteDbSearchOptions? search = null)
     {
         var fullPath = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
@@ -54,9 +54,11 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
                 ? last.AsInt64 + 1
                 : 1;
             _versionBase = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() << 16;
+            OpenSearch(fullPath, search ?? new LiteDbSearchOptions());
         }
         catch
         {
+            CloseSearch();
             _database?.Dispose();
             _processLock.Dispose();
             throw;
@@ -85,7 +87,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
     public Task UpdateSourceAsync(Source source, CancellationToken cancellationToken)
     {
         var before = _sources.FindById(source.Id);
-        _sources.Update(source);
+        WriteSearchable(() => _sources.Update(source), [], SearchedNamesDiffer(before, source) ? [source.Id] : []);
         if (before is null || !before.LooksTheSameToReadersAs(source))
         {
             Changed();
@@ -96,24 +98,17 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
 
     public Task<bool> RemoveSourceAsync(long id, bool keepArticles, CancellationToken cancellationToken)
     {
-        _database.BeginTrans();
-        try
+        var removed = false;
+        WriteSearchable(() =>
         {
-            var removed = _sources.Delete(id);
+            removed = _sources.Delete(id);
             if (removed && !keepArticles)
             {
                 _articles.DeleteMany(Query.EQ("SourceId", id));
             }
-
-            _database.Commit();
-            Changed();
-            return Task.FromResult(removed);
-        }
-        catch
-        {
-            _database.Rollback();
-            throw;
-        }
+        }, [], [id]);
+        Changed();
+        return Task.FromResult(removed);
     }
 
     public Task<IReadOnlyList<Article>> GetArticlesByKeysAsync(long sourceId, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
@@ -139,8 +134,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
             }
         }
 
-        _database.BeginTrans();
-        try
+        WriteSearchable(() =>
         {
             if (inserts.Count > 0)
             {
@@ -151,14 +145,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
             {
                 _articles.Update(ToDocument(article));
             }
-
-            _database.Commit();
-        }
-        catch
-        {
-            _database.Rollback();
-            throw;
-        }
+        }, [.. inserts, .. updates], []);
 
         Changed();
         return Task.CompletedTask;
@@ -172,6 +159,11 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
 
     public Task<IReadOnlyList<Article>> ListArticlesAsync(ArticleQuery query, CancellationToken cancellationToken)
     {
+        if (query.Search is { } search)
+        {
+            return Task.FromResult<IReadOnlyList<Article>>(SearchArticles(query, search));
+        }
+
         var conditions = new List<BsonExpression>();
         if (query.Before is { } before)
         {
@@ -260,6 +252,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
 
     public void Dispose()
     {
+        CloseSearch();
         _database.Dispose();
         _processLock.Dispose();
     }

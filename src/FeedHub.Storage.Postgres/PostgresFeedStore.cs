@@ -210,6 +210,12 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
             command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("to", Timestamps.ToStored(to)));
         }
 
+        if (query.Search is { } search)
+        {
+            conditions.Append(" AND ").Append(SearchMatchSql);
+            command.Parameters.Add(new NpgsqlParameter<string>("search", search.ToString()));
+        }
+
         command.Parameters.Add(new NpgsqlParameter<int>("limit", Math.Clamp(query.Limit, 1, MaxPageSize)));
         var sourceIds = query.SourceIds?.Distinct().ToArray();
         if (sourceIds is not null)
@@ -217,7 +223,7 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
             command.Parameters.Add(new NpgsqlParameter<long[]>("source_ids", sourceIds));
         }
 
-        if (sourceIds is { Length: <= MaxSourcesMergedPerSource })
+        if (sourceIds is { Length: <= MaxSourcesMergedPerSource } && query.Search is null)
         {
             // Each source's newest rows come from its own index range (index-only), then the page is merged: the cost
             // stays bounded by sources × page size however rare the sources' articles are in the river.

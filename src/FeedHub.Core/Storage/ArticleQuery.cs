@@ -17,6 +17,9 @@ public sealed record ArticleQuery
     /// <summary>Only articles whose sort date is before this instant.</summary>
     public DateTimeOffset? To { get; init; }
 
+    /// <summary>Only articles matching this full-text search; still in the river's order.</summary>
+    public Search.SearchQuery? Search { get; init; }
+
     public int Limit { get; init; } = 50;
 }
 
