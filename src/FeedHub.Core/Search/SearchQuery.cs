@@ -97,7 +97,16 @@ public sealed class SearchQuery
             return false;
         }
 
-        query = new SearchQuery(required.Select(group => (IReadOnlyList<SearchTerm>)group.Distinct().ToList()).ToList(), excluded.Distinct().ToList());
+        var groups = new List<IReadOnlyList<SearchTerm>>();
+        foreach (var group in required.Select(group => group.Distinct().ToList()))
+        {
+            if (!groups.Any(g => g.SequenceEqual(group)))
+            {
+                groups.Add(group);
+            }
+        }
+
+        query = new SearchQuery(groups, excluded.Distinct().ToList());
         problem = string.Empty;
         return true;
     }
