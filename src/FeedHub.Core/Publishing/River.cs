@@ -1,12 +1,13 @@
 using FeedHub.Core.Model;
+using FeedHub.Core.Search;
 using FeedHub.Core.Storage;
 
 namespace FeedHub.Core.Publishing;
 
-/// <summary>Which part of the river to read: everything, one category, or one source.</summary>
-public sealed record RiverFilter(string? Category = null, long? SourceId = null)
+/// <summary>Which part of the river to read: everything, one category, or one source; and only what a search finds.</summary>
+public sealed record RiverFilter(string? Category = null, long? SourceId = null, SearchQuery? Search = null)
 {
-    public bool IsEmpty => Category is null && SourceId is null;
+    public bool IsEmpty => Category is null && SourceId is null && Search is null;
 }
 
 /// <summary>A page of the river: its stories, the sources, and the cursor of the next (older) page.</summary>
@@ -31,11 +32,16 @@ public sealed class River(IFeedStore store)
             sourceIds = sources.Values.Where(s => s.Categories.Contains(category, StringComparer.OrdinalIgnoreCase)).Select(s => s.Id).ToList();
         }
 
-        var articles = await store.ListArticlesAsync(new ArticleQuery { SourceIds = sourceIds, Before = before, Limit = limit + 1 }, cancellationToken).ConfigureAwait(false);
+        var articles = await store.ListArticlesAsync(
+            new ArticleQuery { SourceIds = sourceIds, Before = before, Search = filter.Search, Limit = limit + 1 }, cancellationToken).ConfigureAwait(false);
         var page = articles.Take(limit).ToList();
         ArticleCursor? next = articles.Count > limit ? ArticleCursor.Of(page[^1]) : null;
         return new RiverPage(Stories(page, sources), sources, next);
     }
+
+    /// <summary>Excerpts of each story of a page read with a search, with the matching words marked, by article id.</summary>
+    public Task<IReadOnlyDictionary<long, SearchHighlight>> HighlightAsync(RiverPage page, SearchQuery search, CancellationToken cancellationToken)
+        => store.HighlightAsync(search, page.Stories.Select(story => story.Article).ToList(), cancellationToken);
 
     /// <summary>Articles of several sources with the same canonical URL are one story, shown once and credited to all.</summary>
     private static List<Story> Stories(List<Article> page, Dictionary<long, Source> sources)

@@ -1,5 +1,6 @@
 using FeedHub.Core.Model;
 using FeedHub.Core.Publishing;
+using FeedHub.Core.Search;
 using FeedHub.Core.Storage;
 using FeedHub.Hosting;
 using Microsoft.Extensions.Options;
@@ -13,12 +14,12 @@ public static class MergedFeeds
 
     public static IEndpointRouteBuilder MapMergedFeeds(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/feed.atom", (HttpContext context, River river, RenderedResponses responses, IOptions<SiteOptions> site, string? category, long? source, string? before)
-            => ServeAsync(context, river, responses, site.Value, new RiverFilter(Blank(category), source), before, "feed.atom", SyndicationWriter.Atom, SyndicationWriter.AtomMediaType));
-        app.MapGet("/feed.rss", (HttpContext context, River river, RenderedResponses responses, IOptions<SiteOptions> site, string? category, long? source, string? before)
-            => ServeAsync(context, river, responses, site.Value, new RiverFilter(Blank(category), source), before, "feed.rss", SyndicationWriter.Rss, SyndicationWriter.RssMediaType));
-        app.MapGet("/feed.json", (HttpContext context, River river, RenderedResponses responses, IOptions<SiteOptions> site, string? category, long? source, string? before)
-            => ServeAsync(context, river, responses, site.Value, new RiverFilter(Blank(category), source), before, "feed.json", SyndicationWriter.Json, SyndicationWriter.JsonFeedMediaType));
+        app.MapGet("/feed.atom", (HttpContext context, River river, RenderedResponses responses, IOptions<SiteOptions> site, string? category, long? source, string? before, string? q)
+            => ServeAsync(context, river, responses, site.Value, new RiverFilter(Blank(category), source), q, before, "feed.atom", SyndicationWriter.Atom, SyndicationWriter.AtomMediaType));
+        app.MapGet("/feed.rss", (HttpContext context, River river, RenderedResponses responses, IOptions<SiteOptions> site, string? category, long? source, string? before, string? q)
+            => ServeAsync(context, river, responses, site.Value, new RiverFilter(Blank(category), source), q, before, "feed.rss", SyndicationWriter.Rss, SyndicationWriter.RssMediaType));
+        app.MapGet("/feed.json", (HttpContext context, River river, RenderedResponses responses, IOptions<SiteOptions> site, string? category, long? source, string? before, string? q)
+            => ServeAsync(context, river, responses, site.Value, new RiverFilter(Blank(category), source), q, before, "feed.json", SyndicationWriter.Json, SyndicationWriter.JsonFeedMediaType));
         return app;
     }
 
@@ -28,11 +29,23 @@ public static class MergedFeeds
         RenderedResponses responses,
         SiteOptions site,
         RiverFilter filter,
+        string? q,
         string? before,
         string path,
         Func<PublishedFeed, byte[]> write,
         string mediaType)
     {
+        if (!string.IsNullOrWhiteSpace(q))
+        {
+            // A saved search is a feed: the same river, only what the search finds.
+            if (!SearchQuery.TryParse(q, out var search, out var problem))
+            {
+                return Task.FromResult<IResult>(TypedResults.Problem(title: "Bad search", detail: problem, statusCode: StatusCodes.Status400BadRequest));
+            }
+
+            filter = filter with { Search = search };
+        }
+
         ArticleCursor? cursor = ArticleCursor.TryParse(before, out var parsed) ? parsed : null;
         var origin = new Uri($"{context.Request.Scheme}://{context.Request.Host}/");
         return responses.ServeAsync(context, async cancellationToken =>
@@ -47,6 +60,11 @@ public static class MergedFeeds
         var title = filter.SourceId is { } id && page.Sources.TryGetValue(id, out var only) ? $"{site.Title}: {only.Name}"
             : filter.Category is { } category ? $"{site.Title}: {category}"
             : site.Title;
+        if (filter.Search is { } search)
+        {
+            title += $": search for “{search.Describe()}”";
+        }
+
         var entries = page.Stories.Select(story => ToEntry(story, origin)).ToList();
         var updated = page.Stories.Count == 0 ? DateTimeOffset.UnixEpoch : page.Stories.Max(s => s.Article.ChangedAt);
         return new PublishedFeed(title, site.Description, new Uri(origin, path + Query(filter, cursor)), origin, updated, entries)
@@ -75,6 +93,11 @@ public static class MergedFeeds
     private static string Query(RiverFilter filter, ArticleCursor? before)
     {
         var query = ReaderPages.FeedQuery(filter);
+        if (filter.Search is { } search)
+        {
+            query += (query.Length == 0 ? "?" : "&") + "q=" + Uri.EscapeDataString(search.Describe());
+        }
+
         return before is { } cursor ? query + (query.Length == 0 ? "?" : "&") + "before=" + cursor : query;
     }
 
