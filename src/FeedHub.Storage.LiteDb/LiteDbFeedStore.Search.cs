@@ -240,7 +240,7 @@ public sealed partial class LiteDbFeedStore
             foreach (var document in batch)
             {
                 var article = ToArticle(document);
-                _search!.Upsert(article, SourceNamesOf(article.SourceId, names));
+                _search!.Add(article, SourceNamesOf(article.SourceId, names));
             }
 
             count += batch.Count;

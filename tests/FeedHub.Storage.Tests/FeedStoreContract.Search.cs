@@ -84,7 +84,7 @@ public abstract partial class FeedStoreContract
         var a = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
         var b = await Store.AddSourceAsync(NewSource("https://b.example/feed"), default);
         var articles = Enumerable.Range(0, 60)
-            .Select(i => SearchArticle(i % 3 == 0 ? b.Id : a.Id, $"id:{i}", T0.AddHours(-(i / 4)),
+            .Select(i => SearchArticle(i % 3 == 0 ? b.Id : a.Id, $"id:{i}", T0.AddDays(-(i / 4) * 3),
                 i % 2 == 0 ? $"Number {i} is about gardening." : $"Number {i} is about cooking.", "en"))
             .ToList();
         await Store.SaveArticlesAsync(articles, [], default);

@@ -33,11 +33,21 @@ internal sealed class LuceneArticleIndex : IDisposable
 
     private static readonly Sort RiverOrder = new(new SortField(DateField, SortFieldType.INT64, true), new SortField(IdField, SortFieldType.INT64, true));
 
+    /// <summary>
+    /// How far back from the newest possible match each attempt looks. A page of a common word fills within the
+    /// first days, so the collector never visits the hundreds of thousands of older matches; a rare word widens the
+    /// window until the page is full or the whole river was searched.
+    /// </summary>
+    private static readonly TimeSpan[] Windows = [TimeSpan.FromDays(7), TimeSpan.FromDays(90), TimeSpan.FromDays(1000)];
+
     private readonly Directory _directory;
     private readonly SearchAnalyzers _analyzers = new();
     private readonly IndexWriter _writer;
     private readonly SearcherManager _searchers;
     private int _unseenChanges;
+
+    /// <summary>The newest sort date indexed (or later, once that article is gone): where the first window ends.</summary>
+    private long _newestDate = long.MinValue;
 
     private LuceneArticleIndex(Directory directory, bool create)
     {
@@ -49,6 +59,24 @@ internal sealed class LuceneArticleIndex : IDisposable
         };
         _writer = new IndexWriter(directory, config);
         _searchers = new SearcherManager(_writer, applyAllDeletes: true, searcherFactory: null);
+        var searcher = _searchers.Acquire();
+        try
+        {
+            foreach (var leaf in searcher.IndexReader.Leaves)
+            {
+                if (leaf.AtomicReader.GetNumericDocValues(DateField) is { } dates)
+                {
+                    for (var doc = 0; doc < leaf.AtomicReader.MaxDoc; doc++)
+                    {
+                        _newestDate = Math.Max(_newestDate, dates.Get(doc));
+                    }
+                }
+            }
+        }
+        finally
+        {
+            _searchers.Release(searcher);
+        }
     }
 
     /// <summary>What the last commit recorded: the outbox position it covers and the store it belongs to.</summary>
@@ -90,7 +118,14 @@ internal sealed class LuceneArticleIndex : IDisposable
     public static LuceneArticleIndex Create(string path) => new(FSDirectory.Open(path), create: true);
 
     /// <summary>Adds or replaces an article.</summary>
-    public void Upsert(Article article, string sourceNames)
+    public void Upsert(Article article, string sourceNames) => _writer.UpdateDocument(KeyOf(article.Id), ToDocument(article, sourceNames));
+
+    /// <summary>Adds an article known not to be in the index (a rebuild).</summary>
+    public void Add(Article article, string sourceNames) => _writer.AddDocument(ToDocument(article, sourceNames));
+
+    private static Term KeyOf(long articleId) => new(KeyField, articleId.ToString(CultureInfo.InvariantCulture));
+
+    private Document ToDocument(Article article, string sourceNames)
     {
         var id = article.Id.ToString(CultureInfo.InvariantCulture);
         var date = article.SortDate.ToUnixTimeMilliseconds();
@@ -113,13 +148,14 @@ internal sealed class LuceneArticleIndex : IDisposable
             }
         }
 
-        _writer.UpdateDocument(new Term(KeyField, id), document);
+        InterlockedMax(ref _newestDate, date);
         Interlocked.Increment(ref _unseenChanges);
+        return document;
     }
 
     public void Delete(long articleId)
     {
-        _writer.DeleteDocuments(new Term(KeyField, articleId.ToString(CultureInfo.InvariantCulture)));
+        _writer.DeleteDocuments(KeyOf(articleId));
         Interlocked.Increment(ref _unseenChanges);
     }
 
@@ -188,7 +224,25 @@ internal sealed class LuceneArticleIndex : IDisposable
             var sources = query.SourceIds is { } ids
                 ? new FieldCacheTermsFilter(SourceField, ids.Distinct().Select(id => id.ToString(CultureInfo.InvariantCulture)).ToArray())
                 : null;
-            var top = searcher.Search(all, sources, Math.Clamp(query.Limit, 1, 1000), RiverOrder);
+            var limit = Math.Clamp(query.Limit, 1, 1000);
+            var newest = Math.Min(Interlocked.Read(ref _newestDate), Math.Min(
+                query.Before?.SortDate.ToUnixTimeMilliseconds() ?? long.MaxValue, query.To?.ToUnixTimeMilliseconds() ?? long.MaxValue));
+            foreach (var window in newest == long.MinValue ? [] : Windows)
+            {
+                // Everything newer than the window's start is in it, so a full page from it is the page.
+                var windowed = new BooleanQuery
+                {
+                    { all, Occur.MUST },
+                    { NumericRangeQuery.NewInt64Range(DateField, newest - (long)window.TotalMilliseconds, null, true, true), Occur.MUST },
+                };
+                var page = searcher.Search(windowed, sources, limit, RiverOrder);
+                if (page.ScoreDocs.Length == limit)
+                {
+                    return Ids(searcher.IndexReader, page.ScoreDocs);
+                }
+            }
+
+            var top = searcher.Search(all, sources, limit, RiverOrder);
             return Ids(searcher.IndexReader, top.ScoreDocs);
         }
         finally
@@ -287,6 +341,21 @@ internal sealed class LuceneArticleIndex : IDisposable
         }
 
         return branches.Clauses.Count == 0 ? null : branches;
+    }
+
+    private static void InterlockedMax(ref long location, long value)
+    {
+        var current = Interlocked.Read(ref location);
+        while (value > current)
+        {
+            var seen = Interlocked.CompareExchange(ref location, value, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
     }
 
     private static List<long> Ids(IndexReader reader, ScoreDoc[] hits)
