@@ -501,7 +501,7 @@ public static class SearchBenchmark
                 SourceId = 1 + (i % SourceCount),
                 Key = key,
                 ContentHash = key.GetHashCode(StringComparison.Ordinal).ToString("x8", Invariant),
-                Title = title.Length > 80 ? title[..80] : title,
+                Title = title.Length > 80 ? title[..(char.IsHighSurrogate(title[79]) ? 79 : 80)] : title,
                 Link = key[3..],
                 CanonicalUrl = key[11..],
                 Author = "A. Writer",

@@ -44,6 +44,7 @@ internal sealed class LuceneArticleIndex : IDisposable
     private readonly SearchAnalyzers _analyzers = new();
     private readonly IndexWriter _writer;
     private readonly SearcherManager _searchers;
+    private readonly System.Threading.Lock _refreshLock = new();
     private int _unseenChanges;
 
     /// <summary>The newest sort date indexed (or later, once that article is gone): where the first window ends.</summary>
@@ -180,9 +181,13 @@ internal sealed class LuceneArticleIndex : IDisposable
     /// <summary>The ids of one page of matches, in the river's order (newest first, then by id).</summary>
     public List<long> Search(ArticleQuery query, SearchQuery search)
     {
-        if (Interlocked.Exchange(ref _unseenChanges, 0) > 0)
+        // Under a lock, so a search that starts after a write waits for a refresh already under way to show it.
+        lock (_refreshLock)
         {
-            _searchers.MaybeRefreshBlocking();
+            if (Interlocked.Exchange(ref _unseenChanges, 0) > 0)
+            {
+                _searchers.MaybeRefreshBlocking();
+            }
         }
 
         var searcher = _searchers.Acquire();
