@@ -1,6 +1,7 @@
 using System.Text;
 using FeedHub.Core.Model;
 using FeedHub.Core.Search;
+using FeedHub.Core.Storage;
 using Npgsql;
 
 namespace FeedHub.Storage.Postgres;
@@ -24,6 +25,37 @@ public sealed partial class PostgresFeedStore
 
     private static readonly string HeadlineOptions =
         $"MaxFragments=2, MaxWords=30, MinWords=12, StartSel=\"{MatchStart}\", StopSel=\"{MatchEnd}\", FragmentDelimiter=\"{FragmentBreak}\"";
+
+    /// <summary>
+    /// How far back from the newest possible match the first attempt looks. A page of a common word fills within days
+    /// (walking the river index), and a rarer one is found in the window by both indexes at once; only a page the
+    /// window cannot fill searches the whole river, where the GIN index finds the few matches.
+    /// </summary>
+    private static readonly TimeSpan FirstWindow = TimeSpan.FromDays(7);
+
+    private async Task<IReadOnlyList<Article>> SearchInWindowsAsync(ArticleQuery query, CancellationToken cancellationToken)
+    {
+        var newest = query.Before?.SortDate;
+        if (newest is null)
+        {
+            await using var command = _dataSource.CreateCommand("SELECT max(sort_date) FROM articles WHERE sort_date < @to");
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("to", Timestamps.ToStored(query.To ?? DateTimeOffset.MaxValue)));
+            newest = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is DateTime utc ? new DateTimeOffset(utc, TimeSpan.Zero) : null;
+        }
+
+        var limit = Math.Clamp(query.Limit, 1, MaxPageSize);
+        if (newest is { } anchor && (query.From is null || query.From < anchor - FirstWindow))
+        {
+            // Everything newer than the window's start is in it, so a full page from it is the page.
+            var page = await ListRiverAsync(query with { From = anchor - FirstWindow }, cancellationToken).ConfigureAwait(false);
+            if (page.Count == limit)
+            {
+                return page;
+            }
+        }
+
+        return await ListRiverAsync(query, cancellationToken).ConfigureAwait(false);
+    }
 
     public async Task<IReadOnlyDictionary<long, SearchHighlight>> HighlightAsync(SearchQuery query, IReadOnlyList<Article> articles, CancellationToken cancellationToken)
     {

@@ -182,7 +182,10 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
         return (await ReadArticlesAsync(command, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
     }
 
-    public async Task<IReadOnlyList<Article>> ListArticlesAsync(ArticleQuery query, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<Article>> ListArticlesAsync(ArticleQuery query, CancellationToken cancellationToken)
+        => query.Search is null ? ListRiverAsync(query, cancellationToken) : SearchInWindowsAsync(query, cancellationToken);
+
+    private async Task<IReadOnlyList<Article>> ListRiverAsync(ArticleQuery query, CancellationToken cancellationToken)
     {
         if (query.SourceIds is { Count: 0 })
         {

@@ -30,6 +30,7 @@ internal sealed class LuceneArticleIndex : IDisposable
     private const string WatermarkData = "watermark";
     private const string StoreData = "store";
     private const string FormatData = "format";
+    private const int MaxSourceClauses = 512;
 
     private static readonly Sort RiverOrder = new(new SortField(DateField, SortFieldType.INT64, true), new SortField(IdField, SortFieldType.INT64, true));
 
@@ -226,9 +227,26 @@ internal sealed class LuceneArticleIndex : IDisposable
                 all.Add(NumericRangeQuery.NewInt64Range(DateField, query.From?.ToUnixTimeMilliseconds(), query.To?.ToUnixTimeMilliseconds(), true, false), Occur.MUST);
             }
 
-            var sources = query.SourceIds is { } ids
-                ? new FieldCacheTermsFilter(SourceField, ids.Distinct().Select(id => id.ToString(CultureInfo.InvariantCulture)).ToArray())
-                : null;
+            // A category's sources are a clause (their postings lead the search); past what one query may hold, a filter.
+            Filter? sources = null;
+            if (query.SourceIds?.Distinct().Select(id => id.ToString(CultureInfo.InvariantCulture)).ToArray() is { } ids)
+            {
+                if (ids.Length <= MaxSourceClauses)
+                {
+                    var any = new BooleanQuery();
+                    foreach (var id in ids)
+                    {
+                        any.Add(new TermQuery(new Term(SourceField, id)), Occur.SHOULD);
+                    }
+
+                    all.Add(any, Occur.MUST);
+                }
+                else
+                {
+                    sources = new FieldCacheTermsFilter(SourceField, ids);
+                }
+            }
+
             var limit = Math.Clamp(query.Limit, 1, 1000);
             var newest = Math.Min(Interlocked.Read(ref _newestDate), Math.Min(
                 query.Before?.SortDate.ToUnixTimeMilliseconds() ?? long.MaxValue, query.To?.ToUnixTimeMilliseconds() ?? long.MaxValue));
