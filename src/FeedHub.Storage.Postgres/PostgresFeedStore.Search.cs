@@ -33,6 +33,12 @@ public sealed partial class PostgresFeedStore
     /// </summary>
     private static readonly TimeSpan FirstWindow = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// A search whose words are common but whose matches are rare (a phrase of frequent words, "a -a") can make the
+    /// server check many documents one by one; it is cancelled after this long rather than hold a request.
+    /// </summary>
+    private const int SearchTimeoutSeconds = 5;
+
     private async Task<IReadOnlyList<Article>> SearchInWindowsAsync(ArticleQuery query, CancellationToken cancellationToken)
     {
         var newest = query.Before?.SortDate;

@@ -215,6 +215,7 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
 
         if (query.Search is { } search)
         {
+            command.CommandTimeout = SearchTimeoutSeconds;
             conditions.Append(" AND ").Append(SearchMatchSql);
             command.Parameters.Add(new NpgsqlParameter<string>("search", search.ToString()));
         }

@@ -290,7 +290,11 @@ public static class SearchBenchmark
         await ReportAsync(name, "two words (common + rare)", count, () => SearchAsync(store, $"{Pick(random, words.Common)} {Pick(random, words.Rare)}"));
         await ReportAsync(name, "two common words", count, () => SearchAsync(store, $"{Pick(random, words.Common)} {Pick(random, words.Common)}"));
         await ReportAsync(name, "phrase of two words", count, () => SearchAsync(store, $"\"{Pick(random, words.Phrases)}\""));
-        await ReportAsync(name, "common word -other word", count, () => SearchAsync(store, $"{Pick(random, words.Common)} -{Pick(random, words.Common)}"));
+        await ReportAsync(name, "common word -other word", count, () =>
+        {
+            var word = random.Next(words.Common.Length);
+            return SearchAsync(store, $"{words.Common[word]} -{words.Common[(word + 1 + random.Next(words.Common.Length - 1)) % words.Common.Length]}");
+        });
         await ReportAsync(name, $"common word in a category ({SourcesPerCategory} sources)", count, () =>
         {
             var first = random.Next(Math.Max(1, workload.SourceCount - SourcesPerCategory));
