@@ -22,7 +22,6 @@ public sealed partial class LiteDbFeedStore
     private const int UpgradeBatchSize = 1000;
     private const int RiverKeyLength = 34;
 
-    private readonly Lock _storyLock = new();
     private string? _installationAuthority;
 
     public Task<IReadOnlyList<StoryMember>> ListStoryMembersAsync(IReadOnlyCollection<long> storyIds, CancellationToken cancellationToken)

@@ -30,7 +30,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
     private long _nextArticleId;
     private long _changes;
 
-    public LiteDbFeedStore(string path)
+    public LiteDbFeedStore(string path, LiteDbSearchOptions? search = null)
     {
         var fullPath = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
@@ -56,9 +56,11 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
                 ? last.AsInt64 + 1
                 : 1;
             _versionBase = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() << 16;
+            OpenSearch(fullPath, search ?? new LiteDbSearchOptions());
         }
         catch
         {
+            CloseSearch();
             _database?.Dispose();
             _processLock.Dispose();
             throw;
@@ -87,7 +89,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
     public Task UpdateSourceAsync(Source source, CancellationToken cancellationToken)
     {
         var before = _sources.FindById(source.Id);
-        _sources.Update(source);
+        WriteSearchable(() => _sources.Update(source), [], SearchedNamesDiffer(before, source) ? [source.Id] : []);
         if (before is null || !before.LooksTheSameToReadersAs(source))
         {
             Changed();
@@ -98,25 +100,18 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
 
     public Task<bool> RemoveSourceAsync(long id, bool keepArticles, CancellationToken cancellationToken)
     {
-        _database.BeginTrans();
-        try
+        var removed = false;
+        WriteSearchable(() =>
         {
-            var removed = _sources.Delete(id);
+            removed = _sources.Delete(id);
             if (removed && !keepArticles)
             {
                 HandOverStoriesOf(_articles.Query().Where(Query.EQ("SourceId", id)).Select("_id").ToEnumerable().Select(d => d["_id"].AsInt64).ToList());
                 _articles.DeleteMany(Query.EQ("SourceId", id));
             }
-
-            _database.Commit();
-            Changed();
-            return Task.FromResult(removed);
-        }
-        catch
-        {
-            _database.Rollback();
-            throw;
-        }
+        }, [], [id]);
+        Changed();
+        return Task.FromResult(removed);
     }
 
     public Task<IReadOnlyList<Article>> GetArticlesByKeysAsync(long sourceId, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
@@ -142,32 +137,22 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
             }
         }
 
-        // One writer at a time decides stories, so two sources telling the same story at once still make one.
-        lock (_storyLock)
+        // One writer at a time (the search outbox's write lock) decides stories, so two sources telling the same
+        // story at once still make one.
+        WriteSearchable(() =>
         {
-            _database.BeginTrans();
-            try
+            PrepareInserts(inserts);
+            if (inserts.Count > 0)
             {
-                PrepareInserts(inserts);
-                if (inserts.Count > 0)
-                {
-                    _articles.Insert(inserts.Select(ToDocument));
-                }
-
-                foreach (var article in updates)
-                {
-                    KeepStoreOwnedFields(article);
-                    _articles.Update(ToDocument(article));
-                }
-
-                _database.Commit();
+                _articles.Insert(inserts.Select(ToDocument));
             }
-            catch
+
+            foreach (var article in updates)
             {
-                _database.Rollback();
-                throw;
+                KeepStoreOwnedFields(article);
+                _articles.Update(ToDocument(article));
             }
-        }
+        }, [.. inserts, .. updates], []);
 
         Changed();
         return Task.CompletedTask;
@@ -181,6 +166,11 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
 
     public Task<IReadOnlyList<Article>> ListArticlesAsync(ArticleQuery query, CancellationToken cancellationToken)
     {
+        if (query.Search is { } search)
+        {
+            return Task.FromResult<IReadOnlyList<Article>>(SearchArticles(query, search));
+        }
+
         var conditions = new List<BsonExpression>();
         if (query.Before is { } before)
         {
@@ -274,6 +264,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
 
     public void Dispose()
     {
+        CloseSearch();
         _database.Dispose();
         _processLock.Dispose();
     }

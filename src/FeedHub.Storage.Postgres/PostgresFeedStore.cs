@@ -191,7 +191,10 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
         return (await ReadArticlesAsync(command, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
     }
 
-    public async Task<IReadOnlyList<Article>> ListArticlesAsync(ArticleQuery query, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<Article>> ListArticlesAsync(ArticleQuery query, CancellationToken cancellationToken)
+        => query.Search is null ? ListRiverAsync(query, cancellationToken) : SearchInWindowsAsync(query, cancellationToken);
+
+    private async Task<IReadOnlyList<Article>> ListRiverAsync(ArticleQuery query, CancellationToken cancellationToken)
     {
         if (query.SourceIds is { Count: 0 })
         {
@@ -224,6 +227,13 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
             conditions.Append(" AND duplicate_of IS NULL");
         }
 
+        if (query.Search is { } search)
+        {
+            command.CommandTimeout = SearchTimeoutSeconds;
+            conditions.Append(" AND ").Append(SearchMatchSql);
+            command.Parameters.Add(new NpgsqlParameter<string>("search", search.ToString()));
+        }
+
         command.Parameters.Add(new NpgsqlParameter<int>("limit", Math.Clamp(query.Limit, 1, MaxPageSize)));
         var sourceIds = query.SourceIds?.Distinct().ToArray();
         if (sourceIds is not null)
@@ -231,7 +241,7 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
             command.Parameters.Add(new NpgsqlParameter<long[]>("source_ids", sourceIds));
         }
 
-        if (sourceIds is { Length: <= MaxSourcesMergedPerSource })
+        if (sourceIds is { Length: <= MaxSourcesMergedPerSource } && query.Search is null)
         {
             // Each source's newest rows come from its own index range (index-only), then the page is merged: the cost
             // stays bounded by sources × page size however rare the sources' articles are in the river.

@@ -5,13 +5,13 @@ using LiteDB;
 
 namespace FeedHub.Storage.Tests;
 
-public sealed class LiteDbFeedStoreTests : FeedStoreContract
+public sealed partial class LiteDbFeedStoreTests : FeedStoreContract
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("feedhub-litedb-").FullName;
 
     private string DatabasePath => Path.Combine(_directory, "feedhub.db");
 
-    protected override Task<IFeedStore> CreateStoreAsync() => Task.FromResult<IFeedStore>(new LiteDbFeedStore(DatabasePath));
+    protected override Task<IFeedStore> CreateStoreAsync() => Task.FromResult<IFeedStore>(new LiteDbFeedStore(DatabasePath, SearchOptions));
 
     protected override Task<IFeedStore> ReopenAsync(IFeedStore store)
     {

@@ -6,7 +6,7 @@ using Npgsql;
 namespace FeedHub.Storage.Tests;
 
 /// <summary>The contract, plus what only a shared database has: migrations, several nodes, atomic batches, copies with ids.</summary>
-public sealed class PostgresFeedStoreTests : FeedStoreContract
+public sealed partial class PostgresFeedStoreTests : FeedStoreContract
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 20, 8, 30, 15, 123, TimeSpan.Zero);
 

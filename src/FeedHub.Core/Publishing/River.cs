@@ -1,12 +1,13 @@
 using FeedHub.Core.Model;
+using FeedHub.Core.Search;
 using FeedHub.Core.Storage;
 
 namespace FeedHub.Core.Publishing;
 
-/// <summary>Which part of the river to read: everything, one category, or one source.</summary>
-public sealed record RiverFilter(string? Category = null, long? SourceId = null)
+/// <summary>Which part of the river to read: everything, one category, or one source; and only what a search finds.</summary>
+public sealed record RiverFilter(string? Category = null, long? SourceId = null, SearchQuery? Search = null)
 {
-    public bool IsEmpty => Category is null && SourceId is null;
+    public bool IsEmpty => Category is null && SourceId is null && Search is null;
 }
 
 /// <summary>A page of the river: its stories, the sources, and the cursor of the next (older) page.</summary>
@@ -22,7 +23,8 @@ public sealed record Story(Article Article, IReadOnlyList<Source> Sources);
 /// <list type="bullet">
 /// <item>the whole river shows each story once, at its first article;</item>
 /// <item>one source shows every article of that source, each credited to the other sources of its story;</item>
-/// <item>a category shows each story once, at the first of its articles that a source of the category carried.</item>
+/// <item>a category shows each story once, at the first of its articles that a source of the category carried;</item>
+/// <item>a search shows the matching articles (of one source, a category or all), each story once on a page.</item>
 /// </list>
 /// </summary>
 public sealed class River(IFeedStore store)
@@ -33,13 +35,17 @@ public sealed class River(IFeedStore store)
         var page = new List<Story>(limit + 1);
         if (filter.SourceId is { } sourceId)
         {
-            var articles = await store.ListArticlesAsync(new ArticleQuery { SourceIds = [sourceId], Before = before, Limit = limit + 1 }, cancellationToken).ConfigureAwait(false);
+            var articles = await store.ListArticlesAsync(
+                new ArticleQuery { SourceIds = [sourceId], Before = before, Search = filter.Search, Limit = limit + 1 }, cancellationToken).ConfigureAwait(false);
             page.AddRange(await CreditAsync(articles, sources, cancellationToken).ConfigureAwait(false));
+        }
+        else if (filter.Search is { } search)
+        {
+            await ReadSearchAsync(search, filter.Category is { } within ? InCategory(sources, within) : null, before, limit + 1, sources, page, cancellationToken).ConfigureAwait(false);
         }
         else if (filter.Category is { } category)
         {
-            var inCategory = sources.Values.Where(s => s.Categories.Contains(category, StringComparer.OrdinalIgnoreCase)).Select(s => s.Id).ToHashSet();
-            await ReadCategoryAsync(inCategory, before, limit + 1, sources, page, cancellationToken).ConfigureAwait(false);
+            await ReadCategoryAsync(InCategory(sources, category), before, limit + 1, sources, page, cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -49,6 +55,46 @@ public sealed class River(IFeedStore store)
 
         ArticleCursor? next = page.Count > limit ? ArticleCursor.Of(page[limit - 1].Article) : null;
         return new RiverPage(page.Take(limit).ToList(), sources, next);
+    }
+
+    /// <summary>Excerpts of each story of a page read with a search, with the matching words marked, by article id.</summary>
+    public Task<IReadOnlyDictionary<long, SearchHighlight>> HighlightAsync(RiverPage page, SearchQuery search, CancellationToken cancellationToken)
+        => store.HighlightAsync(search, page.Stories.Select(story => story.Article).ToList(), cancellationToken);
+
+    private static HashSet<long> InCategory(Dictionary<long, Source> sources, string category)
+        => sources.Values.Where(s => s.Categories.Contains(category, StringComparer.OrdinalIgnoreCase)).Select(s => s.Id).ToHashSet();
+
+    /// <summary>
+    /// Articles matching a search (of the given sources, or all), each story once on the page: several articles of one
+    /// story can match, and the first one read stands for it. Reads on until the page is full.
+    /// </summary>
+    private async Task ReadSearchAsync(
+        SearchQuery search, HashSet<long>? within, ArticleCursor? before, int wanted, Dictionary<long, Source> sources, List<Story> page, CancellationToken cancellationToken)
+    {
+        if (within is { Count: 0 })
+        {
+            return;
+        }
+
+        var shownStories = new HashSet<long>();
+        var cursor = before;
+        while (page.Count < wanted)
+        {
+            var requested = wanted - page.Count;
+            var articles = await store.ListArticlesAsync(new ArticleQuery { SourceIds = within, Before = cursor, Search = search, Limit = requested }, cancellationToken).ConfigureAwait(false);
+            if (articles.Count == 0)
+            {
+                return;
+            }
+
+            page.AddRange(await CreditAsync(articles.Where(a => shownStories.Add(StoryOf(a))).ToList(), sources, cancellationToken).ConfigureAwait(false));
+            if (articles.Count < requested)
+            {
+                return;
+            }
+
+            cursor = ArticleCursor.Of(articles[^1]);
+        }
     }
 
     /// <summary>

@@ -20,6 +20,9 @@ public sealed record ArticleQuery
     /// <summary>Only the first article of each story (not those marked <see cref="Model.Article.DuplicateOf"/> another).</summary>
     public bool StoriesOnly { get; init; }
 
+    /// <summary>Only articles matching this full-text search; still in the river's order.</summary>
+    public Search.SearchQuery? Search { get; init; }
+
     public int Limit { get; init; } = 50;
 }
 

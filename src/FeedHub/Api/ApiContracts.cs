@@ -3,6 +3,7 @@ using FeedHub.Core.Discovery;
 using FeedHub.Core.Model;
 using FeedHub.Core.Opml;
 using FeedHub.Core.Parser;
+using FeedHub.Core.Search;
 
 namespace FeedHub.Api;
 
@@ -112,8 +113,11 @@ public sealed record ArticleSummaryDto(
         => new(article.Id, article.SourceId, article.Title, article.Link, article.Author, article.Published, article.FirstSeenAt, article.Excerpt);
 }
 
-/// <summary>A page of articles, newest first; <see cref="Next"/> is the <c>before</c> cursor of the next page.</summary>
-public sealed record ArticlePageDto(IReadOnlyList<ArticleSummaryDto> Articles, string? Next);
+/// <summary>
+/// A page of articles, newest first; <see cref="Next"/> is the <c>before</c> cursor of the next page. A search adds
+/// each article's <see cref="Highlights"/> (HTML-safe excerpts with the matches in <c>&lt;mark&gt;</c>), by id.
+/// </summary>
+public sealed record ArticlePageDto(IReadOnlyList<ArticleSummaryDto> Articles, string? Next, IReadOnlyDictionary<long, SearchHighlight>? Highlights = null);
 
 public sealed record ArticleDto(
     long Id, long SourceId, string? Title, string? Link, string? CanonicalUrl, string? Author, DateTimeOffset? Published, DateTimeOffset? Updated,

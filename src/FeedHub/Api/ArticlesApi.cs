@@ -1,3 +1,4 @@
+using FeedHub.Core.Search;
 using FeedHub.Core.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -12,14 +13,20 @@ public static class ArticlesApi
     public static RouteGroupBuilder MapArticlesApi(this RouteGroupBuilder api)
     {
         var articles = api.MapGroup("/articles").WithTags("Articles");
-        articles.MapGet("/", ListAsync).WithSummary("Articles newest first; pass the returned 'next' as ?before= for the next page");
+        articles.MapGet("/", ListAsync).WithSummary("Articles newest first, or those a full-text search (?q=) finds; pass the returned 'next' as ?before= for the next page");
         articles.MapGet("/{id:long}", GetAsync).WithSummary("One article with its content");
         return api;
     }
 
     private static async Task<Results<Ok<ArticlePageDto>, ProblemHttpResult>> ListAsync(
-        IFeedStore store, string? before, long? source, int? limit, CancellationToken cancellationToken)
+        IFeedStore store, string? before, long? source, int? limit, string? q, CancellationToken cancellationToken)
     {
+        SearchQuery? search = null;
+        if (!string.IsNullOrWhiteSpace(q) && !SearchQuery.TryParse(q, out search, out var problem))
+        {
+            return ApiProblems.BadRequest("Bad search", problem);
+        }
+
         ArticleCursor? cursor = null;
         if (before is not null)
         {
@@ -33,9 +40,10 @@ public static class ArticlesApi
 
         var size = Math.Clamp(limit ?? DefaultPageSize, 1, MaxPageSize);
         var page = await store.ListArticlesAsync(
-            new ArticleQuery { Before = cursor, SourceIds = source is { } id ? [id] : null, Limit = size }, cancellationToken);
+            new ArticleQuery { Before = cursor, SourceIds = source is { } id ? [id] : null, Search = search, Limit = size }, cancellationToken);
         var next = page.Count == size ? ArticleCursor.Of(page[^1]).ToString() : null;
-        return TypedResults.Ok(new ArticlePageDto(page.Select(ArticleSummaryDto.Of).ToList(), next));
+        var highlights = search is null ? null : await store.HighlightAsync(search, page, cancellationToken);
+        return TypedResults.Ok(new ArticlePageDto(page.Select(ArticleSummaryDto.Of).ToList(), next, highlights));
     }
 
     private static async Task<Results<Ok<ArticleDto>, ProblemHttpResult>> GetAsync(long id, IFeedStore store, CancellationToken cancellationToken)

@@ -49,7 +49,8 @@ public static class MigrateCommand
         }
 
         var clock = Stopwatch.StartNew();
-        using var source = new LiteDbFeedStore(path);
+        // The copy only reads, and PostgreSQL indexes what it receives: the embedded search index is not opened (nor rebuilt).
+        using var source = new LiteDbFeedStore(path, new LiteDbSearchOptions { Enabled = false });
         await using var target = await PostgresFeedStore.OpenAsync(connectionString, cancellationToken);
         var counts = await CopyAsync(source, target, cancellationToken);
         Console.WriteLine($"copied {counts.Sources} sources, {counts.Articles} articles and {counts.Curators} curators from {path} to PostgreSQL in {clock.Elapsed.TotalSeconds:0.0} s");

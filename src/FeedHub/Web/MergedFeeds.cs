@@ -1,5 +1,6 @@
 using FeedHub.Core.Model;
 using FeedHub.Core.Publishing;
+using FeedHub.Core.Search;
 using FeedHub.Core.Storage;
 using FeedHub.Hosting;
 using Microsoft.Extensions.Options;
@@ -29,6 +30,17 @@ public static class MergedFeeds
     private static Task<IResult> ServeAsync(HttpContext context, FeedRequest request, string path, Func<PublishedFeed, byte[]> write, string mediaType)
     {
         var filter = new RiverFilter(Blank(request.Category), request.Source);
+        if (!string.IsNullOrWhiteSpace(request.Q))
+        {
+            // A saved search is a feed: the same river, only what the search finds.
+            if (!SearchQuery.TryParse(request.Q, out var search, out var problem))
+            {
+                return Task.FromResult<IResult>(TypedResults.Problem(title: "Bad search", detail: problem, statusCode: StatusCodes.Status400BadRequest));
+            }
+
+            filter = filter with { Search = search };
+        }
+
         ArticleCursor? cursor = ArticleCursor.TryParse(request.Before, out var parsed) ? parsed : null;
         var origin = request.Address.Of(context);
         return request.Responses.ServeAsync(context, async cancellationToken =>
@@ -43,6 +55,11 @@ public static class MergedFeeds
         var title = filter.SourceId is { } id && page.Sources.TryGetValue(id, out var only) ? $"{site.Title}: {only.Name}"
             : filter.Category is { } category ? $"{site.Title}: {category}"
             : site.Title;
+        if (filter.Search is { } search)
+        {
+            title += $": search for “{search.Describe()}”";
+        }
+
         var entries = page.Stories.Select(story => ToEntry(story, origin)).ToList();
 
         // An empty page has changed no later than now (it is rendered once per change of the store).
@@ -76,6 +93,11 @@ public static class MergedFeeds
     private static string Query(RiverFilter filter, ArticleCursor? before)
     {
         var query = ReaderPages.FeedQuery(filter);
+        if (filter.Search is { } search)
+        {
+            query += (query.Length == 0 ? "?" : "&") + "q=" + Uri.EscapeDataString(search.Describe());
+        }
+
         return before is { } cursor ? query + (query.Length == 0 ? "?" : "&") + "before=" + cursor : query;
     }
 
@@ -83,5 +105,5 @@ public static class MergedFeeds
 
     /// <summary>What a merged-feed request brings: its filters and the services that answer it.</summary>
     private sealed record FeedRequest(
-        string? Category, long? Source, string? Before, River River, RenderedResponses Responses, PublicAddress Address, IOptions<SiteOptions> Site, TimeProvider Time);
+        string? Category, long? Source, string? Before, string? Q, River River, RenderedResponses Responses, PublicAddress Address, IOptions<SiteOptions> Site, TimeProvider Time);
 }

@@ -1,0 +1,304 @@
+using FeedHub.Core.Model;
+using FeedHub.Core.Search;
+using FeedHub.Core.Storage;
+using FeedHub.Storage.LiteDb.Search;
+using LiteDB;
+
+namespace FeedHub.Storage.LiteDb;
+
+/// <summary>
+/// Full-text search with a Lucene index beside the LiteDB file (<c>feedhub.db</c> → <c>feedhub.search/</c>).
+/// Every write that changes what is searched also records, in the same LiteDB transaction, which articles or sources
+/// to index again (the search outbox); the index is updated right after and committed to disk every few seconds with
+/// the outbox position it covers. On opening, the outbox past that position is replayed, so a crash at any moment
+/// leaves the index at most a replay behind; a missing, foreign or unreadable index is rebuilt from the articles.
+/// </summary>
+public sealed partial class LiteDbFeedStore
+{
+    private const string SearchStoreSetting = "search.store";
+    private const string OutboxArticle = "Article";
+    private const string OutboxSource = "Source";
+
+    /// <summary>Past this many outbox entries the index is committed at once, so a replay stays short.</summary>
+    private const int MaxUncommittedWork = 20_000;
+
+    private readonly Lock _writeLock = new();
+    private ILiteCollection<BsonDocument> _outbox = null!;
+    private LuceneArticleIndex? _search;
+    private Timer? _commitTimer;
+    private string _searchStore = string.Empty;
+    private long _lastOutboxId;
+    private long _committedOutboxId;
+    private bool _searchMarkedStale;
+
+    /// <summary>How the last opening found the search index ("up to date", "replayed N changes", "rebuilt: why").</summary>
+    public string SearchIndexState { get; private set; } = "off";
+
+    public Task<IReadOnlyDictionary<long, SearchHighlight>> HighlightAsync(SearchQuery query, IReadOnlyList<Article> articles, CancellationToken cancellationToken)
+    {
+        var index = _search ?? throw SearchIsOff();
+        var highlights = new Dictionary<long, SearchHighlight>(articles.Count);
+        foreach (var article in articles)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var body = SearchText.Body(article);
+            highlights[article.Id] = SearchHighlighter.Build(body, index.Matches(query, SearchLanguages.For(article.Language), body));
+        }
+
+        return Task.FromResult<IReadOnlyDictionary<long, SearchHighlight>>(highlights);
+    }
+
+    private static string SearchIndexPath(string databasePath)
+        => Path.Combine(Path.GetDirectoryName(databasePath)!, Path.GetFileNameWithoutExtension(databasePath) + ".search");
+
+    private static bool SearchedNamesDiffer(Source? before, Source after)
+        => before is null || before.DisplayName != after.DisplayName || before.Title != after.Title;
+
+    private static InvalidOperationException SearchIsOff() => new("Search is off for this store (it was opened without its search index).");
+
+    private void OpenSearch(string databasePath, LiteDbSearchOptions options)
+    {
+        _outbox = _database.GetCollection("search_outbox");
+        _lastOutboxId = _outbox.Query().OrderByDescending("_id").Select("_id").Limit(1).FirstOrDefault()?["_id"] is { IsNumber: true } last ? last.AsInt64 : 0;
+        _searchStore = _settings.FindById(SearchStoreSetting)?["Value"].AsString ?? NewSearchStore();
+        if (!options.Enabled)
+        {
+            return;
+        }
+
+        var path = SearchIndexPath(databasePath);
+        var (index, commit, rebuildReason) = LuceneArticleIndex.Open(path);
+        if (index is not null && commit!.Store != _searchStore)
+        {
+            index.Dispose();
+            (index, rebuildReason) = (null, "the search index belongs to another database");
+        }
+
+        if (index is null)
+        {
+            _search = LuceneArticleIndex.Create(path);
+            var count = Reindex();
+            SearchIndexState = $"rebuilt {count} articles: {rebuildReason}";
+        }
+        else
+        {
+            _search = index;
+            _lastOutboxId = Math.Max(_lastOutboxId, commit!.Watermark);
+            var replayed = 0;
+            foreach (var entry in _outbox.Find(Query.GT("_id", commit.Watermark)).ToList())
+            {
+                Sync(entry);
+                replayed++;
+            }
+
+            SearchIndexState = replayed == 0 ? "up to date" : $"replayed {replayed} changes the index had not committed";
+        }
+
+        CommitSearch();
+        _commitTimer = new Timer(_ => CommitSearchInBackground(), null, options.CommitInterval, options.CommitInterval);
+    }
+
+    /// <summary>
+    /// Runs a write in one transaction with the search outbox entries it calls for, then brings the index up to date.
+    /// Writes are serialised so the outbox positions follow the order of the commits.
+    /// </summary>
+    private void WriteSearchable(Action write, IReadOnlyCollection<Article> articles, IReadOnlyCollection<long> sources)
+    {
+        lock (_writeLock)
+        {
+            var outboxBefore = _lastOutboxId;
+            _database.BeginTrans();
+            try
+            {
+                write();
+                if (_search is not null)
+                {
+                    foreach (var article in articles)
+                    {
+                        _outbox.Insert(new BsonDocument { ["_id"] = ++_lastOutboxId, [OutboxArticle] = article.Id });
+                    }
+
+                    foreach (var source in sources)
+                    {
+                        _outbox.Insert(new BsonDocument { ["_id"] = ++_lastOutboxId, [OutboxSource] = source });
+                    }
+                }
+                else if (!_searchMarkedStale && (articles.Count > 0 || sources.Count > 0))
+                {
+                    // Written without the index: the next opening with search must rebuild it.
+                    NewSearchStore();
+                    _searchMarkedStale = true;
+                }
+
+                _database.Commit();
+            }
+            catch
+            {
+                _database.Rollback();
+                _lastOutboxId = outboxBefore;
+                throw;
+            }
+
+            if (_search is null)
+            {
+                return;
+            }
+
+            var names = new Dictionary<long, string>();
+            foreach (var article in articles)
+            {
+                _search.Upsert(article, SourceNamesOf(article.SourceId, names));
+            }
+
+            foreach (var source in sources)
+            {
+                SyncSource(source, names);
+            }
+
+            if (_lastOutboxId - _committedOutboxId >= MaxUncommittedWork)
+            {
+                CommitSearch();
+            }
+        }
+    }
+
+    private List<Article> SearchArticles(ArticleQuery query, SearchQuery search)
+    {
+        var ids = (_search ?? throw SearchIsOff()).Search(query, search);
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        var found = _articles.Find(Query.In("_id", ids.Select(id => new BsonValue(id)))).Select(ToArticle).ToDictionary(a => a.Id);
+        return ids.Where(found.ContainsKey).Select(id => found[id]).ToList();
+    }
+
+    /// <summary>Writes the index to disk with the outbox position it covers, then forgets the outbox up to there.</summary>
+    private void CommitSearch()
+    {
+        lock (_writeLock)
+        {
+            if (_search is null)
+            {
+                return;
+            }
+
+            _search.Commit(_lastOutboxId, _searchStore);
+            _committedOutboxId = _lastOutboxId;
+            _outbox.DeleteMany(Query.LTE("_id", _committedOutboxId));
+        }
+    }
+
+    /// <summary>A failed commit (a full disk) loses nothing: the outbox keeps the work and the next commit retries.</summary>
+    private void CommitSearchInBackground()
+    {
+        try
+        {
+            CommitSearch();
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private void CloseSearch()
+    {
+        _commitTimer?.Dispose();
+        lock (_writeLock)
+        {
+            if (_search is not null)
+            {
+                CommitSearch();
+                _search.Dispose();
+                _search = null;
+            }
+        }
+    }
+
+    private string NewSearchStore()
+    {
+        var store = Guid.NewGuid().ToString("N");
+        _settings.Upsert(new BsonDocument { ["_id"] = SearchStoreSetting, ["Value"] = store });
+        return store;
+    }
+
+    /// <summary>Indexes every article again, in batches by id so a large file is never held in memory whole.</summary>
+    private long Reindex()
+    {
+        var names = new Dictionary<long, string>();
+        long count = 0;
+        var after = BsonValue.MinValue;
+        while (true)
+        {
+            var batch = _articles.Query().Where(Query.GT("_id", after)).OrderBy("_id").Limit(1000).ToList();
+            if (batch.Count == 0)
+            {
+                return count;
+            }
+
+            foreach (var document in batch)
+            {
+                var article = ToArticle(document);
+                _search!.Add(article, SourceNamesOf(article.SourceId, names));
+            }
+
+            count += batch.Count;
+            after = batch[^1]["_id"];
+        }
+    }
+
+    private void Sync(BsonDocument entry)
+    {
+        if (entry.TryGetValue(OutboxArticle, out var articleId))
+        {
+            if (_articles.FindById(articleId) is { } document)
+            {
+                var article = ToArticle(document);
+                _search!.Upsert(article, SourceNamesOf(article.SourceId, []));
+            }
+            else
+            {
+                _search!.Delete(articleId.AsInt64);
+            }
+        }
+        else if (entry.TryGetValue(OutboxSource, out var sourceId))
+        {
+            SyncSource(sourceId.AsInt64, []);
+        }
+    }
+
+    /// <summary>A source was renamed or removed: its articles are indexed again as they now stand (or dropped).</summary>
+    private void SyncSource(long sourceId, Dictionary<long, string> names)
+    {
+        _search!.DeleteSource(sourceId);
+        foreach (var document in _articles.Find(Query.EQ("SourceId", sourceId)))
+        {
+            _search.Upsert(ToArticle(document), SourceNamesOf(sourceId, names));
+        }
+    }
+
+    private string SourceNamesOf(long sourceId, Dictionary<long, string> names)
+    {
+        if (!names.TryGetValue(sourceId, out var name))
+        {
+            name = SearchText.SourceNames(_sources.FindById(sourceId));
+            names[sourceId] = name;
+        }
+
+        return name;
+    }
+}
+
+/// <summary>The embedded store's search index.</summary>
+public sealed record LiteDbSearchOptions
+{
+    /// <summary>
+    /// False opens the store without its index (copying a file elsewhere, measuring ingest without indexing): searches
+    /// are refused, and the first write marks the index for a rebuild at the next opening with search.
+    /// </summary>
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>How often the index is written to disk; what a crash loses in between is replayed from the outbox.</summary>
+    public TimeSpan CommitInterval { get; init; } = TimeSpan.FromSeconds(5);
+}

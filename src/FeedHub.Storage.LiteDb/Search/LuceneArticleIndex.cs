@@ -1,0 +1,396 @@
+using System.Globalization;
+using FeedHub.Core.Model;
+using FeedHub.Core.Search;
+using FeedHub.Core.Storage;
+using Lucene.Net.Analysis.TokenAttributes;
+using Lucene.Net.Documents;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Store;
+using Lucene.Net.Util;
+using Directory = Lucene.Net.Store.Directory;
+
+namespace FeedHub.Storage.LiteDb.Search;
+
+/// <summary>
+/// The Lucene index of the embedded store's articles, in a folder beside the LiteDB file and owned by the same
+/// process. Writes are visible to searches at once (near-real-time readers); they reach the disk at
+/// <see cref="Commit"/>, which records the store's outbox position they cover (the watermark), so a crash costs only
+/// a replay of the outbox since the last commit.
+/// </summary>
+internal sealed class LuceneArticleIndex : IDisposable
+{
+    /// <summary>Changes whenever the fields change, so an index written by an older FeedHub is rebuilt.</summary>
+    public const string Format = "1";
+
+    private const string KeyField = "key";
+    private const string IdField = "id";
+    private const string DateField = "date";
+    private const string SourceField = "source";
+    private const string WatermarkData = "watermark";
+    private const string StoreData = "store";
+    private const string FormatData = "format";
+    private const int MaxSourceClauses = 512;
+
+    private static readonly Sort RiverOrder = new(new SortField(DateField, SortFieldType.INT64, true), new SortField(IdField, SortFieldType.INT64, true));
+
+    /// <summary>
+    /// How far back from the newest possible match each attempt looks. A page of a common word fills within the
+    /// first days, so the collector never visits the hundreds of thousands of older matches; a rare word widens the
+    /// window until the page is full or the whole river was searched.
+    /// </summary>
+    private static readonly TimeSpan[] Windows = [TimeSpan.FromDays(7), TimeSpan.FromDays(90), TimeSpan.FromDays(1000)];
+
+    private readonly Directory _directory;
+    private readonly SearchAnalyzers _analyzers = new();
+    private readonly IndexWriter _writer;
+    private readonly SearcherManager _searchers;
+    private readonly System.Threading.Lock _refreshLock = new();
+    private int _unseenChanges;
+
+    /// <summary>The newest sort date indexed (or later, once that article is gone): where the first window ends.</summary>
+    private long _newestDate = long.MinValue;
+
+    private LuceneArticleIndex(Directory directory, bool create)
+    {
+        _directory = directory;
+        var config = new IndexWriterConfig(SearchAnalyzers.Version, _analyzers)
+        {
+            OpenMode = create ? OpenMode.CREATE : OpenMode.APPEND,
+            RAMBufferSizeMB = 32,
+        };
+        _writer = new IndexWriter(directory, config);
+        _searchers = new SearcherManager(_writer, applyAllDeletes: true, searcherFactory: null);
+        var searcher = _searchers.Acquire();
+        try
+        {
+            foreach (var leaf in searcher.IndexReader.Leaves)
+            {
+                if (leaf.AtomicReader.GetNumericDocValues(DateField) is { } dates)
+                {
+                    for (var doc = 0; doc < leaf.AtomicReader.MaxDoc; doc++)
+                    {
+                        _newestDate = Math.Max(_newestDate, dates.Get(doc));
+                    }
+                }
+            }
+        }
+        finally
+        {
+            _searchers.Release(searcher);
+        }
+    }
+
+    /// <summary>What the last commit recorded: the outbox position it covers and the store it belongs to.</summary>
+    public sealed record CommitPoint(long Watermark, string Store);
+
+    /// <summary>
+    /// Opens the index in <paramref name="path"/>, or null with the reason when it must be rebuilt (missing, written
+    /// by another FeedHub version, unreadable).
+    /// </summary>
+    public static (LuceneArticleIndex? Index, CommitPoint? Commit, string? RebuildReason) Open(string path)
+    {
+        var directory = FSDirectory.Open(path);
+        try
+        {
+            if (!DirectoryReader.IndexExists(directory))
+            {
+                directory.Dispose();
+                return (null, null, "there is no search index yet");
+            }
+
+            var data = DirectoryReader.ListCommits(directory)[^1].UserData;
+            if (!data.TryGetValue(FormatData, out var format) || format != Format
+                || !data.TryGetValue(WatermarkData, out var watermark) || !data.TryGetValue(StoreData, out var store))
+            {
+                directory.Dispose();
+                return (null, null, "the search index was written by another version");
+            }
+
+            return (new LuceneArticleIndex(directory, create: false), new CommitPoint(long.Parse(watermark, CultureInfo.InvariantCulture), store), null);
+        }
+        catch (IOException e)
+        {
+            directory.Dispose();
+            return (null, null, "the search index could not be read (" + e.Message + ")");
+        }
+    }
+
+    /// <summary>An empty index in <paramref name="path"/>, replacing whatever was there.</summary>
+    public static LuceneArticleIndex Create(string path) => new(FSDirectory.Open(path), create: true);
+
+    /// <summary>Adds or replaces an article.</summary>
+    public void Upsert(Article article, string sourceNames) => _writer.UpdateDocument(KeyOf(article.Id), ToDocument(article, sourceNames));
+
+    /// <summary>Adds an article known not to be in the index (a rebuild).</summary>
+    public void Add(Article article, string sourceNames) => _writer.AddDocument(ToDocument(article, sourceNames));
+
+    private static Term KeyOf(long articleId) => new(KeyField, articleId.ToString(CultureInfo.InvariantCulture));
+
+    private Document ToDocument(Article article, string sourceNames)
+    {
+        var id = article.Id.ToString(CultureInfo.InvariantCulture);
+        var date = article.SortDate.ToUnixTimeMilliseconds();
+        var text = SearchAnalyzers.FieldFor(SearchLanguages.For(article.Language));
+        var document = new Document
+        {
+            new StringField(KeyField, id, Field.Store.NO),
+            new Int64Field(IdField, article.Id, Field.Store.NO),
+            new NumericDocValuesField(IdField, article.Id),
+            new Int64Field(DateField, date, Field.Store.NO),
+            new NumericDocValuesField(DateField, date),
+            new StringField(SourceField, article.SourceId.ToString(CultureInfo.InvariantCulture), Field.Store.NO),
+            new SortedDocValuesField(SourceField, new BytesRef(article.SourceId.ToString(CultureInfo.InvariantCulture))),
+        };
+        foreach (var value in new[] { article.Title, article.Author, sourceNames, SearchText.Body(article) })
+        {
+            if (!string.IsNullOrWhiteSpace(value))
+            {
+                document.Add(new TextField(text, value, Field.Store.NO));
+            }
+        }
+
+        InterlockedMax(ref _newestDate, date);
+        Interlocked.Increment(ref _unseenChanges);
+        return document;
+    }
+
+    public void Delete(long articleId)
+    {
+        _writer.DeleteDocuments(KeyOf(articleId));
+        Interlocked.Increment(ref _unseenChanges);
+    }
+
+    public void DeleteSource(long sourceId)
+    {
+        _writer.DeleteDocuments(new Term(SourceField, sourceId.ToString(CultureInfo.InvariantCulture)));
+        Interlocked.Increment(ref _unseenChanges);
+    }
+
+    /// <summary>Writes everything indexed so far to disk, recording the outbox position it covers.</summary>
+    public void Commit(long watermark, string store)
+    {
+        _writer.SetCommitData(new Dictionary<string, string>
+        {
+            [FormatData] = Format,
+            [WatermarkData] = watermark.ToString(CultureInfo.InvariantCulture),
+            [StoreData] = store,
+        });
+        _writer.Commit();
+    }
+
+    /// <summary>The ids of one page of matches, in the river's order (newest first, then by id).</summary>
+    public List<long> Search(ArticleQuery query, SearchQuery search)
+    {
+        // Under a lock, so a search that starts after a write waits for a refresh already under way to show it.
+        lock (_refreshLock)
+        {
+            if (Interlocked.Exchange(ref _unseenChanges, 0) > 0)
+            {
+                _searchers.MaybeRefreshBlocking();
+            }
+        }
+
+        var searcher = _searchers.Acquire();
+        try
+        {
+            var fields = MultiFields.GetMergedFieldInfos(searcher.IndexReader)
+                .Select(f => f.Name)
+                .Where(SearchAnalyzers.IsTextField)
+                .ToList();
+            var text = TextQuery(search, fields);
+            if (text is null || query.SourceIds is { Count: 0 })
+            {
+                return [];
+            }
+
+            var all = new BooleanQuery { { text, Occur.MUST } };
+            if (query.Before is { } before)
+            {
+                var cursor = new BooleanQuery
+                {
+                    { NumericRangeQuery.NewInt64Range(DateField, null, before.SortDate.ToUnixTimeMilliseconds(), true, false), Occur.SHOULD },
+                    {
+                        new BooleanQuery
+                        {
+                            { NumericRangeQuery.NewInt64Range(DateField, before.SortDate.ToUnixTimeMilliseconds(), before.SortDate.ToUnixTimeMilliseconds(), true, true), Occur.MUST },
+                            { NumericRangeQuery.NewInt64Range(IdField, null, before.Id, true, false), Occur.MUST },
+                        },
+                        Occur.SHOULD
+                    },
+                };
+                all.Add(cursor, Occur.MUST);
+            }
+
+            if (query.From is not null || query.To is not null)
+            {
+                all.Add(NumericRangeQuery.NewInt64Range(DateField, query.From?.ToUnixTimeMilliseconds(), query.To?.ToUnixTimeMilliseconds(), true, false), Occur.MUST);
+            }
+
+            // A category's sources are a clause (their postings lead the search); past what one query may hold, a filter.
+            Filter? sources = null;
+            if (query.SourceIds?.Distinct().Select(id => id.ToString(CultureInfo.InvariantCulture)).ToArray() is { } ids)
+            {
+                if (ids.Length <= MaxSourceClauses)
+                {
+                    var any = new BooleanQuery();
+                    foreach (var id in ids)
+                    {
+                        any.Add(new TermQuery(new Term(SourceField, id)), Occur.SHOULD);
+                    }
+
+                    all.Add(any, Occur.MUST);
+                }
+                else
+                {
+                    sources = new FieldCacheTermsFilter(SourceField, ids);
+                }
+            }
+
+            var limit = Math.Clamp(query.Limit, 1, 1000);
+            var newest = Math.Min(Interlocked.Read(ref _newestDate), Math.Min(
+                query.Before?.SortDate.ToUnixTimeMilliseconds() ?? long.MaxValue, query.To?.ToUnixTimeMilliseconds() ?? long.MaxValue));
+            foreach (var window in newest == long.MinValue ? [] : Windows)
+            {
+                // Everything newer than the window's start is in it, so a full page from it is the page.
+                var windowed = new BooleanQuery
+                {
+                    { all, Occur.MUST },
+                    { NumericRangeQuery.NewInt64Range(DateField, newest - (long)window.TotalMilliseconds, null, true, true), Occur.MUST },
+                };
+                var page = searcher.Search(windowed, sources, limit, RiverOrder);
+                if (page.ScoreDocs.Length == limit)
+                {
+                    return Ids(searcher.IndexReader, page.ScoreDocs);
+                }
+            }
+
+            var top = searcher.Search(all, sources, limit, RiverOrder);
+            return Ids(searcher.IndexReader, top.ScoreDocs);
+        }
+        finally
+        {
+            _searchers.Release(searcher);
+        }
+    }
+
+    /// <summary>Where the words of <paramref name="search"/> occur in <paramref name="text"/>, read with the rules of <paramref name="language"/>.</summary>
+    public List<TextMatch> Matches(SearchQuery search, string language, string text)
+    {
+        var field = SearchAnalyzers.FieldFor(language);
+        var wanted = new HashSet<string>(StringComparer.Ordinal);
+        if (TextQuery(search, [field]) is { } query)
+        {
+            var terms = new HashSet<Term>();
+            query.ExtractTerms(terms);
+            wanted.UnionWith(terms.Where(t => t.Field == field).Select(t => t.Text));
+        }
+
+        var matches = new List<TextMatch>();
+        if (wanted.Count == 0 || text.Length == 0)
+        {
+            return matches;
+        }
+
+        using var tokens = _analyzers.For(field).GetTokenStream(field, text);
+        var term = tokens.AddAttribute<ICharTermAttribute>();
+        var offset = tokens.AddAttribute<IOffsetAttribute>();
+        tokens.Reset();
+        while (tokens.IncrementToken())
+        {
+            if (wanted.Contains(term.ToString()))
+            {
+                matches.Add(new TextMatch(offset.StartOffset, offset.EndOffset - offset.StartOffset));
+            }
+        }
+
+        tokens.End();
+        return matches;
+    }
+
+    public void Dispose()
+    {
+        _searchers.Dispose();
+        _writer.Dispose();
+        _analyzers.Dispose();
+        _directory.Dispose();
+    }
+
+    /// <summary>
+    /// One branch per language field: every required group (one of its alternatives) and none of the excluded terms,
+    /// each analysed with that language's rules. A term that is only stop words in a language is left out of that
+    /// language's branch, as PostgreSQL does. Null when no branch can match.
+    /// </summary>
+    private BooleanQuery? TextQuery(SearchQuery search, IEnumerable<string> fields)
+    {
+        var branches = new BooleanQuery();
+        foreach (var field in fields)
+        {
+            var builder = new QueryBuilder(_analyzers.For(field));
+            var branch = new BooleanQuery();
+            foreach (var group in search.Required)
+            {
+                var alternatives = group.Select(term => builder.CreatePhraseQuery(field, term.Text)).Where(q => q is not null).ToList();
+                if (alternatives.Count == 1)
+                {
+                    branch.Add(alternatives[0], Occur.MUST);
+                }
+                else if (alternatives.Count > 1)
+                {
+                    var any = new BooleanQuery();
+                    foreach (var alternative in alternatives)
+                    {
+                        any.Add(alternative, Occur.SHOULD);
+                    }
+
+                    branch.Add(any, Occur.MUST);
+                }
+            }
+
+            if (branch.Clauses.Count == 0)
+            {
+                continue;
+            }
+
+            foreach (var excluded in search.Excluded)
+            {
+                if (builder.CreatePhraseQuery(field, excluded.Text) is { } query)
+                {
+                    branch.Add(query, Occur.MUST_NOT);
+                }
+            }
+
+            branches.Add(branch, Occur.SHOULD);
+        }
+
+        return branches.Clauses.Count == 0 ? null : branches;
+    }
+
+    private static void InterlockedMax(ref long location, long value)
+    {
+        var current = Interlocked.Read(ref location);
+        while (value > current)
+        {
+            var seen = Interlocked.CompareExchange(ref location, value, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
+
+    private static List<long> Ids(IndexReader reader, ScoreDoc[] hits)
+    {
+        var leaves = reader.Leaves;
+        var ids = new List<long>(hits.Length);
+        foreach (var hit in hits)
+        {
+            var leaf = leaves[ReaderUtil.SubIndex(hit.Doc, leaves)];
+            ids.Add(leaf.AtomicReader.GetNumericDocValues(IdField).Get(hit.Doc - leaf.DocBase));
+        }
+
+        return ids;
+    }
+}

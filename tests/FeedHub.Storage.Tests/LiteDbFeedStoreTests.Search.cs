@@ -1,0 +1,132 @@
+using FeedHub.Core.Model;
+using FeedHub.Core.Search;
+using FeedHub.Core.Storage;
+using FeedHub.Storage.LiteDb;
+
+namespace FeedHub.Storage.Tests;
+
+/// <summary>The Lucene index beside the LiteDB file: crashes, a lost or foreign index, writes made without it.</summary>
+public sealed partial class LiteDbFeedStoreTests
+{
+    /// <summary>The index is committed only when the store closes, so a crash always leaves it behind the store.</summary>
+    private static readonly LiteDbSearchOptions SearchOptions = new() { CommitInterval = Timeout.InfiniteTimeSpan };
+
+    private string SearchIndexPath => Path.Combine(_directory, "feedhub.search");
+
+    /// <summary>
+    /// What a killed process leaves: the files as they are on disk while the store is open (LiteDB's log not yet
+    /// checkpointed, the index's last commit plus files it had not committed). The copy is opened in place of the original.
+    /// </summary>
+    protected override Task<IFeedStore> CrashAndReopenAsync(IFeedStore store)
+    {
+        var crashed = Path.Combine(_directory, "crashed");
+        Directory.CreateDirectory(crashed);
+        CopyDirectory(_directory, crashed);
+        CopyDirectory(SearchIndexPath, Path.Combine(crashed, "feedhub.search"));
+        ((LiteDbFeedStore)store).Dispose();
+        foreach (var file in Directory.GetFiles(_directory))
+        {
+            File.Delete(file);
+        }
+
+        Directory.Delete(SearchIndexPath, recursive: true);
+        foreach (var file in Directory.GetFiles(crashed))
+        {
+            File.Move(file, Path.Combine(_directory, Path.GetFileName(file)));
+        }
+
+        Directory.Move(Path.Combine(crashed, "feedhub.search"), SearchIndexPath);
+        Directory.Delete(crashed);
+        return CreateStoreAsync();
+    }
+
+    [Fact]
+    public async Task After_a_crash_the_outbox_is_replayed_into_the_index()
+    {
+        var source = await Store.AddSourceAsync(new Source { FeedUrl = "https://a.example/feed" }, default);
+        await Store.SaveArticlesAsync([Article(source.Id, "id:1", "Kingfishers nest by the river.")], [], default);
+
+        Store = await CrashAndReopenAsync(Store);
+
+        Assert.Equal("replayed 1 changes the index had not committed", ((LiteDbFeedStore)Store).SearchIndexState);
+        Assert.Single(await SearchAsync("kingfisher"));
+        Store = await ReopenAsync(Store);
+        Assert.Equal("up to date", ((LiteDbFeedStore)Store).SearchIndexState);
+    }
+
+    [Fact]
+    public async Task A_missing_or_foreign_index_is_rebuilt_on_opening()
+    {
+        var source = await Store.AddSourceAsync(new Source { FeedUrl = "https://a.example/feed" }, default);
+        await Store.SaveArticlesAsync([Article(source.Id, "id:1", "Kingfishers nest by the river.")], [], default);
+        ((LiteDbFeedStore)Store).Dispose();
+        Directory.Delete(SearchIndexPath, recursive: true);
+
+        Store = await CreateStoreAsync();
+
+        Assert.Equal("rebuilt 1 articles: there is no search index yet", ((LiteDbFeedStore)Store).SearchIndexState);
+        Assert.Single(await SearchAsync("kingfisher"));
+
+        // Another installation's index in its place (a restored backup of one but not the other).
+        var other = Directory.CreateTempSubdirectory("feedhub-litedb-other-").FullName;
+        try
+        {
+            using (new LiteDbFeedStore(Path.Combine(other, "feedhub.db")))
+            {
+            }
+
+            ((LiteDbFeedStore)Store).Dispose();
+            Directory.Delete(SearchIndexPath, recursive: true);
+            CopyDirectory(Path.Combine(other, "feedhub.search"), SearchIndexPath);
+            Store = await CreateStoreAsync();
+
+            Assert.Equal("rebuilt 1 articles: the search index belongs to another database", ((LiteDbFeedStore)Store).SearchIndexState);
+            Assert.Single(await SearchAsync("kingfisher"));
+        }
+        finally
+        {
+            Directory.Delete(other, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Writes_made_without_the_index_are_indexed_at_the_next_opening_with_it()
+    {
+        var source = await Store.AddSourceAsync(new Source { FeedUrl = "https://a.example/feed" }, default);
+        ((LiteDbFeedStore)Store).Dispose();
+        using (var withoutSearch = new LiteDbFeedStore(DatabasePath, new LiteDbSearchOptions { Enabled = false }))
+        {
+            await withoutSearch.SaveArticlesAsync([Article(source.Id, "id:1", "Kingfishers nest by the river.")], [], default);
+            await Assert.ThrowsAsync<InvalidOperationException>(() => withoutSearch.ListArticlesAsync(new ArticleQuery { Search = Query("kingfisher") }, default));
+        }
+
+        Store = await CreateStoreAsync();
+
+        Assert.StartsWith("rebuilt 1 articles", ((LiteDbFeedStore)Store).SearchIndexState, StringComparison.Ordinal);
+        Assert.Single(await SearchAsync("kingfisher"));
+    }
+
+    /// <summary>Copies the files of a folder but not the locks (a dead process holds none).</summary>
+    private static void CopyDirectory(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from).Where(f => !f.EndsWith(".lock", StringComparison.Ordinal)))
+        {
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        }
+    }
+
+    private Task<IReadOnlyList<Article>> SearchAsync(string text) => Store.ListArticlesAsync(new ArticleQuery { Search = Query(text) }, default);
+
+    private static SearchQuery Query(string text) => SearchQuery.TryParse(text, out var query, out _) ? query : throw new ArgumentException(text);
+
+    private static Article Article(long sourceId, string key, string text) => new()
+    {
+        SourceId = sourceId,
+        Key = key,
+        ContentHash = key,
+        Content = "<p>" + text + "</p>",
+        Language = "en",
+        SortDate = DateTimeOffset.UnixEpoch,
+    };
+}
