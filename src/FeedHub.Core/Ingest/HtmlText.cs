@@ -30,7 +30,9 @@ public static class HtmlText
         text = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
         if (text.Length > maxLength)
         {
-            text = string.Concat(text.AsSpan(0, maxLength - 1).TrimEnd(), "…");
+            // Never between the two halves of a surrogate pair (an emoji, say): half a character cannot be stored.
+            var cut = char.IsHighSurrogate(text[maxLength - 2]) ? maxLength - 2 : maxLength - 1;
+            text = string.Concat(text.AsSpan(0, cut).TrimEnd(), "…");
         }
 
         return text.Length == 0 ? null : text;
