@@ -53,8 +53,9 @@ internal static class BoilerplatePruner
         }
 
         var kinds = ClassVocabulary.KindsOf(element);
-        if (kinds.HasFlag(ClassKinds.Boilerplate) && !kinds.HasFlag(ClassKinds.ArticleBody)
-            && s.Length < total * (kinds.HasFlag(ClassKinds.Gallery) ? 0.95 : 0.3))
+        var isGallery = kinds.HasFlag(ClassKinds.Gallery);
+        if (kinds.HasFlag(ClassKinds.Boilerplate) && !kinds.HasFlag(ClassKinds.ArticleBody) && (!isGallery || s.IsCaptionHeavy)
+            && s.Length < total * (isGallery ? 0.95 : 0.3))
         {
             // A gallery may carry more caption text than the article has prose, and still is not the article.
             return true;

@@ -27,7 +27,7 @@ internal static partial class ClassVocabulary
         "morestories", "morearticles", "morefrom", "morenews", "newsletter", "subscri", "signup", "comment", "disqus",
         "respond", "reply", "replies", "breadcrumb", "taglist", "tagcloud", "tagslist", "posttags", "articletags",
         "entrytags", "categories", "backtotop", "scrolltop", "scrolltotop", "gotop", "totop", "advert", "sponsor", "promo",
-        "sidebar", "widget", "footer", "masthead", "navbar", "navigation", "menu", "pagination", "pager", "popup", "modal",
+        "sidebar", "widget", "footer", "masthead", "navbar", "navigation", "menu", "pagination", "popup", "modal",
         "cookie", "consent", "gdpr", "paywall", "toolbar", "rating", "outbrain", "taboola", "trending", "popular",
         "mostread", "skiplink", "hidden", "sronly", "screenreader", "printonly", "printbutton", "jumplink", "donat",
         "banner", "overlay", "dateline", "timestamp", "publishdate", "publishtime", "publishon", "publisheddate",
@@ -38,8 +38,8 @@ internal static partial class ClassVocabulary
         "gallery", "slideshow", "carousel", "slider", "lightbox", "ai2html", "chart", "interactivegraphic", "hatnote",
     ];
 
-    // Short words that only count on their own ("ad-slot", "nav", not "load" or "canvas").
-    private static readonly HashSet<string> BoilerplateWords = new(StringComparer.Ordinal) { "ad", "ads", "tags", "nav", "btn" };
+    // Short words that only count on their own ("ad-slot", "nav", not "load" or "canvas"; "pager", not "PageRoot").
+    private static readonly HashSet<string> BoilerplateWords = new(StringComparer.Ordinal) { "ad", "ads", "tags", "nav", "btn", "pager" };
 
     // Hover cards and tooltips hide their text until the pointer is over a name: their inner box is not article text.
     private static readonly string[] HoverCardFragments = ["tooltip", "popover", "rollover", "hovercard"];

@@ -41,7 +41,7 @@ internal static class ContentLocator
         var bestScore = double.MinValue;
         foreach (var (element, score) in scores)
         {
-            var adjusted = score * (1 - stats[element].LinkDensity) * (IsInGallery(element, body) ? GalleryFactor : 1);
+            var adjusted = score * (1 - stats[element].LinkDensity) * (IsInGallery(element, body, stats) ? GalleryFactor : 1);
             scores[element] = adjusted;
             if (adjusted > bestScore)
             {
@@ -146,12 +146,12 @@ internal static class ContentLocator
     }
 
     /// <summary>Looks a few levels up only: page wrappers carry gallery feature flags ("has-gallery") too.</summary>
-    private static bool IsInGallery(IElement element, IElement body)
+    private static bool IsInGallery(IElement element, IElement body, Dictionary<IElement, ElementStats> stats)
     {
         var ancestor = element;
         for (var level = 0; level <= GalleryScopeLevels && ancestor is not null && ancestor != body; level++, ancestor = ancestor.ParentElement)
         {
-            if (ClassVocabulary.KindsOf(ancestor).HasFlag(ClassKinds.Gallery))
+            if (ClassVocabulary.KindsOf(ancestor).HasFlag(ClassKinds.Gallery) && stats[ancestor].IsCaptionHeavy)
             {
                 return true;
             }
