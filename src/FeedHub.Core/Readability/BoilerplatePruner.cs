@@ -13,6 +13,8 @@ internal static class BoilerplatePruner
 
     /// <summary>A block this short is judged by its words even when it wraps other blocks (a label around an empty ad slot).</summary>
     private const int ShortWidgetLength = 60;
+
+    private const int MaxNoticeLength = 400;
     private static readonly string[] RelatedHeadingStarts = ["related", "more from", "more great", "recommended", "read more", "more stories", "most popular"];
 
     public static void Prune(IElement article, TitleMatcher title)
@@ -74,6 +76,11 @@ internal static class BoilerplatePruner
             {
                 return true;
             }
+        }
+
+        if (!s.HasBlockChild && s.Length <= MaxNoticeLength && ClassVocabulary.IsNotice(TextMetrics.Normalize(Dom.Text(element))))
+        {
+            return true;
         }
 
         if (IsLinkList(name, s, total))

@@ -51,6 +51,8 @@ internal static partial class ClassVocabulary
 
     private static readonly string[] GalleryFragments = ["gallery", "slideshow", "carousel"];
 
+    private static readonly string[] CaptionFragments = ["caption", "credit", "legend", "imagedescription", "bildunterschrift"];
+
     private static readonly string[] ContentLikeFragments =
         ["article", "body", "content", "entry", "main", "post", "text", "blog", "story", "prose", "column"];
 
@@ -107,6 +109,13 @@ internal static partial class ClassVocabulary
     public static bool IsByline(string normalizedText) =>
         normalizedText.Length <= 200 && Byline().IsMatch(normalizedText);
 
+    /// <summary>
+    /// A (normalised) block that is a notice about the page rather than part of the text: affiliate-link disclosures,
+    /// reprint and copyright terms, comment-moderation rules.
+    /// </summary>
+    public static bool IsNotice(string normalizedText) =>
+        normalizedText.Length <= 400 && Notice().IsMatch(normalizedText);
+
     /// <summary>A short (normalised) block that only credits a photo.</summary>
     public static bool IsPhotoCredit(string normalizedText) =>
         normalizedText.Length <= 120 && PhotoCredit().IsMatch(normalizedText);
@@ -118,6 +127,7 @@ internal static partial class ClassVocabulary
         var contentLike = false;
         var articleBody = false;
         var gallery = false;
+        var caption = false;
         foreach (var className in classAndId.ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
             // "commentary" is an article genre, not a comment thread.
@@ -131,12 +141,15 @@ internal static partial class ClassVocabulary
             contentLike |= ContainsAny(compact, ContentLikeFragments);
             articleBody |= ContainsAny(compact, ArticleBodyFragments) || words.Contains("prose");
             gallery |= ContainsAny(compact, GalleryFragments);
+            // "no-caption", "has-caption", "with-caption" say what a block holds, not that it is a caption.
+            caption |= ContainsAny(compact, CaptionFragments) && words is not [("no" or "has" or "with" or "without"), ..];
         }
 
         return (boilerplate && !embedded ? ClassKinds.Boilerplate : ClassKinds.None)
             | (contentLike ? ClassKinds.ContentLike : ClassKinds.None)
             | (articleBody ? ClassKinds.ArticleBody : ClassKinds.None)
-            | (gallery ? ClassKinds.Gallery : ClassKinds.None);
+            | (gallery ? ClassKinds.Gallery : ClassKinds.None)
+            | (caption ? ClassKinds.Caption : ClassKinds.None);
     }
 
     private static bool ContainsAny(string text, string[] fragments)
@@ -162,6 +175,15 @@ internal static partial class ClassVocabulary
         |@\w+\son\s(twitter|instagram|facebook)|(may|can)\sbe\sreached\sat|newsletters?[.!]?$|all\srights\sreserved
         """, RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace)]
     private static partial Regex CallToAction();
+
+    [GeneratedRegex("""
+        (post|article|page|site|video)\s(may\s)?contains?\s(affiliate|sponsored|paid)|affiliate\s(and/or\s[a-z]+\s)?links?\b
+        |copyrighted\s(property|material)|permission\s(must\sbe|is)\s(obtained|required)|reprint(ed)?\sin\s(online|print)
+        |may\snot\sbe\s(re)?(published|reproduced|broadcast|rewritten|redistributed)|nachdruck\snur\smit|alle\srechte\svorbehalten
+        |comments?\s(are|will\sbe)\s(moderated|reviewed)|kommentare\swerden\s.{0,30}(moderiert|freigeschaltet)
+        |commenting\s(is|has\sbeen)\s(closed|disabled)|comments\sare\sclosed
+        """, RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking)]
+    private static partial Regex Notice();
 
     [GeneratedRegex(@"^(photos?|foto|фото|image|picture|credit|crédit( photo)?|photo credit|bild|illustration|source photo)\s*[:/©]|(^|[|/©]\s*)(getty\s?images|shutterstock|istock(photo)?|afp|reuters|associated press|ap photo|epa|dpa)(\s*/\s*[\w.]+)?[.)]?$",
         RegexOptions.CultureInvariant)]
@@ -196,4 +218,7 @@ internal enum ClassKinds
     ContentLike = 2,
     ArticleBody = 4,
     Gallery = 8,
+
+    /// <summary>A caption or credit of a picture.</summary>
+    Caption = 16,
 }
