@@ -11,6 +11,9 @@ internal static class BoilerplatePruner
 {
     private const int MaxTailBlocks = 15;
 
+    /// <summary>At most this share of the article's text may follow a closing label and go with it.</summary>
+    private const double MaxClosingShare = 0.25;
+
     /// <summary>A block this short is judged by its words even when it wraps other blocks (a label around an empty ad slot).</summary>
     private const int ShortWidgetLength = 60;
 
@@ -72,7 +75,8 @@ internal static class BoilerplatePruner
         if (s.Length <= 240 && (s.Headings > 0 || !s.HasBlockChild || name is "dl" or "figcaption" || s.Length <= ShortWidgetLength))
         {
             var text = TextMetrics.Normalize(Dom.Text(element));
-            if (IsJunkText(text) || title.Matches(text, Dom.IsHeading(name) || name == "figcaption"))
+            if (IsJunkText(text) || title.Matches(text, Dom.IsHeading(name) || name == "figcaption")
+                || name is not ("tr" or "td" or "th" or "li" or "dd" or "dt") && ClassVocabulary.IsDateline(text))
             {
                 return true;
             }
@@ -93,7 +97,8 @@ internal static class BoilerplatePruner
 
     private static bool IsJunkText(string normalizedText) =>
         ClassVocabulary.IsBoilerplatePhrase(normalizedText) || ClassVocabulary.IsCallToAction(normalizedText)
-        || ClassVocabulary.IsPhotoCredit(normalizedText) || ClassVocabulary.IsByline(normalizedText);
+        || ClassVocabulary.IsPhotoCredit(normalizedText) || ClassVocabulary.IsByline(normalizedText)
+        || ClassVocabulary.IsAdvertisementLabel(normalizedText);
 
     /// <summary>
     /// Past the last paragraph of the article, pages put "you may also like" lists, sign-up prompts and widget
@@ -103,6 +108,7 @@ internal static class BoilerplatePruner
     {
         var blocks = Dom.PreOrder(article).Where(e => e != article && Dom.IsBlock(e.LocalName) && e.LocalName != "br"
             && !e.Children.Any(c => Dom.IsBlock(c.LocalName) && c.LocalName != "br") && !string.IsNullOrWhiteSpace(e.TextContent)).ToList();
+        CutClosingSection(blocks);
         for (var i = blocks.Count - 1; i >= 0 && i >= blocks.Count - MaxTailBlocks; i--)
         {
             var block = blocks[i];
@@ -116,6 +122,46 @@ internal static class BoilerplatePruner
 
             Dom.Remove(block);
         }
+    }
+
+    /// <summary>
+    /// Press releases and institutional pages close with contact details, "further information" links or an "about
+    /// us" paragraph under a label of their own: from the label on, the rest is cut, when it is a small part of the text.
+    /// </summary>
+    private static void CutClosingSection(List<IElement> blocks)
+    {
+        var lengths = blocks.Select(block => TextMetrics.WeightedLength(block.TextContent, out _)).ToArray();
+        var total = lengths.Sum();
+        var after = 0;
+        var cut = -1;
+        for (var i = blocks.Count - 1; i >= 0 && i >= blocks.Count - MaxTailBlocks; i--)
+        {
+            after += lengths[i];
+            if (after > total * MaxClosingShare)
+            {
+                break;
+            }
+
+            if (i > 0 && ClassVocabulary.IsClosingLabel(FirstLine(blocks[i])))
+            {
+                cut = i;
+            }
+        }
+
+        for (var i = blocks.Count - 1; cut >= 0 && i >= cut; i--)
+        {
+            Dom.Remove(blocks[i]);
+            blocks.RemoveAt(i);
+        }
+    }
+
+    /// <summary>The label at the start of a block ("Kontakt:" in bold before the address), normalised.</summary>
+    private static string FirstLine(IElement block)
+    {
+        var first = block.FirstElementChild is { LocalName: "strong" or "b" } label && block.TextContent.TrimStart().StartsWith(label.TextContent.Trim(), StringComparison.Ordinal)
+            ? label.TextContent
+            : block.TextContent;
+        return TextMetrics.Normalize(first);
     }
 
     private static bool IsRelatedHeading(string normalizedText) =>

@@ -13,6 +13,9 @@ internal static partial class ClassVocabulary
     /// <summary>Past this many distinct class strings the cache starts over (a crawler sees many sites).</summary>
     private const int MaxCachedClassNames = 100_000;
 
+    /// <summary>Letters a dateline may have beside its date: "Aktualisiert", "Published on", "am … um … Uhr".</summary>
+    private const int MaxDatelineLetters = 16;
+
     /// <summary>Pages repeat the same few hundred class strings on thousands of elements: classify each once.</summary>
     private static readonly ConcurrentDictionary<string, ClassKinds> Classified = new(StringComparer.Ordinal);
 
@@ -36,6 +39,7 @@ internal static partial class ClassVocabulary
         "previouslink", "nextpost", "nextarticle", "nextstory", "nextentry", "nextlink", "prevpost", "prevarticle",
         "prevstory", "prevlink", "button", "noscript", "nocontent", "photocredit", "imagecredit", "copyright",
         "gallery", "slideshow", "carousel", "slider", "lightbox", "ai2html", "chart", "interactivegraphic", "hatnote",
+        "infobox", "readalso", "alsoread", "lesenauch", "lireaussi", "leetambien", "leggianche",
     ];
 
     // Short words that only count on their own ("ad-slot", "nav", not "load" or "canvas"; "pager", not "PageRoot").
@@ -116,6 +120,22 @@ internal static partial class ClassVocabulary
     public static bool IsNotice(string normalizedText) =>
         normalizedText.Length <= 400 && Notice().IsMatch(normalizedText);
 
+    /// <summary>
+    /// A short (normalised) block that opens what follows the article proper: contact details, "further information"
+    /// link lists, "about us" paragraphs of a press release.
+    /// </summary>
+    public static bool IsClosingLabel(string normalizedText) =>
+        normalizedText.Length <= 60 && ClosingLabel().IsMatch(normalizedText);
+
+    /// <summary>A short (normalised) block that is only a date, perhaps with a time and a word or two ("Updated:", "am").</summary>
+    public static bool IsDateline(string normalizedText) =>
+        normalizedText.Length <= 60 && DateOrTime().IsMatch(normalizedText)
+        && DateOrTime().Replace(normalizedText, string.Empty).Count(char.IsLetter) <= MaxDatelineLetters;
+
+    /// <summary>An advertisement label, whatever punctuation surrounds it ("- Anzeige -", "[Reklama]").</summary>
+    public static bool IsAdvertisementLabel(string normalizedText) =>
+        normalizedText.Length <= 40 && AdvertisementLabel().IsMatch(normalizedText);
+
     /// <summary>A short (normalised) block that only credits a photo.</summary>
     public static bool IsPhotoCredit(string normalizedText) =>
         normalizedText.Length <= 120 && PhotoCredit().IsMatch(normalizedText);
@@ -181,9 +201,30 @@ internal static partial class ClassVocabulary
         |copyrighted\s(property|material)|permission\s(must\sbe|is)\s(obtained|required)|reprint(ed)?\sin\s(online|print)
         |may\snot\sbe\s(re)?(published|reproduced|broadcast|rewritten|redistributed)|nachdruck\snur\smit|alle\srechte\svorbehalten
         |comments?\s(are|will\sbe)\s(moderated|reviewed)|kommentare\swerden\s.{0,30}(moderiert|freigeschaltet)
-        |commenting\s(is|has\sbeen)\s(closed|disabled)|comments\sare\sclosed
+        |commenting\s(is|has\sbeen)\s(closed|disabled)|comments\sare\sclosed|(beitrag|artikel)\senthält\s(werbung|affiliate)
         """, RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking)]
     private static partial Regex Notice();
+
+    [GeneratedRegex("""
+        ^(kontakt|contact|pressekontakt|press\scontact|media\scontact|medienkontakt|ansprechpartner(in)?|weitere\sinformationen
+        |more\sinformation|further\sinformation|for\smore\sinformation|weitere\sbeitr[äa]ge|mehr\szum\sthema|über\suns|about\sus
+        |pressemitteilung\sherunterladen|for\sfurther\sinformation|weiterführende\slinks|das\skönnte\ssie\sauch\sinteressieren)
+        ([^.!?:]{0,50}:|:?)$
+        """, RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking)]
+    private static partial Regex ClosingLabel();
+
+    [GeneratedRegex("""
+        \d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4}
+        |\d{1,2}\.?\s(jan|feb|mär|mar|apr|mai|may|jun|jul|aug|sep|okt|oct|nov|dez|dec)[a-zäé]*\.?,?\s\d{4}
+        |(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s\d{1,2}(st|nd|rd|th)?,?\s\d{4}
+        |\d{1,2}:\d{2}(\s?(uhr|am|pm|h))?
+        """, RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking)]
+    private static partial Regex DateOrTime();
+
+    [GeneratedRegex("""
+        ^[\s\p{P}\p{S}]*(reklama|anzeige|werbung|advertisement|advertising|publicit[ée]|pubblicit[àa]|publicidad|annonce|reklame|advertentie)[\s\p{P}\p{S}]*$
+        """, RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking)]
+    private static partial Regex AdvertisementLabel();
 
     [GeneratedRegex(@"^(photos?|foto|фото|image|picture|credit|crédit( photo)?|photo credit|bild|illustration|source photo)\s*[:/©]|(^|[|/©]\s*)(getty\s?images|shutterstock|istock(photo)?|afp|reuters|associated press|ap photo|epa|dpa)(\s*/\s*[\w.]+)?[.)]?$",
         RegexOptions.CultureInvariant)]
