@@ -18,6 +18,10 @@ internal static class BoilerplatePruner
     private const int ShortWidgetLength = 60;
 
     private const int MaxNoticeLength = 400;
+
+    private const int MaxCaptionLength = 400;
+
+    private const int MinimumProseParagraphLength = 80;
     private static readonly string[] RelatedHeadingStarts = ["related", "more from", "more great", "recommended", "read more", "more stories", "most popular"];
 
     public static void Prune(IElement article, TitleMatcher title)
@@ -45,6 +49,7 @@ internal static class BoilerplatePruner
             Dom.Remove(element);
         }
 
+        RemoveLeadImageCaptions(article, stats);
         TrimTail(article);
         RemoveEmptyBlocks(article);
     }
@@ -94,6 +99,41 @@ internal static class BoilerplatePruner
 
         return false;
     }
+
+    /// <summary>
+    /// The caption of the picture that opens the page (above the first paragraph) describes the page's lead
+    /// image, not a step of the text; captions further down, beside the paragraphs they illustrate, are kept.
+    /// </summary>
+    private static void RemoveLeadImageCaptions(IElement article, Dictionary<IElement, ElementStats> stats)
+    {
+        var captions = new List<IElement>();
+        foreach (var element in Dom.PreOrder(article))
+        {
+            if (!stats.TryGetValue(element, out var s))
+            {
+                continue;
+            }
+
+            if (element.LocalName == "p" && s.Length >= MinimumProseParagraphLength && !IsCaption(element, s))
+            {
+                break;
+            }
+
+            if (IsCaption(element, s))
+            {
+                captions.Add(element);
+            }
+        }
+
+        foreach (var caption in captions)
+        {
+            Dom.Remove(caption);
+        }
+    }
+
+    private static bool IsCaption(IElement element, ElementStats s) =>
+        (element.LocalName == "figcaption" || ClassVocabulary.KindsOf(element) is var kinds && kinds.HasFlag(ClassKinds.Caption) && !kinds.HasFlag(ClassKinds.ArticleBody))
+        && s.Length <= MaxCaptionLength && s.Paragraphs <= 1;
 
     private static bool IsJunkText(string normalizedText) =>
         ClassVocabulary.IsBoilerplatePhrase(normalizedText) || ClassVocabulary.IsCallToAction(normalizedText)
