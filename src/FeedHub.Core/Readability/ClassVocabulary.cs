@@ -148,6 +148,7 @@ internal static partial class ClassVocabulary
         var articleBody = false;
         var gallery = false;
         var caption = false;
+        var header = false;
         foreach (var className in classAndId.ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
             // "commentary" is an article genre, not a comment thread.
@@ -155,8 +156,9 @@ internal static partial class ClassVocabulary
                 .Replace("commentary", "opinion", StringComparison.Ordinal);
             var words = className.Split(['-', '_', ':', '.'], StringSplitOptions.RemoveEmptyEntries);
             boilerplate |= ContainsAny(compact, BoilerplateFragments)
-                || words.Any(word => BoilerplateWords.Contains(word) || word.StartsWith("header", StringComparison.Ordinal))
+                || words.Any(word => BoilerplateWords.Contains(word))
                 || ContainsAny(compact, HoverCardFragments) && HoverCardInnerEndings.Any(ending => compact.EndsWith(ending, StringComparison.Ordinal));
+            header |= words.Any(word => word.StartsWith("header", StringComparison.Ordinal));
             embedded |= ContainsAny(compact, EmbeddedContentFragments) || words.Any(word => word.StartsWith("tweet", StringComparison.Ordinal));
             contentLike |= ContainsAny(compact, ContentLikeFragments);
             articleBody |= ContainsAny(compact, ArticleBodyFragments) || words.Contains("prose");
@@ -165,7 +167,8 @@ internal static partial class ClassVocabulary
             caption |= ContainsAny(compact, CaptionFragments) && words is not [("no" or "has" or "with" or "without"), ..];
         }
 
-        return (boilerplate && !embedded ? ClassKinds.Boilerplate : ClassKinds.None)
+        return ((boilerplate || header) && !embedded ? ClassKinds.Boilerplate : ClassKinds.None)
+            | (header && !boilerplate ? ClassKinds.Header : ClassKinds.None)
             | (contentLike ? ClassKinds.ContentLike : ClassKinds.None)
             | (articleBody ? ClassKinds.ArticleBody : ClassKinds.None)
             | (gallery ? ClassKinds.Gallery : ClassKinds.None)
@@ -262,4 +265,7 @@ internal enum ClassKinds
 
     /// <summary>A caption or credit of a picture.</summary>
     Caption = 16,
+
+    /// <summary>A header, and nothing else boilerplate: the page's masthead or the article's own header (title, standfirst).</summary>
+    Header = 32,
 }

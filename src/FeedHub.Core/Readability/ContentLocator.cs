@@ -18,6 +18,11 @@ internal static class ContentLocator
     private const double GalleryFactor = 0.2;
 
     private const int GalleryScopeLevels = 3;
+
+    private const int FullerAncestorLevels = 3;
+    private const double FullerAncestorScoreShare = 0.75;
+    private const int FullerAncestorTextFactor = 3;
+    private const double FullerAncestorLinkDensity = 0.2;
     private static readonly double[] AncestorShare = [1, 0.5, 1 / 3.0, 0.25, 0.2];
 
     public static List<IElement> Locate(IElement body, Dictionary<IElement, ElementStats> stats)
@@ -51,6 +56,7 @@ internal static class ContentLocator
         }
 
         best = PreferCommonAncestor(OutOfTablesAndLists(best!, body), bestScore, scores, body);
+        best = PreferFullerAncestor(best, bestScore, scores, stats, body);
         var parts = SameKindParts(best, stats);
         return parts.Count > 1 ? parts : WithRelatedSiblings(best, scores, stats);
     }
@@ -192,6 +198,32 @@ internal static class ContentLocator
         }
 
         return best;
+    }
+
+    /// <summary>
+    /// A single dense block (a standfirst, an intro box) can outscore the container of the whole article by a little:
+    /// a parent that scores nearly as well and holds several times its text, with few links, is the article.
+    /// </summary>
+    private static IElement PreferFullerAncestor(IElement best, double bestScore, Dictionary<IElement, double> scores,
+        Dictionary<IElement, ElementStats> stats, IElement body)
+    {
+        var fuller = best;
+        var ancestor = best == body ? null : best.ParentElement;
+        for (var level = 0; level < FullerAncestorLevels && ancestor is not null && ancestor != body; level++, ancestor = ancestor.ParentElement)
+        {
+            if (stats[ancestor].LinkDensity > FullerAncestorLinkDensity)
+            {
+                break;
+            }
+
+            if (scores.TryGetValue(ancestor, out var score) && score >= bestScore * FullerAncestorScoreShare
+                && stats[ancestor].Length >= stats[fuller].Length * FullerAncestorTextFactor)
+            {
+                fuller = ancestor;
+            }
+        }
+
+        return fuller;
     }
 
     /// <summary>

@@ -26,7 +26,7 @@ internal static class LeadFinder
         var bodyLength = Math.Max(1, stats.TryGetValue(first, out var firstStats) ? firstStats.Length : 0);
         var budget = Math.Min(MaxLeadLength, bodyLength);
         var node = first;
-        for (var level = 0; level < MaxLevels && node.ParentElement is { } parent && node != body && parent != body; level++, node = parent)
+        for (var level = 0; level < MaxLevels && node != body && node.ParentElement is { } parent; level++, node = parent)
         {
             var sibling = node.PreviousElementSibling;
             for (var count = 0; sibling is not null && count < MaxSiblingsPerLevel; count++, sibling = sibling.PreviousElementSibling)
@@ -65,7 +65,8 @@ internal static class LeadFinder
 
     private static bool IsFurniture(IElement element) =>
         element.LocalName is "form" or "ul" or "ol" or "table"
-        || ClassVocabulary.KindsOf(element) is var kinds && kinds.HasFlag(ClassKinds.Boilerplate) && !kinds.HasFlag(ClassKinds.ArticleBody);
+        || ClassVocabulary.KindsOf(element) is var kinds && kinds.HasFlag(ClassKinds.Boilerplate)
+            && !kinds.HasFlag(ClassKinds.ArticleBody) && !kinds.HasFlag(ClassKinds.Header);
 
     /// <summary>A picture with its caption between the lead and the body is passed over, not taken.</summary>
     private static bool IsPictureOrCaption(IElement element) =>
