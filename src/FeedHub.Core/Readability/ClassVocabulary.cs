@@ -13,6 +13,13 @@ internal static partial class ClassVocabulary
     /// <summary>Past this many distinct class strings the cache starts over (a crawler sees many sites).</summary>
     private const int MaxCachedClassNames = 100_000;
 
+    /// <summary>
+    /// Page text is hostile input: the patterns added here run with a time limit (generated, backtracking code starts
+    /// far faster than the non-backtracking engine, which a one-shot extraction pays on every run). The texts they
+    /// see are a few hundred characters at most.
+    /// </summary>
+    private const int MatchTimeoutMilliseconds = 250;
+
     /// <summary>Letters a dateline may have beside its date: "Aktualisiert", "Published on", "am … um … Uhr".</summary>
     private const int MaxDatelineLetters = 16;
 
@@ -118,23 +125,50 @@ internal static partial class ClassVocabulary
     /// reprint and copyright terms, comment-moderation rules.
     /// </summary>
     public static bool IsNotice(string normalizedText) =>
-        normalizedText.Length <= 400 && Notice().IsMatch(normalizedText);
+        normalizedText.Length <= 400 && Matches(Notice(), normalizedText);
 
     /// <summary>
     /// A short (normalised) block that opens what follows the article proper: contact details, "further information"
     /// link lists, "about us" paragraphs of a press release.
     /// </summary>
     public static bool IsClosingLabel(string normalizedText) =>
-        normalizedText.Length <= 60 && ClosingLabel().IsMatch(normalizedText);
+        normalizedText.Length <= 60 && Matches(ClosingLabel(), normalizedText);
 
     /// <summary>A short (normalised) block that is only a date, perhaps with a time and a word or two ("Updated:", "am").</summary>
-    public static bool IsDateline(string normalizedText) =>
-        normalizedText.Length <= 60 && DateOrTime().IsMatch(normalizedText)
-        && DateOrTime().Replace(normalizedText, string.Empty).Count(char.IsLetter) <= MaxDatelineLetters;
+    public static bool IsDateline(string normalizedText)
+    {
+        if (normalizedText.Length > 60)
+        {
+            return false;
+        }
+
+        try
+        {
+            return DateOrTime().IsMatch(normalizedText)
+                && DateOrTime().Replace(normalizedText, string.Empty).Count(char.IsLetter) <= MaxDatelineLetters;
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>An advertisement label, whatever punctuation surrounds it ("- Anzeige -", "[Reklama]").</summary>
     public static bool IsAdvertisementLabel(string normalizedText) =>
-        normalizedText.Length <= 40 && AdvertisementLabel().IsMatch(normalizedText);
+        normalizedText.Length <= 40 && Matches(AdvertisementLabel(), normalizedText);
+
+    /// <summary>A pattern that runs out of time on hostile text has not recognised it: the block stays.</summary>
+    private static bool Matches(Regex pattern, string text)
+    {
+        try
+        {
+            return pattern.IsMatch(text);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>A short (normalised) block that only credits a photo.</summary>
     public static bool IsPhotoCredit(string normalizedText) =>
@@ -205,7 +239,7 @@ internal static partial class ClassVocabulary
         |may\snot\sbe\s(re)?(published|reproduced|broadcast|rewritten|redistributed)|nachdruck\snur\smit|alle\srechte\svorbehalten
         |comments?\s(are|will\sbe)\s(moderated|reviewed)|kommentare\swerden\s.{0,30}(moderiert|freigeschaltet)
         |commenting\s(is|has\sbeen)\s(closed|disabled)|comments\sare\sclosed|(beitrag|artikel)\senthält\s(werbung|affiliate)
-        """, RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking)]
+        """, RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace, MatchTimeoutMilliseconds)]
     private static partial Regex Notice();
 
     [GeneratedRegex("""
@@ -213,7 +247,7 @@ internal static partial class ClassVocabulary
         |more\sinformation|further\sinformation|for\smore\sinformation|weitere\sbeitr[äa]ge|mehr\szum\sthema|über\suns|about\sus
         |pressemitteilung\sherunterladen|for\sfurther\sinformation|weiterführende\slinks|das\skönnte\ssie\sauch\sinteressieren)
         ([^.!?:]{0,50}:|:?)$
-        """, RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking)]
+        """, RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace, MatchTimeoutMilliseconds)]
     private static partial Regex ClosingLabel();
 
     [GeneratedRegex("""
@@ -221,12 +255,12 @@ internal static partial class ClassVocabulary
         |\d{1,2}\.?\s(jan|feb|mär|mar|apr|mai|may|jun|jul|aug|sep|okt|oct|nov|dez|dec)[a-zäé]*\.?,?\s\d{4}
         |(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s\d{1,2}(st|nd|rd|th)?,?\s\d{4}
         |\d{1,2}:\d{2}(\s?(uhr|am|pm|h))?
-        """, RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking)]
+        """, RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace, MatchTimeoutMilliseconds)]
     private static partial Regex DateOrTime();
 
     [GeneratedRegex("""
         ^[\s\p{P}\p{S}]*(reklama|anzeige|werbung|advertisement|advertising|publicit[ée]|pubblicit[àa]|publicidad|annonce|reklame|advertentie)[\s\p{P}\p{S}]*$
-        """, RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking)]
+        """, RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace, MatchTimeoutMilliseconds)]
     private static partial Regex AdvertisementLabel();
 
     [GeneratedRegex(@"^(photos?|foto|фото|image|picture|credit|crédit( photo)?|photo credit|bild|illustration|source photo)\s*[:/©]|(^|[|/©]\s*)(getty\s?images|shutterstock|istock(photo)?|afp|reuters|associated press|ap photo|epa|dpa)(\s*/\s*[\w.]+)?[.)]?$",
