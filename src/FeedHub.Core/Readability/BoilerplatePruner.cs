@@ -81,7 +81,7 @@ internal static class BoilerplatePruner
         {
             var text = TextMetrics.Normalize(Dom.Text(element));
             if (IsJunkText(text) || title.Matches(text, Dom.IsHeading(name) || name == "figcaption")
-                || name is not ("tr" or "td" or "th" or "li" or "dd" or "dt") && ClassVocabulary.IsDateline(text))
+                || !s.HasBlockChild && name is not ("td" or "th" or "li" or "dd" or "dt") && ClassVocabulary.IsDateline(text))
             {
                 return true;
             }

@@ -20,7 +20,7 @@ internal static partial class PageCleaner
     };
 
     private const int MinimumNoscriptParagraphs = 3;
-    private const int MinimumNoscriptLength = 500;
+    private const int MinimumNoscriptLength = 400;
 
     /// <summary>The never-content tags that are landmarks around an article (see <see cref="HoldsMainContent"/>).</summary>
     private static readonly HashSet<string> LandmarkTags = new(StringComparer.Ordinal) { "nav", "aside", "footer", "menu", "dialog" };
