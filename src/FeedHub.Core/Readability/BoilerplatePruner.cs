@@ -14,6 +14,9 @@ internal static class BoilerplatePruner
     /// <summary>At most this share of the article's text may follow a closing label and go with it.</summary>
     private const double MaxClosingShare = 0.25;
 
+    /// <summary>A comment heading is only believed after this share of the text (a post may well begin by quoting one).</summary>
+    private const double MinimumShareBeforeComments = 0.4;
+
     /// <summary>A block this short is judged by its words even when it wraps other blocks (a label around an empty ad slot).</summary>
     private const int ShortWidgetLength = 60;
 
@@ -149,6 +152,7 @@ internal static class BoilerplatePruner
         var blocks = Dom.PreOrder(article).Where(e => e != article && Dom.IsBlock(e.LocalName) && e.LocalName != "br"
             && !e.Children.Any(c => Dom.IsBlock(c.LocalName) && c.LocalName != "br") && !string.IsNullOrWhiteSpace(e.TextContent)).ToList();
         CutClosingSection(blocks);
+        CutCommentSection(blocks);
         for (var i = blocks.Count - 1; i >= 0 && i >= blocks.Count - MaxTailBlocks; i--)
         {
             var block = blocks[i];
@@ -192,6 +196,32 @@ internal static class BoilerplatePruner
         {
             Dom.Remove(blocks[i]);
             blocks.RemoveAt(i);
+        }
+    }
+
+    /// <summary>
+    /// A comment thread left inside the article's container starts under a heading of its own ("3 Kommentare",
+    /// "Leave a reply"); from there on, nothing is the article. It only counts past the first part of the text.
+    /// </summary>
+    private static void CutCommentSection(List<IElement> blocks)
+    {
+        var lengths = blocks.Select(block => TextMetrics.WeightedLength(block.TextContent, out _)).ToArray();
+        var total = lengths.Sum();
+        var before = 0;
+        for (var i = 0; i < blocks.Count; i++)
+        {
+            if (before >= total * MinimumShareBeforeComments && ClassVocabulary.IsCommentHeading(TextMetrics.Normalize(blocks[i].TextContent)))
+            {
+                for (var j = blocks.Count - 1; j >= i; j--)
+                {
+                    Dom.Remove(blocks[j]);
+                    blocks.RemoveAt(j);
+                }
+
+                return;
+            }
+
+            before += lengths[i];
         }
     }
 

@@ -134,6 +134,10 @@ internal static partial class ClassVocabulary
     public static bool IsClosingLabel(string normalizedText) =>
         normalizedText.Length <= 60 && Matches(ClosingLabel(), normalizedText);
 
+    /// <summary>The heading of a comment thread: "Comments", "3 Kommentare", "Leave a reply", "Kommentare schreiben"…</summary>
+    public static bool IsCommentHeading(string normalizedText) =>
+        normalizedText.Length <= 60 && Matches(CommentHeading(), normalizedText);
+
     /// <summary>A short (normalised) block that is only a date, perhaps with a time and a word or two ("Updated:", "am").</summary>
     public static bool IsDateline(string normalizedText)
     {
@@ -189,16 +193,25 @@ internal static partial class ClassVocabulary
             var compact = className.Replace("-", string.Empty, StringComparison.Ordinal).Replace("_", string.Empty, StringComparison.Ordinal)
                 .Replace("commentary", "opinion", StringComparison.Ordinal);
             var words = className.Split(['-', '_', ':', '.'], StringSplitOptions.RemoveEmptyEntries);
+            contentLike |= ContainsAny(compact, ContentLikeFragments);
+            articleBody |= ContainsAny(compact, ArticleBodyFragments) || words.Contains("prose");
+            embedded |= ContainsAny(compact, EmbeddedContentFragments) || words.Any(word => word.StartsWith("tweet", StringComparison.Ordinal));
+
+            // "section--has-ad", "no-share", "with-caption" say what a block holds or lacks, not what it is: only the
+            // words before such a flag name the block.
+            var flag = Array.FindIndex(words, word => word is "has" or "no" or "with" or "without");
+            if (flag >= 0)
+            {
+                words = words[..flag];
+                compact = string.Concat(words);
+            }
+
             boilerplate |= ContainsAny(compact, BoilerplateFragments)
                 || words.Any(word => BoilerplateWords.Contains(word))
                 || ContainsAny(compact, HoverCardFragments) && HoverCardInnerEndings.Any(ending => compact.EndsWith(ending, StringComparison.Ordinal));
             header |= words.Any(word => word.StartsWith("header", StringComparison.Ordinal));
-            embedded |= ContainsAny(compact, EmbeddedContentFragments) || words.Any(word => word.StartsWith("tweet", StringComparison.Ordinal));
-            contentLike |= ContainsAny(compact, ContentLikeFragments);
-            articleBody |= ContainsAny(compact, ArticleBodyFragments) || words.Contains("prose");
             gallery |= ContainsAny(compact, GalleryFragments);
-            // "no-caption", "has-caption", "with-caption" say what a block holds, not that it is a caption.
-            caption |= ContainsAny(compact, CaptionFragments) && words is not [("no" or "has" or "with" or "without"), ..];
+            caption |= ContainsAny(compact, CaptionFragments);
         }
 
         return ((boilerplate || header) && !embedded ? ClassKinds.Boilerplate : ClassKinds.None)
@@ -249,6 +262,14 @@ internal static partial class ClassVocabulary
         ([^.!?:]{0,50}:|:?)$
         """, RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace, MatchTimeoutMilliseconds)]
     private static partial Regex ClosingLabel();
+
+    [GeneratedRegex("""
+        ^(\d+\s)?(comments?|kommentare?|commentaires?|comentarios?|commenti|reacties|komentarze|responses|replies)
+        (\s(schreiben|verfassen|zum\sartikel|to\s.{1,40}|on\s.{1,40}|\(\d+\)))?[\s:.!]*$
+        |^(leave|post|write|add)\sa\s(comment|reply)|^(schreibe|hinterlasse)\s(einen|einen\sneuen)\skommentar|^laisser\sun\scommentaire
+        |^(deja|escribe)\sun\scomentario|^lascia\sun\scommento|^join\sthe\s(discussion|conversation)|^diskutieren\ssie\smit
+        """, RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace, MatchTimeoutMilliseconds)]
+    private static partial Regex CommentHeading();
 
     [GeneratedRegex("""
         \d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4}

@@ -56,7 +56,7 @@ internal static class ContentLocator
         }
 
         best = PreferCommonAncestor(OutOfTablesAndLists(best!, body), bestScore, scores, body);
-        best = PreferFullerAncestor(best, bestScore, scores, stats, body);
+        best = OutOfInlineWrappers(PreferFullerAncestor(best, bestScore, scores, stats, body), body);
         var parts = SameKindParts(best, stats);
         return parts.Count > 1 ? parts : WithRelatedSiblings(best, scores, stats);
     }
@@ -173,6 +173,21 @@ internal static class ContentLocator
                && best.ParentElement is { } parent && parent != body)
         {
             best = parent;
+        }
+
+        return best;
+    }
+
+    /// <summary>
+    /// Broken markup (an unclosed <c>&lt;a name&gt;</c> or <c>&lt;font&gt;</c>) can wrap a block in an inline element of its
+    /// own: the block's neighbours, where the rest of the article is, are the wrapper's.
+    /// </summary>
+    private static IElement OutOfInlineWrappers(IElement best, IElement body)
+    {
+        while (best.ParentElement is { LocalName: "a" or "font" or "span" or "b" or "i" or "em" or "strong" } wrapper && wrapper != body
+               && wrapper.ChildElementCount == 1)
+        {
+            best = wrapper;
         }
 
         return best;

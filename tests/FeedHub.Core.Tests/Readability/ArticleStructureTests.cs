@@ -238,4 +238,48 @@ public sealed class ArticleStructureTests
         AssertWholeBody(text);
         Assert.DoesNotContain("The bridge will close", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void AClassThatSaysWhatABlockHoldsDoesNotNameIt()
+    {
+        // "has-ad" and "no-share" describe the section and the post; they are not an advertisement and a share bar.
+        const string subtitle = "Six months of trial, a review in autumn, and a final say for the residents of the town";
+        var html = $"""
+            <html><body><section class="o-section o-section--has-ad"><h1>Cycling lanes</h1><h2>{subtitle}</h2></section>
+            <section class="o-section"><div class="post no-share">{Paragraphs}</div></section></body></html>
+            """;
+
+        var text = Extract(html);
+
+        Assert.StartsWith(subtitle, text, StringComparison.Ordinal);
+        AssertWholeBody(text);
+    }
+
+    [Fact]
+    public void AnUnclosedAnchorAroundOnePartDoesNotCutTheArticleInTwo()
+    {
+        var html = $"""
+            <html><body><h2>Part one</h2><blockquote><p>{Body[0]}</p><p>{Body[1]}</p></blockquote>
+            <h2>Part two</h2><a name="two"><blockquote><p>{Body[2]}</p><p>{Body[3]}</p><p>{Body[4]}</p></blockquote></a></body></html>
+            """;
+
+        AssertWholeBody(Extract(html));
+    }
+
+    [Fact]
+    public void ACommentThreadUnderItsHeadingIsNotTheArticle()
+    {
+        var html = $"""
+            <html><body><div class="entry">{Paragraphs}
+            <div class="titlebar">Kommentare schreiben</div>
+            <div><p>Danke für diesen Artikel, endlich schreibt jemand über die Radwege in unserer Stadt!</p></div>
+            <div><p>Ich sehe das ganz anders, die Parkplätze fehlen jetzt schon überall in der Innenstadt.</p></div></div></body></html>
+            """;
+
+        var text = Extract(html);
+
+        AssertWholeBody(text);
+        Assert.DoesNotContain("Danke für diesen Artikel", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Kommentare schreiben", text, StringComparison.Ordinal);
+    }
 }
