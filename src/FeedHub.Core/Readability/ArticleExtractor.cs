@@ -177,7 +177,10 @@ public sealed class ArticleExtractor
             if (element != body && element.LocalName is not ("article" or "main" or "a") && stats[element].Length < pageLength / 5)
             {
                 var kinds = ClassVocabulary.KindsOf(element);
-                if (kinds.HasFlag(ClassKinds.Boilerplate) && !kinds.HasFlag(ClassKinds.ContentLike))
+                // A header around a headline (an article's, a teaser's) tells the locator where headlines are; the pruner
+                // removes what is left of it in the article.
+                var isHeadlineHeader = kinds.HasFlag(ClassKinds.Header) && stats[element].Headings > 0;
+                if (kinds.HasFlag(ClassKinds.Boilerplate) && !kinds.HasFlag(ClassKinds.ContentLike) && !isHeadlineHeader)
                 {
                     doomed.Add(element);
                     continue;

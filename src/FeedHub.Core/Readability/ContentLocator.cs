@@ -19,6 +19,10 @@ internal static class ContentLocator
 
     private const int GalleryScopeLevels = 3;
 
+    private const double TeaserListFactor = 0.2;
+    private const int TeaserListScopeLevels = 3;
+    private const int MinimumTeasers = 3;
+
     private const int FullerAncestorLevels = 3;
     private const double FullerAncestorScoreShare = 0.75;
     private const int FullerAncestorTextFactor = 3;
@@ -44,9 +48,11 @@ internal static class ContentLocator
 
         IElement? best = null;
         var bestScore = double.MinValue;
+        var teaserLists = new Dictionary<IElement, bool>(ReferenceEqualityComparer.Instance);
         foreach (var (element, score) in scores)
         {
-            var adjusted = score * (1 - stats[element].LinkDensity) * (IsInGallery(element, body, stats) ? GalleryFactor : 1);
+            var adjusted = score * (1 - stats[element].LinkDensity) * (IsInGallery(element, body, stats) ? GalleryFactor : 1)
+                * (IsInTeaserList(element, body, teaserLists) ? TeaserListFactor : 1);
             scores[element] = adjusted;
             if (adjusted > bestScore)
             {
@@ -158,6 +164,64 @@ internal static class ContentLocator
         for (var level = 0; level <= GalleryScopeLevels && ancestor is not null && ancestor != body; level++, ancestor = ancestor.ParentElement)
         {
             if (ClassVocabulary.KindsOf(ancestor).HasFlag(ClassKinds.Gallery) && stats[ancestor].IsCaptionHeavy)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// A list of other articles' teasers (each item with its own linked headline, perhaps an abstract) can hold more
+    /// prose than the article it sits under; the list and its items count a fifth, as galleries do.
+    /// </summary>
+    private static bool IsInTeaserList(IElement element, IElement body, Dictionary<IElement, bool> known)
+    {
+        var ancestor = element;
+        for (var level = 0; level <= TeaserListScopeLevels && ancestor is not null && ancestor != body; level++, ancestor = ancestor.ParentElement)
+        {
+            if (!known.TryGetValue(ancestor, out var isList))
+            {
+                isList = IsTeaserList(ancestor);
+                known[ancestor] = isList;
+            }
+
+            if (isList)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsTeaserList(IElement element)
+    {
+        var items = Dom.ChildElements(element);
+        if (items.Count < MinimumTeasers)
+        {
+            return false;
+        }
+
+        var teasers = 0;
+        foreach (var item in items)
+        {
+            if (HasLinkedHeadline(item))
+            {
+                teasers++;
+            }
+        }
+
+        return teasers >= MinimumTeasers && teasers * 10 >= items.Count * 6;
+    }
+
+    /// <summary>A headline that is (or holds) a link to elsewhere, as teasers have and article sections do not.</summary>
+    private static bool HasLinkedHeadline(IElement item)
+    {
+        foreach (var heading in item.QuerySelectorAll("h2, h3, h4, h5"))
+        {
+            if (heading.QuerySelector("a[href]") is not null || heading.ParentElement is { LocalName: "a" })
             {
                 return true;
             }

@@ -282,4 +282,23 @@ public sealed class ArticleStructureTests
         Assert.DoesNotContain("Danke für diesen Artikel", text, StringComparison.Ordinal);
         Assert.DoesNotContain("Kommentare schreiben", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void AListOfOtherArticlesTeasersBesideTheArticleDoesNotPushItOut()
+    {
+        // Each teaser carries an abstract as long as the article's paragraphs; only its linked headline tells it apart.
+        var teasers = string.Concat(Enumerable.Range(1, 12).Select(i => $"""
+            <div class="list__item"><article class="card"><header class="card__header"><h3 class="card__title"><a href="/dossier/{i}">Dossier number {i}</a></h3></header>
+            <p>Dossier {i} looks at how towns, regions and countries plan their energy supply, with examples, figures, maps, and interviews with the people who run it.</p></article></div>
+            """));
+        var html = $"""
+            <html><body><main><div><h2>Mission</h2>{Paragraphs}</div></main>
+            <div class="more"><div class="wrap"><div class="list">{teasers}</div></div></div></body></html>
+            """;
+
+        var text = Extract(html);
+
+        Assert.StartsWith(Body[0], text, StringComparison.Ordinal);
+        AssertWholeBody(text);
+    }
 }
