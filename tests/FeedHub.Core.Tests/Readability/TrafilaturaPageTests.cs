@@ -31,7 +31,7 @@ public sealed partial class TrafilaturaPageTests
     /// <summary>trafilatura's normalisation: runs of white space become one space.</summary>
     private static string Collapse(string text) => WhiteSpace().Replace(text, " ").Trim();
 
-    [GeneratedRegex(@"\s+")]
+    [GeneratedRegex(@"\s+", RegexOptions.NonBacktracking)]
     private static partial Regex WhiteSpace();
 
     private sealed record Annotation(string Url, string[] With, string[] Without);
