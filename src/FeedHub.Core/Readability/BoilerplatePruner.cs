@@ -17,6 +17,11 @@ internal static class BoilerplatePruner
     /// <summary>A comment heading is only believed after this share of the text (a post may well begin by quoting one).</summary>
     private const double MinimumShareBeforeComments = 0.4;
 
+    private const int MaxCommentHeadingLength = 60;
+
+    /// <summary>A closing label stands alone or opens a short block ("Kontakt: Dr. …, Telefon …").</summary>
+    private const int MaxLabelledBlockLength = 300;
+
     /// <summary>A block this short is judged by its words even when it wraps other blocks (a label around an empty ad slot).</summary>
     private const int ShortWidgetLength = 60;
 
@@ -186,7 +191,7 @@ internal static class BoilerplatePruner
                 break;
             }
 
-            if (i > 0 && ClassVocabulary.IsClosingLabel(FirstLine(blocks[i])))
+            if (i > 0 && ClassVocabulary.IsClosingLabel(FirstLine(blocks[i], lengths[i])))
             {
                 cut = i;
             }
@@ -210,7 +215,8 @@ internal static class BoilerplatePruner
         var before = 0;
         for (var i = 0; i < blocks.Count; i++)
         {
-            if (before >= total * MinimumShareBeforeComments && ClassVocabulary.IsCommentHeading(TextMetrics.Normalize(blocks[i].TextContent)))
+            if (before >= total * MinimumShareBeforeComments && lengths[i] <= MaxCommentHeadingLength
+                && ClassVocabulary.IsCommentHeading(TextMetrics.Normalize(blocks[i].TextContent)))
             {
                 for (var j = blocks.Count - 1; j >= i; j--)
                 {
@@ -226,8 +232,13 @@ internal static class BoilerplatePruner
     }
 
     /// <summary>The label at the start of a block ("Kontakt:" in bold before the address), normalised.</summary>
-    private static string FirstLine(IElement block)
+    private static string FirstLine(IElement block, int length)
     {
+        if (length > MaxLabelledBlockLength)
+        {
+            return string.Empty;
+        }
+
         var first = block.FirstElementChild is { LocalName: "strong" or "b" } label && block.TextContent.TrimStart().StartsWith(label.TextContent.Trim(), StringComparison.Ordinal)
             ? label.TextContent
             : block.TextContent;

@@ -52,7 +52,7 @@ internal static class ContentLocator
         foreach (var (element, score) in scores)
         {
             var adjusted = score * (1 - stats[element].LinkDensity) * (IsInGallery(element, body, stats) ? GalleryFactor : 1)
-                * (IsInTeaserList(element, body, teaserLists) ? TeaserListFactor : 1);
+                * (IsInTeaserList(element, body, stats, teaserLists) ? TeaserListFactor : 1);
             scores[element] = adjusted;
             if (adjusted > bestScore)
             {
@@ -176,14 +176,14 @@ internal static class ContentLocator
     /// A list of other articles' teasers (each item with its own linked headline, perhaps an abstract) can hold more
     /// prose than the article it sits under; the list and its items count a fifth, as galleries do.
     /// </summary>
-    private static bool IsInTeaserList(IElement element, IElement body, Dictionary<IElement, bool> known)
+    private static bool IsInTeaserList(IElement element, IElement body, Dictionary<IElement, ElementStats> stats, Dictionary<IElement, bool> known)
     {
         var ancestor = element;
         for (var level = 0; level <= TeaserListScopeLevels && ancestor is not null && ancestor != body; level++, ancestor = ancestor.ParentElement)
         {
             if (!known.TryGetValue(ancestor, out var isList))
             {
-                isList = IsTeaserList(ancestor);
+                isList = IsTeaserList(ancestor, stats);
                 known[ancestor] = isList;
             }
 
@@ -196,8 +196,13 @@ internal static class ContentLocator
         return false;
     }
 
-    private static bool IsTeaserList(IElement element)
+    private static bool IsTeaserList(IElement element, Dictionary<IElement, ElementStats> stats)
     {
+        if (stats[element].Headings < MinimumTeasers)
+        {
+            return false;
+        }
+
         var items = Dom.ChildElements(element);
         if (items.Count < MinimumTeasers)
         {
@@ -207,7 +212,7 @@ internal static class ContentLocator
         var teasers = 0;
         foreach (var item in items)
         {
-            if (HasLinkedHeadline(item))
+            if (stats.TryGetValue(item, out var s) && s.Headings > 0 && HasLinkedHeadline(item))
             {
                 teasers++;
             }
