@@ -73,13 +73,13 @@ public sealed class ArticleExtractor
         }
 
         PageCleaner.Clean(body);
+        var title = new TitleMatcher(metadata.Title, document.Title);
         var article = document.CreateElement("div");
-        foreach (var part in FindArticle(body, options.CssSelectorOverride))
+        foreach (var part in FindArticle(body, options.CssSelectorOverride, title))
         {
             article.AppendChild(part);
         }
 
-        var title = new TitleMatcher(metadata.Title, document.Title);
         BoilerplatePruner.Prune(article, title);
 
         var text = BlockText.Render(article);
@@ -135,7 +135,7 @@ public sealed class ArticleExtractor
         }
     }
 
-    private static List<IElement> FindArticle(IElement body, string? cssSelectorOverride)
+    private static List<IElement> FindArticle(IElement body, string? cssSelectorOverride, TitleMatcher title)
     {
         if (!string.IsNullOrWhiteSpace(cssSelectorOverride))
         {
@@ -154,7 +154,14 @@ public sealed class ArticleExtractor
             stats = ElementStats.Measure(body);
         }
 
-        return ContentLocator.Locate(body, stats);
+        var parts = ContentLocator.Locate(body, stats);
+        if (parts[0] == body)
+        {
+            return parts;
+        }
+
+        var leads = LeadFinder.Find(parts[0], body, stats, title);
+        return leads.Count == 0 ? parts : [.. leads, .. parts];
     }
 
     /// <summary>Blocks whose class or id names them as boilerplate, unless they hold a large share of the page.</summary>
@@ -170,7 +177,10 @@ public sealed class ArticleExtractor
             if (element != body && element.LocalName is not ("article" or "main" or "a") && stats[element].Length < pageLength / 5)
             {
                 var kinds = ClassVocabulary.KindsOf(element);
-                if (kinds.HasFlag(ClassKinds.Boilerplate) && !kinds.HasFlag(ClassKinds.ContentLike))
+                // A header around a headline (an article's, a teaser's) tells the locator where headlines are; the pruner
+                // removes what is left of it in the article.
+                var isHeadlineHeader = kinds.HasFlag(ClassKinds.Header) && stats[element].Headings > 0;
+                if (kinds.HasFlag(ClassKinds.Boilerplate) && !kinds.HasFlag(ClassKinds.ContentLike) && !isHeadlineHeader)
                 {
                     doomed.Add(element);
                     continue;

@@ -11,8 +11,25 @@ internal static class BoilerplatePruner
 {
     private const int MaxTailBlocks = 15;
 
+    /// <summary>At most this share of the article's text may follow a closing label and go with it.</summary>
+    private const double MaxClosingShare = 0.25;
+
+    /// <summary>A comment heading is only believed after this share of the text (a post may well begin by quoting one).</summary>
+    private const double MinimumShareBeforeComments = 0.4;
+
+    private const int MaxCommentHeadingLength = 60;
+
+    /// <summary>A closing label stands alone or opens a short block ("Kontakt: Dr. …, Telefon …").</summary>
+    private const int MaxLabelledBlockLength = 300;
+
     /// <summary>A block this short is judged by its words even when it wraps other blocks (a label around an empty ad slot).</summary>
     private const int ShortWidgetLength = 60;
+
+    private const int MaxNoticeLength = 400;
+
+    private const int MaxCaptionLength = 400;
+
+    private const int MinimumProseParagraphLength = 80;
     private static readonly string[] RelatedHeadingStarts = ["related", "more from", "more great", "recommended", "read more", "more stories", "most popular"];
 
     public static void Prune(IElement article, TitleMatcher title)
@@ -40,6 +57,7 @@ internal static class BoilerplatePruner
             Dom.Remove(element);
         }
 
+        RemoveLeadImageCaptions(article, stats);
         TrimTail(article);
         RemoveEmptyBlocks(article);
     }
@@ -53,8 +71,9 @@ internal static class BoilerplatePruner
         }
 
         var kinds = ClassVocabulary.KindsOf(element);
-        if (kinds.HasFlag(ClassKinds.Boilerplate) && !kinds.HasFlag(ClassKinds.ArticleBody)
-            && s.Length < total * (kinds.HasFlag(ClassKinds.Gallery) ? 0.95 : 0.3))
+        var isGallery = kinds.HasFlag(ClassKinds.Gallery);
+        if (kinds.HasFlag(ClassKinds.Boilerplate) && !kinds.HasFlag(ClassKinds.ArticleBody) && (!isGallery || s.IsCaptionHeavy)
+            && s.Length < total * (isGallery ? 0.95 : 0.3))
         {
             // A gallery may carry more caption text than the article has prose, and still is not the article.
             return true;
@@ -69,10 +88,16 @@ internal static class BoilerplatePruner
         if (s.Length <= 240 && (s.Headings > 0 || !s.HasBlockChild || name is "dl" or "figcaption" || s.Length <= ShortWidgetLength))
         {
             var text = TextMetrics.Normalize(Dom.Text(element));
-            if (IsJunkText(text) || title.Matches(text, Dom.IsHeading(name) || name == "figcaption"))
+            if (IsJunkText(text) || title.Matches(text, Dom.IsHeading(name) || name == "figcaption")
+                || !s.HasBlockChild && name is not ("td" or "th" or "li" or "dd" or "dt") && ClassVocabulary.IsDateline(text))
             {
                 return true;
             }
+        }
+
+        if (!s.HasBlockChild && s.Length <= MaxNoticeLength && ClassVocabulary.IsNotice(TextMetrics.Normalize(Dom.Text(element))))
+        {
+            return true;
         }
 
         if (IsLinkList(name, s, total))
@@ -83,9 +108,45 @@ internal static class BoilerplatePruner
         return false;
     }
 
+    /// <summary>
+    /// The caption of the picture that opens the page (above the first paragraph) describes the page's lead
+    /// image, not a step of the text; captions further down, beside the paragraphs they illustrate, are kept.
+    /// </summary>
+    private static void RemoveLeadImageCaptions(IElement article, Dictionary<IElement, ElementStats> stats)
+    {
+        var captions = new List<IElement>();
+        foreach (var element in Dom.PreOrder(article))
+        {
+            if (!stats.TryGetValue(element, out var s))
+            {
+                continue;
+            }
+
+            if (element.LocalName == "p" && s.Length >= MinimumProseParagraphLength && !IsCaption(element, s))
+            {
+                break;
+            }
+
+            if (IsCaption(element, s))
+            {
+                captions.Add(element);
+            }
+        }
+
+        foreach (var caption in captions)
+        {
+            Dom.Remove(caption);
+        }
+    }
+
+    private static bool IsCaption(IElement element, ElementStats s) =>
+        (element.LocalName == "figcaption" || ClassVocabulary.KindsOf(element) is var kinds && kinds.HasFlag(ClassKinds.Caption) && !kinds.HasFlag(ClassKinds.ArticleBody))
+        && s.Length <= MaxCaptionLength && s.Paragraphs <= 1;
+
     private static bool IsJunkText(string normalizedText) =>
         ClassVocabulary.IsBoilerplatePhrase(normalizedText) || ClassVocabulary.IsCallToAction(normalizedText)
-        || ClassVocabulary.IsPhotoCredit(normalizedText) || ClassVocabulary.IsByline(normalizedText);
+        || ClassVocabulary.IsPhotoCredit(normalizedText) || ClassVocabulary.IsByline(normalizedText)
+        || ClassVocabulary.IsAdvertisementLabel(normalizedText);
 
     /// <summary>
     /// Past the last paragraph of the article, pages put "you may also like" lists, sign-up prompts and widget
@@ -95,6 +156,8 @@ internal static class BoilerplatePruner
     {
         var blocks = Dom.PreOrder(article).Where(e => e != article && Dom.IsBlock(e.LocalName) && e.LocalName != "br"
             && !e.Children.Any(c => Dom.IsBlock(c.LocalName) && c.LocalName != "br") && !string.IsNullOrWhiteSpace(e.TextContent)).ToList();
+        CutClosingSection(blocks);
+        CutCommentSection(blocks);
         for (var i = blocks.Count - 1; i >= 0 && i >= blocks.Count - MaxTailBlocks; i--)
         {
             var block = blocks[i];
@@ -108,6 +171,78 @@ internal static class BoilerplatePruner
 
             Dom.Remove(block);
         }
+    }
+
+    /// <summary>
+    /// Press releases and institutional pages close with contact details, "further information" links or an "about
+    /// us" paragraph under a label of their own: from the label on, the rest is cut, when it is a small part of the text.
+    /// </summary>
+    private static void CutClosingSection(List<IElement> blocks)
+    {
+        var lengths = blocks.Select(block => TextMetrics.WeightedLength(block.TextContent, out _)).ToArray();
+        var total = lengths.Sum();
+        var after = 0;
+        var cut = -1;
+        for (var i = blocks.Count - 1; i >= 0 && i >= blocks.Count - MaxTailBlocks; i--)
+        {
+            after += lengths[i];
+            if (after > total * MaxClosingShare)
+            {
+                break;
+            }
+
+            if (i > 0 && ClassVocabulary.IsClosingLabel(FirstLine(blocks[i], lengths[i])))
+            {
+                cut = i;
+            }
+        }
+
+        for (var i = blocks.Count - 1; cut >= 0 && i >= cut; i--)
+        {
+            Dom.Remove(blocks[i]);
+            blocks.RemoveAt(i);
+        }
+    }
+
+    /// <summary>
+    /// A comment thread left inside the article's container starts under a heading of its own ("3 Kommentare",
+    /// "Leave a reply"); from there on, nothing is the article. It only counts past the first part of the text.
+    /// </summary>
+    private static void CutCommentSection(List<IElement> blocks)
+    {
+        var lengths = blocks.Select(block => TextMetrics.WeightedLength(block.TextContent, out _)).ToArray();
+        var total = lengths.Sum();
+        var before = 0;
+        for (var i = 0; i < blocks.Count; i++)
+        {
+            if (before >= total * MinimumShareBeforeComments && lengths[i] <= MaxCommentHeadingLength
+                && ClassVocabulary.IsCommentHeading(TextMetrics.Normalize(blocks[i].TextContent)))
+            {
+                for (var j = blocks.Count - 1; j >= i; j--)
+                {
+                    Dom.Remove(blocks[j]);
+                    blocks.RemoveAt(j);
+                }
+
+                return;
+            }
+
+            before += lengths[i];
+        }
+    }
+
+    /// <summary>The label at the start of a block ("Kontakt:" in bold before the address), normalised.</summary>
+    private static string FirstLine(IElement block, int length)
+    {
+        if (length > MaxLabelledBlockLength)
+        {
+            return string.Empty;
+        }
+
+        var first = block.FirstElementChild is { LocalName: "strong" or "b" } label && block.TextContent.TrimStart().StartsWith(label.TextContent.Trim(), StringComparison.Ordinal)
+            ? label.TextContent
+            : block.TextContent;
+        return TextMetrics.Normalize(first);
     }
 
     private static bool IsRelatedHeading(string normalizedText) =>

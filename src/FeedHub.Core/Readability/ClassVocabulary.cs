@@ -13,6 +13,16 @@ internal static partial class ClassVocabulary
     /// <summary>Past this many distinct class strings the cache starts over (a crawler sees many sites).</summary>
     private const int MaxCachedClassNames = 100_000;
 
+    /// <summary>
+    /// Page text is hostile input: the patterns added here run with a time limit (generated, backtracking code starts
+    /// far faster than the non-backtracking engine, which a one-shot extraction pays on every run). The texts they
+    /// see are a few hundred characters at most.
+    /// </summary>
+    private const int MatchTimeoutMilliseconds = 250;
+
+    /// <summary>Letters a dateline may have beside its date: "Aktualisiert", "Published on", "am … um … Uhr".</summary>
+    private const int MaxDatelineLetters = 16;
+
     /// <summary>Pages repeat the same few hundred class strings on thousands of elements: classify each once.</summary>
     private static readonly ConcurrentDictionary<string, ClassKinds> Classified = new(StringComparer.Ordinal);
 
@@ -27,7 +37,7 @@ internal static partial class ClassVocabulary
         "morestories", "morearticles", "morefrom", "morenews", "newsletter", "subscri", "signup", "comment", "disqus",
         "respond", "reply", "replies", "breadcrumb", "taglist", "tagcloud", "tagslist", "posttags", "articletags",
         "entrytags", "categories", "backtotop", "scrolltop", "scrolltotop", "gotop", "totop", "advert", "sponsor", "promo",
-        "sidebar", "widget", "footer", "masthead", "navbar", "navigation", "menu", "pagination", "pager", "popup", "modal",
+        "sidebar", "widget", "footer", "masthead", "navbar", "navigation", "menu", "pagination", "popup", "modal",
         "cookie", "consent", "gdpr", "paywall", "toolbar", "rating", "outbrain", "taboola", "trending", "popular",
         "mostread", "skiplink", "hidden", "sronly", "screenreader", "printonly", "printbutton", "jumplink", "donat",
         "banner", "overlay", "dateline", "timestamp", "publishdate", "publishtime", "publishon", "publisheddate",
@@ -36,10 +46,11 @@ internal static partial class ClassVocabulary
         "previouslink", "nextpost", "nextarticle", "nextstory", "nextentry", "nextlink", "prevpost", "prevarticle",
         "prevstory", "prevlink", "button", "noscript", "nocontent", "photocredit", "imagecredit", "copyright",
         "gallery", "slideshow", "carousel", "slider", "lightbox", "ai2html", "chart", "interactivegraphic", "hatnote",
+        "infobox", "readalso", "alsoread", "lesenauch", "lireaussi", "leetambien", "leggianche",
     ];
 
-    // Short words that only count on their own ("ad-slot", "nav", not "load" or "canvas").
-    private static readonly HashSet<string> BoilerplateWords = new(StringComparer.Ordinal) { "ad", "ads", "tags", "nav", "btn" };
+    // Short words that only count on their own ("ad-slot", "nav", not "load" or "canvas"; "pager", not "PageRoot").
+    private static readonly HashSet<string> BoilerplateWords = new(StringComparer.Ordinal) { "ad", "ads", "tags", "nav", "btn", "pager" };
 
     // Hover cards and tooltips hide their text until the pointer is over a name: their inner box is not article text.
     private static readonly string[] HoverCardFragments = ["tooltip", "popover", "rollover", "hovercard"];
@@ -50,6 +61,8 @@ internal static partial class ClassVocabulary
     private static readonly string[] EmbeddedContentFragments = ["embed", "twittertweet", "instagrammedia", "tiktok", "mathjax", "katex"];
 
     private static readonly string[] GalleryFragments = ["gallery", "slideshow", "carousel"];
+
+    private static readonly string[] CaptionFragments = ["caption", "credit", "legend", "imagedescription", "bildunterschrift"];
 
     private static readonly string[] ContentLikeFragments =
         ["article", "body", "content", "entry", "main", "post", "text", "blog", "story", "prose", "column"];
@@ -107,6 +120,60 @@ internal static partial class ClassVocabulary
     public static bool IsByline(string normalizedText) =>
         normalizedText.Length <= 200 && Byline().IsMatch(normalizedText);
 
+    /// <summary>
+    /// A (normalised) block that is a notice about the page rather than part of the text: affiliate-link disclosures,
+    /// reprint and copyright terms, comment-moderation rules.
+    /// </summary>
+    public static bool IsNotice(string normalizedText) =>
+        normalizedText.Length <= 400 && Matches(Notice(), normalizedText);
+
+    /// <summary>
+    /// A short (normalised) block that opens what follows the article proper: contact details, "further information"
+    /// link lists, "about us" paragraphs of a press release.
+    /// </summary>
+    public static bool IsClosingLabel(string normalizedText) =>
+        normalizedText.Length <= 60 && Matches(ClosingLabel(), normalizedText);
+
+    /// <summary>The heading of a comment thread: "Comments", "3 Kommentare", "Leave a reply", "Kommentare schreiben"…</summary>
+    public static bool IsCommentHeading(string normalizedText) =>
+        normalizedText.Length <= 60 && Matches(CommentHeading(), normalizedText);
+
+    /// <summary>A short (normalised) block that is only a date, perhaps with a time and a word or two ("Updated:", "am").</summary>
+    public static bool IsDateline(string normalizedText)
+    {
+        if (normalizedText.Length > 60)
+        {
+            return false;
+        }
+
+        try
+        {
+            return DateOrTime().IsMatch(normalizedText)
+                && DateOrTime().Replace(normalizedText, string.Empty).Count(char.IsLetter) <= MaxDatelineLetters;
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>An advertisement label, whatever punctuation surrounds it ("- Anzeige -", "[Reklama]").</summary>
+    public static bool IsAdvertisementLabel(string normalizedText) =>
+        normalizedText.Length <= 40 && Matches(AdvertisementLabel(), normalizedText);
+
+    /// <summary>A pattern that runs out of time on hostile text has not recognised it: the block stays.</summary>
+    private static bool Matches(Regex pattern, string text)
+    {
+        try
+        {
+            return pattern.IsMatch(text);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>A short (normalised) block that only credits a photo.</summary>
     public static bool IsPhotoCredit(string normalizedText) =>
         normalizedText.Length <= 120 && PhotoCredit().IsMatch(normalizedText);
@@ -118,25 +185,41 @@ internal static partial class ClassVocabulary
         var contentLike = false;
         var articleBody = false;
         var gallery = false;
+        var caption = false;
+        var header = false;
         foreach (var className in classAndId.ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
             // "commentary" is an article genre, not a comment thread.
             var compact = className.Replace("-", string.Empty, StringComparison.Ordinal).Replace("_", string.Empty, StringComparison.Ordinal)
                 .Replace("commentary", "opinion", StringComparison.Ordinal);
             var words = className.Split(['-', '_', ':', '.'], StringSplitOptions.RemoveEmptyEntries);
-            boilerplate |= ContainsAny(compact, BoilerplateFragments)
-                || words.Any(word => BoilerplateWords.Contains(word) || word.StartsWith("header", StringComparison.Ordinal))
-                || ContainsAny(compact, HoverCardFragments) && HoverCardInnerEndings.Any(ending => compact.EndsWith(ending, StringComparison.Ordinal));
-            embedded |= ContainsAny(compact, EmbeddedContentFragments) || words.Any(word => word.StartsWith("tweet", StringComparison.Ordinal));
             contentLike |= ContainsAny(compact, ContentLikeFragments);
             articleBody |= ContainsAny(compact, ArticleBodyFragments) || words.Contains("prose");
+            embedded |= ContainsAny(compact, EmbeddedContentFragments) || words.Any(word => word.StartsWith("tweet", StringComparison.Ordinal));
+
+            // "section--has-ad", "no-share", "with-caption" say what a block holds or lacks, not what it is: only the
+            // words before such a flag name the block.
+            var flag = Array.FindIndex(words, word => word is "has" or "no" or "with" or "without");
+            if (flag >= 0)
+            {
+                words = words[..flag];
+                compact = string.Concat(words);
+            }
+
+            boilerplate |= ContainsAny(compact, BoilerplateFragments)
+                || words.Any(word => BoilerplateWords.Contains(word))
+                || ContainsAny(compact, HoverCardFragments) && HoverCardInnerEndings.Any(ending => compact.EndsWith(ending, StringComparison.Ordinal));
+            header |= words.Any(word => word.StartsWith("header", StringComparison.Ordinal));
             gallery |= ContainsAny(compact, GalleryFragments);
+            caption |= ContainsAny(compact, CaptionFragments);
         }
 
-        return (boilerplate && !embedded ? ClassKinds.Boilerplate : ClassKinds.None)
+        return ((boilerplate || header) && !embedded ? ClassKinds.Boilerplate : ClassKinds.None)
+            | (header && !boilerplate ? ClassKinds.Header : ClassKinds.None)
             | (contentLike ? ClassKinds.ContentLike : ClassKinds.None)
             | (articleBody ? ClassKinds.ArticleBody : ClassKinds.None)
-            | (gallery ? ClassKinds.Gallery : ClassKinds.None);
+            | (gallery ? ClassKinds.Gallery : ClassKinds.None)
+            | (caption ? ClassKinds.Caption : ClassKinds.None);
     }
 
     private static bool ContainsAny(string text, string[] fragments)
@@ -162,6 +245,44 @@ internal static partial class ClassVocabulary
         |@\w+\son\s(twitter|instagram|facebook)|(may|can)\sbe\sreached\sat|newsletters?[.!]?$|all\srights\sreserved
         """, RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace)]
     private static partial Regex CallToAction();
+
+    [GeneratedRegex("""
+        (post|article|page|site|video)\s(may\s)?contains?\s(affiliate|sponsored|paid)|affiliate\s(and/or\s[a-z]+\s)?links?\b
+        |copyrighted\s(property|material)|permission\s(must\sbe|is)\s(obtained|required)|reprint(ed)?\sin\s(online|print)
+        |may\snot\sbe\s(re)?(published|reproduced|broadcast|rewritten|redistributed)|nachdruck\snur\smit|alle\srechte\svorbehalten
+        |comments?\s(are|will\sbe)\s(moderated|reviewed)|kommentare\swerden\s.{0,30}(moderiert|freigeschaltet)
+        |commenting\s(is|has\sbeen)\s(closed|disabled)|comments\sare\sclosed|(beitrag|artikel)\senthält\s(werbung|affiliate)
+        """, RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace, MatchTimeoutMilliseconds)]
+    private static partial Regex Notice();
+
+    [GeneratedRegex("""
+        ^(kontakt|contact|pressekontakt|press\scontact|media\scontact|medienkontakt|ansprechpartner(in)?|weitere\sinformationen
+        |more\sinformation|further\sinformation|for\smore\sinformation|weitere\sbeitr[äa]ge|mehr\szum\sthema|über\suns|about\sus
+        |pressemitteilung\sherunterladen|for\sfurther\sinformation|weiterführende\slinks|das\skönnte\ssie\sauch\sinteressieren)
+        ([^.!?:]{0,50}:|:?)$
+        """, RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace, MatchTimeoutMilliseconds)]
+    private static partial Regex ClosingLabel();
+
+    [GeneratedRegex("""
+        ^(\d+\s)?(comments?|kommentare?|commentaires?|comentarios?|commenti|reacties|komentarze|responses|replies)
+        (\s(schreiben|verfassen|zum\sartikel|to\s.{1,40}|on\s.{1,40}|\(\d+\)))?[\s:.!]*$
+        |^(leave|post|write|add)\sa\s(comment|reply)|^(schreibe|hinterlasse)\s(einen|einen\sneuen)\skommentar|^laisser\sun\scommentaire
+        |^(deja|escribe)\sun\scomentario|^lascia\sun\scommento|^join\sthe\s(discussion|conversation)|^diskutieren\ssie\smit
+        """, RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace, MatchTimeoutMilliseconds)]
+    private static partial Regex CommentHeading();
+
+    [GeneratedRegex("""
+        \d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4}
+        |\d{1,2}\.?\s(jan|feb|mär|mar|apr|mai|may|jun|jul|aug|sep|okt|oct|nov|dez|dec)[a-zäé]*\.?,?\s\d{4}
+        |(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s\d{1,2}(st|nd|rd|th)?,?\s\d{4}
+        |\d{1,2}:\d{2}(\s?(uhr|am|pm|h))?
+        """, RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace, MatchTimeoutMilliseconds)]
+    private static partial Regex DateOrTime();
+
+    [GeneratedRegex("""
+        ^[\s\p{P}\p{S}]*(reklama|anzeige|werbung|advertisement|advertising|publicit[ée]|pubblicit[àa]|publicidad|annonce|reklame|advertentie)[\s\p{P}\p{S}]*$
+        """, RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace, MatchTimeoutMilliseconds)]
+    private static partial Regex AdvertisementLabel();
 
     [GeneratedRegex(@"^(photos?|foto|фото|image|picture|credit|crédit( photo)?|photo credit|bild|illustration|source photo)\s*[:/©]|(^|[|/©]\s*)(getty\s?images|shutterstock|istock(photo)?|afp|reuters|associated press|ap photo|epa|dpa)(\s*/\s*[\w.]+)?[.)]?$",
         RegexOptions.CultureInvariant)]
@@ -196,4 +317,10 @@ internal enum ClassKinds
     ContentLike = 2,
     ArticleBody = 4,
     Gallery = 8,
+
+    /// <summary>A caption or credit of a picture.</summary>
+    Caption = 16,
+
+    /// <summary>A header, and nothing else boilerplate: the page's masthead or the article's own header (title, standfirst).</summary>
+    Header = 32,
 }

@@ -18,6 +18,15 @@ internal static class ContentLocator
     private const double GalleryFactor = 0.2;
 
     private const int GalleryScopeLevels = 3;
+
+    private const double TeaserListFactor = 0.2;
+    private const int TeaserListScopeLevels = 3;
+    private const int MinimumTeasers = 3;
+
+    private const int FullerAncestorLevels = 3;
+    private const double FullerAncestorScoreShare = 0.75;
+    private const int FullerAncestorTextFactor = 3;
+    private const double FullerAncestorLinkDensity = 0.2;
     private static readonly double[] AncestorShare = [1, 0.5, 1 / 3.0, 0.25, 0.2];
 
     public static List<IElement> Locate(IElement body, Dictionary<IElement, ElementStats> stats)
@@ -39,9 +48,11 @@ internal static class ContentLocator
 
         IElement? best = null;
         var bestScore = double.MinValue;
+        var teaserLists = new Dictionary<IElement, bool>(ReferenceEqualityComparer.Instance);
         foreach (var (element, score) in scores)
         {
-            var adjusted = score * (1 - stats[element].LinkDensity) * (IsInGallery(element, body) ? GalleryFactor : 1);
+            var adjusted = score * (1 - stats[element].LinkDensity) * (IsInGallery(element, body, stats) ? GalleryFactor : 1)
+                * (IsInTeaserList(element, body, stats, teaserLists) ? TeaserListFactor : 1);
             scores[element] = adjusted;
             if (adjusted > bestScore)
             {
@@ -51,6 +62,7 @@ internal static class ContentLocator
         }
 
         best = PreferCommonAncestor(OutOfTablesAndLists(best!, body), bestScore, scores, body);
+        best = OutOfInlineWrappers(PreferFullerAncestor(best, bestScore, scores, stats, body), body);
         var parts = SameKindParts(best, stats);
         return parts.Count > 1 ? parts : WithRelatedSiblings(best, scores, stats);
     }
@@ -146,12 +158,75 @@ internal static class ContentLocator
     }
 
     /// <summary>Looks a few levels up only: page wrappers carry gallery feature flags ("has-gallery") too.</summary>
-    private static bool IsInGallery(IElement element, IElement body)
+    private static bool IsInGallery(IElement element, IElement body, Dictionary<IElement, ElementStats> stats)
     {
         var ancestor = element;
         for (var level = 0; level <= GalleryScopeLevels && ancestor is not null && ancestor != body; level++, ancestor = ancestor.ParentElement)
         {
-            if (ClassVocabulary.KindsOf(ancestor).HasFlag(ClassKinds.Gallery))
+            if (ClassVocabulary.KindsOf(ancestor).HasFlag(ClassKinds.Gallery) && stats[ancestor].IsCaptionHeavy)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// A list of other articles' teasers (each item with its own linked headline, perhaps an abstract) can hold more
+    /// prose than the article it sits under; the list and its items count a fifth, as galleries do.
+    /// </summary>
+    private static bool IsInTeaserList(IElement element, IElement body, Dictionary<IElement, ElementStats> stats, Dictionary<IElement, bool> known)
+    {
+        var ancestor = element;
+        for (var level = 0; level <= TeaserListScopeLevels && ancestor is not null && ancestor != body; level++, ancestor = ancestor.ParentElement)
+        {
+            if (!known.TryGetValue(ancestor, out var isList))
+            {
+                isList = IsTeaserList(ancestor, stats);
+                known[ancestor] = isList;
+            }
+
+            if (isList)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsTeaserList(IElement element, Dictionary<IElement, ElementStats> stats)
+    {
+        if (stats[element].Headings < MinimumTeasers)
+        {
+            return false;
+        }
+
+        var items = Dom.ChildElements(element);
+        if (items.Count < MinimumTeasers)
+        {
+            return false;
+        }
+
+        var teasers = 0;
+        foreach (var item in items)
+        {
+            if (stats.TryGetValue(item, out var s) && s.Headings > 0 && HasLinkedHeadline(item))
+            {
+                teasers++;
+            }
+        }
+
+        return teasers >= MinimumTeasers && teasers * 10 >= items.Count * 6;
+    }
+
+    /// <summary>A headline that is (or holds) a link to elsewhere, as teasers have and article sections do not.</summary>
+    private static bool HasLinkedHeadline(IElement item)
+    {
+        foreach (var heading in item.QuerySelectorAll("h2, h3, h4, h5"))
+        {
+            if (heading.QuerySelector("a[href]") is not null || heading.ParentElement is { LocalName: "a" })
             {
                 return true;
             }
@@ -167,6 +242,21 @@ internal static class ContentLocator
                && best.ParentElement is { } parent && parent != body)
         {
             best = parent;
+        }
+
+        return best;
+    }
+
+    /// <summary>
+    /// Broken markup (an unclosed <c>&lt;a name&gt;</c> or <c>&lt;font&gt;</c>) can wrap a block in an inline element of its
+    /// own: the block's neighbours, where the rest of the article is, are the wrapper's.
+    /// </summary>
+    private static IElement OutOfInlineWrappers(IElement best, IElement body)
+    {
+        while (best.ParentElement is { LocalName: "a" or "font" or "span" or "b" or "i" or "em" or "strong" } wrapper && wrapper != body
+               && wrapper.ChildElementCount == 1)
+        {
+            best = wrapper;
         }
 
         return best;
@@ -192,6 +282,32 @@ internal static class ContentLocator
         }
 
         return best;
+    }
+
+    /// <summary>
+    /// A single dense block (a standfirst, an intro box) can outscore the container of the whole article by a little:
+    /// a parent that scores nearly as well and holds several times its text, with few links, is the article.
+    /// </summary>
+    private static IElement PreferFullerAncestor(IElement best, double bestScore, Dictionary<IElement, double> scores,
+        Dictionary<IElement, ElementStats> stats, IElement body)
+    {
+        var fuller = best;
+        var ancestor = best == body ? null : best.ParentElement;
+        for (var level = 0; level < FullerAncestorLevels && ancestor is not null && ancestor != body; level++, ancestor = ancestor.ParentElement)
+        {
+            if (stats[ancestor].LinkDensity > FullerAncestorLinkDensity)
+            {
+                break;
+            }
+
+            if (scores.TryGetValue(ancestor, out var score) && score >= bestScore * FullerAncestorScoreShare
+                && stats[ancestor].Length >= stats[fuller].Length * FullerAncestorTextFactor)
+            {
+                fuller = ancestor;
+            }
+        }
+
+        return fuller;
     }
 
     /// <summary>

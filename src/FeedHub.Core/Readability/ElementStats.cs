@@ -19,9 +19,19 @@ internal sealed class ElementStats
     public int Paragraphs;
     public int ListItems;
     public int Headings;
+    public int Images;
     public bool HasBlockChild;
 
     public double LinkDensity => Length == 0 ? 0 : (double)LinkLength / Length;
+
+    /// <summary>
+    /// Captions run to a sentence or two per picture (or per slide, when the slides are list items); a block named a
+    /// gallery or slideshow that carries more text per slide than that is prose with illustrations (or a script hook
+    /// on the article), not a photo gallery.
+    /// </summary>
+    public bool IsCaptionHeavy => Length <= Math.Max(1, Math.Max(Images, ListItems)) * MaxCaptionLength;
+
+    private const int MaxCaptionLength = 300;
 
     private void Add(ElementStats child)
     {
@@ -31,6 +41,7 @@ internal sealed class ElementStats
         Paragraphs += child.Paragraphs;
         ListItems += child.ListItems;
         Headings += child.Headings;
+        Images += child.Images;
     }
 
     /// <summary>Stats of every element under (and including) <paramref name="root"/>, without recursion.</summary>
@@ -73,6 +84,9 @@ internal sealed class ElementStats
                     break;
                 case "h1" or "h2" or "h3" or "h4" or "h5" or "h6":
                     s.Headings++;
+                    break;
+                case "img":
+                    s.Images++;
                     break;
             }
 

@@ -15,7 +15,15 @@ internal static partial class PageCleaner
         "script", "style", "link", "meta", "template", "object", "embed", "applet", "canvas", "button", "input",
         "select", "textarea", "option", "optgroup", "datalist", "dialog", "nav", "aside", "footer", "menu", "head",
         "title", "base", "frame", "frameset", "noembed", "param", "map", "area", "svg",
+        // Ruby annotations (furigana) repeat the reading of the characters they sit on.
+        "rt", "rp",
     };
+
+    private const int MinimumNoscriptParagraphs = 3;
+    private const int MinimumNoscriptLength = 400;
+
+    /// <summary>The never-content tags that are landmarks around an article (see <see cref="HoldsMainContent"/>).</summary>
+    private static readonly HashSet<string> LandmarkTags = new(StringComparer.Ordinal) { "nav", "aside", "footer", "menu", "dialog" };
 
     private static readonly HashSet<string> LandmarkRolesAroundContent = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -51,7 +59,7 @@ internal static partial class PageCleaner
                 case "img":
                     RestoreLazyImage(element);
                     break;
-                case "noscript":
+                case "noscript" when !HoldsProse(element):
                     doomed.Add(element);
                     PromoteNoscriptImage(element);
                     continue;
@@ -75,7 +83,7 @@ internal static partial class PageCleaner
     {
         if (NeverContent.Contains(element.LocalName))
         {
-            return true;
+            return !(LandmarkTags.Contains(element.LocalName) && HoldsMainContent(element));
         }
 
         if (element.HasAttribute("hidden") || element.GetAttribute("aria-hidden") == "true" && element.LocalName != "img")
@@ -85,11 +93,23 @@ internal static partial class PageCleaner
 
         if (element.GetAttribute("role") is { } role && LandmarkRolesAroundContent.Contains(role))
         {
-            return true;
+            return !HoldsMainContent(element);
         }
 
         return element.GetAttribute("style") is { } style && HiddenStyle().IsMatch(style);
     }
+
+    /// <summary>
+    /// A landmark around the main landmark is markup gone wrong (an unclosed header or aside swallows the page):
+    /// the article is inside, so only the landmark's own furniture may go, later, by what it is.
+    /// </summary>
+    private static bool HoldsMainContent(IElement landmark) =>
+        landmark.QuerySelector("main, [role=main], [itemprop=articleBody]") is not null;
+
+    /// <summary>Pages built by scripts may keep their whole text in &lt;noscript&gt; for crawlers: that is the article.</summary>
+    private static bool HoldsProse(IElement noscript) =>
+        noscript.QuerySelectorAll("p").Length >= MinimumNoscriptParagraphs
+        && TextMetrics.WeightedLength(noscript.TextContent, out _) >= MinimumNoscriptLength;
 
     private static void RestoreLazyImage(IElement image)
     {
