@@ -1,4 +1,5 @@
 using System.Xml;
+using FeedHub.Core.Urls;
 
 namespace FeedHub.Core.Opml;
 
@@ -84,7 +85,14 @@ public static class OpmlReader
                         }
                     }
 
-                    document.Feeds.Add(new OpmlFeed(uri.AbsoluteUri, label, Attribute(reader, "htmlUrl"), path, line));
+                    var siteUrl = Attribute(reader, "htmlUrl");
+                    if (siteUrl is not null && !WebLinks.IsHttp(siteUrl))
+                    {
+                        document.Problems.Add(new OpmlProblem(line, $"the outline '{label}' is read without its htmlUrl '{Shorten(siteUrl)}', which is not an http or https address"));
+                        siteUrl = null;
+                    }
+
+                    document.Feeds.Add(new OpmlFeed(uri.AbsoluteUri, label, siteUrl, path, line));
                 }
 
                 if (!isEmpty)
@@ -100,6 +108,8 @@ public static class OpmlReader
 
         return document;
     }
+
+    private static string Shorten(string value) => value.Length <= 80 ? value : string.Concat(value.AsSpan(0, 80), "…");
 
     private static string? Attribute(XmlReader reader, string name)
     {

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Xml;
 using FeedHub.Core.Model;
+using FeedHub.Core.Urls;
 
 namespace FeedHub.Core.Opml;
 
@@ -36,7 +37,8 @@ public static class OpmlWriter
                 writer.WriteAttributeString("text", source.Name);
                 writer.WriteAttributeString("title", source.Name);
                 writer.WriteAttributeString("xmlUrl", source.FeedUrl);
-                if (source.SiteUrl is not null)
+                // Stored before links were checked, a non-http(s) home page must still not be published.
+                if (WebLinks.IsHttp(source.SiteUrl))
                 {
                     writer.WriteAttributeString("htmlUrl", source.SiteUrl);
                 }

@@ -12,7 +12,7 @@ namespace FeedHub.Core.Parser;
 /// </summary>
 internal static class XmlTagBalancer
 {
-    public static string Balance(string text)
+    public static string Balance(string text, ParseBudget budget)
     {
         var output = new StringBuilder(text.Length + 256);
         var open = new List<OpenElement>();
@@ -20,6 +20,7 @@ internal static class XmlTagBalancer
         var at = 0;
         while (at < text.Length && !rootClosed)
         {
+            budget.Tick(16 + open.Count);
             var lessThan = text.IndexOf('<', at);
             if (lessThan < 0)
             {
@@ -43,9 +44,11 @@ internal static class XmlTagBalancer
             }
             else if (StartsWith(text, at, "<!"))
             {
-                var subset = text.IndexOf('[', at);
+                // '[' counts only inside this declaration: searching the whole rest of the text for it would make
+                // a run of declarations quadratic.
                 var close = text.IndexOf('>', at);
-                at = subset >= 0 && subset < close ? CopyThrough(text, at, "]>", output) : CopyThrough(text, at, ">", output);
+                var subset = text.IndexOf('[', at, (close < 0 ? text.Length : close) - at);
+                at = subset >= 0 && close >= 0 ? CopyThrough(text, at, "]>", output) : CopyThrough(text, at, ">", output);
             }
             else if (at + 1 < text.Length && text[at + 1] == '/')
             {
@@ -54,7 +57,7 @@ internal static class XmlTagBalancer
             }
             else if (at + 1 < text.Length && IsNameStart(text[at + 1]))
             {
-                at = StartElement(text, at, open, output);
+                at = StartElement(text, at, open, output, budget);
             }
             else
             {
@@ -110,7 +113,7 @@ internal static class XmlTagBalancer
         return next;
     }
 
-    private static int StartElement(string text, int at, List<OpenElement> open, StringBuilder output)
+    private static int StartElement(string text, int at, List<OpenElement> open, StringBuilder output, ParseBudget budget)
     {
         var position = at + 1;
         var nameEnd = position;
@@ -131,6 +134,7 @@ internal static class XmlTagBalancer
         var selfClosing = false;
         while (position < text.Length)
         {
+            budget.Tick();
             var c = text[position];
             if (c == '>')
             {
@@ -200,8 +204,10 @@ internal static class XmlTagBalancer
         {
             var quote = text[position];
             var close = text.IndexOf(quote, position + 1);
-            var tagEnd = text.IndexOf('>', position + 1);
-            if (close < 0 || (tagEnd >= 0 && close > tagEnd && text.IndexOf('<', position + 1, close - position - 1) >= 0))
+            // The end of the tag is looked for only up to the closing quote (searching the whole rest of the text
+            // would make a tag with many attributes quadratic).
+            var tagEnd = close < 0 ? text.IndexOf('>', position + 1) : text.IndexOf('>', position + 1, close - position - 1);
+            if (close < 0 || (tagEnd >= 0 && text.IndexOf('<', position + 1, close - position - 1) >= 0))
             {
                 // An unclosed quote: the value runs to the end of the tag.
                 var end = tagEnd < 0 ? text.Length : tagEnd;
