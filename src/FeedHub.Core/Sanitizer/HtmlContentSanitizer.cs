@@ -97,6 +97,6 @@ public sealed partial class HtmlContentSanitizer
         return _sanitizer.Value.Sanitize(html, baseUrl ?? string.Empty).Trim();
     }
 
-    [GeneratedRegex(@"^data:image/(png|jpeg|jpg|gif|webp|avif);base64,[A-Za-z0-9+/=\s]+$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^data:image/(png|jpeg|jpg|gif|webp|avif);base64,[A-Za-z0-9+/=\s]+$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex InlineRasterImage();
 }
