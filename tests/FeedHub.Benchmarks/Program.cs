@@ -6,11 +6,12 @@ return args.FirstOrDefault() switch
     "store" => FeedHub.Benchmarks.StoreBenchmark.Run(args[1..]),
     "serve" => await FeedHub.Benchmarks.ServeBenchmark.RunAsync(args[1..]),
     "migrate" => await FeedHub.Benchmarks.MigrationBenchmark.RunAsync(args[1..]),
+    "fuzz" => await FeedHub.Benchmarks.FuzzBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: FeedHub.Benchmarks parser|extraction|store|serve|migrate [ARGS]");
+    Console.Error.WriteLine("usage: FeedHub.Benchmarks parser|extraction|store|serve|migrate|fuzz [ARGS]");
     return 2;
 }
