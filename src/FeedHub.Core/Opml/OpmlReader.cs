@@ -19,7 +19,11 @@ public static class OpmlReader
             MaxCharactersFromEntities = 0,
         };
         var document = new OpmlDocument();
-        var categories = new Stack<string?>();
+        // The open outlines (whether each named a category), and the category names among them, outermost first:
+        // a feed's path is read off the names, never by walking all open outlines, which nesting a hundred thousand
+        // deep would make quadratic.
+        var categories = new Stack<bool>();
+        var names = new List<string>();
         using var reader = XmlReader.Create(stream, settings);
         var lineInfo = (IXmlLineInfo)reader;
         try
@@ -28,7 +32,10 @@ public static class OpmlReader
             {
                 if (reader.NodeType == XmlNodeType.EndElement && reader.LocalName == "outline")
                 {
-                    categories.Pop();
+                    if (categories.Pop())
+                    {
+                        names.RemoveAt(names.Count - 1);
+                    }
                     continue;
                 }
 
@@ -63,7 +70,12 @@ public static class OpmlReader
                     }
                     else
                     {
-                        categories.Push(label);
+                        var named = !string.IsNullOrEmpty(label);
+                        categories.Push(named);
+                        if (named)
+                        {
+                            names.Add(label!);
+                        }
                     }
 
                     continue;
@@ -75,7 +87,7 @@ public static class OpmlReader
                 }
                 else
                 {
-                    var path = categories.Reverse().OfType<string>().Where(c => c.Length > 0).ToList();
+                    var path = names.Take(MaxCategoryDepth).ToList();
                     foreach (var extra in (Attribute(reader, "category") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                     {
                         var name = extra.Trim('/');
@@ -97,7 +109,7 @@ public static class OpmlReader
 
                 if (!isEmpty)
                 {
-                    categories.Push(null);
+                    categories.Push(false);
                 }
             }
         }
@@ -108,6 +120,9 @@ public static class OpmlReader
 
         return document;
     }
+
+    /// <summary>Categories nested deeper than this are not kept (a feed gets the outermost ones).</summary>
+    private const int MaxCategoryDepth = 8;
 
     private static string Shorten(string value) => value.Length <= 80 ? value : string.Concat(value.AsSpan(0, 80), "…");
 
