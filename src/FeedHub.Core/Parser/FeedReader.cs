@@ -230,6 +230,12 @@ public sealed partial class FeedReader
 
     private static string DescribeXmlError(XmlException exception, FeedDocument document)
     {
+        if (exception.LineNumber == 0 && !document.IsFeed)
+        {
+            // The reader found no element at all (only comments, processing instructions or whitespace): it has no position to give.
+            return "no XML elements found";
+        }
+
         var what = IsCutShort(exception) ? "the document is cut short" : "malformed XML";
         return $"{what} at line {exception.LineNumber}, position {exception.LinePosition} (kept {document.ItemsRead} complete items)";
     }

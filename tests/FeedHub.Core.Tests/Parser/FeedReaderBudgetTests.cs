@@ -45,7 +45,7 @@ public sealed class FeedReaderBudgetTests
 
         Assert.False(feed.IsFeed);
         Assert.False(feed.Refused);
-        Assert.NotNull(feed.Error);
+        Assert.Equal("no XML elements found", feed.Error);
     }
 
     [Theory]
