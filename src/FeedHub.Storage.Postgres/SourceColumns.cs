@@ -45,6 +45,7 @@ internal static class SourceColumns
         new("moved_from", NpgsqlDbType.Text, s => s.Fetch.MovedFrom),
         new("moved_at", NpgsqlDbType.TimestampTz, s => Timestamps.ToStored(s.Fetch.MovedAt)),
         new("parse_warning", NpgsqlDbType.Text, s => s.Fetch.ParseWarning),
+        new("import_batch", NpgsqlDbType.Bigint, s => s.ImportBatch),
     ];
 
     /// <summary>The columns to select for <see cref="Read"/>.</summary>
@@ -140,8 +141,9 @@ internal static class SourceColumns
                 PendingRedirectCount = row.GetInt32(ordinal++),
                 MovedFrom = Rows.Text(row, ordinal++),
                 MovedAt = Rows.Value<DateTimeOffset>(row, ordinal++),
-                ParseWarning = Rows.Text(row, ordinal),
+                ParseWarning = Rows.Text(row, ordinal++),
             },
+            ImportBatch = Rows.Value<long>(row, ordinal),
         };
     }
 

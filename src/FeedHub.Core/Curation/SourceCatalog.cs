@@ -10,21 +10,24 @@ using Microsoft.Extensions.Options;
 namespace FeedHub.Core.Curation;
 
 /// <summary>
-/// Curator work on sources, shared by the command line, the API and the admin pages: add (by feed or site address,
-/// through discovery), change settings, pause and resume, refresh, remove, import. Every refusal leaves the store as it was.
+/// Curator work on sources, the one place the command line, the API and the admin pages go through: add (by feed or
+/// site address, through discovery), move to a new address, change settings, pause and resume, refresh, remove,
+/// import (as a batch that can be undone). Every way in gets the same private-network check; every refusal leaves the
+/// store as it was.
 /// </summary>
-public sealed class SourceCatalog(
+public sealed partial class SourceCatalog(
     IFeedStore store,
     FeedFetcher fetcher,
     FeedDiscovery discovery,
     IPollScheduler scheduler,
     IOptions<PollingOptions> polling,
+    IOptions<FetcherOptions> fetcherOptions,
     TimeProvider timeProvider)
 {
     /// <summary>
     /// Subscribes to the feed at <paramref name="url"/>, or to the one feed discovery finds there. When discovery finds
     /// several, nothing is stored and the candidates are returned for the curator to pick one (and add its address).
-    /// The new source is due at once: the schedule synchronisation polls it within a minute, <see cref="RefreshAsync"/> now.
+    /// The new source's first poll is scheduled now.
     /// </summary>
     public async Task<AddSourceResult> AddAsync(string url, SourceSettings settings, CancellationToken cancellationToken)
     {
@@ -39,37 +42,17 @@ public sealed class SourceCatalog(
             return AddSourceResult.Refused(invalid);
         }
 
-        if (await fetcher.CheckUrlAsync(address, cancellationToken).ConfigureAwait(false) is { } refused)
+        var (feed, found, stop) = await FindFeedAsync(address, moving: null, cancellationToken).ConfigureAwait(false);
+        if (stop is not null)
         {
-            return AddSourceResult.Refused(refused);
+            return stop;
         }
 
-        if (await store.FindSourceByFeedUrlAsync(address.AbsoluteUri, cancellationToken).ConfigureAwait(false) is { } subscribed)
-        {
-            return AddSourceResult.Duplicate(subscribed);
-        }
-
-        var found = await discovery.DiscoverAsync(address, cancellationToken).ConfigureAwait(false);
-        if (found.Error is { } error)
-        {
-            return AddSourceResult.Refused(error, found);
-        }
-
-        if (found.Feeds.Count > 1)
-        {
-            return AddSourceResult.Choose(found);
-        }
-
-        var feed = found.Feeds[0];
-        if (await store.FindSourceByFeedUrlAsync(feed.FeedUrl.AbsoluteUri, cancellationToken).ConfigureAwait(false) is { } existing)
-        {
-            return AddSourceResult.Duplicate(existing);
-        }
-
-        var source = NewSource(feed.FeedUrl.AbsoluteUri, feed.Title, feed.SiteUrl, []);
+        var source = NewSource(feed!.FeedUrl.AbsoluteUri, feed.Title, feed.SiteUrl, []);
         settings.ApplyTo(source);
         await store.AddSourceAsync(source, cancellationToken).ConfigureAwait(false);
-        return AddSourceResult.Added(source, found);
+        await scheduler.ScheduleAsync(source.Id, source.Fetch.NextPollAt!.Value, cancellationToken).ConfigureAwait(false);
+        return AddSourceResult.Added(source, found!);
     }
 
     /// <summary>Changes a source's settings; pausing stops its polls and resuming polls it now.</summary>
@@ -137,42 +120,40 @@ public sealed class SourceCatalog(
     }
 
     /// <summary>
-    /// Adds every feed of an OPML list that is not already subscribed (nor listed earlier in the file), without fetching
-    /// them: they are checked on their first poll. <paramref name="progress"/> receives the number of outlines done.
+    /// The checks of an add (and of a move): the private-network guard, discovery when the address is a site's, and
+    /// no other source at the feed's address (<paramref name="moving"/>, the source being moved, may be there).
+    /// Either the one feed found, or the result to answer with.
     /// </summary>
-    public async Task<OpmlImportReport> ImportAsync(OpmlDocument opml, IProgress<int>? progress, CancellationToken cancellationToken)
+    private async Task<(FeedCandidate? Feed, DiscoveryResult? Found, AddSourceResult? Stop)> FindFeedAsync(Uri address, long? moving, CancellationToken cancellationToken)
     {
-        var known = (await store.ListSourcesAsync(cancellationToken).ConfigureAwait(false))
-            .ToDictionary(s => UrlNormalizer.ForIdentity(s.FeedUrl), s => s.Id, StringComparer.Ordinal);
-        var firstLine = new Dictionary<string, int>(StringComparer.Ordinal);
-        var added = 0;
-        var duplicates = new List<OpmlProblem>();
-        for (var done = 0; done < opml.Feeds.Count; done++)
+        if (await fetcher.CheckUrlAsync(address, cancellationToken).ConfigureAwait(false) is { } refused)
         {
-            var feed = opml.Feeds[done];
-            var identity = UrlNormalizer.ForIdentity(feed.FeedUrl);
-            if (known.TryGetValue(identity, out var existingId))
-            {
-                duplicates.Add(new OpmlProblem(feed.Line, firstLine.TryGetValue(identity, out var line)
-                    ? $"{feed.FeedUrl} is listed already on line {line}"
-                    : $"{feed.FeedUrl} is already subscribed as source {existingId}"));
-            }
-            else
-            {
-                var source = await store.AddSourceAsync(NewSource(feed.FeedUrl, feed.Title, feed.SiteUrl, feed.Categories), cancellationToken).ConfigureAwait(false);
-                known[identity] = source.Id;
-                firstLine[identity] = feed.Line;
-                added++;
-            }
-
-            if (done % 50 == 0)
-            {
-                progress?.Report(done);
-            }
+            return (null, null, AddSourceResult.Refused(refused));
         }
 
-        progress?.Report(opml.Feeds.Count);
-        return new OpmlImportReport(added, duplicates, opml.Problems);
+        if (await store.FindSourceByFeedUrlAsync(address.AbsoluteUri, cancellationToken).ConfigureAwait(false) is { } subscribed && subscribed.Id != moving)
+        {
+            return (null, null, AddSourceResult.Duplicate(subscribed));
+        }
+
+        var found = await discovery.DiscoverAsync(address, cancellationToken).ConfigureAwait(false);
+        if (found.Error is { } error)
+        {
+            return (null, found, AddSourceResult.Refused(error, found));
+        }
+
+        if (found.Feeds.Count > 1)
+        {
+            return (null, found, AddSourceResult.Choose(found));
+        }
+
+        var feed = found.Feeds[0];
+        if (await store.FindSourceByFeedUrlAsync(feed.FeedUrl.AbsoluteUri, cancellationToken).ConfigureAwait(false) is { } existing && existing.Id != moving)
+        {
+            return (null, found, AddSourceResult.Duplicate(existing));
+        }
+
+        return (feed, found, null);
     }
 
     private Source NewSource(string feedUrl, string? title, string? siteUrl, IReadOnlyList<string> categories)
@@ -220,4 +201,3 @@ public sealed record UpdateSourceResult(Source? Source, string? Error)
     public static UpdateSourceResult NotFound(long id) => new(null, $"there is no source {id}");
 }
 
-public sealed record OpmlImportReport(int Added, IReadOnlyList<OpmlProblem> Duplicates, IReadOnlyList<OpmlProblem> Invalid);

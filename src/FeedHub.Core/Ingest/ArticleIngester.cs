@@ -1,3 +1,4 @@
+using FeedHub.Core.Charsets;
 using FeedHub.Core.Model;
 using FeedHub.Core.Parser;
 using FeedHub.Core.Readability;
@@ -103,14 +104,17 @@ public sealed class ArticleIngester(IFeedStore store, HtmlContentSanitizer sanit
     {
         var baseUrl = link ?? source.SiteUrl ?? source.FeedUrl;
         article.ContentHash = hash;
-        article.Title = HtmlText.Of(item.Title) ?? HtmlText.Of(item.Summary, 120);
+        // Text the source encoded twice ("fÃ¼r") is repaired here, before sanitising turns its characters into entities.
+        var summary = Mojibake.RepairOrNull(item.Summary);
+        var content = Mojibake.RepairOrNull(item.Content);
+        article.Title = HtmlText.Of(Mojibake.RepairOrNull(item.Title)) ?? HtmlText.Of(summary, 120);
         article.Link = link;
         article.CanonicalUrl = UrlNormalizer.ForStory(link);
-        article.Author = HtmlText.Of(item.Author, 200);
-        article.Summary = NullIfEmpty(sanitizer.Sanitize(item.Summary, baseUrl));
-        article.Content = NullIfEmpty(sanitizer.Sanitize(item.Content, baseUrl));
+        article.Author = HtmlText.Of(Mojibake.RepairOrNull(item.Author), 200);
+        article.Summary = NullIfEmpty(sanitizer.Sanitize(summary, baseUrl));
+        article.Content = NullIfEmpty(sanitizer.Sanitize(content, baseUrl));
         article.ImageUrl = ResolveLink(item.ImageUrl, Uri.TryCreate(baseUrl, UriKind.Absolute, out var b) ? b : null);
-        article.Tags = item.Categories.Select(c => HtmlText.Of(c, 100)).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        article.Tags = item.Categories.Select(c => HtmlText.Of(Mojibake.Repair(c), 100)).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         var text = HtmlText.Of(article.Content ?? article.Summary, int.MaxValue);
         article.Excerpt = text is null ? null : HtmlText.Of(text, 280);
         article.WordCount = text is null ? 0 : TextMetrics.CountWords(text);

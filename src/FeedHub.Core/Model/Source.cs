@@ -32,6 +32,9 @@ public sealed class Source
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>The OPML import that added this source, so that the import can be undone; null when added otherwise.</summary>
+    public long? ImportBatch { get; set; }
+
     public FetchState Fetch { get; set; } = new();
 
     public string Name => !string.IsNullOrWhiteSpace(DisplayName) ? DisplayName

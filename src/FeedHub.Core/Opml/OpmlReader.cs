@@ -1,4 +1,6 @@
+using System.Text.Json;
 using System.Xml;
+using FeedHub.Core.Model;
 using FeedHub.Core.Urls;
 
 namespace FeedHub.Core.Opml;
@@ -97,14 +99,22 @@ public static class OpmlReader
                         }
                     }
 
-                    var siteUrl = Attribute(reader, "htmlUrl");
-                    if (siteUrl is not null && !WebLinks.IsHttp(siteUrl))
+                    var (feedHubSettings, problem) = ReadSettings(reader);
+                    if (problem is not null)
                     {
-                        document.Problems.Add(new OpmlProblem(line, $"the outline '{label}' is read without its htmlUrl '{Shorten(siteUrl)}', which is not an http or https address"));
-                        siteUrl = null;
+                        document.Problems.Add(new OpmlProblem(line, $"{uri.AbsoluteUri}: {problem}"));
                     }
+                    else
+                    {
+                        var siteUrl = Attribute(reader, "htmlUrl");
+                        if (siteUrl is not null && !WebLinks.IsHttp(siteUrl))
+                        {
+                            document.Problems.Add(new OpmlProblem(line, $"the outline '{label}' is read without its htmlUrl '{Shorten(siteUrl)}', which is not an http or https address"));
+                            siteUrl = null;
+                        }
 
-                    document.Feeds.Add(new OpmlFeed(uri.AbsoluteUri, label, siteUrl, path, line));
+                        document.Feeds.Add(new OpmlFeed(uri.AbsoluteUri, label, siteUrl, feedHubSettings?.Categories ?? path, line, feedHubSettings));
+                    }
                 }
 
                 if (!isEmpty)
@@ -125,6 +135,75 @@ public static class OpmlReader
     private const int MaxCategoryDepth = 8;
 
     private static string Shorten(string value) => value.Length <= 80 ? value : string.Concat(value.AsSpan(0, 80), "…");
+
+    /// <summary>FeedHub's own settings of an outline (null when it has none), or what is wrong with them.</summary>
+    private static (OpmlSourceSettings? Settings, string? Problem) ReadSettings(XmlReader reader)
+    {
+        string? Setting(string name) => reader.GetAttribute(name, OpmlSourceSettings.Namespace)?.Trim();
+
+        string[] names = ["displayName", "categories", "state", "extraction", "extractionSelector", "minIntervalMinutes", "maxIntervalMinutes"];
+        if (names.All(name => Setting(name) is null))
+        {
+            return (null, null);
+        }
+
+        List<string>? categories = null;
+        if (Setting("categories") is { } json)
+        {
+            try
+            {
+                categories = JsonSerializer.Deserialize<List<string>>(json);
+            }
+            catch (JsonException)
+            {
+                return (null, $"{OpmlSourceSettings.Prefix}:categories is not a JSON list of names");
+            }
+        }
+
+        if (!TryEnum(Setting("state"), SourceState.Active, out var state) || !TryEnum(Setting("extraction"), ExtractionMode.Auto, out var extraction))
+        {
+            return (null, $"{OpmlSourceSettings.Prefix}:state is active, paused or retired and {OpmlSourceSettings.Prefix}:extraction is auto, always or never");
+        }
+
+        if (!TryMinutes(Setting("minIntervalMinutes"), out var min) || !TryMinutes(Setting("maxIntervalMinutes"), out var max))
+        {
+            return (null, "poll intervals are whole numbers of minutes");
+        }
+
+        return (new OpmlSourceSettings
+        {
+            DisplayName = Setting("displayName") is { Length: > 0 } displayName ? displayName : null,
+            Categories = categories?.Where(c => !string.IsNullOrWhiteSpace(c)).ToList(),
+            State = state,
+            Extraction = extraction,
+            ExtractionSelector = Setting("extractionSelector") is { Length: > 0 } selector ? selector : null,
+            MinIntervalMinutes = min,
+            MaxIntervalMinutes = max,
+        }, null);
+    }
+
+    private static bool TryEnum<T>(string? text, T absent, out T value) where T : struct, Enum
+    {
+        value = absent;
+        return text is null || (Enum.TryParse(text, ignoreCase: true, out value) && Enum.IsDefined(value) && !int.TryParse(text, out _));
+    }
+
+    private static bool TryMinutes(string? text, out int? minutes)
+    {
+        minutes = null;
+        if (text is null)
+        {
+            return true;
+        }
+
+        if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value > 0)
+        {
+            minutes = value;
+            return true;
+        }
+
+        return false;
+    }
 
     private static string? Attribute(XmlReader reader, string name)
     {

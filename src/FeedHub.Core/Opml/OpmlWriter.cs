@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using System.Xml;
 using FeedHub.Core.Model;
 using FeedHub.Core.Urls;
@@ -6,7 +7,9 @@ using FeedHub.Core.Urls;
 namespace FeedHub.Core.Opml;
 
 /// <summary>Writes sources as OPML 2.0, one outline per category holding its feeds (a source in several categories
-/// appears in its first and lists the others in the <c>category</c> attribute).</summary>
+/// appears in its first and lists the others in the <c>category</c> attribute). FeedHub's own settings of each source
+/// travel in attributes of the <see cref="OpmlSourceSettings.Namespace"/> namespace, so an import restores them.
+/// The output depends only on the sources and <paramref name="now"/>.</summary>
 public static class OpmlWriter
 {
     public static void Write(Stream stream, string title, IEnumerable<Source> sources, DateTimeOffset now)
@@ -16,6 +19,7 @@ public static class OpmlWriter
         writer.WriteStartDocument();
         writer.WriteStartElement("opml");
         writer.WriteAttributeString("version", "2.0");
+        writer.WriteAttributeString("xmlns", OpmlSourceSettings.Prefix, null, OpmlSourceSettings.Namespace);
         writer.WriteStartElement("head");
         writer.WriteElementString("title", title);
         writer.WriteElementString("dateCreated", now.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
@@ -30,7 +34,7 @@ public static class OpmlWriter
                 writer.WriteAttributeString("title", group.Key);
             }
 
-            foreach (var source in group.OrderBy(s => s.Name, StringComparer.OrdinalIgnoreCase))
+            foreach (var source in group.OrderBy(s => s.Name, StringComparer.OrdinalIgnoreCase).ThenBy(s => s.FeedUrl, StringComparer.Ordinal))
             {
                 writer.WriteStartElement("outline");
                 writer.WriteAttributeString("type", "rss");
@@ -48,6 +52,8 @@ public static class OpmlWriter
                     writer.WriteAttributeString("category", string.Join(',', source.Categories.Skip(1)));
                 }
 
+                WriteSettings(writer, source);
+
                 writer.WriteEndElement();
             }
 
@@ -61,4 +67,26 @@ public static class OpmlWriter
         writer.WriteEndElement();
         writer.WriteEndDocument();
     }
+
+    private static void WriteSettings(XmlWriter writer, Source source)
+    {
+        void Setting(string name, string? value)
+        {
+            if (value is not null)
+            {
+                writer.WriteAttributeString(OpmlSourceSettings.Prefix, name, OpmlSourceSettings.Namespace, value);
+            }
+        }
+
+        Setting("displayName", source.DisplayName);
+        Setting("categories", source.Categories.Count > 0 ? JsonSerializer.Serialize(source.Categories) : null);
+        Setting("state", source.State == SourceState.Active ? null : source.State.ToString().ToLowerInvariant());
+        Setting("extraction", source.Extraction == ExtractionMode.Auto ? null : source.Extraction.ToString().ToLowerInvariant());
+        Setting("extractionSelector", source.ExtractionSelector);
+        Setting("minIntervalMinutes", Minutes(source.MinInterval));
+        Setting("maxIntervalMinutes", Minutes(source.MaxInterval));
+    }
+
+    private static string? Minutes(TimeSpan? interval)
+        => interval is { } value ? ((long)value.TotalMinutes).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using FeedHub.Core.Charsets;
 using FeedHub.Core.Fetcher;
 using FeedHub.Core.Ingest;
 using FeedHub.Core.Model;
@@ -107,7 +108,7 @@ public sealed partial class SourcePoller(
             state.LastNewItemAt = now;
         }
 
-        source.Title = string.IsNullOrWhiteSpace(document.Title) ? source.Title : HtmlText.Of(document.Title, 300);
+        source.Title = string.IsNullOrWhiteSpace(document.Title) ? source.Title : HtmlText.Of(Mojibake.Repair(document.Title), 300);
         // Only an http(s) home page is kept: a javascript: link stored once is dropped by the next poll.
         source.SiteUrl = document.Link is { } link && Uri.TryCreate(documentUrl, link, out var site) && WebLinks.IsHttp(site.AbsoluteUri) ? site.AbsoluteUri
             : WebLinks.IsHttp(source.SiteUrl) ? source.SiteUrl : null;

@@ -52,8 +52,12 @@ public sealed record CreateSourceRequest(
     internal static TimeSpan? Interval(int? minutes) => minutes is { } value ? TimeSpan.FromMinutes(Math.Max(0, value)) : null;
 }
 
-/// <summary>Changes to a source; absent members stay as they are, "" clears a text and 0 clears an interval.</summary>
+/// <summary>
+/// Changes to a source; absent members stay as they are, "" clears a text and 0 clears an interval. A new
+/// <c>feedUrl</c> moves the source (checked like an add), keeping its id and articles.
+/// </summary>
 public sealed record UpdateSourceRequest(
+    string? FeedUrl = null,
     IReadOnlyList<string>? Categories = null,
     string? DisplayName = null,
     ExtractionMode? Extraction = null,
@@ -82,10 +86,24 @@ public sealed record DiscoveryAttemptDto(string Url, string Outcome)
     public static IReadOnlyList<DiscoveryAttemptDto> Of(DiscoveryResult result) => result.Tried.Select(t => new DiscoveryAttemptDto(t.Url.AbsoluteUri, t.Outcome)).ToList();
 }
 
-public sealed record OpmlImportDto(int Added, IReadOnlyList<OpmlProblem> Duplicates, IReadOnlyList<OpmlProblem> Invalid)
+/// <summary>
+/// What an import did: its batch (for <c>DELETE /api/opml/imports/{batchId}</c>; null when nothing was stored), the
+/// sources added (or that would be, on a dry run), the invalid entries that need action, then the duplicates skipped.
+/// </summary>
+public sealed record OpmlImportDto(long? BatchId, int Added, int WouldAdd, IReadOnlyList<OpmlProblem> Invalid, int DuplicateCount, IReadOnlyList<OpmlProblem> Duplicates)
 {
-    public static OpmlImportDto Of(OpmlImportReport report) => new(report.Added, report.Duplicates, report.Invalid);
+    public static OpmlImportDto Of(OpmlImportReport report)
+        => new(report.BatchId, report.Added, report.WouldAdd, report.Invalid, report.Duplicates.Count, report.Duplicates);
 }
+
+/// <summary>One OPML import with how many of the sources it added are still subscribed.</summary>
+public sealed record ImportBatchDto(long Id, string Origin, DateTimeOffset CreatedAt, int Added, int Remaining)
+{
+    public static ImportBatchDto Of(ImportBatch batch) => new(batch.Id, batch.Origin, batch.CreatedAt, batch.Added, batch.Remaining);
+}
+
+/// <summary>An import undone: how many of its sources were removed (with their articles).</summary>
+public sealed record ImportUndoneDto(long BatchId, int Removed);
 
 public sealed record ArticleSummaryDto(
     long Id, long SourceId, string? Title, string? Link, string? Author, DateTimeOffset? Published, DateTimeOffset FirstSeenAt, string? Excerpt)

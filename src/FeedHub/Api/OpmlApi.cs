@@ -19,12 +19,14 @@ public static class OpmlApi
     {
         var opml = api.MapGroup("/opml").WithTags("OPML");
         opml.MapPost("/", ImportAsync)
-            .WithSummary("Import an OPML list (the request body, any XML content type); duplicates and invalid outlines are reported by line");
-        opml.MapGet("/", ExportAsync).WithSummary("All sources as OPML 2.0, categories as outlines");
+            .WithSummary("Import an OPML list (the request body, any XML content type) as one batch that can be undone; invalid outlines and duplicates are reported by line; ?dryRun=true stores nothing");
+        opml.MapGet("/", ExportAsync).WithSummary("All sources as OPML 2.0, categories as outlines, FeedHub's settings in its own namespace");
+        opml.MapGet("/imports", ListImportsAsync).WithSummary("The most recent imports, newest first, with how many of their sources remain");
+        opml.MapDelete("/imports/{id:long}", UndoImportAsync).WithSummary("Undo an import: remove the sources it added that are still there, with their articles");
         return api;
     }
 
-    private static async Task<Results<Ok<OpmlImportDto>, ProblemHttpResult>> ImportAsync(HttpRequest request, SourceCatalog catalog, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<OpmlImportDto>, ProblemHttpResult>> ImportAsync(HttpRequest request, SourceCatalog catalog, bool? dryRun, CancellationToken cancellationToken)
     {
         var body = await ReadCappedAsync(request.Body, MaxOpmlBytes, cancellationToken);
         if (body is null)
@@ -40,8 +42,17 @@ public static class OpmlApi
             return ApiProblems.Unprocessable("Not an OPML list", problem);
         }
 
-        return TypedResults.Ok(OpmlImportDto.Of(await catalog.ImportAsync(document!, null, cancellationToken)));
+        var options = new OpmlImportOptions("API", DryRun: dryRun ?? false);
+        return TypedResults.Ok(OpmlImportDto.Of(await catalog.ImportAsync(document!, options, null, cancellationToken)));
     }
+
+    private static async Task<Ok<List<ImportBatchDto>>> ListImportsAsync(SourceCatalog catalog, int? limit, CancellationToken cancellationToken)
+        => TypedResults.Ok((await catalog.ListImportsAsync(Math.Clamp(limit ?? 20, 1, 200), cancellationToken)).Select(ImportBatchDto.Of).ToList());
+
+    private static async Task<Results<Ok<ImportUndoneDto>, ProblemHttpResult>> UndoImportAsync(long id, SourceCatalog catalog, CancellationToken cancellationToken)
+        => await catalog.UndoImportAsync(id, cancellationToken) is { } removed
+            ? TypedResults.Ok(new ImportUndoneDto(id, removed))
+            : TypedResults.Problem(title: "No such import", detail: $"There is no import {id} (undone already?); GET /api/opml/imports lists them.", statusCode: StatusCodes.Status404NotFound);
 
     private static async Task<FileContentHttpResult> ExportAsync(IFeedStore store, IOptions<SiteOptions> site, TimeProvider timeProvider, CancellationToken cancellationToken)
         => TypedResults.File(await ExportBytesAsync(store, site.Value.Title, timeProvider.GetUtcNow(), cancellationToken), OpmlMediaType + "; charset=utf-8", "feedhub-sources.opml");

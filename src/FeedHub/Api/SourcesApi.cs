@@ -15,7 +15,7 @@ public static class SourcesApi
         sources.MapPost("/", AddAsync).WithSummary("Subscribe by feed address, or by site address through discovery");
         sources.MapPost("/discover", DiscoverAsync).WithSummary("Find the feeds at an address and preview them; nothing is stored");
         sources.MapGet("/{id:long}", GetAsync).WithSummary("One source with its health");
-        sources.MapPatch("/{id:long}", UpdateAsync).WithSummary("Change settings; state active|paused pauses or resumes");
+        sources.MapPatch("/{id:long}", UpdateAsync).WithSummary("Change settings; state active|paused pauses or resumes; feedUrl moves the source to a new address, keeping its id and articles");
         sources.MapDelete("/{id:long}", RemoveAsync).WithSummary("Unsubscribe; keepArticles says whether its articles stay in the river");
         sources.MapPost("/{id:long}/refresh", RefreshAsync).WithSummary("Poll the source now");
         return api;
@@ -51,7 +51,7 @@ public static class SourcesApi
         switch (result.Status)
         {
             case AddSourceStatus.Added:
-                var source = (await catalog.RefreshAsync(result.Source!.Id, cancellationToken)).Source ?? result.Source!;
+                var source = result.Source!;
                 return TypedResults.Created($"/api/sources/{source.Id}", SourceDto.Of(source, await health.OfAsync(source, cancellationToken)));
             case AddSourceStatus.AlreadySubscribed:
                 return ApiProblems.AlreadySubscribed(result.Source!, result.Error!);
@@ -89,10 +89,26 @@ public static class SourcesApi
     }
 
     private static async Task<Results<Ok<SourceDto>, ProblemHttpResult>> UpdateAsync(
-        long id, UpdateSourceRequest request, SourceCatalog catalog, SourceHealthReport health, CancellationToken cancellationToken)
+        long id, UpdateSourceRequest request, SourceCatalog catalog, SourceHealthReport health, IFeedStore store, CancellationToken cancellationToken)
     {
-        var result = await catalog.UpdateAsync(id, request.ToSettings(), cancellationToken);
-        return await AnswerAsync(id, result, health, cancellationToken);
+        if (request.FeedUrl is null)
+        {
+            return await AnswerAsync(id, await catalog.UpdateAsync(id, request.ToSettings(), cancellationToken), health, cancellationToken);
+        }
+
+        var moved = await catalog.MoveAsync(id, request.FeedUrl, request.ToSettings(), cancellationToken);
+        return moved.Status switch
+        {
+            MoveSourceStatus.Moved => TypedResults.Ok(SourceDto.Of(moved.Source!, await health.OfAsync(moved.Source!, cancellationToken))),
+            MoveSourceStatus.NotFound => ApiProblems.NoSuchSource(id),
+            MoveSourceStatus.AlreadySubscribed => ApiProblems.AlreadySubscribed(moved.Source!, moved.Error!),
+            MoveSourceStatus.ChooseFeed => TypedResults.Problem(
+                title: "Several feeds found",
+                detail: moved.Error,
+                statusCode: StatusCodes.Status422UnprocessableEntity,
+                extensions: new Dictionary<string, object?> { ["candidates"] = await CandidatesAsync(moved.Discovery!, store, cancellationToken) }),
+            _ => ApiProblems.Unprocessable("Source not moved", moved.Error!, moved.Discovery),
+        };
     }
 
     private static async Task<Results<Ok<SourceDto>, ProblemHttpResult>> RefreshAsync(

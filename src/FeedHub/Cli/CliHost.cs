@@ -1,19 +1,23 @@
 using FeedHub.Hosting;
+using Microsoft.Extensions.Logging.Console;
 
 namespace FeedHub.Cli;
 
 /// <summary>The services of a one-shot command: the pipeline and the store, no web side and no scheduler.</summary>
 public static class CliHost
 {
-    public static IHost Build()
+    /// <param name="overrides">The command's <c>--Section:Key=value</c> settings.</param>
+    public static IHost Build(string[] overrides)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             Args = [],
             ContentRootPath = Directory.GetCurrentDirectory(),
         });
-        builder.Configuration.AddFeedHubSources([]);
+        builder.Configuration.AddFeedHubSources(overrides);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // Standard output carries the command's answer (an OPML export, a token); log lines never mix into it.
+        builder.Services.Configure<ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.AddFeedHubCore(builder.Configuration);
         return builder.Build();
     }

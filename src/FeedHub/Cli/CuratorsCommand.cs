@@ -1,33 +1,95 @@
+using System.CommandLine;
+using System.Globalization;
 using System.Text;
+using FeedHub.Core.Model;
 using FeedHub.Curators;
 
 namespace FeedHub.Cli;
 
-/// <summary><c>feedhub curators add NAME [--password]</c>: creates a curator and prints its API token once.</summary>
+/// <summary>
+/// <c>feedhub curators add NAME [--password] | list | remove NAME | reset-password NAME | revoke-tokens NAME</c>:
+/// curator accounts against the configured store.
+/// </summary>
 public static class CuratorsCommand
 {
-    public static async Task<int> RunAsync(string[] args, IServiceProvider services, CancellationToken cancellationToken)
+    public static Command Create()
     {
-        if (args is not ["add", var name, .. var options] || options.Any(o => o != "--password"))
+        var name = new Argument<string>("NAME") { Description = "The curator's name" };
+        var withPassword = new Option<bool>("--password") { Description = "Ask for a password (for /admin sign-in): read without echo, or the first line of standard input" };
+        var add = new Command("add", "Create a curator and print their first API token (shown once)") { name, withPassword };
+        Run(add, async (parsed, accounts, token) =>
         {
-            return FeedHubCommandLine.Usage(Console.Error, FeedHubCommandLine.BadUsage, "curators needs: add NAME [--password]");
-        }
-
-        var password = options.Length > 0 ? ReadPassword() : null;
-        try
-        {
-            var (curator, token) = await services.GetRequiredService<CuratorAccounts>().CreateAsync(name, password, cancellationToken);
+            var password = parsed.GetValue(withPassword) ? ReadPassword() : null;
+            var (curator, apiToken) = await accounts.CreateAsync(parsed.GetValue(name)!, password, token);
             Console.WriteLine($"created curator {curator.Name}{(password is null ? " (API only: no password, so no /admin sign-in)" : string.Empty)}");
             Console.WriteLine("API token (shown only this once; send it as 'Authorization: Bearer TOKEN'):");
-            Console.WriteLine(token);
-            return FeedHubCommandLine.Success;
-        }
-        catch (CuratorAccountException refused)
+            Console.WriteLine(apiToken);
+        });
+
+        var list = new Command("list", "The curators: password or not, active API tokens, last use");
+        Run(list, async (_, accounts, token) =>
         {
-            await Console.Error.WriteLineAsync($"feedhub: {refused.Message}");
-            return FeedHubCommandLine.Failure;
-        }
+            var curators = await accounts.ListAsync(token);
+            if (curators.Count == 0)
+            {
+                Console.WriteLine("no curators yet; create one with: feedhub curators add NAME --password (or through the set-up link a running server prints)");
+                return;
+            }
+
+            foreach (var curator in curators)
+            {
+                var active = curator.Tokens.Where(t => t.IsActive).ToList();
+                var lastUsed = active.Max(t => t.LastUsedAt);
+                Console.WriteLine($"{curator.Name,-20} {(curator.PasswordHash is null ? "API only  " : "password  ")} {active.Count} active token{(active.Count == 1 ? string.Empty : "s")}"
+                                  + $"{(active.Count > 0 ? $" ({string.Join(", ", active.Select(t => t.Prefix + "…"))})" : string.Empty)}; created {When(curator.CreatedAt)}; token last used {When(lastUsed)}");
+            }
+        });
+
+        var remove = new Command("remove", "Remove a curator: their API tokens and sign-in cookies stop working") { name };
+        Run(remove, async (parsed, accounts, token) =>
+        {
+            await accounts.RemoveAsync(parsed.GetValue(name)!, token);
+            Console.WriteLine($"removed curator {parsed.GetValue(name)}; their API tokens and sign-ins no longer work");
+        });
+
+        var resetPassword = new Command("reset-password", "Set a new password (read without echo, or the first line of standard input); signs the curator out everywhere") { name };
+        Run(resetPassword, async (parsed, accounts, token) =>
+        {
+            await accounts.ResetPasswordAsync(parsed.GetValue(name)!, ReadPassword(), token);
+            Console.WriteLine($"new password set for {parsed.GetValue(name)}; their earlier sign-ins no longer work (API tokens are kept: see revoke-tokens)");
+        });
+
+        var revokeTokens = new Command("revoke-tokens", "Revoke every API token of a curator") { name };
+        Run(revokeTokens, async (parsed, accounts, token) =>
+        {
+            var revoked = await accounts.RevokeAllTokensAsync(parsed.GetValue(name)!, token);
+            Console.WriteLine($"revoked {revoked} API token{(revoked == 1 ? string.Empty : "s")} of {parsed.GetValue(name)}");
+        });
+
+        return new Command("curators", "Curator accounts (admin sign-in and API tokens), against the configured store")
+        {
+            add, list, remove, resetPassword, revokeTokens,
+        };
     }
+
+    /// <summary>Sets a verb's action: one line on standard error, exit code 1, when the account work is refused.</summary>
+    private static void Run(Command command, Func<ParseResult, CuratorAccounts, CancellationToken, Task> work)
+    {
+        command.SetAction((parsed, _) => FeedHubCommandLine.WithServicesAsync(async (services, token) =>
+        {
+            try
+            {
+                await work(parsed, services.GetRequiredService<CuratorAccounts>(), token);
+                return FeedHubCommandLine.Success;
+            }
+            catch (CuratorAccountException refused)
+            {
+                return await FeedHubCommandLine.FailAsync(refused.Message);
+            }
+        }));
+    }
+
+    private static string When(DateTimeOffset? at) => at?.ToString("yyyy-MM-dd HH:mm'Z'", CultureInfo.InvariantCulture) ?? "never";
 
     /// <summary>Reads the password without echo from a terminal, else the first line of the redirected input.</summary>
     private static string ReadPassword()

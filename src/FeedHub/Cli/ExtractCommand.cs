@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.CommandLine;
 using System.Diagnostics;
 using System.Runtime;
 using System.Text;
@@ -16,17 +17,20 @@ public static class ExtractCommand
 {
     private static readonly ExtractionOptions TextOnly = new() { IncludeHtml = false };
 
-    public static int Run(string[] args)
+    public static Command Create()
     {
-        if (args.Length != 2)
-        {
-            return FeedHubCommandLine.Usage(Console.Error, FeedHubCommandLine.BadUsage, "extract needs IN_DIR and OUT_DIR");
-        }
+        var input = new Argument<string>("IN_DIR") { Description = "The folder of pages, <id>.html" };
+        var output = new Argument<string>("OUT_DIR") { Description = "Where <id>.txt is written for each" };
+        var extract = new Command("extract", "Extract the article of every IN_DIR/<id>.html (no network) into OUT_DIR/<id>.txt") { input, output };
+        extract.SetAction(parsed => Run(parsed.GetValue(input)!, parsed.GetValue(output)!));
+        return extract;
+    }
 
-        var (inDir, outDir) = (args[0], args[1]);
+    private static int Run(string inDir, string outDir)
+    {
         if (!Directory.Exists(inDir))
         {
-            return FeedHubCommandLine.Usage(Console.Error, FeedHubCommandLine.BadUsage, $"no such directory '{inDir}'");
+            throw new UsageException($"no such directory '{inDir}'");
         }
 
         Directory.CreateDirectory(outDir);

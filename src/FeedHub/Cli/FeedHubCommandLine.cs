@@ -1,79 +1,178 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 using FeedHub.Storage.LiteDb;
 
 namespace FeedHub.Cli;
 
-/// <summary>The <c>feedhub</c> verbs of design.md. Exit codes: 0 success, 1 runtime failure, 2 bad usage.</summary>
+/// <summary>
+/// The <c>feedhub</c> verbs of design.md, parsed by System.CommandLine. Exit codes: 0 success, 1 runtime failure,
+/// 2 bad usage. Help goes to standard output; every error is one line on standard error (<c>feedhub: …</c>), and bad
+/// usage is followed by the usage of the command concerned. Arguments of the form <c>--Section:Key=value</c> are
+/// configuration overrides (the keys of <c>config/appsettings.json</c>), taken out before parsing and given to
+/// every command that reads the configuration.
+/// </summary>
 public static class FeedHubCommandLine
 {
     public const int Success = 0;
     public const int Failure = 1;
     public const int BadUsage = 2;
 
+    /// <summary>The <c>--Section:Key=value</c> settings of this run.</summary>
+    internal static string[] ConfigurationOverrides { get; private set; } = [];
+
     public static async Task<int> RunAsync(string[] args)
     {
-        var verb = args.Length == 0 || args[0].StartsWith('-') ? "serve" : args[0];
-        var rest = args.Length == 0 || args[0].StartsWith('-') ? args : args[1..];
-        return verb switch
+        ConfigurationOverrides = [.. args.Where(IsConfigurationOverride)];
+        var root = Create();
+        var parsed = root.Parse([.. args.Where(arg => !IsConfigurationOverride(arg))], new ParserConfiguration { ResponseFileTokenReplacer = null });
+        var command = parsed.CommandResult.Command;
+        if (parsed.Action is not HelpAction && parsed.Errors.Count > 0)
         {
-            "serve" => await ServeCommand.RunAsync(rest),
-            "parse" => ParseCommand.Run(rest),
-            "extract" => ExtractCommand.Run(rest),
-            "sources" => await WithServicesAsync(rest, SourcesCommand.RunAsync),
-            "poll" => await WithServicesAsync(rest, PollCommand.RunAsync),
-            "curators" => await WithServicesAsync(rest, CuratorsCommand.RunAsync),
-            "import" => await WithServicesAsync(rest, OpmlCommands.ImportAsync),
-            "export" => await WithServicesAsync(rest, OpmlCommands.ExportAsync),
-            "migrate" => await WithServicesAsync(rest, MigrateCommand.RunAsync),
-            "help" or "--help" or "-h" => Usage(Console.Out, Success),
-            _ => Usage(Console.Error, BadUsage, $"unknown command '{verb}'"),
-        };
-    }
+            return ShowUsageError(command, parsed.Errors[0].Message);
+        }
 
-    private static async Task<int> WithServicesAsync(string[] args, Func<string[], IServiceProvider, CancellationToken, Task<int>> command)
-    {
-        using var cancel = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true;
-            cancel.Cancel();
-        };
-        using var host = CliHost.Build();
         try
         {
-            return await command(args, host.Services, cancel.Token);
+            return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
         }
-        catch (StoreInUseException inUse)
+        catch (UsageException usage)
         {
-            await Console.Error.WriteLineAsync($"feedhub: {inUse.Message}");
-            return Failure;
+            return ShowUsageError(command, usage.Message);
         }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
             await Console.Error.WriteLineAsync("feedhub: interrupted");
             return Failure;
         }
+        catch (StoreInUseException inUse)
+        {
+            await Console.Error.WriteLineAsync($"feedhub: {inUse.Message}{StoreInUseAdvice(command)}");
+            return Failure;
+        }
+        catch (Exception failure)
+        {
+            await Console.Error.WriteLineAsync($"feedhub: {OneLine(failure)}");
+            return Failure;
+        }
     }
 
-    public static int Usage(TextWriter writer, int exitCode, string? problem = null)
+    /// <summary>The whole command tree; <c>feedhub</c> alone runs <c>serve</c>.</summary>
+    public static RootCommand Create()
     {
-        if (problem is not null)
+        var serve = ServeCommand.Create();
+        var root = new RootCommand("FeedHub: polls RSS, Atom and JSON feeds and serves them as a reading list, a daily digest and one merged feed.")
         {
-            writer.WriteLine($"feedhub: {problem}");
+            serve,
+            SourcesCommand.Create(),
+            OpmlCommands.CreateImport(),
+            OpmlCommands.CreateExport(),
+            PollCommand.Create(),
+            CuratorsCommand.Create(),
+            MigrateCommand.Create(),
+            ParseCommand.Create(),
+            ExtractCommand.Create(),
+        };
+        var help = new Command("help", "Show this help") { Hidden = true };
+        help.SetAction(_ => WriteHelp(root, Console.Out));
+        root.Subcommands.Add(help);
+        root.Action = serve.Action;
+        return root;
+    }
+
+    /// <summary>
+    /// Runs a command that needs the store and the pipeline (built with the configuration overrides), stopping it
+    /// cleanly on Ctrl+C.
+    /// </summary>
+    internal static async Task<int> WithServicesAsync(Func<IServiceProvider, CancellationToken, Task<int>> command)
+    {
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            using var host = CliHost.Build(ConfigurationOverrides);
+            return await command(host.Services, cancel.Token);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    /// <summary>A runtime failure the user can act on: one line on standard error, exit code 1.</summary>
+    internal static async Task<int> FailAsync(string message)
+    {
+        await Console.Error.WriteLineAsync($"feedhub: {message}");
+        return Failure;
+    }
+
+    private static int ShowUsageError(Command command, string problem)
+    {
+        Console.Error.WriteLine($"feedhub: {problem.ReplaceLineEndings(" ")}");
+        WriteHelp(command, Console.Error);
+        return BadUsage;
+    }
+
+    /// <summary>Writes a command's help (System.CommandLine's own, as <c>--help</c> shows it) to <paramref name="output"/>.</summary>
+    private static int WriteHelp(Command command, TextWriter output)
+    {
+        var path = new List<string>();
+        for (var at = command; at is not RootCommand && at is not null; at = at.Parents.OfType<Command>().FirstOrDefault())
+        {
+            path.Insert(0, at.Name);
         }
 
-        writer.WriteLine("""
-            usage: feedhub [serve]                          run the web side and the poller
-                   feedhub sources add URL [--category NAME]…
-                   feedhub sources list
-                   feedhub sources remove ID [--keep-articles]
-                   feedhub import FILE.opml                 subscribe to the feeds of an OPML list (duplicates and invalid entries reported)
-                   feedhub export [FILE.opml]               write every source as OPML (to standard output without a file)
-                   feedhub curators add NAME [--password]   create a curator (password read from stdin) and print its API token
-                   feedhub poll [--once]                    poll due sources (or all, --once) now and exit
-                   feedhub migrate --from litedb:PATH --to postgres   copy an embedded installation into PostgreSQL
-                   feedhub parse IN_DIR OUT_DIR             parse every feed file in IN_DIR to OUT_DIR/<name>.json
-                   feedhub extract IN_DIR OUT_DIR           extract the article of every IN_DIR/<id>.html to OUT_DIR/<id>.txt
-            """);
-        return exitCode;
+        RootOf(command).Parse([.. path, "--help"]).Invoke(new InvocationConfiguration { Output = output });
+        return Success;
     }
+
+    private static Command RootOf(Command command)
+    {
+        var at = command;
+        while (at.Parents.OfType<Command>().FirstOrDefault() is { } parent)
+        {
+            at = parent;
+        }
+
+        return at;
+    }
+
+    private static string OneLine(Exception failure)
+    {
+        var message = failure.Message.ReplaceLineEndings(" ").Trim();
+        return failure is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or System.Net.Sockets.SocketException
+            ? message
+            : $"{message} ({failure.GetType().Name})";
+    }
+
+    /// <summary>What to do instead when the embedded store belongs to a running server.</summary>
+    private static string StoreInUseAdvice(Command command) => command.Name == "curators"
+        ? "; while the server runs, create the first curator through the set-up link it printed on start, or stop it first"
+        : string.Empty;
+
+    /// <summary>Whether an argument is <c>--Section:Key=value</c>: a configuration path of at least two parts, as the settings file has.</summary>
+    private static bool IsConfigurationOverride(string argument)
+    {
+        var equals = argument.IndexOf('=', StringComparison.Ordinal);
+        if (equals < 0 || !argument.StartsWith("--", StringComparison.Ordinal) || argument.Length < 3 || !char.IsAsciiLetter(argument[2]))
+        {
+            return false;
+        }
+
+        var key = argument.AsSpan(2, equals - 2);
+        return key.Contains(':') && key[^1] != ':' && !key.Contains("::", StringComparison.Ordinal)
+               && !key.ContainsAnyExcept(ConfigurationKeyCharacters);
+    }
+
+    private static readonly System.Buffers.SearchValues<char> ConfigurationKeyCharacters =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:");
 }
+
+/// <summary>Bad usage found while running a command (two options that exclude each other, a value out of range): exit code 2.</summary>
+public sealed class UsageException(string message) : Exception(message);

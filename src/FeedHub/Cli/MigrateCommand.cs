@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using FeedHub.Core.Storage;
 using FeedHub.Storage.LiteDb;
@@ -13,29 +14,38 @@ namespace FeedHub.Cli;
 public static class MigrateCommand
 {
     private const int BatchSize = 1000;
-    private const string Usage = "migrate needs: --from litedb:PATH --to postgres (with ConnectionStrings:Postgres set)";
+    private const string LiteDbPrefix = "litedb:";
 
-    public static async Task<int> RunAsync(string[] args, IServiceProvider services, CancellationToken cancellationToken)
+    public static Command Create()
     {
-        var from = Option(args, "--from");
-        var to = Option(args, "--to");
-        if (from is null || !from.StartsWith("litedb:", StringComparison.OrdinalIgnoreCase) || from.Length == "litedb:".Length
-            || !string.Equals(to, "postgres", StringComparison.OrdinalIgnoreCase) || args.Length != 4)
+        var from = new Option<string>("--from") { Description = "The embedded installation to copy", HelpName = "litedb:PATH", Required = true };
+        from.Validators.Add(result =>
         {
-            return FeedHubCommandLine.Usage(Console.Error, FeedHubCommandLine.BadUsage, Usage);
-        }
+            var value = result.GetValueOrDefault<string>();
+            if (value is null || !value.StartsWith(LiteDbPrefix, StringComparison.OrdinalIgnoreCase) || value.Length == LiteDbPrefix.Length)
+            {
+                result.AddError($"migrate needs --from litedb:PATH --to postgres; '{value}' is not litedb: and the path of a LiteDB file");
+            }
+        });
+        var to = new Option<string>("--to") { Description = "The store to copy into: the PostgreSQL database of ConnectionStrings:Postgres", HelpName = "postgres", Required = true };
+        to.AcceptOnlyFromAmong("postgres");
+        var migrate = new Command("migrate", "Copy an embedded installation (sources, articles, curators) into PostgreSQL; safe to re-run") { from, to };
+        migrate.SetAction((parsed, _) => FeedHubCommandLine.WithServicesAsync(
+            (services, token) => RunAsync(parsed.GetValue(from)![LiteDbPrefix.Length..], services, token)));
+        return migrate;
+    }
 
-        var path = from["litedb:".Length..];
+    private static async Task<int> RunAsync(string path, IServiceProvider services, CancellationToken cancellationToken)
+    {
         if (!File.Exists(path))
         {
-            await Console.Error.WriteLineAsync($"feedhub: there is no LiteDB database at {Path.GetFullPath(path)}");
-            return FeedHubCommandLine.Failure;
+            return await FeedHubCommandLine.FailAsync($"there is no LiteDB database at {Path.GetFullPath(path)}");
         }
 
         var connectionString = services.GetRequiredService<IConfiguration>().GetConnectionString("Postgres");
         if (string.IsNullOrWhiteSpace(connectionString))
         {
-            return FeedHubCommandLine.Usage(Console.Error, FeedHubCommandLine.BadUsage, "set ConnectionStrings:Postgres (environment: ConnectionStrings__Postgres) to the target database");
+            throw new UsageException("set ConnectionStrings:Postgres (environment: ConnectionStrings__Postgres) to the target database");
         }
 
         var clock = Stopwatch.StartNew();
@@ -49,6 +59,12 @@ public static class MigrateCommand
     public static async Task<(int Sources, long Articles, int Curators)> CopyAsync(IFeedStore source, PostgresFeedStore target, CancellationToken cancellationToken)
     {
         var sources = await source.ListSourcesAsync(cancellationToken);
+        // The record of past OPML imports stays behind, so their ids must not point at batches the target will number afresh.
+        foreach (var copied in sources)
+        {
+            copied.ImportBatch = null;
+        }
+
         await target.ImportSourcesAsync(sources, cancellationToken);
 
         long articles = 0;
@@ -102,10 +118,4 @@ public static class MigrateCommand
 
     /// <summary>The settings a store keeps (a migrated installation must not import its starter sources again).</summary>
     private static readonly string[] MigratedSettings = [Worker.StarterSourcesImport.DoneSetting];
-
-    private static string? Option(string[] args, string name)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
-    }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using FeedHub.Core.Parser;
@@ -8,17 +9,20 @@ namespace FeedHub.Cli;
 /// <summary><c>feedhub parse IN_DIR OUT_DIR</c>: the neutral JSON of every feed file, no network.</summary>
 public static class ParseCommand
 {
-    public static int Run(string[] args)
+    public static Command Create()
     {
-        if (args.Length != 2)
-        {
-            return FeedHubCommandLine.Usage(Console.Error, FeedHubCommandLine.BadUsage, "parse needs IN_DIR and OUT_DIR");
-        }
+        var input = new Argument<string>("IN_DIR") { Description = "The folder of feed files" };
+        var output = new Argument<string>("OUT_DIR") { Description = "Where <file name>.json is written for each" };
+        var parse = new Command("parse", "Parse every feed file of IN_DIR (no network) into OUT_DIR/<file name>.json, the neutral schema") { input, output };
+        parse.SetAction(parsed => Run(parsed.GetValue(input)!, parsed.GetValue(output)!));
+        return parse;
+    }
 
-        var (inputDirectory, outputDirectory) = (args[0], args[1]);
+    private static int Run(string inputDirectory, string outputDirectory)
+    {
         if (!Directory.Exists(inputDirectory))
         {
-            return FeedHubCommandLine.Usage(Console.Error, FeedHubCommandLine.BadUsage, $"no such directory: {inputDirectory}");
+            throw new UsageException($"no such directory: {inputDirectory}");
         }
 
         Directory.CreateDirectory(outputDirectory);

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using FeedHub.Core.Fetcher;
 using FeedHub.Core.Ingest;
 using FeedHub.Core.Model;
@@ -10,14 +11,16 @@ namespace FeedHub.Cli;
 /// <summary><c>feedhub poll [--once]</c>: polls the due sources (or, with --once, every active source) now, then prints a summary.</summary>
 public static class PollCommand
 {
-    public static async Task<int> RunAsync(string[] args, IServiceProvider services, CancellationToken cancellationToken)
+    public static Command Create()
     {
-        if (args.Any(a => a != "--once"))
-        {
-            return FeedHubCommandLine.Usage(Console.Error, FeedHubCommandLine.BadUsage, "poll takes only --once");
-        }
+        var once = new Option<bool>("--once") { Description = "Poll every active source once, due or not" };
+        var poll = new Command("poll", "Poll the due sources now (or all, --once), print a summary and exit") { once };
+        poll.SetAction((parsed, _) => FeedHubCommandLine.WithServicesAsync((services, token) => RunAsync(parsed.GetValue(once), services, token)));
+        return poll;
+    }
 
-        var all = args.Contains("--once");
+    private static async Task<int> RunAsync(bool all, IServiceProvider services, CancellationToken cancellationToken)
+    {
         var store = services.GetRequiredService<IFeedStore>();
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         var sources = (await store.ListSourcesAsync(cancellationToken))

@@ -1,26 +1,27 @@
+using System.CommandLine;
 using FeedHub.Core.Storage;
 using FeedHub.Hosting;
-using FeedHub.Storage.LiteDb;
 
 namespace FeedHub.Cli;
 
-/// <summary><c>feedhub [serve]</c>: the web side and the poller, until stopped.</summary>
+/// <summary><c>feedhub [serve]</c>: the web side and the poller, until stopped; prints the start-up banner once listening.</summary>
 public static class ServeCommand
 {
-    public static async Task<int> RunAsync(string[] args)
+    public static Command Create()
     {
-        await using var app = FeedHubApp.Build(args);
-        try
-        {
-            app.Services.GetRequiredService<IFeedStore>();
-        }
-        catch (StoreInUseException inUse)
-        {
-            await Console.Error.WriteLineAsync($"feedhub: {inUse.Message}");
-            return FeedHubCommandLine.Failure;
-        }
+        var serve = new Command("serve", "Run the web side and the poller (the default command); settings as --Section:Key=value");
+        serve.SetAction((_, _) => RunAsync(FeedHubCommandLine.ConfigurationOverrides));
+        return serve;
+    }
 
-        await app.RunAsync();
+    private static async Task<int> RunAsync(string[] overrides)
+    {
+        await using var app = FeedHubApp.Build(overrides);
+        // Opening the store first: a second server on the same LiteDB file stops here, before binding the port.
+        app.Services.GetRequiredService<IFeedStore>();
+        await app.StartAsync();
+        await StartupBanner.WriteAsync(app, Console.Out, app.Lifetime.ApplicationStopping);
+        await app.WaitForShutdownAsync();
         return FeedHubCommandLine.Success;
     }
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using FeedHub.Core.Curation;
 using FeedHub.Core.Model;
@@ -5,37 +6,37 @@ using FeedHub.Core.Storage;
 
 namespace FeedHub.Cli;
 
-/// <summary><c>feedhub sources add URL [--category NAME]… | list | remove ID [--keep-articles]</c>.</summary>
+/// <summary><c>feedhub sources add URL [--category NAME]… | list | remove ID [--keep-articles] | move ID URL</c>.</summary>
 public static class SourcesCommand
 {
-    public static async Task<int> RunAsync(string[] args, IServiceProvider services, CancellationToken cancellationToken)
+    public static Command Create()
     {
-        switch (args.FirstOrDefault())
-        {
-            case "add" when args.Length >= 2:
-                return await AddAsync(args[1], args.AsSpan(2).ToArray(), services, cancellationToken);
-            case "list" when args.Length == 1:
-                return await ListAsync(services.GetRequiredService<IFeedStore>(), cancellationToken);
-            case "remove" when args.Length >= 2 && long.TryParse(args[1], CultureInfo.InvariantCulture, out var id):
-                return await RemoveAsync(id, args.AsSpan(2).Contains("--keep-articles"), services.GetRequiredService<IFeedStore>(), cancellationToken);
-            default:
-                return FeedHubCommandLine.Usage(Console.Error, FeedHubCommandLine.BadUsage, "sources needs: add URL [--category NAME]… | list | remove ID [--keep-articles]");
-        }
+        var url = new Argument<string>("URL") { Description = "The feed's address, or a blog's or an article's address whose feed discovery finds" };
+        var category = new Option<string[]>("--category") { Description = "A category for the source (repeat for several)", HelpName = "NAME" };
+        var add = new Command("add", "Subscribe to a feed (its first poll is scheduled at once)") { url, category };
+        add.SetAction((parsed, _) => FeedHubCommandLine.WithServicesAsync(
+            (services, token) => AddAsync(parsed.GetValue(url)!, parsed.GetValue(category) ?? [], services, token)));
+
+        var list = new Command("list", "The sources with their state, addresses and last polls");
+        list.SetAction((parsed, _) => FeedHubCommandLine.WithServicesAsync(
+            (services, token) => ListAsync(services.GetRequiredService<IFeedStore>(), token)));
+
+        var id = new Argument<long>("ID") { Description = "The source's id (see feedhub sources list)" };
+        var keepArticles = new Option<bool>("--keep-articles") { Description = "Keep the source's articles in the reading list" };
+        var remove = new Command("remove", "Unsubscribe from a source") { id, keepArticles };
+        remove.SetAction((parsed, _) => FeedHubCommandLine.WithServicesAsync(
+            (services, token) => RemoveAsync(parsed.GetValue(id), parsed.GetValue(keepArticles), services.GetRequiredService<SourceCatalog>(), token)));
+
+        var newUrl = new Argument<string>("URL") { Description = "The new address: the feed's, or the blog's (discovery finds its feed)" };
+        var move = new Command("move", "Change a source's feed address, keeping its id, history and articles") { id, newUrl };
+        move.SetAction((parsed, _) => FeedHubCommandLine.WithServicesAsync(
+            (services, token) => MoveAsync(parsed.GetValue(id), parsed.GetValue(newUrl)!, services.GetRequiredService<SourceCatalog>(), token)));
+
+        return new Command("sources", "Curator work on sources, against the configured store") { add, list, remove, move };
     }
 
-    private static async Task<int> AddAsync(string url, string[] options, IServiceProvider services, CancellationToken cancellationToken)
+    private static async Task<int> AddAsync(string url, string[] categories, IServiceProvider services, CancellationToken cancellationToken)
     {
-        var categories = new List<string>();
-        for (var i = 0; i < options.Length; i++)
-        {
-            if (options[i] is not "--category" || i + 1 >= options.Length)
-            {
-                return FeedHubCommandLine.Usage(Console.Error, FeedHubCommandLine.BadUsage, $"unexpected '{options[i]}'; sources add URL [--category NAME]…");
-            }
-
-            categories.Add(options[++i]);
-        }
-
         var result = await services.GetRequiredService<SourceCatalog>().AddAsync(url, new SourceSettings { Categories = categories }, cancellationToken);
         switch (result.Status)
         {
@@ -47,9 +48,23 @@ public static class SourcesCommand
                 Console.WriteLine(result.Error);
                 return FeedHubCommandLine.Success;
             default:
-                await Console.Error.WriteLineAsync($"feedhub: {result.Error}");
-                return FeedHubCommandLine.Failure;
+                return await FeedHubCommandLine.FailAsync(result.Error!);
         }
+    }
+
+    private static async Task<int> MoveAsync(long id, string url, SourceCatalog catalog, CancellationToken cancellationToken)
+    {
+        var result = await catalog.MoveAsync(id, url, SourceSettings.None, cancellationToken);
+        if (result.Status != MoveSourceStatus.Moved)
+        {
+            return await FeedHubCommandLine.FailAsync(result.Status == MoveSourceStatus.NotFound ? $"{result.Error}; see feedhub sources list" : result.Error!);
+        }
+
+        var source = result.Source!;
+        Console.WriteLine(source.Fetch.MovedFrom is { } from && source.Fetch.MovedAt is not null && source.FeedUrl != from
+            ? $"moved source {source.Id} ({source.Name}) from {from} to {source.FeedUrl}; its articles stay, and it is polled at its new address when FeedHub runs"
+            : $"source {source.Id} ({source.Name}) is at {source.FeedUrl} already");
+        return FeedHubCommandLine.Success;
     }
 
     private static async Task<int> ListAsync(IFeedStore store, CancellationToken cancellationToken)
@@ -80,19 +95,18 @@ public static class SourcesCommand
 
             if (source.Fetch.MovedFrom is { } movedFrom)
             {
-                Console.WriteLine($"       moved from {movedFrom} on {When(source.Fetch.MovedAt)} (permanent redirect)");
+                Console.WriteLine($"       moved from {movedFrom} on {When(source.Fetch.MovedAt)}");
             }
         }
 
         return FeedHubCommandLine.Success;
     }
 
-    private static async Task<int> RemoveAsync(long id, bool keepArticles, IFeedStore store, CancellationToken cancellationToken)
+    private static async Task<int> RemoveAsync(long id, bool keepArticles, SourceCatalog catalog, CancellationToken cancellationToken)
     {
-        if (!await store.RemoveSourceAsync(id, keepArticles, cancellationToken))
+        if (!await catalog.RemoveAsync(id, keepArticles, cancellationToken))
         {
-            await Console.Error.WriteLineAsync($"feedhub: there is no source {id}; see feedhub sources list");
-            return FeedHubCommandLine.Failure;
+            return await FeedHubCommandLine.FailAsync($"there is no source {id}; see feedhub sources list");
         }
 
         Console.WriteLine(keepArticles ? $"removed source {id}, kept its articles" : $"removed source {id} and its articles");

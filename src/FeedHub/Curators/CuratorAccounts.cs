@@ -21,11 +21,7 @@ public sealed class CuratorAccounts(IFeedStore store, TimeProvider timeProvider)
     public async Task<(Curator Curator, string Token)> CreateAsync(string name, string? password, CancellationToken cancellationToken)
     {
         name = name.Trim();
-        if (name.Length is 0 or > 64 || name.Any(char.IsControl))
-        {
-            throw new CuratorAccountException("a curator name has 1 to 64 printable characters");
-        }
-
+        CheckNewAccount(name, password);
         if (await store.GetCuratorByNameAsync(name, cancellationToken).ConfigureAwait(false) is not null)
         {
             throw new CuratorAccountException($"there is already a curator named '{name}'");
@@ -40,6 +36,21 @@ public sealed class CuratorAccounts(IFeedStore store, TimeProvider timeProvider)
         var token = NewToken(curator);
         await store.AddCuratorAsync(curator, cancellationToken).ConfigureAwait(false);
         return (curator, token);
+    }
+
+    /// <summary>Throws <see cref="CuratorAccountException"/> when a new account could not have this name or password.</summary>
+    public static void CheckNewAccount(string name, string? password)
+    {
+        name = name.Trim();
+        if (name.Length is 0 or > 64 || name.Any(char.IsControl))
+        {
+            throw new CuratorAccountException("a curator name has 1 to 64 printable characters");
+        }
+
+        if (password is not null)
+        {
+            CheckPassword(password);
+        }
     }
 
     /// <summary>The curator whose name and password match; null otherwise (same answer for an unknown name).</summary>
@@ -115,14 +126,70 @@ public sealed class CuratorAccounts(IFeedStore store, TimeProvider timeProvider)
         return true;
     }
 
+    /// <summary>Every curator, oldest first.</summary>
+    public Task<IReadOnlyList<Curator>> ListAsync(CancellationToken cancellationToken) => store.ListCuratorsAsync(cancellationToken);
+
+    /// <summary>
+    /// Removes a curator: their tokens stop working at once and their sign-in cookies at their next request (the
+    /// credential stamp of <see cref="CuratorPrincipal"/> no longer matches anyone).
+    /// </summary>
+    public async Task RemoveAsync(string curatorName, CancellationToken cancellationToken)
+    {
+        var curator = await FindAsync(curatorName, cancellationToken).ConfigureAwait(false);
+        await store.RemoveCuratorAsync(curator.Id, cancellationToken).ConfigureAwait(false);
+        // Server-side sessions (issue 10, not built yet) end here too: delete every session of curator.Id.
+    }
+
+    /// <summary>
+    /// Sets a new password. The curator's sign-in cookies stop working at their next request (the credential stamp
+    /// changes with the hash); API tokens are kept (revoke them with <see cref="RevokeAllTokensAsync"/>).
+    /// </summary>
+    public async Task ResetPasswordAsync(string curatorName, string password, CancellationToken cancellationToken)
+    {
+        var curator = await FindAsync(curatorName, cancellationToken).ConfigureAwait(false);
+        curator.PasswordHash = HashPassword(curator, password);
+        await store.UpdateCuratorAsync(curator, cancellationToken).ConfigureAwait(false);
+        // Server-side sessions (issue 10, not built yet) end here too: delete every session of curator.Id.
+    }
+
+    /// <summary>Revokes every active API token of a curator; returns how many were active.</summary>
+    public async Task<int> RevokeAllTokensAsync(string curatorName, CancellationToken cancellationToken)
+    {
+        var curator = await FindAsync(curatorName, cancellationToken).ConfigureAwait(false);
+        var now = timeProvider.GetUtcNow();
+        var active = curator.Tokens.Where(t => t.IsActive).ToList();
+        active.ForEach(token => token.RevokedAt = now);
+        if (active.Count > 0)
+        {
+            await store.UpdateCuratorAsync(curator, cancellationToken).ConfigureAwait(false);
+        }
+
+        return active.Count;
+    }
+
+    /// <summary>
+    /// A short digest of a curator's password hash, carried by the sign-in cookie: it changes when the password does,
+    /// which ends the cookies issued before.
+    /// </summary>
+    public static string CredentialStamp(Curator curator)
+        => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(curator.PasswordHash ?? string.Empty)))[..16];
+
+    private async Task<Curator> FindAsync(string curatorName, CancellationToken cancellationToken)
+        => await store.GetCuratorByNameAsync(curatorName.Trim(), cancellationToken).ConfigureAwait(false)
+           ?? throw new CuratorAccountException($"there is no curator named '{curatorName}'; see feedhub curators list");
+
     private string HashPassword(Curator curator, string password)
+    {
+        CheckPassword(password);
+        return _hasher.HashPassword(curator, password);
+    }
+
+    private static void CheckPassword(string password)
     {
         if (password.Length < 8)
         {
             throw new CuratorAccountException("a password needs at least 8 characters");
         }
-
-        return _hasher.HashPassword(curator, password);
     }
 
     private string NewToken(Curator curator)

@@ -31,11 +31,13 @@ public static class CuratorAuthentication
                 options.LoginPath = SignInPath;
                 options.Events.OnRedirectToLogin = context => RefuseAsync(context, StatusCodes.Status401Unauthorized);
                 options.Events.OnRedirectToAccessDenied = context => RefuseAsync(context, StatusCodes.Status403Forbidden);
+                options.Events.OnValidatePrincipal = RejectEndedCredentialsAsync;
             })
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
             .AddPolicy(AdminPolicy, policy => policy.AddAuthenticationSchemes(CookieAuthenticationDefaults.AuthenticationScheme).RequireAuthenticatedUser())
             .AddPolicy(ApiPolicy, policy => policy.AddAuthenticationSchemes(BearerTokenHandler.SchemeName).RequireAuthenticatedUser());
+        services.AddSingleton<CuratorSetup>();
         services.AddAntiforgery(options => options.Cookie.Name = "feedhub-antiforgery");
         services.AddRateLimiter(limiter =>
         {
@@ -50,6 +52,22 @@ public static class CuratorAuthentication
                 }));
         });
         return services;
+    }
+
+    /// <summary>
+    /// Refuses a sign-in cookie whose curator was removed or whose password was reset since it was issued (the
+    /// cookie is stateless: this lookup is what ends it).
+    /// </summary>
+    private static async Task RejectEndedCredentialsAsync(CookieValidatePrincipalContext context)
+    {
+        var store = context.HttpContext.RequestServices.GetRequiredService<Core.Storage.IFeedStore>();
+        var name = context.Principal?.Identity?.Name;
+        var curator = name is null ? null : await store.GetCuratorByNameAsync(name, context.HttpContext.RequestAborted);
+        if (curator is null || context.Principal!.FindFirst(CuratorPrincipal.CredentialStampClaim)?.Value != CuratorAccounts.CredentialStamp(curator))
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        }
     }
 
     /// <summary>Answers a page that needs a signed-in curator with the status and, for people, a way to sign in.</summary>

@@ -3,6 +3,7 @@ using FeedHub.Curators;
 using FeedHub.Web;
 using FeedHub.Web.Admin;
 using FeedHub.Worker;
+using Microsoft.Extensions.Logging.Console;
 
 namespace FeedHub.Hosting;
 
@@ -25,6 +26,7 @@ public static class FeedHubApp
         var options = builder.Configuration.GetSection(FeedHubOptions.Section).Get<FeedHubOptions>() ?? new FeedHubOptions();
         builder.WebHost.UseUrls(options.Urls);
         builder.Services.AddFeedHubCore(builder.Configuration);
+        builder.Services.Configure<ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace); // stdout is the banner's
         builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
         {
             if (context.Exception is BadHttpRequestException badRequest)
@@ -72,6 +74,7 @@ public static class FeedHubApp
             app.MapBlogroll();
             app.MapFeedHubApi();
             app.MapAdminPages();
+            app.MapCuratorSetup();
         }
 
         return app;

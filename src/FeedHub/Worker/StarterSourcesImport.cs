@@ -29,7 +29,7 @@ public sealed partial class StarterSourcesImport(
             await using var stream = File.OpenRead(path);
             using var scope = scopes.CreateScope();
             var report = await scope.ServiceProvider.GetRequiredService<SourceCatalog>()
-                .ImportAsync(OpmlReader.Read(stream), null, cancellationToken).ConfigureAwait(false);
+                .ImportAsync(OpmlReader.Read(stream), new OpmlImportOptions($"starter sources {path}"), null, cancellationToken).ConfigureAwait(false);
             LogImported(logger, report.Added, path);
         }
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 
 namespace FeedHub.Tests.Support;
 
@@ -8,14 +9,17 @@ namespace FeedHub.Tests.Support;
 public sealed class FeedHubProcess : IDisposable
 {
     private readonly Process _process;
-    private readonly Task<string> _stdout;
-    private readonly Task<string> _stderr;
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+    private readonly SemaphoreSlim _outputArrived = new(0);
 
     private FeedHubProcess(Process process)
     {
         _process = process;
-        _stdout = process.StandardOutput.ReadToEndAsync();
-        _stderr = process.StandardError.ReadToEndAsync();
+        process.OutputDataReceived += (_, e) => Append(_stdout, e.Data);
+        process.ErrorDataReceived += (_, e) => Append(_stderr, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
     }
 
     public int Id => _process.Id;
@@ -70,7 +74,61 @@ public sealed class FeedHubProcess : IDisposable
     {
         using var timeout = new CancellationTokenSource(deadline);
         await _process.WaitForExitAsync(timeout.Token);
-        return (_process.ExitCode, await _stdout, await _stderr);
+        _process.WaitForExit(); // returns once the output streams are read to their end
+        return (_process.ExitCode, Text(_stdout), Text(_stderr));
+    }
+
+    /// <summary>The first line the running process printed on standard output that matches, waiting for it as it comes.</summary>
+    public async Task<string> WaitForOutputLineAsync(Func<string, bool> match, TimeSpan deadline)
+    {
+        using var timeout = new CancellationTokenSource(deadline);
+        while (true)
+        {
+            if (Text(_stdout).Split('\n').FirstOrDefault(match) is { } line)
+            {
+                return line;
+            }
+
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"feedhub exited ({_process.ExitCode}) without printing the line; it said: {Text(_stdout)} {Text(_stderr)}");
+            }
+
+            try
+            {
+                await _outputArrived.WaitAsync(TimeSpan.FromSeconds(1), timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"feedhub did not print the line within {deadline}; it said: {Text(_stdout)} {Text(_stderr)}");
+            }
+        }
+    }
+
+    /// <summary>Everything printed on standard output so far.</summary>
+    public string OutputSoFar => Text(_stdout);
+
+    private void Append(StringBuilder output, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (output)
+        {
+            output.Append(line).Append('\n');
+        }
+
+        _outputArrived.Release();
+    }
+
+    private static string Text(StringBuilder output)
+    {
+        lock (output)
+        {
+            return output.ToString();
+        }
     }
 
     /// <summary>Kills the process at once (SIGKILL), as a crash or a pulled plug would.</summary>
@@ -92,5 +150,6 @@ public sealed class FeedHubProcess : IDisposable
         }
 
         _process.Dispose();
+        _outputArrived.Dispose();
     }
 }

@@ -38,7 +38,7 @@ public static class OpmlPage
         var (document, problem) = OpmlApi.Parse(body);
         return problem is not null
             ? Page(context, null, problem)
-            : Page(context, await catalog.ImportAsync(document!, null, cancellationToken), null);
+            : Page(context, await catalog.ImportAsync(document!, new OpmlImportOptions($"admin page: {opml.FileName}"), null, cancellationToken), null);
     }
 
     private static IResult Page(HttpContext context, OpmlImportReport? report, string? error)

@@ -1,0 +1,97 @@
+using FeedHub.Core.Discovery;
+using FeedHub.Core.Model;
+
+namespace FeedHub.Core.Curation;
+
+public sealed partial class SourceCatalog
+{
+    /// <summary>
+    /// Moves a source to a new feed address, keeping its id, settings, history and articles (articles of the new
+    /// feed that the source has already are recognised as such). The address is checked like an add: the
+    /// private-network guard, discovery when it is a site's address (several feeds: nothing changes, the curator
+    /// picks one), and no other source at it. <paramref name="changes"/> are applied in the same step. The fetch
+    /// state starts afresh and an active source is polled now.
+    /// </summary>
+    public async Task<MoveSourceResult> MoveAsync(long id, string url, SourceSettings changes, CancellationToken cancellationToken)
+    {
+        if (await store.GetSourceAsync(id, cancellationToken).ConfigureAwait(false) is not { } source)
+        {
+            return new MoveSourceResult(MoveSourceStatus.NotFound, null, null, $"there is no source {id}");
+        }
+
+        if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var address))
+        {
+            return new MoveSourceResult(MoveSourceStatus.Refused, source, null, $"'{url}' is not an absolute address; give it with http:// or https://");
+        }
+
+        if (changes.Problem(source, polling.Value) is { } invalid)
+        {
+            return new MoveSourceResult(MoveSourceStatus.Refused, source, null, invalid);
+        }
+
+        var (feed, found, stop) = await FindFeedAsync(address, moving: id, cancellationToken).ConfigureAwait(false);
+        switch (stop?.Status)
+        {
+            case null:
+                break;
+            case AddSourceStatus.AlreadySubscribed:
+                return new MoveSourceResult(MoveSourceStatus.AlreadySubscribed, stop.Source, stop.Discovery,
+                    $"{stop.Source!.FeedUrl} is subscribed already as source {stop.Source.Id} ({stop.Source.Name}); remove one of the two first");
+            case AddSourceStatus.ChooseFeed:
+                return new MoveSourceResult(MoveSourceStatus.ChooseFeed, source, stop.Discovery, stop.Error);
+            default:
+                return new MoveSourceResult(MoveSourceStatus.Refused, source, stop.Discovery, stop.Error);
+        }
+
+        var previous = source.FeedUrl;
+        var wasActive = source.State == SourceState.Active;
+        changes.ApplyTo(source);
+        var now = timeProvider.GetUtcNow();
+        if (feed!.FeedUrl.AbsoluteUri != previous)
+        {
+            source.FeedUrl = feed.FeedUrl.AbsoluteUri;
+            source.Title = feed.Title ?? source.Title;
+            source.SiteUrl = feed.SiteUrl ?? source.SiteUrl;
+            // What the old address answered (validators, redirects, errors) says nothing of the new one.
+            var fetch = source.Fetch;
+            (fetch.ETag, fetch.LastModified, fetch.LastStatusCode, fetch.ParseWarning) = (null, null, null, null);
+            (fetch.LastError, fetch.LastErrorKind, fetch.LastErrorAt, fetch.ConsecutiveFailures) = (null, null, null, 0);
+            (fetch.PendingRedirectUrl, fetch.PendingRedirectCount) = (null, 0);
+            (fetch.MovedFrom, fetch.MovedAt) = (previous, now);
+        }
+
+        if (source.State == SourceState.Active)
+        {
+            source.Fetch.NextPollAt = now;
+        }
+
+        await store.UpdateSourceAsync(source, cancellationToken).ConfigureAwait(false);
+        if (source.State == SourceState.Active)
+        {
+            await scheduler.ScheduleAsync(id, now, cancellationToken).ConfigureAwait(false);
+        }
+        else if (wasActive)
+        {
+            await scheduler.UnscheduleAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new MoveSourceResult(MoveSourceStatus.Moved, source, found, null);
+    }
+}
+
+/// <summary>
+/// The outcome of a move. <see cref="Source"/> is the moved source, or for <see cref="MoveSourceStatus.AlreadySubscribed"/>
+/// the other source already at that address.
+/// </summary>
+public sealed record MoveSourceResult(MoveSourceStatus Status, Source? Source, DiscoveryResult? Discovery, string? Error);
+
+public enum MoveSourceStatus
+{
+    Moved,
+    NotFound,
+    AlreadySubscribed,
+
+    /// <summary>The address offers several feeds: nothing changed, the curator picks one.</summary>
+    ChooseFeed,
+    Refused,
+}

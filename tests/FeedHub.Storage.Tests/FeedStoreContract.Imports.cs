@@ -1,0 +1,45 @@
+using FeedHub.Core.Model;
+
+namespace FeedHub.Storage.Tests;
+
+public abstract partial class FeedStoreContract
+{
+    [Fact]
+    public async Task Undoing_an_import_removes_its_remaining_sources_with_their_articles_and_nothing_else()
+    {
+        var before = await Store.AddSourceAsync(NewSource("https://kept.example/feed"), default);
+        var first = await Store.AddImportBatchAsync(new ImportBatch { Origin = "list.opml", CreatedAt = T0 }, default);
+        var second = await Store.AddImportBatchAsync(new ImportBatch { Origin = "API", CreatedAt = T0.AddMinutes(1) }, default);
+        var imported = new List<Source>();
+        foreach (var (url, batch) in new[] { ("https://a.example/feed", first), ("https://b.example/feed", first), ("https://c.example/feed", first), ("https://d.example/feed", second) })
+        {
+            var source = NewSource(url);
+            source.ImportBatch = batch.Id;
+            imported.Add(await Store.AddSourceAsync(source, default));
+        }
+
+        first.Added = 3;
+        await Store.UpdateImportBatchAsync(first, default);
+        await Store.SaveArticlesAsync([NewArticle(imported[0].Id, "a1", T0), NewArticle(imported[1].Id, "b1", T0), NewArticle(imported[3].Id, "d1", T0), NewArticle(before.Id, "k1", T0)], [], default);
+        await Store.RemoveSourceAsync(imported[2].Id, keepArticles: false, default);
+        Store = await ReopenAsync(Store);
+
+        var listed = await Store.ListImportBatchesAsync(10, default);
+        Assert.Equal([second.Id, first.Id], listed.Select(b => b.Id));
+        Assert.Equal(("list.opml", 3, 2), (listed[1].Origin, listed[1].Added, listed[1].Remaining));
+        Assert.Equal(T0, listed[1].CreatedAt);
+        Assert.Equal(first.Id, (await Store.GetSourceAsync(imported[0].Id, default))!.ImportBatch);
+        Assert.Null((await Store.GetSourceAsync(before.Id, default))!.ImportBatch);
+        var versionBefore = await Store.GetVersionAsync(default);
+
+        var removed = await Store.RemoveImportBatchAsync(first.Id, default);
+
+        Assert.Equal([imported[0].Id, imported[1].Id], removed!.Order());
+        Assert.Null(await Store.RemoveImportBatchAsync(first.Id, default));
+        Assert.Null(await Store.GetImportBatchAsync(first.Id, default));
+        Assert.NotEqual(versionBefore, await Store.GetVersionAsync(default));
+        Assert.Equal([before.Id, imported[3].Id], (await Store.ListSourcesAsync(default)).Select(s => s.Id));
+        Assert.Equal(2, await Store.CountArticlesAsync(null, default));
+        Assert.Equal(1, (await Store.GetImportBatchAsync(second.Id, default))!.Remaining);
+    }
+}

@@ -1,0 +1,142 @@
+using System.Net;
+using System.Net.Sockets;
+using FeedHub.Tests.Support;
+
+namespace FeedHub.Tests.Cli;
+
+/// <summary>
+/// How <c>feedhub</c> answers people typing at it: help on standard output without starting anything, bad usage as
+/// exit code 2 with one line and the usage, failures as exit code 1 with one line, never a stack trace.
+/// </summary>
+public sealed class CommandLineUsageTests : IDisposable
+{
+    private static readonly string[] SourcesVerbs = ["add", "list", "remove", "move"];
+    private static readonly string[] CuratorsVerbs = ["add", "list", "remove", "reset-password", "revoke-tokens"];
+    private readonly string _workingDirectory = Directory.CreateTempSubdirectory("feedhub-cli-").FullName;
+    private readonly int _port = FeedHubProcess.FreePort();
+
+    private Dictionary<string, string> Environment() => new()
+    {
+        ["FeedHub__Urls"] = $"http://127.0.0.1:{_port}",
+        ["FeedHub__StarterSources"] = string.Empty,
+    };
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    [InlineData("serve", "--help")]
+    [InlineData("help")]
+    [InlineData("sources", "--help")]
+    [InlineData("sources", "move", "--help")]
+    [InlineData("curators", "reset-password", "-h")]
+    [InlineData("import", "--help")]
+    [InlineData("parse", "--help")]
+    [InlineData("--FeedHub:Roles=web", "--help")]
+    public async Task Help_is_printed_on_standard_output_and_nothing_is_started(params string[] args)
+    {
+        // A server started by mistake would hold the port (and never exit by itself); hold it to see whether it tries.
+        using var listener = new TcpListener(IPAddress.Loopback, _port);
+        listener.Start();
+
+        var run = await FeedHubProcess.RunAsync(_workingDirectory, Environment(), args);
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("Usage:", run.Out, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, run.Error);
+        Assert.False(listener.Pending(), "something connected to the port");
+        Assert.False(Directory.Exists(Path.Combine(_workingDirectory, "data")), "the store was opened");
+    }
+
+    [Fact]
+    public async Task Help_names_every_verb_of_the_contract()
+    {
+        var root = await FeedHubProcess.RunAsync(_workingDirectory, Environment(), "--help");
+        var sources = await FeedHubProcess.RunAsync(_workingDirectory, Environment(), "sources", "--help");
+        var curators = await FeedHubProcess.RunAsync(_workingDirectory, Environment(), "curators", "--help");
+
+        foreach (var verb in new[] { "serve", "sources", "import", "export", "poll", "curators", "migrate", "parse", "extract" })
+        {
+            Assert.Contains($"  {verb} ", root.Out, StringComparison.Ordinal);
+        }
+
+        Assert.All(SourcesVerbs, verb => Assert.Contains($"  {verb} ", sources.Out, StringComparison.Ordinal));
+        Assert.All(CuratorsVerbs, verb => Assert.Contains($"  {verb} ", curators.Out, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("frobnicate")]
+    [InlineData("--frobnicate")]
+    [InlineData("-x")]
+    [InlineData("sources", "add")]
+    [InlineData("sources", "remove", "three")]
+    [InlineData("sources", "move", "1")]
+    [InlineData("parse", "only-one-dir")]
+    [InlineData("poll", "--twice")]
+    [InlineData("curators", "add", "ada", "grace")]
+    [InlineData("import", "list.opml", "--undo", "3")]
+    [InlineData("import", "--max-sources", "0", "list.opml")]
+    [InlineData("migrate", "--from", "sqlite:x.db", "--to", "postgres")]
+    public async Task Bad_usage_exits_with_2_and_one_line_that_says_what_is_wrong_then_the_usage(params string[] args)
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, _port);
+        listener.Start();
+
+        var run = await FeedHubProcess.RunAsync(_workingDirectory, Environment(), args);
+
+        Assert.Equal(2, run.ExitCode);
+        var lines = run.Error.Split('\n');
+        Assert.StartsWith("feedhub: ", lines[0], StringComparison.Ordinal);
+        Assert.Single(lines, line => line.StartsWith("feedhub: ", StringComparison.Ordinal));
+        Assert.Contains("Usage:", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", run.Error, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, run.Out);
+        Assert.False(listener.Pending());
+    }
+
+    [Theory]
+    [InlineData("some-folder/")]
+    [InlineData("some-folder")]
+    public async Task Export_to_a_folder_exits_with_1_and_one_line(string target)
+    {
+        Directory.CreateDirectory(Path.Combine(_workingDirectory, "some-folder"));
+
+        var run = await FeedHubProcess.RunAsync(_workingDirectory, Environment(), "export", target);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal($"feedhub: {target} is a folder; give a file name, such as {Path.Combine(target, "feedhub.opml")}", run.Error.TrimEnd('\n'));
+        Assert.Equal(string.Empty, run.Out);
+    }
+
+    [Fact]
+    public async Task A_runtime_failure_is_one_line_on_standard_error_without_a_stack_trace()
+    {
+        var missing = await FeedHubProcess.RunAsync(_workingDirectory, Environment(), "import", "missing.opml");
+        var noSource = await FeedHubProcess.RunAsync(_workingDirectory, Environment(), "sources", "move", "7", "https://blog.example/feed");
+        File.WriteAllText(Path.Combine(_workingDirectory, "not-a-folder"), "x");
+        var badStore = await FeedHubProcess.RunAsync(_workingDirectory, new Dictionary<string, string>(Environment())
+        {
+            ["FeedHub__Storage__LiteDb__Path"] = Path.Combine(_workingDirectory, "not-a-folder", "feedhub.db"),
+        }, "sources", "list");
+
+        foreach (var (run, message) in new[] { (missing, "there is no file missing.opml"), (noSource, "there is no source 7"), (badStore, "not-a-folder") })
+        {
+            Assert.Equal(1, run.ExitCode);
+            var line = Assert.Single(run.Error.TrimEnd('\n').Split('\n'));
+            Assert.StartsWith("feedhub: ", line, StringComparison.Ordinal);
+            Assert.Contains(message, line, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Settings_given_as_arguments_reach_every_command()
+    {
+        var store = Path.Combine(_workingDirectory, "elsewhere", "hub.db");
+
+        var list = await FeedHubProcess.RunAsync(_workingDirectory, Environment(), "sources", "list", $"--FeedHub:Storage:LiteDb:Path={store}");
+
+        Assert.True(list.ExitCode == 0, list.Error);
+        Assert.True(File.Exists(store));
+    }
+
+    public void Dispose() => Directory.Delete(_workingDirectory, recursive: true);
+}
