@@ -58,4 +58,31 @@ public sealed class HostileFeedTests
         Assert.DoesNotContain("javascript", opml, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("javascript", atom, StringComparison.OrdinalIgnoreCase);
     }
+
+    [Fact]
+    public async Task Articles_over_the_per_poll_cap_arrive_with_the_next_polls_newest_first()
+    {
+        var items = string.Concat(Enumerable.Range(1, 5).Select(day => $"<item><guid>post-{day}</guid><title>Day {day}</title><pubDate>{new DateTimeOffset(2025, 1, day, 12, 0, 0, TimeSpan.Zero):R}</pubDate></item>"));
+        await using var blog = LocalHttpServer.Serving(_ => HttpReply.Text(200, $"<rss version=\"2.0\"><channel><title>Busy</title>{items}</channel></rss>", "application/rss+xml", ("ETag", "\"same\"")));
+        await using var app = await TestApp.StartAsync(worker: false, settings: "--FeedHub:Polling:MaxArticlesPerPoll=2");
+        var store = app.Get<IFeedStore>();
+        var source = await store.AddSourceAsync(new Source { FeedUrl = blog.Url("feed").AbsoluteUri, CreatedAt = DateTimeOffset.UtcNow }, default);
+        var poller = app.Get<SourcePoller>();
+
+        var first = await poller.PollAsync(source.Id, default);
+        var afterFirst = await store.GetSourceAsync(source.Id, default);
+        var stored = await store.ListArticlesAsync(new ArticleQuery { SourceIds = [source.Id], Limit = 10 }, default);
+
+        Assert.Equal(2, first.Added);
+        Assert.Equal(["Day 5", "Day 4"], stored.Select(article => article.Title));
+        Assert.Equal("stored the newest 2 of 5 new articles (FeedHub:Polling:MaxArticlesPerPoll); the rest come with the next polls", afterFirst!.Fetch.ParseWarning);
+        Assert.Null(afterFirst.Fetch.ETag);
+
+        Assert.Equal(2, (await poller.PollAsync(source.Id, default)).Added);
+        Assert.Equal(1, (await poller.PollAsync(source.Id, default)).Added);
+        var done = await store.GetSourceAsync(source.Id, default);
+        Assert.Equal(5, await store.CountArticlesAsync(source.Id, default));
+        Assert.Null(done!.Fetch.ParseWarning);
+        Assert.Equal("\"same\"", done.Fetch.ETag);
+    }
 }
