@@ -15,12 +15,12 @@ internal static class XmlTagBalancer
     public static string Balance(string text, ParseBudget budget)
     {
         var output = new StringBuilder(text.Length + 256);
-        var open = new List<OpenElement>();
+        var open = new OpenElements();
         var rootClosed = false;
         var at = 0;
         while (at < text.Length && !rootClosed)
         {
-            budget.Tick(16 + open.Count);
+            budget.Tick(16);
             var lessThan = text.IndexOf('<', at);
             if (lessThan < 0)
             {
@@ -74,6 +74,42 @@ internal static class XmlTagBalancer
         return output.ToString();
     }
 
+    /// <summary>
+    /// The elements open so far, innermost last, with a count per name: an end tag that matches none of them (end tags
+    /// repeated after sixty thousand unclosed &lt;div&gt;s) is known as such at once, instead of by a walk down the
+    /// whole stack, which made such documents quadratic.
+    /// </summary>
+    private sealed class OpenElements
+    {
+        private readonly List<OpenElement> elements = [];
+        private readonly Dictionary<string, int> counts = new(StringComparer.OrdinalIgnoreCase);
+
+        public int Count => elements.Count;
+
+        public OpenElement this[int index] => elements[index];
+
+        public void Add(OpenElement element)
+        {
+            elements.Add(element);
+            counts[element.Name] = counts.GetValueOrDefault(element.Name) + 1;
+        }
+
+        /// <summary>The innermost open element of this name, or -1.</summary>
+        public int LastIndexOf(string name)
+            => counts.GetValueOrDefault(name) == 0 ? -1 : elements.FindLastIndex(candidate => candidate.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+
+        /// <summary>Closes the element at <paramref name="index"/> and everything inside it.</summary>
+        public void RemoveFrom(int index)
+        {
+            for (var i = index; i < elements.Count; i++)
+            {
+                counts[elements[i].Name]--;
+            }
+
+            elements.RemoveRange(index, elements.Count - index);
+        }
+    }
+
     private sealed class OpenElement(string name)
     {
         public string Name { get; } = name;
@@ -81,7 +117,7 @@ internal static class XmlTagBalancer
         public bool HasChildren { get; set; }
     }
 
-    private static int CloseElement(string text, int at, List<OpenElement> open, StringBuilder output)
+    private static int CloseElement(string text, int at, OpenElements open, StringBuilder output)
     {
         var nameStart = at + 2;
         var nameEnd = nameStart;
@@ -93,7 +129,7 @@ internal static class XmlTagBalancer
         var close = text.IndexOf('>', nameEnd);
         var next = close < 0 ? text.Length : close + 1;
         var name = text[nameStart..nameEnd];
-        var match = open.FindLastIndex(candidate => candidate.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+        var match = open.LastIndexOf(name);
         if (match < 0 && open.Count > 1 && !open[^1].HasChildren)
         {
             match = open.Count - 1;
@@ -109,11 +145,11 @@ internal static class XmlTagBalancer
             output.Append("</").Append(open[index].Name).Append('>');
         }
 
-        open.RemoveRange(match, open.Count - match);
+        open.RemoveFrom(match);
         return next;
     }
 
-    private static int StartElement(string text, int at, List<OpenElement> open, StringBuilder output, ParseBudget budget)
+    private static int StartElement(string text, int at, OpenElements open, StringBuilder output, ParseBudget budget)
     {
         var position = at + 1;
         var nameEnd = position;
