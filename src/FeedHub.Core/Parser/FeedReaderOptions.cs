@@ -35,7 +35,7 @@ public sealed class FeedReaderOptions
     /// <summary>Why these options cannot be used, or null when they can.</summary>
     public string? Problem() =>
         TimeBudget <= TimeSpan.Zero && TimeBudget != Timeout.InfiniteTimeSpan ? $"{Section}:TimeBudget must be positive"
-        : MaxItems < 1 ? $"{Section}:MaxItems must be at least 1"
+        : MaxItems is < 1 or > 1_000_000 ? $"{Section}:MaxItems must be between 1 and 1,000,000"
         : MaxTitleBytes < 64 || MaxAuthorBytes < 64 || MaxSummaryBytes < 64 || MaxContentBytes < 64 ? $"{Section}:Max…Bytes must be at least 64"
         : MaxCharactersInDocument < 1024 ? $"{Section}:MaxCharactersInDocument must be at least 1024"
         : null;

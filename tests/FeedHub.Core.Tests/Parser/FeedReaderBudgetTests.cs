@@ -251,6 +251,21 @@ public sealed class FeedReaderBudgetTests
         Assert.False(feed.Refused, feed.Error);
     }
 
+    [Theory]
+    [InlineData(0, 2_000, "FeedHub:Parser:MaxItems must be between 1 and 1,000,000")]
+    [InlineData(2_000_000, 2_000, "FeedHub:Parser:MaxItems must be between 1 and 1,000,000")]
+    [InlineData(1_000, 0, "FeedHub:Parser:TimeBudget must be positive")]
+    public void Options_that_would_refuse_every_feed_or_none_are_refused_with_the_key_to_fix(int maxItems, int budgetMilliseconds, string problem)
+    {
+        var options = new FeedReaderOptions { MaxItems = maxItems, TimeBudget = TimeSpan.FromMilliseconds(budgetMilliseconds) };
+
+        var result = new FeedReaderOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Equal(problem, result.FailureMessage);
+        Assert.Equal(problem, Assert.Throws<ArgumentException>(() => new FeedReader(options)).Message.Split(" (Parameter")[0]);
+    }
+
     private static string Rss(int items, Func<int, string> item)
     {
         var text = new StringBuilder("<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel><title>Budget</title><link>https://blog.example/</link>");
