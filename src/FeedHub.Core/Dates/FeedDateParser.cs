@@ -236,7 +236,14 @@ public static partial class FeedDateParser
         var fraction = token.IndexOf('.');
         if (fraction >= 0)
         {
-            ticks = FractionTicks(token[(fraction + 1)..]);
+            // Only digits make a fraction: "14:.0:36" is no time (it threw, and lost the whole feed).
+            var digits = token[(fraction + 1)..];
+            if (digits.ContainsAnyExceptInRange('0', '9'))
+            {
+                return false;
+            }
+
+            ticks = FractionTicks(digits);
             token = token[..fraction];
         }
 
