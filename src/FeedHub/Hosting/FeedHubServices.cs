@@ -57,7 +57,9 @@ public static class FeedHubServices
         services.AddHttpClient<FeedFetcher>(FetcherClient, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(provider => FeedFetcher.CreateHandler(provider.GetRequiredService<IOptions<FetcherOptions>>().Value));
 
-        services.AddSingleton<FeedReader>();
+        services.AddOptions<FeedReaderOptions>().BindConfiguration(FeedReaderOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<FeedReaderOptions>, FeedReaderOptionsValidator>();
+        services.AddSingleton(provider => new FeedReader(provider.GetRequiredService<IOptions<FeedReaderOptions>>().Value));
         services.AddSingleton<HtmlContentSanitizer>();
         services.AddSingleton(provider => new EntryIdAuthority(
             provider.GetRequiredService<IFeedStore>(), provider.GetRequiredService<IOptions<SiteOptions>>().Value.BaseUri?.IdnHost));
