@@ -70,7 +70,7 @@ public sealed partial class SourcePoller(
         state.NotModifiedCount++;
         state.BytesSaved += state.LastBodySize;
         Succeeded(state, result, now);
-        state.NextPollAt = now + PollSchedule.AfterSuccess(source, _options, null, result.FreshFor, now);
+        state.NextPollAt = PollSchedule.AfterSuccess(source, _options, null, result.FreshFor, now);
         return new PollReport(source.Id, source.Name, PollOutcome.NotModified, 0, 0, null, state.NextPollAt);
     }
 
@@ -97,7 +97,7 @@ public sealed partial class SourcePoller(
 
         source.Title = string.IsNullOrWhiteSpace(document.Title) ? source.Title : HtmlText.Of(document.Title, 300);
         source.SiteUrl = document.Link is { } link && Uri.TryCreate(documentUrl, link, out var site) ? site.AbsoluteUri : source.SiteUrl;
-        state.NextPollAt = now + PollSchedule.AfterSuccess(source, _options, document, result.FreshFor, now);
+        state.NextPollAt = PollSchedule.AfterSuccess(source, _options, document, result.FreshFor, now);
         return new PollReport(source.Id, source.Name, PollOutcome.Updated, ingested.Added, ingested.Updated, null, state.NextPollAt)
         {
             PendingExtraction = ingested.PendingExtraction,
@@ -129,7 +129,7 @@ public sealed partial class SourcePoller(
         }
         else
         {
-            state.NextPollAt = now + PollSchedule.AfterFailure(source, _options, state.ConsecutiveFailures, retryAfter);
+            state.NextPollAt = PollSchedule.AfterFailure(source, _options, state.ConsecutiveFailures, retryAfter, now);
         }
 
         return new PollReport(source.Id, source.Name, PollOutcome.Failed, 0, 0, error, state.NextPollAt);
