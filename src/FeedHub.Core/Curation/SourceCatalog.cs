@@ -24,7 +24,7 @@ public sealed class SourceCatalog(
     /// <summary>
     /// Subscribes to the feed at <paramref name="url"/>, or to the one feed discovery finds there. When discovery finds
     /// several, nothing is stored and the candidates are returned for the curator to pick one (and add its address).
-    /// The new source is due at once: the schedule synchronisation polls it within a minute, <see cref="RefreshAsync"/> now.
+    /// The new source is due at once: whichever worker is free polls it within seconds.
     /// </summary>
     public async Task<AddSourceResult> AddAsync(string url, SourceSettings settings, CancellationToken cancellationToken)
     {
@@ -69,6 +69,7 @@ public sealed class SourceCatalog(
         var source = NewSource(feed.FeedUrl.AbsoluteUri, feed.Title, feed.SiteUrl, []);
         settings.ApplyTo(source);
         await store.AddSourceAsync(source, cancellationToken).ConfigureAwait(false);
+        await scheduler.ScheduleAsync(source.Id, source.Fetch.NextPollAt!.Value, cancellationToken).ConfigureAwait(false);
         return AddSourceResult.Added(source, found);
     }
 
@@ -138,14 +139,15 @@ public sealed class SourceCatalog(
 
     /// <summary>
     /// Adds every feed of an OPML list that is not already subscribed (nor listed earlier in the file), without fetching
-    /// them: they are checked on their first poll. <paramref name="progress"/> receives the number of outlines done.
+    /// them: they are checked on their first poll, queued together once all are stored. <paramref name="progress"/>
+    /// receives the number of outlines done.
     /// </summary>
     public async Task<OpmlImportReport> ImportAsync(OpmlDocument opml, IProgress<int>? progress, CancellationToken cancellationToken)
     {
         var known = (await store.ListSourcesAsync(cancellationToken).ConfigureAwait(false))
             .ToDictionary(s => UrlNormalizer.ForIdentity(s.FeedUrl), s => s.Id, StringComparer.Ordinal);
         var firstLine = new Dictionary<string, int>(StringComparer.Ordinal);
-        var added = 0;
+        var added = new List<DuePoll>();
         var duplicates = new List<OpmlProblem>();
         for (var done = 0; done < opml.Feeds.Count; done++)
         {
@@ -162,7 +164,7 @@ public sealed class SourceCatalog(
                 var source = await store.AddSourceAsync(NewSource(feed.FeedUrl, feed.Title, feed.SiteUrl, feed.Categories), cancellationToken).ConfigureAwait(false);
                 known[identity] = source.Id;
                 firstLine[identity] = feed.Line;
-                added++;
+                added.Add(new DuePoll(source.Id, source.Fetch.NextPollAt!.Value));
             }
 
             if (done % 50 == 0)
@@ -171,8 +173,9 @@ public sealed class SourceCatalog(
             }
         }
 
+        await scheduler.ScheduleAsync(added, cancellationToken).ConfigureAwait(false);
         progress?.Report(opml.Feeds.Count);
-        return new OpmlImportReport(added, duplicates, opml.Problems);
+        return new OpmlImportReport(added.Count, duplicates, opml.Problems);
     }
 
     private Source NewSource(string feedUrl, string? title, string? siteUrl, IReadOnlyList<string> categories)

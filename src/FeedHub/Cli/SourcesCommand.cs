@@ -17,7 +17,7 @@ public static class SourcesCommand
             case "list" when args.Length == 1:
                 return await ListAsync(services.GetRequiredService<IFeedStore>(), cancellationToken);
             case "remove" when args.Length >= 2 && long.TryParse(args[1], CultureInfo.InvariantCulture, out var id):
-                return await RemoveAsync(id, args.AsSpan(2).Contains("--keep-articles"), services.GetRequiredService<IFeedStore>(), cancellationToken);
+                return await RemoveAsync(id, args.AsSpan(2).Contains("--keep-articles"), services.GetRequiredService<SourceCatalog>(), cancellationToken);
             default:
                 return FeedHubCommandLine.Usage(Console.Error, FeedHubCommandLine.BadUsage, "sources needs: add URL [--category NAME]… | list | remove ID [--keep-articles]");
         }
@@ -82,9 +82,9 @@ public static class SourcesCommand
         return FeedHubCommandLine.Success;
     }
 
-    private static async Task<int> RemoveAsync(long id, bool keepArticles, IFeedStore store, CancellationToken cancellationToken)
+    private static async Task<int> RemoveAsync(long id, bool keepArticles, SourceCatalog catalog, CancellationToken cancellationToken)
     {
-        if (!await store.RemoveSourceAsync(id, keepArticles, cancellationToken))
+        if (!await catalog.RemoveAsync(id, keepArticles, cancellationToken))
         {
             await Console.Error.WriteLineAsync($"feedhub: there is no source {id}; see feedhub sources list");
             return FeedHubCommandLine.Failure;
