@@ -46,18 +46,16 @@ public sealed class SourceScheduler(ISchedulerFactory schedulerFactory, TimeProv
             && long.TryParse(name.AsSpan(SourcePrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out sourceId);
     }
 
-    /// <summary>Schedules (or moves) the poll of a source; a time in the past means as soon as a worker is free.</summary>
-    public async Task ScheduleAsync(long sourceId, DateTimeOffset at, CancellationToken cancellationToken)
-    {
-        var scheduler = await schedulerFactory.GetScheduler(cancellationToken).ConfigureAwait(false);
-        await scheduler.ScheduleJob(PollJobOf(sourceId), [PollTriggerOf(sourceId, at)], ScheduleJobOptions.Replacing, cancellationToken).ConfigureAwait(false);
-    }
-
     /// <summary>
-    /// Queues many polls (an import) in a few transactions. None falls due before one idle wait from now: by then
-    /// every idle worker has looked at the queue and taken one of them, so they all start together, instead of the
-    /// first to look getting a head start of a whole idle wait's worth of polls.
+    /// Schedules (or moves) the poll of a source; a time in the past means as soon as a worker is free. On a cluster
+    /// nothing falls due sooner than one idle wait from now: by then every idle worker has looked at the queue, so the
+    /// polls asked for in a burst (refreshes, an import) are shared between them instead of all going to the one that
+    /// happened to look first and then kept finding more.
     /// </summary>
+    public Task ScheduleAsync(long sourceId, DateTimeOffset at, CancellationToken cancellationToken)
+        => ScheduleAsync([new DuePoll(sourceId, at)], cancellationToken);
+
+    /// <summary>Queues many polls (an import) in a few transactions, none sooner than one idle wait from now.</summary>
     public async Task ScheduleAsync(IReadOnlyCollection<DuePoll> polls, CancellationToken cancellationToken)
     {
         var scheduler = await schedulerFactory.GetScheduler(cancellationToken).ConfigureAwait(false);

@@ -84,7 +84,7 @@ public sealed class FetchStateTests
         }
 
         // 5, 10, 20 minutes…, each moved to the source's slot: never sooner than 90% of the backoff, less than two backoffs.
-        foreach (var (wait, backoff) in waits.Zip(new[] { 5, 10, 20, 40, 80, 160 }.Select(m => TimeSpan.FromMinutes(m))))
+        foreach (var (wait, backoff) in waits.Zip(Enumerable.Range(0, 6).Select(n => TimeSpan.FromMinutes(5 << n))))
         {
             Assert.InRange(wait, backoff * 0.9, backoff * 1.9);
         }
