@@ -90,6 +90,9 @@ public sealed class ClusterTests(ITestOutputHelper output)
         Assert.Equal(items.Count, items.Select(i => i.GetProperty("id").GetString()).Distinct().Count());
         Assert.Equal(titles.Count, titles.Distinct().Count());
 
+        // The workers' queue agrees with the store, which says when each source is next due.
+        await QueueAgreesWithTheStoreAsync(database);
+
         // Politeness held across the cluster the whole time: one request at a time per feed, two per host. A request
         // of the killed worker ends when its connection died with it, though the farm only notices at its next write.
         Assert.Equal(1, farm.MaxConcurrentRequestsForOneFeed);
@@ -166,6 +169,30 @@ public sealed class ClusterTests(ITestOutputHelper output)
     /// <summary>The longest time from a refresh to the end of its fetch.</summary>
     private static string Slowest(List<FarmRequest> fetched, Dictionary<int, DateTimeOffset> asked)
         => Seconds(fetched.Max(r => r.Ended - asked.Single(a => FeedFarm.PathOf(a.Key) == r.Path).Value));
+
+    /// <summary>Every active source has its poll queued at the time the store says it is next due.</summary>
+    private static async Task QueueAgreesWithTheStoreAsync(PostgresTestDatabase database)
+    {
+        var queued = new Dictionary<string, DateTimeOffset>();
+        await using (var connection = new Npgsql.NpgsqlConnection(database.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand("SELECT trigger_name, next_fire_time FROM qrtz_triggers WHERE trigger_group = 'poll'", connection);
+            await using var rows = await command.ExecuteReaderAsync();
+            while (await rows.ReadAsync())
+            {
+                queued[rows.GetString(0)] = new DateTimeOffset(rows.GetInt64(1), TimeSpan.Zero);
+            }
+        }
+
+        await using var store = await PostgresFeedStore.OpenAsync(database.ConnectionString, default);
+        var schedules = await store.ListSourceSchedulesAsync(default);
+        Assert.All(schedules, source =>
+        {
+            Assert.True(queued.TryGetValue($"source-{source.Id}", out var fires), $"source {source.Id} has no poll queued");
+            Assert.InRange(fires - source.NextPollAt!.Value, TimeSpan.FromSeconds(-1), TimeSpan.FromSeconds(1));
+        });
+    }
 
     private static async Task ArticlesStoredAsync(PostgresTestDatabase database, long count)
     {
