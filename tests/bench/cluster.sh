@@ -54,7 +54,7 @@ curl_floor() { # parallel
   curl -fs "http://127.0.0.1:$farm_port/stats/reset" >/dev/null
   local start end
   start=$(now)
-  bash "$farm_tool" curl "$urls" "$1" >/dev/null
+  bash "$farm_tool" curl "$urls" "$1" --compressed >/dev/null 2>&1
   end=$(now)
   rows+=("$(printf '%-34s %8.1f s %9.0f %15s %12s %10s' "curl, $1 in flight" "$(bc <<<"$end - $start")" "$(bc <<<"$feeds / ($end - $start)")" "-" "-" "-")")
 }
@@ -65,14 +65,14 @@ cluster() { # workers
   connection="$FEEDHUB_TEST_POSTGRES;Database=$database"
   export FeedHub__Storage__Provider=Postgres ConnectionStrings__Postgres="$connection" FeedHub__StarterSources= \
     FeedHub__Fetcher__AllowPrivateNetworks=true FeedHub__Fetcher__MaxConcurrency=$in_flight \
-    FeedHub__Fetcher__MaxPerHost=$((2 * in_flight)) Logging__LogLevel__Default=Warning \
-    Logging__LogLevel__FeedHub.Core.Polling.SourcePoller=Information
+    FeedHub__Fetcher__MaxPerHost=$((2 * in_flight)) Logging__LogLevel__Default=Warning
   # The farm serves all its blogs from one address: per-host politeness is lifted above the in-flight count.
   local worker_pids=() port
   for i in $(seq 1 "$workers"); do
     port=$(free_port)
-    FeedHub__Roles=worker FeedHub__Urls="http://127.0.0.1:$port" FeedHub__Fetcher__UserAgent="bench-worker-$i" \
-      dotnet "$feedhub" serve >"$work/worker-$workers-$i.log" 2>&1 &
+    # Each poll is logged, to count each worker's share.
+    env FeedHub__Roles=worker FeedHub__Urls="http://127.0.0.1:$port" FeedHub__Fetcher__UserAgent="bench-worker-$i" \
+      "Logging__LogLevel__FeedHub.Core.Polling.SourcePoller=Information" dotnet "$feedhub" serve >"$work/worker-$workers-$i.log" 2>&1 &
     worker_pids+=($!); pids+=($!)
     # Ready: the store answers and the worker's scheduler runs.
     for _ in $(seq 1 600); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.2; done

@@ -144,7 +144,7 @@ public sealed partial class ScheduleSyncJob(SourceScheduler queue, IFeedStore st
     }
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "The poll queue had drifted from the store and was repaired: {Queued} active sources had no poll queued, {Moved} were queued later than due, {Removed} paused or removed sources were still queued")]
+        Message = "The poll queue had drifted from the store and was repaired: active sources with no poll queued {Queued}, queued later than due {Moved}; paused or removed sources still queued {Removed}")]
     private static partial void LogDrift(ILogger logger, int queued, int moved, int removed);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Queued the polls of {Queued} sources from the store")]

@@ -107,15 +107,15 @@ public sealed class ClusterTests(ITestOutputHelper output)
     {
         const int Added = 40;
         await using var database = await PostgresTestDatabase.CreateAsync();
-        await using var farm = new FeedFarm(Added, Hosts, TimeSpan.FromMilliseconds(100));
+        await using var farm = new FeedFarm(Added + 1, Hosts, TimeSpan.FromMilliseconds(100));
         using var cluster = new ClusterNodes(database, Interval);
-        await cluster.StartAsync("worker", "FeedHub-A");
-        await cluster.StartAsync("worker", "FeedHub-B");
+        var workerA = await cluster.StartAsync("worker", "FeedHub-A");
+        var workerB = await cluster.StartAsync("worker", "FeedHub-B");
         var web = await cluster.StartAsync("web", "FeedHub-web");
 
         // A trickle of adds, a few commands at a time, as scripts would run them.
         var added = new System.Collections.Concurrent.ConcurrentDictionary<int, DateTimeOffset>();
-        await Parallel.ForEachAsync(Enumerable.Range(0, Added), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (feed, _) =>
+        await Parallel.ForEachAsync(Enumerable.Range(0, Added), new ParallelOptions { MaxDegreeOfParallelism = 2 }, async (feed, _) =>
         {
             var result = await cluster.RunAsync("sources", "add", farm.FeedUrl(feed).AbsoluteUri, "--category", "Farm");
             Assert.True(result.ExitCode == 0, result.Error);
@@ -133,6 +133,19 @@ public sealed class ClusterTests(ITestOutputHelper output)
         using var merged = JsonDocument.Parse(await reader.GetStringAsync("feed.json?category=Farm"));
         var titles = merged.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("title").GetString()!).ToList();
         Assert.Equal(Enumerable.Range(0, 50).Select(n => FeedFarm.ItemTitle(n / FeedFarm.ItemsPerFeed, n % FeedFarm.ItemsPerFeed)), titles);
+
+        // A source written to the store behind the queue's back (as a restored backup would have it) is found by the
+        // minute's synchronisation, polled, and the repair is logged.
+        await using (var store = await PostgresFeedStore.OpenAsync(database.ConnectionString, default))
+        {
+            await store.AddSourceAsync(new Core.Model.Source { FeedUrl = farm.FeedUrl(Added).AbsoluteUri, CreatedAt = DateTimeOffset.UtcNow, Fetch = new() { NextPollAt = DateTimeOffset.UtcNow } }, default);
+        }
+
+        await FetchedAsync(farm, new Dictionary<int, DateTimeOffset> { [Added] = DateTimeOffset.MinValue });
+        workerA.Process.Kill();
+        workerB.Process.Kill();
+        var logs = string.Concat(await Task.WhenAll(new[] { workerA, workerB }.Select(async w => (await w.Process.WaitAsync(TimeSpan.FromSeconds(30))).Out)));
+        Assert.Contains("The poll queue had drifted from the store and was repaired: active sources with no poll queued 1,", logs, StringComparison.Ordinal);
     }
 
     /// <summary>
