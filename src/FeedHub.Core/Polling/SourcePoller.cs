@@ -73,7 +73,7 @@ public sealed partial class SourcePoller(
         state.NotModifiedCount++;
         state.BytesSaved += state.LastBodySize;
         Succeeded(state, result, now);
-        state.NextPollAt = now + PollSchedule.AfterSuccess(source, _options, null, result.FreshFor, now);
+        state.NextPollAt = PollSchedule.AfterSuccess(source, _options, null, result.FreshFor, now);
         return new PollReport(source.Id, source.Name, PollOutcome.NotModified, 0, 0, null, state.NextPollAt);
     }
 
@@ -112,7 +112,7 @@ public sealed partial class SourcePoller(
         // Only an http(s) home page is kept: a javascript: link stored once is dropped by the next poll.
         source.SiteUrl = document.Link is { } link && Uri.TryCreate(documentUrl, link, out var site) && WebLinks.IsHttp(site.AbsoluteUri) ? site.AbsoluteUri
             : WebLinks.IsHttp(source.SiteUrl) ? source.SiteUrl : null;
-        state.NextPollAt = now + PollSchedule.AfterSuccess(source, _options, document, result.FreshFor, now);
+        state.NextPollAt = PollSchedule.AfterSuccess(source, _options, document, result.FreshFor, now);
         return new PollReport(source.Id, source.Name, PollOutcome.Updated, ingested.Added, ingested.Updated, null, state.NextPollAt)
         {
             PendingExtraction = ingested.PendingExtraction,
@@ -144,7 +144,7 @@ public sealed partial class SourcePoller(
         }
         else
         {
-            state.NextPollAt = now + PollSchedule.AfterFailure(source, _options, state.ConsecutiveFailures, retryAfter);
+            state.NextPollAt = PollSchedule.AfterFailure(source, _options, state.ConsecutiveFailures, retryAfter, now);
         }
 
         return new PollReport(source.Id, source.Name, PollOutcome.Failed, 0, 0, error, state.NextPollAt);

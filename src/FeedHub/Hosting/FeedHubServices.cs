@@ -67,7 +67,6 @@ public static class FeedHubServices
         services.AddSingleton<ArticleExtractor>();
         services.AddTransient<FullTextFetcher>();
         services.AddTransient<SourcePoller>();
-        services.AddSingleton<IPollScheduler, ScheduleSyncPicksUp>();
         services.AddTransient<SourceCatalog>();
         services.AddSingleton<SourceHealthReport>();
         services.AddTransient<FeedDiscovery>();
