@@ -1,9 +1,11 @@
+using System.Globalization;
 using FeedHub.Core.Charsets;
 using FeedHub.Core.Fetcher;
 using FeedHub.Core.Ingest;
 using FeedHub.Core.Model;
 using FeedHub.Core.Parser;
 using FeedHub.Core.Storage;
+using FeedHub.Core.Urls;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -71,7 +73,7 @@ public sealed partial class SourcePoller(
         state.NotModifiedCount++;
         state.BytesSaved += state.LastBodySize;
         Succeeded(state, result, now);
-        state.NextPollAt = now + PollSchedule.AfterSuccess(source, _options, null, result.FreshFor, now);
+        state.NextPollAt = PollSchedule.AfterSuccess(source, _options, null, result.FreshFor, now);
         return new PollReport(source.Id, source.Name, PollOutcome.NotModified, 0, 0, null, state.NextPollAt);
     }
 
@@ -82,23 +84,35 @@ public sealed partial class SourcePoller(
         if (!document.IsFeed && document.Items.Count == 0)
         {
             var why = document.Error ?? "the response is not an RSS, Atom or JSON feed";
-            return Failed(source, FetchErrorKind.NotAFeed, why, null, now);
+            return Failed(source, document.Refused ? FetchErrorKind.Parse : FetchErrorKind.NotAFeed, why, null, now);
         }
 
-        var ingested = await ingester.IngestAsync(source, document, documentUrl, cancellationToken).ConfigureAwait(false);
+        var ingested = await ingester.IngestAsync(source, document, documentUrl, _options.MaxArticlesPerPoll, cancellationToken).ConfigureAwait(false);
         var state = source.Fetch;
         Succeeded(state, result, now);
         state.BytesReceived += result.Body.Length;
         state.LastBodySize = result.Body.Length;
         state.ParseWarning = document.Error;
+        if (ingested.Deferred > 0)
+        {
+            // Without validators the next poll gets the whole feed again, and with it the articles left over.
+            state.ETag = null;
+            state.LastModified = null;
+            var note = string.Create(CultureInfo.InvariantCulture,
+                $"stored the newest {ingested.Added:N0} of {ingested.Added + ingested.Deferred:N0} new articles (FeedHub:Polling:MaxArticlesPerPoll); the rest come with the next polls");
+            state.ParseWarning = state.ParseWarning is null ? note : $"{state.ParseWarning}; {note}";
+        }
+
         if (ingested.Added > 0)
         {
             state.LastNewItemAt = now;
         }
 
         source.Title = string.IsNullOrWhiteSpace(document.Title) ? source.Title : HtmlText.Of(Mojibake.Repair(document.Title), 300);
-        source.SiteUrl = document.Link is { } link && Uri.TryCreate(documentUrl, link, out var site) ? site.AbsoluteUri : source.SiteUrl;
-        state.NextPollAt = now + PollSchedule.AfterSuccess(source, _options, document, result.FreshFor, now);
+        // Only an http(s) home page is kept: a javascript: link stored once is dropped by the next poll.
+        source.SiteUrl = document.Link is { } link && Uri.TryCreate(documentUrl, link, out var site) && WebLinks.IsHttp(site.AbsoluteUri) ? site.AbsoluteUri
+            : WebLinks.IsHttp(source.SiteUrl) ? source.SiteUrl : null;
+        state.NextPollAt = PollSchedule.AfterSuccess(source, _options, document, result.FreshFor, now);
         return new PollReport(source.Id, source.Name, PollOutcome.Updated, ingested.Added, ingested.Updated, null, state.NextPollAt)
         {
             PendingExtraction = ingested.PendingExtraction,
@@ -130,7 +144,7 @@ public sealed partial class SourcePoller(
         }
         else
         {
-            state.NextPollAt = now + PollSchedule.AfterFailure(source, _options, state.ConsecutiveFailures, retryAfter);
+            state.NextPollAt = PollSchedule.AfterFailure(source, _options, state.ConsecutiveFailures, retryAfter, now);
         }
 
         return new PollReport(source.Id, source.Name, PollOutcome.Failed, 0, 0, error, state.NextPollAt);

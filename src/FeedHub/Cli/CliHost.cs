@@ -1,9 +1,13 @@
 using FeedHub.Hosting;
 using Microsoft.Extensions.Logging.Console;
+using FeedHub.Worker;
 
 namespace FeedHub.Cli;
 
-/// <summary>The services of a one-shot command: the pipeline and the store, no web side and no scheduler.</summary>
+/// <summary>
+/// The services of a one-shot command: the pipeline, the store and the scheduler, never started, so that what a
+/// command changes (a source added, removed, polled) reaches the workers' queue.
+/// </summary>
 public static class CliHost
 {
     /// <param name="overrides">The command's <c>--Section:Key=value</c> settings.</param>
@@ -19,6 +23,7 @@ public static class CliHost
         // Standard output carries the command's answer (an OPML export, a token); log lines never mix into it.
         builder.Services.Configure<ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.AddFeedHubCore(builder.Configuration);
+        builder.Services.AddFeedHubScheduler(builder.Configuration, runsJobs: false);
         return builder.Build();
     }
 }

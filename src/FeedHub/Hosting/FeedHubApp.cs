@@ -49,10 +49,15 @@ public static class FeedHubApp
         builder.Services.AddSingleton<RenderedResponses>();
         builder.Services.AddPublicAddress();
         builder.Services.AddCuratorAuthentication(builder.Configuration);
+        builder.Services.AddSharedKeys(builder.Configuration);
         builder.Services.AddFeedHubApi();
         if (options.RunsWorker)
         {
             builder.Services.AddFeedHubWorker(builder.Configuration);
+        }
+        else
+        {
+            builder.Services.AddFeedHubScheduler(builder.Configuration, runsJobs: false);
         }
 
         var app = builder.Build();

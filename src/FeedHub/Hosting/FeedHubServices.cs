@@ -59,7 +59,9 @@ public static class FeedHubServices
         services.AddHttpClient<FeedFetcher>(FetcherClient, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(provider => FeedFetcher.CreateHandler(provider.GetRequiredService<IOptions<FetcherOptions>>().Value));
 
-        services.AddSingleton<FeedReader>();
+        services.AddOptions<FeedReaderOptions>().BindConfiguration(FeedReaderOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<FeedReaderOptions>, FeedReaderOptionsValidator>();
+        services.AddSingleton(provider => new FeedReader(provider.GetRequiredService<IOptions<FeedReaderOptions>>().Value));
         services.AddSingleton<HtmlContentSanitizer>();
         services.AddSingleton(provider => new EntryIdAuthority(
             provider.GetRequiredService<IFeedStore>(), provider.GetRequiredService<IOptions<SiteOptions>>().Value.BaseUri?.IdnHost));
@@ -67,7 +69,6 @@ public static class FeedHubServices
         services.AddSingleton<ArticleExtractor>();
         services.AddTransient<FullTextFetcher>();
         services.AddTransient<SourcePoller>();
-        services.AddSingleton<IPollScheduler, ScheduleSyncPicksUp>();
         services.AddTransient<SourceCatalog>();
         services.AddSingleton<SourceHealthReport>();
         services.AddTransient<FeedDiscovery>();

@@ -1,4 +1,7 @@
 using FeedHub.Core.Storage;
+using FeedHub.Hosting;
+using Microsoft.Extensions.Options;
+using Quartz;
 
 namespace FeedHub.Web;
 
@@ -12,11 +15,17 @@ public static class HealthEndpoints
         return app;
     }
 
-    private static async Task<IResult> ReadyAsync(IFeedStore store, CancellationToken cancellationToken)
+    /// <summary>Ready when the store answers and, on a worker, the scheduler is taking polls.</summary>
+    private static async Task<IResult> ReadyAsync(IFeedStore store, ISchedulerFactory schedulers, IOptions<FeedHubOptions> options, CancellationToken cancellationToken)
     {
         try
         {
             await store.GetVersionAsync(cancellationToken);
+            if (options.Value.RunsWorker && await (await schedulers.GetScheduler(cancellationToken)).GetStatus(cancellationToken) != SchedulerStatus.Running)
+            {
+                return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Scheduler not started", detail: "The worker is still starting.");
+            }
+
             return TypedResults.Text("ready");
         }
         catch (Exception failure) when (failure is not OperationCanceledException)

@@ -8,6 +8,9 @@ namespace FeedHub.Tests.Support;
 /// <summary>Runs the built <c>feedhub</c> as its own process, the way a user runs it, in a working folder of its own.</summary>
 public sealed class FeedHubProcess : IDisposable
 {
+    /// <summary>How long a command may take: generous, as a command started on a loaded machine may wait a minute for a core.</summary>
+    private static readonly TimeSpan CommandDeadline = TimeSpan.FromSeconds(180);
+
     private readonly Process _process;
     private readonly StringBuilder _stdout = new();
     private readonly StringBuilder _stderr = new();
@@ -57,7 +60,7 @@ public sealed class FeedHubProcess : IDisposable
     public static async Task<(int ExitCode, string Out, string Error)> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         using var process = Start(workingDirectory, environment, args);
-        return await process.WaitAsync(TimeSpan.FromSeconds(60));
+        return await process.WaitAsync(CommandDeadline);
     }
 
     /// <summary>Runs a command to its end with <paramref name="input"/> on its standard input.</summary>
@@ -67,7 +70,7 @@ public sealed class FeedHubProcess : IDisposable
         using var process = Start(workingDirectory, environment, redirectInput: true, args);
         await process._process.StandardInput.WriteAsync(input);
         process._process.StandardInput.Close();
-        return await process.WaitAsync(TimeSpan.FromSeconds(60));
+        return await process.WaitAsync(CommandDeadline);
     }
 
     public async Task<(int ExitCode, string Out, string Error)> WaitAsync(TimeSpan deadline)
