@@ -15,9 +15,10 @@ namespace FeedHub.Hosting;
 /// <summary>The composition root of <c>feedhub serve</c>: the web side and the worker, as the configured roles ask.</summary>
 public static class FeedHubApp
 {
-    public const string ContentSecurityPolicy =
+    /// <summary>What pages may load: their own styles and scripts, any image or media, and frames only from the video hosts the sanitiser keeps.</summary>
+    public static readonly string ContentSecurityPolicy =
         "default-src 'none'; style-src 'self'; img-src http: https: data:; media-src http: https:; script-src 'self'; "
-        + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+        + $"connect-src 'self'; form-action 'self'; frame-src {Core.Readability.EmbedPolicy.FrameSources}; frame-ancestors 'none'; base-uri 'none'";
 
     public static WebApplication Build(string[] args)
     {
