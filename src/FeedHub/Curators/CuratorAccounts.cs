@@ -109,7 +109,15 @@ public sealed class CuratorAccounts(IFeedStore store, IPasswordHasher<Curator> h
         if (held.LastUsedAt is null || now - held.LastUsedAt >= LastUsedResolution)
         {
             held.LastUsedAt = now;
-            await store.UpdateCuratorAsync(curator, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await store.UpdateCuratorAsync(curator, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception refused) when (StoreWrites.IsStorageFailure(refused))
+            {
+                // When the token was last used is a note for the curator: a store refusing writes (a full disk) must
+                // not refuse the request that reads.
+            }
         }
 
         return curator;

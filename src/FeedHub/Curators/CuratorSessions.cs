@@ -82,7 +82,14 @@ public sealed class CuratorSessions(IFeedStore store, TimeProvider timeProvider,
             session.LastSeenAt = now;
             session.Address = address;
             session.ExpiresAt = ExpiryOf(session, now);
-            await store.UpdateSessionAsync(session, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await store.UpdateSessionAsync(session, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception refused) when (StoreWrites.IsStorageFailure(refused))
+            {
+                // A store refusing writes (a full disk) keeps the curator signed in for the pages that only read.
+            }
         }
 
         var ticket = TicketSerializer.Default.Deserialize(session.Ticket);

@@ -38,6 +38,7 @@ public static class FeedHubApp
         builder.Services.AddWebEncoders(encoders => encoders.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         builder.Services.AddSingleton<ComponentRenderer>();
         builder.Services.AddSingleton<IProblemDetailsWriter, ErrorPageWriter>();
+        builder.Services.AddExceptionHandler<StorageFailureHandler>();
         builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
         {
             if (context.Exception is BadHttpRequestException badRequest)
@@ -81,7 +82,7 @@ public static class FeedHubApp
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             StatusCodeSelector = failure => failure is BadHttpRequestException badRequest ? badRequest.StatusCode : StatusCodes.Status500InternalServerError,
-            SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
+            SuppressDiagnosticsCallback = context => StorageFailureHandler.IsExpected(context.Exception),
         });
         app.UseStatusCodePages();
         app.UseStaticFiles(new StaticFileOptions { RequestPath = "/assets" });

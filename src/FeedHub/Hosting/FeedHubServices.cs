@@ -34,6 +34,7 @@ public static class FeedHubServices
         services.Configure<DigestOptions>(configuration.GetSection(DigestOptions.Section));
 
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<StoreWrites>();
         var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         if (storage.UsesPostgres)
         {
