@@ -26,6 +26,12 @@ public sealed record DigestSource(Source Source, IReadOnlyList<Article> Articles
 public sealed class Digest(IFeedStore store, IOptions<DigestOptions> options, TimeProvider timeProvider)
 {
     private const int MaxArticlesPerDay = 2000;
+
+    /// <summary>The first day with a digest: the calendar's first midnight lies before the first instant east of Greenwich.</summary>
+    public static readonly DateOnly FirstDay = DateOnly.MinValue.AddDays(1);
+
+    /// <summary>The last day with a digest: a day ends at the next one's midnight, and the calendar's last day has none.</summary>
+    public static readonly DateOnly LastDay = DateOnly.MaxValue.AddDays(-1);
     private readonly TimeZoneInfo _zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
 
     public DigestOptions Options => options.Value;

@@ -15,9 +15,10 @@ namespace FeedHub.Hosting;
 /// <summary>The composition root of <c>feedhub serve</c>: the web side and the worker, as the configured roles ask.</summary>
 public static class FeedHubApp
 {
-    public const string ContentSecurityPolicy =
+    /// <summary>What pages may load: their own styles and scripts, any image or media, and frames only from the video hosts the sanitiser keeps.</summary>
+    public static readonly string ContentSecurityPolicy =
         "default-src 'none'; style-src 'self'; img-src http: https: data:; media-src http: https:; script-src 'self'; "
-        + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+        + $"connect-src 'self'; form-action 'self'; frame-src {Core.Readability.EmbedPolicy.FrameSources}; frame-ancestors 'none'; base-uri 'none'";
 
     public static WebApplication Build(string[] args)
     {
@@ -37,6 +38,7 @@ public static class FeedHubApp
         builder.Services.AddWebEncoders(encoders => encoders.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         builder.Services.AddSingleton<ComponentRenderer>();
         builder.Services.AddSingleton<IProblemDetailsWriter, ErrorPageWriter>();
+        builder.Services.AddExceptionHandler<StorageFailureHandler>();
         builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
         {
             if (context.Exception is BadHttpRequestException badRequest)
@@ -80,7 +82,7 @@ public static class FeedHubApp
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             StatusCodeSelector = failure => failure is BadHttpRequestException badRequest ? badRequest.StatusCode : StatusCodes.Status500InternalServerError,
-            SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
+            SuppressDiagnosticsCallback = context => StorageFailureHandler.IsExpected(context.Exception),
         });
         app.UseStatusCodePages();
         app.UseStaticFiles(new StaticFileOptions { RequestPath = "/assets" });

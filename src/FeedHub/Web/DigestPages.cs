@@ -16,11 +16,20 @@ public static class DigestPages
     public static IEndpointRouteBuilder MapDigestPages(this IEndpointRouteBuilder app)
     {
         app.MapGet("/digest", (HttpContext context, Digest digest, ComponentRenderer pages) => DayAsync(context, digest, pages, digest.Today));
-        app.MapGet("/digest/{date}", (HttpContext context, string date, Digest digest, ComponentRenderer pages)
-            => DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
-                ? DayAsync(context, digest, pages, day)
-                : Task.FromResult<IResult>(TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not a day",
-                    detail: $"'{date}' is not a date; digest pages are at /digest/yyyy-MM-dd, for example /digest/{digest.Today:yyyy-MM-dd}.")));
+        app.MapGet("/digest/{date}", (HttpContext context, string date, Digest digest, ComponentRenderer pages) =>
+        {
+            if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+            {
+                return Task.FromResult<IResult>(TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not a day",
+                    detail: $"'{date}' is not a date; digest pages are at /digest/yyyy-MM-dd, for example /digest/{digest.Today:yyyy-MM-dd}."));
+            }
+
+            // The calendar's first and last days have no midnights on both sides in every time zone.
+            return day < Digest.FirstDay || day > Digest.LastDay
+                ? Task.FromResult<IResult>(TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No digest for that day",
+                    detail: $"The digest has days from {Digest.FirstDay:yyyy-MM-dd} to {Digest.LastDay:yyyy-MM-dd}; for example /digest/{digest.Today:yyyy-MM-dd}."))
+                : DayAsync(context, digest, pages, day);
+        });
         app.MapGet("/digest.atom", (HttpContext context, [AsParameters] DigestFeedRequest request)
             => FeedAsync(context, request, "digest.atom", SyndicationWriter.Atom, SyndicationWriter.AtomMediaType));
         app.MapGet("/digest.rss", (HttpContext context, [AsParameters] DigestFeedRequest request)

@@ -116,6 +116,9 @@ public sealed class FeedHubProcess : IDisposable
     /// <summary>Everything printed on standard output so far.</summary>
     public string OutputSoFar => Text(_stdout);
 
+    /// <summary>Everything printed on standard error (the log) so far.</summary>
+    public string ErrorSoFar => Text(_stderr);
+
     private void Append(StringBuilder output, string? line)
     {
         if (line is null)
