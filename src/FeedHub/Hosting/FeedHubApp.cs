@@ -5,6 +5,7 @@ using FeedHub.Curators;
 using FeedHub.Web;
 using FeedHub.Web.Admin;
 using FeedHub.Web.Errors;
+using FeedHub.Web.Images;
 using FeedHub.Web.Localization;
 using FeedHub.Web.Rendering;
 using FeedHub.Worker;
@@ -16,7 +17,7 @@ namespace FeedHub.Hosting;
 public static class FeedHubApp
 {
     public const string ContentSecurityPolicy =
-        "default-src 'none'; style-src 'self'; img-src http: https: data:; media-src http: https:; script-src 'self'; "
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; media-src http: https:; script-src 'self'; "
         + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
     public static WebApplication Build(string[] args)
@@ -48,6 +49,7 @@ public static class FeedHubApp
         });
         builder.Services.AddSingleton<RenderedResponses>();
         builder.Services.AddPublicAddress();
+        builder.Services.AddImageProxy();
         builder.Services.AddCuratorAuthentication(builder.Configuration);
         builder.Services.AddFeedHubApi();
         if (options.RunsWorker)
@@ -94,6 +96,8 @@ public static class FeedHubApp
             app.MapDigestPages();
             app.MapMergedFeeds();
             app.MapBlogroll();
+            app.MapSubscribePage();
+            app.MapImageProxy();
             app.MapFeedHubApi();
             app.MapAdminPages();
             app.MapCuratorSetup();
