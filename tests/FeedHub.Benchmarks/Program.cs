@@ -7,11 +7,12 @@ return args.FirstOrDefault() switch
     "serve" => await FeedHub.Benchmarks.ServeBenchmark.RunAsync(args[1..]),
     "migrate" => await FeedHub.Benchmarks.MigrationBenchmark.RunAsync(args[1..]),
     "search" => await FeedHub.Benchmarks.SearchBenchmark.RunAsync(args[1..]),
+    "navigation" => await FeedHub.Benchmarks.NavigationBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: FeedHub.Benchmarks parser|extraction|store|serve|migrate|search [ARGS]");
+    Console.Error.WriteLine("usage: FeedHub.Benchmarks parser|extraction|store|serve|migrate|search|navigation [ARGS]");
     return 2;
 }
