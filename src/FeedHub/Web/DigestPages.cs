@@ -18,8 +18,8 @@ public static class DigestPages
         app.MapGet("/digest", async (HttpContext context, Digest digest, ComponentRenderer pages)
             => await DayAsync(context, digest, pages, await digest.LastFinishedDayAsync(context.RequestAborted)));
         app.MapGet("/digest/{date}", (HttpContext context, string date, Digest digest, ComponentRenderer pages)
-            => DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? DayAsync(context, digest, pages, day)
-                : DateOnly.TryParseExact(date, "yyyy-MM", CultureInfo.InvariantCulture, DateTimeStyles.None, out var month) ? MonthAsync(context, digest, pages, month)
+            => TryParse(date, "yyyy-MM-dd", out var day) ? DayAsync(context, digest, pages, day)
+                : TryParse(date, "yyyy-MM", out var month) ? MonthAsync(context, digest, pages, month)
                 : Task.FromResult<IResult>(TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not a day",
                     detail: $"'{date}' is not a date; digest pages are at /digest/yyyy-MM-dd (a day) or /digest/yyyy-MM (a month), for example /digest/{digest.Today:yyyy-MM-dd}.")));
         app.MapGet("/digest.atom", (HttpContext context, [AsParameters] DigestFeedRequest request)
@@ -30,6 +30,10 @@ public static class DigestPages
             => FeedAsync(context, request, "digest.json", SyndicationWriter.Json, SyndicationWriter.JsonFeedMediaType));
         return app;
     }
+
+    /// <summary>A date of the digest's pages: a day or a month of the years 1000 to 9998 (with room for the day after).</summary>
+    private static bool TryParse(string text, string format, out DateOnly date)
+        => DateOnly.TryParseExact(text, format, CultureInfo.InvariantCulture, DateTimeStyles.None, out date) && date.Year is >= 1000 and <= 9998;
 
     /// <summary>A day: its posts, the nearest days with posts on either side (however many empty days lie between), its month's calendar.</summary>
     private static Task<IResult> DayAsync(HttpContext context, Digest digest, ComponentRenderer pages, DateOnly date)

@@ -51,6 +51,24 @@ public sealed class FeedStylesheetTests
         Assert.Single(parsed.RootElement.GetProperty("entries").EnumerateArray());
     }
 
+    [Theory]
+    [InlineData("application/atom+xml, text/html;q=0.5")]
+    [InlineData("application/rss+xml, application/xml;q=0.9, text/html;q=0.1")]
+    [InlineData("*/*")]
+    [InlineData("")]
+    public async Task A_reader_that_names_a_feed_type_or_none_gets_the_feeds_own_type(string accept)
+    {
+        await using var app = await TestApp.StartAsync(worker: false);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/feed.atom");
+        if (accept.Length > 0)
+        {
+            request.Headers.Accept.ParseAdd(accept);
+        }
+
+        Assert.Equal("application/atom+xml", (await app.Http.SendAsync(request)).Content.Headers.ContentType?.MediaType);
+    }
+
     [Fact]
     public async Task The_stylesheet_is_served_from_the_assets_under_the_sites_policy()
     {
