@@ -5,6 +5,7 @@ using FeedHub.Curators;
 using FeedHub.Web;
 using FeedHub.Web.Admin;
 using FeedHub.Web.Errors;
+using FeedHub.Web.Images;
 using FeedHub.Web.Localization;
 using FeedHub.Web.Rendering;
 using FeedHub.Worker;
@@ -15,9 +16,9 @@ namespace FeedHub.Hosting;
 /// <summary>The composition root of <c>feedhub serve</c>: the web side and the worker, as the configured roles ask.</summary>
 public static class FeedHubApp
 {
-    /// <summary>What pages may load: their own styles and scripts, any image or media, and frames only from the video hosts the sanitiser keeps.</summary>
+    /// <summary>What pages may load: their own styles, scripts and images (others' images come through the image proxy), media, and frames only from the video hosts the sanitiser keeps.</summary>
     public static readonly string ContentSecurityPolicy =
-        "default-src 'none'; style-src 'self'; img-src http: https: data:; media-src http: https:; script-src 'self'; "
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; media-src http: https:; script-src 'self'; "
         + $"connect-src 'self'; form-action 'self'; frame-src {Core.Readability.EmbedPolicy.FrameSources}; frame-ancestors 'none'; base-uri 'none'";
 
     public static WebApplication Build(string[] args)
@@ -50,6 +51,7 @@ public static class FeedHubApp
         });
         builder.Services.AddSingleton<RenderedResponses>();
         builder.Services.AddPublicAddress();
+        builder.Services.AddImageProxy();
         builder.Services.AddCuratorAuthentication(builder.Configuration);
         builder.Services.AddSharedKeys(builder.Configuration);
         builder.Services.AddFeedHubApi();
@@ -101,6 +103,8 @@ public static class FeedHubApp
             app.MapDigestPages();
             app.MapMergedFeeds();
             app.MapBlogroll();
+            app.MapSubscribePage();
+            app.MapImageProxy();
             app.MapFeedHubApi();
             app.MapAdminPages();
             app.MapCuratorSetup();

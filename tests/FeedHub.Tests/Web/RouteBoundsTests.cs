@@ -14,7 +14,8 @@ public sealed class RouteBoundsTests
 {
     private static readonly string[] Paths =
     [
-        "/digest/0001-01-01", "/digest/0001-01-02", "/digest/9999-12-30", "/digest/9999-12-31", "/digest/10000-01-01",
+        "/digest/0001-01-01", "/digest/0999-12-31", "/digest/1000-01-01", "/digest/9998-12-31", "/digest/9999-01-01", "/digest/9999-12-31",
+        "/digest/10000-01-01", "/digest/0001-01", "/digest/1000-01", "/digest/9998-12", "/digest/9999-12",
         "/digest/2026-02-30", "/digest/-0001-01-01", "/digest/0000-12-31",
         "/?before=-62135596800000-0", "/?before=253402300799999-9223372036854775807", "/?before=-62135596800001-1",
         "/?before=9223372036854775807-9223372036854775807", "/?source=9223372036854775807", "/?source=-9223372036854775808",
@@ -37,8 +38,8 @@ public sealed class RouteBoundsTests
         await using var app = await TestApp.StartAsync(worker: false, settings: settings);
         var store = app.Get<Core.Storage.IFeedStore>();
         var source = await StoreSeeder.SourceAsync(store, "Bounds Blog", "Tech");
-        await StoreSeeder.ArticleAsync(store, source, "Early", new DateTimeOffset(1, 1, 2, 0, 0, 0, TimeSpan.Zero));
-        await StoreSeeder.ArticleAsync(store, source, "Late", new DateTimeOffset(9999, 12, 30, 0, 0, 0, TimeSpan.Zero));
+        await StoreSeeder.ArticleAsync(store, source, "Early", new DateTimeOffset(1000, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        await StoreSeeder.ArticleAsync(store, source, "Late", new DateTimeOffset(9998, 12, 31, 0, 0, 0, TimeSpan.Zero));
         var (_, token) = await app.Get<CuratorAccounts>().CreateAsync("ada", "correct horse battery", default);
 
         var answers = new List<string>();
@@ -64,8 +65,12 @@ public sealed class RouteBoundsTests
 
         Assert.Contains("/digest/0001-01-01 (text/html): 404 text/html", answers);
         Assert.Contains("/digest/9999-12-31 (application/json): 404 application/problem+json", answers);
-        Assert.Contains("/digest/0001-01-02 (text/html): 200 text/html", answers);
-        Assert.Contains("/digest/9999-12-30 (text/html): 200 text/html", answers);
+        Assert.Contains("/digest/0999-12-31 (text/html): 404 text/html", answers);
+        Assert.Contains("/digest/1000-01-01 (text/html): 200 text/html", answers);
+        Assert.Contains("/digest/9998-12-31 (text/html): 200 text/html", answers);
+        Assert.Contains("/digest/1000-01 (text/html): 200 text/html", answers);
+        Assert.Contains("/digest/9998-12 (text/html): 200 text/html", answers);
+        Assert.Contains("/digest/9999-12 (text/html): 404 text/html", answers);
     }
 
     [Fact]
@@ -74,16 +79,16 @@ public sealed class RouteBoundsTests
         await using var app = await TestApp.StartAsync(worker: false);
         var store = app.Get<Core.Storage.IFeedStore>();
         var source = await StoreSeeder.SourceAsync(store, "Bounds Blog");
-        await StoreSeeder.ArticleAsync(store, source, "Early", new DateTimeOffset(1, 1, 2, 12, 0, 0, TimeSpan.Zero));
-        await StoreSeeder.ArticleAsync(store, source, "Late", new DateTimeOffset(9999, 12, 30, 12, 0, 0, TimeSpan.Zero));
+        await StoreSeeder.ArticleAsync(store, source, "Early", new DateTimeOffset(1000, 1, 1, 12, 0, 0, TimeSpan.Zero));
+        await StoreSeeder.ArticleAsync(store, source, "Late", new DateTimeOffset(9998, 12, 31, 12, 0, 0, TimeSpan.Zero));
 
-        var first = await app.Http.GetStringAsync("/digest/0001-01-02");
-        var last = await app.Http.GetStringAsync("/digest/9999-12-30");
-        var outside = await app.Http.GetAsync("/digest/0001-01-01");
+        var first = await app.Http.GetStringAsync("/digest/1000-01-01");
+        var last = await app.Http.GetStringAsync("/digest/9998-12-31");
+        var outside = await app.Http.GetAsync("/digest/0999-12-31");
 
         Assert.Contains("Early", first, StringComparison.Ordinal);
         Assert.Contains("Late", last, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, outside.StatusCode);
-        Assert.Contains("The digest has days from 0001-01-02 to 9999-12-30", await outside.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("The digest has days from 1000-01-01 to 9998-12-31", await outside.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }

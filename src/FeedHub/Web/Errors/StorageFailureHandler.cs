@@ -14,7 +14,8 @@ public sealed partial class StorageFailureHandler(StoreWrites writes, IProblemDe
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (!StoreWrites.IsStorageFailure(exception))
+        // A request that cannot be read or bound is an IOException too, but the client's fault.
+        if (exception is BadHttpRequestException || !StoreWrites.IsStorageFailure(exception))
         {
             return false;
         }
