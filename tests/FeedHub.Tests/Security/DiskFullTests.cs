@@ -68,7 +68,8 @@ public sealed class DiskFullTests : IDisposable
         Assert.Contains("storage error: No space left on device", notReady, StringComparison.Ordinal);
         // What is stored is still served while the disk is full.
         Assert.Equal(50, (await TitlesAsync(http)).Count);
-        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("")).StatusCode);
+        using var river = await http.GetAsync("");
+        Assert.True(river.StatusCode == HttpStatusCode.OK, $"{river.StatusCode}: {await river.Content.ReadAsStringAsync()}; the server said: {server.ErrorSoFar}");
 
         disk.Empty();
         await UntilAsync(server, async () => (await http.GetAsync("readyz")).StatusCode == HttpStatusCode.OK, "/readyz ready again");

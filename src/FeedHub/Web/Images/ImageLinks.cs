@@ -15,12 +15,20 @@ public sealed class ImageLinks(ImageSignature signature)
     /// <summary>The store setting that holds the signing key (base64).</summary>
     public const string KeySetting = "images:signing-key";
 
-    /// <summary>The signing key of this installation: made and stored by the first process that needs it, read by the others.</summary>
+    /// <summary>
+    /// The signing key of this installation: made and stored by the first process that needs it, read by the others.
+    /// A key already kept is only read, so that serving a page never needs a write (a full disk refuses them).
+    /// </summary>
     public static async Task<ImageLinks> LoadAsync(IFeedStore store, CancellationToken cancellationToken)
     {
-        await store.ClaimSettingAsync(KeySetting, Convert.ToBase64String(ImageSignature.NewKey()), cancellationToken);
-        var key = await store.GetSettingAsync(KeySetting, cancellationToken)
-            ?? throw new InvalidOperationException($"The store lost the setting {KeySetting} it just kept.");
+        var key = await store.GetSettingAsync(KeySetting, cancellationToken);
+        if (key is null)
+        {
+            await store.ClaimSettingAsync(KeySetting, Convert.ToBase64String(ImageSignature.NewKey()), cancellationToken);
+            key = await store.GetSettingAsync(KeySetting, cancellationToken)
+                ?? throw new InvalidOperationException($"The store lost the setting {KeySetting} it just kept.");
+        }
+
         return new ImageLinks(new ImageSignature(Convert.FromBase64String(key)));
     }
 

@@ -14,6 +14,7 @@ public static class ImageProxyEndpoints
         services.AddOptions<ImageProxyOptions>().BindConfiguration(ImageProxyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(provider => ImageLinks.LoadAsync(provider.GetRequiredService<IFeedStore>(), CancellationToken.None).GetAwaiter().GetResult());
         services.AddSingleton<ImageProxy>();
+        services.AddHostedService<ImageKeyAtStart>();
         return services;
     }
 
