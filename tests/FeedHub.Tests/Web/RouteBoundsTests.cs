@@ -63,6 +63,8 @@ public sealed class RouteBoundsTests
             }
         }
 
+        SecurityTable.Row("route values", $"values at the ends of their types on {storage} (dates, ids, cursors, limits; HTML and JSON)", answers.Count, answers.Count,
+            "never a 500 nor a hang: 404/400 pages or problem+json, e.g. /digest/9999-12-31 404");
         Assert.Contains("/digest/0001-01-01 (text/html): 404 text/html", answers);
         Assert.Contains("/digest/9999-12-31 (application/json): 404 application/problem+json", answers);
         Assert.Contains("/digest/0999-12-31 (text/html): 404 text/html", answers);
