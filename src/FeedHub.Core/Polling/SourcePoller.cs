@@ -18,6 +18,7 @@ public sealed partial class SourcePoller(
     FeedFetcher fetcher,
     FeedReader reader,
     ArticleIngester ingester,
+    PollMetrics metrics,
     IOptions<PollingOptions> options,
     TimeProvider timeProvider,
     ILogger<SourcePoller> logger)
@@ -39,6 +40,7 @@ public sealed partial class SourcePoller(
     {
         var state = source.Fetch;
         var now = timeProvider.GetUtcNow();
+        var started = timeProvider.GetTimestamp();
         var url = new Uri(source.FeedUrl);
         var result = await fetcher.FetchAsync(new FetchRequest(url, state.ETag, state.LastModified), cancellationToken).ConfigureAwait(false);
         state.PollCount++;
@@ -53,6 +55,7 @@ public sealed partial class SourcePoller(
             _ => Failed(source, result.ErrorKind ?? FetchErrorKind.Network, result.Error ?? "unknown error", result.RetryAfter, now),
         };
         await store.UpdateSourceAsync(source, cancellationToken).ConfigureAwait(false);
+        metrics.Polled(report, timeProvider.GetElapsedTime(started));
         if (report.Error is null)
         {
             LogPolled(logger, source.Id, source.FeedUrl, report.Outcome, report.Added, report.Updated);
@@ -91,6 +94,8 @@ public sealed partial class SourcePoller(
         state.BytesReceived += result.Body.Length;
         state.LastBodySize = result.Body.Length;
         state.ParseWarning = document.Error;
+        state.LastItemCount = document.Items.Count;
+        (state.LatestPostAt, state.UsualPostInterval) = PostingCadence.Of(document, now);
         if (ingested.Added > 0)
         {
             state.LastNewItemAt = now;

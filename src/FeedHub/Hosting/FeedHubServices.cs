@@ -65,6 +65,7 @@ public static class FeedHubServices
         services.AddSingleton<ArticleExtractor>();
         services.AddTransient<FullTextFetcher>();
         services.AddTransient<SourcePoller>();
+        services.AddSingleton<PollMetrics>();
         services.AddSingleton<IPollScheduler, ScheduleSyncPicksUp>();
         services.AddTransient<SourceCatalog>();
         services.AddSingleton<SourceHealthReport>();

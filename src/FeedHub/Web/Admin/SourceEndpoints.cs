@@ -1,4 +1,5 @@
 using System.Globalization;
+using FeedHub.Api;
 using FeedHub.Core.Curation;
 using FeedHub.Core.Discovery;
 using FeedHub.Core.Fetcher;
@@ -17,6 +18,7 @@ public static class SourceEndpoints
     {
         admin.MapGet("/", () => TypedResults.LocalRedirect("/admin/sources"));
         admin.MapGet("/sources", ListAsync);
+        admin.MapPost("/sources/bulk", BulkAsync);
         admin.MapGet("/sources/{id:long}", ShowAsync);
         admin.MapPost("/sources/{id:long}", EditAsync);
         admin.MapPost("/sources/{id:long}/state", ChangeStateAsync);
@@ -27,13 +29,54 @@ public static class SourceEndpoints
         return admin;
     }
 
-    private static async Task<IResult> ListAsync(SourceHealthReport health, string? sort, string? message, CancellationToken cancellationToken)
-        => AdminPages.Page<SourcesPage>(new()
+    private static async Task<IResult> ListAsync(
+        [AsParameters] SourceListParameters parameters, string? message, IFeedStore store, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        var (query, problem) = parameters.ToQuery();
+        var page = query is null ? new SourceListPage([], null) : await store.ListSourcesAsync(query, cancellationToken);
+        var now = timeProvider.GetUtcNow();
+        return AdminPages.Page<SourcesPage>(new()
         {
-            [nameof(SourcesPage.Rows)] = await health.ListAsync(cancellationToken),
-            [nameof(SourcesPage.Sort)] = sort,
+            [nameof(SourcesPage.Rows)] = page.Sources.Select(source => (source, SourceHealth.Of(source, now))).ToList(),
+            [nameof(SourcesPage.Tallies)] = await store.GetTalliesAsync(cancellationToken),
+            [nameof(SourcesPage.Parameters)] = parameters,
+            [nameof(SourcesPage.Next)] = page.Next?.ToString(),
             [nameof(SourcesPage.Message)] = message,
-        });
+            [nameof(SourcesPage.Error)] = problem,
+        }, problem is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
+    }
+
+    /// <summary>One change to the sources selected on the list, then back to the same page of the list with what was done.</summary>
+    private static async Task<IResult> BulkAsync(IFormCollection form, SourceCatalog catalog, IStringLocalizer<Strings> strings, CancellationToken cancellationToken)
+    {
+        var ids = form["id"].Select(id => long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : 0).Where(id => id > 0).ToList();
+        BulkAction? action = form["action"].ToString() switch
+        {
+            "pause" => BulkAction.Pause,
+            "resume" => BulkAction.Resume,
+            "categorise" => BulkAction.AddCategory,
+            "uncategorise" => BulkAction.RemoveCategory,
+            "remove" => BulkAction.Remove,
+            _ => null,
+        };
+        var list = form["list"].ToString();
+        var back = "/admin/sources" + (list.StartsWith('?') ? list + "&" : "?");
+        if (action is not { } chosen)
+        {
+            return TypedResults.LocalRedirect(back + "message=" + Uri.EscapeDataString(strings["Choose what to do with the selected sources."]));
+        }
+
+        var result = await catalog.ApplyAsync(ids, new BulkChange(chosen, form["category"], form["keepArticles"] == "true"), cancellationToken);
+        var done = chosen switch
+        {
+            BulkAction.Pause => strings.Count(result.Changed, "{0:N0} source paused.", "{0:N0} sources paused."),
+            BulkAction.Resume => strings.Count(result.Changed, "{0:N0} source resumed.", "{0:N0} sources resumed."),
+            BulkAction.AddCategory or BulkAction.RemoveCategory => strings.Count(result.Changed, "{0:N0} source recategorised.", "{0:N0} sources recategorised."),
+            _ => strings.Count(result.Changed, "{0:N0} source removed.", "{0:N0} sources removed."),
+        };
+        var message = result.Problems.Count == 0 ? done : $"{done} {string.Join("; ", result.Problems)}";
+        return TypedResults.LocalRedirect(back + "message=" + Uri.EscapeDataString(message));
+    }
 
     private static async Task<IResult> ShowAsync(long id, IFeedStore store, SourceHealthReport health, string? message, CancellationToken cancellationToken)
         => await store.GetSourceAsync(id, cancellationToken) is { } source
