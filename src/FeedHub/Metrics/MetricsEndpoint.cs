@@ -1,7 +1,9 @@
+using System.Diagnostics.Metrics;
 using FeedHub.Core.Polling;
 using FeedHub.Curators;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace FeedHub.Metrics;
 
@@ -18,14 +20,23 @@ public static class MetricsEndpoint
     {
         services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section).ValidateOnStart();
         services.AddSingleton<SourceGauges>();
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(PollMetrics.MeterName)
-            .AddPrometheusExporter(exporter =>
-            {
-                // Every scrape reads the store's counts afresh; a cached answer would show the previous scrape's.
-                exporter.ScrapeResponseCacheDurationMilliseconds = 0;
-                exporter.ScopeInfoEnabled = false;
-            }));
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("feedhub"))
+            .WithMetrics(metrics => metrics
+                .AddMeter(PollMetrics.MeterName)
+                .AddPrometheusExporter(exporter =>
+                {
+                    // Every scrape reads the store's counts afresh; a cached answer would show the previous scrape's.
+                    exporter.ScrapeResponseCacheDurationMilliseconds = 0;
+                    exporter.ScopeInfoEnabled = false;
+                }));
+        // Only this host's own instruments: the listener sees every meter of that name in the process, and a process
+        // holding several hosts (the tests do) would otherwise export the others' counts as its own.
+        services.ConfigureOpenTelemetryMeterProvider((provider, metrics) =>
+        {
+            var own = provider.GetRequiredService<IMeterFactory>();
+            metrics.AddView(instrument => ReferenceEquals(instrument.Meter.Scope, own) ? null : MetricStreamConfiguration.Drop);
+        });
         return services;
     }
 

@@ -37,10 +37,10 @@ public sealed class SourceGauges
             description: "1 when the source's last poll succeeded, 0 when it failed (absent before its first poll).");
         meter.CreateObservableGauge("feedhub.source.consecutive_failures", () => PerSource(h => h.ConsecutiveFailures),
             "{poll}", "Polls of the source in a row that failed.");
-        meter.CreateObservableGauge("feedhub.source.last_success", () => PerSource(h => h.LastSuccessAt?.ToUnixTimeSeconds()),
+        meter.CreateObservableGauge("feedhub.source.last_success_timestamp", () => PerSource(h => h.LastSuccessAt?.ToUnixTimeSeconds()),
             "s", "When the source's last poll succeeded, in seconds since 1970.");
         meter.CreateObservableGauge("feedhub.source.days_without_new_post", () => PerSource(h => h.DaysWithoutNewPost),
-            "d", "Days since the source's newest post.");
+            description: "Days since the source's newest post.");
     }
 
     /// <summary>Reads the counts (and, when configured, every source) for the scrape about to be served.</summary>
