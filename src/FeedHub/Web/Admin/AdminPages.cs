@@ -14,6 +14,7 @@ public static class AdminPages
     public static IEndpointRouteBuilder MapAdminPages(this IEndpointRouteBuilder app)
     {
         app.MapSignInEndpoints();
+        app.MapSetupPage();
         app.MapGroup("/admin")
             .RequireAuthorization(CuratorAuthentication.AdminPolicy)
             .ExcludeFromDescription()
@@ -25,7 +26,8 @@ public static class AdminPages
             })
             .MapSourceEndpoints()
             .MapOpmlEndpoints()
-            .MapTokenEndpoints();
+            .MapTokenEndpoints()
+            .MapCuratorEndpoints();
         return app;
     }
 

@@ -24,6 +24,7 @@ public static class SourceEndpoints
         admin.MapPost("/sources/{id:long}/state", ChangeStateAsync);
         admin.MapPost("/sources/{id:long}/refresh", RefreshAsync);
         admin.MapPost("/sources/{id:long}/remove", RemoveAsync);
+        admin.MapPost("/sources/{id:long}/move", MoveAsync);
         admin.MapGet("/add", AddFormAsync);
         admin.MapPost("/add", AddAsync);
         return admin;
@@ -129,6 +130,38 @@ public static class SourceEndpoints
         return await catalog.RemoveAsync(id, keepArticles, cancellationToken)
             ? TypedResults.LocalRedirect($"/admin/sources?message={Uri.EscapeDataString(done)}")
             : AdminPages.SourceNotFound(id);
+    }
+
+    /// <summary>Moves the source to a new address with the add flow's checks and messages; several feeds there: the curator picks one.</summary>
+    private static async Task<IResult> MoveAsync(
+        long id, IFormCollection form, SourceCatalog catalog, IFeedStore store, SourceHealthReport health, IStringLocalizer<Strings> strings, CancellationToken cancellationToken)
+    {
+        var url = form["url"].ToString();
+        var moved = await catalog.MoveAsync(id, url, SourceSettings.None, cancellationToken);
+        switch (moved.Status)
+        {
+            case MoveSourceStatus.NotFound:
+                return AdminPages.SourceNotFound(id);
+            case MoveSourceStatus.Moved:
+                var done = strings["Moved to {0}; its articles stay, and it is polled at its new address now.", moved.Source!.FeedUrl];
+                return TypedResults.LocalRedirect($"/admin/sources/{id}?message={Uri.EscapeDataString(done)}");
+        }
+
+        // Refused, several feeds, or another source at that address: the source as it is, with why and what was found.
+        var source = moved.Status == MoveSourceStatus.AlreadySubscribed ? await store.GetSourceAsync(id, cancellationToken) : moved.Source;
+        if (source is null)
+        {
+            return AdminPages.SourceNotFound(id);
+        }
+
+        return AdminPages.Page<SourcePage>(new()
+        {
+            [nameof(SourcePage.Source)] = source,
+            [nameof(SourcePage.Health)] = await health.OfAsync(source, cancellationToken),
+            [nameof(SourcePage.Error)] = moved.Error,
+            [nameof(SourcePage.MoveUrl)] = url,
+            [nameof(SourcePage.MoveFound)] = moved.Discovery,
+        }, moved.Status == MoveSourceStatus.AlreadySubscribed ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity);
     }
 
     private static async Task<IResult> AfterChangeAsync(long id, UpdateSourceResult result, string done, SourceHealthReport health, CancellationToken cancellationToken)
