@@ -50,7 +50,9 @@ public static class SetupEndpoints
         try
         {
             var (curator, apiToken) = await setup.CreateFirstCuratorAsync(token ?? string.Empty, name, form["password"].ToString(), cancellationToken);
-            await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, CuratorPrincipal.Of(curator, CookieAuthenticationDefaults.AuthenticationScheme));
+            var principal = CuratorPrincipal.Of(curator, CookieAuthenticationDefaults.AuthenticationScheme);
+            await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal);
+            context.User = principal; // this very page already shows the curator's navigation
             return Page(SetupStep.Done, null, curator.Name, apiToken, null, StatusCodes.Status201Created);
         }
         catch (CuratorSetupException refused) when (refused.Refusal == CuratorSetupRefusal.CuratorExists)
