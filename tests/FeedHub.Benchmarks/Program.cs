@@ -7,11 +7,12 @@ return args.FirstOrDefault() switch
     "serve" => await FeedHub.Benchmarks.ServeBenchmark.RunAsync(args[1..]),
     "migrate" => await FeedHub.Benchmarks.MigrationBenchmark.RunAsync(args[1..]),
     "search" => await FeedHub.Benchmarks.SearchBenchmark.RunAsync(args[1..]),
+    "admin" => await FeedHub.Benchmarks.AdminBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: FeedHub.Benchmarks parser|extraction|store|serve|migrate|search [ARGS]");
+    Console.Error.WriteLine("usage: FeedHub.Benchmarks parser|extraction|store|serve|migrate|search|admin [ARGS]");
     return 2;
 }

@@ -21,7 +21,7 @@ public static class AdminPages
             .AddEndpointFilter(static (context, next) =>
             {
                 // Curator pages show the curator's own data (a new API token among them): no cache may keep them.
-                context.HttpContext.Response.Headers.CacheControl = "no-store";
+                context.HttpContext.Response.Headers.CacheControl = NeverStored;
                 return next(context);
             })
             .MapSourceEndpoints()
@@ -30,6 +30,12 @@ public static class AdminPages
             .MapCuratorEndpoints();
         return app;
     }
+
+    /// <summary>
+    /// The Cache-Control of curator pages: no-store, and no-cache as the antiforgery token sets it anyway (so it has
+    /// nothing to override and to warn about on every page).
+    /// </summary>
+    public const string NeverStored = "no-cache, no-store";
 
     /// <summary>A curator page: rendered for this request (never cached: it shows the curator's own forms and tokens).</summary>
     public static RazorComponentResult<TPage> Page<TPage>(Dictionary<string, object?> parameters, int status = StatusCodes.Status200OK)

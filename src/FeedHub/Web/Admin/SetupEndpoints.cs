@@ -36,7 +36,7 @@ public static class SetupEndpoints
 
     private static async Task<IResult> ShowAsync(HttpContext context, string? token, CuratorSetup setup, CancellationToken cancellationToken)
     {
-        context.Response.Headers.CacheControl = "no-store";
+        context.Response.Headers.CacheControl = AdminPages.NeverStored;
         return await setup.IsOpenAsync(cancellationToken)
             ? Page(SetupStep.Form, TokenOf(token), null, null, null, StatusCodes.Status200OK)
             : Page(SetupStep.Closed, null, null, null, null, StatusCodes.Status409Conflict);
@@ -45,7 +45,7 @@ public static class SetupEndpoints
     private static async Task<IResult> CreateAsync(
         HttpContext context, IFormCollection form, CuratorSetup setup, IStringLocalizer<Strings> strings, CancellationToken cancellationToken)
     {
-        context.Response.Headers.CacheControl = "no-store";
+        context.Response.Headers.CacheControl = AdminPages.NeverStored;
         var (token, name) = (TokenOf(form["token"]), form["name"].ToString().Trim());
         try
         {
