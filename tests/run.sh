@@ -40,6 +40,8 @@ if [ -z "${FEEDHUB_TEST_POSTGRES:-}" ]; then
 fi
 
 results="$(mktemp -d "${TMPDIR:-/tmp}/feedhub-tests.XXXXXX")"
+# Tests append what they measured (the issues' acceptance figures, never asserted) here; printed at the end.
+export FEEDHUB_TEST_FIGURES="$results/figures.txt"
 cleanup() {
   rm -rf "$results"
   if [ -n "$pg_started" ]; then bash tests/postgres.sh stop "$pg_started" || true; fi
@@ -70,6 +72,10 @@ done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   # The build or a test host failed before any result was written: count it as a failure.
   failed=1
+fi
+if [ -s "$FEEDHUB_TEST_FIGURES" ]; then
+  echo "figures measured by the tests:"
+  sed 's/^/  /' "$FEEDHUB_TEST_FIGURES"
 fi
 echo "${passed} passed, ${failed} failed"
 [ "$status" -eq 0 ] && [ "$failed" -eq 0 ]

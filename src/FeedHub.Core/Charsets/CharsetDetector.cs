@@ -6,8 +6,8 @@ namespace FeedHub.Core.Charsets;
 /// <summary>Where the chosen encoding came from, strongest first.</summary>
 public enum CharsetSource
 {
-    HttpHeader,
     ByteOrderMark,
+    HttpHeader,
     Declaration,
     Sniffed,
 }
@@ -20,9 +20,9 @@ public enum CharsetSource
 public sealed record CharsetDetection(Encoding Encoding, CharsetSource Source, int PreambleLength, string? Problem);
 
 /// <summary>
-/// Chooses the encoding of an XML or HTML document the way browsers and liberal feed readers do:
-/// the HTTP charset, then a byte order mark, then the document's own declaration (XML declaration or HTML meta),
-/// then sniffing (UTF-8 when the bytes are valid UTF-8, otherwise the legacy encoding the text reads best in,
+/// Chooses the encoding of an XML or HTML document in the WHATWG and XML order: a byte order mark, then the HTTP
+/// charset (unless it names UTF-16 or UTF-32 for bytes that are plainly 8-bit), then the document's own declaration
+/// (XML declaration or HTML meta), then sniffing (UTF-8 when the bytes are valid UTF-8, otherwise the legacy encoding the text reads best in,
 /// windows-1252 unless another is clearly better). Thread-safe.
 /// </summary>
 public static class CharsetDetector
@@ -104,22 +104,33 @@ public static class CharsetDetector
     public static CharsetDetection Detect(ReadOnlySpan<byte> body, string? contentType = null)
     {
         var bom = DetectByteOrderMark(body, out var bomLength);
-        var httpLabel = CharsetFromContentType(contentType);
-        if (httpLabel is not null)
-        {
-            var http = FromLabel(httpLabel);
-            if (http is not null)
-            {
-                return new CharsetDetection(http, CharsetSource.HttpHeader, bom is null ? 0 : bomLength, null);
-            }
-        }
-
         if (bom is not null)
         {
             var problem = bom is UTF8Encoding && !IsValidUtf8(body[bomLength..]) ? "bytes that are not UTF-8 after a UTF-8 byte order mark" : null;
             return new CharsetDetection(problem is null ? bom : LenientUtf8, CharsetSource.ByteOrderMark, bomLength, problem);
         }
 
+        string? httpProblem = null;
+        var httpLabel = CharsetFromContentType(contentType);
+        if (FromLabel(httpLabel) is { } http)
+        {
+            if (http is not (UnicodeEncoding or UTF32Encoding) || HasZeroBytes(body))
+            {
+                return new CharsetDetection(http, CharsetSource.HttpHeader, 0, null);
+            }
+
+            // UTF-16 and UTF-32 put zero bytes beside every ASCII character of the markup: without any, the label is wrong.
+            httpProblem = $"the server says charset={httpLabel} but the bytes are 8-bit";
+        }
+
+        var detection = DetectFromDocument(body);
+        return httpProblem is null ? detection
+            : detection with { Problem = detection.Problem is null ? httpProblem : $"{httpProblem}; {detection.Problem}" };
+    }
+
+    /// <summary>The encoding the bytes themselves give: a UTF-16 pattern, the declaration, or sniffing.</summary>
+    private static CharsetDetection DetectFromDocument(ReadOnlySpan<byte> body)
+    {
         var utf16 = SniffUtf16(body);
         if (utf16 is not null)
         {
@@ -170,6 +181,8 @@ public static class CharsetDetector
             : new CharsetDetection(CharsetSniffer.Guess(body, Windows1252), CharsetSource.Sniffed, 0, problemIfNotUtf8);
 
     private static bool IsValidUtf8(ReadOnlySpan<byte> bytes) => System.Text.Unicode.Utf8.IsValid(bytes);
+
+    private static bool HasZeroBytes(ReadOnlySpan<byte> body) => body[..Math.Min(body.Length, DeclarationWindow)].Contains((byte)0);
 
     private static Encoding? DetectByteOrderMark(ReadOnlySpan<byte> body, out int length)
     {

@@ -1,6 +1,7 @@
 using System.Net;
 using FeedHub.Core.Fetcher;
 using FeedHub.Core.Model;
+using FeedHub.Core.Polling;
 using FeedHub.Core.Opml;
 using FeedHub.Core.Urls;
 
@@ -65,6 +66,7 @@ public sealed partial class SourceCatalog
 
         var batch = await store.AddImportBatchAsync(
             new ImportBatch { Origin = options.Origin, CreatedAt = timeProvider.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
+        var due = new List<DuePoll>(planned.Count);
         foreach (var source in planned)
         {
             source.ImportBatch = batch.Id;
@@ -72,7 +74,7 @@ public sealed partial class SourceCatalog
             batch.Added++;
             if (source.State == SourceState.Active)
             {
-                await scheduler.ScheduleAsync(source.Id, source.Fetch.NextPollAt!.Value, cancellationToken).ConfigureAwait(false);
+                due.Add(new DuePoll(source.Id, source.Fetch.NextPollAt!.Value));
             }
 
             if (batch.Added % 50 == 0)
@@ -81,6 +83,8 @@ public sealed partial class SourceCatalog
             }
         }
 
+        // Queued together once all are stored, so every free worker takes a share of the list from the start.
+        await scheduler.ScheduleAsync(due, cancellationToken).ConfigureAwait(false);
         await store.UpdateImportBatchAsync(batch, cancellationToken).ConfigureAwait(false);
         progress?.Report(batch.Added);
         return new OpmlImportReport(batch.Id, batch.Added, planned.Count, invalid, duplicates, null);

@@ -27,7 +27,7 @@ public sealed partial class SourceCatalog(
     /// <summary>
     /// Subscribes to the feed at <paramref name="url"/>, or to the one feed discovery finds there. When discovery finds
     /// several, nothing is stored and the candidates are returned for the curator to pick one (and add its address).
-    /// The new source's first poll is scheduled now.
+    /// The new source is due at once: whichever worker is free polls it within seconds.
     /// </summary>
     public async Task<AddSourceResult> AddAsync(string url, SourceSettings settings, CancellationToken cancellationToken)
     {

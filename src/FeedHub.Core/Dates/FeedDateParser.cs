@@ -38,7 +38,7 @@ public static partial class FeedDateParser
         return ParseIso(trimmed) ?? ParseNumeric(trimmed) ?? ParseWords(trimmed);
     }
 
-    [GeneratedRegex(@"^(?<y>\d{4})(?:-?(?<mo>\d{2})(?:-?(?<d>\d{2}))?)?(?:(?:[Tt]|\s+)(?<h>\d{1,2}):?(?<mi>\d{2})(?::?(?<s>\d{2})(?:[.,](?<f>\d+))?)?)?\s*(?<z>[Zz]|[+-]\d{2}(?::?\d{2})?|(?:UTC|GMT|UT)(?:[+-]\d{2}(?::?\d{2})?)?)?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?<y>\d{4})(?:-?(?<mo>\d{2})(?:-?(?<d>\d{2}))?)?(?:(?:[Tt]|\s+)(?<h>\d{1,2}):?(?<mi>\d{2})(?::?(?<s>\d{2})(?:[.,](?<f>\d+))?)?)?\s*(?<z>[Zz]|[+-]\d{2}(?::?\d{2})?|(?:UTC|GMT|UT)(?:[+-]\d{2}(?::?\d{2})?)?)?$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex IsoPattern();
 
     private static DateTimeOffset? ParseIso(string text)
@@ -66,7 +66,7 @@ public static partial class FeedDateParser
         return Build(year, month, day, hour, minute, second, ticks, offset);
     }
 
-    [GeneratedRegex(@"^(?<a>\d{1,4})(?<sep>[./-])(?<b>\d{1,2})\k<sep>(?<c>\d{2,4})(?:[T\s,]+(?<h>\d{1,2}):(?<mi>\d{2})(?::(?<s>\d{2}))?\s*(?<ampm>[AaPp][Mm])?)?\s*(?<z>[Zz]|[+-]\d{2}(?::?\d{2})?|[A-Za-z]{2,5})?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?<a>\d{1,4})(?<sep>[./-])(?<b>\d{1,2})(?<sep2>[./-])(?<c>\d{2,4})(?:[T\s,]+(?<h>\d{1,2}):(?<mi>\d{2})(?::(?<s>\d{2}))?\s*(?<ampm>[AaPp][Mm])?)?\s*(?<z>[Zz]|[+-]\d{2}(?::?\d{2})?|[A-Za-z]{2,5})?$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex NumericPattern();
 
     /// <summary>
@@ -80,8 +80,9 @@ public static partial class FeedDateParser
             return null;
         }
 
+        // Both separators must be the same (a backreference would say so, but the linear-time engine has none).
         var match = NumericPattern().Match(text);
-        if (!match.Success)
+        if (!match.Success || match.Groups["sep"].ValueSpan[0] != match.Groups["sep2"].ValueSpan[0])
         {
             return null;
         }
@@ -235,7 +236,14 @@ public static partial class FeedDateParser
         var fraction = token.IndexOf('.');
         if (fraction >= 0)
         {
-            ticks = FractionTicks(token[(fraction + 1)..]);
+            // Only digits make a fraction: "14:.0:36" is no time (it threw, and lost the whole feed).
+            var digits = token[(fraction + 1)..];
+            if (digits.ContainsAnyExceptInRange('0', '9'))
+            {
+                return false;
+            }
+
+            ticks = FractionTicks(digits);
             token = token[..fraction];
         }
 

@@ -16,7 +16,8 @@ namespace FeedHub.Core.Ingest;
 /// </summary>
 public sealed class ArticleIngester(IFeedStore store, HtmlContentSanitizer sanitizer, TimeProvider timeProvider, EntryIdAuthority entryIds)
 {
-    public async Task<IngestResult> IngestAsync(Source source, FeedDocument document, Uri documentUrl, CancellationToken cancellationToken)
+    /// <param name="maxNewArticles">At most this many articles are added (the newest); the rest wait for later polls.</param>
+    public async Task<IngestResult> IngestAsync(Source source, FeedDocument document, Uri documentUrl, int maxNewArticles, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
         var feedLanguage = ArticleLanguage.Normalize(document.Language);
@@ -72,13 +73,28 @@ public sealed class ArticleIngester(IFeedStore store, HtmlContentSanitizer sanit
             }
         }
 
+        var deferred = KeepNewest(inserts, maxNewArticles);
         if (inserts.Count > 0 || updates.Count > 0)
         {
             await store.SaveArticlesAsync(inserts, updates, cancellationToken).ConfigureAwait(false);
         }
 
         var pending = inserts.Concat(updates).Where(a => a.Extraction == ExtractionState.Pending).Select(a => a.Id).ToList();
-        return new IngestResult(inserts.Count, updates.Count, incoming.Count - inserts.Count - updates.Count, pending);
+        return new IngestResult(inserts.Count, updates.Count, incoming.Count - inserts.Count - updates.Count - deferred, pending) { Deferred = deferred };
+    }
+
+    /// <summary>Keeps the <paramref name="max"/> newest new articles; returns how many were left for later polls.</summary>
+    private static int KeepNewest(List<Article> inserts, int max)
+    {
+        if (inserts.Count <= max)
+        {
+            return 0;
+        }
+
+        inserts.Sort(static (a, b) => b.SortDate.CompareTo(a.SortDate));
+        var deferred = inserts.Count - max;
+        inserts.RemoveRange(max, deferred);
+        return deferred;
     }
 
     private static void MarkForExtraction(Source source, Article article)

@@ -23,6 +23,6 @@ public static partial class ExtractionPolicy
         return text is null || article.WordCount < PartialBelowWords || ReadMore().IsMatch(text);
     }
 
-    [GeneratedRegex(@"(…|\.\.\.|\[…\]|\[\.\.\.\]|read more|continue reading|keep reading|lire la suite|weiterlesen|mehr lesen|leer más|continua a leggere|続きを読む|阅读全文|阅读更多)\W*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(…|\.\.\.|\[…\]|\[\.\.\.\]|read more|continue reading|keep reading|lire la suite|weiterlesen|mehr lesen|leer más|continua a leggere|続きを読む|阅读全文|阅读更多)\W*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex ReadMore();
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Xml;
 using FeedHub.Core.Model;
+using FeedHub.Core.Urls;
 
 namespace FeedHub.Core.Opml;
 
@@ -20,7 +21,11 @@ public static class OpmlReader
             MaxCharactersFromEntities = 0,
         };
         var document = new OpmlDocument();
-        var categories = new Stack<string?>();
+        // The open outlines (whether each named a category), and the category names among them, outermost first:
+        // a feed's path is read off the names, never by walking all open outlines, which nesting a hundred thousand
+        // deep would make quadratic.
+        var categories = new Stack<bool>();
+        var names = new List<string>();
         using var reader = XmlReader.Create(stream, settings);
         var lineInfo = (IXmlLineInfo)reader;
         try
@@ -29,7 +34,10 @@ public static class OpmlReader
             {
                 if (reader.NodeType == XmlNodeType.EndElement && reader.LocalName == "outline")
                 {
-                    categories.Pop();
+                    if (categories.Pop())
+                    {
+                        names.RemoveAt(names.Count - 1);
+                    }
                     continue;
                 }
 
@@ -64,7 +72,12 @@ public static class OpmlReader
                     }
                     else
                     {
-                        categories.Push(label);
+                        var named = !string.IsNullOrEmpty(label);
+                        categories.Push(named);
+                        if (named)
+                        {
+                            names.Add(label!);
+                        }
                     }
 
                     continue;
@@ -76,7 +89,7 @@ public static class OpmlReader
                 }
                 else
                 {
-                    var path = categories.Reverse().OfType<string>().Where(c => c.Length > 0).ToList();
+                    var path = names.Take(MaxCategoryDepth).ToList();
                     foreach (var extra in (Attribute(reader, "category") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                     {
                         var name = extra.Trim('/');
@@ -93,13 +106,20 @@ public static class OpmlReader
                     }
                     else
                     {
-                        document.Feeds.Add(new OpmlFeed(uri.AbsoluteUri, label, Attribute(reader, "htmlUrl"), feedHubSettings?.Categories ?? path, line, feedHubSettings));
+                        var siteUrl = Attribute(reader, "htmlUrl");
+                        if (siteUrl is not null && !WebLinks.IsHttp(siteUrl))
+                        {
+                            document.Problems.Add(new OpmlProblem(line, $"the outline '{label}' is read without its htmlUrl '{Shorten(siteUrl)}', which is not an http or https address"));
+                            siteUrl = null;
+                        }
+
+                        document.Feeds.Add(new OpmlFeed(uri.AbsoluteUri, label, siteUrl, feedHubSettings?.Categories ?? path, line, feedHubSettings));
                     }
                 }
 
                 if (!isEmpty)
                 {
-                    categories.Push(null);
+                    categories.Push(false);
                 }
             }
         }
@@ -110,6 +130,11 @@ public static class OpmlReader
 
         return document;
     }
+
+    /// <summary>Categories nested deeper than this are not kept (a feed gets the outermost ones).</summary>
+    private const int MaxCategoryDepth = 8;
+
+    private static string Shorten(string value) => value.Length <= 80 ? value : string.Concat(value.AsSpan(0, 80), "…");
 
     /// <summary>FeedHub's own settings of an outline (null when it has none), or what is wrong with them.</summary>
     private static (OpmlSourceSettings? Settings, string? Problem) ReadSettings(XmlReader reader)

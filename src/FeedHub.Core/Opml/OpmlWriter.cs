@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Xml;
 using FeedHub.Core.Model;
+using FeedHub.Core.Urls;
 
 namespace FeedHub.Core.Opml;
 
@@ -40,7 +41,8 @@ public static class OpmlWriter
                 writer.WriteAttributeString("text", source.Name);
                 writer.WriteAttributeString("title", source.Name);
                 writer.WriteAttributeString("xmlUrl", source.FeedUrl);
-                if (source.SiteUrl is not null)
+                // Stored before links were checked, a non-http(s) home page must still not be published.
+                if (WebLinks.IsHttp(source.SiteUrl))
                 {
                     writer.WriteAttributeString("htmlUrl", source.SiteUrl);
                 }

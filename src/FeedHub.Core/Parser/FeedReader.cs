@@ -13,25 +13,43 @@ public sealed partial class FeedReader
     /// <summary>The error of a document that is a web page rather than a feed (a curator reads it).</summary>
     public const string HtmlPageError = "this is an HTML page, not a feed";
 
+    private readonly FeedReaderOptions options;
     private readonly XmlReaderSettings strictSettings;
     private readonly XmlReaderSettings repairingSettings;
 
-    /// <param name="maxCharactersInDocument">Documents longer than this (after decoding) are cut off and reported.</param>
-    public FeedReader(long maxCharactersInDocument = 64L * 1024 * 1024)
+    /// <param name="options">Budgets and caps; the defaults of <see cref="FeedReaderOptions"/> when null.</param>
+    public FeedReader(FeedReaderOptions? options = null)
     {
+        this.options = options ?? new FeedReaderOptions();
+        if (this.options.Problem() is { } problem)
+        {
+            throw new ArgumentException(problem, nameof(options));
+        }
+
         // Built once: XmlReader.Create only reads its settings, so every document and thread can share them.
-        strictSettings = Settings(maxCharactersInDocument, checkCharacters: true);
-        repairingSettings = Settings(maxCharactersInDocument, checkCharacters: false);
+        strictSettings = Settings(this.options.MaxCharactersInDocument, checkCharacters: true);
+        repairingSettings = Settings(this.options.MaxCharactersInDocument, checkCharacters: false);
     }
 
     /// <param name="body">The raw bytes as received (any encoding).</param>
-    /// <param name="contentType">The HTTP Content-Type header, whose charset wins over the document's own declaration.</param>
+    /// <param name="contentType">The HTTP Content-Type header; its charset is used unless the document starts with a byte order mark.</param>
     /// <param name="location">Where the document was fetched from, to resolve relative links.</param>
+    /// <returns>
+    /// The document, never null: unreadable input gives a document with an <see cref="FeedDocument.Error"/>, and a
+    /// document that uses up <see cref="FeedReaderOptions.TimeBudget"/> is <see cref="FeedDocument.Refused"/>.
+    /// </returns>
     public FeedDocument Read(ReadOnlyMemory<byte> body, string? contentType = null, Uri? location = null)
     {
+        var budget = ParseBudget.Start(options.TimeBudget);
         try
         {
-            return ReadDocument(body, contentType, location);
+            var document = ReadDocument(body, contentType, location, budget);
+            document.Complete();
+            return document;
+        }
+        catch (ParseBudgetExceededException exception)
+        {
+            return new FeedDocument { Error = exception.Message, Refused = true };
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
@@ -39,7 +57,7 @@ public sealed partial class FeedReader
         }
     }
 
-    private FeedDocument ReadDocument(ReadOnlyMemory<byte> body, string? contentType, Uri? location)
+    private FeedDocument ReadDocument(ReadOnlyMemory<byte> body, string? contentType, Uri? location, ParseBudget budget)
     {
         var bytes = body.Span;
         if (IsBlank(bytes))
@@ -56,21 +74,21 @@ public sealed partial class FeedReader
         var first = bytes[charset.PreambleLength..].TrimStart(" \t\r\n"u8);
         if (!first.IsEmpty && first[0] is (byte)'{' or (byte)'[')
         {
-            var document = new FeedDocument();
+            var document = new FeedDocument(options);
             var utf8 = charset.Encoding is UTF8Encoding
                 ? body[charset.PreambleLength..]
                 : Encoding.UTF8.GetBytes(CharsetDetector.Decode(bytes, charset));
-            JsonFeedParser.Parse(utf8, document, location);
+            JsonFeedParser.Parse(utf8, document, location, budget);
             return document;
         }
 
         var reading = charset.Problem is null && charset.Encoding is UTF8Encoding ? XmlByteScan.Check(bytes[charset.PreambleLength..]) : StrictReading.Refused;
         if (reading != StrictReading.Refused)
         {
-            var document = new FeedDocument();
+            var document = new FeedDocument(options);
             try
             {
-                XmlFeedParser.Parse(CreateStrictReader(body[charset.PreambleLength..]), document, location);
+                XmlFeedParser.Parse(CreateStrictReader(body[charset.PreambleLength..], budget), document, location);
                 if (document.IsFeed)
                 {
                     if (reading == StrictReading.CleanWithC1Controls)
@@ -89,7 +107,7 @@ public sealed partial class FeedReader
             }
         }
 
-        return ReadRepairing(bytes, charset, location, repairingSettings);
+        return ReadRepairing(bytes, charset, location, budget);
     }
 
     private static void MapWindows1252Controls(FeedDocument document)
@@ -108,27 +126,29 @@ public sealed partial class FeedReader
     }
 
     /// <summary>The fast path: a well-formed UTF-8 document read straight off its bytes.</summary>
-    private XmlReader CreateStrictReader(ReadOnlyMemory<byte> body)
+    private XmlReader CreateStrictReader(ReadOnlyMemory<byte> body, ParseBudget budget)
     {
         var stream = MemoryMarshal.TryGetArray(body, out var segment)
             ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
             : new MemoryStream(body.ToArray(), writable: false);
-        return XmlReader.Create(new StreamReader(stream, StrictUtf8, detectEncodingFromByteOrderMarks: false), strictSettings);
+        var text = new BudgetedTextReader(new StreamReader(stream, StrictUtf8, detectEncodingFromByteOrderMarks: false), budget);
+        return XmlReader.Create(text, strictSettings);
     }
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    private static FeedDocument ReadRepairing(ReadOnlySpan<byte> bytes, CharsetDetection charset, Uri? location, XmlReaderSettings settings)
+    private FeedDocument ReadRepairing(ReadOnlySpan<byte> bytes, CharsetDetection charset, Uri? location, ParseBudget budget)
     {
         var text = CharsetDetector.Decode(bytes, charset);
-        var document = new FeedDocument();
+        var document = new FeedDocument(options);
         if (IsHtmlPage(text))
         {
             document.Error = HtmlPageError;
             return document;
         }
 
-        var repaired = XmlTextRepair.Repair(text);
+        budget.ThrowIfSpent();
+        var repaired = XmlTextRepair.Repair(text, budget);
         if (repaired.Refusal is not null)
         {
             document.Error = repaired.Refusal;
@@ -142,7 +162,7 @@ public sealed partial class FeedReader
         }
 
         problems.AddRange(repaired.Problems);
-        document = ParseXml(repaired.Text, location, problems, settings);
+        document = ParseXml(repaired.Text, location, problems, budget);
         if (document.Error is null && problems.Count > 0)
         {
             document.Error = string.Join("; ", problems);
@@ -151,21 +171,21 @@ public sealed partial class FeedReader
         return document;
     }
 
-    private static FeedDocument ParseXml(string text, Uri? location, List<string> problems, XmlReaderSettings settings)
+    private FeedDocument ParseXml(string text, Uri? location, List<string> problems, ParseBudget budget)
     {
-        var (document, error) = TryParse(text, location, settings, context: null);
+        var (document, error) = TryParse(text, location, budget, context: null);
         if (error is null)
         {
             return document;
         }
 
         XmlParserContext? context = null;
-        var undeclared = UndeclaredPrefixes(text);
+        var undeclared = UndeclaredPrefixes(text, budget);
         if (undeclared.Count > 0)
         {
             problems.Add($"undeclared namespace prefix{(undeclared.Count > 1 ? "es" : string.Empty)} {string.Join(", ", undeclared)}");
             context = ContextDeclaring(undeclared);
-            (document, error) = TryParse(text, location, settings, context);
+            (document, error) = TryParse(text, location, budget, context);
             if (error is null)
             {
                 return document;
@@ -175,8 +195,8 @@ public sealed partial class FeedReader
         if (!IsCutShort(error))
         {
             // Broken structure in the middle: rebalance the tags and read again, to get the items after the fault too.
-            var (rebalanced, rebalancedError) = TryParse(XmlTagBalancer.Balance(text), location, settings, context);
-            if (rebalanced.IsFeed && rebalanced.Items.Count >= document.Items.Count)
+            var (rebalanced, rebalancedError) = TryParse(XmlTagBalancer.Balance(text, budget), location, budget, context);
+            if (rebalanced.IsFeed && rebalanced.ItemsRead >= document.ItemsRead)
             {
                 problems.Add($"malformed XML at line {error.LineNumber}, position {error.LinePosition} (element structure repaired)");
                 if (rebalancedError is not null)
@@ -192,12 +212,12 @@ public sealed partial class FeedReader
         return document;
     }
 
-    private static (FeedDocument Document, XmlException? Error) TryParse(string text, Uri? location, XmlReaderSettings settings, XmlParserContext? context)
+    private (FeedDocument Document, XmlException? Error) TryParse(string text, Uri? location, ParseBudget budget, XmlParserContext? context)
     {
-        var document = new FeedDocument();
+        var document = new FeedDocument(options);
         try
         {
-            XmlFeedParser.Parse(XmlReader.Create(new StringReader(text), settings, context), document, location);
+            XmlFeedParser.Parse(XmlReader.Create(new BudgetedTextReader(new StringReader(text), budget), repairingSettings, context), document, location);
             return (document, null);
         }
         catch (XmlException exception)
@@ -210,8 +230,14 @@ public sealed partial class FeedReader
 
     private static string DescribeXmlError(XmlException exception, FeedDocument document)
     {
+        if (exception.LineNumber == 0 && !document.IsFeed)
+        {
+            // The reader found no element at all (only comments, processing instructions or whitespace): it has no position to give.
+            return "no XML elements found";
+        }
+
         var what = IsCutShort(exception) ? "the document is cut short" : "malformed XML";
-        return $"{what} at line {exception.LineNumber}, position {exception.LinePosition} (kept {document.Items.Count} complete items)";
+        return $"{what} at line {exception.LineNumber}, position {exception.LinePosition} (kept {document.ItemsRead} complete items)";
     }
 
     /// <summary>Never a DTD, never a resolver: no entity expansion, no file or network access.</summary>
@@ -238,7 +264,7 @@ public sealed partial class FeedReader
         return new XmlParserContext(names, namespaces, null, XmlSpace.None);
     }
 
-    [GeneratedRegex(@"xmlns:([A-Za-z_][\w.-]*)\s*=", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"xmlns:([A-Za-z_][\w.-]*)\s*=", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex PrefixDeclaration();
 
     /// <summary>
@@ -246,7 +272,7 @@ public sealed partial class FeedReader
     /// declares. Uses are found from each colon outwards, which reads the text once rather than trying a match at
     /// every letter.
     /// </summary>
-    private static List<string> UndeclaredPrefixes(string text)
+    private static List<string> UndeclaredPrefixes(string text, ParseBudget budget)
     {
         var declared = new HashSet<string>(StringComparer.Ordinal) { "xml", "xmlns" };
         foreach (Match match in PrefixDeclaration().Matches(text))
@@ -257,6 +283,7 @@ public sealed partial class FeedReader
         var undeclared = new List<string>();
         for (var colon = text.IndexOf(':', StringComparison.Ordinal); colon >= 0; colon = text.IndexOf(':', colon + 1))
         {
+            budget.Tick(16);
             var prefix = PrefixUsedAt(text, colon);
             if (prefix is not null && declared.Add(prefix))
             {
@@ -335,9 +362,64 @@ public sealed partial class FeedReader
         return zeros > 0 && zeros < head.Length / 4;
     }
 
-    [GeneratedRegex(@"^(?:\s|<\?.*?\?>|<!--.*?-->)*(?:<!DOCTYPE\s+html[\s>]|(?:<!DOCTYPE[^>]*>(?:\s|<!--.*?-->)*)?<(?:html|head|body)[\s>])", RegexOptions.IgnoreCase | RegexOptions.Singleline | RegexOptions.CultureInvariant)]
-    private static partial Regex HtmlStart();
+    /// <summary>
+    /// Does the text start the way an HTML page does: after whitespace, processing instructions and comments, an HTML
+    /// doctype, or any doctype and then &lt;html&gt;, &lt;head&gt; or &lt;body&gt;? One forward scan of the first 8 KB:
+    /// every step moves past what it read, so no input makes it slower than linear.
+    /// </summary>
+    internal static bool IsHtmlPage(string text)
+    {
+        var head = text.AsSpan(0, Math.Min(text.Length, 8192)).TrimStart('\uFEFF');
+        var doctypeSeen = false;
+        while (true)
+        {
+            head = head.TrimStart();
+            if (head.StartsWith("<?"))
+            {
+                var end = head[2..].IndexOf("?>");
+                if (end < 0)
+                {
+                    return false;
+                }
 
-    private static bool IsHtmlPage(string text)
-        => HtmlStart().IsMatch(text.AsSpan(0, Math.Min(text.Length, 8192)).TrimStart('\uFEFF'));
+                head = head[(end + 4)..];
+            }
+            else if (head.StartsWith("<!--"))
+            {
+                var end = head[4..].IndexOf("-->");
+                if (end < 0)
+                {
+                    return false;
+                }
+
+                head = head[(end + 7)..];
+            }
+            else if (!doctypeSeen && head.StartsWith("<!DOCTYPE", StringComparison.OrdinalIgnoreCase))
+            {
+                var name = head["<!DOCTYPE".Length..];
+                if (name.Length > 0 && char.IsWhiteSpace(name[0]) && StartsTag(name.TrimStart(), "html"))
+                {
+                    return true;
+                }
+
+                var end = head.IndexOf('>');
+                if (end < 0)
+                {
+                    return false;
+                }
+
+                head = head[(end + 1)..];
+                doctypeSeen = true;
+            }
+            else
+            {
+                return head.StartsWith("<") && (StartsTag(head[1..], "html") || StartsTag(head[1..], "head") || StartsTag(head[1..], "body"));
+            }
+        }
+    }
+
+    /// <summary>Does <paramref name="text"/> start with the name, followed by whitespace or '&gt;'?</summary>
+    private static bool StartsTag(ReadOnlySpan<char> text, string name)
+        => text.StartsWith(name, StringComparison.OrdinalIgnoreCase) && text.Length > name.Length && (char.IsWhiteSpace(text[name.Length]) || text[name.Length] == '>');
+
 }

@@ -17,7 +17,7 @@ internal static class JsonFeedParser
     };
 
     /// <param name="utf8">The document as UTF-8, without a byte order mark.</param>
-    public static void Parse(ReadOnlyMemory<byte> utf8, FeedDocument document, Uri? location)
+    public static void Parse(ReadOnlyMemory<byte> utf8, FeedDocument document, Uri? location, ParseBudget budget)
     {
         JsonDocument json;
         try
@@ -63,9 +63,10 @@ internal static class JsonFeedParser
 
             foreach (var element in items.Value.EnumerateArray())
             {
+                budget.Tick(64);
                 if (element.ValueKind == JsonValueKind.Object)
                 {
-                    document.Items.Add(ReadItem(element, feedAuthor, baseUri));
+                    document.Add(ReadItem(element, feedAuthor, baseUri));
                 }
             }
         }

@@ -40,7 +40,8 @@ internal static class XmlByteScan
             }
         }
 
-        var nextSkippable = NextSkippable(utf8, 0);
+        var nextCdata = NotSearched;
+        var nextSkippable = NextSkippable(utf8, 0, ref nextCdata);
         for (var at = utf8.IndexOf((byte)'&'); at >= 0; at = NextIndex(utf8, at + 1, (byte)'&'))
         {
             var skipped = false;
@@ -54,7 +55,7 @@ internal static class XmlByteScan
                 }
 
                 end += terminator.Length;
-                nextSkippable = NextSkippable(utf8, end);
+                nextSkippable = NextSkippable(utf8, end, ref nextCdata);
                 if (at < end)
                 {
                     at = end - 1;
@@ -154,12 +155,22 @@ internal static class XmlByteScan
         return value is >= 0x80 and <= 0x9F ? Reference.C1Control : Reference.Valid;
     }
 
-    /// <summary>The next CDATA section or comment; comments are only looked for before the next CDATA section, which keeps the scan linear.</summary>
-    private static int NextSkippable(ReadOnlySpan<byte> bytes, int from)
+    private const int NotSearched = -2;
+
+    /// <summary>
+    /// The next CDATA section or comment. Comments are only looked for before the next CDATA section, and that one is
+    /// remembered in <paramref name="nextCdata"/> until passed (searching it after every comment would read the rest
+    /// of the document once per comment): the scan stays linear.
+    /// </summary>
+    private static int NextSkippable(ReadOnlySpan<byte> bytes, int from, ref int nextCdata)
     {
-        var cdata = NextIndex(bytes, from, "<![CDATA["u8);
-        var comment = bytes[from..(cdata < 0 ? bytes.Length : cdata)].IndexOf("<!--"u8);
-        return comment >= 0 ? from + comment : cdata;
+        if (nextCdata == NotSearched || (nextCdata >= 0 && nextCdata < from))
+        {
+            nextCdata = NextIndex(bytes, from, "<![CDATA["u8);
+        }
+
+        var comment = bytes[from..(nextCdata < 0 ? bytes.Length : nextCdata)].IndexOf("<!--"u8);
+        return comment >= 0 ? from + comment : nextCdata;
     }
 
     private static int NextIndex(ReadOnlySpan<byte> bytes, int from, byte value)

@@ -105,9 +105,45 @@ internal static class XmlContent
         return onlyText ?? builder?.ToString() ?? string.Empty;
     }
 
+    /// <summary>
+    /// Appends the element the reader is on, with everything inside it, as markup, and leaves the reader after its end
+    /// tag. Iterative, with the open elements on a stack of its own: markup nested a million deep must not overflow the
+    /// thread's stack.
+    /// </summary>
     private static void AppendElement(XmlReader reader, StringBuilder builder)
     {
-        var name = reader.Prefix.Length == 0 || reader.NamespaceURI == "http://www.w3.org/1999/xhtml" ? reader.LocalName : reader.Name;
+        var open = new Stack<string>();
+        do
+        {
+            switch (reader.NodeType)
+            {
+                case XmlNodeType.Element:
+                    var name = reader.Prefix.Length == 0 || reader.NamespaceURI == "http://www.w3.org/1999/xhtml" ? reader.LocalName : reader.Name;
+                    AppendStartTag(reader, builder, name);
+                    if (!reader.IsEmptyElement)
+                    {
+                        open.Push(name);
+                    }
+
+                    break;
+                case XmlNodeType.EndElement:
+                    builder.Append("</").Append(open.Pop()).Append('>');
+                    break;
+                case XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace:
+                    AppendEscaped(builder, reader.Value);
+                    break;
+            }
+
+            if (!reader.Read())
+            {
+                return;
+            }
+        }
+        while (open.Count > 0);
+    }
+
+    private static void AppendStartTag(XmlReader reader, StringBuilder builder, string name)
+    {
         builder.Append('<').Append(name);
         var empty = reader.IsEmptyElement;
         if (reader.MoveToFirstAttribute())
@@ -128,36 +164,7 @@ internal static class XmlContent
             reader.MoveToElement();
         }
 
-        if (empty)
-        {
-            builder.Append(" />");
-            reader.Read();
-            return;
-        }
-
-        builder.Append('>');
-        var depth = reader.Depth;
-        reader.Read();
-        while (reader.Depth > depth)
-        {
-            switch (reader.NodeType)
-            {
-                case XmlNodeType.Element:
-                    AppendElement(reader, builder);
-                    continue;
-                case XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace:
-                    AppendEscaped(builder, reader.Value);
-                    break;
-            }
-
-            reader.Read();
-        }
-
-        builder.Append("</").Append(name).Append('>');
-        if (reader.NodeType == XmlNodeType.EndElement)
-        {
-            reader.Read();
-        }
+        builder.Append(empty ? " />" : ">");
     }
 
     private static void AppendEscaped(StringBuilder builder, string text, bool inAttribute = false)

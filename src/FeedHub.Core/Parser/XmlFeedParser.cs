@@ -11,6 +11,9 @@ namespace FeedHub.Core.Parser;
 /// </summary>
 internal sealed class XmlFeedParser
 {
+    /// <summary>Containers nested deeper than this (channel in channel, media:group in media:group) are skipped, not recursed into.</summary>
+    private const int MaxNesting = 32;
+
     private readonly XmlReader reader;
     private readonly FeedDocument document;
     private string rootNamespace = string.Empty;
@@ -117,7 +120,7 @@ internal sealed class XmlFeedParser
             var vocabulary = CurrentVocabulary();
             var name = reader.LocalName;
             var core = IsCore(vocabulary);
-            if (core && Is(name, "channel"))
+            if (core && Is(name, "channel") && reader.Depth < MaxNesting)
             {
                 ReadRssContainer(ElementBase(baseUri), isChannel: true);
             }
@@ -256,7 +259,7 @@ internal sealed class XmlFeedParser
         if (reader.IsEmptyElement)
         {
             reader.Read();
-            document.Items.Add(item);
+            document.Add(item);
             return;
         }
 
@@ -418,7 +421,7 @@ internal sealed class XmlFeedParser
 
         item.Summary = description ?? atomSummary ?? itunesSummary ?? fallback.Description;
         item.Content = encoded ?? xhtmlBody ?? fullItem ?? atomContent ?? secondDescription;
-        document.Items.Add(item);
+        document.Add(item);
     }
 
     /// <summary>Text from extensions (Media RSS, Dublin Core in Atom), used only when the item has none of its own.</summary>
@@ -459,7 +462,7 @@ internal sealed class XmlFeedParser
             reader.Read();
             while (reader.Depth > depth)
             {
-                if (reader.NodeType == XmlNodeType.Element && CurrentVocabulary() == Vocabulary.Media)
+                if (reader.NodeType == XmlNodeType.Element && CurrentVocabulary() == Vocabulary.Media && reader.Depth < MaxNesting)
                 {
                     ReadMedia(item, fallback, baseUri);
                 }
@@ -589,7 +592,7 @@ internal sealed class XmlFeedParser
         if (reader.IsEmptyElement)
         {
             reader.Read();
-            document.Items.Add(item);
+            document.Add(item);
             return;
         }
 
@@ -687,7 +690,7 @@ internal sealed class XmlFeedParser
 
         item.Title ??= fallback.Title;
         item.Summary ??= fallback.Description;
-        document.Items.Add(item);
+        document.Add(item);
     }
 
     private readonly record struct AtomLink(string? Href, bool IsAlternate);

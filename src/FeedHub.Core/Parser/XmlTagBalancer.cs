@@ -12,14 +12,15 @@ namespace FeedHub.Core.Parser;
 /// </summary>
 internal static class XmlTagBalancer
 {
-    public static string Balance(string text)
+    public static string Balance(string text, ParseBudget budget)
     {
         var output = new StringBuilder(text.Length + 256);
-        var open = new List<OpenElement>();
+        var open = new OpenElements();
         var rootClosed = false;
         var at = 0;
         while (at < text.Length && !rootClosed)
         {
+            budget.Tick(16);
             var lessThan = text.IndexOf('<', at);
             if (lessThan < 0)
             {
@@ -43,9 +44,11 @@ internal static class XmlTagBalancer
             }
             else if (StartsWith(text, at, "<!"))
             {
-                var subset = text.IndexOf('[', at);
+                // '[' counts only inside this declaration: searching the whole rest of the text for it would make
+                // a run of declarations quadratic.
                 var close = text.IndexOf('>', at);
-                at = subset >= 0 && subset < close ? CopyThrough(text, at, "]>", output) : CopyThrough(text, at, ">", output);
+                var subset = text.IndexOf('[', at, (close < 0 ? text.Length : close) - at);
+                at = subset >= 0 && close >= 0 ? CopyThrough(text, at, "]>", output) : CopyThrough(text, at, ">", output);
             }
             else if (at + 1 < text.Length && text[at + 1] == '/')
             {
@@ -54,7 +57,7 @@ internal static class XmlTagBalancer
             }
             else if (at + 1 < text.Length && IsNameStart(text[at + 1]))
             {
-                at = StartElement(text, at, open, output);
+                at = StartElement(text, at, open, output, budget);
             }
             else
             {
@@ -71,6 +74,42 @@ internal static class XmlTagBalancer
         return output.ToString();
     }
 
+    /// <summary>
+    /// The elements open so far, innermost last, with a count per name: an end tag that matches none of them (end tags
+    /// repeated after sixty thousand unclosed &lt;div&gt;s) is known as such at once, instead of by a walk down the
+    /// whole stack, which made such documents quadratic.
+    /// </summary>
+    private sealed class OpenElements
+    {
+        private readonly List<OpenElement> elements = [];
+        private readonly Dictionary<string, int> counts = new(StringComparer.OrdinalIgnoreCase);
+
+        public int Count => elements.Count;
+
+        public OpenElement this[int index] => elements[index];
+
+        public void Add(OpenElement element)
+        {
+            elements.Add(element);
+            counts[element.Name] = counts.GetValueOrDefault(element.Name) + 1;
+        }
+
+        /// <summary>The innermost open element of this name, or -1.</summary>
+        public int LastIndexOf(string name)
+            => counts.GetValueOrDefault(name) == 0 ? -1 : elements.FindLastIndex(candidate => candidate.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+
+        /// <summary>Closes the element at <paramref name="index"/> and everything inside it.</summary>
+        public void RemoveFrom(int index)
+        {
+            for (var i = index; i < elements.Count; i++)
+            {
+                counts[elements[i].Name]--;
+            }
+
+            elements.RemoveRange(index, elements.Count - index);
+        }
+    }
+
     private sealed class OpenElement(string name)
     {
         public string Name { get; } = name;
@@ -78,7 +117,7 @@ internal static class XmlTagBalancer
         public bool HasChildren { get; set; }
     }
 
-    private static int CloseElement(string text, int at, List<OpenElement> open, StringBuilder output)
+    private static int CloseElement(string text, int at, OpenElements open, StringBuilder output)
     {
         var nameStart = at + 2;
         var nameEnd = nameStart;
@@ -90,7 +129,7 @@ internal static class XmlTagBalancer
         var close = text.IndexOf('>', nameEnd);
         var next = close < 0 ? text.Length : close + 1;
         var name = text[nameStart..nameEnd];
-        var match = open.FindLastIndex(candidate => candidate.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+        var match = open.LastIndexOf(name);
         if (match < 0 && open.Count > 1 && !open[^1].HasChildren)
         {
             match = open.Count - 1;
@@ -106,11 +145,11 @@ internal static class XmlTagBalancer
             output.Append("</").Append(open[index].Name).Append('>');
         }
 
-        open.RemoveRange(match, open.Count - match);
+        open.RemoveFrom(match);
         return next;
     }
 
-    private static int StartElement(string text, int at, List<OpenElement> open, StringBuilder output)
+    private static int StartElement(string text, int at, OpenElements open, StringBuilder output, ParseBudget budget)
     {
         var position = at + 1;
         var nameEnd = position;
@@ -131,6 +170,7 @@ internal static class XmlTagBalancer
         var selfClosing = false;
         while (position < text.Length)
         {
+            budget.Tick();
             var c = text[position];
             if (c == '>')
             {
@@ -200,8 +240,10 @@ internal static class XmlTagBalancer
         {
             var quote = text[position];
             var close = text.IndexOf(quote, position + 1);
-            var tagEnd = text.IndexOf('>', position + 1);
-            if (close < 0 || (tagEnd >= 0 && close > tagEnd && text.IndexOf('<', position + 1, close - position - 1) >= 0))
+            // The end of the tag is looked for only up to the closing quote (searching the whole rest of the text
+            // would make a tag with many attributes quadratic).
+            var tagEnd = close < 0 ? text.IndexOf('>', position + 1) : text.IndexOf('>', position + 1, close - position - 1);
+            if (close < 0 || (tagEnd >= 0 && text.IndexOf('<', position + 1, close - position - 1) >= 0))
             {
                 // An unclosed quote: the value runs to the end of the tag.
                 var end = tagEnd < 0 ? text.Length : tagEnd;

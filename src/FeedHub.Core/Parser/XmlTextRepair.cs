@@ -31,7 +31,7 @@ internal static class XmlTextRepair
 
     private const int MaxEntityNameLength = 32;
 
-    public static RepairedXml Repair(string text)
+    public static RepairedXml Repair(string text, ParseBudget budget)
     {
         var problems = new List<string>();
         var start = SkipToProlog(text, problems);
@@ -44,35 +44,51 @@ internal static class XmlTextRepair
         StringBuilder? output = null;
         var copiedUpTo = start;
         var position = start;
-        var nextSkippable = NextSkippable(text, start);
+        var nextCdata = NotSearched;
+        var nextSkippable = NextSkippable(text, start, ref nextCdata);
+        var nextSkippableEnd = -1;
         bool sawHtmlEntity = false, sawBareAmpersand = false, sawControl = false, sawMalformedReference = false;
 
+        // Where the next special character is, once found: a run of comments before it must not make every one of
+        // them search the text up to it again.
+        var at = -1;
         while (true)
         {
-            var found = text.AsSpan(position).IndexOfAny(Specials);
-            if (found < 0)
+            budget.Tick(16);
+            if (at < position)
             {
-                break;
+                var found = text.AsSpan(position).IndexOfAny(Specials);
+                if (found < 0)
+                {
+                    break;
+                }
+
+                at = position + found;
             }
 
-            var at = position + found;
             if (nextSkippable >= 0 && nextSkippable < at)
             {
-                var end = EndOfSkippable(text, nextSkippable);
+                if (nextSkippableEnd < 0)
+                {
+                    nextSkippableEnd = EndOfSkippable(text, nextSkippable);
+                }
+
+                var end = nextSkippableEnd;
                 var scanFrom = Math.Max(position, nextSkippable);
                 var controlInside = text.AsSpan(scanFrom, end - scanFrom).IndexOfAny(Controls);
                 if (controlInside >= 0)
                 {
                     // Control characters are illegal even in CDATA; remove them one by one.
-                    at = scanFrom + controlInside;
-                    Replace(ref output, text, ref copiedUpTo, at, 1, string.Empty);
+                    var control = scanFrom + controlInside;
+                    Replace(ref output, text, ref copiedUpTo, control, 1, string.Empty);
                     sawControl = true;
-                    position = at + 1;
+                    position = control + 1;
                     continue;
                 }
 
                 position = end;
-                nextSkippable = NextSkippable(text, end);
+                nextSkippable = NextSkippable(text, end, ref nextCdata);
+                nextSkippableEnd = -1;
                 continue;
             }
 
@@ -236,11 +252,22 @@ internal static class XmlTextRepair
         copiedUpTo = at + length;
     }
 
-    private static int NextSkippable(string text, int from)
+    private const int NotSearched = -2;
+
+    /// <summary>
+    /// The next CDATA section or comment from <paramref name="from"/>. Comments are looked for only before the next
+    /// CDATA section, and that one is remembered in <paramref name="nextCdata"/> until passed: searching it again
+    /// after every comment would read the rest of the text once per comment.
+    /// </summary>
+    private static int NextSkippable(string text, int from, ref int nextCdata)
     {
-        var cdata = text.IndexOf("<![CDATA[", from, StringComparison.Ordinal);
-        var comment = text.IndexOf("<!--", from, cdata < 0 ? text.Length - from : cdata - from, StringComparison.Ordinal);
-        return comment >= 0 ? comment : cdata;
+        if (nextCdata == NotSearched || (nextCdata >= 0 && nextCdata < from))
+        {
+            nextCdata = text.IndexOf("<![CDATA[", from, StringComparison.Ordinal);
+        }
+
+        var comment = text.IndexOf("<!--", from, nextCdata < 0 ? text.Length - from : nextCdata - from, StringComparison.Ordinal);
+        return comment >= 0 ? comment : nextCdata;
     }
 
     private static int EndOfSkippable(string text, int start)

@@ -13,4 +13,7 @@ public sealed class PollingOptions
 
     /// <summary>How many permanent redirects to the same address, on consecutive polls, move a source.</summary>
     public int RedirectsBeforeMove { get; set; } = 3;
+
+    /// <summary>New articles stored per poll of one source (the newest); the rest are stored by the next polls.</summary>
+    public int MaxArticlesPerPoll { get; set; } = 1000;
 }

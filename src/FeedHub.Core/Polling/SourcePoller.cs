@@ -1,9 +1,11 @@
+using System.Globalization;
 using FeedHub.Core.Charsets;
 using FeedHub.Core.Fetcher;
 using FeedHub.Core.Ingest;
 using FeedHub.Core.Model;
 using FeedHub.Core.Parser;
 using FeedHub.Core.Storage;
+using FeedHub.Core.Urls;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -19,6 +21,7 @@ public sealed partial class SourcePoller(
     FeedReader reader,
     ArticleIngester ingester,
     PollMetrics metrics,
+    StoreWrites storeWrites,
     IOptions<PollingOptions> options,
     TimeProvider timeProvider,
     ILogger<SourcePoller> logger)
@@ -48,14 +51,25 @@ public sealed partial class SourcePoller(
         state.LastStatusCode = result.StatusCode;
         TrackPermanentRedirect(source, result, now);
 
-        var report = result.Outcome switch
+        PollReport report;
+        try
         {
-            FetchOutcome.NotModified => NotModified(source, result, now),
-            FetchOutcome.Ok => await ReadAndIngestAsync(source, result, now, cancellationToken).ConfigureAwait(false),
-            _ => Failed(source, result.ErrorKind ?? FetchErrorKind.Network, result.Error ?? "unknown error", result.RetryAfter, now),
-        };
-        await store.UpdateSourceAsync(source, cancellationToken).ConfigureAwait(false);
+            report = result.Outcome switch
+            {
+                FetchOutcome.NotModified => NotModified(source, result, now),
+                FetchOutcome.Ok => await ReadAndIngestAsync(source, result, now, cancellationToken).ConfigureAwait(false),
+                _ => Failed(source, result.ErrorKind ?? FetchErrorKind.Network, result.Error ?? "unknown error", result.RetryAfter, now),
+            };
+            await store.UpdateSourceAsync(source, cancellationToken).ConfigureAwait(false);
+            storeWrites.Succeeded();
+        }
+        catch (Exception failure) when (StoreWrites.IsStorageFailure(failure))
+        {
+            report = await StorageFailedAsync(source, failure, now, cancellationToken).ConfigureAwait(false);
+        }
+
         metrics.Polled(report, timeProvider.GetElapsedTime(started));
+
         if (report.Error is null)
         {
             LogPolled(logger, source.Id, source.FeedUrl, report.Outcome, report.Added, report.Updated);
@@ -68,13 +82,41 @@ public sealed partial class SourcePoller(
         return report;
     }
 
+    /// <summary>
+    /// A poll whose articles or state the store refused: nothing of it is kept (nor its validators, so the next poll
+    /// fetches the whole feed again), the source is retried by the schedule, and its health says so when the store
+    /// takes that much.
+    /// </summary>
+    private async Task<PollReport> StorageFailedAsync(Source polled, Exception failure, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        storeWrites.Failed(failure);
+        var error = StoreWrites.Describe(failure);
+        try
+        {
+            var source = await store.GetSourceAsync(polled.Id, cancellationToken).ConfigureAwait(false) ?? polled;
+            source.Fetch.PollCount++;
+            source.Fetch.LastAttemptAt = now;
+            var report = Failed(source, FetchErrorKind.Storage, error, null, now);
+            await store.UpdateSourceAsync(source, cancellationToken).ConfigureAwait(false);
+            return report with { StorageFailed = true };
+        }
+        catch (Exception again) when (StoreWrites.IsStorageFailure(again))
+        {
+            // The health cannot say it either; the log line and readiness do.
+            return new PollReport(polled.Id, polled.Name, PollOutcome.Failed, 0, 0, error, PollSchedule.AfterFailure(polled, _options, polled.Fetch.ConsecutiveFailures + 1, null, now))
+            {
+                StorageFailed = true,
+            };
+        }
+    }
+
     private PollReport NotModified(Source source, FetchResult result, DateTimeOffset now)
     {
         var state = source.Fetch;
         state.NotModifiedCount++;
         state.BytesSaved += state.LastBodySize;
         Succeeded(state, result, now);
-        state.NextPollAt = now + PollSchedule.AfterSuccess(source, _options, null, result.FreshFor, now);
+        state.NextPollAt = PollSchedule.AfterSuccess(source, _options, null, result.FreshFor, now);
         return new PollReport(source.Id, source.Name, PollOutcome.NotModified, 0, 0, null, state.NextPollAt);
     }
 
@@ -85,10 +127,10 @@ public sealed partial class SourcePoller(
         if (!document.IsFeed && document.Items.Count == 0)
         {
             var why = document.Error ?? "the response is not an RSS, Atom or JSON feed";
-            return Failed(source, FetchErrorKind.NotAFeed, why, null, now);
+            return Failed(source, document.Refused ? FetchErrorKind.Parse : FetchErrorKind.NotAFeed, why, null, now);
         }
 
-        var ingested = await ingester.IngestAsync(source, document, documentUrl, cancellationToken).ConfigureAwait(false);
+        var ingested = await ingester.IngestAsync(source, document, documentUrl, _options.MaxArticlesPerPoll, cancellationToken).ConfigureAwait(false);
         var state = source.Fetch;
         Succeeded(state, result, now);
         state.BytesReceived += result.Body.Length;
@@ -96,14 +138,26 @@ public sealed partial class SourcePoller(
         state.ParseWarning = document.Error;
         state.LastItemCount = document.Items.Count;
         (state.LatestPostAt, state.UsualPostInterval) = PostingCadence.Of(document, now);
+        if (ingested.Deferred > 0)
+        {
+            // Without validators the next poll gets the whole feed again, and with it the articles left over.
+            state.ETag = null;
+            state.LastModified = null;
+            var note = string.Create(CultureInfo.InvariantCulture,
+                $"stored the newest {ingested.Added:N0} of {ingested.Added + ingested.Deferred:N0} new articles (FeedHub:Polling:MaxArticlesPerPoll); the rest come with the next polls");
+            state.ParseWarning = state.ParseWarning is null ? note : $"{state.ParseWarning}; {note}";
+        }
+
         if (ingested.Added > 0)
         {
             state.LastNewItemAt = now;
         }
 
         source.Title = string.IsNullOrWhiteSpace(document.Title) ? source.Title : HtmlText.Of(Mojibake.Repair(document.Title), 300);
-        source.SiteUrl = document.Link is { } link && Uri.TryCreate(documentUrl, link, out var site) ? site.AbsoluteUri : source.SiteUrl;
-        state.NextPollAt = now + PollSchedule.AfterSuccess(source, _options, document, result.FreshFor, now);
+        // Only an http(s) home page is kept: a javascript: link stored once is dropped by the next poll.
+        source.SiteUrl = document.Link is { } link && Uri.TryCreate(documentUrl, link, out var site) && WebLinks.IsHttp(site.AbsoluteUri) ? site.AbsoluteUri
+            : WebLinks.IsHttp(source.SiteUrl) ? source.SiteUrl : null;
+        state.NextPollAt = PollSchedule.AfterSuccess(source, _options, document, result.FreshFor, now);
         return new PollReport(source.Id, source.Name, PollOutcome.Updated, ingested.Added, ingested.Updated, null, state.NextPollAt)
         {
             PendingExtraction = ingested.PendingExtraction,
@@ -135,7 +189,7 @@ public sealed partial class SourcePoller(
         }
         else
         {
-            state.NextPollAt = now + PollSchedule.AfterFailure(source, _options, state.ConsecutiveFailures, retryAfter);
+            state.NextPollAt = PollSchedule.AfterFailure(source, _options, state.ConsecutiveFailures, retryAfter, now);
         }
 
         return new PollReport(source.Id, source.Name, PollOutcome.Failed, 0, 0, error, state.NextPollAt);

@@ -243,7 +243,7 @@ internal static partial class ClassVocabulary
         |abonnez-vous|inscrivez-vous|suivez-nous|abonnieren\ssie|folgen\ssie\suns)
         |^follow\s.{0,80}\son\s(facebook|twitter|instagram|linkedin)|^\[\w+[^\]]*\].*\[/\w+\]$
         |@\w+\son\s(twitter|instagram|facebook)|(may|can)\sbe\sreached\sat|newsletters?[.!]?$|all\srights\sreserved
-        """, RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace)]
+        """, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking | RegexOptions.IgnorePatternWhitespace)]
     private static partial Regex CallToAction();
 
     [GeneratedRegex("""
@@ -285,10 +285,10 @@ internal static partial class ClassVocabulary
     private static partial Regex AdvertisementLabel();
 
     [GeneratedRegex(@"^(photos?|foto|фото|image|picture|credit|crédit( photo)?|photo credit|bild|illustration|source photo)\s*[:/©]|(^|[|/©]\s*)(getty\s?images|shutterstock|istock(photo)?|afp|reuters|associated press|ap photo|epa|dpa)(\s*/\s*[\w.]+)?[.)]?$",
-        RegexOptions.CultureInvariant)]
+        RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex PhotoCredit();
 
-    [GeneratedRegex(@"^\((reporting|writing|editing|additional reporting)\s+by\s.*\)$|^(by|par|von|por|door|di|av)\s+[^\s,.]+(\s+[^\s,.]+){0,3}(\s*,\s*[^\s]+(\s+[^\s]+){0,3}){0,2}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^\((reporting|writing|editing|additional reporting)\s+by\s.*\)$|^(by|par|von|por|door|di|av)\s+[^\s,.]+(\s+[^\s,.]+){0,3}(\s*,\s*[^\s]+(\s+[^\s]+){0,3}){0,2}$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex Byline();
 
     [GeneratedRegex("""
@@ -304,7 +304,7 @@ internal static partial class ClassVocabulary
         |publicidad|compartir|comentarios|leer\sm[áa]s|pubblicit[àa]|condividi|commenti
         |広告|シェア|関連記事|続きを読む|コメント|ツイート|广告|分享|相关文章|相关阅读|返回顶部|评论|阅读全文
         |إعلان|مشاركة|تعليقات|اقرأ\sأيضا|פרסומת|שתף|תגובות)[\s\p{P}\p{S}]*$
-        """, RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace)]
+        """, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking | RegexOptions.IgnorePatternWhitespace)]
     private static partial Regex BoilerplatePhrase();
 }
 

@@ -194,9 +194,9 @@ internal static partial class PageCleaner
         }
     }
 
-    [GeneratedRegex(@"display\s*:\s*none|visibility\s*:\s*hidden", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"display\s*:\s*none|visibility\s*:\s*hidden", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex HiddenStyle();
 
-    [GeneratedRegex(@"(^|[/_.-])(blank|placeholder|spacer|pixel|transparent|lazy|loading|grey|gray)[^/]*\.(gif|png|svg|jpg)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(^|[/_.-])(blank|placeholder|spacer|pixel|transparent|lazy|loading|grey|gray)[^/]*\.(gif|png|svg|jpg)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex PlaceholderName();
 }

@@ -74,10 +74,11 @@ public sealed partial class HtmlContentSanitizer
                 case IElement { LocalName: "a" } link:
                     link.SetAttribute("rel", "noopener noreferrer nofollow");
                     break;
-                case IElement { LocalName: "iframe" } frame when !EmbedPolicy.IsAllowedVideo(frame.GetAttribute("src")):
+                case IElement { LocalName: "iframe" } frame when EmbedPolicy.EmbedUrl(frame.GetAttribute("src")) is not { } embed:
                     frame.Remove();
                     break;
                 case IElement { LocalName: "iframe" } frame:
+                    frame.SetAttribute("src", EmbedPolicy.EmbedUrl(frame.GetAttribute("src")));
                     frame.SetAttribute("sandbox", "allow-scripts allow-same-origin allow-presentation allow-popups");
                     frame.SetAttribute("loading", "lazy");
                     break;
@@ -97,6 +98,6 @@ public sealed partial class HtmlContentSanitizer
         return _sanitizer.Value.Sanitize(html, baseUrl ?? string.Empty).Trim();
     }
 
-    [GeneratedRegex(@"^data:image/(png|jpeg|jpg|gif|webp|avif);base64,[A-Za-z0-9+/=\s]+$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^data:image/(png|jpeg|jpg|gif|webp|avif);base64,[A-Za-z0-9+/=\s]+$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex InlineRasterImage();
 }

@@ -30,7 +30,7 @@ public static class UrlNormalizer
         }
 
         var builder = new StringBuilder(url.Length);
-        builder.Append(uri.Scheme).Append("://").Append(uri.IdnHost.ToLowerInvariant());
+        builder.Append(uri.Scheme).Append("://").Append(HostOf(uri));
         if (!uri.IsDefaultPort)
         {
             builder.Append(':').Append(uri.Port);
@@ -39,6 +39,23 @@ public static class UrlNormalizer
         builder.Append(uri.AbsolutePath);
         AppendQueryWithoutTracking(builder, uri.Query);
         return builder.ToString();
+    }
+
+    /// <summary>
+    /// The host in its IDN (punycode) form, lower-cased; as written when it has none: <see cref="Uri"/> accepts hosts
+    /// such as <c>⒈.example</c> whose IDN form it then refuses with an exception, and a feed must not be able to
+    /// stop its own ingestion with one link.
+    /// </summary>
+    private static string HostOf(Uri uri)
+    {
+        try
+        {
+            return uri.IdnHost.ToLowerInvariant();
+        }
+        catch (UriFormatException)
+        {
+            return uri.Host.ToLowerInvariant();
+        }
     }
 
     /// <summary>
@@ -55,7 +72,7 @@ public static class UrlNormalizer
             return null;
         }
 
-        var host = uri.IdnHost.ToLowerInvariant();
+        var host = HostOf(uri);
         if (host.StartsWith("www.", StringComparison.Ordinal))
         {
             host = host[4..];

@@ -1,9 +1,13 @@
 using FeedHub.Hosting;
 using Microsoft.Extensions.Logging.Console;
+using FeedHub.Worker;
 
 namespace FeedHub.Cli;
 
-/// <summary>The services of a one-shot command: the pipeline and the store, no web side and no scheduler.</summary>
+/// <summary>
+/// The services of a one-shot command: the pipeline, the store and the scheduler, never started, so that what a
+/// command changes (a source added, removed, polled) reaches the workers' queue.
+/// </summary>
 public static class CliHost
 {
     /// <param name="overrides">The command's <c>--Section:Key=value</c> settings.</param>
@@ -16,9 +20,12 @@ public static class CliHost
         });
         builder.Configuration.AddFeedHubSources(overrides);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // A command prints each poll's outcome itself (a failure in one line): the poller's own warnings would repeat it.
+        builder.Logging.AddFilter(typeof(Core.Polling.SourcePoller).FullName, LogLevel.Error);
         // Standard output carries the command's answer (an OPML export, a token); log lines never mix into it.
         builder.Services.Configure<ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.AddFeedHubCore(builder.Configuration);
+        builder.Services.AddFeedHubScheduler(builder.Configuration, runsJobs: false);
         return builder.Build();
     }
 }

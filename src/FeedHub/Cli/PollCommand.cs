@@ -8,7 +8,10 @@ using Microsoft.Extensions.Options;
 
 namespace FeedHub.Cli;
 
-/// <summary><c>feedhub poll [--once]</c>: polls the due sources (or, with --once, every active source) now, then prints a summary.</summary>
+/// <summary>
+/// <c>feedhub poll [--once]</c>: polls the due sources (or, with --once, every active source) now, then the article pages
+/// they found partial, then prints a summary. Each source's next poll goes to the workers' queue as it is stored.
+/// </summary>
 public static class PollCommand
 {
     public static Command Create()
@@ -28,15 +31,27 @@ public static class PollCommand
             .ToList();
         var parallelism = services.GetRequiredService<IOptions<FetcherOptions>>().Value.MaxConcurrency;
         var reports = new List<PollReport>();
-        await Parallel.ForEachAsync(sources, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism), CancellationToken = cancellationToken }, async (source, token) =>
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism), CancellationToken = cancellationToken };
+        var scheduler = services.GetRequiredService<IPollScheduler>();
+        await Parallel.ForEachAsync(sources, parallel, async (source, token) =>
         {
             var report = await services.GetRequiredService<SourcePoller>().PollAsync(source, token);
-            await services.GetRequiredService<FullTextFetcher>().CompleteAsync(report.PendingExtraction, token);
+            await (report.NextPollAt is { } next ? scheduler.ScheduleAsync(source.Id, next, token) : scheduler.UnscheduleAsync(source.Id, token));
             lock (reports)
             {
                 reports.Add(report);
             }
         });
+
+        if (reports.FirstOrDefault(r => r.StorageFailed) is { } refused)
+        {
+            // The store refused the polls' writes: nothing of them was kept, so a later poll gets the same articles.
+            return await FeedHubCommandLine.FailAsync($"{refused.Error}; nothing was stored, poll again once the store takes writes");
+        }
+
+        // Pages after feeds, never inside a feed's turn: a slow site's pages do not hold up the other feeds.
+        await Parallel.ForEachAsync(reports.SelectMany(r => r.PendingExtraction), parallel,
+            async (articleId, token) => await services.GetRequiredService<FullTextFetcher>().CompleteAsync([articleId], token));
 
         foreach (var report in reports.OrderBy(r => r.SourceId))
         {

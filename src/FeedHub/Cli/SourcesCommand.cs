@@ -88,6 +88,11 @@ public static class SourcesCommand
                 Console.WriteLine($"       error ({source.Fetch.ConsecutiveFailures} in a row, {When(source.Fetch.LastErrorAt)}): {error}");
             }
 
+            if (source.Fetch.ParseWarning is { } warning)
+            {
+                Console.WriteLine($"       parse warning: {warning}");
+            }
+
             if (source.Fetch.MovedFrom is { } movedFrom)
             {
                 Console.WriteLine($"       moved from {movedFrom} on {When(source.Fetch.MovedAt)}");

@@ -2,6 +2,7 @@ using FeedHub.Core.Curation;
 using FeedHub.Core.Discovery;
 using FeedHub.Core.Fetcher;
 using FeedHub.Core.Ingest;
+using FeedHub.Core.Model;
 using FeedHub.Core.Parser;
 using FeedHub.Core.Polling;
 using FeedHub.Core.Publishing;
@@ -11,6 +12,7 @@ using FeedHub.Core.Storage;
 using FeedHub.Curators;
 using FeedHub.Storage.LiteDb;
 using FeedHub.Storage.Postgres;
+using Microsoft.AspNetCore.Identity;
 using Npgsql;
 using Microsoft.Extensions.Options;
 
@@ -32,6 +34,7 @@ public static class FeedHubServices
         services.Configure<DigestOptions>(configuration.GetSection(DigestOptions.Section));
 
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<StoreWrites>();
         var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         if (storage.UsesPostgres)
         {
@@ -57,7 +60,9 @@ public static class FeedHubServices
         services.AddHttpClient<FeedFetcher>(FetcherClient, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(provider => FeedFetcher.CreateHandler(provider.GetRequiredService<IOptions<FetcherOptions>>().Value));
 
-        services.AddSingleton<FeedReader>();
+        services.AddOptions<FeedReaderOptions>().BindConfiguration(FeedReaderOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<FeedReaderOptions>, FeedReaderOptionsValidator>();
+        services.AddSingleton(provider => new FeedReader(provider.GetRequiredService<IOptions<FeedReaderOptions>>().Value));
         services.AddSingleton<HtmlContentSanitizer>();
         services.AddSingleton(provider => new EntryIdAuthority(
             provider.GetRequiredService<IFeedStore>(), provider.GetRequiredService<IOptions<SiteOptions>>().Value.BaseUri?.IdnHost));
@@ -66,10 +71,10 @@ public static class FeedHubServices
         services.AddTransient<FullTextFetcher>();
         services.AddTransient<SourcePoller>();
         services.AddSingleton<PollMetrics>();
-        services.AddSingleton<IPollScheduler, ScheduleSyncPicksUp>();
         services.AddTransient<SourceCatalog>();
         services.AddSingleton<SourceHealthReport>();
         services.AddTransient<FeedDiscovery>();
+        services.AddSingleton<IPasswordHasher<Curator>, PasswordHasher<Curator>>();
         services.AddSingleton<CuratorAccounts>();
         services.AddSingleton<River>();
         services.AddSingleton<Digest>();

@@ -1,14 +1,16 @@
 using FeedHub.Core.Polling;
+using FeedHub.Core.Storage;
 using Quartz;
 
 namespace FeedHub.Worker;
 
 /// <summary>
-/// Polls one source, then moves its own trigger to the source's next poll time. One job per source, never two
-/// at once for the same source; idempotent, so a recovered run after a crash only repeats the work.
+/// Polls one source, then queues the article pages it found partial and moves its own trigger to the source's next
+/// poll time. The poll ends when the feed is stored: pages are fetched by their own jobs. One job per source, never
+/// two at once for the same source; idempotent, so a recovered run after a crash only repeats the work.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class PollJob(SourcePoller poller, SourceScheduler scheduler) : IJob
+public sealed class PollJob(SourcePoller poller, SourceScheduler queue, IFeedStore store) : IJob
 {
     public const string SourceIdKey = "sourceId";
 
@@ -18,15 +20,21 @@ public sealed class PollJob(SourcePoller poller, SourceScheduler scheduler) : IJ
         var report = await poller.PollAsync(sourceId, cancellationToken).ConfigureAwait(false);
         if (report.Outcome == PollOutcome.Skipped || report.NextPollAt is null)
         {
-            await scheduler.UnscheduleAsync(sourceId, cancellationToken).ConfigureAwait(false);
+            await queue.UnscheduleAsync(sourceId, cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        if (report.PendingExtraction.Count > 0)
+        var pages = new List<(long, Uri)>();
+        foreach (var articleId in report.PendingExtraction)
         {
-            await scheduler.ScheduleExtractionAsync(sourceId, report.PendingExtraction, cancellationToken).ConfigureAwait(false);
+            if (await store.GetArticleAsync(articleId, cancellationToken).ConfigureAwait(false) is { Link: { } link }
+                && Uri.TryCreate(link, UriKind.Absolute, out var page))
+            {
+                pages.Add((articleId, page));
+            }
         }
 
-        await scheduler.ScheduleAsync(sourceId, report.NextPollAt.Value, cancellationToken).ConfigureAwait(false);
+        await queue.QueuePagesAsync(pages, cancellationToken).ConfigureAwait(false);
+        await queue.RescheduleAfterPollAsync(sourceId, report.NextPollAt.Value, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,56 +1,85 @@
-using FeedHub.Core.Model;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using FeedHub.Core.Polling;
-using FeedHub.Core.Storage;
+using FeedHub.Hosting;
+using Microsoft.Extensions.Options;
 using Quartz;
 
 namespace FeedHub.Worker;
 
-/// <summary>Keeps one Quartz job per active source, triggered at the source's next poll time.</summary>
-public sealed class SourceScheduler(ISchedulerFactory schedulerFactory, IFeedStore store, TimeProvider timeProvider) : IPollScheduler
+/// <summary>
+/// The queue the workers take their work from, as every FeedHub process sees it: one Quartz job per active source,
+/// triggered when the source is next due (the store's next poll time, written first), and one trigger per article
+/// page to fetch. On PostgreSQL every process writes to the same clustered job store, so a change made on a web node
+/// or from the command line is picked up by whichever worker is free at its next look (within the idle wait).
+/// </summary>
+public sealed class SourceScheduler(ISchedulerFactory schedulerFactory, TimeProvider timeProvider, IOptions<StorageOptions> storage, IOptions<ClusterOptions> cluster)
+    : IPollScheduler
 {
-    private const string Group = "poll";
-    private const string ExtractGroup = "extract";
+    public const string PollGroup = "poll";
+    public const string PageGroup = "extract";
+    public const string PageExecutionGroupPrefix = "page:";
+    private const string SourcePrefix = "source-";
 
-    public static JobKey JobKeyOf(long sourceId) => new($"source-{sourceId}", Group);
+    /// <summary>How many triggers one transaction stores when many polls are queued at once.</summary>
+    private const int BatchSize = 500;
 
-    private static TriggerKey TriggerKeyOf(long sourceId) => new($"source-{sourceId}", Group);
+    /// <summary>
+    /// Past this, a trigger is not "misfired" but simply late: a backlog of due polls is worked through in order
+    /// instead of being re-timed by the misfire handler.
+    /// </summary>
+    private static readonly TimeSpan LateIsNotMissed = TimeSpan.FromDays(7);
 
-    /// <summary>Schedules (or moves) the poll of a source; a time in the past means now.</summary>
-    public async Task ScheduleAsync(long sourceId, DateTimeOffset at, CancellationToken cancellationToken)
+    /// <summary>The one durable job that fetches article pages, fired by one trigger per page.</summary>
+    public static readonly JobKey PagesJobKey = new("pages", PageGroup);
+
+    public static JobKey JobKeyOf(long sourceId) => new(SourcePrefix + sourceId.ToString(CultureInfo.InvariantCulture), PollGroup);
+
+    public static TriggerKey TriggerKeyOf(long sourceId) => new(SourcePrefix + sourceId.ToString(CultureInfo.InvariantCulture), PollGroup);
+
+    /// <summary>The source a poll job or trigger is for.</summary>
+    public static bool TryParseSourceId(string name, out long sourceId)
     {
-        var scheduler = await schedulerFactory.GetScheduler(cancellationToken).ConfigureAwait(false);
-        var now = timeProvider.GetUtcNow();
-        var trigger = TriggerBuilder.Create(timeProvider)
-            .WithIdentity(TriggerKeyOf(sourceId))
-            .ForJob(JobKeyOf(sourceId))
-            .StartAt(at > now ? at : now)
-            .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
-            .Build();
-        if (!await scheduler.Exists(JobKeyOf(sourceId), cancellationToken).ConfigureAwait(false))
-        {
-            var job = JobBuilder.Create<PollJob>()
-                .WithIdentity(JobKeyOf(sourceId))
-                .UsingJobData(PollJob.SourceIdKey, sourceId)
-                .RequestRecovery()
-                .StoreDurably()
-                .Build();
-            await scheduler.AddJob(job, new AddJobOptions { Replace = true }, cancellationToken).ConfigureAwait(false);
-        }
-
-        await scheduler.ScheduleTrigger(trigger, TriggerConflict.Replace, cancellationToken).ConfigureAwait(false);
+        sourceId = 0;
+        return name.StartsWith(SourcePrefix, StringComparison.Ordinal)
+            && long.TryParse(name.AsSpan(SourcePrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out sourceId);
     }
 
-    /// <summary>Queues the full-text extraction of some articles of a source, one job per source at a time.</summary>
-    public async Task ScheduleExtractionAsync(long sourceId, IReadOnlyList<long> articleIds, CancellationToken cancellationToken)
+    /// <summary>
+    /// Schedules (or moves) the poll of a source; a time in the past means as soon as a worker is free. On a cluster
+    /// nothing falls due sooner than one idle wait from now: by then every idle worker has looked at the queue, so the
+    /// polls asked for in a burst (refreshes, an import) are shared between them instead of all going to the one that
+    /// happened to look first and then kept finding more.
+    /// </summary>
+    public Task ScheduleAsync(long sourceId, DateTimeOffset at, CancellationToken cancellationToken)
+        => ScheduleAsync([new DuePoll(sourceId, at)], cancellationToken);
+
+    /// <summary>Queues many polls (an import) in a few transactions, none sooner than one idle wait from now.</summary>
+    public async Task ScheduleAsync(IReadOnlyCollection<DuePoll> polls, CancellationToken cancellationToken)
     {
         var scheduler = await schedulerFactory.GetScheduler(cancellationToken).ConfigureAwait(false);
-        var job = JobBuilder.Create<ExtractJob>()
-            .WithIdentity($"extract-{sourceId}-{Guid.NewGuid():N}", ExtractGroup)
-            .UsingJobData(ExtractJob.ArticleIdsKey, ExtractJob.Encode(articleIds))
-            .RequestRecovery()
-            .Build();
-        var trigger = TriggerBuilder.Create(timeProvider).ForJob(job.Key).StartNow().Build();
-        await scheduler.ScheduleJob(job, trigger, new ScheduleJobOptions(), cancellationToken).ConfigureAwait(false);
+        var earliest = timeProvider.GetUtcNow() + (storage.Value.UsesPostgres ? cluster.Value.IdleWaitTime : TimeSpan.Zero);
+        foreach (var batch in polls.Chunk(BatchSize))
+        {
+            var jobs = batch.ToDictionary(
+                poll => PollJobOf(poll.SourceId),
+                poll => (IReadOnlyCollection<ITrigger>)[PollTriggerOf(poll.SourceId, poll.At > earliest ? poll.At : earliest)]);
+            await scheduler.ScheduleJobs(jobs, ScheduleJobOptions.Replacing, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Moves a source's trigger to its next poll time at the end of its poll. A poll asked for while it ran (a
+    /// refresh) is kept when it is earlier, and a source paused or removed while it ran stays unscheduled.
+    /// </summary>
+    public async Task RescheduleAfterPollAsync(long sourceId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var scheduler = await schedulerFactory.GetScheduler(cancellationToken).ConfigureAwait(false);
+        if (await scheduler.Exists(JobKeyOf(sourceId), cancellationToken).ConfigureAwait(false))
+        {
+            await scheduler.ScheduleTrigger(PollTriggerOf(sourceId, at), TriggerConflict.KeepEarlier, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public async Task UnscheduleAsync(long sourceId, CancellationToken cancellationToken)
@@ -59,27 +88,56 @@ public sealed class SourceScheduler(ISchedulerFactory schedulerFactory, IFeedSto
         await scheduler.DeleteJob(JobKeyOf(sourceId), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Makes the scheduler agree with the store: a job for every active source, none for the others.</summary>
-    public async Task SynchronizeAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Queues the fetch of article pages, one trigger each. A page counts against its host's execution group, which
+    /// the workers limit across the cluster, so a host's pages wait in the queue (holding no thread) rather than in
+    /// front of its feeds.
+    /// </summary>
+    public async Task QueuePagesAsync(IReadOnlyCollection<(long ArticleId, Uri Page)> pages, CancellationToken cancellationToken)
     {
-        var scheduler = await schedulerFactory.GetScheduler(cancellationToken).ConfigureAwait(false);
-        var sources = await store.ListSourcesAsync(cancellationToken).ConfigureAwait(false);
-        var active = new HashSet<long>();
-        foreach (var source in sources.Where(s => s.State == SourceState.Active))
+        if (pages.Count == 0)
         {
-            active.Add(source.Id);
-            if (await scheduler.GetTrigger(TriggerKeyOf(source.Id), cancellationToken).ConfigureAwait(false) is null)
-            {
-                await ScheduleAsync(source.Id, source.Fetch.NextPollAt ?? timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-            }
+            return;
         }
 
-        foreach (var jobKey in await scheduler.GetJobKeys(GroupMatcher<JobKey>.GroupEquals(Group), cancellationToken).ConfigureAwait(false))
-        {
-            if (!long.TryParse(jobKey.Name.AsSpan("source-".Length), out var id) || !active.Contains(id))
-            {
-                await scheduler.DeleteJob(jobKey, cancellationToken).ConfigureAwait(false);
-            }
-        }
+        var scheduler = await schedulerFactory.GetScheduler(cancellationToken).ConfigureAwait(false);
+        var triggers = pages.Select(page => (ITrigger)TriggerBuilder.Create(timeProvider)
+            .WithIdentity("article-" + page.ArticleId.ToString(CultureInfo.InvariantCulture), PageGroup)
+            .ForJob(PagesJobKey)
+            .UsingJobData(ExtractJob.ArticleIdKey, page.ArticleId)
+            .WithExecutionGroup(PageExecutionGroupOf(page.Page))
+            .WithMisfireThreshold(LateIsNotMissed)
+            .StartNow()
+            .Build()).ToList();
+        await scheduler.ScheduleJob(PagesJob(), triggers, ScheduleJobOptions.Replacing, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The durable job every page trigger fires.</summary>
+    public static IJobDetail PagesJob() => JobBuilder.Create<ExtractJob>().WithIdentity(PagesJobKey).StoreDurably().RequestRecovery().Build();
+
+    /// <summary><c>page:HOST</c>, with very long host names (an execution group holds 200 characters) shortened to a digest.</summary>
+    internal static string PageExecutionGroupOf(Uri page)
+    {
+        var host = page.IdnHost.ToLowerInvariant();
+        return PageExecutionGroupPrefix + (host.Length <= 150 ? host : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(host))));
+    }
+
+    private static IJobDetail PollJobOf(long sourceId) => JobBuilder.Create<PollJob>()
+        .WithIdentity(JobKeyOf(sourceId))
+        .UsingJobData(PollJob.SourceIdKey, sourceId)
+        .RequestRecovery()
+        .StoreDurably()
+        .Build();
+
+    private ITrigger PollTriggerOf(long sourceId, DateTimeOffset at)
+    {
+        var now = timeProvider.GetUtcNow();
+        return TriggerBuilder.Create(timeProvider)
+            .WithIdentity(TriggerKeyOf(sourceId))
+            .ForJob(JobKeyOf(sourceId))
+            .StartAt(at > now ? at : now)
+            .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
+            .WithMisfireThreshold(LateIsNotMissed)
+            .Build();
     }
 }

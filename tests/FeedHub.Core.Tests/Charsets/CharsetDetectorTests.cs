@@ -82,6 +82,53 @@ public sealed class CharsetDetectorTests
     }
 
     [Fact]
+    public void ByteOrderMarkWinsOverTheHttpCharset()
+    {
+        var body = Encoding.Unicode.GetPreamble()
+            .Concat(Encoding.Unicode.GetBytes("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Ünïcode “16”</title><item><title>日本語</title></item></channel></rss>"))
+            .ToArray();
+
+        var detection = CharsetDetector.Detect(body, "application/rss+xml; charset=utf-8");
+        var feed = reader.Read(body, "application/rss+xml; charset=utf-8");
+
+        Assert.Equal(CharsetSource.ByteOrderMark, detection.Source);
+        Assert.Equal(Encoding.Unicode.WebName, detection.Encoding.WebName);
+        Assert.Equal("Ünïcode “16”", feed.Title);
+        Assert.Equal("日本語", Assert.Single(feed.Items).Title);
+    }
+
+    [Fact]
+    public void An_8_bit_document_served_as_utf16_is_read_by_its_declaration_and_the_label_is_reported()
+    {
+        var body = CharsetDetector.FromLabel("windows-1252")!.GetBytes(
+            "<?xml version=\"1.0\" encoding=\"windows-1252\"?><rss version=\"2.0\"><channel><title>Café “quoted”</title><item><title>Crème brûlée</title></item></channel></rss>");
+
+        var feed = reader.Read(body, "text/xml; charset=utf-16");
+
+        Assert.Equal("Café “quoted”", feed.Title);
+        Assert.Equal("Crème brûlée", Assert.Single(feed.Items).Title);
+        Assert.Contains("the server says charset=utf-16 but the bytes are 8-bit", feed.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_undeclared_8_bit_document_served_as_utf16_is_sniffed()
+    {
+        var body = CharsetDetector.FromLabel("windows-1252")!.GetBytes("<rss version=\"2.0\"><channel><title>Café</title></channel></rss>");
+
+        var feed = reader.Read(body, "text/xml; charset=UTF-16LE");
+
+        Assert.Equal("Café", feed.Title);
+    }
+
+    [Fact]
+    public void Real_utf16_without_a_byte_order_mark_keeps_its_http_charset()
+    {
+        var body = Encoding.BigEndianUnicode.GetBytes("<rss version=\"2.0\"><channel><title>Grüße</title></channel></rss>");
+
+        Assert.Equal("Grüße", reader.Read(body, "text/xml; charset=utf-16be").Title);
+    }
+
+    [Fact]
     public void Utf16WithoutAByteOrderMarkIsSniffed()
     {
         var body = Encoding.Unicode.GetBytes("<?xml version=\"1.0\" encoding=\"utf-16\"?><rss version=\"2.0\"><channel><title>Ünïcode</title></channel></rss>");

@@ -60,5 +60,6 @@ public sealed class FeedDateParserTests
     [InlineData("yesterday")]
     [InlineData("2003-13-45T99:99:99Z")]
     [InlineData("Sun, 31 Feb 2009 16:20:00 GMT")]
+    [InlineData("Wed, 23 Nov 2016 14:.0:36 +0100")] // found by the long fuzzing run (mutant 77,004): it threw and lost the feed
     public void UnparseableDatesAreNull(string? text) => Assert.Null(FeedDateParser.Parse(text));
 }

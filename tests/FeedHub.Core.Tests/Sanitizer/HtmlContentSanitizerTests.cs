@@ -82,6 +82,14 @@ public sealed class HtmlContentSanitizerTests
         Assert.DoesNotContain("onload", safe, StringComparison.Ordinal);
     }
 
+    /// <summary>Found by the fuzzer: a NUL reference in an embed's host made every poll of the feed fail with UriFormatException.</summary>
+    [Theory]
+    [InlineData("<iframe src=\"https://www.youtube&#x0;&#x0;.com/embed/x\"></iframe>after")]
+    [InlineData("<iframe src=\"https://a&#xFFFF;.youtube.com/embed/x\"></iframe>after")]
+    [InlineData("<iframe src=\"https://&#x2488;.example/embed/x\"></iframe>after")]
+    public void An_embed_whose_host_has_no_idn_form_is_dropped_not_thrown_on(string html)
+        => Assert.Equal("after", Sanitizer.Sanitize(html, "https://blog.example/"));
+
     [Fact]
     public void InlineRasterImagesStayButNotAsLinks()
     {

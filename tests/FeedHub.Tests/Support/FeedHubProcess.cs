@@ -8,6 +8,9 @@ namespace FeedHub.Tests.Support;
 /// <summary>Runs the built <c>feedhub</c> as its own process, the way a user runs it, in a working folder of its own.</summary>
 public sealed class FeedHubProcess : IDisposable
 {
+    /// <summary>How long a command may take: generous, as a command started on a loaded machine may wait a minute for a core.</summary>
+    private static readonly TimeSpan CommandDeadline = TimeSpan.FromSeconds(180);
+
     private readonly Process _process;
     private readonly StringBuilder _stdout = new();
     private readonly StringBuilder _stderr = new();
@@ -57,7 +60,7 @@ public sealed class FeedHubProcess : IDisposable
     public static async Task<(int ExitCode, string Out, string Error)> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         using var process = Start(workingDirectory, environment, args);
-        return await process.WaitAsync(TimeSpan.FromSeconds(60));
+        return await process.WaitAsync(CommandDeadline);
     }
 
     /// <summary>Runs a command to its end with <paramref name="input"/> on its standard input.</summary>
@@ -67,7 +70,7 @@ public sealed class FeedHubProcess : IDisposable
         using var process = Start(workingDirectory, environment, redirectInput: true, args);
         await process._process.StandardInput.WriteAsync(input);
         process._process.StandardInput.Close();
-        return await process.WaitAsync(TimeSpan.FromSeconds(60));
+        return await process.WaitAsync(CommandDeadline);
     }
 
     public async Task<(int ExitCode, string Out, string Error)> WaitAsync(TimeSpan deadline)
@@ -79,12 +82,17 @@ public sealed class FeedHubProcess : IDisposable
     }
 
     /// <summary>The first line the running process printed on standard output that matches, waiting for it as it comes.</summary>
-    public async Task<string> WaitForOutputLineAsync(Func<string, bool> match, TimeSpan deadline)
+    public Task<string> WaitForOutputLineAsync(Func<string, bool> match, TimeSpan deadline) => WaitForLineAsync(_stdout, match, deadline);
+
+    /// <summary>The first log line (logs go to standard error) that matches, waiting for it as it comes.</summary>
+    public Task<string> WaitForLogLineAsync(Func<string, bool> match, TimeSpan deadline) => WaitForLineAsync(_stderr, match, deadline);
+
+    private async Task<string> WaitForLineAsync(StringBuilder stream, Func<string, bool> match, TimeSpan deadline)
     {
         using var timeout = new CancellationTokenSource(deadline);
         while (true)
         {
-            if (Text(_stdout).Split('\n').FirstOrDefault(match) is { } line)
+            if (Text(stream).Split('\n').FirstOrDefault(match) is { } line)
             {
                 return line;
             }
@@ -107,6 +115,9 @@ public sealed class FeedHubProcess : IDisposable
 
     /// <summary>Everything printed on standard output so far.</summary>
     public string OutputSoFar => Text(_stdout);
+
+    /// <summary>Everything printed on standard error (the log) so far.</summary>
+    public string ErrorSoFar => Text(_stderr);
 
     private void Append(StringBuilder output, string? line)
     {

@@ -36,7 +36,7 @@ public static partial class FeedWalk
             var html = await http.GetStringAsync(next);
             pages.Add([.. ArticleLink().Matches(html).Select(m => long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))]);
             var older = NextLink().Match(html);
-            next = older.Success ? System.Net.WebUtility.HtmlDecode(older.Groups[1].Value) : null;
+            next = older.Success ? System.Net.WebUtility.HtmlDecode(older.Groups[1].Success ? older.Groups[1].Value : older.Groups[2].Value) : null;
         }
 
         return pages;
@@ -68,6 +68,6 @@ public static partial class FeedWalk
     [GeneratedRegex("<a data-open href=\"/articles/(\\d+)\"")]
     private static partial Regex ArticleLink();
 
-    [GeneratedRegex("""<a rel="next" href="([^"]+)">""")]
+    [GeneratedRegex("""<a (?:rel="next" href="([^"]+)"|href="([^"]+)" rel="next")""", RegexOptions.NonBacktracking)]
     private static partial Regex NextLink();
 }

@@ -27,7 +27,8 @@ public static class AdminPages
             .MapSourceEndpoints()
             .MapOpmlEndpoints()
             .MapTokenEndpoints()
-            .MapCuratorEndpoints();
+            .MapCuratorEndpoints()
+            .MapSessionEndpoints();
         return app;
     }
 

@@ -1,0 +1,80 @@
+using FeedHub.Core.Fetcher;
+using FeedHub.Core.Polling;
+using FeedHub.Hosting;
+using Npgsql;
+using Quartz;
+
+namespace FeedHub.Worker;
+
+public static class SchedulerServices
+{
+    /// <summary>
+    /// Quartz, as every FeedHub process uses it. On PostgreSQL it is the clustered job store every process shares:
+    /// workers (<paramref name="runsJobs"/>) start it and poll; web nodes and command-line commands never start it
+    /// and only write the polls they want to its tables, where the workers find them at their next look. On LiteDB
+    /// it is in memory, started by the process that polls.
+    /// </summary>
+    public static IServiceCollection AddFeedHubScheduler(this IServiceCollection services, IConfiguration configuration, bool runsJobs)
+    {
+        services.Configure<ClusterOptions>(configuration.GetSection(ClusterOptions.Section));
+        services.AddSingleton<SourceScheduler>();
+        services.AddSingleton<IPollScheduler>(provider => provider.GetRequiredService<SourceScheduler>());
+        var fetcher = configuration.GetSection(FetcherOptions.Section).Get<FetcherOptions>() ?? new FetcherOptions();
+        var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        var cluster = configuration.GetSection(ClusterOptions.Section).Get<ClusterOptions>() ?? new ClusterOptions();
+        services.AddQuartz(quartz =>
+        {
+            quartz.ConfigureScheduler(scheduler =>
+            {
+                scheduler.InstanceName = "feedhub";
+                scheduler.GenerateInstanceId = true;
+                if (storage.UsesPostgres)
+                {
+                    scheduler.MaxBatchSize = Math.Max(1, cluster.MaxBatchSize);
+                    scheduler.IdleWaitTime = cluster.IdleWaitTime;
+                }
+            });
+            if (storage.UsesPostgres)
+            {
+                // Worker nodes share one clustered job store: each due poll fires on exactly one node, and the jobs of
+                // a node that dies are recovered by the others after the check-in threshold.
+                quartz.UsePersistentStore(store =>
+                {
+                    store.UsePostgres(NpgsqlFactory.Instance, configuration.GetConnectionString("Postgres")!);
+                    store.UseClustering(clustering =>
+                    {
+                        clustering.CheckinInterval = cluster.CheckinInterval;
+                        clustering.CheckinMisfireThreshold = cluster.CheckinMisfireThreshold;
+                    });
+                    // Without the lock, two nodes acquiring one trigger at a time race for the same row; the loser
+                    // comes back empty-handed and idles, and the split drifts to 65/35. Under the lock they take turns.
+                    store.ConfigureStore(options => options.AcquireTriggersWithinLock = true);
+                    store.ProvisionSchema();
+                });
+            }
+
+            // An article page counts towards its host's politeness like a feed, and waits in the queue rather than
+            // in a thread: at most MaxPerHost - 1 pages of one host at a time across the cluster, so a slot is left
+            // for the host's feeds.
+            quartz.UseExecutionLimits(limits => limits.ForGroupsWithPrefix(
+                SourceScheduler.PageExecutionGroupPrefix, Math.Max(1, fetcher.MaxPerHost - 1), ExecutionLimitScope.Cluster));
+            quartz.UseDefaultThreadPool(pool => pool.MaxConcurrency = runsJobs ? Math.Max(2, fetcher.MaxConcurrency) : 1);
+            if (runsJobs)
+            {
+                quartz.AddJob<ExtractJob>(job => job.WithIdentity(SourceScheduler.PagesJobKey).StoreDurably().RequestRecovery());
+                quartz.AddJob<ScheduleSyncJob>(job => job.WithIdentity(ScheduleSyncJob.Key).StoreDurably());
+                quartz.AddTrigger(trigger => trigger
+                    .ForJob(ScheduleSyncJob.Key)
+                    .WithIdentity("schedule-sync", "system")
+                    .StartNow()
+                    .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(1)).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
+            }
+        });
+        if (runsJobs)
+        {
+            services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
+        }
+
+        return services;
+    }
+}

@@ -1,0 +1,29 @@
+using FeedHub.Core.Model;
+using FeedHub.Core.Storage;
+
+namespace FeedHub.Storage.Tests;
+
+public abstract partial class FeedStoreContract
+{
+    [Fact]
+    public async Task The_schedule_of_every_source_is_listed_by_id_with_its_state_and_next_poll()
+    {
+        var due = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
+        var paused = await Store.AddSourceAsync(NewSource("https://b.example/feed"), default);
+        paused.State = SourceState.Paused;
+        paused.Fetch.NextPollAt = T0.AddMinutes(90);
+        await Store.UpdateSourceAsync(paused, default);
+        var retired = await Store.AddSourceAsync(NewSource("https://c.example/feed"), default);
+        retired.State = SourceState.Retired;
+        retired.Fetch.NextPollAt = null;
+        await Store.UpdateSourceAsync(retired, default);
+
+        Store = await ReopenAsync(Store);
+        var schedules = await Store.ListSourceSchedulesAsync(default);
+
+        Assert.Equal(
+            [new SourceSchedule(due.Id, SourceState.Active, T0), new SourceSchedule(paused.Id, SourceState.Paused, T0.AddMinutes(90)), new SourceSchedule(retired.Id, SourceState.Retired, null)],
+            schedules);
+        Assert.All(schedules.Where(s => s.NextPollAt is not null), s => Assert.Equal(TimeSpan.Zero, s.NextPollAt!.Value.Offset));
+    }
+}
