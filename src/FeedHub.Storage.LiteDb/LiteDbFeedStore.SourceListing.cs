@@ -21,12 +21,15 @@ public sealed partial class LiteDbFeedStore
     /// <summary>Reads every source once, when the store opens, into the in-memory listing index.</summary>
     private void OpenSourceDirectory() => _sourceDirectory = new SourceDirectory(_sources.FindAll());
 
-    /// <summary>After a failed write: the listing index takes the source as the file has it.</summary>
-    private void ResyncSourceDirectory(long id)
+    /// <summary>
+    /// After a failed write: the listing index takes the source back as it was before (read before the write, as the
+    /// file may not be readable again until the disk has room).
+    /// </summary>
+    private void RestoreSourceDirectory(long id, Source? before)
     {
-        if (_sources.FindById(id) is { } stored)
+        if (before is not null)
         {
-            _sourceDirectory.Put(stored);
+            _sourceDirectory.Put(before);
         }
         else
         {

@@ -104,7 +104,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
         }
         catch
         {
-            ResyncSourceDirectory(source.Id);
+            RestoreSourceDirectory(source.Id, before);
             throw;
         }
 
@@ -119,6 +119,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
     public Task<bool> RemoveSourceAsync(long id, bool keepArticles, CancellationToken cancellationToken)
     {
         var removed = false;
+        var before = _sources.FindById(id);
         try
         {
             WriteSearchable(() =>
@@ -134,7 +135,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
         }
         catch
         {
-            ResyncSourceDirectory(id);
+            RestoreSourceDirectory(id, before);
             throw;
         }
 

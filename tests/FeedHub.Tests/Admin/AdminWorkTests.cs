@@ -23,7 +23,7 @@ public sealed class AdminWorkTests
         await using var app = await TestApp.StartAsync(worker: false);
         var accounts = app.Get<CuratorAccounts>();
         var (_, adaToken) = await accounts.CreateAsync("ada", Password, default);
-        using var ada = await AdminClient.SignedInAsync(app, "ada", Password);
+        var ada = await AdminClient.SignedInAsync(app, "ada", Password);
 
         var forged = await ada.PostAsync("/admin/curators", new FormUrlEncodedContent([new("name", "mallory"), new("password", "a long password")]));
         var added = await ada.PostFormAsync("/admin/curators", "/admin/curators", ("name", "grace"), ("password", "grace password"));
@@ -46,7 +46,9 @@ public sealed class AdminWorkTests
 
         var ownReset = await ada.PostFormAsync("/admin/curators", "/admin/curators/password", ("name", "ada"), ("password", "ada's second password"));
         Assert.Equal(HttpStatusCode.Redirect, ownReset.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await ada.GetAsync("/admin/curators")).StatusCode); // signed in again with the new password
+        Assert.Equal(HttpStatusCode.Unauthorized, (await ada.GetAsync("/admin/curators")).StatusCode); // this sign-in ended too
+        ada.Dispose();
+        ada = await AdminClient.SignedInAsync(app, "ada", "ada's second password");
 
         Assert.Equal(HttpStatusCode.OK, await ApiStatusAsync(app, adaToken));
         var revoked = await ada.PostFormAsync("/admin/curators", "/admin/curators/revoke-tokens", ("name", "ada"));

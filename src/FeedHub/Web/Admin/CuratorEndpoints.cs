@@ -40,10 +40,10 @@ public static class CuratorEndpoints
                 return strings["New password set for {0}; their sign-ins ended.", name];
             }
 
-            // One's own new password ends one's sign-ins too, this one included: sign in again with it.
-            var you = await accounts.CheckPasswordAsync(name, password, cancellationToken);
-            await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, CuratorPrincipal.Of(you!, CookieAuthenticationDefaults.AuthenticationScheme));
-            return strings["Your new password is set; your other sign-ins ended."];
+            // One's own new password ends one's sign-ins too, this one included (an ended session is never renewed):
+            // the redirect to the curators page goes through the sign-in form, which returns there with this message.
+            await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            return strings["Your new password is set and every sign-in ended, this one too: sign in with the new password."];
         }, form, cancellationToken);
 
     private static async Task<IResult> RevokeTokensAsync(

@@ -18,9 +18,15 @@ public sealed class ImageLinks(ImageSignature signature)
     /// <summary>The signing key of this installation: made and stored by the first process that needs it, read by the others.</summary>
     public static async Task<ImageLinks> LoadAsync(IFeedStore store, CancellationToken cancellationToken)
     {
-        await store.ClaimSettingAsync(KeySetting, Convert.ToBase64String(ImageSignature.NewKey()), cancellationToken);
-        var key = await store.GetSettingAsync(KeySetting, cancellationToken)
-            ?? throw new InvalidOperationException($"The store lost the setting {KeySetting} it just kept.");
+        // Read first: a key made before needs no write (pages are served while the store refuses writes).
+        var key = await store.GetSettingAsync(KeySetting, cancellationToken);
+        if (key is null)
+        {
+            await store.ClaimSettingAsync(KeySetting, Convert.ToBase64String(ImageSignature.NewKey()), cancellationToken);
+            key = await store.GetSettingAsync(KeySetting, cancellationToken)
+                ?? throw new InvalidOperationException($"The store lost the setting {KeySetting} it just kept.");
+        }
+
         return new ImageLinks(new ImageSignature(Convert.FromBase64String(key)));
     }
 

@@ -14,7 +14,20 @@ public static class ImageProxyEndpoints
         services.AddOptions<ImageProxyOptions>().BindConfiguration(ImageProxyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(provider => ImageLinks.LoadAsync(provider.GetRequiredService<IFeedStore>(), CancellationToken.None).GetAwaiter().GetResult());
         services.AddSingleton<ImageProxy>();
+        services.AddHostedService<SigningKeyAtStart>();
         return services;
+    }
+
+    /// <summary>Makes the signing key as the process starts, so no page ever needs a write to render its images.</summary>
+    private sealed class SigningKeyAtStart(IServiceProvider services) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            services.GetRequiredService<ImageLinks>();
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     public static IEndpointRouteBuilder MapImageProxy(this IEndpointRouteBuilder app)
