@@ -120,15 +120,18 @@ public static partial class AdminBenchmark
         api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var curator = await SignedInAsync(address);
         var deep = await LaterPageAsync(api, pages: 100);
-        var category = tallies.Categories[Categories / 2].Name;
+        // Source i is in category i % 200 and broken when i % 100 is 0 or 1, degraded when it is 2 to 6: these two
+        // categories hold 50 broken and 50 degraded sources, so the filtered pages are full pages.
+        var (brokenCategory, degradedCategory) = (Uri.EscapeDataString("Category 100"), Uri.EscapeDataString("Category 102"));
         var kinds = new (string Label, HttpClient Client, string Path)[]
         {
             ("baseline: /healthz (no work)", anonymous, "/healthz"),
+            ("baseline: /admin/add (signed in, no list)", curator, "/admin/add"),
             ("admin sources page, first (signed in)", curator, "/admin/sources"),
-            ("admin sources page, degraded in a category", curator, $"/admin/sources?status=degraded&category={Uri.EscapeDataString(category)}"),
+            ("admin sources page, degraded in a category", curator, $"/admin/sources?status=degraded&category={degradedCategory}"),
             ("admin sources page, search 'blog-4242'", curator, "/admin/sources?q=blog-4242"),
             ("GET /api/sources, first page", api, "/api/sources"),
-            ("GET /api/sources, broken in a category", api, $"/api/sources?status=broken&category={Uri.EscapeDataString(category)}"),
+            ("GET /api/sources, broken in a category", api, $"/api/sources?status=broken&category={brokenCategory}"),
             ("GET /api/sources, page 101 (cursor)", api, "/api/sources?after=" + Uri.EscapeDataString(deep)),
             ("GET /api/sources?q=blog-4242 (one match)", api, "/api/sources?q=blog-4242"),
             ("GET /api/sources?q=example (every source)", api, "/api/sources?q=example"),
