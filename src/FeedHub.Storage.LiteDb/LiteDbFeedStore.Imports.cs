@@ -63,6 +63,7 @@ public sealed partial class LiteDbFeedStore
             }
 
             _database.Commit();
+            sourceIds.ForEach(_sourceDirectory.Remove);
             Changed();
             return Task.FromResult<IReadOnlyList<long>?>(sourceIds);
         }

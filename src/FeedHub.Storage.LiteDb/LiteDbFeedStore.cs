@@ -52,6 +52,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
             IndexIdentities();
             EnsureStoryIndexes();
             UpgradeStories();
+            OpenSourceDirectory();
             _nextArticleId = _articles.Query().OrderByDescending("_id").Select("_id").Limit(1).FirstOrDefault()?["_id"] is { IsNumber: true } last
                 ? last.AsInt64 + 1
                 : 1;
@@ -70,6 +71,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
     public Task<Source> AddSourceAsync(Source source, CancellationToken cancellationToken)
     {
         _sources.Insert(source);
+        _sourceDirectory.Put(source);
         Changed();
         return Task.FromResult(source);
     }
@@ -89,7 +91,23 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
     public Task UpdateSourceAsync(Source source, CancellationToken cancellationToken)
     {
         var before = _sources.FindById(source.Id);
-        WriteSearchable(() => _sources.Update(source), [], SearchedNamesDiffer(before, source) ? [source.Id] : []);
+        try
+        {
+            WriteSearchable(
+                () =>
+                {
+                    _sources.Update(source);
+                    _sourceDirectory.Put(source);
+                },
+                [],
+                SearchedNamesDiffer(before, source) ? [source.Id] : []);
+        }
+        catch
+        {
+            RestoreSourceDirectory(source.Id, before);
+            throw;
+        }
+
         if (before is null || !before.LooksTheSameToReadersAs(source))
         {
             Changed();
@@ -101,15 +119,26 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
     public Task<bool> RemoveSourceAsync(long id, bool keepArticles, CancellationToken cancellationToken)
     {
         var removed = false;
-        WriteSearchable(() =>
+        var before = _sources.FindById(id);
+        try
         {
-            removed = _sources.Delete(id);
-            if (removed && !keepArticles)
+            WriteSearchable(() =>
             {
-                HandOverStoriesOf(_articles.Query().Where(Query.EQ("SourceId", id)).Select("_id").ToEnumerable().Select(d => d["_id"].AsInt64).ToList());
-                _articles.DeleteMany(Query.EQ("SourceId", id));
-            }
-        }, [], [id]);
+                removed = _sources.Delete(id);
+                _sourceDirectory.Remove(id);
+                if (removed && !keepArticles)
+                {
+                    HandOverStoriesOf(_articles.Query().Where(Query.EQ("SourceId", id)).Select("_id").ToEnumerable().Select(d => d["_id"].AsInt64).ToList());
+                    _articles.DeleteMany(Query.EQ("SourceId", id));
+                }
+            }, [], [id]);
+        }
+        catch
+        {
+            RestoreSourceDirectory(id, before);
+            throw;
+        }
+
         Changed();
         return Task.FromResult(removed);
     }

@@ -40,6 +40,7 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
         {
             await SchemaMigrations.ApplyAsync(dataSource, cancellationToken).ConfigureAwait(false);
             await UpgradeStoriesAsync(dataSource, cancellationToken).ConfigureAwait(false);
+            await UpgradeSourceListingAsync(dataSource, cancellationToken).ConfigureAwait(false);
             return new PostgresFeedStore(dataSource);
         }
         catch
@@ -51,11 +52,13 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
 
     public async Task<Source> AddSourceAsync(Source source, CancellationToken cancellationToken)
     {
+        // The version first, like every write that also changes the source tallies: their rows are then always
+        // locked after the version's, and two writes never wait on each other in a cycle.
         await using var batch = _dataSource.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(BumpVersionSql));
         var insert = new NpgsqlBatchCommand(SourceColumns.InsertSql);
         SourceColumns.AddParameters(insert.Parameters, source, withId: false);
         batch.BatchCommands.Add(insert);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(BumpVersionSql));
 
         source.Id = (long)(await batch.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         return source;

@@ -20,6 +20,7 @@ public sealed partial class SourcePoller(
     FeedFetcher fetcher,
     FeedReader reader,
     ArticleIngester ingester,
+    PollMetrics metrics,
     StoreWrites storeWrites,
     IOptions<PollingOptions> options,
     TimeProvider timeProvider,
@@ -42,6 +43,7 @@ public sealed partial class SourcePoller(
     {
         var state = source.Fetch;
         var now = timeProvider.GetUtcNow();
+        var started = timeProvider.GetTimestamp();
         var url = new Uri(source.FeedUrl);
         var result = await fetcher.FetchAsync(new FetchRequest(url, state.ETag, state.LastModified), cancellationToken).ConfigureAwait(false);
         state.PollCount++;
@@ -65,6 +67,8 @@ public sealed partial class SourcePoller(
         {
             report = await StorageFailedAsync(source, failure, now, cancellationToken).ConfigureAwait(false);
         }
+
+        metrics.Polled(report, timeProvider.GetElapsedTime(started));
 
         if (report.Error is null)
         {
@@ -132,6 +136,8 @@ public sealed partial class SourcePoller(
         state.BytesReceived += result.Body.Length;
         state.LastBodySize = result.Body.Length;
         state.ParseWarning = document.Error;
+        state.LastItemCount = document.Items.Count;
+        (state.LatestPostAt, state.UsualPostInterval) = PostingCadence.Of(document, now);
         if (ingested.Deferred > 0)
         {
             // Without validators the next poll gets the whole feed again, and with it the articles left over.

@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using FeedHub.Api;
 using FeedHub.Curators;
+using FeedHub.Metrics;
 using FeedHub.Web;
 using FeedHub.Web.Admin;
 using FeedHub.Web.Errors;
@@ -55,6 +56,7 @@ public static class FeedHubApp
         builder.Services.AddCuratorAuthentication(builder.Configuration);
         builder.Services.AddSharedKeys(builder.Configuration);
         builder.Services.AddFeedHubApi();
+        builder.Services.AddFeedHubMetrics();
         if (options.RunsWorker)
         {
             builder.Services.AddFeedHubWorker(builder.Configuration);

@@ -71,6 +71,7 @@ public static class FeedHubServices
         services.AddSingleton<ArticleExtractor>();
         services.AddTransient<FullTextFetcher>();
         services.AddTransient<SourcePoller>();
+        services.AddSingleton<PollMetrics>();
         services.AddTransient<SourceCatalog>();
         services.AddSingleton<SourceHealthReport>();
         services.AddTransient<FeedDiscovery>();
