@@ -32,8 +32,8 @@ public sealed partial class LiteDbFeedStore
         }
 
         var ids = storyIds.Distinct().Select(id => new BsonValue(id)).ToList();
-        var members = _articles.Query().Where(Query.In("_id", ids)).Select("{ _id, SourceId, DuplicateOf }").ToEnumerable()
-            .Concat(_articles.Query().Where(Query.In(DuplicateOfField, ids)).Select("{ _id, SourceId, DuplicateOf }").ToEnumerable())
+        var members = _articles.Query().Where(Where.In("_id", ids)).Select("{ _id, SourceId, DuplicateOf }").ToEnumerable()
+            .Concat(_articles.Query().Where(Where.In(DuplicateOfField, ids)).Select("{ _id, SourceId, DuplicateOf }").ToEnumerable())
             .Select(d => new StoryMember(d["_id"].AsInt64, d["SourceId"].AsInt64, StoryOf(d)))
             .DistinctBy(m => m.ArticleId)
             .OrderBy(m => m.ArticleId)
@@ -66,7 +66,7 @@ public sealed partial class LiteDbFeedStore
 
         var sourceIds = query.SourceIds?.ToHashSet();
         return _articles.Query()
-            .Where(Query.Between(StoryRiverKey, low, high))
+            .Where(Where.Between(StoryRiverKey, low, high))
             .OrderByDescending(StoryRiverKey)
             .ToEnumerable()
             .Where(d => sourceIds is null || sourceIds.Contains(d["SourceId"].AsInt64))
@@ -135,7 +135,7 @@ public sealed partial class LiteDbFeedStore
         foreach (var key in articles.SelectMany(a => a.StoryKeys).Distinct())
         {
             var found = _articles.Query()
-                .Where(BsonExpression.Create("$.StoryKeys[*] ANY = @0", key))
+                .Where(Where.AnyEqual("$.StoryKeys[*]", key))
                 .Select("{ _id, SourceId, DuplicateOf, StoryKeys }")
                 .ToEnumerable();
             foreach (var document in found.Where(d => d["_id"].AsInt64 < below))
@@ -158,7 +158,7 @@ public sealed partial class LiteDbFeedStore
     /// </summary>
     private void KeepStoreOwnedFields(Article article)
     {
-        var stored = _articles.Query().Where(Query.EQ("_id", article.Id)).Select("{ DuplicateOf, EntryId }").FirstOrDefault();
+        var stored = _articles.Query().Where(Where.Equal("_id", article.Id)).Select("{ DuplicateOf, EntryId }").FirstOrDefault();
         if (stored is null)
         {
             return;
@@ -166,7 +166,7 @@ public sealed partial class LiteDbFeedStore
 
         article.DuplicateOf = stored[DuplicateOfField].IsNumber ? stored[DuplicateOfField].AsInt64 : null;
         article.EntryId = stored["EntryId"].IsString ? stored["EntryId"].AsString : article.EntryId;
-        if (article.DuplicateOf is null && !_articles.Exists(Query.EQ(DuplicateOfField, article.Id)))
+        if (article.DuplicateOf is null && !_articles.Exists(Where.Equal(DuplicateOfField, article.Id)))
         {
             AssignStories([article], below: article.Id);
         }
@@ -180,7 +180,7 @@ public sealed partial class LiteDbFeedStore
     {
         foreach (var batch in removedIds.Chunk(UpgradeBatchSize))
         {
-            var orphans = _articles.Find(Query.In(DuplicateOfField, batch.Select(id => new BsonValue(id)))).ToList();
+            var orphans = _articles.Find(Where.In(DuplicateOfField, batch)).ToList();
             foreach (var story in orphans.GroupBy(d => d[DuplicateOfField].AsInt64))
             {
                 var members = story.OrderBy(d => d["_id"].AsInt64).ToList();
@@ -227,7 +227,7 @@ public sealed partial class LiteDbFeedStore
         var after = new BsonValue(0L);
         while (true)
         {
-            var batch = _articles.Query().Where(Query.GT("_id", after)).OrderBy("_id").Limit(UpgradeBatchSize).ToList();
+            var batch = _articles.Query().Where(Where.More("_id", after)).OrderBy("_id").Limit(UpgradeBatchSize).ToList();
             if (batch.Count == 0)
             {
                 break;
