@@ -85,14 +85,19 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
     public async Task UpdateSourceAsync(Source source, CancellationToken cancellationToken)
     {
         await using var batch = _dataSource.CreateBatch();
+        AddSourceUpdate(batch, source);
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Adds the statements that save a source whole (and move the version when readers see a change) to a batch.</summary>
+    private static void AddSourceUpdate(NpgsqlBatch batch, Source source)
+    {
         foreach (var sql in new[] { SourceColumns.BumpVersionIfReadersSeeAChangeSql, SourceColumns.UpdateSql })
         {
             var command = new NpgsqlBatchCommand(sql);
             SourceColumns.AddParameters(command.Parameters, source, withId: true);
             batch.BatchCommands.Add(command);
         }
-
-        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<bool> RemoveSourceAsync(long id, bool keepArticles, CancellationToken cancellationToken)
