@@ -7,6 +7,9 @@ public sealed record PollReport(long SourceId, string SourceName, PollOutcome Ou
 {
     /// <summary>Articles whose page must now be fetched for their full text.</summary>
     public IReadOnlyList<long> PendingExtraction { get; init; } = [];
+
+    /// <summary>The store refused the poll's writes: the feed is not to blame, and nothing of the poll was kept.</summary>
+    public bool StorageFailed { get; init; }
 }
 
 public enum PollOutcome

@@ -17,6 +17,12 @@ public sealed record PublishedFeed(
 
     /// <summary>The newest page of a paged feed (RFC 5005 <c>first</c>); null for a feed that is not paged.</summary>
     public Uri? FirstUrl { get; init; }
+
+    /// <summary>
+    /// The XSLT stylesheet that a browser opening the feed applies to show it as a page (an
+    /// <c>xml-stylesheet</c> processing instruction in Atom and RSS; feed readers ignore it). None when null.
+    /// </summary>
+    public string? Stylesheet { get; init; }
 }
 
 /// <summary>One entry of a served feed, credited to the source (or sources) it came from.</summary>

@@ -4,6 +4,7 @@ using FeedHub.Core.Search;
 using FeedHub.Core.Storage;
 using FeedHub.Core.Urls;
 using FeedHub.Hosting;
+using FeedHub.Web.Images;
 using Microsoft.Extensions.Options;
 
 namespace FeedHub.Web;
@@ -44,14 +45,16 @@ public static class MergedFeeds
 
         ArticleCursor? cursor = ArticleCursor.TryParse(request.Before, out var parsed) ? parsed : null;
         var origin = request.Address.Of(context);
-        return request.Responses.ServeAsync(context, async cancellationToken =>
+        var images = request.ImageOptions.Value.ProxyInFeeds ? request.Images : null;
+        return request.Responses.ServeFeedAsync(context, async cancellationToken =>
         {
             var page = await request.River.ReadAsync(filter, cursor, PageSize, cancellationToken);
-            return write(ToPublishedFeed(page, filter, cursor, request.Site.Value, origin, path, request.Time.GetUtcNow()));
+            return write(ToPublishedFeed(page, filter, cursor, request.Site.Value, origin, path, request.Time.GetUtcNow(), images));
         }, mediaType);
     }
 
-    private static PublishedFeed ToPublishedFeed(RiverPage page, RiverFilter filter, ArticleCursor? cursor, SiteOptions site, Uri origin, string path, DateTimeOffset now)
+    /// <param name="images">Where images go through this site (when <see cref="ImageProxyOptions.ProxyInFeeds"/> is set); null to keep their addresses.</param>
+    private static PublishedFeed ToPublishedFeed(RiverPage page, RiverFilter filter, ArticleCursor? cursor, SiteOptions site, Uri origin, string path, DateTimeOffset now, ImageLinks? images)
     {
         var title = filter.SourceId is { } id && page.Sources.TryGetValue(id, out var only) ? $"{site.Title}: {only.Name}"
             : filter.Category is { } category ? $"{site.Title}: {category}"
@@ -61,7 +64,7 @@ public static class MergedFeeds
             title += $": search for “{search.Describe()}”";
         }
 
-        var entries = page.Stories.Select(story => ToEntry(story, origin)).ToList();
+        var entries = page.Stories.Select(story => ToEntry(story, origin, images)).ToList();
 
         // An empty page has changed no later than now (it is rendered once per change of the store).
         var updated = page.Stories.Count == 0 ? now : page.Stories.Max(s => s.Article.ChangedAt);
@@ -71,10 +74,11 @@ public static class MergedFeeds
             Id = first.AbsoluteUri,
             FirstUrl = first,
             NextUrl = page.Next is { } next ? new Uri(origin, path + Query(filter, next)) : null,
+            Stylesheet = FeedsInBrowsers.Stylesheet,
         };
     }
 
-    private static PublishedEntry ToEntry(Story story, Uri origin)
+    private static PublishedEntry ToEntry(Story story, Uri origin, ImageLinks? images)
     {
         var article = story.Article;
         var page = new Uri(origin, $"articles/{article.Id}");
@@ -84,9 +88,9 @@ public static class MergedFeeds
             .ToList();
         var id = article.EntryId ?? throw new InvalidOperationException($"Article {article.Id} has no entry id; the store mints one for every article it keeps.");
         return new PublishedEntry(id, article.Title ?? "(untitled)", link, article.SortDate,
-            article.Updated ?? article.ChangedAt, article.Author, article.BestHtml, sources)
+            article.Updated ?? article.ChangedAt, article.Author, images is null ? article.BestHtml : images.RewriteHtml(article.BestHtml, origin), sources)
         {
-            ImageUrl = article.ImageUrl,
+            ImageUrl = images is null || article.ImageUrl is null ? article.ImageUrl : images.Of(article.ImageUrl, origin),
             Tags = article.Tags,
         };
     }
@@ -94,11 +98,6 @@ public static class MergedFeeds
     private static string Query(RiverFilter filter, ArticleCursor? before)
     {
         var query = ReaderPages.FeedQuery(filter);
-        if (filter.Search is { } search)
-        {
-            query += (query.Length == 0 ? "?" : "&") + "q=" + Uri.EscapeDataString(search.Describe());
-        }
-
         return before is { } cursor ? query + (query.Length == 0 ? "?" : "&") + "before=" + cursor : query;
     }
 
@@ -106,5 +105,6 @@ public static class MergedFeeds
 
     /// <summary>What a merged-feed request brings: its filters and the services that answer it.</summary>
     private sealed record FeedRequest(
-        string? Category, long? Source, string? Before, string? Q, River River, RenderedResponses Responses, PublicAddress Address, IOptions<SiteOptions> Site, TimeProvider Time);
+        string? Category, long? Source, string? Before, string? Q, River River, RenderedResponses Responses, PublicAddress Address, IOptions<SiteOptions> Site, TimeProvider Time,
+        ImageLinks Images, IOptions<ImageProxyOptions> ImageOptions);
 }
