@@ -50,6 +50,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
             _articles.EnsureIndex("SourceId");
             _articles.EnsureIndex(RiverKey);
             IndexIdentities();
+            IndexPendingPages();
             EnsureStoryIndexes();
             UpgradeStories();
             _nextArticleId = _articles.Query().OrderByDescending("_id").Select("_id").Limit(1).FirstOrDefault()?["_id"] is { IsNumber: true } last
@@ -276,6 +277,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
         var document = _mapper.ToDocument(article);
         document[RiverKey] = RiverKeyOf(article.SortDate, article.Id);
         document[Identity] = IdentityOf(article.SourceId, article.Key);
+        document[PendingPageField] = PendingPageOf(article);
         SetStoryRiverKey(document);
         return document;
     }
