@@ -47,19 +47,7 @@ public sealed partial class LiteDbFeedStore
     /// </summary>
     private List<Article> ListStories(ArticleQuery query)
     {
-        var low = query.From is { } from ? RiverKeyOf(from, 0) : new string('0', RiverKeyLength);
-        string? high = new('9', RiverKeyLength);
-        if (query.Before is { } before)
-        {
-            high = Lower(high, KeyBelow(RiverKeyOf(before.SortDate, before.Id)));
-        }
-
-        if (query.To is { } to)
-        {
-            high = Lower(high, KeyBelow(RiverKeyOf(to, 0)));
-        }
-
-        if (high is null || string.CompareOrdinal(low, high) > 0 || query.SourceIds is { Count: 0 })
+        if (RiverRange(query) is not var (low, high) || query.SourceIds is { Count: 0 })
         {
             return [];
         }
@@ -73,6 +61,27 @@ public sealed partial class LiteDbFeedStore
             .Take(Math.Clamp(query.Limit, 1, 1000))
             .Select(ToArticle)
             .ToList();
+    }
+
+    /// <summary>
+    /// The query's window of the river (from, to, before) as one inclusive range of river keys, or null when it is empty:
+    /// one range is walked in the index's order; two conditions made LiteDB read one side of the river whole.
+    /// </summary>
+    private static (string Low, string High)? RiverRange(ArticleQuery query)
+    {
+        var low = query.From is { } from ? RiverKeyOf(from, 0) : new string('0', RiverKeyLength);
+        string? high = new('9', RiverKeyLength);
+        if (query.Before is { } before)
+        {
+            high = Lower(high, KeyBelow(RiverKeyOf(before.SortDate, before.Id)));
+        }
+
+        if (query.To is { } to)
+        {
+            high = Lower(high, KeyBelow(RiverKeyOf(to, 0)));
+        }
+
+        return high is null || string.CompareOrdinal(low, high) > 0 ? null : (low, high);
     }
 
     private static string? Lower(string? a, string? b) => a is null || b is null ? null : string.CompareOrdinal(a, b) <= 0 ? a : b;

@@ -172,41 +172,20 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
             return Task.FromResult<IReadOnlyList<Article>>(SearchArticles(query, search));
         }
 
-        var conditions = new List<BsonExpression>();
-        if (query.Before is { } before)
-        {
-            conditions.Add(Where.Less(RiverKey, RiverKeyOf(before.SortDate, before.Id)));
-        }
-
-        if (query.To is { } to)
-        {
-            conditions.Add(Where.Less(RiverKey, RiverKeyOf(to, 0)));
-        }
-
-        if (query.From is { } from)
-        {
-            conditions.Add(Where.AtLeast(RiverKey, RiverKeyOf(from, 0)));
-        }
-
-        if (query.SourceIds is { } sourceIds)
-        {
-            if (sourceIds.Count == 0)
-            {
-                return Task.FromResult<IReadOnlyList<Article>>([]);
-            }
-
-            conditions.Add(Where.In("SourceId", sourceIds));
-        }
-
         if (query.StoriesOnly)
         {
             return Task.FromResult<IReadOnlyList<Article>>(ListStories(query));
         }
 
-        var river = _articles.Query();
-        foreach (var condition in conditions)
+        if (RiverRange(query) is not var (low, high) || query.SourceIds is { Count: 0 })
         {
-            river = river.Where(condition);
+            return Task.FromResult<IReadOnlyList<Article>>([]);
+        }
+
+        var river = _articles.Query().Where(Where.Between(RiverKey, low, high));
+        if (query.SourceIds is { } sourceIds)
+        {
+            river = river.Where(Where.In("SourceId", sourceIds));
         }
 
         var page = river.OrderByDescending(RiverKey).Limit(Math.Clamp(query.Limit, 1, 1000)).ToEnumerable().Select(ToArticle).ToList();
