@@ -39,12 +39,37 @@ public sealed partial class PostgresFeedStore
     /// </summary>
     private const int SearchTimeoutSeconds = 5;
 
+    /// <summary>
+    /// A search stopped by its time limit (the server cancels the statement, or the client gives up waiting) is the
+    /// search's fault, not the store's: it becomes <see cref="SearchTooSlowException"/>, which readers get as advice,
+    /// and readiness is not told the store failed. A request the reader aborted stays a cancellation.
+    /// </summary>
+    private async Task<IReadOnlyList<Article>> SearchWithinTimeLimitAsync(ArticleQuery query, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await SearchInWindowsAsync(query, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException stopped) when (!cancellationToken.IsCancellationRequested && IsTimeLimit(stopped))
+        {
+            throw new SearchTooSlowException(query.Search!, TimeSpan.FromSeconds(SearchTimeoutSeconds), stopped);
+        }
+    }
+
+    private static bool IsTimeLimit(Exception? failure) => failure switch
+    {
+        null => false,
+        PostgresException { SqlState: PostgresErrorCodes.QueryCanceled } or TimeoutException => true,
+        _ => IsTimeLimit(failure.InnerException),
+    };
+
     private async Task<IReadOnlyList<Article>> SearchInWindowsAsync(ArticleQuery query, CancellationToken cancellationToken)
     {
         var newest = query.Before?.SortDate;
         if (newest is null)
         {
             await using var command = _dataSource.CreateCommand("SELECT max(sort_date) FROM articles WHERE sort_date < @to");
+            command.CommandTimeout = SearchTimeoutSeconds;
             command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("to", Timestamps.ToStored(query.To ?? DateTimeOffset.MaxValue)));
             newest = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is DateTime utc ? new DateTimeOffset(utc, TimeSpan.Zero) : null;
         }

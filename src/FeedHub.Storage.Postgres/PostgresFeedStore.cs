@@ -197,7 +197,7 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
     }
 
     public Task<IReadOnlyList<Article>> ListArticlesAsync(ArticleQuery query, CancellationToken cancellationToken)
-        => query.Search is null ? ListRiverAsync(query, cancellationToken) : SearchInWindowsAsync(query, cancellationToken);
+        => query.Search is null ? ListRiverAsync(query, cancellationToken) : SearchWithinTimeLimitAsync(query, cancellationToken);
 
     private async Task<IReadOnlyList<Article>> ListRiverAsync(ArticleQuery query, CancellationToken cancellationToken)
     {
