@@ -120,19 +120,17 @@ public sealed class HtmlContentSanitizerTests
         Assert.Contains("https://site.example/posts/pic-2x.jpg 2x", safe, StringComparison.Ordinal);
     }
 
-    private static void AssertInert(string html)
-    {
-        foreach (var forbidden in new[]
-                 {
-                     "<script", "javascript:", "vbscript:", "expression(", "data:text", "data:image/svg", "<svg", "<math", "<style",
-                     "<link", "<base", "<meta", "<form", "<input", "<button", "<object", "<embed", "<template", "srcdoc", "formaction",
-                     "onerror", "onload", "onmouseover", "ontoggle", "style=",
-                 })
-        {
-            Assert.DoesNotContain(forbidden, html, StringComparison.OrdinalIgnoreCase);
-        }
+    private static void AssertInert(string html) => Assert.True(IsInert(html), html);
 
-        Assert.DoesNotContain("<iframe src=\"https://evil", html, StringComparison.OrdinalIgnoreCase);
-        Assert.DoesNotContain("<iframe src=\"javascript", html, StringComparison.OrdinalIgnoreCase);
+    /// <summary>Whether HTML holds nothing that runs script, loads active content or styles the page (the XSS corpus's check).</summary>
+    internal static bool IsInert(string html)
+    {
+        string[] forbidden =
+        [
+            "<script", "javascript:", "vbscript:", "expression(", "data:text", "data:image/svg", "<svg", "<math", "<style",
+            "<link", "<base", "<meta", "<form", "<input", "<button", "<object", "<embed", "<template", "srcdoc", "formaction",
+            "onerror", "onload", "onmouseover", "ontoggle", "style=", "<iframe src=\"https://evil", "<iframe src=\"javascript",
+        ];
+        return !forbidden.Any(word => html.Contains(word, StringComparison.OrdinalIgnoreCase));
     }
 }
