@@ -43,12 +43,37 @@ public sealed partial class PostgresFeedStore
     /// </summary>
     private const int SearchTimeoutSeconds = 5;
 
+    /// <summary>
+    /// A search stopped by its time limit (the server cancels the statement, or the client gives up waiting) is the
+    /// search's fault, not the store's: it becomes <see cref="SearchTooSlowException"/>, which readers get as advice,
+    /// and readiness is not told the store failed. A request the reader aborted stays a cancellation.
+    /// </summary>
+    private async Task<IReadOnlyList<Article>> SearchWithinTimeLimitAsync(ArticleQuery query, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await SearchInWindowsAsync(query, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException stopped) when (!cancellationToken.IsCancellationRequested && IsTimeLimit(stopped))
+        {
+            throw new SearchTooSlowException(query.Search!, TimeSpan.FromSeconds(SearchTimeoutSeconds), stopped);
+        }
+    }
+
+    private static bool IsTimeLimit(Exception? failure) => failure switch
+    {
+        null => false,
+        PostgresException { SqlState: PostgresErrorCodes.QueryCanceled } or TimeoutException => true,
+        _ => IsTimeLimit(failure.InnerException),
+    };
+
     private async Task<IReadOnlyList<Article>> SearchInWindowsAsync(ArticleQuery query, CancellationToken cancellationToken)
     {
         var newest = query.Before?.SortDate;
         if (newest is null)
         {
             await using var command = _dataSource.CreateCommand("SELECT max(sort_date) FROM articles WHERE sort_date < @to");
+            command.CommandTimeout = SearchTimeoutSeconds;
             command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("to", Timestamps.ToStored(query.To ?? DateTimeOffset.MaxValue)));
             newest = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is DateTime utc ? new DateTimeOffset(utc, TimeSpan.Zero) : null;
         }
@@ -121,9 +146,19 @@ public sealed partial class PostgresFeedStore
 
             var plain = text.ToString();
             var html = SearchHighlighter.Render(plain, 0, plain.Length, matches);
-            fragments.Add((body.StartsWith(plain, StringComparison.Ordinal) ? "" : "…") + html + (body.EndsWith(plain, StringComparison.Ordinal) ? "" : "…"));
+            // ts_headline cuts fragments at words, leaving out punctuation around them: a fragment that reaches the
+            // text's start or end gets it back instead of an ellipsis.
+            var at = body.IndexOf(plain, StringComparison.Ordinal);
+            fragments.Add(Edge(at < 0 ? null : body[..at]) + html + Edge(at < 0 ? null : body[(at + plain.Length)..]));
+
         }
 
         return new SearchHighlight(fragments, words.Distinct(StringComparer.OrdinalIgnoreCase).ToList());
     }
+
+    /// <summary>What lies between a fragment and the text's start or end: itself when only punctuation, else an ellipsis.</summary>
+    private static string Edge(string? rest)
+        => rest is not null && rest.All(c => char.IsPunctuation(c) || char.IsSymbol(c) || char.IsWhiteSpace(c))
+            ? System.Net.WebUtility.HtmlEncode(rest.Trim())
+            : "…";
 }
