@@ -104,6 +104,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
         WriteSearchable(() =>
         {
             removed = _sources.Delete(id);
+            ForgetPushOf(id);
             if (removed && !keepArticles)
             {
                 HandOverStoriesOf(_articles.Query().Where(Query.EQ("SourceId", id)).Select("_id").ToEnumerable().Select(d => d["_id"].AsInt64).ToList());

@@ -17,6 +17,9 @@ public sealed record PublishedFeed(
 
     /// <summary>The newest page of a paged feed (RFC 5005 <c>first</c>); null for a feed that is not paged.</summary>
     public Uri? FirstUrl { get; init; }
+
+    /// <summary>The WebSub hub that pushes this feed's changes (<c>rel="hub"</c>, JSON Feed <c>hubs</c>); null when it has none.</summary>
+    public Uri? HubUrl { get; init; }
 }
 
 /// <summary>One entry of a served feed, credited to the source (or sources) it came from.</summary>

@@ -1,6 +1,7 @@
 using FeedHub.Core.Curation;
 using FeedHub.Core.Discovery;
 using FeedHub.Core.Storage;
+using FeedHub.Core.WebSub;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FeedHub.Api;
@@ -21,22 +22,29 @@ public static class SourcesApi
         return api;
     }
 
-    private static async Task<Ok<SourceListDto>> ListAsync(SourceHealthReport health, HealthStatus? status, CancellationToken cancellationToken)
+    private static async Task<Ok<SourceListDto>> ListAsync(
+        SourceHealthReport health, IFeedStore store, TimeProvider timeProvider, HealthStatus? status, CancellationToken cancellationToken)
     {
         var all = await health.ListAsync(cancellationToken);
         var counts = all.GroupBy(pair => pair.Health.Status).ToDictionary(g => g.Key, g => g.Count());
-        var shown = all.Where(pair => status is null || pair.Health.Status == status).Select(pair => SourceDto.Of(pair.Source, pair.Health)).ToList();
+        var now = timeProvider.GetUtcNow();
+        var pushes = (await store.ListSourcePushesAsync(cancellationToken)).ToDictionary(p => p.SourceId);
+        var shown = all.Where(pair => status is null || pair.Health.Status == status)
+            .Select(pair => SourceDto.Of(pair.Source, pair.Health) with { Push = PushHealth.Of(pushes.GetValueOrDefault(pair.Source.Id), now) })
+            .ToList();
         return TypedResults.Ok(new SourceListDto(shown, counts));
     }
 
-    private static async Task<Results<Ok<SourceDto>, ProblemHttpResult>> GetAsync(long id, IFeedStore store, SourceHealthReport health, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<SourceDto>, ProblemHttpResult>> GetAsync(
+        long id, IFeedStore store, SourceHealthReport health, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         if (await store.GetSourceAsync(id, cancellationToken) is not { } source)
         {
             return ApiProblems.NoSuchSource(id);
         }
 
-        return TypedResults.Ok(SourceDto.Of(source, await health.OfAsync(source, cancellationToken)));
+        var push = PushHealth.Of(await store.GetSourcePushAsync(id, cancellationToken), timeProvider.GetUtcNow());
+        return TypedResults.Ok(SourceDto.Of(source, await health.OfAsync(source, cancellationToken)) with { Push = push });
     }
 
     private static async Task<Results<Created<SourceDto>, ProblemHttpResult>> AddAsync(

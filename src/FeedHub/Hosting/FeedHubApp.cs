@@ -8,6 +8,7 @@ using FeedHub.Web.Errors;
 using FeedHub.Web.Localization;
 using FeedHub.Web.Rendering;
 using FeedHub.Worker;
+using FeedHub.WebSub;
 using Microsoft.Extensions.Logging.Console;
 
 namespace FeedHub.Hosting;
@@ -51,6 +52,7 @@ public static class FeedHubApp
         builder.Services.AddCuratorAuthentication(builder.Configuration);
         builder.Services.AddSharedKeys(builder.Configuration);
         builder.Services.AddFeedHubApi();
+        builder.Services.AddWebSub();
         if (options.RunsWorker)
         {
             builder.Services.AddFeedHubWorker(builder.Configuration);
@@ -102,6 +104,7 @@ public static class FeedHubApp
             app.MapFeedHubApi();
             app.MapAdminPages();
             app.MapCuratorSetup();
+            app.MapWebSub();
         }
 
         return app;

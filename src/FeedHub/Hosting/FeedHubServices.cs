@@ -8,6 +8,7 @@ using FeedHub.Core.Publishing;
 using FeedHub.Core.Readability;
 using FeedHub.Core.Sanitizer;
 using FeedHub.Core.Storage;
+using FeedHub.Core.WebSub;
 using FeedHub.Curators;
 using FeedHub.Storage.LiteDb;
 using FeedHub.Storage.Postgres;
@@ -30,6 +31,8 @@ public static class FeedHubServices
         services.Configure<FetcherOptions>(configuration.GetSection(FetcherOptions.Section));
         services.Configure<PollingOptions>(configuration.GetSection(PollingOptions.Section));
         services.Configure<DigestOptions>(configuration.GetSection(DigestOptions.Section));
+        services.AddOptions<WebSubOptions>().BindConfiguration(WebSubOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WebSubOptions>, WebSubOptionsValidator>();
 
         services.AddSingleton(TimeProvider.System);
         var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();

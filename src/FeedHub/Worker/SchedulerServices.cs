@@ -1,6 +1,7 @@
 using FeedHub.Core.Fetcher;
 using FeedHub.Core.Polling;
 using FeedHub.Hosting;
+using FeedHub.WebSub;
 using Npgsql;
 using Quartz;
 
@@ -68,6 +69,7 @@ public static class SchedulerServices
                     .WithIdentity("schedule-sync", "system")
                     .StartNow()
                     .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(1)).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
+                WebSubScheduler.AddJobs(quartz);
             }
         });
         if (runsJobs)
