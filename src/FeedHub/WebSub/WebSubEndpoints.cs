@@ -56,11 +56,6 @@ public static class WebSubEndpoints
             return Refuse($"hub.callback must be an absolute http(s) address without a fragment, of at most {FeedTopic.MaxUrlLength} characters.");
         }
 
-        if (await fetcher.CheckUrlAsync(callback, cancellationToken) is { } blocked)
-        {
-            return Refuse($"hub.callback is refused: {blocked}.");
-        }
-
         var topic = form["hub.topic"].ToString().Trim();
         if (topic.Length == 0)
         {
@@ -83,6 +78,12 @@ public static class WebSubEndpoints
         if (Encoding.UTF8.GetByteCount(secret) >= 200)
         {
             return Refuse("hub.secret must be shorter than 200 bytes.");
+        }
+
+        // Last, as it may look the callback's host up: the private-network guard of fetching.
+        if (await fetcher.CheckUrlAsync(callback, cancellationToken) is { } blocked)
+        {
+            return Refuse($"hub.callback is refused: {blocked}.");
         }
 
         var denied = mode == "subscribe" && FeedTopic.Parse(topic, address.Of(context), out var why) is null ? why : null;
