@@ -111,6 +111,9 @@ public sealed class FeedHubProcess : IDisposable
     /// <summary>Everything printed on standard output so far.</summary>
     public string OutputSoFar => Text(_stdout);
 
+    /// <summary>Everything printed on standard error so far (the log).</summary>
+    public string ErrorSoFar => Text(_stderr);
+
     private void Append(StringBuilder output, string? line)
     {
         if (line is null)
