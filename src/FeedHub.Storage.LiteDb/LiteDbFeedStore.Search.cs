@@ -94,8 +94,8 @@ public sealed partial class LiteDbFeedStore
             SearchIndexState = replayed == 0 ? "up to date" : $"replayed {replayed} changes the index had not committed";
         }
 
-        CommitSearch();
-        _commitTimer = new Timer(_ => CommitSearchInBackground(), null, options.CommitInterval, options.CommitInterval);
+        TryCommitSearch();
+        _commitTimer = new Timer(_ => TryCommitSearch(), null, options.CommitInterval, options.CommitInterval);
     }
 
     /// <summary>
@@ -157,7 +157,8 @@ public sealed partial class LiteDbFeedStore
 
             if (_lastOutboxId - _committedOutboxId >= MaxUncommittedWork)
             {
-                CommitSearch();
+                // The articles are stored: a commit of the index that fails (a full disk) is retried later.
+                TryCommitSearch();
             }
         }
     }
@@ -191,7 +192,7 @@ public sealed partial class LiteDbFeedStore
     }
 
     /// <summary>A failed commit (a full disk) loses nothing: the outbox keeps the work and the next commit retries.</summary>
-    private void CommitSearchInBackground()
+    private void TryCommitSearch()
     {
         try
         {
@@ -209,7 +210,8 @@ public sealed partial class LiteDbFeedStore
         {
             if (_search is not null)
             {
-                CommitSearch();
+                // On a full disk the index is left as it was: the outbox replays the rest at the next opening.
+                TryCommitSearch();
                 _search.Dispose();
                 _search = null;
             }

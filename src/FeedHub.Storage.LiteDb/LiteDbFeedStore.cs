@@ -38,7 +38,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
         try
         {
             _mapper = CreateMapper();
-            _database = new LiteDatabase(new ConnectionString { Filename = fullPath, Connection = ConnectionType.Direct }, _mapper)
+            _database = new LiteDatabase(new ReopeningEngine(fullPath), _mapper)
             {
                 UtcDate = true,
             };

@@ -21,13 +21,12 @@ internal sealed class ProcessLock : IDisposable
     {
         var lockPath = databasePath + ".lock";
         var ownerPath = databasePath + ".owner";
+        FileStream stream;
         try
         {
-            var stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            File.WriteAllText(ownerPath, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            return new ProcessLock(stream, ownerPath);
+            stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
-        catch (IOException)
+        catch (IOException) when (File.Exists(lockPath))
         {
             var owner = File.Exists(ownerPath) ? File.ReadAllText(ownerPath).Trim() : "unknown";
             var running = int.TryParse(owner, out var pid) && IsRunning(pid) ? $"FeedHub process {pid}" : "another FeedHub process";
@@ -35,6 +34,17 @@ internal sealed class ProcessLock : IDisposable
                 $"the database {Path.GetFullPath(databasePath)} is in use by {running}; only one process may open it. "
                 + "Stop that process first, or use its web side and API while it runs.");
         }
+
+        try
+        {
+            File.WriteAllText(ownerPath, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        catch (IOException)
+        {
+            // Only a note for whoever finds the lock held (a full disk refuses it): the lock itself holds.
+        }
+
+        return new ProcessLock(stream, ownerPath);
     }
 
     private static bool IsRunning(int pid)
@@ -52,7 +62,14 @@ internal sealed class ProcessLock : IDisposable
 
     public void Dispose()
     {
-        File.Delete(_ownerPath);
+        try
+        {
+            File.Delete(_ownerPath);
+        }
+        catch (IOException)
+        {
+        }
+
         _lock.Dispose();
     }
 }

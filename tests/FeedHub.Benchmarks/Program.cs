@@ -8,11 +8,12 @@ return args.FirstOrDefault() switch
     "migrate" => await FeedHub.Benchmarks.MigrationBenchmark.RunAsync(args[1..]),
     "search" => await FeedHub.Benchmarks.SearchBenchmark.RunAsync(args[1..]),
     "fuzz" => await FeedHub.Benchmarks.FuzzBenchmark.RunAsync(args[1..]),
+    "navigation" => await FeedHub.Benchmarks.NavigationBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: FeedHub.Benchmarks parser|extraction|store|serve|migrate|search|fuzz [ARGS]");
+    Console.Error.WriteLine("usage: FeedHub.Benchmarks parser|extraction|store|serve|migrate|search|fuzz|navigation [ARGS]");
     return 2;
 }

@@ -67,4 +67,7 @@ public enum FetchErrorKind
     Gone,
     NotAFeed,
     Parse,
+
+    /// <summary>The poll's articles or state could not be written (a full disk, a database refusing writes).</summary>
+    Storage,
 }

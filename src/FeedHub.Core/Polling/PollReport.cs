@@ -17,6 +17,9 @@ public sealed record PollReport(long SourceId, string SourceName, PollOutcome Ou
 
     /// <summary>The source's push subscription as the poll found it (null when it has none).</summary>
     public SourcePush? Push { get; init; }
+
+    /// <summary>The store refused the poll's writes: the feed is not to blame, and nothing of the poll was kept.</summary>
+    public bool StorageFailed { get; init; }
 }
 
 public enum PollOutcome

@@ -21,6 +21,7 @@ public sealed partial class SourcePoller(
     FeedFetcher fetcher,
     FeedReader reader,
     ArticleIngester ingester,
+    StoreWrites storeWrites,
     IOptions<PollingOptions> options,
     IOptions<WebSubOptions> webSub,
     TimeProvider timeProvider,
@@ -50,18 +51,28 @@ public sealed partial class SourcePoller(
         state.LastStatusCode = result.StatusCode;
         TrackPermanentRedirect(source, result, now);
 
-        var report = result.Outcome switch
+        PollReport report;
+        try
         {
-            FetchOutcome.NotModified => NotModified(source, result, now),
-            FetchOutcome.Ok => await ReadAndIngestAsync(source, result, now, cancellationToken).ConfigureAwait(false),
-            _ => Failed(source, result.ErrorKind ?? FetchErrorKind.Network, result.Error ?? "unknown error", result.RetryAfter, now),
-        };
-        if (report.Error is null)
+            report = result.Outcome switch
+            {
+                FetchOutcome.NotModified => NotModified(source, result, now),
+                FetchOutcome.Ok => await ReadAndIngestAsync(source, result, now, cancellationToken).ConfigureAwait(false),
+                _ => Failed(source, result.ErrorKind ?? FetchErrorKind.Network, result.Error ?? "unknown error", result.RetryAfter, now),
+            };
+            if (report.Error is null)
+            {
+                report = await WithPushAsync(source, report, now, cancellationToken).ConfigureAwait(false);
+            }
+
+            await store.UpdateSourceAsync(source, cancellationToken).ConfigureAwait(false);
+            storeWrites.Succeeded();
+        }
+        catch (Exception failure) when (StoreWrites.IsStorageFailure(failure))
         {
-            report = await WithPushAsync(source, report, now, cancellationToken).ConfigureAwait(false);
+            report = await StorageFailedAsync(source, failure, now, cancellationToken).ConfigureAwait(false);
         }
 
-        await store.UpdateSourceAsync(source, cancellationToken).ConfigureAwait(false);
         if (report.Error is null)
         {
             LogPolled(logger, source.Id, source.FeedUrl, report.Outcome, report.Added, report.Updated);
@@ -72,6 +83,34 @@ public sealed partial class SourcePoller(
         }
 
         return report;
+    }
+
+    /// <summary>
+    /// A poll whose articles or state the store refused: nothing of it is kept (nor its validators, so the next poll
+    /// fetches the whole feed again), the source is retried by the schedule, and its health says so when the store
+    /// takes that much.
+    /// </summary>
+    private async Task<PollReport> StorageFailedAsync(Source polled, Exception failure, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        storeWrites.Failed(failure);
+        var error = StoreWrites.Describe(failure);
+        try
+        {
+            var source = await store.GetSourceAsync(polled.Id, cancellationToken).ConfigureAwait(false) ?? polled;
+            source.Fetch.PollCount++;
+            source.Fetch.LastAttemptAt = now;
+            var report = Failed(source, FetchErrorKind.Storage, error, null, now);
+            await store.UpdateSourceAsync(source, cancellationToken).ConfigureAwait(false);
+            return report with { StorageFailed = true };
+        }
+        catch (Exception again) when (StoreWrites.IsStorageFailure(again))
+        {
+            // The health cannot say it either; the log line and readiness do.
+            return new PollReport(polled.Id, polled.Name, PollOutcome.Failed, 0, 0, error, PollSchedule.AfterFailure(polled, _options, polled.Fetch.ConsecutiveFailures + 1, null, now))
+            {
+                StorageFailed = true,
+            };
+        }
     }
 
     private PollReport NotModified(Source source, FetchResult result, DateTimeOffset now)

@@ -19,13 +19,30 @@ public sealed record DigestCategory(string? Name, IReadOnlyList<DigestSource> So
 
 public sealed record DigestSource(Source Source, IReadOnlyList<Article> Articles);
 
+/// <summary>A month of the digest's calendar.</summary>
+/// <param name="First">The month's first day.</param>
+/// <param name="DaysWithPosts">The month's days that have posts (the others are not links).</param>
+/// <param name="Previous">The first day of the nearest earlier month with posts, if any.</param>
+/// <param name="Next">The first day of the nearest later month with posts, if any.</param>
+public sealed record DigestMonth(DateOnly First, IReadOnlySet<DateOnly> DaysWithPosts, DateOnly? Previous, DateOnly? Next)
+{
+    public DateOnly Last => First.AddMonths(1).AddDays(-1);
+}
+
 /// <summary>
 /// The daily digest: the articles first published on one day in the configured time zone (by the same clamped
-/// date as the river), grouped by category then source.
+/// date as the river), grouped by category then source. Moving between days and months asks the store which days
+/// have posts (index probes), never reads the articles of days it does not show.
 /// </summary>
 public sealed class Digest(IFeedStore store, IOptions<DigestOptions> options, TimeProvider timeProvider)
 {
     private const int MaxArticlesPerDay = 2000;
+
+    /// <summary>The first day with a digest: pages reach a month and its neighbours on either side, so the calendar's ends stay out of reach.</summary>
+    public static readonly DateOnly FirstDay = new(1000, 1, 1);
+
+    /// <summary>The last day with a digest (see <see cref="FirstDay"/>).</summary>
+    public static readonly DateOnly LastDay = new(9998, 12, 31);
     private readonly TimeZoneInfo _zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
 
     public DigestOptions Options => options.Value;
@@ -50,17 +67,53 @@ public sealed class Digest(IFeedStore store, IOptions<DigestOptions> options, Ti
         return new DigestDay(date, start, end, categories);
     }
 
-    /// <summary>How many articles each of the last days has, newest day first, for the calendar and the digest feed.</summary>
-    public async Task<IReadOnlyList<(DateOnly Date, int Count)>> CountRecentDaysAsync(int days, CancellationToken cancellationToken)
+    /// <summary>
+    /// The day <c>/digest</c> opens on: the last finished day (before today) that has posts, however long ago; yesterday
+    /// when no finished day has any.
+    /// </summary>
+    public async Task<DateOnly> LastFinishedDayAsync(CancellationToken cancellationToken)
+        => await NearestDayWithPostsAsync(Today, TimeDirection.Older, cancellationToken).ConfigureAwait(false) ?? Today.AddDays(-1);
+
+    /// <summary>The nearest day before <paramref name="date"/> (or after it) that has posts, skipping empty days; null when there is none.</summary>
+    public async Task<DateOnly?> NearestDayWithPostsAsync(DateOnly date, TimeDirection direction, CancellationToken cancellationToken)
     {
-        var today = Today;
-        var first = today.AddDays(-(days - 1));
-        var (start, _) = Bounds(first);
-        var (_, end) = Bounds(today);
-        var articles = await store.ListArticlesAsync(new ArticleQuery { From = start, To = end, Limit = MaxArticlesPerDay * 4 }, cancellationToken).ConfigureAwait(false);
-        var counts = articles.GroupBy(a => LocalDate(a.SortDate)).ToDictionary(g => g.Key, g => g.Count());
-        return Enumerable.Range(0, days).Select(i => today.AddDays(-i)).Select(d => (d, counts.GetValueOrDefault(d))).ToList();
+        var (start, end) = Bounds(date);
+        var found = await store.FindNearestArticleDateAsync(direction == TimeDirection.Older ? start : end, direction, cancellationToken).ConfigureAwait(false);
+        return found is { } instant ? LocalDate(instant) : null;
     }
+
+    /// <summary>The days from <paramref name="first"/> to <paramref name="last"/> (both included) that have posts.</summary>
+    public async Task<IReadOnlySet<DateOnly>> DaysWithPostsAsync(DateOnly first, DateOnly last, CancellationToken cancellationToken)
+    {
+        var days = new List<DateOnly>();
+        for (var day = first; day <= last; day = day.AddDays(1))
+        {
+            days.Add(day);
+        }
+
+        var periods = days.Select(day =>
+        {
+            var (start, end) = Bounds(day);
+            return new TimeRange(start, end);
+        }).ToList();
+        var found = await store.HaveArticlesAsync(periods, cancellationToken).ConfigureAwait(false);
+        return days.Where((_, i) => found[i]).ToHashSet();
+    }
+
+    /// <summary>A month of the calendar: its days with posts, and the nearest months before and after it that have any.</summary>
+    /// <param name="month">Any day of the month.</param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    public async Task<DigestMonth> ReadMonthAsync(DateOnly month, CancellationToken cancellationToken)
+    {
+        var first = new DateOnly(month.Year, month.Month, 1);
+        var last = first.AddMonths(1).AddDays(-1);
+        var days = await DaysWithPostsAsync(first, last, cancellationToken).ConfigureAwait(false);
+        var previous = await NearestDayWithPostsAsync(first, TimeDirection.Older, cancellationToken).ConfigureAwait(false);
+        var next = await NearestDayWithPostsAsync(last, TimeDirection.Newer, cancellationToken).ConfigureAwait(false);
+        return new DigestMonth(first, days, previous is { } p ? FirstOfMonth(p) : null, next is { } n ? FirstOfMonth(n) : null);
+    }
+
+    private static DateOnly FirstOfMonth(DateOnly day) => new(day.Year, day.Month, 1);
 
     public DateOnly LocalDate(DateTimeOffset instant) => DateOnly.FromDateTime(ToLocal(instant).DateTime);
 

@@ -8,8 +8,6 @@ public sealed class DigestOptions
     /// <summary>The IANA time zone whose midnights separate the digest's days.</summary>
     public string TimeZone { get; set; } = "UTC";
 
-    /// <summary>How many days the digest feed and the calendar go back.</summary>
+    /// <summary>How many days the digest feed goes back.</summary>
     public int DaysInFeed { get; set; } = 14;
-
-    public int WeeksInCalendar { get; set; } = 5;
 }

@@ -20,6 +20,12 @@ public sealed record PublishedFeed(
 
     /// <summary>The WebSub hub that pushes this feed's changes (<c>rel="hub"</c>, JSON Feed <c>hubs</c>); null when it has none.</summary>
     public Uri? HubUrl { get; init; }
+
+    /// <summary>
+    /// The XSLT stylesheet that a browser opening the feed applies to show it as a page (an
+    /// <c>xml-stylesheet</c> processing instruction in Atom and RSS; feed readers ignore it). None when null.
+    /// </summary>
+    public string? Stylesheet { get; init; }
 }
 
 /// <summary>One entry of a served feed, credited to the source (or sources) it came from.</summary>

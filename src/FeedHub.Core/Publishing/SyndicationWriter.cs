@@ -16,9 +16,9 @@ public static class SyndicationWriter
 
     private const string DublinCore = "http://purl.org/dc/elements/1.1/";
 
-    public static byte[] Atom(PublishedFeed feed) => WriteXml(new Atom10FeedFormatter(ToSyndicationFeed(feed, "application/atom+xml", rss: false)));
+    public static byte[] Atom(PublishedFeed feed) => WriteXml(new Atom10FeedFormatter(ToSyndicationFeed(feed, "application/atom+xml", rss: false)), feed.Stylesheet);
 
-    public static byte[] Rss(PublishedFeed feed) => WriteXml(new Rss20FeedFormatter(ToSyndicationFeed(feed, "application/rss+xml", rss: true)));
+    public static byte[] Rss(PublishedFeed feed) => WriteXml(new Rss20FeedFormatter(ToSyndicationFeed(feed, "application/rss+xml", rss: true)), feed.Stylesheet);
 
     public static byte[] Json(PublishedFeed feed)
     {
@@ -209,11 +209,16 @@ public static class SyndicationWriter
         return item;
     }
 
-    private static byte[] WriteXml(SyndicationFeedFormatter formatter)
+    private static byte[] WriteXml(SyndicationFeedFormatter formatter, string? stylesheet)
     {
         using var stream = new MemoryStream();
         using (var writer = XmlWriter.Create(stream, XmlSettings))
         {
+            if (stylesheet is not null)
+            {
+                writer.WriteProcessingInstruction("xml-stylesheet", $"type=\"text/xsl\" href=\"{System.Security.SecurityElement.Escape(stylesheet)}\"");
+            }
+
             formatter.WriteTo(writer);
         }
 

@@ -74,10 +74,11 @@ public sealed partial class HtmlContentSanitizer
                 case IElement { LocalName: "a" } link:
                     link.SetAttribute("rel", "noopener noreferrer nofollow");
                     break;
-                case IElement { LocalName: "iframe" } frame when !IsAllowedVideo(frame.GetAttribute("src")):
+                case IElement { LocalName: "iframe" } frame when EmbedPolicy.EmbedUrl(frame.GetAttribute("src")) is not { } embed:
                     frame.Remove();
                     break;
                 case IElement { LocalName: "iframe" } frame:
+                    frame.SetAttribute("src", EmbedPolicy.EmbedUrl(frame.GetAttribute("src")));
                     frame.SetAttribute("sandbox", "allow-scripts allow-same-origin allow-presentation allow-popups");
                     frame.SetAttribute("loading", "lazy");
                     break;
@@ -95,22 +96,6 @@ public sealed partial class HtmlContentSanitizer
         }
 
         return _sanitizer.Value.Sanitize(html, baseUrl ?? string.Empty).Trim();
-    }
-
-    /// <summary>
-    /// An embed the policy allows. A host that <see cref="Uri"/> parses but cannot turn into its IDN form (a NUL or
-    /// other forbidden character, from <c>&amp;#x0;</c> in a feed) throws on reading it: such an embed is no video.
-    /// </summary>
-    private static bool IsAllowedVideo(string? src)
-    {
-        try
-        {
-            return EmbedPolicy.IsAllowedVideo(src);
-        }
-        catch (UriFormatException)
-        {
-            return false;
-        }
     }
 
     [GeneratedRegex(@"^data:image/(png|jpeg|jpg|gif|webp|avif);base64,[A-Za-z0-9+/=\s]+$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]

@@ -311,7 +311,16 @@ internal sealed class LuceneArticleIndex : IDisposable
     public void Dispose()
     {
         _searchers.Dispose();
-        _writer.Dispose();
+        try
+        {
+            _writer.Dispose();
+        }
+        catch (IOException)
+        {
+            // Closing commits; on a full disk the index stays at its last commit (the store's outbox holds the rest).
+            _writer.Rollback();
+        }
+
         _analyzers.Dispose();
         _directory.Dispose();
     }

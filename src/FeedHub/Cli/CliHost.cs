@@ -20,6 +20,8 @@ public static class CliHost
         });
         builder.Configuration.AddFeedHubSources(overrides);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // A command prints each poll's outcome itself (a failure in one line): the poller's own warnings would repeat it.
+        builder.Logging.AddFilter(typeof(Core.Polling.SourcePoller).FullName, LogLevel.Error);
         // Standard output carries the command's answer (an OPML export, a token); log lines never mix into it.
         builder.Services.Configure<ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.AddFeedHubCore(builder.Configuration);

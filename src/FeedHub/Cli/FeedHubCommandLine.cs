@@ -145,6 +145,11 @@ public static class FeedHubCommandLine
 
     private static string OneLine(Exception failure)
     {
+        if (Core.Storage.StoreWrites.IsStorageFailure(failure))
+        {
+            return Core.Storage.StoreWrites.Describe(failure);
+        }
+
         var message = failure.Message.ReplaceLineEndings(" ").Trim();
         return failure is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or System.Net.Sockets.SocketException
             ? message

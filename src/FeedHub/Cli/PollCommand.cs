@@ -43,6 +43,12 @@ public static class PollCommand
             }
         });
 
+        if (reports.FirstOrDefault(r => r.StorageFailed) is { } refused)
+        {
+            // The store refused the polls' writes: nothing of them was kept, so a later poll gets the same articles.
+            return await FeedHubCommandLine.FailAsync($"{refused.Error}; nothing was stored, poll again once the store takes writes");
+        }
+
         // Pages after feeds, never inside a feed's turn: a slow site's pages do not hold up the other feeds.
         await Parallel.ForEachAsync(reports.SelectMany(r => r.PendingExtraction), parallel,
             async (articleId, token) => await services.GetRequiredService<FullTextFetcher>().CompleteAsync([articleId], token));

@@ -45,15 +45,15 @@ public sealed class BearerTokenHandler(
 
 public static class CuratorPrincipal
 {
-    /// <summary>The claim holding <see cref="CuratorAccounts.CredentialStamp"/> when the principal was issued.</summary>
-    public const string CredentialStampClaim = "feedhub:credential";
-
     public static ClaimsPrincipal Of(Core.Model.Curator curator, string scheme)
         => new(new ClaimsIdentity(
             [
                 new Claim(ClaimTypes.NameIdentifier, curator.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 new Claim(ClaimTypes.Name, curator.Name),
-                new Claim(CredentialStampClaim, CuratorAccounts.CredentialStamp(curator)),
             ],
             scheme));
+
+    /// <summary>The signed-in curator's id.</summary>
+    public static long IdOf(ClaimsPrincipal principal)
+        => long.Parse(principal.FindFirstValue(ClaimTypes.NameIdentifier)!, System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -10,12 +10,21 @@ namespace FeedHub.Curators;
 /// Curator accounts: creation, password checks and API tokens. Passwords are kept as ASP.NET Core Identity hashes;
 /// tokens are shown once and kept as their SHA-256 (they are long random secrets, so a fast hash is enough).
 /// </summary>
-public sealed class CuratorAccounts(IFeedStore store, TimeProvider timeProvider)
+public sealed class CuratorAccounts(IFeedStore store, IPasswordHasher<Curator> hasher, TimeProvider timeProvider)
 {
     public const string TokenMarker = "fh_";
     private const int TokenPrefixLength = 10;
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
-    private readonly PasswordHasher<Curator> _hasher = new();
+
+    /// <summary>
+    /// What a password is checked against when the name is unknown (or has no password): the same hashing work as
+    /// for a real curator, so the time a refusal takes does not tell whether the name exists.
+    /// </summary>
+    private readonly Lazy<(Curator Nobody, string Hash)> _decoy = new(() =>
+    {
+        var nobody = new Curator { Name = string.Empty };
+        return (nobody, hasher.HashPassword(nobody, Convert.ToBase64String(RandomNumberGenerator.GetBytes(24))));
+    });
 
     /// <summary>Creates a curator with a first API token; the token's text is returned once and never stored.</summary>
     public async Task<(Curator Curator, string Token)> CreateAsync(string name, string? password, CancellationToken cancellationToken)
@@ -53,21 +62,26 @@ public sealed class CuratorAccounts(IFeedStore store, TimeProvider timeProvider)
         }
     }
 
-    /// <summary>The curator whose name and password match; null otherwise (same answer for an unknown name).</summary>
+    /// <summary>
+    /// The curator whose name and password match; null otherwise, with the same answer and the same hashing work for
+    /// an unknown name.
+    /// </summary>
     public async Task<Curator?> CheckPasswordAsync(string name, string password, CancellationToken cancellationToken)
     {
         var curator = await store.GetCuratorByNameAsync(name.Trim(), cancellationToken).ConfigureAwait(false);
         if (curator?.PasswordHash is not { } hash)
         {
+            var (nobody, decoy) = _decoy.Value;
+            hasher.VerifyHashedPassword(nobody, decoy, password);
             return null;
         }
 
-        switch (_hasher.VerifyHashedPassword(curator, hash, password))
+        switch (hasher.VerifyHashedPassword(curator, hash, password))
         {
             case PasswordVerificationResult.Success:
                 return curator;
             case PasswordVerificationResult.SuccessRehashNeeded:
-                curator.PasswordHash = _hasher.HashPassword(curator, password);
+                curator.PasswordHash = hasher.HashPassword(curator, password);
                 await store.UpdateCuratorAsync(curator, cancellationToken).ConfigureAwait(false);
                 return curator;
             default:
@@ -95,7 +109,15 @@ public sealed class CuratorAccounts(IFeedStore store, TimeProvider timeProvider)
         if (held.LastUsedAt is null || now - held.LastUsedAt >= LastUsedResolution)
         {
             held.LastUsedAt = now;
-            await store.UpdateCuratorAsync(curator, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await store.UpdateCuratorAsync(curator, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception refused) when (StoreWrites.IsStorageFailure(refused))
+            {
+                // When the token was last used is a note for the curator: a store refusing writes (a full disk) must
+                // not refuse the request that reads.
+            }
         }
 
         return curator;
@@ -129,27 +151,23 @@ public sealed class CuratorAccounts(IFeedStore store, TimeProvider timeProvider)
     /// <summary>Every curator, oldest first.</summary>
     public Task<IReadOnlyList<Curator>> ListAsync(CancellationToken cancellationToken) => store.ListCuratorsAsync(cancellationToken);
 
-    /// <summary>
-    /// Removes a curator: their tokens stop working at once and their sign-in cookies at their next request (the
-    /// credential stamp of <see cref="CuratorPrincipal"/> no longer matches anyone).
-    /// </summary>
+    /// <summary>Removes a curator: their tokens and their sign-in sessions (kept on the server) end at once.</summary>
     public async Task RemoveAsync(string curatorName, CancellationToken cancellationToken)
     {
         var curator = await FindAsync(curatorName, cancellationToken).ConfigureAwait(false);
         await store.RemoveCuratorAsync(curator.Id, cancellationToken).ConfigureAwait(false);
-        // Server-side sessions (issue 10, not built yet) end here too: delete every session of curator.Id.
     }
 
     /// <summary>
-    /// Sets a new password. The curator's sign-in cookies stop working at their next request (the credential stamp
-    /// changes with the hash); API tokens are kept (revoke them with <see cref="RevokeAllTokensAsync"/>).
+    /// Sets a new password and ends every sign-in session of the curator; API tokens are kept (revoke them with
+    /// <see cref="RevokeAllTokensAsync"/>).
     /// </summary>
     public async Task ResetPasswordAsync(string curatorName, string password, CancellationToken cancellationToken)
     {
         var curator = await FindAsync(curatorName, cancellationToken).ConfigureAwait(false);
         curator.PasswordHash = HashPassword(curator, password);
         await store.UpdateCuratorAsync(curator, cancellationToken).ConfigureAwait(false);
-        // Server-side sessions (issue 10, not built yet) end here too: delete every session of curator.Id.
+        await store.RemoveCuratorSessionsAsync(curator.Id, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Revokes every active API token of a curator; returns how many were active.</summary>
@@ -167,13 +185,6 @@ public sealed class CuratorAccounts(IFeedStore store, TimeProvider timeProvider)
         return active.Count;
     }
 
-    /// <summary>
-    /// A short digest of a curator's password hash, carried by the sign-in cookie: it changes when the password does,
-    /// which ends the cookies issued before.
-    /// </summary>
-    public static string CredentialStamp(Curator curator)
-        => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(curator.PasswordHash ?? string.Empty)))[..16];
-
     private async Task<Curator> FindAsync(string curatorName, CancellationToken cancellationToken)
         => await store.GetCuratorByNameAsync(curatorName.Trim(), cancellationToken).ConfigureAwait(false)
            ?? throw new CuratorAccountException($"there is no curator named '{curatorName}'; see feedhub curators list");
@@ -181,7 +192,7 @@ public sealed class CuratorAccounts(IFeedStore store, TimeProvider timeProvider)
     private string HashPassword(Curator curator, string password)
     {
         CheckPassword(password);
-        return _hasher.HashPassword(curator, password);
+        return hasher.HashPassword(curator, password);
     }
 
     private static void CheckPassword(string password)

@@ -10,9 +10,10 @@ using Microsoft.Extensions.Options;
 namespace FeedHub.Curators;
 
 /// <summary>
-/// Who may do curator work: <c>/admin</c> pages with a sign-in cookie, <c>/api</c> with a bearer token. Anonymous
-/// callers get 401 (never a redirect, so scripts see the refusal) with the sign-in form; sign-in attempts are
-/// rate-limited per client address.
+/// Who may do curator work: <c>/admin</c> pages with a sign-in cookie (which carries only the key of a session kept
+/// in the store, see <see cref="CuratorSessions"/>), <c>/api</c> with a bearer token. Anonymous callers get 401
+/// (never a redirect, so scripts see the refusal) with the sign-in form; sign-in attempts are rate-limited per client
+/// address.
 /// </summary>
 public static class CuratorAuthentication
 {
@@ -23,7 +24,17 @@ public static class CuratorAuthentication
 
     public static IServiceCollection AddCuratorAuthentication(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<CuratorOptions>(configuration.GetSection(CuratorOptions.Section));
+        services.AddOptions<CuratorOptions>()
+            .Bind(configuration.GetSection(CuratorOptions.Section))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CuratorOptions>, CuratorOptionsValidation>();
+        services.AddSingleton<CuratorSessions>();
+        services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
+            .Configure<CuratorSessions, IOptions<CuratorOptions>>((cookie, sessions, curators) =>
+            {
+                cookie.SessionStore = sessions;
+                cookie.ExpireTimeSpan = curators.Value.SessionIdleTimeout;
+            });
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(options =>
             {
@@ -31,12 +42,10 @@ public static class CuratorAuthentication
                 options.Cookie.HttpOnly = true;
                 options.Cookie.SameSite = SameSiteMode.Strict;
                 options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-                options.ExpireTimeSpan = TimeSpan.FromDays(7);
                 options.SlidingExpiration = true;
                 options.LoginPath = SignInPath;
                 options.Events.OnRedirectToLogin = context => RefuseAsync(context, StatusCodes.Status401Unauthorized);
                 options.Events.OnRedirectToAccessDenied = context => RefuseAsync(context, StatusCodes.Status403Forbidden);
-                options.Events.OnValidatePrincipal = RejectEndedCredentialsAsync;
             })
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
@@ -58,22 +67,6 @@ public static class CuratorAuthentication
                 }));
         });
         return services;
-    }
-
-    /// <summary>
-    /// Refuses a sign-in cookie whose curator was removed or whose password was reset since it was issued (the
-    /// cookie is stateless: this lookup is what ends it).
-    /// </summary>
-    private static async Task RejectEndedCredentialsAsync(CookieValidatePrincipalContext context)
-    {
-        var store = context.HttpContext.RequestServices.GetRequiredService<Core.Storage.IFeedStore>();
-        var name = context.Principal?.Identity?.Name;
-        var curator = name is null ? null : await store.GetCuratorByNameAsync(name, context.HttpContext.RequestAborted);
-        if (curator is null || context.Principal!.FindFirst(CuratorPrincipal.CredentialStampClaim)?.Value != CuratorAccounts.CredentialStamp(curator))
-        {
-            context.RejectPrincipal();
-            await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-        }
     }
 
     /// <summary>

@@ -5,6 +5,7 @@ using FeedHub.Curators;
 using FeedHub.Web;
 using FeedHub.Web.Admin;
 using FeedHub.Web.Errors;
+using FeedHub.Web.Images;
 using FeedHub.Web.Localization;
 using FeedHub.Web.Rendering;
 using FeedHub.Worker;
@@ -16,9 +17,10 @@ namespace FeedHub.Hosting;
 /// <summary>The composition root of <c>feedhub serve</c>: the web side and the worker, as the configured roles ask.</summary>
 public static class FeedHubApp
 {
-    public const string ContentSecurityPolicy =
-        "default-src 'none'; style-src 'self'; img-src http: https: data:; media-src http: https:; script-src 'self'; "
-        + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+    /// <summary>What pages may load: their own styles, scripts and images (others' images come through the image proxy), media, and frames only from the video hosts the sanitiser keeps.</summary>
+    public static readonly string ContentSecurityPolicy =
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; media-src http: https:; script-src 'self'; "
+        + $"connect-src 'self'; form-action 'self'; frame-src {Core.Readability.EmbedPolicy.FrameSources}; frame-ancestors 'none'; base-uri 'none'";
 
     public static WebApplication Build(string[] args)
     {
@@ -38,6 +40,7 @@ public static class FeedHubApp
         builder.Services.AddWebEncoders(encoders => encoders.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         builder.Services.AddSingleton<ComponentRenderer>();
         builder.Services.AddSingleton<IProblemDetailsWriter, ErrorPageWriter>();
+        builder.Services.AddExceptionHandler<StorageFailureHandler>();
         builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
         {
             if (context.Exception is BadHttpRequestException badRequest)
@@ -49,6 +52,7 @@ public static class FeedHubApp
         });
         builder.Services.AddSingleton<RenderedResponses>();
         builder.Services.AddPublicAddress();
+        builder.Services.AddImageProxy();
         builder.Services.AddCuratorAuthentication(builder.Configuration);
         builder.Services.AddSharedKeys(builder.Configuration);
         builder.Services.AddFeedHubApi();
@@ -82,7 +86,7 @@ public static class FeedHubApp
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             StatusCodeSelector = failure => failure is BadHttpRequestException badRequest ? badRequest.StatusCode : StatusCodes.Status500InternalServerError,
-            SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
+            SuppressDiagnosticsCallback = context => StorageFailureHandler.IsExpected(context.Exception),
         });
         app.UseStatusCodePages();
         app.UseStaticFiles(new StaticFileOptions { RequestPath = "/assets" });
@@ -101,6 +105,8 @@ public static class FeedHubApp
             app.MapDigestPages();
             app.MapMergedFeeds();
             app.MapBlogroll();
+            app.MapSubscribePage();
+            app.MapImageProxy();
             app.MapFeedHubApi();
             app.MapAdminPages();
             app.MapCuratorSetup();

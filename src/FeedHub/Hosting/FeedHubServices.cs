@@ -2,6 +2,7 @@ using FeedHub.Core.Curation;
 using FeedHub.Core.Discovery;
 using FeedHub.Core.Fetcher;
 using FeedHub.Core.Ingest;
+using FeedHub.Core.Model;
 using FeedHub.Core.Parser;
 using FeedHub.Core.Polling;
 using FeedHub.Core.Publishing;
@@ -12,6 +13,7 @@ using FeedHub.Core.WebSub;
 using FeedHub.Curators;
 using FeedHub.Storage.LiteDb;
 using FeedHub.Storage.Postgres;
+using Microsoft.AspNetCore.Identity;
 using Npgsql;
 using Microsoft.Extensions.Options;
 
@@ -35,6 +37,7 @@ public static class FeedHubServices
         services.AddSingleton<IValidateOptions<WebSubOptions>, WebSubOptionsValidator>();
 
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<StoreWrites>();
         var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         if (storage.UsesPostgres)
         {
@@ -73,6 +76,7 @@ public static class FeedHubServices
         services.AddTransient<SourceCatalog>();
         services.AddSingleton<SourceHealthReport>();
         services.AddTransient<FeedDiscovery>();
+        services.AddSingleton<IPasswordHasher<Curator>, PasswordHasher<Curator>>();
         services.AddSingleton<CuratorAccounts>();
         services.AddSingleton<River>();
         services.AddSingleton<Digest>();

@@ -16,12 +16,14 @@ public static class DigestPages
 {
     public static IEndpointRouteBuilder MapDigestPages(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/digest", (HttpContext context, Digest digest, ComponentRenderer pages) => DayAsync(context, digest, pages, digest.Today));
+        app.MapGet("/digest", async (HttpContext context, Digest digest, ComponentRenderer pages)
+            => await DayAsync(context, digest, pages, await digest.LastFinishedDayAsync(context.RequestAborted)));
         app.MapGet("/digest/{date}", (HttpContext context, string date, Digest digest, ComponentRenderer pages)
-            => DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
-                ? DayAsync(context, digest, pages, day)
-                : Task.FromResult<IResult>(TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not a day",
-                    detail: $"'{date}' is not a date; digest pages are at /digest/yyyy-MM-dd, for example /digest/{digest.Today:yyyy-MM-dd}.")));
+            => TryParse(date, "yyyy-MM-dd", out var day) ? DayAsync(context, digest, pages, day)
+                : TryParse(date, "yyyy-MM", out var month) ? MonthAsync(context, digest, pages, month)
+                : Task.FromResult<IResult>(TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No digest for that day",
+                    detail: $"'{date}' is not a day of the digest. The digest has days from {Digest.FirstDay:yyyy-MM-dd} to {Digest.LastDay:yyyy-MM-dd}, "
+                        + $"at /digest/yyyy-MM-dd (a day) or /digest/yyyy-MM (a month), for example /digest/{digest.Today:yyyy-MM-dd}.")));
         foreach (var format in SyndicationFormat.All)
         {
             app.MapGet("/digest." + format.Extension, (HttpContext context, [AsParameters] DigestFeedRequest request) => FeedAsync(context, request, format));
@@ -30,19 +32,34 @@ public static class DigestPages
         return app;
     }
 
+    /// <summary>A date of the digest's pages: a day or a month of the years 1000 to 9998 (with room for the day after).</summary>
+    private static bool TryParse(string text, string format, out DateOnly date)
+        => DateOnly.TryParseExact(text, format, CultureInfo.InvariantCulture, DateTimeStyles.None, out date) && date >= Digest.FirstDay && date <= Digest.LastDay;
+
+    /// <summary>A day: its posts, the nearest days with posts on either side (however many empty days lie between), its month's calendar.</summary>
     private static Task<IResult> DayAsync(HttpContext context, Digest digest, ComponentRenderer pages, DateOnly date)
         => pages.ServeAsync<DigestPage>(context, async cancellationToken => new()
         {
             [nameof(DigestPage.Day)] = await digest.ReadDayAsync(date, cancellationToken),
-            [nameof(DigestPage.Recent)] = await digest.CountRecentDaysAsync(digest.Options.WeeksInCalendar * 7, cancellationToken),
+            [nameof(DigestPage.Previous)] = await digest.NearestDayWithPostsAsync(date, TimeDirection.Older, cancellationToken),
+            [nameof(DigestPage.Next)] = await digest.NearestDayWithPostsAsync(date, TimeDirection.Newer, cancellationToken),
+            [nameof(DigestPage.Month)] = await digest.ReadMonthAsync(date, cancellationToken),
             [nameof(DigestPage.Today)] = digest.Today,
+        }, variesWith: digest.Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+
+    /// <summary>A month: its calendar and days with posts, the way to any earlier day.</summary>
+    private static Task<IResult> MonthAsync(HttpContext context, Digest digest, ComponentRenderer pages, DateOnly month)
+        => pages.ServeAsync<DigestMonthPage>(context, async cancellationToken => new()
+        {
+            [nameof(DigestMonthPage.Month)] = await digest.ReadMonthAsync(month, cancellationToken),
+            [nameof(DigestMonthPage.Today)] = digest.Today,
         }, variesWith: digest.Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
 
     private static Task<IResult> FeedAsync(HttpContext context, DigestFeedRequest request, SyndicationFormat format)
     {
         var origin = request.Address.Of(context);
         var hub = request.Hub.AdvertiseOn(context.Response, origin, FeedSelf(origin, format));
-        return request.Responses.ServeAsync(
+        return request.Responses.ServeFeedAsync(
             context,
             _ => RenderFeedAsync(context, request.Digest, request.Store, request.Pages, request.Site.Value, request.Time, origin, format, hub),
             format.MediaType,
@@ -62,9 +79,9 @@ public static class DigestPages
     {
         var cancellationToken = context.RequestAborted;
         var authority = await EntryIds.InstallationAuthorityAsync(store, cancellationToken);
-        var recent = await digest.CountRecentDaysAsync(digest.Options.DaysInFeed + 1, cancellationToken);
+        var days = await digest.DaysWithPostsAsync(digest.Today.AddDays(-digest.Options.DaysInFeed), digest.Today.AddDays(-1), cancellationToken);
         var entries = new List<PublishedEntry>();
-        foreach (var (date, _) in recent.Where(d => d.Date < digest.Today && d.Count > 0))
+        foreach (var date in days.OrderDescending())
         {
             var day = await digest.ReadDayAsync(date, cancellationToken);
             var url = new Uri(origin, $"digest/{date:yyyy-MM-dd}");
@@ -83,6 +100,7 @@ public static class DigestPages
         var feed = new PublishedFeed($"{site.Title} daily digest", $"One entry a day with every post of that day on {site.Title}", FeedSelf(origin, format), new Uri(origin, "digest"), updated, entries)
         {
             HubUrl = hub,
+            Stylesheet = FeedsInBrowsers.Stylesheet,
         };
         return format.Write(feed);
     }

@@ -4,6 +4,7 @@ using FeedHub.Core.Search;
 using FeedHub.Core.Storage;
 using FeedHub.Core.Urls;
 using FeedHub.Hosting;
+using FeedHub.Web.Images;
 using FeedHub.WebSub;
 using Microsoft.Extensions.Options;
 
@@ -60,24 +61,27 @@ public static class MergedFeeds
 
         // The newest page is the WebSub topic; older pages never change and have no hub.
         var hub = cursor is null ? request.Hub.AdvertiseOn(context.Response, origin, Self(origin, format, filter)) : null;
-        return request.Responses.ServeAsync(
+        var images = request.ImageOptions.Value.ProxyInFeeds ? request.Images : null;
+        return request.Responses.ServeFeedAsync(
             context,
-            cancellationToken => RenderAsync(request.River, request.Site.Value, request.Time, filter, cursor, origin, format, hub, cancellationToken),
+            cancellationToken => RenderAsync(request.River, request.Site.Value, request.Time, filter, cursor, origin, format, hub, images, cancellationToken),
             format.MediaType);
     }
 
     /// <summary>A page of the merged feed (the newest when <paramref name="cursor"/> is null) as its format writes it.</summary>
+    /// <param name="images">Where images go through this site (when <see cref="ImageProxyOptions.ProxyInFeeds"/> is set); null to keep their addresses.</param>
     public static async Task<byte[]> RenderAsync(
-        River river, SiteOptions site, TimeProvider time, RiverFilter filter, ArticleCursor? cursor, Uri origin, SyndicationFormat format, Uri? hub, CancellationToken cancellationToken)
+        River river, SiteOptions site, TimeProvider time, RiverFilter filter, ArticleCursor? cursor, Uri origin, SyndicationFormat format, Uri? hub, ImageLinks? images,
+        CancellationToken cancellationToken)
     {
         var page = await river.ReadAsync(filter, cursor, PageSize, cancellationToken);
-        return format.Write(ToPublishedFeed(page, filter, cursor, site, origin, "feed." + format.Extension, time.GetUtcNow()) with { HubUrl = hub });
+        return format.Write(ToPublishedFeed(page, filter, cursor, site, origin, "feed." + format.Extension, time.GetUtcNow(), images) with { HubUrl = hub });
     }
 
     /// <summary>The address of the newest page of a merged feed: its WebSub topic.</summary>
     public static Uri Self(Uri origin, SyndicationFormat format, RiverFilter filter) => new(origin, "feed." + format.Extension + Query(filter, null));
 
-    private static PublishedFeed ToPublishedFeed(RiverPage page, RiverFilter filter, ArticleCursor? cursor, SiteOptions site, Uri origin, string path, DateTimeOffset now)
+    private static PublishedFeed ToPublishedFeed(RiverPage page, RiverFilter filter, ArticleCursor? cursor, SiteOptions site, Uri origin, string path, DateTimeOffset now, ImageLinks? images)
     {
         var title = filter.SourceId is { } id && page.Sources.TryGetValue(id, out var only) ? $"{site.Title}: {only.Name}"
             : filter.Category is { } category ? $"{site.Title}: {category}"
@@ -87,7 +91,7 @@ public static class MergedFeeds
             title += $": search for “{search.Describe()}”";
         }
 
-        var entries = page.Stories.Select(story => ToEntry(story, origin)).ToList();
+        var entries = page.Stories.Select(story => ToEntry(story, origin, images)).ToList();
 
         // An empty page has changed no later than now (it is rendered once per change of the store).
         var updated = page.Stories.Count == 0 ? now : page.Stories.Max(s => s.Article.ChangedAt);
@@ -97,10 +101,11 @@ public static class MergedFeeds
             Id = first.AbsoluteUri,
             FirstUrl = first,
             NextUrl = page.Next is { } next ? new Uri(origin, path + Query(filter, next)) : null,
+            Stylesheet = FeedsInBrowsers.Stylesheet,
         };
     }
 
-    private static PublishedEntry ToEntry(Story story, Uri origin)
+    private static PublishedEntry ToEntry(Story story, Uri origin, ImageLinks? images)
     {
         var article = story.Article;
         var page = new Uri(origin, $"articles/{article.Id}");
@@ -110,9 +115,9 @@ public static class MergedFeeds
             .ToList();
         var id = article.EntryId ?? throw new InvalidOperationException($"Article {article.Id} has no entry id; the store mints one for every article it keeps.");
         return new PublishedEntry(id, article.Title ?? "(untitled)", link, article.SortDate,
-            article.Updated ?? article.ChangedAt, article.Author, article.BestHtml, sources)
+            article.Updated ?? article.ChangedAt, article.Author, images is null ? article.BestHtml : images.RewriteHtml(article.BestHtml, origin), sources)
         {
-            ImageUrl = article.ImageUrl,
+            ImageUrl = images is null || article.ImageUrl is null ? article.ImageUrl : images.Of(article.ImageUrl, origin),
             Tags = article.Tags,
         };
     }
@@ -120,11 +125,6 @@ public static class MergedFeeds
     private static string Query(RiverFilter filter, ArticleCursor? before)
     {
         var query = ReaderPages.FeedQuery(filter);
-        if (filter.Search is { } search)
-        {
-            query += (query.Length == 0 ? "?" : "&") + "q=" + Uri.EscapeDataString(search.Describe());
-        }
-
         return before is { } cursor ? query + (query.Length == 0 ? "?" : "&") + "before=" + cursor : query;
     }
 
@@ -132,6 +132,6 @@ public static class MergedFeeds
 
     /// <summary>What a merged-feed request brings: its filters and the services that answer it.</summary>
     private sealed record FeedRequest(
-        string? Category, long? Source, string? Before, string? Q, River River, RenderedResponses Responses, PublicAddress Address, IOptions<SiteOptions> Site,
-        TimeProvider Time, WebSubHub Hub);
+        string? Category, long? Source, string? Before, string? Q, River River, RenderedResponses Responses, PublicAddress Address, IOptions<SiteOptions> Site, TimeProvider Time,
+        ImageLinks Images, IOptions<ImageProxyOptions> ImageOptions, WebSubHub Hub);
 }

@@ -1,12 +1,14 @@
 using System.Globalization;
 using FeedHub.Core.Publishing;
+using FeedHub.Core.Search;
 using FeedHub.Core.Storage;
 using FeedHub.Web.Reader;
 using FeedHub.Web.Rendering;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FeedHub.Web;
 
-/// <summary>The reading list (the river) and the article page, rendered on the server, readable without JavaScript.</summary>
+/// <summary>The reading list (the river) with its search, and the article page, rendered on the server, readable without JavaScript.</summary>
 public static class ReaderPages
 {
     private const int PageSize = 30;
@@ -18,15 +20,43 @@ public static class ReaderPages
         return app;
     }
 
-    private static Task<IResult> RiverAsync(HttpContext context, River river, ComponentRenderer pages, string? before, string? category, long? source)
+    private static async Task<IResult> RiverAsync(HttpContext context, River river, IFeedStore store, ComponentRenderer pages, string? before, string? category, long? source, string? q)
     {
         ArticleCursor? cursor = ArticleCursor.TryParse(before, out var parsed) ? parsed : null;
         var filter = new RiverFilter(string.IsNullOrWhiteSpace(category) ? null : category.Trim(), source);
-        return pages.ServeAsync<ReadingListPage>(context, async cancellationToken => new()
+        var searchText = string.IsNullOrWhiteSpace(q) ? null : q.Trim();
+        if (searchText is not null)
         {
-            [nameof(ReadingListPage.River)] = await river.ReadAsync(filter, cursor, PageSize, cancellationToken),
-            [nameof(ReadingListPage.Filter)] = filter,
-            [nameof(ReadingListPage.Cursor)] = cursor,
+            if (!SearchQuery.TryParse(searchText, out var search, out var problem))
+            {
+                // Nothing to search for: the page says why, with the search as typed to be corrected.
+                var sources = (await store.ListSourcesAsync(context.RequestAborted)).ToDictionary(s => s.Id);
+                return new RazorComponentResult<ReadingListPage>(new Dictionary<string, object?>
+                {
+                    [nameof(ReadingListPage.River)] = new RiverPage([], sources, null),
+                    [nameof(ReadingListPage.Filter)] = filter,
+                    [nameof(ReadingListPage.SearchText)] = searchText,
+                    [nameof(ReadingListPage.SearchProblem)] = problem,
+                })
+                {
+                    StatusCode = StatusCodes.Status400BadRequest,
+                };
+            }
+
+            filter = filter with { Search = search };
+        }
+
+        return await pages.ServeAsync<ReadingListPage>(context, async cancellationToken =>
+        {
+            var page = await river.ReadAsync(filter, cursor, PageSize, cancellationToken);
+            return new()
+            {
+                [nameof(ReadingListPage.River)] = page,
+                [nameof(ReadingListPage.Filter)] = filter,
+                [nameof(ReadingListPage.Cursor)] = cursor,
+                [nameof(ReadingListPage.SearchText)] = searchText,
+                [nameof(ReadingListPage.Highlights)] = filter.Search is { } search ? await river.HighlightAsync(page, search, cancellationToken) : null,
+            };
         });
     }
 
@@ -43,6 +73,8 @@ public static class ReaderPages
         {
             [nameof(ArticlePage.Article)] = article,
             [nameof(ArticlePage.Source)] = await store.GetSourceAsync(article.SourceId, cancellationToken),
+            [nameof(ArticlePage.Newer)] = await store.FindAdjacentStoryAsync(ArticleCursor.Of(article), TimeDirection.Newer, cancellationToken),
+            [nameof(ArticlePage.Older)] = await store.FindAdjacentStoryAsync(ArticleCursor.Of(article), TimeDirection.Older, cancellationToken),
         });
     }
 
@@ -58,6 +90,14 @@ public static class ReaderPages
         return "/" + query;
     }
 
+    /// <summary>
+    /// The reading list from <paramref name="article"/> down (the article first): where "back to the list" leads from
+    /// an article, whichever page of the river it was on.
+    /// </summary>
+    internal static string RiverFrom(Core.Model.Article article)
+        => RiverUrl(new RiverFilter(), new ArticleCursor(article.SortDate, article.Id + 1));
+
+    /// <summary>The filters of the river (and of its feeds) as a query string: category, source and search.</summary>
     internal static string FeedQuery(RiverFilter filter)
     {
         var parts = new List<string>();
@@ -69,6 +109,11 @@ public static class ReaderPages
         if (filter.SourceId is { } source)
         {
             parts.Add(string.Create(CultureInfo.InvariantCulture, $"source={source}"));
+        }
+
+        if (filter.Search is { } search)
+        {
+            parts.Add("q=" + Uri.EscapeDataString(search.Describe()));
         }
 
         return parts.Count == 0 ? string.Empty : "?" + string.Join('&', parts);

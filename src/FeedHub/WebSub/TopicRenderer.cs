@@ -5,6 +5,7 @@ using FeedHub.Core.Publishing;
 using FeedHub.Core.Storage;
 using FeedHub.Hosting;
 using FeedHub.Web;
+using FeedHub.Web.Images;
 using FeedHub.Web.Rendering;
 using Microsoft.Extensions.Options;
 
@@ -19,7 +20,8 @@ public sealed record RenderedTopic(byte[] Body, string MediaType, string Hash, U
 /// an unchanged feed is never delivered twice, even one whose empty page says it was updated "now".
 /// </summary>
 public sealed class TopicRenderer(
-    IServiceScopeFactory scopes, IFeedStore store, River river, Digest digest, ComponentRenderer pages, IOptions<SiteOptions> site, TimeProvider time)
+    IServiceScopeFactory scopes, IFeedStore store, River river, Digest digest, ComponentRenderer pages, IOptions<SiteOptions> site, TimeProvider time,
+    ImageLinks images, IOptions<ImageProxyOptions> imageOptions)
 {
     private const int MaxCached = 1024;
     private readonly ConcurrentDictionary<string, (string Stamp, RenderedTopic Rendered)> _cache = new(StringComparer.Ordinal);
@@ -47,7 +49,8 @@ public sealed class TopicRenderer(
         }
         else
         {
-            body = await MergedFeeds.RenderAsync(river, site.Value, time, topic.Filter, null, topic.Origin, topic.Format, hub, cancellationToken);
+            body = await MergedFeeds.RenderAsync(river, site.Value, time, topic.Filter, null, topic.Origin, topic.Format, hub,
+                imageOptions.Value.ProxyInFeeds ? images : null, cancellationToken);
         }
 
         var rendered = new RenderedTopic(body, topic.Format.MediaType, Convert.ToHexStringLower(SHA256.HashData(body)), self, hub);

@@ -77,11 +77,9 @@ public sealed class MutationFuzzTests
 
     /// <summary>
     /// Found by the extractor fuzzer (input 743): the page cleaner asks <c>EmbedPolicy</c> about an iframe whose host
-    /// Uri accepts but has no IDN form (<c>&amp;#x0;</c> in it), and the UriFormatException fails the whole extraction.
-    /// The sanitizer's use is fixed (HtmlContentSanitizerTests); this one is in the Readability folder, which another
-    /// branch owns.
+    /// Uri accepts but has no IDN form (<c>&amp;#x0;</c> in it), and the UriFormatException failed the whole extraction.
     /// </summary>
-    [Fact(Skip = "EmbedPolicy.IsAllowedVideo throws on hosts without an IDN form: to fix in src/FeedHub.Core/Readability (branch extract2)")]
+    [Fact]
     public void Embeds_without_an_idn_host_do_not_fail_extraction()
     {
         var page = BlogPage.WithClutter(classHints: true).Replace("</h1>", "</h1><iframe src=\"https://www.youtube&#x0;.com/embed/x\"></iframe>", StringComparison.Ordinal);

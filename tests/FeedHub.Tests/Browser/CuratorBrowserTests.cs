@@ -50,7 +50,14 @@ public sealed class CuratorBrowserTests(BrowserFixture browser)
         broken = true;
         for (var failures = 1; failures <= 3; failures++)
         {
+            // The form posts and redirects back here; the next click or reload must wait for that page,
+            // or it races the navigation ("Not attached to an active page").
+            var reloaded = new TaskCompletionSource();
+            void OnLoad(object? sender, IPage loadedPage) => reloaded.TrySetResult();
+            page.Load += OnLoad;
             await page.ClickAsync("button:has-text('Refresh now')");
+            await reloaded.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            page.Load -= OnLoad;
             var expected = failures;
             await TestApp.EventuallyAsync(
                 async () => (await app.Get<IFeedStore>().GetSourceAsync(sourceId, default))!.Fetch.ConsecutiveFailures,

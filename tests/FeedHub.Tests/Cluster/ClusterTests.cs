@@ -142,10 +142,11 @@ public sealed class ClusterTests(ITestOutputHelper output)
         }
 
         await FetchedAsync(farm, new Dictionary<int, DateTimeOffset> { [Added] = DateTimeOffset.MinValue });
+        const string Repaired = "The poll queue had drifted from the store and was repaired: active sources with no poll queued 1,";
+        var logged = await Task.WhenAny(new[] { workerA, workerB }.Select(w => w.Process.WaitForLogLineAsync(line => line.Contains(Repaired, StringComparison.Ordinal), TimeSpan.FromMinutes(3))));
+        Assert.Contains(Repaired, await logged, StringComparison.Ordinal);
         workerA.Process.Kill();
         workerB.Process.Kill();
-        var logs = string.Concat(await Task.WhenAll(new[] { workerA, workerB }.Select(async w => (await w.Process.WaitAsync(TimeSpan.FromSeconds(30))).Out)));
-        Assert.Contains("The poll queue had drifted from the store and was repaired: active sources with no poll queued 1,", logs, StringComparison.Ordinal);
     }
 
     /// <summary>

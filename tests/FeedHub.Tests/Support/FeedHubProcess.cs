@@ -82,12 +82,17 @@ public sealed class FeedHubProcess : IDisposable
     }
 
     /// <summary>The first line the running process printed on standard output that matches, waiting for it as it comes.</summary>
-    public async Task<string> WaitForOutputLineAsync(Func<string, bool> match, TimeSpan deadline)
+    public Task<string> WaitForOutputLineAsync(Func<string, bool> match, TimeSpan deadline) => WaitForLineAsync(_stdout, match, deadline);
+
+    /// <summary>The first log line (logs go to standard error) that matches, waiting for it as it comes.</summary>
+    public Task<string> WaitForLogLineAsync(Func<string, bool> match, TimeSpan deadline) => WaitForLineAsync(_stderr, match, deadline);
+
+    private async Task<string> WaitForLineAsync(StringBuilder stream, Func<string, bool> match, TimeSpan deadline)
     {
         using var timeout = new CancellationTokenSource(deadline);
         while (true)
         {
-            if (Text(_stdout).Split('\n').FirstOrDefault(match) is { } line)
+            if (Text(stream).Split('\n').FirstOrDefault(match) is { } line)
             {
                 return line;
             }
@@ -111,7 +116,7 @@ public sealed class FeedHubProcess : IDisposable
     /// <summary>Everything printed on standard output so far.</summary>
     public string OutputSoFar => Text(_stdout);
 
-    /// <summary>Everything printed on standard error so far (the log).</summary>
+    /// <summary>Everything printed on standard error (the log) so far.</summary>
     public string ErrorSoFar => Text(_stderr);
 
     private void Append(StringBuilder output, string? line)

@@ -25,7 +25,8 @@ public static class AdminPages
             })
             .MapSourceEndpoints()
             .MapOpmlEndpoints()
-            .MapTokenEndpoints();
+            .MapTokenEndpoints()
+            .MapSessionEndpoints();
         return app;
     }
 

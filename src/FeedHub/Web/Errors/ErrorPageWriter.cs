@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FeedHub.Web.Errors;
@@ -7,12 +9,22 @@ namespace FeedHub.Web.Errors;
 /// site's layout for a person's browser; API clients, scripts and <c>Accept: application/json</c> keep RFC 9457
 /// problem+json from the default writer, which comes after this one.
 /// </summary>
-public sealed class ErrorPageWriter : IProblemDetailsWriter
+public sealed class ErrorPageWriter(IOptions<ProblemDetailsOptions> options) : IProblemDetailsWriter
 {
-    public bool CanWrite(ProblemDetailsContext context) => WantsPage(context.HttpContext.Request);
+    public bool CanWrite(ProblemDetailsContext context) => WantsPage(context.HttpContext.Request) || IsApiRefusingJson(context.HttpContext.Request);
 
     public ValueTask WriteAsync(ProblemDetailsContext context)
     {
+        if (IsApiRefusingJson(context.HttpContext.Request))
+        {
+            // The API answers problem+json whatever the client accepts (the default writer would stay silent).
+            options.Value.CustomizeProblemDetails?.Invoke(context);
+            var problem = context.ProblemDetails;
+            problem.Status ??= context.HttpContext.Response.StatusCode;
+            problem.Title ??= Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(problem.Status.Value);
+            return new ValueTask(context.HttpContext.Response.WriteAsJsonAsync(problem, JsonSerializerOptions.Web, "application/problem+json"));
+        }
+
         var status = context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode;
         var page = new RazorComponentResult<ErrorPage>(new Dictionary<string, object?> { [nameof(ErrorPage.Status)] = status })
         {
@@ -21,10 +33,20 @@ public sealed class ErrorPageWriter : IProblemDetailsWriter
         return new ValueTask(page.ExecuteAsync(context.HttpContext));
     }
 
+    private static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api");
+
+    /// <summary>An API request whose <c>Accept</c> names no JSON (nor any type): the default writer would write nothing.</summary>
+    private static bool IsApiRefusingJson(HttpRequest request)
+    {
+        var accept = request.GetTypedHeaders().Accept;
+        return IsApi(request) && accept.Count > 0 && !accept.Any(type => type.MediaType.Value is { } media
+            && (media is "*/*" or "application/*" || media.EndsWith("json", StringComparison.OrdinalIgnoreCase)));
+    }
+
     /// <summary>A browser asks for HTML (and not for JSON) and the address is not the API's.</summary>
     public static bool WantsPage(HttpRequest request)
     {
-        if (request.Path.StartsWithSegments("/api"))
+        if (IsApi(request))
         {
             return false;
         }

@@ -1,0 +1,68 @@
+using FeedHub.Core.Model;
+using FeedHub.Core.Storage;
+using LiteDB;
+
+namespace FeedHub.Storage.LiteDb;
+
+/// <summary>Steps along the river: each one is a seek in the <c>RiverKey</c> or <c>StoryRiverKey</c> index, walked in its order and stopped at the first entry.</summary>
+public sealed partial class LiteDbFeedStore
+{
+    public Task<DateTimeOffset?> FindNearestArticleDateAsync(DateTimeOffset instant, TimeDirection direction, CancellationToken cancellationToken)
+        => Task.FromResult(NearestArticleDate(instant, direction));
+
+    public Task<IReadOnlyList<bool>> HaveArticlesAsync(IReadOnlyList<TimeRange> periods, CancellationToken cancellationToken)
+        => Task.FromResult<IReadOnlyList<bool>>(periods
+            .Select(period => period.Start < period.End && NearestArticleDate(period.Start, TimeDirection.Newer) is { } first && first < period.End)
+            .ToList());
+
+    /// <remarks>
+    /// Duplicates have no <c>StoryRiverKey</c> and sit in its index as nulls, below every key: the ranges are closed
+    /// ranges of keys (as in <see cref="ListStories"/>), which nulls never fall in.
+    /// </remarks>
+    public Task<Article?> FindAdjacentStoryAsync(ArticleCursor at, TimeDirection direction, CancellationToken cancellationToken)
+    {
+        var key = RiverKeyOf(at.SortDate, at.Id);
+        var (low, high) = direction == TimeDirection.Older
+            ? (new string('0', RiverKeyLength), KeyBelow(key))
+            : (KeyAbove(key), new string('9', RiverKeyLength));
+        if (low is null || high is null)
+        {
+            return Task.FromResult<Article?>(null);
+        }
+
+        var stories = _articles.Query().Where(Query.Between(StoryRiverKey, low, high));
+        stories = direction == TimeDirection.Older ? stories.OrderByDescending(StoryRiverKey) : stories.OrderBy(StoryRiverKey);
+        var found = stories.Limit(1).FirstOrDefault();
+        return Task.FromResult(found is null ? null : ToArticle(found));
+    }
+
+    /// <summary>The river key just above <paramref name="key"/> (keys are fixed-length digit strings), or null if none is.</summary>
+    private static string? KeyAbove(string key)
+    {
+        var digits = key.ToCharArray();
+        for (var i = digits.Length - 1; i >= 0; i--)
+        {
+            if (digits[i] != '9')
+            {
+                digits[i]++;
+                return new string(digits);
+            }
+
+            digits[i] = '0';
+        }
+
+        return null;
+    }
+
+    private DateTimeOffset? NearestArticleDate(DateTimeOffset instant, TimeDirection direction)
+    {
+        var key = RiverKeyOf(instant, 0);
+        var river = _articles.Query();
+        river = direction == TimeDirection.Older
+            ? river.Where(Query.LT(RiverKey, key)).OrderByDescending(RiverKey)
+            : river.Where(Query.GTE(RiverKey, key)).OrderBy(RiverKey);
+        return river.Select("SortDate").Limit(1).FirstOrDefault() is { } found
+            ? new DateTimeOffset(DateTime.SpecifyKind(found["SortDate"].AsDateTime, DateTimeKind.Utc))
+            : null;
+    }
+}

@@ -1,0 +1,159 @@
+using LiteDB;
+using LiteDB.Engine;
+
+namespace FeedHub.Storage.LiteDb;
+
+/// <summary>
+/// The LiteDB engine, reopened after a write the disk refused. LiteDB 5 cannot carry on after an I/O error inside a
+/// transaction (a full disk): its rollback fails, the collection's write lock stays taken, and a later write that
+/// does succeed may sit behind the broken transaction in the log and be lost on the next opening. Closing the file
+/// and opening it again replays the log up to its last commit, so the engine behind the collections is replaced at
+/// the first such error: the failed write is reported (as the <see cref="IOException"/> it was) and later writes go
+/// to a clean engine, which succeed once there is room again.
+/// </summary>
+internal sealed class ReopeningEngine : ILiteEngine
+{
+    private readonly EngineSettings _settings;
+    private readonly Lock _reopening = new();
+
+    /// <summary>The engine a thread's open transaction belongs to (LiteDB transactions are bound to their thread).</summary>
+    private readonly ThreadLocal<LiteEngine?> _transactionEngine = new();
+
+    /// <summary>The open engine; null after a failed write whose reopening the disk did not allow yet.</summary>
+    private LiteEngine? _engine;
+
+    public ReopeningEngine(string path)
+    {
+        _settings = new EngineSettings { Filename = path };
+        _engine = new LiteEngine(_settings);
+    }
+
+    public bool BeginTrans()
+    {
+        var engine = Current();
+        var began = Run(engine, e => e.BeginTrans());
+        _transactionEngine.Value = engine;
+        return began;
+    }
+
+    public bool Commit()
+    {
+        var engine = Current();
+        _transactionEngine.Value = null;
+        return Run(engine, e => e.Commit());
+    }
+
+    public bool Rollback()
+    {
+        var engine = _transactionEngine.Value;
+        _transactionEngine.Value = null;
+        // A transaction of an engine replaced since has nothing left to undo: the reopening dropped it.
+        return engine is null || engine != _engine || Run(engine, e => e.Rollback());
+    }
+
+    public IBsonDataReader Query(string collection, Query query) => Run(Current(), e => e.Query(collection, query));
+
+    public int Insert(string collection, IEnumerable<BsonDocument> docs, BsonAutoId autoId) => Run(Current(), e => e.Insert(collection, docs, autoId));
+
+    public int Update(string collection, IEnumerable<BsonDocument> docs) => Run(Current(), e => e.Update(collection, docs));
+
+    public int UpdateMany(string collection, BsonExpression transform, BsonExpression predicate) => Run(Current(), e => e.UpdateMany(collection, transform, predicate));
+
+    public int Upsert(string collection, IEnumerable<BsonDocument> docs, BsonAutoId autoId) => Run(Current(), e => e.Upsert(collection, docs, autoId));
+
+    public int Delete(string collection, IEnumerable<BsonValue> ids) => Run(Current(), e => e.Delete(collection, ids));
+
+    public int DeleteMany(string collection, BsonExpression predicate) => Run(Current(), e => e.DeleteMany(collection, predicate));
+
+    public bool DropCollection(string name) => Run(Current(), e => e.DropCollection(name));
+
+    public bool RenameCollection(string name, string newName) => Run(Current(), e => e.RenameCollection(name, newName));
+
+    public bool EnsureIndex(string collection, string name, BsonExpression expression, bool unique) => Run(Current(), e => e.EnsureIndex(collection, name, expression, unique));
+
+    public bool DropIndex(string collection, string name) => Run(Current(), e => e.DropIndex(collection, name));
+
+    public BsonValue Pragma(string name) => Run(Current(), e => e.Pragma(name));
+
+    public bool Pragma(string name, BsonValue value) => Run(Current(), e => e.Pragma(name, value));
+
+    public int Checkpoint() => Run(Current(), e => e.Checkpoint());
+
+    public long Rebuild(RebuildOptions options) => Run(Current(), e => e.Rebuild(options));
+
+    public void Dispose()
+    {
+        try
+        {
+            _engine?.Dispose();
+        }
+        catch (IOException)
+        {
+            // Closing copies the log into the file; on a full disk the log keeps it for the next opening.
+        }
+
+        _transactionEngine.Dispose();
+    }
+
+    /// <summary>The engine this thread works with: its transaction's, else the open one (opened again if need be).</summary>
+    private LiteEngine Current()
+    {
+        if (_transactionEngine.Value is { } inTransaction)
+        {
+            return inTransaction;
+        }
+
+        if (Volatile.Read(ref _engine) is { } open)
+        {
+            return open;
+        }
+
+        lock (_reopening)
+        {
+            // Opening reads the file and replays its log; a disk still too full to allow it fails this call alone.
+            return _engine ??= new LiteEngine(_settings);
+        }
+    }
+
+    private T Run<T>(LiteEngine engine, Func<LiteEngine, T> operation)
+    {
+        if (engine != Volatile.Read(ref _engine))
+        {
+            _transactionEngine.Value = null;
+            throw new IOException("the database was reopened after a write the disk refused; this transaction was dropped and can be tried again");
+        }
+
+        try
+        {
+            return operation(engine);
+        }
+        catch (IOException)
+        {
+            _transactionEngine.Value = null;
+            Close(engine);
+            throw;
+        }
+    }
+
+    /// <summary>Closes an engine a write failed in; the next call opens the file again.</summary>
+    private void Close(LiteEngine failed)
+    {
+        lock (_reopening)
+        {
+            if (failed != _engine)
+            {
+                return;
+            }
+
+            _engine = null;
+            try
+            {
+                failed.Dispose();
+            }
+            catch (Exception closing) when (closing is IOException or LiteException)
+            {
+                // The broken transaction may fail its own closing; what it had not committed is dropped either way.
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using FeedHub.Core.Publishing;
+
+namespace FeedHub.Web;
+
+/// <summary>
+/// Feeds opened in a browser read as pages. Atom and RSS name an XSLT stylesheet (<c>/assets/feed.xsl</c>) that browsers
+/// apply; and since browsers show <c>application/atom+xml</c> and <c>application/rss+xml</c> as raw text (or download
+/// them), a request that asks for HTML and for no feed type (a browser's navigation) gets the same bytes as
+/// <c>application/xml</c>, which they render with the stylesheet, and a JSON Feed as <c>application/json</c>, which
+/// they display. Feed readers get each format's own type.
+/// </summary>
+public static class FeedsInBrowsers
+{
+    public const string Stylesheet = "/assets/feed.xsl";
+
+    /// <summary>Serves a feed from <paramref name="responses"/> with the media type that suits who asks.</summary>
+    public static async Task<IResult> ServeFeedAsync(
+        this RenderedResponses responses, HttpContext context, Func<CancellationToken, Task<byte[]>> render, string mediaType, string? variesWith = null)
+    {
+        var result = await responses.ServeAsync(context, render, IsBrowser(context.Request) ? ForBrowsers(mediaType) : mediaType, variesWith);
+        context.Response.Headers.Vary = "Accept-Encoding, Accept";
+        return result;
+    }
+
+    /// <summary>A browser's navigation asks for HTML and names no feed type; a feed reader names the types it reads (or none).</summary>
+    private static bool IsBrowser(HttpRequest request)
+    {
+        bool html = false, feed = false;
+        foreach (var type in request.GetTypedHeaders().Accept)
+        {
+            if (type.Quality is 0)
+            {
+                continue;
+            }
+
+            var mediaType = type.MediaType.Value ?? string.Empty;
+            html |= mediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase);
+            feed |= mediaType.Equals("application/atom+xml", StringComparison.OrdinalIgnoreCase) || mediaType.Equals("application/rss+xml", StringComparison.OrdinalIgnoreCase)
+                || mediaType.Equals("application/feed+json", StringComparison.OrdinalIgnoreCase) || mediaType.Equals("application/rdf+xml", StringComparison.OrdinalIgnoreCase);
+        }
+
+        return html && !feed;
+    }
+
+    private static string ForBrowsers(string mediaType)
+        => mediaType == SyndicationWriter.JsonFeedMediaType ? "application/json; charset=utf-8" : "application/xml; charset=utf-8";
+}

@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Net;
+using FeedHub.Core.Publishing;
+using FeedHub.Core.Storage;
+using FeedHub.Tests.Support;
+
+namespace FeedHub.Tests.Web;
+
+/// <summary>The digest's month pages and the dates its addresses take, over HTTP on a real Kestrel port.</summary>
+public sealed class DigestPagesTests
+{
+    [Fact]
+    public async Task A_month_page_lists_its_days_with_posts_and_leads_to_the_nearest_months_with_posts()
+    {
+        await using var app = await TestApp.StartAsync(worker: false, settings: "--FeedHub:Digest:TimeZone=Europe/Paris");
+        var store = app.Get<IFeedStore>();
+        var digest = app.Get<Digest>();
+        var source = await StoreSeeder.SourceAsync(store, "Tech Notes", "Tech");
+        foreach (var day in new[] { new DateOnly(2025, 3, 31), new DateOnly(2025, 3, 2), new DateOnly(2025, 1, 15), new DateOnly(2025, 5, 1) })
+        {
+            var (start, _) = digest.Bounds(day);
+            await StoreSeeder.ArticleAsync(store, source, $"Post of {day:yyyy-MM-dd}", start.AddMinutes(30));
+        }
+
+        var march = await app.Http.GetStringAsync("/digest/2025-03");
+
+        Assert.Contains("<h1>Digests of March 2025</h1>", march, StringComparison.Ordinal);
+        Assert.Contains("2 days with posts", march, StringComparison.Ordinal);
+        Assert.Contains("""<a href="/digest/2025-03-31">Monday 31 March 2025</a>""", march, StringComparison.Ordinal);
+        Assert.Contains("""<a href="/digest/2025-03-02">Sunday 2 March 2025</a>""", march, StringComparison.Ordinal);
+        Assert.Contains("""href="/digest/2025-01" rel="prev">← January 2025</a>""", march, StringComparison.Ordinal);
+        Assert.Contains("""href="/digest/2025-05" rel="next">May 2025 →</a>""", march, StringComparison.Ordinal);
+
+        var april = await app.Http.GetStringAsync("/digest/2025-04");
+        Assert.Contains("No posts were published in April 2025.", april, StringComparison.Ordinal);
+        Assert.DoesNotContain("""<a href="/digest/2025-04-""", april, StringComparison.Ordinal);
+
+        var emptyDay = await app.Http.GetStringAsync("/digest/2025-04-10");
+        Assert.Contains("""href="/digest/2025-03-31" rel="prev">""", emptyDay, StringComparison.Ordinal);
+        Assert.Contains("""href="/digest/2025-05-01" rel="next">""", emptyDay, StringComparison.Ordinal);
+
+        using var french = new HttpRequestMessage(HttpMethod.Get, "/digest/2025-03");
+        french.Headers.AcceptLanguage.ParseAdd("fr");
+        Assert.Contains("Résumés de mars 2025", await (await app.Http.SendAsync(french)).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/digest/0001-01")]
+    [InlineData("/digest/9999-12-31")]
+    [InlineData("/digest/2025-13")]
+    [InlineData("/digest/2025-02-30")]
+    [InlineData("/digest/march")]
+    public async Task Dates_outside_the_calendar_are_not_found(string path)
+    {
+        await using var app = await TestApp.StartAsync(worker: false);
+
+        var answer = await app.Http.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.NotFound, answer.StatusCode);
+        Assert.Contains("/digest/yyyy-MM", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_month_to_come_says_so()
+    {
+        await using var app = await TestApp.StartAsync(worker: false);
+        var next = app.Get<Digest>().Today.AddMonths(2);
+
+        var page = await app.Http.GetStringAsync($"/digest/{next.ToString("yyyy-MM", CultureInfo.InvariantCulture)}");
+
+        Assert.Contains($"{next.ToString("Y", CultureInfo.GetCultureInfo("en"))} has not come yet.", page, StringComparison.Ordinal);
+    }
+}
