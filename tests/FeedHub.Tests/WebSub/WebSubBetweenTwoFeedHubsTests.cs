@@ -116,19 +116,29 @@ public sealed partial class WebSubBetweenTwoFeedHubsTests(ITestOutputHelper outp
         Assert.Equal(1, sourceOnB.GetProperty("health").GetProperty("pollCount").GetInt64());
         Assert.True(sourceOnB.GetProperty("push").GetProperty("pushesReceived").GetInt64() >= 1);
         Figures.Report(output, string.Create(CultureInfo.InvariantCulture,
-            $"WebSub push delay, A's poll of the blog -> the post on B's feed (probed every 50 ms): {first.TotalSeconds:0.00} s, after a renewal {second.TotalSeconds:0.00} s, after an expired lease {third.TotalSeconds:0.00} s (bound: 5 s); B's requests for A's feed meanwhile: {RequestsForFeed(processA) - requestsForAsFeed}"));
+            $"WebSub push delay, end of A's poll of the blog -> the post in B's /feed.json (probed every 50 ms): {first.OnB.TotalSeconds:0.00} s, after a renewal {second.OnB.TotalSeconds:0.00} s, after an expired lease {third.OnB.TotalSeconds:0.00} s (bound: 5 s); baseline, the same post in A's own /feed.json: {first.OnA.TotalSeconds:0.00} s, {second.OnA.TotalSeconds:0.00} s, {third.OnA.TotalSeconds:0.00} s; B's requests for A's feed meanwhile: {RequestsForFeed(processA) - requestsForAsFeed}"));
     }
 
-    /// <summary>A new post on the blog, A polls it (asked through its API), and the time until B's feed carries it.</summary>
-    private static async Task<TimeSpan> PostOnAAndWaitOnBAsync(FeedFarm farm, HttpClient apiA, HttpClient apiB, string what)
+    /// <summary>
+    /// A new post on the blog, A polls it (asked through its API), and the time from the end of that poll until B's
+    /// feed carries it; beside it, as the baseline of the same moment, the time until A's own feed does.
+    /// </summary>
+    private static async Task<(TimeSpan OnB, TimeSpan OnA)> PostOnAAndWaitOnBAsync(FeedFarm farm, HttpClient apiA, HttpClient apiB, string what)
     {
         var title = farm.Change(0);
         var changedAt = DateTimeOffset.UtcNow;
         Assert.Equal(HttpStatusCode.OK, (await apiA.PostAsync("api/sources/1/refresh", null)).StatusCode);
-        await Until(async () => (await apiB.GetStringAsync("feed.json")).Contains(title, StringComparison.Ordinal), $"the {what} reached B", TimeSpan.FromMilliseconds(50));
-        var arrived = DateTimeOffset.UtcNow;
         var polled = farm.Requests.Where(r => r.Path == FeedFarm.PathOf(0) && r.Completed && r.Started >= changedAt).Min(r => r.Ended);
-        return arrived - polled;
+        var onA = await ArrivalAsync(apiA, title, $"the {what} is on A");
+        var onB = await ArrivalAsync(apiB, title, $"the {what} reached B");
+        return (onB - polled, onA - polled);
+    }
+
+    /// <summary>When a feed first carried the title, probing every 50 ms.</summary>
+    private static async Task<DateTimeOffset> ArrivalAsync(HttpClient api, string title, string what)
+    {
+        await Until(async () => (await api.GetStringAsync("feed.json")).Contains(title, StringComparison.Ordinal), what, TimeSpan.FromMilliseconds(50));
+        return DateTimeOffset.UtcNow;
     }
 
     private static async Task<JsonElement?> PushOfAsync(HttpClient api)
