@@ -69,9 +69,9 @@ public sealed partial class FullTextTests
         return wanted.Count(found.Contains) / (double)wanted.Count;
     }
 
-    [GeneratedRegex(@"\w+")]
+    [GeneratedRegex(@"\w+", RegexOptions.NonBacktracking)]
     private static partial Regex Words();
 
-    [GeneratedRegex(@"\b\d+ comments?\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b\d+ comments?\b", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking)]
     private static partial Regex CommentCount();
 }
