@@ -19,6 +19,10 @@ public sealed partial class PostgresFeedStore
     private const char MatchEnd = '\uE001';
     private const char FragmentBreak = '\uE002';
 
+    // ts_headline leaves out what its parser takes for a tag, so an article's text that shows markup ("<b>") would lose
+    // it from its passage: '<' goes to the server as this marker and comes back as itself.
+    private const char LessThan = '\uE003';
+
     /// <summary>The condition a searched article meets; the query, in web-search syntax, is the parameter <c>@search</c>.</summary>
     internal static readonly string SearchMatchSql = "(" + string.Join(" OR ", SearchLanguages.All.Select(language =>
         $"(search_config = '{language}'::regconfig AND search_document @@ websearch_to_tsquery('{language}', @search))")) + ")";
@@ -65,7 +69,7 @@ public sealed partial class PostgresFeedStore
 
     public async Task<IReadOnlyDictionary<long, SearchHighlight>> HighlightAsync(SearchQuery query, IReadOnlyList<Article> articles, CancellationToken cancellationToken)
     {
-        var bodies = articles.Select(a => SearchText.Body(a).Replace(MatchStart, ' ').Replace(MatchEnd, ' ').Replace(FragmentBreak, ' ')).ToArray();
+        var bodies = articles.Select(a => SearchText.Body(a).Replace(MatchStart, ' ').Replace(MatchEnd, ' ').Replace(FragmentBreak, ' ').Replace(LessThan, ' ')).ToArray();
         await using var command = _dataSource.CreateCommand(
             """
             SELECT ts_headline(feedhub_search_config(u.language), u.body, websearch_to_tsquery(feedhub_search_config(u.language), @search), @options)
@@ -75,7 +79,7 @@ public sealed partial class PostgresFeedStore
         command.Parameters.Add(new NpgsqlParameter<string>("search", query.ToString()));
         command.Parameters.Add(new NpgsqlParameter<string>("options", HeadlineOptions));
         command.Parameters.Add(new NpgsqlParameter<string?[]>("languages", articles.Select(a => a.Language).ToArray()));
-        command.Parameters.Add(new NpgsqlParameter<string[]>("bodies", bodies));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("bodies", bodies.Select(body => body.Replace('<', LessThan)).ToArray()));
 
         var highlights = new Dictionary<long, SearchHighlight>(articles.Count);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -111,7 +115,7 @@ public sealed partial class PostgresFeedStore
                 }
                 else if (c != MatchEnd)
                 {
-                    text.Append(c);
+                    text.Append(c == LessThan ? '<' : c);
                 }
             }
 

@@ -12,7 +12,14 @@ public static class ImageProxyEndpoints
     public static IServiceCollection AddImageProxy(this IServiceCollection services)
     {
         services.AddOptions<ImageProxyOptions>().BindConfiguration(ImageProxyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton(provider => ImageLinks.LoadAsync(provider.GetRequiredService<IFeedStore>(), CancellationToken.None).GetAwaiter().GetResult());
+        // Pages resolve this first while rendering, inside the renderer's synchronization context: waiting there for
+        // the store's answer would wait for a continuation queued behind the wait itself (a PostgreSQL store hung the
+        // first page with an article). Loaded on the thread pool, the wait has no context to block.
+        services.AddSingleton(provider =>
+        {
+            var store = provider.GetRequiredService<IFeedStore>();
+            return Task.Run(() => ImageLinks.LoadAsync(store, CancellationToken.None)).GetAwaiter().GetResult();
+        });
         services.AddSingleton<ImageProxy>();
         return services;
     }
