@@ -128,10 +128,13 @@ public sealed partial class WebSubBetweenTwoFeedHubsTests(ITestOutputHelper outp
         var title = farm.Change(0);
         var changedAt = DateTimeOffset.UtcNow;
         Assert.Equal(HttpStatusCode.OK, (await apiA.PostAsync("api/sources/1/refresh", null)).StatusCode);
-        var polled = farm.Requests.Where(r => r.Path == FeedFarm.PathOf(0) && r.Completed && r.Started >= changedAt).Min(r => r.Ended);
+        // The farm records a request once its response is sent, which may be just after A has read it.
+        var polled = await Until(
+            () => Task.FromResult(farm.Requests.Where(r => r.Path == FeedFarm.PathOf(0) && r.Completed && r.Started >= changedAt).Select(r => (DateTimeOffset?)r.Ended).Min()),
+            ended => ended is not null, $"the farm recorded A's poll for the {what}");
         var onA = await ArrivalAsync(apiA, title, $"the {what} is on A");
         var onB = await ArrivalAsync(apiB, title, $"the {what} reached B");
-        return (onB - polled, onA - polled);
+        return (onB - polled!.Value, onA - polled.Value);
     }
 
     /// <summary>When a feed first carried the title, probing every 50 ms.</summary>
