@@ -1,4 +1,3 @@
-using FeedHub.Core.Storage;
 using Microsoft.Extensions.Options;
 
 namespace FeedHub.Web.Images;
@@ -12,15 +11,9 @@ public static class ImageProxyEndpoints
     public static IServiceCollection AddImageProxy(this IServiceCollection services)
     {
         services.AddOptions<ImageProxyOptions>().BindConfiguration(ImageProxyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        // Pages resolve this first while rendering, inside the renderer's synchronization context: waiting there for
-        // the store's answer would wait for a continuation queued behind the wait itself (a PostgreSQL store hung the
-        // first page with an article). Loaded on the thread pool, the wait has no context to block.
-        services.AddSingleton(provider =>
-        {
-            var store = provider.GetRequiredService<IFeedStore>();
-            return Task.Run(() => ImageLinks.LoadAsync(store, CancellationToken.None)).GetAwaiter().GetResult();
-        });
+        services.AddSingleton<ImageLinks>();
         services.AddSingleton<ImageProxy>();
+        services.AddHostedService<ImageKeyAtStart>();
         return services;
     }
 
