@@ -59,6 +59,7 @@ public sealed partial class LiteDbFeedStore
             foreach (var sourceId in sourceIds)
             {
                 _sources.Delete(sourceId);
+                ForgetPushOf(sourceId);
                 _articles.DeleteMany(Where.Equal("SourceId", sourceId));
             }
 

@@ -127,6 +127,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
             {
                 removed = _sources.Delete(id);
                 _sourceDirectory.Remove(id);
+                ForgetPushOf(id);
                 if (removed && !keepArticles)
                 {
                     HandOverStoriesOf(_articles.Query().Where(Where.Equal("SourceId", id)).Select("_id").ToEnumerable().Select(d => d["_id"].AsInt64).ToList());

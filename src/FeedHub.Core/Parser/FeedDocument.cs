@@ -32,6 +32,15 @@ public sealed class FeedDocument
 
     public string? ImageUrl { get; set; }
 
+    /// <summary>The WebSub hubs the feed advertises (<c>rel="hub"</c> links, JSON Feed <c>hubs</c>), http(s) only, at most <see cref="MaxHubs"/>.</summary>
+    public List<string> Hubs { get; } = [];
+
+    /// <summary>The feed's own address as it states it (<c>rel="self"</c>, JSON Feed <c>feed_url</c>): the WebSub topic.</summary>
+    public string? SelfUrl { get; set; }
+
+    /// <summary>How many hubs are kept: a feed naming thousands gains nothing from them.</summary>
+    public const int MaxHubs = 4;
+
     /// <summary>How long the publisher asks readers to wait between polls (RSS <c>ttl</c>, <c>sy:updatePeriod</c>).</summary>
     public TimeSpan? PublisherInterval { get; set; }
 
@@ -49,6 +58,24 @@ public sealed class FeedDocument
 
     /// <summary>True when the input was recognised as a feed (possibly with recovered errors).</summary>
     public bool IsFeed => Format is not null;
+
+    /// <summary>Keeps a feed-level link that WebSub needs: the first <c>self</c> and the first few <c>hub</c>s, when they are http(s).</summary>
+    internal void AddWebSubLink(string? rel, string? href)
+    {
+        if (href is null || !WebLinks.IsHttp(href))
+        {
+            return;
+        }
+
+        if (string.Equals(rel, "self", StringComparison.OrdinalIgnoreCase))
+        {
+            SelfUrl ??= href;
+        }
+        else if (string.Equals(rel, "hub", StringComparison.OrdinalIgnoreCase) && Hubs.Count < MaxHubs && !Hubs.Contains(href, StringComparer.Ordinal))
+        {
+            Hubs.Add(href);
+        }
+    }
 
     /// <summary>Adds an item as it is read, keeping memory bounded: beyond twice the cap, the oldest are dropped at once.</summary>
     internal void Add(FeedItem item)

@@ -54,6 +54,14 @@ internal static class JsonFeedParser
             document.Subtitle = String(root, "description");
             document.Language = String(root, "language");
             document.ImageUrl = Links.Resolve(String(root, "icon") ?? String(root, "favicon"), location);
+            document.AddWebSubLink("self", Links.Resolve(String(root, "feed_url"), location));
+            if (Property(root, "hubs") is { ValueKind: JsonValueKind.Array } hubs)
+            {
+                foreach (var hub in hubs.EnumerateArray().Where(h => h.ValueKind == JsonValueKind.Object).Take(FeedDocument.MaxHubs))
+                {
+                    document.AddWebSubLink("hub", Links.Resolve(String(hub, "url"), location));
+                }
+            }
             var feedAuthor = Author(root);
             var baseUri = homePage is not null && Uri.TryCreate(homePage, UriKind.Absolute, out var home) ? home : location;
             if (items?.ValueKind != JsonValueKind.Array)

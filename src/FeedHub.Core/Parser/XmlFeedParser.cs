@@ -198,6 +198,8 @@ internal sealed class XmlFeedParser
                 {
                     document.Link ??= link.Href;
                 }
+
+                document.AddWebSubLink(link.Rel, link.Href);
             }
             else
             {
@@ -563,6 +565,7 @@ internal sealed class XmlFeedParser
                         document.Link ??= link.Href;
                     }
 
+                    document.AddWebSubLink(link.Rel, link.Href);
                     break;
                 case "icon" or "logo":
                     document.ImageUrl = First(document.ImageUrl, Links.Resolve(Text(), baseUri));
@@ -693,7 +696,7 @@ internal sealed class XmlFeedParser
         document.Add(item);
     }
 
-    private readonly record struct AtomLink(string? Href, bool IsAlternate);
+    private readonly record struct AtomLink(string? Href, string? Rel, bool IsAlternate);
 
     private AtomLink ReadAtomLink(Uri? baseUri)
     {
@@ -707,7 +710,7 @@ internal sealed class XmlFeedParser
         }
 
         var isAlternate = string.IsNullOrEmpty(rel) || rel.Equals("alternate", StringComparison.OrdinalIgnoreCase);
-        return new AtomLink(Links.Resolve(href ?? text, linkBase), isAlternate);
+        return new AtomLink(Links.Resolve(href ?? text, linkBase), rel, isAlternate);
     }
 
     /// <summary>An Atom person construct as one string: the name, else the e-mail address, else the text.</summary>

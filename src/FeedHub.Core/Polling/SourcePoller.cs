@@ -6,6 +6,7 @@ using FeedHub.Core.Model;
 using FeedHub.Core.Parser;
 using FeedHub.Core.Storage;
 using FeedHub.Core.Urls;
+using FeedHub.Core.WebSub;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -24,6 +25,7 @@ public sealed partial class SourcePoller(
     PollMetrics metrics,
     StoreWrites storeWrites,
     IOptions<PollingOptions> options,
+    IOptions<WebSubOptions> webSub,
     TimeProvider timeProvider,
     ILogger<SourcePoller> logger)
 {
@@ -61,6 +63,11 @@ public sealed partial class SourcePoller(
                 FetchOutcome.Ok => await ReadAndIngestAsync(source, result, now, cancellationToken).ConfigureAwait(false),
                 _ => Failed(source, result.ErrorKind ?? FetchErrorKind.Network, result.Error ?? "unknown error", result.RetryAfter, now),
             };
+            if (report.Error is null)
+            {
+                report = await WithPushAsync(source, report, now, cancellationToken).ConfigureAwait(false);
+            }
+
             await store.SavePollAsync(new PollResult(source.Id)
             {
                 Fetch = state,
@@ -175,7 +182,26 @@ public sealed partial class SourcePoller(
         return new PollReport(source.Id, source.Name, PollOutcome.Updated, ingested.Added, ingested.Updated, null, state.NextPollAt)
         {
             PendingExtraction = ingested.PendingExtraction,
+            WebSubHubs = document.Hubs,
+            WebSubTopic = document.SelfUrl ?? documentUrl.AbsoluteUri,
         };
+    }
+
+    /// <summary>
+    /// While a hub pushes the source's changes, polling is only the safety net: the next poll is at least
+    /// <see cref="WebSubSubscriberOptions.SafetyNetInterval"/> away.
+    /// </summary>
+    private async Task<PollReport> WithPushAsync(Source source, PollReport report, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var subscriber = webSub.Value.Subscriber;
+        var push = subscriber.Enabled ? await store.GetSourcePushAsync(source.Id, cancellationToken).ConfigureAwait(false) : null;
+        var state = source.Fetch;
+        if (push?.IsLive(now) == true && state.NextPollAt < now + subscriber.SafetyNetInterval)
+        {
+            state.NextPollAt = PollSchedule.Slot(source.Id, subscriber.SafetyNetInterval, now, now + (subscriber.SafetyNetInterval * 0.9));
+        }
+
+        return report with { NextPollAt = state.NextPollAt, Push = push };
     }
 
     private static void Succeeded(FetchState state, FetchResult result, DateTimeOffset now)

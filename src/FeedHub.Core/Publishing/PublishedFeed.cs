@@ -18,6 +18,9 @@ public sealed record PublishedFeed(
     /// <summary>The newest page of a paged feed (RFC 5005 <c>first</c>); null for a feed that is not paged.</summary>
     public Uri? FirstUrl { get; init; }
 
+    /// <summary>The WebSub hub that pushes this feed's changes (<c>rel="hub"</c>, JSON Feed <c>hubs</c>); null when it has none.</summary>
+    public Uri? HubUrl { get; init; }
+
     /// <summary>
     /// The XSLT stylesheet that a browser opening the feed applies to show it as a page (an
     /// <c>xml-stylesheet</c> processing instruction in Atom and RSS; feed readers ignore it). None when null.

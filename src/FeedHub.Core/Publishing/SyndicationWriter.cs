@@ -40,6 +40,16 @@ public static class SyndicationWriter
                 json.WriteString("next_url", feed.NextUrl.AbsoluteUri);
             }
 
+            if (feed.HubUrl is not null)
+            {
+                json.WriteStartArray("hubs");
+                json.WriteStartObject();
+                json.WriteString("type", "WebSub");
+                json.WriteString("url", feed.HubUrl.AbsoluteUri);
+                json.WriteEndObject();
+                json.WriteEndArray();
+            }
+
             json.WriteStartArray("items");
             foreach (var entry in feed.Entries)
             {
@@ -147,6 +157,11 @@ public static class SyndicationWriter
         if (feed.NextUrl is not null)
         {
             syndication.Links.Add(new SyndicationLink(feed.NextUrl, "next", null, mediaType, 0));
+        }
+
+        if (feed.HubUrl is not null)
+        {
+            syndication.Links.Add(new SyndicationLink(feed.HubUrl) { RelationshipType = "hub" });
         }
 
         syndication.Items = feed.Entries.Select(entry => ToSyndicationItem(entry, rss)).ToList();

@@ -4,6 +4,7 @@ using FeedHub.Core.Model;
 using FeedHub.Core.Opml;
 using FeedHub.Core.Parser;
 using FeedHub.Core.Search;
+using FeedHub.Core.WebSub;
 
 namespace FeedHub.Api;
 
@@ -29,6 +30,9 @@ public sealed record SourceDto(
         source.Extraction, source.ExtractionSelector, Minutes(source.MinInterval), Minutes(source.MaxInterval), source.CreatedAt, health);
 
     private static int? Minutes(TimeSpan? interval) => interval is { } value ? (int)value.TotalMinutes : null;
+
+    /// <summary>Push (WebSub) beside polling, for a source whose feed names a hub; null otherwise.</summary>
+    public PushHealth? Push { get; init; }
 }
 
 /// <summary>

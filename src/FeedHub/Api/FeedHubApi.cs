@@ -29,7 +29,8 @@ public static class FeedHubApi
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .MapSourcesApi()
             .MapArticlesApi()
-            .MapOpmlApi();
+            .MapOpmlApi()
+            .MapWebSubApi();
         return app;
     }
 }

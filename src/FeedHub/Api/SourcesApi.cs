@@ -1,6 +1,7 @@
 using FeedHub.Core.Curation;
 using FeedHub.Core.Discovery;
 using FeedHub.Core.Storage;
+using FeedHub.Core.WebSub;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FeedHub.Api;
@@ -33,20 +34,23 @@ public static class SourcesApi
         var page = await store.ListSourcesAsync(query, cancellationToken);
         var tallies = await store.GetTalliesAsync(cancellationToken);
         var now = timeProvider.GetUtcNow();
+        var pushes = (await store.ListSourcePushesAsync(cancellationToken)).ToDictionary(p => p.SourceId);
         return TypedResults.Ok(new SourceListDto(
-            page.Sources.Select(source => SourceDto.Of(source, SourceHealth.Of(source, now))).ToList(),
+            page.Sources.Select(source => SourceDto.Of(source, SourceHealth.Of(source, now)) with { Push = PushHealth.Of(pushes.GetValueOrDefault(source.Id), now) }).ToList(),
             page.Next?.ToString(),
             tallies.ByHealth));
     }
 
-    private static async Task<Results<Ok<SourceDto>, ProblemHttpResult>> GetAsync(long id, IFeedStore store, SourceHealthReport health, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<SourceDto>, ProblemHttpResult>> GetAsync(
+        long id, IFeedStore store, SourceHealthReport health, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         if (await store.GetSourceAsync(id, cancellationToken) is not { } source)
         {
             return ApiProblems.NoSuchSource(id);
         }
 
-        return TypedResults.Ok(SourceDto.Of(source, await health.OfAsync(source, cancellationToken)));
+        var push = PushHealth.Of(await store.GetSourcePushAsync(id, cancellationToken), timeProvider.GetUtcNow());
+        return TypedResults.Ok(SourceDto.Of(source, await health.OfAsync(source, cancellationToken)) with { Push = push });
     }
 
     private static async Task<Results<Created<SourceDto>, ProblemHttpResult>> AddAsync(

@@ -10,6 +10,7 @@ using FeedHub.Web.Images;
 using FeedHub.Web.Localization;
 using FeedHub.Web.Rendering;
 using FeedHub.Worker;
+using FeedHub.WebSub;
 using Microsoft.Extensions.Logging.Console;
 
 namespace FeedHub.Hosting;
@@ -58,6 +59,7 @@ public static class FeedHubApp
         builder.Services.AddSharedKeys(builder.Configuration);
         builder.Services.AddFeedHubApi();
         builder.Services.AddFeedHubMetrics();
+        builder.Services.AddWebSub();
         if (options.RunsWorker)
         {
             builder.Services.AddFeedHubWorker(builder.Configuration);
@@ -111,6 +113,7 @@ public static class FeedHubApp
             app.MapFeedHubApi();
             app.MapAdminPages();
             app.MapCuratorSetup();
+            app.MapWebSub();
         }
 
         return app;

@@ -9,6 +9,7 @@ using FeedHub.Core.Publishing;
 using FeedHub.Core.Readability;
 using FeedHub.Core.Sanitizer;
 using FeedHub.Core.Storage;
+using FeedHub.Core.WebSub;
 using FeedHub.Curators;
 using FeedHub.Storage.LiteDb;
 using FeedHub.Storage.Postgres;
@@ -32,6 +33,8 @@ public static class FeedHubServices
         services.Configure<FetcherOptions>(configuration.GetSection(FetcherOptions.Section));
         services.Configure<PollingOptions>(configuration.GetSection(PollingOptions.Section));
         services.Configure<DigestOptions>(configuration.GetSection(DigestOptions.Section));
+        services.AddOptions<WebSubOptions>().BindConfiguration(WebSubOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WebSubOptions>, WebSubOptionsValidator>();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<StoreWrites>();

@@ -6,6 +6,7 @@ using FeedHub.Hosting;
 using FeedHub.Web.Digests;
 using FeedHub.Web.Localization;
 using FeedHub.Web.Rendering;
+using FeedHub.WebSub;
 using Microsoft.Extensions.Options;
 
 namespace FeedHub.Web;
@@ -23,12 +24,11 @@ public static class DigestPages
                 : Task.FromResult<IResult>(TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No digest for that day",
                     detail: $"'{date}' is not a day of the digest. The digest has days from {Digest.FirstDay:yyyy-MM-dd} to {Digest.LastDay:yyyy-MM-dd}, "
                         + $"at /digest/yyyy-MM-dd (a day) or /digest/yyyy-MM (a month), for example /digest/{digest.Today:yyyy-MM-dd}.")));
-        app.MapGet("/digest.atom", (HttpContext context, [AsParameters] DigestFeedRequest request)
-            => FeedAsync(context, request, "digest.atom", SyndicationWriter.Atom, SyndicationWriter.AtomMediaType));
-        app.MapGet("/digest.rss", (HttpContext context, [AsParameters] DigestFeedRequest request)
-            => FeedAsync(context, request, "digest.rss", SyndicationWriter.Rss, SyndicationWriter.RssMediaType));
-        app.MapGet("/digest.json", (HttpContext context, [AsParameters] DigestFeedRequest request)
-            => FeedAsync(context, request, "digest.json", SyndicationWriter.Json, SyndicationWriter.JsonFeedMediaType));
+        foreach (var format in SyndicationFormat.All)
+        {
+            app.MapGet("/digest." + format.Extension, (HttpContext context, [AsParameters] DigestFeedRequest request) => FeedAsync(context, request, format));
+        }
+
         return app;
     }
 
@@ -55,44 +55,58 @@ public static class DigestPages
             [nameof(DigestMonthPage.Today)] = digest.Today,
         }, variesWith: digest.Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
 
-    /// <summary>
-    /// One entry per finished day. Each day's entry id is minted from the installation's own authority and the date,
-    /// so it is the same on every node and never changes with the public address or the request's host.
-    /// </summary>
-    private static Task<IResult> FeedAsync(HttpContext context, DigestFeedRequest request, string path, Func<PublishedFeed, byte[]> write, string mediaType)
+    private static Task<IResult> FeedAsync(HttpContext context, DigestFeedRequest request, SyndicationFormat format)
     {
-        var (digest, site) = (request.Digest, request.Site.Value);
         var origin = request.Address.Of(context);
-        return request.Responses.ServeFeedAsync(context, async cancellationToken =>
-        {
-            var authority = await EntryIds.InstallationAuthorityAsync(request.Store, cancellationToken);
-            var days = await digest.DaysWithPostsAsync(digest.Today.AddDays(-digest.Options.DaysInFeed), digest.Today.AddDays(-1), cancellationToken);
-            var entries = new List<PublishedEntry>();
-            foreach (var date in days.OrderDescending())
-            {
-                var day = await digest.ReadDayAsync(date, cancellationToken);
-                var url = new Uri(origin, $"digest/{date:yyyy-MM-dd}");
-                var label = date.ToString("dddd d MMMM yyyy", CultureInfo.InvariantCulture);
-                // Feeds are the same for every subscriber: their entries are written in the site's default language.
-                var content = await InterfaceLanguage.InAsync(InterfaceLanguage.Default, () => request.Pages.RenderAsync<DigestFeedEntry>(context, new()
-                {
-                    [nameof(DigestFeedEntry.Day)] = day,
-                    [nameof(DigestFeedEntry.Origin)] = origin.AbsoluteUri.TrimEnd('/'),
-                }));
-                var id = string.Create(CultureInfo.InvariantCulture, $"tag:{authority},{date:yyyy-MM-dd}:digest");
-                entries.Add(new PublishedEntry(id, $"{site.Title} digest for {label}", url, day.End, day.LastChange ?? day.End, null, content, []));
-            }
+        var hub = request.Hub.AdvertiseOn(context.Response, origin, FeedSelf(origin, format));
+        return request.Responses.ServeFeedAsync(
+            context,
+            _ => RenderFeedAsync(context, request.Digest, request.Store, request.Pages, request.Site.Value, request.Time, origin, format, hub),
+            format.MediaType,
+            variesWith: request.Digest.Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+    }
 
-            var updated = entries.Count == 0 ? request.Time.GetUtcNow() : entries.Max(e => e.Updated);
-            var feed = new PublishedFeed($"{site.Title} daily digest", $"One entry a day with every post of that day on {site.Title}", new Uri(origin, path), new Uri(origin, "digest"), updated, entries)
+    /// <summary>The address of a digest feed: its WebSub topic.</summary>
+    public static Uri FeedSelf(Uri origin, SyndicationFormat format) => new(origin, "digest." + format.Extension);
+
+    /// <summary>
+    /// The digest feed: one entry per finished day. Each day's entry id is minted from the installation's own
+    /// authority and the date, so it is the same on every node and never changes with the public address or the
+    /// request's host.
+    /// </summary>
+    public static async Task<byte[]> RenderFeedAsync(
+        HttpContext context, Digest digest, IFeedStore store, ComponentRenderer pages, SiteOptions site, TimeProvider time, Uri origin, SyndicationFormat format, Uri? hub)
+    {
+        var cancellationToken = context.RequestAborted;
+        var authority = await EntryIds.InstallationAuthorityAsync(store, cancellationToken);
+        var days = await digest.DaysWithPostsAsync(digest.Today.AddDays(-digest.Options.DaysInFeed), digest.Today.AddDays(-1), cancellationToken);
+        var entries = new List<PublishedEntry>();
+        foreach (var date in days.OrderDescending())
+        {
+            var day = await digest.ReadDayAsync(date, cancellationToken);
+            var url = new Uri(origin, $"digest/{date:yyyy-MM-dd}");
+            var label = date.ToString("dddd d MMMM yyyy", CultureInfo.InvariantCulture);
+            // Feeds are the same for every subscriber: their entries are written in the site's default language.
+            var content = await InterfaceLanguage.InAsync(InterfaceLanguage.Default, () => pages.RenderAsync<DigestFeedEntry>(context, new()
             {
-                Stylesheet = FeedsInBrowsers.Stylesheet,
-            };
-            return write(feed);
-        }, mediaType, variesWith: digest.Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                [nameof(DigestFeedEntry.Day)] = day,
+                [nameof(DigestFeedEntry.Origin)] = origin.AbsoluteUri.TrimEnd('/'),
+            }));
+            var id = string.Create(CultureInfo.InvariantCulture, $"tag:{authority},{date:yyyy-MM-dd}:digest");
+            entries.Add(new PublishedEntry(id, $"{site.Title} digest for {label}", url, day.End, day.LastChange ?? day.End, null, content, []));
+        }
+
+        var updated = entries.Count == 0 ? time.GetUtcNow() : entries.Max(e => e.Updated);
+        var feed = new PublishedFeed($"{site.Title} daily digest", $"One entry a day with every post of that day on {site.Title}", FeedSelf(origin, format), new Uri(origin, "digest"), updated, entries)
+        {
+            HubUrl = hub,
+            Stylesheet = FeedsInBrowsers.Stylesheet,
+        };
+        return format.Write(feed);
     }
 
     /// <summary>What a digest-feed request needs to be answered.</summary>
     private sealed record DigestFeedRequest(
-        Digest Digest, IFeedStore Store, RenderedResponses Responses, ComponentRenderer Pages, PublicAddress Address, IOptions<SiteOptions> Site, TimeProvider Time);
+        Digest Digest, IFeedStore Store, RenderedResponses Responses, ComponentRenderer Pages, PublicAddress Address, IOptions<SiteOptions> Site, TimeProvider Time,
+        WebSubHub Hub);
 }

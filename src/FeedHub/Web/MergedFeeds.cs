@@ -5,6 +5,7 @@ using FeedHub.Core.Storage;
 using FeedHub.Core.Urls;
 using FeedHub.Hosting;
 using FeedHub.Web.Images;
+using FeedHub.WebSub;
 using Microsoft.Extensions.Options;
 
 namespace FeedHub.Web;
@@ -20,40 +21,66 @@ public static class MergedFeeds
 
     public static IEndpointRouteBuilder MapMergedFeeds(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/feed.atom", (HttpContext context, [AsParameters] FeedRequest request)
-            => ServeAsync(context, request, "feed.atom", SyndicationWriter.Atom, SyndicationWriter.AtomMediaType));
-        app.MapGet("/feed.rss", (HttpContext context, [AsParameters] FeedRequest request)
-            => ServeAsync(context, request, "feed.rss", SyndicationWriter.Rss, SyndicationWriter.RssMediaType));
-        app.MapGet("/feed.json", (HttpContext context, [AsParameters] FeedRequest request)
-            => ServeAsync(context, request, "feed.json", SyndicationWriter.Json, SyndicationWriter.JsonFeedMediaType));
+        foreach (var format in SyndicationFormat.All)
+        {
+            app.MapGet("/feed." + format.Extension, (HttpContext context, [AsParameters] FeedRequest request) => ServeAsync(context, request, format));
+        }
+
         return app;
     }
 
-    private static Task<IResult> ServeAsync(HttpContext context, FeedRequest request, string path, Func<PublishedFeed, byte[]> write, string mediaType)
+    /// <summary>The filter a merged-feed address names (<c>?category=</c>, <c>?source=</c>, <c>?q=</c>), or why it names none.</summary>
+    public static bool TryFilter(string? category, long? source, string? q, out RiverFilter filter, out string? problem)
     {
-        var filter = new RiverFilter(Blank(request.Category), request.Source);
-        if (!string.IsNullOrWhiteSpace(request.Q))
+        filter = new RiverFilter(Blank(category), source);
+        problem = null;
+        if (string.IsNullOrWhiteSpace(q))
         {
-            // A saved search is a feed: the same river, only what the search finds.
-            if (!SearchQuery.TryParse(request.Q, out var search, out var problem))
-            {
-                return Task.FromResult<IResult>(TypedResults.Problem(title: "Bad search", detail: problem, statusCode: StatusCodes.Status400BadRequest));
-            }
+            return true;
+        }
 
-            filter = filter with { Search = search };
+        // A saved search is a feed: the same river, only what the search finds.
+        if (!SearchQuery.TryParse(q, out var search, out problem))
+        {
+            return false;
+        }
+
+        filter = filter with { Search = search };
+        return true;
+    }
+
+    private static Task<IResult> ServeAsync(HttpContext context, FeedRequest request, SyndicationFormat format)
+    {
+        if (!TryFilter(request.Category, request.Source, request.Q, out var filter, out var problem))
+        {
+            return Task.FromResult<IResult>(TypedResults.Problem(title: "Bad search", detail: problem, statusCode: StatusCodes.Status400BadRequest));
         }
 
         ArticleCursor? cursor = ArticleCursor.TryParse(request.Before, out var parsed) ? parsed : null;
         var origin = request.Address.Of(context);
+
+        // The newest page is the WebSub topic; older pages never change and have no hub.
+        var hub = cursor is null ? request.Hub.AdvertiseOn(context.Response, origin, Self(origin, format, filter)) : null;
         var images = request.ImageOptions.Value.ProxyInFeeds ? request.Images : null;
-        return request.Responses.ServeFeedAsync(context, async cancellationToken =>
-        {
-            var page = await request.River.ReadAsync(filter, cursor, PageSize, cancellationToken);
-            return write(ToPublishedFeed(page, filter, cursor, request.Site.Value, origin, path, request.Time.GetUtcNow(), images));
-        }, mediaType);
+        return request.Responses.ServeFeedAsync(
+            context,
+            cancellationToken => RenderAsync(request.River, request.Site.Value, request.Time, filter, cursor, origin, format, hub, images, cancellationToken),
+            format.MediaType);
     }
 
+    /// <summary>A page of the merged feed (the newest when <paramref name="cursor"/> is null) as its format writes it.</summary>
     /// <param name="images">Where images go through this site (when <see cref="ImageProxyOptions.ProxyInFeeds"/> is set); null to keep their addresses.</param>
+    public static async Task<byte[]> RenderAsync(
+        River river, SiteOptions site, TimeProvider time, RiverFilter filter, ArticleCursor? cursor, Uri origin, SyndicationFormat format, Uri? hub, ImageLinks? images,
+        CancellationToken cancellationToken)
+    {
+        var page = await river.ReadAsync(filter, cursor, PageSize, cancellationToken);
+        return format.Write(ToPublishedFeed(page, filter, cursor, site, origin, "feed." + format.Extension, time.GetUtcNow(), images) with { HubUrl = hub });
+    }
+
+    /// <summary>The address of the newest page of a merged feed: its WebSub topic.</summary>
+    public static Uri Self(Uri origin, SyndicationFormat format, RiverFilter filter) => new(origin, "feed." + format.Extension + Query(filter, null));
+
     private static PublishedFeed ToPublishedFeed(RiverPage page, RiverFilter filter, ArticleCursor? cursor, SiteOptions site, Uri origin, string path, DateTimeOffset now, ImageLinks? images)
     {
         var title = filter.SourceId is { } id && page.Sources.TryGetValue(id, out var only) ? $"{site.Title}: {only.Name}"
@@ -106,5 +133,5 @@ public static class MergedFeeds
     /// <summary>What a merged-feed request brings: its filters and the services that answer it.</summary>
     private sealed record FeedRequest(
         string? Category, long? Source, string? Before, string? Q, River River, RenderedResponses Responses, PublicAddress Address, IOptions<SiteOptions> Site, TimeProvider Time,
-        ImageLinks Images, IOptions<ImageProxyOptions> ImageOptions);
+        ImageLinks Images, IOptions<ImageProxyOptions> ImageOptions, WebSubHub Hub);
 }

@@ -1,5 +1,6 @@
 using FeedHub.Core.Polling;
 using FeedHub.Core.Storage;
+using FeedHub.WebSub;
 using Quartz;
 
 namespace FeedHub.Worker;
@@ -10,7 +11,7 @@ namespace FeedHub.Worker;
 /// two at once for the same source; idempotent, so a recovered run after a crash only repeats the work.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class PollJob(SourcePoller poller, SourceScheduler queue, IFeedStore store) : IJob
+public sealed class PollJob(SourcePoller poller, SourceScheduler queue, IFeedStore store, PushSubscriber push, WebSubScheduler webSub) : IJob
 {
     public const string SourceIdKey = "sourceId";
 
@@ -36,5 +37,13 @@ public sealed class PollJob(SourcePoller poller, SourceScheduler queue, IFeedSto
 
         await queue.QueuePagesAsync(pages, cancellationToken).ConfigureAwait(false);
         await queue.RescheduleAfterPollAsync(sourceId, report.NextPollAt.Value, cancellationToken).ConfigureAwait(false);
+
+        // WebSub: the hub's subscribers get what changed; a feed that names a hub is subscribed through it.
+        if (report.Added + report.Updated > 0)
+        {
+            await webSub.RequestDistributionAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await push.AfterPollAsync(report, cancellationToken).ConfigureAwait(false);
     }
 }

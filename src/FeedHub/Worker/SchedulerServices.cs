@@ -1,6 +1,7 @@
 using FeedHub.Core.Fetcher;
 using FeedHub.Core.Polling;
 using FeedHub.Hosting;
+using FeedHub.WebSub;
 using Npgsql;
 using Quartz;
 
@@ -70,6 +71,7 @@ public static class SchedulerServices
                     .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(1)).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
                 quartz.AddJob<PendingPagesJob>(job => job.WithIdentity(PendingPagesJob.Key).StoreDurably());
                 quartz.AddTrigger(trigger => trigger.ForJob(PendingPagesJob.Key).WithIdentity("pending-pages", "system").StartNow());
+                WebSubScheduler.AddJobs(quartz);
             }
         });
         if (runsJobs)

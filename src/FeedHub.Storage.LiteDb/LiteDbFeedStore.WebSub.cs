@@ -1,0 +1,157 @@
+using FeedHub.Core.WebSub;
+using LiteDB;
+
+namespace FeedHub.Storage.LiteDb;
+
+public sealed partial class LiteDbFeedStore
+{
+    private readonly Lock _webSubLock = new();
+    private ILiteCollection<HubSubscription>? _hubSubscriptions;
+    private ILiteCollection<SourcePush>? _sourcePushes;
+
+    private ILiteCollection<HubSubscription> HubSubscriptions
+    {
+        get
+        {
+            if (_hubSubscriptions is null)
+            {
+                var collection = _database.GetCollection<HubSubscription>("websub_subscriptions", BsonAutoId.Int64);
+                collection.EnsureIndex(nameof(HubSubscription.Callback));
+                _hubSubscriptions = collection;
+            }
+
+            return _hubSubscriptions;
+        }
+    }
+
+    /// <summary>One document per source, keyed by the source's id.</summary>
+    private ILiteCollection<SourcePush> SourcePushes
+    {
+        get
+        {
+            if (_sourcePushes is null)
+            {
+                _mapper.Entity<SourcePush>().Id(p => p.SourceId, autoId: false);
+                _sourcePushes = _database.GetCollection<SourcePush>("source_push");
+            }
+
+            return _sourcePushes;
+        }
+    }
+
+    public Task<HubSubscription> UpsertHubSubscriptionAsync(HubSubscription subscription, CancellationToken cancellationToken)
+    {
+        lock (_webSubLock)
+        {
+            var stored = Find(subscription.Topic, subscription.Callback);
+            if (stored is null)
+            {
+                HubSubscriptions.Insert(subscription);
+                return Task.FromResult(subscription);
+            }
+
+            stored.Secret = subscription.Secret;
+            stored.LeaseSeconds = subscription.LeaseSeconds;
+            stored.ExpiresAt = subscription.ExpiresAt;
+            stored.VerifiedAt = subscription.VerifiedAt;
+            HubSubscriptions.Update(stored);
+            return Task.FromResult(stored);
+        }
+    }
+
+    public Task UpdateHubSubscriptionAsync(HubSubscription subscription, CancellationToken cancellationToken)
+    {
+        lock (_webSubLock)
+        {
+            HubSubscriptions.Update(subscription);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<HubSubscription?> GetHubSubscriptionAsync(long id, CancellationToken cancellationToken)
+        => Task.FromResult<HubSubscription?>(HubSubscriptions.FindById(id));
+
+    public Task<HubSubscription?> FindHubSubscriptionAsync(string topic, string callback, CancellationToken cancellationToken)
+        => Task.FromResult(Find(topic, callback));
+
+    public Task<IReadOnlyList<HubSubscription>> ListHubSubscriptionsAsync(CancellationToken cancellationToken)
+        => Task.FromResult<IReadOnlyList<HubSubscription>>(HubSubscriptions.Query().OrderBy("_id").ToList());
+
+    public Task<bool> RemoveHubSubscriptionAsync(long id, CancellationToken cancellationToken)
+    {
+        lock (_webSubLock)
+        {
+            return Task.FromResult(HubSubscriptions.Delete(id));
+        }
+    }
+
+    public Task<int> RemoveHubSubscriptionsExpiredBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        lock (_webSubLock)
+        {
+            return Task.FromResult(HubSubscriptions.DeleteMany(Query.LT(nameof(HubSubscription.ExpiresAt), new BsonValue(cutoff.UtcDateTime))));
+        }
+    }
+
+    public Task<SourcePush?> GetSourcePushAsync(long sourceId, CancellationToken cancellationToken)
+        => Task.FromResult<SourcePush?>(SourcePushes.FindById(sourceId));
+
+    public Task SaveSourcePushAsync(SourcePush push, CancellationToken cancellationToken)
+    {
+        lock (_webSubLock)
+        {
+            SourcePushes.Upsert(push);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<SourcePush>> ListSourcePushesAsync(CancellationToken cancellationToken)
+        => Task.FromResult<IReadOnlyList<SourcePush>>(SourcePushes.Query().OrderBy("_id").ToList());
+
+    public Task<bool> RemoveSourcePushAsync(long sourceId, CancellationToken cancellationToken)
+    {
+        lock (_webSubLock)
+        {
+            return Task.FromResult(SourcePushes.Delete(sourceId));
+        }
+    }
+
+    public Task CountPushAsync(long sourceId, string? refusal, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        lock (_webSubLock)
+        {
+            if (SourcePushes.FindById(sourceId) is { } push)
+            {
+                if (refusal is null)
+                {
+                    push.PushesReceived++;
+                    push.LastPushAt = at;
+                }
+                else
+                {
+                    push.PushesRefused++;
+                    push.LastRefusal = refusal;
+                    push.LastRefusalAt = at;
+                }
+
+                SourcePushes.Update(push);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A removed source's push subscription goes with it (ids of removed sources can be given again).</summary>
+    private void ForgetPushOf(long sourceId)
+    {
+        lock (_webSubLock)
+        {
+            SourcePushes.Delete(sourceId);
+        }
+    }
+
+    private HubSubscription? Find(string topic, string callback)
+        => HubSubscriptions.Find(Where.Equal(nameof(HubSubscription.Callback), callback)).FirstOrDefault(s => s.Topic == topic);
+}

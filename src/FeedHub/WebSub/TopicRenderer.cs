@@ -1,0 +1,65 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using FeedHub.Core.Publishing;
+using FeedHub.Core.Storage;
+using FeedHub.Hosting;
+using FeedHub.Web;
+using FeedHub.Web.Images;
+using FeedHub.Web.Rendering;
+using Microsoft.Extensions.Options;
+
+namespace FeedHub.WebSub;
+
+/// <summary>A topic's current document as a GET of its address would return it, with its digest.</summary>
+public sealed record RenderedTopic(byte[] Body, string MediaType, string Hash, Uri Self, Uri Hub);
+
+/// <summary>
+/// Renders the feeds FeedHub is the hub of, on any node (workers included), the same way the feed endpoints do. A
+/// topic is rendered once per store version (and digest day): the same content always has the same digest, so
+/// an unchanged feed is never delivered twice, even one whose empty page says it was updated "now".
+/// </summary>
+public sealed class TopicRenderer(
+    IServiceScopeFactory scopes, IFeedStore store, River river, Digest digest, ComponentRenderer pages, IOptions<SiteOptions> site, TimeProvider time,
+    ImageLinks images, IOptions<ImageProxyOptions> imageOptions)
+{
+    private const int MaxCached = 1024;
+    private readonly ConcurrentDictionary<string, (string Stamp, RenderedTopic Rendered)> _cache = new(StringComparer.Ordinal);
+
+    public async Task<RenderedTopic> RenderAsync(FeedTopic topic, CancellationToken cancellationToken)
+    {
+        var self = topic.Self;
+        var version = await store.GetVersionAsync(cancellationToken);
+        var stamp = string.Create(CultureInfo.InvariantCulture, $"{version}|{digest.Today:yyyy-MM-dd}");
+        if (_cache.TryGetValue(self.AbsoluteUri, out var cached) && cached.Stamp == stamp)
+        {
+            return cached.Rendered;
+        }
+
+        var hub = WebSubHub.HubUrl(topic.Origin);
+        byte[] body;
+        if (topic.IsDigest)
+        {
+            // The digest's entries are Razor components, which render within a request: this one names the public origin.
+            await using var scope = scopes.CreateAsyncScope();
+            var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider, RequestAborted = cancellationToken };
+            context.Request.Scheme = topic.Origin.Scheme;
+            context.Request.Host = new HostString(topic.Origin.Authority);
+            body = await DigestPages.RenderFeedAsync(context, digest, store, pages, site.Value, time, topic.Origin, topic.Format, hub);
+        }
+        else
+        {
+            body = await MergedFeeds.RenderAsync(river, site.Value, time, topic.Filter, null, topic.Origin, topic.Format, hub,
+                imageOptions.Value.ProxyInFeeds ? images : null, cancellationToken);
+        }
+
+        var rendered = new RenderedTopic(body, topic.Format.MediaType, Convert.ToHexStringLower(SHA256.HashData(body)), self, hub);
+        if (_cache.Count >= MaxCached)
+        {
+            _cache.Clear();
+        }
+
+        _cache[self.AbsoluteUri] = (stamp, rendered);
+        return rendered;
+    }
+}
