@@ -16,26 +16,29 @@
 # FeedHub:Fetcher:MaxConcurrency and MaxPerHost, since the farm is one host):
 #   cold poll at 16 and at 256 in flight: `feedhub poll --once` on a fresh store with the N sources imported,
 #       beside one `curl --parallel --parallel-max P --compressed` over the same URLs (wall time, CPU, max RSS);
-#   re-poll, all 304: `feedhub poll --once` again, beside curl sending each feed's ETag in If-None-Match;
+#   re-poll, all 304: `feedhub poll --once` again on the store of the poll at 16, beside curl sending each feed's
+#       ETag in If-None-Match;
 #   start-up: `feedhub poll` with nothing due (start, open the store, list the sources), subtracted in "net" figures;
 #   CPU per feed: user+sys of the process (and of PostgreSQL's backends with --store postgres) / feeds;
 #   serve: `feedhub serve` on a fresh store polls the N sources at 16 in flight while one reader requests
 #       /, /digest and /feed.atom in turn (p50/p99 under polling); peak RSS (VmHWM) of the round, RSS when idle;
-#   pages on the polled store: the first request of /, /digest and /feed.atom (cold), then 200 requests each on one
-#       connection (warm p50/p99), beside nginx serving the same bytes; and a cold render of /?source=K for 20 sources.
+#   pages on that store, from a web-only server started on it: its first request of /, /digest and /feed.atom (cold),
+#       then 200 requests each on one connection (warm p50/p99), beside nginx serving the same bytes; a cold render of
+#       /?source=K for 20 sources; the server's RSS at start and after the pages.
+# Sources are imported with extraction "never": FeedHub fetches the feeds only, as curl does.
 # Needs curl, node, nginx (Debian nginx-light), python3, /usr/bin/time; psql for --store postgres.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 feeds=10000 store=litedb farm_url="" idle_seconds=60
-usage() { sed -n '5,5p' "$0" | sed 's/^#   /usage: /' >&2; exit 2; }
+usage() { grep -m1 '^#   bash tests/bench/scale.sh' "$0" | sed 's/^#   /usage: /' >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case $1 in
     --feeds) feeds=${2:?}; shift 2 ;;
     --store) store=${2:?}; shift 2 ;;
     --farm) farm_url=${2:?}; shift 2 ;;
     --idle) idle_seconds=${2:?}; shift 2 ;;
-    -h | --help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "scale.sh: unknown argument '$1'" >&2; usage ;;
   esac
 done
@@ -195,7 +198,7 @@ measure_feedhub() { # in-flight, command...
   updated=$(grep -c '^ *[0-9]* *updated ' "$work/out" || true); not_modified=$(grep -c '^ *[0-9]* *notmodified ' "$work/out" || true)
   [ -n "$what" ] && what="$what; $updated updated, $not_modified not modified"
   # The commonest failure, without the feed's own address.
-  failure=$(sed -n 's/^ *[0-9]* *failed *[^:]*: //p' "$work/out" | sed "s|$farm_url/feeds/[0-9]*.xml|FEED|g" | sort | uniq -c | sort -rn | head -1 | sed 's/^ *//')
+  failure=$(sed "s|$farm_url/feeds/[0-9]*.xml|FEED|g" "$work/out" | sed -n 's/^ *[0-9]* *failed *[^:]*: //p' | sort | uniq -c | sort -rn | head -1 | sed 's/^ *//')
   [ -n "$failure" ] && what="$what; commonest failure: $failure"
   return 0
 }
@@ -240,7 +243,7 @@ row "  CPU per feed" "$(ms_per_feed "$c_cpu") ms" "$(ms_per_feed "$cpu") ms" "$(
 say "FeedHub poll with nothing due (start-up)"
 measure_feedhub 256 poll
 s_wall=$wall s_cpu=$cpu
-row "start-up (poll, nothing due)" "-" "${wall} s" "-" "CPU ${cpu} s, ${rss} MB; net of it, CPU per feed: cold@16 $(ms_per_feed "$(bc <<<"${fh_cpu[16]} - $s_cpu")") ms, cold@256 $(ms_per_feed "$(bc <<<"${fh_cpu[256]} - $s_cpu")") ms, 304 $(ms_per_feed "$(bc <<<"$r_cpu - $s_cpu")") ms"
+row "start-up (poll, nothing due)" "-" "${wall} s" "-" "CPU $(printf '%.2f' "$cpu") s, ${rss} MB; net of it, CPU per feed: cold@16 $(ms_per_feed "$(bc <<<"${fh_cpu[16]} - $s_cpu")") ms, cold@256 $(ms_per_feed "$(bc <<<"${fh_cpu[256]} - $s_cpu")") ms, 304 $(ms_per_feed "$(bc <<<"$r_cpu - $s_cpu")") ms"
 
 # --- serve: a round of polls under the server, pages while polling, memory, idle ----------------------------------
 use_store serve
@@ -292,7 +295,7 @@ while :; do
 done
 round_end=$(now)
 kill "$reader_pid" 2>/dev/null || true; wait "$reader_pid" 2>/dev/null || true
-serve_cpu=$(bc <<<"$(cpu_of "$serve_pid") + $(pg_cpu) - $pg0") # since its start
+serve_cpu=$(printf '%.2f' "$(bc <<<"$(cpu_of "$serve_pid") + $(pg_cpu) - $pg0")") # since its start
 hwm=$(awk '/VmHWM/ {printf "%d", $2 / 1024}' "/proc/$serve_pid/status")
 rss_done=$(awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$serve_pid/status")
 say "serve: round over, idle for $idle_seconds s"
