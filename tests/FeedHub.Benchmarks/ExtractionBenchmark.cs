@@ -34,7 +34,7 @@ public static class ExtractionBenchmark
             Measure($"pass {pass} extract (text)", pages, bytes => ArticleExtractor.Shared.Extract(bytes, null, null, textOnly));
             Measure($"pass {pass} extract (text+html)", pages, bytes => ArticleExtractor.Shared.Extract(bytes, null, null));
             var parser = new HtmlParser();
-            Measure($"pass {pass} parse only", pages, bytes => parser.ParseDocument(HtmlDecoding.Decode(bytes, null)).Dispose());
+            Measure($"pass {pass} parse only", pages, bytes => parser.ParseDocument(ArticleExtractor.DecodePage(bytes, null)).Dispose());
         }
 
         return 0;

@@ -173,26 +173,10 @@ public static class StoreBenchmark
 
     private static async Task ReportAsync<T>(string store, string query, int count, Func<Task<T>> run)
     {
-        for (var i = 0; i < Math.Min(20, count); i++)
-        {
-            await run();
-        }
-
-        var milliseconds = new double[count];
-        for (var i = 0; i < count; i++)
-        {
-            var started = Stopwatch.GetTimestamp();
-            await run();
-            milliseconds[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        }
-
-        Array.Sort(milliseconds);
+        var milliseconds = await Latency.MeasureAsync(count, run);
         Console.WriteLine(string.Create(Invariant,
-            $"{store,-10} query    {query,-38} p50 {Percentile(milliseconds, 0.50),7:F2} ms   p99 {Percentile(milliseconds, 0.99),7:F2} ms"));
+            $"{store,-10} query    {query,-38} p50 {Latency.Percentile(milliseconds, 0.50),7:F2} ms   p99 {Latency.Percentile(milliseconds, 0.99),7:F2} ms"));
     }
-
-    private static double Percentile(double[] sorted, double fraction)
-        => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(fraction * sorted.Length) - 1)];
 
     private static async Task ExecuteOnServerAsync(string server, string sql)
     {

@@ -29,6 +29,8 @@ public static class CharsetDetector
 {
     private const int DeclarationWindow = 1024;
 
+    private const int PageDeclarationWindow = 64 * 1024;
+
     private static readonly Encoding StrictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private static readonly Encoding LenientUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
@@ -126,6 +128,73 @@ public static class CharsetDetector
         var detection = DetectFromDocument(body);
         return httpProblem is null ? detection
             : detection with { Problem = detection.Problem is null ? httpProblem : $"{httpProblem}; {detection.Problem}" };
+    }
+
+    /// <summary>
+    /// Chooses the encoding of a web page: the byte order mark and the HTTP charset as for any document, then, unlike a
+    /// feed, valid non-ASCII UTF-8 before the page's own declaration (pages re-saved as UTF-8 often keep their old
+    /// <c>&lt;meta charset&gt;</c>, while legacy encodings practically never form valid UTF-8), then a
+    /// <c>&lt;meta&gt;</c> charset anywhere in the head's first 64 KB (CMS pages put it after kilobytes of other meta
+    /// tags), then sniffing.
+    /// </summary>
+    public static CharsetDetection DetectPage(ReadOnlySpan<byte> body, string? contentType = null)
+    {
+        var first = Detect(body, contentType);
+        if (first.Source is CharsetSource.ByteOrderMark or CharsetSource.HttpHeader || SniffUtf16(body) is not null)
+        {
+            return first;
+        }
+
+        if (!System.Text.Ascii.IsValid(body) && IsValidUtf8(body))
+        {
+            return new CharsetDetection(StrictUtf8, CharsetSource.Sniffed, 0, null);
+        }
+
+        var label = FindMetaCharset(body);
+        return FromLabel(label) switch
+        {
+            null when label is null => Sniff(body, null, "not UTF-8 and no encoding declared"),
+            null => Sniff(body, $"unknown encoding '{label}' declared", $"unknown encoding '{label}' declared"),
+            // A page whose ASCII <meta> could be read is not UTF-16 or UTF-32, whatever it says.
+            UnicodeEncoding or UTF32Encoding or UTF8Encoding => new CharsetDetection(LenientUtf8, CharsetSource.Declaration, 0,
+                IsValidUtf8(body) ? null : $"declared {label} but the bytes are not UTF-8"),
+            { } declared => new CharsetDetection(declared, CharsetSource.Declaration, 0, null),
+        };
+    }
+
+    /// <summary>The charset of the first <c>&lt;meta&gt;</c> tag that names one, in the head's first 64 KB, read as ASCII.</summary>
+    private static string? FindMetaCharset(ReadOnlySpan<byte> body)
+    {
+        var head = body[..Math.Min(body.Length, PageDeclarationWindow)];
+        var headEnd = head.IndexOf("</head"u8);
+        var text = Encoding.Latin1.GetString(headEnd >= 0 ? head[..headEnd] : head);
+        for (var at = text.IndexOf("<meta", StringComparison.OrdinalIgnoreCase); at >= 0;
+             at = text.IndexOf("<meta", at + 5, StringComparison.OrdinalIgnoreCase))
+        {
+            var end = text.IndexOf('>', at);
+            var tag = text.AsSpan(at, (end < 0 ? text.Length : end) - at);
+            var charset = tag.IndexOf("charset", StringComparison.OrdinalIgnoreCase);
+            if (charset < 0)
+            {
+                continue;
+            }
+
+            var value = tag[(charset + "charset".Length)..].TrimStart();
+            if (value.IsEmpty || value[0] != '=')
+            {
+                continue;
+            }
+
+            value = value[1..].TrimStart().TrimStart('"').TrimStart('\'').TrimStart();
+            var stop = value.IndexOfAny(CharsetValueEnd);
+            var label = (stop < 0 ? value : value[..stop]).ToString();
+            if (label.Length > 0)
+            {
+                return label;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The encoding the bytes themselves give: a UTF-16 pattern, the declaration, or sniffing.</summary>

@@ -1,6 +1,7 @@
 using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
 using AngleSharp.Html.Parser;
+using FeedHub.Core.Charsets;
 using FeedHub.Core.Sanitizer;
 
 namespace FeedHub.Core.Readability;
@@ -28,9 +29,13 @@ public sealed class ArticleExtractor
 
     public static ArticleExtractor Shared { get; } = new(new HtmlContentSanitizer());
 
-    /// <summary>Extracts from raw page bytes, decoded by BOM, HTTP charset or <c>&lt;meta charset&gt;</c>.</summary>
+    /// <summary>Extracts from raw page bytes, decoded as <see cref="CharsetDetector.DetectPage"/> decides.</summary>
     public ExtractedArticle Extract(ReadOnlySpan<byte> page, string? contentType, Uri? pageUrl, ExtractionOptions? options = null) =>
-        Extract(HtmlDecoding.Decode(page, contentType), pageUrl, options);
+        Extract(DecodePage(page, contentType), pageUrl, options);
+
+    /// <summary>The text of a page's bytes: byte order mark, HTTP charset, UTF-8, the page's meta charset, sniffing.</summary>
+    public static string DecodePage(ReadOnlySpan<byte> page, string? contentType)
+        => CharsetDetector.Decode(page, CharsetDetector.DetectPage(page, contentType));
 
     /// <summary>Extracts from a decoded page. Never throws for bad input: the outcome says what went wrong.</summary>
     public ExtractedArticle Extract(string html, Uri? pageUrl, ExtractionOptions? options = null)

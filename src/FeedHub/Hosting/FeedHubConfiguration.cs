@@ -8,10 +8,23 @@ public static class FeedHubConfiguration
 {
     public static void AddFeedHubSources(this IConfigurationBuilder configuration, string[] args)
     {
-        var local = Path.Combine(Directory.GetCurrentDirectory(), "config", "appsettings.json");
-        var file = File.Exists(local) ? local : Path.Combine(AppContext.BaseDirectory, "config", "appsettings.json");
-        configuration.AddJsonFile(file, optional: false, reloadOnChange: false);
+        configuration.AddJsonFile(LocateFile(Path.Combine("config", "appsettings.json")), optional: false, reloadOnChange: false);
         configuration.AddEnvironmentVariables();
         configuration.AddCommandLine(args);
+    }
+
+    /// <summary>
+    /// A file named by a relative path in the settings (such as <c>config/sources.opml</c>): from the working directory
+    /// when it is there, else the copy the build put beside the binary (<c>dotnet run</c> runs in the project's folder).
+    /// </summary>
+    public static string LocateFile(string path)
+    {
+        if (Path.IsPathRooted(path))
+        {
+            return path;
+        }
+
+        var local = Path.Combine(Directory.GetCurrentDirectory(), path);
+        return File.Exists(local) ? local : Path.Combine(AppContext.BaseDirectory, path);
     }
 }

@@ -18,13 +18,24 @@ public sealed partial class StarterSourcesImport(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         // Claimed before importing: worker nodes starting together on an empty PostgreSQL import the list once.
-        var path = options.Value.StarterSources;
-        if (string.IsNullOrWhiteSpace(path) || !await store.ClaimSettingAsync(DoneSetting, "true", cancellationToken).ConfigureAwait(false))
+        if (string.IsNullOrWhiteSpace(options.Value.StarterSources))
         {
             return;
         }
 
-        if (File.Exists(path) && (await store.ListSourcesAsync(cancellationToken).ConfigureAwait(false)).Count == 0)
+        var path = FeedHubConfiguration.LocateFile(options.Value.StarterSources);
+        if (!File.Exists(path))
+        {
+            LogMissing(logger, options.Value.StarterSources, path);
+            return;
+        }
+
+        if (!await store.ClaimSettingAsync(DoneSetting, "true", cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        if ((await store.ListSourcesAsync(cancellationToken).ConfigureAwait(false)).Count == 0)
         {
             await using var stream = File.OpenRead(path);
             using var scope = scopes.CreateScope();
@@ -35,6 +46,9 @@ public sealed partial class StarterSourcesImport(
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No starter sources: {Configured} (FeedHub:StarterSources) is not at {Path}")]
+    private static partial void LogMissing(ILogger logger, string configured, string path);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Subscribed to {Count} starter sources from {Path}")]
     private static partial void LogImported(ILogger logger, int count, string path);

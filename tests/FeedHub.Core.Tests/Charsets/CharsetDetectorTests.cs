@@ -195,4 +195,39 @@ public sealed class CharsetDetectorTests
     [InlineData(null, null)]
     public void CharsetParameterOfContentType(string? contentType, string? expected)
         => Assert.Equal(expected, CharsetDetector.CharsetFromContentType(contentType));
+
+    [Fact]
+    public void A_page_in_valid_utf8_is_utf8_whatever_its_old_meta_says()
+    {
+        var page = Encoding.UTF8.GetBytes("<html><head><meta charset=\"iso-8859-1\"></head><body><p>Größe, café, Ελληνικά</p></body></html>");
+
+        var detection = CharsetDetector.DetectPage(page);
+
+        Assert.IsType<UTF8Encoding>(detection.Encoding);
+        Assert.Contains("Größe, café, Ελληνικά", CharsetDetector.Decode(page, detection), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_page_meta_charset_counts_in_its_own_tag_after_kilobytes_of_head_but_not_in_a_script_or_the_body()
+    {
+        var windows1251 = CharsetDetector.FromLabel("windows-1251")!;
+        var head = "<html><head><script>var s = 'charset=koi8-r';</script>" + string.Concat(Enumerable.Repeat("<meta name=\"x\" content=\"y\">", 200));
+        var late = windows1251.GetBytes(head + "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1251\"></head><body><p>Привет, мир</p></body></html>");
+        var inBody = windows1251.GetBytes("<html><head></head><body><meta charset=\"koi8-r\"><p>Привет, мир</p></body></html>");
+
+        Assert.Contains("Привет, мир", CharsetDetector.Decode(late, CharsetDetector.DetectPage(late)), StringComparison.Ordinal);
+        Assert.Equal(CharsetSource.Declaration, CharsetDetector.DetectPage(late).Source);
+        Assert.NotEqual(CharsetSource.Declaration, CharsetDetector.DetectPage(inBody).Source);
+    }
+
+    [Fact]
+    public void The_http_charset_of_a_page_wins_over_its_meta_and_a_byte_order_mark_over_both()
+    {
+        var body = "<html><head><meta charset=\"utf-8\"></head><body><p>Größe</p></body></html>";
+        var latin1 = Encoding.GetEncoding(1252).GetBytes(body);
+        var withBom = new byte[] { 0xEF, 0xBB, 0xBF }.Concat(Encoding.UTF8.GetBytes(body)).ToArray();
+
+        Assert.Contains("Größe", CharsetDetector.Decode(latin1, CharsetDetector.DetectPage(latin1, "text/html; charset=ISO-8859-1")), StringComparison.Ordinal);
+        Assert.Contains("Größe", CharsetDetector.Decode(withBom, CharsetDetector.DetectPage(withBom, "text/html; charset=windows-1252")), StringComparison.Ordinal);
+    }
 }

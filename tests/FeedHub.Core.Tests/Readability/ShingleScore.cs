@@ -36,6 +36,6 @@ internal static partial class ShingleScore
         return shingles;
     }
 
-    [GeneratedRegex(@"\w+")]
+    [GeneratedRegex(@"\w+", RegexOptions.NonBacktracking)]
     private static partial Regex Word();
 }

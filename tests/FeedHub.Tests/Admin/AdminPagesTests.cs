@@ -177,9 +177,9 @@ public sealed partial class AdminPagesTests
 
     private static string Token(string html) => AntiforgeryField().Match(html).Groups[1].Value;
 
-    [GeneratedRegex("<code class=\"token\">(fh_[^<]+)</code>")]
+    [GeneratedRegex("<code class=\"token\">(fh_[^<]+)</code>", RegexOptions.NonBacktracking)]
     private static partial Regex NewToken();
 
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"", RegexOptions.NonBacktracking)]
     private static partial Regex AntiforgeryField();
 }

@@ -193,9 +193,9 @@ public sealed partial class CuratorSessionTests
 
     private static string Token(string html) => AntiforgeryField().Match(html).Groups[1].Value;
 
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"", RegexOptions.NonBacktracking)]
     private static partial Regex AntiforgeryField();
 
-    [GeneratedRegex("<tr data-session=\"(\\d+)\">(.*?)</tr>", RegexOptions.Singleline)]
+    [GeneratedRegex("<tr data-session=\"(\\d+)\">(.*?)</tr>", RegexOptions.Singleline | RegexOptions.NonBacktracking)]
     private static partial Regex SessionRow();
 }

@@ -112,10 +112,10 @@ public sealed partial class CuratorSetupTests : IDisposable
         return browser;
     }
 
-    [GeneratedRegex("token=([A-Za-z0-9_-]+)")]
+    [GeneratedRegex("token=([A-Za-z0-9_-]+)", RegexOptions.NonBacktracking)]
     private static partial Regex SetupToken();
 
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"", RegexOptions.NonBacktracking)]
     private static partial Regex AntiforgeryField();
 
     public void Dispose() => Directory.Delete(_workingDirectory, recursive: true);

@@ -180,9 +180,9 @@ public sealed partial class ErrorPageBrowserTests(BrowserFixture browser) : IAsy
         _ => status.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
-    [GeneratedRegex("[^a-z0-9]+")]
+    [GeneratedRegex("[^a-z0-9]+", RegexOptions.NonBacktracking)]
     private static partial Regex Slug();
 
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"", RegexOptions.NonBacktracking)]
     private static partial Regex AntiforgeryField();
 }

@@ -115,7 +115,7 @@ public sealed class ReaderBrowserTests(BrowserFixture browser) : IAsyncLifetime
         await page.Keyboard.PressAsync("j");
         await page.Keyboard.PressAsync("k");
         Assert.Equal("Story 01", await page.Locator(".entry.current h2").InnerTextAsync());
-        var opened = page.WaitForURLAsync(new Regex("/articles/[0-9]+$"));
+        var opened = page.WaitForURLAsync(url => new Uri(url).AbsolutePath is var path && path.StartsWith("/articles/", StringComparison.Ordinal) && path.Length > "/articles/".Length && path["/articles/".Length..].All(char.IsAsciiDigit));
         await page.Keyboard.PressAsync("o");
         await opened;
         await page.Locator("article.full").WaitForAsync();

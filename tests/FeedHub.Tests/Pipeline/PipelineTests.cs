@@ -210,7 +210,7 @@ public sealed class PipelineTests
         foreach (var page in pages)
         {
             Assert.Equal(["<script src=\"/assets/keys.js\" defer>", "<script src=\"/assets/times.js\" defer>"],
-                Regex.Matches(page, "<script[^>]*>", RegexOptions.IgnoreCase).Select(m => m.Value));
+                Regex.Matches(page, "<script[^>]*>", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking).Select(m => m.Value));
             Assert.DoesNotContain("alert(", page, StringComparison.Ordinal);
             Assert.DoesNotContain("onerror", page, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain("onclick", page, StringComparison.OrdinalIgnoreCase);
@@ -218,7 +218,8 @@ public sealed class PipelineTests
             Assert.Contains("Hello world", page, StringComparison.Ordinal);
         }
 
-        Assert.Contains("/a.png", pages[1], StringComparison.Ordinal);
+        // The image stays, loaded through FeedHub's image proxy rather than from the blog.
+        Assert.Contains("<img src=\"/images/", pages[1], StringComparison.Ordinal);
         var atom = await app.Http.GetStringAsync("/feed.atom");
         Assert.DoesNotContain("alert(4)", atom, StringComparison.Ordinal);
         Assert.DoesNotContain("onerror", atom, StringComparison.Ordinal);

@@ -65,7 +65,7 @@ public static partial class FeedWalk
         return (entries, feed.Links.FirstOrDefault(l => l.RelationshipType == "next")?.Uri);
     }
 
-    [GeneratedRegex("<a data-open href=\"/articles/(\\d+)\"")]
+    [GeneratedRegex("<a data-open href=\"/articles/(\\d+)\"", RegexOptions.NonBacktracking)]
     private static partial Regex ArticleLink();
 
     [GeneratedRegex("""<a (?:rel="next" href="([^"]+)"|href="([^"]+)" rel="next")""", RegexOptions.NonBacktracking)]

@@ -188,7 +188,7 @@ public sealed partial class ImageProxyTests : IAsyncLifetime
         return (parts[1], parts[2]);
     }
 
-    [GeneratedRegex("/images/[A-Za-z0-9_-]+/[A-Za-z0-9_-]+")]
+    [GeneratedRegex("/images/[A-Za-z0-9_-]+/[A-Za-z0-9_-]+", RegexOptions.NonBacktracking)]
     private static partial Regex ProxiedImage();
 
     public async Task DisposeAsync() => await _site.DisposeAsync();

@@ -138,15 +138,15 @@ public sealed partial class InterfaceLanguageTests
         throw new InvalidOperationException("the tests run from inside the repository");
     }
 
-    [GeneratedRegex("""\b(?:L|strings)\["(?<text>(?:[^"\\]|\\.)+)"[\],]""")]
+    [GeneratedRegex("""\b(?:L|strings)\["(?<text>(?:[^"\\]|\\.)+)"[\],]""", RegexOptions.NonBacktracking)]
     private static partial Regex LookedUp();
 
-    [GeneratedRegex("""L\.Count\([^,]+,\s*"(?<one>(?:[^"\\]|\\.)+)",\s*"(?<other>(?:[^"\\]|\\.)+)"\)""")]
+    [GeneratedRegex("""L\.Count\([^,]+,\s*"(?<one>(?:[^"\\]|\\.)+)",\s*"(?<other>(?:[^"\\]|\\.)+)"\)""", RegexOptions.NonBacktracking)]
     private static partial Regex Counted();
 
-    [GeneratedRegex("""\("/[^"]*", "(?<label>[^"]+)"(?:, "[^"]*")?\)""")]
+    [GeneratedRegex("""\("/[^"]*", "(?<label>[^"]+)"(?:, "[^"]*")?\)""", RegexOptions.NonBacktracking)]
     private static partial Regex Labels();
 
-    [GeneratedRegex("<html lang=\"([^\"]+)\">")]
+    [GeneratedRegex("<html lang=\"([^\"]+)\">", RegexOptions.NonBacktracking)]
     private static partial Regex HtmlLang();
 }
