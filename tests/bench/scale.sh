@@ -336,8 +336,10 @@ nginx_pid_file="$work/nginx.pid"
 declare -A fh_cold fh_code
 for path in / /digest /feed.atom; do
   file=$([ "$path" = / ] && echo index.html || echo "${path#/}")
-  read -r code t < <(curl -s -o "$work/www/$file" -w '%{http_code} %{time_total}\n' "$base$path")
+  read -r code t < <(curl -s --max-time 60 -o "$work/www/$file" -w '%{http_code} %{time_total}\n' "$base$path" || true)
   fh_cold[$path]=$t fh_code[$path]=$code
+  touch "$work/www/$file" # nginx serves what FeedHub answered, even nothing
+  [ "$code" = 200 ] || say "FeedHub answered $path with HTTP $code after $t s (000: no answer within 60 s)"
 done
 cat >"$work/nginx.conf" <<CONF
 worker_processes 1;
@@ -354,22 +356,23 @@ chmod -R a+rX "$work/www"
 nginx -c "$work/nginx.conf"
 repeat_cfg() { # url, count -> a curl config fetching url count times on one connection
   local i
-  for i in $(seq 1 "$2"); do printf 'url = "%s"\noutput = "/dev/null"\nwrite-out = "%%{time_total}\\n"\n' "$1"; done
+  for i in $(seq 1 "$2"); do printf 'url = "%s"\noutput = "/dev/null"\nmax-time = 60\nwrite-out = "%%{time_total}\\n"\n' "$1"; done
 }
 for path in / /digest /feed.atom; do
   file=$([ "$path" = / ] && echo index.html || echo "${path#/}")
   ng_cold=$(curl -s -o /dev/null -w '%{time_total}' "http://127.0.0.1:$nginx_port/$file")
   repeat_cfg "http://127.0.0.1:$nginx_port/$file" 200 >"$work/ng.cfg"
   repeat_cfg "$base$path" 200 >"$work/fh.cfg"
-  ng_times=$(curl -s -K "$work/ng.cfg"); fh_times=$(curl -s -K "$work/fh.cfg")
-  bytes=$(stat -c %s "$work/www/$file")
+  ng_times=$(curl -s -K "$work/ng.cfg" || true)
+  fh_times=$([ "${fh_code[$path]}" = 200 ] && curl -s -K "$work/fh.cfg" || true) # none when the cold request failed
+  bytes=$(stat -c %s "$work/www/$file" 2>/dev/null || echo 0)
   fc=$(awk -v t="${fh_cold[$path]}" 'BEGIN{printf "%.1f", 1000 * t}'); nc=$(awk -v t="$ng_cold" 'BEGIN{printf "%.1f", 1000 * t}')
   row "page $path cold (first request after start)" "$nc ms" "$fc ms" "$(ratio "$fc" "$nc")" "HTTP ${fh_code[$path]}, $bytes bytes"
   ng50=$(pct 50 <<<"$ng_times"); ng99=$(pct 99 <<<"$ng_times"); fh50=$(pct 50 <<<"$fh_times"); fh99=$(pct 99 <<<"$fh_times")
   row "page $path warm, p50 / p99" "$ng50 / $ng99 ms" "$fh50 / $fh99 ms" "$(ratio "$fh50" "$ng50")" "200 requests on one connection; ratio of p50"
 done
 # Cold renders once the code is warm: each source's reading list is a page never asked for yet.
-cold_times=$(for k in $(seq 2 21); do curl -s -o /dev/null -w '%{time_total}\n' "$base/?source=$k"; done)
+cold_times=$(for k in $(seq 2 21); do curl -s --max-time 60 -o /dev/null -w '%{time_total}\n' "$base/?source=$k" || true; done)
 row "page /?source=K cold, p50 / p99" "-" "$(pct 50 <<<"$cold_times") / $(pct 99 <<<"$cold_times") ms" "-" "20 sources, each page's first request"
 row "serve (web role): RSS at start / after pages" "-" "$rss_web_start / $(awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$serve_pid/status") MB" "-" "VmHWM $(awk '/VmHWM/ {printf "%d", $2 / 1024}' "/proc/$serve_pid/status") MB"
 
