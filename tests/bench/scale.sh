@@ -237,7 +237,7 @@ store_env=("${store_cold16[@]}")
 measure_feedhub 256 poll --once
 r_wall=$wall r_cpu=$cpu
 row "re-poll, all 304, 256 in flight (wall)" "${c_wall} s" "${wall} s" "$(ratio "$wall" "$c_wall")" "curl: $c_what; FeedHub: $what"
-row "  CPU per feed" "$(ms_per_feed "$c_cpu") ms" "$(ms_per_feed "$cpu") ms" "$(ratio "$cpu" "$c_cpu")" "user+sys / $feeds feeds"
+row "  CPU per feed" "$(ms_per_feed "$c_cpu") ms" "$(ms_per_feed "$cpu") ms" "$(ratio "$cpu" "$c_cpu")" "user+sys / $feeds feeds$([ -n "$postmaster" ] && echo ", PostgreSQL included")"
 
 # Start-up, store opening and listing the sources, with nothing due: what every poll --once above also paid.
 say "FeedHub poll with nothing due (start-up)"
