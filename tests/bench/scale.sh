@@ -372,7 +372,7 @@ for path in / /digest /feed.atom; do
   row "page $path warm, p50 / p99" "$ng50 / $ng99 ms" "$fh50 / $fh99 ms" "$(ratio "$fh50" "$ng50")" "200 requests on one connection; ratio of p50"
 done
 # Cold renders once the code is warm: each source's reading list is a page never asked for yet.
-cold_times=$(for k in $(seq 2 21); do curl -s --max-time 60 -o /dev/null -w '%{time_total}\n' "$base/?source=$k" || true; done)
+cold_times=$([ "${fh_code[/]}" = 200 ] && for k in $(seq 2 21); do curl -s --max-time 60 -o /dev/null -w '%{time_total}\n' "$base/?source=$k" || true; done || true) # none when / did not answer
 row "page /?source=K cold, p50 / p99" "-" "$(pct 50 <<<"$cold_times") / $(pct 99 <<<"$cold_times") ms" "-" "20 sources, each page's first request"
 row "serve (web role): RSS at start / after pages" "-" "$rss_web_start / $(awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$serve_pid/status") MB" "-" "VmHWM $(awk '/VmHWM/ {printf "%d", $2 / 1024}' "/proc/$serve_pid/status") MB"
 
