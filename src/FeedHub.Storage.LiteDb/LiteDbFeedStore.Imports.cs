@@ -55,14 +55,15 @@ public sealed partial class LiteDbFeedStore
                 return Task.FromResult<IReadOnlyList<long>?>(null);
             }
 
-            var sourceIds = _sources.Query().Where(Query.EQ(ImportBatchField, id)).Select("_id").ToEnumerable().Select(d => d["_id"].AsInt64).ToList();
+            var sourceIds = _sources.Query().Where(Where.Equal(ImportBatchField, id)).Select("_id").ToEnumerable().Select(d => d["_id"].AsInt64).ToList();
             foreach (var sourceId in sourceIds)
             {
                 _sources.Delete(sourceId);
-                _articles.DeleteMany(Query.EQ("SourceId", sourceId));
+                _articles.DeleteMany(Where.Equal("SourceId", sourceId));
             }
 
             _database.Commit();
+            sourceIds.ForEach(_sourceDirectory.Remove);
             Changed();
             return Task.FromResult<IReadOnlyList<long>?>(sourceIds);
         }
@@ -75,7 +76,7 @@ public sealed partial class LiteDbFeedStore
 
     private ImportBatch WithRemaining(ImportBatch batch)
     {
-        batch.Remaining = _sources.Count(Query.EQ(ImportBatchField, batch.Id));
+        batch.Remaining = _sources.Count(Where.Equal(ImportBatchField, batch.Id));
         return batch;
     }
 }

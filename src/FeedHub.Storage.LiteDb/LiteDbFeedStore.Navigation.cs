@@ -56,11 +56,24 @@ public sealed partial class LiteDbFeedStore
 
     private DateTimeOffset? NearestArticleDate(DateTimeOffset instant, TimeDirection direction)
     {
+        // One bounded range walked in the direction asked: "below the key, newest first" as an open condition made
+        // LiteDB read the river from its start (27 ms at 1,000,000 articles, 0.06 ms the other way).
         var key = RiverKeyOf(instant, 0);
         var river = _articles.Query();
-        river = direction == TimeDirection.Older
-            ? river.Where(Query.LT(RiverKey, key)).OrderByDescending(RiverKey)
-            : river.Where(Query.GTE(RiverKey, key)).OrderBy(RiverKey);
+        if (direction == TimeDirection.Older)
+        {
+            if (KeyBelow(key) is not { } below)
+            {
+                return null;
+            }
+
+            river = river.Where(Where.Between(RiverKey, new string('0', RiverKeyLength), below)).OrderByDescending(RiverKey);
+        }
+        else
+        {
+            river = river.Where(Where.Between(RiverKey, key, new string('9', RiverKeyLength))).OrderBy(RiverKey);
+        }
+
         return river.Select("SortDate").Limit(1).FirstOrDefault() is { } found
             ? new DateTimeOffset(DateTime.SpecifyKind(found["SortDate"].AsDateTime, DateTimeKind.Utc))
             : null;

@@ -85,7 +85,7 @@ public sealed partial class LiteDbFeedStore
             _search = index;
             _lastOutboxId = Math.Max(_lastOutboxId, commit!.Watermark);
             var replayed = 0;
-            foreach (var entry in _outbox.Find(Query.GT("_id", commit.Watermark)).ToList())
+            foreach (var entry in _outbox.Find(Where.More("_id", commit.Watermark)).ToList())
             {
                 Sync(entry);
                 replayed++;
@@ -171,7 +171,7 @@ public sealed partial class LiteDbFeedStore
             return [];
         }
 
-        var found = _articles.Find(Query.In("_id", ids.Select(id => new BsonValue(id)))).Select(ToArticle).ToDictionary(a => a.Id);
+        var found = _articles.Find(Where.In("_id", ids)).Select(ToArticle).ToDictionary(a => a.Id);
         return ids.Where(found.ContainsKey).Select(id => found[id]).ToList();
     }
 
@@ -187,7 +187,7 @@ public sealed partial class LiteDbFeedStore
 
             _search.Commit(_lastOutboxId, _searchStore);
             _committedOutboxId = _lastOutboxId;
-            _outbox.DeleteMany(Query.LTE("_id", _committedOutboxId));
+            _outbox.DeleteMany(Where.AtMost("_id", _committedOutboxId));
         }
     }
 
@@ -233,7 +233,7 @@ public sealed partial class LiteDbFeedStore
         var after = BsonValue.MinValue;
         while (true)
         {
-            var batch = _articles.Query().Where(Query.GT("_id", after)).OrderBy("_id").Limit(1000).ToList();
+            var batch = _articles.Query().Where(Where.More("_id", after)).OrderBy("_id").Limit(1000).ToList();
             if (batch.Count == 0)
             {
                 return count;
@@ -274,7 +274,7 @@ public sealed partial class LiteDbFeedStore
     private void SyncSource(long sourceId, Dictionary<long, string> names)
     {
         _search!.DeleteSource(sourceId);
-        foreach (var document in _articles.Find(Query.EQ("SourceId", sourceId)))
+        foreach (var document in _articles.Find(Where.Equal("SourceId", sourceId)))
         {
             _search.Upsert(ToArticle(document), SourceNamesOf(sourceId, names));
         }

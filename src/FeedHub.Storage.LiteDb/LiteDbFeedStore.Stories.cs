@@ -32,8 +32,8 @@ public sealed partial class LiteDbFeedStore
         }
 
         var ids = storyIds.Distinct().Select(id => new BsonValue(id)).ToList();
-        var members = _articles.Query().Where(Query.In("_id", ids)).Select("{ _id, SourceId, DuplicateOf }").ToEnumerable()
-            .Concat(_articles.Query().Where(Query.In(DuplicateOfField, ids)).Select("{ _id, SourceId, DuplicateOf }").ToEnumerable())
+        var members = _articles.Query().Where(Where.In("_id", ids)).Select("{ _id, SourceId, DuplicateOf }").ToEnumerable()
+            .Concat(_articles.Query().Where(Where.In(DuplicateOfField, ids)).Select("{ _id, SourceId, DuplicateOf }").ToEnumerable())
             .Select(d => new StoryMember(d["_id"].AsInt64, d["SourceId"].AsInt64, StoryOf(d)))
             .DistinctBy(m => m.ArticleId)
             .OrderBy(m => m.ArticleId)
@@ -47,6 +47,28 @@ public sealed partial class LiteDbFeedStore
     /// </summary>
     private List<Article> ListStories(ArticleQuery query)
     {
+        if (RiverRange(query) is not var (low, high) || query.SourceIds is { Count: 0 })
+        {
+            return [];
+        }
+
+        var sourceIds = query.SourceIds?.ToHashSet();
+        return _articles.Query()
+            .Where(Where.Between(StoryRiverKey, low, high))
+            .OrderByDescending(StoryRiverKey)
+            .ToEnumerable()
+            .Where(d => sourceIds is null || sourceIds.Contains(d["SourceId"].AsInt64))
+            .Take(Math.Clamp(query.Limit, 1, 1000))
+            .Select(ToArticle)
+            .ToList();
+    }
+
+    /// <summary>
+    /// The query's window of the river (from, to, before) as one inclusive range of river keys, or null when it is empty:
+    /// one range is walked in the index's order; two conditions made LiteDB read one side of the river whole.
+    /// </summary>
+    private static (string Low, string High)? RiverRange(ArticleQuery query)
+    {
         var low = query.From is { } from ? RiverKeyOf(from, 0) : new string('0', RiverKeyLength);
         string? high = new('9', RiverKeyLength);
         if (query.Before is { } before)
@@ -59,20 +81,7 @@ public sealed partial class LiteDbFeedStore
             high = Lower(high, KeyBelow(RiverKeyOf(to, 0)));
         }
 
-        if (high is null || string.CompareOrdinal(low, high) > 0 || query.SourceIds is { Count: 0 })
-        {
-            return [];
-        }
-
-        var sourceIds = query.SourceIds?.ToHashSet();
-        return _articles.Query()
-            .Where(Query.Between(StoryRiverKey, low, high))
-            .OrderByDescending(StoryRiverKey)
-            .ToEnumerable()
-            .Where(d => sourceIds is null || sourceIds.Contains(d["SourceId"].AsInt64))
-            .Take(Math.Clamp(query.Limit, 1, 1000))
-            .Select(ToArticle)
-            .ToList();
+        return high is null || string.CompareOrdinal(low, high) > 0 ? null : (low, high);
     }
 
     private static string? Lower(string? a, string? b) => a is null || b is null ? null : string.CompareOrdinal(a, b) <= 0 ? a : b;
@@ -135,7 +144,7 @@ public sealed partial class LiteDbFeedStore
         foreach (var key in articles.SelectMany(a => a.StoryKeys).Distinct())
         {
             var found = _articles.Query()
-                .Where(BsonExpression.Create("$.StoryKeys[*] ANY = @0", key))
+                .Where(Where.AnyEqual("$.StoryKeys[*]", key))
                 .Select("{ _id, SourceId, DuplicateOf, StoryKeys }")
                 .ToEnumerable();
             foreach (var document in found.Where(d => d["_id"].AsInt64 < below))
@@ -158,7 +167,7 @@ public sealed partial class LiteDbFeedStore
     /// </summary>
     private void KeepStoreOwnedFields(Article article)
     {
-        var stored = _articles.Query().Where(Query.EQ("_id", article.Id)).Select("{ DuplicateOf, EntryId }").FirstOrDefault();
+        var stored = _articles.Query().Where(Where.Equal("_id", article.Id)).Select("{ DuplicateOf, EntryId }").FirstOrDefault();
         if (stored is null)
         {
             return;
@@ -166,7 +175,7 @@ public sealed partial class LiteDbFeedStore
 
         article.DuplicateOf = stored[DuplicateOfField].IsNumber ? stored[DuplicateOfField].AsInt64 : null;
         article.EntryId = stored["EntryId"].IsString ? stored["EntryId"].AsString : article.EntryId;
-        if (article.DuplicateOf is null && !_articles.Exists(Query.EQ(DuplicateOfField, article.Id)))
+        if (article.DuplicateOf is null && !_articles.Exists(Where.Equal(DuplicateOfField, article.Id)))
         {
             AssignStories([article], below: article.Id);
         }
@@ -180,7 +189,7 @@ public sealed partial class LiteDbFeedStore
     {
         foreach (var batch in removedIds.Chunk(UpgradeBatchSize))
         {
-            var orphans = _articles.Find(Query.In(DuplicateOfField, batch.Select(id => new BsonValue(id)))).ToList();
+            var orphans = _articles.Find(Where.In(DuplicateOfField, batch)).ToList();
             foreach (var story in orphans.GroupBy(d => d[DuplicateOfField].AsInt64))
             {
                 var members = story.OrderBy(d => d["_id"].AsInt64).ToList();
@@ -227,7 +236,7 @@ public sealed partial class LiteDbFeedStore
         var after = new BsonValue(0L);
         while (true)
         {
-            var batch = _articles.Query().Where(Query.GT("_id", after)).OrderBy("_id").Limit(UpgradeBatchSize).ToList();
+            var batch = _articles.Query().Where(Where.More("_id", after)).OrderBy("_id").Limit(UpgradeBatchSize).ToList();
             if (batch.Count == 0)
             {
                 break;

@@ -50,8 +50,10 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
             _articles.EnsureIndex("SourceId");
             _articles.EnsureIndex(RiverKey);
             IndexIdentities();
+            IndexPendingPages();
             EnsureStoryIndexes();
             UpgradeStories();
+            OpenSourceDirectory();
             _nextArticleId = _articles.Query().OrderByDescending("_id").Select("_id").Limit(1).FirstOrDefault()?["_id"] is { IsNumber: true } last
                 ? last.AsInt64 + 1
                 : 1;
@@ -70,6 +72,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
     public Task<Source> AddSourceAsync(Source source, CancellationToken cancellationToken)
     {
         _sources.Insert(source);
+        _sourceDirectory.Put(source);
         Changed();
         return Task.FromResult(source);
     }
@@ -89,7 +92,23 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
     public Task UpdateSourceAsync(Source source, CancellationToken cancellationToken)
     {
         var before = _sources.FindById(source.Id);
-        WriteSearchable(() => _sources.Update(source), [], SearchedNamesDiffer(before, source) ? [source.Id] : []);
+        try
+        {
+            WriteSearchable(
+                () =>
+                {
+                    _sources.Update(source);
+                    _sourceDirectory.Put(source);
+                },
+                [],
+                SearchedNamesDiffer(before, source) ? [source.Id] : []);
+        }
+        catch
+        {
+            RestoreSourceDirectory(source.Id, before);
+            throw;
+        }
+
         if (before is null || !before.LooksTheSameToReadersAs(source))
         {
             Changed();
@@ -101,15 +120,26 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
     public Task<bool> RemoveSourceAsync(long id, bool keepArticles, CancellationToken cancellationToken)
     {
         var removed = false;
-        WriteSearchable(() =>
+        var before = _sources.FindById(id);
+        try
         {
-            removed = _sources.Delete(id);
-            if (removed && !keepArticles)
+            WriteSearchable(() =>
             {
-                HandOverStoriesOf(_articles.Query().Where(Query.EQ("SourceId", id)).Select("_id").ToEnumerable().Select(d => d["_id"].AsInt64).ToList());
-                _articles.DeleteMany(Query.EQ("SourceId", id));
-            }
-        }, [], [id]);
+                removed = _sources.Delete(id);
+                _sourceDirectory.Remove(id);
+                if (removed && !keepArticles)
+                {
+                    HandOverStoriesOf(_articles.Query().Where(Where.Equal("SourceId", id)).Select("_id").ToEnumerable().Select(d => d["_id"].AsInt64).ToList());
+                    _articles.DeleteMany(Where.Equal("SourceId", id));
+                }
+            }, [], [id]);
+        }
+        catch
+        {
+            RestoreSourceDirectory(id, before);
+            throw;
+        }
+
         Changed();
         return Task.FromResult(removed);
     }
@@ -121,7 +151,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
             return Task.FromResult<IReadOnlyList<Article>>([]);
         }
 
-        var found = _articles.Find(Query.In(Identity, keys.Select(key => new BsonValue(IdentityOf(sourceId, key)))))
+        var found = _articles.Find(Where.In(Identity, keys.Select(key => new BsonValue(IdentityOf(sourceId, key)))))
             .Select(ToArticle)
             .ToList();
         return Task.FromResult<IReadOnlyList<Article>>(found);
@@ -171,41 +201,20 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
             return Task.FromResult<IReadOnlyList<Article>>(SearchArticles(query, search));
         }
 
-        var conditions = new List<BsonExpression>();
-        if (query.Before is { } before)
-        {
-            conditions.Add(Query.LT(RiverKey, RiverKeyOf(before.SortDate, before.Id)));
-        }
-
-        if (query.To is { } to)
-        {
-            conditions.Add(Query.LT(RiverKey, RiverKeyOf(to, 0)));
-        }
-
-        if (query.From is { } from)
-        {
-            conditions.Add(Query.GTE(RiverKey, RiverKeyOf(from, 0)));
-        }
-
-        if (query.SourceIds is { } sourceIds)
-        {
-            if (sourceIds.Count == 0)
-            {
-                return Task.FromResult<IReadOnlyList<Article>>([]);
-            }
-
-            conditions.Add(Query.In("SourceId", sourceIds.Select(id => new BsonValue(id))));
-        }
-
         if (query.StoriesOnly)
         {
             return Task.FromResult<IReadOnlyList<Article>>(ListStories(query));
         }
 
-        var river = _articles.Query();
-        foreach (var condition in conditions)
+        if (RiverRange(query) is not var (low, high) || query.SourceIds is { Count: 0 })
         {
-            river = river.Where(condition);
+            return Task.FromResult<IReadOnlyList<Article>>([]);
+        }
+
+        var river = _articles.Query().Where(Where.Between(RiverKey, low, high));
+        if (query.SourceIds is { } sourceIds)
+        {
+            river = river.Where(Where.In("SourceId", sourceIds));
         }
 
         var page = river.OrderByDescending(RiverKey).Limit(Math.Clamp(query.Limit, 1, 1000)).ToEnumerable().Select(ToArticle).ToList();
@@ -213,7 +222,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
     }
 
     public Task<long> CountArticlesAsync(long? sourceId, CancellationToken cancellationToken)
-        => Task.FromResult(sourceId is { } id ? _articles.LongCount(Query.EQ("SourceId", id)) : _articles.LongCount());
+        => Task.FromResult(sourceId is { } id ? _articles.LongCount(Where.Equal("SourceId", id)) : _articles.LongCount());
 
     public Task<Curator> AddCuratorAsync(Curator curator, CancellationToken cancellationToken)
     {
@@ -222,7 +231,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
     }
 
     public Task<Curator?> GetCuratorByNameAsync(string name, CancellationToken cancellationToken)
-        => Task.FromResult<Curator?>(_curators.FindOne(Query.EQ("LOWER($.Name)", name.ToLowerInvariant())));
+        => Task.FromResult<Curator?>(_curators.FindOne(Where.Equal("LOWER($.Name)", name.ToLowerInvariant())));
 
     // A planet has a handful of curators: scanning them is cheaper than keeping a multi-key index on token hashes.
     public Task<Curator?> FindCuratorByTokenHashAsync(string tokenHash, CancellationToken cancellationToken)
@@ -276,6 +285,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
         var document = _mapper.ToDocument(article);
         document[RiverKey] = RiverKeyOf(article.SortDate, article.Id);
         document[Identity] = IdentityOf(article.SourceId, article.Key);
+        document[PendingPageField] = PendingPageOf(article);
         SetStoryRiverKey(document);
         return document;
     }
@@ -290,7 +300,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
     /// <summary>Files written before articles carried <see cref="Identity"/> indexed the raw key: move them over once.</summary>
     private void IndexIdentities()
     {
-        if (_database.GetCollection("$indexes").Find(Query.EQ("collection", "articles")).Any(index => index["name"].AsString == Identity))
+        if (_database.GetCollection("$indexes").Find(Where.Equal("collection", "articles")).Any(index => index["name"].AsString == Identity))
         {
             return;
         }
@@ -300,7 +310,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
         foreach (var batch in ids.Chunk(1000))
         {
             _database.BeginTrans();
-            foreach (var document in _articles.Find(Query.In("_id", batch)).ToList())
+            foreach (var document in _articles.Find(Where.In("_id", batch)).ToList())
             {
                 document[Identity] = IdentityOf(document["SourceId"].AsInt64, document["Key"].AsString);
                 _articles.Update(document);

@@ -51,7 +51,24 @@ internal sealed class ReopeningEngine : ILiteEngine
         return engine is null || engine != _engine || Run(engine, e => e.Rollback());
     }
 
-    public IBsonDataReader Query(string collection, Query query) => Run(Current(), e => e.Query(collection, query));
+    public IBsonDataReader Query(string collection, Query query)
+    {
+        if (_transactionEngine.Value is not null)
+        {
+            return Run(Current(), e => e.Query(collection, query));
+        }
+
+        try
+        {
+            return Run(Current(), e => e.Query(collection, query));
+        }
+        catch (IOException)
+        {
+            // A read that met the engine just as another thread's write broke it (LiteDB then fails every call with
+            // that write's error): once more, on the engine opened again, so readers are served while writes fail.
+            return Run(Current(), e => e.Query(collection, query));
+        }
+    }
 
     public int Insert(string collection, IEnumerable<BsonDocument> docs, BsonAutoId autoId) => Run(Current(), e => e.Insert(collection, docs, autoId));
 

@@ -19,6 +19,10 @@ public sealed partial class PostgresFeedStore
     private const char MatchEnd = '\uE001';
     private const char FragmentBreak = '\uE002';
 
+    // ts_headline leaves out what its parser takes for a tag, so an article's text that shows markup ("<b>") would lose
+    // it from its passage: '<' goes to the server as this marker and comes back as itself.
+    private const char LessThan = '\uE003';
+
     /// <summary>The condition a searched article meets; the query, in web-search syntax, is the parameter <c>@search</c>.</summary>
     internal static readonly string SearchMatchSql = "(" + string.Join(" OR ", SearchLanguages.All.Select(language =>
         $"(search_config = '{language}'::regconfig AND search_document @@ websearch_to_tsquery('{language}', @search))")) + ")";
@@ -39,12 +43,37 @@ public sealed partial class PostgresFeedStore
     /// </summary>
     private const int SearchTimeoutSeconds = 5;
 
+    /// <summary>
+    /// A search stopped by its time limit (the server cancels the statement, or the client gives up waiting) is the
+    /// search's fault, not the store's: it becomes <see cref="SearchTooSlowException"/>, which readers get as advice,
+    /// and readiness is not told the store failed. A request the reader aborted stays a cancellation.
+    /// </summary>
+    private async Task<IReadOnlyList<Article>> SearchWithinTimeLimitAsync(ArticleQuery query, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await SearchInWindowsAsync(query, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException stopped) when (!cancellationToken.IsCancellationRequested && IsTimeLimit(stopped))
+        {
+            throw new SearchTooSlowException(query.Search!, TimeSpan.FromSeconds(SearchTimeoutSeconds), stopped);
+        }
+    }
+
+    private static bool IsTimeLimit(Exception? failure) => failure switch
+    {
+        null => false,
+        PostgresException { SqlState: PostgresErrorCodes.QueryCanceled } or TimeoutException => true,
+        _ => IsTimeLimit(failure.InnerException),
+    };
+
     private async Task<IReadOnlyList<Article>> SearchInWindowsAsync(ArticleQuery query, CancellationToken cancellationToken)
     {
         var newest = query.Before?.SortDate;
         if (newest is null)
         {
             await using var command = _dataSource.CreateCommand("SELECT max(sort_date) FROM articles WHERE sort_date < @to");
+            command.CommandTimeout = SearchTimeoutSeconds;
             command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("to", Timestamps.ToStored(query.To ?? DateTimeOffset.MaxValue)));
             newest = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is DateTime utc ? new DateTimeOffset(utc, TimeSpan.Zero) : null;
         }
@@ -65,7 +94,7 @@ public sealed partial class PostgresFeedStore
 
     public async Task<IReadOnlyDictionary<long, SearchHighlight>> HighlightAsync(SearchQuery query, IReadOnlyList<Article> articles, CancellationToken cancellationToken)
     {
-        var bodies = articles.Select(a => SearchText.Body(a).Replace(MatchStart, ' ').Replace(MatchEnd, ' ').Replace(FragmentBreak, ' ')).ToArray();
+        var bodies = articles.Select(a => SearchText.Body(a).Replace(MatchStart, ' ').Replace(MatchEnd, ' ').Replace(FragmentBreak, ' ').Replace(LessThan, ' ')).ToArray();
         await using var command = _dataSource.CreateCommand(
             """
             SELECT ts_headline(feedhub_search_config(u.language), u.body, websearch_to_tsquery(feedhub_search_config(u.language), @search), @options)
@@ -75,7 +104,7 @@ public sealed partial class PostgresFeedStore
         command.Parameters.Add(new NpgsqlParameter<string>("search", query.ToString()));
         command.Parameters.Add(new NpgsqlParameter<string>("options", HeadlineOptions));
         command.Parameters.Add(new NpgsqlParameter<string?[]>("languages", articles.Select(a => a.Language).ToArray()));
-        command.Parameters.Add(new NpgsqlParameter<string[]>("bodies", bodies));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("bodies", bodies.Select(body => body.Replace('<', LessThan)).ToArray()));
 
         var highlights = new Dictionary<long, SearchHighlight>(articles.Count);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -111,15 +140,25 @@ public sealed partial class PostgresFeedStore
                 }
                 else if (c != MatchEnd)
                 {
-                    text.Append(c);
+                    text.Append(c == LessThan ? '<' : c);
                 }
             }
 
             var plain = text.ToString();
             var html = SearchHighlighter.Render(plain, 0, plain.Length, matches);
-            fragments.Add((body.StartsWith(plain, StringComparison.Ordinal) ? "" : "…") + html + (body.EndsWith(plain, StringComparison.Ordinal) ? "" : "…"));
+            // ts_headline cuts fragments at words, leaving out punctuation around them: a fragment that reaches the
+            // text's start or end gets it back instead of an ellipsis.
+            var at = body.IndexOf(plain, StringComparison.Ordinal);
+            fragments.Add(Edge(at < 0 ? null : body[..at]) + html + Edge(at < 0 ? null : body[(at + plain.Length)..]));
+
         }
 
         return new SearchHighlight(fragments, words.Distinct(StringComparer.OrdinalIgnoreCase).ToList());
     }
+
+    /// <summary>What lies between a fragment and the text's start or end: itself when only punctuation, else an ellipsis.</summary>
+    private static string Edge(string? rest)
+        => rest is not null && rest.All(c => char.IsPunctuation(c) || char.IsSymbol(c) || char.IsWhiteSpace(c))
+            ? System.Net.WebUtility.HtmlEncode(rest.Trim())
+            : "…";
 }

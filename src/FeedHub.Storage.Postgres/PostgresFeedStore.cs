@@ -40,6 +40,7 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
         {
             await SchemaMigrations.ApplyAsync(dataSource, cancellationToken).ConfigureAwait(false);
             await UpgradeStoriesAsync(dataSource, cancellationToken).ConfigureAwait(false);
+            await UpgradeSourceListingAsync(dataSource, cancellationToken).ConfigureAwait(false);
             return new PostgresFeedStore(dataSource);
         }
         catch
@@ -51,11 +52,13 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
 
     public async Task<Source> AddSourceAsync(Source source, CancellationToken cancellationToken)
     {
+        // The version first, like every write that also changes the source tallies: their rows are then always
+        // locked after the version's, and two writes never wait on each other in a cycle.
         await using var batch = _dataSource.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(BumpVersionSql));
         var insert = new NpgsqlBatchCommand(SourceColumns.InsertSql);
         SourceColumns.AddParameters(insert.Parameters, source, withId: false);
         batch.BatchCommands.Add(insert);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(BumpVersionSql));
 
         source.Id = (long)(await batch.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         return source;
@@ -85,14 +88,19 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
     public async Task UpdateSourceAsync(Source source, CancellationToken cancellationToken)
     {
         await using var batch = _dataSource.CreateBatch();
+        AddSourceUpdate(batch, source);
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Adds the statements that save a source whole (and move the version when readers see a change) to a batch.</summary>
+    private static void AddSourceUpdate(NpgsqlBatch batch, Source source)
+    {
         foreach (var sql in new[] { SourceColumns.BumpVersionIfReadersSeeAChangeSql, SourceColumns.UpdateSql })
         {
             var command = new NpgsqlBatchCommand(sql);
             SourceColumns.AddParameters(command.Parameters, source, withId: true);
             batch.BatchCommands.Add(command);
         }
-
-        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<bool> RemoveSourceAsync(long id, bool keepArticles, CancellationToken cancellationToken)
@@ -192,7 +200,7 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
     }
 
     public Task<IReadOnlyList<Article>> ListArticlesAsync(ArticleQuery query, CancellationToken cancellationToken)
-        => query.Search is null ? ListRiverAsync(query, cancellationToken) : SearchInWindowsAsync(query, cancellationToken);
+        => query.Search is null ? ListRiverAsync(query, cancellationToken) : SearchWithinTimeLimitAsync(query, cancellationToken);
 
     private async Task<IReadOnlyList<Article>> ListRiverAsync(ArticleQuery query, CancellationToken cancellationToken)
     {

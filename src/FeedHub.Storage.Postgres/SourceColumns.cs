@@ -1,4 +1,6 @@
+using FeedHub.Core.Curation;
 using FeedHub.Core.Model;
+using FeedHub.Core.Storage;
 using FeedHub.Core.Urls;
 using Npgsql;
 using NpgsqlTypes;
@@ -46,10 +48,26 @@ internal static class SourceColumns
         new("moved_at", NpgsqlDbType.TimestampTz, s => Timestamps.ToStored(s.Fetch.MovedAt)),
         new("parse_warning", NpgsqlDbType.Text, s => s.Fetch.ParseWarning),
         new("import_batch", NpgsqlDbType.Bigint, s => s.ImportBatch),
+        new("last_item_count", NpgsqlDbType.Integer, s => s.Fetch.LastItemCount),
+        new("latest_post_at", NpgsqlDbType.TimestampTz, s => Timestamps.ToStored(s.Fetch.LatestPostAt)),
+        new("usual_post_interval", NpgsqlDbType.Interval, s => s.Fetch.UsualPostInterval),
+
+        // Derived from the rest at every write, for listing (migration 0011); never read back.
+        new("health", NpgsqlDbType.Text, s => SourceHealthRules.Judge(s).Status.ToString(), Derived: true),
+        new("health_rank", NpgsqlDbType.Smallint, s => (short)SourceHealthRules.Judge(s).Status, Derived: true),
+        new("name_key", NpgsqlDbType.Text, SourceKeys.NameKey, Derived: true),
+        new("search_text", NpgsqlDbType.Text, SourceKeys.SearchText, Derived: true),
+        new("category_keys", NpgsqlDbType.Array | NpgsqlDbType.Text, SourceKeys.CategoryKeys, Derived: true),
     ];
 
     /// <summary>The columns to select for <see cref="Read"/>.</summary>
-    public static readonly string SelectList = "id, " + string.Join(", ", Data.Select(c => c.Name));
+    public static readonly string SelectList = "id, " + string.Join(", ", Data.Where(c => !c.Derived).Select(c => c.Name));
+
+    /// <summary>Writes the derived columns of one source (a row written before they existed); parameters by <see cref="AddParameters"/>.</summary>
+    public static readonly string UpdateDerivedSql = $"""
+        UPDATE sources SET {string.Join(", ", Data.Where(c => c.Derived).Select(c => $"{c.Name} = @{c.Name}"))}
+        WHERE id = @id
+        """;
 
     public static readonly string InsertSql = $"""
         INSERT INTO sources ({string.Join(", ", Data.Select(c => c.Name))})
@@ -104,7 +122,7 @@ internal static class SourceColumns
         var id = row.GetInt64(ordinal++);
         var feedUrl = row.GetString(ordinal++);
         ordinal++; // feed_url_identity is derived from feed_url
-        return new Source
+        var source = new Source
         {
             Id = id,
             FeedUrl = feedUrl,
@@ -143,9 +161,13 @@ internal static class SourceColumns
                 MovedAt = Rows.Value<DateTimeOffset>(row, ordinal++),
                 ParseWarning = Rows.Text(row, ordinal++),
             },
-            ImportBatch = Rows.Value<long>(row, ordinal),
+            ImportBatch = Rows.Value<long>(row, ordinal++),
         };
+        source.Fetch.LastItemCount = Rows.Value<int>(row, ordinal++);
+        source.Fetch.LatestPostAt = Rows.Value<DateTimeOffset>(row, ordinal++);
+        source.Fetch.UsualPostInterval = Rows.Value<TimeSpan>(row, ordinal);
+        return source;
     }
 
-    private sealed record SourceColumn(string Name, NpgsqlDbType Type, Func<Source, object?> Value);
+    private sealed record SourceColumn(string Name, NpgsqlDbType Type, Func<Source, object?> Value, bool Derived = false);
 }

@@ -7,6 +7,7 @@ return args.FirstOrDefault() switch
     "serve" => await FeedHub.Benchmarks.ServeBenchmark.RunAsync(args[1..]),
     "migrate" => await FeedHub.Benchmarks.MigrationBenchmark.RunAsync(args[1..]),
     "search" => await FeedHub.Benchmarks.SearchBenchmark.RunAsync(args[1..]),
+    "admin" => await FeedHub.Benchmarks.AdminBenchmark.RunAsync(args[1..]),
     "fuzz" => await FeedHub.Benchmarks.FuzzBenchmark.RunAsync(args[1..]),
     "navigation" => await FeedHub.Benchmarks.NavigationBenchmark.RunAsync(args[1..]),
     _ => Usage(),
@@ -14,6 +15,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: FeedHub.Benchmarks parser|extraction|store|serve|migrate|search|fuzz|navigation [ARGS]");
+    Console.Error.WriteLine("usage: FeedHub.Benchmarks parser|extraction|store|serve|migrate|search|fuzz|navigation|admin [ARGS]");
     return 2;
 }

@@ -72,7 +72,7 @@ cluster() { # workers
     port=$(free_port)
     # Each poll is logged, to count each worker's share.
     env FeedHub__Roles=worker FeedHub__Urls="http://127.0.0.1:$port" FeedHub__Fetcher__UserAgent="bench-worker-$i" \
-      "Logging__LogLevel__FeedHub.Core.Polling.SourcePoller=Information" dotnet "$feedhub" serve >"$work/worker-$workers-$i.log" 2>&1 &
+      "Logging__LogLevel__FeedHub.Core.Polling.SourcePoller=Debug" dotnet "$feedhub" serve >"$work/worker-$workers-$i.log" 2>&1 &
     worker_pids+=($!); pids+=($!)
     # Ready: the store answers and the worker's scheduler runs.
     for _ in $(seq 1 600); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.2; done

@@ -1,3 +1,4 @@
+using System.Globalization;
 using FeedHub.Core.Model;
 using FeedHub.Core.Storage;
 
@@ -9,19 +10,23 @@ public enum HealthStatus
     /// <summary>Several polls in a row failed: the feed needs a curator.</summary>
     Broken,
 
-    /// <summary>The last poll (or two) failed; FeedHub keeps trying.</summary>
-    Failing,
+    /// <summary>The feed answers, but badly: a failed poll or two, parser warnings, no item at all, or far quieter than usual.</summary>
+    Degraded,
 
     /// <summary>The server said the feed is gone for good (410); it is no longer polled.</summary>
     Retired,
 
-    /// <summary>The feed answers but has had no new post for a long time.</summary>
-    Quiet,
+    /// <summary>The feed redirects permanently to a new address, or was moved to one in the last days: worth a look.</summary>
+    Moved,
 
     /// <summary>Not polled yet.</summary>
     New,
 
     Paused,
+
+    /// <summary>Healthy, and its posts are pushed to FeedHub (WebSub) rather than polled. Given by the WebSub work, not yet.</summary>
+    Push,
+
     Healthy,
 }
 
@@ -41,78 +46,24 @@ public sealed record SourceHealth(
     double? NotModifiedRatio,
     long BytesReceived,
     long BytesSaved,
-    double ItemsPerWeek,
+    int? ItemsInFeed,
+    double? ItemsPerWeek,
     double? ExtractionSuccessRate,
     DateTimeOffset? LatestPostAt,
     int? DaysWithoutNewPost,
     string? MovedFrom,
     DateTimeOffset? MovedAt,
-    string? ParseWarning);
-
-/// <summary>What happened to a source's articles recently, gathered once for many sources.</summary>
-public sealed record SourceActivity(int RecentArticles, int ExtractionsTried, int ExtractionsSucceeded, DateTimeOffset? LatestPostAt)
+    string? ParseWarning)
 {
-    public static readonly SourceActivity None = new(0, 0, 0, null);
-}
-
-/// <summary>Works out the health of sources from their fetch state and their recent articles.</summary>
-public sealed class SourceHealthReport(IFeedStore store, TimeProvider timeProvider)
-{
-    /// <summary>How far back items per week and the extraction success rate look.</summary>
-    public static readonly TimeSpan Window = TimeSpan.FromDays(28);
-
-    /// <summary>Consecutive failures from which a source counts as broken.</summary>
-    public const int BrokenAfterFailures = 3;
-
-    /// <summary>Days without a new post from which an answering feed counts as quiet.</summary>
-    public const int QuietAfterDays = 60;
-
-    private const int PageSize = 1000;
-
-    /// <summary>Every source with its health, broken ones first, then by name.</summary>
-    public async Task<IReadOnlyList<(Source Source, SourceHealth Health)>> ListAsync(CancellationToken cancellationToken)
-    {
-        var sources = await store.ListSourcesAsync(cancellationToken).ConfigureAwait(false);
-        var activity = await RecentActivityAsync(null, cancellationToken).ConfigureAwait(false);
-        var now = timeProvider.GetUtcNow();
-        var report = new List<(Source Source, SourceHealth Health)>(sources.Count);
-        foreach (var source in sources)
-        {
-            var recent = await WithLatestPostAsync(source, activity.GetValueOrDefault(source.Id, SourceActivity.None), cancellationToken).ConfigureAwait(false);
-            report.Add((source, Of(source, recent, now)));
-        }
-
-        return report
-            .OrderBy(pair => pair.Health.Status)
-            .ThenBy(pair => pair.Source.Name, StringComparer.OrdinalIgnoreCase)
-            .ToList();
-    }
-
-    public async Task<SourceHealth> OfAsync(Source source, CancellationToken cancellationToken)
-    {
-        var activity = await RecentActivityAsync(source.Id, cancellationToken).ConfigureAwait(false);
-        var recent = await WithLatestPostAsync(source, activity.GetValueOrDefault(source.Id, SourceActivity.None), cancellationToken).ConfigureAwait(false);
-        return Of(source, recent, timeProvider.GetUtcNow());
-    }
-
-    /// <summary>Looks up the newest post of a polled source that posted nothing within the window.</summary>
-    private async Task<SourceActivity> WithLatestPostAsync(Source source, SourceActivity recent, CancellationToken cancellationToken)
-    {
-        if (recent.LatestPostAt is not null || source.Fetch.PollCount == 0)
-        {
-            return recent;
-        }
-
-        var newest = await store.ListArticlesAsync(new ArticleQuery { SourceIds = [source.Id], Limit = 1 }, cancellationToken).ConfigureAwait(false);
-        return recent with { LatestPostAt = newest.Count > 0 ? newest[0].SortDate : null };
-    }
-
-    public static SourceHealth Of(Source source, SourceActivity activity, DateTimeOffset now)
+    /// <summary>
+    /// The health of <paramref name="source"/> from what it keeps (its fetch state and counters): no article is read,
+    /// so a list of thousands costs nothing more. The extraction success rate is only known to <see cref="SourceHealthReport"/>.
+    /// </summary>
+    public static SourceHealth Of(Source source, DateTimeOffset now, double? extractionSuccessRate = null)
     {
         var fetch = source.Fetch;
-        var latestPost = activity.LatestPostAt;
-        int? quietDays = latestPost is { } at ? (int)Math.Floor((now - at).TotalDays) : null;
-        var (status, summary) = Judge(source, quietDays);
+        var (status, summary) = SourceHealthRules.Judge(source);
+        var latestPost = SourceHealthRules.LatestPostOf(fetch);
         var answered = fetch.PollCount - fetch.ErrorCount;
         return new SourceHealth(
             status,
@@ -129,21 +80,46 @@ public sealed class SourceHealthReport(IFeedStore store, TimeProvider timeProvid
             answered > 0 ? Math.Round((double)fetch.NotModifiedCount / answered, 3) : null,
             fetch.BytesReceived,
             fetch.BytesSaved,
-            Math.Round(activity.RecentArticles / (Window.TotalDays / 7), 1),
-            activity.ExtractionsTried > 0 ? Math.Round((double)activity.ExtractionsSucceeded / activity.ExtractionsTried, 3) : null,
+            fetch.LastItemCount,
+            fetch.UsualPostInterval is { } usual && usual > TimeSpan.Zero ? Math.Round(TimeSpan.FromDays(7) / usual, 1) : null,
+            extractionSuccessRate,
             latestPost,
-            quietDays,
+            latestPost is { } at ? (int)Math.Floor((now - at).TotalDays) : null,
             fetch.MovedFrom,
             fetch.MovedAt,
             fetch.ParseWarning);
     }
+}
 
-    private static (HealthStatus, string) Judge(Source source, int? quietDays)
+/// <summary>
+/// The rules that turn a source's kept fields into its health state, with the reason in words. A pure function of
+/// the source, so each store keeps the state beside the source at every write (an indexed field, counted by state)
+/// and a page of thousands of sources never recomputes it. Time-dependent rules (quiet for long, moved lately) are
+/// judged at the source's last poll: an active source is polled at least daily, so its state is never older than that.
+/// </summary>
+public static class SourceHealthRules
+{
+    /// <summary>Consecutive failures from which a source counts as broken.</summary>
+    public const int BrokenAfterFailures = 3;
+
+    /// <summary>A source counts as stale when its newest post is this many times older than its usual gap between posts…</summary>
+    public const int StaleAfterUsualGaps = 4;
+
+    /// <summary>…and at least this old (a daily blog on a week's holiday is not stale).</summary>
+    public static readonly TimeSpan StaleAtLeast = TimeSpan.FromDays(14);
+
+    /// <summary>Without a usual gap (too few dated posts), a source is stale after this long without a new post.</summary>
+    public static readonly TimeSpan StaleWithoutCadence = TimeSpan.FromDays(60);
+
+    /// <summary>How long a source moved to a new address shows as moved.</summary>
+    public static readonly TimeSpan MovedShownFor = TimeSpan.FromDays(7);
+
+    public static (HealthStatus Status, string Summary) Judge(Source source)
     {
         var fetch = source.Fetch;
         if (source.State == SourceState.Retired)
         {
-            return (HealthStatus.Retired, $"retired: {fetch.LastError ?? "the server says the feed is gone for good (410 Gone)"}");
+            return (HealthStatus.Retired, $"retired: {fetch.LastError ?? "the server says the feed is gone for good (410 Gone)"}; remove it, or move it to the blog's new feed");
         }
 
         if (source.State == SourceState.Paused)
@@ -153,12 +129,7 @@ public sealed class SourceHealthReport(IFeedStore store, TimeProvider timeProvid
 
         if (fetch.ConsecutiveFailures >= BrokenAfterFailures)
         {
-            return (HealthStatus.Broken, $"broken: {fetch.ConsecutiveFailures} polls in a row failed; last: {fetch.LastError}");
-        }
-
-        if (fetch.ConsecutiveFailures > 0)
-        {
-            return (HealthStatus.Failing, $"failing: {fetch.LastError}");
+            return (HealthStatus.Broken, Invariant($"broken: {fetch.ConsecutiveFailures} polls in a row failed; last: {fetch.LastError}"));
         }
 
         if (fetch.PollCount == 0)
@@ -166,44 +137,103 @@ public sealed class SourceHealthReport(IFeedStore store, TimeProvider timeProvid
             return (HealthStatus.New, "not polled yet");
         }
 
-        if (quietDays >= QuietAfterDays)
+        if (fetch.ConsecutiveFailures > 0)
         {
-            return (HealthStatus.Quiet, $"no new post in {quietDays} days");
+            return (HealthStatus.Degraded, Invariant($"degraded: the last poll failed ({fetch.ConsecutiveFailures} in a row; broken from {BrokenAfterFailures}): {fetch.LastError}"));
         }
 
-        return (HealthStatus.Healthy, fetch.MovedFrom is { } from ? $"healthy; moved from {from} (permanent redirect)" : "healthy");
+        if (fetch.LastItemCount == 0)
+        {
+            return (HealthStatus.Degraded, fetch.ParseWarning is { } why
+                ? $"degraded: the feed holds no item FeedHub could read ({why})"
+                : "degraded: the feed holds no item");
+        }
+
+        if (fetch.ParseWarning is { } warning)
+        {
+            return (HealthStatus.Degraded, $"degraded: the feed is malformed: {warning}");
+        }
+
+        if (Stale(fetch) is { } stale)
+        {
+            return (HealthStatus.Degraded, stale);
+        }
+
+        if (fetch.PendingRedirectUrl is { } target)
+        {
+            return (HealthStatus.Moved, $"moved: the feed redirects permanently to {target}; FeedHub follows it once it has seen it on a few polls in a row");
+        }
+
+        if (fetch.MovedFrom is { } from && fetch.MovedAt is { } movedAt && (fetch.LastAttemptAt ?? movedAt) - movedAt < MovedShownFor)
+        {
+            return (HealthStatus.Moved, Invariant($"moved from {from} on {movedAt:yyyy-MM-dd}"));
+        }
+
+        return (HealthStatus.Healthy, "healthy");
     }
 
-    /// <summary>Articles of the last <see cref="Window"/>, grouped by source (all sources, or one).</summary>
-    private async Task<Dictionary<long, SourceActivity>> RecentActivityAsync(long? sourceId, CancellationToken cancellationToken)
+    /// <summary>The date of the source's newest post: from its feed's dates, else when FeedHub last found a new article.</summary>
+    public static DateTimeOffset? LatestPostOf(FetchState fetch) => fetch.LatestPostAt ?? fetch.LastNewItemAt;
+
+    /// <summary>Why the source is stale at its last poll, or null when it posts as usual.</summary>
+    private static string? Stale(FetchState fetch)
     {
-        var counts = new Dictionary<long, SourceActivity>();
-        var query = new ArticleQuery
+        if (LatestPostOf(fetch) is not { } latest || fetch.LastAttemptAt is not { } at)
         {
-            SourceIds = sourceId is { } id ? [id] : null,
-            From = timeProvider.GetUtcNow() - Window,
-            Limit = PageSize,
-        };
+            return null;
+        }
+
+        var quiet = at - latest;
+        var usual = fetch.UsualPostInterval;
+        var limit = usual is { } gap ? Max(gap * StaleAfterUsualGaps, StaleAtLeast) : StaleWithoutCadence;
+        if (quiet < limit)
+        {
+            return null;
+        }
+
+        var days = (int)Math.Floor(quiet.TotalDays);
+        return usual is { } every
+            ? Invariant($"degraded: no new post in {days} days, while it usually posts every {Days(every)}")
+            : Invariant($"degraded: no new post in {days} days");
+    }
+
+    private static string Days(TimeSpan gap)
+        => gap < TimeSpan.FromDays(1.5) ? Invariant($"{Math.Max(1, (int)Math.Round(gap.TotalHours))} hours") : Invariant($"{(int)Math.Round(gap.TotalDays)} days");
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// The health of one source with what only its articles tell (the share of article pages extracted in the last four
+/// weeks): for a source's own page and API answer, never for lists.
+/// </summary>
+public sealed class SourceHealthReport(IFeedStore store, TimeProvider timeProvider)
+{
+    /// <summary>How far back the extraction success rate looks.</summary>
+    public static readonly TimeSpan Window = TimeSpan.FromDays(28);
+
+    private const int PageSize = 500;
+
+    public async Task<SourceHealth> OfAsync(Source source, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        var (tried, succeeded) = (0, 0);
+        var query = new ArticleQuery { SourceIds = [source.Id], From = now - Window, Limit = PageSize };
         while (true)
         {
             var page = await store.ListArticlesAsync(query, cancellationToken).ConfigureAwait(false);
-            foreach (var article in page)
-            {
-                var seen = counts.GetValueOrDefault(article.SourceId, SourceActivity.None);
-                var tried = article.Extraction is ExtractionState.Ok or ExtractionState.TooShort or ExtractionState.Failed;
-                counts[article.SourceId] = new SourceActivity(
-                    seen.RecentArticles + 1,
-                    seen.ExtractionsTried + (tried ? 1 : 0),
-                    seen.ExtractionsSucceeded + (article.Extraction == ExtractionState.Ok ? 1 : 0),
-                    seen.LatestPostAt is { } latest && latest > article.SortDate ? latest : article.SortDate);
-            }
-
+            tried += page.Count(article => article.Extraction is ExtractionState.Ok or ExtractionState.TooShort or ExtractionState.Failed);
+            succeeded += page.Count(article => article.Extraction == ExtractionState.Ok);
             if (page.Count < PageSize)
             {
-                return counts;
+                break;
             }
 
             query = query with { Before = ArticleCursor.Of(page[^1]) };
         }
+
+        return SourceHealth.Of(source, now, tried > 0 ? Math.Round((double)succeeded / tried, 3) : null);
     }
 }

@@ -33,17 +33,24 @@ public sealed class ArticleIngester(IFeedStore store, HtmlContentSanitizer sanit
             return new IngestResult(0, 0, 0, []);
         }
 
-        var stored = (await store.GetArticlesByKeysAsync(source.Id, incoming.Keys, cancellationToken).ConfigureAwait(false))
-            .ToDictionary(a => a.Key, StringComparer.Ordinal);
+        // One look-up of what the store knows of these items (ids and hashes, not text); only edited items are then
+        // read whole, and only new or edited ones are sanitised.
+        var known = (await store.GetKnownArticlesAsync(source.Id, incoming.Keys, cancellationToken).ConfigureAwait(false))
+            .ToDictionary(a => a.Key, a => a.ContentHash, StringComparer.Ordinal);
+        var hashes = incoming.ToDictionary(pair => pair.Key, pair => ArticleIdentity.ContentHashOf(pair.Value.Item), StringComparer.Ordinal);
+        var edited = hashes.Where(pair => known.TryGetValue(pair.Key, out var storedHash) && storedHash != pair.Value).Select(pair => pair.Key).ToList();
+        var stored = edited.Count == 0
+            ? []
+            : (await store.GetArticlesByKeysAsync(source.Id, edited, cancellationToken).ConfigureAwait(false)).ToDictionary(a => a.Key, StringComparer.Ordinal);
         var inserts = new List<Article>();
         var updates = new List<Article>();
         string? authority = null;
         foreach (var (key, (item, link)) in incoming)
         {
-            var hash = ArticleIdentity.ContentHashOf(item);
-            if (stored.TryGetValue(key, out var existing))
+            var hash = hashes[key];
+            if (known.ContainsKey(key))
             {
-                if (existing.ContentHash == hash)
+                if (!stored.TryGetValue(key, out var existing) || existing.ContentHash == hash)
                 {
                     continue;
                 }

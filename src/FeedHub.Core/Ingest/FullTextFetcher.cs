@@ -85,6 +85,6 @@ public sealed partial class FullTextFetcher(
         LogExtraction(logger, article.Id, page, article.Extraction, article.ExtractionError);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Extracted article {ArticleId} from {Page}: {Outcome} {Reason}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Extracted article {ArticleId} from {Page}: {Outcome} {Reason}")]
     private static partial void LogExtraction(ILogger logger, long articleId, Uri page, ExtractionState outcome, string? reason);
 }

@@ -52,6 +52,15 @@ public sealed class FetchState
 
     /// <summary>What the parser had to recover from on the last poll (the feed was read, but is malformed).</summary>
     public string? ParseWarning { get; set; }
+
+    /// <summary>How many items the last full response held (a feed that turns into garbage keeps none).</summary>
+    public int? LastItemCount { get; set; }
+
+    /// <summary>The date of the newest post in the last full response (never later than that poll).</summary>
+    public DateTimeOffset? LatestPostAt { get; set; }
+
+    /// <summary>The usual gap between the feed's posts (the median gap between the dates of its items), when it has enough of them.</summary>
+    public TimeSpan? UsualPostInterval { get; set; }
 }
 
 public enum FetchErrorKind

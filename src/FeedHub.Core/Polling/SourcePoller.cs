@@ -13,13 +13,15 @@ namespace FeedHub.Core.Polling;
 
 /// <summary>
 /// Polls one source: conditional fetch, parse, ingest, then the fetch state and next poll time are saved. Articles
-/// are stored before the new validators, so a crash in between only makes the next poll redo the work.
+/// are stored before the new validators, so a crash in between only makes the next poll redo the work. A poll saves
+/// only its own columns (<see cref="PollResult"/>): a curator's change made meanwhile stays.
 /// </summary>
 public sealed partial class SourcePoller(
     IFeedStore store,
     FeedFetcher fetcher,
     FeedReader reader,
     ArticleIngester ingester,
+    PollMetrics metrics,
     StoreWrites storeWrites,
     IOptions<PollingOptions> options,
     TimeProvider timeProvider,
@@ -42,12 +44,13 @@ public sealed partial class SourcePoller(
     {
         var state = source.Fetch;
         var now = timeProvider.GetUtcNow();
+        var started = timeProvider.GetTimestamp();
         var url = new Uri(source.FeedUrl);
         var result = await fetcher.FetchAsync(new FetchRequest(url, state.ETag, state.LastModified), cancellationToken).ConfigureAwait(false);
         state.PollCount++;
         state.LastAttemptAt = now;
         state.LastStatusCode = result.StatusCode;
-        TrackPermanentRedirect(source, result, now);
+        var moved = TrackPermanentRedirect(source, result, now);
 
         PollReport report;
         try
@@ -58,13 +61,20 @@ public sealed partial class SourcePoller(
                 FetchOutcome.Ok => await ReadAndIngestAsync(source, result, now, cancellationToken).ConfigureAwait(false),
                 _ => Failed(source, result.ErrorKind ?? FetchErrorKind.Network, result.Error ?? "unknown error", result.RetryAfter, now),
             };
-            await store.UpdateSourceAsync(source, cancellationToken).ConfigureAwait(false);
+            await store.SavePollAsync(new PollResult(source.Id)
+            {
+                Fetch = state,
+                MovedTo = moved ? source.FeedUrl : null,
+                Gone = source.State == SourceState.Retired,
+            }, cancellationToken).ConfigureAwait(false);
             storeWrites.Succeeded();
         }
         catch (Exception failure) when (StoreWrites.IsStorageFailure(failure))
         {
             report = await StorageFailedAsync(source, failure, now, cancellationToken).ConfigureAwait(false);
         }
+
+        metrics.Polled(report, timeProvider.GetElapsedTime(started));
 
         if (report.Error is null)
         {
@@ -93,7 +103,7 @@ public sealed partial class SourcePoller(
             source.Fetch.PollCount++;
             source.Fetch.LastAttemptAt = now;
             var report = Failed(source, FetchErrorKind.Storage, error, null, now);
-            await store.UpdateSourceAsync(source, cancellationToken).ConfigureAwait(false);
+            await store.SavePollAsync(new PollResult(source.Id) { Fetch = source.Fetch }, cancellationToken).ConfigureAwait(false);
             return report with { StorageFailed = true };
         }
         catch (Exception again) when (StoreWrites.IsStorageFailure(again))
@@ -126,12 +136,26 @@ public sealed partial class SourcePoller(
             return Failed(source, document.Refused ? FetchErrorKind.Parse : FetchErrorKind.NotAFeed, why, null, now);
         }
 
+        // What the feed says of itself is saved before its articles: they are then indexed for search under the
+        // source's new name at once, instead of again after it (a source's first poll learns its title).
+        var title = string.IsNullOrWhiteSpace(document.Title) ? source.Title : HtmlText.Of(Mojibake.Repair(document.Title), 300);
+        // Only an http(s) home page is kept: a javascript: link stored once is dropped by the next poll.
+        var siteUrl = document.Link is { } link && Uri.TryCreate(documentUrl, link, out var site) && WebLinks.IsHttp(site.AbsoluteUri) ? site.AbsoluteUri
+            : WebLinks.IsHttp(source.SiteUrl) ? source.SiteUrl : null;
+        if (title != source.Title || siteUrl != source.SiteUrl)
+        {
+            (source.Title, source.SiteUrl) = (title, siteUrl);
+            await store.SavePollAsync(new PollResult(source.Id) { Feed = new LearnedFeed(title, siteUrl) }, cancellationToken).ConfigureAwait(false);
+        }
+
         var ingested = await ingester.IngestAsync(source, document, documentUrl, _options.MaxArticlesPerPoll, cancellationToken).ConfigureAwait(false);
         var state = source.Fetch;
         Succeeded(state, result, now);
         state.BytesReceived += result.Body.Length;
         state.LastBodySize = result.Body.Length;
         state.ParseWarning = document.Error;
+        state.LastItemCount = document.Items.Count;
+        (state.LatestPostAt, state.UsualPostInterval) = PostingCadence.Of(document, now);
         if (ingested.Deferred > 0)
         {
             // Without validators the next poll gets the whole feed again, and with it the articles left over.
@@ -147,10 +171,6 @@ public sealed partial class SourcePoller(
             state.LastNewItemAt = now;
         }
 
-        source.Title = string.IsNullOrWhiteSpace(document.Title) ? source.Title : HtmlText.Of(Mojibake.Repair(document.Title), 300);
-        // Only an http(s) home page is kept: a javascript: link stored once is dropped by the next poll.
-        source.SiteUrl = document.Link is { } link && Uri.TryCreate(documentUrl, link, out var site) && WebLinks.IsHttp(site.AbsoluteUri) ? site.AbsoluteUri
-            : WebLinks.IsHttp(source.SiteUrl) ? source.SiteUrl : null;
         state.NextPollAt = PollSchedule.AfterSuccess(source, _options, document, result.FreshFor, now);
         return new PollReport(source.Id, source.Name, PollOutcome.Updated, ingested.Added, ingested.Updated, null, state.NextPollAt)
         {
@@ -189,15 +209,15 @@ public sealed partial class SourcePoller(
         return new PollReport(source.Id, source.Name, PollOutcome.Failed, 0, 0, error, state.NextPollAt);
     }
 
-    /// <summary>Moves the source only after the same permanent redirect was seen on several polls in a row.</summary>
-    private void TrackPermanentRedirect(Source source, FetchResult result, DateTimeOffset now)
+    /// <summary>Moves the source only after the same permanent redirect was seen on several polls in a row; true when it moved.</summary>
+    private bool TrackPermanentRedirect(Source source, FetchResult result, DateTimeOffset now)
     {
         var state = source.Fetch;
         if (result.PermanentRedirect is not { } target || result.Outcome == FetchOutcome.Failed)
         {
             state.PendingRedirectUrl = null;
             state.PendingRedirectCount = 0;
-            return;
+            return false;
         }
 
         var targetUrl = target.AbsoluteUri;
@@ -210,10 +230,13 @@ public sealed partial class SourcePoller(
             source.FeedUrl = targetUrl;
             state.PendingRedirectUrl = null;
             state.PendingRedirectCount = 0;
+            return true;
         }
+
+        return false;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Polled source {SourceId} {FeedUrl}: {Outcome}, {Added} new, {Updated} updated")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Polled source {SourceId} {FeedUrl}: {Outcome}, {Added} new, {Updated} updated")]
     private static partial void LogPolled(ILogger logger, long sourceId, string feedUrl, PollOutcome outcome, int added, int updated);
 
     /// <summary>A failed poll, or a feed read with recovery (<paramref name="added"/> items kept despite the error).</summary>

@@ -52,8 +52,9 @@ public sealed class Digest(IFeedStore store, IOptions<DigestOptions> options, Ti
     public async Task<DigestDay> ReadDayAsync(DateOnly date, CancellationToken cancellationToken)
     {
         var (start, end) = Bounds(date);
-        var sources = (await store.ListSourcesAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(s => s.Id);
         var articles = await store.ListArticlesAsync(new ArticleQuery { From = start, To = end, Limit = MaxArticlesPerDay }, cancellationToken).ConfigureAwait(false);
+        // Only the sources the day's posts name: a planet of 10,000 sources has a few hundred in a day.
+        var sources = (await store.GetSourcesAsync(articles.Select(a => a.SourceId).ToHashSet(), cancellationToken).ConfigureAwait(false)).ToDictionary(s => s.Id);
         var categories = articles
             .Where(a => sources.ContainsKey(a.SourceId))
             .GroupBy(a => sources[a.SourceId].Categories.FirstOrDefault())

@@ -31,8 +31,11 @@ public sealed record SourceDto(
     private static int? Minutes(TimeSpan? interval) => interval is { } value ? (int)value.TotalMinutes : null;
 }
 
-/// <summary>All sources, broken ones first, with how many are in each health status.</summary>
-public sealed record SourceListDto(IReadOnlyList<SourceDto> Sources, IReadOnlyDictionary<HealthStatus, int> Counts);
+/// <summary>
+/// A page of sources (worst health first unless sorted by name), the <c>after</c> of the next page (null on the last),
+/// and how many sources are in each health status (all of them, whatever the filters).
+/// </summary>
+public sealed record SourceListDto(IReadOnlyList<SourceDto> Sources, string? Next, IReadOnlyDictionary<HealthStatus, int> Counts);
 
 /// <summary>A new subscription: a feed address, or a site or article address whose feed discovery finds.</summary>
 public sealed record CreateSourceRequest(

@@ -11,7 +11,7 @@ public static class SourcesApi
     public static RouteGroupBuilder MapSourcesApi(this RouteGroupBuilder api)
     {
         var sources = api.MapGroup("/sources").WithTags("Sources");
-        sources.MapGet("/", ListAsync).WithSummary("All sources with their health, broken ones first");
+        sources.MapGet("/", ListAsync).WithSummary("A page of sources with their health, worst first (or by name); q searches names, addresses and categories; status and category filter; next is the following page's after");
         sources.MapPost("/", AddAsync).WithSummary("Subscribe by feed address, or by site address through discovery");
         sources.MapPost("/discover", DiscoverAsync).WithSummary("Find the feeds at an address and preview them; nothing is stored");
         sources.MapGet("/{id:long}", GetAsync).WithSummary("One source with its health");
@@ -21,12 +21,22 @@ public static class SourcesApi
         return api;
     }
 
-    private static async Task<Ok<SourceListDto>> ListAsync(SourceHealthReport health, HealthStatus? status, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<SourceListDto>, ProblemHttpResult>> ListAsync(
+        [AsParameters] SourceListParameters parameters, IFeedStore store, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
-        var all = await health.ListAsync(cancellationToken);
-        var counts = all.GroupBy(pair => pair.Health.Status).ToDictionary(g => g.Key, g => g.Count());
-        var shown = all.Where(pair => status is null || pair.Health.Status == status).Select(pair => SourceDto.Of(pair.Source, pair.Health)).ToList();
-        return TypedResults.Ok(new SourceListDto(shown, counts));
+        var (query, problem) = parameters.ToQuery();
+        if (query is null)
+        {
+            return ApiProblems.BadRequest("Bad list parameters", problem!);
+        }
+
+        var page = await store.ListSourcesAsync(query, cancellationToken);
+        var tallies = await store.GetTalliesAsync(cancellationToken);
+        var now = timeProvider.GetUtcNow();
+        return TypedResults.Ok(new SourceListDto(
+            page.Sources.Select(source => SourceDto.Of(source, SourceHealth.Of(source, now))).ToList(),
+            page.Next?.ToString(),
+            tallies.ByHealth));
     }
 
     private static async Task<Results<Ok<SourceDto>, ProblemHttpResult>> GetAsync(long id, IFeedStore store, SourceHealthReport health, CancellationToken cancellationToken)

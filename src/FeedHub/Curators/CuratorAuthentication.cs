@@ -73,7 +73,7 @@ public static class CuratorAuthentication
     /// Answers a page that needs a signed-in curator with the status and, for people, the sign-in form itself (which
     /// comes back to the page asked for) or the reason they may not see it.
     /// </summary>
-    private static Task RefuseAsync(RedirectContext<CookieAuthenticationOptions> context, int status)
+    private static async Task RefuseAsync(RedirectContext<CookieAuthenticationOptions> context, int status)
     {
         var request = context.Request;
         IResult page = status == StatusCodes.Status401Unauthorized
@@ -81,9 +81,10 @@ public static class CuratorAuthentication
             {
                 [nameof(SignInPage.Refused)] = true,
                 [nameof(SignInPage.ReturnUrl)] = HttpMethods.IsGet(request.Method) ? $"{request.PathBase}{request.Path}{request.QueryString}" : null,
+                [nameof(SignInPage.SetupOpen)] = await context.HttpContext.RequestServices.GetRequiredService<CuratorSetup>().IsOpenAsync(context.HttpContext.RequestAborted),
             }, status)
             : AdminPages.Page<ErrorPage>(new() { [nameof(ErrorPage.Status)] = status }, status);
-        return page.ExecuteAsync(context.HttpContext);
+        await page.ExecuteAsync(context.HttpContext);
     }
 
     /// <summary>Refuses a sign-in attempt over the limit with the time to wait, in <c>Retry-After</c> and in words.</summary>

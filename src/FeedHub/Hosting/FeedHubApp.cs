@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using FeedHub.Api;
 using FeedHub.Curators;
+using FeedHub.Metrics;
 using FeedHub.Web;
 using FeedHub.Web.Admin;
 using FeedHub.Web.Errors;
@@ -39,6 +40,7 @@ public static class FeedHubApp
         builder.Services.AddWebEncoders(encoders => encoders.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         builder.Services.AddSingleton<ComponentRenderer>();
         builder.Services.AddSingleton<IProblemDetailsWriter, ErrorPageWriter>();
+        builder.Services.AddExceptionHandler<SearchTooSlowHandler>();
         builder.Services.AddExceptionHandler<StorageFailureHandler>();
         builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
         {
@@ -55,6 +57,7 @@ public static class FeedHubApp
         builder.Services.AddCuratorAuthentication(builder.Configuration);
         builder.Services.AddSharedKeys(builder.Configuration);
         builder.Services.AddFeedHubApi();
+        builder.Services.AddFeedHubMetrics();
         if (options.RunsWorker)
         {
             builder.Services.AddFeedHubWorker(builder.Configuration);
@@ -84,7 +87,7 @@ public static class FeedHubApp
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             StatusCodeSelector = failure => failure is BadHttpRequestException badRequest ? badRequest.StatusCode : StatusCodes.Status500InternalServerError,
-            SuppressDiagnosticsCallback = context => StorageFailureHandler.IsExpected(context.Exception),
+            SuppressDiagnosticsCallback = context => StorageFailureHandler.IsExpected(context.Exception) || context.Exception is Core.Search.SearchTooSlowException,
         });
         app.UseStatusCodePages();
         app.UseStaticFiles(new StaticFileOptions { RequestPath = "/assets" });

@@ -40,7 +40,8 @@ public static class FeedHubServices
         {
             var connectionString = configuration.GetConnectionString("Postgres")
                 ?? throw new InvalidOperationException("FeedHub:Storage:Provider is Postgres but ConnectionStrings:Postgres is not set (environment: ConnectionStrings__Postgres)");
-            services.AddSingleton<IFeedStore>(_ => PostgresFeedStore.OpenAsync(connectionString, CancellationToken.None).GetAwaiter().GetResult());
+            // On the thread pool: whoever resolves the store first (a page's renderer, a test's context) has no context to block.
+            services.AddSingleton<IFeedStore>(_ => Task.Run(() => PostgresFeedStore.OpenAsync(connectionString, CancellationToken.None)).GetAwaiter().GetResult());
             services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
             services.AddSingleton<IHostThrottle>(provider =>
             {
@@ -70,6 +71,7 @@ public static class FeedHubServices
         services.AddSingleton<ArticleExtractor>();
         services.AddTransient<FullTextFetcher>();
         services.AddTransient<SourcePoller>();
+        services.AddSingleton<PollMetrics>();
         services.AddTransient<SourceCatalog>();
         services.AddSingleton<SourceHealthReport>();
         services.AddTransient<FeedDiscovery>();

@@ -68,6 +68,8 @@ public static class SchedulerServices
                     .WithIdentity("schedule-sync", "system")
                     .StartNow()
                     .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(1)).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
+                quartz.AddJob<PendingPagesJob>(job => job.WithIdentity(PendingPagesJob.Key).StoreDurably());
+                quartz.AddTrigger(trigger => trigger.ForJob(PendingPagesJob.Key).WithIdentity("pending-pages", "system").StartNow());
             }
         });
         if (runsJobs)

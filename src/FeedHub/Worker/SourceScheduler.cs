@@ -38,6 +38,9 @@ public sealed class SourceScheduler(ISchedulerFactory schedulerFactory, TimeProv
 
     public static TriggerKey TriggerKeyOf(long sourceId) => new(SourcePrefix + sourceId.ToString(CultureInfo.InvariantCulture), PollGroup);
 
+    /// <summary>The trigger that fetches an article's page.</summary>
+    public static TriggerKey PageTriggerKeyOf(long articleId) => new("article-" + articleId.ToString(CultureInfo.InvariantCulture), PageGroup);
+
     /// <summary>The source a poll job or trigger is for.</summary>
     public static bool TryParseSourceId(string name, out long sourceId)
     {
@@ -102,7 +105,7 @@ public sealed class SourceScheduler(ISchedulerFactory schedulerFactory, TimeProv
 
         var scheduler = await schedulerFactory.GetScheduler(cancellationToken).ConfigureAwait(false);
         var triggers = pages.Select(page => (ITrigger)TriggerBuilder.Create(timeProvider)
-            .WithIdentity("article-" + page.ArticleId.ToString(CultureInfo.InvariantCulture), PageGroup)
+            .WithIdentity(PageTriggerKeyOf(page.ArticleId))
             .ForJob(PagesJobKey)
             .UsingJobData(ExtractJob.ArticleIdKey, page.ArticleId)
             .WithExecutionGroup(PageExecutionGroupOf(page.Page))

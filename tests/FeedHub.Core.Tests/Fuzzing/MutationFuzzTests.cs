@@ -3,6 +3,7 @@ using FeedHub.Core.Opml;
 using FeedHub.Core.Parser;
 using FeedHub.Core.Readability;
 using FeedHub.Core.Tests.Readability;
+using FeedHub.Tests.Support;
 
 namespace FeedHub.Core.Tests.Fuzzing;
 
@@ -30,7 +31,7 @@ public sealed class MutationFuzzTests
         var reader = new FeedReader();
         Assert.True(seeds.Count >= 250);
 
-        var findings = Fuzz(3_000, index =>
+        var findings = Fuzz("feed reader: seeded mutants of the seed corpus", 3_000, index =>
         {
             var document = reader.Read(Mutator.Mutant(seeds, Seed, index, MaxRepeats), index % 3 == 0 ? "application/xml; charset=utf-16" : null, new Uri("https://fuzz.example/feed"));
             return document.Refused ? $"over its parse budget: {document.Error}"
@@ -46,7 +47,7 @@ public sealed class MutationFuzzTests
     {
         var seeds = OpmlSeeds.Select(Encoding.UTF8.GetBytes).ToList();
 
-        var findings = Fuzz(2_000, index =>
+        var findings = Fuzz("OPML reader: seeded mutants", 2_000, index =>
         {
             using var stream = new MemoryStream(Mutator.Mutant(seeds, Seed, index, MaxRepeats));
             var document = OpmlReader.Read(stream);
@@ -64,7 +65,7 @@ public sealed class MutationFuzzTests
         var seeds = ExtractorSeeds.Select(Encoding.UTF8.GetBytes).ToList();
         var extractor = ArticleExtractor.Shared;
 
-        var findings = Fuzz(1_000, index =>
+        var findings = Fuzz("article extractor: seeded mutants", 1_000, index =>
         {
             // The extractor reports its own internal errors as failures (see Embeds_without_an_idn_host_do_not_fail_extraction);
             // here nothing may escape it.
@@ -94,7 +95,7 @@ public sealed class MutationFuzzTests
     /// stack overflow on a small one); an exception or a finding is listed with the input's index. A run that has not
     /// finished after five minutes fails, naming the input it was on (a hang detector, not a timing check).
     /// </summary>
-    private static List<string> Fuzz(int count, Func<int, string?> run)
+    private static List<string> Fuzz(string what, int count, Func<int, string?> run)
     {
         var findings = new List<string>();
         var current = -1;
@@ -117,7 +118,10 @@ public sealed class MutationFuzzTests
             }
         }, 16 * 1024 * 1024) { IsBackground = true };
         thread.Start();
-        Assert.True(thread.Join(TimeSpan.FromMinutes(5)), $"input {Volatile.Read(ref current)} (Mutator.Mutant(seeds, {Seed}, {Volatile.Read(ref current)}, {MaxRepeats})) did not finish: it hangs");
+        var finished = thread.Join(TimeSpan.FromMinutes(5));
+        SecurityTable.Row("fuzzing", what, count, finished ? count - findings.Count : Volatile.Read(ref current),
+            finished ? $"{findings.Count} hangs or crashes" : $"input {Volatile.Read(ref current)} hangs");
+        Assert.True(finished, $"input {Volatile.Read(ref current)} (Mutator.Mutant(seeds, {Seed}, {Volatile.Read(ref current)}, {MaxRepeats})) did not finish: it hangs");
         return findings;
     }
 

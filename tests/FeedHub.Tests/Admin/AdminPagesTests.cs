@@ -29,6 +29,14 @@ public sealed partial class AdminPagesTests
         { "POST", "/admin/tokens" },
         { "POST", "/admin/tokens/revoke" },
         { "POST", "/admin/signout" },
+        { "POST", "/admin/sources/bulk" },
+        { "POST", "/admin/sources/1/move" },
+        { "POST", "/admin/opml/imports/1/undo" },
+        { "GET", "/admin/curators" },
+        { "POST", "/admin/curators" },
+        { "POST", "/admin/curators/password" },
+        { "POST", "/admin/curators/revoke-tokens" },
+        { "POST", "/admin/curators/remove" },
     };
 
     [Theory]

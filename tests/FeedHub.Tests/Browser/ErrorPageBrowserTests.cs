@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using FeedHub.Core.Storage;
 using FeedHub.Curators;
 using FeedHub.Tests.Support;
+using FeedHub.Web.Images;
 using Microsoft.Playwright;
 
 namespace FeedHub.Tests.Browser;
@@ -35,6 +36,8 @@ public sealed partial class ErrorPageBrowserTests(BrowserFixture browser) : IAsy
         { "/articles/999999", 404, "Article not found", "This article may have been removed with its source.", "/" },
         { "/?source=abc", 400, "This address is not quite right", "not in a form FeedHub understands", "/" },
         { "/digest/yesterday", 404, "No such day", "Digest pages are at /digest/yyyy-MM-dd", "/digest" },
+        { "/digest/2026-13", 404, "No such day", "or /digest/yyyy-MM (a month)", "/digest" },
+        { "/images/forged/aHR0cDovLzEwLjAuMC43L2EucG5n", 403, "Image not available", "this one is not signed, or was changed", "/" },
     };
 
     [Theory]
@@ -58,6 +61,32 @@ public sealed partial class ErrorPageBrowserTests(BrowserFixture browser) : IAsy
             await page.Locator($"ul.next-steps a[href='{nextStep}']").First.ClickAsync();
             await page.WaitForURLAsync(new Uri(_app.BaseUri, nextStep).AbsoluteUri);
             Assert.Equal([$"Failed to load resource: the server responded with a status of {status} ({ReasonPhrase(status)})"], errors);
+            await page.Context.CloseAsync();
+        }
+    }
+
+    [Fact]
+    public async Task An_image_opened_on_its_own_that_cannot_be_shown_says_why_in_a_page_of_the_site()
+    {
+        await using var site = LocalHttpServer.Serving(request => request.Path == "/gone.png" ? HttpReply.Text(404, "no such image") : null);
+        var address = _app.Get<ImageLinks>().Of(site.Url("gone.png").AbsoluteUri);
+
+        foreach (var (name, width, height) in Viewports)
+        {
+            var (page, errors) = await browser.OpenAsync(width, height);
+            var response = await page.GotoAsync(new Uri(_app.BaseUri, address).AbsoluteUri);
+
+            Assert.Equal(502, response!.Status);
+            Assert.StartsWith("text/html", await response.HeaderValueAsync("content-type"), StringComparison.Ordinal);
+            Assert.Equal("FeedHub", await page.Locator("header.site a.brand").InnerTextAsync());
+            Assert.Equal("Image not available", await page.Locator("main h1").InnerTextAsync());
+            var explanation = await page.Locator("main .explanation").InnerTextAsync();
+            Assert.Contains(site.Url("gone.png").AbsoluteUri, explanation, StringComparison.Ordinal);
+            Assert.Contains("404", explanation, StringComparison.Ordinal);
+            await BrowserFixture.ScreenshotAsync(page, $"error-502-image-{name}");
+            await page.Locator("ul.next-steps a[href='/']").ClickAsync();
+            await page.WaitForURLAsync(_app.BaseUri.AbsoluteUri);
+            Assert.Equal(["Failed to load resource: the server responded with a status of 502 (Bad Gateway)"], errors);
             await page.Context.CloseAsync();
         }
     }
@@ -176,6 +205,7 @@ public sealed partial class ErrorPageBrowserTests(BrowserFixture browser) : IAsy
     private static string ReasonPhrase(int status) => status switch
     {
         400 => "Bad Request",
+        403 => "Forbidden",
         404 => "Not Found",
         _ => status.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };

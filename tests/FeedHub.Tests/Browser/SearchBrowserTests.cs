@@ -1,6 +1,7 @@
 using FeedHub.Core.Model;
 using FeedHub.Core.Parser;
 using FeedHub.Core.Storage;
+using FeedHub.Storage.Tests;
 using FeedHub.Tests.Support;
 using Microsoft.Playwright;
 
@@ -8,7 +9,8 @@ namespace FeedHub.Tests.Browser;
 
 /// <summary>
 /// Search from the reading list in a real Chromium: words of an article's text found in English, French and German
-/// by their other forms, narrowed by a category, matches marked, the search's feed, what to do when nothing matches.
+/// by their other forms, narrowed by a category, matches marked (on both stores: Lucene beside LiteDB and PostgreSQL's
+/// full-text search), the search's feed, what to do when nothing matches.
 /// </summary>
 [Collection(BrowserTestGroup.Name)]
 public sealed class SearchBrowserTests(BrowserFixture browser) : IAsyncLifetime
@@ -20,7 +22,12 @@ public sealed class SearchBrowserTests(BrowserFixture browser) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _app = await TestApp.StartAsync(worker: false);
-        var store = _app.Get<IFeedStore>();
+        await SeedAsync(_app.Get<IFeedStore>());
+    }
+
+    /// <summary>Posts in English, French and German in the News category, an English one in Sport, and five about rain.</summary>
+    private static async Task SeedAsync(IFeedStore store)
+    {
         var desk = await StoreSeeder.SourceAsync(store, "World Desk", "News");
         var carnet = await StoreSeeder.SourceAsync(store, "Carnet du village", "News");
         var blatt = await StoreSeeder.SourceAsync(store, "Wochenblatt", "News");
@@ -40,39 +47,58 @@ public sealed class SearchBrowserTests(BrowserFixture browser) : IAsyncLifetime
     {
         foreach (var (name, width, height) in Viewports)
         {
-            var (page, errors) = await browser.OpenAsync(width, height);
-            await page.GotoAsync(new Uri(_app.BaseUri, "/").AbsoluteUri);
-
-            // English: "running" finds "runs", in two categories; then the category narrows it to one.
-            await SearchAsync(page, "running");
-            Assert.Equal("Posts matching “running”", await page.Locator("main h1").InnerTextAsync());
-            Assert.Equal(["Morning in the city", "Club results"], await page.Locator(".entry h2").AllInnerTextsAsync());
-            Assert.Equal("runs", await page.Locator(".entry", new() { HasText = "Morning in the city" }).Locator(".excerpt mark").First.InnerTextAsync());
-            Assert.Contains("<b>fast</b> & far", await page.Locator(".entry", new() { HasText = "Morning in the city" }).Locator(".excerpt").InnerTextAsync(), StringComparison.Ordinal);
-            await BrowserFixture.ScreenshotAsync(page, $"search-{name}");
-
-            await page.Locator(".filters a", new() { HasText = "News" }).ClickAsync();
-            Assert.Equal(["Morning in the city"], await page.Locator(".entry h2").AllInnerTextsAsync());
-            Assert.Equal("running", await page.Locator("form.search input[name=q]").InputValueAsync());
-            Assert.Equal("News", await page.Locator("form.search input[name=category]").InputValueAsync());
-
-            // French and German from the category's page: the search stays in the category.
-            await SearchAsync(page, "maisons");
-            Assert.Equal(["Vie du village"], await page.Locator(".entry h2").AllInnerTextsAsync());
-            Assert.Equal("maison", await page.Locator(".entry .excerpt mark").First.InnerTextAsync());
-            Assert.Equal("fr", await page.Locator(".entry .excerpt").GetAttributeAsync("lang"));
-            Assert.Contains("category=News", page.Url, StringComparison.Ordinal);
-
-            await SearchAsync(page, "Häuser");
-            Assert.Equal(["Am See"], await page.Locator(".entry h2").AllInnerTextsAsync());
-            Assert.Equal("Haus", await page.Locator(".entry .excerpt mark").First.InnerTextAsync());
-            await BrowserFixture.ScreenshotAsync(page, $"search-category-{name}");
-
-            await page.Locator(".entry h2 a").ClickAsync();
-            Assert.Equal("Am See", await page.Locator("main h1").InnerTextAsync());
-            Assert.Empty(errors);
-            await page.Context.CloseAsync();
+            await SearchInThreeLanguagesAsync(_app, width, height, name);
         }
+    }
+
+    [Fact]
+    public async Task The_same_search_works_on_the_PostgreSQL_store()
+    {
+        await using var database = await PostgresTestDatabase.CreateAsync();
+        await using var app = await TestApp.StartAsync(worker: false, settings: ["--FeedHub:Storage:Provider=Postgres", $"--ConnectionStrings:Postgres={database.ConnectionString}"]);
+        await SeedAsync(app.Get<IFeedStore>());
+
+        await SearchInThreeLanguagesAsync(app, 1280, 900, "desktop-postgres");
+    }
+
+    /// <summary>
+    /// From the river: "running" finds "runs" in two categories, the category narrows it to one; then "maisons" and
+    /// "Häuser" find "maison" and "Haus" within the category.
+    /// </summary>
+    private async Task SearchInThreeLanguagesAsync(TestApp app, int width, int height, string name)
+    {
+        var (page, errors) = await browser.OpenAsync(width, height);
+        await page.GotoAsync(new Uri(app.BaseUri, "/").AbsoluteUri);
+
+        // English: "running" finds "runs", in two categories; then the category narrows it to one.
+        await SearchAsync(page, "running");
+        Assert.Equal("Posts matching “running”", await page.Locator("main h1").InnerTextAsync());
+        Assert.Equal(["Morning in the city", "Club results"], await page.Locator(".entry h2").AllInnerTextsAsync());
+        Assert.Equal("runs", await page.Locator(".entry", new() { HasText = "Morning in the city" }).Locator(".excerpt mark").First.InnerTextAsync());
+        Assert.Contains("<b>fast</b> & far", await page.Locator(".entry", new() { HasText = "Morning in the city" }).Locator(".excerpt").InnerTextAsync(), StringComparison.Ordinal);
+        await BrowserFixture.ScreenshotAsync(page, $"search-{name}");
+
+        await page.Locator(".filters a", new() { HasText = "News" }).ClickAsync();
+        Assert.Equal(["Morning in the city"], await page.Locator(".entry h2").AllInnerTextsAsync());
+        Assert.Equal("running", await page.Locator("form.search input[name=q]").InputValueAsync());
+        Assert.Equal("News", await page.Locator("form.search input[name=category]").InputValueAsync());
+
+        // French and German from the category's page: the search stays in the category.
+        await SearchAsync(page, "maisons");
+        Assert.Equal(["Vie du village"], await page.Locator(".entry h2").AllInnerTextsAsync());
+        Assert.Equal("maison", await page.Locator(".entry .excerpt mark").First.InnerTextAsync());
+        Assert.Equal("fr", await page.Locator(".entry .excerpt").GetAttributeAsync("lang"));
+        Assert.Contains("category=News", page.Url, StringComparison.Ordinal);
+
+        await SearchAsync(page, "Häuser");
+        Assert.Equal(["Am See"], await page.Locator(".entry h2").AllInnerTextsAsync());
+        Assert.Equal("Haus", await page.Locator(".entry .excerpt mark").First.InnerTextAsync());
+        await BrowserFixture.ScreenshotAsync(page, $"search-category-{name}");
+
+        await page.Locator(".entry h2 a").ClickAsync();
+        Assert.Equal("Am See", await page.Locator("main h1").InnerTextAsync());
+        Assert.Empty(errors);
+        await page.Context.CloseAsync();
     }
 
     [Fact]

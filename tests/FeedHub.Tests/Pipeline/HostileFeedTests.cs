@@ -25,7 +25,7 @@ public sealed class HostileFeedTests
 
         Assert.Equal(PollOutcome.Failed, report.Outcome);
         Assert.Equal(FetchErrorKind.Parse, polled!.Fetch.LastErrorKind);
-        Assert.Equal(HealthStatus.Failing, health.Status);
+        Assert.Equal(HealthStatus.Degraded, health.Status);
         Assert.Contains("refused: the document needed more than 0 s of processor time to parse (FeedHub:Parser:TimeBudget)", health.Summary, StringComparison.Ordinal);
         Assert.Equal(0, await store.CountArticlesAsync(source.Id, default));
     }

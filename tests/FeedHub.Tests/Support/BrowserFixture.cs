@@ -40,7 +40,8 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <param name="javaScript">Whether scripts run.</param>
     /// <param name="locale">The browser's language (its <c>Accept-Language</c> and <c>navigator.language</c>); Chromium's default when null.</param>
     /// <param name="timeZone">The browser's IANA time zone; the machine's when null.</param>
-    public async Task<(IPage Page, List<string> Errors)> OpenAsync(int width, int height, bool javaScript = true, string? locale = null, string? timeZone = null)
+    /// <param name="bypassContentSecurityPolicy">Whether the browser ignores the pages' policy (to test what the policy backs up).</param>
+    public async Task<(IPage Page, List<string> Errors)> OpenAsync(int width, int height, bool javaScript = true, string? locale = null, string? timeZone = null, bool bypassContentSecurityPolicy = false)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -48,6 +49,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             JavaScriptEnabled = javaScript,
             Locale = locale,
             TimezoneId = timeZone,
+            BypassCSP = bypassContentSecurityPolicy,
         });
         var page = await context.NewPageAsync();
         var errors = new List<string>();

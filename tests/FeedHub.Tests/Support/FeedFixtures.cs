@@ -6,7 +6,11 @@ namespace FeedHub.Tests.Support;
 /// <summary>Small feeds written for the tests (items are numbered; item N was published N hours before the newest).</summary>
 public static class FeedFixtures
 {
-    public static readonly DateTimeOffset Newest = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
+    /// <summary>
+    /// The newest post: the start of the hour before the run, so the blogs post as usual (hourly) whenever the tests run
+    /// (a fixed date would make them stale, as health judges it, a fortnight later).
+    /// </summary>
+    public static readonly DateTimeOffset Newest = StartOfHour(DateTimeOffset.UtcNow).AddHours(-1);
 
     public static string Rss(string title, IEnumerable<int> items, string? extraItemXml = null)
     {
@@ -28,4 +32,6 @@ public static class FeedFixtures
         builder.Append(extraItemXml).Append("</channel></rss>");
         return builder.ToString();
     }
+
+    private static DateTimeOffset StartOfHour(DateTimeOffset at) => new(at.Year, at.Month, at.Day, at.Hour, 0, 0, TimeSpan.Zero);
 }

@@ -14,21 +14,29 @@ public static class AdminPages
     public static IEndpointRouteBuilder MapAdminPages(this IEndpointRouteBuilder app)
     {
         app.MapSignInEndpoints();
+        app.MapSetupPage();
         app.MapGroup("/admin")
             .RequireAuthorization(CuratorAuthentication.AdminPolicy)
             .ExcludeFromDescription()
             .AddEndpointFilter(static (context, next) =>
             {
                 // Curator pages show the curator's own data (a new API token among them): no cache may keep them.
-                context.HttpContext.Response.Headers.CacheControl = "no-store";
+                context.HttpContext.Response.Headers.CacheControl = NeverStored;
                 return next(context);
             })
             .MapSourceEndpoints()
             .MapOpmlEndpoints()
             .MapTokenEndpoints()
+            .MapCuratorEndpoints()
             .MapSessionEndpoints();
         return app;
     }
+
+    /// <summary>
+    /// The Cache-Control of curator pages: no-store, and no-cache as the antiforgery token sets it anyway (so it has
+    /// nothing to override and to warn about on every page).
+    /// </summary>
+    public const string NeverStored = "no-cache, no-store";
 
     /// <summary>A curator page: rendered for this request (never cached: it shows the curator's own forms and tokens).</summary>
     public static RazorComponentResult<TPage> Page<TPage>(Dictionary<string, object?> parameters, int status = StatusCodes.Status200OK)

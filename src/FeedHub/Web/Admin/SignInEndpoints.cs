@@ -12,7 +12,8 @@ public static class SignInEndpoints
 {
     public static IEndpointRouteBuilder MapSignInEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet(CuratorAuthentication.SignInPath, (string? returnUrl) => Form(returnUrl, null, StatusCodes.Status200OK))
+        app.MapGet(CuratorAuthentication.SignInPath, async (string? returnUrl, CuratorSetup setup, CancellationToken cancellationToken)
+                => Form(returnUrl, null, await setup.IsOpenAsync(cancellationToken), StatusCodes.Status200OK))
             .ExcludeFromDescription();
         app.MapPost(CuratorAuthentication.SignInPath, SignInAsync).RequireRateLimiting(CuratorAuthentication.SignInLimit).ExcludeFromDescription();
         app.MapPost("/admin/signout", SignOutAsync).RequireAuthorization(CuratorAuthentication.AdminPolicy).ExcludeFromDescription();
@@ -20,13 +21,13 @@ public static class SignInEndpoints
     }
 
     private static async Task<IResult> SignInAsync(
-        HttpContext context, IFormCollection form, CuratorAccounts accounts, IStringLocalizer<Strings> strings, CancellationToken cancellationToken)
+        HttpContext context, IFormCollection form, CuratorAccounts accounts, CuratorSetup setup, IStringLocalizer<Strings> strings, CancellationToken cancellationToken)
     {
         var returnUrl = form["returnUrl"].ToString();
         var curator = await accounts.CheckPasswordAsync(form["name"].ToString(), form["password"].ToString(), cancellationToken);
         if (curator is null)
         {
-            return Form(returnUrl, strings["The name or the password is wrong."], StatusCodes.Status401Unauthorized);
+            return Form(returnUrl, strings["The name or the password is wrong."], await setup.IsOpenAsync(cancellationToken), StatusCodes.Status401Unauthorized);
         }
 
         await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, CuratorPrincipal.Of(curator, CookieAuthenticationDefaults.AuthenticationScheme));
@@ -39,11 +40,12 @@ public static class SignInEndpoints
         return TypedResults.LocalRedirect("/");
     }
 
-    private static RazorComponentResult<SignInPage> Form(string? returnUrl, string? error, int status)
+    private static RazorComponentResult<SignInPage> Form(string? returnUrl, string? error, bool setupOpen, int status)
         => AdminPages.Page<SignInPage>(new()
         {
             [nameof(SignInPage.ReturnUrl)] = returnUrl,
             [nameof(SignInPage.Error)] = error,
+            [nameof(SignInPage.SetupOpen)] = setupOpen,
         }, status);
 
     private static bool IsLocalAdminPath(string? url)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using FeedHub.Api;
 using FeedHub.Core.Curation;
 using FeedHub.Core.Discovery;
 using FeedHub.Core.Fetcher;
@@ -17,23 +18,66 @@ public static class SourceEndpoints
     {
         admin.MapGet("/", () => TypedResults.LocalRedirect("/admin/sources"));
         admin.MapGet("/sources", ListAsync);
+        admin.MapPost("/sources/bulk", BulkAsync);
         admin.MapGet("/sources/{id:long}", ShowAsync);
         admin.MapPost("/sources/{id:long}", EditAsync);
         admin.MapPost("/sources/{id:long}/state", ChangeStateAsync);
         admin.MapPost("/sources/{id:long}/refresh", RefreshAsync);
         admin.MapPost("/sources/{id:long}/remove", RemoveAsync);
+        admin.MapPost("/sources/{id:long}/move", MoveAsync);
         admin.MapGet("/add", AddFormAsync);
         admin.MapPost("/add", AddAsync);
         return admin;
     }
 
-    private static async Task<IResult> ListAsync(SourceHealthReport health, string? sort, string? message, CancellationToken cancellationToken)
-        => AdminPages.Page<SourcesPage>(new()
+    private static async Task<IResult> ListAsync(
+        [AsParameters] SourceListParameters parameters, string? message, IFeedStore store, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        var (query, problem) = parameters.ToQuery();
+        var page = query is null ? new SourceListPage([], null) : await store.ListSourcesAsync(query, cancellationToken);
+        var now = timeProvider.GetUtcNow();
+        return AdminPages.Page<SourcesPage>(new()
         {
-            [nameof(SourcesPage.Rows)] = await health.ListAsync(cancellationToken),
-            [nameof(SourcesPage.Sort)] = sort,
+            [nameof(SourcesPage.Rows)] = page.Sources.Select(source => (source, SourceHealth.Of(source, now))).ToList(),
+            [nameof(SourcesPage.Tallies)] = await store.GetTalliesAsync(cancellationToken),
+            [nameof(SourcesPage.Parameters)] = parameters,
+            [nameof(SourcesPage.Next)] = page.Next?.ToString(),
             [nameof(SourcesPage.Message)] = message,
-        });
+            [nameof(SourcesPage.Error)] = problem,
+        }, problem is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
+    }
+
+    /// <summary>One change to the sources selected on the list, then back to the same page of the list with what was done.</summary>
+    private static async Task<IResult> BulkAsync(IFormCollection form, SourceCatalog catalog, IStringLocalizer<Strings> strings, CancellationToken cancellationToken)
+    {
+        var ids = form["id"].Select(id => long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : 0).Where(id => id > 0).ToList();
+        BulkAction? action = form["action"].ToString() switch
+        {
+            "pause" => BulkAction.Pause,
+            "resume" => BulkAction.Resume,
+            "categorise" => BulkAction.AddCategory,
+            "uncategorise" => BulkAction.RemoveCategory,
+            "remove" => BulkAction.Remove,
+            _ => null,
+        };
+        var list = form["list"].ToString();
+        var back = "/admin/sources" + (list.StartsWith('?') ? list + "&" : "?");
+        if (action is not { } chosen)
+        {
+            return TypedResults.LocalRedirect(back + "message=" + Uri.EscapeDataString(strings["Choose what to do with the selected sources."]));
+        }
+
+        var result = await catalog.ApplyAsync(ids, new BulkChange(chosen, form["category"], form["keepArticles"] == "true"), cancellationToken);
+        var done = chosen switch
+        {
+            BulkAction.Pause => strings.Count(result.Changed, "{0:N0} source paused.", "{0:N0} sources paused."),
+            BulkAction.Resume => strings.Count(result.Changed, "{0:N0} source resumed.", "{0:N0} sources resumed."),
+            BulkAction.AddCategory or BulkAction.RemoveCategory => strings.Count(result.Changed, "{0:N0} source recategorised.", "{0:N0} sources recategorised."),
+            _ => strings.Count(result.Changed, "{0:N0} source removed.", "{0:N0} sources removed."),
+        };
+        var message = result.Problems.Count == 0 ? done : $"{done} {string.Join("; ", result.Problems)}";
+        return TypedResults.LocalRedirect(back + "message=" + Uri.EscapeDataString(message));
+    }
 
     private static async Task<IResult> ShowAsync(long id, IFeedStore store, SourceHealthReport health, string? message, CancellationToken cancellationToken)
         => await store.GetSourceAsync(id, cancellationToken) is { } source
@@ -86,6 +130,38 @@ public static class SourceEndpoints
         return await catalog.RemoveAsync(id, keepArticles, cancellationToken)
             ? TypedResults.LocalRedirect($"/admin/sources?message={Uri.EscapeDataString(done)}")
             : AdminPages.SourceNotFound(id);
+    }
+
+    /// <summary>Moves the source to a new address with the add flow's checks and messages; several feeds there: the curator picks one.</summary>
+    private static async Task<IResult> MoveAsync(
+        long id, IFormCollection form, SourceCatalog catalog, IFeedStore store, SourceHealthReport health, IStringLocalizer<Strings> strings, CancellationToken cancellationToken)
+    {
+        var url = form["url"].ToString();
+        var moved = await catalog.MoveAsync(id, url, SourceSettings.None, cancellationToken);
+        switch (moved.Status)
+        {
+            case MoveSourceStatus.NotFound:
+                return AdminPages.SourceNotFound(id);
+            case MoveSourceStatus.Moved:
+                var done = strings["Moved to {0}; its articles stay, and it is polled at its new address now.", moved.Source!.FeedUrl];
+                return TypedResults.LocalRedirect($"/admin/sources/{id}?message={Uri.EscapeDataString(done)}");
+        }
+
+        // Refused, several feeds, or another source at that address: the source as it is, with why and what was found.
+        var source = moved.Status == MoveSourceStatus.AlreadySubscribed ? await store.GetSourceAsync(id, cancellationToken) : moved.Source;
+        if (source is null)
+        {
+            return AdminPages.SourceNotFound(id);
+        }
+
+        return AdminPages.Page<SourcePage>(new()
+        {
+            [nameof(SourcePage.Source)] = source,
+            [nameof(SourcePage.Health)] = await health.OfAsync(source, cancellationToken),
+            [nameof(SourcePage.Error)] = moved.Error,
+            [nameof(SourcePage.MoveUrl)] = url,
+            [nameof(SourcePage.MoveFound)] = moved.Discovery,
+        }, moved.Status == MoveSourceStatus.AlreadySubscribed ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity);
     }
 
     private static async Task<IResult> AfterChangeAsync(long id, UpdateSourceResult result, string done, SourceHealthReport health, CancellationToken cancellationToken)

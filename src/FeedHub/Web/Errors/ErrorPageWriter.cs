@@ -26,7 +26,11 @@ public sealed class ErrorPageWriter(IOptions<ProblemDetailsOptions> options) : I
         }
 
         var status = context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode;
-        var page = new RazorComponentResult<ErrorPage>(new Dictionary<string, object?> { [nameof(ErrorPage.Status)] = status })
+        var page = new RazorComponentResult<ErrorPage>(new Dictionary<string, object?>
+        {
+            [nameof(ErrorPage.Status)] = status,
+            [nameof(ErrorPage.Detail)] = context.ProblemDetails.Detail,
+        })
         {
             StatusCode = status,
         };

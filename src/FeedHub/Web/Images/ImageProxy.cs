@@ -62,6 +62,12 @@ public sealed partial class ImageProxy : IDisposable
         var key = url.AbsoluteUri;
         try
         {
+            // A reader who missed the cache just before the previous fetch kept its answer and ended finds it here.
+            if (_cache.TryGetValue(key, out ProxiedImage? kept) && kept is not null)
+            {
+                return kept;
+            }
+
             var image = await FetchAsync(url).ConfigureAwait(false);
             _cache.Set(key, image, new MemoryCacheEntryOptions
             {

@@ -1,4 +1,3 @@
-using FeedHub.Core.Storage;
 using Microsoft.Extensions.Options;
 
 namespace FeedHub.Web.Images;
@@ -12,8 +11,9 @@ public static class ImageProxyEndpoints
     public static IServiceCollection AddImageProxy(this IServiceCollection services)
     {
         services.AddOptions<ImageProxyOptions>().BindConfiguration(ImageProxyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton(provider => ImageLinks.LoadAsync(provider.GetRequiredService<IFeedStore>(), CancellationToken.None).GetAwaiter().GetResult());
+        services.AddSingleton<ImageLinks>();
         services.AddSingleton<ImageProxy>();
+        services.AddHostedService<ImageKeyAtStart>();
         return services;
     }
 

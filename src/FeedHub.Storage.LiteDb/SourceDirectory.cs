@@ -1,0 +1,180 @@
+using FeedHub.Core.Curation;
+using FeedHub.Core.Model;
+using FeedHub.Core.Storage;
+
+namespace FeedHub.Storage.LiteDb;
+
+/// <summary>
+/// The embedded store's index of its sources for listing them: each source's health rank, name key, search text and
+/// categories (<see cref="SourceHealthRules"/>, <see cref="SourceKeys"/>) in two orders (worst health first, by name),
+/// with the counts by health state and category. The file belongs to one process, so the index lives in memory: it is
+/// built once when the store opens and changed with every write of a source. A page walks one order from its cursor,
+/// so it costs the page and the entries its filters skip (a few bytes each), never a source document more than shown.
+/// </summary>
+internal sealed class SourceDirectory
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<long, Entry> _byId = [];
+    private readonly SortedSet<Entry> _byHealth = new(Comparer<Entry>.Create(CompareByHealth));
+    private readonly SortedSet<Entry> _byName = new(Comparer<Entry>.Create(CompareByName));
+    private readonly int[] _healthCounts = new int[Enum.GetValues<HealthStatus>().Length];
+    private readonly Dictionary<string, int> _categoryCounts = new(StringComparer.Ordinal);
+
+    public SourceDirectory(IEnumerable<Source> sources)
+    {
+        foreach (var source in sources)
+        {
+            Add(Entry.Of(source));
+        }
+    }
+
+    /// <summary>Adds the source, or replaces what was known of it.</summary>
+    public void Put(Source source)
+    {
+        var entry = Entry.Of(source);
+        lock (_lock)
+        {
+            Drop(source.Id);
+            Add(entry);
+        }
+    }
+
+    public void Remove(long id)
+    {
+        lock (_lock)
+        {
+            Drop(id);
+        }
+    }
+
+    /// <summary>The ids of the query's page in order, one more than the page when there is a next page.</summary>
+    public List<long> Page(SourceListQuery query)
+    {
+        var wanted = query.PageSize + 1;
+        var ids = new List<long>(wanted);
+        var (health, category, search) = (query.Health is { } h ? (int)h : (int?)null, query.CategoryKey, query.SearchKey);
+        lock (_lock)
+        {
+            foreach (var entry in Walk(query, health))
+            {
+                if (health is { } rank && entry.Rank != rank)
+                {
+                    if (query.Sort == SourceSort.Health && entry.Rank > rank)
+                    {
+                        break;
+                    }
+
+                    continue;
+                }
+
+                if ((category is null || entry.CategoryKeys.Contains(category, StringComparer.Ordinal))
+                    && (search is null || entry.SearchText.Contains(search, StringComparison.Ordinal)))
+                {
+                    ids.Add(entry.Id);
+                    if (ids.Count == wanted)
+                    {
+                        break;
+                    }
+                }
+            }
+        }
+
+        return ids;
+    }
+
+    public StoreTallies Tallies()
+    {
+        lock (_lock)
+        {
+            return new StoreTallies(
+                Enum.GetValues<HealthStatus>().ToDictionary(status => status, status => _healthCounts[(int)status]),
+                _categoryCounts.Where(c => c.Value > 0).Select(c => new CategoryTally(c.Key, c.Value))
+                    .OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ToList());
+        }
+    }
+
+    /// <summary>The order's entries from where the page starts: after the cursor, and not before the health state asked for.</summary>
+    private IEnumerable<Entry> Walk(SourceListQuery query, int? health)
+    {
+        var order = query.Sort == SourceSort.Name ? _byName : _byHealth;
+        if (order.Count == 0)
+        {
+            return [];
+        }
+
+        Entry? from = query.After is { } after ? new Entry(after.Id, after.Rank, after.NameKey, string.Empty, [], []) : null;
+        if (query.Sort == SourceSort.Health && health is { } rank)
+        {
+            var first = new Entry(long.MinValue, rank, string.Empty, string.Empty, [], []);
+            from = from is null || order.Comparer.Compare(first, from) > 0 ? first : from;
+        }
+
+        if (from is null)
+        {
+            return order;
+        }
+
+        if (order.Comparer.Compare(from, order.Max!) >= 0)
+        {
+            return [];
+        }
+
+        // The view starts at the cursor's own position: the source the cursor names (when still there) is skipped.
+        var cursor = from;
+        return order.GetViewBetween(from, order.Max!).SkipWhile(entry => order.Comparer.Compare(entry, cursor) == 0);
+    }
+
+    private void Add(Entry entry)
+    {
+        _byId[entry.Id] = entry;
+        _byHealth.Add(entry);
+        _byName.Add(entry);
+        _healthCounts[entry.Rank]++;
+        foreach (var category in entry.Categories)
+        {
+            _categoryCounts[category] = _categoryCounts.GetValueOrDefault(category) + 1;
+        }
+    }
+
+    private void Drop(long id)
+    {
+        if (!_byId.Remove(id, out var entry))
+        {
+            return;
+        }
+
+        _byHealth.Remove(entry);
+        _byName.Remove(entry);
+        _healthCounts[entry.Rank]--;
+        foreach (var category in entry.Categories)
+        {
+            if (--_categoryCounts[category] == 0)
+            {
+                _categoryCounts.Remove(category);
+            }
+        }
+    }
+
+    private static int CompareByHealth(Entry? a, Entry? b)
+    {
+        var byRank = a!.Rank.CompareTo(b!.Rank);
+        return byRank != 0 ? byRank : CompareByName(a, b);
+    }
+
+    private static int CompareByName(Entry? a, Entry? b)
+    {
+        var byName = string.CompareOrdinal(a!.NameKey, b!.NameKey);
+        return byName != 0 ? byName : a.Id.CompareTo(b.Id);
+    }
+
+    private sealed record Entry(long Id, int Rank, string NameKey, string SearchText, string[] CategoryKeys, IReadOnlyList<string> Categories)
+    {
+        public static Entry Of(Source source) => new(
+            source.Id,
+            (int)SourceHealthRules.Judge(source).Status,
+            SourceKeys.NameKey(source),
+            SourceKeys.SearchText(source),
+            SourceKeys.CategoryKeys(source),
+            source.Categories.Distinct(StringComparer.Ordinal).ToList());
+    }
+}

@@ -1,0 +1,59 @@
+using FeedHub.Core.Polling;
+using FeedHub.Core.Storage;
+using Npgsql;
+
+namespace FeedHub.Storage.Postgres;
+
+public sealed partial class PostgresFeedStore
+{
+    public async Task<IReadOnlyList<KnownArticle>> GetKnownArticlesAsync(long sourceId, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    {
+        if (keys.Count == 0)
+        {
+            return [];
+        }
+
+        // The digest condition lets the unique (source_id, md5(key)) index find the rows; the key condition is exact.
+        await using var command = _dataSource.CreateCommand(
+            """
+            SELECT id, key, content_hash FROM articles
+            WHERE source_id = @source_id
+              AND md5(key) = ANY (ARRAY(SELECT md5(k) FROM unnest(@keys) AS k))
+              AND key = ANY (@keys)
+            """);
+        command.Parameters.Add(new NpgsqlParameter<long>("source_id", sourceId));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("keys", [.. keys]));
+        var known = new List<KnownArticle>(keys.Count);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            known.Add(new KnownArticle(reader.GetInt64(0), reader.GetString(1), reader.GetString(2)));
+        }
+
+        return known;
+    }
+
+    public async Task SavePollAsync(PollResult poll, CancellationToken cancellationToken)
+    {
+        // The row is locked while the poll's columns are applied to it as it stands, so a curator's change that
+        // committed meanwhile is kept, and one that comes later waits for this one.
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var select = new NpgsqlCommand($"SELECT {SourceColumns.SelectList} FROM sources WHERE id = @id FOR UPDATE", connection, transaction))
+        {
+            select.Parameters.Add(new NpgsqlParameter<long>("id", poll.SourceId));
+            var stored = (await ReadSourcesAsync(select, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+            if (stored is null)
+            {
+                return;
+            }
+
+            poll.ApplyTo(stored);
+            await using var batch = new NpgsqlBatch(connection, transaction);
+            AddSourceUpdate(batch, stored);
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

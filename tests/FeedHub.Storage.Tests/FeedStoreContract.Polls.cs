@@ -1,0 +1,77 @@
+using FeedHub.Core.Model;
+using FeedHub.Core.Polling;
+
+namespace FeedHub.Storage.Tests;
+
+public abstract partial class FeedStoreContract
+{
+    [Fact]
+    public async Task A_poll_saves_only_its_own_columns_onto_the_source_as_it_stands()
+    {
+        var source = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
+        var polled = await Store.GetSourceAsync(source.Id, default);
+
+        // Meanwhile a curator pauses and renames the source and changes its categories.
+        var edited = await Store.GetSourceAsync(source.Id, default);
+        edited!.State = SourceState.Paused;
+        edited.DisplayName = "Chosen";
+        edited.Categories = ["Friends"];
+        edited.Extraction = ExtractionMode.Never;
+        await Store.UpdateSourceAsync(edited, default);
+
+        polled!.Fetch.ETag = "\"v2\"";
+        polled.Fetch.PollCount = 7;
+        polled.Fetch.LastSuccessAt = T0.AddMinutes(1);
+        polled.Fetch.NextPollAt = T0.AddHours(1);
+        await Store.SavePollAsync(new PollResult(source.Id) { Fetch = polled.Fetch, Feed = new LearnedFeed("Feed title", "https://a.example/") }, default);
+
+        Store = await ReopenAsync(Store);
+        var stored = await Store.GetSourceAsync(source.Id, default);
+        Assert.Equal(SourceState.Paused, stored!.State);
+        Assert.Equal("Chosen", stored.DisplayName);
+        Assert.Equal(["Friends"], stored.Categories);
+        Assert.Equal(ExtractionMode.Never, stored.Extraction);
+        Assert.Equal("\"v2\"", stored.Fetch.ETag);
+        Assert.Equal(7, stored.Fetch.PollCount);
+        Assert.Equal(T0.AddHours(1), stored.Fetch.NextPollAt);
+        Assert.Equal("Feed title", stored.Title);
+        Assert.Equal("https://a.example/", stored.SiteUrl);
+    }
+
+    [Fact]
+    public async Task A_poll_moves_or_retires_its_source_only_when_it_says_so_and_never_brings_back_a_removed_one()
+    {
+        var moved = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
+        var gone = await Store.AddSourceAsync(NewSource("https://b.example/feed"), default);
+        var removed = await Store.AddSourceAsync(NewSource("https://c.example/feed"), default);
+        var plain = await Store.AddSourceAsync(NewSource("https://d.example/feed"), default);
+        await Store.RemoveSourceAsync(removed.Id, keepArticles: false, default);
+
+        await Store.SavePollAsync(new PollResult(moved.Id) { Fetch = new FetchState { MovedFrom = moved.FeedUrl }, MovedTo = "https://a.example/new-feed" }, default);
+        await Store.SavePollAsync(new PollResult(gone.Id) { Fetch = new FetchState { LastStatusCode = 410 }, Gone = true }, default);
+        await Store.SavePollAsync(new PollResult(removed.Id) { Fetch = new FetchState { PollCount = 1 } }, default);
+        await Store.SavePollAsync(new PollResult(plain.Id) { Fetch = new FetchState { PollCount = 1 } }, default);
+
+        Assert.Equal("https://a.example/new-feed", (await Store.GetSourceAsync(moved.Id, default))!.FeedUrl);
+        Assert.Equal(moved.Id, (await Store.FindSourceByFeedUrlAsync("https://a.example/new-feed", default))?.Id);
+        Assert.Equal(SourceState.Retired, (await Store.GetSourceAsync(gone.Id, default))!.State);
+        Assert.Null(await Store.GetSourceAsync(removed.Id, default));
+        var unchanged = await Store.GetSourceAsync(plain.Id, default);
+        Assert.Equal((SourceState.Active, "https://d.example/feed", "A blog"), (unchanged!.State, unchanged.FeedUrl, unchanged.Title));
+    }
+
+    [Fact]
+    public async Task Known_articles_are_the_identities_of_the_stored_articles_with_the_given_keys_of_that_source_only()
+    {
+        var source = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
+        var other = await Store.AddSourceAsync(NewSource("https://b.example/feed"), default);
+        var first = NewArticle(source.Id, "one", T0);
+        await Store.SaveArticlesAsync([first, NewArticle(source.Id, "two", T0), NewArticle(other.Id, "three", T0)], [], default);
+
+        var known = await Store.GetKnownArticlesAsync(source.Id, ["one", "three", "four"], default);
+
+        var only = Assert.Single(known);
+        Assert.Equal((first.Id, "one", "hash-one"), (only.Id, only.Key, only.ContentHash));
+        Assert.Empty(await Store.GetKnownArticlesAsync(source.Id, [], default));
+    }
+}
