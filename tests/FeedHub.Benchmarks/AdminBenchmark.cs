@@ -399,9 +399,9 @@ public static partial class AdminBenchmark
         await command.ExecuteNonQueryAsync();
     }
 
-    [GeneratedRegex("\"next\":\"([^\"]+)\"")]
+    [GeneratedRegex("\"next\":\"([^\"]+)\"", RegexOptions.NonBacktracking)]
     private static partial Regex NextCursor();
 
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"", RegexOptions.NonBacktracking)]
     private static partial Regex AntiforgeryField();
 }

@@ -136,7 +136,7 @@ public sealed class AdminWorkTests
         Assert.Equal(subscribed, (await store.ListSourcesAsync(default)).Count);
 
         var report = await ImportAsync(ada, opml, dryRun: false);
-        var invalid = System.Text.RegularExpressions.Regex.Match(report, "<details open(=\"\")? class=\"invalid\"><summary>1 invalid entry skipped: it needs your attention").Index;
+        var invalid = System.Text.RegularExpressions.Regex.Match(report, "<details open(=\"\")? class=\"invalid\"><summary>1 invalid entry skipped: it needs your attention", System.Text.RegularExpressions.RegexOptions.NonBacktracking).Index;
         var duplicates = report.IndexOf("<details class=\"duplicates\"><summary>2 duplicates skipped", StringComparison.Ordinal);
         Assert.True(invalid > 0 && duplicates > invalid, "the invalid entry comes first, unfolded; the duplicates after it, folded");
         Assert.Contains("line 6: ", report, StringComparison.Ordinal);
@@ -265,8 +265,8 @@ public sealed class AdminWorkTests
     }
 
     private static List<long> Rows(string html)
-        => System.Text.RegularExpressions.Regex.Matches(html, "data-source=\"(\\d+)\"").Select(m => long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        => System.Text.RegularExpressions.Regex.Matches(html, "data-source=\"(\\d+)\"", System.Text.RegularExpressions.RegexOptions.NonBacktracking).Select(m => long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
 
     private static string? NextPage(string html)
-        => System.Text.RegularExpressions.Regex.Match(html, "<a href=\"([^\"]+)\" rel=\"next\">") is { Success: true } link ? WebUtility.HtmlDecode(link.Groups[1].Value) : null;
+        => System.Text.RegularExpressions.Regex.Match(html, "<a href=\"([^\"]+)\" rel=\"next\">", System.Text.RegularExpressions.RegexOptions.NonBacktracking) is { Success: true } link ? WebUtility.HtmlDecode(link.Groups[1].Value) : null;
 }
