@@ -29,7 +29,7 @@ dotnet build FeedHub.sln --configuration Release >&2 || exit 1
 dotnet test tests/FeedHub.Core.Tests --configuration Release --no-build \
   --filter "FullyQualifiedName~FeedHub.Core.Tests.Security|FullyQualifiedName~FeedHub.Core.Tests.Fuzzing" >&2 || status=$?
 dotnet test tests/FeedHub.Tests --configuration Release --no-build \
-  --filter "FullyQualifiedName~FeedHub.Tests.Security|FullyQualifiedName~FeedHub.Tests.Web.RouteBoundsTests" >&2 || status=$?
+  --filter "FullyQualifiedName~FeedHub.Tests.Security|FullyQualifiedName~FeedHub.Tests.Web.RouteBoundsTests|FullyQualifiedName~FeedHub.Tests.Browser.XssBrowserTests" >&2 || status=$?
 
 echo "| class | what was tried | tried | refused or survived | what FeedHub did or said |"
 echo "|---|---|--:|--:|---|"
