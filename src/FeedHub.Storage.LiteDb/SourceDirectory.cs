@@ -5,8 +5,8 @@ using FeedHub.Core.Storage;
 namespace FeedHub.Storage.LiteDb;
 
 /// <summary>
-/// The embedded store's index of its sources for listing them: each source's health rank, name key, search text and
-/// categories (<see cref="SourceHealthRules"/>, <see cref="SourceKeys"/>) in two orders (worst health first, by name),
+/// The embedded store's index of its sources for listing them and naming them in the digest: each source's health
+/// rank, name, name key, search text and categories (<see cref="SourceHealthRules"/>, <see cref="SourceKeys"/>) in two orders (worst health first, by name),
 /// with the counts by health state and category. The file belongs to one process, so the index lives in memory: it is
 /// built once when the store opens and changed with every write of a source. A page walks one order from its cursor,
 /// so it costs the page and the entries its filters skip (a few bytes each), never a source document more than shown.
@@ -45,6 +45,24 @@ internal sealed class SourceDirectory
         {
             Drop(id);
         }
+    }
+
+    /// <summary>The name and categories of each of these sources that exists (the digest's headings).</summary>
+    public List<SourceHeading> Headings(IEnumerable<long> ids)
+    {
+        var headings = new List<SourceHeading>();
+        lock (_lock)
+        {
+            foreach (var id in ids)
+            {
+                if (_byId.TryGetValue(id, out var entry))
+                {
+                    headings.Add(new SourceHeading(entry.Id, entry.Name, entry.Categories));
+                }
+            }
+        }
+
+        return headings;
     }
 
     /// <summary>The ids of the query's page in order, one more than the page when there is a next page.</summary>
@@ -102,10 +120,10 @@ internal sealed class SourceDirectory
             return [];
         }
 
-        Entry? from = query.After is { } after ? new Entry(after.Id, after.Rank, after.NameKey, string.Empty, [], []) : null;
+        Entry? from = query.After is { } after ? new Entry(after.Id, after.Rank, string.Empty, after.NameKey, string.Empty, [], []) : null;
         if (query.Sort == SourceSort.Health && health is { } rank)
         {
-            var first = new Entry(long.MinValue, rank, string.Empty, string.Empty, [], []);
+            var first = new Entry(long.MinValue, rank, string.Empty, string.Empty, string.Empty, [], []);
             from = from is null || order.Comparer.Compare(first, from) > 0 ? first : from;
         }
 
@@ -167,11 +185,12 @@ internal sealed class SourceDirectory
         return byName != 0 ? byName : a.Id.CompareTo(b.Id);
     }
 
-    private sealed record Entry(long Id, int Rank, string NameKey, string SearchText, string[] CategoryKeys, IReadOnlyList<string> Categories)
+    private sealed record Entry(long Id, int Rank, string Name, string NameKey, string SearchText, string[] CategoryKeys, IReadOnlyList<string> Categories)
     {
         public static Entry Of(Source source) => new(
             source.Id,
             (int)SourceHealthRules.Judge(source).Status,
+            source.Name,
             SourceKeys.NameKey(source),
             SourceKeys.SearchText(source),
             SourceKeys.CategoryKeys(source),

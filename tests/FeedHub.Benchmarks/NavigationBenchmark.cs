@@ -173,6 +173,19 @@ public static class NavigationBenchmark
         await ReportAsync(name, "article's newer story", samples, () => store.FindAdjacentStoryAsync(ArticleCursor.Of(someArticles[random.Next(someArticles.Count)]), TimeDirection.Newer, CancellationToken.None));
         await ReportAsync(name, "article's older story", samples, () => store.FindAdjacentStoryAsync(ArticleCursor.Of(someArticles[random.Next(someArticles.Count)]), TimeDirection.Older, CancellationToken.None));
         await ReportAsync(name, "a day's posts (the digest day, its size)", Math.Max(1, samples / 10), () => digest.ReadDayAsync(days[random.Next(days.Length)], CancellationToken.None));
+
+        // The digest day's two reads apart: its posts (the fields shown), then the sources they name (beside the whole
+        // source documents the day read before).
+        TimeRange AnyPostingDay()
+        {
+            var (start, end) = digest.Bounds(days[random.Next(days.Length)]);
+            return new TimeRange(start, end);
+        }
+
+        await ReportAsync(name, "  of which the posts (2,000, fields shown)", Math.Max(1, samples / 10), () => store.ListDigestPostsAsync(AnyPostingDay(), 2000, CancellationToken.None));
+        var daySources = (await store.ListDigestPostsAsync(AnyPostingDay(), 2000, CancellationToken.None)).Select(p => p.SourceId).ToHashSet();
+        await ReportAsync(name, string.Create(Invariant, $"  of which their sources' headings ({daySources.Count:N0})"), Math.Max(1, samples / 10), () => store.GetSourceHeadingsAsync(daySources, CancellationToken.None));
+        await ReportAsync(name, "  (the same sources as whole documents)", Math.Max(1, samples / 10), () => store.GetSourcesAsync(daySources, CancellationToken.None));
     }
 
     /// <summary>The days of 2025 with posts: every seventh day and the whole of June have none.</summary>

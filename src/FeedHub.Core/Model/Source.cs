@@ -37,9 +37,13 @@ public sealed class Source
 
     public FetchState Fetch { get; set; } = new();
 
-    public string Name => !string.IsNullOrWhiteSpace(DisplayName) ? DisplayName
-        : !string.IsNullOrWhiteSpace(Title) ? Title
-        : Uri.TryCreate(FeedUrl, UriKind.Absolute, out var uri) ? uri.Host : FeedUrl;
+    public string Name => NameOf(DisplayName, Title, FeedUrl);
+
+    /// <summary>The name readers see: the curator's display name, else the feed's title, else the feed's host.</summary>
+    public static string NameOf(string? displayName, string? title, string feedUrl)
+        => !string.IsNullOrWhiteSpace(displayName) ? displayName
+            : !string.IsNullOrWhiteSpace(title) ? title
+            : Uri.TryCreate(feedUrl, UriKind.Absolute, out var uri) ? uri.Host : feedUrl;
 
     /// <summary>
     /// Whether the reading list, digest, merged feeds and blogroll would show the two alike: same name, links,

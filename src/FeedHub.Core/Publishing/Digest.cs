@@ -17,7 +17,7 @@ public sealed record DigestCategory(string? Name, IReadOnlyList<DigestSource> So
     public int ArticleCount => Sources.Sum(s => s.Articles.Count);
 }
 
-public sealed record DigestSource(Source Source, IReadOnlyList<Article> Articles);
+public sealed record DigestSource(SourceHeading Source, IReadOnlyList<DigestPost> Articles);
 
 /// <summary>A month of the digest's calendar.</summary>
 /// <param name="First">The month's first day.</param>
@@ -52,12 +52,13 @@ public sealed class Digest(IFeedStore store, IOptions<DigestOptions> options, Ti
     public async Task<DigestDay> ReadDayAsync(DateOnly date, CancellationToken cancellationToken)
     {
         var (start, end) = Bounds(date);
-        var articles = await store.ListArticlesAsync(new ArticleQuery { From = start, To = end, Limit = MaxArticlesPerDay }, cancellationToken).ConfigureAwait(false);
+        // Only what the digest shows of each post, from the river's index range: never the bodies.
+        var articles = await store.ListDigestPostsAsync(new TimeRange(start, end), MaxArticlesPerDay, cancellationToken).ConfigureAwait(false);
         // Only the sources the day's posts name: a planet of 10,000 sources has a few hundred in a day.
-        var sources = (await store.GetSourcesAsync(articles.Select(a => a.SourceId).ToHashSet(), cancellationToken).ConfigureAwait(false)).ToDictionary(s => s.Id);
+        var sources = (await store.GetSourceHeadingsAsync(articles.Select(a => a.SourceId).ToHashSet(), cancellationToken).ConfigureAwait(false)).ToDictionary(s => s.Id);
         var categories = articles
             .Where(a => sources.ContainsKey(a.SourceId))
-            .GroupBy(a => sources[a.SourceId].Categories.FirstOrDefault())
+            .GroupBy(a => sources[a.SourceId].Categories is [var first, ..] ? first : null)
             .OrderBy(g => g.Key is null ? 1 : 0).ThenBy(g => g.Key, StringComparer.OrdinalIgnoreCase)
             .Select(g => new DigestCategory(g.Key, g
                 .GroupBy(a => a.SourceId)
