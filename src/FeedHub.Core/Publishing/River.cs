@@ -10,8 +10,11 @@ public sealed record RiverFilter(string? Category = null, long? SourceId = null,
     public bool IsEmpty => Category is null && SourceId is null && Search is null;
 }
 
-/// <summary>A page of the river: its stories, the sources, and the cursor of the next (older) page.</summary>
-public sealed record RiverPage(IReadOnlyList<Story> Stories, IReadOnlyDictionary<long, Source> Sources, ArticleCursor? Next);
+/// <summary>
+/// A page of the river: its stories, the sources they name (and the filter's source), the cursor of the next (older)
+/// page, and every category there is.
+/// </summary>
+public sealed record RiverPage(IReadOnlyList<Story> Stories, IReadOnlyDictionary<long, Source> Sources, ArticleCursor? Next, IReadOnlyList<string> Categories);
 
 /// <summary>One story: an article and every source that carried it (its own first, then the others, oldest first).</summary>
 public sealed record Story(Article Article, IReadOnlyList<Source> Sources);
@@ -31,7 +34,13 @@ public sealed class River(IFeedStore store)
 {
     public async Task<RiverPage> ReadAsync(RiverFilter filter, ArticleCursor? before, int limit, CancellationToken cancellationToken)
     {
-        var sources = (await store.ListSourcesAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(s => s.Id);
+        // Only a category filter needs to know every source (which are in it); other pages read the sources they name.
+        var sources = filter.Category is null ? [] : (await store.ListSourcesAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(s => s.Id);
+        if (filter.SourceId is { } only)
+        {
+            await AddSourcesAsync(sources, [only], cancellationToken).ConfigureAwait(false);
+        }
+
         var page = new List<Story>(limit + 1);
         if (filter.SourceId is { } sourceId)
         {
@@ -54,8 +63,13 @@ public sealed class River(IFeedStore store)
         }
 
         ArticleCursor? next = page.Count > limit ? ArticleCursor.Of(page[limit - 1].Article) : null;
-        return new RiverPage(page.Take(limit).ToList(), sources, next);
+        return new RiverPage(page.Take(limit).ToList(), sources, next, await CategoriesAsync(store, cancellationToken).ConfigureAwait(false));
     }
+
+    /// <summary>Every category of the sources, by name, from the counts the store keeps.</summary>
+    public static async Task<IReadOnlyList<string>> CategoriesAsync(IFeedStore store, CancellationToken cancellationToken)
+        => (await store.GetTalliesAsync(cancellationToken).ConfigureAwait(false)).Categories
+            .Select(c => c.Name).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase).ToList();
 
     /// <summary>Excerpts of each story of a page read with a search, with the matching words marked, by article id.</summary>
     public Task<IReadOnlyDictionary<long, SearchHighlight>> HighlightAsync(RiverPage page, SearchQuery search, CancellationToken cancellationToken)
@@ -136,7 +150,23 @@ public sealed class River(IFeedStore store)
     private async Task<IEnumerable<Story>> CreditAsync(IReadOnlyList<Article> articles, Dictionary<long, Source> sources, CancellationToken cancellationToken)
     {
         var members = await store.ListStoryMembersAsync(articles.Select(StoryOf).ToList(), cancellationToken).ConfigureAwait(false);
+        await AddSourcesAsync(sources, articles.Select(a => a.SourceId).Concat(members.Select(m => m.SourceId)), cancellationToken).ConfigureAwait(false);
         return Credit(articles, members, sources);
+    }
+
+    /// <summary>Reads, by id, the sources among <paramref name="ids"/> not yet in <paramref name="sources"/>.</summary>
+    private async Task AddSourcesAsync(Dictionary<long, Source> sources, IEnumerable<long> ids, CancellationToken cancellationToken)
+    {
+        var missing = ids.Where(id => !sources.ContainsKey(id)).ToHashSet();
+        if (missing.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var source in await store.GetSourcesAsync(missing, cancellationToken).ConfigureAwait(false))
+        {
+            sources[source.Id] = source;
+        }
     }
 
     private static IEnumerable<Story> Credit(IEnumerable<Article> articles, IReadOnlyList<StoryMember> members, Dictionary<long, Source> sources)

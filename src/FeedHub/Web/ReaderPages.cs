@@ -30,10 +30,10 @@ public static class ReaderPages
             if (!SearchQuery.TryParse(searchText, out var search, out var problem))
             {
                 // Nothing to search for: the page says why, with the search as typed to be corrected.
-                var sources = (await store.ListSourcesAsync(context.RequestAborted)).ToDictionary(s => s.Id);
+                var sources = (source is { } id ? await store.GetSourcesAsync([id], context.RequestAborted) : []).ToDictionary(s => s.Id);
                 return new RazorComponentResult<ReadingListPage>(new Dictionary<string, object?>
                 {
-                    [nameof(ReadingListPage.River)] = new RiverPage([], sources, null),
+                    [nameof(ReadingListPage.River)] = new RiverPage([], sources, null, await River.CategoriesAsync(store, context.RequestAborted)),
                     [nameof(ReadingListPage.Filter)] = filter,
                     [nameof(ReadingListPage.SearchText)] = searchText,
                     [nameof(ReadingListPage.SearchProblem)] = problem,
