@@ -13,14 +13,18 @@ public sealed partial class LiteDbFeedStore
     {
         get
         {
-            if (_hubSubscriptions is null)
+            // Polls run in parallel: the first users must not see a half-configured mapper or collection.
+            lock (_webSubLock)
             {
-                var collection = _database.GetCollection<HubSubscription>("websub_subscriptions", BsonAutoId.Int64);
-                collection.EnsureIndex(nameof(HubSubscription.Callback));
-                _hubSubscriptions = collection;
-            }
+                if (_hubSubscriptions is null)
+                {
+                    var collection = _database.GetCollection<HubSubscription>("websub_subscriptions", BsonAutoId.Int64);
+                    collection.EnsureIndex(nameof(HubSubscription.Callback));
+                    _hubSubscriptions = collection;
+                }
 
-            return _hubSubscriptions;
+                return _hubSubscriptions;
+            }
         }
     }
 
@@ -29,13 +33,16 @@ public sealed partial class LiteDbFeedStore
     {
         get
         {
-            if (_sourcePushes is null)
+            lock (_webSubLock)
             {
-                _mapper.Entity<SourcePush>().Id(p => p.SourceId, autoId: false);
-                _sourcePushes = _database.GetCollection<SourcePush>("source_push");
-            }
+                if (_sourcePushes is null)
+                {
+                    _mapper.Entity<SourcePush>().Id(p => p.SourceId, autoId: false);
+                    _sourcePushes = _database.GetCollection<SourcePush>("source_push");
+                }
 
-            return _sourcePushes;
+                return _sourcePushes;
+            }
         }
     }
 
