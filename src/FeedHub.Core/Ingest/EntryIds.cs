@@ -26,6 +26,12 @@ public static class EntryIds
     /// <summary>This installation's authority, created once and kept in the store (the first process to ask creates it).</summary>
     public static async Task<string> InstallationAuthorityAsync(IFeedStore store, CancellationToken cancellationToken)
     {
+        // Read first: the digest feed asks on every render, and a read path must not write (a full disk, a read replica).
+        if (await store.GetSettingAsync(InstallationAuthoritySetting, cancellationToken).ConfigureAwait(false) is { } kept)
+        {
+            return kept;
+        }
+
         await store.ClaimSettingAsync(InstallationAuthoritySetting, NewInstallationAuthority(), cancellationToken).ConfigureAwait(false);
         return await store.GetSettingAsync(InstallationAuthoritySetting, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException("The store lost the installation's entry id authority it had just claimed.");
