@@ -14,7 +14,28 @@ namespace FeedHub.Web;
 public sealed class RenderedResponses(IFeedStore store, PublicAddress address, TimeProvider timeProvider)
 {
     private const int MaxEntries = 2048;
+
+    /// <summary>
+    /// What the kept bodies may take in all (each in three encodings): a digest day of 2,000 posts is about a
+    /// megabyte, so a count alone let a crawler walking the sources' pages keep hundreds of megabytes.
+    /// </summary>
+    internal const long MaxBytes = 32L * 1024 * 1024;
+
     private readonly ConcurrentDictionary<string, Rendered> _cache = new(StringComparer.Ordinal);
+    private readonly Lock _keeping = new();
+    private long _bytes;
+
+    /// <summary>The bytes of all kept bodies.</summary>
+    internal long KeptBytes
+    {
+        get
+        {
+            lock (_keeping)
+            {
+                return _bytes;
+            }
+        }
+    }
 
     /// <param name="context">The request.</param>
     /// <param name="render">Renders the body when the cached one is stale.</param>
@@ -33,12 +54,7 @@ public sealed class RenderedResponses(IFeedStore store, PublicAddress address, T
         if (!_cache.TryGetValue(key, out var rendered) || rendered.Version != version)
         {
             rendered = Rendered.Of(version, await render(cancellationToken), contentType, timeProvider.GetUtcNow(), previous: rendered);
-            if (_cache.Count >= MaxEntries)
-            {
-                _cache.Clear();
-            }
-
-            _cache[key] = rendered;
+            Keep(key, rendered);
         }
 
         var (body, encoding, etag) = rendered.For(context.Request.Headers.AcceptEncoding.ToString());
@@ -60,6 +76,32 @@ public sealed class RenderedResponses(IFeedStore store, PublicAddress address, T
         return TypedResults.Bytes(body, contentType);
     }
 
+    /// <summary>Keeps a rendering, starting the cache over when it would pass its bounds (a body alone over them is not kept).</summary>
+    private void Keep(string key, Rendered rendered)
+    {
+        lock (_keeping)
+        {
+            if (_cache.TryRemove(key, out var replaced))
+            {
+                _bytes -= replaced.Bytes;
+            }
+
+            if (rendered.Bytes > MaxBytes)
+            {
+                return;
+            }
+
+            if (_cache.Count >= MaxEntries || _bytes + rendered.Bytes > MaxBytes)
+            {
+                _cache.Clear();
+                _bytes = 0;
+            }
+
+            _cache[key] = rendered;
+            _bytes += rendered.Bytes;
+        }
+    }
+
     /// <summary>RFC 9110 §13.2.2: If-None-Match decides when present; otherwise If-Modified-Since (at one-second precision).</summary>
     private static bool IsNotModified(HttpRequest request, string etag, DateTimeOffset lastModified)
     {
@@ -74,6 +116,8 @@ public sealed class RenderedResponses(IFeedStore store, PublicAddress address, T
     private sealed record Rendered(long Version, byte[] Identity, byte[] Gzip, byte[] Brotli, string ContentType, string ETagStem, DateTimeOffset LastModified)
     {
         public string LastModifiedHeader { get; } = HeaderUtilities.FormatDate(LastModified);
+
+        public long Bytes => Identity.LongLength + Gzip.LongLength + Brotli.LongLength;
 
         /// <summary>Renders a body; it keeps the previous rendering's modification time when its bytes are the same.</summary>
         public static Rendered Of(long version, byte[] body, string contentType, DateTimeOffset now, Rendered? previous)

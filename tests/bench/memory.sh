@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Memory benchmark: FeedHub's peak and idle RSS and CPU per feed while polling farm feeds (../shared/tools/farm, 50-200
+# ms latency, 16 in flight, LiteDB), under the shipped GC configuration and under others given as environment
+# variables, all in one run, so a configuration is judged beside the shipped one on the same load.
+#
+#   bash tests/bench/memory.sh [--feeds N] [--idle SECONDS] [--with 'VAR=VALUE ...'] ...
+#
+#   --feeds N      feeds to poll (default 1000; the farm is generated under $FARM the first time)
+#   --idle S       how long serve stays idle after its round before its RSS is read again (default 60)
+#   --with '...'   one more configuration: runtime settings as environment variables, e.g. 'DOTNET_gcServer=1' or
+#                  'DOTNET_GCConserveMemory=7'. Without any, the runtime's own defaults are compared
+#                  ('DOTNET_GCGen0MaxBudget=0': the gen0 budget the GC sizes from the processor's cache).
+#
+# For each configuration: `feedhub poll --once` on a fresh store with the N sources imported (wall, CPU per feed,
+# peak RSS), then `feedhub serve` on another fresh store polling them (peak RSS of the round, RSS when the round is
+# over and after the idle time). The RSS split (anonymous, code files, JIT code) of each server is printed too.
+# Needs node, python3, curl, /usr/bin/time.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+feeds=1000 idle_seconds=60 configs=()
+while [ $# -gt 0 ]; do
+  case $1 in
+    --feeds) feeds=${2:?}; shift 2 ;;
+    --idle) idle_seconds=${2:?}; shift 2 ;;
+    --with) configs+=("${2:?}"); shift 2 ;;
+    -h | --help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
+    *) echo "memory.sh: unknown argument '$1'" >&2; exit 2 ;;
+  esac
+done
+[ "${#configs[@]}" -gt 0 ] || configs=("DOTNET_GCGen0MaxBudget=0")
+configs=("" "${configs[@]}")
+
+farm_tool=../shared/tools/farm
+[ -f "$farm_tool/farm_server.js" ] || { echo "memory.sh: the feed farm is missing (../shared/tools/farm beside the repository)" >&2; exit 2; }
+export FARM="${FARM:-${TMPDIR:-/tmp}/feedhub-farm}"
+[ -f "$FARM/feeds/$((feeds - 1)).xml" ] || python3 "$farm_tool/gen_feeds.py" --n "$feeds" --out "$FARM" >&2
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/feedhub-memory-bench.XXXXXX")"
+pids=()
+cleanup() {
+  local pid
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+say() { echo "memory.sh: $*" >&2; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+ticks=$(getconf CLK_TCK)
+cpu_of() { awk -v t="$ticks" '{printf "%.2f", ($14 + $15) / t}' "/proc/$1/stat"; }
+mb() { awk -v k="$2" '$1 == k":" {printf "%d", $2 / 1024}' "/proc/$1/status"; }
+load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
+
+mkdir -p "$work/farm"
+ln -s "$FARM/feeds" "$work/farm/feeds"
+farm_port=$(free_port)
+node "$farm_tool/farm_server.js" --port "$farm_port" --root "$work/farm" --lat-min 50 --lat-max 200 --ttl 14400 2>"$work/farm.log" &
+pids+=($!)
+farm_url="http://127.0.0.1:$farm_port"
+for _ in $(seq 1 100); do curl -fs "$farm_url/stats" >/dev/null 2>&1 && break; sleep 0.1; done
+{
+  echo '<?xml version="1.0"?><opml version="2.0" xmlns:feedhub="urn:x-feedhub:opml:1"><head><title>farm</title></head><body>'
+  seq 0 $((feeds - 1)) | sed "s|.*|<outline type=\"rss\" text=\"$farm_url/feeds/&.xml\" xmlUrl=\"$farm_url/feeds/&.xml\" feedhub:extraction=\"never\"/>|"
+  echo '</body></opml>'
+} >"$work/farm.opml"
+
+say "building FeedHub (Release)"
+dotnet build -c Release src/FeedHub >"$work/build.log" 2>&1 || { tail -20 "$work/build.log" >&2; exit 1; }
+feedhub=src/FeedHub/bin/Release/net10.0/feedhub.dll
+fh_env=(FeedHub__StarterSources= FeedHub__Fetcher__AllowPrivateNetworks=true FeedHub__Fetcher__MaxConcurrency=16 FeedHub__Fetcher__MaxPerHost=16)
+
+say "importing $feeds sources"
+mkdir -p "$work/template"
+env FeedHub__Storage__Provider=LiteDb "FeedHub__Storage__LiteDb__Path=$work/template/feedhub.db" "${fh_env[@]}" \
+  dotnet "$feedhub" import "$work/farm.opml" >"$work/import.log" 2>&1 || { tail -5 "$work/import.log" >&2; exit 1; }
+fresh_store() { rm -rf "$work/$1"; cp -r "$work/template" "$work/$1"; echo "FeedHub__Storage__LiteDb__Path=$work/$1/feedhub.db"; }
+
+# RSS by kind of mapping: anonymous (GC heap, native allocations), code files (.dll, .so), JIT code.
+rss_split() {
+  python3 - "$1" <<'PY'
+import re, sys
+kinds = {"anon": 0, "files": 0, "jit": 0}
+kind = "anon"
+for line in open(f"/proc/{sys.argv[1]}/smaps"):
+    if re.match(r"^[0-9a-f]+-[0-9a-f]+ ", line):
+        parts = line.split()
+        name = parts[5] if len(parts) > 5 else ""
+        kind = "jit" if "doublemapper" in name else "files" if name.startswith("/") else "anon"
+    elif line.startswith("Rss:"):
+        kinds[kind] += int(line.split()[1])
+print(f"anon {kinds['anon'] // 1024} MB, files {kinds['files'] // 1024} MB, JIT code {kinds['jit'] // 1024} MB")
+PY
+}
+
+rows=()
+row() { rows+=("$(printf '%-44s %s' "$1" "$2")"); echo "  ${rows[-1]}" >&2; }
+for config in "${configs[@]}"; do
+  name=${config:-shipped}
+  read -r -a settings <<<"$config"
+
+  say "$name: poll --once"
+  store=$(fresh_store once)
+  /usr/bin/time -f '%e %U %S %M' -o "$work/time" env FeedHub__Storage__Provider=LiteDb "$store" "${fh_env[@]}" "${settings[@]}" \
+    dotnet "$feedhub" poll --once >"$work/out" 2>"$work/err" || { tail -5 "$work/err" >&2; exit 1; }
+  read -r wall u s k <"$work/time"
+  row "$name: poll --once" "$(awk -v w="$wall" -v c="$(bc <<<"$u + $s")" -v n="$feeds" -v k="$k" \
+    'BEGIN {printf "wall %.1f s, CPU %.2f ms per feed, peak RSS %d MB", w, 1000 * c / n, k / 1024}'); $(grep '^polled' "$work/out")"
+
+  say "$name: serve polling the same sources"
+  store=$(fresh_store serve)
+  curl -fs "$farm_url/stats/reset" >/dev/null
+  env FeedHub__Storage__Provider=LiteDb "$store" "${fh_env[@]}" "${settings[@]}" FeedHub__Urls="http://127.0.0.1:$(free_port)" \
+    dotnet "$feedhub" serve >"$work/serve.out" 2>"$work/serve.err" &
+  serve_pid=$!
+  pids+=("$serve_pid")
+  served() { curl -fs "$farm_url/stats" | python3 -c 'import json,sys; s=json.load(sys.stdin); print(s["s200"] + s["s304"] + s["s4xx"] + s["s5xx"])'; }
+  while [ "$(served)" -lt "$feeds" ]; do
+    sleep 1
+    kill -0 "$serve_pid" 2>/dev/null || { say "serve died:"; tail -5 "$work/serve.err" >&2; exit 1; }
+  done
+  # The round is over once the server's CPU rests (the last feeds stored).
+  prev=$(cpu_of "$serve_pid")
+  while :; do
+    sleep 2
+    cur=$(cpu_of "$serve_pid")
+    [ "$(bc <<<"$cur - $prev < 0.1")" = 1 ] && break
+    prev=$cur
+  done
+  cpu=$(cpu_of "$serve_pid") hwm=$(mb "$serve_pid" VmHWM) rss_end=$(mb "$serve_pid" VmRSS)
+  sleep "$idle_seconds"
+  row "$name: serve polling" "CPU $(awk -v c="$cpu" -v n="$feeds" 'BEGIN {printf "%.2f", 1000 * c / n}') ms per feed, peak RSS $hwm MB, $rss_end MB at the round's end, $(mb "$serve_pid" VmRSS) MB after $idle_seconds s idle ($(rss_split "$serve_pid"))"
+  kill "$serve_pid"; wait "$serve_pid" 2>/dev/null || true
+done
+
+echo
+echo "FeedHub memory benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'): $feeds farm feeds, 16 in flight, LiteDB, $(nproc) cores," \
+  "load average $load_at_start at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
+printf '%s\n' "${rows[@]}"
