@@ -42,9 +42,9 @@ public sealed class IngestGateTests
     public void The_default_width_is_a_few_turns_per_core()
     {
         using var gate = new IngestGate();
-        var turns = Enumerable.Range(0, 2 * Environment.ProcessorCount).Select(_ => gate.EnterAsync(CancellationToken.None)).ToList();
+        var turns = Enumerable.Range(0, 2 * Environment.ProcessorCount).Select(_ => gate.EnterAsync(CancellationToken.None).AsTask()).ToList();
 
         Assert.All(turns, turn => Assert.True(turn.IsCompletedSuccessfully));
-        Assert.False(gate.EnterAsync(CancellationToken.None).IsCompleted);
+        Assert.False(gate.EnterAsync(CancellationToken.None).AsTask().IsCompleted);
     }
 }
