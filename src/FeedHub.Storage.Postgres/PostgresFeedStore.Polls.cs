@@ -35,6 +35,15 @@ public sealed partial class PostgresFeedStore
 
     public async Task SavePollAsync(PollResult poll, CancellationToken cancellationToken)
     {
+        if (poll is { Fetch: { } fetch, Feed: null, MovedTo: null, Gone: false })
+        {
+            // Most polls (every 304): one statement, which writes only the poll's columns, so it needs no lock.
+            await using var update = _dataSource.CreateCommand(SourceColumns.UpdateFetchSql);
+            SourceColumns.AddFetchParameters(update.Parameters, poll.SourceId, fetch);
+            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         // The row is locked while the poll's columns are applied to it as it stands, so a curator's change that
         // committed meanwhile is kept, and one that comes later waits for this one.
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);

@@ -25,32 +25,32 @@ internal static class SourceColumns
         new("min_interval", NpgsqlDbType.Interval, s => s.MinInterval),
         new("max_interval", NpgsqlDbType.Interval, s => s.MaxInterval),
         new("created_at", NpgsqlDbType.TimestampTz, s => Timestamps.ToStored(s.CreatedAt)),
-        new("etag", NpgsqlDbType.Text, s => s.Fetch.ETag),
-        new("last_modified", NpgsqlDbType.Text, s => s.Fetch.LastModified),
-        new("last_attempt_at", NpgsqlDbType.TimestampTz, s => Timestamps.ToStored(s.Fetch.LastAttemptAt)),
-        new("last_success_at", NpgsqlDbType.TimestampTz, s => Timestamps.ToStored(s.Fetch.LastSuccessAt)),
-        new("last_new_item_at", NpgsqlDbType.TimestampTz, s => Timestamps.ToStored(s.Fetch.LastNewItemAt)),
-        new("next_poll_at", NpgsqlDbType.TimestampTz, s => Timestamps.ToStored(s.Fetch.NextPollAt)),
-        new("last_status_code", NpgsqlDbType.Integer, s => s.Fetch.LastStatusCode),
-        new("last_error", NpgsqlDbType.Text, s => s.Fetch.LastError),
-        new("last_error_kind", NpgsqlDbType.Text, s => s.Fetch.LastErrorKind?.ToString()),
-        new("last_error_at", NpgsqlDbType.TimestampTz, s => Timestamps.ToStored(s.Fetch.LastErrorAt)),
-        new("consecutive_failures", NpgsqlDbType.Integer, s => s.Fetch.ConsecutiveFailures),
-        new("poll_count", NpgsqlDbType.Bigint, s => s.Fetch.PollCount),
-        new("not_modified_count", NpgsqlDbType.Bigint, s => s.Fetch.NotModifiedCount),
-        new("error_count", NpgsqlDbType.Bigint, s => s.Fetch.ErrorCount),
-        new("bytes_received", NpgsqlDbType.Bigint, s => s.Fetch.BytesReceived),
-        new("bytes_saved", NpgsqlDbType.Bigint, s => s.Fetch.BytesSaved),
-        new("last_body_size", NpgsqlDbType.Bigint, s => s.Fetch.LastBodySize),
-        new("pending_redirect_url", NpgsqlDbType.Text, s => s.Fetch.PendingRedirectUrl),
-        new("pending_redirect_count", NpgsqlDbType.Integer, s => s.Fetch.PendingRedirectCount),
-        new("moved_from", NpgsqlDbType.Text, s => s.Fetch.MovedFrom),
-        new("moved_at", NpgsqlDbType.TimestampTz, s => Timestamps.ToStored(s.Fetch.MovedAt)),
-        new("parse_warning", NpgsqlDbType.Text, s => s.Fetch.ParseWarning),
+        new("etag", NpgsqlDbType.Text, s => s.Fetch.ETag, Fetch: true),
+        new("last_modified", NpgsqlDbType.Text, s => s.Fetch.LastModified, Fetch: true),
+        new("last_attempt_at", NpgsqlDbType.TimestampTz, s => Timestamps.ToStored(s.Fetch.LastAttemptAt), Fetch: true),
+        new("last_success_at", NpgsqlDbType.TimestampTz, s => Timestamps.ToStored(s.Fetch.LastSuccessAt), Fetch: true),
+        new("last_new_item_at", NpgsqlDbType.TimestampTz, s => Timestamps.ToStored(s.Fetch.LastNewItemAt), Fetch: true),
+        new("next_poll_at", NpgsqlDbType.TimestampTz, s => Timestamps.ToStored(s.Fetch.NextPollAt), Fetch: true),
+        new("last_status_code", NpgsqlDbType.Integer, s => s.Fetch.LastStatusCode, Fetch: true),
+        new("last_error", NpgsqlDbType.Text, s => s.Fetch.LastError, Fetch: true),
+        new("last_error_kind", NpgsqlDbType.Text, s => s.Fetch.LastErrorKind?.ToString(), Fetch: true),
+        new("last_error_at", NpgsqlDbType.TimestampTz, s => Timestamps.ToStored(s.Fetch.LastErrorAt), Fetch: true),
+        new("consecutive_failures", NpgsqlDbType.Integer, s => s.Fetch.ConsecutiveFailures, Fetch: true),
+        new("poll_count", NpgsqlDbType.Bigint, s => s.Fetch.PollCount, Fetch: true),
+        new("not_modified_count", NpgsqlDbType.Bigint, s => s.Fetch.NotModifiedCount, Fetch: true),
+        new("error_count", NpgsqlDbType.Bigint, s => s.Fetch.ErrorCount, Fetch: true),
+        new("bytes_received", NpgsqlDbType.Bigint, s => s.Fetch.BytesReceived, Fetch: true),
+        new("bytes_saved", NpgsqlDbType.Bigint, s => s.Fetch.BytesSaved, Fetch: true),
+        new("last_body_size", NpgsqlDbType.Bigint, s => s.Fetch.LastBodySize, Fetch: true),
+        new("pending_redirect_url", NpgsqlDbType.Text, s => s.Fetch.PendingRedirectUrl, Fetch: true),
+        new("pending_redirect_count", NpgsqlDbType.Integer, s => s.Fetch.PendingRedirectCount, Fetch: true),
+        new("moved_from", NpgsqlDbType.Text, s => s.Fetch.MovedFrom, Fetch: true),
+        new("moved_at", NpgsqlDbType.TimestampTz, s => Timestamps.ToStored(s.Fetch.MovedAt), Fetch: true),
+        new("parse_warning", NpgsqlDbType.Text, s => s.Fetch.ParseWarning, Fetch: true),
         new("import_batch", NpgsqlDbType.Bigint, s => s.ImportBatch),
-        new("last_item_count", NpgsqlDbType.Integer, s => s.Fetch.LastItemCount),
-        new("latest_post_at", NpgsqlDbType.TimestampTz, s => Timestamps.ToStored(s.Fetch.LatestPostAt)),
-        new("usual_post_interval", NpgsqlDbType.Interval, s => s.Fetch.UsualPostInterval),
+        new("last_item_count", NpgsqlDbType.Integer, s => s.Fetch.LastItemCount, Fetch: true),
+        new("latest_post_at", NpgsqlDbType.TimestampTz, s => Timestamps.ToStored(s.Fetch.LatestPostAt), Fetch: true),
+        new("usual_post_interval", NpgsqlDbType.Interval, s => s.Fetch.UsualPostInterval, Fetch: true),
 
         // Derived from the rest at every write, for listing (migration 0011); never read back.
         new("health", NpgsqlDbType.Text, s => SourceHealthRules.Judge(s).Status.ToString(), Derived: true),
@@ -77,6 +77,19 @@ internal static class SourceColumns
 
     public static readonly string UpdateSql = $"""
         UPDATE sources SET {string.Join(", ", Data.Select(c => $"{c.Name} = @{c.Name}"))}
+        WHERE id = @id
+        """;
+
+    /// <summary>
+    /// Saves a poll that learned nothing but fetch state, in one statement that reads nothing first: the fetch columns,
+    /// and the health judged from them. Health also depends on the source's state, which a curator may change while the
+    /// poll runs, so the health for each state is sent (<see cref="AddFetchParameters"/>) and the row's own state picks
+    /// one. Readers see no fetch state, so the store version stays, and so do the columns a curator edits.
+    /// </summary>
+    public static readonly string UpdateFetchSql = $"""
+        UPDATE sources SET {string.Join(", ", Data.Where(c => c.Fetch).Select(c => $"{c.Name} = @{c.Name}"))},
+            health = CASE state {string.Join(" ", Enum.GetValues<SourceState>().Select(s => $"WHEN '{s}' THEN @health_{ParameterOf(s)}"))} END,
+            health_rank = CASE state {string.Join(" ", Enum.GetValues<SourceState>().Select(s => $"WHEN '{s}' THEN @health_rank_{ParameterOf(s)}"))} END
         WHERE id = @id
         """;
 
@@ -114,6 +127,28 @@ internal static class SourceColumns
             parameters.Add(new NpgsqlParameter(column.Name, column.Type) { Value = column.Value(source) ?? DBNull.Value });
         }
     }
+
+    /// <summary>The parameters of <see cref="UpdateFetchSql"/>.</summary>
+    public static void AddFetchParameters(NpgsqlParameterCollection parameters, long id, FetchState fetch)
+    {
+        parameters.Add(new NpgsqlParameter<long>("id", id));
+        var source = new Source { Id = id, FeedUrl = string.Empty, Fetch = fetch };
+        foreach (var column in Data.Where(c => c.Fetch))
+        {
+            parameters.Add(new NpgsqlParameter(column.Name, column.Type) { Value = column.Value(source) ?? DBNull.Value });
+        }
+
+        // SourceHealthRules judges a source by its state and fetch state alone.
+        foreach (var state in Enum.GetValues<SourceState>())
+        {
+            source.State = state;
+            var health = SourceHealthRules.Judge(source).Status;
+            parameters.Add(new NpgsqlParameter<string>("health_" + ParameterOf(state), health.ToString()));
+            parameters.Add(new NpgsqlParameter<short>("health_rank_" + ParameterOf(state), (short)health));
+        }
+    }
+
+    private static string ParameterOf(SourceState state) => state.ToString().ToLowerInvariant();
 
     /// <summary>Reads a row selected with <see cref="SelectList"/>.</summary>
     public static Source Read(NpgsqlDataReader row)
@@ -169,5 +204,7 @@ internal static class SourceColumns
         return source;
     }
 
-    private sealed record SourceColumn(string Name, NpgsqlDbType Type, Func<Source, object?> Value, bool Derived = false);
+    /// <param name="Derived">Computed from the other columns at every write; never read back.</param>
+    /// <param name="Fetch">Part of the fetch state, which a poll writes (<see cref="UpdateFetchSql"/>).</param>
+    private sealed record SourceColumn(string Name, NpgsqlDbType Type, Func<Source, object?> Value, bool Derived = false, bool Fetch = false);
 }

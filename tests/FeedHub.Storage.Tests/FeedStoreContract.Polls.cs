@@ -1,4 +1,6 @@
+using FeedHub.Core.Curation;
 using FeedHub.Core.Model;
+using FeedHub.Core.Storage;
 using FeedHub.Core.Polling;
 
 namespace FeedHub.Storage.Tests;
@@ -36,6 +38,31 @@ public abstract partial class FeedStoreContract
         Assert.Equal(T0.AddHours(1), stored.Fetch.NextPollAt);
         Assert.Equal("Feed title", stored.Title);
         Assert.Equal("https://a.example/", stored.SiteUrl);
+    }
+
+    [Fact]
+    public async Task A_poll_of_fetch_state_alone_keeps_health_right_for_the_state_a_curator_gave_meanwhile_and_readers_see_no_change()
+    {
+        var active = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
+        var paused = await Store.AddSourceAsync(NewSource("https://b.example/feed"), default);
+        var failing = new FetchState { PollCount = 5, ConsecutiveFailures = SourceHealthRules.BrokenAfterFailures, LastError = "the server answered 500" };
+        var polledPaused = await Store.GetSourceAsync(paused.Id, default);
+        var edited = await Store.GetSourceAsync(paused.Id, default);
+        edited!.State = SourceState.Paused;
+        await Store.UpdateSourceAsync(edited, default);
+        var version = await Store.GetVersionAsync(default);
+
+        await Store.SavePollAsync(new PollResult(active.Id) { Fetch = failing }, default);
+        await Store.SavePollAsync(new PollResult(polledPaused!.Id) { Fetch = failing }, default);
+
+        Assert.Equal(version, await Store.GetVersionAsync(default));
+        Store = await ReopenAsync(Store);
+        Assert.Equal([active.Id], (await Store.ListSourcesAsync(new SourceListQuery { Health = HealthStatus.Broken }, default)).Sources.Select(s => s.Id));
+        Assert.Equal([paused.Id], (await Store.ListSourcesAsync(new SourceListQuery { Health = HealthStatus.Paused }, default)).Sources.Select(s => s.Id));
+        var tallies = await Store.GetTalliesAsync(default);
+        Assert.Equal((1, 1, 0), (tallies.ByHealth[HealthStatus.Broken], tallies.ByHealth[HealthStatus.Paused], tallies.ByHealth.GetValueOrDefault(HealthStatus.New)));
+        var stored = await Store.GetSourceAsync(paused.Id, default);
+        Assert.Equal((SourceState.Paused, 5L, "the server answered 500"), (stored!.State, stored.Fetch.PollCount, stored.Fetch.LastError));
     }
 
     [Fact]

@@ -206,24 +206,44 @@ public sealed partial class FeedFetcher(
     private FetchResult TooLarge(Uri url, int status) => FetchResult.Fail(url, FetchErrorKind.TooLarge,
         $"the response is larger than {_options.MaxBytes / (1024.0 * 1024):0.#} MB (after decompression); FeedHub:Fetcher:MaxBytes sets the limit", status);
 
-    /// <summary>Reads at most MaxBytes of the decompressed body; null when there is more.</summary>
+    /// <summary>
+    /// Reads at most MaxBytes of the decompressed body; null when there is more. The body is read into a pooled buffer
+    /// and copied out at its size: a growing buffer of its own (64 KB, then 128 KB) put every fetch on the large object
+    /// heap, whose full collections then cost more than the feed's ingest.
+    /// </summary>
     private async Task<byte[]?> ReadCappedAsync(HttpContent content, CancellationToken token)
     {
         await using var stream = await content.ReadAsStreamAsync(token).ConfigureAwait(false);
-        var buffer = new ArrayBufferWriter<byte>(ReadChunk);
-        while (true)
+        var buffer = ArrayPool<byte>.Shared.Rent(ReadChunk);
+        var length = 0;
+        try
         {
-            var read = await stream.ReadAsync(buffer.GetMemory(ReadChunk), token).ConfigureAwait(false);
-            if (read == 0)
+            while (true)
             {
-                return buffer.WrittenSpan.ToArray();
-            }
+                if (length == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
 
-            buffer.Advance(read);
-            if (buffer.WrittenCount > _options.MaxBytes)
-            {
-                return null;
+                var read = await stream.ReadAsync(buffer.AsMemory(length), token).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return buffer.AsSpan(0, length).ToArray();
+                }
+
+                length += read;
+                if (length > _options.MaxBytes)
+                {
+                    return null;
+                }
             }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

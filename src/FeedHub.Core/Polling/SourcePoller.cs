@@ -24,6 +24,7 @@ public sealed partial class SourcePoller(
     ArticleIngester ingester,
     PollMetrics metrics,
     StoreWrites storeWrites,
+    IngestGate ingestGate,
     IOptions<PollingOptions> options,
     IOptions<WebSubOptions> webSub,
     TimeProvider timeProvider,
@@ -54,6 +55,8 @@ public sealed partial class SourcePoller(
         state.LastStatusCode = result.StatusCode;
         var moved = TrackPermanentRedirect(source, result, now);
 
+        // The fetch is over and its slot given back; reading and storing wait for a turn of their own.
+        using var turn = await ingestGate.EnterAsync(cancellationToken).ConfigureAwait(false);
         PollReport report;
         try
         {

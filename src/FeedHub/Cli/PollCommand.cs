@@ -10,7 +10,7 @@ namespace FeedHub.Cli;
 
 /// <summary>
 /// <c>feedhub poll [--once]</c>: polls the due sources (or, with --once, every active source) now, then the article pages
-/// they found partial, then prints a summary. Each source's next poll goes to the workers' queue as it is stored.
+/// they found partial, then prints a summary. The sources' next polls go to the workers' queue once they are all stored.
 /// </summary>
 public static class PollCommand
 {
@@ -32,16 +32,24 @@ public static class PollCommand
         var parallelism = services.GetRequiredService<IOptions<FetcherOptions>>().Value.MaxConcurrency;
         var reports = new List<PollReport>();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism), CancellationToken = cancellationToken };
-        var scheduler = services.GetRequiredService<IPollScheduler>();
         await Parallel.ForEachAsync(sources, parallel, async (source, token) =>
         {
             var report = await services.GetRequiredService<SourcePoller>().PollAsync(source, token);
-            await (report.NextPollAt is { } next ? scheduler.ScheduleAsync(source.Id, next, token) : scheduler.UnscheduleAsync(source.Id, token));
             lock (reports)
             {
                 reports.Add(report);
             }
         });
+
+        // The next polls go to the workers' queue together, in a few transactions, rather than in one each (on
+        // PostgreSQL, the clustered queue's lock and rows cost more than the poll of a feed that did not change). A run
+        // stopped before this leaves the queue behind the store, which the workers' schedule sync repairs.
+        var scheduler = services.GetRequiredService<IPollScheduler>();
+        await scheduler.ScheduleAsync([.. reports.Where(r => r.NextPollAt is not null).Select(r => new DuePoll(r.SourceId, r.NextPollAt!.Value))], cancellationToken);
+        foreach (var report in reports.Where(r => r.NextPollAt is null))
+        {
+            await scheduler.UnscheduleAsync(report.SourceId, cancellationToken);
+        }
 
         if (reports.FirstOrDefault(r => r.StorageFailed) is { } refused)
         {

@@ -74,6 +74,7 @@ public static class FeedHubServices
         services.AddSingleton<ArticleExtractor>();
         services.AddTransient<FullTextFetcher>();
         services.AddTransient<SourcePoller>();
+        services.AddSingleton(_ => new IngestGate());
         services.AddSingleton<PollMetrics>();
         services.AddTransient<SourceCatalog>();
         services.AddSingleton<SourceHealthReport>();

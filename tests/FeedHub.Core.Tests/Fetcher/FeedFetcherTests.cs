@@ -168,6 +168,34 @@ public sealed class FeedFetcherTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
+    public async Task A_body_read_in_many_pieces_arrives_whole_and_in_order(bool gzip)
+    {
+        // 700 KB of numbered lines: several reads and several growths of the read buffer, each byte in its place.
+        var body = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, 70_000).Select(i => $"{i:D9}\n")));
+        await using var server = LocalHttpServer.Serving(_ => gzip
+            ? HttpReply.Bytes(200, Gzip(body), "application/rss+xml", ("Content-Encoding", "gzip")) with { OmitContentLength = true }
+            : HttpReply.Bytes(200, body, "application/rss+xml") with { OmitContentLength = true });
+
+        var result = await CreateFetcher(new FetcherOptions { MaxBytes = body.Length }).FetchAsync(new FetchRequest(server.Url("feed")), CancellationToken.None);
+
+        Assert.Equal(FetchOutcome.Ok, result.Outcome);
+        Assert.Equal(body, result.Body);
+    }
+
+    [Fact]
+    public async Task A_body_one_byte_over_the_cap_is_refused()
+    {
+        var body = new byte[200 * 1024];
+        await using var server = LocalHttpServer.Serving(_ => HttpReply.Bytes(200, body, "application/rss+xml") with { OmitContentLength = true });
+
+        var result = await CreateFetcher(new FetcherOptions { MaxBytes = body.Length - 1 }).FetchAsync(new FetchRequest(server.Url("feed")), CancellationToken.None);
+
+        Assert.Equal(FetchErrorKind.TooLarge, result.ErrorKind);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
     public async Task A_50_megabyte_body_is_refused_with_or_without_a_declared_length(bool omitLength)
     {
         var huge = new byte[50 * 1024 * 1024];

@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# Ingest benchmark: CPU per new feed and per re-poll answered 304, for one store, with FeedHub's `poll --once` on N farm
+# feeds (../shared/tools/farm: 20 items of 28-60 KB each, 50-200 ms latency). A narrower, faster cut of scale.sh for
+# working on the poll path: optionally a second build (--baseline) runs the same scenarios in the same run, alternating
+# with this one, so that a before/after comparison sees the same load.
+#
+#   bash tests/bench/ingest.sh [--feeds N] [--store litedb|postgres] [--in-flight P] [--reps R]
+#                              [--baseline path/to/feedhub.dll] [--farm http://127.0.0.1:PORT] [--no-build]
+#
+#   --feeds N      feeds to poll (default 1000; generated under $FARM when missing)
+#   --store        litedb (default) or postgres ($FEEDHUB_TEST_POSTGRES when set, else a throwaway server)
+#   --in-flight P  requests in flight (FeedHub:Fetcher:MaxConcurrency and MaxPerHost; default 16)
+#   --reps R       repetitions of each scenario per build (default 2)
+#   --baseline D   another build's feedhub.dll, measured beside this worktree's Release build
+#   --no-build     use the Release build as it is (it must exist)
+#
+# Per repetition and build, on a fresh store with the N sources imported (extraction "never"):
+#   cold:  `poll --once`, every feed new (fetch, parse, ingest, store, index);
+#   304:   `poll --once` again, every feed answers 304;
+#   start: `poll` with nothing due, the start-up every run above also paid; "net" figures subtract it.
+# CPU is user+sys of the FeedHub process (plus PostgreSQL's backends with --store postgres) divided by N.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+feeds=1000 store=litedb in_flight=16 reps=2 baseline="" farm_url="" build=true
+usage() { sed -n 's/^#   bash tests\/bench\/ingest.sh/usage: bash tests\/bench\/ingest.sh/p' "$0" >&2; exit 2; }
+while [ $# -gt 0 ]; do
+  case $1 in
+    --feeds) feeds=${2:?}; shift 2 ;;
+    --store) store=${2:?}; shift 2 ;;
+    --in-flight) in_flight=${2:?}; shift 2 ;;
+    --reps) reps=${2:?}; shift 2 ;;
+    --baseline) baseline=${2:?}; shift 2 ;;
+    --farm) farm_url=${2:?}; shift 2 ;;
+    --no-build) build=false; shift ;;
+    -h | --help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
+    *) echo "ingest.sh: unknown argument '$1'" >&2; usage ;;
+  esac
+done
+for n in "$feeds" "$in_flight" "$reps"; do [[ $n =~ ^[0-9]+$ ]] && [ "$n" -gt 0 ] || { echo "ingest.sh: counts are positive numbers" >&2; usage; }; done
+case $store in litedb | postgres) ;; *) echo "ingest.sh: --store is litedb or postgres" >&2; usage ;; esac
+[ -z "$baseline" ] || [ -f "$baseline" ] || { echo "ingest.sh: no baseline build at $baseline" >&2; exit 2; }
+
+farm_tool=../shared/tools/farm
+[ -f "$farm_tool/farm_server.js" ] || { echo "ingest.sh: needs the team's shared tools at ../shared/tools/farm" >&2; exit 2; }
+for tool in curl node python3 /usr/bin/time; do
+  command -v "$tool" >/dev/null || { echo "ingest.sh: '$tool' is missing (apt-get install curl nodejs python3 time)" >&2; exit 2; }
+done
+export FARM="${FARM:-${TMPDIR:-/tmp}/feedhub-farm}"
+if [ ! -f "$FARM/feeds/$((feeds - 1)).xml" ]; then
+  echo "ingest.sh: generating $feeds farm feeds under $FARM" >&2
+  python3 "$farm_tool/gen_feeds.py" --n "$feeds" --out "$FARM" >&2
+fi
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/feedhub-ingest-bench.XXXXXX")"
+pids=() databases=() pg_dir=""
+cleanup() {
+  local pid db
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ "${#databases[@]}" -gt 0 ] && [ -n "${pg_port:-}" ]; then
+    for db in "${databases[@]}"; do psql -q -h 127.0.0.1 -p "$pg_port" -U postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" postgres >/dev/null 2>&1 || true; done
+  fi
+  [ -n "$pg_dir" ] && bash tests/postgres.sh stop "$pg_dir" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+say() { echo "ingest.sh: $*" >&2; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+ticks=$(getconf CLK_TCK)
+load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
+
+if [ -z "$farm_url" ]; then
+  mkdir -p "$work/farm"
+  ln -s "$FARM/feeds" "$work/farm/feeds"
+  farm_port=$(free_port)
+  node "$farm_tool/farm_server.js" --port "$farm_port" --root "$work/farm" --lat-min 50 --lat-max 200 --ttl 14400 2>"$work/farm.log" &
+  pids+=($!)
+  farm_url="http://127.0.0.1:$farm_port"
+  for _ in $(seq 1 100); do curl -fs "$farm_url/stats" >/dev/null 2>&1 && break; sleep 0.1; done
+fi
+farm_url=${farm_url%/}
+curl -fs -o /dev/null "$farm_url/feeds/0.xml" || { say "the farm at $farm_url does not serve /feeds/0.xml"; exit 1; }
+{
+  echo '<?xml version="1.0"?><opml version="2.0" xmlns:feedhub="urn:x-feedhub:opml:1"><head><title>farm</title></head><body>'
+  seq 0 $((feeds - 1)) | sed "s|.*|<outline type=\"rss\" text=\"$farm_url/feeds/&.xml\" xmlUrl=\"$farm_url/feeds/&.xml\" feedhub:extraction=\"never\"/>|"
+  echo '</body></opml>'
+} >"$work/farm.opml"
+
+if $build; then
+  say "building FeedHub (Release)"
+  dotnet build -c Release src/FeedHub >"$work/build.log" 2>&1 || { tail -20 "$work/build.log" >&2; exit 1; }
+fi
+builds=(this)
+declare -A dll=([this]=src/FeedHub/bin/Release/net10.0/feedhub.dll)
+[ -n "$baseline" ] && { builds=(baseline this); dll[baseline]=$baseline; }
+
+postmaster=""
+if [ "$store" = postgres ]; then
+  command -v psql >/dev/null || { say "psql is missing (apt-get install postgresql-client)"; exit 2; }
+  if [ -z "${FEEDHUB_TEST_POSTGRES:-}" ]; then
+    eval "$(bash tests/postgres.sh start)"
+    pg_dir="$FEEDHUB_TEST_POSTGRES_DIR"
+  fi
+  pg_port=$(sed -n 's/.*Port=\([0-9]*\).*/\1/p' <<<"$FEEDHUB_TEST_POSTGRES")
+  [ -n "${FEEDHUB_TEST_POSTGRES_DIR:-}" ] && [ -r "$FEEDHUB_TEST_POSTGRES_DIR/data/postmaster.pid" ] \
+    && postmaster=$(head -1 "$FEEDHUB_TEST_POSTGRES_DIR/data/postmaster.pid")
+  [ -z "$postmaster" ] && say "PostgreSQL's own CPU is not counted (set FEEDHUB_TEST_POSTGRES_DIR)"
+fi
+# CPU seconds (user+sys, with reaped children) of processes; for the postmaster, its backends too.
+cpu_of() { for pid in "$@"; do awk '{print $14 + $15 + $16 + $17}' "/proc/$pid/stat" 2>/dev/null || true; done | awk -v t="$ticks" '{s += $1} END {printf "%.3f", s / t}'; }
+pg_cpu() { if [ -n "$postmaster" ]; then cpu_of "$postmaster" $(pgrep -P "$postmaster" || true); else echo 0; fi; }
+
+store_env=()
+use_store() { # name
+  if [ "$store" = litedb ]; then
+    mkdir -p "$work/$1"
+    store_env=(FeedHub__Storage__Provider=LiteDb "FeedHub__Storage__LiteDb__Path=$work/$1/feedhub.db")
+  else
+    local db="ingest_$$_$1"
+    psql -q -h 127.0.0.1 -p "$pg_port" -U postgres -c "CREATE DATABASE $db" postgres
+    databases+=("$db")
+    store_env=(FeedHub__Storage__Provider=Postgres "ConnectionStrings__Postgres=$FEEDHUB_TEST_POSTGRES;Database=$db")
+  fi
+}
+fh_env=(FeedHub__StarterSources= FeedHub__Fetcher__AllowPrivateNetworks=true
+  "FeedHub__Fetcher__MaxConcurrency=$in_flight" "FeedHub__Fetcher__MaxPerHost=$in_flight")
+run_feedhub() { # build, out-name, command... -> prints "wall cpu summary"
+  local build=$1 name=$2 pg_before u s e k
+  shift 2
+  pg_before=$(pg_cpu)
+  /usr/bin/time -f '%e %U %S %M' -o "$work/time" env "${store_env[@]}" "${fh_env[@]}" dotnet "${dll[$build]}" "$@" \
+    >"$work/$name.out" 2>"$work/$name.err" || { say "feedhub $* failed:"; tail -5 "$work/$name.err" >&2; exit 1; }
+  read -r e u s k <"$work/time"
+  local failed
+  failed=$(grep -c '^ *[0-9]* *failed ' "$work/$name.out" || true)
+  echo "$e $(bc <<<"$u + $s + $(pg_cpu) - $pg_before") $((k / 1024)) $failed"
+}
+
+declare -A sum
+for rep in $(seq 1 "$reps"); do
+  for build in "${builds[@]}"; do
+    use_store "$build$rep"
+    env "${store_env[@]}" "${fh_env[@]}" dotnet "${dll[$build]}" import "$work/farm.opml" >"$work/import.out" 2>&1 \
+      || { tail -5 "$work/import.out" >&2; exit 1; }
+    for scenario in cold 304 start; do
+      case $scenario in start) args=(poll) ;; *) args=(poll --once) ;; esac
+      read -r e c m f < <(run_feedhub "$build" "$build$rep-$scenario" "${args[@]}")
+      say "$build rep $rep $scenario: wall ${e} s, CPU ${c} s, peak RSS ${m} MB, ${f} failed"
+      sum[$build,$scenario,cpu]=$(bc <<<"${sum[$build,$scenario,cpu]:-0} + $c")
+      sum[$build,$scenario,wall]=$(bc <<<"${sum[$build,$scenario,wall]:-0} + $e")
+      sum[$build,$scenario,failed]=$(( ${sum[$build,$scenario,failed]:-0} + f ))
+    done
+  done
+done
+
+echo
+echo "FeedHub ingest benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'): $feeds feeds, store $store, $in_flight in flight, $reps reps," \
+  "$(nproc) cores, load average $load_at_start at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
+printf '%-9s %-6s %10s %12s %16s %8s\n' build poll "wall s" "CPU ms/feed" "net ms/feed" failed
+for build in "${builds[@]}"; do
+  for scenario in cold 304 start; do
+    awk -v b="$build" -v s="$scenario" -v w="${sum[$build,$scenario,wall]}" -v c="${sum[$build,$scenario,cpu]}" \
+      -v st="${sum[$build,start,cpu]}" -v r="$reps" -v n="$feeds" -v f="${sum[$build,$scenario,failed]}" \
+      'BEGIN { net = (s == "start") ? "-" : sprintf("%.2f", 1000 * (c - st) / r / n);
+               printf "%-9s %-6s %10.2f %12.2f %16s %8d\n", b, s, w / r, 1000 * c / r / n, net, f }'
+  done
+done
+echo "(CPU: user+sys$([ -n "$postmaster" ] && echo ", PostgreSQL's backends included"); net: less the start-up (poll with nothing due); figures are means of the reps)"
