@@ -29,11 +29,11 @@ public sealed partial class PostgresFeedStore
         $"MaxFragments=2, MaxWords=30, MinWords=12, StartSel=\"{MatchStart}\", StopSel=\"{MatchEnd}\", FragmentDelimiter=\"{FragmentBreak}\"";
 
     /// <summary>
-    /// How many of the newest articles (after the filters) a walk reads one by one, when the planner expects the words
-    /// in more than one article in ten: a page then fills from them, and checking a row costs little next to reading the
-    /// GIN index's long list of the places where a common word occurs.
+    /// At most how many of the newest articles (after the filters) a walk reads one by one, when the planner expects the
+    /// words in more than one article in forty: a page then fills from them, the walk stopping as soon as it does, and
+    /// checking a row costs little next to reading the GIN index's long lists of where common words occur.
     /// </summary>
-    private const int WalkedRows = 1000;
+    private const int WalkedRows = 4000;
 
     /// <summary>
     /// How far back from the newest possible match the GIN index is asked, before the whole river: only a word too rare
