@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using FeedHub.Core.Model;
 using FeedHub.Core.Search;
 using FeedHub.Core.Storage;
@@ -23,19 +25,21 @@ public sealed partial class PostgresFeedStore
     // it from its passage: '<' goes to the server as this marker and comes back as itself.
     private const char LessThan = '\uE003';
 
-    /// <summary>The condition a searched article meets; the query, in web-search syntax, is the parameter <c>@search</c>.</summary>
-    internal static readonly string SearchMatchSql = "(" + string.Join(" OR ", SearchLanguages.All.Select(language =>
-        $"(search_config = '{language}'::regconfig AND search_document @@ websearch_to_tsquery('{language}', @search))")) + ")";
-
     private static readonly string HeadlineOptions =
         $"MaxFragments=2, MaxWords=30, MinWords=12, StartSel=\"{MatchStart}\", StopSel=\"{MatchEnd}\", FragmentDelimiter=\"{FragmentBreak}\"";
 
     /// <summary>
-    /// How far back from the newest possible match the first attempt looks. A page of a common word fills within days
-    /// (walking the river index), and a rarer one is found in the window by both indexes at once; only a page the
-    /// window cannot fill searches the whole river, where the GIN index finds the few matches.
+    /// At most how many of the newest articles (after the filters) a walk reads one by one, when the planner expects the
+    /// words in more than one article in forty: a page then fills from them, the walk stopping as soon as it does, and
+    /// checking a row costs little next to reading the GIN index's long lists of where common words occur.
     /// </summary>
-    private static readonly TimeSpan FirstWindow = TimeSpan.FromDays(7);
+    private const int WalkedRows = 4000;
+
+    /// <summary>
+    /// How far back from the newest possible match the GIN index is asked, before the whole river: only a word too rare
+    /// for the walk gets here, and the windows keep rows fetched to those of the last weeks when it is not that rare.
+    /// </summary>
+    private static readonly TimeSpan[] Windows = [TimeSpan.FromDays(8), TimeSpan.FromDays(64)];
 
     /// <summary>
     /// A search whose words are common but whose matches are rare (a phrase of frequent words, "a -a") can make the
@@ -69,27 +73,205 @@ public sealed partial class PostgresFeedStore
 
     private async Task<IReadOnlyList<Article>> SearchInWindowsAsync(ArticleQuery query, CancellationToken cancellationToken)
     {
-        var newest = query.Before?.SortDate;
-        if (newest is null)
+        var plan = await PrepareSearchAsync(query, cancellationToken).ConfigureAwait(false);
+        if (plan.Forms is not { } forms)
         {
-            await using var command = _dataSource.CreateCommand("SELECT max(sort_date) FROM articles WHERE sort_date < @to");
-            command.CommandTimeout = SearchTimeoutSeconds;
-            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("to", Timestamps.ToStored(query.To ?? DateTimeOffset.MaxValue)));
-            newest = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is DateTime utc ? new DateTimeOffset(utc, TimeSpan.Zero) : null;
+            return [];
         }
 
         var limit = Math.Clamp(query.Limit, 1, MaxPageSize);
-        if (newest is { } anchor && (query.From is null || query.From < anchor - FirstWindow))
+        if (plan.MatchedShare is not { } share || share * WalkedRows >= 2 * limit)
         {
-            // Everything newer than the window's start is in it, so a full page from it is the page.
-            var page = await ListRiverAsync(query with { From = anchor - FirstWindow }, cancellationToken).ConfigureAwait(false);
-            if (page.Count == limit)
+            var walked = await ListRiverAsync(query, new SearchStep(forms, Walk: true), cancellationToken).ConfigureAwait(false);
+            if (walked.Count == limit)
             {
-                return page;
+                return walked;
             }
         }
 
-        return await ListRiverAsync(query, cancellationToken).ConfigureAwait(false);
+        var search = new SearchStep(forms, Walk: false);
+        if (plan.Newest is { } anchor && !(plan.MatchedShare * plan.Articles <= FewMatches))
+        {
+            foreach (var window in Windows)
+            {
+                if (query.From is null || query.From < anchor - window)
+                {
+                    // Everything newer than the window's start is in it, so a full page from it is the page.
+                    var page = await ListRiverAsync(query with { From = anchor - window }, search, cancellationToken).ConfigureAwait(false);
+                    if (page.Count == limit)
+                    {
+                        return page;
+                    }
+                }
+            }
+        }
+
+        return await ListRiverAsync(query, search, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One attempt at a page of matches: a walk of the newest rows, or the GIN index's matches.</summary>
+    private sealed record SearchStep(SearchForms Forms, bool Walk);
+
+    /// <summary>
+    /// The page of matches among the rows that meet <paramref name="filter"/>. A walk checks the newest
+    /// <see cref="WalkedRows"/> in river order (a full page of them is the page, since all later rows are older); else the
+    /// matches are gathered first, without an order, so the planner asks the GIN index (with the river or source index
+    /// for the window) rather than walk the river in order checking each row, and only their dates are sorted.
+    /// </summary>
+    private static string SearchPageSql(NpgsqlCommand command, SearchStep step, string filter)
+    {
+        var match = step.Forms.Condition(command);
+        if (step.Walk)
+        {
+            command.Parameters.Add(new NpgsqlParameter<int>("walked", WalkedRows));
+            return $"""
+                SELECT {ArticleColumns.SelectList} FROM articles
+                WHERE id IN (
+                    SELECT id FROM (
+                        SELECT id, sort_date, search_config, search_document FROM articles
+                        WHERE {filter}
+                        ORDER BY sort_date DESC, id DESC
+                        LIMIT @walked) AS newest
+                    WHERE {match}
+                    ORDER BY sort_date DESC, id DESC
+                    LIMIT @limit)
+                ORDER BY sort_date DESC, id DESC
+                """;
+        }
+
+        return $"""
+            WITH matches AS MATERIALIZED (
+                SELECT id, sort_date FROM articles
+                WHERE {filter} AND {match})
+            SELECT {ArticleColumns.SelectList} FROM articles
+            WHERE id IN (SELECT id FROM matches ORDER BY sort_date DESC, id DESC LIMIT @limit)
+            ORDER BY sort_date DESC, id DESC
+            """;
+    }
+
+    /// <summary>
+    /// What a search is planned from: the query's form in each language's configuration (none when no article can
+    /// match, nothing but punctuation say), the newest date a match can have (where the windows start), and the
+    /// planner's estimate of the share of articles the forms match (none before the table was first analysed).
+    /// </summary>
+    private sealed record SearchPlan(SearchForms? Forms, DateTimeOffset? Newest, double? MatchedShare, double Articles);
+
+    /// <summary>Matches the GIN index can hand over at once, without windows; more, and the windows keep the fetch small.</summary>
+    private const double FewMatches = 2000;
+
+    // The forms of every configuration OR-ed, for the planner's estimate of how many articles match.
+    private static readonly string AnyFormSql = string.Join(" || ", SearchLanguages.All.Select(language => WantedForm($"'{language}'::regconfig")));
+
+    /// <summary>
+    /// The query's form in a configuration, or an empty query when nothing is left of its wanted words (all stop words
+    /// there) but exclusions: that would match nearly every article of the language, and no index could find them.
+    /// </summary>
+    private static string WantedForm(string config)
+        => $"(CASE WHEN querytree(websearch_to_tsquery({config}, @search)) = 'T' THEN ''::tsquery ELSE websearch_to_tsquery({config}, @search) END)";
+
+    /// <summary>Reads what <see cref="SearchPlan"/> holds in one round trip.</summary>
+    private async Task<SearchPlan> PrepareSearchAsync(ArticleQuery query, CancellationToken cancellationToken)
+    {
+        var search = query.Search!.ToString();
+        await using var batch = _dataSource.CreateBatch();
+        var stemming = new NpgsqlBatchCommand(
+            $"SELECT config::text, {WantedForm("config")}::text FROM unnest(@configs::regconfig[]) AS config");
+        stemming.Parameters.Add(new NpgsqlParameter<string>("search", search));
+        stemming.Parameters.Add(new NpgsqlParameter<string[]>("configs", [.. SearchLanguages.All]));
+        batch.BatchCommands.Add(stemming);
+        var estimate = new NpgsqlBatchCommand($"EXPLAIN (FORMAT JSON) SELECT 1 FROM articles WHERE search_document @@ ({AnyFormSql})");
+        estimate.Parameters.Add(new NpgsqlParameter<string>("search", search));
+        batch.BatchCommands.Add(estimate);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT reltuples::float8 FROM pg_class WHERE oid = 'articles'::regclass"));
+        if (query.Before is null)
+        {
+            var newest = new NpgsqlBatchCommand("SELECT max(sort_date) FROM articles WHERE sort_date < @to");
+            newest.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("to", Timestamps.ToStored(query.To ?? DateTimeOffset.MaxValue)));
+            batch.BatchCommands.Add(newest);
+        }
+
+        batch.Timeout = SearchTimeoutSeconds;
+        var formsByConfig = new List<(string Config, string Form)>(SearchLanguages.All.Count);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            formsByConfig.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        using var explained = JsonDocument.Parse(reader.GetString(0));
+        var estimatedRows = explained.RootElement[0].GetProperty("Plan").GetProperty("Plan Rows").GetDouble();
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var articles = reader.GetDouble(0);
+
+        DateTimeOffset? anchor = query.Before?.SortDate;
+        if (query.Before is null && await reader.NextResultAsync(cancellationToken).ConfigureAwait(false)
+            && await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && !reader.IsDBNull(0))
+        {
+            anchor = new DateTimeOffset(reader.GetDateTime(0), TimeSpan.Zero);
+        }
+
+        return new SearchPlan(SearchForms.Of(formsByConfig), anchor, articles > 0 ? estimatedRows / articles : null, articles);
+    }
+
+    /// <summary>
+    /// A query's forms, grouped by the configurations that give the same one. All of them OR-ed are what the GIN index
+    /// is asked for, in one probe; when the configurations disagree, each article is then held to its own
+    /// configuration's form (a form that is empty, the query being only stop words in that language, matches nothing).
+    /// </summary>
+    internal sealed class SearchForms
+    {
+        private readonly List<(string Form, List<string> Configs)> _groups;
+        private readonly bool _sameEverywhere;
+
+        private SearchForms(List<(string Form, List<string> Configs)> groups, bool sameEverywhere)
+        {
+            _groups = groups;
+            _sameEverywhere = sameEverywhere;
+        }
+
+        public static SearchForms? Of(IReadOnlyList<(string Config, string Form)> forms)
+        {
+            var groups = new List<(string Form, List<string> Configs)>();
+            foreach (var (config, form) in forms.Where(f => f.Form.Length > 0))
+            {
+                var index = groups.FindIndex(g => g.Form == form);
+                if (index < 0)
+                {
+                    groups.Add((form, [config]));
+                }
+                else
+                {
+                    groups[index].Configs.Add(config);
+                }
+            }
+
+            return groups.Count == 0 ? null : new SearchForms(groups, groups.Count == 1 && groups[0].Configs.Count == forms.Count);
+        }
+
+        /// <summary>The condition on <c>articles</c>, its parameters added to <paramref name="command"/>.</summary>
+        public string Condition(NpgsqlCommand command)
+        {
+            command.Parameters.Add(new NpgsqlParameter<string>("search_any", string.Join(" | ", _groups.Select(g => $"( {g.Form} )"))));
+            var condition = new StringBuilder("search_document @@ @search_any::tsquery");
+            if (!_sameEverywhere)
+            {
+                condition.Append(" AND CASE");
+                for (var i = 0; i < _groups.Count; i++)
+                {
+                    // The configuration names come from SearchLanguages, never from the request.
+                    var configs = string.Join(", ", _groups[i].Configs.Select(c => $"'{c}'::regconfig"));
+                    condition.Append(CultureInfo.InvariantCulture, $" WHEN search_config IN ({configs}) THEN search_document @@ @search_{i}::tsquery");
+                    command.Parameters.Add(new NpgsqlParameter<string>($"search_{i}", _groups[i].Form));
+                }
+
+                condition.Append(" ELSE false END");
+            }
+
+            return condition.ToString();
+        }
     }
 
     public async Task<IReadOnlyDictionary<long, SearchHighlight>> HighlightAsync(SearchQuery query, IReadOnlyList<Article> articles, CancellationToken cancellationToken)

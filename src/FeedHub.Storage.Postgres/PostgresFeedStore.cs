@@ -200,9 +200,10 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
     }
 
     public Task<IReadOnlyList<Article>> ListArticlesAsync(ArticleQuery query, CancellationToken cancellationToken)
-        => query.Search is null ? ListRiverAsync(query, cancellationToken) : SearchWithinTimeLimitAsync(query, cancellationToken);
+        => query.Search is null ? ListRiverAsync(query, null, cancellationToken) : SearchWithinTimeLimitAsync(query, cancellationToken);
 
-    private async Task<IReadOnlyList<Article>> ListRiverAsync(ArticleQuery query, CancellationToken cancellationToken)
+    /// <summary>A page of the river, of the articles that match <paramref name="search"/> when there is one.</summary>
+    private async Task<IReadOnlyList<Article>> ListRiverAsync(ArticleQuery query, SearchStep? search, CancellationToken cancellationToken)
     {
         if (query.SourceIds is { Count: 0 })
         {
@@ -235,13 +236,6 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
             conditions.Append(" AND duplicate_of IS NULL");
         }
 
-        if (query.Search is { } search)
-        {
-            command.CommandTimeout = SearchTimeoutSeconds;
-            conditions.Append(" AND ").Append(SearchMatchSql);
-            command.Parameters.Add(new NpgsqlParameter<string>("search", search.ToString()));
-        }
-
         command.Parameters.Add(new NpgsqlParameter<int>("limit", Math.Clamp(query.Limit, 1, MaxPageSize)));
         var sourceIds = query.SourceIds?.Distinct().ToArray();
         if (sourceIds is not null)
@@ -249,7 +243,12 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
             command.Parameters.Add(new NpgsqlParameter<long[]>("source_ids", sourceIds));
         }
 
-        if (sourceIds is { Length: <= MaxSourcesMergedPerSource } && query.Search is null)
+        if (search is not null)
+        {
+            command.CommandTimeout = SearchTimeoutSeconds;
+            command.CommandText = SearchPageSql(command, search, (sourceIds is null ? "true" : "source_id = ANY (@source_ids)") + conditions);
+        }
+        else if (sourceIds is { Length: <= MaxSourcesMergedPerSource })
         {
             // Each source's newest rows come from its own index range (index-only), then the page is merged: the cost
             // stays bounded by sources × page size however rare the sources' articles are in the river.

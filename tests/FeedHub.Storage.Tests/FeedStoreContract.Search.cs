@@ -113,6 +113,46 @@ public abstract partial class FeedStoreContract
     }
 
     [Fact]
+    public async Task Search_pages_stay_in_river_order_past_the_newest_thousand_articles()
+    {
+        // Enough articles that a common word's pages come from the newest rows while a rare word's, and the last
+        // pages of the common one, come from the index: both must give the river's order, page after page.
+        var source = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
+        var articles = Enumerable.Range(0, 1500)
+            .Select(i => SearchArticle(source.Id, $"id:{i}", T0.AddMinutes(-i),
+                (i % 5 == 0 ? "A lantern in the window. " : "") + (i is 3 or 1401 or 1497 ? "A zeppelin overhead. " : "") + $"Plain words number {i}.", "en"))
+            .ToList();
+        await Store.SaveArticlesAsync(articles, [], default);
+
+        foreach (var (query, word, pageSize) in new[] { ("lanterns", "lantern", 50), ("zeppelin", "zeppelin", 2) })
+        {
+            var expected = articles.Where(a => a.Content!.Contains(word, StringComparison.Ordinal))
+                .OrderByDescending(a => a.SortDate).ThenByDescending(a => a.Id).Select(a => a.Id).ToList();
+            var seen = new List<long>();
+            ArticleCursor? cursor = null;
+            while (await Store.ListArticlesAsync(new ArticleQuery { Search = Parse(query), Before = cursor, Limit = pageSize }, default) is { Count: > 0 } page)
+            {
+                seen.AddRange(page.Select(a => a.Id));
+                cursor = ArticleCursor.Of(page[^1]);
+            }
+
+            Assert.Equal(expected, seen);
+        }
+    }
+
+    [Fact]
+    public async Task A_search_left_with_only_exclusions_in_a_language_matches_nothing_there()
+    {
+        // "the" is a stop word in English: what is left of "the -dog" there would be every article without "dog".
+        var source = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
+        var cat = SearchArticle(source.Id, "id:1", T0, "The cat sat on the mat.", "en");
+        await Store.SaveArticlesAsync([cat], [], default);
+
+        Assert.Empty(await SearchIdsAsync("the -dog"));
+        Assert.Equal([cat.Id], await SearchIdsAsync("cat -dog"));
+    }
+
+    [Fact]
     public async Task Updates_and_removals_are_reflected_at_once()
     {
         var kept = await Store.AddSourceAsync(NewSource("https://kept.example/feed"), default);
