@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using FeedHub.Core.Model;
@@ -12,7 +11,8 @@ namespace FeedHub.Storage.Postgres;
 /// Full-text search with PostgreSQL's text search: each article's <c>search_document</c> is built by a trigger with
 /// the configuration of its language (migration 0007) and indexed with GIN. A query is stemmed once per
 /// configuration and each form only meets articles of that configuration, so a word excluded in English is not let
-/// back in by its French stem.
+/// back in by its French stem: each document holds a marker of its configuration (migration 0012), which the GIN
+/// index is asked for with the form.
 /// </summary>
 public sealed partial class PostgresFeedStore
 {
@@ -175,7 +175,7 @@ public sealed partial class PostgresFeedStore
         var search = query.Search!.ToString();
         await using var batch = _dataSource.CreateBatch();
         var stemming = new NpgsqlBatchCommand(
-            $"SELECT config::text, {WantedForm("config")}::text FROM unnest(@configs::regconfig[]) AS config");
+            $"SELECT config::text, {WantedForm("config")}::text, feedhub_search_marker(config) FROM unnest(@configs::regconfig[]) AS config");
         stemming.Parameters.Add(new NpgsqlParameter<string>("search", search));
         stemming.Parameters.Add(new NpgsqlParameter<string[]>("configs", [.. SearchLanguages.All]));
         batch.BatchCommands.Add(stemming);
@@ -191,11 +191,11 @@ public sealed partial class PostgresFeedStore
         }
 
         batch.Timeout = SearchTimeoutSeconds;
-        var formsByConfig = new List<(string Config, string Form)>(SearchLanguages.All.Count);
+        var formsByConfig = new List<(string Marker, string Form)>(SearchLanguages.All.Count);
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            formsByConfig.Add((reader.GetString(0), reader.GetString(1)));
+            formsByConfig.Add((reader.GetString(2), reader.GetString(1)));
         }
 
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
@@ -217,60 +217,62 @@ public sealed partial class PostgresFeedStore
     }
 
     /// <summary>
-    /// A query's forms, grouped by the configurations that give the same one. All of them OR-ed are what the GIN index
-    /// is asked for, in one probe; when the configurations disagree, each article is then held to its own
-    /// configuration's form (a form that is empty, the query being only stop words in that language, matches nothing).
+    /// A query's forms, grouped by the configurations that give the same one. When the configurations disagree, each
+    /// form is asked for with the markers of its configurations (or, when they are most of them, without the markers of
+    /// the others), all in one probe of the GIN index, which so answers which article matches in its own language
+    /// without opening any document. A configuration whose form is empty (the query being only stop words there) is in
+    /// no group, so its articles match nothing.
     /// </summary>
     internal sealed class SearchForms
     {
-        private readonly List<(string Form, List<string> Configs)> _groups;
-        private readonly bool _sameEverywhere;
+        private readonly string _query;
 
-        private SearchForms(List<(string Form, List<string> Configs)> groups, bool sameEverywhere)
-        {
-            _groups = groups;
-            _sameEverywhere = sameEverywhere;
-        }
+        private SearchForms(string query) => _query = query;
 
-        public static SearchForms? Of(IReadOnlyList<(string Config, string Form)> forms)
+        /// <summary>The forms by configuration marker (<c>feedhub_search_marker</c>), one per configuration.</summary>
+        public static SearchForms? Of(IReadOnlyList<(string Marker, string Form)> forms)
         {
-            var groups = new List<(string Form, List<string> Configs)>();
-            foreach (var (config, form) in forms.Where(f => f.Form.Length > 0))
+            var groups = new List<(string Form, List<string> Markers)>();
+            foreach (var (marker, form) in forms.Where(f => f.Form.Length > 0))
             {
                 var index = groups.FindIndex(g => g.Form == form);
                 if (index < 0)
                 {
-                    groups.Add((form, [config]));
+                    groups.Add((form, [marker]));
                 }
                 else
                 {
-                    groups[index].Configs.Add(config);
+                    groups[index].Markers.Add(marker);
                 }
             }
 
-            return groups.Count == 0 ? null : new SearchForms(groups, groups.Count == 1 && groups[0].Configs.Count == forms.Count);
+            if (groups.Count == 0)
+            {
+                return null;
+            }
+
+            if (groups.Count == 1 && groups[0].Markers.Count == forms.Count)
+            {
+                return new SearchForms(groups[0].Form);
+            }
+
+            return new SearchForms(string.Join(" | ", groups.Select(group =>
+            {
+                var others = forms.Select(f => f.Marker).Except(group.Markers, StringComparer.Ordinal).ToList();
+                return group.Markers.Count <= others.Count
+                    ? $"( ( {group.Form} ) & ( {AnyOf(group.Markers)} ) )"
+                    : $"( ( {group.Form} ) & !( {AnyOf(others)} ) )";
+            })));
         }
 
-        /// <summary>The condition on <c>articles</c>, its parameters added to <paramref name="command"/>.</summary>
+        // Markers come from feedhub_search_marker, over configuration names: no quote in them to escape.
+        private static string AnyOf(IEnumerable<string> markers) => string.Join(" | ", markers.Select(marker => $"'{marker}'"));
+
+        /// <summary>The condition on <c>articles</c>, its parameter added to <paramref name="command"/>.</summary>
         public string Condition(NpgsqlCommand command)
         {
-            command.Parameters.Add(new NpgsqlParameter<string>("search_any", string.Join(" | ", _groups.Select(g => $"( {g.Form} )"))));
-            var condition = new StringBuilder("search_document @@ @search_any::tsquery");
-            if (!_sameEverywhere)
-            {
-                condition.Append(" AND CASE");
-                for (var i = 0; i < _groups.Count; i++)
-                {
-                    // The configuration names come from SearchLanguages, never from the request.
-                    var configs = string.Join(", ", _groups[i].Configs.Select(c => $"'{c}'::regconfig"));
-                    condition.Append(CultureInfo.InvariantCulture, $" WHEN search_config IN ({configs}) THEN search_document @@ @search_{i}::tsquery");
-                    command.Parameters.Add(new NpgsqlParameter<string>($"search_{i}", _groups[i].Form));
-                }
-
-                condition.Append(" ELSE false END");
-            }
-
-            return condition.ToString();
+            command.Parameters.Add(new NpgsqlParameter<string>("search_any", _query));
+            return "search_document @@ @search_any::tsquery";
         }
     }
 
