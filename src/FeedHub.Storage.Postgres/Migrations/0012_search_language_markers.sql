@@ -1,29 +1,28 @@
--- Each search document also holds a marker of its configuration: a lexeme with a space in it, which no text can
--- give (the parser splits words at spaces) and no search can ask for (queries are parsed the same way). A query whose
--- forms differ between languages then asks the GIN index itself for "this configuration AND this form", instead of
--- taking every language's matches and unpacking each document to check its configuration.
+-- The GIN index holds, with each article's words, a marker of its configuration: a lexeme with a space in it, which
+-- no text can give (the parser splits words at spaces) and no search can ask for (queries are parsed the same way).
+-- A query whose forms differ between languages then asks the index itself for "this configuration AND this form",
+-- instead of taking every language's matches and unpacking each document to check its configuration.
+--
+-- The marker is in the index's expression rather than in the stored document, so nothing is rewritten: building the
+-- index is the whole migration. Writers wait for it, readers do not; only the final swap of the two indexes holds
+-- readers, for a moment.
+
+-- IMMUTABLE although a configuration's name depends on the search path: every configuration used is in pg_catalog,
+-- which is always on it.
 CREATE FUNCTION feedhub_search_marker(config regconfig) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT 'language ' || config::text
 $$;
 
-CREATE OR REPLACE FUNCTION feedhub_search_document() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    NEW.search_config := feedhub_search_config(NEW.language);
-    NEW.search_document := to_tsvector(NEW.search_config, concat_ws(' ',
-        NEW.title,
-        NEW.author,
-        (SELECT concat_ws(' ', s.display_name, s.title) FROM sources AS s WHERE s.id = NEW.source_id),
-        left(coalesce(nullif(btrim(NEW.extracted_text), ''), NEW.content, NEW.summary), 100000)))
-        || array_to_tsvector(ARRAY[feedhub_search_marker(NEW.search_config)]);
-    RETURN NEW;
-END
+-- What the GIN index holds and searches are asked against: the document and its configuration's marker.
+CREATE FUNCTION feedhub_search_marked(document tsvector, config regconfig) RETURNS tsvector
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT document || array_to_tsvector(ARRAY[feedhub_search_marker(config)])
 $$;
 
--- Articles stored before: their words are right, only the marker is added (the trigger would parse every text
--- again). Writers wait for this statement (the lock, which disabling the trigger takes anyway, also keeps out rows
--- written with the old function and not seen by it); readers and searches go on.
-ALTER TABLE articles DISABLE TRIGGER articles_search_document;
-UPDATE articles SET search_document = search_document || array_to_tsvector(ARRAY[feedhub_search_marker(search_config)]);
-ALTER TABLE articles ENABLE TRIGGER articles_search_document;
+SET LOCAL maintenance_work_mem = '256MB';
+CREATE INDEX articles_search_marked ON articles USING gin (feedhub_search_marked(search_document, search_config));
+DROP INDEX articles_search;
+ALTER INDEX articles_search_marked RENAME TO articles_search;
+-- The planner's statistics of the index's expression, which searches are planned on from now.
+ANALYZE articles;
