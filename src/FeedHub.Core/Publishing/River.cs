@@ -165,6 +165,8 @@ public sealed class River(IFeedStore store)
             }
 
             var members = await store.ListStoryMembersAsync(articles.Select(StoryOf).ToList(), cancellationToken).ConfigureAwait(false);
+            // The other sources of a story may be outside the category: they are credited too.
+            await AddSourcesAsync(sources, members.Select(m => m.SourceId), cancellationToken).ConfigureAwait(false);
             var firstInCategory = members.Where(m => inCategory.Contains(m.SourceId)).GroupBy(m => m.StoryId).ToDictionary(g => g.Key, g => g.Min(m => m.ArticleId));
             var shown = articles.Where(a => firstInCategory.GetValueOrDefault(StoryOf(a), a.Id) == a.Id).ToList();
             page.AddRange(Credit(shown, members, sources));

@@ -53,7 +53,10 @@ CREATE TRIGGER articles_content_versions_delete AFTER DELETE ON articles REFEREN
 -- only records its fetch state moves nothing.
 CREATE FUNCTION sources_content_versions() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP <> 'UPDATE' OR EXISTS (
+    -- Each branch is its own statement: a statement naming old_rows cannot even be planned for an INSERT.
+    IF TG_OP <> 'UPDATE' THEN
+        PERFORM content_versions_bump(ARRAY['sources']);
+    ELSIF EXISTS (
         SELECT 1 FROM new_rows n JOIN old_rows o USING (id)
         WHERE (n.feed_url, n.site_url, n.title, n.display_name, n.categories, n.state)
             IS DISTINCT FROM (o.feed_url, o.site_url, o.title, o.display_name, o.categories, o.state)) THEN
