@@ -3,6 +3,7 @@ using System.Globalization;
 using FeedHub.Core.Curation;
 using FeedHub.Core.Model;
 using FeedHub.Core.Storage;
+using FeedHub.Core.WebSub;
 
 namespace FeedHub.Cli;
 
@@ -19,7 +20,7 @@ public static class SourcesCommand
 
         var list = new Command("list", "The sources with their state, addresses and last polls");
         list.SetAction((parsed, _) => FeedHubCommandLine.WithServicesAsync(
-            (services, token) => ListAsync(services.GetRequiredService<IFeedStore>(), token)));
+            (services, token) => ListAsync(services.GetRequiredService<IFeedStore>(), services.GetRequiredService<TimeProvider>(), token)));
 
         var id = new Argument<long>("ID") { Description = "The source's id (see feedhub sources list)" };
         var keepArticles = new Option<bool>("--keep-articles") { Description = "Keep the source's articles in the reading list" };
@@ -67,9 +68,11 @@ public static class SourcesCommand
         return FeedHubCommandLine.Success;
     }
 
-    private static async Task<int> ListAsync(IFeedStore store, CancellationToken cancellationToken)
+    private static async Task<int> ListAsync(IFeedStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         var sources = await store.ListSourcesAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var pushes = (await store.ListSourcePushesAsync(cancellationToken)).ToDictionary(push => push.SourceId);
         if (sources.Count == 0)
         {
             Console.WriteLine("no sources yet; add one with: feedhub sources add URL");
@@ -86,6 +89,11 @@ public static class SourcesCommand
             if (source.Fetch.LastError is { } error)
             {
                 Console.WriteLine($"       error ({source.Fetch.ConsecutiveFailures} in a row, {When(source.Fetch.LastErrorAt)}): {error}");
+            }
+
+            if (PushHealth.Of(pushes.GetValueOrDefault(source.Id), now) is { } push)
+            {
+                Console.WriteLine($"       {push.Summary}; {push.PushesReceived} received, last {When(push.LastPushAt)}");
             }
 
             if (source.Fetch.ParseWarning is { } warning)

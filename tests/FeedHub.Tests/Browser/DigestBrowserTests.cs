@@ -22,7 +22,7 @@ public sealed class DigestBrowserTests(BrowserFixture browser) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _app = await TestApp.StartAsync(worker: false);
+        _app = await TestApp.StartAsync(worker: false, settings: TestApp.MiddayDigestZone());
         _digest = _app.Get<Digest>();
         var store = _app.Get<IFeedStore>();
         var source = await StoreSeeder.SourceAsync(store, "Tech Notes", "Tech");
@@ -116,7 +116,7 @@ public sealed class DigestBrowserTests(BrowserFixture browser) : IAsyncLifetime
     [Fact]
     public async Task Without_posts_yesterday_the_digest_opens_on_the_last_day_that_had_some()
     {
-        await using var app = await TestApp.StartAsync(worker: false);
+        await using var app = await TestApp.StartAsync(worker: false, settings: TestApp.MiddayDigestZone());
         var digest = app.Get<Digest>();
         var source = await StoreSeeder.SourceAsync(app.Get<IFeedStore>(), "Tech Notes", "Tech");
         var (start, _) = digest.Bounds(digest.Today.AddDays(-3));

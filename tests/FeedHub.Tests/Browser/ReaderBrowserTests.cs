@@ -17,7 +17,7 @@ public sealed class ReaderBrowserTests(BrowserFixture browser) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _app = await TestApp.StartAsync(worker: false);
+        _app = await TestApp.StartAsync(worker: false, settings: TestApp.MiddayDigestZone());
         var store = _app.Get<IFeedStore>();
         var digest = _app.Get<Digest>();
         _today = digest.Today;

@@ -81,6 +81,37 @@ public sealed class CurationCommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task The_sources_list_says_how_push_is_doing_for_a_source_whose_feed_names_a_hub()
+    {
+        await using var blog = LocalHttpServer.Serving(request => request.Path == "/feed"
+            ? HttpReply.Text(200, FeedFixtures.Rss("Pushed Blog", [1]), "application/rss+xml")
+            : null);
+        Assert.Equal(0, (await RunAsync("sources", "add", blog.Url("feed").AbsoluteUri)).ExitCode);
+        var leaseEnds = DateTimeOffset.UtcNow.AddDays(5);
+        using (var store = new FeedHub.Storage.LiteDb.LiteDbFeedStore(Directory.GetFiles(Path.Combine(_workingDirectory, "data"), "*.db").Single()))
+        {
+            await store.SaveSourcePushAsync(new FeedHub.Core.WebSub.SourcePush
+            {
+                SourceId = 1,
+                Hub = "https://hub.example/",
+                Topic = blog.Url("feed").AbsoluteUri,
+                CallbackKey = "key",
+                Secret = "secret",
+                State = FeedHub.Core.WebSub.PushState.Active,
+                RequestedAt = DateTimeOffset.UtcNow,
+                LeaseExpiresAt = leaseEnds,
+                PushesReceived = 3,
+                LastPushAt = DateTimeOffset.UtcNow,
+            }, CancellationToken.None);
+        }
+
+        var list = await RunAsync("sources", "list");
+
+        Assert.True(list.ExitCode == 0, list.Error);
+        Assert.Contains($"push: active through https://hub.example/ (lease until {leaseEnds.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC); 3 received, last 20", list.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_import_is_a_batch_that_can_be_listed_and_undone_and_private_addresses_are_refused()
     {
         var opml = Path.Combine(_workingDirectory, "list.opml");

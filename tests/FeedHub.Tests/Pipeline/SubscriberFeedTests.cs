@@ -47,7 +47,7 @@ public sealed class SubscriberFeedTests
     [Fact]
     public async Task The_digest_feed_has_one_valid_entry_per_finished_day()
     {
-        await using var app = await TestApp.StartAsync(worker: false);
+        await using var app = await TestApp.StartAsync(worker: false, settings: TestApp.MiddayDigestZone());
         var store = app.Get<IFeedStore>();
         var digest = app.Get<Digest>();
         var source = await StoreSeeder.SourceAsync(store, "Daily Blog", "Tech");

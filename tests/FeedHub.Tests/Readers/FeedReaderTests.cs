@@ -29,7 +29,7 @@ public sealed class FeedReaderTests
 
         var posts = new List<(string Title, string Author, DateTimeOffset Published)>();
         await using var blog = LocalHttpServer.Serving(request => request.Path == "/feed.xml" ? HttpReply.Text(200, Rss(posts), "application/rss+xml") : null);
-        await using var app = await TestApp.StartAsync(worker: false, settings: "--FeedHub:Site:BaseUrl=https://planet.example.org/");
+        await using var app = await TestApp.StartAsync(worker: false, settings: [TestApp.MiddayDigestZone(), "--FeedHub:Site:BaseUrl=https://planet.example.org/"]);
         var digest = app.Get<Digest>();
         for (var day = 1; day <= 2; day++)
         {

@@ -55,6 +55,23 @@ public sealed class TestApp : IAsyncDisposable
         return new TestApp(app, dataDirectory);
     }
 
+    /// <summary>
+    /// A digest time zone (a whole-hour offset from UTC) in which it is now about noon, for tests that read the
+    /// digest's "today" more than once: run near midnight in UTC, they would otherwise see two different days.
+    /// </summary>
+    public static string MiddayDigestZone()
+    {
+        var hoursAhead = 12 - DateTime.UtcNow.Hour;
+        // The Etc/GMT zone ids keep the POSIX sign: Etc/GMT-3 is three hours ahead of UTC.
+        var id = hoursAhead switch
+        {
+            0 => "Etc/UTC",
+            > 0 => $"Etc/GMT-{hoursAhead}",
+            _ => $"Etc/GMT+{-hoursAhead}",
+        };
+        return $"--FeedHub:Digest:TimeZone={id}";
+    }
+
     /// <summary>Waits until a condition holds, for behaviour that happens in the background (polling).</summary>
     public static async Task<T> EventuallyAsync<T>(Func<Task<T>> probe, Func<T, bool> done, TimeSpan? deadline = null)
     {

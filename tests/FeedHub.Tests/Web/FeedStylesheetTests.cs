@@ -23,7 +23,7 @@ public sealed class FeedStylesheetTests
     [InlineData("/digest.rss", "application/rss+xml")]
     public async Task Feeds_name_their_stylesheet_and_stay_valid_for_parsers_and_readers(string path, string readerType)
     {
-        await using var app = await TestApp.StartAsync(worker: false);
+        await using var app = await TestApp.StartAsync(worker: false, settings: TestApp.MiddayDigestZone());
         var store = app.Get<IFeedStore>();
         var source = await StoreSeeder.SourceAsync(store, "Tech Notes", "Tech");
         var digest = app.Get<Core.Publishing.Digest>();
