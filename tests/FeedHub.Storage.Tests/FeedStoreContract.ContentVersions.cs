@@ -6,19 +6,18 @@ namespace FeedHub.Storage.Tests;
 public abstract partial class FeedStoreContract
 {
     [Fact]
-    public async Task A_new_article_moves_its_source_category_day_and_river_versions_and_no_other()
+    public async Task A_new_article_moves_its_source_category_hour_and_river_versions_and_no_other()
     {
         var tech = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
         var science = NewSource("https://b.example/feed");
         science.Categories = ["Science"];
         science = await Store.AddSourceAsync(science, default);
-        var today = DateOnly.FromDateTime(T0.UtcDateTime);
         ContentScope[] scopes =
         [
             ContentScope.River, ContentScope.Source(tech.Id), ContentScope.Category("Tech"), ContentScope.Category(" TECH "), ContentScope.Category("Français"),
-            ContentScope.Day(today), ContentScope.Source(science.Id), ContentScope.Category("Science"), ContentScope.Day(today.AddDays(-3)),
+            ContentScope.Hour(T0.AddMinutes(-29)), ContentScope.Source(science.Id), ContentScope.Category("Science"), ContentScope.Hour(T0.AddHours(-1)), ContentScope.Hour(T0.AddDays(-3)),
         ];
-        ContentScope[] scienceOrToday = [ContentScope.Source(science.Id), ContentScope.Day(today)];
+        ContentScope[] scienceOrToday = [ContentScope.Source(science.Id), ContentScope.Hour(T0)];
         var before = await VersionsAsync(scopes);
         var scienceOrTodayBefore = await Store.GetContentVersionAsync(scienceOrToday, default);
 
@@ -35,7 +34,7 @@ public abstract partial class FeedStoreContract
     public async Task What_readers_see_of_a_source_moves_every_version_and_its_fetch_state_none()
     {
         var source = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
-        ContentScope[] scopes = [ContentScope.River, ContentScope.Category("Science"), ContentScope.Day(new DateOnly(2020, 1, 1))];
+        ContentScope[] scopes = [ContentScope.River, ContentScope.Category("Science"), ContentScope.Hour(new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero))];
         var before = await VersionsAsync(scopes);
 
         source.Fetch.ETag = "\"v2\"";
@@ -62,7 +61,7 @@ public abstract partial class FeedStoreContract
         b = await Store.AddSourceAsync(b, default);
         var first = StoryArticle(a.Id, "id:1", T0.AddDays(-5), "https://news.example/story");
         await Store.SaveArticlesAsync([first], [], default);
-        ContentScope[] firstScopes = [ContentScope.Source(a.Id), ContentScope.Category("Tech"), ContentScope.Day(DateOnly.FromDateTime(T0.AddDays(-5).UtcDateTime))];
+        ContentScope[] firstScopes = [ContentScope.Source(a.Id), ContentScope.Category("Tech"), ContentScope.Hour(T0.AddDays(-5))];
         var before = await VersionsAsync(firstScopes);
 
         await Store.SaveArticlesAsync([StoryArticle(b.Id, "id:x", T0, "https://news.example/story")], [], default);

@@ -114,7 +114,7 @@ public sealed class Digest(IFeedStore store, IOptions<DigestOptions> options, Ti
         var last = first.AddMonths(1).AddDays(-1);
         // A month's days with posts are probed again only when one of its days changed: a past day's page, which
         // shows its month, then stays cached while today's posts arrive in another month.
-        var version = await store.GetContentVersionAsync([.. ContentScope.Days(Bounds(first).Start, Bounds(last).End)], cancellationToken).ConfigureAwait(false);
+        var version = await store.GetContentVersionAsync([.. ContentScope.Hours(Bounds(first).Start, Bounds(last).End)], cancellationToken).ConfigureAwait(false);
         if (!_months.TryGetValue(first, out var kept) || kept.Version != version)
         {
             kept = (version, await DaysWithPostsAsync(first, last, cancellationToken).ConfigureAwait(false));

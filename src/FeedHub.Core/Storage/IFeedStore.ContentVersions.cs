@@ -10,7 +10,7 @@ public partial interface IFeedStore
 {
     /// <summary>
     /// A number that changes whenever an article in any of <paramref name="scopes"/> is added, changed or removed (an
-    /// article is in the river's scope, its source's, each of its source's categories' and its UTC day's; a new article
+    /// article is in the river's scope, its source's, each of its source's categories' and its hour's (UTC); a new article
     /// of a story is also in the scopes of the story's first article, which now credits its source), and whenever what
     /// readers see of any source changes (a source added, removed, renamed, recategorised). Never lower than before.
     /// </summary>
@@ -22,7 +22,7 @@ public readonly record struct ContentScope
 {
     private ContentScope(string key) => Key = key;
 
-    /// <summary>The scope's name as the stores keep it (for example <c>day:2026-12-05</c>).</summary>
+    /// <summary>The scope's name as the stores keep it (for example <c>hour:2026-12-05T13</c>).</summary>
     public string Key { get; }
 
     /// <summary>Every article: the front page and the merged feeds.</summary>
@@ -36,21 +36,26 @@ public readonly record struct ContentScope
     /// <summary>The articles of the sources in a category (any case).</summary>
     public static ContentScope Category(string category) => new("category:" + SourceKeys.Lower(category.Trim()));
 
-    /// <summary>The articles whose sort date falls on this UTC day.</summary>
-    public static ContentScope Day(DateOnly utcDay) => new("day:" + utcDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+    /// <summary>
+    /// The articles whose sort date falls in the hour (UTC) of <paramref name="instant"/>: hours, not days, so that a
+    /// digest day in any time zone (whole-hour offsets) is exactly the hours it spans, and today's posts never touch
+    /// yesterday's scopes.
+    /// </summary>
+    public static ContentScope Hour(DateTimeOffset instant) => new("hour:" + instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH", CultureInfo.InvariantCulture));
 
-    /// <summary>The UTC days of every instant from <paramref name="start"/> (included) to <paramref name="end"/> (excluded).</summary>
-    public static IEnumerable<ContentScope> Days(DateTimeOffset start, DateTimeOffset end)
+    /// <summary>The hours (UTC) of every instant from <paramref name="start"/> (included) to <paramref name="end"/> (excluded).</summary>
+    public static IEnumerable<ContentScope> Hours(DateTimeOffset start, DateTimeOffset end)
     {
-        for (var day = DateOnly.FromDateTime(start.UtcDateTime); day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) < end.UtcDateTime; day = day.AddDays(1))
+        var utc = start.UtcDateTime;
+        for (var hour = new DateTimeOffset(utc.Year, utc.Month, utc.Day, utc.Hour, 0, 0, TimeSpan.Zero); hour < end; hour = hour.AddHours(1))
         {
-            yield return Day(day);
+            yield return Hour(hour);
         }
     }
 
     /// <summary>The scopes an article is in by itself (not those of its story).</summary>
     public static IEnumerable<ContentScope> Of(long sourceId, IEnumerable<string> categories, DateTimeOffset sortDate)
-        => [River, Source(sourceId), Day(DateOnly.FromDateTime(sortDate.UtcDateTime)), .. categories.Select(Category)];
+        => [River, Source(sourceId), Hour(sortDate), .. categories.Select(Category)];
 
     public override string ToString() => Key;
 }

@@ -1,6 +1,6 @@
 -- Versions of parts of the content (IFeedStore.GetContentVersionAsync), so a cached page is rendered again only when
 -- what it shows changed: 'river' (every article), 'source:ID', 'category:KEY' (lower case, as sources.category_keys),
--- 'day:YYYY-MM-DD' (the UTC day of an article's sort date) and 'sources' (what readers see of any source). Kept by
+-- 'hour:YYYY-MM-DDTHH' (the UTC hour of an article's sort date) and 'sources' (what readers see of any source). Kept by
 -- statement-level triggers from the transition tables, so every write path keeps them, each row locked once per
 -- statement in key order. Writers lock store_version first, so these rows are always locked after it.
 CREATE TABLE content_versions (
@@ -14,7 +14,7 @@ CREATE FUNCTION content_versions_bump(scopes text[]) RETURNS void LANGUAGE sql A
     ON CONFLICT (scope) DO UPDATE SET version = v.version + 1;
 $$;
 
--- An article is in the river's scope, its source's, its categories' and its day's; a new member of a story also moves
+-- An article is in the river's scope, its source's, its categories' and its hour's; a new member of a story also moves
 -- the scopes of the story's first article, whose listing now credits the new article's source.
 CREATE FUNCTION articles_content_versions() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
@@ -35,7 +35,7 @@ BEGIN
             SELECT t.source_id, t.sort_date FROM unnest(source_ids, sort_dates) AS t(source_id, sort_date)
             UNION SELECT l.source_id, l.sort_date FROM articles l WHERE l.id = ANY (leads))
         SELECT 'source:' || source_id FROM touched
-        UNION SELECT 'day:' || to_char(sort_date AT TIME ZONE 'UTC', 'YYYY-MM-DD') FROM touched
+        UNION SELECT 'hour:' || to_char(sort_date AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24') FROM touched
         UNION SELECT 'category:' || k FROM sources s, unnest(s.category_keys) AS k WHERE s.id IN (SELECT source_id FROM touched)
         UNION SELECT 'river' FROM touched));
     RETURN NULL;

@@ -56,7 +56,7 @@ public static class DigestPages
             [nameof(DigestPage.Next)] = next,
             [nameof(DigestPage.Month)] = month,
             [nameof(DigestPage.Today)] = digest.Today,
-        }, variesWith: $"{Day(digest.Today)}|{Day(date)}|{Day(previous)}|{Day(next)}|{Describe(month)}", dependsOn: [.. ContentScope.Days(start, end)]);
+        }, variesWith: $"{Day(digest.Today)}|{Day(date)}|{Day(previous)}|{Day(next)}|{Describe(month)}", dependsOn: [.. ContentScope.Hours(start, end)]);
     }
 
     /// <summary>A month: its calendar and days with posts, the way to any earlier day; read on every request (kept per month by <see cref="Digest"/>), rendered when it changes.</summary>
@@ -84,7 +84,7 @@ public static class DigestPages
             _ => RenderFeedAsync(context, request.Digest, request.Store, request.Entries, request.Pages, request.Site.Value, request.Time, origin, format, hub),
             format.MediaType,
             variesWith: Day(request.Digest.Today),
-            dependsOn: [.. ContentScope.Days(request.Digest.Bounds(FirstDayInFeed(request.Digest)).Start, request.Digest.Bounds(request.Digest.Today).Start)]);
+            dependsOn: [.. ContentScope.Hours(request.Digest.Bounds(FirstDayInFeed(request.Digest)).Start, request.Digest.Bounds(request.Digest.Today).Start)]);
     }
 
     /// <summary>The address of a digest feed: its WebSub topic.</summary>

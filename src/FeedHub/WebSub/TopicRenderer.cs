@@ -32,7 +32,7 @@ public sealed class TopicRenderer(
         var self = topic.Self;
         // Only what the topic shows: a new post today leaves the digest feed's finished days as they were.
         IReadOnlyCollection<ContentScope> shown = topic.IsDigest
-            ? [.. ContentScope.Days(digest.Bounds(digest.Today.AddDays(-digest.Options.DaysInFeed)).Start, digest.Bounds(digest.Today).Start)]
+            ? [.. ContentScope.Hours(digest.Bounds(digest.Today.AddDays(-digest.Options.DaysInFeed)).Start, digest.Bounds(digest.Today).Start)]
             : River.ScopesOf(topic.Filter);
         var version = await store.GetContentVersionAsync(shown, cancellationToken);
         var stamp = string.Create(CultureInfo.InvariantCulture, $"{version}|{digest.Today:yyyy-MM-dd}");

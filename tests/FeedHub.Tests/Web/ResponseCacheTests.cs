@@ -17,7 +17,7 @@ public sealed class ResponseCacheTests
     [Fact]
     public async Task A_new_article_in_one_category_renders_again_only_the_pages_that_show_it()
     {
-        await using var app = await TestApp.StartAsync(worker: false);
+        await using var app = await TestApp.StartAsync(worker: false, settings: TestApp.MiddayDigestZone());
         var store = app.Get<IFeedStore>();
         var digest = app.Get<Digest>();
         var tech = await StoreSeeder.SourceAsync(store, "Tech Notes", "Tech");
@@ -68,7 +68,7 @@ public sealed class ResponseCacheTests
     [Fact]
     public async Task A_post_on_a_past_day_renders_that_day_again_and_leaves_the_others()
     {
-        await using var app = await TestApp.StartAsync(worker: false);
+        await using var app = await TestApp.StartAsync(worker: false, settings: TestApp.MiddayDigestZone());
         var store = app.Get<IFeedStore>();
         var digest = app.Get<Digest>();
         var source = await StoreSeeder.SourceAsync(store, "Daily Notes", "Notes");

@@ -20,7 +20,7 @@ public sealed class DigestFeedEntries(IFeedStore store)
     public async Task<Entry> GetAsync(Digest digest, DateOnly date, Uri origin, Func<DigestDay, Task<string>> render, CancellationToken cancellationToken)
     {
         var (start, end) = digest.Bounds(date);
-        var version = await store.GetContentVersionAsync([.. ContentScope.Days(start, end)], cancellationToken);
+        var version = await store.GetContentVersionAsync([.. ContentScope.Hours(start, end)], cancellationToken);
         var key = (date, origin.AbsoluteUri);
         if (_entries.TryGetValue(key, out var kept) && kept.Version == version)
         {
