@@ -65,7 +65,7 @@ public sealed partial class LiteDbFeedStore
 
             _database.Commit();
             sourceIds.ForEach(_sourceDirectory.Remove);
-            Changed();
+            SourcesChanged();
             return Task.FromResult<IReadOnlyList<long>?>(sourceIds);
         }
         catch

@@ -73,7 +73,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
     {
         _sources.Insert(source);
         _sourceDirectory.Put(source);
-        Changed();
+        SourcesChanged();
         return Task.FromResult(source);
     }
 
@@ -111,7 +111,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
 
         if (before is null || !before.LooksTheSameToReadersAs(source))
         {
-            Changed();
+            SourcesChanged();
         }
 
         return Task.CompletedTask;
@@ -141,7 +141,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
             throw;
         }
 
-        Changed();
+        SourcesChanged();
         return Task.FromResult(removed);
     }
 
@@ -185,7 +185,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
             }
         }, [.. inserts, .. updates], []);
 
-        Changed();
+        ArticlesChanged([.. inserts, .. updates]);
         return Task.CompletedTask;
     }
 

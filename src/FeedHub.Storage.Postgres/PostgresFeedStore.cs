@@ -148,8 +148,10 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
         await MintMissingEntryIdsAsync(inserts, cancellationToken).ConfigureAwait(false);
         await AssignStoriesAsync(inserts, cancellationToken).ConfigureAwait(false);
 
-        // One batch is one implicit transaction: all of it is stored, or none of it.
+        // One batch is one implicit transaction: all of it is stored, or none of it. The version first: the content
+        // versions the articles' triggers move are then always locked after it, as in every other write.
         await using var batch = _dataSource.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(BumpVersionSql));
         if (inserts.Count > 0)
         {
             var insert = new NpgsqlBatchCommand(ArticleColumns.InsertSql);
@@ -168,7 +170,6 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
             }
         }
 
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(BumpVersionSql));
 
         var insertedIds = new Dictionary<(long SourceId, string Key), long>();
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
@@ -426,7 +427,7 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
             batch.BatchCommands.Add(new NpgsqlBatchCommand(sql));
         }
 
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(BumpVersionSql));
+        batch.BatchCommands.Insert(0, new NpgsqlBatchCommand(BumpVersionSql));
         await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -10,11 +10,12 @@ return args.FirstOrDefault() switch
     "admin" => await FeedHub.Benchmarks.AdminBenchmark.RunAsync(args[1..]),
     "fuzz" => await FeedHub.Benchmarks.FuzzBenchmark.RunAsync(args[1..]),
     "navigation" => await FeedHub.Benchmarks.NavigationBenchmark.RunAsync(args[1..]),
+    "pages" => await FeedHub.Benchmarks.PagesBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: FeedHub.Benchmarks parser|extraction|store|serve|migrate|search|fuzz|navigation|admin [ARGS]");
+    Console.Error.WriteLine("usage: FeedHub.Benchmarks parser|extraction|store|serve|migrate|search|fuzz|navigation|pages|admin [ARGS]");
     return 2;
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using FeedHub.Core.Model;
 using FeedHub.Core.Storage;
 using Microsoft.Extensions.Options;
@@ -37,6 +38,7 @@ public sealed record DigestMonth(DateOnly First, IReadOnlySet<DateOnly> DaysWith
 public sealed class Digest(IFeedStore store, IOptions<DigestOptions> options, TimeProvider timeProvider)
 {
     private const int MaxArticlesPerDay = 2000;
+    private const int MaxMonthsKept = 1200;
 
     /// <summary>The first day with a digest: pages reach a month and its neighbours on either side, so the calendar's ends stay out of reach.</summary>
     public static readonly DateOnly FirstDay = new(1000, 1, 1);
@@ -44,6 +46,7 @@ public sealed class Digest(IFeedStore store, IOptions<DigestOptions> options, Ti
     /// <summary>The last day with a digest (see <see cref="FirstDay"/>).</summary>
     public static readonly DateOnly LastDay = new(9998, 12, 31);
     private readonly TimeZoneInfo _zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
+    private readonly ConcurrentDictionary<DateOnly, (long Version, IReadOnlySet<DateOnly> Days)> _months = new();
 
     public DigestOptions Options => options.Value;
 
@@ -109,7 +112,21 @@ public sealed class Digest(IFeedStore store, IOptions<DigestOptions> options, Ti
     {
         var first = new DateOnly(month.Year, month.Month, 1);
         var last = first.AddMonths(1).AddDays(-1);
-        var days = await DaysWithPostsAsync(first, last, cancellationToken).ConfigureAwait(false);
+        // A month's days with posts are probed again only when one of its days changed: a past day's page, which
+        // shows its month, then stays cached while today's posts arrive in another month.
+        var version = await store.GetContentVersionAsync([.. ContentScope.Hours(Bounds(first).Start, Bounds(last).End)], cancellationToken).ConfigureAwait(false);
+        if (!_months.TryGetValue(first, out var kept) || kept.Version != version)
+        {
+            kept = (version, await DaysWithPostsAsync(first, last, cancellationToken).ConfigureAwait(false));
+            if (_months.Count >= MaxMonthsKept)
+            {
+                _months.Clear();
+            }
+
+            _months[first] = kept;
+        }
+
+        var days = kept.Days;
         var previous = await NearestDayWithPostsAsync(first, TimeDirection.Older, cancellationToken).ConfigureAwait(false);
         var next = await NearestDayWithPostsAsync(last, TimeDirection.Newer, cancellationToken).ConfigureAwait(false);
         return new DigestMonth(first, days, previous is { } p ? FirstOfMonth(p) : null, next is { } n ? FirstOfMonth(n) : null);

@@ -34,8 +34,8 @@ public sealed class River(IFeedStore store)
 {
     public async Task<RiverPage> ReadAsync(RiverFilter filter, ArticleCursor? before, int limit, CancellationToken cancellationToken)
     {
-        // Only a category filter needs to know every source (which are in it); other pages read the sources they name.
-        var sources = filter.Category is null ? [] : (await store.ListSourcesAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(s => s.Id);
+        // A category filter reads the category's sources from the store's category index; other pages read the sources they name.
+        var sources = filter.Category is { } named ? await SourcesInAsync(named, cancellationToken).ConfigureAwait(false) : [];
         if (filter.SourceId is { } only)
         {
             await AddSourcesAsync(sources, [only], cancellationToken).ConfigureAwait(false);
@@ -66,6 +66,15 @@ public sealed class River(IFeedStore store)
         return new RiverPage(page.Take(limit).ToList(), sources, next, await CategoriesAsync(store, cancellationToken).ConfigureAwait(false));
     }
 
+    /// <summary>
+    /// The parts of the store's content a page of the river shows: one source's articles, one category's, or every
+    /// article (with or without a search). A story's other sources are credited through its first article's scopes.
+    /// </summary>
+    public static IReadOnlyCollection<ContentScope> ScopesOf(RiverFilter filter)
+        => filter.SourceId is { } source ? [ContentScope.Source(source)]
+            : filter.Category is { } category ? [ContentScope.Category(category)]
+            : [ContentScope.River];
+
     /// <summary>Every category of the sources, by name, from the counts the store keeps.</summary>
     public static async Task<IReadOnlyList<string>> CategoriesAsync(IFeedStore store, CancellationToken cancellationToken)
         => (await store.GetTalliesAsync(cancellationToken).ConfigureAwait(false)).Categories
@@ -74,6 +83,28 @@ public sealed class River(IFeedStore store)
     /// <summary>Excerpts of each story of a page read with a search, with the matching words marked, by article id.</summary>
     public Task<IReadOnlyDictionary<long, SearchHighlight>> HighlightAsync(RiverPage page, SearchQuery search, CancellationToken cancellationToken)
         => store.HighlightAsync(search, page.Stories.Select(story => story.Article).ToList(), cancellationToken);
+
+    /// <summary>The sources of a category, a page at a time from the store's category index.</summary>
+    private async Task<Dictionary<long, Source>> SourcesInAsync(string category, CancellationToken cancellationToken)
+    {
+        var sources = new Dictionary<long, Source>();
+        var query = new SourceListQuery { Category = category, Sort = SourceSort.Name, Limit = SourceListQuery.MaxLimit };
+        while (true)
+        {
+            var page = await store.ListSourcesAsync(query, cancellationToken).ConfigureAwait(false);
+            foreach (var source in page.Sources)
+            {
+                sources[source.Id] = source;
+            }
+
+            if (page.Next is not { } next)
+            {
+                return sources;
+            }
+
+            query = query with { After = next };
+        }
+    }
 
     private static HashSet<long> InCategory(Dictionary<long, Source> sources, string category)
         => sources.Values.Where(s => s.Categories.Contains(category, StringComparer.OrdinalIgnoreCase)).Select(s => s.Id).ToHashSet();
@@ -134,6 +165,8 @@ public sealed class River(IFeedStore store)
             }
 
             var members = await store.ListStoryMembersAsync(articles.Select(StoryOf).ToList(), cancellationToken).ConfigureAwait(false);
+            // The other sources of a story may be outside the category: they are credited too.
+            await AddSourcesAsync(sources, members.Select(m => m.SourceId), cancellationToken).ConfigureAwait(false);
             var firstInCategory = members.Where(m => inCategory.Contains(m.SourceId)).GroupBy(m => m.StoryId).ToDictionary(g => g.Key, g => g.Min(m => m.ArticleId));
             var shown = articles.Where(a => firstInCategory.GetValueOrDefault(StoryOf(a), a.Id) == a.Id).ToList();
             page.AddRange(Credit(shown, members, sources));

@@ -5,6 +5,7 @@ using FeedHub.Curators;
 using FeedHub.Metrics;
 using FeedHub.Web;
 using FeedHub.Web.Admin;
+using FeedHub.Web.Digests;
 using FeedHub.Web.Errors;
 using FeedHub.Web.Images;
 using FeedHub.Web.Localization;
@@ -53,6 +54,7 @@ public static class FeedHubApp
             }
         });
         builder.Services.AddSingleton<RenderedResponses>();
+        builder.Services.AddSingleton<DigestFeedEntries>();
         builder.Services.AddPublicAddress();
         builder.Services.AddImageProxy();
         builder.Services.AddCuratorAuthentication(builder.Configuration);

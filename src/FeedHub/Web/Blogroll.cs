@@ -18,7 +18,7 @@ public static class Blogroll
                 using var output = new MemoryStream();
                 OpmlWriter.Write(output, $"{site.Value.Title} blogroll", sources, time.GetUtcNow());
                 return output.ToArray();
-            }, "text/x-opml; charset=utf-8"));
+            }, "text/x-opml; charset=utf-8", dependsOn: []));
         return app;
     }
 }

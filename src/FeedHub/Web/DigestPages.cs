@@ -36,24 +36,44 @@ public static class DigestPages
     private static bool TryParse(string text, string format, out DateOnly date)
         => DateOnly.TryParseExact(text, format, CultureInfo.InvariantCulture, DateTimeStyles.None, out date) && date >= Digest.FirstDay && date <= Digest.LastDay;
 
-    /// <summary>A day: its posts, the nearest days with posts on either side (however many empty days lie between), its month's calendar.</summary>
-    private static Task<IResult> DayAsync(HttpContext context, Digest digest, ComponentRenderer pages, DateOnly date)
-        => pages.ServeAsync<DigestPage>(context, async cancellationToken => new()
+    /// <summary>
+    /// A day: its posts, the nearest days with posts on either side (however many empty days lie between), its month's
+    /// calendar. The posts are rendered again only when the day's articles change; the links (probes of the river's
+    /// index) and the calendar (kept per month by <see cref="Digest"/>) are read on every request and part of the
+    /// cache key, so a new post today leaves a past day cached unless it changes what that day's page links to.
+    /// </summary>
+    private static async Task<IResult> DayAsync(HttpContext context, Digest digest, ComponentRenderer pages, DateOnly date)
+    {
+        var cancellationToken = context.RequestAborted;
+        var previous = await digest.NearestDayWithPostsAsync(date, TimeDirection.Older, cancellationToken);
+        var next = await digest.NearestDayWithPostsAsync(date, TimeDirection.Newer, cancellationToken);
+        var month = await digest.ReadMonthAsync(date, cancellationToken);
+        var (start, end) = digest.Bounds(date);
+        return await pages.ServeAsync<DigestPage>(context, async renderCancellationToken => new()
         {
-            [nameof(DigestPage.Day)] = await digest.ReadDayAsync(date, cancellationToken),
-            [nameof(DigestPage.Previous)] = await digest.NearestDayWithPostsAsync(date, TimeDirection.Older, cancellationToken),
-            [nameof(DigestPage.Next)] = await digest.NearestDayWithPostsAsync(date, TimeDirection.Newer, cancellationToken),
-            [nameof(DigestPage.Month)] = await digest.ReadMonthAsync(date, cancellationToken),
+            [nameof(DigestPage.Day)] = await digest.ReadDayAsync(date, renderCancellationToken),
+            [nameof(DigestPage.Previous)] = previous,
+            [nameof(DigestPage.Next)] = next,
+            [nameof(DigestPage.Month)] = month,
             [nameof(DigestPage.Today)] = digest.Today,
-        }, variesWith: digest.Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        }, variesWith: $"{Day(digest.Today)}|{Day(date)}|{Day(previous)}|{Day(next)}|{Describe(month)}", dependsOn: [.. ContentScope.Hours(start, end)]);
+    }
 
-    /// <summary>A month: its calendar and days with posts, the way to any earlier day.</summary>
-    private static Task<IResult> MonthAsync(HttpContext context, Digest digest, ComponentRenderer pages, DateOnly month)
-        => pages.ServeAsync<DigestMonthPage>(context, async cancellationToken => new()
+    /// <summary>A month: its calendar and days with posts, the way to any earlier day; read on every request (kept per month by <see cref="Digest"/>), rendered when it changes.</summary>
+    private static async Task<IResult> MonthAsync(HttpContext context, Digest digest, ComponentRenderer pages, DateOnly month)
+    {
+        var calendar = await digest.ReadMonthAsync(month, context.RequestAborted);
+        return await pages.ServeAsync<DigestMonthPage>(context, _ => Task.FromResult<Dictionary<string, object?>>(new()
         {
-            [nameof(DigestMonthPage.Month)] = await digest.ReadMonthAsync(month, cancellationToken),
+            [nameof(DigestMonthPage.Month)] = calendar,
             [nameof(DigestMonthPage.Today)] = digest.Today,
-        }, variesWith: digest.Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        }), variesWith: $"{Day(digest.Today)}|{Describe(calendar)}", dependsOn: []);
+    }
+
+    private static string Day(DateOnly? day) => day?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "-";
+
+    private static string Describe(DigestMonth month)
+        => $"{Day(month.First)}:{Day(month.Previous)}:{Day(month.Next)}:{string.Join(',', month.DaysWithPosts.Order().Select(d => d.Day))}";
 
     private static Task<IResult> FeedAsync(HttpContext context, DigestFeedRequest request, SyndicationFormat format)
     {
@@ -61,9 +81,10 @@ public static class DigestPages
         var hub = request.Hub.AdvertiseOn(context.Response, origin, FeedSelf(origin, format));
         return request.Responses.ServeFeedAsync(
             context,
-            _ => RenderFeedAsync(context, request.Digest, request.Store, request.Pages, request.Site.Value, request.Time, origin, format, hub),
+            _ => RenderFeedAsync(context, request.Digest, request.Store, request.Entries, request.Pages, request.Site.Value, request.Time, origin, format, hub),
             format.MediaType,
-            variesWith: request.Digest.Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            variesWith: Day(request.Digest.Today),
+            dependsOn: [.. ContentScope.Hours(request.Digest.Bounds(FirstDayInFeed(request.Digest)).Start, request.Digest.Bounds(request.Digest.Today).Start)]);
     }
 
     /// <summary>The address of a digest feed: its WebSub topic.</summary>
@@ -72,28 +93,30 @@ public static class DigestPages
     /// <summary>
     /// The digest feed: one entry per finished day. Each day's entry id is minted from the installation's own
     /// authority and the date, so it is the same on every node and never changes with the public address or the
-    /// request's host.
+    /// request's host. Each day's entry is rendered once per change of that day (see <see cref="DigestFeedEntries"/>).
     /// </summary>
     public static async Task<byte[]> RenderFeedAsync(
-        HttpContext context, Digest digest, IFeedStore store, ComponentRenderer pages, SiteOptions site, TimeProvider time, Uri origin, SyndicationFormat format, Uri? hub)
+        HttpContext context, Digest digest, IFeedStore store, DigestFeedEntries kept, ComponentRenderer pages, SiteOptions site, TimeProvider time, Uri origin,
+        SyndicationFormat format, Uri? hub)
     {
         var cancellationToken = context.RequestAborted;
         var authority = await EntryIds.InstallationAuthorityAsync(store, cancellationToken);
-        var days = await digest.DaysWithPostsAsync(digest.Today.AddDays(-digest.Options.DaysInFeed), digest.Today.AddDays(-1), cancellationToken);
+        var first = FirstDayInFeed(digest);
+        kept.ForgetBefore(first);
+        var days = await digest.DaysWithPostsAsync(first, digest.Today.AddDays(-1), cancellationToken);
         var entries = new List<PublishedEntry>();
         foreach (var date in days.OrderDescending())
         {
-            var day = await digest.ReadDayAsync(date, cancellationToken);
-            var url = new Uri(origin, $"digest/{date:yyyy-MM-dd}");
-            var label = date.ToString("dddd d MMMM yyyy", CultureInfo.InvariantCulture);
             // Feeds are the same for every subscriber: their entries are written in the site's default language.
-            var content = await InterfaceLanguage.InAsync(InterfaceLanguage.Default, () => pages.RenderAsync<DigestFeedEntry>(context, new()
+            var entry = await kept.GetAsync(digest, date, origin, day => InterfaceLanguage.InAsync(InterfaceLanguage.Default, () => pages.RenderAsync<DigestFeedEntry>(context, new()
             {
                 [nameof(DigestFeedEntry.Day)] = day,
                 [nameof(DigestFeedEntry.Origin)] = origin.AbsoluteUri.TrimEnd('/'),
-            }));
+            })), cancellationToken);
+            var url = new Uri(origin, $"digest/{date:yyyy-MM-dd}");
+            var label = date.ToString("dddd d MMMM yyyy", CultureInfo.InvariantCulture);
             var id = string.Create(CultureInfo.InvariantCulture, $"tag:{authority},{date:yyyy-MM-dd}:digest");
-            entries.Add(new PublishedEntry(id, $"{site.Title} digest for {label}", url, day.End, day.LastChange ?? day.End, null, content, []));
+            entries.Add(new PublishedEntry(id, $"{site.Title} digest for {label}", url, entry.End, entry.LastChange ?? entry.End, null, entry.Content, []));
         }
 
         var updated = entries.Count == 0 ? time.GetUtcNow() : entries.Max(e => e.Updated);
@@ -105,8 +128,11 @@ public static class DigestPages
         return format.Write(feed);
     }
 
+    /// <summary>The digest feed has the finished days from this one to yesterday.</summary>
+    private static DateOnly FirstDayInFeed(Digest digest) => digest.Today.AddDays(-digest.Options.DaysInFeed);
+
     /// <summary>What a digest-feed request needs to be answered.</summary>
     private sealed record DigestFeedRequest(
-        Digest Digest, IFeedStore Store, RenderedResponses Responses, ComponentRenderer Pages, PublicAddress Address, IOptions<SiteOptions> Site, TimeProvider Time,
-        WebSubHub Hub);
+        Digest Digest, IFeedStore Store, DigestFeedEntries Entries, RenderedResponses Responses, ComponentRenderer Pages, PublicAddress Address, IOptions<SiteOptions> Site,
+        TimeProvider Time, WebSubHub Hub);
 }

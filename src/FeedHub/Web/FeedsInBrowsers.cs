@@ -1,4 +1,5 @@
 using FeedHub.Core.Publishing;
+using FeedHub.Core.Storage;
 
 namespace FeedHub.Web;
 
@@ -15,9 +16,10 @@ public static class FeedsInBrowsers
 
     /// <summary>Serves a feed from <paramref name="responses"/> with the media type that suits who asks.</summary>
     public static async Task<IResult> ServeFeedAsync(
-        this RenderedResponses responses, HttpContext context, Func<CancellationToken, Task<byte[]>> render, string mediaType, string? variesWith = null)
+        this RenderedResponses responses, HttpContext context, Func<CancellationToken, Task<byte[]>> render, string mediaType, string? variesWith = null,
+        IReadOnlyCollection<ContentScope>? dependsOn = null)
     {
-        var result = await responses.ServeAsync(context, render, IsBrowser(context.Request) ? ForBrowsers(mediaType) : mediaType, variesWith);
+        var result = await responses.ServeAsync(context, render, IsBrowser(context.Request) ? ForBrowsers(mediaType) : mediaType, variesWith, dependsOn);
         context.Response.Headers.Vary = "Accept-Encoding, Accept";
         return result;
     }

@@ -65,7 +65,8 @@ public static class MergedFeeds
         return request.Responses.ServeFeedAsync(
             context,
             cancellationToken => RenderAsync(request.River, request.Site.Value, request.Time, filter, cursor, origin, format, hub, images, cancellationToken),
-            format.MediaType);
+            format.MediaType,
+            dependsOn: River.ScopesOf(filter));
     }
 
     /// <summary>A page of the merged feed (the newest when <paramref name="cursor"/> is null) as its format writes it.</summary>

@@ -1,17 +1,20 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.IO.Compression;
 using System.Security.Cryptography;
+using FeedHub.Core.Polling;
 using FeedHub.Core.Storage;
 using Microsoft.Net.Http.Headers;
 
 namespace FeedHub.Web;
 
 /// <summary>
-/// Pages and feeds only change when the store does: each response is rendered and compressed once per store
-/// version, then served from memory like a static file: a strong ETag (one per encoding), <c>Last-Modified</c> (when
-/// these bytes were first rendered), and 304 for <c>If-None-Match</c> or, without it, <c>If-Modified-Since</c>.
+/// Pages and feeds only change when what they show does: each response is rendered and compressed once per version
+/// of the content it depends on (the whole store, or only some of its scopes: a category, a source, a day), then
+/// served from memory like a static file: a strong ETag (one per encoding), <c>Last-Modified</c> (when these bytes
+/// were first rendered), and 304 for <c>If-None-Match</c> or, without it, <c>If-Modified-Since</c>.
 /// </summary>
-public sealed class RenderedResponses(IFeedStore store, PublicAddress address, TimeProvider timeProvider)
+public sealed class RenderedResponses(IFeedStore store, PublicAddress address, TimeProvider timeProvider, IMeterFactory meters)
 {
     private const int MaxEntries = 2048;
 
@@ -37,14 +40,23 @@ public sealed class RenderedResponses(IFeedStore store, PublicAddress address, T
         }
     }
 
+    /// <summary>Each render is a request that found no cached body, or one out of date: what this cache saves shows on <c>/metrics</c>.</summary>
+    private readonly Counter<long> _renders = meters.Create(PollMetrics.MeterName)
+        .CreateCounter<long>("feedhub.responses.rendered", "{response}", "Pages and feeds rendered because no cached one was up to date.");
+
     /// <param name="context">The request.</param>
     /// <param name="render">Renders the body when the cached one is stale.</param>
     /// <param name="contentType">The media type of the body.</param>
     /// <param name="variesWith">Anything besides the URL and the store that the body depends on (for example today's date).</param>
-    public async Task<IResult> ServeAsync(HttpContext context, Func<CancellationToken, Task<byte[]>> render, string contentType, string? variesWith = null)
+    /// <param name="dependsOn">
+    /// The only parts of the content the body shows (besides what readers see of the sources, which every body
+    /// depends on); null when it may show anything in the store.
+    /// </param>
+    public async Task<IResult> ServeAsync(
+        HttpContext context, Func<CancellationToken, Task<byte[]>> render, string contentType, string? variesWith = null, IReadOnlyCollection<ContentScope>? dependsOn = null)
     {
         var cancellationToken = context.RequestAborted;
-        var version = await store.GetVersionAsync(cancellationToken);
+        var version = dependsOn is null ? await store.GetVersionAsync(cancellationToken) : await store.GetContentVersionAsync(dependsOn, cancellationToken);
 
         // With a public base URL the body is the same however the request named the host.
         var request = context.Request;
@@ -54,6 +66,7 @@ public sealed class RenderedResponses(IFeedStore store, PublicAddress address, T
         if (!_cache.TryGetValue(key, out var rendered) || rendered.Version != version)
         {
             rendered = Rendered.Of(version, await render(cancellationToken), contentType, timeProvider.GetUtcNow(), previous: rendered);
+            _renders.Add(1);
             Keep(key, rendered);
         }
 

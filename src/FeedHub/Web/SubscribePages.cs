@@ -1,4 +1,5 @@
 using FeedHub.Core.Model;
+using FeedHub.Core.Publishing;
 using FeedHub.Core.Storage;
 using FeedHub.Web.Rendering;
 using FeedHub.Web.Subscribe;
@@ -17,19 +18,14 @@ public static class SubscribePages
             => pages.ServeAsync<SubscribePage>(context, async cancellationToken => new()
             {
                 [nameof(SubscribePage.Origin)] = address.Of(context),
-                [nameof(SubscribePage.Categories)] = (await store.ListSourcesAsync(cancellationToken))
-                    .Where(s => s.State == SourceState.Active)
-                    .SelectMany(s => s.Categories)
-                    .Distinct(StringComparer.OrdinalIgnoreCase)
-                    .Order(StringComparer.OrdinalIgnoreCase)
-                    .ToList(),
-            }));
+                [nameof(SubscribePage.Categories)] = await River.CategoriesAsync(store, cancellationToken),
+            }, dependsOn: []));
         app.MapGet("/blogroll", (HttpContext context, IFeedStore store, PublicAddress address, ComponentRenderer pages)
             => pages.ServeAsync<BlogrollPage>(context, async cancellationToken => new()
             {
                 [nameof(BlogrollPage.Origin)] = address.Of(context),
                 [nameof(BlogrollPage.Sources)] = (await store.ListSourcesAsync(cancellationToken)).Where(s => s.State == SourceState.Active).ToList(),
-            }));
+            }, dependsOn: []));
         return app;
     }
 }

@@ -5,6 +5,7 @@ using FeedHub.Core.Publishing;
 using FeedHub.Core.Storage;
 using FeedHub.Hosting;
 using FeedHub.Web;
+using FeedHub.Web.Digests;
 using FeedHub.Web.Images;
 using FeedHub.Web.Rendering;
 using Microsoft.Extensions.Options;
@@ -16,12 +17,12 @@ public sealed record RenderedTopic(byte[] Body, string MediaType, string Hash, U
 
 /// <summary>
 /// Renders the feeds FeedHub is the hub of, on any node (workers included), the same way the feed endpoints do. A
-/// topic is rendered once per store version (and digest day): the same content always has the same digest, so
+/// topic is rendered once per version of what it shows (and digest day): the same content always has the same digest, so
 /// an unchanged feed is never delivered twice, even one whose empty page says it was updated "now".
 /// </summary>
 public sealed class TopicRenderer(
-    IServiceScopeFactory scopes, IFeedStore store, River river, Digest digest, ComponentRenderer pages, IOptions<SiteOptions> site, TimeProvider time,
-    ImageLinks images, IOptions<ImageProxyOptions> imageOptions)
+    IServiceScopeFactory scopes, IFeedStore store, River river, Digest digest, DigestFeedEntries digestEntries, ComponentRenderer pages, IOptions<SiteOptions> site,
+    TimeProvider time, ImageLinks images, IOptions<ImageProxyOptions> imageOptions)
 {
     private const int MaxCached = 1024;
     private readonly ConcurrentDictionary<string, (string Stamp, RenderedTopic Rendered)> _cache = new(StringComparer.Ordinal);
@@ -29,7 +30,11 @@ public sealed class TopicRenderer(
     public async Task<RenderedTopic> RenderAsync(FeedTopic topic, CancellationToken cancellationToken)
     {
         var self = topic.Self;
-        var version = await store.GetVersionAsync(cancellationToken);
+        // Only what the topic shows: a new post today leaves the digest feed's finished days as they were.
+        IReadOnlyCollection<ContentScope> shown = topic.IsDigest
+            ? [.. ContentScope.Hours(digest.Bounds(digest.Today.AddDays(-digest.Options.DaysInFeed)).Start, digest.Bounds(digest.Today).Start)]
+            : River.ScopesOf(topic.Filter);
+        var version = await store.GetContentVersionAsync(shown, cancellationToken);
         var stamp = string.Create(CultureInfo.InvariantCulture, $"{version}|{digest.Today:yyyy-MM-dd}");
         if (_cache.TryGetValue(self.AbsoluteUri, out var cached) && cached.Stamp == stamp)
         {
@@ -45,7 +50,7 @@ public sealed class TopicRenderer(
             var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider, RequestAborted = cancellationToken };
             context.Request.Scheme = topic.Origin.Scheme;
             context.Request.Host = new HostString(topic.Origin.Authority);
-            body = await DigestPages.RenderFeedAsync(context, digest, store, pages, site.Value, time, topic.Origin, topic.Format, hub);
+            body = await DigestPages.RenderFeedAsync(context, digest, store, digestEntries, pages, site.Value, time, topic.Origin, topic.Format, hub);
         }
         else
         {

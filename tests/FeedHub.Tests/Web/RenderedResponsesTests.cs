@@ -1,7 +1,9 @@
+using System.Diagnostics.Metrics;
 using FeedHub.Hosting;
 using FeedHub.Storage.LiteDb;
 using FeedHub.Web;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -14,12 +16,13 @@ public sealed class RenderedResponsesTests : IDisposable
     private readonly string _data = Directory.CreateTempSubdirectory("feedhub-rendered-").FullName;
     private readonly LiteDbFeedStore _store;
     private readonly RenderedResponses _responses;
+    private readonly ServiceProvider _metrics = new ServiceCollection().AddMetrics().BuildServiceProvider();
 
     public RenderedResponsesTests()
     {
         _store = new LiteDbFeedStore(Path.Combine(_data, "feedhub.db"), new LiteDbSearchOptions { Enabled = false });
         var address = new PublicAddress(Options.Create(new SiteOptions()), NullLogger<PublicAddress>.Instance);
-        _responses = new RenderedResponses(_store, address, TimeProvider.System);
+        _responses = new RenderedResponses(_store, address, TimeProvider.System, _metrics.GetRequiredService<IMeterFactory>());
     }
 
     [Fact]
@@ -54,6 +57,7 @@ public sealed class RenderedResponsesTests : IDisposable
     public void Dispose()
     {
         _store.Dispose();
+        _metrics.Dispose();
         Directory.Delete(_data, recursive: true);
     }
 

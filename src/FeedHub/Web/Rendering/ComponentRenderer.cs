@@ -1,4 +1,5 @@
 using System.Text;
+using FeedHub.Core.Storage;
 using FeedHub.Web.Localization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
@@ -22,14 +23,17 @@ public sealed class ComponentRenderer(RenderedResponses responses, ILoggerFactor
     /// <param name="context">The request.</param>
     /// <param name="parameters">Loads what the page shows (its parameters by name) when it has to be rendered again.</param>
     /// <param name="variesWith">Anything besides the address, the language and the store that the page depends on.</param>
-    public async Task<IResult> ServeAsync<TPage>(HttpContext context, Func<CancellationToken, Task<Dictionary<string, object?>>> parameters, string? variesWith = null)
+    /// <param name="dependsOn">The only parts of the store's content the page shows (see <see cref="RenderedResponses.ServeAsync"/>); null for any.</param>
+    public async Task<IResult> ServeAsync<TPage>(
+        HttpContext context, Func<CancellationToken, Task<Dictionary<string, object?>>> parameters, string? variesWith = null, IReadOnlyCollection<ContentScope>? dependsOn = null)
         where TPage : IComponent
     {
         var result = await responses.ServeAsync(
             context,
             async cancellationToken => Encoding.UTF8.GetBytes(await RenderAsync<TPage>(context, await parameters(cancellationToken))),
             HtmlMediaType,
-            variesWith: $"{InterfaceLanguage.Current}|{variesWith}");
+            variesWith: $"{InterfaceLanguage.Current}|{variesWith}",
+            dependsOn);
         context.Response.Headers.Vary = "Accept-Encoding, Accept-Language, Cookie";
         return result;
     }

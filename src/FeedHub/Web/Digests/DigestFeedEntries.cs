@@ -1,0 +1,51 @@
+using System.Collections.Concurrent;
+using FeedHub.Core.Publishing;
+using FeedHub.Core.Storage;
+
+namespace FeedHub.Web.Digests;
+
+/// <summary>
+/// The digest feed's entries kept rendered, one per finished day and public origin: a day is read and rendered again
+/// only when its own articles (or what readers see of the sources) change, so at midnight the feed renders one new
+/// day, not all of them, and a new post today renders none.
+/// </summary>
+public sealed class DigestFeedEntries(IFeedStore store)
+{
+    /// <summary>Two weeks of a handful of origins; past that (hosts named by requests) the entries start over.</summary>
+    private const int MaxEntries = 128;
+    private readonly ConcurrentDictionary<(DateOnly Day, string Origin), Entry> _entries = new();
+
+    /// <summary>A day's entry: its end, last change and content, from memory when the day is unchanged.</summary>
+    /// <param name="render">Renders the entry's content from the day.</param>
+    public async Task<Entry> GetAsync(Digest digest, DateOnly date, Uri origin, Func<DigestDay, Task<string>> render, CancellationToken cancellationToken)
+    {
+        var (start, end) = digest.Bounds(date);
+        var version = await store.GetContentVersionAsync([.. ContentScope.Hours(start, end)], cancellationToken);
+        var key = (date, origin.AbsoluteUri);
+        if (_entries.TryGetValue(key, out var kept) && kept.Version == version)
+        {
+            return kept;
+        }
+
+        var day = await digest.ReadDayAsync(date, cancellationToken);
+        var entry = new Entry(version, day.End, day.LastChange, await render(day));
+        if (_entries.Count >= MaxEntries)
+        {
+            _entries.Clear();
+        }
+
+        _entries[key] = entry;
+        return entry;
+    }
+
+    /// <summary>Forgets the days before <paramref name="first"/>: they have left the feed.</summary>
+    public void ForgetBefore(DateOnly first)
+    {
+        foreach (var key in _entries.Keys.Where(key => key.Day < first))
+        {
+            _entries.TryRemove(key, out _);
+        }
+    }
+
+    public sealed record Entry(long Version, DateTimeOffset End, DateTimeOffset? LastChange, string Content);
+}

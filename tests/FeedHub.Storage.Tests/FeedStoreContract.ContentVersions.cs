@@ -1,0 +1,83 @@
+using FeedHub.Core.Storage;
+
+namespace FeedHub.Storage.Tests;
+
+/// <summary>Content versions: a write moves the versions of the scopes it touches and leaves the others as they were.</summary>
+public abstract partial class FeedStoreContract
+{
+    [Fact]
+    public async Task A_new_article_moves_its_source_category_hour_and_river_versions_and_no_other()
+    {
+        var tech = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
+        var science = NewSource("https://b.example/feed");
+        science.Categories = ["Science"];
+        science = await Store.AddSourceAsync(science, default);
+        ContentScope[] scopes =
+        [
+            ContentScope.River, ContentScope.Source(tech.Id), ContentScope.Category("Tech"), ContentScope.Category(" TECH "), ContentScope.Category("Français"),
+            ContentScope.Hour(T0.AddMinutes(-29)), ContentScope.Source(science.Id), ContentScope.Category("Science"), ContentScope.Hour(T0.AddHours(-1)), ContentScope.Hour(T0.AddDays(-3)),
+        ];
+        ContentScope[] scienceOrToday = [ContentScope.Source(science.Id), ContentScope.Hour(T0)];
+        var before = await VersionsAsync(scopes);
+        var scienceOrTodayBefore = await Store.GetContentVersionAsync(scienceOrToday, default);
+
+        await Store.SaveArticlesAsync([NewArticle(tech.Id, "id:new", T0)], [], default);
+
+        var after = await VersionsAsync(scopes);
+        Assert.All(scopes[..6], scope => Assert.True(after[scope] > before[scope], $"{scope} did not move"));
+        Assert.All(scopes[6..], scope => Assert.Equal(before[scope], after[scope]));
+        // Several scopes at once move when any of them does.
+        Assert.True(await Store.GetContentVersionAsync(scienceOrToday, default) > scienceOrTodayBefore);
+    }
+
+    [Fact]
+    public async Task What_readers_see_of_a_source_moves_every_version_and_its_fetch_state_none()
+    {
+        var source = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
+        ContentScope[] scopes = [ContentScope.River, ContentScope.Category("Science"), ContentScope.Hour(new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero))];
+        var before = await VersionsAsync(scopes);
+
+        source.Fetch.ETag = "\"v2\"";
+        source.Fetch.NextPollAt = T0.AddHours(2);
+        await Store.UpdateSourceAsync(source, default);
+        Assert.Equal(before, await VersionsAsync(scopes));
+
+        source.Categories = ["Science"];
+        await Store.UpdateSourceAsync(source, default);
+        var recategorised = await VersionsAsync(scopes);
+        Assert.All(scopes, scope => Assert.True(recategorised[scope] > before[scope], $"{scope} did not move"));
+
+        await Store.AddSourceAsync(NewSource("https://b.example/feed"), default);
+        var added = await VersionsAsync(scopes);
+        Assert.All(scopes, scope => Assert.True(added[scope] > recategorised[scope], $"{scope} did not move"));
+    }
+
+    [Fact]
+    public async Task A_story_joined_by_another_source_moves_the_scopes_of_its_first_article()
+    {
+        var a = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
+        var b = NewSource("https://b.example/feed");
+        b.Categories = ["Science"];
+        b = await Store.AddSourceAsync(b, default);
+        var first = StoryArticle(a.Id, "id:1", T0.AddDays(-5), "https://news.example/story");
+        await Store.SaveArticlesAsync([first], [], default);
+        ContentScope[] firstScopes = [ContentScope.Source(a.Id), ContentScope.Category("Tech"), ContentScope.Hour(T0.AddDays(-5))];
+        var before = await VersionsAsync(firstScopes);
+
+        await Store.SaveArticlesAsync([StoryArticle(b.Id, "id:x", T0, "https://news.example/story")], [], default);
+
+        var after = await VersionsAsync(firstScopes);
+        Assert.All(firstScopes, scope => Assert.True(after[scope] > before[scope], $"{scope} did not move"));
+    }
+
+    private async Task<Dictionary<ContentScope, long>> VersionsAsync(IEnumerable<ContentScope> scopes)
+    {
+        var versions = new Dictionary<ContentScope, long>();
+        foreach (var scope in scopes)
+        {
+            versions[scope] = await Store.GetContentVersionAsync([scope], default);
+        }
+
+        return versions;
+    }
+}
