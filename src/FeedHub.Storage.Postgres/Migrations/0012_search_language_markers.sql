@@ -22,7 +22,8 @@ $$;
 
 SET LOCAL maintenance_work_mem = '256MB';
 CREATE INDEX articles_search_marked ON articles USING gin (feedhub_search_marked(search_document, search_config));
+-- The planner's statistics of the index's expression, which searches are planned on from now (taken before the
+-- swap, which holds readers until the end).
+ANALYZE articles;
 DROP INDEX articles_search;
 ALTER INDEX articles_search_marked RENAME TO articles_search;
--- The planner's statistics of the index's expression, which searches are planned on from now.
-ANALYZE articles;
