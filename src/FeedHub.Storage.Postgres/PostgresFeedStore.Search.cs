@@ -257,21 +257,65 @@ public sealed partial class PostgresFeedStore
             return groups.Count == 0 ? null : new SearchForms(groups, forms);
         }
 
-        /// <summary>The condition the GIN index answers, its parameter added to <paramref name="command"/>.</summary>
+        /// <summary>
+        /// The condition the GIN index answers, its parameters added to <paramref name="command"/>. A phrase is asked of
+        /// the index as its words alone, which the index answers without opening a document, and only the candidates
+        /// are held to the phrase on their stored document (<see cref="RowCondition"/>): checking positions against the
+        /// index's own expression would build every candidate's marked document again.
+        /// </summary>
         public string IndexCondition(NpgsqlCommand command)
         {
+            var loosened = _groups.Select(group => WordsOf(group.Form)).ToList();
+            var phrase = loosened.Any(words => words is not null) && loosened.All(words => words is not null);
+            var forms = phrase ? loosened.Select(words => words!).ToList() : _groups.Select(group => group.Form).ToList();
             var query = _sameEverywhere
-                ? _groups[0].Form
-                : string.Join(" | ", _groups.Select(group =>
+                ? forms[0]
+                : string.Join(" | ", _groups.Select((group, i) =>
                 {
                     var own = group.Configs.Select(c => c.Marker).ToList();
                     var others = _all.Select(f => f.Marker).Except(own, StringComparer.Ordinal).ToList();
                     return own.Count <= others.Count
-                        ? $"( ( {group.Form} ) & ( {AnyOf(own)} ) )"
-                        : $"( ( {group.Form} ) & !( {AnyOf(others)} ) )";
+                        ? $"( ( {forms[i]} ) & ( {AnyOf(own)} ) )"
+                        : $"( ( {forms[i]} ) & !( {AnyOf(others)} ) )";
                 }));
             command.Parameters.Add(new NpgsqlParameter<string>("search_marked", query));
-            return "feedhub_search_marked(search_document, search_config) @@ @search_marked::tsquery";
+            var condition = "feedhub_search_marked(search_document, search_config) @@ @search_marked::tsquery";
+            return phrase ? $"{condition} AND {RowCondition(command)}" : condition;
+        }
+
+        /// <summary>
+        /// A form with its phrases (<c>&lt;-&gt;</c>, <c>&lt;N&gt;</c>) turned into "all these words", or null when it has
+        /// no phrase, or has a negation (where "not all these words" would leave out articles "not this phrase" keeps).
+        /// Lexemes are quoted, with <c>''</c> for a quote inside; only what is outside quotes is an operator.
+        /// </summary>
+        internal static string? WordsOf(string form)
+        {
+            var words = new StringBuilder(form.Length);
+            var quoted = false;
+            var phrase = false;
+            for (var i = 0; i < form.Length; i++)
+            {
+                var c = form[i];
+                if (c == '\'')
+                {
+                    quoted = !quoted;
+                }
+                else if (!quoted && c == '!')
+                {
+                    return null;
+                }
+                else if (!quoted && c == '<' && form.IndexOf('>', i) is var end and > 0)
+                {
+                    words.Append('&');
+                    i = end;
+                    phrase = true;
+                    continue;
+                }
+
+                words.Append(c);
+            }
+
+            return phrase ? words.ToString() : null;
         }
 
         // Markers come from feedhub_search_marker, over configuration names: no quote in them to escape.
