@@ -12,7 +12,8 @@ namespace FeedHub.Storage.Postgres;
 /// Full-text search with PostgreSQL's text search: each article's <c>search_document</c> is built by a trigger with
 /// the configuration of its language (migration 0007) and indexed with GIN. A query is stemmed once per
 /// configuration and each form only meets articles of that configuration, so a word excluded in English is not let
-/// back in by its French stem.
+/// back in by its French stem: the GIN index holds each document with a marker of its configuration
+/// (<c>feedhub_search_marked</c>, migration 0012), which it is asked for with the form.
 /// </summary>
 public sealed partial class PostgresFeedStore
 {
@@ -120,7 +121,7 @@ public sealed partial class PostgresFeedStore
     /// </summary>
     private static string SearchPageSql(NpgsqlCommand command, SearchStep step, string filter)
     {
-        var match = step.Forms.Condition(command);
+        var match = step.Walk ? step.Forms.RowCondition(command) : step.Forms.IndexCondition(command);
         if (step.Walk)
         {
             command.Parameters.Add(new NpgsqlParameter<int>("walked", WalkedRows));
@@ -175,7 +176,7 @@ public sealed partial class PostgresFeedStore
         var search = query.Search!.ToString();
         await using var batch = _dataSource.CreateBatch();
         var stemming = new NpgsqlBatchCommand(
-            $"SELECT config::text, {WantedForm("config")}::text FROM unnest(@configs::regconfig[]) AS config");
+            $"SELECT config::text, {WantedForm("config")}::text, feedhub_search_marker(config) FROM unnest(@configs::regconfig[]) AS config");
         stemming.Parameters.Add(new NpgsqlParameter<string>("search", search));
         stemming.Parameters.Add(new NpgsqlParameter<string[]>("configs", [.. SearchLanguages.All]));
         batch.BatchCommands.Add(stemming);
@@ -191,11 +192,11 @@ public sealed partial class PostgresFeedStore
         }
 
         batch.Timeout = SearchTimeoutSeconds;
-        var formsByConfig = new List<(string Config, string Form)>(SearchLanguages.All.Count);
+        var formsByConfig = new List<(string Config, string Marker, string Form)>(SearchLanguages.All.Count);
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            formsByConfig.Add((reader.GetString(0), reader.GetString(1)));
+            formsByConfig.Add((reader.GetString(0), reader.GetString(2), reader.GetString(1)));
         }
 
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
@@ -217,60 +218,88 @@ public sealed partial class PostgresFeedStore
     }
 
     /// <summary>
-    /// A query's forms, grouped by the configurations that give the same one. All of them OR-ed are what the GIN index
-    /// is asked for, in one probe; when the configurations disagree, each article is then held to its own
-    /// configuration's form (a form that is empty, the query being only stop words in that language, matches nothing).
+    /// A query's forms, grouped by the configurations that give the same one. When the configurations disagree, each
+    /// form is asked of the GIN index with the markers of its configurations (or, when they are most of them, without
+    /// the markers of the others), all in one probe, which so answers which article matches in its own language without
+    /// opening any document. A configuration whose form is empty (the query being only stop words there) is in no
+    /// group, so its articles match nothing.
     /// </summary>
     internal sealed class SearchForms
     {
-        private readonly List<(string Form, List<string> Configs)> _groups;
+        private readonly List<(string Form, List<(string Config, string Marker)> Configs)> _groups;
+        private readonly IReadOnlyList<(string Config, string Marker, string Form)> _all;
         private readonly bool _sameEverywhere;
 
-        private SearchForms(List<(string Form, List<string> Configs)> groups, bool sameEverywhere)
+        private SearchForms(List<(string Form, List<(string Config, string Marker)> Configs)> groups, IReadOnlyList<(string Config, string Marker, string Form)> all)
         {
             _groups = groups;
-            _sameEverywhere = sameEverywhere;
+            _all = all;
+            _sameEverywhere = groups.Count == 1 && groups[0].Configs.Count == all.Count;
         }
 
-        public static SearchForms? Of(IReadOnlyList<(string Config, string Form)> forms)
+        /// <summary>The forms of each configuration, with its marker (<c>feedhub_search_marker</c>).</summary>
+        public static SearchForms? Of(IReadOnlyList<(string Config, string Marker, string Form)> forms)
         {
-            var groups = new List<(string Form, List<string> Configs)>();
-            foreach (var (config, form) in forms.Where(f => f.Form.Length > 0))
+            var groups = new List<(string Form, List<(string Config, string Marker)> Configs)>();
+            foreach (var (config, marker, form) in forms.Where(f => f.Form.Length > 0))
             {
                 var index = groups.FindIndex(g => g.Form == form);
                 if (index < 0)
                 {
-                    groups.Add((form, [config]));
+                    groups.Add((form, [(config, marker)]));
                 }
                 else
                 {
-                    groups[index].Configs.Add(config);
+                    groups[index].Configs.Add((config, marker));
                 }
             }
 
-            return groups.Count == 0 ? null : new SearchForms(groups, groups.Count == 1 && groups[0].Configs.Count == forms.Count);
+            return groups.Count == 0 ? null : new SearchForms(groups, forms);
         }
 
-        /// <summary>The condition on <c>articles</c>, its parameters added to <paramref name="command"/>.</summary>
-        public string Condition(NpgsqlCommand command)
+        /// <summary>The condition the GIN index answers, its parameter added to <paramref name="command"/>.</summary>
+        public string IndexCondition(NpgsqlCommand command)
         {
-            command.Parameters.Add(new NpgsqlParameter<string>("search_any", string.Join(" | ", _groups.Select(g => $"( {g.Form} )"))));
-            var condition = new StringBuilder("search_document @@ @search_any::tsquery");
-            if (!_sameEverywhere)
-            {
-                condition.Append(" AND CASE");
-                for (var i = 0; i < _groups.Count; i++)
+            var query = _sameEverywhere
+                ? _groups[0].Form
+                : string.Join(" | ", _groups.Select(group =>
                 {
-                    // The configuration names come from SearchLanguages, never from the request.
-                    var configs = string.Join(", ", _groups[i].Configs.Select(c => $"'{c}'::regconfig"));
-                    condition.Append(CultureInfo.InvariantCulture, $" WHEN search_config IN ({configs}) THEN search_document @@ @search_{i}::tsquery");
-                    command.Parameters.Add(new NpgsqlParameter<string>($"search_{i}", _groups[i].Form));
-                }
+                    var own = group.Configs.Select(c => c.Marker).ToList();
+                    var others = _all.Select(f => f.Marker).Except(own, StringComparer.Ordinal).ToList();
+                    return own.Count <= others.Count
+                        ? $"( ( {group.Form} ) & ( {AnyOf(own)} ) )"
+                        : $"( ( {group.Form} ) & !( {AnyOf(others)} ) )";
+                }));
+            command.Parameters.Add(new NpgsqlParameter<string>("search_marked", query));
+            return "feedhub_search_marked(search_document, search_config) @@ @search_marked::tsquery";
+        }
 
-                condition.Append(" ELSE false END");
+        // Markers come from feedhub_search_marker, over configuration names: no quote in them to escape.
+        private static string AnyOf(IEnumerable<string> markers) => string.Join(" | ", markers.Select(marker => $"'{marker}'"));
+
+        /// <summary>
+        /// The same condition checked on each row read (the newest rows' walk): there each document is matched with its
+        /// configuration's form, as adding the marker to every document read would cost more than the match itself.
+        /// </summary>
+        public string RowCondition(NpgsqlCommand command)
+        {
+            if (_sameEverywhere)
+            {
+                command.Parameters.Add(new NpgsqlParameter<string>("search_row", _groups[0].Form));
+                return "search_document @@ @search_row::tsquery";
             }
 
-            return condition.ToString();
+            var condition = new StringBuilder("search_document @@ CASE");
+            for (var i = 0; i < _groups.Count; i++)
+            {
+                // The configuration names come from SearchLanguages, never from the request.
+                var configs = string.Join(", ", _groups[i].Configs.Select(c => $"'{c.Config}'::regconfig"));
+                condition.Append(CultureInfo.InvariantCulture, $" WHEN search_config IN ({configs}) THEN @search_{i}::tsquery");
+                command.Parameters.Add(new NpgsqlParameter<string>($"search_{i}", _groups[i].Form));
+            }
+
+            // No form for the article's configuration: NULL, which is not a match.
+            return condition.Append(" END").ToString();
         }
     }
 

@@ -278,7 +278,7 @@ public static partial class AdminBenchmark
                 // The search index is built once at the end, as a bulk load should; the trigger still builds each document.
                 await ExecuteAsync(connectionString, "DROP INDEX IF EXISTS articles_search");
                 await SeedArticlesAsync(articles, sources, batch => store.ImportArticlesAsync(batch, CancellationToken.None));
-                await ExecuteAsync(connectionString, "SET maintenance_work_mem = '512MB'; CREATE INDEX articles_search ON articles USING gin (search_document)");
+                await ExecuteAsync(connectionString, "SET maintenance_work_mem = '512MB'; CREATE INDEX articles_search ON articles USING gin (feedhub_search_marked(search_document, search_config))");
                 await ExecuteAsync(connectionString, "VACUUM ANALYZE");
                 await store.SetSettingAsync("bench.seeded", "done", CancellationToken.None);
             }

@@ -153,6 +153,21 @@ public abstract partial class FeedStoreContract
     }
 
     [Fact]
+    public async Task Each_article_matches_the_querys_form_in_its_own_language_only()
+    {
+        // "running" is 'run' in English but stays 'running' in French, where "runs" is 'run': the English form must not
+        // find the French article that only has "runs".
+        var source = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
+        var english = SearchArticle(source.Id, "id:en", T0, "She runs every day.", "en");
+        var french = SearchArticle(source.Id, "id:fr", T0.AddHours(1), "Le running est à la mode.", "fr");
+        var frenchRuns = SearchArticle(source.Id, "id:fr-runs", T0.AddHours(2), "Il runs vite.", "fr");
+        await Store.SaveArticlesAsync([english, french, frenchRuns], [], default);
+
+        Assert.Equal([french.Id, english.Id], await SearchIdsAsync("running"));
+        Assert.Equal([english.Id], await SearchIdsAsync("running -mode"));
+    }
+
+    [Fact]
     public async Task Updates_and_removals_are_reflected_at_once()
     {
         var kept = await Store.AddSourceAsync(NewSource("https://kept.example/feed"), default);

@@ -180,20 +180,21 @@ public sealed partial class ErrorPageBrowserTests(BrowserFixture browser) : IAsy
         await using var failing = await TestApp.StartAsync(worker: false);
         ((IDisposable)failing.Get<IFeedStore>()).Dispose();
 
-        foreach (var (name, width, height) in Viewports)
+        // Digest days are read from the store's files (categories and sources are also kept in memory): one per viewport.
+        foreach (var ((name, width, height), day) in Viewports.Select((viewport, i) => (viewport, $"/digest/2026-01-{i + 1:00}")))
         {
             var (page, _) = await browser.OpenAsync(width, height);
-            var response = await page.GotoAsync(new Uri(failing.BaseUri, $"/?category={name}").AbsoluteUri);
+            var response = await page.GotoAsync(new Uri(failing.BaseUri, day).AbsoluteUri);
 
             Assert.Equal(500, response!.Status);
             Assert.Contains("default-src 'none'", await response.HeaderValueAsync("content-security-policy"), StringComparison.Ordinal);
             Assert.Equal("Something went wrong on our side", await page.Locator("main h1").InnerTextAsync());
-            Assert.Equal($"/?category={name}", await page.Locator("ul.next-steps a:has-text('Try again')").GetAttributeAsync("href"));
+            Assert.Equal(day, await page.Locator("ul.next-steps a:has-text('Try again')").GetAttributeAsync("href"));
             await BrowserFixture.ScreenshotAsync(page, $"error-500-{name}");
             await page.Context.CloseAsync();
         }
 
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/?category=json");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/digest/2026-02-01");
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         var answer = await failing.Http.SendAsync(request);
         Assert.Equal(HttpStatusCode.InternalServerError, answer.StatusCode);
