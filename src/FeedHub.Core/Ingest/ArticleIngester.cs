@@ -56,13 +56,13 @@ public sealed class ArticleIngester(IFeedStore store, HtmlContentSanitizer sanit
                 }
 
                 var previousLink = existing.Link;
-                Fill(existing, item, link, hash, source, now, feedLanguage);
+                var text = Fill(existing, item, link, hash, source, now, feedLanguage);
                 if (existing.Link != previousLink || existing.Extraction is ExtractionState.NotNeeded or ExtractionState.Failed)
                 {
-                    MarkForExtraction(source, existing);
+                    MarkForExtraction(source, existing, text);
                 }
 
-                ArticleLanguage.DetectWhenUndeclared(existing);
+                ArticleLanguage.DetectWhenUndeclared(existing, text);
 
                 updates.Add(existing);
             }
@@ -73,9 +73,9 @@ public sealed class ArticleIngester(IFeedStore store, HtmlContentSanitizer sanit
                 {
                     Key = key, ContentHash = hash, SourceId = source.Id, FirstSeenAt = now, EntryId = EntryIds.Mint(authority, now, source.Id, key),
                 };
-                Fill(article, item, link, hash, source, now, feedLanguage);
-                MarkForExtraction(source, article);
-                ArticleLanguage.DetectWhenUndeclared(article);
+                var text = Fill(article, item, link, hash, source, now, feedLanguage);
+                MarkForExtraction(source, article, text);
+                ArticleLanguage.DetectWhenUndeclared(article, text);
                 inserts.Add(article);
             }
         }
@@ -104,9 +104,9 @@ public sealed class ArticleIngester(IFeedStore store, HtmlContentSanitizer sanit
         return deferred;
     }
 
-    private static void MarkForExtraction(Source source, Article article)
+    private static void MarkForExtraction(Source source, Article article, string? text)
     {
-        if (ExtractionPolicy.NeedsPage(source, article))
+        if (ExtractionPolicy.NeedsPage(source, article, text))
         {
             article.Extraction = ExtractionState.Pending;
             article.ExtractionError = null;
@@ -117,7 +117,8 @@ public sealed class ArticleIngester(IFeedStore store, HtmlContentSanitizer sanit
         }
     }
 
-    private void Fill(Article article, FeedItem item, string? link, string hash, Source source, DateTimeOffset now, string? feedLanguage)
+    /// <returns>The plain text of the article's content (else its summary), for the checks that read it.</returns>
+    private string? Fill(Article article, FeedItem item, string? link, string hash, Source source, DateTimeOffset now, string? feedLanguage)
     {
         var baseUrl = link ?? source.SiteUrl ?? source.FeedUrl;
         article.ContentHash = hash;
@@ -130,11 +131,13 @@ public sealed class ArticleIngester(IFeedStore store, HtmlContentSanitizer sanit
         // Keys only accumulate: those found on the article's page (its canonical URL) stay when the feed entry changes.
         article.StoryKeys = [.. article.StoryKeys.Union(StoryIdentity.KeysOf(link, item.Id?.Trim(), canonicalUrl: null))];
         article.Author = HtmlText.Of(Mojibake.RepairOrNull(item.Author), 200);
-        article.Summary = NullIfEmpty(sanitizer.Sanitize(summary, baseUrl));
-        article.Content = NullIfEmpty(sanitizer.Sanitize(content, baseUrl));
+        var safeSummary = sanitizer.SanitizeWithText(summary, baseUrl);
+        var safeContent = sanitizer.SanitizeWithText(content, baseUrl);
+        article.Summary = NullIfEmpty(safeSummary.Html);
+        article.Content = NullIfEmpty(safeContent.Html);
         article.ImageUrl = ResolveLink(item.ImageUrl, Uri.TryCreate(baseUrl, UriKind.Absolute, out var b) ? b : null);
         article.Tags = item.Categories.Select(c => HtmlText.Of(Mojibake.Repair(c), 100)).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        var text = HtmlText.Of(article.Content ?? article.Summary, int.MaxValue);
+        var text = article.Content is null ? safeSummary.Text : safeContent.Text;
         article.Excerpt = text is null ? null : HtmlText.Of(text, 280);
         article.WordCount = text is null ? 0 : TextMetrics.CountWords(text);
         article.Published = Clamp(item.Published ?? item.Updated, article.FirstSeenAt);
@@ -144,6 +147,7 @@ public sealed class ArticleIngester(IFeedStore store, HtmlContentSanitizer sanit
 
         // What the feed declares wins; otherwise the language found earlier (from the page, or guessed) is kept.
         article.Language = ArticleLanguage.Normalize(item.Language) ?? feedLanguage ?? article.Language;
+        return text;
     }
 
     private static DateTimeOffset? Clamp(DateTimeOffset? date, DateTimeOffset latest) => date > latest ? latest : date;

@@ -62,4 +62,13 @@ public static class ArticleLanguage
             article.Language = Detect(article.ExtractedText ?? HtmlText.Of(article.Content ?? article.Summary, int.MaxValue) ?? article.Title);
         }
     }
+
+    /// <summary><see cref="DetectWhenUndeclared(Article)"/> when the plain text of the article's content (else summary) is at hand.</summary>
+    public static void DetectWhenUndeclared(Article article, string? contentText)
+    {
+        if (article.Language is null && article.Extraction != ExtractionState.Pending)
+        {
+            article.Language = Detect(article.ExtractedText ?? contentText ?? article.Title);
+        }
+    }
 }

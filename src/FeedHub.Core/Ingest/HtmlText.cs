@@ -26,7 +26,19 @@ public static class HtmlText
             return null;
         }
 
-        var text = html.AsSpan().IndexOfAny('<', '&') < 0 ? html : Decode(html);
+        return Collapse(html.AsSpan().IndexOfAny('<', '&') < 0 ? html : Decode(html), maxLength);
+    }
+
+    /// <summary>The plain text of a parsed element's content, unbounded, as <see cref="Of(string?, int)"/> gives it for its markup.</summary>
+    public static string? Of(IElement element)
+    {
+        var text = new StringBuilder();
+        Append(element, text);
+        return Collapse(text.ToString(), int.MaxValue);
+    }
+
+    private static string? Collapse(string text, int maxLength)
+    {
         text = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
         if (text.Length > maxLength)
         {
