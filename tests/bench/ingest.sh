@@ -41,16 +41,11 @@ for n in "$feeds" "$in_flight" "$reps"; do [[ $n =~ ^[0-9]+$ ]] && [ "$n" -gt 0 
 case $store in litedb | postgres) ;; *) echo "ingest.sh: --store is litedb or postgres" >&2; usage ;; esac
 [ -z "$baseline" ] || [ -f "$baseline" ] || { echo "ingest.sh: no baseline build at $baseline" >&2; exit 2; }
 
-farm_tool=../shared/tools/farm
-[ -f "$farm_tool/farm_server.js" ] || { echo "ingest.sh: needs the team's shared tools at ../shared/tools/farm" >&2; exit 2; }
+. tests/bench/farm.sh
 for tool in curl node python3 /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "ingest.sh: '$tool' is missing (apt-get install curl nodejs python3 time)" >&2; exit 2; }
 done
-export FARM="${FARM:-${TMPDIR:-/tmp}/feedhub-farm}"
-if [ ! -f "$FARM/feeds/$((feeds - 1)).xml" ]; then
-  echo "ingest.sh: generating $feeds farm feeds under $FARM" >&2
-  python3 "$farm_tool/gen_feeds.py" --n "$feeds" --out "$FARM" >&2
-fi
+farm_require ingest.sh "$feeds"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/feedhub-ingest-bench.XXXXXX")"
 pids=() databases=() pg_dir=""
@@ -67,26 +62,15 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 say() { echo "ingest.sh: $*" >&2; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 ticks=$(getconf CLK_TCK)
 load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
 
 if [ -z "$farm_url" ]; then
-  mkdir -p "$work/farm"
-  ln -s "$FARM/feeds" "$work/farm/feeds"
-  farm_port=$(free_port)
-  node "$farm_tool/farm_server.js" --port "$farm_port" --root "$work/farm" --lat-min 50 --lat-max 200 --ttl 14400 2>"$work/farm.log" &
-  pids+=($!)
-  farm_url="http://127.0.0.1:$farm_port"
-  for _ in $(seq 1 100); do curl -fs "$farm_url/stats" >/dev/null 2>&1 && break; sleep 0.1; done
+  farm_start
 fi
 farm_url=${farm_url%/}
 curl -fs -o /dev/null "$farm_url/feeds/0.xml" || { say "the farm at $farm_url does not serve /feeds/0.xml"; exit 1; }
-{
-  echo '<?xml version="1.0"?><opml version="2.0" xmlns:feedhub="urn:x-feedhub:opml:1"><head><title>farm</title></head><body>'
-  seq 0 $((feeds - 1)) | sed "s|.*|<outline type=\"rss\" text=\"$farm_url/feeds/&.xml\" xmlUrl=\"$farm_url/feeds/&.xml\" feedhub:extraction=\"never\"/>|"
-  echo '</body></opml>'
-} >"$work/farm.opml"
+farm_opml "$feeds" "$work/farm.opml"
 
 if $build; then
   say "building FeedHub (Release)"

@@ -31,10 +31,8 @@ done
 [ "${#configs[@]}" -gt 0 ] || configs=("DOTNET_GCGen0MaxBudget=0")
 configs=("" "${configs[@]}")
 
-farm_tool=../shared/tools/farm
-[ -f "$farm_tool/farm_server.js" ] || { echo "memory.sh: the feed farm is missing (../shared/tools/farm beside the repository)" >&2; exit 2; }
-export FARM="${FARM:-${TMPDIR:-/tmp}/feedhub-farm}"
-[ -f "$FARM/feeds/$((feeds - 1)).xml" ] || python3 "$farm_tool/gen_feeds.py" --n "$feeds" --out "$FARM" >&2
+. tests/bench/farm.sh
+farm_require memory.sh "$feeds"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/feedhub-memory-bench.XXXXXX")"
 pids=()
@@ -47,24 +45,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 say() { echo "memory.sh: $*" >&2; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 ticks=$(getconf CLK_TCK)
 cpu_of() { awk -v t="$ticks" '{printf "%.2f", ($14 + $15) / t}' "/proc/$1/stat"; }
 mb() { awk -v k="$2" '$1 == k":" {printf "%d", $2 / 1024}' "/proc/$1/status"; }
 load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
 
-mkdir -p "$work/farm"
-ln -s "$FARM/feeds" "$work/farm/feeds"
-farm_port=$(free_port)
-node "$farm_tool/farm_server.js" --port "$farm_port" --root "$work/farm" --lat-min 50 --lat-max 200 --ttl 14400 2>"$work/farm.log" &
-pids+=($!)
-farm_url="http://127.0.0.1:$farm_port"
-for _ in $(seq 1 100); do curl -fs "$farm_url/stats" >/dev/null 2>&1 && break; sleep 0.1; done
-{
-  echo '<?xml version="1.0"?><opml version="2.0" xmlns:feedhub="urn:x-feedhub:opml:1"><head><title>farm</title></head><body>'
-  seq 0 $((feeds - 1)) | sed "s|.*|<outline type=\"rss\" text=\"$farm_url/feeds/&.xml\" xmlUrl=\"$farm_url/feeds/&.xml\" feedhub:extraction=\"never\"/>|"
-  echo '</body></opml>'
-} >"$work/farm.opml"
+farm_start
+farm_opml "$feeds" "$work/farm.opml"
 
 say "building FeedHub (Release)"
 dotnet build -c Release src/FeedHub >"$work/build.log" 2>&1 || { tail -20 "$work/build.log" >&2; exit 1; }

@@ -45,20 +45,11 @@ done
 [[ $feeds =~ ^[0-9]+$ ]] && [ "$feeds" -gt 0 ] || { echo "scale.sh: --feeds wants a positive number" >&2; usage; }
 case $store in litedb | postgres) ;; *) echo "scale.sh: --store is litedb or postgres" >&2; usage ;; esac
 
-farm_tool=../shared/tools/farm
-if [ ! -f "$farm_tool/farm_server.js" ]; then
-  echo "scale.sh: the feed farm is missing: this benchmark needs the team's shared tools at ../shared/tools/farm" \
-    "(beside the repository, as /work/shared is; a fresh clone has none)" >&2
-  exit 2
-fi
+. tests/bench/farm.sh
 for tool in curl node nginx python3 /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "scale.sh: '$tool' is missing (apt-get install curl nodejs nginx-light python3 time)" >&2; exit 2; }
 done
-export FARM="${FARM:-${TMPDIR:-/tmp}/feedhub-farm}"
-if [ ! -f "$FARM/feeds/$((feeds - 1)).xml" ]; then
-  echo "scale.sh: generating $feeds farm feeds under $FARM (once; about a minute per 2,000 feeds)" >&2
-  python3 "$farm_tool/gen_feeds.py" --n "$feeds" --out "$FARM" >&2
-fi
+farm_require scale.sh "$feeds"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/feedhub-scale-bench.XXXXXX")"
 chmod 755 "$work" # nginx's workers run as an unprivileged user
@@ -80,7 +71,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 now() { date +%s.%N; }
 ticks=$(getconf CLK_TCK)
 load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -88,15 +78,7 @@ say() { echo "scale.sh: $*" >&2; }
 
 # --- the farm -------------------------------------------------------------------------------------------------------
 if [ -z "$farm_url" ]; then
-  # Our own farm server, whose root holds only a link to the feeds: its pid file stays out of the shared $FARM.
-  mkdir -p "$work/farm"
-  ln -s "$FARM/feeds" "$work/farm/feeds"
-  farm_port=$(free_port)
-  node "$farm_tool/farm_server.js" --port "$farm_port" --root "$work/farm" --lat-min 50 --lat-max 200 --ttl 14400 \
-    2>"$work/farm.log" &
-  pids+=($!)
-  farm_url="http://127.0.0.1:$farm_port"
-  for _ in $(seq 1 100); do curl -fs "$farm_url/stats" >/dev/null 2>&1 && break; sleep 0.1; done
+  farm_start
   farm_desc="farm_server.js, 50-200 ms latency"
 else
   farm_url=${farm_url%/}
@@ -107,13 +89,7 @@ farm_has_stats=false
 curl -fs "$farm_url/stats" >/dev/null 2>&1 && farm_has_stats=true
 
 seq 0 $((feeds - 1)) | sed "s|.*|$farm_url/feeds/&.xml|" >"$work/urls.txt"
-{
-  # Article pages are not fetched (extraction "never", a source setting FeedHub's OPML carries): the floor fetches
-  # the feeds only, and the farm's article links lead nowhere.
-  echo '<?xml version="1.0"?><opml version="2.0" xmlns:feedhub="urn:x-feedhub:opml:1"><head><title>farm</title></head><body>'
-  sed 's|.*|<outline type="rss" text="&" xmlUrl="&" feedhub:extraction="never"/>|' "$work/urls.txt"
-  echo '</body></opml>'
-} >"$work/farm.opml"
+farm_opml "$feeds" "$work/farm.opml"
 # curl configurations: every feed once, plain; and every feed with its validator (the farm's ETag is the file's
 # mtime and size in hex, as farm_server.js and nginx make it), so all answer 304 like FeedHub's re-poll.
 python3 - "$FARM/feeds" "$farm_url" "$feeds" "$work/curl-cold.cfg" "$work/curl-304.cfg" <<'PY'

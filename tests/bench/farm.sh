@@ -1,0 +1,48 @@
+# The feed farm for the polling benchmarks (scale.sh, ingest.sh, memory.sh): sourced by them, not run.
+# The team's farm (../shared/tools/farm) generates N feeds of 20 items (28-60 KB) under $FARM and serves them with
+# 50-200 ms of latency; a fresh clone has no ../shared, and these benchmarks then say so and stop.
+# The functions use the sourcing script's $work (its temporary folder) and pids (the processes it stops at its end).
+
+farm_tool=../shared/tools/farm
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# farm_require NAME FEEDS: stops NAME when the farm's tools are missing; generates FEEDS feeds under $FARM once.
+farm_require() {
+  local name=$1 feeds=$2
+  if [ ! -f "$farm_tool/farm_server.js" ]; then
+    echo "$name: the feed farm is missing: this benchmark needs the team's shared tools at ../shared/tools/farm" \
+      "(beside the repository, as /work/shared is; a fresh clone has none)" >&2
+    exit 2
+  fi
+  export FARM="${FARM:-${TMPDIR:-/tmp}/feedhub-farm}"
+  if [ ! -f "$FARM/feeds/$((feeds - 1)).xml" ]; then
+    echo "$name: generating $feeds farm feeds under $FARM (once; about a minute per 2,000 feeds)" >&2
+    python3 "$farm_tool/gen_feeds.py" --n "$feeds" --out "$FARM" >&2
+  fi
+}
+
+# farm_start: a farm server of our own on a free port, whose root holds only a link to the feeds (its pid file stays
+# out of the shared $FARM); sets farm_url once it answers.
+farm_start() {
+  local port
+  mkdir -p "$work/farm"
+  ln -s "$FARM/feeds" "$work/farm/feeds"
+  port=$(free_port)
+  node "$farm_tool/farm_server.js" --port "$port" --root "$work/farm" --lat-min 50 --lat-max 200 --ttl 14400 \
+    2>"$work/farm.log" &
+  pids+=($!)
+  farm_url="http://127.0.0.1:$port"
+  for _ in $(seq 1 100); do curl -fs "$farm_url/stats" >/dev/null 2>&1 && break; sleep 0.1; done
+}
+
+# farm_opml FEEDS FILE: the first FEEDS feeds at $farm_url as an OPML file to import. Article pages are not fetched
+# (extraction "never", a source setting FeedHub's OPML carries): the floor fetches the feeds only, and the farm's
+# article links lead nowhere.
+farm_opml() {
+  {
+    echo '<?xml version="1.0"?><opml version="2.0" xmlns:feedhub="urn:x-feedhub:opml:1"><head><title>farm</title></head><body>'
+    seq 0 $(($1 - 1)) | sed "s|.*|<outline type=\"rss\" text=\"$farm_url/feeds/&.xml\" xmlUrl=\"$farm_url/feeds/&.xml\" feedhub:extraction=\"never\"/>|"
+    echo '</body></opml>'
+  } >"$2"
+}
