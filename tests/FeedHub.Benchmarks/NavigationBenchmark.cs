@@ -27,33 +27,12 @@ public static class NavigationBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var articles = 1_000_000;
-        var samples = 200;
-        var data = Path.Combine(Path.GetTempPath(), "feedhub-navigation-bench");
-        string[] stores = ["litedb", "postgres"];
-        for (var i = 0; i < args.Length; i++)
+        if (StoreBenchArguments.Parse(args, "navigation", samples: 200, minSamples: 1, minArticles: 1000) is not { } arguments)
         {
-            switch (args[i])
-            {
-                case "--articles" when i + 1 < args.Length && int.TryParse(args[i + 1], Invariant, out var n) && n >= 1000:
-                    articles = n;
-                    i++;
-                    break;
-                case "--samples" when i + 1 < args.Length && int.TryParse(args[i + 1], Invariant, out var s) && s > 0:
-                    samples = s;
-                    i++;
-                    break;
-                case "--data" when i + 1 < args.Length:
-                    data = args[++i];
-                    break;
-                case "--stores" when i + 1 < args.Length:
-                    stores = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-                    break;
-                default:
-                    Console.Error.WriteLine("usage: FeedHub.Benchmarks navigation [--articles N (>= 1000)] [--stores litedb,postgres] [--samples N] [--data DIR]");
-                    return 2;
-            }
+            return 2;
         }
+
+        var (articles, samples, data, stores) = arguments;
 
         var days = PostingDays().ToArray();
         Console.WriteLine(string.Create(Invariant, $"{articles:N0} articles over {days.Length} days of 2025 (every seventh day and June empty), {articles / ArticlesPerSource:N0} sources"));

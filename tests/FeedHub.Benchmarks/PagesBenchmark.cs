@@ -15,7 +15,7 @@ namespace FeedHub.Benchmarks;
 /// The reader's pages and feeds over HTTP from a FeedHub web node on the store <c>navigation</c> seeded (run it first
 /// with the same <c>--articles</c> and <c>--data</c>):
 /// <code>
-/// pages [--articles N] [--stores litedb,postgres] [--samples N] [--data DIR]
+/// pages [--articles N (>= 10,000: the two categories of 50 sources it measures)] [--stores litedb,postgres] [--samples N] [--data DIR]
 /// </code>
 /// For each page, three latencies: warm (nothing changed); after an unrelated write (a new article elsewhere, which
 /// a page cached by what it shows does not render again); and cold (after a write the page shows, so it renders).
@@ -29,33 +29,12 @@ public static class PagesBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var articles = 1_000_000;
-        var samples = 50;
-        var data = Path.Combine(Path.GetTempPath(), "feedhub-navigation-bench");
-        string[] stores = ["litedb", "postgres"];
-        for (var i = 0; i < args.Length; i++)
+        if (StoreBenchArguments.Parse(args, "pages", samples: 50, minSamples: 5, minArticles: 10_000) is not { } arguments)
         {
-            switch (args[i])
-            {
-                case "--articles" when i + 1 < args.Length && int.TryParse(args[i + 1], Invariant, out var n) && n >= 1000:
-                    articles = n;
-                    i++;
-                    break;
-                case "--samples" when i + 1 < args.Length && int.TryParse(args[i + 1], Invariant, out var s) && s >= 5:
-                    samples = s;
-                    i++;
-                    break;
-                case "--data" when i + 1 < args.Length:
-                    data = args[++i];
-                    break;
-                case "--stores" when i + 1 < args.Length:
-                    stores = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-                    break;
-                default:
-                    Console.Error.WriteLine("usage: FeedHub.Benchmarks pages [--articles N (>= 1000)] [--stores litedb,postgres] [--samples N (>= 5)] [--data DIR]");
-                    return 2;
-            }
+            return 2;
         }
+
+        var (articles, samples, data, stores) = arguments;
 
         Console.WriteLine(string.Create(Invariant, $"load average {File.ReadAllText("/proc/loadavg").Trim()}"));
         foreach (var name in stores)
