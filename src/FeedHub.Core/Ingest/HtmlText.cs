@@ -46,6 +46,14 @@ public static class HtmlText
         return text.ToText();
     }
 
+    /// <summary>Text that is already plain (no markup, no references) with its white space collapsed, unbounded.</summary>
+    internal static string? OfText(string text)
+    {
+        var collapsed = new CollapsedText(text.Length, int.MaxValue);
+        collapsed.Append(text);
+        return collapsed.ToText();
+    }
+
     /// <summary>The plain text of a parsed element's content, unbounded, as <see cref="Of(string?, int)"/> gives it for its markup.</summary>
     public static string? Of(IElement element)
     {
