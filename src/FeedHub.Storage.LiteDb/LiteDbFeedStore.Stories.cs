@@ -140,11 +140,13 @@ public sealed partial class LiteDbFeedStore
     /// <summary>Decides the stories of <paramref name="articles"/> from the stored articles older than <paramref name="below"/> holding their keys.</summary>
     private void AssignStories(IReadOnlyList<Article> articles, long below)
     {
+        var keys = articles.SelectMany(a => a.StoryKeys).Distinct().Select(key => new BsonValue(key)).ToList();
         var holders = new Dictionary<long, StoryHolder>();
-        foreach (var key in articles.SelectMany(a => a.StoryKeys).Distinct())
+        if (keys.Count > 0)
         {
+            // One seek of the multi-key index for all the keys: a query per key cost more than the look-ups themselves.
             var found = _articles.Query()
-                .Where(Where.AnyEqual("$.StoryKeys[*]", key))
+                .Where(Where.AnyIn("$.StoryKeys[*]", keys))
                 .Select("{ _id, SourceId, DuplicateOf, StoryKeys }")
                 .ToEnumerable();
             foreach (var document in found.Where(d => d["_id"].AsInt64 < below))
