@@ -60,6 +60,7 @@ public sealed partial class LiteDbFeedStore
             {
                 _sources.Delete(sourceId);
                 ForgetPushOf(sourceId);
+                ForgetEntriesOf(ArticleIdsOf(sourceId));
                 _articles.DeleteMany(Where.Equal("SourceId", sourceId));
             }
 
