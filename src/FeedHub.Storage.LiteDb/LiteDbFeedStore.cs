@@ -126,16 +126,8 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
         {
             WriteSearchable(() =>
             {
-                removed = _sources.Delete(id);
+                removed = DeleteSource(id, keepArticles);
                 _sourceDirectory.Remove(id);
-                ForgetPushOf(id);
-                if (removed && !keepArticles)
-                {
-                    var articleIds = ArticleIdsOf(id);
-                    HandOverStoriesOf(articleIds);
-                    ForgetEntriesOf(articleIds);
-                    _articles.DeleteMany(Where.Equal("SourceId", id));
-                }
             }, [], [id]);
         }
         catch
@@ -336,6 +328,25 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
 
     private bool HasArticleIndex(string name)
         => _database.GetCollection("$indexes").Find(Where.Equal("collection", "articles")).Any(index => index["name"].AsString == name);
+
+    /// <summary>
+    /// Within a write: a source, its push subscription and, unless kept, its articles, each story they told first handed
+    /// to the next article that tells it.
+    /// </summary>
+    private bool DeleteSource(long id, bool keepArticles)
+    {
+        var removed = _sources.Delete(id);
+        ForgetPushOf(id);
+        if (removed && !keepArticles)
+        {
+            var articleIds = ArticleIdsOf(id);
+            HandOverStoriesOf(articleIds);
+            ForgetEntriesOf(articleIds);
+            _articles.DeleteMany(Where.Equal("SourceId", id));
+        }
+
+        return removed;
+    }
 
     private List<long> ArticleIdsOf(long sourceId)
         => _articles.Query().Where(Where.Equal("SourceId", sourceId)).Select("_id").ToEnumerable().Select(d => d["_id"].AsInt64).ToList();
