@@ -3,13 +3,15 @@
 # ms latency, 16 in flight, LiteDB), under the shipped GC configuration and under others given as environment
 # variables, all in one run, so a configuration is judged beside the shipped one on the same load.
 #
-#   bash tests/bench/memory.sh [--feeds N] [--idle SECONDS] [--with 'VAR=VALUE ...'] ...
+#   bash tests/bench/memory.sh [--feeds N] [--idle SECONDS] [--with 'VAR=VALUE ...'] ... [--baseline path/to/feedhub.dll]
 #
 #   --feeds N      feeds to poll (default 1000; the farm is generated under $FARM the first time)
 #   --idle S       how long serve stays idle after its round before its RSS is read again (default 60)
 #   --with '...'   one more configuration: runtime settings as environment variables, e.g. 'DOTNET_gcServer=1' or
 #                  'DOTNET_GCConserveMemory=7'. Without any, the runtime's own defaults are compared
 #                  ('DOTNET_GCGen0MaxBudget=0': the gen0 budget the GC sizes from the processor's cache).
+#   --baseline D   another build's feedhub.dll, measured first under its own shipped configuration: a before/after of a
+#                  code change on the same load (then the runtime's defaults are compared only when asked with --with)
 #
 # For each configuration: `feedhub poll --once` on a fresh store with the N sources imported (wall, CPU per feed,
 # peak RSS), then `feedhub serve` on another fresh store polling them (peak RSS of the round, RSS when the round is
@@ -18,18 +20,22 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-feeds=1000 idle_seconds=60 configs=()
+feeds=1000 idle_seconds=60 configs=() baseline=""
 while [ $# -gt 0 ]; do
   case $1 in
     --feeds) feeds=${2:?}; shift 2 ;;
     --idle) idle_seconds=${2:?}; shift 2 ;;
     --with) configs+=("${2:?}"); shift 2 ;;
+    --baseline) baseline=${2:?}; shift 2 ;;
     -h | --help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "memory.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
-[ "${#configs[@]}" -gt 0 ] || configs=("DOTNET_GCGen0MaxBudget=0")
+[ -z "$baseline" ] || [ -f "$baseline" ] || { echo "memory.sh: no baseline build at $baseline" >&2; exit 2; }
+[ "${#configs[@]}" -gt 0 ] || [ -n "$baseline" ] || configs=("DOTNET_GCGen0MaxBudget=0")
 configs=("" "${configs[@]}")
+# The baseline build runs under a name no environment setting can have.
+[ -z "$baseline" ] || configs=("@baseline" "${configs[@]}")
 
 . tests/bench/farm.sh
 farm_require memory.sh "$feeds"
@@ -84,13 +90,17 @@ PY
 rows=()
 row() { rows+=("$(printf '%-44s %s' "$1" "$2")"); echo "  ${rows[-1]}" >&2; }
 for config in "${configs[@]}"; do
-  name=${config:-shipped}
-  read -r -a settings <<<"$config"
+  name=${config:-shipped} dll=$feedhub settings=()
+  if [ "$config" = @baseline ]; then
+    name=baseline dll=$baseline
+  else
+    read -r -a settings <<<"$config"
+  fi
 
   say "$name: poll --once"
   store=$(fresh_store once)
   /usr/bin/time -f '%e %U %S %M' -o "$work/time" env FeedHub__Storage__Provider=LiteDb "$store" "${fh_env[@]}" "${settings[@]}" \
-    dotnet "$feedhub" poll --once >"$work/out" 2>"$work/err" || { tail -5 "$work/err" >&2; exit 1; }
+    dotnet "$dll" poll --once >"$work/out" 2>"$work/err" || { tail -5 "$work/err" >&2; exit 1; }
   read -r wall u s k <"$work/time"
   row "$name: poll --once" "$(awk -v w="$wall" -v c="$(bc <<<"$u + $s")" -v n="$feeds" -v k="$k" \
     'BEGIN {printf "wall %.1f s, CPU %.2f ms per feed, peak RSS %d MB", w, 1000 * c / n, k / 1024}'); $(grep '^polled' "$work/out")"
@@ -99,7 +109,7 @@ for config in "${configs[@]}"; do
   store=$(fresh_store serve)
   curl -fs "$farm_url/stats/reset" >/dev/null
   env FeedHub__Storage__Provider=LiteDb "$store" "${fh_env[@]}" "${settings[@]}" FeedHub__Urls="http://127.0.0.1:$(free_port)" \
-    dotnet "$feedhub" serve >"$work/serve.out" 2>"$work/serve.err" &
+    dotnet "$dll" serve >"$work/serve.out" 2>"$work/serve.err" &
   serve_pid=$!
   pids+=("$serve_pid")
   served() { curl -fs "$farm_url/stats" | python3 -c 'import json,sys; s=json.load(sys.stdin); print(s["s200"] + s["s304"] + s["s4xx"] + s["s5xx"])'; }

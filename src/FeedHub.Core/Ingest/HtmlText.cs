@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
@@ -19,6 +20,10 @@ public static class HtmlText
 
     private static readonly HashSet<string> Invisible = new(StringComparer.OrdinalIgnoreCase) { "script", "style", "template", "noscript" };
 
+    /// <summary>Every character <see cref="char.IsWhiteSpace(char)"/> accepts: the runs that collapse into one space.</summary>
+    private static readonly SearchValues<char> WhiteSpace =
+        SearchValues.Create(Enumerable.Range(0, char.MaxValue + 1).Select(c => (char)c).Where(char.IsWhiteSpace).ToArray());
+
     public static string? Of(string? html, int maxLength = 1000)
     {
         if (string.IsNullOrWhiteSpace(html))
@@ -26,46 +31,74 @@ public static class HtmlText
             return null;
         }
 
-        return Collapse(html.AsSpan().IndexOfAny('<', '&') < 0 ? html : Decode(html), maxLength);
+        if (html.AsSpan().IndexOfAny('<', '&') >= 0)
+        {
+            return Decode(html, maxLength);
+        }
+
+        if (html.Length <= maxLength && IsCollapsed(html))
+        {
+            return html;
+        }
+
+        var text = new CollapsedText(html.Length, maxLength);
+        text.Append(html);
+        return text.ToText();
+    }
+
+    /// <summary>Text that is already plain (no markup, no references) with its white space collapsed, unbounded.</summary>
+    internal static string? OfText(string text)
+    {
+        var collapsed = new CollapsedText(text.Length, int.MaxValue);
+        collapsed.Append(text);
+        return collapsed.ToText();
     }
 
     /// <summary>The plain text of a parsed element's content, unbounded, as <see cref="Of(string?, int)"/> gives it for its markup.</summary>
     public static string? Of(IElement element)
     {
-        var text = new StringBuilder();
+        var text = new CollapsedText(256, int.MaxValue);
         Append(element, text);
-        return Collapse(text.ToString(), int.MaxValue);
+        return text.ToText();
     }
 
-    private static string? Collapse(string text, int maxLength)
-    {
-        text = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-        if (text.Length > maxLength)
-        {
-            // Never between the two halves of a surrogate pair (an emoji, say): half a character cannot be stored.
-            var cut = char.IsHighSurrogate(text[maxLength - 2]) ? maxLength - 2 : maxLength - 1;
-            text = string.Concat(text.AsSpan(0, cut).TrimEnd(), "…");
-        }
-
-        return text.Length == 0 ? null : text;
-    }
-
-    private static string Decode(string html)
+    private static string? Decode(string html, int maxLength)
     {
         using var document = Parser.ParseDocument("<body>" + html);
-        var text = new StringBuilder(html.Length);
+        var text = new CollapsedText(html.Length, maxLength);
         if (document.Body is { } body)
         {
             Append(body, text);
         }
 
-        return text.ToString();
+        return text.ToText();
     }
 
-    private static void Append(INode node, StringBuilder text)
+    /// <summary>True when the text has no white space but single spaces between words.</summary>
+    private static bool IsCollapsed(ReadOnlySpan<char> text)
+    {
+        for (var at = text.IndexOfAny(WhiteSpace); at >= 0; at = text.IndexOfAny(WhiteSpace))
+        {
+            if (at == 0 || at == text.Length - 1 || text[at] != ' ' || WhiteSpace.Contains(text[at + 1]))
+            {
+                return false;
+            }
+
+            text = text[(at + 1)..];
+        }
+
+        return true;
+    }
+
+    private static void Append(INode node, CollapsedText text)
     {
         foreach (var child in node.ChildNodes)
         {
+            if (text.IsFull)
+            {
+                return;
+            }
+
             if (child is IText textNode)
             {
                 text.Append(textNode.Data);
@@ -75,15 +108,78 @@ public static class HtmlText
                 var block = Blocks.Contains(element.LocalName);
                 if (block)
                 {
-                    text.Append(' ');
+                    text.Separate();
                 }
 
                 Append(element, text);
                 if (block)
                 {
-                    text.Append(' ');
+                    text.Separate();
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Text with its white space collapsed as it is written: each run between words becomes one space, none at the
+    /// ends; what splitting on white space and joining with spaces gives, without a string per word. Past
+    /// <c>maxLength</c> only one more character is kept, enough to know that the text is cut.
+    /// </summary>
+    private sealed class CollapsedText(int capacity, int maxLength)
+    {
+        /// <summary>A builder grows in blocks of this many characters: a larger first one would be a large object.</summary>
+        private const int MaxCapacity = 8000;
+
+        private readonly long _limit = (long)maxLength + 1;
+        private readonly StringBuilder _text = new((int)Math.Min(Math.Min(capacity, MaxCapacity), (long)maxLength + 1));
+        private bool _space;
+
+        public bool IsFull => _text.Length >= _limit;
+
+        public void Separate() => _space = _text.Length > 0;
+
+        public void Append(ReadOnlySpan<char> chars)
+        {
+            while (!chars.IsEmpty && !IsFull)
+            {
+                var gap = chars.IndexOfAny(WhiteSpace);
+                var word = gap < 0 ? chars : chars[..gap];
+                if (!word.IsEmpty)
+                {
+                    if (_space)
+                    {
+                        _text.Append(' ');
+                        _space = false;
+                    }
+
+                    _text.Append(word[..(int)Math.Min(word.Length, Math.Max(0, _limit - _text.Length))]);
+                }
+
+                if (gap < 0)
+                {
+                    return;
+                }
+
+                Separate();
+                chars = chars[(gap + 1)..];
+            }
+        }
+
+        public string? ToText()
+        {
+            if (_text.Length > maxLength)
+            {
+                // Never between the two halves of a surrogate pair (an emoji, say): half a character cannot be stored.
+                _text.Length = char.IsHighSurrogate(_text[maxLength - 2]) ? maxLength - 2 : maxLength - 1;
+                while (_text.Length > 0 && _text[^1] == ' ')
+                {
+                    _text.Length--;
+                }
+
+                _text.Append('…');
+            }
+
+            return _text.Length == 0 ? null : _text.ToString();
         }
     }
 }

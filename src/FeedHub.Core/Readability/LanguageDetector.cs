@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace FeedHub.Core.Readability;
 
 /// <summary>
@@ -8,7 +10,12 @@ internal static class LanguageDetector
 {
     private const int SampleLetters = 4000;
 
-    private static readonly (string Language, HashSet<string> Words)[] LatinStopWords =
+    /// <summary>The first words of a text are enough to tell its language.</summary>
+    private const int SampleWords = 2000;
+
+    private const string WordPunctuation = ".,;:!?\"'()«»“”";
+
+    private static readonly (string Language, HashSet<string>.AlternateLookup<ReadOnlySpan<char>> Words)[] LatinStopWords =
     [
         ("en", Set("the and of to is in that it was for with as on are be this by")),
         ("fr", Set("le la les et des est une un du que qui dans pour pas sur au avec ce")),
@@ -78,13 +85,30 @@ internal static class LanguageDetector
     {
         var counts = new int[LatinStopWords.Length];
         var words = 0;
-        foreach (var word in text.Split((char[]?)null, 2000, StringSplitOptions.RemoveEmptyEntries))
+        Span<char> lower = stackalloc char[LongestStopWord];
+        var rest = text.AsSpan();
+        while (words < SampleWords)
         {
-            var lower = word.Trim('.', ',', ';', ':', '!', '?', '"', '\'', '(', ')', '«', '»', '“', '”').ToLowerInvariant();
+            rest = rest.TrimStart();
+            if (rest.IsEmpty)
+            {
+                break;
+            }
+
+            var end = rest.IndexOfAny(WhiteSpace);
+            var word = (end < 0 ? rest : rest[..end]).Trim(WordPunctuation);
+            rest = end < 0 ? default : rest[end..];
             words++;
+            // Longer words are no stop word: they need no lower-casing nor looking up.
+            if (word.Length > LongestStopWord)
+            {
+                continue;
+            }
+
+            var length = word.ToLowerInvariant(lower);
             for (var i = 0; i < LatinStopWords.Length; i++)
             {
-                if (LatinStopWords[i].Words.Contains(lower))
+                if (LatinStopWords[i].Words.Contains(lower[..length]))
                 {
                     counts[i]++;
                 }
@@ -95,7 +119,13 @@ internal static class LanguageDetector
         return counts[best] * 20 >= words && counts[best] > 0 ? LatinStopWords[best].Language : null;
     }
 
-    private static HashSet<string> Set(string words) => new(words.Split(' '), StringComparer.Ordinal);
+    private static readonly int LongestStopWord = LatinStopWords.Max(language => language.Words.Set.Max(word => word.Length));
+
+    private static readonly SearchValues<char> WhiteSpace =
+        SearchValues.Create(Enumerable.Range(0, char.MaxValue + 1).Select(c => (char)c).Where(char.IsWhiteSpace).ToArray());
+
+    private static HashSet<string>.AlternateLookup<ReadOnlySpan<char>> Set(string words)
+        => new HashSet<string>(words.Split(' '), StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
 
     public static bool IsRightToLeft(string? language)
     {

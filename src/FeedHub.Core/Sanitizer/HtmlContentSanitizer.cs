@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using System.Text.RegularExpressions;
 using AngleSharp;
 using AngleSharp.Css.Dom;
@@ -104,13 +106,19 @@ public sealed partial class HtmlContentSanitizer
     /// <summary>
     /// <see cref="Sanitize"/>, and the plain text of the result as <see cref="HtmlText.Of"/> gives it (unbounded),
     /// read from the same document: every new article needs both, and parsing its HTML once instead of twice is a
-    /// good part of the CPU an article costs.
+    /// good part of the CPU an article costs. Text without markup (most summaries) is not parsed at all.
     /// </summary>
     public SanitizedHtml SanitizeWithText(string? html, string? baseUrl)
     {
         if (string.IsNullOrWhiteSpace(html))
         {
             return new SanitizedHtml(string.Empty, null);
+        }
+
+        if (PlainText.TryDecode(html, out var plain))
+        {
+            var escaped = Escape(plain).Trim();
+            return new SanitizedHtml(escaped, escaped.Length == 0 ? null : HtmlText.OfText(plain));
         }
 
         using var document = _sanitizer.Value.SanitizeDom(html, baseUrl ?? string.Empty);
@@ -122,6 +130,32 @@ public sealed partial class HtmlContentSanitizer
         var markup = body.ChildNodes.ToHtml(HtmlMarkupFormatter.Instance).Trim();
         return new SanitizedHtml(markup, markup.Length == 0 ? null : HtmlText.Of(body));
     }
+
+    /// <summary>Text as the serialiser writes a text node: the characters HTML reads as markup, and no-break spaces, as references.</summary>
+    private static string Escape(string text)
+    {
+        if (text.AsSpan().IndexOfAny(Escaped) < 0)
+        {
+            return text;
+        }
+
+        var escaped = new StringBuilder(text.Length + 16);
+        foreach (var c in text)
+        {
+            _ = c switch
+            {
+                '&' => escaped.Append("&amp;"),
+                '<' => escaped.Append("&lt;"),
+                '>' => escaped.Append("&gt;"),
+                '\u00A0' => escaped.Append("&nbsp;"),
+                _ => escaped.Append(c),
+            };
+        }
+
+        return escaped.ToString();
+    }
+
+    private static readonly SearchValues<char> Escaped = SearchValues.Create("&<>\u00A0");
 
     [GeneratedRegex(@"^data:image/(png|jpeg|jpg|gif|webp|avif);base64,[A-Za-z0-9+/=\s]+$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex InlineRasterImage();

@@ -40,7 +40,9 @@ public static class SearchText
             return string.Empty;
         }
 
-        var text = new StringBuilder(Math.Min(html.Length, MaxBodyLength));
+        // Grown block by block (8,000 characters at most each) rather than sized to the HTML: one block that large
+        // would be a large object, collected only with generation 2.
+        var text = new StringBuilder(Math.Min(html.Length, 8000));
         var i = 0;
         while (i < html.Length && text.Length < MaxBodyLength)
         {
@@ -64,7 +66,13 @@ public static class SearchText
             text.Length = MaxBodyLength;
         }
 
-        return text.ToString().Trim();
+        // White space is only ever written as one space after a word: at most one to drop, at the end.
+        if (text.Length > 0 && text[^1] == ' ')
+        {
+            text.Length--;
+        }
+
+        return text.ToString();
     }
 
     /// <summary>The index just past the tag opening at <paramref name="start"/>; quoted attribute values may hold '&gt;'.</summary>

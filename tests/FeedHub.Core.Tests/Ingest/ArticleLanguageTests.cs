@@ -59,4 +59,31 @@ public sealed class ArticleLanguageTests
 
         Assert.Equal("fr", article.Language);
     }
+
+    [Theory]
+    [InlineData("The cat sat on the mat, and it was happy with the view of the garden.", "en")]
+    [InlineData("« Le chat » est dans la maison, et les enfants sont avec lui pour la journée.", "fr")]
+    [InlineData("Der Hund ist nicht im Haus, und die Kinder spielen mit dem Ball auf der Straße.", "de")]
+    [InlineData("El perro está en la casa y los niños juegan con el gato en el jardín.", "es")]
+    [InlineData("Het huis is groot en de tuin van de buren is niet mooi, maar dat is goed.", "nl")]
+    public void A_Latin_script_text_is_told_by_its_most_common_words(string text, string language)
+        => Assert.Equal(language, ArticleLanguage.Detect(text));
+
+    [Fact]
+    public void Common_words_count_in_any_case_and_between_punctuation()
+        => Assert.Equal("en", ArticleLanguage.Detect("THE\tquick (AND) brown\u00A0\"of\" fox: \u201Cthe\u201D dog; it... WAS!"));
+
+    [Fact]
+    public void A_Latin_script_text_without_common_words_is_not_guessed()
+        => Assert.Null(ArticleLanguage.Detect("Lorem ipsum dolor sit amet consectetur adipiscing elit sed eiusmod tempor."));
+
+    [Fact]
+    public void Only_the_first_two_thousand_words_are_read()
+    {
+        var unknown = string.Concat(Enumerable.Repeat("lorem ipsum dolor sit amet ", 400));
+        var english = string.Concat(Enumerable.Repeat("the cat and the dog ", 400));
+
+        Assert.Null(ArticleLanguage.Detect(unknown + english));
+        Assert.Equal("en", ArticleLanguage.Detect(english + unknown));
+    }
 }

@@ -22,4 +22,53 @@ public sealed class HtmlTextTests
 
         Assert.Equal("abcdefg😀…", text);
     }
+
+    [Theory]
+    [InlineData("  one \t two\n\nthree  ", "one two three")]
+    [InlineData("\u00A0non\u2003breaking\u3000spaces\u00A0", "non breaking spaces")]
+    [InlineData("<p>first</p><p>second</p>  <div> third\n</div>", "first second third")]
+    [InlineData("a&nbsp;&amp;&#x20;b", "a & b")]
+    [InlineData("<br><br>", null)]
+    [InlineData(" \u2028 ", null)]
+    public void White_space_runs_become_one_space_and_the_ends_none(string html, string? text)
+        => Assert.Equal(text, HtmlText.Of(html));
+
+    /// <summary>
+    /// The text is what splitting on white space and joining with single spaces gives, shortened the same way, on
+    /// many generated texts of words, spaces of every kind and emoji, at every length limit around their size.
+    /// </summary>
+    [Fact]
+    public void Collapsing_white_space_gives_what_splitting_and_joining_gives()
+    {
+        string[] pieces = ["word", "a", "😀", " ", "  ", "\t", "\n", "\u00A0", "\u2003", "\u3000", "\r\n", "x😀", "é"];
+        var random = new Random(15);
+        for (var sample = 0; sample < 2000; sample++)
+        {
+            var text = string.Concat(Enumerable.Range(0, random.Next(1, 30)).Select(_ => pieces[random.Next(pieces.Length)]));
+            var joined = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+            for (var maxLength = 2; maxLength <= joined.Length + 2; maxLength++)
+            {
+                Assert.Equal(Shortened(joined, maxLength), HtmlText.Of(text, maxLength));
+            }
+        }
+    }
+
+    [Fact]
+    public void A_text_that_needs_nothing_done_is_the_same_instance()
+    {
+        var text = "Already plain and collapsed";
+
+        Assert.Same(text, HtmlText.Of(text));
+    }
+
+    private static string? Shortened(string text, int maxLength)
+    {
+        if (text.Length > maxLength)
+        {
+            var cut = char.IsHighSurrogate(text[maxLength - 2]) ? maxLength - 2 : maxLength - 1;
+            text = string.Concat(text.AsSpan(0, cut).TrimEnd(), "…");
+        }
+
+        return text.Length == 0 ? null : text;
+    }
 }

