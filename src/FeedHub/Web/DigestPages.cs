@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using FeedHub.Core.Ingest;
 using FeedHub.Core.Publishing;
@@ -139,12 +140,16 @@ public static class DigestPages
 
     private static string ContentPlaceholder(int index) => string.Create(CultureInfo.InvariantCulture, $"{PlaceholderMarker}{index:D4}");
 
-    /// <summary>The written feed with each placeholder replaced by its day's content, and its gzip form from the days kept deflated.</summary>
+    /// <summary>
+    /// The written feed with each placeholder replaced by its day's content, as parts (the days are those kept), its
+    /// gzip form from the days kept deflated, and its ETag stem from what was written and the days' hashes.
+    /// </summary>
     private static RenderedBody Splice(byte[] written, List<DigestFeedEntries.Entry> contents)
     {
         var marker = Encoding.ASCII.GetBytes(PlaceholderMarker);
         var parts = new List<byte[]>(2 * contents.Count + 1);
         var deflated = new List<byte[]>(parts.Capacity);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var from = 0;
         int found;
         while ((found = written.AsSpan(from).IndexOf(marker)) >= 0)
@@ -154,24 +159,18 @@ public static class DigestPages
             var index = int.Parse(Encoding.ASCII.GetString(written, at + marker.Length, 4), CultureInfo.InvariantCulture);
             parts.Add(contents[index].Content);
             deflated.Add(contents[index].DeflatedContent);
+            hash.AppendData(contents[index].ContentHash);
             from = at + marker.Length + 4;
         }
 
         AddWritten(written[from..]);
-        var body = new byte[parts.Sum(p => p.Length)];
-        var length = 0;
-        foreach (var part in parts)
-        {
-            part.CopyTo(body, length);
-            length += part.Length;
-        }
-
-        return new RenderedBody(body, GzipSegments.Assemble(deflated, body));
+        return new RenderedBody(parts, GzipSegments.Assemble(deflated, parts), Convert.ToHexStringLower(hash.GetHashAndReset().AsSpan(0, 12)));
 
         void AddWritten(byte[] part)
         {
             parts.Add(part);
             deflated.Add(GzipSegments.Deflate(part));
+            hash.AppendData(part);
         }
     }
 

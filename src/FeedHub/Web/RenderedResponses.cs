@@ -89,11 +89,11 @@ public sealed class RenderedResponses(IFeedStore store, PublicAddress address, T
 
         if (encoding is null)
         {
-            return TypedResults.Bytes(rendered.Identity, contentType);
+            return Write(response, rendered.Identity, contentType);
         }
 
         response.Headers.ContentEncoding = encoding;
-        return TypedResults.Bytes(rendered.Encoded(encoding) ?? KeepEncoded(key, rendered, encoding, Rendered.Compress(rendered.Identity, encoding)), contentType);
+        return Write(response, rendered.Encoded(encoding) ?? KeepEncoded(key, rendered, encoding, Rendered.Compress(rendered.Identity, encoding)), contentType);
     }
 
     /// <summary>Keeps a rendering, starting the cache over when it would pass its bounds (a body alone over them is not kept).</summary>
@@ -126,12 +126,12 @@ public sealed class RenderedResponses(IFeedStore store, PublicAddress address, T
     /// Keeps a body's compressed bytes beside it (the first ones when two requests compressed it at once), counting
     /// them against the budget while the body is kept; past the budget the cache starts over with this body alone.
     /// </summary>
-    private byte[] KeepEncoded(string key, Rendered rendered, string encoding, byte[] compressed)
+    private IReadOnlyList<byte[]> KeepEncoded(string key, Rendered rendered, string encoding, byte[] compressed)
     {
         lock (_keeping)
         {
             var kept = rendered.Keep(encoding, compressed);
-            if (ReferenceEquals(kept, compressed) && _cache.TryGetValue(key, out var current) && ReferenceEquals(current, rendered))
+            if (ReferenceEquals(kept[0], compressed) && _cache.TryGetValue(key, out var current) && ReferenceEquals(current, rendered))
             {
                 _bytes += compressed.LongLength;
                 if (_bytes > MaxBytes)
@@ -150,6 +150,24 @@ public sealed class RenderedResponses(IFeedStore store, PublicAddress address, T
         }
     }
 
+    /// <summary>A body in one part as it is; in several, written one after the other (no copy of them all in one array).</summary>
+    private static IResult Write(HttpResponse response, IReadOnlyList<byte[]> parts, string contentType)
+    {
+        if (parts is [var whole])
+        {
+            return TypedResults.Bytes(whole, contentType);
+        }
+
+        response.ContentLength = parts.Sum(p => p.LongLength);
+        return TypedResults.Stream(async stream =>
+        {
+            foreach (var part in parts)
+            {
+                await stream.WriteAsync(part);
+            }
+        }, contentType);
+    }
+
     /// <summary>RFC 9110 §13.2.2: If-None-Match decides when present; otherwise If-Modified-Since (at one-second precision).</summary>
     private static bool IsNotModified(HttpRequest request, string etag, DateTimeOffset lastModified)
     {
@@ -164,15 +182,15 @@ public sealed class RenderedResponses(IFeedStore store, PublicAddress address, T
     /// <summary>A rendered body, and its compressed forms once a client has asked for them (written under the cache's lock).</summary>
     private sealed class Rendered(long version, RenderedBody body, string contentType, string etagStem, DateTimeOffset lastModified)
     {
-        private byte[]? _gzip = body.Gzip;
-        private byte[]? _brotli;
+        private IReadOnlyList<byte[]>? _gzip = body.Gzip;
+        private IReadOnlyList<byte[]>? _brotli;
 
         /// <summary>A body given in gzip was put together from parts compressed apart: compressing it whole again in Brotli is what that avoids.</summary>
         private readonly bool _offersBrotli = body.Gzip is null;
 
         public long Version { get; } = version;
 
-        public byte[] Identity { get; } = body.Identity;
+        public IReadOnlyList<byte[]> Identity { get; } = body.Parts;
 
         public string ContentType { get; } = contentType;
 
@@ -182,12 +200,13 @@ public sealed class RenderedResponses(IFeedStore store, PublicAddress address, T
 
         public string LastModifiedHeader { get; } = HeaderUtilities.FormatDate(lastModified);
 
-        public long Bytes => Identity.LongLength + (Volatile.Read(ref _gzip)?.LongLength ?? 0) + (Volatile.Read(ref _brotli)?.LongLength ?? 0);
+        /// <summary>The bytes of its forms (parts kept elsewhere too, a digest feed's days, are counted here as well).</summary>
+        public long Bytes => Length(Identity) + Length(Volatile.Read(ref _gzip)) + Length(Volatile.Read(ref _brotli));
 
         /// <summary>Renders a body; it keeps the previous rendering's modification time when its bytes are the same.</summary>
         public static Rendered Of(long version, RenderedBody body, string contentType, DateTimeOffset now, Rendered? previous)
         {
-            var stem = Convert.ToHexStringLower(SHA256.HashData(body.Identity).AsSpan(0, 12));
+            var stem = body.ETagStem ?? ETagStemOf(body.Parts);
             // Last-Modified has one-second precision: a change within the same second still moves it forward, so a
             // client that only sends If-Modified-Since never misses it.
             var second = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());
@@ -204,23 +223,43 @@ public sealed class RenderedResponses(IFeedStore store, PublicAddress address, T
                 : (null, $"\"{ETagStem}\"");
 
         /// <summary>The body in <paramref name="encoding"/> if it has been compressed already.</summary>
-        public byte[]? Encoded(string encoding) => encoding == "br" ? Volatile.Read(ref _brotli) : Volatile.Read(ref _gzip);
+        public IReadOnlyList<byte[]>? Encoded(string encoding) => encoding == "br" ? Volatile.Read(ref _brotli) : Volatile.Read(ref _gzip);
 
         /// <summary>Keeps the body in <paramref name="encoding"/> unless it is kept already; returns the kept one.</summary>
-        public byte[] Keep(string encoding, byte[] compressed)
-            => encoding == "br" ? Interlocked.CompareExchange(ref _brotli, compressed, null) ?? compressed
-                : Interlocked.CompareExchange(ref _gzip, compressed, null) ?? compressed;
+        public IReadOnlyList<byte[]> Keep(string encoding, byte[] compressed)
+        {
+            IReadOnlyList<byte[]> parts = [compressed];
+            return encoding == "br" ? Interlocked.CompareExchange(ref _brotli, parts, null) ?? parts
+                : Interlocked.CompareExchange(ref _gzip, parts, null) ?? parts;
+        }
+
+        /// <summary>The first 12 bytes of the body's SHA-256, in hexadecimal.</summary>
+        public static string ETagStemOf(IReadOnlyList<byte[]> parts)
+        {
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            foreach (var part in parts)
+            {
+                hash.AppendData(part);
+            }
+
+            return Convert.ToHexStringLower(hash.GetHashAndReset().AsSpan(0, 12));
+        }
+
+        private static long Length(IReadOnlyList<byte[]>? parts) => parts?.Sum(p => p.LongLength) ?? 0;
 
         /// <remarks>
         /// Gzip at its default level: its smallest setting took twice the CPU for 5 % fewer bytes, and browsers ask for
         /// Brotli anyway (a 14 MB digest feed: 131 ms of CPU instead of 68).
         /// </remarks>
-        public static byte[] Compress(byte[] body, string encoding)
+        public static byte[] Compress(IReadOnlyList<byte[]> body, string encoding)
         {
             using var output = new MemoryStream();
             using (Stream compressing = encoding == "br" ? new BrotliStream(output, CompressionLevel.Optimal) : new GZipStream(output, CompressionLevel.Optimal))
             {
-                compressing.Write(body);
+                foreach (var part in body)
+                {
+                    compressing.Write(part);
+                }
             }
 
             return output.ToArray();
@@ -228,5 +267,33 @@ public sealed class RenderedResponses(IFeedStore store, PublicAddress address, T
     }
 }
 
-/// <summary>A response's body as rendered, and its gzip form when the renderer made it (from parts kept compressed).</summary>
-public sealed record RenderedBody(byte[] Identity, byte[]? Gzip = null);
+/// <summary>
+/// A response's body as rendered, in parts (one, or several kept elsewhere too: a digest feed's days, which it would be
+/// megabytes to copy into one array each time), with its gzip form and ETag stem when the renderer made them.
+/// </summary>
+public sealed record RenderedBody(IReadOnlyList<byte[]> Parts, IReadOnlyList<byte[]>? Gzip = null, string? ETagStem = null)
+{
+    public RenderedBody(byte[] body)
+        : this([body])
+    {
+    }
+
+    /// <summary>The body in one array.</summary>
+    public byte[] ToArray()
+    {
+        if (Parts is [var whole])
+        {
+            return whole;
+        }
+
+        var body = new byte[Parts.Sum(p => p.Length)];
+        var at = 0;
+        foreach (var part in Parts)
+        {
+            part.CopyTo(body, at);
+            at += part.Length;
+        }
+
+        return body;
+    }
+}

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
 using FeedHub.Core.Publishing;
 using FeedHub.Core.Storage;
 using FeedHub.Web.Rendering;
@@ -32,7 +33,7 @@ public sealed class DigestFeedEntries(IFeedStore store)
 
         var day = await digest.ReadDayAsync(date, cancellationToken);
         var content = format.WriteText(await render(day));
-        var entry = new Entry(version, day.End, day.LastChange, content, GzipSegments.Deflate(content));
+        var entry = new Entry(version, day.End, day.LastChange, content, GzipSegments.Deflate(content), SHA256.HashData(content));
         if (_entries.Count >= MaxEntries)
         {
             _entries.Clear();
@@ -53,5 +54,6 @@ public sealed class DigestFeedEntries(IFeedStore store)
 
     /// <param name="Content">The entry's content as its format writes it, in UTF-8.</param>
     /// <param name="DeflatedContent">The same, deflated to a byte boundary (see <see cref="GzipSegments.Deflate"/>).</param>
-    public sealed record Entry(long Version, DateTimeOffset End, DateTimeOffset? LastChange, byte[] Content, byte[] DeflatedContent);
+    /// <param name="ContentHash">The SHA-256 of <paramref name="Content"/>, which the feed's ETag is made from.</param>
+    public sealed record Entry(long Version, DateTimeOffset End, DateTimeOffset? LastChange, byte[] Content, byte[] DeflatedContent, byte[] ContentHash);
 }

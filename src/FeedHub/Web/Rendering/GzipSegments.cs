@@ -30,20 +30,24 @@ public static class GzipSegments
         }
     }
 
-    /// <summary>The gzip body of <paramref name="body"/> from its parts deflated in order by <see cref="Deflate"/>.</summary>
-    public static byte[] Assemble(IReadOnlyList<byte[]> deflatedParts, ReadOnlySpan<byte> body)
+    /// <summary>
+    /// The gzip body of <paramref name="body"/> (its parts in order) from the same parts deflated by <see cref="Deflate"/>,
+    /// as parts: those given, between gzip's header and its trailer.
+    /// </summary>
+    public static IReadOnlyList<byte[]> Assemble(IReadOnlyList<byte[]> deflatedParts, IReadOnlyList<byte[]> body)
     {
-        var length = Header.Length + deflatedParts.Sum(p => p.Length) + FinalBlock.Length + 8;
-        var gzip = new byte[length];
-        var at = 0;
-        foreach (var part in deflatedParts.Prepend(Header).Append(FinalBlock))
+        var crc = new Crc32();
+        long length = 0;
+        foreach (var part in body)
         {
-            part.CopyTo(gzip, at);
-            at += part.Length;
+            crc.Append(part);
+            length += part.Length;
         }
 
-        BinaryPrimitives.WriteUInt32LittleEndian(gzip.AsSpan(at), Crc32.HashToUInt32(body));
-        BinaryPrimitives.WriteUInt32LittleEndian(gzip.AsSpan(at + 4), unchecked((uint)body.Length));
-        return gzip;
+        var trailer = new byte[FinalBlock.Length + 8];
+        FinalBlock.CopyTo(trailer, 0);
+        BinaryPrimitives.WriteUInt32LittleEndian(trailer.AsSpan(FinalBlock.Length), crc.GetCurrentHashAsUInt32());
+        BinaryPrimitives.WriteUInt32LittleEndian(trailer.AsSpan(FinalBlock.Length + 4), unchecked((uint)length));
+        return [Header, .. deflatedParts, trailer];
     }
 }
