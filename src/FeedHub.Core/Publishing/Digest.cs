@@ -40,6 +40,9 @@ public sealed class Digest(IFeedStore store, IOptions<DigestOptions> options, Ti
     private const int MaxArticlesPerDay = 2000;
     private const int MaxMonthsKept = 1200;
 
+    /// <summary>The posts kept by hour (see <see cref="ReadPostsAsync"/>): a month of full days; past that they start over.</summary>
+    private const int MaxPostsKept = 31 * MaxArticlesPerDay;
+
     /// <summary>The first day with a digest: pages reach a month and its neighbours on either side, so the calendar's ends stay out of reach.</summary>
     public static readonly DateOnly FirstDay = new(1000, 1, 1);
 
@@ -47,6 +50,8 @@ public sealed class Digest(IFeedStore store, IOptions<DigestOptions> options, Ti
     public static readonly DateOnly LastDay = new(9998, 12, 31);
     private readonly TimeZoneInfo _zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
     private readonly ConcurrentDictionary<DateOnly, (long Version, IReadOnlySet<DateOnly> Days)> _months = new();
+    private readonly ConcurrentDictionary<(DateTimeOffset Start, DateTimeOffset End), KeptHour> _hours = new();
+    private int _postsKept;
 
     public DigestOptions Options => options.Value;
 
@@ -55,8 +60,7 @@ public sealed class Digest(IFeedStore store, IOptions<DigestOptions> options, Ti
     public async Task<DigestDay> ReadDayAsync(DateOnly date, CancellationToken cancellationToken)
     {
         var (start, end) = Bounds(date);
-        // Only what the digest shows of each post, from the river's index range: never the bodies.
-        var articles = await store.ListDigestPostsAsync(new TimeRange(start, end), MaxArticlesPerDay, cancellationToken).ConfigureAwait(false);
+        var articles = await ReadPostsAsync(start, end, cancellationToken).ConfigureAwait(false);
         // Only the sources the day's posts name: a planet of 10,000 sources has a few hundred in a day.
         var sources = (await store.GetSourceHeadingsAsync(articles.Select(a => a.SourceId).ToHashSet(), cancellationToken).ConfigureAwait(false)).ToDictionary(s => s.Id);
         var categories = articles
@@ -70,6 +74,40 @@ public sealed class Digest(IFeedStore store, IOptions<DigestOptions> options, Ti
                 .ToList()))
             .ToList();
         return new DigestDay(date, start, end, categories);
+    }
+
+    /// <summary>
+    /// The newest posts from <paramref name="start"/> to <paramref name="end"/> (at most a day's worth), newest first: only
+    /// what the digest shows of each post, from the river's index, an hour (UTC) at a time. Each hour is kept with its
+    /// content version, so a post added to a day reads its hour again (a day of 2,000 posts: about 80), not the day.
+    /// </summary>
+    private async Task<List<DigestPost>> ReadPostsAsync(DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken)
+    {
+        var posts = new List<DigestPost>();
+        var last = end.UtcDateTime.AddTicks(-1);
+        for (var hour = new DateTimeOffset(last.Year, last.Month, last.Day, last.Hour, 0, 0, TimeSpan.Zero); hour.AddHours(1) > start && posts.Count < MaxArticlesPerDay; hour = hour.AddHours(-1))
+        {
+            // A zone's midnight may fall within an hour: the day takes its own part of it.
+            var part = (Start: hour > start ? hour : start, End: hour.AddHours(1) < end ? hour.AddHours(1) : end);
+            var wanted = MaxArticlesPerDay - posts.Count;
+            var version = await store.GetContentVersionAsync([ContentScope.Hour(hour)], cancellationToken).ConfigureAwait(false);
+            if (!_hours.TryGetValue(part, out var kept) || kept.Version != version || (kept.Posts.Count == kept.Asked && kept.Asked < wanted))
+            {
+                var replaced = kept?.Posts.Count ?? 0;
+                kept = new KeptHour(version, wanted, await store.ListDigestPostsAsync(new TimeRange(part.Start, part.End), wanted, cancellationToken).ConfigureAwait(false));
+                if (Interlocked.Add(ref _postsKept, kept.Posts.Count - replaced) > MaxPostsKept)
+                {
+                    _hours.Clear();
+                    Interlocked.Exchange(ref _postsKept, kept.Posts.Count);
+                }
+
+                _hours[part] = kept;
+            }
+
+            posts.AddRange(kept.Posts.Take(wanted));
+        }
+
+        return posts;
     }
 
     /// <summary>
@@ -133,6 +171,9 @@ public sealed class Digest(IFeedStore store, IOptions<DigestOptions> options, Ti
     }
 
     private static DateOnly FirstOfMonth(DateOnly day) => new(day.Year, day.Month, 1);
+
+    /// <summary>An hour's posts as read at a version: all of them when fewer than <paramref name="Asked"/>.</summary>
+    private sealed record KeptHour(long Version, int Asked, IReadOnlyList<DigestPost> Posts);
 
     public DateOnly LocalDate(DateTimeOffset instant) => DateOnly.FromDateTime(ToLocal(instant).DateTime);
 

@@ -20,6 +20,33 @@ public static class SyndicationWriter
 
     public static byte[] Rss(PublishedFeed feed) => WriteXml(new Rss20FeedFormatter(ToSyndicationFeed(feed, "application/rss+xml", rss: true)), feed.Stylesheet);
 
+    /// <summary>
+    /// <paramref name="text"/> as the XML writers write it in an element (an entry's content), in UTF-8: a feed written
+    /// with a placeholder for it reads the same with these bytes put in the placeholder's place.
+    /// </summary>
+    public static byte[] XmlText(string text)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = XmlWriter.Create(stream, new XmlWriterSettings { Encoding = XmlSettings.Encoding, Indent = false, ConformanceLevel = ConformanceLevel.Fragment }))
+        {
+            writer.WriteString(text);
+        }
+
+        return stream.ToArray();
+    }
+
+    /// <summary><paramref name="text"/> as <see cref="Json"/> writes it in a string, without the quotes (see <see cref="XmlText"/>).</summary>
+    public static byte[] JsonText(string text)
+    {
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream))
+        {
+            json.WriteStringValue(text);
+        }
+
+        return stream.GetBuffer().AsSpan(1, (int)stream.Length - 2).ToArray();
+    }
+
     public static byte[] Json(PublishedFeed feed)
     {
         using var stream = new MemoryStream();

@@ -15,8 +15,14 @@ public static class FeedsInBrowsers
     public const string Stylesheet = "/assets/feed.xsl";
 
     /// <summary>Serves a feed from <paramref name="responses"/> with the media type that suits who asks.</summary>
-    public static async Task<IResult> ServeFeedAsync(
+    public static Task<IResult> ServeFeedAsync(
         this RenderedResponses responses, HttpContext context, Func<CancellationToken, Task<byte[]>> render, string mediaType, string? variesWith = null,
+        IReadOnlyCollection<ContentScope>? dependsOn = null)
+        => responses.ServeFeedAsync(context, async cancellationToken => new RenderedBody(await render(cancellationToken)), mediaType, variesWith, dependsOn);
+
+    /// <summary>As the other overload, for a body that may come with its gzip form made already.</summary>
+    public static async Task<IResult> ServeFeedAsync(
+        this RenderedResponses responses, HttpContext context, Func<CancellationToken, Task<RenderedBody>> render, string mediaType, string? variesWith = null,
         IReadOnlyCollection<ContentScope>? dependsOn = null)
     {
         var result = await responses.ServeAsync(context, render, IsBrowser(context.Request) ? ForBrowsers(mediaType) : mediaType, variesWith, dependsOn);

@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.IO.Compression;
 using System.Net;
+using System.Text;
 using FeedHub.Core.Publishing;
 using FeedHub.Core.Storage;
 using FeedHub.Tests.Support;
@@ -42,6 +44,54 @@ public sealed class DigestPagesTests
         using var french = new HttpRequestMessage(HttpMethod.Get, "/digest/2025-03");
         french.Headers.AcceptLanguage.ParseAdd("fr");
         Assert.Contains("Résumés de mars 2025", await (await app.Http.SendAsync(french)).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("atom")]
+    [InlineData("rss")]
+    [InlineData("json")]
+    public async Task The_digest_feed_in_gzip_is_the_feed_and_a_changed_day_changes_it(string format)
+    {
+        await using var app = await TestApp.StartAsync(worker: false, settings: TestApp.MiddayDigestZone());
+        var store = app.Get<IFeedStore>();
+        var digest = app.Get<Digest>();
+        var source = await StoreSeeder.SourceAsync(store, "Daily Notes", "Notes");
+        for (var day = 1; day <= 3; day++)
+        {
+            await StoreSeeder.ArticleAsync(store, source, $"Post {day} days ago & <more>", digest.Bounds(digest.Today.AddDays(-day)).Start.AddHours(3));
+        }
+
+        var path = "/digest." + format;
+        var (plain, gzip) = await BothAsync(app, path);
+        Assert.Equal(plain.Body, gzip.Body);
+        Assert.Contains("Post 2 days ago", Encoding.UTF8.GetString(plain.Body), StringComparison.Ordinal);
+        Assert.NotEqual(plain.ETag, gzip.ETag);
+
+        await StoreSeeder.ArticleAsync(store, source, "A late post", digest.Bounds(digest.Today.AddDays(-2)).Start.AddHours(4));
+        var (plainAfter, gzipAfter) = await BothAsync(app, path);
+
+        Assert.Equal(plainAfter.Body, gzipAfter.Body);
+        Assert.Contains("A late post", Encoding.UTF8.GetString(plainAfter.Body), StringComparison.Ordinal);
+        Assert.NotEqual(plain.ETag, plainAfter.ETag);
+        Assert.NotEqual(gzip.ETag, gzipAfter.ETag);
+    }
+
+    /// <summary>A GET without compression and one in gzip (decompressed here): their bodies and ETags.</summary>
+    private static async Task<((byte[] Body, string? ETag) Plain, (byte[] Body, string? ETag) Gzip)> BothAsync(TestApp app, string path)
+    {
+        using var http = new HttpClient(new HttpClientHandler { AutomaticDecompression = DecompressionMethods.None }) { BaseAddress = app.Http.BaseAddress };
+        using var plain = await http.GetAsync(path);
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.AcceptEncoding.ParseAdd("gzip, br");
+        using var gzip = await http.SendAsync(request);
+        Assert.Equal("gzip", Assert.Single(gzip.Content.Headers.ContentEncoding));
+        using var decompressed = new MemoryStream();
+        await using (var stream = new GZipStream(await gzip.Content.ReadAsStreamAsync(), CompressionMode.Decompress))
+        {
+            await stream.CopyToAsync(decompressed);
+        }
+
+        return ((await plain.Content.ReadAsByteArrayAsync(), plain.Headers.ETag?.Tag), (decompressed.ToArray(), gzip.Headers.ETag?.Tag));
     }
 
     [Theory]

@@ -9,14 +9,17 @@ using Microsoft.Extensions.Options;
 
 namespace FeedHub.Tests.Web;
 
-/// <summary>The rendered-response cache stays within its byte budget however many pages are asked for.</summary>
+/// <summary>
+/// The rendered-response cache stays within its byte budget however many pages are asked for, and compresses a body
+/// only in the encodings clients ask for.
+/// </summary>
 public sealed class RenderedResponsesTests : IDisposable
 {
     private const int BodyBytes = 2 * 1024 * 1024;
     private readonly string _data = Directory.CreateTempSubdirectory("feedhub-rendered-").FullName;
     private readonly LiteDbFeedStore _store;
     private readonly RenderedResponses _responses;
-    private readonly ServiceProvider _metrics = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    private readonly ServiceProvider _metrics = new ServiceCollection().AddMetrics().AddLogging().BuildServiceProvider();
 
     public RenderedResponsesTests()
     {
@@ -28,11 +31,15 @@ public sealed class RenderedResponsesTests : IDisposable
     [Fact]
     public async Task Pages_past_the_byte_budget_do_not_grow_the_cache_and_a_kept_page_is_not_rendered_again()
     {
-        // Random bodies do not compress: each page keeps about three times its size.
+        // Random bodies do not compress: a page asked for in every encoding keeps about three times its size.
         var pages = (int)(2 * RenderedResponses.MaxBytes / (3 * BodyBytes)) + 1;
         for (var i = 0; i < pages; i++)
         {
-            await ServeAsync($"/?source={i}", RandomBody);
+            foreach (var encoding in new[] { "br", "gzip", "identity" })
+            {
+                await ServeAsync($"/?source={i}", RandomBody, encoding);
+            }
+
             Assert.InRange(_responses.KeptBytes, 3 * BodyBytes, RenderedResponses.MaxBytes);
         }
 
@@ -43,6 +50,25 @@ public sealed class RenderedResponsesTests : IDisposable
             return RandomBody(CancellationToken.None);
         });
         Assert.Equal(0, renders);
+    }
+
+    [Fact]
+    public async Task A_body_is_compressed_once_for_each_encoding_asked_for()
+    {
+        await ServeAsync("/digest", RandomBody, "identity");
+        Assert.Equal(BodyBytes, _responses.KeptBytes);
+
+        var gzip = await ServeAsync("/digest", RandomBody, "gzip");
+        Assert.Equal("gzip", gzip.Response.Headers.ContentEncoding);
+        var withGzip = _responses.KeptBytes;
+        Assert.True(withGzip > BodyBytes, $"{withGzip} bytes kept after a gzip request");
+
+        await ServeAsync("/digest", RandomBody, "gzip, deflate");
+        Assert.Equal(withGzip, _responses.KeptBytes);
+
+        var brotli = await ServeAsync("/digest", RandomBody, "gzip, deflate, br");
+        Assert.Equal("br", brotli.Response.Headers.ContentEncoding);
+        Assert.True(_responses.KeptBytes > withGzip, $"{_responses.KeptBytes} bytes kept after a Brotli request");
     }
 
     [Fact]
@@ -68,15 +94,19 @@ public sealed class RenderedResponsesTests : IDisposable
         return Task.FromResult(body);
     }
 
-    private async Task ServeAsync(string pathAndQuery, Func<CancellationToken, Task<byte[]>> render)
+    /// <summary>Serves the page and writes the result into the returned context's response.</summary>
+    private async Task<HttpContext> ServeAsync(string pathAndQuery, Func<CancellationToken, Task<byte[]>> render, string acceptEncoding = "identity")
     {
-        var context = new DefaultHttpContext();
+        var context = new DefaultHttpContext { RequestServices = _metrics };
+        context.Response.Body = new MemoryStream();
+        context.Request.Headers.AcceptEncoding = acceptEncoding;
         var query = pathAndQuery.IndexOf('?', StringComparison.Ordinal);
         context.Request.Path = query < 0 ? pathAndQuery : pathAndQuery[..query];
         context.Request.QueryString = query < 0 ? QueryString.Empty : new QueryString(pathAndQuery[query..]);
         context.Request.Scheme = "http";
         context.Request.Host = new HostString("localhost");
         var result = await _responses.ServeAsync(context, render, "text/html");
-        Assert.NotNull(result);
+        await result.ExecuteAsync(context);
+        return context;
     }
 }

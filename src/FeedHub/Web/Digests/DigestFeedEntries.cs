@@ -1,34 +1,39 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
 using FeedHub.Core.Publishing;
 using FeedHub.Core.Storage;
+using FeedHub.Web.Rendering;
 
 namespace FeedHub.Web.Digests;
 
 /// <summary>
-/// The digest feed's entries kept rendered, one per finished day and public origin: a day is read and rendered again
-/// only when its own articles (or what readers see of the sources) change, so at midnight the feed renders one new
-/// day, not all of them, and a new post today renders none.
+/// The digest feed's entries kept rendered, one per finished day, public origin and format, as the format writes the
+/// content (escaped, in UTF-8) and deflated (see <see cref="GzipSegments"/>): a day is read, rendered and compressed
+/// again only when its own articles (or what readers see of the sources) change, so at midnight the feed renders one
+/// new day, not all of them, and a new post today renders none.
 /// </summary>
 public sealed class DigestFeedEntries(IFeedStore store)
 {
-    /// <summary>Two weeks of a handful of origins; past that (hosts named by requests) the entries start over.</summary>
-    private const int MaxEntries = 128;
-    private readonly ConcurrentDictionary<(DateOnly Day, string Origin), Entry> _entries = new();
+    /// <summary>Two weeks in three formats for a handful of origins; past that (hosts named by requests) the entries start over.</summary>
+    private const int MaxEntries = 256;
+    private readonly ConcurrentDictionary<(DateOnly Day, string Origin, string Format), Entry> _entries = new();
 
     /// <summary>A day's entry: its end, last change and content, from memory when the day is unchanged.</summary>
-    /// <param name="render">Renders the entry's content from the day.</param>
-    public async Task<Entry> GetAsync(Digest digest, DateOnly date, Uri origin, Func<DigestDay, Task<string>> render, CancellationToken cancellationToken)
+    /// <param name="render">Renders the entry's content (HTML) from the day.</param>
+    public async Task<Entry> GetAsync(
+        Digest digest, DateOnly date, Uri origin, SyndicationFormat format, Func<DigestDay, Task<string>> render, CancellationToken cancellationToken)
     {
         var (start, end) = digest.Bounds(date);
         var version = await store.GetContentVersionAsync([.. ContentScope.Hours(start, end)], cancellationToken);
-        var key = (date, origin.AbsoluteUri);
+        var key = (date, origin.AbsoluteUri, format.Extension);
         if (_entries.TryGetValue(key, out var kept) && kept.Version == version)
         {
             return kept;
         }
 
         var day = await digest.ReadDayAsync(date, cancellationToken);
-        var entry = new Entry(version, day.End, day.LastChange, await render(day));
+        var content = format.WriteText(await render(day));
+        var entry = new Entry(version, day.End, day.LastChange, content, GzipSegments.Deflate(content), SHA256.HashData(content));
         if (_entries.Count >= MaxEntries)
         {
             _entries.Clear();
@@ -47,5 +52,8 @@ public sealed class DigestFeedEntries(IFeedStore store)
         }
     }
 
-    public sealed record Entry(long Version, DateTimeOffset End, DateTimeOffset? LastChange, string Content);
+    /// <param name="Content">The entry's content as its format writes it, in UTF-8.</param>
+    /// <param name="DeflatedContent">The same, deflated to a byte boundary (see <see cref="GzipSegments.Deflate"/>).</param>
+    /// <param name="ContentHash">The SHA-256 of <paramref name="Content"/>, which the feed's ETag is made from.</param>
+    public sealed record Entry(long Version, DateTimeOffset End, DateTimeOffset? LastChange, byte[] Content, byte[] DeflatedContent, byte[] ContentHash);
 }
