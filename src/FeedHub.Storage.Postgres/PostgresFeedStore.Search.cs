@@ -81,7 +81,7 @@ public sealed partial class PostgresFeedStore
         }
 
         var limit = Math.Clamp(query.Limit, 1, MaxPageSize);
-        if (plan.MatchedShare is not { } share || share * WalkedRows >= 2 * limit)
+        if (!forms.HasPairs && (plan.MatchedShare is not { } share || share * WalkedRows >= 2 * limit))
         {
             var walked = await ListRiverAsync(query, new SearchStep(forms, Walk: true), cancellationToken).ConfigureAwait(false);
             if (walked.Count == limit)
@@ -229,12 +229,14 @@ public sealed partial class PostgresFeedStore
         private readonly List<(string Form, List<(string Config, string Marker)> Configs)> _groups;
         private readonly IReadOnlyList<(string Config, string Marker, string Form)> _all;
         private readonly bool _sameEverywhere;
+        private readonly List<(string Query, bool Exact)?> _pairs;
 
         private SearchForms(List<(string Form, List<(string Config, string Marker)> Configs)> groups, IReadOnlyList<(string Config, string Marker, string Form)> all)
         {
             _groups = groups;
             _all = all;
             _sameEverywhere = groups.Count == 1 && groups[0].Configs.Count == all.Count;
+            _pairs = [.. groups.Select(group => PairsOf(group.Form))];
         }
 
         /// <summary>The forms of each configuration, with its marker (<c>feedhub_search_marker</c>).</summary>
@@ -258,17 +260,39 @@ public sealed partial class PostgresFeedStore
         }
 
         /// <summary>
-        /// The condition the GIN index answers, its parameters added to <paramref name="command"/>. A phrase is asked of
-        /// the index as its words alone, which the index answers without opening a document, and only the candidates
-        /// are held to the phrase on their stored document (<see cref="RowCondition"/>): checking positions against the
-        /// index's own expression would build every candidate's marked document again.
+        /// Whether the query has a phrase the word-pairs index can answer (see <see cref="PairsOf"/>): then it is asked
+        /// of that index, whose matches are few even when the phrase's words are everywhere, and never by a walk of
+        /// the newest rows, which would hold each of them to the phrase.
+        /// </summary>
+        public bool HasPairs => _pairs.All(pairs => pairs is not null);
+
+        /// <summary>
+        /// The condition the GIN indexes answer, its parameters added to <paramref name="command"/>. A phrase is asked
+        /// of the word-pairs index (migration 0015) as its pairs of adjacent words; unless those say it all, the
+        /// candidates are held to the whole query on their stored document (<see cref="RowCondition"/>). Else a phrase
+        /// is asked of the words index as its words alone, and the candidates held to it the same way: checking
+        /// positions against an index's own expression would build every candidate's document again.
         /// </summary>
         public string IndexCondition(NpgsqlCommand command)
         {
+            if (HasPairs)
+            {
+                command.Parameters.Add(new NpgsqlParameter<string>("search_pairs", Marked(_pairs.Select(pairs => pairs!.Value.Query).ToList())));
+                var pairs = "feedhub_search_pairs(search_document, search_config) @@ @search_pairs::tsquery";
+                return _pairs.All(p => p!.Value.Exact) ? pairs : $"{pairs} AND {RowCondition(command)}";
+            }
+
             var loosened = _groups.Select(group => WordsOf(group.Form)).ToList();
             var phrase = loosened.Any(words => words is not null) && loosened.All(words => words is not null);
             var forms = phrase ? loosened.Select(words => words!).ToList() : _groups.Select(group => group.Form).ToList();
-            var query = _sameEverywhere
+            command.Parameters.Add(new NpgsqlParameter<string>("search_marked", Marked(forms)));
+            var condition = "feedhub_search_marked(search_document, search_config) @@ @search_marked::tsquery";
+            return phrase ? $"{condition} AND {RowCondition(command)}" : condition;
+        }
+
+        /// <summary>Each group's query (in the order of the groups) with the markers of its configurations, OR-ed.</summary>
+        private string Marked(List<string> forms)
+            => _sameEverywhere
                 ? forms[0]
                 : string.Join(" | ", _groups.Select((group, i) =>
                 {
@@ -278,9 +302,76 @@ public sealed partial class PostgresFeedStore
                         ? $"( ( {forms[i]} ) & ( {AnyOf(own)} ) )"
                         : $"( ( {forms[i]} ) & !( {AnyOf(others)} ) )";
                 }));
-            command.Parameters.Add(new NpgsqlParameter<string>("search_marked", query));
-            var condition = "feedhub_search_marked(search_document, search_config) @@ @search_marked::tsquery";
-            return phrase ? $"{condition} AND {RowCondition(command)}" : condition;
+
+        /// <summary>
+        /// What the word-pairs index is asked for a form: the pairs of words its phrases hold side by side
+        /// (<c>'a' &lt;-&gt; 'b'</c> gives <c>'a + b'</c>), all of them AND-ed, or null when the form has no such phrase
+        /// among the parts it ANDs together (nor when an OR holds them). Those other parts (a word, a negation, an OR) are left to the check on the
+        /// stored document, which leaving them out of the index's question only lets more candidates through to. Exact
+        /// when the form is one phrase of two words: its pair then says all, no document need be opened.
+        /// Lexemes are quoted, with <c>''</c> for a quote inside; only what is outside quotes is an operator.
+        /// </summary>
+        internal static (string Query, bool Exact)? PairsOf(string form)
+        {
+            var parts = new List<List<string>>();
+            var part = new List<string>();
+            var depth = 0;
+            for (var i = 0; i < form.Length; i++)
+            {
+                var c = form[i];
+                if (c == '\'')
+                {
+                    var end = i + 1;
+                    while (end < form.Length && !(form[end] == '\'' && (end + 1 == form.Length || form[end + 1] != '\'')))
+                    {
+                        end += form[end] == '\'' ? 2 : 1;
+                    }
+
+                    part.Add(form[i..Math.Min(end + 1, form.Length)]);
+                    i = end;
+                }
+                else if (c == '<' && depth == 0 && form.IndexOf('>', i) is var close and > 0)
+                {
+                    part.Add(form[i..(close + 1)]);
+                    i = close;
+                }
+                else if (c == '&' && depth == 0)
+                {
+                    parts.Add(part);
+                    part = [];
+                }
+                else if (c == '|' && depth == 0)
+                {
+                    // OR binds looser than AND: no part of this form is needed by all its matches.
+                    return null;
+                }
+                else if (!char.IsWhiteSpace(c))
+                {
+                    depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+                    part.Add(c.ToString());
+                }
+            }
+
+            parts.Add(part);
+            var pairs = new List<string>();
+            foreach (var tokens in parts)
+            {
+                // A phrase: lexemes joined by distances, and nothing else (no weight, no prefix, no parenthesis).
+                if (tokens.Count < 3 || tokens.Count % 2 == 0 || tokens.Where((token, n) => n % 2 == 0 ? token[0] != '\'' : token[0] != '<').Any())
+                {
+                    continue;
+                }
+
+                for (var n = 1; n < tokens.Count; n += 2)
+                {
+                    if (tokens[n] == "<->")
+                    {
+                        pairs.Add($"{tokens[n - 1][..^1]} + {tokens[n + 1][1..]}");
+                    }
+                }
+            }
+
+            return pairs.Count == 0 ? null : (string.Join(" & ", pairs), parts is [{ Count: 3 } only] && only[1] == "<->");
         }
 
         /// <summary>
