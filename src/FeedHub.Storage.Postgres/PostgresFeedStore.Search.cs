@@ -125,16 +125,19 @@ public sealed partial class PostgresFeedStore
         if (step.Walk)
         {
             command.Parameters.Add(new NpgsqlParameter<int>("walked", WalkedRows));
+            // The newest rows' ids come from the river or source index alone, and each row is read only when the walk
+            // reaches it: a category's rows are not all read and sorted first.
             return $"""
                 SELECT {ArticleColumns.SelectList} FROM articles
                 WHERE id IN (
-                    SELECT id FROM (
-                        SELECT id, sort_date, search_config, search_document FROM articles
+                    SELECT candidate.id FROM (
+                        SELECT id, sort_date FROM articles
                         WHERE {filter}
                         ORDER BY sort_date DESC, id DESC
                         LIMIT @walked) AS newest
+                    JOIN articles AS candidate ON candidate.id = newest.id
                     WHERE {match}
-                    ORDER BY sort_date DESC, id DESC
+                    ORDER BY newest.sort_date DESC, newest.id DESC
                     LIMIT @limit)
                 ORDER BY sort_date DESC, id DESC
                 """;
@@ -160,9 +163,6 @@ public sealed partial class PostgresFeedStore
     /// <summary>Matches the GIN index can hand over at once, without windows; more, and the windows keep the fetch small.</summary>
     private const double FewMatches = 2000;
 
-    // The forms of every configuration OR-ed, for the planner's estimate of how many articles match.
-    private static readonly string AnyFormSql = string.Join(" || ", SearchLanguages.All.Select(language => WantedForm($"'{language}'::regconfig")));
-
     /// <summary>
     /// The query's form in a configuration, or an empty query when nothing is left of its wanted words (all stop words
     /// there) but exclusions: that would match nearly every article of the language, and no index could find them.
@@ -170,51 +170,62 @@ public sealed partial class PostgresFeedStore
     private static string WantedForm(string config)
         => $"(CASE WHEN querytree(websearch_to_tsquery({config}, @search)) = 'T' THEN ''::tsquery ELSE websearch_to_tsquery({config}, @search) END)";
 
-    /// <summary>Reads what <see cref="SearchPlan"/> holds in one round trip.</summary>
+    /// <summary>
+    /// Reads what <see cref="SearchPlan"/> holds: the forms, the table's size and the newest date in one round trip, then
+    /// the planner's estimate for the very condition the GIN index is asked (its statistics are the index expression's):
+    /// an estimate on the forms of every configuration OR-ed counted a word shared by sixteen languages sixteen times,
+    /// and sent rare words to a walk of the newest rows that found too few of them.
+    /// </summary>
     private async Task<SearchPlan> PrepareSearchAsync(ArticleQuery query, CancellationToken cancellationToken)
     {
         var search = query.Search!.ToString();
-        await using var batch = _dataSource.CreateBatch();
-        var stemming = new NpgsqlBatchCommand(
-            $"SELECT config::text, {WantedForm("config")}::text, feedhub_search_marker(config) FROM unnest(@configs::regconfig[]) AS config");
-        stemming.Parameters.Add(new NpgsqlParameter<string>("search", search));
-        stemming.Parameters.Add(new NpgsqlParameter<string[]>("configs", [.. SearchLanguages.All]));
-        batch.BatchCommands.Add(stemming);
-        var estimate = new NpgsqlBatchCommand($"EXPLAIN (FORMAT JSON) SELECT 1 FROM articles WHERE search_document @@ ({AnyFormSql})");
-        estimate.Parameters.Add(new NpgsqlParameter<string>("search", search));
-        batch.BatchCommands.Add(estimate);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT reltuples::float8 FROM pg_class WHERE oid = 'articles'::regclass"));
-        if (query.Before is null)
-        {
-            var newest = new NpgsqlBatchCommand("SELECT max(sort_date) FROM articles WHERE sort_date < @to");
-            newest.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("to", Timestamps.ToStored(query.To ?? DateTimeOffset.MaxValue)));
-            batch.BatchCommands.Add(newest);
-        }
-
-        batch.Timeout = SearchTimeoutSeconds;
         var formsByConfig = new List<(string Config, string Marker, string Form)>(SearchLanguages.All.Count);
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            formsByConfig.Add((reader.GetString(0), reader.GetString(2), reader.GetString(1)));
-        }
-
-        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        using var explained = JsonDocument.Parse(reader.GetString(0));
-        var estimatedRows = explained.RootElement[0].GetProperty("Plan").GetProperty("Plan Rows").GetDouble();
-        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        var articles = reader.GetDouble(0);
-
+        double articles;
         DateTimeOffset? anchor = query.Before?.SortDate;
-        if (query.Before is null && await reader.NextResultAsync(cancellationToken).ConfigureAwait(false)
-            && await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && !reader.IsDBNull(0))
+        await using (var batch = _dataSource.CreateBatch())
         {
-            anchor = new DateTimeOffset(reader.GetDateTime(0), TimeSpan.Zero);
+            var stemming = new NpgsqlBatchCommand(
+                $"SELECT config::text, {WantedForm("config")}::text, feedhub_search_marker(config) FROM unnest(@configs::regconfig[]) AS config");
+            stemming.Parameters.Add(new NpgsqlParameter<string>("search", search));
+            stemming.Parameters.Add(new NpgsqlParameter<string[]>("configs", [.. SearchLanguages.All]));
+            batch.BatchCommands.Add(stemming);
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT reltuples::float8 FROM pg_class WHERE oid = 'articles'::regclass"));
+            if (query.Before is null)
+            {
+                var newest = new NpgsqlBatchCommand("SELECT max(sort_date) FROM articles WHERE sort_date < @to");
+                newest.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("to", Timestamps.ToStored(query.To ?? DateTimeOffset.MaxValue)));
+                batch.BatchCommands.Add(newest);
+            }
+
+            batch.Timeout = SearchTimeoutSeconds;
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                formsByConfig.Add((reader.GetString(0), reader.GetString(2), reader.GetString(1)));
+            }
+
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            articles = reader.GetDouble(0);
+            if (query.Before is null && await reader.NextResultAsync(cancellationToken).ConfigureAwait(false)
+                && await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && !reader.IsDBNull(0))
+            {
+                anchor = new DateTimeOffset(reader.GetDateTime(0), TimeSpan.Zero);
+            }
         }
 
-        return new SearchPlan(SearchForms.Of(formsByConfig), anchor, articles > 0 ? estimatedRows / articles : null, articles);
+        var forms = SearchForms.Of(formsByConfig);
+        if (forms is null || articles <= 0)
+        {
+            return new SearchPlan(forms, anchor, null, articles);
+        }
+
+        await using var estimate = _dataSource.CreateCommand();
+        estimate.CommandText = $"EXPLAIN (FORMAT JSON) SELECT 1 FROM articles WHERE {forms.IndexCondition(estimate)}";
+        estimate.CommandTimeout = SearchTimeoutSeconds;
+        using var explained = JsonDocument.Parse((string)(await estimate.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!);
+        var estimatedRows = explained.RootElement[0].GetProperty("Plan").GetProperty("Plan Rows").GetDouble();
+        return new SearchPlan(forms, anchor, estimatedRows / articles, articles);
     }
 
     /// <summary>
