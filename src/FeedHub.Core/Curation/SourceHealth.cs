@@ -206,34 +206,27 @@ public static class SourceHealthRules
 }
 
 /// <summary>
-/// The health of one source with what only its articles tell (the share of article pages extracted in the last four
-/// weeks): for a source's own page and API answer, never for lists.
+/// The health of one source with what only its articles tell (the share of article pages extracted among its latest
+/// articles of the last four weeks): for a source's own page and API answer, never for lists.
 /// </summary>
 public sealed class SourceHealthReport(IFeedStore store, TimeProvider timeProvider)
 {
     /// <summary>How far back the extraction success rate looks.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromDays(28);
 
-    private const int PageSize = 500;
+    /// <summary>
+    /// How many of the window's latest articles the rate is taken from: a newsroom posting hundreds a day would
+    /// otherwise make its page read thousands of articles, and the latest ones tell how extraction does now.
+    /// </summary>
+    public const int Sample = 500;
 
     public async Task<SourceHealth> OfAsync(Source source, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
-        var (tried, succeeded) = (0, 0);
-        var query = new ArticleQuery { SourceIds = [source.Id], From = now - Window, Limit = PageSize };
-        while (true)
-        {
-            var page = await store.ListArticlesAsync(query, cancellationToken).ConfigureAwait(false);
-            tried += page.Count(article => article.Extraction is ExtractionState.Ok or ExtractionState.TooShort or ExtractionState.Failed);
-            succeeded += page.Count(article => article.Extraction == ExtractionState.Ok);
-            if (page.Count < PageSize)
-            {
-                break;
-            }
-
-            query = query with { Before = ArticleCursor.Of(page[^1]) };
-        }
-
+        var latest = await store.ListArticlesAsync(new ArticleQuery { SourceIds = [source.Id], From = now - Window, Limit = Sample }, cancellationToken)
+            .ConfigureAwait(false);
+        var tried = latest.Count(article => article.Extraction is ExtractionState.Ok or ExtractionState.TooShort or ExtractionState.Failed);
+        var succeeded = latest.Count(article => article.Extraction == ExtractionState.Ok);
         return SourceHealth.Of(source, now, tried > 0 ? Math.Round((double)succeeded / tried, 3) : null);
     }
 }
