@@ -172,9 +172,8 @@ public sealed partial class PostgresFeedStore
 
     /// <summary>
     /// Reads what <see cref="SearchPlan"/> holds: the forms, the table's size and the newest date in one round trip, then
-    /// the planner's estimate for the very condition the GIN index is asked (its statistics are the index expression's):
-    /// an estimate on the forms of every configuration OR-ed counted a word shared by sixteen languages sixteen times,
-    /// and sent rare words to a walk of the newest rows that found too few of them.
+    /// the planner's estimate for the distinct forms OR-ed: one on the forms of every configuration counted a word
+    /// shared by sixteen languages sixteen times, and sent rare words to a walk of the newest rows that found too few.
     /// </summary>
     private async Task<SearchPlan> PrepareSearchAsync(ArticleQuery query, CancellationToken cancellationToken)
     {
@@ -221,7 +220,8 @@ public sealed partial class PostgresFeedStore
         }
 
         await using var estimate = _dataSource.CreateCommand();
-        estimate.CommandText = $"EXPLAIN (FORMAT JSON) SELECT 1 FROM articles WHERE {forms.IndexCondition(estimate)}";
+        estimate.CommandText = "EXPLAIN (FORMAT JSON) SELECT 1 FROM articles WHERE search_document @@ @any_form::tsquery";
+        estimate.Parameters.Add(new NpgsqlParameter<string>("any_form", forms.AnyForm()));
         estimate.CommandTimeout = SearchTimeoutSeconds;
         using var explained = JsonDocument.Parse((string)(await estimate.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!);
         var estimatedRows = explained.RootElement[0].GetProperty("Plan").GetProperty("Plan Rows").GetDouble();
@@ -278,40 +278,51 @@ public sealed partial class PostgresFeedStore
         public bool HasPairs => _pairs.All(pairs => pairs is not null);
 
         /// <summary>
-        /// The condition the GIN indexes answer, its parameters added to <paramref name="command"/>. A phrase is asked
-        /// of the word-pairs index (migration 0015) as its pairs of adjacent words; unless those say it all, the
-        /// candidates are held to the whole query on their stored document (<see cref="RowCondition"/>). Else a phrase
-        /// is asked of the words index as its words alone, and the candidates held to it the same way: checking
-        /// positions against an index's own expression would build every candidate's document again.
+        /// The condition the GIN indexes answer, its parameters added to <paramref name="command"/>. A language whose form
+        /// has a phrase of adjacent words asks the word-pairs index (migration 0015) for those pairs; the others ask the
+        /// words index, a phrase there as its words alone. Unless the pairs and forms asked say it all, the candidates are
+        /// held to the whole query on their stored document (<see cref="RowCondition"/>): checking positions against an
+        /// index's own expression would build every candidate's document again.
         /// </summary>
         public string IndexCondition(NpgsqlCommand command)
         {
-            if (HasPairs)
+            var paired = Enumerable.Range(0, _groups.Count).Where(i => _pairs[i] is not null).ToList();
+            var unpaired = Enumerable.Range(0, _groups.Count).Where(i => _pairs[i] is null).ToList();
+            var conditions = new List<string>(2);
+            if (paired.Count > 0)
             {
-                command.Parameters.Add(new NpgsqlParameter<string>("search_pairs", Marked(_pairs.Select(pairs => pairs!.Value.Query).ToList())));
-                var pairs = "feedhub_search_pairs(search_document, search_config) @@ @search_pairs::tsquery";
-                return _pairs.All(p => p!.Value.Exact) ? pairs : $"{pairs} AND {RowCondition(command)}";
+                command.Parameters.Add(new NpgsqlParameter<string>("search_pairs", Marked(paired, i => _pairs[i]!.Value.Query)));
+                conditions.Add("feedhub_search_pairs(search_document, search_config) @@ @search_pairs::tsquery");
             }
 
-            var loosened = _groups.Select(group => WordsOf(group.Form)).ToList();
-            var phrase = loosened.Any(words => words is not null) && loosened.All(words => words is not null);
-            var forms = phrase ? loosened.Select(words => words!).ToList() : _groups.Select(group => group.Form).ToList();
-            command.Parameters.Add(new NpgsqlParameter<string>("search_marked", Marked(forms)));
-            var condition = "feedhub_search_marked(search_document, search_config) @@ @search_marked::tsquery";
-            return phrase ? $"{condition} AND {RowCondition(command)}" : condition;
+            var loosened = false;
+            if (unpaired.Count > 0)
+            {
+                loosened = unpaired.Any(i => WordsOf(_groups[i].Form) is not null);
+                command.Parameters.Add(new NpgsqlParameter<string>("search_marked", Marked(unpaired, i => WordsOf(_groups[i].Form) ?? _groups[i].Form)));
+                conditions.Add("feedhub_search_marked(search_document, search_config) @@ @search_marked::tsquery");
+            }
+
+            // Languages whose form has a phrase of adjacent words ask the pairs index, the others the words index.
+            var condition = conditions.Count == 1 ? conditions[0] : $"({string.Join(" OR ", conditions)})";
+            var exact = !loosened && paired.All(i => _pairs[i]!.Value.Exact);
+            return exact ? condition : $"{condition} AND {RowCondition(command)}";
         }
 
-        /// <summary>Each group's query (in the order of the groups) with the markers of its configurations, OR-ed.</summary>
-        private string Marked(List<string> forms)
+        /// <summary>The forms of the groups OR-ed, without markers: what the planner estimates the share of matches on.</summary>
+        public string AnyForm() => string.Join(" | ", _groups.Select(group => $"( {group.Form} )"));
+
+        /// <summary>The query of each of these groups with the markers of its configurations, OR-ed.</summary>
+        private string Marked(List<int> groups, Func<int, string> form)
             => _sameEverywhere
-                ? forms[0]
-                : string.Join(" | ", _groups.Select((group, i) =>
+                ? form(0)
+                : string.Join(" | ", groups.Select(i =>
                 {
-                    var own = group.Configs.Select(c => c.Marker).ToList();
+                    var own = _groups[i].Configs.Select(c => c.Marker).ToList();
                     var others = _all.Select(f => f.Marker).Except(own, StringComparer.Ordinal).ToList();
                     return own.Count <= others.Count
-                        ? $"( ( {forms[i]} ) & ( {AnyOf(own)} ) )"
-                        : $"( ( {forms[i]} ) & !( {AnyOf(others)} ) )";
+                        ? $"( ( {form(i)} ) & ( {AnyOf(own)} ) )"
+                        : $"( ( {form(i)} ) & !( {AnyOf(others)} ) )";
                 }));
 
         /// <summary>

@@ -38,6 +38,21 @@ public sealed partial class PostgresFeedStoreTests
         Assert.Equal(exact, asked?.Exact ?? false);
     }
 
+    [Fact]
+    public void A_phrase_left_one_word_in_a_language_asks_the_words_index_there_and_the_pairs_index_elsewhere()
+    {
+        // "archived from" in English is 'archiv' ("from" is a stop word); in German it stays a phrase.
+        var forms = PostgresFeedStore.SearchForms.Of([("english", "language english", "'archiv'"), ("german", "language german", "'archived' <-> 'from'")])!;
+        using var command = new Npgsql.NpgsqlCommand();
+
+        var condition = forms.IndexCondition(command);
+
+        Assert.False(forms.HasPairs);
+        Assert.Equal("(feedhub_search_pairs(search_document, search_config) @@ @search_pairs::tsquery OR feedhub_search_marked(search_document, search_config) @@ @search_marked::tsquery)", condition);
+        Assert.Equal("( ( 'archived + from' ) & ( 'language german' ) )", command.Parameters["search_pairs"].Value);
+        Assert.Equal("( ( 'archiv' ) & ( 'language english' ) )", command.Parameters["search_marked"].Value);
+    }
+
     private static readonly string[] SearchLanguagesTags =
         ["en", "fr", "de", "es", "it", "pt", "nl", "sv", "da", "no", "nb", "nn", "fi", "ru", "hu", "ro", "tr"];
 }

@@ -8,9 +8,10 @@
 -- Pairs whose entry would be longer than a lexeme may be (2,047 bytes) are left out: such a phrase is still found
 -- by its words.
 --
--- COST: the planner must never choose to work the pairs out row by row where the index has them.
+-- COST: the planner must not choose to work the pairs out row by row where the index has them; no higher, or a plan
+-- rechecking a few thousand index matches looks costly enough to be compiled (JIT: a second) and run in parallel.
 CREATE FUNCTION feedhub_search_pairs(document tsvector, config regconfig) RETURNS tsvector
-LANGUAGE sql IMMUTABLE PARALLEL SAFE COST 100000 AS $$
+LANGUAGE sql IMMUTABLE PARALLEL SAFE COST 1000 AS $$
     SELECT array_to_tsvector(array_append(
         coalesce(array_agg(a.lexeme || ' + ' || b.lexeme) FILTER (WHERE octet_length(a.lexeme) + octet_length(b.lexeme) <= 2044), '{}'),
         feedhub_search_marker(config)))
