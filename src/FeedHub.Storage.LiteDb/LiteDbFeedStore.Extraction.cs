@@ -5,44 +5,90 @@ using LiteDB;
 namespace FeedHub.Storage.LiteDb;
 
 /// <summary>
-/// Articles whose page is still to fetch carry their id in <c>PendingPage</c> (null on every other article), indexed:
-/// the look-up at a start walks only them, in id order, however many articles are stored.
+/// Articles whose page is still to fetch have an entry (their id) in <c>pending_pages</c>: the look-up at a start walks
+/// only them, in id order, however many articles are stored. A small collection of its own rather than an indexed
+/// field of every article: LiteDB puts the articles that wait for nothing (nearly all) in an index too, as nulls, and
+/// every insert paid for that entry.
 /// </summary>
 public sealed partial class LiteDbFeedStore
 {
+    /// <summary>Files from before <c>pending_pages</c> marked waiting articles with this field, indexed.</summary>
     private const string PendingPageField = "PendingPage";
+
+    /// <summary>Set once the waiting articles of the file have their entries in <c>pending_pages</c>.</summary>
+    private const string PendingPagesMovedSetting = "upgrade:pending-pages";
+
+    private ILiteCollection<BsonDocument> _pendingPages = null!;
 
     public Task<IReadOnlyList<PendingPage>> ListPendingPagesAsync(long afterId, int limit, CancellationToken cancellationToken)
     {
-        var pending = _articles.Query()
-            .Where(Where.More(PendingPageField, afterId))
-            .OrderBy(PendingPageField)
-            .Select("{ _id, Link }")
+        var ids = _pendingPages.Query()
+            .Where(Where.More("_id", afterId))
+            .OrderBy("_id")
+            .Select("_id")
             .Limit(Math.Max(1, limit))
+            .ToEnumerable()
+            .Select(d => d["_id"])
+            .ToList();
+        if (ids.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<PendingPage>>([]);
+        }
+
+        var pending = _articles.Query()
+            .Where(Where.In("_id", ids))
+            .Select("{ _id, Link }")
             .ToEnumerable()
             .Where(d => d["Link"].IsString)
             .Select(d => new PendingPage(d["_id"].AsInt64, d["Link"].AsString))
+            .OrderBy(p => p.ArticleId)
             .ToList();
         return Task.FromResult<IReadOnlyList<PendingPage>>(pending);
     }
 
-    private static BsonValue PendingPageOf(Article article) => article.Extraction == ExtractionState.Pending ? new BsonValue(article.Id) : BsonValue.Null;
-
-    /// <summary>Files written before <c>PendingPage</c> existed: the pending articles are marked once (one scan), then indexed.</summary>
-    private void IndexPendingPages()
+    /// <summary>Keeps an article's entry in <c>pending_pages</c> as its extraction state says (a new article has none yet).</summary>
+    private void KeepPendingPage(Article article, bool isNew)
     {
-        if (_database.GetCollection("$indexes").Find(Where.Equal("collection", "articles")).Any(index => index["name"].AsString == PendingPageField))
+        if (article.Extraction == ExtractionState.Pending)
         {
-            return;
+            if (isNew)
+            {
+                _pendingPages.Insert(new BsonDocument { ["_id"] = article.Id });
+            }
+            else
+            {
+                _pendingPages.Upsert(new BsonDocument { ["_id"] = article.Id });
+            }
+        }
+        else if (!isNew)
+        {
+            _pendingPages.Delete(article.Id);
+        }
+    }
+
+    /// <summary>
+    /// Older files marked waiting articles in the articles themselves: an indexed <c>PendingPage</c> field, or before
+    /// that only their extraction state (one scan). Their entries are written and the setting recorded in one
+    /// transaction, then the old index is dropped: a crash in between leaves a file that opens and finishes the move.
+    /// </summary>
+    private void MovePendingPages()
+    {
+        _pendingPages = _database.GetCollection("pending_pages");
+        var indexed = HasArticleIndex(PendingPageField);
+        if (_settings.FindById(PendingPagesMovedSetting) is null)
+        {
+            _database.BeginTrans();
+            var waiting = indexed
+                ? _articles.Query().Where(Where.More(PendingPageField, 0L)).Select("_id").ToEnumerable()
+                : _articles.Query().Where(Where.Equal("Extraction", nameof(ExtractionState.Pending))).Select("_id").ToEnumerable();
+            _pendingPages.Upsert(waiting.Select(d => new BsonDocument { ["_id"] = d["_id"] }).ToList());
+            _settings.Upsert(new BsonDocument { ["_id"] = PendingPagesMovedSetting, ["Value"] = "1" });
+            _database.Commit();
         }
 
-        var pending = _articles.Find(Where.Equal("Extraction", nameof(ExtractionState.Pending))).ToList();
-        foreach (var document in pending)
+        if (indexed)
         {
-            document[PendingPageField] = document["_id"];
+            _articles.DropIndex(PendingPageField);
         }
-
-        _articles.Update(pending);
-        _articles.EnsureIndex(PendingPageField);
     }
 }

@@ -46,33 +46,27 @@ public sealed partial class LiteDbFeedStore
     public Task<IReadOnlyList<long>?> RemoveImportBatchAsync(long id, CancellationToken cancellationToken)
     {
         var imports = Imports;
-        _database.BeginTrans();
-        try
+        var found = false;
+        var sourceIds = new List<long>();
+        // The sources are known inside the write; the search index reads them once it is committed.
+        IReadOnlyCollection<long> removedSources = sourceIds;
+        WriteSearchable(() =>
         {
-            if (!imports.Delete(id))
+            found = imports.Delete(id);
+            if (found)
             {
-                _database.Rollback();
-                return Task.FromResult<IReadOnlyList<long>?>(null);
+                sourceIds.AddRange(_sources.Query().Where(Where.Equal(ImportBatchField, id)).Select("_id").ToEnumerable().Select(d => d["_id"].AsInt64));
+                sourceIds.ForEach(sourceId => DeleteSource(sourceId, keepArticles: false));
             }
-
-            var sourceIds = _sources.Query().Where(Where.Equal(ImportBatchField, id)).Select("_id").ToEnumerable().Select(d => d["_id"].AsInt64).ToList();
-            foreach (var sourceId in sourceIds)
-            {
-                _sources.Delete(sourceId);
-                ForgetPushOf(sourceId);
-                _articles.DeleteMany(Where.Equal("SourceId", sourceId));
-            }
-
-            _database.Commit();
-            sourceIds.ForEach(_sourceDirectory.Remove);
-            SourcesChanged();
-            return Task.FromResult<IReadOnlyList<long>?>(sourceIds);
-        }
-        catch
+        }, [], removedSources);
+        if (!found)
         {
-            _database.Rollback();
-            throw;
+            return Task.FromResult<IReadOnlyList<long>?>(null);
         }
+
+        sourceIds.ForEach(_sourceDirectory.Remove);
+        SourcesChanged();
+        return Task.FromResult<IReadOnlyList<long>?>(sourceIds);
     }
 
     private ImportBatch WithRemaining(ImportBatch batch)

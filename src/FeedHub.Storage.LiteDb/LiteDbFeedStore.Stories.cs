@@ -8,13 +8,19 @@ namespace FeedHub.Storage.LiteDb;
 /// <summary>
 /// Stories: a new article whose story keys another source's article already holds becomes a duplicate of that
 /// story's leader. Leaders carry <see cref="StoryRiverKey"/> (the river key; absent on duplicates) so the river of
-/// stories is one index range; <c>StoryKeys</c> (multi-key) and <c>DuplicateOf</c> are indexed for the look-ups.
+/// stories is one index range; <c>StoryKeys</c> (multi-key) is indexed for the look-ups. A duplicate also has an entry
+/// in <c>duplicates</c> (its id and its story, indexed by story): an index of <c>DuplicateOf</c> on the articles held a
+/// null for every leader (nearly all articles), and every insert paid for it.
 /// </summary>
 public sealed partial class LiteDbFeedStore
 {
     private const string StoryRiverKey = "StoryRiverKey";
     private const string StoryKeysIndex = "StoryKeys";
     private const string DuplicateOfField = "DuplicateOf";
+    private const string StoryField = "Story";
+
+    /// <summary>Set once the duplicates of the file have their entries in <c>duplicates</c>.</summary>
+    private const string DuplicatesMovedSetting = "upgrade:duplicates";
 
     /// <summary>Set once every article of the file has story keys, a story and an entry id.</summary>
     private const string StoriesUpgradedSetting = "upgrade:stories";
@@ -22,6 +28,7 @@ public sealed partial class LiteDbFeedStore
     private const int UpgradeBatchSize = 1000;
     private const int RiverKeyLength = 34;
 
+    private ILiteCollection<BsonDocument> _duplicates = null!;
     private string? _installationAuthority;
 
     public Task<IReadOnlyList<StoryMember>> ListStoryMembersAsync(IReadOnlyCollection<long> storyIds, CancellationToken cancellationToken)
@@ -31,15 +38,22 @@ public sealed partial class LiteDbFeedStore
             return Task.FromResult<IReadOnlyList<StoryMember>>([]);
         }
 
-        var ids = storyIds.Distinct().Select(id => new BsonValue(id)).ToList();
-        var members = _articles.Query().Where(Where.In("_id", ids)).Select("{ _id, SourceId, DuplicateOf }").ToEnumerable()
-            .Concat(_articles.Query().Where(Where.In(DuplicateOfField, ids)).Select("{ _id, SourceId, DuplicateOf }").ToEnumerable())
-            .Select(d => new StoryMember(d["_id"].AsInt64, d["SourceId"].AsInt64, StoryOf(d)))
+        var stories = storyIds.ToHashSet();
+        var ids = stories.Select(id => new BsonValue(id)).ToList();
+        var duplicateIds = _duplicates.Query().Where(Where.In(StoryField, ids)).Select("_id").ToEnumerable().Select(d => d["_id"]).ToList();
+        var members = ArticleMembers(ids)
+            .Concat(ArticleMembers(duplicateIds).Where(m => stories.Contains(m.StoryId)))
             .DistinctBy(m => m.ArticleId)
             .OrderBy(m => m.ArticleId)
             .ToList();
         return Task.FromResult<IReadOnlyList<StoryMember>>(members);
     }
+
+    private IEnumerable<StoryMember> ArticleMembers(List<BsonValue> ids)
+        => ids.Count == 0
+            ? []
+            : _articles.Query().Where(Where.In("_id", ids)).Select("{ _id, SourceId, DuplicateOf }").ToEnumerable()
+                .Select(d => new StoryMember(d["_id"].AsInt64, d["SourceId"].AsInt64, StoryOf(d)));
 
     /// <summary>
     /// Story leaders newest first: one range of the <see cref="StoryRiverKey"/> index, walked in its order (bounds are
@@ -108,7 +122,69 @@ public sealed partial class LiteDbFeedStore
     {
         _articles.EnsureIndex(StoryRiverKey);
         _articles.EnsureIndex(StoryKeysIndex, "$.StoryKeys[*]");
-        _articles.EnsureIndex(DuplicateOfField);
+    }
+
+    /// <summary>Keeps an article's entry in <c>duplicates</c> as its story says (a new article has none yet).</summary>
+    private void KeepDuplicateEntry(long articleId, long? duplicateOf, bool isNew)
+    {
+        if (duplicateOf is { } story)
+        {
+            var entry = new BsonDocument { ["_id"] = articleId, [StoryField] = story };
+            if (isNew)
+            {
+                _duplicates.Insert(entry);
+            }
+            else
+            {
+                _duplicates.Upsert(entry);
+            }
+        }
+        else if (!isNew)
+        {
+            _duplicates.Delete(articleId);
+        }
+    }
+
+    /// <summary>
+    /// Files from before <c>duplicates</c> had an indexed <c>DuplicateOf</c> on the articles: the entries are written and
+    /// the setting recorded in one transaction, then the old index is dropped, so a crash in between leaves a file that
+    /// opens and finishes the move. Files from before stories have no duplicates yet (<see cref="UpgradeStories"/>
+    /// decides them).
+    /// </summary>
+    private void MoveDuplicates()
+    {
+        _duplicates = _database.GetCollection("duplicates");
+        _duplicates.EnsureIndex(StoryField);
+        var indexed = HasArticleIndex(DuplicateOfField);
+        if (_settings.FindById(DuplicatesMovedSetting) is null)
+        {
+            _database.BeginTrans();
+            if (indexed)
+            {
+                var duplicates = _articles.Query().Where(Where.More(DuplicateOfField, 0L)).Select("{ _id, DuplicateOf }").ToEnumerable()
+                    .Select(d => new BsonDocument { ["_id"] = d["_id"], [StoryField] = d[DuplicateOfField] })
+                    .ToList();
+                _duplicates.Upsert(duplicates);
+            }
+
+            _settings.Upsert(new BsonDocument { ["_id"] = DuplicatesMovedSetting, ["Value"] = "1" });
+            _database.Commit();
+        }
+
+        if (indexed)
+        {
+            _articles.DropIndex(DuplicateOfField);
+        }
+    }
+
+    /// <summary>Removed articles leave no entries behind in the collections kept beside the articles.</summary>
+    private void ForgetEntriesOf(IEnumerable<long> removedIds)
+    {
+        foreach (var batch in removedIds.Chunk(UpgradeBatchSize))
+        {
+            _duplicates.DeleteMany(Where.In("_id", batch));
+            _pendingPages.DeleteMany(Where.In("_id", batch));
+        }
     }
 
     private string InstallationAuthority()
@@ -140,11 +216,13 @@ public sealed partial class LiteDbFeedStore
     /// <summary>Decides the stories of <paramref name="articles"/> from the stored articles older than <paramref name="below"/> holding their keys.</summary>
     private void AssignStories(IReadOnlyList<Article> articles, long below)
     {
+        var keys = articles.SelectMany(a => a.StoryKeys).Distinct().Select(key => new BsonValue(key)).ToList();
         var holders = new Dictionary<long, StoryHolder>();
-        foreach (var key in articles.SelectMany(a => a.StoryKeys).Distinct())
+        if (keys.Count > 0)
         {
+            // One seek of the multi-key index for all the keys: a query per key cost more than the look-ups themselves.
             var found = _articles.Query()
-                .Where(Where.AnyEqual("$.StoryKeys[*]", key))
+                .Where(Where.AnyIn("$.StoryKeys[*]", keys))
                 .Select("{ _id, SourceId, DuplicateOf, StoryKeys }")
                 .ToEnumerable();
             foreach (var document in found.Where(d => d["_id"].AsInt64 < below))
@@ -175,7 +253,7 @@ public sealed partial class LiteDbFeedStore
 
         article.DuplicateOf = stored[DuplicateOfField].IsNumber ? stored[DuplicateOfField].AsInt64 : null;
         article.EntryId = stored["EntryId"].IsString ? stored["EntryId"].AsString : article.EntryId;
-        if (article.DuplicateOf is null && !_articles.Exists(Where.Equal(DuplicateOfField, article.Id)))
+        if (article.DuplicateOf is null && !_duplicates.Exists(Where.Equal(StoryField, article.Id)))
         {
             AssignStories([article], below: article.Id);
         }
@@ -189,7 +267,8 @@ public sealed partial class LiteDbFeedStore
     {
         foreach (var batch in removedIds.Chunk(UpgradeBatchSize))
         {
-            var orphans = _articles.Find(Where.In(DuplicateOfField, batch)).ToList();
+            var orphanIds = _duplicates.Query().Where(Where.In(StoryField, batch)).Select("_id").ToEnumerable().Select(d => d["_id"]).ToList();
+            var orphans = orphanIds.Count == 0 ? [] : _articles.Find(Where.In("_id", orphanIds)).Where(d => d[DuplicateOfField].IsNumber).ToList();
             foreach (var story in orphans.GroupBy(d => d[DuplicateOfField].AsInt64))
             {
                 var members = story.OrderBy(d => d["_id"].AsInt64).ToList();
@@ -204,6 +283,7 @@ public sealed partial class LiteDbFeedStore
                 {
                     SetStoryRiverKey(member);
                     _articles.Update(member);
+                    KeepDuplicateEntry(member["_id"].AsInt64, member[DuplicateOfField].IsNumber ? member[DuplicateOfField].AsInt64 : null, isNew: false);
                 }
             }
         }
@@ -255,6 +335,7 @@ public sealed partial class LiteDbFeedStore
             foreach (var article in articles)
             {
                 _articles.Update(ToDocument(article));
+                KeepDuplicateEntry(article.Id, article.DuplicateOf, isNew: false);
             }
 
             _database.Commit();

@@ -50,8 +50,9 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
             _articles.EnsureIndex("SourceId");
             _articles.EnsureIndex(RiverKey);
             IndexIdentities();
-            IndexPendingPages();
+            MovePendingPages();
             EnsureStoryIndexes();
+            MoveDuplicates();
             UpgradeStories();
             OpenSourceDirectory();
             _nextArticleId = _articles.Query().OrderByDescending("_id").Select("_id").Limit(1).FirstOrDefault()?["_id"] is { IsNumber: true } last
@@ -125,14 +126,8 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
         {
             WriteSearchable(() =>
             {
-                removed = _sources.Delete(id);
+                removed = DeleteSource(id, keepArticles);
                 _sourceDirectory.Remove(id);
-                ForgetPushOf(id);
-                if (removed && !keepArticles)
-                {
-                    HandOverStoriesOf(_articles.Query().Where(Where.Equal("SourceId", id)).Select("_id").ToEnumerable().Select(d => d["_id"].AsInt64).ToList());
-                    _articles.DeleteMany(Where.Equal("SourceId", id));
-                }
             }, [], [id]);
         }
         catch
@@ -178,10 +173,18 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
                 _articles.Insert(inserts.Select(ToDocument));
             }
 
+            foreach (var article in inserts)
+            {
+                KeepPendingPage(article, isNew: true);
+                KeepDuplicateEntry(article.Id, article.DuplicateOf, isNew: true);
+            }
+
             foreach (var article in updates)
             {
                 KeepStoreOwnedFields(article);
                 _articles.Update(ToDocument(article));
+                KeepPendingPage(article, isNew: false);
+                KeepDuplicateEntry(article.Id, article.DuplicateOf, isNew: false);
             }
         }, [.. inserts, .. updates], []);
 
@@ -286,7 +289,6 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
         var document = _mapper.ToDocument(article);
         document[RiverKey] = RiverKeyOf(article.SortDate, article.Id);
         document[Identity] = IdentityOf(article.SourceId, article.Key);
-        document[PendingPageField] = PendingPageOf(article);
         SetStoryRiverKey(document);
         return document;
     }
@@ -301,7 +303,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
     /// <summary>Files written before articles carried <see cref="Identity"/> indexed the raw key: move them over once.</summary>
     private void IndexIdentities()
     {
-        if (_database.GetCollection("$indexes").Find(Where.Equal("collection", "articles")).Any(index => index["name"].AsString == Identity))
+        if (HasArticleIndex(Identity))
         {
             return;
         }
@@ -323,6 +325,31 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
         _articles.DropIndex("Key");
         _articles.EnsureIndex(Identity, unique: true);
     }
+
+    private bool HasArticleIndex(string name)
+        => _database.GetCollection("$indexes").Find(Where.Equal("collection", "articles")).Any(index => index["name"].AsString == name);
+
+    /// <summary>
+    /// Within a write: a source, its push subscription and, unless kept, its articles, each story they told first handed
+    /// to the next article that tells it.
+    /// </summary>
+    private bool DeleteSource(long id, bool keepArticles)
+    {
+        var removed = _sources.Delete(id);
+        ForgetPushOf(id);
+        if (removed && !keepArticles)
+        {
+            var articleIds = ArticleIdsOf(id);
+            HandOverStoriesOf(articleIds);
+            ForgetEntriesOf(articleIds);
+            _articles.DeleteMany(Where.Equal("SourceId", id));
+        }
+
+        return removed;
+    }
+
+    private List<long> ArticleIdsOf(long sourceId)
+        => _articles.Query().Where(Where.Equal("SourceId", sourceId)).Select("_id").ToEnumerable().Select(d => d["_id"].AsInt64).ToList();
 
     private Article ToArticle(BsonDocument document) => _mapper.ToObject<Article>(document);
 

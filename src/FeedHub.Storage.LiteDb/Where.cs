@@ -29,6 +29,6 @@ internal static class Where
     public static BsonExpression AnyBetween(string arrayField, BsonValue low, BsonValue high)
         => BsonExpression.Create(arrayField + " ANY BETWEEN @0 AND @1", low, high);
 
-    /// <summary>A multi-key field with any element equal to the value.</summary>
-    public static BsonExpression AnyEqual(string arrayField, BsonValue value) => BsonExpression.Create(arrayField + " ANY = @0", value);
+    /// <summary>A multi-key field with any element among the values (one seek of its index per value).</summary>
+    public static BsonExpression AnyIn(string arrayField, IEnumerable<BsonValue> values) => BsonExpression.Create(arrayField + " ANY IN @0", new BsonArray(values));
 }

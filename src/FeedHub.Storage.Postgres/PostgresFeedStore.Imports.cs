@@ -57,20 +57,23 @@ public sealed partial class PostgresFeedStore
         }
 
         var removed = new List<long>();
-        await using (var removeSources = new NpgsqlCommand(
-            $"""
-            WITH removed AS (DELETE FROM sources WHERE import_batch = @id RETURNING id),
-                 removed_articles AS (DELETE FROM articles WHERE source_id IN (SELECT id FROM removed)),
-                 bumped AS ({BumpVersionSql} WHERE EXISTS (SELECT 1 FROM removed))
-            SELECT id FROM removed
-            """, connection, transaction))
+        await using (var listSources = new NpgsqlCommand("SELECT id FROM sources WHERE import_batch = @id ORDER BY id", connection, transaction))
         {
-            removeSources.Parameters.Add(new NpgsqlParameter<long>("id", id));
-            await using var reader = await removeSources.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            listSources.Parameters.Add(new NpgsqlParameter<long>("id", id));
+            await using var reader = await listSources.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 removed.Add(reader.GetInt64(0));
             }
+        }
+
+        // One source at a time: a story told first by one of them may pass to another that is removed next.
+        foreach (var sourceId in removed)
+        {
+            await using var removeSource = new NpgsqlCommand(RemoveSourceSql, connection, transaction);
+            removeSource.Parameters.Add(new NpgsqlParameter<long>("id", sourceId));
+            removeSource.Parameters.Add(new NpgsqlParameter<bool>("keep_articles", false));
+            await removeSource.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

@@ -105,18 +105,23 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
 
     public async Task<bool> RemoveSourceAsync(long id, bool keepArticles, CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand(
-            $"""
-            WITH removed AS (DELETE FROM sources WHERE id = @id RETURNING id),
-                 removed_articles AS (DELETE FROM articles WHERE NOT @keep_articles AND source_id IN (SELECT id FROM removed) RETURNING id),
-                 {HandOverStoriesOfRemovedArticlesSql},
-                 bumped AS ({BumpVersionSql} WHERE EXISTS (SELECT 1 FROM removed))
-            SELECT count(*) FROM removed
-            """);
+        await using var command = _dataSource.CreateCommand(RemoveSourceSql);
         command.Parameters.Add(new NpgsqlParameter<long>("id", id));
         command.Parameters.Add(new NpgsqlParameter<bool>("keep_articles", keepArticles));
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! > 0;
     }
+
+    /// <summary>
+    /// Removes source <c>@id</c> and, unless <c>@keep_articles</c>, its articles, each story they told first handed to
+    /// the next article that tells it; gives the number of sources removed.
+    /// </summary>
+    private const string RemoveSourceSql = $"""
+        WITH removed AS (DELETE FROM sources WHERE id = @id RETURNING id),
+             removed_articles AS (DELETE FROM articles WHERE NOT @keep_articles AND source_id IN (SELECT id FROM removed) RETURNING id),
+             {HandOverStoriesOfRemovedArticlesSql},
+             bumped AS ({BumpVersionSql} WHERE EXISTS (SELECT 1 FROM removed))
+        SELECT count(*) FROM removed
+        """;
 
     public async Task<IReadOnlyList<Article>> GetArticlesByKeysAsync(long sourceId, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
     {

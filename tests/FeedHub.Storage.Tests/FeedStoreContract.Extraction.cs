@@ -30,4 +30,26 @@ public abstract partial class FeedStoreContract
         Assert.Equal(articles[5].Link, rest[0].Link);
         Assert.Empty(await Store.ListPendingPagesAsync(articles[5].Id, 2, default));
     }
+
+    [Fact]
+    public async Task The_pending_pages_of_a_removed_source_are_forgotten_with_its_articles()
+    {
+        var removed = await Store.AddSourceAsync(NewSource("https://removed.example/feed"), default);
+        var kept = await Store.AddSourceAsync(NewSource("https://kept.example/feed"), default);
+        var gone = Enumerable.Range(0, 3).Select(i => NewArticle(removed.Id, $"gone-{i}", T0)).ToList();
+        var waiting = NewArticle(kept.Id, "waiting", T0);
+        foreach (var article in gone.Append(waiting))
+        {
+            article.Extraction = ExtractionState.Pending;
+        }
+
+        await Store.SaveArticlesAsync(gone, [], default);
+        await Store.SaveArticlesAsync([waiting], [], default);
+
+        await Store.RemoveSourceAsync(removed.Id, keepArticles: false, default);
+        Store = await ReopenAsync(Store);
+
+        // A page of one: what the removed source left must not take the place of the article still waiting.
+        Assert.Equal([waiting.Id], (await Store.ListPendingPagesAsync(0, 1, default)).Select(p => p.ArticleId));
+    }
 }

@@ -1,4 +1,5 @@
 using FeedHub.Core.Model;
+using FeedHub.Core.Storage;
 
 namespace FeedHub.Storage.Tests;
 
@@ -41,5 +42,37 @@ public abstract partial class FeedStoreContract
         Assert.Equal([before.Id, imported[3].Id], (await Store.ListSourcesAsync(default)).Select(s => s.Id));
         Assert.Equal(2, await Store.CountArticlesAsync(null, default));
         Assert.Equal(1, (await Store.GetImportBatchAsync(second.Id, default))!.Remaining);
+    }
+
+    [Fact]
+    public async Task Undoing_an_import_hands_its_stories_to_the_sources_left_and_leaves_its_articles_out_of_search()
+    {
+        var batch = await Store.AddImportBatchAsync(new ImportBatch { Origin = "list.opml", CreatedAt = T0 }, default);
+        var imported = new List<Source>();
+        foreach (var url in new[] { "https://a.example/feed", "https://b.example/feed" })
+        {
+            var source = NewSource(url);
+            source.ImportBatch = batch.Id;
+            imported.Add(await Store.AddSourceAsync(source, default));
+        }
+
+        var kept = await Store.AddSourceAsync(NewSource("https://kept.example/feed"), default);
+        var told = new List<Article>();
+        foreach (var sourceId in new[] { imported[0].Id, imported[1].Id, kept.Id })
+        {
+            var article = StoryArticle(sourceId, "id:1", T0, "https://news.example/story");
+            article.Title = "Lighthouse keepers";
+            await Store.SaveArticlesAsync([article], [], default);
+            told.Add(article);
+        }
+
+        Assert.Equal(told[0].Id, (await Store.GetArticleAsync(told[2].Id, default))?.DuplicateOf);
+
+        await Store.RemoveImportBatchAsync(batch.Id, default);
+
+        Assert.Null((await Store.GetArticleAsync(told[2].Id, default))?.DuplicateOf);
+        Assert.Equal([told[2].Id], (await Store.ListArticlesAsync(new ArticleQuery { StoriesOnly = true }, default)).Select(x => x.Id));
+        Assert.Equal([told[2].Id], (await Store.ListStoryMembersAsync([told[2].Id], default)).Select(m => m.ArticleId));
+        Assert.Equal([told[2].Id], (await Store.ListArticlesAsync(new ArticleQuery { Search = Parse("lighthouse"), Limit = 10 }, default)).Select(x => x.Id));
     }
 }

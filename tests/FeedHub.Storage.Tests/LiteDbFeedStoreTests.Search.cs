@@ -106,6 +106,28 @@ public sealed partial class LiteDbFeedStoreTests
         Assert.Single(await SearchAsync("kingfisher"));
     }
 
+    [Fact]
+    public async Task An_article_id_used_again_replaces_what_the_index_held_under_it()
+    {
+        var source = await Store.AddSourceAsync(new Source { FeedUrl = "https://a.example/feed" }, default);
+        var gone = Article(source.Id, "id:1", "Kingfishers nest by the river.");
+        await Store.SaveArticlesAsync([gone], [], default);
+        ((LiteDbFeedStore)Store).Dispose();
+        using (var database = new LiteDB.LiteDatabase(DatabasePath))
+        {
+            // Gone from the file behind the index's back: the next article takes its id again.
+            database.GetCollection("articles").Delete(gone.Id);
+        }
+
+        Store = await CreateStoreAsync();
+        var next = Article(source.Id, "id:2", "Herons wait in the shallows.");
+        await Store.SaveArticlesAsync([next], [], default);
+
+        Assert.Equal(gone.Id, next.Id);
+        Assert.Empty(await SearchAsync("kingfisher"));
+        Assert.Equal([next.Id], (await SearchAsync("heron")).Select(a => a.Id));
+    }
+
     /// <summary>Copies the files of a folder but not the locks (a dead process holds none).</summary>
     private static void CopyDirectory(string from, string to)
     {

@@ -131,12 +131,12 @@ public sealed class LiteDbStoryIndexTests
 
             using var database = new LiteDatabase(path);
             var articles = database.GetCollection("articles");
-            var byKey = articles.Query().Where(BsonExpression.Create("$.StoryKeys[*] ANY = @0", "k7")).GetPlan();
-            var members = articles.Query().Where(Query.In("DuplicateOf", new BsonValue(3L))).GetPlan();
+            var byKey = articles.Query().Where(BsonExpression.Create("$.StoryKeys[*] ANY IN @0", new BsonArray(new BsonValue("k7"), new BsonValue("k8")))).GetPlan();
+            var members = database.GetCollection("duplicates").Query().Where(Query.In("Story", new BsonValue(3L))).GetPlan();
             var river = articles.Query().Where(Query.Between("StoryRiverKey", "0", "9")).OrderByDescending("StoryRiverKey").Limit(30).GetPlan();
 
             Assert.Equal("StoryKeys", byKey["index"]["name"].AsString);
-            Assert.Equal("DuplicateOf", members["index"]["name"].AsString);
+            Assert.Equal("Story", members["index"]["name"].AsString);
             Assert.Equal("StoryRiverKey", river["index"]["name"].AsString);
             Assert.Equal(-1, river["index"]["order"].AsInt32);
             Assert.False(river.ContainsKey("orderBy"), river.ToString());
