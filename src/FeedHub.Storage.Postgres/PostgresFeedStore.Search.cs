@@ -81,7 +81,7 @@ public sealed partial class PostgresFeedStore
         }
 
         var limit = Math.Clamp(query.Limit, 1, MaxPageSize);
-        if (plan.MatchedShare is not { } share || share * WalkedRows >= 2 * limit)
+        if (!forms.HasPairs && (plan.MatchedShare is not { } share || share * WalkedRows >= 2 * limit))
         {
             var walked = await ListRiverAsync(query, new SearchStep(forms, Walk: true), cancellationToken).ConfigureAwait(false);
             if (walked.Count == limit)
@@ -125,16 +125,19 @@ public sealed partial class PostgresFeedStore
         if (step.Walk)
         {
             command.Parameters.Add(new NpgsqlParameter<int>("walked", WalkedRows));
+            // The newest rows' ids come from the river or source index alone, and each row is read only when the walk
+            // reaches it: a category's rows are not all read and sorted first.
             return $"""
                 SELECT {ArticleColumns.SelectList} FROM articles
                 WHERE id IN (
-                    SELECT id FROM (
-                        SELECT id, sort_date, search_config, search_document FROM articles
+                    SELECT candidate.id FROM (
+                        SELECT id, sort_date FROM articles
                         WHERE {filter}
                         ORDER BY sort_date DESC, id DESC
                         LIMIT @walked) AS newest
+                    JOIN articles AS candidate ON candidate.id = newest.id
                     WHERE {match}
-                    ORDER BY sort_date DESC, id DESC
+                    ORDER BY newest.sort_date DESC, newest.id DESC
                     LIMIT @limit)
                 ORDER BY sort_date DESC, id DESC
                 """;
@@ -160,9 +163,6 @@ public sealed partial class PostgresFeedStore
     /// <summary>Matches the GIN index can hand over at once, without windows; more, and the windows keep the fetch small.</summary>
     private const double FewMatches = 2000;
 
-    // The forms of every configuration OR-ed, for the planner's estimate of how many articles match.
-    private static readonly string AnyFormSql = string.Join(" || ", SearchLanguages.All.Select(language => WantedForm($"'{language}'::regconfig")));
-
     /// <summary>
     /// The query's form in a configuration, or an empty query when nothing is left of its wanted words (all stop words
     /// there) but exclusions: that would match nearly every article of the language, and no index could find them.
@@ -170,51 +170,62 @@ public sealed partial class PostgresFeedStore
     private static string WantedForm(string config)
         => $"(CASE WHEN querytree(websearch_to_tsquery({config}, @search)) = 'T' THEN ''::tsquery ELSE websearch_to_tsquery({config}, @search) END)";
 
-    /// <summary>Reads what <see cref="SearchPlan"/> holds in one round trip.</summary>
+    /// <summary>
+    /// Reads what <see cref="SearchPlan"/> holds: the forms, the table's size and the newest date in one round trip, then
+    /// the planner's estimate for the distinct forms OR-ed: one on the forms of every configuration counted a word
+    /// shared by sixteen languages sixteen times, and sent rare words to a walk of the newest rows that found too few.
+    /// </summary>
     private async Task<SearchPlan> PrepareSearchAsync(ArticleQuery query, CancellationToken cancellationToken)
     {
         var search = query.Search!.ToString();
-        await using var batch = _dataSource.CreateBatch();
-        var stemming = new NpgsqlBatchCommand(
-            $"SELECT config::text, {WantedForm("config")}::text, feedhub_search_marker(config) FROM unnest(@configs::regconfig[]) AS config");
-        stemming.Parameters.Add(new NpgsqlParameter<string>("search", search));
-        stemming.Parameters.Add(new NpgsqlParameter<string[]>("configs", [.. SearchLanguages.All]));
-        batch.BatchCommands.Add(stemming);
-        var estimate = new NpgsqlBatchCommand($"EXPLAIN (FORMAT JSON) SELECT 1 FROM articles WHERE search_document @@ ({AnyFormSql})");
-        estimate.Parameters.Add(new NpgsqlParameter<string>("search", search));
-        batch.BatchCommands.Add(estimate);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT reltuples::float8 FROM pg_class WHERE oid = 'articles'::regclass"));
-        if (query.Before is null)
-        {
-            var newest = new NpgsqlBatchCommand("SELECT max(sort_date) FROM articles WHERE sort_date < @to");
-            newest.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("to", Timestamps.ToStored(query.To ?? DateTimeOffset.MaxValue)));
-            batch.BatchCommands.Add(newest);
-        }
-
-        batch.Timeout = SearchTimeoutSeconds;
         var formsByConfig = new List<(string Config, string Marker, string Form)>(SearchLanguages.All.Count);
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            formsByConfig.Add((reader.GetString(0), reader.GetString(2), reader.GetString(1)));
-        }
-
-        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        using var explained = JsonDocument.Parse(reader.GetString(0));
-        var estimatedRows = explained.RootElement[0].GetProperty("Plan").GetProperty("Plan Rows").GetDouble();
-        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        var articles = reader.GetDouble(0);
-
+        double articles;
         DateTimeOffset? anchor = query.Before?.SortDate;
-        if (query.Before is null && await reader.NextResultAsync(cancellationToken).ConfigureAwait(false)
-            && await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && !reader.IsDBNull(0))
+        await using (var batch = _dataSource.CreateBatch())
         {
-            anchor = new DateTimeOffset(reader.GetDateTime(0), TimeSpan.Zero);
+            var stemming = new NpgsqlBatchCommand(
+                $"SELECT config::text, {WantedForm("config")}::text, feedhub_search_marker(config) FROM unnest(@configs::regconfig[]) AS config");
+            stemming.Parameters.Add(new NpgsqlParameter<string>("search", search));
+            stemming.Parameters.Add(new NpgsqlParameter<string[]>("configs", [.. SearchLanguages.All]));
+            batch.BatchCommands.Add(stemming);
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT reltuples::float8 FROM pg_class WHERE oid = 'articles'::regclass"));
+            if (query.Before is null)
+            {
+                var newest = new NpgsqlBatchCommand("SELECT max(sort_date) FROM articles WHERE sort_date < @to");
+                newest.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("to", Timestamps.ToStored(query.To ?? DateTimeOffset.MaxValue)));
+                batch.BatchCommands.Add(newest);
+            }
+
+            batch.Timeout = SearchTimeoutSeconds;
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                formsByConfig.Add((reader.GetString(0), reader.GetString(2), reader.GetString(1)));
+            }
+
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            articles = reader.GetDouble(0);
+            if (query.Before is null && await reader.NextResultAsync(cancellationToken).ConfigureAwait(false)
+                && await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && !reader.IsDBNull(0))
+            {
+                anchor = new DateTimeOffset(reader.GetDateTime(0), TimeSpan.Zero);
+            }
         }
 
-        return new SearchPlan(SearchForms.Of(formsByConfig), anchor, articles > 0 ? estimatedRows / articles : null, articles);
+        var forms = SearchForms.Of(formsByConfig);
+        if (forms is null || articles <= 0)
+        {
+            return new SearchPlan(forms, anchor, null, articles);
+        }
+
+        await using var estimate = _dataSource.CreateCommand();
+        estimate.CommandText = "EXPLAIN (FORMAT JSON) SELECT 1 FROM articles WHERE search_document @@ @any_form::tsquery";
+        estimate.Parameters.Add(new NpgsqlParameter<string>("any_form", forms.AnyForm()));
+        estimate.CommandTimeout = SearchTimeoutSeconds;
+        using var explained = JsonDocument.Parse((string)(await estimate.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!);
+        var estimatedRows = explained.RootElement[0].GetProperty("Plan").GetProperty("Plan Rows").GetDouble();
+        return new SearchPlan(forms, anchor, estimatedRows / articles, articles);
     }
 
     /// <summary>
@@ -229,12 +240,14 @@ public sealed partial class PostgresFeedStore
         private readonly List<(string Form, List<(string Config, string Marker)> Configs)> _groups;
         private readonly IReadOnlyList<(string Config, string Marker, string Form)> _all;
         private readonly bool _sameEverywhere;
+        private readonly List<(string Query, bool Exact)?> _pairs;
 
         private SearchForms(List<(string Form, List<(string Config, string Marker)> Configs)> groups, IReadOnlyList<(string Config, string Marker, string Form)> all)
         {
             _groups = groups;
             _all = all;
             _sameEverywhere = groups.Count == 1 && groups[0].Configs.Count == all.Count;
+            _pairs = [.. groups.Select(group => PairsOf(group.Form))];
         }
 
         /// <summary>The forms of each configuration, with its marker (<c>feedhub_search_marker</c>).</summary>
@@ -258,29 +271,129 @@ public sealed partial class PostgresFeedStore
         }
 
         /// <summary>
-        /// The condition the GIN index answers, its parameters added to <paramref name="command"/>. A phrase is asked of
-        /// the index as its words alone, which the index answers without opening a document, and only the candidates
-        /// are held to the phrase on their stored document (<see cref="RowCondition"/>): checking positions against the
-        /// index's own expression would build every candidate's marked document again.
+        /// Whether the query has a phrase the word-pairs index can answer (see <see cref="PairsOf"/>): then it is asked
+        /// of that index, whose matches are few even when the phrase's words are everywhere, and never by a walk of
+        /// the newest rows, which would hold each of them to the phrase.
+        /// </summary>
+        public bool HasPairs => _pairs.All(pairs => pairs is not null);
+
+        /// <summary>
+        /// The condition the GIN indexes answer, its parameters added to <paramref name="command"/>. A language whose form
+        /// has a phrase of adjacent words asks the word-pairs index (migration 0015) for those pairs; the others ask the
+        /// words index, a phrase there as its words alone. Unless the pairs and forms asked say it all, the candidates are
+        /// held to the whole query on their stored document (<see cref="RowCondition"/>): checking positions against an
+        /// index's own expression would build every candidate's document again.
         /// </summary>
         public string IndexCondition(NpgsqlCommand command)
         {
-            var loosened = _groups.Select(group => WordsOf(group.Form)).ToList();
-            var phrase = loosened.Any(words => words is not null) && loosened.All(words => words is not null);
-            var forms = phrase ? loosened.Select(words => words!).ToList() : _groups.Select(group => group.Form).ToList();
-            var query = _sameEverywhere
-                ? forms[0]
-                : string.Join(" | ", _groups.Select((group, i) =>
+            var paired = Enumerable.Range(0, _groups.Count).Where(i => _pairs[i] is not null).ToList();
+            var unpaired = Enumerable.Range(0, _groups.Count).Where(i => _pairs[i] is null).ToList();
+            var conditions = new List<string>(2);
+            if (paired.Count > 0)
+            {
+                command.Parameters.Add(new NpgsqlParameter<string>("search_pairs", Marked(paired, i => _pairs[i]!.Value.Query)));
+                conditions.Add("feedhub_search_pairs(search_document, search_config) @@ @search_pairs::tsquery");
+            }
+
+            var loosened = false;
+            if (unpaired.Count > 0)
+            {
+                loosened = unpaired.Any(i => WordsOf(_groups[i].Form) is not null);
+                command.Parameters.Add(new NpgsqlParameter<string>("search_marked", Marked(unpaired, i => WordsOf(_groups[i].Form) ?? _groups[i].Form)));
+                conditions.Add("feedhub_search_marked(search_document, search_config) @@ @search_marked::tsquery");
+            }
+
+            // Languages whose form has a phrase of adjacent words ask the pairs index, the others the words index.
+            var condition = conditions.Count == 1 ? conditions[0] : $"({string.Join(" OR ", conditions)})";
+            var exact = !loosened && paired.All(i => _pairs[i]!.Value.Exact);
+            return exact ? condition : $"{condition} AND {RowCondition(command)}";
+        }
+
+        /// <summary>The forms of the groups OR-ed, without markers: what the planner estimates the share of matches on.</summary>
+        public string AnyForm() => string.Join(" | ", _groups.Select(group => $"( {group.Form} )"));
+
+        /// <summary>The query of each of these groups with the markers of its configurations, OR-ed.</summary>
+        private string Marked(List<int> groups, Func<int, string> form)
+            => _sameEverywhere
+                ? form(0)
+                : string.Join(" | ", groups.Select(i =>
                 {
-                    var own = group.Configs.Select(c => c.Marker).ToList();
+                    var own = _groups[i].Configs.Select(c => c.Marker).ToList();
                     var others = _all.Select(f => f.Marker).Except(own, StringComparer.Ordinal).ToList();
                     return own.Count <= others.Count
-                        ? $"( ( {forms[i]} ) & ( {AnyOf(own)} ) )"
-                        : $"( ( {forms[i]} ) & !( {AnyOf(others)} ) )";
+                        ? $"( ( {form(i)} ) & ( {AnyOf(own)} ) )"
+                        : $"( ( {form(i)} ) & !( {AnyOf(others)} ) )";
                 }));
-            command.Parameters.Add(new NpgsqlParameter<string>("search_marked", query));
-            var condition = "feedhub_search_marked(search_document, search_config) @@ @search_marked::tsquery";
-            return phrase ? $"{condition} AND {RowCondition(command)}" : condition;
+
+        /// <summary>
+        /// What the word-pairs index is asked for a form: the pairs of words its phrases hold side by side
+        /// (<c>'a' &lt;-&gt; 'b'</c> gives <c>'a + b'</c>), all of them AND-ed, or null when the form has no such phrase
+        /// among the parts it ANDs together (nor when an OR holds them). Those other parts (a word, a negation, an OR) are left to the check on the
+        /// stored document, which leaving them out of the index's question only lets more candidates through to. Exact
+        /// when the form is one phrase of two words: its pair then says all, no document need be opened.
+        /// Lexemes are quoted, with <c>''</c> for a quote inside; only what is outside quotes is an operator.
+        /// </summary>
+        internal static (string Query, bool Exact)? PairsOf(string form)
+        {
+            var parts = new List<List<string>>();
+            var part = new List<string>();
+            var depth = 0;
+            for (var i = 0; i < form.Length; i++)
+            {
+                var c = form[i];
+                if (c == '\'')
+                {
+                    var end = i + 1;
+                    while (end < form.Length && !(form[end] == '\'' && (end + 1 == form.Length || form[end + 1] != '\'')))
+                    {
+                        end += form[end] == '\'' ? 2 : 1;
+                    }
+
+                    part.Add(form[i..Math.Min(end + 1, form.Length)]);
+                    i = end;
+                }
+                else if (c == '<' && depth == 0 && form.IndexOf('>', i) is var close and > 0)
+                {
+                    part.Add(form[i..(close + 1)]);
+                    i = close;
+                }
+                else if (c == '&' && depth == 0)
+                {
+                    parts.Add(part);
+                    part = [];
+                }
+                else if (c == '|' && depth == 0)
+                {
+                    // OR binds looser than AND: no part of this form is needed by all its matches.
+                    return null;
+                }
+                else if (!char.IsWhiteSpace(c))
+                {
+                    depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+                    part.Add(c.ToString());
+                }
+            }
+
+            parts.Add(part);
+            var pairs = new List<string>();
+            foreach (var tokens in parts)
+            {
+                // A phrase: lexemes joined by distances, and nothing else (no weight, no prefix, no parenthesis).
+                if (tokens.Count < 3 || tokens.Count % 2 == 0 || tokens.Where((token, n) => n % 2 == 0 ? token[0] != '\'' : token[0] != '<').Any())
+                {
+                    continue;
+                }
+
+                for (var n = 1; n < tokens.Count; n += 2)
+                {
+                    if (tokens[n] == "<->")
+                    {
+                        pairs.Add($"{tokens[n - 1][..^1]} + {tokens[n + 1][1..]}");
+                    }
+                }
+            }
+
+            return pairs.Count == 0 ? null : (string.Join(" & ", pairs), parts is [{ Count: 3 } only] && only[1] == "<->");
         }
 
         /// <summary>

@@ -79,6 +79,35 @@ public abstract partial class FeedStoreContract
     }
 
     [Fact]
+    public async Task A_phrase_matches_its_words_side_by_side_in_order_and_in_the_articles_language()
+    {
+        var source = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
+        var adjacent = SearchArticle(source.Id, "id:adjacent", T0, "He said time was short.", "en");
+        var apart = SearchArticle(source.Id, "id:apart", T0.AddMinutes(1), "Time, he said, was short.", "en");
+        var stopWord = SearchArticle(source.Id, "id:stop-word", T0.AddMinutes(2), "He said the time was up.", "en");
+        var pie = SearchArticle(source.Id, "id:pie", T0.AddMinutes(3), "A red apple pie for dessert.", "en");
+        var pairsApart = SearchArticle(source.Id, "id:pairs-apart", T0.AddMinutes(4), "A red apple, then an apple pie.", "en");
+        var mail = SearchArticle(source.Id, "id:mail", T0.AddMinutes(5), "Send an e-mail message today.", "en");
+        var shoes = SearchArticle(source.Id, "id:shoes", T0.AddMinutes(6), "New running shoes.", "en");
+        var frenchShoes = SearchArticle(source.Id, "id:fr-shoes", T0.AddMinutes(7), "Des running shoes neuves.", "fr");
+        // In French "running shoes" is 'running sho': an article of another language with those very words is not a match.
+        var otherShoes = SearchArticle(source.Id, "id:other-shoes", T0.AddMinutes(8), "running sho", null);
+        await Store.SaveArticlesAsync([adjacent, apart, stopWord, pie, pairsApart, mail, shoes, frenchShoes, otherShoes], [], default);
+
+        Assert.Equal([adjacent.Id], await SearchIdsAsync("\"said time\""));
+        Assert.Equal([adjacent.Id], await SearchIdsAsync("\"said times\""));
+        Assert.Equal([stopWord.Id], await SearchIdsAsync("\"said the time\""));
+        Assert.Equal([pie.Id], await SearchIdsAsync("\"red apple pie\""));
+        Assert.Equal([pairsApart.Id, pie.Id], await SearchIdsAsync("\"red apple\" \"apple pie\""));
+        Assert.Equal([pairsApart.Id], await SearchIdsAsync("\"red apple\" -dessert"));
+        Assert.Equal([pie.Id], await SearchIdsAsync("\"apple pie\" dessert"));
+        Assert.Equal([pie.Id, adjacent.Id], await SearchIdsAsync("\"said time\" OR \"red apple pie\""));
+        Assert.Equal([mail.Id], await SearchIdsAsync("\"e-mail message\""));
+        Assert.Equal([frenchShoes.Id, shoes.Id], await SearchIdsAsync("\"running shoes\""));
+        Assert.Empty(await SearchIdsAsync("\"time said\""));
+    }
+
+    [Fact]
     public async Task Search_results_page_exactly_in_river_order_with_the_source_filter()
     {
         var a = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);

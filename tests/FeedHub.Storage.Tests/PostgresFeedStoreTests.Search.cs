@@ -1,4 +1,5 @@
 using FeedHub.Core.Search;
+using FeedHub.Storage.Postgres;
 
 namespace FeedHub.Storage.Tests;
 
@@ -16,6 +17,40 @@ public sealed partial class PostgresFeedStoreTests
             command.Parameters.Add(new Npgsql.NpgsqlParameter<string?>("tag", tag));
             Assert.Equal(SearchLanguages.For(tag), (string?)await command.ExecuteScalarAsync());
         }
+    }
+
+    [Theory]
+    [InlineData("'said' <-> 'time'", "'said + time'", true)]
+    [InlineData("'red' <-> 'appl' <-> 'pie'", "'red + appl' & 'appl + pie'", false)]
+    [InlineData("'said' <2> 'time' <-> 'up'", "'time + up'", false)]
+    [InlineData("'red' <-> 'appl' & !'dessert' & 'pie'", "'red + appl'", false)]
+    [InlineData("'it''s' <-> 'o''neil'", "'it''s + o''neil'", true)]
+    [InlineData("'said' <2> 'time'", null, false)]
+    [InlineData("'said' & 'time'", null, false)]
+    [InlineData("'red' <-> 'appl' | 'pear'", null, false)]
+    [InlineData("!( 'red' <-> 'appl' )", null, false)]
+    [InlineData("( 'red' <-> 'appl' | 'pear' ) & 'kiwi'", null, false)]
+    public void A_forms_phrases_are_asked_of_the_word_pairs_index_as_their_adjacent_pairs(string form, string? pairs, bool exact)
+    {
+        var asked = PostgresFeedStore.SearchForms.PairsOf(form);
+
+        Assert.Equal(pairs, asked?.Query);
+        Assert.Equal(exact, asked?.Exact ?? false);
+    }
+
+    [Fact]
+    public void A_phrase_left_one_word_in_a_language_asks_the_words_index_there_and_the_pairs_index_elsewhere()
+    {
+        // "archived from" in English is 'archiv' ("from" is a stop word); in German it stays a phrase.
+        var forms = PostgresFeedStore.SearchForms.Of([("english", "language english", "'archiv'"), ("german", "language german", "'archived' <-> 'from'")])!;
+        using var command = new Npgsql.NpgsqlCommand();
+
+        var condition = forms.IndexCondition(command);
+
+        Assert.False(forms.HasPairs);
+        Assert.Equal("(feedhub_search_pairs(search_document, search_config) @@ @search_pairs::tsquery OR feedhub_search_marked(search_document, search_config) @@ @search_marked::tsquery)", condition);
+        Assert.Equal("( ( 'archived + from' ) & ( 'language german' ) )", command.Parameters["search_pairs"].Value);
+        Assert.Equal("( ( 'archiv' ) & ( 'language english' ) )", command.Parameters["search_marked"].Value);
     }
 
     private static readonly string[] SearchLanguagesTags =
