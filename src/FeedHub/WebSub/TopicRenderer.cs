@@ -25,7 +25,16 @@ public sealed class TopicRenderer(
     TimeProvider time, ImageLinks images, IOptions<ImageProxyOptions> imageOptions)
 {
     private const int MaxCached = 1024;
+
+    /// <summary>
+    /// What the kept bodies may take in all: topics are whatever subscribers ask for (a search, a category), and a
+    /// digest feed is about a megabyte a day, so a count alone let subscriptions keep hundreds of megabytes.
+    /// </summary>
+    internal const long MaxCachedBytes = 64L * 1024 * 1024;
+
     private readonly ConcurrentDictionary<string, (string Stamp, RenderedTopic Rendered)> _cache = new(StringComparer.Ordinal);
+    private readonly Lock _keeping = new();
+    private long _cachedBytes;
 
     public async Task<RenderedTopic> RenderAsync(FeedTopic topic, CancellationToken cancellationToken)
     {
@@ -59,12 +68,33 @@ public sealed class TopicRenderer(
         }
 
         var rendered = new RenderedTopic(body, topic.Format.MediaType, Convert.ToHexStringLower(SHA256.HashData(body)), self, hub);
-        if (_cache.Count >= MaxCached)
-        {
-            _cache.Clear();
-        }
-
-        _cache[self.AbsoluteUri] = (stamp, rendered);
+        Keep(self.AbsoluteUri, stamp, rendered);
         return rendered;
+    }
+
+    /// <summary>Keeps a rendering, starting the cache over when it would pass its bounds (a body alone over them is not kept).</summary>
+    private void Keep(string key, string stamp, RenderedTopic rendered)
+    {
+        lock (_keeping)
+        {
+            if (_cache.TryRemove(key, out var replaced))
+            {
+                _cachedBytes -= replaced.Rendered.Body.LongLength;
+            }
+
+            if (rendered.Body.LongLength > MaxCachedBytes)
+            {
+                return;
+            }
+
+            if (_cache.Count >= MaxCached || _cachedBytes + rendered.Body.LongLength > MaxCachedBytes)
+            {
+                _cache.Clear();
+                _cachedBytes = 0;
+            }
+
+            _cache[key] = (stamp, rendered);
+            _cachedBytes += rendered.Body.LongLength;
+        }
     }
 }
