@@ -53,6 +53,17 @@ public sealed partial class PostgresFeedStoreTests
         Assert.Equal("( ( 'archiv' ) & ( 'language english' ) )", command.Parameters["search_marked"].Value);
     }
 
+    [Fact]
+    public async Task Words_sharing_a_position_each_make_a_pair_with_the_words_one_position_on()
+    {
+        // Past 16,383 words every word is put at 16,383: which of them comes first must not decide the pairs.
+        await using var dataSource = Npgsql.NpgsqlDataSource.Create(ConnectionString);
+        await using var command = dataSource.CreateCommand(
+            "SELECT feedhub_search_pairs('a:1 b:2 c:2 d:3 e:5'::tsvector, 'simple')::text");
+
+        Assert.Equal("'a + b' 'a + c' 'b + d' 'c + d' 'language simple'", (string?)await command.ExecuteScalarAsync());
+    }
+
     private static readonly string[] SearchLanguagesTags =
         ["en", "fr", "de", "es", "it", "pt", "nl", "sv", "da", "no", "nb", "nn", "fi", "ru", "hu", "ro", "tr"];
 }
