@@ -275,10 +275,13 @@ public static partial class AdminBenchmark
                     await store.ImportSourcesAsync(chunk.Select(i => Source(i, withId: true)).ToList(), CancellationToken.None);
                 }
 
-                // The search index is built once at the end, as a bulk load should; the trigger still builds each document.
-                await ExecuteAsync(connectionString, "DROP INDEX IF EXISTS articles_search");
+                await ExecuteAsync(connectionString, PostgresSearchIndexes.Drop);
                 await SeedArticlesAsync(articles, sources, batch => store.ImportArticlesAsync(batch, CancellationToken.None));
-                await ExecuteAsync(connectionString, "SET maintenance_work_mem = '512MB'; CREATE INDEX articles_search ON articles USING gin (feedhub_search_marked(search_document, search_config))");
+                foreach (var build in PostgresSearchIndexes.Build)
+                {
+                    await ExecuteAsync(connectionString, build);
+                }
+
                 await ExecuteAsync(connectionString, "VACUUM ANALYZE");
                 await store.SetSettingAsync("bench.seeded", "done", CancellationToken.None);
             }

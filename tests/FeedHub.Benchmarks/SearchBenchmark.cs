@@ -187,11 +187,13 @@ public static class SearchBenchmark
             var seeding = Stopwatch.StartNew();
             await using (var store = await PostgresFeedStore.OpenAsync(connectionString, CancellationToken.None))
             {
-                // The GIN indexes are built once at the end, as a bulk load should; the trigger still builds each document.
-                await ExecuteAsync(connectionString, "DROP INDEX IF EXISTS articles_search; DROP INDEX IF EXISTS articles_search_pairs");
+                await ExecuteAsync(connectionString, PostgresSearchIndexes.Drop);
                 await SeedAsync(store, workload, (s, batch) => ((PostgresFeedStore)s).ImportArticlesAsync(batch, CancellationToken.None));
-                await ExecuteAsync(connectionString, "SET maintenance_work_mem = '512MB'; CREATE INDEX articles_search ON articles USING gin (feedhub_search_marked(search_document, search_config))");
-                await ExecuteAsync(connectionString, "SET maintenance_work_mem = '512MB'; CREATE INDEX articles_search_pairs ON articles USING gin (feedhub_search_pairs(search_document, search_config))");
+                foreach (var build in PostgresSearchIndexes.Build)
+                {
+                    await ExecuteAsync(connectionString, build);
+                }
+
                 await ExecuteAsync(connectionString, "VACUUM ANALYZE articles");
                 await store.SetSettingAsync("bench.seeded", "done", CancellationToken.None);
             }
@@ -223,7 +225,7 @@ public static class SearchBenchmark
                 await using var store = await PostgresFeedStore.OpenAsync(scratchConnection, CancellationToken.None);
                 if (!enabled)
                 {
-                    await ExecuteAsync(scratchConnection, "DROP INDEX articles_search; DROP INDEX articles_search_pairs; ALTER TABLE articles DISABLE TRIGGER articles_search_document");
+                    await ExecuteAsync(scratchConnection, $"{PostgresSearchIndexes.Drop}; ALTER TABLE articles DISABLE TRIGGER articles_search_document");
                 }
 
                 await IngestAsync("PostgreSQL", enabled, store, new Workload(ingest, workload.Text));
