@@ -1,4 +1,5 @@
-# The feed farm for the polling benchmarks (scale.sh, ingest.sh, memory.sh): sourced by them, not run.
+# The feed farm for the polling benchmarks (scale.sh, ingest.sh, memory.sh), and the end of a polling round: sourced
+# by them, not run.
 # The team's farm (../shared/tools/farm) generates N feeds of 20 items (28-60 KB) under $FARM and serves them with
 # 50-200 ms of latency; a fresh clone has no ../shared, and these benchmarks then say so and stop.
 # The functions use the sourcing script's $work (its temporary folder) and pids (the processes it stops at its end).
@@ -45,4 +46,18 @@ farm_opml() {
     seq 0 $(($1 - 1)) | sed "s|.*|<outline type=\"rss\" text=\"$farm_url/feeds/&.xml\" xmlUrl=\"$farm_url/feeds/&.xml\" feedhub:extraction=\"never\"/>|"
     echo '</body></opml>'
   } >"$2"
+}
+
+# wait_until_cpu_rests PID: returns once PID has used under 0.1 s of CPU in 2 s: a serve's round is over when its
+# last feeds are stored, which the farm's request count alone does not tell.
+wait_until_cpu_rests() {
+  local prev cur
+  cpu_seconds() { awk -v t="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / t}' "/proc/$1/stat"; }
+  prev=$(cpu_seconds "$1")
+  while :; do
+    sleep 2
+    cur=$(cpu_seconds "$1")
+    [ "$(bc <<<"$cur - $prev < 0.1")" = 1 ] && return
+    prev=$cur
+  done
 }

@@ -117,14 +117,7 @@ for config in "${configs[@]}"; do
     sleep 1
     kill -0 "$serve_pid" 2>/dev/null || { say "serve died:"; tail -5 "$work/serve.err" >&2; exit 1; }
   done
-  # The round is over once the server's CPU rests (the last feeds stored).
-  prev=$(cpu_of "$serve_pid")
-  while :; do
-    sleep 2
-    cur=$(cpu_of "$serve_pid")
-    [ "$(bc <<<"$cur - $prev < 0.1")" = 1 ] && break
-    prev=$cur
-  done
+  wait_until_cpu_rests "$serve_pid"
   cpu=$(cpu_of "$serve_pid") hwm=$(mb "$serve_pid" VmHWM) rss_end=$(mb "$serve_pid" VmRSS)
   sleep "$idle_seconds"
   row "$name: serve polling" "CPU $(awk -v c="$cpu" -v n="$feeds" 'BEGIN {printf "%.2f", 1000 * c / n}') ms per feed, peak RSS $hwm MB, $rss_end MB at the round's end, $(mb "$serve_pid" VmRSS) MB after $idle_seconds s idle ($(rss_split "$serve_pid"))"

@@ -262,13 +262,7 @@ if $farm_has_stats; then
   done
 fi
 fetched_at=$(now)
-prev=$(cpu_of "$serve_pid")
-while :; do
-  sleep 2
-  cur=$(cpu_of "$serve_pid")
-  [ "$(bc <<<"$cur - $prev < 0.1")" = 1 ] && break
-  prev=$cur
-done
+wait_until_cpu_rests "$serve_pid"
 round_end=$(now)
 kill "$reader_pid" 2>/dev/null || true; wait "$reader_pid" 2>/dev/null || true
 serve_cpu=$(printf '%.2f' "$(bc <<<"$(cpu_of "$serve_pid") + $(pg_cpu) - $pg0")") # since its start
