@@ -19,7 +19,8 @@ namespace FeedHub.Benchmarks;
 /// </code>
 /// Requests ask for gzip or Brotli, as browsers and feed readers do. For each page, three latencies: warm (nothing
 /// changed); after an unrelated write (a new article elsewhere, which a page cached by what it shows does not render
-/// again); and cold (after a write the page shows, so it renders). On a PostgreSQL server started by
+/// again); and cold (after a write the page shows, so it renders), after every page has been rendered cold a few times
+/// unmeasured (the JIT's first compilations are not what a running server pays). On a PostgreSQL server started by
 /// <c>tests/postgres.sh</c> (FEEDHUB_TEST_POSTGRES_DIR set) each cold request's CPU is given for the server as well.
 /// The first opening of a LiteDB file seeded by <c>navigation</c> builds its search index. The digest feed's 14 days
 /// get 2,000 posts a day once (the seeded year is 2025).
@@ -27,6 +28,7 @@ namespace FeedHub.Benchmarks;
 public static class PagesBenchmark
 {
     private const int RecentPostsPerDay = 2000;
+    private const int WarmUpRenders = 5;
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
     public static async Task<int> RunAsync(string[] args)
@@ -117,6 +119,15 @@ public static class PagesBenchmark
             ("/sources.opml", newArticleToday, renameSource),
             ("/subscribe", newArticleToday, renameSource),
         ];
+        // A server that has been running has its rendering code compiled and optimised: every page is first rendered
+        // cold a few times unmeasured, so the first pages measured do not carry the JIT's work for all the others.
+        var warmingUp = Stopwatch.StartNew();
+        foreach (var (path, _, own) in pages)
+        {
+            await TimeAsync(http, path, WarmUpRenders, own, server: null);
+        }
+
+        Console.WriteLine(string.Create(Invariant, $"{name,-10} every page rendered {WarmUpRenders} times first, in {warmingUp.Elapsed.TotalSeconds:F1} s"));
         var server = name == "PostgreSQL" ? PostgresServerCpu.Find() : null;
         foreach (var (path, unrelated, own) in pages)
         {
