@@ -61,6 +61,12 @@ public sealed partial class PostgresFeedStore
         var missing = ids.Where(id => !kept.ById.ContainsKey(id)).Distinct().ToArray();
         if (missing.Length > 0)
         {
+            if (kept.ById.Count + missing.Length > MaxHeadingsKept)
+            {
+                kept = Replace(kept, new KeptHeadings(kept.Version));
+                missing = [.. ids.Distinct()];
+            }
+
             // Read after the version: these rows are that version's or newer, never older.
             var read = await ReadHeadingsAsync(missing, cancellationToken).ConfigureAwait(false);
             foreach (var id in missing)
@@ -79,14 +85,16 @@ public sealed partial class PostgresFeedStore
         command.Parameters.Add(new NpgsqlParameter<string>("scope", ContentScope.Sources.Key));
         var version = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         var kept = Volatile.Read(ref _headings);
-        if (kept.Version == version && kept.ById.Count < MaxHeadingsKept)
-        {
-            return kept;
-        }
+        return kept.Version == version ? kept : Replace(kept, new KeptHeadings(version));
+    }
 
-        var fresh = new KeptHeadings(version);
-        // Versions only grow: a request that read an older one (a slow one) does not replace what a newer one keeps.
-        if (kept.Version <= version)
+    /// <summary>
+    /// Keeps <paramref name="fresh"/> instead of <paramref name="kept"/>, unless <paramref name="kept"/> is of a newer
+    /// version (versions only grow: a slow request that read an older one does not replace what newer ones keep).
+    /// </summary>
+    private KeptHeadings Replace(KeptHeadings kept, KeptHeadings fresh)
+    {
+        if (kept.Version <= fresh.Version)
         {
             Interlocked.CompareExchange(ref _headings, fresh, kept);
         }
