@@ -35,7 +35,7 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
     /// <summary>Connects to the database and brings its schema up to date (safe when several processes start at once).</summary>
     public static async Task<PostgresFeedStore> OpenAsync(string connectionString, CancellationToken cancellationToken)
     {
-        var dataSource = NpgsqlDataSource.Create(connectionString);
+        var dataSource = NpgsqlDataSource.Create(WithStatementsPrepared(connectionString));
         try
         {
             await SchemaMigrations.ApplyAsync(dataSource, cancellationToken).ConfigureAwait(false);
@@ -49,6 +49,27 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
             throw;
         }
     }
+
+    /// <summary>
+    /// Statements the store runs again and again (a poll's look-up, insert and fetch update, the readers' pages) are
+    /// prepared on each connection after a few uses, unless the connection string says how many (0: never, for a
+    /// pooler that cannot keep them): PostgreSQL then neither parses nor plans them again, and a connection given back
+    /// to the pool keeps its plans, those of the triggers every article insert runs too (Npgsql then resets it without
+    /// DISCARD ALL).
+    /// </summary>
+    private static string WithStatementsPrepared(string connectionString)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (given.ContainsKey("Max Auto Prepare") || given.ContainsKey("MaxAutoPrepare"))
+        {
+            return connectionString;
+        }
+
+        return new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = AutoPreparedStatements }.ConnectionString;
+    }
+
+    /// <summary>More than the distinct statements a node runs often, so none of them pushes another out.</summary>
+    private const int AutoPreparedStatements = 64;
 
     public async Task<Source> AddSourceAsync(Source source, CancellationToken cancellationToken)
     {
