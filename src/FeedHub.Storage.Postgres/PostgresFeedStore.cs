@@ -30,18 +30,26 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
 
     private readonly NpgsqlDataSource _dataSource;
 
-    private PostgresFeedStore(NpgsqlDataSource dataSource) => _dataSource = dataSource;
+    /// <summary>
+    /// The connections of the poll path (its look-up, inserts and updates), whose statements are the same on every
+    /// poll: they are prepared there (see <see cref="WithStatementsPrepared"/>). Readers stay on
+    /// <see cref="_dataSource"/>: a prepared statement may be given one generic plan after five runs, which suits a
+    /// poll's statements but not a page whose best plan depends on its parameters (which sources, how far back).
+    /// </summary>
+    private readonly NpgsqlDataSource _writes;
+
+    private PostgresFeedStore(NpgsqlDataSource dataSource, NpgsqlDataSource writes) => (_dataSource, _writes) = (dataSource, writes);
 
     /// <summary>Connects to the database and brings its schema up to date (safe when several processes start at once).</summary>
     public static async Task<PostgresFeedStore> OpenAsync(string connectionString, CancellationToken cancellationToken)
     {
-        var dataSource = NpgsqlDataSource.Create(WithStatementsPrepared(connectionString));
+        var dataSource = NpgsqlDataSource.Create(connectionString);
         try
         {
             await SchemaMigrations.ApplyAsync(dataSource, cancellationToken).ConfigureAwait(false);
             await UpgradeStoriesAsync(dataSource, cancellationToken).ConfigureAwait(false);
             await UpgradeSourceListingAsync(dataSource, cancellationToken).ConfigureAwait(false);
-            return new PostgresFeedStore(dataSource);
+            return new PostgresFeedStore(dataSource, NpgsqlDataSource.Create(WithStatementsPrepared(connectionString)));
         }
         catch
         {
@@ -51,11 +59,10 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
     }
 
     /// <summary>
-    /// Statements the store runs again and again (a poll's look-up, insert and fetch update, the readers' pages) are
-    /// prepared on each connection after a few uses, unless the connection string says how many (0: never, for a
-    /// pooler that cannot keep them): PostgreSQL then neither parses nor plans them again, and a connection given back
-    /// to the pool keeps its plans, those of the triggers every article insert runs too (Npgsql then resets it without
-    /// DISCARD ALL).
+    /// On the poll path's connections, statements are prepared after a few uses, unless the connection string says how
+    /// many (0: never, for a pooler that cannot keep them): PostgreSQL then neither parses nor plans them again, and a
+    /// connection given back to the pool keeps its plans, those of the triggers every article insert runs too (Npgsql
+    /// then resets it without DISCARD ALL).
     /// </summary>
     private static string WithStatementsPrepared(string connectionString)
     {
@@ -68,7 +75,7 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
         return new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = AutoPreparedStatements }.ConnectionString;
     }
 
-    /// <summary>More than the distinct statements a node runs often, so none of them pushes another out.</summary>
+    /// <summary>More than the distinct statements of the poll path, so none of them pushes another out.</summary>
     private const int AutoPreparedStatements = 64;
 
     public async Task<Source> AddSourceAsync(Source source, CancellationToken cancellationToken)
@@ -176,7 +183,7 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
 
         // One batch is one implicit transaction: all of it is stored, or none of it. The version first: the content
         // versions the articles' triggers move are then always locked after it, as in every other write.
-        await using var batch = _dataSource.CreateBatch();
+        await using var batch = _writes.CreateBatch();
         batch.BatchCommands.Add(new NpgsqlBatchCommand(BumpVersionSql));
         if (inserts.Count > 0)
         {
@@ -437,9 +444,17 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
         await ExecuteImportAsync(batch, cancellationToken).ConfigureAwait(false);
     }
 
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _writes.DisposeAsync().ConfigureAwait(false);
+        await _dataSource.DisposeAsync().ConfigureAwait(false);
+    }
 
-    public void Dispose() => _dataSource.Dispose();
+    public void Dispose()
+    {
+        _writes.Dispose();
+        _dataSource.Dispose();
+    }
 
     private static async Task ExecuteImportAsync(NpgsqlBatch batch, CancellationToken cancellationToken)
     {
