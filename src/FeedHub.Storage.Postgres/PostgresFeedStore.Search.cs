@@ -213,7 +213,7 @@ public sealed partial class PostgresFeedStore
             }
         }
 
-        var forms = SearchForms.Of(formsByConfig);
+        var forms = SearchForms.Of(formsByConfig, _pairsIndexValid);
         if (forms is null || articles <= 0)
         {
             return new SearchPlan(forms, anchor, null, articles);
@@ -242,16 +242,19 @@ public sealed partial class PostgresFeedStore
         private readonly bool _sameEverywhere;
         private readonly List<(string Query, bool Exact)?> _pairs;
 
-        private SearchForms(List<(string Form, List<(string Config, string Marker)> Configs)> groups, IReadOnlyList<(string Config, string Marker, string Form)> all)
+        private SearchForms(List<(string Form, List<(string Config, string Marker)> Configs)> groups, IReadOnlyList<(string Config, string Marker, string Form)> all, bool pairsIndexed)
         {
             _groups = groups;
             _all = all;
             _sameEverywhere = groups.Count == 1 && groups[0].Configs.Count == all.Count;
-            _pairs = [.. groups.Select(group => PairsOf(group.Form))];
+            _pairs = [.. groups.Select(group => pairsIndexed ? PairsOf(group.Form) : null)];
         }
 
-        /// <summary>The forms of each configuration, with its marker (<c>feedhub_search_marker</c>).</summary>
-        public static SearchForms? Of(IReadOnlyList<(string Config, string Marker, string Form)> forms)
+        /// <summary>
+        /// The forms of each configuration, with its marker (<c>feedhub_search_marker</c>). Without a valid word-pairs
+        /// index (<paramref name="pairsIndexed"/> false), phrases are asked of the words index as their words.
+        /// </summary>
+        public static SearchForms? Of(IReadOnlyList<(string Config, string Marker, string Form)> forms, bool pairsIndexed)
         {
             var groups = new List<(string Form, List<(string Config, string Marker)> Configs)>();
             foreach (var (config, marker, form) in forms.Where(f => f.Form.Length > 0))
@@ -267,7 +270,7 @@ public sealed partial class PostgresFeedStore
                 }
             }
 
-            return groups.Count == 0 ? null : new SearchForms(groups, forms);
+            return groups.Count == 0 ? null : new SearchForms(groups, forms, pairsIndexed);
         }
 
         /// <summary>

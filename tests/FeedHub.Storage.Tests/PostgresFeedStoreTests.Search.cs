@@ -42,7 +42,7 @@ public sealed partial class PostgresFeedStoreTests
     public void A_phrase_left_one_word_in_a_language_asks_the_words_index_there_and_the_pairs_index_elsewhere()
     {
         // "archived from" in English is 'archiv' ("from" is a stop word); in German it stays a phrase.
-        var forms = PostgresFeedStore.SearchForms.Of([("english", "language english", "'archiv'"), ("german", "language german", "'archived' <-> 'from'")])!;
+        var forms = PostgresFeedStore.SearchForms.Of([("english", "language english", "'archiv'"), ("german", "language german", "'archived' <-> 'from'")], pairsIndexed: true)!;
         using var command = new Npgsql.NpgsqlCommand();
 
         var condition = forms.IndexCondition(command);
