@@ -85,7 +85,7 @@ public sealed partial class PostgresFeedStore
             SELECT i.indisvalid, p.phase, p.blocks_done, p.blocks_total, p.tuples_done, p.tuples_total
             FROM (SELECT to_regclass('{PairsIndexName}') AS oid) AS r
             LEFT JOIN pg_index AS i ON i.indexrelid = r.oid
-            LEFT JOIN pg_stat_progress_create_index AS p ON p.relid = 'articles'::regclass AND p.datid = (SELECT oid FROM pg_database WHERE datname = current_database())
+            LEFT JOIN pg_stat_progress_create_index AS p ON p.index_relid = r.oid AND p.datid = (SELECT oid FROM pg_database WHERE datname = current_database())
             """);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
