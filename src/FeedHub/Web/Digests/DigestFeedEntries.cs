@@ -7,16 +7,16 @@ using FeedHub.Web.Rendering;
 namespace FeedHub.Web.Digests;
 
 /// <summary>
-/// The digest feed's entries kept rendered, one per finished day, public origin and format, as the format writes the
+/// The digest feed's entries kept rendered, one per finished day, public origin and escaping, as the format writes the
 /// content (escaped, in UTF-8) and deflated (see <see cref="GzipSegments"/>): a day is read, rendered and compressed
 /// again only when its own articles (or what readers see of the sources) change, so at midnight the feed renders one
 /// new day, not all of them, and a new post today renders none.
 /// </summary>
 public sealed class DigestFeedEntries(IFeedStore store)
 {
-    /// <summary>Two weeks in three formats for a handful of origins; past that (hosts named by requests) the entries start over.</summary>
+    /// <summary>Two weeks in two escapings (XML, JSON) for a handful of origins; past that (hosts named by requests) the entries start over.</summary>
     private const int MaxEntries = 256;
-    private readonly ConcurrentDictionary<(DateOnly Day, string Origin, string Format), Entry> _entries = new();
+    private readonly ConcurrentDictionary<(DateOnly Day, string Origin, Func<string, byte[]> Escaping), Entry> _entries = new();
 
     /// <summary>A day's entry: its end, last change and content, from memory when the day is unchanged.</summary>
     /// <param name="render">Renders the entry's content (HTML) from the day.</param>
@@ -25,7 +25,8 @@ public sealed class DigestFeedEntries(IFeedStore store)
     {
         var (start, end) = digest.Bounds(date);
         var version = await store.GetContentVersionAsync([.. ContentScope.Hours(start, end)], cancellationToken);
-        var key = (date, origin.AbsoluteUri, format.Extension);
+        // Atom and RSS write their content alike (the same delegate): one entry serves both.
+        var key = (date, origin.AbsoluteUri, format.WriteText);
         if (_entries.TryGetValue(key, out var kept) && kept.Version == version)
         {
             return kept;
