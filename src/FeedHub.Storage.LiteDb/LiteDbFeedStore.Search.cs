@@ -9,9 +9,12 @@ namespace FeedHub.Storage.LiteDb;
 /// <summary>
 /// Full-text search with a Lucene index beside the LiteDB file (<c>feedhub.db</c> → <c>feedhub.search/</c>).
 /// Every write that changes what is searched also records, in the same LiteDB transaction, which articles or sources
-/// to index again (the search outbox); the index is updated right after and committed to disk every few seconds with
-/// the outbox position it covers. On opening, the outbox past that position is replayed, so a crash at any moment
-/// leaves the index at most a replay behind; a missing, foreign or unreadable index is rebuilt from the articles.
+/// to index again (the search outbox). One background indexer then analyses them, in the order of the outbox, off the
+/// write lock: a poll's transaction does not carry Lucene's analysis, so polls are not serialised behind it. A search
+/// waits for the indexer to reach the writes made before it, so a write is still found at once. The index is committed
+/// to disk every few seconds with the outbox position it covers. On opening, the outbox past that position is
+/// replayed, so a crash at any moment leaves the index at most a replay behind; a missing, foreign or unreadable index
+/// is rebuilt from the articles.
 /// </summary>
 public sealed partial class LiteDbFeedStore
 {
@@ -22,7 +25,24 @@ public sealed partial class LiteDbFeedStore
     /// <summary>Past this many outbox entries the index is committed at once, so a replay stays short.</summary>
     private const int MaxUncommittedWork = 20_000;
 
+    /// <summary>Past this many articles waiting for the indexer, writers wait for it: memory stays bounded.</summary>
+    private const int MaxQueuedArticles = 400;
+
     private readonly Lock _writeLock = new();
+
+    /// <summary>One commit of the index at a time; never taken while the write lock is held, nor the other way round.</summary>
+    private readonly Lock _commitLock = new();
+
+    /// <summary>Guards the indexer's queue and positions; a monitor (not a <see cref="Lock"/>) for its Wait and Pulse when work is queued or done.</summary>
+    private readonly object _indexLock = new();
+    private readonly Queue<IndexWork> _indexQueue = new();
+    private Thread? _indexer;
+    private int _queuedArticles;
+    private long _queuedOutboxId;
+    private long _indexedOutboxId;
+    private bool _closingIndexer;
+    private Exception? _indexerFailure;
+
     private ILiteCollection<BsonDocument> _outbox = null!;
     private LuceneArticleIndex? _search;
     private Timer? _commitTimer;
@@ -94,16 +114,24 @@ public sealed partial class LiteDbFeedStore
             SearchIndexState = replayed == 0 ? "up to date" : $"replayed {replayed} changes the index had not committed";
         }
 
+        _queuedOutboxId = _indexedOutboxId = _lastOutboxId;
         TryCommitSearch();
+        _indexer = new Thread(RunIndexer) { IsBackground = true, Name = "FeedHub search indexer" };
+        _indexer.Start();
         _commitTimer = new Timer(_ => TryCommitSearch(), null, options.CommitInterval, options.CommitInterval);
     }
 
     /// <summary>
-    /// Runs a write in one transaction with the search outbox entries it calls for, then brings the index up to date.
+    /// Runs a write in one transaction with the search outbox entries it calls for, then hands them to the indexer.
     /// Writes are serialised so the outbox positions follow the order of the commits.
     /// </summary>
     private void WriteSearchable(Action write, IReadOnlyCollection<Article> articles, IReadOnlyCollection<long> sources)
     {
+        if (articles.Count > 0)
+        {
+            WaitForIndexerRoom();
+        }
+
         lock (_writeLock)
         {
             var outboxBefore = _lastOutboxId;
@@ -139,25 +167,122 @@ public sealed partial class LiteDbFeedStore
                 throw;
             }
 
-            if (_search is null)
+            if (_search is not null && _lastOutboxId > outboxBefore)
             {
+                // Queued under the write lock, so the indexer sees the writes in the order of their outbox positions.
+                Enqueue(new IndexWork(_lastOutboxId, [.. articles], [.. sources]));
+            }
+        }
+    }
+
+    private void Enqueue(IndexWork work)
+    {
+        lock (_indexLock)
+        {
+            if (_indexerFailure is not null || _closingIndexer)
+            {
+                // The outbox keeps the work: the next opening replays it.
                 return;
             }
 
-            var names = new Dictionary<long, string>();
-            foreach (var article in articles)
+            _indexQueue.Enqueue(work);
+            _queuedArticles += work.Articles.Length;
+            _queuedOutboxId = work.OutboxId;
+            Monitor.PulseAll(_indexLock);
+        }
+    }
+
+    private void WaitForIndexerRoom()
+    {
+        lock (_indexLock)
+        {
+            while (_queuedArticles >= MaxQueuedArticles && _indexerFailure is null && !_closingIndexer)
             {
-                _search.Upsert(article, SourceNamesOf(article.SourceId, names));
+                Monitor.Wait(_indexLock);
+            }
+        }
+    }
+
+    /// <summary>Until the indexer holds every write queued so far (or has stopped on a failure).</summary>
+    private void WaitForIndexer()
+    {
+        lock (_indexLock)
+        {
+            var target = _queuedOutboxId;
+            while (_indexedOutboxId < target && _indexerFailure is null && _indexer is not null)
+            {
+                Monitor.Wait(_indexLock);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The indexer's thread: takes the queued writes in order, all that are waiting at once, and adds them to the index.
+    /// It stops at the first failure (a full disk): the index then stays at what it holds, the outbox keeps the rest for
+    /// the next opening, and searches show what is indexed.
+    /// </summary>
+    private void RunIndexer()
+    {
+        var batch = new List<IndexWork>();
+        while (true)
+        {
+            lock (_indexLock)
+            {
+                while (_indexQueue.Count == 0 && !_closingIndexer)
+                {
+                    Monitor.Wait(_indexLock);
+                }
+
+                if (_indexQueue.Count == 0)
+                {
+                    return;
+                }
+
+                batch.AddRange(_indexQueue);
+                _indexQueue.Clear();
             }
 
-            foreach (var source in sources)
+            try
             {
-                SyncSource(source, names);
+                var names = new Dictionary<long, string>();
+                foreach (var work in batch)
+                {
+                    foreach (var article in work.Articles)
+                    {
+                        _search!.Upsert(article, SourceNamesOf(article.SourceId, names));
+                    }
+
+                    foreach (var source in work.Sources)
+                    {
+                        SyncSource(source, names);
+                    }
+                }
+            }
+            catch (Exception e)
+            {
+                lock (_indexLock)
+                {
+                    _indexerFailure = e;
+                    SearchIndexState = "indexing stopped until the next opening: " + e.Message;
+                    _indexQueue.Clear();
+                    _queuedArticles = 0;
+                    Monitor.PulseAll(_indexLock);
+                }
+
+                return;
             }
 
-            if (_lastOutboxId - _committedOutboxId >= MaxUncommittedWork)
+            lock (_indexLock)
             {
-                // The articles are stored: a commit of the index that fails (a full disk) is retried later.
+                _indexedOutboxId = batch[^1].OutboxId;
+                _queuedArticles -= batch.Sum(work => work.Articles.Length);
+                Monitor.PulseAll(_indexLock);
+            }
+
+            batch.Clear();
+            if (Volatile.Read(ref _indexedOutboxId) - Volatile.Read(ref _committedOutboxId) >= MaxUncommittedWork)
+            {
+                // A commit of the index that fails (a full disk) is retried later.
                 TryCommitSearch();
             }
         }
@@ -165,7 +290,9 @@ public sealed partial class LiteDbFeedStore
 
     private List<Article> SearchArticles(ArticleQuery query, SearchQuery search)
     {
-        var ids = (_search ?? throw SearchIsOff()).Search(query, search);
+        var index = _search ?? throw SearchIsOff();
+        WaitForIndexer();
+        var ids = index.Search(query, search);
         if (ids.Count == 0)
         {
             return [];
@@ -175,19 +302,24 @@ public sealed partial class LiteDbFeedStore
         return ids.Where(found.ContainsKey).Select(id => found[id]).ToList();
     }
 
-    /// <summary>Writes the index to disk with the outbox position it covers, then forgets the outbox up to there.</summary>
+    /// <summary>
+    /// Writes the index to disk with the outbox position it covers (what the indexer had added when the commit began:
+    /// what it adds meanwhile is in the commit or not, and replayed either way), then forgets the outbox up to there.
+    /// Writes go on meanwhile: the disk sync holds only the commit lock.
+    /// </summary>
     private void CommitSearch()
     {
-        lock (_writeLock)
+        lock (_commitLock)
         {
             if (_search is null)
             {
                 return;
             }
 
-            _search.Commit(_lastOutboxId, _searchStore);
-            _committedOutboxId = _lastOutboxId;
-            _outbox.DeleteMany(Where.AtMost("_id", _committedOutboxId));
+            var watermark = Volatile.Read(ref _indexedOutboxId);
+            _search.Commit(watermark, _searchStore);
+            Volatile.Write(ref _committedOutboxId, watermark);
+            _outbox.DeleteMany(Where.AtMost("_id", watermark));
         }
     }
 
@@ -208,6 +340,14 @@ public sealed partial class LiteDbFeedStore
         _commitTimer?.Dispose();
         lock (_writeLock)
         {
+            // The indexer finishes what is queued first, so the last commit covers every write.
+            lock (_indexLock)
+            {
+                _closingIndexer = true;
+                Monitor.PulseAll(_indexLock);
+            }
+
+            _indexer?.Join();
             if (_search is not null)
             {
                 // On a full disk the index is left as it was: the outbox replays the rest at the next opening.
@@ -291,6 +431,9 @@ public sealed partial class LiteDbFeedStore
         return name;
     }
 }
+
+/// <summary>A write for the indexer: its last outbox position, the articles it stored and the sources it renamed or removed.</summary>
+internal sealed record IndexWork(long OutboxId, Article[] Articles, long[] Sources);
 
 /// <summary>The embedded store's search index.</summary>
 public sealed record LiteDbSearchOptions
