@@ -9,12 +9,10 @@ namespace FeedHub.Storage.LiteDb;
 /// <summary>
 /// Full-text search with a Lucene index beside the LiteDB file (<c>feedhub.db</c> → <c>feedhub.search/</c>).
 /// Every write that changes what is searched also records, in the same LiteDB transaction, which articles or sources
-/// to index again (the search outbox). One background indexer then analyses them, in the order of the outbox, off the
-/// write lock: a poll's transaction does not carry Lucene's analysis, so polls are not serialised behind it. A search
-/// waits for the indexer to reach the writes made before it, so a write is still found at once. The index is committed
-/// to disk every few seconds with the outbox position it covers. On opening, the outbox past that position is
-/// replayed, so a crash at any moment leaves the index at most a replay behind; a missing, foreign or unreadable index
-/// is rebuilt from the articles.
+/// to index again (the search outbox); the index is updated right after and committed to disk every few seconds with
+/// the outbox position it covers, under a lock of its own: writes go on while the commit syncs the disk. On opening,
+/// the outbox past that position is replayed, so a crash at any moment leaves the index at most a replay behind; a
+/// missing, foreign or unreadable index is rebuilt from the articles.
 /// </summary>
 public sealed partial class LiteDbFeedStore
 {
@@ -25,23 +23,10 @@ public sealed partial class LiteDbFeedStore
     /// <summary>Past this many outbox entries the index is committed at once, so a replay stays short.</summary>
     private const int MaxUncommittedWork = 20_000;
 
-    /// <summary>Past this many articles waiting for the indexer, writers wait for it: memory stays bounded.</summary>
-    private const int MaxQueuedArticles = 400;
-
     private readonly Lock _writeLock = new();
 
-    /// <summary>One commit of the index at a time; never taken while the write lock is held, nor the other way round.</summary>
+    /// <summary>One commit of the index at a time; taken after the write lock when both are (closing), never before.</summary>
     private readonly Lock _commitLock = new();
-
-    /// <summary>Guards the indexer's queue and positions; a monitor (not a <see cref="Lock"/>) for its Wait and Pulse when work is queued or done.</summary>
-    private readonly object _indexLock = new();
-    private readonly Queue<IndexWork> _indexQueue = new();
-    private Thread? _indexer;
-    private int _queuedArticles;
-    private long _queuedOutboxId;
-    private long _indexedOutboxId;
-    private bool _closingIndexer;
-    private Exception? _indexerFailure;
 
     private ILiteCollection<BsonDocument> _outbox = null!;
     private LuceneArticleIndex? _search;
@@ -49,6 +34,9 @@ public sealed partial class LiteDbFeedStore
     private string _searchStore = string.Empty;
     private long _lastOutboxId;
     private long _committedOutboxId;
+
+    /// <summary>The outbox position the index holds every write up to: what a commit that starts now covers.</summary>
+    private long _indexedOutboxId;
     private bool _searchMarkedStale;
 
     /// <summary>How the last opening found the search index ("up to date", "replayed N changes", "rebuilt: why").</summary>
@@ -114,24 +102,17 @@ public sealed partial class LiteDbFeedStore
             SearchIndexState = replayed == 0 ? "up to date" : $"replayed {replayed} changes the index had not committed";
         }
 
-        _queuedOutboxId = _indexedOutboxId = _lastOutboxId;
+        _indexedOutboxId = _lastOutboxId;
         TryCommitSearch();
-        _indexer = new Thread(RunIndexer) { IsBackground = true, Name = "FeedHub search indexer" };
-        _indexer.Start();
         _commitTimer = new Timer(_ => TryCommitSearch(), null, options.CommitInterval, options.CommitInterval);
     }
 
     /// <summary>
-    /// Runs a write in one transaction with the search outbox entries it calls for, then hands them to the indexer.
+    /// Runs a write in one transaction with the search outbox entries it calls for, then brings the index up to date.
     /// Writes are serialised so the outbox positions follow the order of the commits.
     /// </summary>
     private void WriteSearchable(Action write, IReadOnlyCollection<Article> articles, IReadOnlyCollection<long> sources)
     {
-        if (articles.Count > 0)
-        {
-            WaitForIndexerRoom();
-        }
-
         lock (_writeLock)
         {
             var outboxBefore = _lastOutboxId;
@@ -167,132 +148,35 @@ public sealed partial class LiteDbFeedStore
                 throw;
             }
 
-            if (_search is not null && _lastOutboxId > outboxBefore)
+            if (_search is null)
             {
-                // Queued under the write lock, so the indexer sees the writes in the order of their outbox positions.
-                Enqueue(new IndexWork(_lastOutboxId, [.. articles], [.. sources]));
-            }
-        }
-    }
-
-    private void Enqueue(IndexWork work)
-    {
-        lock (_indexLock)
-        {
-            if (_indexerFailure is not null || _closingIndexer)
-            {
-                // The outbox keeps the work: the next opening replays it.
                 return;
             }
 
-            _indexQueue.Enqueue(work);
-            _queuedArticles += work.Articles.Length;
-            _queuedOutboxId = work.OutboxId;
-            Monitor.PulseAll(_indexLock);
+            var names = new Dictionary<long, string>();
+            foreach (var article in articles)
+            {
+                _search.Upsert(article, SourceNamesOf(article.SourceId, names));
+            }
+
+            foreach (var source in sources)
+            {
+                SyncSource(source, names);
+            }
+
+            Volatile.Write(ref _indexedOutboxId, _lastOutboxId);
         }
-    }
 
-    private void WaitForIndexerRoom()
-    {
-        lock (_indexLock)
+        if (Volatile.Read(ref _indexedOutboxId) - Volatile.Read(ref _committedOutboxId) >= MaxUncommittedWork)
         {
-            while (_queuedArticles >= MaxQueuedArticles && _indexerFailure is null && !_closingIndexer)
-            {
-                Monitor.Wait(_indexLock);
-            }
-        }
-    }
-
-    /// <summary>Until the indexer holds every write queued so far (or has stopped on a failure).</summary>
-    private void WaitForIndexer()
-    {
-        lock (_indexLock)
-        {
-            var target = _queuedOutboxId;
-            while (_indexedOutboxId < target && _indexerFailure is null && _indexer is not null)
-            {
-                Monitor.Wait(_indexLock);
-            }
-        }
-    }
-
-    /// <summary>
-    /// The indexer's thread: takes the queued writes in order, all that are waiting at once, and adds them to the index.
-    /// It stops at the first failure (a full disk): the index then stays at what it holds, the outbox keeps the rest for
-    /// the next opening, and searches show what is indexed.
-    /// </summary>
-    private void RunIndexer()
-    {
-        var batch = new List<IndexWork>();
-        while (true)
-        {
-            lock (_indexLock)
-            {
-                while (_indexQueue.Count == 0 && !_closingIndexer)
-                {
-                    Monitor.Wait(_indexLock);
-                }
-
-                if (_indexQueue.Count == 0)
-                {
-                    return;
-                }
-
-                batch.AddRange(_indexQueue);
-                _indexQueue.Clear();
-            }
-
-            try
-            {
-                var names = new Dictionary<long, string>();
-                foreach (var work in batch)
-                {
-                    foreach (var article in work.Articles)
-                    {
-                        _search!.Upsert(article, SourceNamesOf(article.SourceId, names));
-                    }
-
-                    foreach (var source in work.Sources)
-                    {
-                        SyncSource(source, names);
-                    }
-                }
-            }
-            catch (Exception e)
-            {
-                lock (_indexLock)
-                {
-                    _indexerFailure = e;
-                    SearchIndexState = "indexing stopped until the next opening: " + e.Message;
-                    _indexQueue.Clear();
-                    _queuedArticles = 0;
-                    Monitor.PulseAll(_indexLock);
-                }
-
-                return;
-            }
-
-            lock (_indexLock)
-            {
-                _indexedOutboxId = batch[^1].OutboxId;
-                _queuedArticles -= batch.Sum(work => work.Articles.Length);
-                Monitor.PulseAll(_indexLock);
-            }
-
-            batch.Clear();
-            if (Volatile.Read(ref _indexedOutboxId) - Volatile.Read(ref _committedOutboxId) >= MaxUncommittedWork)
-            {
-                // A commit of the index that fails (a full disk) is retried later.
-                TryCommitSearch();
-            }
+            // The articles are stored: a commit of the index that fails (a full disk) is retried later.
+            TryCommitSearch();
         }
     }
 
     private List<Article> SearchArticles(ArticleQuery query, SearchQuery search)
     {
-        var index = _search ?? throw SearchIsOff();
-        WaitForIndexer();
-        var ids = index.Search(query, search);
+        var ids = (_search ?? throw SearchIsOff()).Search(query, search);
         if (ids.Count == 0)
         {
             return [];
@@ -303,21 +187,21 @@ public sealed partial class LiteDbFeedStore
     }
 
     /// <summary>
-    /// Writes the index to disk with the outbox position it covers (what the indexer had added when the commit began:
-    /// what it adds meanwhile is in the commit or not, and replayed either way), then forgets the outbox up to there.
-    /// Writes go on meanwhile: the disk sync holds only the commit lock.
+    /// Writes the index to disk with the outbox position it covers, then forgets the outbox up to there. The position is
+    /// read before the commit starts: what writes add to the index meanwhile is in the commit or not, and replayed either
+    /// way (an article indexed again replaces itself). Writes go on while the disk syncs.
     /// </summary>
     private void CommitSearch()
     {
         lock (_commitLock)
         {
-            if (_search is null)
+            if (_search is not { } index)
             {
                 return;
             }
 
             var watermark = Volatile.Read(ref _indexedOutboxId);
-            _search.Commit(watermark, _searchStore);
+            index.Commit(watermark, _searchStore);
             Volatile.Write(ref _committedOutboxId, watermark);
             _outbox.DeleteMany(Where.AtMost("_id", watermark));
         }
@@ -340,20 +224,16 @@ public sealed partial class LiteDbFeedStore
         _commitTimer?.Dispose();
         lock (_writeLock)
         {
-            // The indexer finishes what is queued first, so the last commit covers every write.
-            lock (_indexLock)
+            // And the commit lock, so a commit the timer began finishes before the index is closed.
+            lock (_commitLock)
             {
-                _closingIndexer = true;
-                Monitor.PulseAll(_indexLock);
-            }
-
-            _indexer?.Join();
-            if (_search is not null)
-            {
-                // On a full disk the index is left as it was: the outbox replays the rest at the next opening.
-                TryCommitSearch();
-                _search.Dispose();
-                _search = null;
+                if (_search is not null)
+                {
+                    // On a full disk the index is left as it was: the outbox replays the rest at the next opening.
+                    TryCommitSearch();
+                    _search.Dispose();
+                    _search = null;
+                }
             }
         }
     }
@@ -431,9 +311,6 @@ public sealed partial class LiteDbFeedStore
         return name;
     }
 }
-
-/// <summary>A write for the indexer: its last outbox position, the articles it stored and the sources it renamed or removed.</summary>
-internal sealed record IndexWork(long OutboxId, Article[] Articles, long[] Sources);
 
 /// <summary>The embedded store's search index.</summary>
 public sealed record LiteDbSearchOptions

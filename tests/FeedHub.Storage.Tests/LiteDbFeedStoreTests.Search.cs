@@ -129,12 +129,12 @@ public sealed partial class LiteDbFeedStoreTests
     }
 
     /// <summary>
-    /// Many writers at once, more articles than the indexer queues before writers wait for it, each article saved again
-    /// with new words, while the index is committed every few milliseconds: every article is found by its last words at
-    /// once, and the index the store leaves on closing covers every write.
+    /// Many writers at once, each article saved again with new words, while the index is committed every few
+    /// milliseconds (off the write lock): every article is found by its last words at once, and the index the store
+    /// leaves on closing covers every write.
     /// </summary>
     [Fact]
-    public async Task Concurrent_writes_are_indexed_in_order_and_all_committed_on_closing()
+    public async Task Concurrent_writes_and_commits_leave_every_write_found_and_committed()
     {
         ((LiteDbFeedStore)Store).Dispose();
         Store = new LiteDbFeedStore(DatabasePath, new LiteDbSearchOptions { CommitInterval = TimeSpan.FromMilliseconds(5) });
