@@ -109,9 +109,10 @@ public static class NavigationBenchmark
             var seeding = Stopwatch.StartNew();
             await using (var connection = new NpgsqlConnection(connectionString))
             {
-                // Search documents are not what is measured here: neither built nor indexed.
+                // Search documents are not what is measured here: neither built nor indexed (the pages benchmark then
+                // reads and writes this store without its search indexes and trigger).
                 await connection.OpenAsync();
-                await using var plain = new NpgsqlCommand("DROP INDEX IF EXISTS articles_search; ALTER TABLE articles DISABLE TRIGGER articles_search_document", connection);
+                await using var plain = new NpgsqlCommand($"{PostgresSearchIndexes.Drop}; ALTER TABLE articles DISABLE TRIGGER articles_search_document", connection);
                 await plain.ExecuteNonQueryAsync();
             }
 
@@ -230,10 +231,23 @@ public static class NavigationBenchmark
         }
     }
 
+    /// <summary>
+    /// Prints the latencies of <paramref name="run"/>, and the mean CPU of a call (its warm-up included): this process's,
+    /// and the PostgreSQL server's when it runs here (less inflated than wall time when the machine is shared).
+    /// </summary>
     private static async Task ReportAsync<T>(string store, string what, int count, Func<Task<T>> run)
     {
+        var server = store == "PostgreSQL" ? PostgresServerCpu.Find() : null;
+        using var process = Process.GetCurrentProcess();
+        var serverBefore = server?.Read();
+        process.Refresh();
+        var cpuBefore = process.TotalProcessorTime;
         var milliseconds = await Latency.MeasureAsync(count, run);
+        process.Refresh();
+        var calls = count + Math.Min(20, count);
+        var cpu = (process.TotalProcessorTime - cpuBefore).TotalMilliseconds / calls;
+        var serverCpu = server?.Read() - serverBefore;
         Console.WriteLine(string.Create(Invariant,
-            $"{store,-10} {what,-46} p50 {Latency.Percentile(milliseconds, 0.50),8:F2} ms   p95 {Latency.Percentile(milliseconds, 0.95),8:F2} ms"));
+            $"{store,-10} {what,-46} p50 {Latency.Percentile(milliseconds, 0.50),8:F2} ms   p95 {Latency.Percentile(milliseconds, 0.95),8:F2} ms   CPU {cpu,7:F2} ms{(serverCpu is { } s ? string.Create(Invariant, $" + server {s.TotalMilliseconds / calls,7:F2} ms") : "")}"));
     }
 }

@@ -17,14 +17,18 @@ namespace FeedHub.Benchmarks;
 /// <code>
 /// pages [--articles N (>= 10,000: the two categories of 50 sources it measures)] [--stores litedb,postgres] [--samples N] [--data DIR]
 /// </code>
-/// Requests ask for gzip or Brotli, as browsers and feed readers do. For each page, three latencies: warm (nothing changed); after an unrelated write (a new article elsewhere, which
-/// a page cached by what it shows does not render again); and cold (after a write the page shows, so it renders).
+/// Requests ask for gzip or Brotli, as browsers and feed readers do. For each page, three latencies: warm (nothing
+/// changed); after an unrelated write (a new article elsewhere, which a page cached by what it shows does not render
+/// again); and cold (after a write the page shows, so it renders), after every page has been rendered cold a few times
+/// unmeasured (the JIT's first compilations are not what a running server pays). On a PostgreSQL server started by
+/// <c>tests/postgres.sh</c> (FEEDHUB_TEST_POSTGRES_DIR set) each cold request's CPU is given for the server as well.
 /// The first opening of a LiteDB file seeded by <c>navigation</c> builds its search index. The digest feed's 14 days
 /// get 2,000 posts a day once (the seeded year is 2025).
 /// </summary>
 public static class PagesBenchmark
 {
     private const int RecentPostsPerDay = 2000;
+    private const int WarmUpRenders = 5;
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
     public static async Task<int> RunAsync(string[] args)
@@ -115,28 +119,42 @@ public static class PagesBenchmark
             ("/sources.opml", newArticleToday, renameSource),
             ("/subscribe", newArticleToday, renameSource),
         ];
+        // A server that has been running has its rendering code compiled and optimised: every page is first rendered
+        // cold a few times unmeasured, so the first pages measured do not carry the JIT's work for all the others.
+        var warmingUp = Stopwatch.StartNew();
+        foreach (var (path, _, own) in pages)
+        {
+            await TimeAsync(http, path, WarmUpRenders, own, server: null);
+        }
+
+        Console.WriteLine(string.Create(Invariant, $"{name,-10} every page rendered {WarmUpRenders} times first, in {warmingUp.Elapsed.TotalSeconds:F1} s"));
+        var server = name == "PostgreSQL" ? PostgresServerCpu.Find() : null;
         foreach (var (path, unrelated, own) in pages)
         {
-            var warm = await TimeAsync(http, path, samples, before: null);
-            (double[] Wall, double[] Cpu)? afterUnrelated = unrelated is null ? null : await TimeAsync(http, path, Math.Max(5, samples / 5), unrelated);
-            var cold = await TimeAsync(http, path, Math.Max(5, samples / 5), own);
+            var warm = await TimeAsync(http, path, samples, before: null, server);
+            Timings? afterUnrelated = unrelated is null ? null : await TimeAsync(http, path, Math.Max(5, samples / 5), unrelated, server);
+            var cold = await TimeAsync(http, path, Math.Max(5, samples / 5), own, server);
             Console.WriteLine(string.Create(Invariant,
-                $"{name,-10} {path,-24} warm p50 {P(warm.Wall, 0.5),8:F2} p95 {P(warm.Wall, 0.95),8:F2} ms | after another write p50 {(afterUnrelated is null ? "       -" : P(afterUnrelated.Value.Wall, 0.5).ToString("F2", Invariant).PadLeft(8))} p95 {(afterUnrelated is null ? "       -" : P(afterUnrelated.Value.Wall, 0.95).ToString("F2", Invariant).PadLeft(8))} ms | cold p50 {P(cold.Wall, 0.5),8:F2} p95 {P(cold.Wall, 0.95),8:F2} ms, CPU p50 {P(cold.Cpu, 0.5),7:F2} ms"));
+                $"{name,-10} {path,-24} warm p50 {P(warm.Wall, 0.5),8:F2} p95 {P(warm.Wall, 0.95),8:F2} ms | after another write p50 {(afterUnrelated is null ? "       -" : P(afterUnrelated.Wall, 0.5).ToString("F2", Invariant).PadLeft(8))} p95 {(afterUnrelated is null ? "       -" : P(afterUnrelated.Wall, 0.95).ToString("F2", Invariant).PadLeft(8))} ms | cold p50 {P(cold.Wall, 0.5),8:F2} p95 {P(cold.Wall, 0.95),8:F2} ms, CPU p50 {P(cold.Cpu, 0.5),7:F2} ms{(server is null ? "" : string.Create(Invariant, $" + server {P(cold.ServerCpu, 0.5),7:F2} ms"))}"));
         }
 
         Console.WriteLine(string.Create(Invariant, $"{name,-10} process CPU {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F1} s, load average {File.ReadAllText("/proc/loadavg").Trim()}"));
     }
 
+    /// <summary>Milliseconds of each request, each sorted: wall, this process's CPU, and the database server's CPU (zeros when not read).</summary>
+    private sealed record Timings(double[] Wall, double[] Cpu, double[] ServerCpu);
+
     /// <summary>
     /// Milliseconds of each GET of <paramref name="path"/> (after <paramref name="before"/>, not timed), wall and this
-    /// process's CPU (the server's, mostly: less inflated than wall when the machine is shared), each sorted; one
-    /// unmeasured GET first.
+    /// process's CPU (the web node's, mostly: less inflated than wall when the machine is shared), and the PostgreSQL
+    /// server's CPU when <paramref name="server"/> is given (read outside the process's CPU window); one unmeasured GET first.
     /// </summary>
-    private static async Task<(double[] Wall, double[] Cpu)> TimeAsync(HttpClient http, string path, int count, Func<Task>? before)
+    private static async Task<Timings> TimeAsync(HttpClient http, string path, int count, Func<Task>? before, PostgresServerCpu? server)
     {
         (await http.GetAsync(path)).EnsureSuccessStatusCode().Dispose();
         var milliseconds = new double[count];
         var cpu = new double[count];
+        var serverCpu = new double[count];
         using var process = Process.GetCurrentProcess();
         for (var i = 0; i < count; i++)
         {
@@ -145,6 +163,7 @@ public static class PagesBenchmark
                 await before();
             }
 
+            var serverBefore = server?.Read();
             process.Refresh();
             var cpuBefore = process.TotalProcessorTime;
             var started = Stopwatch.GetTimestamp();
@@ -157,11 +176,13 @@ public static class PagesBenchmark
             milliseconds[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             process.Refresh();
             cpu[i] = (process.TotalProcessorTime - cpuBefore).TotalMilliseconds;
+            serverCpu[i] = (server?.Read() - serverBefore)?.TotalMilliseconds ?? 0;
         }
 
         Array.Sort(milliseconds);
         Array.Sort(cpu);
-        return (milliseconds, cpu);
+        Array.Sort(serverCpu);
+        return new Timings(milliseconds, cpu, serverCpu);
     }
 
     private static double P(double[] sorted, double fraction) => Latency.Percentile(sorted, fraction);

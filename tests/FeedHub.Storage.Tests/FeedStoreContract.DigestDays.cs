@@ -1,3 +1,4 @@
+using FeedHub.Core.Polling;
 using FeedHub.Core.Storage;
 
 namespace FeedHub.Storage.Tests;
@@ -67,5 +68,32 @@ public abstract partial class FeedStoreContract
         renamed.DisplayName = "Zoé écrit";
         await Store.UpdateSourceAsync(renamed, default);
         Assert.Equal("Zoé écrit", Assert.Single(await Store.GetSourceHeadingsAsync([renamed.Id], default)).Name);
+    }
+
+    [Fact]
+    public async Task Source_headings_follow_every_change_readers_see_after_being_read()
+    {
+        var retitled = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
+        var recategorised = await Store.AddSourceAsync(NewSource("https://b.example/feed"), default);
+        var removed = await Store.AddSourceAsync(NewSource("https://c.example/feed"), default);
+        var unchanged = await Store.AddSourceAsync(NewSource("https://d.example/feed"), default);
+        var notYet = unchanged.Id + 1;
+        Assert.Equal(4, (await Store.GetSourceHeadingsAsync([retitled.Id, recategorised.Id, removed.Id, unchanged.Id, notYet], default)).Count);
+
+        // The feed's own title, as a poll learns it; categories and removal, as a curator changes them; a new source.
+        await Store.SavePollAsync(new PollResult(retitled.Id) { Fetch = retitled.Fetch, Feed = new LearnedFeed("A new title", "https://a.example/") }, default);
+        recategorised.Categories = ["Science"];
+        await Store.UpdateSourceAsync(recategorised, default);
+        await Store.RemoveSourceAsync(removed.Id, keepArticles: true, default);
+        var added = await Store.AddSourceAsync(NewSource("https://e.example/feed"), default);
+        Assert.Equal(notYet, added.Id);
+
+        var headings = (await Store.GetSourceHeadingsAsync([retitled.Id, recategorised.Id, removed.Id, unchanged.Id, notYet], default)).ToDictionary(h => h.Id);
+        Assert.Equal([retitled.Id, recategorised.Id, unchanged.Id, added.Id], headings.Keys.Order());
+        Assert.Equal("A new title", headings[retitled.Id].Name);
+        Assert.Equal(["Science"], headings[recategorised.Id].Categories);
+        Assert.Equal("A blog", headings[unchanged.Id].Name);
+        Assert.Equal(["Tech", "Français"], headings[unchanged.Id].Categories);
+        Assert.Equal("A blog", headings[added.Id].Name);
     }
 }
