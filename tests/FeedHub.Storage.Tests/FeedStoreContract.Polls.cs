@@ -88,8 +88,8 @@ public abstract partial class FeedStoreContract
     }
 
     /// <summary>
-    /// Polls that end together (the embedded store writes them in one transaction): each lands on its own source, a
-    /// removed source among them stays removed, and a renamed one is found by its new name.
+    /// Polls that end together, from many threads: each lands on its own source, a removed source among them stays
+    /// removed, and the one that renamed its source has its articles found by the new name.
     /// </summary>
     [Fact]
     public async Task Polls_saved_at_once_each_land_on_their_own_source()
