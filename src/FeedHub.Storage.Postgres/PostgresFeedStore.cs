@@ -32,7 +32,11 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
 
     private PostgresFeedStore(NpgsqlDataSource dataSource) => _dataSource = dataSource;
 
-    /// <summary>Connects to the database and brings its schema up to date (safe when several processes start at once).</summary>
+    /// <summary>
+    /// Connects to the database and brings its schema up to date (safe when several processes start at once). The
+    /// word-pairs search index is not built here but by <see cref="BuildWordPairsIndexAsync"/>, which long-running
+    /// processes call in the background.
+    /// </summary>
     public static async Task<PostgresFeedStore> OpenAsync(string connectionString, CancellationToken cancellationToken)
     {
         var dataSource = NpgsqlDataSource.Create(connectionString);
@@ -41,7 +45,9 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
             await SchemaMigrations.ApplyAsync(dataSource, cancellationToken).ConfigureAwait(false);
             await UpgradeStoriesAsync(dataSource, cancellationToken).ConfigureAwait(false);
             await UpgradeSourceListingAsync(dataSource, cancellationToken).ConfigureAwait(false);
-            return new PostgresFeedStore(dataSource);
+            var store = new PostgresFeedStore(dataSource);
+            await store.RefreshPairsIndexValidityAsync(cancellationToken).ConfigureAwait(false);
+            return store;
         }
         catch
         {

@@ -62,6 +62,7 @@ public static class FeedHubApp
         builder.Services.AddFeedHubApi();
         builder.Services.AddFeedHubMetrics();
         builder.Services.AddWebSub();
+        builder.Services.AddHostedService<WordPairsIndexBuild>();
         if (options.RunsWorker)
         {
             builder.Services.AddFeedHubWorker(builder.Configuration);
