@@ -25,7 +25,9 @@ public sealed partial class LiteDbFeedStore
 
     public Task SavePollAsync(PollResult poll, CancellationToken cancellationToken)
     {
-        // Under the write lock, so no other write comes between reading the source and saving it.
+        // Under the write lock, so no other write comes between reading the source and saving it. The source is read
+        // once, and a poll that renamed nothing (a 304, nearly every poll) is one update of its document, without the
+        // search outbox's transaction: the search index reads only the names.
         lock (_writeLock)
         {
             if (_sources.FindById(poll.SourceId) is not { } stored)
@@ -33,8 +35,25 @@ public sealed partial class LiteDbFeedStore
                 return Task.CompletedTask;
             }
 
+            var (feedUrl, siteUrl, title, state) = (stored.FeedUrl, stored.SiteUrl, stored.Title, stored.State);
             poll.ApplyTo(stored);
-            return UpdateSourceAsync(stored, cancellationToken);
+            if (stored.Title != title)
+            {
+                WriteSearchable(() => _sources.Update(stored), [], [stored.Id]);
+            }
+            else
+            {
+                _sources.Update(stored);
+            }
+
+            // Only once the write is in the file: a refused write leaves the listing index as it was.
+            _sourceDirectory.Put(stored);
+            if (stored.FeedUrl != feedUrl || stored.SiteUrl != siteUrl || stored.Title != title || stored.State != state)
+            {
+                SourcesChanged();
+            }
+
+            return Task.CompletedTask;
         }
     }
 }

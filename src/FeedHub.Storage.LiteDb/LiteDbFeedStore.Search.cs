@@ -10,8 +10,9 @@ namespace FeedHub.Storage.LiteDb;
 /// Full-text search with a Lucene index beside the LiteDB file (<c>feedhub.db</c> → <c>feedhub.search/</c>).
 /// Every write that changes what is searched also records, in the same LiteDB transaction, which articles or sources
 /// to index again (the search outbox); the index is updated right after and committed to disk every few seconds with
-/// the outbox position it covers. On opening, the outbox past that position is replayed, so a crash at any moment
-/// leaves the index at most a replay behind; a missing, foreign or unreadable index is rebuilt from the articles.
+/// the outbox position it covers, under a lock of its own: writes go on while the commit syncs the disk. On opening,
+/// the outbox past that position is replayed, so a crash at any moment leaves the index at most a replay behind; a
+/// missing, foreign or unreadable index is rebuilt from the articles.
 /// </summary>
 public sealed partial class LiteDbFeedStore
 {
@@ -23,12 +24,19 @@ public sealed partial class LiteDbFeedStore
     private const int MaxUncommittedWork = 20_000;
 
     private readonly Lock _writeLock = new();
+
+    /// <summary>One commit of the index at a time; taken after the write lock when both are (closing), never before.</summary>
+    private readonly Lock _commitLock = new();
+
     private ILiteCollection<BsonDocument> _outbox = null!;
     private LuceneArticleIndex? _search;
     private Timer? _commitTimer;
     private string _searchStore = string.Empty;
     private long _lastOutboxId;
     private long _committedOutboxId;
+
+    /// <summary>The outbox position the index holds every write up to: what a commit that starts now covers.</summary>
+    private long _indexedOutboxId;
     private bool _searchMarkedStale;
 
     /// <summary>How the last opening found the search index ("up to date", "replayed N changes", "rebuilt: why").</summary>
@@ -94,6 +102,7 @@ public sealed partial class LiteDbFeedStore
             SearchIndexState = replayed == 0 ? "up to date" : $"replayed {replayed} changes the index had not committed";
         }
 
+        _indexedOutboxId = _lastOutboxId;
         TryCommitSearch();
         _commitTimer = new Timer(_ => TryCommitSearch(), null, options.CommitInterval, options.CommitInterval);
     }
@@ -155,11 +164,13 @@ public sealed partial class LiteDbFeedStore
                 SyncSource(source, names);
             }
 
-            if (_lastOutboxId - _committedOutboxId >= MaxUncommittedWork)
-            {
-                // The articles are stored: a commit of the index that fails (a full disk) is retried later.
-                TryCommitSearch();
-            }
+            Volatile.Write(ref _indexedOutboxId, _lastOutboxId);
+        }
+
+        if (Volatile.Read(ref _indexedOutboxId) - Volatile.Read(ref _committedOutboxId) >= MaxUncommittedWork)
+        {
+            // The articles are stored: a commit of the index that fails (a full disk) is retried later.
+            TryCommitSearch();
         }
     }
 
@@ -175,19 +186,24 @@ public sealed partial class LiteDbFeedStore
         return ids.Where(found.ContainsKey).Select(id => found[id]).ToList();
     }
 
-    /// <summary>Writes the index to disk with the outbox position it covers, then forgets the outbox up to there.</summary>
+    /// <summary>
+    /// Writes the index to disk with the outbox position it covers, then forgets the outbox up to there. The position is
+    /// read before the commit starts: what writes add to the index meanwhile is in the commit or not, and replayed either
+    /// way (an article indexed again replaces itself). Writes go on while the disk syncs.
+    /// </summary>
     private void CommitSearch()
     {
-        lock (_writeLock)
+        lock (_commitLock)
         {
-            if (_search is null)
+            if (_search is not { } index)
             {
                 return;
             }
 
-            _search.Commit(_lastOutboxId, _searchStore);
-            _committedOutboxId = _lastOutboxId;
-            _outbox.DeleteMany(Where.AtMost("_id", _committedOutboxId));
+            var watermark = Volatile.Read(ref _indexedOutboxId);
+            index.Commit(watermark, _searchStore);
+            Volatile.Write(ref _committedOutboxId, watermark);
+            _outbox.DeleteMany(Where.AtMost("_id", watermark));
         }
     }
 
@@ -208,12 +224,16 @@ public sealed partial class LiteDbFeedStore
         _commitTimer?.Dispose();
         lock (_writeLock)
         {
-            if (_search is not null)
+            // And the commit lock, so a commit the timer began finishes before the index is closed.
+            lock (_commitLock)
             {
-                // On a full disk the index is left as it was: the outbox replays the rest at the next opening.
-                TryCommitSearch();
-                _search.Dispose();
-                _search = null;
+                if (_search is not null)
+                {
+                    // On a full disk the index is left as it was: the outbox replays the rest at the next opening.
+                    TryCommitSearch();
+                    _search.Dispose();
+                    _search = null;
+                }
             }
         }
     }

@@ -17,18 +17,6 @@ namespace FeedHub.Storage.Postgres;
 /// </summary>
 public sealed partial class PostgresFeedStore
 {
-    // Markers for ts_headline that cannot occur in the text (they are removed from it first).
-    private const char MatchStart = '\uE000';
-    private const char MatchEnd = '\uE001';
-    private const char FragmentBreak = '\uE002';
-
-    // ts_headline leaves out what its parser takes for a tag, so an article's text that shows markup ("<b>") would lose
-    // it from its passage: '<' goes to the server as this marker and comes back as itself.
-    private const char LessThan = '\uE003';
-
-    private static readonly string HeadlineOptions =
-        $"MaxFragments=2, MaxWords=30, MinWords=12, StartSel=\"{MatchStart}\", StopSel=\"{MatchEnd}\", FragmentDelimiter=\"{FragmentBreak}\"";
-
     /// <summary>
     /// At most how many of the newest articles (after the filters) a walk reads one by one, when the planner expects the
     /// words in more than one article in forty: a page then fills from them, the walk stopping as soon as it does, and
@@ -213,7 +201,7 @@ public sealed partial class PostgresFeedStore
             }
         }
 
-        var forms = SearchForms.Of(formsByConfig);
+        var forms = SearchForms.Of(formsByConfig, _pairsIndexValid);
         if (forms is null || articles <= 0)
         {
             return new SearchPlan(forms, anchor, null, articles);
@@ -242,16 +230,19 @@ public sealed partial class PostgresFeedStore
         private readonly bool _sameEverywhere;
         private readonly List<(string Query, bool Exact)?> _pairs;
 
-        private SearchForms(List<(string Form, List<(string Config, string Marker)> Configs)> groups, IReadOnlyList<(string Config, string Marker, string Form)> all)
+        private SearchForms(List<(string Form, List<(string Config, string Marker)> Configs)> groups, IReadOnlyList<(string Config, string Marker, string Form)> all, bool pairsIndexed)
         {
             _groups = groups;
             _all = all;
             _sameEverywhere = groups.Count == 1 && groups[0].Configs.Count == all.Count;
-            _pairs = [.. groups.Select(group => PairsOf(group.Form))];
+            _pairs = [.. groups.Select(group => pairsIndexed ? PairsOf(group.Form) : null)];
         }
 
-        /// <summary>The forms of each configuration, with its marker (<c>feedhub_search_marker</c>).</summary>
-        public static SearchForms? Of(IReadOnlyList<(string Config, string Marker, string Form)> forms)
+        /// <summary>
+        /// The forms of each configuration, with its marker (<c>feedhub_search_marker</c>). Without a valid word-pairs
+        /// index (<paramref name="pairsIndexed"/> false), phrases are asked of the words index as their words.
+        /// </summary>
+        public static SearchForms? Of(IReadOnlyList<(string Config, string Marker, string Form)> forms, bool pairsIndexed)
         {
             var groups = new List<(string Form, List<(string Config, string Marker)> Configs)>();
             foreach (var (config, marker, form) in forms.Where(f => f.Form.Length > 0))
@@ -267,7 +258,7 @@ public sealed partial class PostgresFeedStore
                 }
             }
 
-            return groups.Count == 0 ? null : new SearchForms(groups, forms);
+            return groups.Count == 0 ? null : new SearchForms(groups, forms, pairsIndexed);
         }
 
         /// <summary>
@@ -459,74 +450,4 @@ public sealed partial class PostgresFeedStore
             return condition.Append(" END").ToString();
         }
     }
-
-    public async Task<IReadOnlyDictionary<long, SearchHighlight>> HighlightAsync(SearchQuery query, IReadOnlyList<Article> articles, CancellationToken cancellationToken)
-    {
-        var bodies = articles.Select(a => SearchText.Body(a).Replace(MatchStart, ' ').Replace(MatchEnd, ' ').Replace(FragmentBreak, ' ').Replace(LessThan, ' ')).ToArray();
-        await using var command = _dataSource.CreateCommand(
-            """
-            SELECT ts_headline(feedhub_search_config(u.language), u.body, websearch_to_tsquery(feedhub_search_config(u.language), @search), @options)
-            FROM unnest(@languages, @bodies) WITH ORDINALITY AS u(language, body, n)
-            ORDER BY u.n
-            """);
-        command.Parameters.Add(new NpgsqlParameter<string>("search", query.ToString()));
-        command.Parameters.Add(new NpgsqlParameter<string>("options", HeadlineOptions));
-        command.Parameters.Add(new NpgsqlParameter<string?[]>("languages", articles.Select(a => a.Language).ToArray()));
-        command.Parameters.Add(new NpgsqlParameter<string[]>("bodies", bodies.Select(body => body.Replace('<', LessThan)).ToArray()));
-
-        var highlights = new Dictionary<long, SearchHighlight>(articles.Count);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        for (var i = 0; await reader.ReadAsync(cancellationToken).ConfigureAwait(false); i++)
-        {
-            highlights[articles[i].Id] = bodies[i].Length == 0 ? SearchHighlight.None : FromHeadline(reader.GetString(0), bodies[i]);
-        }
-
-        return highlights;
-    }
-
-    /// <summary>Reads ts_headline's fragments: markers become match positions, and the text is encoded for HTML.</summary>
-    private static SearchHighlight FromHeadline(string headline, string body)
-    {
-        var fragments = new List<string>();
-        var words = new List<string>();
-        foreach (var marked in headline.Split(FragmentBreak, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var text = new StringBuilder(marked.Length);
-            var matches = new List<TextMatch>();
-            var start = -1;
-            foreach (var c in marked)
-            {
-                if (c == MatchStart)
-                {
-                    start = text.Length;
-                }
-                else if (c == MatchEnd && start >= 0)
-                {
-                    matches.Add(new TextMatch(start, text.Length - start));
-                    words.Add(text.ToString(start, text.Length - start));
-                    start = -1;
-                }
-                else if (c != MatchEnd)
-                {
-                    text.Append(c == LessThan ? '<' : c);
-                }
-            }
-
-            var plain = text.ToString();
-            var html = SearchHighlighter.Render(plain, 0, plain.Length, matches);
-            // ts_headline cuts fragments at words, leaving out punctuation around them: a fragment that reaches the
-            // text's start or end gets it back instead of an ellipsis.
-            var at = body.IndexOf(plain, StringComparison.Ordinal);
-            fragments.Add(Edge(at < 0 ? null : body[..at]) + html + Edge(at < 0 ? null : body[(at + plain.Length)..]));
-
-        }
-
-        return new SearchHighlight(fragments, words.Distinct(StringComparer.OrdinalIgnoreCase).ToList());
-    }
-
-    /// <summary>What lies between a fragment and the text's start or end: itself when only punctuation, else an ellipsis.</summary>
-    private static string Edge(string? rest)
-        => rest is not null && rest.All(c => char.IsPunctuation(c) || char.IsSymbol(c) || char.IsWhiteSpace(c))
-            ? System.Net.WebUtility.HtmlEncode(rest.Trim())
-            : "…";
 }

@@ -40,19 +40,27 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
 
     private PostgresFeedStore(NpgsqlDataSource dataSource, NpgsqlDataSource writes) => (_dataSource, _writes) = (dataSource, writes);
 
-    /// <summary>Connects to the database and brings its schema up to date (safe when several processes start at once).</summary>
+    /// <summary>
+    /// Connects to the database and brings its schema up to date (safe when several processes start at once). The
+    /// word-pairs search index is not built here but by <see cref="BuildWordPairsIndexAsync"/>, which long-running
+    /// processes call in the background.
+    /// </summary>
     public static async Task<PostgresFeedStore> OpenAsync(string connectionString, CancellationToken cancellationToken)
     {
         var dataSource = NpgsqlDataSource.Create(connectionString);
+        var writes = NpgsqlDataSource.Create(WithStatementsPrepared(connectionString));
         try
         {
             await SchemaMigrations.ApplyAsync(dataSource, cancellationToken).ConfigureAwait(false);
             await UpgradeStoriesAsync(dataSource, cancellationToken).ConfigureAwait(false);
             await UpgradeSourceListingAsync(dataSource, cancellationToken).ConfigureAwait(false);
-            return new PostgresFeedStore(dataSource, NpgsqlDataSource.Create(WithStatementsPrepared(connectionString)));
+            var store = new PostgresFeedStore(dataSource, writes);
+            await store.RefreshPairsIndexValidityAsync(cancellationToken).ConfigureAwait(false);
+            return store;
         }
         catch
         {
+            await writes.DisposeAsync().ConfigureAwait(false);
             await dataSource.DisposeAsync().ConfigureAwait(false);
             throw;
         }

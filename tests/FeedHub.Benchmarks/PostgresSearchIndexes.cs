@@ -1,9 +1,9 @@
 namespace FeedHub.Benchmarks;
 
 /// <summary>
-/// The search indexes of the PostgreSQL store (words, migration 0012; word pairs, migration 0015), for benchmarks that
-/// seed a store in bulk: they drop them first and build them once at the end, as a bulk load should (the trigger still
-/// builds each article's search document).
+/// The search indexes of the PostgreSQL store (words, migration 0012; word pairs, over migration 0015's function and
+/// otherwise built by the store after start-up), for benchmarks that seed a store in bulk: they drop them first and
+/// build them once at the end, as a bulk load should (the trigger still builds each article's search document).
 /// </summary>
 internal static class PostgresSearchIndexes
 {

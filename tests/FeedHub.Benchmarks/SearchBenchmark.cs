@@ -14,13 +14,14 @@ namespace FeedHub.Benchmarks;
 /// <summary>
 /// Full-text search on both stores at scale, beside the plain river page measured in the same run:
 /// <code>
-/// search [--articles N] [--stores litedb,postgres] [--queries N] [--ingest N] [--data DIR] [--corpus DIR] [--fresh]
+/// search [--articles N] [--stores litedb,postgres] [--queries N] [--ingest N] [--data DIR] [--corpus DIR] [--fresh] [--pairs-build]
 /// </code>
 /// Articles are made of real sentences: the pages of the shared extraction corpus (English, German, French and a
 /// few other languages) are extracted once and their sentences recombined, per language, into N articles. The
 /// generated stores are kept (LiteDB in DIR, PostgreSQL in a database named after N on FEEDHUB_TEST_POSTGRES) and
 /// reused by the next run; --fresh generates them again. Ingest with indexing on and off is measured on --ingest
-/// articles in fresh stores of the same run.
+/// articles in fresh stores of the same run. --pairs-build measures, on PostgreSQL instead, the word-pairs index built
+/// again in the background (dropped first) and the latency of polls' writes before, during and after that build.
 /// </summary>
 public static class SearchBenchmark
 {
@@ -41,6 +42,7 @@ public static class SearchBenchmark
         var data = Path.Combine(Path.GetTempPath(), "feedhub-search-bench");
         var corpus = Path.GetFullPath(Path.Combine("..", "shared", "corpus", "extraction"));
         var fresh = false;
+        var pairsBuild = false;
         string[] stores = ["litedb", "postgres"];
         for (var i = 0; i < args.Length; i++)
         {
@@ -70,8 +72,11 @@ public static class SearchBenchmark
                 case "--fresh":
                     fresh = true;
                     break;
+                case "--pairs-build":
+                    pairsBuild = true;
+                    break;
                 default:
-                    Console.Error.WriteLine("usage: FeedHub.Benchmarks search [--articles N (>= 1000)] [--stores litedb,postgres] [--queries N] [--ingest N] [--data DIR] [--corpus DIR] [--fresh]");
+                    Console.Error.WriteLine("usage: FeedHub.Benchmarks search [--articles N (>= 1000)] [--stores litedb,postgres] [--queries N] [--ingest N] [--data DIR] [--corpus DIR] [--fresh] [--pairs-build]");
                     return 2;
             }
         }
@@ -92,7 +97,7 @@ public static class SearchBenchmark
             var status = store.ToUpperInvariant() switch
             {
                 "LITEDB" => await RunLiteDbAsync(workload, data, fresh, queries, ingest),
-                "POSTGRES" => await RunPostgresAsync(workload, fresh, queries, ingest),
+                "POSTGRES" => await RunPostgresAsync(workload, fresh, queries, ingest, pairsBuild),
                 _ => Unknown(store),
             };
             if (status != 0)
@@ -159,7 +164,7 @@ public static class SearchBenchmark
         return 0;
     }
 
-    private static async Task<int> RunPostgresAsync(Workload workload, bool fresh, int queries, int ingest)
+    private static async Task<int> RunPostgresAsync(Workload workload, bool fresh, int queries, int ingest, bool pairsBuild)
     {
         var server = Environment.GetEnvironmentVariable("FEEDHUB_TEST_POSTGRES");
         if (string.IsNullOrWhiteSpace(server))
@@ -201,6 +206,12 @@ public static class SearchBenchmark
             Console.WriteLine(string.Create(Invariant, $"PostgreSQL seeded {workload.ArticleCount:N0} articles (documents by trigger, GIN built after) in {seeding.Elapsed.TotalSeconds:F0} s"));
         }
 
+        if (pairsBuild)
+        {
+            await MeasurePairsBuildAsync(workload, connectionString);
+            return 0;
+        }
+
         // Opening applies the migrations this build has and the database has not (a database seeded by an older build).
         var opening = Stopwatch.StartNew();
         await using (var store = await PostgresFeedStore.OpenAsync(connectionString, CancellationToken.None))
@@ -223,7 +234,12 @@ public static class SearchBenchmark
             {
                 var scratchConnection = new NpgsqlConnectionStringBuilder(server) { Database = scratch }.ConnectionString;
                 await using var store = await PostgresFeedStore.OpenAsync(scratchConnection, CancellationToken.None);
-                if (!enabled)
+                if (enabled)
+                {
+                    // As a running server does after start-up.
+                    await store.BuildWordPairsIndexAsync(CancellationToken.None);
+                }
+                else
                 {
                     await ExecuteAsync(scratchConnection, $"{PostgresSearchIndexes.Drop}; ALTER TABLE articles DISABLE TRIGGER articles_search_document");
                 }
@@ -237,6 +253,82 @@ public static class SearchBenchmark
         }
 
         return 0;
+    }
+
+    /// <summary>Polls' writes are paced like a busy worker's: a batch of <see cref="IngestBatch"/> new articles this often.</summary>
+    private static readonly TimeSpan PairsBuildWritePace = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Drops the word-pairs index and builds it again as a running server does (in the background, concurrently), while
+    /// a source of its own gets a batch of new articles every <see cref="PairsBuildWritePace"/>: the latency of those
+    /// writes before, during and after the build, and how long it took. The source and its articles are removed after.
+    /// </summary>
+    private static async Task MeasurePairsBuildAsync(Workload workload, string connectionString)
+    {
+        await using var store = await PostgresFeedStore.OpenAsync(connectionString, CancellationToken.None);
+        var source = await store.AddSourceAsync(Workload.Source(workload.SourceCount + 1), CancellationToken.None);
+        var written = 0;
+        async Task<double> WriteBatchAsync()
+        {
+            var batch = Enumerable.Range(workload.ArticleCount + written, IngestBatch).Select(i => workload.Article(i, withId: false)).ToList();
+            batch.ForEach(article => article.SourceId = source.Id);
+            written += batch.Count;
+            var started = Stopwatch.GetTimestamp();
+            await store.GetArticlesByKeysAsync(source.Id, batch.Select(a => a.Key).ToList(), CancellationToken.None);
+            await store.SaveArticlesAsync(batch, [], CancellationToken.None);
+            var milliseconds = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            await Task.Delay(PairsBuildWritePace);
+            return milliseconds;
+        }
+
+        async Task<double[]> WriteBatchesAsync(int count)
+        {
+            var milliseconds = new double[count];
+            for (var i = 0; i < count; i++)
+            {
+                milliseconds[i] = await WriteBatchAsync();
+            }
+
+            return milliseconds;
+        }
+
+        void Report(string when, double[] milliseconds)
+        {
+            Array.Sort(milliseconds);
+            Console.WriteLine(string.Create(Invariant,
+                $"PostgreSQL write of {IngestBatch} articles {when,-28} {milliseconds.Length,5} batches   p50 {Latency.Percentile(milliseconds, 0.50),7:F1} ms   p95 {Latency.Percentile(milliseconds, 0.95),7:F1} ms   max {milliseconds[^1],7:F1} ms"));
+        }
+
+        try
+        {
+            var initial = await store.DescribeWordPairsIndexAsync(CancellationToken.None);
+            Console.WriteLine(string.Create(Invariant, $"PostgreSQL word-pairs index: {initial}; writes every {PairsBuildWritePace.TotalSeconds:F0} s"));
+            Report("before (index valid)", await WriteBatchesAsync(40));
+            await ExecuteAsync(connectionString, "DROP INDEX IF EXISTS articles_search_pairs");
+            var clock = Stopwatch.StartNew();
+            var build = store.BuildWordPairsIndexAsync(CancellationToken.None);
+            var during = new List<double>();
+            var lastProgress = TimeSpan.Zero;
+            while (!build.IsCompleted)
+            {
+                during.Add(await WriteBatchAsync());
+                if (clock.Elapsed - lastProgress >= TimeSpan.FromMinutes(2))
+                {
+                    lastProgress = clock.Elapsed;
+                    var state = await store.DescribeWordPairsIndexAsync(CancellationToken.None);
+                    Console.WriteLine(string.Create(Invariant, $"           … {clock.Elapsed.TotalMinutes:F0} min: {state} (load {File.ReadAllText("/proc/loadavg")[..14]})"));
+                }
+            }
+
+            var built = await build;
+            Console.WriteLine(string.Create(Invariant, $"PostgreSQL word-pairs index built {(built ? "by this process" : "by another")} in {clock.Elapsed.TotalMinutes:F1} min, in the background"));
+            Report("during the build", [.. during]);
+            Report("after (index valid)", await WriteBatchesAsync(40));
+        }
+        finally
+        {
+            await store.RemoveSourceAsync(source.Id, keepArticles: false, CancellationToken.None);
+        }
     }
 
     private static async Task SeedAsync(IFeedStore store, Workload workload, Func<IFeedStore, List<Article>, Task> save)

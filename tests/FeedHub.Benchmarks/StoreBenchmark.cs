@@ -107,6 +107,8 @@ public static class StoreBenchmark
         {
             var connectionString = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString;
             await using var store = await PostgresFeedStore.OpenAsync(connectionString, CancellationToken.None);
+            // As a running server does after start-up, so that writes keep the word-pairs index too.
+            await store.BuildWordPairsIndexAsync(CancellationToken.None);
             await MeasureAsync("PostgreSQL", store, workload);
             return 0;
         }

@@ -87,6 +87,41 @@ public abstract partial class FeedStoreContract
         Assert.Equal((SourceState.Active, "https://d.example/feed", "A blog"), (unchanged!.State, unchanged.FeedUrl, unchanged.Title));
     }
 
+    /// <summary>
+    /// Polls that end together, from many threads: each lands on its own source, a removed source among them stays
+    /// removed, and the one that renamed its source has its articles found by the new name.
+    /// </summary>
+    [Fact]
+    public async Task Polls_saved_at_once_each_land_on_their_own_source()
+    {
+        var sources = new List<Source>();
+        for (var i = 0; i < 40; i++)
+        {
+            sources.Add(await Store.AddSourceAsync(NewSource($"https://s{i}.example/feed"), default));
+        }
+
+        await Store.RemoveSourceAsync(sources[0].Id, keepArticles: false, default);
+        var article = NewArticle(sources[1].Id, "one", T0);
+        await Store.SaveArticlesAsync([article], [], default);
+
+        await Task.WhenAll(sources.Select((source, i) => Task.Run(() => Store.SavePollAsync(new PollResult(source.Id)
+        {
+            Fetch = new FetchState { PollCount = 100 + i, ETag = $"\"{i}\"" },
+            Feed = i == 1 ? new LearnedFeed("Cormorant Weekly", "https://s1.example/") : null,
+        }, default))));
+
+        Assert.Null(await Store.GetSourceAsync(sources[0].Id, default));
+        foreach (var (source, i) in sources.Select((source, i) => (source, i)).Skip(1))
+        {
+            var stored = await Store.GetSourceAsync(source.Id, default);
+            Assert.Equal((100L + i, $"\"{i}\""), (stored!.Fetch.PollCount, stored.Fetch.ETag));
+        }
+
+        Assert.Equal("Cormorant Weekly", (await Store.GetSourceAsync(sources[1].Id, default))!.Title);
+        Assert.Equal(39, (await Store.GetTalliesAsync(default)).ByHealth.Values.Sum());
+        Assert.Equal([article.Id], await SearchIdsAsync("cormorant"));
+    }
+
     [Fact]
     public async Task Known_articles_are_the_identities_of_the_stored_articles_with_the_given_keys_of_that_source_only()
     {

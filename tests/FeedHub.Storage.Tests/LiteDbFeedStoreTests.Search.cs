@@ -128,6 +128,54 @@ public sealed partial class LiteDbFeedStoreTests
         Assert.Equal([next.Id], (await SearchAsync("heron")).Select(a => a.Id));
     }
 
+    /// <summary>
+    /// Many writers at once, each article saved again with new words, while the index is committed every few
+    /// milliseconds (off the write lock): every article is found by its last words at once, and the index the store
+    /// leaves on closing covers every write.
+    /// </summary>
+    [Fact]
+    public async Task Concurrent_writes_and_commits_leave_every_write_found_and_committed()
+    {
+        ((LiteDbFeedStore)Store).Dispose();
+        Store = new LiteDbFeedStore(DatabasePath, new LiteDbSearchOptions { CommitInterval = TimeSpan.FromMilliseconds(5) });
+        var source = await Store.AddSourceAsync(new Source { FeedUrl = "https://a.example/feed" }, default);
+        const int writers = 8, perWriter = 80;
+        await Task.WhenAll(Enumerable.Range(0, writers).Select(writer => Task.Run(async () =>
+        {
+            for (var i = 0; i < perWriter; i++)
+            {
+                var article = Article(source.Id, $"id:{writer}:{i}", "Kingfishers nest by the river.");
+                await Store.SaveArticlesAsync([article], [], default);
+                // Another object, so the index cannot read the new words through the first one.
+                var edited = Article(source.Id, article.Key, "Herons wait in the shallows.");
+                edited.Id = article.Id;
+                await Store.SaveArticlesAsync([], [edited], default);
+            }
+        })));
+
+        Assert.Empty(await SearchAsync("kingfisher"));
+        Assert.Equal(writers * perWriter, await CountFoundAsync("heron"));
+
+        Store = await ReopenAsync(Store);
+
+        Assert.Equal("up to date", ((LiteDbFeedStore)Store).SearchIndexState);
+        Assert.Empty(await SearchAsync("kingfisher"));
+        Assert.Equal(writers * perWriter, await CountFoundAsync("heron"));
+    }
+
+    private async Task<int> CountFoundAsync(string text)
+    {
+        var found = 0;
+        ArticleQuery query = new() { Search = Query(text), Limit = 1000 };
+        while ((await Store.ListArticlesAsync(query, default)) is { Count: > 0 } page)
+        {
+            found += page.Count;
+            query = query with { Before = new ArticleCursor(page[^1].SortDate, page[^1].Id) };
+        }
+
+        return found;
+    }
+
     /// <summary>Copies the files of a folder but not the locks (a dead process holds none).</summary>
     private static void CopyDirectory(string from, string to)
     {

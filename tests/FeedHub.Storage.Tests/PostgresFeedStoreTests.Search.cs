@@ -1,4 +1,5 @@
 using FeedHub.Core.Search;
+using FeedHub.Core.Storage;
 using FeedHub.Storage.Postgres;
 
 namespace FeedHub.Storage.Tests;
@@ -42,7 +43,7 @@ public sealed partial class PostgresFeedStoreTests
     public void A_phrase_left_one_word_in_a_language_asks_the_words_index_there_and_the_pairs_index_elsewhere()
     {
         // "archived from" in English is 'archiv' ("from" is a stop word); in German it stays a phrase.
-        var forms = PostgresFeedStore.SearchForms.Of([("english", "language english", "'archiv'"), ("german", "language german", "'archived' <-> 'from'")])!;
+        var forms = PostgresFeedStore.SearchForms.Of([("english", "language english", "'archiv'"), ("german", "language german", "'archived' <-> 'from'")], pairsIndexed: true)!;
         using var command = new Npgsql.NpgsqlCommand();
 
         var condition = forms.IndexCondition(command);
@@ -62,6 +63,42 @@ public sealed partial class PostgresFeedStoreTests
             "SELECT feedhub_search_pairs('a:1 b:2 c:2 d:3 e:5'::tsvector, 'simple')::text");
 
         Assert.Equal("'a + b' 'a + c' 'b + d' 'c + d' 'language simple'", (string?)await command.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public void Highlights_ask_for_stretches_around_the_first_words_that_begin_like_a_searched_word()
+    {
+        Assert.True(SearchQuery.TryParse("Häuser \"e-mail\" -garten", out var query, out _));
+        var filler = string.Join(' ', Enumerable.Repeat("lorem", 40));
+        var text = $"{filler} Das HAUS steht. {filler} Eine E-Mail. {filler} Ein Haus.";
+
+        var prefixes = PostgresFeedStore.SearchedPrefixes(query);
+        var stretches = PostgresFeedStore.Stretches(text, prefixes);
+
+        Assert.Equal(["hau", "e", "mai"], prefixes);
+        Assert.Equal(2, stretches.Count);
+        Assert.Equal($"{string.Join(' ', Enumerable.Repeat("lorem", 14))} Das HAUS steht. {string.Join(' ', Enumerable.Repeat("lorem", 19))}", text.Substring(stretches[0].Start, stretches[0].Length));
+        Assert.Contains("Eine E-Mail.", text.Substring(stretches[1].Start, stretches[1].Length), StringComparison.Ordinal);
+        Assert.Empty(PostgresFeedStore.Stretches("Nothing like it here.", prefixes));
+    }
+
+    [Fact]
+    public async Task A_form_that_begins_otherwise_than_the_searched_word_is_highlighted_from_the_whole_text()
+    {
+        // "dying" is a form of "die" in PostgreSQL's English stemmer; "diet", which begins like it, is not.
+        var source = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
+        var article = NewArticle(source.Id, "id:dying");
+        article.Language = "en";
+        article.ExtractedText = $"A diet of bread. {string.Join(' ', Enumerable.Repeat("Filler words here.", 20))} The old oak was dying slowly.";
+        await Store.SaveArticlesAsync([article], [], default);
+        Assert.True(SearchQuery.TryParse("die", out var query, out _));
+        var found = await Store.ListArticlesAsync(new ArticleQuery { Search = query }, default);
+
+        var highlight = (await Store.HighlightAsync(query, found, default))[article.Id];
+
+        Assert.Equal([article.Id], found.Select(a => a.Id));
+        Assert.Equal(["dying"], highlight.MatchedWords);
+        Assert.Contains("was <mark>dying</mark> slowly.", Assert.Single(highlight.Fragments), StringComparison.Ordinal);
     }
 
     private static readonly string[] SearchLanguagesTags =

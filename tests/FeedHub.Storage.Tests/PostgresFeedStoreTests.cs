@@ -18,7 +18,10 @@ public sealed partial class PostgresFeedStoreTests : FeedStoreContract
     protected override async Task<IFeedStore> CreateStoreAsync()
     {
         _database = await PostgresTestDatabase.CreateAsync();
-        return await PostgresFeedStore.OpenAsync(ConnectionString, default);
+        var store = await PostgresFeedStore.OpenAsync(ConnectionString, default);
+        // As a running server does after start-up: the contract's phrases then go to the word-pairs index.
+        await store.BuildWordPairsIndexAsync(default);
+        return store;
     }
 
     protected override async Task<IFeedStore> ReopenAsync(IFeedStore store)

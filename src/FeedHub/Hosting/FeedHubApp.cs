@@ -62,6 +62,9 @@ public static class FeedHubApp
         builder.Services.AddFeedHubApi();
         builder.Services.AddFeedHubMetrics();
         builder.Services.AddWebSub();
+        builder.Services.AddHostedService<WordPairsIndexBuild>();
+        // Every role: a web node grows its heap rendering pages as a worker does polling.
+        builder.Services.AddHostedService<IdleMemoryReturn>();
         if (options.RunsWorker)
         {
             builder.Services.AddFeedHubWorker(builder.Configuration);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Net;
 using System.Text;
+using FeedHub.Core.Model;
 using FeedHub.Core.Publishing;
 using FeedHub.Core.Storage;
 using FeedHub.Tests.Support;
@@ -44,6 +45,58 @@ public sealed class DigestPagesTests
         using var french = new HttpRequestMessage(HttpMethod.Get, "/digest/2025-03");
         french.Headers.AcceptLanguage.ParseAdd("fr");
         Assert.Contains("Résumés de mars 2025", await (await app.Http.SendAsync(french)).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The markup of a day's list, whole: categories then sources by name (the uncategorised last), each post's link,
+    /// language and direction, author in a <c>bdi</c> and time, every name and title escaped; in French too. It is the
+    /// markup the list had as Razor components, which it is no longer written with.
+    /// </summary>
+    [Fact]
+    public async Task A_day_lists_its_posts_by_category_then_source_in_the_markup_it_always_had()
+    {
+        await using var app = await TestApp.StartAsync(worker: false, settings: "--FeedHub:Digest:TimeZone=Asia/Kolkata");
+        var store = app.Get<IFeedStore>();
+        var (start, _) = app.Get<Digest>().Bounds(new DateOnly(2025, 3, 5));
+        var tech = await StoreSeeder.SourceAsync(store, "Tech & Notes", "Tech");
+        var loose = await StoreSeeder.SourceAsync(store, "Loose <Ends>");
+        var first = await StoreSeeder.ArticleAsync(store, tech, "Fish & <chips>", start.AddHours(2));
+        var hebrew = new Article
+        {
+            SourceId = tech.Id, Key = "id:hebrew", ContentHash = "hebrew", Title = "שלום \"עולם\"", Language = "he", Published = start.AddHours(3),
+            SortDate = start.AddHours(3), FirstSeenAt = start.AddHours(3), ChangedAt = start.AddHours(3),
+        };
+        var untitled = new Article
+        {
+            SourceId = loose.Id, Key = "id:untitled", ContentHash = "untitled", Language = "en", Published = start.AddMinutes(90),
+            SortDate = start.AddMinutes(90), FirstSeenAt = start.AddMinutes(90), ChangedAt = start.AddMinutes(90),
+        };
+        await store.SaveArticlesAsync([hebrew, untitled], [], default);
+
+        Assert.Equal(
+            $"""<div class="digest"><section><h2 dir="auto">Tech <span class="count">(2)</span></h2><h3><a href="/?source={tech.Id}" dir="auto">Tech &amp; Notes</a> <span class="count">(2)</span></h3>"""
+            + "\n            "
+            + $"""<ul><li data-entry><a data-open href="/articles/{hebrew.Id}" lang="he" dir="rtl">שלום &quot;עולם&quot;</a><span class="count"><time datetime="2025-03-04T21:30:00Z" data-local="time">03:00 UTC&#x2B;5:30</time></span></li>"""
+            + $"""<li data-entry><a data-open href="/articles/{first.Id}" dir="auto">Fish &amp; &lt;chips&gt;</a><span class="count">by <bdi>Ada Writer</bdi></span><span class="count"><time datetime="2025-03-04T20:30:00Z" data-local="time">02:00 UTC&#x2B;5:30</time></span></li></ul></section>"""
+            + $"""<section><h2 dir="auto">Uncategorised <span class="count">(1)</span></h2><h3><a href="/?source={loose.Id}" dir="auto">Loose &lt;Ends&gt;</a> <span class="count">(1)</span></h3>"""
+            + "\n            "
+            + $"""<ul><li data-entry><a data-open href="/articles/{untitled.Id}" lang="en" dir="ltr">(untitled)</a><span class="count"><time datetime="2025-03-04T20:00:00Z" data-local="time">01:30 UTC&#x2B;5:30</time></span></li></ul></section></div>""",
+            DigestList(await app.Http.GetStringAsync("/digest/2025-03-05")));
+
+        using var french = new HttpRequestMessage(HttpMethod.Get, "/digest/2025-03-05");
+        french.Headers.AcceptLanguage.ParseAdd("fr");
+        var list = DigestList(await (await app.Http.SendAsync(french)).Content.ReadAsStringAsync());
+        Assert.Contains("""<span class="count">par <bdi>Ada Writer</bdi></span>""", list, StringComparison.Ordinal);
+        Assert.Contains("""<h2 dir="auto">Sans catégorie <span class="count">(1)</span></h2>""", list, StringComparison.Ordinal);
+        Assert.Contains(""" dir="ltr">(sans titre)</a>""", list, StringComparison.Ordinal);
+    }
+
+    /// <summary>The day's list in a digest page: its <c>div class="digest"</c>, which holds no other <c>div</c>.</summary>
+    private static string DigestList(string page)
+    {
+        var start = page.IndexOf("<div class=\"digest\">", StringComparison.Ordinal);
+        Assert.True(start >= 0, "no digest list in the page");
+        return page[start..(page.IndexOf("</div>", start, StringComparison.Ordinal) + "</div>".Length)];
     }
 
     [Theory]

@@ -1,10 +1,21 @@
+using FeedHub.Tests.Support;
 using FeedHub.Worker;
+using Microsoft.Extensions.Hosting;
 
 namespace FeedHub.Tests.Worker;
 
 public sealed class IdleMemoryTests
 {
     private const long MB = 1024 * 1024;
+
+    /// <summary>A node that only serves pages grows its heap rendering them (a digest day, the blogroll) and gives it back too.</summary>
+    [Fact]
+    public async Task A_web_only_node_gives_memory_back_as_a_worker_does()
+    {
+        await using var app = await TestApp.StartAsync(worker: false);
+
+        Assert.Contains(app.Get<IEnumerable<IHostedService>>(), service => service is IdleMemoryReturn);
+    }
 
     [Fact]
     public void Memory_is_given_back_at_the_first_quiet_look_after_a_burst()

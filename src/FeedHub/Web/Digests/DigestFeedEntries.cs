@@ -7,16 +7,27 @@ using FeedHub.Web.Rendering;
 namespace FeedHub.Web.Digests;
 
 /// <summary>
-/// The digest feed's entries kept rendered, one per finished day, public origin and format, as the format writes the
+/// The digest feed's entries kept rendered, one per finished day, public origin and escaping, as the format writes the
 /// content (escaped, in UTF-8) and deflated (see <see cref="GzipSegments"/>): a day is read, rendered and compressed
 /// again only when its own articles (or what readers see of the sources) change, so at midnight the feed renders one
 /// new day, not all of them, and a new post today renders none.
 /// </summary>
-public sealed class DigestFeedEntries(IFeedStore store)
+/// <param name="store">The store the days are read from.</param>
+/// <param name="maxBytes">What the kept entries may take in all (<see cref="MaxBytes"/>; smaller in tests).</param>
+public sealed class DigestFeedEntries(IFeedStore store, long maxBytes = DigestFeedEntries.MaxBytes)
 {
-    /// <summary>Two weeks in three formats for a handful of origins; past that (hosts named by requests) the entries start over.</summary>
+    /// <summary>Two weeks in two escapings (XML, JSON) for a handful of origins; past that (hosts named by requests) the entries start over.</summary>
     private const int MaxEntries = 256;
-    private readonly ConcurrentDictionary<(DateOnly Day, string Origin, string Format), Entry> _entries = new();
+
+    /// <summary>
+    /// What the kept entries may take in all: two weeks of 2,000 posts a day are about 40 MB in both escapings, and
+    /// the count alone let requests naming other hosts keep 256 days of a megabyte and more.
+    /// </summary>
+    internal const long MaxBytes = 96L * 1024 * 1024;
+
+    private readonly ConcurrentDictionary<(DateOnly Day, string Origin, Func<string, byte[]> Escaping), Entry> _entries = new();
+    private readonly Lock _keeping = new();
+    private long _bytes;
 
     /// <summary>A day's entry: its end, last change and content, from memory when the day is unchanged.</summary>
     /// <param name="render">Renders the entry's content (HTML) from the day.</param>
@@ -25,7 +36,8 @@ public sealed class DigestFeedEntries(IFeedStore store)
     {
         var (start, end) = digest.Bounds(date);
         var version = await store.GetContentVersionAsync([.. ContentScope.Hours(start, end)], cancellationToken);
-        var key = (date, origin.AbsoluteUri, format.Extension);
+        // Atom and RSS write their content alike (the same delegate): one entry serves both.
+        var key = (date, origin.AbsoluteUri, format.WriteText);
         if (_entries.TryGetValue(key, out var kept) && kept.Version == version)
         {
             return kept;
@@ -34,26 +46,46 @@ public sealed class DigestFeedEntries(IFeedStore store)
         var day = await digest.ReadDayAsync(date, cancellationToken);
         var content = format.WriteText(await render(day));
         var entry = new Entry(version, day.End, day.LastChange, content, GzipSegments.Deflate(content), SHA256.HashData(content));
-        if (_entries.Count >= MaxEntries)
+        lock (_keeping)
         {
-            _entries.Clear();
+            if (_entries.TryRemove(key, out var replaced))
+            {
+                _bytes -= replaced.Bytes;
+            }
+
+            if (_entries.Count >= MaxEntries || _bytes + entry.Bytes > maxBytes)
+            {
+                _entries.Clear();
+                _bytes = 0;
+            }
+
+            _entries[key] = entry;
+            _bytes += entry.Bytes;
         }
 
-        _entries[key] = entry;
         return entry;
     }
 
     /// <summary>Forgets the days before <paramref name="first"/>: they have left the feed.</summary>
     public void ForgetBefore(DateOnly first)
     {
-        foreach (var key in _entries.Keys.Where(key => key.Day < first))
+        lock (_keeping)
         {
-            _entries.TryRemove(key, out _);
+            foreach (var key in _entries.Keys.Where(key => key.Day < first))
+            {
+                if (_entries.TryRemove(key, out var removed))
+                {
+                    _bytes -= removed.Bytes;
+                }
+            }
         }
     }
 
     /// <param name="Content">The entry's content as its format writes it, in UTF-8.</param>
     /// <param name="DeflatedContent">The same, deflated to a byte boundary (see <see cref="GzipSegments.Deflate"/>).</param>
     /// <param name="ContentHash">The SHA-256 of <paramref name="Content"/>, which the feed's ETag is made from.</param>
-    public sealed record Entry(long Version, DateTimeOffset End, DateTimeOffset? LastChange, byte[] Content, byte[] DeflatedContent, byte[] ContentHash);
+    public sealed record Entry(long Version, DateTimeOffset End, DateTimeOffset? LastChange, byte[] Content, byte[] DeflatedContent, byte[] ContentHash)
+    {
+        public long Bytes => Content.LongLength + DeflatedContent.LongLength;
+    }
 }
