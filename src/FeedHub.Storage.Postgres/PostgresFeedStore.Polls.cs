@@ -14,7 +14,7 @@ public sealed partial class PostgresFeedStore
         }
 
         // The digest condition lets the unique (source_id, md5(key)) index find the rows; the key condition is exact.
-        await using var command = _dataSource.CreateCommand(
+        await using var command = _writes.CreateCommand(
             """
             SELECT id, key, content_hash FROM articles
             WHERE source_id = @source_id
@@ -38,7 +38,7 @@ public sealed partial class PostgresFeedStore
         if (poll is { Fetch: { } fetch, Feed: null, MovedTo: null, Gone: false })
         {
             // Most polls (every 304): one statement, which writes only the poll's columns, so it needs no lock.
-            await using var update = _dataSource.CreateCommand(SourceColumns.UpdateFetchSql);
+            await using var update = _writes.CreateCommand(SourceColumns.UpdateFetchSql);
             SourceColumns.AddFetchParameters(update.Parameters, poll.SourceId, fetch);
             await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return;
@@ -46,7 +46,7 @@ public sealed partial class PostgresFeedStore
 
         // The row is locked while the poll's columns are applied to it as it stands, so a curator's change that
         // committed meanwhile is kept, and one that comes later waits for this one.
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _writes.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (var select = new NpgsqlCommand($"SELECT {SourceColumns.SelectList} FROM sources WHERE id = @id FOR UPDATE", connection, transaction))
         {

@@ -60,7 +60,7 @@ public sealed partial class PostgresFeedStore
     private async Task AssignStoriesAsync(IReadOnlyList<Article> inserts, CancellationToken cancellationToken)
     {
         var keys = inserts.SelectMany(a => a.StoryKeys).Distinct().ToArray();
-        var holders = keys.Length == 0 ? [] : await ReadHoldersAsync(_dataSource.CreateCommand(HoldersSql), keys, below: long.MaxValue, cancellationToken).ConfigureAwait(false);
+        var holders = keys.Length == 0 ? [] : await ReadHoldersAsync(_writes.CreateCommand(HoldersSql), keys, below: long.MaxValue, cancellationToken).ConfigureAwait(false);
         var members = holders.Count == 0 ? [] : await ListStoryMembersAsync(holders.Select(h => h.StoryId).ToList(), cancellationToken).ConfigureAwait(false);
         StoryAssignment.Assign(inserts, holders, members);
     }

@@ -30,7 +30,15 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
 
     private readonly NpgsqlDataSource _dataSource;
 
-    private PostgresFeedStore(NpgsqlDataSource dataSource) => _dataSource = dataSource;
+    /// <summary>
+    /// The connections of the poll path (its look-up, inserts and updates), whose statements are the same on every
+    /// poll: they are prepared there (see <see cref="WithStatementsPrepared"/>). Readers stay on
+    /// <see cref="_dataSource"/>: a prepared statement may be given one generic plan after five runs, which suits a
+    /// poll's statements but not a page whose best plan depends on its parameters (which sources, how far back).
+    /// </summary>
+    private readonly NpgsqlDataSource _writes;
+
+    private PostgresFeedStore(NpgsqlDataSource dataSource, NpgsqlDataSource writes) => (_dataSource, _writes) = (dataSource, writes);
 
     /// <summary>
     /// Connects to the database and brings its schema up to date (safe when several processes start at once). The
@@ -40,21 +48,43 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
     public static async Task<PostgresFeedStore> OpenAsync(string connectionString, CancellationToken cancellationToken)
     {
         var dataSource = NpgsqlDataSource.Create(connectionString);
+        var writes = NpgsqlDataSource.Create(WithStatementsPrepared(connectionString));
         try
         {
             await SchemaMigrations.ApplyAsync(dataSource, cancellationToken).ConfigureAwait(false);
             await UpgradeStoriesAsync(dataSource, cancellationToken).ConfigureAwait(false);
             await UpgradeSourceListingAsync(dataSource, cancellationToken).ConfigureAwait(false);
-            var store = new PostgresFeedStore(dataSource);
+            var store = new PostgresFeedStore(dataSource, writes);
             await store.RefreshPairsIndexValidityAsync(cancellationToken).ConfigureAwait(false);
             return store;
         }
         catch
         {
+            await writes.DisposeAsync().ConfigureAwait(false);
             await dataSource.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
+
+    /// <summary>
+    /// On the poll path's connections, statements are prepared after a few uses, unless the connection string says how
+    /// many (0: never, for a pooler that cannot keep them): PostgreSQL then neither parses nor plans them again, and a
+    /// connection given back to the pool keeps its plans, those of the triggers every article insert runs too (Npgsql
+    /// then resets it without DISCARD ALL).
+    /// </summary>
+    private static string WithStatementsPrepared(string connectionString)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (given.ContainsKey("Max Auto Prepare") || given.ContainsKey("MaxAutoPrepare"))
+        {
+            return connectionString;
+        }
+
+        return new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = AutoPreparedStatements }.ConnectionString;
+    }
+
+    /// <summary>More than the distinct statements of the poll path, so none of them pushes another out.</summary>
+    private const int AutoPreparedStatements = 64;
 
     public async Task<Source> AddSourceAsync(Source source, CancellationToken cancellationToken)
     {
@@ -161,7 +191,7 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
 
         // One batch is one implicit transaction: all of it is stored, or none of it. The version first: the content
         // versions the articles' triggers move are then always locked after it, as in every other write.
-        await using var batch = _dataSource.CreateBatch();
+        await using var batch = _writes.CreateBatch();
         batch.BatchCommands.Add(new NpgsqlBatchCommand(BumpVersionSql));
         if (inserts.Count > 0)
         {
@@ -422,9 +452,17 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
         await ExecuteImportAsync(batch, cancellationToken).ConfigureAwait(false);
     }
 
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _writes.DisposeAsync().ConfigureAwait(false);
+        await _dataSource.DisposeAsync().ConfigureAwait(false);
+    }
 
-    public void Dispose() => _dataSource.Dispose();
+    public void Dispose()
+    {
+        _writes.Dispose();
+        _dataSource.Dispose();
+    }
 
     private static async Task ExecuteImportAsync(NpgsqlBatch batch, CancellationToken cancellationToken)
     {

@@ -1,3 +1,5 @@
+using FeedHub.Core.Model;
+using FeedHub.Core.Polling;
 using FeedHub.Core.Storage;
 
 namespace FeedHub.Storage.Tests;
@@ -50,6 +52,25 @@ public abstract partial class FeedStoreContract
         await Store.AddSourceAsync(NewSource("https://b.example/feed"), default);
         var added = await VersionsAsync(scopes);
         Assert.All(scopes, scope => Assert.True(added[scope] > recategorised[scope], $"{scope} did not move"));
+    }
+
+    [Fact]
+    public async Task A_poll_moves_the_sources_version_only_when_it_learns_what_readers_see()
+    {
+        var source = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
+        var other = await Store.AddSourceAsync(NewSource("https://b.example/feed"), default);
+        var before = await Store.GetContentVersionAsync([ContentScope.Sources], default);
+
+        await Store.SavePollAsync(new PollResult(source.Id) { Fetch = new FetchState { PollCount = 1, ETag = "\"v1\"" } }, default);
+        await Store.SavePollAsync(new PollResult(other.Id) { Fetch = new FetchState { PollCount = 1 }, Feed = new LearnedFeed(other.Title, other.SiteUrl) }, default);
+        Assert.Equal(before, await Store.GetContentVersionAsync([ContentScope.Sources], default));
+
+        await Store.SavePollAsync(new PollResult(source.Id) { Fetch = new FetchState { PollCount = 2 }, Feed = new LearnedFeed("Learned title", "https://a.example/") }, default);
+        var learned = await Store.GetContentVersionAsync([ContentScope.Sources], default);
+        Assert.True(learned > before, "a learned title did not move the sources' version");
+
+        await Store.SavePollAsync(new PollResult(source.Id) { Fetch = new FetchState { PollCount = 3 }, Feed = new LearnedFeed("Learned title", "https://a.example/") }, default);
+        Assert.Equal(learned, await Store.GetContentVersionAsync([ContentScope.Sources], default));
     }
 
     [Fact]

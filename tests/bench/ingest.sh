@@ -110,8 +110,8 @@ use_store() { # name
 }
 fh_env=(FeedHub__StarterSources= FeedHub__Fetcher__AllowPrivateNetworks=true
   "FeedHub__Fetcher__MaxConcurrency=$in_flight" "FeedHub__Fetcher__MaxPerHost=$in_flight")
-run_feedhub() { # build, out-name, command... -> prints "wall cpu summary"
-  local build=$1 name=$2 pg_before u s e k
+run_feedhub() { # build, out-name, command... -> prints "wall cpu rss failed pg-cpu"
+  local build=$1 name=$2 pg_before pg u s e k
   shift 2
   pg_before=$(pg_cpu)
   /usr/bin/time -f '%e %U %S %M' -o "$work/time" env "${store_env[@]}" "${fh_env[@]}" dotnet "${dll[$build]}" "$@" \
@@ -119,7 +119,8 @@ run_feedhub() { # build, out-name, command... -> prints "wall cpu summary"
   read -r e u s k <"$work/time"
   local failed
   failed=$(grep -c '^ *[0-9]* *failed ' "$work/$name.out" || true)
-  echo "$e $(bc <<<"$u + $s + $(pg_cpu) - $pg_before") $((k / 1024)) $failed"
+  pg=$(bc <<<"$(pg_cpu) - $pg_before")
+  echo "$e $(bc <<<"$u + $s + $pg") $((k / 1024)) $failed $pg"
 }
 
 declare -A sum
@@ -135,8 +136,9 @@ for rep in $(seq 1 "$reps"); do
     fi
     for scenario in cold 304 start; do
       case $scenario in start) args=(poll) ;; *) args=(poll --once) ;; esac
-      read -r e c m f < <(run_feedhub "$build" "$build$rep-$scenario" "${args[@]}")
-      say "$build rep $rep $scenario: wall ${e} s, CPU ${c} s, peak RSS ${m} MB, ${f} failed"
+      read -r e c m f p < <(run_feedhub "$build" "$build$rep-$scenario" "${args[@]}")
+      say "$build rep $rep $scenario: wall ${e} s, CPU ${c} s (PostgreSQL ${p} s), peak RSS ${m} MB, ${f} failed"
+      sum[$build,$scenario,pg]=$(bc <<<"${sum[$build,$scenario,pg]:-0} + $p")
       sum[$build,$scenario,cpu]=$(bc <<<"${sum[$build,$scenario,cpu]:-0} + $c")
       sum[$build,$scenario,wall]=$(bc <<<"${sum[$build,$scenario,wall]:-0} + $e")
       sum[$build,$scenario,failed]=$(( ${sum[$build,$scenario,failed]:-0} + f ))
@@ -147,13 +149,13 @@ done
 echo
 echo "FeedHub ingest benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'): $feeds feeds, store $store, $in_flight in flight, $reps reps," \
   "$(nproc) cores, load average $load_at_start at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
-printf '%-9s %-6s %10s %12s %16s %8s\n' build poll "wall s" "CPU ms/feed" "net ms/feed" failed
+printf '%-9s %-6s %10s %12s %16s %14s %8s\n' build poll "wall s" "CPU ms/feed" "net ms/feed" "of it PG ms" failed
 for build in "${builds[@]}"; do
   for scenario in cold 304 start; do
     awk -v b="$build" -v s="$scenario" -v w="${sum[$build,$scenario,wall]}" -v c="${sum[$build,$scenario,cpu]}" \
-      -v st="${sum[$build,start,cpu]}" -v r="$reps" -v n="$feeds" -v f="${sum[$build,$scenario,failed]}" \
+      -v st="${sum[$build,start,cpu]}" -v r="$reps" -v n="$feeds" -v f="${sum[$build,$scenario,failed]}" -v pg="${sum[$build,$scenario,pg]}" \
       'BEGIN { net = (s == "start") ? "-" : sprintf("%.2f", 1000 * (c - st) / r / n);
-               printf "%-9s %-6s %10.2f %12.2f %16s %8d\n", b, s, w / r, 1000 * c / r / n, net, f }'
+               printf "%-9s %-6s %10.2f %12.2f %16s %14.2f %8d\n", b, s, w / r, 1000 * c / r / n, net, 1000 * pg / r / n, f }'
   done
 done
-echo "(CPU: user+sys$([ -n "$postmaster" ] && echo ", PostgreSQL's backends included"); net: less the start-up (poll with nothing due); figures are means of the reps)"
+echo "(CPU: user+sys$([ -n "$postmaster" ] && echo ", PostgreSQL's backends included (of it PG: theirs alone)"); net: less the start-up (poll with nothing due); figures are means of the reps)"
