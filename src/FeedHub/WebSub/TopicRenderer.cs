@@ -59,7 +59,8 @@ public sealed class TopicRenderer(
             var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider, RequestAborted = cancellationToken };
             context.Request.Scheme = topic.Origin.Scheme;
             context.Request.Host = new HostString(topic.Origin.Authority);
-            body = (await DigestPages.RenderFeedAsync(context, digest, store, digestEntries, pages, site.Value, time, topic.Origin, topic.Format, hub)).ToArray();
+            var feed = await DigestPages.RenderFeedAsync(context, digest, store, digestEntries, pages, site.Value, time, topic.Origin, topic.Format, hub);
+            body = await feed.ToArrayAsync(cancellationToken);
         }
         else
         {
