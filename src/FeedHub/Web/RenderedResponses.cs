@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.IO.Compression;
 using System.Security.Cryptography;
@@ -27,21 +26,10 @@ public sealed class RenderedResponses(IFeedStore store, PublicAddress address, T
     /// </summary>
     internal const long MaxBytes = 32L * 1024 * 1024;
 
-    private readonly ConcurrentDictionary<string, Rendered> _cache = new(StringComparer.Ordinal);
-    private readonly Lock _keeping = new();
-    private long _bytes;
+    private readonly BoundedCache<string, Rendered> _cache = new(MaxEntries, MaxBytes, rendered => rendered.Bytes);
 
     /// <summary>The bytes of all kept bodies.</summary>
-    internal long KeptBytes
-    {
-        get
-        {
-            lock (_keeping)
-            {
-                return _bytes;
-            }
-        }
-    }
+    internal long KeptBytes => _cache.Bytes;
 
     /// <summary>Each render is a request that found no cached body, or one out of date: what this cache saves shows on <c>/metrics</c>.</summary>
     private readonly Counter<long> _renders = meters.Create(PollMetrics.MeterName)
@@ -75,7 +63,7 @@ public sealed class RenderedResponses(IFeedStore store, PublicAddress address, T
         {
             rendered = Rendered.Of(version, await render(cancellationToken), contentType, timeProvider.GetUtcNow(), previous: rendered);
             _renders.Add(1);
-            Keep(key, rendered);
+            _cache.Set(key, rendered);
         }
 
         var (encoding, etag) = rendered.Choose(context.Request.Headers.AcceptEncoding.ToString());
@@ -99,58 +87,19 @@ public sealed class RenderedResponses(IFeedStore store, PublicAddress address, T
         return Write(response, rendered.Encoded(encoding) ?? KeepEncoded(key, rendered, encoding, Rendered.Compress(rendered.Identity!, encoding)), contentType);
     }
 
-    /// <summary>Keeps a rendering, starting the cache over when it would pass its bounds (a body alone over them is not kept).</summary>
-    private void Keep(string key, Rendered rendered)
-    {
-        lock (_keeping)
-        {
-            if (_cache.TryRemove(key, out var replaced))
-            {
-                _bytes -= replaced.Bytes;
-            }
-
-            if (rendered.Bytes > MaxBytes)
-            {
-                return;
-            }
-
-            if (_cache.Count >= MaxEntries || _bytes + rendered.Bytes > MaxBytes)
-            {
-                _cache.Clear();
-                _bytes = 0;
-            }
-
-            _cache[key] = rendered;
-            _bytes += rendered.Bytes;
-        }
-    }
-
     /// <summary>
     /// Keeps a body's compressed bytes beside it (the first ones when two requests compressed it at once), counting
-    /// them against the budget while the body is kept; past the budget the cache starts over with this body alone.
+    /// them against the budget while the body is kept.
     /// </summary>
     private IReadOnlyList<byte[]> KeepEncoded(string key, Rendered rendered, string encoding, byte[] compressed)
     {
-        lock (_keeping)
+        var kept = rendered.Keep(encoding, compressed);
+        if (ReferenceEquals(kept[0], compressed))
         {
-            var kept = rendered.Keep(encoding, compressed);
-            if (ReferenceEquals(kept[0], compressed) && _cache.TryGetValue(key, out var current) && ReferenceEquals(current, rendered))
-            {
-                _bytes += compressed.LongLength;
-                if (_bytes > MaxBytes)
-                {
-                    _cache.Clear();
-                    _bytes = 0;
-                    if (rendered.Bytes <= MaxBytes)
-                    {
-                        _cache[key] = rendered;
-                        _bytes = rendered.Bytes;
-                    }
-                }
-            }
-
-            return kept;
+            _cache.Grow(key, rendered, compressed.LongLength);
         }
+
+        return kept;
     }
 
     /// <summary>A body in one part as it is; in several, written one after the other (no copy of them all in one array).</summary>
@@ -214,7 +163,7 @@ public sealed class RenderedResponses(IFeedStore store, PublicAddress address, T
 
         public string LastModifiedHeader { get; } = HeaderUtilities.FormatDate(lastModified);
 
-        /// <summary>The bytes of its forms (parts kept elsewhere too, a digest feed's deflated days, are counted here as well).</summary>
+        /// <summary>The bytes of its forms as rendered (parts kept elsewhere too, a digest feed's deflated days, are counted here as well).</summary>
         public long Bytes => LengthOf(Identity) + LengthOf(Volatile.Read(ref _gzip)) + LengthOf(Volatile.Read(ref _brotli));
 
         /// <summary>Renders a body; it keeps the previous rendering's modification time when its bytes are the same.</summary>

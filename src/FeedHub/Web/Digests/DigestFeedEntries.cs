@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using FeedHub.Core.Publishing;
 using FeedHub.Core.Storage;
@@ -26,9 +25,7 @@ public sealed class DigestFeedEntries(IFeedStore store, long maxBytes = DigestFe
     /// </summary>
     internal const long MaxBytes = 96L * 1024 * 1024;
 
-    private readonly ConcurrentDictionary<(DateOnly Day, string Origin, Func<string, byte[]> Escaping), Entry> _entries = new();
-    private readonly Lock _keeping = new();
-    private long _bytes;
+    private readonly BoundedCache<(DateOnly Day, string Origin, Func<string, byte[]> Escaping), Entry> _entries = new(MaxEntries, maxBytes, entry => entry.Bytes);
 
     /// <summary>A day's entry: its end, last change and content, from memory when the day is unchanged.</summary>
     /// <param name="render">Renders the entry's content (HTML) from the day.</param>
@@ -47,40 +44,13 @@ public sealed class DigestFeedEntries(IFeedStore store, long maxBytes = DigestFe
         var day = await digest.ReadDayAsync(date, cancellationToken);
         var content = format.WriteText(await render(day));
         var entry = new Entry(version, day.End, day.LastChange, GzipSegments.Deflate(content), SHA256.HashData(content));
-        lock (_keeping)
-        {
-            if (_entries.TryRemove(key, out var replaced))
-            {
-                _bytes -= replaced.Bytes;
-            }
-
-            if (_entries.Count >= MaxEntries || _bytes + entry.Bytes > maxBytes)
-            {
-                _entries.Clear();
-                _bytes = 0;
-            }
-
-            _entries[key] = entry;
-            _bytes += entry.Bytes;
-        }
+        _entries.Set(key, entry);
 
         return entry;
     }
 
     /// <summary>Forgets the days before <paramref name="first"/>: they have left the feed.</summary>
-    public void ForgetBefore(DateOnly first)
-    {
-        lock (_keeping)
-        {
-            foreach (var key in _entries.Keys.Where(key => key.Day < first))
-            {
-                if (_entries.TryRemove(key, out var removed))
-                {
-                    _bytes -= removed.Bytes;
-                }
-            }
-        }
-    }
+    public void ForgetBefore(DateOnly first) => _entries.RemoveWhere(key => key.Day < first);
 
     /// <param name="Content">The entry's content as its format writes it, in UTF-8, deflated to a byte boundary (see <see cref="GzipSegments.Deflate"/>).</param>
     /// <param name="ContentHash">The SHA-256 of the content as written, which the feed's ETag is made from.</param>
