@@ -97,7 +97,7 @@ public static class DigestPages
     /// authority and the date, so it is the same on every node and never changes with the public address or the
     /// request's host. Each day's entry is rendered and compressed once per change of that day (see
     /// <see cref="DigestFeedEntries"/>): the feed is written with a placeholder for each day's content, then the days
-    /// kept as the format writes them take their places, in the body and in its gzip form. Two weeks of every post
+    /// kept deflated take their places in its gzip form. Two weeks of every post
     /// are megabytes (14 MB for 2,000 posts a day), which writing and compressing whole took most of a second.
     /// </summary>
     public static async Task<RenderedBody> RenderFeedAsync(
@@ -141,35 +141,32 @@ public static class DigestPages
     private static string ContentPlaceholder(int index) => string.Create(CultureInfo.InvariantCulture, $"{PlaceholderMarker}{index:D4}");
 
     /// <summary>
-    /// The written feed with each placeholder replaced by its day's content, as parts (the days are those kept), its
-    /// gzip form from the days kept deflated, and its ETag stem from what was written and the days' hashes.
+    /// The written feed with each placeholder replaced by its day's content, in gzip only (the days are kept deflated),
+    /// with its ETag stem from what was written and the days' hashes.
     /// </summary>
     private static RenderedBody Splice(byte[] written, List<DigestFeedEntries.Entry> contents)
     {
         var marker = Encoding.ASCII.GetBytes(PlaceholderMarker);
-        var parts = new List<byte[]>(2 * contents.Count + 1);
-        var deflated = new List<byte[]>(parts.Capacity);
+        var segments = new List<GzipSegments.Segment>(2 * contents.Count + 1);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var from = 0;
         int found;
         while ((found = written.AsSpan(from).IndexOf(marker)) >= 0)
         {
             var at = from + found;
-            AddWritten(written[from..at]);
+            AddWritten(written.AsSpan(from, at - from));
             var index = int.Parse(Encoding.ASCII.GetString(written, at + marker.Length, 4), CultureInfo.InvariantCulture);
-            parts.Add(contents[index].Content);
-            deflated.Add(contents[index].DeflatedContent);
+            segments.Add(contents[index].Content);
             hash.AppendData(contents[index].ContentHash);
             from = at + marker.Length + 4;
         }
 
-        AddWritten(written[from..]);
-        return new RenderedBody(parts, GzipSegments.Assemble(deflated, parts), Convert.ToHexStringLower(hash.GetHashAndReset().AsSpan(0, 12)));
+        AddWritten(written.AsSpan(from));
+        return RenderedBody.Gzipped(GzipSegments.Assemble(segments), segments.Sum(s => s.Length), Convert.ToHexStringLower(hash.GetHashAndReset().AsSpan(0, 12)));
 
-        void AddWritten(byte[] part)
+        void AddWritten(ReadOnlySpan<byte> part)
         {
-            parts.Add(part);
-            deflated.Add(GzipSegments.Deflate(part));
+            segments.Add(GzipSegments.Deflate(part));
             hash.AppendData(part);
         }
     }

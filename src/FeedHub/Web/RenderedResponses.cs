@@ -1,9 +1,10 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using FeedHub.Core.Polling;
 using FeedHub.Core.Storage;
+using FeedHub.Web.Rendering;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 
 namespace FeedHub.Web;
@@ -25,21 +26,10 @@ public sealed class RenderedResponses(IFeedStore store, PublicAddress address, T
     /// </summary>
     internal const long MaxBytes = 32L * 1024 * 1024;
 
-    private readonly ConcurrentDictionary<string, Rendered> _cache = new(StringComparer.Ordinal);
-    private readonly Lock _keeping = new();
-    private long _bytes;
+    private readonly BoundedCache<string, Rendered> _cache = new(MaxEntries, MaxBytes, rendered => rendered.Bytes);
 
     /// <summary>The bytes of all kept bodies.</summary>
-    internal long KeptBytes
-    {
-        get
-        {
-            lock (_keeping)
-            {
-                return _bytes;
-            }
-        }
-    }
+    internal long KeptBytes => _cache.Bytes;
 
     /// <summary>Each render is a request that found no cached body, or one out of date: what this cache saves shows on <c>/metrics</c>.</summary>
     private readonly Counter<long> _renders = meters.Create(PollMetrics.MeterName)
@@ -73,7 +63,7 @@ public sealed class RenderedResponses(IFeedStore store, PublicAddress address, T
         {
             rendered = Rendered.Of(version, await render(cancellationToken), contentType, timeProvider.GetUtcNow(), previous: rendered);
             _renders.Add(1);
-            Keep(key, rendered);
+            _cache.Set(key, rendered);
         }
 
         var (encoding, etag) = rendered.Choose(context.Request.Headers.AcceptEncoding.ToString());
@@ -89,65 +79,27 @@ public sealed class RenderedResponses(IFeedStore store, PublicAddress address, T
 
         if (encoding is null)
         {
-            return Write(response, rendered.Identity, contentType);
+            return rendered.Identity is { } identity ? Write(response, identity, contentType) : WriteInflated(response, rendered, contentType);
         }
 
         response.Headers.ContentEncoding = encoding;
-        return Write(response, rendered.Encoded(encoding) ?? KeepEncoded(key, rendered, encoding, Rendered.Compress(rendered.Identity, encoding)), contentType);
-    }
-
-    /// <summary>Keeps a rendering, starting the cache over when it would pass its bounds (a body alone over them is not kept).</summary>
-    private void Keep(string key, Rendered rendered)
-    {
-        lock (_keeping)
-        {
-            if (_cache.TryRemove(key, out var replaced))
-            {
-                _bytes -= replaced.Bytes;
-            }
-
-            if (rendered.Bytes > MaxBytes)
-            {
-                return;
-            }
-
-            if (_cache.Count >= MaxEntries || _bytes + rendered.Bytes > MaxBytes)
-            {
-                _cache.Clear();
-                _bytes = 0;
-            }
-
-            _cache[key] = rendered;
-            _bytes += rendered.Bytes;
-        }
+        // A body without its identity form has its gzip one, and is not offered in Brotli: Compress is given one only.
+        return Write(response, rendered.Encoded(encoding) ?? KeepEncoded(key, rendered, encoding, Rendered.Compress(rendered.Identity!, encoding)), contentType);
     }
 
     /// <summary>
     /// Keeps a body's compressed bytes beside it (the first ones when two requests compressed it at once), counting
-    /// them against the budget while the body is kept; past the budget the cache starts over with this body alone.
+    /// them against the budget while the body is kept.
     /// </summary>
     private IReadOnlyList<byte[]> KeepEncoded(string key, Rendered rendered, string encoding, byte[] compressed)
     {
-        lock (_keeping)
+        var kept = rendered.Keep(encoding, compressed);
+        if (ReferenceEquals(kept[0], compressed))
         {
-            var kept = rendered.Keep(encoding, compressed);
-            if (ReferenceEquals(kept[0], compressed) && _cache.TryGetValue(key, out var current) && ReferenceEquals(current, rendered))
-            {
-                _bytes += compressed.LongLength;
-                if (_bytes > MaxBytes)
-                {
-                    _cache.Clear();
-                    _bytes = 0;
-                    if (rendered.Bytes <= MaxBytes)
-                    {
-                        _cache[key] = rendered;
-                        _bytes = rendered.Bytes;
-                    }
-                }
-            }
-
-            return kept;
+            _cache.Grow(key, rendered, compressed.LongLength);
         }
+
+        return kept;
     }
 
     /// <summary>A body in one part as it is; in several, written one after the other (no copy of them all in one array).</summary>
@@ -166,6 +118,13 @@ public sealed class RenderedResponses(IFeedStore store, PublicAddress address, T
                 await stream.WriteAsync(part);
             }
         }, contentType);
+    }
+
+    /// <summary>A body kept only in gzip, for a client that refuses it: decompressed as it is written, not kept.</summary>
+    private static PushStreamHttpResult WriteInflated(HttpResponse response, Rendered rendered, string contentType)
+    {
+        response.ContentLength = rendered.Length;
+        return TypedResults.Stream(stream => GzipSegments.InflateAsync(rendered.Encoded("gzip")!, stream, response.HttpContext.RequestAborted), contentType);
     }
 
     /// <summary>RFC 9110 §13.2.2: If-None-Match decides when present; otherwise If-Modified-Since (at one-second precision).</summary>
@@ -190,7 +149,11 @@ public sealed class RenderedResponses(IFeedStore store, PublicAddress address, T
 
         public long Version { get; } = version;
 
-        public IReadOnlyList<byte[]> Identity { get; } = body.Parts;
+        /// <summary>The body as rendered; null when it was given only in gzip.</summary>
+        public IReadOnlyList<byte[]>? Identity { get; } = body.Parts;
+
+        /// <summary>The length of the body as rendered.</summary>
+        public long Length { get; } = body.Length;
 
         public string ContentType { get; } = contentType;
 
@@ -200,13 +163,13 @@ public sealed class RenderedResponses(IFeedStore store, PublicAddress address, T
 
         public string LastModifiedHeader { get; } = HeaderUtilities.FormatDate(lastModified);
 
-        /// <summary>The bytes of its forms (parts kept elsewhere too, a digest feed's days, are counted here as well).</summary>
-        public long Bytes => Length(Identity) + Length(Volatile.Read(ref _gzip)) + Length(Volatile.Read(ref _brotli));
+        /// <summary>The bytes of its forms as rendered (parts kept elsewhere too, a digest feed's deflated days, are counted here as well).</summary>
+        public long Bytes => LengthOf(Identity) + LengthOf(Volatile.Read(ref _gzip)) + LengthOf(Volatile.Read(ref _brotli));
 
         /// <summary>Renders a body; it keeps the previous rendering's modification time when its bytes are the same.</summary>
         public static Rendered Of(long version, RenderedBody body, string contentType, DateTimeOffset now, Rendered? previous)
         {
-            var stem = body.ETagStem ?? ETagStemOf(body.Parts);
+            var stem = body.ETagStem ?? ETagStemOf(body.Parts!);
             // Last-Modified has one-second precision: a change within the same second still moves it forward, so a
             // client that only sends If-Modified-Since never misses it.
             var second = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());
@@ -245,7 +208,7 @@ public sealed class RenderedResponses(IFeedStore store, PublicAddress address, T
             return Convert.ToHexStringLower(hash.GetHashAndReset().AsSpan(0, 12));
         }
 
-        private static long Length(IReadOnlyList<byte[]>? parts) => parts?.Sum(p => p.LongLength) ?? 0;
+        private static long LengthOf(IReadOnlyList<byte[]>? parts) => parts?.Sum(p => p.LongLength) ?? 0;
 
         /// <remarks>
         /// Gzip at its default level: its smallest setting took twice the CPU for 5 % fewer bytes, and browsers ask for
@@ -268,32 +231,60 @@ public sealed class RenderedResponses(IFeedStore store, PublicAddress address, T
 }
 
 /// <summary>
-/// A response's body as rendered, in parts (one, or several kept elsewhere too: a digest feed's days, which it would be
-/// megabytes to copy into one array each time), with its gzip form and ETag stem when the renderer made them.
+/// A response's body as rendered, in parts, or only in gzip (a digest feed, put together from its days kept deflated:
+/// megabytes it would take to keep or copy as written), with its ETag stem when the renderer made it.
 /// </summary>
-public sealed record RenderedBody(IReadOnlyList<byte[]> Parts, IReadOnlyList<byte[]>? Gzip = null, string? ETagStem = null)
+public sealed class RenderedBody
 {
     public RenderedBody(byte[] body)
-        : this([body])
     {
+        Parts = [body];
+        Length = body.LongLength;
     }
 
-    /// <summary>The body in one array.</summary>
-    public byte[] ToArray()
+    private RenderedBody(IReadOnlyList<byte[]> gzip, long length, string etagStem)
+    {
+        Gzip = gzip;
+        Length = length;
+        ETagStem = etagStem;
+    }
+
+    /// <summary>The body as rendered, in parts; null when it is only in gzip.</summary>
+    public IReadOnlyList<byte[]>? Parts { get; }
+
+    /// <summary>The body in gzip, in parts, when the renderer made it.</summary>
+    public IReadOnlyList<byte[]>? Gzip { get; }
+
+    /// <summary>The length of the body as rendered.</summary>
+    public long Length { get; }
+
+    /// <summary>The body's ETag stem when the renderer made it (one without its parts as rendered has to).</summary>
+    public string? ETagStem { get; }
+
+    /// <summary>A body only in gzip (in parts), of <paramref name="length"/> bytes decompressed.</summary>
+    public static RenderedBody Gzipped(IReadOnlyList<byte[]> gzip, long length, string etagStem) => new(gzip, length, etagStem);
+
+    /// <summary>The body as rendered, in one array (decompressed when it is only in gzip).</summary>
+    public async Task<byte[]> ToArrayAsync(CancellationToken cancellationToken)
     {
         if (Parts is [var whole])
         {
             return whole;
         }
 
-        var body = new byte[Parts.Sum(p => p.Length)];
-        var at = 0;
-        foreach (var part in Parts)
+        using var body = new MemoryStream(checked((int)Length));
+        if (Parts is null)
         {
-            part.CopyTo(body, at);
-            at += part.Length;
+            await GzipSegments.InflateAsync(Gzip!, body, cancellationToken);
+        }
+        else
+        {
+            foreach (var part in Parts)
+            {
+                body.Write(part);
+            }
         }
 
-        return body;
+        return body.GetBuffer().Length == body.Length ? body.GetBuffer() : body.ToArray();
     }
 }

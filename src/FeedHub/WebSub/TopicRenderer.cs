@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using FeedHub.Core.Publishing;
@@ -32,9 +31,7 @@ public sealed class TopicRenderer(
     /// </summary>
     internal const long MaxCachedBytes = 64L * 1024 * 1024;
 
-    private readonly ConcurrentDictionary<string, (string Stamp, RenderedTopic Rendered)> _cache = new(StringComparer.Ordinal);
-    private readonly Lock _keeping = new();
-    private long _cachedBytes;
+    private readonly BoundedCache<string, Kept> _cache = new(MaxCached, MaxCachedBytes, kept => kept.Rendered.Body.LongLength);
 
     public async Task<RenderedTopic> RenderAsync(FeedTopic topic, CancellationToken cancellationToken)
     {
@@ -59,7 +56,8 @@ public sealed class TopicRenderer(
             var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider, RequestAborted = cancellationToken };
             context.Request.Scheme = topic.Origin.Scheme;
             context.Request.Host = new HostString(topic.Origin.Authority);
-            body = (await DigestPages.RenderFeedAsync(context, digest, store, digestEntries, pages, site.Value, time, topic.Origin, topic.Format, hub)).ToArray();
+            var feed = await DigestPages.RenderFeedAsync(context, digest, store, digestEntries, pages, site.Value, time, topic.Origin, topic.Format, hub);
+            body = await feed.ToArrayAsync(cancellationToken);
         }
         else
         {
@@ -68,33 +66,10 @@ public sealed class TopicRenderer(
         }
 
         var rendered = new RenderedTopic(body, topic.Format.MediaType, Convert.ToHexStringLower(SHA256.HashData(body)), self, hub);
-        Keep(self.AbsoluteUri, stamp, rendered);
+        _cache.Set(self.AbsoluteUri, new(stamp, rendered));
         return rendered;
     }
 
-    /// <summary>Keeps a rendering, starting the cache over when it would pass its bounds (a body alone over them is not kept).</summary>
-    private void Keep(string key, string stamp, RenderedTopic rendered)
-    {
-        lock (_keeping)
-        {
-            if (_cache.TryRemove(key, out var replaced))
-            {
-                _cachedBytes -= replaced.Rendered.Body.LongLength;
-            }
-
-            if (rendered.Body.LongLength > MaxCachedBytes)
-            {
-                return;
-            }
-
-            if (_cache.Count >= MaxCached || _cachedBytes + rendered.Body.LongLength > MaxCachedBytes)
-            {
-                _cache.Clear();
-                _cachedBytes = 0;
-            }
-
-            _cache[key] = (stamp, rendered);
-            _cachedBytes += rendered.Body.LongLength;
-        }
-    }
+    /// <summary>A topic's rendering and what it was rendered from (the content's version and the digest's day).</summary>
+    private sealed record Kept(string Stamp, RenderedTopic Rendered);
 }

@@ -37,12 +37,19 @@ public sealed class DigestFeedEntriesTests : IDisposable
         await GetAllAsync(roomy, digest, days, SyndicationFormat.Json);
         Assert.Equal<DateOnly>([.. days, .. days], _renders);
 
-        // Room for one day's entry (600 bytes and its deflated form), not two: each day pushes the other out.
+        // Room for one day's entry (600 random hexadecimal digits, about 330 bytes deflated, and its hash), not two:
+        // each day pushes the other out; with room for two, they stay.
         _renders.Clear();
-        var small = new DigestFeedEntries(_store, maxBytes: 1000);
+        var small = new DigestFeedEntries(_store, maxBytes: 600);
         await GetAllAsync(small, digest, days, SyndicationFormat.Atom);
         await GetAllAsync(small, digest, days, SyndicationFormat.Atom);
         Assert.Equal<DateOnly>([.. days, .. days], _renders);
+
+        _renders.Clear();
+        var two = new DigestFeedEntries(_store, maxBytes: 900);
+        await GetAllAsync(two, digest, days, SyndicationFormat.Atom);
+        await GetAllAsync(two, digest, days, SyndicationFormat.Atom);
+        Assert.Equal<DateOnly>(days, _renders);
     }
 
     public void Dispose()
@@ -62,6 +69,6 @@ public sealed class DigestFeedEntriesTests : IDisposable
     private Task<string> Render(DigestDay day)
     {
         _renders.Add(day.Date);
-        return Task.FromResult(new string('x', 600));
+        return Task.FromResult(System.Security.Cryptography.RandomNumberGenerator.GetHexString(600));
     }
 }

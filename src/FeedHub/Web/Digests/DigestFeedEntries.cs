@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using FeedHub.Core.Publishing;
 using FeedHub.Core.Storage;
@@ -8,9 +7,10 @@ namespace FeedHub.Web.Digests;
 
 /// <summary>
 /// The digest feed's entries kept rendered, one per finished day, public origin and escaping, as the format writes the
-/// content (escaped, in UTF-8) and deflated (see <see cref="GzipSegments"/>): a day is read, rendered and compressed
-/// again only when its own articles (or what readers see of the sources) change, so at midnight the feed renders one
-/// new day, not all of them, and a new post today renders none.
+/// content (escaped, in UTF-8), kept only deflated (see <see cref="GzipSegments"/>): a day is read, rendered and
+/// compressed again only when its own articles (or what readers see of the sources) change, so at midnight the feed
+/// renders one new day, not all of them, and a new post today renders none. Deflated, two weeks take about a sixth of
+/// their bytes as written; a client that refuses gzip (rare) gets the feed inflated as it is sent.
 /// </summary>
 /// <param name="store">The store the days are read from.</param>
 /// <param name="maxBytes">What the kept entries may take in all (<see cref="MaxBytes"/>; smaller in tests).</param>
@@ -20,14 +20,12 @@ public sealed class DigestFeedEntries(IFeedStore store, long maxBytes = DigestFe
     private const int MaxEntries = 256;
 
     /// <summary>
-    /// What the kept entries may take in all: two weeks of 2,000 posts a day are about 40 MB in both escapings, and
-    /// the count alone let requests naming other hosts keep 256 days of a megabyte and more.
+    /// What the kept entries may take in all: two weeks of 2,000 posts a day are about 40 MB in both escapings as
+    /// written (far less deflated), and the count alone let requests naming other hosts keep 256 days of a megabyte and more.
     /// </summary>
     internal const long MaxBytes = 96L * 1024 * 1024;
 
-    private readonly ConcurrentDictionary<(DateOnly Day, string Origin, Func<string, byte[]> Escaping), Entry> _entries = new();
-    private readonly Lock _keeping = new();
-    private long _bytes;
+    private readonly BoundedCache<(DateOnly Day, string Origin, Func<string, byte[]> Escaping), Entry> _entries = new(MaxEntries, maxBytes, entry => entry.Bytes);
 
     /// <summary>A day's entry: its end, last change and content, from memory when the day is unchanged.</summary>
     /// <param name="render">Renders the entry's content (HTML) from the day.</param>
@@ -45,47 +43,19 @@ public sealed class DigestFeedEntries(IFeedStore store, long maxBytes = DigestFe
 
         var day = await digest.ReadDayAsync(date, cancellationToken);
         var content = format.WriteText(await render(day));
-        var entry = new Entry(version, day.End, day.LastChange, content, GzipSegments.Deflate(content), SHA256.HashData(content));
-        lock (_keeping)
-        {
-            if (_entries.TryRemove(key, out var replaced))
-            {
-                _bytes -= replaced.Bytes;
-            }
-
-            if (_entries.Count >= MaxEntries || _bytes + entry.Bytes > maxBytes)
-            {
-                _entries.Clear();
-                _bytes = 0;
-            }
-
-            _entries[key] = entry;
-            _bytes += entry.Bytes;
-        }
+        var entry = new Entry(version, day.End, day.LastChange, GzipSegments.Deflate(content), SHA256.HashData(content));
+        _entries.Set(key, entry);
 
         return entry;
     }
 
     /// <summary>Forgets the days before <paramref name="first"/>: they have left the feed.</summary>
-    public void ForgetBefore(DateOnly first)
-    {
-        lock (_keeping)
-        {
-            foreach (var key in _entries.Keys.Where(key => key.Day < first))
-            {
-                if (_entries.TryRemove(key, out var removed))
-                {
-                    _bytes -= removed.Bytes;
-                }
-            }
-        }
-    }
+    public void ForgetBefore(DateOnly first) => _entries.RemoveWhere(key => key.Day < first);
 
-    /// <param name="Content">The entry's content as its format writes it, in UTF-8.</param>
-    /// <param name="DeflatedContent">The same, deflated to a byte boundary (see <see cref="GzipSegments.Deflate"/>).</param>
-    /// <param name="ContentHash">The SHA-256 of <paramref name="Content"/>, which the feed's ETag is made from.</param>
-    public sealed record Entry(long Version, DateTimeOffset End, DateTimeOffset? LastChange, byte[] Content, byte[] DeflatedContent, byte[] ContentHash)
+    /// <param name="Content">The entry's content as its format writes it, in UTF-8, deflated to a byte boundary (see <see cref="GzipSegments.Deflate"/>).</param>
+    /// <param name="ContentHash">The SHA-256 of the content as written, which the feed's ETag is made from.</param>
+    public sealed record Entry(long Version, DateTimeOffset End, DateTimeOffset? LastChange, GzipSegments.Segment Content, byte[] ContentHash)
     {
-        public long Bytes => Content.LongLength + DeflatedContent.LongLength;
+        public long Bytes => Content.Deflated.LongLength + ContentHash.LongLength;
     }
 }
