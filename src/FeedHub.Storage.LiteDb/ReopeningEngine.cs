@@ -22,6 +22,12 @@ internal sealed class ReopeningEngine : ILiteEngine
     /// <summary>The open engine; null after a failed write whose reopening the disk did not allow yet.</summary>
     private LiteEngine? _engine;
 
+    /// <summary>
+    /// What the disk said when it last refused a write ("No space left on device"): a transaction dropped by the
+    /// reopening says it too, so whoever reports it (readiness, a poll's error) names the cause a curator can act on.
+    /// </summary>
+    private string _lastRefusal = "a write failed";
+
     public ReopeningEngine(string path)
     {
         _settings = new EngineSettings { Filename = path };
@@ -137,23 +143,23 @@ internal sealed class ReopeningEngine : ILiteEngine
         if (engine != Volatile.Read(ref _engine))
         {
             _transactionEngine.Value = null;
-            throw new IOException("the database was reopened after a write the disk refused; this transaction was dropped and can be tried again");
+            throw new IOException($"{Volatile.Read(ref _lastRefusal)} (the database was reopened after the disk refused a write; this transaction was dropped and can be tried again)");
         }
 
         try
         {
             return operation(engine);
         }
-        catch (IOException)
+        catch (IOException refused)
         {
             _transactionEngine.Value = null;
-            Close(engine);
+            Close(engine, refused);
             throw;
         }
     }
 
     /// <summary>Closes an engine a write failed in; the next call opens the file again.</summary>
-    private void Close(LiteEngine failed)
+    private void Close(LiteEngine failed, IOException refused)
     {
         lock (_reopening)
         {
@@ -162,6 +168,7 @@ internal sealed class ReopeningEngine : ILiteEngine
                 return;
             }
 
+            Volatile.Write(ref _lastRefusal, refused.Message.ReplaceLineEndings(" ").Trim());
             _engine = null;
             try
             {

@@ -52,7 +52,8 @@ public static class HealthEndpoints
         }
         catch (Exception failure) when (failure is not OperationCanceledException)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Store unreachable", detail: failure.Message);
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Store unreachable",
+                detail: StoreWrites.IsStorageFailure(failure) ? StoreWrites.Describe(failure) : failure.Message);
         }
     }
 }
