@@ -16,6 +16,9 @@ public sealed partial class LiteDbFeedStore
         return Task.FromResult(new SourceListPage(sources, more && sources.Count > 0 ? SourceCursor.Of(sources[^1]) : null));
     }
 
+    public Task<IReadOnlyList<SourceOutline>> ListSourceOutlinesAsync(CancellationToken cancellationToken)
+        => Task.FromResult<IReadOnlyList<SourceOutline>>(_sourceDirectory.Outlines());
+
     public Task<StoreTallies> GetTalliesAsync(CancellationToken cancellationToken) => Task.FromResult(_sourceDirectory.Tallies());
 
     /// <summary>Reads every source once, when the store opens, into the in-memory listing index.</summary>

@@ -10,6 +10,7 @@ namespace FeedHub.Storage.LiteDb;
 /// with the counts by health state and category. The file belongs to one process, so the index lives in memory: it is
 /// built once when the store opens and changed with every write of a source. A page walks one order from its cursor,
 /// so it costs the page and the entries its filters skip (a few bytes each), never a source document more than shown.
+/// It also keeps each source's outline (<see cref="SourceOutline"/>, by id), so the blogroll and OPML read no document.
 /// </summary>
 internal sealed class SourceDirectory
 {
@@ -19,23 +20,24 @@ internal sealed class SourceDirectory
     private readonly SortedSet<Entry> _byName = new(Comparer<Entry>.Create(CompareByName));
     private readonly int[] _healthCounts = new int[Enum.GetValues<HealthStatus>().Length];
     private readonly Dictionary<string, int> _categoryCounts = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<long, SourceOutline> _outlines = [];
 
     public SourceDirectory(IEnumerable<Source> sources)
     {
         foreach (var source in sources)
         {
-            Add(Entry.Of(source));
+            Add(Entry.Of(source), SourceOutline.Of(source));
         }
     }
 
     /// <summary>Adds the source, or replaces what was known of it.</summary>
     public void Put(Source source)
     {
-        var entry = Entry.Of(source);
+        var (entry, outline) = (Entry.Of(source), SourceOutline.Of(source));
         lock (_lock)
         {
             Drop(source.Id);
-            Add(entry);
+            Add(entry, outline);
         }
     }
 
@@ -63,6 +65,15 @@ internal sealed class SourceDirectory
         }
 
         return headings;
+    }
+
+    /// <summary>Every source's outline, by id.</summary>
+    public List<SourceOutline> Outlines()
+    {
+        lock (_lock)
+        {
+            return [.. _outlines.Values];
+        }
     }
 
     /// <summary>The ids of the query's page in order, one more than the page when there is a next page.</summary>
@@ -142,9 +153,10 @@ internal sealed class SourceDirectory
         return order.GetViewBetween(from, order.Max!).SkipWhile(entry => order.Comparer.Compare(entry, cursor) == 0);
     }
 
-    private void Add(Entry entry)
+    private void Add(Entry entry, SourceOutline outline)
     {
         _byId[entry.Id] = entry;
+        _outlines[entry.Id] = outline;
         _byHealth.Add(entry);
         _byName.Add(entry);
         _healthCounts[entry.Rank]++;
@@ -161,6 +173,7 @@ internal sealed class SourceDirectory
             return;
         }
 
+        _outlines.Remove(id);
         _byHealth.Remove(entry);
         _byName.Remove(entry);
         _healthCounts[entry.Rank]--;

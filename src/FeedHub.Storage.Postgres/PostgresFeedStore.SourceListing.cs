@@ -59,6 +59,19 @@ public sealed partial class PostgresFeedStore
         return new SourceListPage(sources, SourceCursor.Of(sources[^1]));
     }
 
+    public async Task<IReadOnlyList<Core.Model.SourceOutline>> ListSourceOutlinesAsync(CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand($"SELECT {SourceColumns.OutlineSelectList} FROM sources ORDER BY id");
+        var outlines = new List<Core.Model.SourceOutline>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            outlines.Add(SourceColumns.ReadOutline(reader));
+        }
+
+        return outlines;
+    }
+
     public async Task<StoreTallies> GetTalliesAsync(CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand("SELECT kind, key, count FROM source_tallies WHERE count > 0 ORDER BY kind, key");

@@ -150,6 +150,24 @@ internal static class SourceColumns
 
     private static string ParameterOf(SourceState state) => state.ToString().ToLowerInvariant();
 
+    /// <summary>The columns to select for <see cref="ReadOutline"/>: none of the fetch state.</summary>
+    public const string OutlineSelectList
+        = "id, feed_url, site_url, title, display_name, categories, state, extraction, extraction_selector, min_interval, max_interval";
+
+    /// <summary>Reads a row selected with <see cref="OutlineSelectList"/>.</summary>
+    public static SourceOutline ReadOutline(NpgsqlDataReader row) => new(
+        row.GetInt64(0),
+        row.GetString(1),
+        Rows.Text(row, 2),
+        Rows.Text(row, 3),
+        Rows.Text(row, 4),
+        row.GetFieldValue<string[]>(5),
+        Enum.Parse<SourceState>(row.GetString(6)),
+        Enum.Parse<ExtractionMode>(row.GetString(7)),
+        Rows.Text(row, 8),
+        Rows.Value<TimeSpan>(row, 9),
+        Rows.Value<TimeSpan>(row, 10));
+
     /// <summary>Reads a row selected with <see cref="SelectList"/>.</summary>
     public static Source Read(NpgsqlDataReader row)
     {

@@ -11,11 +11,12 @@ return args.FirstOrDefault() switch
     "fuzz" => await FeedHub.Benchmarks.FuzzBenchmark.RunAsync(args[1..]),
     "navigation" => await FeedHub.Benchmarks.NavigationBenchmark.RunAsync(args[1..]),
     "pages" => await FeedHub.Benchmarks.PagesBenchmark.RunAsync(args[1..]),
+    "blogroll" => await FeedHub.Benchmarks.BlogrollBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: FeedHub.Benchmarks parser|extraction|store|serve|migrate|search|fuzz|navigation|pages|admin [ARGS]");
+    Console.Error.WriteLine("usage: FeedHub.Benchmarks parser|extraction|store|serve|migrate|search|fuzz|navigation|pages|blogroll|admin [ARGS]");
     return 2;
 }

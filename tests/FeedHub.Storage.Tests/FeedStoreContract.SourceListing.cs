@@ -1,5 +1,6 @@
 using FeedHub.Core.Curation;
 using FeedHub.Core.Model;
+using FeedHub.Core.Polling;
 using FeedHub.Core.Storage;
 
 namespace FeedHub.Storage.Tests;
@@ -50,6 +51,41 @@ public abstract partial class FeedStoreContract
         Assert.Equal(expected[HealthStatus.Paused].Count + 1, tallies.ByHealth[HealthStatus.Paused]);
         Assert.Equal((await Store.ListSourcesAsync(default)).Count, tallies.Sources);
         Assert.Contains(broken.Id, (await Store.ListSourcesAsync(new SourceListQuery { Health = HealthStatus.Healthy }, default)).Sources.Select(s => s.Id));
+    }
+
+    [Fact]
+    public async Task Source_outlines_are_every_source_by_id_as_stored_through_polls_edits_removals_and_a_restart()
+    {
+        var plain = await Store.AddSourceAsync(NewSource("https://plain.example/feed"), default);
+        var set = NewSource("https://set.example/feed");
+        (set.SiteUrl, set.DisplayName, set.State, set.Extraction, set.ExtractionSelector) = ("https://set.example/", "Set <by> hand", SourceState.Paused, ExtractionMode.Always, "article.post");
+        (set.MinInterval, set.MaxInterval, set.Categories) = (TimeSpan.FromMinutes(30), TimeSpan.FromHours(12), ["Zines", "Art", "Zines"]);
+        await Store.AddSourceAsync(set, default);
+        var removed = await Store.AddSourceAsync(NewSource("https://removed.example/feed"), default);
+        var bare = await Store.AddSourceAsync(new Source { FeedUrl = "https://bare.example/rss", CreatedAt = T0 }, default);
+
+        // A change to the object after it was stored is not stored, and not outlined.
+        bare.Categories.Add("Not saved");
+        await Store.SavePollAsync(new PollResult(plain.Id) { Fetch = new FetchState { PollCount = 1 }, Feed = new LearnedFeed("Learned title", "https://plain.example/") }, default);
+        var edited = (await Store.GetSourceAsync(set.Id, default))!;
+        (edited.DisplayName, edited.State, edited.Categories) = (null, SourceState.Active, ["Art"]);
+        await Store.UpdateSourceAsync(edited, default);
+        await Store.RemoveSourceAsync(removed.Id, keepArticles: false, default);
+
+        async Task AssertOutlinesAsync()
+        {
+            var outlines = await Store.ListSourceOutlinesAsync(default);
+            Assert.Equivalent((await Store.ListSourcesAsync(default)).Select(SourceOutline.Of).ToList(), outlines, strict: true);
+            Assert.Equal([plain.Id, set.Id, bare.Id], outlines.Select(o => o.Id));
+            Assert.Equal(["Learned title", "A blog", "bare.example"], outlines.Select(o => o.Name));
+            Assert.Equal(("https://plain.example/", "https://set.example/", (string?)null), (outlines[0].SiteUrl, outlines[1].SiteUrl, outlines[2].SiteUrl));
+            Assert.Equal((ExtractionMode.Always, "article.post", TimeSpan.FromMinutes(30), TimeSpan.FromHours(12)), (outlines[1].Extraction, outlines[1].ExtractionSelector, outlines[1].MinInterval, outlines[1].MaxInterval));
+            Assert.Equal(["Tech|Français", "Art", ""], outlines.Select(o => string.Join('|', o.Categories)));
+        }
+
+        await AssertOutlinesAsync();
+        Store = await ReopenAsync(Store);
+        await AssertOutlinesAsync();
     }
 
     [Fact]

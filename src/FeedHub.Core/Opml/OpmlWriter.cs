@@ -6,13 +6,13 @@ using FeedHub.Core.Urls;
 
 namespace FeedHub.Core.Opml;
 
-/// <summary>Writes sources as OPML 2.0, one outline per category holding its feeds (a source in several categories
+/// <summary>Writes sources (their outlines: no fetch state) as OPML 2.0, one outline per category holding its feeds (a source in several categories
 /// appears in its first and lists the others in the <c>category</c> attribute). FeedHub's own settings of each source
 /// travel in attributes of the <see cref="OpmlSourceSettings.Namespace"/> namespace, so an import restores them.
 /// The output depends only on the sources and <paramref name="now"/>.</summary>
 public static class OpmlWriter
 {
-    public static void Write(Stream stream, string title, IEnumerable<Source> sources, DateTimeOffset now)
+    public static void Write(Stream stream, string title, IEnumerable<SourceOutline> sources, DateTimeOffset now)
     {
         var settings = new XmlWriterSettings { Encoding = new UTF8Encoding(false), Indent = true, Async = false };
         using var writer = XmlWriter.Create(stream, settings);
@@ -25,7 +25,7 @@ public static class OpmlWriter
         writer.WriteElementString("dateCreated", now.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
         writer.WriteEndElement();
         writer.WriteStartElement("body");
-        foreach (var group in sources.GroupBy(s => s.Categories.FirstOrDefault() ?? string.Empty).OrderBy(g => g.Key, StringComparer.OrdinalIgnoreCase))
+        foreach (var group in sources.GroupBy(s => s.Categories is [var first, ..] ? first : string.Empty).OrderBy(g => g.Key, StringComparer.OrdinalIgnoreCase))
         {
             if (group.Key.Length > 0)
             {
@@ -68,7 +68,7 @@ public static class OpmlWriter
         writer.WriteEndDocument();
     }
 
-    private static void WriteSettings(XmlWriter writer, Source source)
+    private static void WriteSettings(XmlWriter writer, SourceOutline source)
     {
         void Setting(string name, string? value)
         {

@@ -12,6 +12,12 @@ public partial interface IFeedStore
     /// <summary>One page of sources in the query's order, and the cursor of the next page (null on the last).</summary>
     Task<SourceListPage> ListSourcesAsync(SourceListQuery query, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Every source as the blogroll and OPML show it, by id: from what the store keeps beside its sources for listing
+    /// them, never a source's fetch state.
+    /// </summary>
+    Task<IReadOnlyList<Model.SourceOutline>> ListSourceOutlinesAsync(CancellationToken cancellationToken);
+
     /// <summary>How many sources are in each health state and in each category.</summary>
     Task<StoreTallies> GetTalliesAsync(CancellationToken cancellationToken);
 }

@@ -59,7 +59,7 @@ public static class OpmlApi
 
     internal static async Task<byte[]> ExportBytesAsync(IFeedStore store, string siteTitle, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var sources = await store.ListSourcesAsync(cancellationToken);
+        var sources = await store.ListSourceOutlinesAsync(cancellationToken);
         using var output = new MemoryStream();
         OpmlWriter.Write(output, $"{siteTitle} sources", sources, now);
         return output.ToArray();

@@ -164,7 +164,7 @@ public static class OpmlCommands
         }
 
         var store = services.GetRequiredService<IFeedStore>();
-        var sources = await store.ListSourcesAsync(cancellationToken);
+        var sources = await store.ListSourceOutlinesAsync(cancellationToken);
         var title = $"{services.GetRequiredService<IOptions<SiteOptions>>().Value.Title} sources";
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         if (path is null)

@@ -14,7 +14,7 @@ public static class Blogroll
         app.MapGet("/sources.opml", (HttpContext context, IFeedStore store, RenderedResponses responses, IOptions<SiteOptions> site, TimeProvider time)
             => responses.ServeAsync(context, async cancellationToken =>
             {
-                var sources = (await store.ListSourcesAsync(cancellationToken)).Where(s => s.State == SourceState.Active);
+                var sources = (await store.ListSourceOutlinesAsync(cancellationToken)).Where(s => s.State == SourceState.Active);
                 using var output = new MemoryStream();
                 OpmlWriter.Write(output, $"{site.Value.Title} blogroll", sources, time.GetUtcNow());
                 return output.ToArray();

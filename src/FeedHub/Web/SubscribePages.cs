@@ -24,7 +24,7 @@ public static class SubscribePages
             => pages.ServeAsync<BlogrollPage>(context, async cancellationToken => new()
             {
                 [nameof(BlogrollPage.Origin)] = address.Of(context),
-                [nameof(BlogrollPage.Sources)] = (await store.ListSourcesAsync(cancellationToken)).Where(s => s.State == SourceState.Active).ToList(),
+                [nameof(BlogrollPage.Sources)] = (await store.ListSourceOutlinesAsync(cancellationToken)).Where(s => s.State == SourceState.Active).ToList(),
             }, dependsOn: []));
         return app;
     }

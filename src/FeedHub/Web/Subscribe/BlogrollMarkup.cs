@@ -17,7 +17,7 @@ public static class BlogrollMarkup
     /// <param name="sources">The active sources.</param>
     /// <param name="words">The interface's words, in the page's language.</param>
     /// <param name="encoder">Encodes text and attribute values, as the renderer does.</param>
-    public static RenderFragment Write(IReadOnlyCollection<Source> sources, Words words, HtmlEncoder encoder)
+    public static RenderFragment Write(IReadOnlyCollection<SourceOutline> sources, Words words, HtmlEncoder encoder)
     {
         var blocks = new MarkupBlocks();
         var output = blocks.Output;
@@ -60,9 +60,9 @@ public static class BlogrollMarkup
     }
 
     /// <summary>By first category, as in the OPML file; the uncategorised last.</summary>
-    private static IEnumerable<IGrouping<string?, Source>> Groups(IEnumerable<Source> sources) => sources
+    private static IEnumerable<IGrouping<string?, SourceOutline>> Groups(IEnumerable<SourceOutline> sources) => sources
         .OrderBy(s => s.Name, StringComparer.OrdinalIgnoreCase)
-        .GroupBy(s => s.Categories.FirstOrDefault())
+        .GroupBy(s => s.Categories is [var first, ..] ? first : null)
         .OrderBy(g => g.Key is null ? 1 : 0).ThenBy(g => g.Key, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The interface's words the list uses, looked up once.</summary>
