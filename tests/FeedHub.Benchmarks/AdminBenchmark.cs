@@ -6,12 +6,9 @@ using System.Text.RegularExpressions;
 using FeedHub.Core.Model;
 using FeedHub.Core.Storage;
 using FeedHub.Curators;
-using FeedHub.Hosting;
 using FeedHub.Storage.LiteDb;
 using FeedHub.Storage.Postgres;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -99,18 +96,13 @@ public static partial class AdminBenchmark
     /// <summary>Serves the seeded store from a web node and times each page kind over HTTP.</summary>
     private static async Task MeasureAsync(string name, string[] storeSettings, int requests)
     {
-        await using var app = FeedHubApp.Build(
-        [
-            "--FeedHub:Urls=http://127.0.0.1:0", "--FeedHub:Roles=web", "--FeedHub:StarterSources=", "--Logging:LogLevel:Default=Warning",
-            .. storeSettings,
-        ]);
         var opening = Stopwatch.StartNew();
-        await app.StartAsync();
+        var (app, address) = await BenchWebNode.StartAsync(storeSettings);
+        await using var node = app;
         var accounts = app.Services.GetRequiredService<CuratorAccounts>();
         var token = await accounts.IssueTokenAsync(await EnsureCuratorAsync(accounts), CancellationToken.None);
         var store = app.Services.GetRequiredService<IFeedStore>();
         var tallies = await store.GetTalliesAsync(CancellationToken.None);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var articles = await store.CountArticlesAsync(null, CancellationToken.None);
         Console.WriteLine(string.Create(Invariant,
             $"{name,-10} serving {tallies.Sources:N0} sources ({string.Join(", ", tallies.ByHealth.Where(h => h.Value > 0).Select(h => $"{h.Value:N0} {h.Key.ToString().ToLowerInvariant()}"))}) and {articles:N0} articles; started in {opening.Elapsed.TotalSeconds:F1} s"));

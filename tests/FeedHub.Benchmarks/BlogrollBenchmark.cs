@@ -2,10 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using FeedHub.Core.Model;
 using FeedHub.Core.Storage;
-using FeedHub.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -87,13 +83,8 @@ public static class BlogrollBenchmark
 
     private static async Task MeasureAsync(string name, int count, int samples, string[] settings, string? save)
     {
-        await using var app = FeedHubApp.Build(
-        [
-            "--FeedHub:Urls=http://127.0.0.1:0", "--FeedHub:Roles=web", "--FeedHub:StarterSources=", "--Logging:LogLevel:Default=Warning",
-            "--FeedHub:Site:BaseUrl=https://feedhub.example/", .. settings,
-        ]);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        var (app, address) = await BenchWebNode.StartAsync(["--FeedHub:Site:BaseUrl=https://feedhub.example/", .. settings]);
+        await using var node = app;
         var store = app.Services.GetRequiredService<IFeedStore>();
         var seeding = Stopwatch.StartNew();
         await SeedAsync(store, count);

@@ -2,10 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using FeedHub.Core.Model;
 using FeedHub.Core.Storage;
-using FeedHub.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -70,12 +66,8 @@ public static class PagesBenchmark
     private static async Task MeasureAsync(string name, int articles, int samples, string[] settings)
     {
         var opening = Stopwatch.StartNew();
-        await using var app = FeedHubApp.Build(
-        [
-            "--FeedHub:Urls=http://127.0.0.1:0", "--FeedHub:Roles=web", "--FeedHub:StarterSources=", "--Logging:LogLevel:Default=Warning", .. settings,
-        ]);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        var (app, address) = await BenchWebNode.StartAsync(settings);
+        await using var node = app;
         using var http = new HttpClient { BaseAddress = new Uri(address + "/"), Timeout = TimeSpan.FromMinutes(5) };
         // As browsers and feed readers ask (the bytes are read as sent, not decompressed): a digest feed of 14 days is
         // 14 MB uncompressed, whose transfer alone would hide what its rendering costs.
