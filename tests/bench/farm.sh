@@ -1,10 +1,17 @@
-# The feed farm for the polling benchmarks (scale.sh, ingest.sh, memory.sh), and the end of a polling round: sourced
-# by them, not run.
+# The feed farm for the polling benchmarks (scale.sh, ingest.sh, memory.sh), the end of a polling round and the
+# PostgreSQL store as a server keeps it: sourced by them, not run.
 # The team's farm (../shared/tools/farm) generates N feeds of 20 items (28-60 KB) under $FARM and serves them with
 # 50-200 ms of latency; a fresh clone has no ../shared, and these benchmarks then say so and stop.
 # The functions use the sourcing script's $work (its temporary folder) and pids (the processes it stops at its end).
 
 farm_tool=../shared/tools/farm
+
+# word_pairs_index PORT DATABASE: builds the PostgreSQL word-pairs search index a running server builds after start-up
+# (`poll --once` and `import` do not), so the polls measured pay its upkeep as users' servers do.
+word_pairs_index() {
+  psql -q -h 127.0.0.1 -p "$1" -U postgres -d "$2" \
+    -c "CREATE INDEX IF NOT EXISTS articles_search_pairs ON articles USING gin (feedhub_search_pairs(search_document, search_config))"
+}
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 

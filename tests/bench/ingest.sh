@@ -129,11 +129,7 @@ for rep in $(seq 1 "$reps"); do
     use_store "$build$rep"
     env "${store_env[@]}" "${fh_env[@]}" dotnet "${dll[$build]}" import "$work/farm.opml" >"$work/import.out" 2>&1 \
       || { tail -5 "$work/import.out" >&2; exit 1; }
-    if [ "$store" = postgres ]; then
-      # The word-pairs index a running server builds after start-up (the one-shot commands measured here do not).
-      psql -q -h 127.0.0.1 -p "$pg_port" -U postgres -d "ingest_$$_$build$rep" \
-        -c "CREATE INDEX IF NOT EXISTS articles_search_pairs ON articles USING gin (feedhub_search_pairs(search_document, search_config))"
-    fi
+    [ "$store" = postgres ] && word_pairs_index "$pg_port" "ingest_$$_$build$rep"
     for scenario in cold 304 start; do
       case $scenario in start) args=(poll) ;; *) args=(poll --once) ;; esac
       read -r e c m f p < <(run_feedhub "$build" "$build$rep-$scenario" "${args[@]}")

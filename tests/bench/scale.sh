@@ -149,11 +149,7 @@ import_sources() {
   start=$(now)
   env "${store_env[@]}" $(fh_env 16) dotnet "$feedhub" import "$work/farm.opml" >"$work/import.log" 2>&1 \
     || { tail -5 "$work/import.log" >&2; exit 1; }
-  if [ "$store" = postgres ]; then
-    # The word-pairs index a running server builds after start-up (`poll --once` does not): its cost is measured.
-    psql -q -h 127.0.0.1 -p "$pg_port" -U postgres -d "${databases[-1]}" \
-      -c "CREATE INDEX IF NOT EXISTS articles_search_pairs ON articles USING gin (feedhub_search_pairs(search_document, search_config))"
-  fi
+  [ "$store" = postgres ] && word_pairs_index "$pg_port" "${databases[-1]}"
   say "$1: imported $feeds sources in $(printf '%.1f' "$(bc <<<"$(now) - $start")") s"
 }
 
