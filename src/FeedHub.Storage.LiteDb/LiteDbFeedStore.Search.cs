@@ -9,10 +9,10 @@ namespace FeedHub.Storage.LiteDb;
 /// <summary>
 /// Full-text search with a Lucene index beside the LiteDB file (<c>feedhub.db</c> → <c>feedhub.search/</c>).
 /// Every write that changes what is searched also records, in the same LiteDB transaction, which articles or sources
-/// to index again (the search outbox, one entry per write); the index is updated right after and committed to disk every few seconds with
-/// the outbox position it covers, under a lock of its own: writes go on while the commit syncs the disk. On opening,
-/// the outbox past that position is replayed, so a crash at any moment leaves the index at most a replay behind; a
-/// missing, foreign or unreadable index is rebuilt from the articles.
+/// to index again (the search outbox, one entry per write); the index is updated right after and committed to disk
+/// every few seconds with the outbox position it covers, under a lock of its own: writes go on while the commit syncs
+/// the disk. On opening, the outbox past that position is replayed, so a crash at any moment leaves the index at most a
+/// replay behind; a missing, foreign or unreadable index is rebuilt from the articles.
 /// </summary>
 public sealed partial class LiteDbFeedStore
 {
