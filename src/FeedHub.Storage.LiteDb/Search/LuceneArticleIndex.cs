@@ -32,6 +32,12 @@ internal sealed class LuceneArticleIndex : IDisposable
     private const string FormatData = "format";
     private const int MaxSourceClauses = 512;
 
+    /// <summary>
+    /// Words with their positions (phrases need them) but without norms: matches come in the river's order, never by
+    /// score, so the length factor norms keep for scoring would be computed and written for nothing.
+    /// </summary>
+    private static readonly FieldType TextType = Frozen(new FieldType(TextField.TYPE_NOT_STORED) { OmitNorms = true });
+
     private static readonly Sort RiverOrder = new(new SortField(DateField, SortFieldType.INT64, true), new SortField(IdField, SortFieldType.INT64, true));
 
     /// <summary>
@@ -174,7 +180,7 @@ internal sealed class LuceneArticleIndex : IDisposable
         {
             if (!string.IsNullOrWhiteSpace(value))
             {
-                document.Add(new TextField(text, value, Field.Store.NO));
+                document.Add(new Field(text, value, TextType));
             }
         }
 
@@ -402,6 +408,12 @@ internal sealed class LuceneArticleIndex : IDisposable
         }
 
         return branches.Clauses.Count == 0 ? null : branches;
+    }
+
+    private static FieldType Frozen(FieldType type)
+    {
+        type.Freeze();
+        return type;
     }
 
     private static void InterlockedMax(ref long location, long value)
