@@ -30,15 +30,16 @@ farm_require() {
   fi
 }
 
-# farm_start: a farm server of our own on a free port, whose root holds only a link to the feeds (its pid file stays
-# out of the shared $FARM); sets farm_url once it answers.
+# farm_start [FARM_SERVER_OPTIONS...]: a farm server of our own on a free port, whose root holds only a link to the
+# feeds (its pid file stays out of the shared $FARM); sets farm_url once it answers. Options such as
+# `--err-frac 0.05 --slow-frac 0.01` make some feeds fail or answer late (deterministically per feed).
 farm_start() {
-  local port
-  mkdir -p "$work/farm"
-  ln -s "$FARM/feeds" "$work/farm/feeds"
+  local port root
+  root=$(mktemp -d "$work/farm.XXXXXX")
+  ln -s "$FARM/feeds" "$root/feeds"
   port=$(free_port)
-  node "$farm_tool/farm_server.js" --port "$port" --root "$work/farm" --lat-min 50 --lat-max 200 --ttl 14400 \
-    2>"$work/farm.log" &
+  node "$farm_tool/farm_server.js" --port "$port" --root "$root" --lat-min 50 --lat-max 200 --ttl 14400 "$@" \
+    2>"$root.log" &
   pids+=($!)
   farm_url="http://127.0.0.1:$port"
   for _ in $(seq 1 100); do curl -fs "$farm_url/stats" >/dev/null 2>&1 && break; sleep 0.1; done

@@ -19,6 +19,8 @@
 #   re-poll, all 304: `feedhub poll --once` again on the store of the poll at 16, beside curl sending each feed's
 #       ETag in If-None-Match;
 #   start-up: `feedhub poll` with nothing due (start, open the store, list the sources), subtracted in "net" figures;
+#   faults: the cold poll at 16 in flight again, beside curl, from a farm server where 5% of the feeds fail
+#       (500/503/404/410) and 1% answer 5 s late (failures counted, the commonest one named);
 #   CPU per feed: user+sys of the process (and of PostgreSQL's backends with --store postgres) / feeds;
 #   serve: `feedhub serve` on a fresh store polls the N sources at 16 in flight while one reader requests
 #       /, /digest and /feed.atom in turn (p50/p99 under polling); peak RSS (VmHWM) of the round, RSS when idle;
@@ -144,10 +146,10 @@ fh_env() { # in-flight -> environment of a FeedHub process
   echo FeedHub__StarterSources= FeedHub__Fetcher__AllowPrivateNetworks=true \
     "FeedHub__Fetcher__MaxConcurrency=$1" "FeedHub__Fetcher__MaxPerHost=$1"
 }
-import_sources() {
+import_sources() { # name [opml]
   local start
   start=$(now)
-  env "${store_env[@]}" $(fh_env 16) dotnet "$feedhub" import "$work/farm.opml" >"$work/import.log" 2>&1 \
+  env "${store_env[@]}" $(fh_env 16) dotnet "$feedhub" import "${2:-$work/farm.opml}" >"$work/import.log" 2>&1 \
     || { tail -5 "$work/import.log" >&2; exit 1; }
   [ "$store" = postgres ] && word_pairs_index "$pg_port" "${databases[-1]}"
   say "$1: imported $feeds sources in $(printf '%.1f' "$(bc <<<"$(now) - $start")") s"
@@ -221,6 +223,26 @@ say "FeedHub poll with nothing due (start-up)"
 measure_feedhub 256 poll
 s_wall=$wall s_cpu=$cpu
 row "start-up (poll, nothing due)" "-" "${wall} s" "-" "CPU $(printf '%.2f' "$cpu") s, ${rss} MB; net of it, CPU per feed: cold@16 $(ms_per_feed "$(bc <<<"${fh_cpu[16]} - $s_cpu")") ms, cold@256 $(ms_per_feed "$(bc <<<"${fh_cpu[256]} - $s_cpu")") ms, 304 $(ms_per_feed "$(bc <<<"$r_cpu - $s_cpu")") ms"
+
+# --- faults: the cold poll at 16 in flight from a farm where 5% of the feeds fail and 1% answer 5 s late ----------
+# A second farm server of our own, whatever --farm says: the same feeds, failing (500/503/404/410 in turn) or slow
+# deterministically per feed, so curl and FeedHub meet the same faults.
+say "a farm with faults: 5% of the feeds fail, 1% answer 5 s late"
+good_farm_url=$farm_url
+farm_start --err-frac 0.05 --slow-frac 0.01 --slow-ms 5000
+faulty_farm_url=$farm_url
+farm_opml "$feeds" "$work/faults.opml"
+sed "s|$good_farm_url/|$faulty_farm_url/|" "$work/curl-cold.cfg" >"$work/curl-faults.cfg"
+use_store faults
+import_sources faults "$work/faults.opml"
+say "curl, 16 in flight, farm with faults"
+measure_curl "$work/curl-faults.cfg" 16
+c_wall=$wall c_cpu=$cpu c_what=$what
+say "FeedHub poll --once, 16 in flight, farm with faults"
+measure_feedhub 16 poll --once
+farm_url=$good_farm_url
+row "faults: cold poll, 16 in flight (wall)" "${c_wall} s" "${wall} s" "$(ratio "$wall" "$c_wall")" "5% of feeds fail, 1% answer 5 s late; curl: $c_what; FeedHub: $what"
+row "  CPU per feed" "$(ms_per_feed "$c_cpu") ms" "$(ms_per_feed "$cpu") ms" "$(ratio "$cpu" "$c_cpu")" "user+sys / $feeds feeds$([ -n "$postmaster" ] && echo ", PostgreSQL included")"
 
 # --- serve: a round of polls under the server, pages while polling, memory, idle ----------------------------------
 use_store serve

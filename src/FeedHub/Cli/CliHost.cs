@@ -15,7 +15,7 @@ public static class CliHost
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
-            Args = [],
+            Args = [FeedHubConfiguration.NoReloadOnChange],
             ContentRootPath = Directory.GetCurrentDirectory(),
         });
         builder.Configuration.AddFeedHubSources(overrides);

@@ -28,7 +28,7 @@ public static class FeedHubApp
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            Args = args,
+            Args = [FeedHubConfiguration.NoReloadOnChange, .. args],
             ContentRootPath = Directory.GetCurrentDirectory(),
             WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
         });

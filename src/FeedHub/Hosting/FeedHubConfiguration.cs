@@ -6,6 +6,14 @@ namespace FeedHub.Hosting;
 /// </summary>
 public static class FeedHubConfiguration
 {
+    /// <summary>
+    /// A host setting for the generic host's own defaults: they read <c>appsettings.json</c> from the working directory
+    /// and would watch it for changes with a file-system watcher on that whole directory, subfolders included. The
+    /// store lives there by default (<c>data/</c>), so every write woke the watcher: a sixth of a cold poll's CPU.
+    /// FeedHub reads its settings once, at start.
+    /// </summary>
+    public const string NoReloadOnChange = "--hostBuilder:reloadConfigOnChange=false";
+
     public static void AddFeedHubSources(this IConfigurationBuilder configuration, string[] args)
     {
         configuration.AddJsonFile(LocateFile(Path.Combine("config", "appsettings.json")), optional: false, reloadOnChange: false);
