@@ -4,7 +4,7 @@ using LiteDB;
 
 namespace FeedHub.Storage.LiteDb;
 
-/// <summary>Steps along the river: each one is a seek in the <c>RiverKey</c> or <c>StoryRiverKey</c> index, walked in its order and stopped at the first entry.</summary>
+/// <summary>Steps along the river: each one is a seek in the <c>RiverKey</c> index, walked in its order and stopped at the first entry it wants.</summary>
 public sealed partial class LiteDbFeedStore
 {
     public Task<DateTimeOffset?> FindNearestArticleDateAsync(DateTimeOffset instant, TimeDirection direction, CancellationToken cancellationToken)
@@ -15,10 +15,7 @@ public sealed partial class LiteDbFeedStore
             .Select(period => period.Start < period.End && NearestArticleDate(period.Start, TimeDirection.Newer) is { } first && first < period.End)
             .ToList());
 
-    /// <remarks>
-    /// Duplicates have no <c>StoryRiverKey</c> and sit in its index as nulls, below every key: the ranges are closed
-    /// ranges of keys (as in <see cref="ListStories"/>), which nulls never fall in.
-    /// </remarks>
+    /// <summary>The nearest story leader along the river: the duplicates met on the way (few) are passed over.</summary>
     public Task<Article?> FindAdjacentStoryAsync(ArticleCursor at, TimeDirection direction, CancellationToken cancellationToken)
     {
         var key = RiverKeyOf(at.SortDate, at.Id);
@@ -30,9 +27,9 @@ public sealed partial class LiteDbFeedStore
             return Task.FromResult<Article?>(null);
         }
 
-        var stories = _articles.Query().Where(Query.Between(StoryRiverKey, low, high));
-        stories = direction == TimeDirection.Older ? stories.OrderByDescending(StoryRiverKey) : stories.OrderBy(StoryRiverKey);
-        var found = stories.Limit(1).FirstOrDefault();
+        var river = _articles.Query().Where(Where.Between(RiverKey, low, high));
+        river = direction == TimeDirection.Older ? river.OrderByDescending(RiverKey) : river.OrderBy(RiverKey);
+        var found = river.ToEnumerable().FirstOrDefault(d => !IsDuplicate(d));
         return Task.FromResult(found is null ? null : ToArticle(found));
     }
 

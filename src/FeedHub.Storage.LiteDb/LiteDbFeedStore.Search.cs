@@ -9,18 +9,22 @@ namespace FeedHub.Storage.LiteDb;
 /// <summary>
 /// Full-text search with a Lucene index beside the LiteDB file (<c>feedhub.db</c> → <c>feedhub.search/</c>).
 /// Every write that changes what is searched also records, in the same LiteDB transaction, which articles or sources
-/// to index again (the search outbox); the index is updated right after and committed to disk every few seconds with
-/// the outbox position it covers, under a lock of its own: writes go on while the commit syncs the disk. On opening,
-/// the outbox past that position is replayed, so a crash at any moment leaves the index at most a replay behind; a
-/// missing, foreign or unreadable index is rebuilt from the articles.
+/// to index again (the search outbox, one entry per write); the index is updated right after and committed to disk
+/// every few seconds with the outbox position it covers, under a lock of its own: writes go on while the commit syncs
+/// the disk. On opening, the outbox past that position is replayed, so a crash at any moment leaves the index at most a
+/// replay behind; a missing, foreign or unreadable index is rebuilt from the articles.
 /// </summary>
 public sealed partial class LiteDbFeedStore
 {
     private const string SearchStoreSetting = "search.store";
-    private const string OutboxArticle = "Article";
-    private const string OutboxSource = "Source";
+    private const string OutboxArticles = "Articles";
+    private const string OutboxSources = "Sources";
 
-    /// <summary>Past this many outbox entries the index is committed at once, so a replay stays short.</summary>
+    /// <summary>Files from before wrote an outbox entry per article or source: the ones left uncommitted are replayed too.</summary>
+    private const string OldOutboxArticle = "Article";
+    private const string OldOutboxSource = "Source";
+
+    /// <summary>Past this many articles and sources indexed the index is committed at once, so a replay stays short.</summary>
     private const int MaxUncommittedWork = 20_000;
 
     private readonly Lock _writeLock = new();
@@ -33,10 +37,13 @@ public sealed partial class LiteDbFeedStore
     private Timer? _commitTimer;
     private string _searchStore = string.Empty;
     private long _lastOutboxId;
-    private long _committedOutboxId;
 
     /// <summary>The outbox position the index holds every write up to: what a commit that starts now covers.</summary>
     private long _indexedOutboxId;
+
+    /// <summary>Articles and sources indexed since the store opened, and how many of them the last commit covered.</summary>
+    private long _indexedWork;
+    private long _committedWork;
     private bool _searchMarkedStale;
 
     /// <summary>How the last opening found the search index ("up to date", "replayed N changes", "rebuilt: why").</summary>
@@ -95,8 +102,7 @@ public sealed partial class LiteDbFeedStore
             var replayed = 0;
             foreach (var entry in _outbox.Find(Where.More("_id", commit.Watermark)).ToList())
             {
-                Sync(entry);
-                replayed++;
+                replayed += Sync(entry);
             }
 
             SearchIndexState = replayed == 0 ? "up to date" : $"replayed {replayed} changes the index had not committed";
@@ -120,17 +126,16 @@ public sealed partial class LiteDbFeedStore
             try
             {
                 write();
-                if (_search is not null)
+                if (_search is not null && (articles.Count > 0 || sources.Count > 0))
                 {
-                    foreach (var article in articles)
+                    // One entry for the write, not one per article: each insert (and its deletion at the commit) cost
+                    // index and log work of its own.
+                    _outbox.Insert(new BsonDocument
                     {
-                        _outbox.Insert(new BsonDocument { ["_id"] = ++_lastOutboxId, [OutboxArticle] = article.Id });
-                    }
-
-                    foreach (var source in sources)
-                    {
-                        _outbox.Insert(new BsonDocument { ["_id"] = ++_lastOutboxId, [OutboxSource] = source });
-                    }
+                        ["_id"] = ++_lastOutboxId,
+                        [OutboxArticles] = new BsonArray(articles.Select(article => new BsonValue(article.Id))),
+                        [OutboxSources] = new BsonArray(sources.Select(source => new BsonValue(source))),
+                    });
                 }
                 else if (!_searchMarkedStale && (articles.Count > 0 || sources.Count > 0))
                 {
@@ -165,9 +170,10 @@ public sealed partial class LiteDbFeedStore
             }
 
             Volatile.Write(ref _indexedOutboxId, _lastOutboxId);
+            Volatile.Write(ref _indexedWork, _indexedWork + articles.Count + sources.Count);
         }
 
-        if (Volatile.Read(ref _indexedOutboxId) - Volatile.Read(ref _committedOutboxId) >= MaxUncommittedWork)
+        if (Volatile.Read(ref _indexedWork) - Volatile.Read(ref _committedWork) >= MaxUncommittedWork)
         {
             // The articles are stored: a commit of the index that fails (a full disk) is retried later.
             TryCommitSearch();
@@ -200,9 +206,11 @@ public sealed partial class LiteDbFeedStore
                 return;
             }
 
+            // The work count is read first: it may fall behind what the commit covers, never run ahead of it.
+            var work = Volatile.Read(ref _indexedWork);
             var watermark = Volatile.Read(ref _indexedOutboxId);
             index.Commit(watermark, _searchStore);
-            Volatile.Write(ref _committedOutboxId, watermark);
+            Volatile.Write(ref _committedWork, work);
             _outbox.DeleteMany(Where.AtMost("_id", watermark));
         }
     }
@@ -270,24 +278,40 @@ public sealed partial class LiteDbFeedStore
         }
     }
 
-    private void Sync(BsonDocument entry)
+    /// <summary>Indexes again what one outbox entry names, as it now stands; returns how many articles and sources it named.</summary>
+    private int Sync(BsonDocument entry)
     {
-        if (entry.TryGetValue(OutboxArticle, out var articleId))
+        var articleIds = entry.TryGetValue(OutboxArticles, out var articles) ? articles.AsArray : [];
+        var sourceIds = entry.TryGetValue(OutboxSources, out var sources) ? sources.AsArray : [];
+        if (entry.TryGetValue(OldOutboxArticle, out var oldArticle))
+        {
+            articleIds = [oldArticle];
+        }
+        else if (entry.TryGetValue(OldOutboxSource, out var oldSource))
+        {
+            sourceIds = [oldSource];
+        }
+
+        var names = new Dictionary<long, string>();
+        foreach (var articleId in articleIds)
         {
             if (_articles.FindById(articleId) is { } document)
             {
                 var article = ToArticle(document);
-                _search!.Upsert(article, SourceNamesOf(article.SourceId, []));
+                _search!.Upsert(article, SourceNamesOf(article.SourceId, names));
             }
             else
             {
                 _search!.Delete(articleId.AsInt64);
             }
         }
-        else if (entry.TryGetValue(OutboxSource, out var sourceId))
+
+        foreach (var sourceId in sourceIds)
         {
             SyncSource(sourceId.AsInt64, []);
         }
+
+        return articleIds.Count + sourceIds.Count;
     }
 
     /// <summary>A source was renamed or removed: its articles are indexed again as they now stand (or dropped).</summary>

@@ -289,7 +289,6 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
         var document = _mapper.ToDocument(article);
         document[RiverKey] = RiverKeyOf(article.SortDate, article.Id);
         document[Identity] = IdentityOf(article.SourceId, article.Key);
-        SetStoryRiverKey(document);
         return document;
     }
 

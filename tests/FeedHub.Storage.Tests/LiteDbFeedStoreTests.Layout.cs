@@ -6,7 +6,7 @@ using LiteDB;
 
 namespace FeedHub.Storage.Tests;
 
-/// <summary>Files written before pending pages and duplicates had collections of their own open with both intact.</summary>
+/// <summary>Files written in the layouts of earlier FeedHubs open with their pending pages, duplicates and stories intact.</summary>
 public sealed partial class LiteDbFeedStoreTests
 {
     private static readonly DateTimeOffset Written = new(2026, 11, 20, 8, 30, 0, TimeSpan.Zero);
@@ -47,6 +47,56 @@ public sealed partial class LiteDbFeedStoreTests
             var indexes = database.GetCollection("$indexes").Find(LiteDB.Query.EQ("collection", "articles")).Select(i => i["name"].AsString).ToList();
             Assert.DoesNotContain("PendingPage", indexes);
             Assert.DoesNotContain("DuplicateOf", indexes);
+        }
+
+        Store = await CreateStoreAsync();
+    }
+
+    [Fact]
+    public async Task A_file_that_kept_a_second_river_index_for_stories_opens_without_it_with_its_stories_intact()
+    {
+        var a = await Store.AddSourceAsync(new Source { FeedUrl = "https://a.example/feed" }, default);
+        var b = await Store.AddSourceAsync(new Source { FeedUrl = "https://b.example/feed" }, default);
+        var leader = LayoutArticle(a.Id, "id:1", "https://news.example/story", ExtractionState.NotNeeded);
+        var later = LayoutArticle(a.Id, "id:2", "https://news.example/other", ExtractionState.NotNeeded);
+        later.SortDate = Written.AddHours(2);
+        await Store.SaveArticlesAsync([leader, later], [], default);
+        var duplicate = LayoutArticle(b.Id, "id:x", "https://news.example/story", ExtractionState.NotNeeded);
+        duplicate.SortDate = Written.AddHours(1);
+        await Store.SaveArticlesAsync([duplicate], [], default);
+        Assert.Equal(leader.Id, duplicate.DuplicateOf);
+        ((LiteDbFeedStore)Store).Dispose();
+        using (var database = new LiteDatabase(DatabasePath))
+        {
+            // The layout before: leaders carried their river key again, in an index of its own; duplicates did not.
+            var articles = database.GetCollection("articles");
+            foreach (var document in articles.FindAll().ToList())
+            {
+                if (!document["DuplicateOf"].IsNumber)
+                {
+                    document["StoryRiverKey"] = document["RiverKey"];
+                    articles.Update(document);
+                }
+            }
+
+            articles.EnsureIndex("StoryRiverKey");
+        }
+
+        Store = await CreateStoreAsync();
+
+        Assert.Equal([later.Id, leader.Id], (await Store.ListArticlesAsync(new ArticleQuery { StoriesOnly = true, Limit = 10 }, default)).Select(s => s.Id));
+        Assert.Equal(leader.Id, (await Store.FindAdjacentStoryAsync(ArticleCursor.Of(later), TimeDirection.Older, default))?.Id);
+        Assert.Equal(later.Id, (await Store.FindAdjacentStoryAsync(ArticleCursor.Of(leader), TimeDirection.Newer, default))?.Id);
+        var newer = LayoutArticle(a.Id, "id:3", "https://news.example/third", ExtractionState.NotNeeded);
+        newer.SortDate = Written.AddHours(3);
+        await Store.SaveArticlesAsync([newer], [], default);
+        Assert.Equal([newer.Id, later.Id, leader.Id], (await Store.ListArticlesAsync(new ArticleQuery { StoriesOnly = true, Limit = 10 }, default)).Select(s => s.Id));
+
+        ((LiteDbFeedStore)Store).Dispose();
+        using (var database = new LiteDatabase(DatabasePath))
+        {
+            var indexes = database.GetCollection("$indexes").Find(LiteDB.Query.EQ("collection", "articles")).Select(i => i["name"].AsString).ToList();
+            Assert.DoesNotContain("StoryRiverKey", indexes);
         }
 
         Store = await CreateStoreAsync();

@@ -55,6 +55,57 @@ public sealed partial class LiteDbFeedStoreTests
     }
 
     [Fact]
+    public async Task One_outbox_entry_covers_a_write_and_a_crash_replays_each_article_and_source_it_names()
+    {
+        var source = await Store.AddSourceAsync(new Source { FeedUrl = "https://a.example/feed" }, default);
+        await Store.SaveArticlesAsync(
+            [Article(source.Id, "id:1", "Kingfishers nest by the river."), Article(source.Id, "id:2", "Herons wait by the river.")], [], default);
+        source.DisplayName = "Riverbank";
+        await Store.UpdateSourceAsync(source, default);
+
+        Store = await CrashAndReopenAsync(Store);
+
+        Assert.Equal("replayed 3 changes the index had not committed", ((LiteDbFeedStore)Store).SearchIndexState);
+        Assert.Equal(2, (await SearchAsync("river")).Count);
+        Assert.Equal(2, (await SearchAsync("riverbank")).Count);
+    }
+
+    /// <summary>Files from before wrote an entry per article or source: one a crash left behind is replayed as such.</summary>
+    [Fact]
+    public async Task Outbox_entries_of_the_layout_before_are_replayed_on_opening()
+    {
+        var source = await Store.AddSourceAsync(new Source { FeedUrl = "https://a.example/feed" }, default);
+        await Store.SaveArticlesAsync([Article(source.Id, "id:1", "Kingfishers nest by the river.")], [], default);
+        ((LiteDbFeedStore)Store).Dispose();
+        using (var database = new LiteDB.LiteDatabase(DatabasePath))
+        {
+            // Written behind the index's back, with the entries the FeedHub before wrote for them.
+            var articles = database.GetCollection("articles");
+            var herons = articles.FindAll().Single();
+            herons["_id"] = 2L;
+            herons["Key"] = "id:2";
+            herons["Identity"] = "herons";
+            herons["Title"] = "Herons wait by the river.";
+            articles.Insert(herons);
+            var sources = database.GetCollection("sources");
+            var renamed = sources.FindAll().Single();
+            renamed["DisplayName"] = "Riverbank";
+            sources.Update(renamed);
+            var outbox = database.GetCollection("search_outbox");
+            outbox.Insert(new LiteDB.BsonDocument { ["_id"] = 1_000_000L, ["Article"] = 2L });
+            outbox.Insert(new LiteDB.BsonDocument { ["_id"] = 1_000_001L, ["Source"] = source.Id });
+        }
+
+        Store = await CreateStoreAsync();
+
+        Assert.Equal("replayed 2 changes the index had not committed", ((LiteDbFeedStore)Store).SearchIndexState);
+        Assert.Equal(2, (await SearchAsync("river")).Count);
+        Assert.Equal(2, (await SearchAsync("riverbank")).Count);
+        Store = await ReopenAsync(Store);
+        Assert.Equal("up to date", ((LiteDbFeedStore)Store).SearchIndexState);
+    }
+
+    [Fact]
     public async Task A_missing_or_foreign_index_is_rebuilt_on_opening()
     {
         var source = await Store.AddSourceAsync(new Source { FeedUrl = "https://a.example/feed" }, default);

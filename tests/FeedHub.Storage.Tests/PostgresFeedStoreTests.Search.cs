@@ -39,6 +39,19 @@ public sealed partial class PostgresFeedStoreTests
         Assert.Equal(exact, asked?.Exact ?? false);
     }
 
+    [Theory]
+    [InlineData("'peopl' & 'encourag'", new[] { "'peopl'", "'encourag'" })]
+    [InlineData("'red' <-> 'appl' & !'dessert'", new[] { "'red'", "'appl'" })]
+    [InlineData("'pie' & !( 'red' <-> 'appl' | 'pear' )", new[] { "'pie'" })]
+    [InlineData("'it''s' & 'supe':* & 'cat':A", new[] { "'it''s'", "'supe':*", "'cat':A" })]
+    [InlineData("'red' | 'pear'", null)]
+    [InlineData("( 'red' | 'pear' ) & 'kiwi'", null)]
+    [InlineData("!'red'", null)]
+    public void The_words_every_match_of_a_form_holds_bound_how_many_articles_it_can_match(string form, string[]? required)
+    {
+        Assert.Equal(required, PostgresFeedStore.SearchForms.RequiredWordsOf(form));
+    }
+
     [Fact]
     public void A_phrase_left_one_word_in_a_language_asks_the_words_index_there_and_the_pairs_index_elsewhere()
     {
