@@ -58,15 +58,29 @@ internal static class ArticleColumns
     public static readonly string SelectList = "id, " + string.Join(", ", Data.Select(c => c.Name));
 
     /// <summary>
+    /// The search columns of a new article, from the row <c>u</c>: what the search trigger would compute (migration
+    /// 0018), computed here so that no trigger runs for the row. The source's names come from a subquery, not a join,
+    /// which would hand the rows to the insert in another order than given, and so number them otherwise.
+    /// </summary>
+    private static readonly (string Name, string Expression)[] Search =
+    [
+        ("search_config", "feedhub_search_config(u.language)"),
+        ("search_document", """
+            feedhub_search_words(feedhub_search_config(u.language), u.title, u.author,
+                (SELECT concat_ws(' ', s.display_name, s.title) FROM sources AS s WHERE s.id = u.source_id), u.extracted_text, u.content, u.summary)
+            """),
+    ];
+
+    /// <summary>
     /// Inserts new articles; one that another node stored meanwhile under the same key is updated instead and keeps
     /// its id and first-seen time. Returns (source_id, key, id) of every row.
     /// </summary>
     public static readonly string InsertSql = $"""
-        INSERT INTO articles ({string.Join(", ", Data.Select(c => c.Name))})
-        SELECT {string.Join(", ", Data.Select(c => c.SelectExpression))}
+        INSERT INTO articles ({string.Join(", ", Data.Select(c => c.Name).Concat(Search.Select(c => c.Name)))})
+        SELECT {string.Join(", ", Data.Select(c => c.SelectExpression).Concat(Search.Select(c => c.Expression)))}
         FROM unnest({string.Join(", ", Data.Select(c => "@" + c.Name))}) AS u({string.Join(", ", Data.Select(c => c.Name))})
         ON CONFLICT (source_id, md5(key)) DO UPDATE SET
-            {string.Join(", ", Data.Where(c => !KeptOnConflictingInsert.Contains(c.Name)).Select(c => $"{c.Name} = excluded.{c.Name}"))}
+            {string.Join(", ", Data.Select(c => c.Name).Where(c => !KeptOnConflictingInsert.Contains(c)).Concat(Search.Select(c => c.Name)).Select(c => $"{c} = excluded.{c}"))}
             WHERE articles.key = excluded.key
         RETURNING source_id, key, id
         """;

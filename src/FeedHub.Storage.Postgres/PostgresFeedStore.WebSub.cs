@@ -92,7 +92,8 @@ public sealed partial class PostgresFeedStore
 
     public async Task<SourcePush?> GetSourcePushAsync(long sourceId, CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand($"SELECT {SourcePushColumns} FROM source_push WHERE source_id = @source_id");
+        // Every poll reads it (a 304 too): on the poll path's connections, prepared, and a key look-up whatever the id.
+        await using var command = _writes.CreateCommand($"SELECT {SourcePushColumns} FROM source_push WHERE source_id = @source_id");
         command.Parameters.Add(new NpgsqlParameter<long>("source_id", sourceId));
         return (await ReadSourcePushesAsync(command, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
     }

@@ -69,18 +69,27 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
     /// <summary>
     /// On the poll path's connections, statements are prepared after a few uses, unless the connection string says how
     /// many (0: never, for a pooler that cannot keep them): PostgreSQL then neither parses nor plans them again, and a
-    /// connection given back to the pool keeps its plans, those of the triggers every article insert runs too (Npgsql
-    /// then resets it without DISCARD ALL).
+    /// connection given back to the pool keeps its plans, those of the triggers every article insert runs too. Nor is
+    /// the connection reset when given back (unless the connection string says so): Npgsql would otherwise run five
+    /// statements at its next use (RESET ALL, CLOSE ALL, pg_advisory_unlock_all() ...), more than a 304 poll's own, to
+    /// undo what the poll path never does (no SET, LISTEN, cursor, temporary table or session lock; a transaction left
+    /// open is rolled back either way).
     /// </summary>
     private static string WithStatementsPrepared(string connectionString)
     {
         var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
-        if (given.ContainsKey("Max Auto Prepare") || given.ContainsKey("MaxAutoPrepare"))
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
         {
-            return connectionString;
+            builder.MaxAutoPrepare = AutoPreparedStatements;
         }
 
-        return new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = AutoPreparedStatements }.ConnectionString;
+        if (!given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose"))
+        {
+            builder.NoResetOnClose = true;
+        }
+
+        return builder.ConnectionString;
     }
 
     /// <summary>More than the distinct statements of the poll path, so none of them pushes another out.</summary>

@@ -91,6 +91,30 @@ public abstract partial class FeedStoreContract
         Assert.All(firstScopes, scope => Assert.True(after[scope] > before[scope], $"{scope} did not move"));
     }
 
+    [Fact]
+    public async Task A_day_of_hour_versions_read_at_once_is_each_hour_read_alone_and_moves_with_its_hour()
+    {
+        var source = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
+        var dayStart = new DateTimeOffset(T0.UtcDateTime.Date, TimeSpan.Zero).AddDays(-1);
+        await Store.SaveArticlesAsync([NewArticle(source.Id, "id:before", dayStart.AddHours(3).AddMinutes(10))], [], default);
+        // Written outside the day, just before and at its end: in scopes whose names sort beside the day's.
+        await Store.SaveArticlesAsync([NewArticle(source.Id, "id:eve", dayStart.AddMinutes(-1)), NewArticle(source.Id, "id:next", dayStart.AddDays(1))], [], default);
+        var before = await Store.GetHourVersionsAsync(new TimeRange(dayStart, dayStart.AddDays(1)), default);
+        Assert.Equal(24, before.Count);
+        Assert.Equal(await VersionsAsync(ContentScope.Hours(dayStart, dayStart.AddDays(1))), before);
+
+        await Store.SaveArticlesAsync([NewArticle(source.Id, "id:new", dayStart.AddHours(7).AddMinutes(59))], [], default);
+
+        var after = await Store.GetHourVersionsAsync(new TimeRange(dayStart, dayStart.AddDays(1)), default);
+        Assert.Equal(await VersionsAsync(ContentScope.Hours(dayStart, dayStart.AddDays(1))), after);
+        var moved = ContentScope.Hour(dayStart.AddHours(7));
+        Assert.True(after[moved] > before[moved], "the new article's hour did not move");
+        Assert.All(before.Keys.Where(hour => hour != moved), hour => Assert.Equal(before[hour], after[hour]));
+
+        // A day in a zone whose midnight falls within an hour spans 25 hours' scopes, the first and last in part.
+        Assert.Equal(25, (await Store.GetHourVersionsAsync(new TimeRange(dayStart.AddMinutes(30), dayStart.AddDays(1).AddMinutes(30)), default)).Count);
+    }
+
     private async Task<Dictionary<ContentScope, long>> VersionsAsync(IEnumerable<ContentScope> scopes)
     {
         var versions = new Dictionary<ContentScope, long>();

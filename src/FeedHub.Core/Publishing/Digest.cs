@@ -84,13 +84,14 @@ public sealed class Digest(IFeedStore store, IOptions<DigestOptions> options, Ti
     private async Task<List<DigestPost>> ReadPostsAsync(DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken)
     {
         var posts = new List<DigestPost>();
+        var versions = await store.GetHourVersionsAsync(new TimeRange(start, end), cancellationToken).ConfigureAwait(false);
         var last = end.UtcDateTime.AddTicks(-1);
         for (var hour = new DateTimeOffset(last.Year, last.Month, last.Day, last.Hour, 0, 0, TimeSpan.Zero); hour.AddHours(1) > start && posts.Count < MaxArticlesPerDay; hour = hour.AddHours(-1))
         {
             // A zone's midnight may fall within an hour: the day takes its own part of it.
             var part = (Start: hour > start ? hour : start, End: hour.AddHours(1) < end ? hour.AddHours(1) : end);
             var wanted = MaxArticlesPerDay - posts.Count;
-            var version = await store.GetContentVersionAsync([ContentScope.Hour(hour)], cancellationToken).ConfigureAwait(false);
+            var version = versions[ContentScope.Hour(hour)];
             if (!_hours.TryGetValue(part, out var kept) || kept.Version != version || (kept.Posts.Count == kept.Asked && kept.Asked < wanted))
             {
                 var replaced = kept?.Posts.Count ?? 0;

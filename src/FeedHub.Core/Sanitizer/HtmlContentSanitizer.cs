@@ -5,6 +5,8 @@ using AngleSharp;
 using AngleSharp.Css.Dom;
 using AngleSharp.Dom;
 using AngleSharp.Html;
+using AngleSharp.Html.Dom;
+using AngleSharp.Html.Parser;
 using FeedHub.Core.Ingest;
 using FeedHub.Core.Readability;
 using Ganss.Xss;
@@ -31,6 +33,15 @@ public sealed partial class HtmlContentSanitizer
     /// </summary>
     private readonly Lazy<HtmlSanitizer> _sanitizer = new(Create);
 
+    /// <summary>
+    /// The parser the sanitiser reads with, cheaper than its default one for what is kept anyway: no CSS engine (no
+    /// style attribute or element survives, so none needs parsing), comments not built (the sanitiser removes them),
+    /// no source positions. Scripting stays on as in the default parser: it decides how <c>noscript</c> is read.
+    /// </summary>
+    private static readonly HtmlParser Parser = new(
+        new HtmlParserOptions { IsScripting = true, SkipComments = true, DisableElementPositionTracking = true },
+        BrowsingContext.New(Configuration.Default));
+
     private static HtmlSanitizer Create()
     {
         var options = new HtmlSanitizerOptions
@@ -55,7 +66,7 @@ public sealed partial class HtmlContentSanitizer
             AllowedCssProperties = new HashSet<string>(StringComparer.OrdinalIgnoreCase),
             AllowedAtRules = new HashSet<CssRuleType>(),
         };
-        var sanitizer = new HtmlSanitizer(options) { KeepChildNodes = true };
+        var sanitizer = new HtmlSanitizer(options) { KeepChildNodes = true, HtmlParserFactory = () => Parser };
         sanitizer.RemovingTag += (_, e) =>
         {
             // Unknown containers (article, section, font…) give way to their children; these take their content along.
@@ -72,23 +83,6 @@ public sealed partial class HtmlContentSanitizer
                 e.SanitizedUrl = e.OriginalUrl;
             }
         };
-        sanitizer.PostProcessNode += (_, e) =>
-        {
-            switch (e.Node)
-            {
-                case IElement { LocalName: "a" } link:
-                    link.SetAttribute("rel", "noopener noreferrer nofollow");
-                    break;
-                case IElement { LocalName: "iframe" } frame when EmbedPolicy.EmbedUrl(frame.GetAttribute("src")) is not { } embed:
-                    frame.Remove();
-                    break;
-                case IElement { LocalName: "iframe" } frame:
-                    frame.SetAttribute("src", EmbedPolicy.EmbedUrl(frame.GetAttribute("src")));
-                    frame.SetAttribute("sandbox", "allow-scripts allow-same-origin allow-presentation allow-popups");
-                    frame.SetAttribute("loading", "lazy");
-                    break;
-            }
-        };
         return sanitizer;
     }
 
@@ -100,7 +94,8 @@ public sealed partial class HtmlContentSanitizer
             return string.Empty;
         }
 
-        return _sanitizer.Value.Sanitize(html, baseUrl ?? string.Empty).Trim();
+        using var document = SanitizeDom(html, baseUrl);
+        return document.Body is { } body ? body.ChildNodes.ToHtml(_sanitizer.Value.OutputFormatter).Trim() : string.Empty;
     }
 
     /// <summary>
@@ -121,7 +116,7 @@ public sealed partial class HtmlContentSanitizer
             return new SanitizedHtml(escaped, escaped.Length == 0 ? null : HtmlText.OfText(plain));
         }
 
-        using var document = _sanitizer.Value.SanitizeDom(html, baseUrl ?? string.Empty);
+        using var document = SanitizeDom(html, baseUrl);
         if (document.Body is not { } body)
         {
             return new SanitizedHtml(string.Empty, null);
@@ -129,6 +124,37 @@ public sealed partial class HtmlContentSanitizer
 
         var markup = body.ChildNodes.ToHtml(HtmlMarkupFormatter.Instance).Trim();
         return new SanitizedHtml(markup, markup.Length == 0 ? null : HtmlText.Of(body));
+    }
+
+    /// <summary>
+    /// The sanitised document, with links and embeds finished here rather than in the sanitiser's post-processing
+    /// hook, which first merges every text node and then raises an event for every node of the document.
+    /// </summary>
+    private IHtmlDocument SanitizeDom(string html, string? baseUrl)
+    {
+        var document = _sanitizer.Value.SanitizeDom(html, baseUrl ?? string.Empty);
+        if (document.Body is { } body)
+        {
+            foreach (var element in body.Descendants<IElement>().Where(e => e.LocalName is "a" or "iframe").ToList())
+            {
+                if (element.LocalName == "a")
+                {
+                    element.SetAttribute("rel", "noopener noreferrer nofollow");
+                }
+                else if (EmbedPolicy.EmbedUrl(element.GetAttribute("src")) is not { } embed)
+                {
+                    element.Remove();
+                }
+                else
+                {
+                    element.SetAttribute("src", embed);
+                    element.SetAttribute("sandbox", "allow-scripts allow-same-origin allow-presentation allow-popups");
+                    element.SetAttribute("loading", "lazy");
+                }
+            }
+        }
+
+        return document;
     }
 
     /// <summary>Text as the serialiser writes a text node: the characters HTML reads as markup, and no-break spaces, as references.</summary>

@@ -15,6 +15,22 @@ public partial interface IFeedStore
     /// readers see of any source changes (a source added, removed, renamed, recategorised). Never lower than before.
     /// </summary>
     Task<long> GetContentVersionAsync(IReadOnlyCollection<ContentScope> scopes, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// For each hour (UTC) that <paramref name="period"/> reaches into (its end excluded), the content
+    /// version of that hour's scope alone (<see cref="GetContentVersionAsync"/> of <see cref="ContentScope.Hour"/>), all
+    /// read at once: a digest day asks for its 24 hours. A store where each read is a round trip reads them together.
+    /// </summary>
+    async Task<IReadOnlyDictionary<ContentScope, long>> GetHourVersionsAsync(TimeRange period, CancellationToken cancellationToken)
+    {
+        var versions = new Dictionary<ContentScope, long>();
+        foreach (var hour in ContentScope.Hours(period.Start, period.End))
+        {
+            versions[hour] = await GetContentVersionAsync([hour], cancellationToken).ConfigureAwait(false);
+        }
+
+        return versions;
+    }
 }
 
 /// <summary>A part of the content that pages depend on: see <see cref="IFeedStore.GetContentVersionAsync"/>.</summary>

@@ -32,6 +32,12 @@ internal sealed class LuceneArticleIndex : IDisposable
     private const string FormatData = "format";
     private const int MaxSourceClauses = 512;
 
+    /// <summary>
+    /// Words with their positions (phrases need them) but without norms: matches come in the river's order, never by
+    /// score, so the length factor norms keep for scoring would be computed and written for nothing.
+    /// </summary>
+    private static readonly FieldType TextType = Frozen(new FieldType(TextField.TYPE_NOT_STORED) { OmitNorms = true });
+
     private static readonly Sort RiverOrder = new(new SortField(DateField, SortFieldType.INT64, true), new SortField(IdField, SortFieldType.INT64, true));
 
     /// <summary>
@@ -157,27 +163,8 @@ internal sealed class LuceneArticleIndex : IDisposable
 
     private Document ToDocument(Article article, string sourceNames)
     {
-        var id = article.Id.ToString(CultureInfo.InvariantCulture);
         var date = article.SortDate.ToUnixTimeMilliseconds();
-        var text = SearchAnalyzers.FieldFor(SearchLanguages.For(article.Language));
-        var document = new Document
-        {
-            new StringField(KeyField, id, Field.Store.NO),
-            new Int64Field(IdField, article.Id, Field.Store.NO),
-            new NumericDocValuesField(IdField, article.Id),
-            new Int64Field(DateField, date, Field.Store.NO),
-            new NumericDocValuesField(DateField, date),
-            new StringField(SourceField, article.SourceId.ToString(CultureInfo.InvariantCulture), Field.Store.NO),
-            new SortedDocValuesField(SourceField, new BytesRef(article.SourceId.ToString(CultureInfo.InvariantCulture))),
-        };
-        foreach (var value in new[] { article.Title, article.Author, sourceNames, SearchText.Body(article) })
-        {
-            if (!string.IsNullOrWhiteSpace(value))
-            {
-                document.Add(new TextField(text, value, Field.Store.NO));
-            }
-        }
-
+        var document = ArticleFields.OfThisThread.Fill(article, date, sourceNames);
         InterlockedMax(ref _newestDate, date);
         InterlockedMax(ref _highestId, article.Id);
         Interlocked.Increment(ref _unseenChanges);
@@ -402,6 +389,67 @@ internal sealed class LuceneArticleIndex : IDisposable
         }
 
         return branches.Clauses.Count == 0 ? null : branches;
+    }
+
+    /// <summary>
+    /// The fields of an article's document, given each article's values in turn: the writer reads a document while
+    /// adding it and keeps nothing of it, and a field made anew would build its token stream anew (a numeric one, with
+    /// its attributes, for each of id and date). One set per thread, so writers on several threads never share one.
+    /// </summary>
+    private sealed class ArticleFields
+    {
+        [ThreadStatic]
+        private static ArticleFields? t_ofThisThread;
+
+        private readonly StringField _key = new(KeyField, string.Empty, Field.Store.NO);
+        private readonly Int64Field _id = new(IdField, 0, Field.Store.NO);
+        private readonly NumericDocValuesField _idValue = new(IdField, 0);
+        private readonly Int64Field _date = new(DateField, 0, Field.Store.NO);
+        private readonly NumericDocValuesField _dateValue = new(DateField, 0);
+        private readonly StringField _source = new(SourceField, string.Empty, Field.Store.NO);
+        private readonly SortedDocValuesField _sourceValue = new(SourceField, new BytesRef());
+
+        /// <summary>Per language field, one field for each of the title, author, source names and body.</summary>
+        private readonly Dictionary<string, Field[]> _texts = new(StringComparer.Ordinal);
+
+        public static ArticleFields OfThisThread => t_ofThisThread ??= new ArticleFields();
+
+        public Document Fill(Article article, long date, string sourceNames)
+        {
+            var source = article.SourceId.ToString(CultureInfo.InvariantCulture);
+            _key.SetStringValue(article.Id.ToString(CultureInfo.InvariantCulture));
+            _id.SetInt64Value(article.Id);
+            _idValue.SetInt64Value(article.Id);
+            _date.SetInt64Value(date);
+            _dateValue.SetInt64Value(date);
+            _source.SetStringValue(source);
+            _sourceValue.SetBytesValue(new BytesRef(source));
+            var document = new Document { _key, _id, _idValue, _date, _dateValue, _source, _sourceValue };
+            var field = SearchAnalyzers.FieldFor(SearchLanguages.For(article.Language));
+            if (!_texts.TryGetValue(field, out var texts))
+            {
+                texts = [.. Enumerable.Range(0, 4).Select(_ => new Field(field, string.Empty, TextType))];
+                _texts[field] = texts;
+            }
+
+            var used = 0;
+            foreach (var value in (string?[])[article.Title, article.Author, sourceNames, SearchText.Body(article)])
+            {
+                if (!string.IsNullOrWhiteSpace(value))
+                {
+                    texts[used].SetStringValue(value);
+                    document.Add(texts[used++]);
+                }
+            }
+
+            return document;
+        }
+    }
+
+    private static FieldType Frozen(FieldType type)
+    {
+        type.Freeze();
+        return type;
     }
 
     private static void InterlockedMax(ref long location, long value)

@@ -86,6 +86,19 @@ public sealed class HtmlContentSanitizerTests
         Assert.Contains("https://site.example/posts/pic-2x.jpg 2x", safe, StringComparison.Ordinal);
     }
 
+    /// <summary>Comments, styles and text split around them leave the markup and text that parsing the output again gives.</summary>
+    [Fact]
+    public void CommentsAndStylesLeaveNothingBehind()
+    {
+        const string html = "<p style=\"color: red; background: url(x)\">one<!-- a <b>comment</b> --> two</p><style>p { color: red }</style>"
+            + "<div><!--[if IE]><p>old</p><![endif]-->three<a href=\"/x\" style=\"x\">four</a></div>";
+
+        var safe = Sanitizer.SanitizeWithText(html, "https://site.example/");
+
+        Assert.Equal("<p>one two</p><div>three<a href=\"https://site.example/x\" rel=\"noopener noreferrer nofollow\">four</a></div>", safe.Html);
+        Assert.Equal("one two threefour", safe.Text);
+    }
+
     private static void AssertInert(string html) => Assert.True(IsInert(html), html);
 
     /// <summary>Whether HTML holds nothing that runs script, loads active content or styles the page (the XSS corpus's check).</summary>
