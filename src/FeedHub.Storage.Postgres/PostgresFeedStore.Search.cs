@@ -368,11 +368,7 @@ public sealed partial class PostgresFeedStore
                 var c = form[i];
                 if (c == '\'')
                 {
-                    var end = i + 1;
-                    while (end < form.Length && !(form[end] == '\'' && (end + 1 == form.Length || form[end + 1] != '\'')))
-                    {
-                        end += form[end] == '\'' ? 2 : 1;
-                    }
+                    var end = ClosingQuote(form, i);
 
                     var last = end;
                     if (last + 1 < form.Length && form[last + 1] == ':')
@@ -457,11 +453,7 @@ public sealed partial class PostgresFeedStore
                 var c = form[i];
                 if (c == '\'')
                 {
-                    var end = i + 1;
-                    while (end < form.Length && !(form[end] == '\'' && (end + 1 == form.Length || form[end + 1] != '\'')))
-                    {
-                        end += form[end] == '\'' ? 2 : 1;
-                    }
+                    var end = ClosingQuote(form, i);
 
                     part.Add(form[i..Math.Min(end + 1, form.Length)]);
                     i = end;
@@ -543,6 +535,18 @@ public sealed partial class PostgresFeedStore
             }
 
             return phrase ? words.ToString() : null;
+        }
+
+        /// <summary>Where the lexeme quoted from <paramref name="open"/> ends: its closing quote (a <c>''</c> inside is a quote of the lexeme), or the form's end.</summary>
+        private static int ClosingQuote(string form, int open)
+        {
+            var end = open + 1;
+            while (end < form.Length && !(form[end] == '\'' && (end + 1 == form.Length || form[end + 1] != '\'')))
+            {
+                end += form[end] == '\'' ? 2 : 1;
+            }
+
+            return end;
         }
 
         // Markers come from feedhub_search_marker, over configuration names: no quote in them to escape.
