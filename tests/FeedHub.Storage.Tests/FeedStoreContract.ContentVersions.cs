@@ -33,6 +33,28 @@ public abstract partial class FeedStoreContract
     }
 
     [Fact]
+    public async Task Hours_asked_together_move_with_an_article_in_any_of_them_and_not_with_one_in_an_hour_between_them()
+    {
+        var source = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
+        // Two runs of hours, H-5h..H-3h and H..H+1h, around a gap H-2h..H-1h; and a lone hour, H+24h.
+        var h = new DateTimeOffset(T0.Year, T0.Month, T0.Day, T0.Hour, 0, 0, TimeSpan.Zero);
+        ContentScope[] hours = [.. ContentScope.Hours(h.AddHours(-5), h.AddHours(-2)), .. ContentScope.Hours(h, h.AddHours(2)), ContentScope.Hour(h.AddDays(1))];
+        var before = await Store.GetContentVersionAsync(hours, default);
+
+        await Store.SaveArticlesAsync([NewArticle(source.Id, "id:gap", h.AddHours(-2).AddMinutes(30))], [], default);
+        await Store.SaveArticlesAsync([NewArticle(source.Id, "id:gap-end", h.AddMinutes(-1))], [], default);
+        await Store.SaveArticlesAsync([NewArticle(source.Id, "id:day-before", h.AddDays(-1))], [], default);
+        Assert.Equal(before, await Store.GetContentVersionAsync(hours, default));
+
+        foreach (var (key, at) in new[] { ("id:first-run", h.AddHours(-4)), ("id:second-run", h.AddHours(1).AddMinutes(59)), ("id:lone", h.AddDays(1).AddMinutes(10)) })
+        {
+            var was = await Store.GetContentVersionAsync(hours, default);
+            await Store.SaveArticlesAsync([NewArticle(source.Id, key, at)], [], default);
+            Assert.True(await Store.GetContentVersionAsync(hours, default) > was, $"{key} did not move the hours' version");
+        }
+    }
+
+    [Fact]
     public async Task What_readers_see_of_a_source_moves_every_version_and_its_fetch_state_none()
     {
         var source = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
