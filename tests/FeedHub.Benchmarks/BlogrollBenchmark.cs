@@ -123,13 +123,13 @@ public static class BlogrollBenchmark
             }
         }
 
-        var whole = await CpuAsync(samples, server, null, async () => await store.ListSourcesAsync(CancellationToken.None));
+        var whole = await Latency.MeasureCpuAsync(samples, server, null, async () => await store.ListSourcesAsync(CancellationToken.None));
         Print(name, "store: every source whole", whole, server);
-        var outlines = await CpuAsync(samples, server, null, async () => await store.ListSourceOutlinesAsync(CancellationToken.None));
+        var outlines = await Latency.MeasureCpuAsync(samples, server, null, async () => await store.ListSourceOutlinesAsync(CancellationToken.None));
         Print(name, "store: every source's outline", outlines, server);
         foreach (var path in Pages)
         {
-            var cold = await CpuAsync(samples, server, RenameAsync, async () =>
+            var cold = await Latency.MeasureCpuAsync(samples, server, RenameAsync, async () =>
             {
                 using var response = await http.GetAsync(path);
                 response.EnsureSuccessStatusCode();
@@ -141,38 +141,9 @@ public static class BlogrollBenchmark
         Console.WriteLine(string.Create(Invariant, $"{name,-10} load average {File.ReadAllText("/proc/loadavg").Trim()}"));
     }
 
-    private static void Print(string name, string what, (double[] Wall, double[] Cpu, double[] Server) timings, PostgresServerCpu? server)
+    private static void Print(string name, string what, CpuTimings timings, PostgresServerCpu? server)
         => Console.WriteLine(string.Create(Invariant,
-            $"{name,-10} {what,-34} wall p50 {Latency.Percentile(timings.Wall, 0.5),8:F2} ms | CPU p50 {Latency.Percentile(timings.Cpu, 0.5),8:F2} ms{(server is null ? "" : string.Create(Invariant, $" + server {Latency.Percentile(timings.Server, 0.5),7:F2} ms"))}"));
-
-    /// <summary>Milliseconds of each run of <paramref name="measured"/> (after <paramref name="before"/>, not timed): wall, this process's CPU, the server's CPU; each sorted.</summary>
-    private static async Task<(double[] Wall, double[] Cpu, double[] Server)> CpuAsync(int count, PostgresServerCpu? server, Func<Task>? before, Func<Task> measured)
-    {
-        var (wall, cpu, serverCpu) = (new double[count], new double[count], new double[count]);
-        using var process = Process.GetCurrentProcess();
-        for (var i = 0; i < count; i++)
-        {
-            if (before is not null)
-            {
-                await before();
-            }
-
-            var serverBefore = server?.Read();
-            process.Refresh();
-            var cpuBefore = process.TotalProcessorTime;
-            var started = Stopwatch.GetTimestamp();
-            await measured();
-            wall[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            process.Refresh();
-            cpu[i] = (process.TotalProcessorTime - cpuBefore).TotalMilliseconds;
-            serverCpu[i] = (server?.Read() - serverBefore)?.TotalMilliseconds ?? 0;
-        }
-
-        Array.Sort(wall);
-        Array.Sort(cpu);
-        Array.Sort(serverCpu);
-        return (wall, cpu, serverCpu);
-    }
+            $"{name,-10} {what,-34} wall p50 {Latency.Percentile(timings.Wall, 0.5),8:F2} ms | CPU p50 {Latency.Percentile(timings.Cpu, 0.5),8:F2} ms{(server is null ? "" : string.Create(Invariant, $" + server {Latency.Percentile(timings.ServerCpu, 0.5),7:F2} ms"))}"));
 
     /// <summary>Sources as a running server has them: polled, most active, in a few hundred categories, some with a second one.</summary>
     private static async Task SeedAsync(IFeedStore store, int count)

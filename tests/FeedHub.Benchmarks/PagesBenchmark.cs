@@ -124,7 +124,7 @@ public static class PagesBenchmark
         foreach (var (path, unrelated, own) in pages)
         {
             var warm = await TimeAsync(http, path, samples, before: null, server);
-            Timings? afterUnrelated = unrelated is null ? null : await TimeAsync(http, path, Math.Max(5, samples / 5), unrelated, server);
+            CpuTimings? afterUnrelated = unrelated is null ? null : await TimeAsync(http, path, Math.Max(5, samples / 5), unrelated, server);
             var cold = await TimeAsync(http, path, Math.Max(5, samples / 5), own, server);
             Console.WriteLine(string.Create(Invariant,
                 $"{name,-10} {path,-24} warm p50 {P(warm.Wall, 0.5),8:F2} p95 {P(warm.Wall, 0.95),8:F2} ms | after another write p50 {(afterUnrelated is null ? "       -" : P(afterUnrelated.Wall, 0.5).ToString("F2", Invariant).PadLeft(8))} p95 {(afterUnrelated is null ? "       -" : P(afterUnrelated.Wall, 0.95).ToString("F2", Invariant).PadLeft(8))} ms | cold p50 {P(cold.Wall, 0.5),8:F2} p95 {P(cold.Wall, 0.95),8:F2} ms, CPU p50 {P(cold.Cpu, 0.5),7:F2} ms{(server is null ? "" : string.Create(Invariant, $" + server {P(cold.ServerCpu, 0.5),7:F2} ms"))}"));
@@ -133,48 +133,19 @@ public static class PagesBenchmark
         Console.WriteLine(string.Create(Invariant, $"{name,-10} process CPU {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F1} s, load average {File.ReadAllText("/proc/loadavg").Trim()}"));
     }
 
-    /// <summary>Milliseconds of each request, each sorted: wall, this process's CPU, and the database server's CPU (zeros when not read).</summary>
-    private sealed record Timings(double[] Wall, double[] Cpu, double[] ServerCpu);
-
     /// <summary>
-    /// Milliseconds of each GET of <paramref name="path"/> (after <paramref name="before"/>, not timed), wall and this
-    /// process's CPU (the web node's, mostly: less inflated than wall when the machine is shared), and the PostgreSQL
-    /// server's CPU when <paramref name="server"/> is given (read outside the process's CPU window); one unmeasured GET first.
+    /// Milliseconds of each GET of <paramref name="path"/> (after <paramref name="before"/>, not timed): see
+    /// <see cref="Latency.MeasureCpuAsync"/>; one unmeasured GET first.
     /// </summary>
-    private static async Task<Timings> TimeAsync(HttpClient http, string path, int count, Func<Task>? before, PostgresServerCpu? server)
+    private static async Task<CpuTimings> TimeAsync(HttpClient http, string path, int count, Func<Task>? before, PostgresServerCpu? server)
     {
         (await http.GetAsync(path)).EnsureSuccessStatusCode().Dispose();
-        var milliseconds = new double[count];
-        var cpu = new double[count];
-        var serverCpu = new double[count];
-        using var process = Process.GetCurrentProcess();
-        for (var i = 0; i < count; i++)
+        return await Latency.MeasureCpuAsync(count, server, before, async () =>
         {
-            if (before is not null)
-            {
-                await before();
-            }
-
-            var serverBefore = server?.Read();
-            process.Refresh();
-            var cpuBefore = process.TotalProcessorTime;
-            var started = Stopwatch.GetTimestamp();
-            using (var response = await http.GetAsync(path))
-            {
-                response.EnsureSuccessStatusCode();
-                await response.Content.ReadAsByteArrayAsync();
-            }
-
-            milliseconds[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            process.Refresh();
-            cpu[i] = (process.TotalProcessorTime - cpuBefore).TotalMilliseconds;
-            serverCpu[i] = (server?.Read() - serverBefore)?.TotalMilliseconds ?? 0;
-        }
-
-        Array.Sort(milliseconds);
-        Array.Sort(cpu);
-        Array.Sort(serverCpu);
-        return new Timings(milliseconds, cpu, serverCpu);
+            using var response = await http.GetAsync(path);
+            response.EnsureSuccessStatusCode();
+            await response.Content.ReadAsByteArrayAsync();
+        });
     }
 
     private static double P(double[] sorted, double fraction) => Latency.Percentile(sorted, fraction);
