@@ -140,13 +140,17 @@ internal sealed class LuceneArticleIndex : IDisposable
     /// <summary>An empty index in <paramref name="path"/>, replacing whatever was there.</summary>
     public static LuceneArticleIndex Create(string path) => new(FSDirectory.Open(path), create: true);
 
+    /// <summary>The highest article id the index has held (or more).</summary>
+    public long HighestId => Interlocked.Read(ref _highestId);
+
     /// <summary>
-    /// Adds or replaces an article. An id above every id the index has held is added without the delete by key a
-    /// replacement costs (a term looked up in every segment when deletes are applied): new articles, nearly all writes.
+    /// Adds or replaces an article. One known not to be in the index (<paramref name="isNew"/>), or with an id above
+    /// every id the index has held, is added without the delete by key a replacement costs (a term looked up in every
+    /// segment when deletes are applied): new articles, nearly all writes.
     /// </summary>
-    public void Upsert(Article article, string sourceNames)
+    public void Upsert(Article article, string sourceNames, bool isNew = false)
     {
-        if (article.Id > Interlocked.Read(ref _highestId))
+        if (isNew || article.Id > Interlocked.Read(ref _highestId))
         {
             _writer.AddDocument(ToDocument(article, sourceNames));
         }
