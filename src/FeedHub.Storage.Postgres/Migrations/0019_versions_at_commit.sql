@@ -8,9 +8,9 @@
 --
 -- What readers rely on stays: the versions move in the transaction that makes the change, so no reader sees a new
 -- version before the change is visible, and every change still moves the versions of its scopes. That statement
--- locks the store version first and the scopes in key order, and is the last a transaction runs, holding then no
--- lock but its own rows': two commits never wait on each other in a cycle. Writes of sources still lock the store
--- version first (the store does, to order the source tallies after it); a commit meanwhile waits for their end.
+-- locks the store version first and the scopes in key order, and is the last a transaction runs: it waits there
+-- only for another commit's statement, or for a write of sources that locked the store version before the source
+-- tallies (the store's writes of sources still do, to keep that order), neither of which then waits for it.
 
 -- The old body of content_versions_bump: moves the versions of scopes now, locking their rows in key order.
 CREATE FUNCTION content_versions_apply(scopes text[]) RETURNS void LANGUAGE sql AS $$
