@@ -70,6 +70,11 @@ internal sealed class LuceneArticleIndex : IDisposable
         {
             OpenMode = create ? OpenMode.CREATE : OpenMode.APPEND,
             RAMBufferSizeMB = 32,
+
+            // Writers index after letting the store's write lock go, several at once: one in-memory segment for all of
+            // them, as when they indexed one at a time, rather than one per thread (small segments flushed at each
+            // commit, merged again later). The text analysis then runs beside the store's writer, not under its lock.
+            MaxThreadStates = 1,
         };
         _writer = new IndexWriter(directory, config);
         _searchers = new SearcherManager(_writer, applyAllDeletes: true, searcherFactory: null);
