@@ -198,10 +198,10 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
         await MintMissingEntryIdsAsync(inserts, cancellationToken).ConfigureAwait(false);
         await AssignStoriesAsync(inserts, cancellationToken).ConfigureAwait(false);
 
-        // One batch is one implicit transaction: all of it is stored, or none of it. The version first: the content
-        // versions the articles' triggers move are then always locked after it, as in every other write.
+        // One batch is one implicit transaction: all of it is stored, or none of it. The articles' triggers move the
+        // store version and the content versions when it commits (migration 0019), not here: the rows every save
+        // moves ('river') would otherwise stay locked for the whole insert, and saves would run one at a time.
         await using var batch = _writes.CreateBatch();
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(BumpVersionSql));
         if (inserts.Count > 0)
         {
             var insert = new NpgsqlBatchCommand(ArticleColumns.InsertSql);

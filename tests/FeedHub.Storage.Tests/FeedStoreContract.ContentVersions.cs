@@ -137,6 +137,43 @@ public abstract partial class FeedStoreContract
         Assert.Equal(25, (await Store.GetHourVersionsAsync(new TimeRange(dayStart.AddMinutes(30), dayStart.AddDays(1).AddMinutes(30)), default)).Count);
     }
 
+    [Fact]
+    public async Task Saves_of_several_sources_at_once_all_move_their_scopes_and_a_reader_meanwhile_never_sees_a_version_go_back()
+    {
+        var sources = new List<Source>();
+        for (var i = 0; i < 4; i++)
+        {
+            sources.Add(await Store.AddSourceAsync(NewSource($"https://s{i}.example/feed"), default));
+        }
+
+        var hours = Enumerable.Range(0, 4).Select(h => T0.AddHours(-h)).ToArray();
+        ContentScope[] shared = [ContentScope.River, ContentScope.Category("Tech"), .. hours.Select(ContentScope.Hour)];
+        ContentScope[] all = [.. shared, .. sources.Select(s => ContentScope.Source(s.Id))];
+        var before = await VersionsAsync(all);
+
+        // Each source writes every hour, one article per save, starting from a different hour.
+        var writers = Task.WhenAll(sources.Select((source, i) => Task.Run(async () =>
+        {
+            for (var k = 0; k < hours.Length; k++)
+            {
+                await Store.SaveArticlesAsync([NewArticle(source.Id, $"id:{k}", hours[(i + k) % hours.Length])], [], default);
+            }
+        })));
+        var seen = new List<long>();
+        do
+        {
+            seen.Add(await Store.GetContentVersionAsync(shared, default));
+        }
+        while (!writers.IsCompleted);
+
+        await writers;
+        seen.Add(await Store.GetContentVersionAsync(shared, default));
+        Assert.Equal(seen.Order(), seen);
+        var after = await VersionsAsync(all);
+        Assert.All(all, scope => Assert.True(after[scope] > before[scope], $"{scope} did not move"));
+        Assert.Equal(16, await Store.CountArticlesAsync(null, default));
+    }
+
     private async Task<Dictionary<ContentScope, long>> VersionsAsync(IEnumerable<ContentScope> scopes)
     {
         var versions = new Dictionary<ContentScope, long>();

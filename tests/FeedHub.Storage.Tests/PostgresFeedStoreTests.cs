@@ -242,9 +242,9 @@ public sealed partial class PostgresFeedStoreTests : FeedStoreContract
         Assert.Equal(expected, page.Select(a => a.Id));
     }
 
-    private async Task<PostgresFeedStore> OpenOtherStoreAsync()
+    private async Task<PostgresFeedStore> OpenOtherStoreAsync(string? connectionString = null)
     {
-        var store = await PostgresFeedStore.OpenAsync(ConnectionString, default);
+        var store = await PostgresFeedStore.OpenAsync(connectionString ?? ConnectionString, default);
         _otherStores.Add(store);
         return store;
     }
