@@ -38,8 +38,11 @@ public sealed partial class LiteDbFeedStore
     private string _searchStore = string.Empty;
     private long _lastOutboxId;
 
-    /// <summary>The outbox position the index holds every write up to: what a commit that starts now covers.</summary>
-    private long _indexedOutboxId;
+    /// <summary>Writes indexing their articles outside the write lock, and the outbox position the index holds every write up to.</summary>
+    private IndexingTurns _indexing = new(0);
+
+    /// <summary>The highest article id the index held once opened: articles added since with a higher id are not in it.</summary>
+    private long _searchHighestIdAtOpen;
 
     /// <summary>Articles and sources indexed since the store opened, and how many of them the last commit covered.</summary>
     private long _indexedWork;
@@ -108,17 +111,22 @@ public sealed partial class LiteDbFeedStore
             SearchIndexState = replayed == 0 ? "up to date" : $"replayed {replayed} changes the index had not committed";
         }
 
-        _indexedOutboxId = _lastOutboxId;
+        _indexing = new IndexingTurns(_lastOutboxId);
+        _searchHighestIdAtOpen = _search.HighestId;
         TryCommitSearch();
         _commitTimer = new Timer(_ => TryCommitSearch(), null, options.CommitInterval, options.CommitInterval);
     }
 
     /// <summary>
     /// Runs a write in one transaction with the search outbox entries it calls for, then brings the index up to date.
-    /// Writes are serialised so the outbox positions follow the order of the commits.
+    /// Writes are serialised so the outbox positions follow the order of the commits; their articles are indexed after
+    /// the write lock is let go, by each writer at once (see <see cref="IndexingTurns"/>). A write that names sources
+    /// indexes them under the lock, once the writes before it are done indexing their articles: it reads them as they now stand.
     /// </summary>
-    private void WriteSearchable(Action write, IReadOnlyCollection<Article> articles, IReadOnlyCollection<long> sources)
+    /// <param name="inserted">How many of <paramref name="articles"/>, the first ones, the write added.</param>
+    private void WriteSearchable(Action write, IReadOnlyList<Article> articles, IReadOnlyCollection<long> sources, int inserted = 0)
     {
+        long position;
         lock (_writeLock)
         {
             var outboxBefore = _lastOutboxId;
@@ -153,30 +161,65 @@ public sealed partial class LiteDbFeedStore
                 throw;
             }
 
-            if (_search is null)
+            if (_search is null || (articles.Count == 0 && sources.Count == 0))
             {
                 return;
             }
 
-            var names = new Dictionary<long, string>();
-            foreach (var article in articles)
+            position = _lastOutboxId;
+            if (sources.Count > 0)
             {
-                _search.Upsert(article, SourceNamesOf(article.SourceId, names));
-            }
+                _indexing.WaitForSources(sources);
+                var names = new Dictionary<long, string>();
+                foreach (var article in articles)
+                {
+                    _search.Upsert(article, SourceNamesOf(article.SourceId, names));
+                }
 
-            foreach (var source in sources)
+                foreach (var source in sources)
+                {
+                    SyncSource(source, names);
+                }
+
+                _indexing.Begin(position, []);
+            }
+            else
             {
-                SyncSource(source, names);
+                _indexing.Begin(position, articles);
             }
-
-            Volatile.Write(ref _indexedOutboxId, _lastOutboxId);
-            Volatile.Write(ref _indexedWork, _indexedWork + articles.Count + sources.Count);
         }
 
+        try
+        {
+            if (sources.Count == 0)
+            {
+                IndexArticles(position, articles, inserted);
+            }
+        }
+        finally
+        {
+            _indexing.End(position, sources.Count == 0 ? articles : []);
+        }
+
+        Interlocked.Add(ref _indexedWork, articles.Count + sources.Count);
         if (Volatile.Read(ref _indexedWork) - Volatile.Read(ref _committedWork) >= MaxUncommittedWork)
         {
             // The articles are stored: a commit of the index that fails (a full disk) is retried later.
             TryCommitSearch();
+        }
+    }
+
+    /// <summary>Indexes a committed write's articles, outside the write lock.</summary>
+    private void IndexArticles(long position, IReadOnlyList<Article> articles, int inserted)
+    {
+        var index = _search!;
+        var names = new Dictionary<long, string>();
+        for (var i = 0; i < articles.Count; i++)
+        {
+            var article = articles[i];
+            // An id the store added in this process and above every id the index held when it opened cannot be in it.
+            var isNew = i < inserted && article.Id > _searchHighestIdAtOpen;
+            _indexing.Index(position, article.Id, () => index.Upsert(article, SourceNamesOf(article.SourceId, names), isNew));
         }
     }
 
@@ -206,9 +249,10 @@ public sealed partial class LiteDbFeedStore
                 return;
             }
 
-            // The work count is read first: it may fall behind what the commit covers, never run ahead of it.
+            // The work count is read first: it may fall behind what the commit covers, or count writes still indexing
+            // that it does not (a few polls' worth, which the next commit covers): it only decides when to commit early.
             var work = Volatile.Read(ref _indexedWork);
-            var watermark = Volatile.Read(ref _indexedOutboxId);
+            var watermark = _indexing.Watermark;
             index.Commit(watermark, _searchStore);
             Volatile.Write(ref _committedWork, work);
             _outbox.DeleteMany(Where.AtMost("_id", watermark));
@@ -232,6 +276,9 @@ public sealed partial class LiteDbFeedStore
         _commitTimer?.Dispose();
         lock (_writeLock)
         {
+            // No write begins indexing under the write lock: those under way finish before the index is closed.
+            _indexing.WaitForAll();
+
             // And the commit lock, so a commit the timer began finishes before the index is closed.
             lock (_commitLock)
             {

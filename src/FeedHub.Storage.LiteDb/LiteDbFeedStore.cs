@@ -163,14 +163,31 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
             }
         }
 
+        // Built before the write lock: only what is decided under it, the story and an entry id minted there, is set after.
+        var documents = inserts.Select(ToDocument).ToList();
+
         // One writer at a time (the search outbox's write lock) decides stories, so two sources telling the same
         // story at once still make one.
         WriteSearchable(() =>
         {
             PrepareInserts(inserts);
+            for (var i = 0; i < inserts.Count; i++)
+            {
+                if (inserts[i].DuplicateOf is { } story)
+                {
+                    documents[i][DuplicateOfField] = story;
+                }
+                else
+                {
+                    documents[i].Remove(DuplicateOfField);
+                }
+
+                documents[i][nameof(Article.EntryId)] = inserts[i].EntryId;
+            }
+
             if (inserts.Count > 0)
             {
-                _articles.Insert(inserts.Select(ToDocument));
+                _articles.Insert(documents);
             }
 
             foreach (var article in inserts)
@@ -186,7 +203,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
                 KeepPendingPage(article, isNew: false);
                 KeepDuplicateEntry(article.Id, article.DuplicateOf, isNew: false);
             }
-        }, [.. inserts, .. updates], []);
+        }, [.. inserts, .. updates], [], inserted: inserts.Count);
 
         ArticlesChanged([.. inserts, .. updates]);
         return Task.CompletedTask;

@@ -214,6 +214,53 @@ public sealed partial class LiteDbFeedStoreTests
         Assert.Equal(writers * perWriter, await CountFoundAsync("heron"));
     }
 
+    /// <summary>
+    /// Writes index their articles after letting the write lock go, several at once: one article saved by many writers
+    /// at once ends in the index as the store holds it (the last write committed), not as a write that indexed late.
+    /// </summary>
+    [Fact]
+    public async Task One_article_saved_by_many_writers_at_once_is_indexed_as_last_stored()
+    {
+        string[] words = ["kingfisher", "heron", "otter", "badger", "falcon", "beaver", "marten", "plover"];
+        var source = await Store.AddSourceAsync(new Source { FeedUrl = "https://a.example/feed" }, default);
+        var article = Article(source.Id, "id:1", "Nothing yet.");
+        await Store.SaveArticlesAsync([article], [], default);
+        for (var round = 0; round < 20; round++)
+        {
+            await Task.WhenAll(words.Select(word => Task.Run(async () =>
+            {
+                var edited = Article(source.Id, article.Key, word + "s by the river.");
+                edited.Id = article.Id;
+                await Store.SaveArticlesAsync([], [edited], default);
+            })));
+
+            var stored = (await Store.GetArticleAsync(article.Id, default))!;
+            foreach (var word in words)
+            {
+                Assert.Equal(stored.Content!.Contains(word, StringComparison.Ordinal) ? [article.Id] : [], (await SearchAsync(word)).Select(a => a.Id));
+            }
+        }
+    }
+
+    /// <summary>Articles being indexed while their source is renamed are found under the new name once both are done.</summary>
+    [Fact]
+    public async Task Articles_indexed_while_their_source_is_renamed_are_found_by_the_new_name()
+    {
+        var source = await Store.AddSourceAsync(new Source { FeedUrl = "https://a.example/feed", Title = "Wetland Notes" }, default);
+        for (var round = 0; round < 20; round++)
+        {
+            var saves = Enumerable.Range(0, 4).Select(writer => Task.Run(() =>
+                Store.SaveArticlesAsync([Article(source.Id, $"id:{round}:{writer}", "Kingfishers nest by the river.")], [], default)));
+            var renamed = (await Store.GetSourceAsync(source.Id, default))!;
+            renamed.Title = round % 2 == 0 ? "Marsh Diary" : "Wetland Notes";
+            await Task.WhenAll([.. saves, Task.Run(() => Store.UpdateSourceAsync(renamed, default))]);
+
+            var found = await CountFoundAsync(round % 2 == 0 ? "marsh" : "wetland");
+            Assert.Equal(4 * (round + 1), found);
+            Assert.Equal(0, await CountFoundAsync(round % 2 == 0 ? "wetland" : "marsh"));
+        }
+    }
+
     private async Task<int> CountFoundAsync(string text)
     {
         var found = 0;

@@ -70,6 +70,11 @@ internal sealed class LuceneArticleIndex : IDisposable
         {
             OpenMode = create ? OpenMode.CREATE : OpenMode.APPEND,
             RAMBufferSizeMB = 32,
+
+            // Writers index after letting the store's write lock go, several at once: one in-memory segment for all of
+            // them, as when they indexed one at a time, rather than one per thread (small segments flushed at each
+            // commit, merged again later). The text analysis then runs beside the store's writer, not under its lock.
+            MaxThreadStates = 1,
         };
         _writer = new IndexWriter(directory, config);
         _searchers = new SearcherManager(_writer, applyAllDeletes: true, searcherFactory: null);
@@ -140,13 +145,17 @@ internal sealed class LuceneArticleIndex : IDisposable
     /// <summary>An empty index in <paramref name="path"/>, replacing whatever was there.</summary>
     public static LuceneArticleIndex Create(string path) => new(FSDirectory.Open(path), create: true);
 
+    /// <summary>The highest article id the index has held (or more).</summary>
+    public long HighestId => Interlocked.Read(ref _highestId);
+
     /// <summary>
-    /// Adds or replaces an article. An id above every id the index has held is added without the delete by key a
-    /// replacement costs (a term looked up in every segment when deletes are applied): new articles, nearly all writes.
+    /// Adds or replaces an article. One known not to be in the index (<paramref name="isNew"/>), or with an id above
+    /// every id the index has held, is added without the delete by key a replacement costs (a term looked up in every
+    /// segment when deletes are applied): new articles, nearly all writes.
     /// </summary>
-    public void Upsert(Article article, string sourceNames)
+    public void Upsert(Article article, string sourceNames, bool isNew = false)
     {
-        if (article.Id > Interlocked.Read(ref _highestId))
+        if (isNew || article.Id > Interlocked.Read(ref _highestId))
         {
             _writer.AddDocument(ToDocument(article, sourceNames));
         }
