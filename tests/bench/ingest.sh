@@ -2,7 +2,7 @@
 # Ingest benchmark: CPU per new feed and per re-poll answered 304, for one store, with FeedHub's `poll --once` on N farm
 # feeds (../shared/tools/farm: 20 items of 28-60 KB each, 50-200 ms latency). A narrower, faster cut of scale.sh for
 # working on the poll path: optionally a second build (--baseline) runs the same scenarios in the same run, alternating
-# with this one, so that a before/after comparison sees the same load.
+# with this one (each going first in every other repetition), so that a before/after comparison sees the same load.
 #
 #   bash tests/bench/ingest.sh [--feeds N] [--store litedb|postgres] [--in-flight P] [--reps R]
 #                              [--baseline path/to/feedhub.dll] [--farm http://127.0.0.1:PORT] [--no-build]
@@ -125,7 +125,11 @@ run_feedhub() { # build, out-name, command... -> prints "wall cpu rss failed pg-
 
 declare -A sum
 for rep in $(seq 1 "$reps"); do
-  for build in "${builds[@]}"; do
+  # The builds take turns at going first (baseline, this; this, baseline; ...): under a load that rises or falls
+  # during the run, the one always measured first would be favoured or penalised.
+  order=("${builds[@]}")
+  [ $((rep % 2)) -eq 0 ] && [ "${#builds[@]}" -eq 2 ] && order=("${builds[1]}" "${builds[0]}")
+  for build in "${order[@]}"; do
     use_store "$build$rep"
     env "${store_env[@]}" "${fh_env[@]}" dotnet "${dll[$build]}" import "$work/farm.opml" >"$work/import.out" 2>&1 \
       || { tail -5 "$work/import.out" >&2; exit 1; }
