@@ -4,6 +4,7 @@ using FeedHub.Core.Model;
 using FeedHub.Core.Opml;
 using FeedHub.Core.Parser;
 using FeedHub.Core.Search;
+using FeedHub.Core.Storage;
 using FeedHub.Core.WebSub;
 
 namespace FeedHub.Api;
@@ -37,9 +38,10 @@ public sealed record SourceDto(
 
 /// <summary>
 /// A page of sources (worst health first unless sorted by name), the <c>after</c> of the next page (null on the last),
-/// and how many sources are in each health status (all of them, whatever the filters).
+/// how many sources are in each health status (all of them, whatever the filters), and what the store's search index
+/// is doing.
 /// </summary>
-public sealed record SourceListDto(IReadOnlyList<SourceDto> Sources, string? Next, IReadOnlyDictionary<HealthStatus, int> Counts);
+public sealed record SourceListDto(IReadOnlyList<SourceDto> Sources, string? Next, IReadOnlyDictionary<HealthStatus, int> Counts, SearchIndexStatus SearchIndex);
 
 /// <summary>A new subscription: a feed address, or a site or article address whose feed discovery finds.</summary>
 public sealed record CreateSourceRequest(

@@ -12,7 +12,7 @@ public static class SourcesApi
     public static RouteGroupBuilder MapSourcesApi(this RouteGroupBuilder api)
     {
         var sources = api.MapGroup("/sources").WithTags("Sources");
-        sources.MapGet("/", ListAsync).WithSummary("A page of sources with their health, worst first (or by name); q searches names, addresses and categories; status and category filter; next is the following page's after");
+        sources.MapGet("/", ListAsync).WithSummary("A page of sources with their health, worst first (or by name); q searches names, addresses and categories; status and category filter; next is the following page's after; searchIndex says what the store's search index is doing");
         sources.MapPost("/", AddAsync).WithSummary("Subscribe by feed address, or by site address through discovery");
         sources.MapPost("/discover", DiscoverAsync).WithSummary("Find the feeds at an address and preview them; nothing is stored");
         sources.MapGet("/{id:long}", GetAsync).WithSummary("One source with its health");
@@ -38,7 +38,8 @@ public static class SourcesApi
         return TypedResults.Ok(new SourceListDto(
             page.Sources.Select(source => SourceDto.Of(source, SourceHealth.Of(source, now)) with { Push = PushHealth.Of(pushes.GetValueOrDefault(source.Id), now) }).ToList(),
             page.Next?.ToString(),
-            tallies.ByHealth));
+            tallies.ByHealth,
+            await store.GetSearchIndexStatusAsync(cancellationToken)));
     }
 
     private static async Task<Results<Ok<SourceDto>, ProblemHttpResult>> GetAsync(

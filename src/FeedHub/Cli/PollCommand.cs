@@ -42,10 +42,13 @@ public static class PollCommand
         });
 
         // The next polls go to the workers' queue together, in a few transactions, rather than in one each (on
-        // PostgreSQL, the clustered queue's lock and rows cost more than the poll of a feed that did not change). A run
+        // PostgreSQL, the clustered queue's lock and rows cost more than the poll of a feed that did not change). A
+        // source polled before its time and still due when it was (its slot did not move) is queued already. A run
         // stopped before this leaves the queue behind the store, which the workers' schedule sync repairs.
+        var dueBefore = sources.ToDictionary(s => s.Id, s => s.Fetch.NextPollAt);
         var scheduler = services.GetRequiredService<IPollScheduler>();
-        await scheduler.ScheduleAsync([.. reports.Where(r => r.NextPollAt is not null).Select(r => new DuePoll(r.SourceId, r.NextPollAt!.Value))], cancellationToken);
+        await scheduler.ScheduleAsync([.. reports.Where(r => r.NextPollAt is not null && r.NextPollAt != dueBefore[r.SourceId])
+            .Select(r => new DuePoll(r.SourceId, r.NextPollAt!.Value))], cancellationToken);
         foreach (var report in reports.Where(r => r.NextPollAt is null))
         {
             await scheduler.UnscheduleAsync(report.SourceId, cancellationToken);

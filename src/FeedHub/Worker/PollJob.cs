@@ -36,7 +36,7 @@ public sealed class PollJob(SourcePoller poller, SourceScheduler queue, IFeedSto
         }
 
         await queue.QueuePagesAsync(pages, cancellationToken).ConfigureAwait(false);
-        await queue.RescheduleAfterPollAsync(sourceId, report.NextPollAt.Value, cancellationToken).ConfigureAwait(false);
+        await queue.RescheduleAfterPollAsync(sourceId, report.NextPollAt.Value, context.ScheduledFireTimeUtc, context.NextFireTimeUtc, cancellationToken).ConfigureAwait(false);
 
         // WebSub: the hub's subscribers get what changed; a feed that names a hub is subscribed through it.
         if (report.Added + report.Updated > 0)

@@ -31,6 +31,16 @@ public sealed class SourceScheduler(ISchedulerFactory schedulerFactory, TimeProv
     /// </summary>
     private static readonly TimeSpan LateIsNotMissed = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// How near the trigger's next fire time must be to the wanted one to be left as it is: a repeat interval is stored
+    /// in whole milliseconds, so a trigger repeating an interval that is not drifts from the slots by under a millisecond
+    /// a poll, and is moved back onto them when the drift reaches this (the schedule sync tolerates a second).
+    /// </summary>
+    private static readonly TimeSpan SameSlot = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The shortest gap a trigger repeats, as the shortest interval <see cref="PollSchedule.Slot"/> keeps.</summary>
+    private static readonly TimeSpan MinimumRepeat = TimeSpan.FromSeconds(1);
+
     /// <summary>The one durable job that fetches article pages, fired by one trigger per page.</summary>
     public static readonly JobKey PagesJobKey = new("pages", PageGroup);
 
@@ -73,15 +83,46 @@ public sealed class SourceScheduler(ISchedulerFactory schedulerFactory, TimeProv
     }
 
     /// <summary>
-    /// Moves a source's trigger to its next poll time at the end of its poll. A poll asked for while it ran (a
-    /// refresh) is kept when it is earlier, and a source paused or removed while it ran stays unscheduled.
+    /// Moves a source's trigger to its next poll time <paramref name="at"/> at the end of its poll, from what the
+    /// firing said: the time it was due (<paramref name="firedFor"/>) and when the trigger, moved on by Quartz as it
+    /// fired, fires next (<paramref name="firesNext"/>). A poll trigger repeats at the gap between its last two polls,
+    /// and a source on its slot (<see cref="PollSchedule"/>) is next due one interval after the last: then the trigger
+    /// already fires at <paramref name="at"/> and nothing is written, which on PostgreSQL saves a transaction under
+    /// the clustered store's lock on most polls. Otherwise a poll asked for while it ran (a refresh) is kept when it
+    /// is earlier, and a source paused or removed while it ran stays unscheduled.
     /// </summary>
-    public async Task RescheduleAfterPollAsync(long sourceId, DateTimeOffset at, CancellationToken cancellationToken)
+    public async Task RescheduleAfterPollAsync(long sourceId, DateTimeOffset at, DateTimeOffset? firedFor, DateTimeOffset? firesNext, CancellationToken cancellationToken)
     {
+        if (firesNext is { } fires && (fires - at).Duration() < SameSlot)
+        {
+            // What was written since the firing stands: a refresh's earlier trigger, or the removal of the job.
+            return;
+        }
+
         var scheduler = await schedulerFactory.GetScheduler(cancellationToken).ConfigureAwait(false);
+        var next = PollTriggerOf(sourceId, at, firedFor);
+        if (firesNext is { } tooEarly && tooEarly < at)
+        {
+            // The interval grew (fewer posts, a failure backing off): the trigger that fired is pending and earlier, so
+            // KeepEarlier would keep it. It is replaced when it is still the one that fired; a trigger stored since
+            // (a refresh) is left to KeepEarlier below, and a removed source stays unscheduled. Read, then written: a
+            // refresh stored between the two is lost from the queue until the schedule sync finds the store's time.
+            var stored = await scheduler.GetTrigger(TriggerKeyOf(sourceId), cancellationToken).ConfigureAwait(false);
+            if (stored is null)
+            {
+                return;
+            }
+
+            if (stored.NextFireTimeUtc == tooEarly)
+            {
+                await scheduler.RescheduleJob(stored.Key, next, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+        }
+
         if (await scheduler.Exists(JobKeyOf(sourceId), cancellationToken).ConfigureAwait(false))
         {
-            await scheduler.ScheduleTrigger(PollTriggerOf(sourceId, at), TriggerConflict.KeepEarlier, cancellationToken).ConfigureAwait(false);
+            await scheduler.ScheduleTrigger(next, TriggerConflict.KeepEarlier, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -132,14 +173,33 @@ public sealed class SourceScheduler(ISchedulerFactory schedulerFactory, TimeProv
         .StoreDurably()
         .Build();
 
-    private ITrigger PollTriggerOf(long sourceId, DateTimeOffset at)
+    /// <summary>A poll that fires once, at <paramref name="at"/> (or now when that is past).</summary>
+    private ITrigger PollTriggerOf(long sourceId, DateTimeOffset at) => PollTriggerOf(sourceId, at, null);
+
+    /// <summary>
+    /// A poll at <paramref name="at"/> (or now when that is past), repeating at the gap since the poll that was due at
+    /// <paramref name="after"/>: the source's interval when both are slots, so the trigger moves itself along them.
+    /// </summary>
+    private ITrigger PollTriggerOf(long sourceId, DateTimeOffset at, DateTimeOffset? after)
     {
         var now = timeProvider.GetUtcNow();
+        // A stored repeat interval keeps whole milliseconds; the slots do not, hence SameSlot.
+        var gap = after is { } last ? TimeSpan.FromMilliseconds(Math.Round((at - last).TotalMilliseconds)) : TimeSpan.Zero;
         return TriggerBuilder.Create(timeProvider)
             .WithIdentity(TriggerKeyOf(sourceId))
             .ForJob(JobKeyOf(sourceId))
             .StartAt(at > now ? at : now)
-            .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
+            .WithSimpleSchedule(s =>
+            {
+                if (gap >= MinimumRepeat)
+                {
+                    s.WithInterval(gap).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NowWithExistingCount);
+                }
+                else
+                {
+                    s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow);
+                }
+            })
             .WithMisfireThreshold(LateIsNotMissed)
             .Build();
     }

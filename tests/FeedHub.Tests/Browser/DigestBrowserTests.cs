@@ -134,9 +134,9 @@ public sealed class DigestBrowserTests(BrowserFixture browser) : IAsyncLifetime
     /// <summary>Follows a link of the page and waits until its page is there.</summary>
     private static async Task FollowAsync(Microsoft.Playwright.IPage page, string selector)
     {
-        var href = await page.Locator(selector).GetAttributeAsync("href");
+        var target = new Uri(new Uri(page.Url), await page.Locator(selector).GetAttributeAsync("href")).AbsoluteUri;
         await page.ClickAsync(selector);
-        await page.WaitForURLAsync(url => new Uri(url).PathAndQuery == href);
+        await page.ArriveAtAsync(target);
     }
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;

@@ -40,6 +40,7 @@ public static class SourceEndpoints
         {
             [nameof(SourcesPage.Rows)] = page.Sources.Select(source => (source, SourceHealth.Of(source, now))).ToList(),
             [nameof(SourcesPage.Tallies)] = await store.GetTalliesAsync(cancellationToken),
+            [nameof(SourcesPage.SearchIndex)] = await store.GetSearchIndexStatusAsync(cancellationToken),
             [nameof(SourcesPage.Parameters)] = parameters,
             [nameof(SourcesPage.Next)] = page.Next?.ToString(),
             [nameof(SourcesPage.Message)] = message,

@@ -1,0 +1,186 @@
+using FeedHub.Core.Curation;
+using FeedHub.Core.Storage;
+using FeedHub.Storage.Tests;
+using FeedHub.Tests.Support;
+using FeedHub.Worker;
+using Quartz;
+
+namespace FeedHub.Tests.Worker;
+
+/// <summary>
+/// The end of a poll moves the source's trigger only when it has to: a trigger that repeats along the source's slots
+/// is left as Quartz moved it when it fired, and whatever was asked for while the poll ran (a refresh, a removal)
+/// still wins. On both job stores: Quartz's memory on LiteDB, the clustered tables on PostgreSQL.
+/// </summary>
+public sealed class SourceSchedulerTests
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+
+    public static TheoryData<string> Stores => ["litedb", "postgres"];
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task A_poll_that_ends_where_its_trigger_already_fires_next_writes_nothing(string store)
+    {
+        await using var context = await Context.StartAsync(store);
+        var (scheduler, queue) = (context.Scheduler, context.Queue);
+        var slot = context.Slot(2);
+
+        // Stored since the firing (something later than the poll's next time, so that a write would show).
+        await queue.ScheduleAsync(1, slot + TimeSpan.FromMinutes(10), default);
+        await queue.RescheduleAfterPollAsync(1, slot, slot - Interval, slot + TimeSpan.FromMilliseconds(1), default);
+
+        Assert.Equal(slot + TimeSpan.FromMinutes(10), await context.NextFireAsync(1));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task A_trigger_put_on_a_slot_repeats_the_gap_since_the_last_one(string store)
+    {
+        await using var context = await Context.StartAsync(store);
+        var slot = context.Slot(2);
+
+        // A one-shot poll (an import, a refresh) fired and is gone; its job stays.
+        await context.QueuedWithoutTriggerAsync(1);
+        await context.Queue.RescheduleAfterPollAsync(1, slot, slot - Interval, null, default);
+
+        var trigger = Assert.IsAssignableFrom<ISimpleTrigger>(await context.Scheduler.GetTrigger(SourceScheduler.TriggerKeyOf(1)));
+        Assert.Equal(slot, trigger.NextFireTimeUtc);
+        Assert.Equal(Interval, trigger.RepeatInterval);
+        Assert.Equal(slot + Interval, trigger.GetFireTimeAfter(slot));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task A_longer_interval_moves_the_trigger_that_fired_later_but_keeps_a_refresh_asked_during_the_poll(string store)
+    {
+        await using var context = await Context.StartAsync(store);
+        var queue = context.Queue;
+        var fired = context.Slot(1);
+        var wanted = context.Slot(3);
+
+        // Source 1: the trigger is the one that fired, repeating every hour; the source now wants two.
+        await context.FiredAsync(1, fired + Interval, Interval);
+        await queue.RescheduleAfterPollAsync(1, wanted, fired, fired + Interval, default);
+        Assert.Equal(wanted, await context.NextFireAsync(1));
+
+        // Source 2: the same, but a refresh replaced the trigger while the poll ran.
+        await context.FiredAsync(2, fired + Interval, Interval);
+        var refresh = context.Now + TimeSpan.FromMinutes(1);
+        await queue.ScheduleAsync(2, refresh, default);
+        await queue.RescheduleAfterPollAsync(2, wanted, fired, fired + Interval, default);
+        Assert.Equal(refresh, (await context.NextFireAsync(2)).GetValueOrDefault(), TimeSpan.FromSeconds(2));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task A_shorter_interval_moves_the_trigger_earlier(string store)
+    {
+        await using var context = await Context.StartAsync(store);
+        var fired = context.Slot(1);
+        await context.FiredAsync(1, fired + (2 * Interval), 2 * Interval);
+
+        await context.Queue.RescheduleAfterPollAsync(1, fired + Interval, fired, fired + (2 * Interval), default);
+
+        Assert.Equal(fired + Interval, await context.NextFireAsync(1));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task A_source_removed_during_its_poll_stays_unscheduled_whatever_its_trigger_said(string store)
+    {
+        await using var context = await Context.StartAsync(store);
+        var (scheduler, queue) = (context.Scheduler, context.Queue);
+        var fired = context.Slot(1);
+        foreach (var (id, firesNext) in new (long, DateTimeOffset?)[] { (1, fired + Interval), (2, null), (3, fired + (3 * Interval)) })
+        {
+            await context.FiredAsync(id, fired + Interval, Interval);
+            await queue.UnscheduleAsync(id, default);
+            await queue.RescheduleAfterPollAsync(id, fired + (2 * Interval), fired, firesNext, default);
+            Assert.False(await scheduler.Exists(SourceScheduler.JobKeyOf(id)), $"source {id}");
+            Assert.Null(await scheduler.GetTrigger(SourceScheduler.TriggerKeyOf(id)));
+        }
+    }
+
+    /// <summary>
+    /// A real worker on PostgreSQL polls a feed answering 304 every few seconds: after the poll that put the trigger on
+    /// the source's slots, the same trigger fires poll after poll (a trigger rewritten at each poll would have fired once).
+    /// </summary>
+    [Fact]
+    public async Task On_postgres_a_source_polled_on_its_slots_keeps_the_trigger_that_fires_it()
+    {
+        await using var database = await PostgresTestDatabase.CreateAsync();
+        await using var blog = LocalHttpServer.Serving(request => request.Header("If-None-Match") == "\"v1\""
+            ? new HttpReply(304, [], [("ETag", "\"v1\"")])
+            : HttpReply.Text(200, FeedFixtures.Rss("Slot Blog", [0, 1]), "application/rss+xml", ("ETag", "\"v1\"")));
+        const string Every = "00:00:06";
+        await using var app = await TestApp.StartAsync(settings:
+        [
+            "--FeedHub:Storage:Provider=Postgres", $"--ConnectionStrings:Postgres={database.ConnectionString}",
+            $"--FeedHub:Polling:MinInterval={Every}", $"--FeedHub:Polling:MaxInterval={Every}", $"--FeedHub:Polling:DefaultInterval={Every}",
+        ]);
+        var added = await app.Get<SourceCatalog>().AddAsync(blog.Url("feed.xml").AbsoluteUri, SourceSettings.None, default);
+        var id = added.Source!.Id;
+        var scheduler = await app.Get<ISchedulerFactory>().GetScheduler();
+
+        var trigger = await TestApp.EventuallyAsync(
+            async () => await scheduler.GetTrigger(SourceScheduler.TriggerKeyOf(id)) as ISimpleTrigger,
+            t => t?.TimesTriggered >= 3, TimeSpan.FromSeconds(120));
+
+        Assert.NotNull(trigger);
+        Assert.True(trigger.TimesTriggered >= 3, $"the trigger fired {trigger.TimesTriggered} times");
+        Assert.Equal(TimeSpan.Parse(Every, System.Globalization.CultureInfo.InvariantCulture), trigger.RepeatInterval);
+        Assert.True(blog.Requests.Count >= 4, $"{blog.Requests.Count} requests");
+        var source = await app.Get<IFeedStore>().GetSourceAsync(id, default);
+        Assert.NotNull(source?.Fetch.NextPollAt);
+        Assert.NotNull(trigger.NextFireTimeUtc);
+    }
+
+    private sealed class Context(TestApp app, PostgresTestDatabase? database, IScheduler scheduler) : IAsyncDisposable
+    {
+        public IScheduler Scheduler => scheduler;
+
+        public SourceScheduler Queue => app.Get<SourceScheduler>();
+
+        public DateTimeOffset Now { get; } = DateTimeOffset.UtcNow;
+
+        /// <summary>A time <paramref name="hours"/> whole hours from now, on a whole second as slots need not be.</summary>
+        public DateTimeOffset Slot(int hours) => new DateTimeOffset(Now.UtcTicks - (Now.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero).AddHours(hours).AddTicks(1234);
+
+        public static async Task<Context> StartAsync(string store)
+        {
+            var database = store == "postgres" ? await PostgresTestDatabase.CreateAsync() : null;
+            string[] settings = database is null ? [] : ["--FeedHub:Storage:Provider=Postgres", $"--ConnectionStrings:Postgres={database.ConnectionString}"];
+            var app = await TestApp.StartAsync(worker: false, settings: settings);
+            return new Context(app, database, await app.Get<ISchedulerFactory>().GetScheduler());
+        }
+
+        /// <summary>A source's poll job, queued with no trigger: the state after a one-shot trigger fired.</summary>
+        public async Task QueuedWithoutTriggerAsync(long sourceId)
+        {
+            await Queue.ScheduleAsync(sourceId, Now + TimeSpan.FromDays(1), default);
+            Assert.True(await scheduler.UnscheduleJob(SourceScheduler.TriggerKeyOf(sourceId)));
+        }
+
+        /// <summary>A source's repeating trigger as Quartz leaves it once it fired: next at <paramref name="next"/>, every <paramref name="gap"/>.</summary>
+        public async Task FiredAsync(long sourceId, DateTimeOffset next, TimeSpan gap)
+        {
+            await QueuedWithoutTriggerAsync(sourceId);
+            await Queue.RescheduleAfterPollAsync(sourceId, next, next - gap, null, default);
+            var trigger = Assert.IsAssignableFrom<ISimpleTrigger>(await scheduler.GetTrigger(SourceScheduler.TriggerKeyOf(sourceId)));
+            Assert.Equal(next, trigger.NextFireTimeUtc);
+            Assert.Equal(gap, trigger.RepeatInterval);
+        }
+
+        public async Task<DateTimeOffset?> NextFireAsync(long sourceId) => (await scheduler.GetTrigger(SourceScheduler.TriggerKeyOf(sourceId)))?.NextFireTimeUtc;
+
+        public async ValueTask DisposeAsync()
+        {
+            await app.DisposeAsync();
+            if (database is not null)
+            {
+                await database.DisposeAsync();
+            }
+        }
+    }
+}
