@@ -97,15 +97,10 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
 
     public async Task<Source> AddSourceAsync(Source source, CancellationToken cancellationToken)
     {
-        // The version first, like every write that also changes the source tallies: their rows are then always
-        // locked after the version's, and two writes never wait on each other in a cycle.
-        await using var batch = _dataSource.CreateBatch();
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(BumpVersionSql));
-        var insert = new NpgsqlBatchCommand(SourceColumns.InsertSql);
+        // The store version and the tallies move when the insert commits (migrations 0019 and 0020).
+        await using var insert = _dataSource.CreateCommand(SourceColumns.InsertSql);
         SourceColumns.AddParameters(insert.Parameters, source, withId: false);
-        batch.BatchCommands.Add(insert);
-
-        source.Id = (long)(await batch.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        source.Id = (long)(await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         return source;
     }
 
@@ -130,22 +125,16 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
         return await ReadSourcesAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Saves a source whole. The store version moves when the update commits if it changed what readers see of the
+    /// source (migration 0019), so until then the update holds the source's row only, as a poll saving the same
+    /// source does (<see cref="SavePollAsync"/>): whichever locks the row second waits for the other to commit.
+    /// </summary>
     public async Task UpdateSourceAsync(Source source, CancellationToken cancellationToken)
     {
-        await using var batch = _dataSource.CreateBatch();
-        AddSourceUpdate(batch, source);
-        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Adds the statements that save a source whole (and move the version when readers see a change) to a batch.</summary>
-    private static void AddSourceUpdate(NpgsqlBatch batch, Source source)
-    {
-        foreach (var sql in new[] { SourceColumns.BumpVersionIfReadersSeeAChangeSql, SourceColumns.UpdateSql })
-        {
-            var command = new NpgsqlBatchCommand(sql);
-            SourceColumns.AddParameters(command.Parameters, source, withId: true);
-            batch.BatchCommands.Add(command);
-        }
+        await using var update = _dataSource.CreateCommand(SourceColumns.UpdateSql);
+        SourceColumns.AddParameters(update.Parameters, source, withId: true);
+        await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<bool> RemoveSourceAsync(long id, bool keepArticles, CancellationToken cancellationToken)
@@ -163,8 +152,7 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
     private const string RemoveSourceSql = $"""
         WITH removed AS (DELETE FROM sources WHERE id = @id RETURNING id),
              removed_articles AS (DELETE FROM articles WHERE NOT @keep_articles AND source_id IN (SELECT id FROM removed) RETURNING id),
-             {HandOverStoriesOfRemovedArticlesSql},
-             bumped AS ({BumpVersionSql} WHERE EXISTS (SELECT 1 FROM removed))
+             {HandOverStoriesOfRemovedArticlesSql}
         SELECT count(*) FROM removed
         """;
 
@@ -431,8 +419,9 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
     /// </summary>
     public async Task ImportSourcesAsync(IReadOnlyList<Source> sources, CancellationToken cancellationToken)
     {
+        // Rows are locked in id order, the order every write of many sources takes them (RemoveImportBatchAsync too).
         await using var batch = _dataSource.CreateBatch();
-        foreach (var source in sources)
+        foreach (var source in sources.OrderBy(s => s.Id))
         {
             var import = new NpgsqlBatchCommand(SourceColumns.ImportSql);
             SourceColumns.AddParameters(import.Parameters, source, withId: true);
@@ -485,7 +474,6 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
             batch.BatchCommands.Add(new NpgsqlBatchCommand(sql));
         }
 
-        batch.BatchCommands.Insert(0, new NpgsqlBatchCommand(BumpVersionSql));
         await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -93,21 +93,6 @@ internal static class SourceColumns
         WHERE id = @id
         """;
 
-    /// <summary>What readers see of a source: its name, links, categories and state (see <see cref="Source.LooksTheSameToReadersAs"/>).</summary>
-    private static readonly string[] ShownToReaders = ["feed_url", "site_url", "title", "display_name", "categories", "state"];
-
-    /// <summary>
-    /// Moves the store version when an update changes what readers see of a source; run before <see cref="UpdateSql"/>
-    /// with the same parameters. Fetch state is not shown to them, so a poll that only records a 304 leaves every
-    /// cached page valid.
-    /// </summary>
-    public static readonly string BumpVersionIfReadersSeeAChangeSql = $"""
-        UPDATE store_version SET value = value + 1
-        WHERE EXISTS (
-            SELECT 1 FROM sources WHERE id = @id
-            AND ({string.Join(", ", ShownToReaders)}) IS DISTINCT FROM ({string.Join(", ", ShownToReaders.Select(c => "@" + c))}))
-        """;
-
     /// <summary>Inserts a source with the id it brings, or replaces the one already there (a copy from another store).</summary>
     public static readonly string ImportSql = $"""
         INSERT INTO sources (id, {string.Join(", ", Data.Select(c => c.Name))})
