@@ -32,7 +32,7 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
 
     /// <summary>
     /// The connections of the poll path (its look-up, inserts and updates), whose statements are the same on every
-    /// poll: they are prepared there (see <see cref="WithStatementsPrepared"/>). Readers stay on
+    /// poll: they are prepared there (see <see cref="RepeatedStatements"/>). Readers stay on
     /// <see cref="_dataSource"/>: a prepared statement may be given one generic plan after five runs, which suits a
     /// poll's statements but not a page whose best plan depends on its parameters (which sources, how far back).
     /// </summary>
@@ -48,7 +48,7 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
     public static async Task<PostgresFeedStore> OpenAsync(string connectionString, CancellationToken cancellationToken)
     {
         var dataSource = NpgsqlDataSource.Create(connectionString);
-        var writes = NpgsqlDataSource.Create(WithStatementsPrepared(connectionString));
+        var writes = NpgsqlDataSource.Create(RepeatedStatements.ConnectionString(connectionString));
         try
         {
             await SchemaMigrations.ApplyAsync(dataSource, cancellationToken).ConfigureAwait(false);
@@ -65,35 +65,6 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
             throw;
         }
     }
-
-    /// <summary>
-    /// On the poll path's connections, statements are prepared after a few uses, unless the connection string says how
-    /// many (0: never, for a pooler that cannot keep them): PostgreSQL then neither parses nor plans them again, and a
-    /// connection given back to the pool keeps its plans, those of the triggers every article insert runs too. Nor is
-    /// the connection reset when given back (unless the connection string says so): Npgsql would otherwise run five
-    /// statements at its next use (RESET ALL, CLOSE ALL, pg_advisory_unlock_all() ...), more than a 304 poll's own, to
-    /// undo what the poll path never does (no SET, LISTEN, cursor, temporary table or session lock; a transaction left
-    /// open is rolled back either way).
-    /// </summary>
-    private static string WithStatementsPrepared(string connectionString)
-    {
-        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
-        {
-            builder.MaxAutoPrepare = AutoPreparedStatements;
-        }
-
-        if (!given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose"))
-        {
-            builder.NoResetOnClose = true;
-        }
-
-        return builder.ConnectionString;
-    }
-
-    /// <summary>More than the distinct statements of the poll path, so none of them pushes another out.</summary>
-    private const int AutoPreparedStatements = 64;
 
     public async Task<Source> AddSourceAsync(Source source, CancellationToken cancellationToken)
     {

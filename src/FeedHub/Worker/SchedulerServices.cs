@@ -1,6 +1,7 @@
 using FeedHub.Core.Fetcher;
 using FeedHub.Core.Polling;
 using FeedHub.Hosting;
+using FeedHub.Storage.Postgres;
 using FeedHub.WebSub;
 using Npgsql;
 using Quartz;
@@ -41,7 +42,8 @@ public static class SchedulerServices
                 // a node that dies are recovered by the others after the check-in threshold.
                 quartz.UsePersistentStore(store =>
                 {
-                    store.UsePostgres(NpgsqlFactory.Instance, QuartzConnectionString(configuration.GetConnectionString("Postgres")!));
+                    // Quartz's own pool: a trigger's firing runs the same few dozen statements every time.
+                    store.UsePostgres(NpgsqlFactory.Instance, RepeatedStatements.ConnectionString(configuration.GetConnectionString("Postgres")!));
                     store.UseClustering(clustering =>
                     {
                         clustering.CheckinInterval = cluster.CheckinInterval;
@@ -81,31 +83,4 @@ public static class SchedulerServices
 
         return services;
     }
-
-    /// <summary>
-    /// Quartz's own connections (a pool apart from the store's), set up as the store sets up its poll path's, unless the
-    /// connection string says otherwise: a firing runs the same few dozen statements each time, so they are prepared
-    /// after a few uses (PostgreSQL neither parses nor plans them again); and as a Quartz transaction leaves nothing in
-    /// the session, a connection taken from the pool is not reset (Npgsql's reset is a DISCARD ALL, which would also
-    /// drop the prepared statements).
-    /// </summary>
-    private static string QuartzConnectionString(string connectionString)
-    {
-        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
-        {
-            builder.MaxAutoPrepare = QuartzPreparedStatements;
-        }
-
-        if (!given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose"))
-        {
-            builder.NoResetOnClose = true;
-        }
-
-        return builder.ConnectionString;
-    }
-
-    /// <summary>More than the distinct statements a poll's firing runs (about 30), so none pushes another out.</summary>
-    private const int QuartzPreparedStatements = 64;
 }
