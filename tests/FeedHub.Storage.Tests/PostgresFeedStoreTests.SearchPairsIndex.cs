@@ -113,14 +113,21 @@ public sealed partial class PostgresFeedStoreTests
         }
 
         var waiting = store.BuildWordPairsIndexAsync(default);
+        // Statements sent together run in one transaction, but an advisory lock is let go when its statement runs: the
+        // lock is let go only once the index is committed, as the builder does, or the waiting store could take the
+        // lock before the index is visible and build it itself.
         await using (var build = new NpgsqlCommand(
             $"""
             CREATE INDEX articles_search_pairs ON articles USING gin (feedhub_search_pairs(search_document, search_config));
             NOTIFY {PostgresFeedStore.PairsIndexChannel};
-            SELECT pg_advisory_unlock({PostgresFeedStore.PairsIndexLockKey});
             """, builder))
         {
             await build.ExecuteNonQueryAsync();
+        }
+
+        await using (var unlock = new NpgsqlCommand($"SELECT pg_advisory_unlock({PostgresFeedStore.PairsIndexLockKey})", builder))
+        {
+            await unlock.ExecuteNonQueryAsync();
         }
 
         Assert.False(await waiting);
