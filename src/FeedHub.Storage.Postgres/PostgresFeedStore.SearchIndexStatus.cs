@@ -16,25 +16,12 @@ public sealed partial class PostgresFeedStore
             return SearchIndexStatus.Ready;
         }
 
-        await using var command = _dataSource.CreateCommand(
-            $"""
-            SELECT i.indisvalid, p.pid IS NOT NULL, a.query_start, p.blocks_done, p.blocks_total
-            FROM (SELECT to_regclass('{PairsIndexName}') AS oid) AS r
-            LEFT JOIN pg_index AS i ON i.indexrelid = r.oid
-            LEFT JOIN pg_stat_progress_create_index AS p ON p.index_relid = r.oid AND p.datid = (SELECT oid FROM pg_database WHERE datname = current_database())
-            LEFT JOIN pg_stat_activity AS a ON a.pid = p.pid
-            """);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        if (reader.GetBoolean(1))
+        var index = await ReadPairsIndexCatalogueAsync(cancellationToken).ConfigureAwait(false);
+        if (index.BuildPhase is not null)
         {
-            return new SearchIndexStatus(
-                SearchIndexPhase.PhrasesIndexBuilding,
-                reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2),
-                reader.IsDBNull(3) ? 0 : reader.GetInt64(3),
-                reader.IsDBNull(4) ? 0 : reader.GetInt64(4));
+            return new SearchIndexStatus(SearchIndexPhase.PhrasesIndexBuilding, index.BuildStart, index.BlocksDone, index.BlocksTotal);
         }
 
-        return !reader.IsDBNull(0) && reader.GetBoolean(0) ? SearchIndexStatus.Ready : new SearchIndexStatus(SearchIndexPhase.PhrasesIndexMissing);
+        return index.Valid == true ? SearchIndexStatus.Ready : new SearchIndexStatus(SearchIndexPhase.PhrasesIndexMissing);
     }
 }

@@ -80,26 +80,48 @@ public sealed partial class PostgresFeedStore
     /// </summary>
     public async Task<string> DescribeWordPairsIndexAsync(CancellationToken cancellationToken)
     {
+        var index = await ReadPairsIndexCatalogueAsync(cancellationToken).ConfigureAwait(false);
+        if (index.BuildPhase is { } phase)
+        {
+            var progress = index.BlocksTotal > 0
+                ? string.Create(CultureInfo.InvariantCulture, $", {index.BlocksDone:N0} of {index.BlocksTotal:N0} blocks")
+                : index.TuplesTotal > 0 ? string.Create(CultureInfo.InvariantCulture, $", {index.TuplesDone:N0} of {index.TuplesTotal:N0} rows") : "";
+            return $"building: {phase}{progress}";
+        }
+
+        return index.Valid switch
+        {
+            null => "not built",
+            true => "valid",
+            false => "invalid (a build that did not finish; rebuilt at the next start)",
+        };
+    }
+
+    /// <summary>The word-pairs index as PostgreSQL's catalogue sees it, with the build under way in any process.</summary>
+    private async Task<PairsIndexCatalogue> ReadPairsIndexCatalogueAsync(CancellationToken cancellationToken)
+    {
         await using var command = _dataSource.CreateCommand(
             $"""
-            SELECT i.indisvalid, p.phase, p.blocks_done, p.blocks_total, p.tuples_done, p.tuples_total
+            SELECT i.indisvalid, p.phase, a.query_start, p.blocks_done, p.blocks_total, p.tuples_done, p.tuples_total
             FROM (SELECT to_regclass('{PairsIndexName}') AS oid) AS r
             LEFT JOIN pg_index AS i ON i.indexrelid = r.oid
             LEFT JOIN pg_stat_progress_create_index AS p ON p.index_relid = r.oid AND p.datid = (SELECT oid FROM pg_database WHERE datname = current_database())
+            LEFT JOIN pg_stat_activity AS a ON a.pid = p.pid
             """);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        if (!reader.IsDBNull(1))
-        {
-            var (blocksDone, blocksTotal, tuplesDone, tuplesTotal) = (reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5));
-            var progress = blocksTotal > 0
-                ? string.Create(CultureInfo.InvariantCulture, $", {blocksDone:N0} of {blocksTotal:N0} blocks")
-                : tuplesTotal > 0 ? string.Create(CultureInfo.InvariantCulture, $", {tuplesDone:N0} of {tuplesTotal:N0} rows") : "";
-            return $"building: {reader.GetString(1)}{progress}";
-        }
-
-        return reader.IsDBNull(0) ? "not built" : reader.GetBoolean(0) ? "valid" : "invalid (a build that did not finish; rebuilt at the next start)";
+        long Count(int ordinal) => reader.IsDBNull(ordinal) ? 0 : reader.GetInt64(ordinal);
+        return new PairsIndexCatalogue(
+            reader.IsDBNull(0) ? null : reader.GetBoolean(0),
+            reader.IsDBNull(1) ? null : reader.GetString(1),
+            reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2),
+            Count(3), Count(4), Count(5), Count(6));
     }
+
+    /// <param name="Valid">Null when there is no such index.</param>
+    /// <param name="BuildPhase">The phase of a build under way, null when none is.</param>
+    /// <param name="BuildStart">When the build's statement began.</param>
+    private sealed record PairsIndexCatalogue(bool? Valid, string? BuildPhase, DateTimeOffset? BuildStart, long BlocksDone, long BlocksTotal, long TuplesDone, long TuplesTotal);
 
     /// <summary>Whether the index is valid (true), left invalid (false) or missing (null).</summary>
     private static async Task<bool?> PairsIndexValidityAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
