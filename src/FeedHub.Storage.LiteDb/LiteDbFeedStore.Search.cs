@@ -276,7 +276,7 @@ public sealed partial class LiteDbFeedStore
         lock (_commitLock)
         {
             // A rebuild commits once it is done: a commit of part of it would be taken for the whole index.
-            if (_search is not { } index || _rebuild is not null)
+            if (_search is not { } index || _rebuild is { Whole: false })
             {
                 return;
             }
@@ -320,7 +320,7 @@ public sealed partial class LiteDbFeedStore
                     return;
                 }
 
-                if (_rebuild is null)
+                if (_rebuild is null or { Whole: true })
                 {
                     // On a full disk the index is left as it was: the outbox replays the rest at the next opening.
                     TryCommitSearch();

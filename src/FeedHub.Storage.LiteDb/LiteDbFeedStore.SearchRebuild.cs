@@ -19,7 +19,6 @@ public sealed partial class LiteDbFeedStore
 
     private void StartRebuild(SearchRebuild rebuild, LiteDbSearchOptions options)
     {
-        _search!.IndexInBulk(true);
         var stopping = _rebuildStopping.Token;
         _rebuildRun = Task.Run(() => RebuildAsync(rebuild, options, stopping), stopping);
     }
@@ -47,17 +46,19 @@ public sealed partial class LiteDbFeedStore
             throw;
         }
 
-        _search!.IndexInBulk(false);
-        SearchIndexState = $"rebuilt {rebuild.Done} articles: {rebuild.Reason}";
-
-        // On a full disk the commit is retried by the timer; until it succeeds a crash means rebuilding again.
+        // Searches are answered once the index is on disk: the commit writes what the writer still holds in memory,
+        // which the first search would otherwise wait for. On a full disk the commit is retried by the timer, and
+        // until one succeeds a crash means rebuilding again.
+        rebuild.Whole = true;
         TryCommitSearch();
+        SearchIndexState = $"rebuilt {rebuild.Done} articles: {rebuild.Reason}";
+        _rebuild = null;
     }
 
     /// <summary>
     /// Reads the next batch of articles under the write lock, so every write comes wholly before it (and the batch sees
     /// it) or after (and indexes its articles after the batch's, see <see cref="IndexingTurns"/>), then indexes it
-    /// outside the lock. False when nothing is left: the rebuild is done and writes index every article again.
+    /// outside the lock. False when nothing is left to read.
     /// </summary>
     private bool IndexRebuildBatch(SearchRebuild rebuild, int size, CancellationToken stopping)
     {
@@ -71,7 +72,8 @@ public sealed partial class LiteDbFeedStore
                 : _articles.Query().Where(Where.Between("_id", rebuild.ReadUpTo + 1, rebuild.Bound)).OrderBy("_id").Limit(size).ToList();
             if (batch.Count == 0)
             {
-                _rebuild = null;
+                // Every article up to the bound is read (those left are gone): writes index all theirs again.
+                rebuild.ReadUpTo = rebuild.Bound;
                 return false;
             }
 

@@ -32,12 +32,6 @@ internal sealed class LuceneArticleIndex : IDisposable
     private const string FormatData = "format";
     private const int MaxSourceClauses = 512;
 
-    /// <summary>What the writer buffers in memory before it writes a segment, as polls index a few articles at a time.</summary>
-    private const double RamBufferMB = 32;
-
-    /// <summary>The same while a rebuild fills the index: fewer, larger segments, so fewer of them to merge again.</summary>
-    private const double BulkRamBufferMB = 256;
-
     /// <summary>
     /// Words with their positions (phrases need them) but without norms: matches come in the river's order, never by
     /// score, so the length factor norms keep for scoring would be computed and written for nothing.
@@ -75,7 +69,7 @@ internal sealed class LuceneArticleIndex : IDisposable
         var config = new IndexWriterConfig(SearchAnalyzers.Version, _analyzers)
         {
             OpenMode = create ? OpenMode.CREATE : OpenMode.APPEND,
-            RAMBufferSizeMB = RamBufferMB,
+            RAMBufferSizeMB = 32,
 
             // Writers index after letting the store's write lock go, several at once: one in-memory segment for all of
             // them, as when they indexed one at a time, rather than one per thread (small segments flushed at each
@@ -170,9 +164,6 @@ internal sealed class LuceneArticleIndex : IDisposable
             _writer.UpdateDocument(KeyOf(article.Id), ToDocument(article, sourceNames));
         }
     }
-
-    /// <summary>Whether a rebuild is filling the index (see <see cref="BulkRamBufferMB"/>).</summary>
-    public void IndexInBulk(bool bulk) => _writer.Config.RAMBufferSizeMB = bulk ? BulkRamBufferMB : RamBufferMB;
 
     /// <summary>Adds an article known not to be in the index (a rebuild).</summary>
     public void Add(Article article, string sourceNames) => _writer.AddDocument(ToDocument(article, sourceNames));

@@ -23,6 +23,9 @@ internal sealed class SearchRebuild(string reason, long bound, DateTimeOffset si
     /// <summary>Why the rebuild stopped, when it failed; searches stay refused until the next opening rebuilds it.</summary>
     public Exception? Failure { get; set; }
 
+    /// <summary>Every batch is indexed: the index may be committed (searches still wait for that commit).</summary>
+    public bool Whole { get; set; }
+
     /// <summary>The highest article id the rebuild has read; moved under the store's write lock only.</summary>
     public long ReadUpTo
     {
