@@ -27,7 +27,7 @@ public sealed partial class LiteDbFeedStore
     {
         try
         {
-            rebuild.Total = _articles.LongCount(Where.AtMost("_id", rebuild.Bound));
+            rebuild.Total = CountArticlesUpTo(rebuild.Bound, stopping);
             do
             {
                 if (options.BeforeRebuildBatch is { } hold)
@@ -111,6 +111,20 @@ public sealed partial class LiteDbFeedStore
 
         rebuild.Indexed(batch.Count);
         return true;
+    }
+
+    /// <summary>The articles a rebuild reads, counted a range of ids at a time so that closing the store need not wait for the count.</summary>
+    private long CountArticlesUpTo(long bound, CancellationToken stopping)
+    {
+        const long IdsAtATime = 100_000;
+        long count = 0;
+        for (var low = 1L; low <= bound; low += IdsAtATime)
+        {
+            stopping.ThrowIfCancellationRequested();
+            count += _articles.LongCount(Where.Between("_id", low, Math.Min(bound, low + IdsAtATime - 1)));
+        }
+
+        return count;
     }
 
     /// <summary>Stops a rebuild under way and waits for it (its batch, or its final commit) to end, before the index is closed.</summary>
