@@ -96,6 +96,7 @@ public static class FeedHubApp
             StatusCodeSelector = failure => failure is BadHttpRequestException badRequest ? badRequest.StatusCode : StatusCodes.Status500InternalServerError,
             SuppressDiagnosticsCallback = context => StorageFailureHandler.IsExpected(context.Exception) || context.Exception is Core.Search.SearchTooSlowException,
         });
+        app.UseKeptAnswers();
         app.UseStatusCodePages();
         app.UseStaticFiles(new StaticFileOptions { RequestPath = "/assets" });
         app.UseHeadAsGet();
