@@ -95,7 +95,11 @@ public sealed class KeptAnswersTests
             Assert.Equal(first.Headers.ETag, notModified.Headers.ETag);
             Assert.Equal(first.Headers.CacheControl, notModified.Headers.CacheControl);
             Assert.Equal(first.Headers.Vary, notModified.Headers.Vary);
+            // The browser keeps the security headers of the response it revalidates: a 304 repeats none of them.
+            Assert.False(notModified.Headers.Contains("Content-Security-Policy"));
         }
+
+        Assert.True(first.Headers.Contains("Content-Security-Policy"));
 
         foreach (var ifNoneMatch in new[] { "\"other\"", etag.Insert(1, "x"), "not a tag" })
         {
