@@ -43,7 +43,9 @@ public sealed partial class PostgresFeedStoreTests
         await hold.CommitAsync();
         await Task.WhenAll(poll, edit);
 
-        Assert.Equal("Chosen", (await Store.GetSourceAsync(source.Id, default))!.DisplayName);
+        // The curator's change applies onto what the poll saved: both stay.
+        var stored = await Store.GetSourceAsync(source.Id, default);
+        Assert.Equal(("Chosen", "Feed title", "\"v2\"", 1L), (stored!.DisplayName, stored.Title, stored.Fetch.ETag, stored.Fetch.PollCount));
         Assert.Equal(version + 2, await Store.GetVersionAsync(default));
     }
 
