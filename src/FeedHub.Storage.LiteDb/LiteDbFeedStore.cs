@@ -90,32 +90,48 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
     public Task<IReadOnlyList<Source>> ListSourcesAsync(CancellationToken cancellationToken)
         => Task.FromResult<IReadOnlyList<Source>>(_sources.FindAll().OrderBy(s => s.Id).ToList());
 
-    public Task UpdateSourceAsync(Source source, CancellationToken cancellationToken)
+    public Task<Source?> ChangeSourceAsync(long id, Func<Source, bool> change, CancellationToken cancellationToken)
     {
-        var before = _sources.FindById(source.Id);
-        try
+        // Under the write lock from the read to the save, so no other write of the source (a poll's, another
+        // curator's) comes between them. Read twice: one copy is changed, the other is what the change is told apart
+        // from, and what the listing index takes back if the write fails.
+        lock (_writeLock)
         {
-            WriteSearchable(
-                () =>
-                {
-                    _sources.Update(source);
-                    _sourceDirectory.Put(source);
-                },
-                [],
-                SearchedNamesDiffer(before, source) ? [source.Id] : []);
-        }
-        catch
-        {
-            RestoreSourceDirectory(source.Id, before);
-            throw;
-        }
+            if (_sources.FindById(id) is not { } before)
+            {
+                return Task.FromResult<Source?>(null);
+            }
 
-        if (before is null || !before.LooksTheSameToReadersAs(source))
-        {
-            SourcesChanged();
-        }
+            var source = _sources.FindById(id);
+            if (!change(source))
+            {
+                return Task.FromResult<Source?>(source);
+            }
 
-        return Task.CompletedTask;
+            try
+            {
+                WriteSearchable(
+                    () =>
+                    {
+                        _sources.Update(source);
+                        _sourceDirectory.Put(source);
+                    },
+                    [],
+                    SearchedNamesDiffer(before, source) ? [id] : []);
+            }
+            catch
+            {
+                RestoreSourceDirectory(id, before);
+                throw;
+            }
+
+            if (!before.LooksTheSameToReadersAs(source))
+            {
+                SourcesChanged();
+            }
+
+            return Task.FromResult<Source?>(source);
+        }
     }
 
     public Task<bool> RemoveSourceAsync(long id, bool keepArticles, CancellationToken cancellationToken)

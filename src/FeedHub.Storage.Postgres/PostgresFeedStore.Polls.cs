@@ -44,27 +44,12 @@ public sealed partial class PostgresFeedStore
             return;
         }
 
-        // The row is locked while the poll's columns are applied to it as it stands, so a curator's change that
-        // committed meanwhile is kept, and one that comes later waits for this one. Nothing else is locked before the
-        // commit, which moves the tallies and versions (migrations 0019 and 0020): a curator's save of the same source
-        // holds only its row too, so the two never wait on each other in a cycle.
-        await using var connection = await _writes.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (var select = new NpgsqlCommand($"SELECT {SourceColumns.SelectList} FROM sources WHERE id = @id FOR UPDATE", connection, transaction))
+        // Applied to the row as it stands, held until the commit: a curator's change that committed meanwhile is
+        // kept, and one that comes later waits for this one.
+        await ChangeStoredSourceAsync(_writes, poll.SourceId, stored =>
         {
-            select.Parameters.Add(new NpgsqlParameter<long>("id", poll.SourceId));
-            var stored = (await ReadSourcesAsync(select, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
-            if (stored is null)
-            {
-                return;
-            }
-
             poll.ApplyTo(stored);
-            await using var update = new NpgsqlCommand(SourceColumns.UpdateSql, connection, transaction);
-            SourceColumns.AddParameters(update.Parameters, stored, withId: true);
-            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -14,12 +14,13 @@ public abstract partial class FeedStoreContract
         var polled = await Store.GetSourceAsync(source.Id, default);
 
         // Meanwhile a curator pauses and renames the source and changes its categories.
-        var edited = await Store.GetSourceAsync(source.Id, default);
-        edited!.State = SourceState.Paused;
-        edited.DisplayName = "Chosen";
-        edited.Categories = ["Friends"];
-        edited.Extraction = ExtractionMode.Never;
-        await Store.UpdateSourceAsync(edited, default);
+        await ChangeAsync(source.Id, edited =>
+        {
+            edited.State = SourceState.Paused;
+            edited.DisplayName = "Chosen";
+            edited.Categories = ["Friends"];
+            edited.Extraction = ExtractionMode.Never;
+        });
 
         polled!.Fetch.ETag = "\"v2\"";
         polled.Fetch.PollCount = 7;
@@ -47,9 +48,7 @@ public abstract partial class FeedStoreContract
         var paused = await Store.AddSourceAsync(NewSource("https://b.example/feed"), default);
         var failing = new FetchState { PollCount = 5, ConsecutiveFailures = SourceHealthRules.BrokenAfterFailures, LastError = "the server answered 500" };
         var polledPaused = await Store.GetSourceAsync(paused.Id, default);
-        var edited = await Store.GetSourceAsync(paused.Id, default);
-        edited!.State = SourceState.Paused;
-        await Store.UpdateSourceAsync(edited, default);
+        await ChangeAsync(paused.Id, edited => edited.State = SourceState.Paused);
         var version = await Store.GetVersionAsync(default);
 
         await Store.SavePollAsync(new PollResult(active.Id) { Fetch = failing }, default);

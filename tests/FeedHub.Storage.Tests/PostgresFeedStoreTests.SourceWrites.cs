@@ -35,9 +35,11 @@ public sealed partial class PostgresFeedStoreTests
             new PollResult(source.Id) { Fetch = new FetchState { ETag = "\"v2\"", PollCount = 1 }, Feed = new LearnedFeed("Feed title", "https://a.example/") },
             default);
         await WaitUntilWaitingForALockAsync("feedhub-test-poll", poll);
-        var edited = await Store.GetSourceAsync(source.Id, default);
-        edited!.DisplayName = "Chosen";
-        var edit = curator.UpdateSourceAsync(edited, default);
+        var edit = curator.ChangeSourceAsync(source.Id, stored =>
+        {
+            stored.DisplayName = "Chosen";
+            return true;
+        }, default);
         await WaitUntilWaitingForALockAsync("feedhub-test-curator", edit);
 
         await hold.CommitAsync();

@@ -20,8 +20,14 @@ public partial interface IFeedStore
 
     Task<IReadOnlyList<Source>> ListSourcesAsync(CancellationToken cancellationToken);
 
-    /// <summary>Saves a source's settings and fetch state.</summary>
-    Task UpdateSourceAsync(Source source, CancellationToken cancellationToken);
+    /// <summary>
+    /// Changes a source as it is stored now, atomically: <paramref name="change"/> gets the stored source, edits it and
+    /// returns true to save it (false leaves it as it is); no other write of the source comes between that read and the
+    /// save, so what a poll or another curator saved just before is kept and only what <paramref name="change"/> edits
+    /// changes. <paramref name="change"/> runs once, while the source is held: it must be quick (no network). Returns
+    /// the source as it stands afterwards, or null, without calling <paramref name="change"/>, when there is no such source.
+    /// </summary>
+    Task<Source?> ChangeSourceAsync(long id, Func<Source, bool> change, CancellationToken cancellationToken);
 
     /// <summary>Removes a source, and its articles unless <paramref name="keepArticles"/>. False if there was none.</summary>
     Task<bool> RemoveSourceAsync(long id, bool keepArticles, CancellationToken cancellationToken);
