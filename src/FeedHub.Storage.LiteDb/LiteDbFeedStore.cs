@@ -26,6 +26,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
     private readonly ILiteCollection<Curator> _curators;
     private readonly BsonMapper _mapper;
     private readonly Lock _idLock = new();
+    private readonly Lock _curatorLock = new();
     private readonly long _versionBase;
     private long _nextArticleId;
     private long _changes;
@@ -277,10 +278,19 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
     public Task<IReadOnlyList<Curator>> ListCuratorsAsync(CancellationToken cancellationToken)
         => Task.FromResult<IReadOnlyList<Curator>>(_curators.FindAll().OrderBy(c => c.Id).ToList());
 
-    public Task UpdateCuratorAsync(Curator curator, CancellationToken cancellationToken)
+    public Task<Curator?> ChangeCuratorAsync(long id, Func<Curator, bool> change, CancellationToken cancellationToken)
     {
-        _curators.Update(curator);
-        return Task.CompletedTask;
+        // One change of a curator at a time, from the read to the save; no other write waits for it.
+        lock (_curatorLock)
+        {
+            var curator = _curators.FindById(id);
+            if (curator is not null && change(curator))
+            {
+                _curators.Update(curator);
+            }
+
+            return Task.FromResult<Curator?>(curator);
+        }
     }
 
     public Task<string?> GetSettingAsync(string name, CancellationToken cancellationToken)

@@ -370,13 +370,33 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
         return await ReadCuratorsAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task UpdateCuratorAsync(Curator curator, CancellationToken cancellationToken)
+    /// <summary>As <see cref="ChangeStoredSourceAsync"/>: the curator's row is held from the read to the commit.</summary>
+    public async Task<Curator?> ChangeCuratorAsync(long id, Func<Curator, bool> change, CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand(
-            "UPDATE curators SET name = @name, password_hash = @password_hash, created_at = @created_at, tokens = @tokens WHERE id = @id");
-        CuratorColumns.AddParameters(command.Parameters, curator);
-        command.Parameters.Add(new NpgsqlParameter<long>("id", curator.Id));
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        Curator? stored;
+        await using (var select = new NpgsqlCommand($"SELECT {CuratorColumns.SelectList} FROM curators WHERE id = @id FOR UPDATE", connection, transaction))
+        {
+            select.Parameters.Add(new NpgsqlParameter<long>("id", id));
+            stored = (await ReadCuratorsAsync(select, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+        }
+
+        if (stored is null || !change(stored))
+        {
+            return stored;
+        }
+
+        await using (var update = new NpgsqlCommand(
+            "UPDATE curators SET name = @name, password_hash = @password_hash, created_at = @created_at, tokens = @tokens WHERE id = @id", connection, transaction))
+        {
+            CuratorColumns.AddParameters(update.Parameters, stored);
+            update.Parameters.Add(new NpgsqlParameter<long>("id", id));
+            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return stored;
     }
 
     public async Task<string?> GetSettingAsync(string name, CancellationToken cancellationToken)

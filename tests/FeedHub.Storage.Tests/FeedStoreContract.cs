@@ -324,9 +324,12 @@ public abstract partial class FeedStoreContract : IAsyncLifetime
             CreatedAt = T0,
             Tokens = [new ApiToken { Hash = "aa11", Prefix = "fh_aa", CreatedAt = T0 }],
         }, default);
-        curator.Tokens[0].LastUsedAt = T0.AddMinutes(5);
-        curator.Tokens.Add(new ApiToken { Hash = "bb22", Prefix = "fh_bb", CreatedAt = T0.AddMinutes(1), RevokedAt = T0.AddMinutes(2) });
-        await Store.UpdateCuratorAsync(curator, default);
+        await Store.ChangeCuratorAsync(curator.Id, held =>
+        {
+            held.Tokens[0].LastUsedAt = T0.AddMinutes(5);
+            held.Tokens.Add(new ApiToken { Hash = "bb22", Prefix = "fh_bb", CreatedAt = T0.AddMinutes(1), RevokedAt = T0.AddMinutes(2) });
+            return true;
+        }, default);
 
         Store = await ReopenAsync(Store);
         var stored = await Store.GetCuratorByNameAsync("ada", default);

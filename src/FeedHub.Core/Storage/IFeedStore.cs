@@ -56,8 +56,12 @@ public partial interface IFeedStore
 
     Task<IReadOnlyList<Curator>> ListCuratorsAsync(CancellationToken cancellationToken);
 
-    /// <summary>Saves a curator's password hash and tokens.</summary>
-    Task UpdateCuratorAsync(Curator curator, CancellationToken cancellationToken);
+    /// <summary>
+    /// Changes a curator as stored now, atomically, as <see cref="ChangeSourceAsync"/> changes a source: a token
+    /// issued, used or revoked, or a password set, by another request meanwhile is kept. Returns the curator as it
+    /// stands afterwards, or null, without calling <paramref name="change"/>, when there is no such curator.
+    /// </summary>
+    Task<Curator?> ChangeCuratorAsync(long id, Func<Curator, bool> change, CancellationToken cancellationToken);
 
     /// <summary>A small named value kept with the data (for example, that the starter sources were imported).</summary>
     Task<string?> GetSettingAsync(string name, CancellationToken cancellationToken);
