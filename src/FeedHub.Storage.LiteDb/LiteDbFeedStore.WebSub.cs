@@ -108,6 +108,12 @@ public sealed partial class LiteDbFeedStore
     {
         lock (_webSubLock)
         {
+            if (SourcePushes.FindById(push.SourceId) is { } stored)
+            {
+                (push.PushesReceived, push.PushesRefused, push.LastPushAt) = (stored.PushesReceived, stored.PushesRefused, stored.LastPushAt);
+                (push.LastRefusal, push.LastRefusalAt) = (stored.LastRefusal, stored.LastRefusalAt);
+            }
+
             SourcePushes.Upsert(push);
         }
 

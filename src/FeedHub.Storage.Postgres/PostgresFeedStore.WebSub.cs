@@ -109,9 +109,7 @@ public sealed partial class PostgresFeedStore
             WHERE EXISTS (SELECT 1 FROM sources WHERE id = @source_id)
             ON CONFLICT (source_id) DO UPDATE SET hub = excluded.hub, topic = excluded.topic, callback_key = excluded.callback_key,
                 secret = excluded.secret, state = excluded.state, reason = excluded.reason, requested_at = excluded.requested_at,
-                verified_at = excluded.verified_at, lease_expires_at = excluded.lease_expires_at, pushes_received = excluded.pushes_received,
-                pushes_refused = excluded.pushes_refused, last_push_at = excluded.last_push_at, last_refusal = excluded.last_refusal,
-                last_refusal_at = excluded.last_refusal_at
+                verified_at = excluded.verified_at, lease_expires_at = excluded.lease_expires_at
             """);
         command.Parameters.Add(new NpgsqlParameter<long>("source_id", push.SourceId));
         command.Parameters.Add(new NpgsqlParameter<string>("hub", push.Hub));
