@@ -83,10 +83,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
         => Task.FromResult<Source?>(_sources.FindById(id));
 
     public Task<Source?> FindSourceByFeedUrlAsync(string feedUrl, CancellationToken cancellationToken)
-    {
-        var wanted = UrlNormalizer.ForIdentity(feedUrl);
-        return Task.FromResult(_sources.FindAll().FirstOrDefault(s => UrlNormalizer.ForIdentity(s.FeedUrl) == wanted));
-    }
+        => Task.FromResult<Source?>(_sourceDirectory.FindByIdentity(UrlNormalizer.ForIdentity(feedUrl)) is { } id ? _sources.FindById(id) : null);
 
     public Task<IReadOnlyList<Source>> ListSourcesAsync(CancellationToken cancellationToken)
         => Task.FromResult<IReadOnlyList<Source>>(_sources.FindAll().OrderBy(s => s.Id).ToList());
