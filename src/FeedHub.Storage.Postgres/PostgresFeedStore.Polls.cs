@@ -39,17 +39,22 @@ public sealed partial class PostgresFeedStore
         {
             // Most polls (every 304): one statement, which writes only the poll's columns, so it needs no lock.
             await using var update = _writes.CreateCommand(SourceColumns.UpdateFetchSql);
-            SourceColumns.AddFetchParameters(update.Parameters, poll.SourceId, fetch);
+            SourceColumns.AddFetchParameters(update.Parameters, poll.SourceId, poll.PolledUrl, fetch);
             await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return;
         }
 
         // Applied to the row as it stands, held until the commit: a curator's change that committed meanwhile is
-        // kept, and one that comes later waits for this one.
+        // kept (a move to another address too: then nothing is saved), and one that comes later waits for this one.
         await ChangeStoredSourceAsync(_writes, poll.SourceId, stored =>
         {
-            poll.ApplyTo(stored);
-            return true;
+            var about = poll.IsAbout(stored);
+            if (about)
+            {
+                poll.ApplyTo(stored);
+            }
+
+            return about;
         }, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -64,6 +64,24 @@ public abstract partial class FeedStoreContract
         Assert.Equal((SourceState.Paused, 5L, "the server answered 500"), (stored!.State, stored.Fetch.PollCount, stored.Fetch.LastError));
     }
 
+    /// <summary>A curator moved the source while it was being polled: what the old address answered is not saved.</summary>
+    [Fact]
+    public async Task A_poll_of_an_address_the_source_has_left_saves_nothing_and_one_of_its_address_saves()
+    {
+        var source = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
+        await ChangeAsync(source.Id, moved => (moved.FeedUrl, moved.Fetch.MovedFrom) = ("https://a.example/moved", "https://a.example/feed"));
+
+        var stale = new FetchState { ETag = "\"old\"", PollCount = 1, MovedFrom = null };
+        await Store.SavePollAsync(new PollResult(source.Id) { PolledUrl = "https://a.example/feed", Fetch = stale }, default);
+        await Store.SavePollAsync(new PollResult(source.Id) { PolledUrl = "https://a.example/feed", Fetch = stale, Feed = new LearnedFeed("Old title", null) }, default);
+        var afterStale = await Store.GetSourceAsync(source.Id, default);
+        await Store.SavePollAsync(new PollResult(source.Id) { PolledUrl = "https://a.example/moved", Fetch = new FetchState { ETag = "\"new\"", PollCount = 2 } }, default);
+
+        Assert.Equal((null, 0L, "https://a.example/feed", "A blog"), (afterStale!.Fetch.ETag, afterStale.Fetch.PollCount, afterStale.Fetch.MovedFrom, afterStale.Title));
+        var stored = await Store.GetSourceAsync(source.Id, default);
+        Assert.Equal(("\"new\"", 2L), (stored!.Fetch.ETag, stored.Fetch.PollCount));
+    }
+
     [Fact]
     public async Task A_poll_moves_or_retires_its_source_only_when_it_says_so_and_never_brings_back_a_removed_one()
     {

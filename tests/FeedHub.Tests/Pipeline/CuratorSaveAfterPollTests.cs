@@ -64,6 +64,43 @@ public sealed class CuratorSaveAfterPollTests
         Assert.True(stored.Fetch.NextPollAt < PollsAgainAt);
     }
 
+    /// <summary>A poll of the old address that ends after a move saves nothing of what the old address answered.</summary>
+    [Theory]
+    [InlineData("litedb")]
+    [InlineData("postgres")]
+    public async Task A_poll_of_the_old_address_ending_after_a_move_leaves_the_moved_source_as_the_move_left_it(string storage)
+    {
+        var oldFeedRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var blog = new LocalHttpServer(async (request, stream, token) =>
+        {
+            if (request.Path.Contains("old-feed", StringComparison.Ordinal))
+            {
+                oldFeedRequested.TrySetResult();
+                await release.Task.WaitAsync(token);
+                await HttpReply.Text(200, FeedFixtures.Rss("The old feed", [1, 2]), "application/rss+xml", ("ETag", "\"old\"")).WriteAsync(stream, token);
+                return;
+            }
+
+            await HttpReply.Text(200, FeedFixtures.Rss("The new feed", [3]), "application/rss+xml").WriteAsync(stream, token);
+        });
+        await using var database = storage == "postgres" ? await PostgresTestDatabase.CreateAsync() : null;
+        await using var app = await StartAsync(database?.ConnectionString);
+        var store = app.Get<IFeedStore>();
+        var source = await store.AddSourceAsync(new Source { FeedUrl = blog.Url("old-feed").AbsoluteUri, CreatedAt = DateTimeOffset.UtcNow }, default);
+
+        var poll = app.Get<SourcePoller>().PollAsync(source.Id, default);
+        await oldFeedRequested.Task.WaitAsync(TimeSpan.FromMinutes(2));
+        var moved = await app.Get<SourceCatalog>().MoveAsync(source.Id, blog.Url("new-feed").AbsoluteUri, SourceSettings.None, default);
+        Assert.Equal(MoveSourceStatus.Moved, moved.Status);
+        release.SetResult();
+        await poll;
+
+        var stored = await store.GetSourceAsync(source.Id, default);
+        Assert.Equal((blog.Url("new-feed").AbsoluteUri, "The new feed"), (stored!.FeedUrl, stored.Title));
+        Assert.Equal((null, blog.Url("old-feed").AbsoluteUri), (stored.Fetch.ETag, stored.Fetch.MovedFrom));
+    }
+
     /// <summary>
     /// On PostgreSQL a third transaction holds the source's row: the poll's save queues for it, then the curator's.
     /// When the row is let go, the poll commits first and the curator's change must apply onto what it stored.
