@@ -36,16 +36,11 @@ public sealed partial class PostgresFeedStore
     {
         await using var command = _dataSource.CreateCommand(
             """
-            UPDATE websub_subscriptions SET secret = @secret, lease_seconds = @lease_seconds, expires_at = @expires_at,
-                verified_at = @verified_at, content_hash = @content_hash, delivered_at = @delivered_at, deliveries = @deliveries,
+            UPDATE websub_subscriptions SET content_hash = @content_hash, delivered_at = @delivered_at, deliveries = @deliveries,
                 failed_attempts = @failed_attempts, last_error = @last_error, last_error_at = @last_error_at
             WHERE id = @id
             """);
         command.Parameters.Add(new NpgsqlParameter<long>("id", subscription.Id));
-        command.Parameters.Add(new NpgsqlParameter("secret", (object?)subscription.Secret ?? DBNull.Value));
-        command.Parameters.Add(new NpgsqlParameter<int>("lease_seconds", subscription.LeaseSeconds));
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("expires_at", Timestamps.ToStored(subscription.ExpiresAt)));
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("verified_at", Timestamps.ToStored(subscription.VerifiedAt)));
         command.Parameters.Add(new NpgsqlParameter("content_hash", (object?)subscription.ContentHash ?? DBNull.Value));
         command.Parameters.Add(Instant("delivered_at", subscription.DeliveredAt));
         command.Parameters.Add(new NpgsqlParameter<long>("deliveries", subscription.Deliveries));

@@ -15,7 +15,10 @@ public partial interface IFeedStore
     /// </summary>
     Task<HubSubscription> UpsertHubSubscriptionAsync(HubSubscription subscription, CancellationToken cancellationToken);
 
-    /// <summary>Saves what a delivery did (content digest, times, counters, error).</summary>
+    /// <summary>
+    /// Saves what a delivery did (content digest, times, counters, error), and only that: a renewal saved while the
+    /// delivery ran (secret, lease, expiry, verification) stays.
+    /// </summary>
     Task UpdateHubSubscriptionAsync(HubSubscription subscription, CancellationToken cancellationToken);
 
     Task<HubSubscription?> GetHubSubscriptionAsync(long id, CancellationToken cancellationToken);
