@@ -22,15 +22,19 @@ public static class ServeBenchmark
         }
 
         var data = Directory.CreateTempSubdirectory("feedhub-bench-").FullName;
-        await using var app = FeedHubApp.Build(
+        // The store is closed with the app, before its folder is deleted.
+        await using (var app = FeedHubApp.Build(
         [
             $"--FeedHub:Urls=http://127.0.0.1:{port}", "--FeedHub:Roles=web", "--FeedHub:StarterSources=",
             $"--FeedHub:Storage:LiteDb:Path={Path.Combine(data, "feedhub.db")}", "--Logging:LogLevel:Default=Warning",
-        ]);
-        await SeedAsync(app.Services.GetRequiredService<IFeedStore>());
-        await app.StartAsync();
-        Console.WriteLine($"serving 50 articles on http://127.0.0.1:{port}/");
-        await app.WaitForShutdownAsync();
+        ]))
+        {
+            await SeedAsync(app.Services.GetRequiredService<IFeedStore>());
+            await app.StartAsync();
+            Console.WriteLine($"serving 50 articles on http://127.0.0.1:{port}/");
+            await app.WaitForShutdownAsync();
+        }
+
         Directory.Delete(data, recursive: true);
         return 0;
     }

@@ -86,10 +86,17 @@ public static class FeedHubApp
         app.Use((context, next) =>
         {
             // Set as the response starts, so that error pages written after the exception handler cleared the
-            // response carry them too.
+            // response carry them too. A 304 needs none: a browser keeps the headers of the response it revalidated,
+            // updating only those the 304 sends (RFC 9111 §4.3.4), and these would more than quadruple its size.
             context.Response.OnStarting(static state =>
             {
-                var headers = ((HttpResponse)state).Headers;
+                var response = (HttpResponse)state;
+                if (response.StatusCode == StatusCodes.Status304NotModified)
+                {
+                    return Task.CompletedTask;
+                }
+
+                var headers = response.Headers;
                 headers.ContentSecurityPolicy = ContentSecurityPolicy;
                 headers.XContentTypeOptions = "nosniff";
                 headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
@@ -102,6 +109,7 @@ public static class FeedHubApp
             StatusCodeSelector = failure => failure is BadHttpRequestException badRequest ? badRequest.StatusCode : StatusCodes.Status500InternalServerError,
             SuppressDiagnosticsCallback = context => StorageFailureHandler.IsExpected(context.Exception) || context.Exception is Core.Search.SearchTooSlowException or Core.Search.SearchIndexBuildingException,
         });
+        app.UseKeptAnswers();
         app.UseStatusCodePages();
         app.UseStaticFiles(new StaticFileOptions { RequestPath = "/assets" });
         app.UseHeadAsGet();

@@ -17,22 +17,24 @@ public static class FeedsInBrowsers
     /// <summary>Serves a feed from <paramref name="responses"/> with the media type that suits who asks.</summary>
     public static Task<IResult> ServeFeedAsync(
         this RenderedResponses responses, HttpContext context, Func<CancellationToken, Task<byte[]>> render, string mediaType, string? variesWith = null,
-        IReadOnlyCollection<ContentScope>? dependsOn = null)
-        => responses.ServeFeedAsync(context, async cancellationToken => new RenderedBody(await render(cancellationToken)), mediaType, variesWith, dependsOn);
+        IReadOnlyCollection<ContentScope>? dependsOn = null, bool shortcut = false)
+        => responses.ServeFeedAsync(context, async cancellationToken => new RenderedBody(await render(cancellationToken)), mediaType, variesWith, dependsOn, shortcut);
 
     /// <summary>As the other overload, for a body that may come with its gzip form made already.</summary>
-    public static async Task<IResult> ServeFeedAsync(
+    public static Task<IResult> ServeFeedAsync(
         this RenderedResponses responses, HttpContext context, Func<CancellationToken, Task<RenderedBody>> render, string mediaType, string? variesWith = null,
-        IReadOnlyCollection<ContentScope>? dependsOn = null)
-    {
-        var result = await responses.ServeAsync(context, render, IsBrowser(context.Request) ? ForBrowsers(mediaType) : mediaType, variesWith, dependsOn);
-        context.Response.Headers.Vary = "Accept-Encoding, Accept";
-        return result;
-    }
+        IReadOnlyCollection<ContentScope>? dependsOn = null, bool shortcut = false)
+        => responses.ServeAsync(context, render, new ResponseForm(mediaType, "Accept-Encoding, Accept", ForBrowsers(mediaType)), variesWith, dependsOn, shortcut);
 
     /// <summary>A browser's navigation asks for HTML and names no feed type; a feed reader names the types it reads (or none).</summary>
-    private static bool IsBrowser(HttpRequest request)
+    public static bool IsBrowser(HttpRequest request)
     {
+        // Most feed readers name no HTML at all: their Accept needs no parsing.
+        if (!request.Headers.Accept.ToString().Contains("html", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
         bool html = false, feed = false;
         foreach (var type in request.GetTypedHeaders().Accept)
         {

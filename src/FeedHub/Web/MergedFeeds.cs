@@ -66,7 +66,8 @@ public static class MergedFeeds
             context,
             cancellationToken => RenderAsync(request.River, request.Site.Value, request.Time, filter, cursor, origin, format, hub, images, cancellationToken),
             format.MediaType,
-            dependsOn: River.ScopesOf(filter));
+            dependsOn: River.ScopesOf(filter),
+            shortcut: true);
     }
 
     /// <summary>A page of the merged feed (the newest when <paramref name="cursor"/> is null) as its format writes it.</summary>

@@ -50,7 +50,7 @@ public static class ReaderPages
                     [nameof(ReadingListPage.SearchText)] = searchText,
                     [nameof(ReadingListPage.Highlights)] = filter.Search is { } search ? await river.HighlightAsync(page, search, cancellationToken) : null,
                 };
-            }, dependsOn: River.ScopesOf(filter));
+            }, dependsOn: River.ScopesOf(filter), shortcut: true);
         }
         catch (SearchIndexBuildingException building)
         {

@@ -3,8 +3,8 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using FeedHub.Core.Polling;
 using FeedHub.Core.Storage;
+using FeedHub.Web.Localization;
 using FeedHub.Web.Rendering;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 
 namespace FeedHub.Web;
@@ -28,6 +28,9 @@ public sealed class RenderedResponses(IFeedStore store, PublicAddress address, T
 
     private readonly BoundedCache<string, Rendered> _cache = new(MaxEntries, MaxBytes, rendered => rendered.Bytes);
 
+    /// <summary>Requests that may be answered again before routing, by address and language (see <see cref="TryAnswerAsync"/>); each is small.</summary>
+    private readonly BoundedCache<string, Shortcut> _shortcuts = new(MaxEntries, long.MaxValue, _ => 0);
+
     /// <summary>The bytes of all kept bodies.</summary>
     internal long KeptBytes => _cache.Bytes;
 
@@ -45,14 +48,21 @@ public sealed class RenderedResponses(IFeedStore store, PublicAddress address, T
     /// </param>
     public Task<IResult> ServeAsync(
         HttpContext context, Func<CancellationToken, Task<byte[]>> render, string contentType, string? variesWith = null, IReadOnlyCollection<ContentScope>? dependsOn = null)
-        => ServeAsync(context, async cancellationToken => new RenderedBody(await render(cancellationToken)), contentType, variesWith, dependsOn);
+        => ServeAsync(context, async cancellationToken => new RenderedBody(await render(cancellationToken)), new ResponseForm(contentType, ResponseForm.VariesWithEncoding), variesWith, dependsOn);
 
-    /// <summary>As the other overload, for a body that may come with its gzip form made already.</summary>
+    /// <summary>As the other overload, for a body that may come with its gzip form made already, sent in <paramref name="form"/>.</summary>
+    /// <param name="shortcut">
+    /// Whether the same request (address and language) may be answered again before routing, as long as the body is
+    /// current (see <see cref="TryAnswerAsync"/>): only for a public answer that depends on nothing else of the request
+    /// than <paramref name="form"/> names, from an endpoint that does nothing before serving it but set a <c>Link</c>
+    /// header (WebSub's), which is answered again with it.
+    /// </param>
     public async Task<IResult> ServeAsync(
-        HttpContext context, Func<CancellationToken, Task<RenderedBody>> render, string contentType, string? variesWith = null, IReadOnlyCollection<ContentScope>? dependsOn = null)
+        HttpContext context, Func<CancellationToken, Task<RenderedBody>> render, ResponseForm form, string? variesWith = null, IReadOnlyCollection<ContentScope>? dependsOn = null,
+        bool shortcut = false)
     {
         var cancellationToken = context.RequestAborted;
-        var version = dependsOn is null ? await store.GetVersionAsync(cancellationToken) : await store.GetContentVersionAsync(dependsOn, cancellationToken);
+        var version = await VersionAsync(dependsOn, cancellationToken);
 
         // With a public base URL the body is the same however the request named the host.
         var request = context.Request;
@@ -61,37 +71,93 @@ public sealed class RenderedResponses(IFeedStore store, PublicAddress address, T
             : $"{request.Path}{request.QueryString}|{variesWith}";
         if (!_cache.TryGetValue(key, out var rendered) || rendered.Version != version)
         {
-            rendered = Rendered.Of(version, await render(cancellationToken), contentType, timeProvider.GetUtcNow(), previous: rendered);
+            rendered = Rendered.Of(version, await render(cancellationToken), timeProvider.GetUtcNow(), previous: rendered);
             _renders.Add(1);
             _cache.Set(key, rendered);
         }
 
-        var (encoding, etag) = rendered.Choose(context.Request.Headers.AcceptEncoding.ToString());
+        if (shortcut)
+        {
+            _shortcuts.Set(ShortcutKey(request), new Shortcut(key, dependsOn, form, context.Response.Headers.Link.Count > 0 ? context.Response.Headers.Link.ToString() : null));
+        }
+
+        return new Answer(this, key, rendered, form);
+    }
+
+    /// <summary>
+    /// Answers a GET or HEAD that an endpoint allowed to be answered again (<c>ServeAsync</c>'s <c>shortcut</c>) while
+    /// what it answered is current: the status, headers and body the endpoint would give, without
+    /// routing, authentication, binding nor building the answer's addresses again. False when the request has to go
+    /// to its endpoint.
+    /// </summary>
+    public async Task<bool> TryAnswerAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (!(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+            || !_shortcuts.TryGetValue(ShortcutKey(request), out var shortcut)
+            || !_cache.TryGetValue(shortcut.CacheKey, out var rendered)
+            || await VersionAsync(shortcut.DependsOn, context.RequestAborted) != rendered.Version)
+        {
+            return false;
+        }
+
+        await WriteAsync(context, shortcut.CacheKey, rendered, shortcut.Form, shortcut.Link);
+        return true;
+    }
+
+    private Task<long> VersionAsync(IReadOnlyCollection<ContentScope>? dependsOn, CancellationToken cancellationToken)
+        => dependsOn is null ? store.GetVersionAsync(cancellationToken) : store.GetContentVersionAsync(dependsOn, cancellationToken);
+
+    /// <summary>What names a request that may be answered again: its address and the language of the interface.</summary>
+    private string ShortcutKey(HttpRequest request)
+        => address.FollowsRequest
+            ? $"{request.Scheme}://{request.Host.Value}{request.Path.Value}{request.QueryString.Value}|{InterfaceLanguage.Current}"
+            : $"{request.Path.Value}{request.QueryString.Value}|{InterfaceLanguage.Current}";
+
+    /// <summary>
+    /// Sends a kept body: its validators and headers were made with it, so nothing is built for the request but the
+    /// choice of encoding and media type, and an <c>If-None-Match</c> naming the tag as it was sent is matched as text.
+    /// </summary>
+    private Task WriteAsync(HttpContext context, string key, Rendered rendered, ResponseForm form, string? link)
+    {
+        var request = context.Request;
         var response = context.Response;
-        response.Headers.ETag = etag;
-        response.Headers.LastModified = rendered.LastModifiedHeader;
-        response.Headers.CacheControl = "no-cache";
-        response.Headers.Vary = "Accept-Encoding";
+        var encoding = Rendered.Choose(request.Headers.AcceptEncoding.ToString(), rendered.OffersBrotli);
+        var etag = rendered.ETag(encoding);
+        var headers = response.Headers;
+        headers.ETag = etag;
+        headers.LastModified = rendered.LastModifiedHeader;
+        headers.CacheControl = NoCache;
+        headers.Vary = form.Vary;
+        if (link is not null)
+        {
+            headers.Link = link;
+        }
+
         if (IsNotModified(request, etag, rendered.LastModified))
         {
-            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+            response.StatusCode = StatusCodes.Status304NotModified;
+            return Task.CompletedTask;
         }
 
-        if (encoding is null)
+        response.ContentType = form.ContentTypeFor(request);
+        if (encoding == Encoding.Identity)
         {
-            return rendered.Identity is { } identity ? Write(response, identity, contentType) : WriteInflated(response, rendered, contentType);
+            return rendered.Identity is { } identity ? WriteAsync(response, identity) : WriteInflatedAsync(response, rendered);
         }
 
-        response.Headers.ContentEncoding = encoding;
+        headers.ContentEncoding = encoding == Encoding.Brotli ? "br" : "gzip";
         // A body without its identity form has its gzip one, and is not offered in Brotli: Compress is given one only.
-        return Write(response, rendered.Encoded(encoding) ?? KeepEncoded(key, rendered, encoding, Rendered.Compress(rendered.Identity!, encoding)), contentType);
+        return WriteAsync(response, rendered.Encoded(encoding) ?? KeepEncoded(key, rendered, encoding, Rendered.Compress(rendered.Identity!, encoding)));
     }
+
+    private const string NoCache = "no-cache";
 
     /// <summary>
     /// Keeps a body's compressed bytes beside it (the first ones when two requests compressed it at once), counting
     /// them against the budget while the body is kept.
     /// </summary>
-    private IReadOnlyList<byte[]> KeepEncoded(string key, Rendered rendered, string encoding, byte[] compressed)
+    private IReadOnlyList<byte[]> KeepEncoded(string key, Rendered rendered, Encoding encoding, byte[] compressed)
     {
         var kept = rendered.Keep(encoding, compressed);
         if (ReferenceEquals(kept[0], compressed))
@@ -102,50 +168,81 @@ public sealed class RenderedResponses(IFeedStore store, PublicAddress address, T
         return kept;
     }
 
-    /// <summary>A body in one part as it is; in several, written one after the other (no copy of them all in one array).</summary>
-    private static IResult Write(HttpResponse response, IReadOnlyList<byte[]> parts, string contentType)
+    /// <summary>A body in one part or several, written one after the other (no copy of them all in one array); none for a HEAD.</summary>
+    private static async Task WriteAsync(HttpResponse response, IReadOnlyList<byte[]> parts)
     {
-        if (parts is [var whole])
+        long length = 0;
+        foreach (var part in parts)
         {
-            return TypedResults.Bytes(whole, contentType);
+            length += part.LongLength;
         }
 
-        response.ContentLength = parts.Sum(p => p.LongLength);
-        return TypedResults.Stream(async stream =>
+        response.ContentLength = length;
+        if (HttpMethods.IsHead(response.HttpContext.Request.Method))
         {
-            foreach (var part in parts)
-            {
-                await stream.WriteAsync(part);
-            }
-        }, contentType);
+            return;
+        }
+
+        foreach (var part in parts)
+        {
+            await response.Body.WriteAsync(part, response.HttpContext.RequestAborted);
+        }
     }
 
     /// <summary>A body kept only in gzip, for a client that refuses it: decompressed as it is written, not kept.</summary>
-    private static PushStreamHttpResult WriteInflated(HttpResponse response, Rendered rendered, string contentType)
+    private static Task WriteInflatedAsync(HttpResponse response, Rendered rendered)
     {
         response.ContentLength = rendered.Length;
-        return TypedResults.Stream(stream => GzipSegments.InflateAsync(rendered.Encoded("gzip")!, stream, response.HttpContext.RequestAborted), contentType);
+        return HttpMethods.IsHead(response.HttpContext.Request.Method)
+            ? Task.CompletedTask
+            : GzipSegments.InflateAsync(rendered.Encoded(Encoding.Gzip)!, response.Body, response.HttpContext.RequestAborted);
     }
 
-    /// <summary>RFC 9110 §13.2.2: If-None-Match decides when present; otherwise If-Modified-Since (at one-second precision).</summary>
+    /// <summary>
+    /// RFC 9110 §13.2.2: If-None-Match decides when present (weak comparison, §13.1.2, or <c>*</c>); otherwise
+    /// If-Modified-Since (at one-second precision).
+    /// </summary>
     private static bool IsNotModified(HttpRequest request, string etag, DateTimeOffset lastModified)
     {
-        if (request.Headers.IfNoneMatch.Count > 0)
+        var ifNoneMatch = request.Headers.IfNoneMatch;
+        if (ifNoneMatch.Count > 0)
         {
-            return request.GetTypedHeaders().IfNoneMatch.Any(tag => tag.Tag == etag || tag.Equals(EntityTagHeaderValue.Any));
+            // A client revalidating sends back the one tag it was given: that needs no parsing.
+            return (ifNoneMatch.Count == 1 && ifNoneMatch[0] == etag)
+                || (EntityTagHeaderValue.TryParseList(ifNoneMatch.ToArray()!, out var tags) && tags.Any(tag => tag.Tag == etag || tag.Equals(EntityTagHeaderValue.Any)));
         }
 
-        return request.GetTypedHeaders().IfModifiedSince is { } since && lastModified <= since;
+        var since = request.Headers.IfModifiedSince;
+        return since.Count > 0 && HeaderUtilities.TryParseDate(since.ToString(), out var date) && lastModified <= date;
+    }
+
+    /// <summary>An answer from the cache, written as the endpoint returns it.</summary>
+    private sealed class Answer(RenderedResponses responses, string key, Rendered rendered, ResponseForm form) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext) => responses.WriteAsync(httpContext, key, rendered, form, link: null);
+    }
+
+    /// <summary>What answers a request again: the cached body's key, what its version is read from, its form and the <c>Link</c> header its endpoint set.</summary>
+    private sealed record Shortcut(string CacheKey, IReadOnlyCollection<ContentScope>? DependsOn, ResponseForm Form, string? Link);
+
+    private enum Encoding
+    {
+        Identity,
+        Gzip,
+        Brotli,
     }
 
     /// <summary>A rendered body, and its compressed forms once a client has asked for them (written under the cache's lock).</summary>
-    private sealed class Rendered(long version, RenderedBody body, string contentType, string etagStem, DateTimeOffset lastModified)
+    private sealed class Rendered(long version, RenderedBody body, string etagStem, DateTimeOffset lastModified)
     {
         private IReadOnlyList<byte[]>? _gzip = body.Gzip;
         private IReadOnlyList<byte[]>? _brotli;
 
+        /// <summary>The strong ETag of each encoding (by <see cref="Encoding"/>), made once with the body.</summary>
+        private readonly string[] _etags = [$"\"{etagStem}\"", $"\"{etagStem}-gz\"", $"\"{etagStem}-br\""];
+
         /// <summary>A body given in gzip was put together from parts compressed apart: compressing it whole again in Brotli is what that avoids.</summary>
-        private readonly bool _offersBrotli = body.Gzip is null;
+        public bool OffersBrotli { get; } = body.Gzip is null;
 
         public long Version { get; } = version;
 
@@ -154,8 +251,6 @@ public sealed class RenderedResponses(IFeedStore store, PublicAddress address, T
 
         /// <summary>The length of the body as rendered.</summary>
         public long Length { get; } = body.Length;
-
-        public string ContentType { get; } = contentType;
 
         public string ETagStem { get; } = etagStem;
 
@@ -167,7 +262,7 @@ public sealed class RenderedResponses(IFeedStore store, PublicAddress address, T
         public long Bytes => LengthOf(Identity) + LengthOf(Volatile.Read(ref _gzip)) + LengthOf(Volatile.Read(ref _brotli));
 
         /// <summary>Renders a body; it keeps the previous rendering's modification time when its bytes are the same.</summary>
-        public static Rendered Of(long version, RenderedBody body, string contentType, DateTimeOffset now, Rendered? previous)
+        public static Rendered Of(long version, RenderedBody body, DateTimeOffset now, Rendered? previous)
         {
             var stem = body.ETagStem ?? ETagStemOf(body.Parts!);
             // Last-Modified has one-second precision: a change within the same second still moves it forward, so a
@@ -176,23 +271,25 @@ public sealed class RenderedResponses(IFeedStore store, PublicAddress address, T
             var lastModified = previous is null ? second
                 : previous.ETagStem == stem ? previous.LastModified
                 : second > previous.LastModified ? second : previous.LastModified.AddSeconds(1);
-            return new Rendered(version, body, contentType, stem, lastModified);
+            return new Rendered(version, body, stem, lastModified);
         }
 
-        /// <summary>The encoding to send (null for none: the body as rendered) and its ETag.</summary>
-        public (string? Encoding, string ETag) Choose(string acceptEncoding)
-            => _offersBrotli && acceptEncoding.Contains("br", StringComparison.OrdinalIgnoreCase) ? ("br", $"\"{ETagStem}-br\"")
-                : acceptEncoding.Contains("gzip", StringComparison.OrdinalIgnoreCase) ? ("gzip", $"\"{ETagStem}-gz\"")
-                : (null, $"\"{ETagStem}\"");
+        /// <summary>The encoding to send: Brotli when asked for and offered, else gzip when asked for, else none (the body as rendered).</summary>
+        public static Encoding Choose(string acceptEncoding, bool offersBrotli)
+            => offersBrotli && acceptEncoding.Contains("br", StringComparison.OrdinalIgnoreCase) ? Encoding.Brotli
+                : acceptEncoding.Contains("gzip", StringComparison.OrdinalIgnoreCase) ? Encoding.Gzip
+                : Encoding.Identity;
+
+        public string ETag(Encoding encoding) => _etags[(int)encoding];
 
         /// <summary>The body in <paramref name="encoding"/> if it has been compressed already.</summary>
-        public IReadOnlyList<byte[]>? Encoded(string encoding) => encoding == "br" ? Volatile.Read(ref _brotli) : Volatile.Read(ref _gzip);
+        public IReadOnlyList<byte[]>? Encoded(Encoding encoding) => encoding == Encoding.Brotli ? Volatile.Read(ref _brotli) : Volatile.Read(ref _gzip);
 
         /// <summary>Keeps the body in <paramref name="encoding"/> unless it is kept already; returns the kept one.</summary>
-        public IReadOnlyList<byte[]> Keep(string encoding, byte[] compressed)
+        public IReadOnlyList<byte[]> Keep(Encoding encoding, byte[] compressed)
         {
             IReadOnlyList<byte[]> parts = [compressed];
-            return encoding == "br" ? Interlocked.CompareExchange(ref _brotli, parts, null) ?? parts
+            return encoding == Encoding.Brotli ? Interlocked.CompareExchange(ref _brotli, parts, null) ?? parts
                 : Interlocked.CompareExchange(ref _gzip, parts, null) ?? parts;
         }
 
@@ -214,10 +311,10 @@ public sealed class RenderedResponses(IFeedStore store, PublicAddress address, T
         /// Gzip at its default level: its smallest setting took twice the CPU for 5 % fewer bytes, and browsers ask for
         /// Brotli anyway (a 14 MB digest feed: 131 ms of CPU instead of 68).
         /// </remarks>
-        public static byte[] Compress(IReadOnlyList<byte[]> body, string encoding)
+        public static byte[] Compress(IReadOnlyList<byte[]> body, Encoding encoding)
         {
             using var output = new MemoryStream();
-            using (Stream compressing = encoding == "br" ? new BrotliStream(output, CompressionLevel.Optimal) : new GZipStream(output, CompressionLevel.Optimal))
+            using (Stream compressing = encoding == Encoding.Brotli ? new BrotliStream(output, CompressionLevel.Optimal) : new GZipStream(output, CompressionLevel.Optimal))
             {
                 foreach (var part in body)
                 {
@@ -228,6 +325,18 @@ public sealed class RenderedResponses(IFeedStore store, PublicAddress address, T
             return output.ToArray();
         }
     }
+}
+
+/// <summary>
+/// How a kept body is sent: its media type, the one a browser's navigation gets instead (a feed's, see
+/// <see cref="FeedsInBrowsers"/>), and the request headers the answer varies with.
+/// </summary>
+public sealed record ResponseForm(string ContentType, string Vary, string? ForBrowsers = null)
+{
+    /// <summary>An answer that varies only with the encodings the client takes.</summary>
+    public const string VariesWithEncoding = "Accept-Encoding";
+
+    public string ContentTypeFor(HttpRequest request) => ForBrowsers is not null && FeedsInBrowsers.IsBrowser(request) ? ForBrowsers : ContentType;
 }
 
 /// <summary>

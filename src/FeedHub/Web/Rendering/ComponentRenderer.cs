@@ -15,6 +15,9 @@ public sealed class ComponentRenderer(RenderedResponses responses, ILoggerFactor
 {
     public const string HtmlMediaType = "text/html; charset=utf-8";
 
+    /// <summary>A page: HTML in the visitor's language (from <c>Accept-Language</c> or the language cookie).</summary>
+    private static readonly ResponseForm Page = new(HtmlMediaType, "Accept-Encoding, Accept-Language, Cookie");
+
     /// <summary>
     /// Serves page <typeparamref name="TPage"/> from the rendered-response cache, rendering it when the store changed.
     /// A page rendered this way is shared by every visitor who asks for the same address in the same language: it
@@ -23,20 +26,19 @@ public sealed class ComponentRenderer(RenderedResponses responses, ILoggerFactor
     /// <param name="context">The request.</param>
     /// <param name="parameters">Loads what the page shows (its parameters by name) when it has to be rendered again.</param>
     /// <param name="variesWith">Anything besides the address, the language and the store that the page depends on.</param>
-    /// <param name="dependsOn">The only parts of the store's content the page shows (see <see cref="RenderedResponses.ServeAsync"/>); null for any.</param>
-    public async Task<IResult> ServeAsync<TPage>(
-        HttpContext context, Func<CancellationToken, Task<Dictionary<string, object?>>> parameters, string? variesWith = null, IReadOnlyCollection<ContentScope>? dependsOn = null)
+    /// <param name="dependsOn">The only parts of the store's content the page shows (see <see cref="RenderedResponses"/>); null for any.</param>
+    /// <param name="shortcut">Whether the page may be answered again before routing while it is current (see <see cref="RenderedResponses.TryAnswerAsync"/>).</param>
+    public Task<IResult> ServeAsync<TPage>(
+        HttpContext context, Func<CancellationToken, Task<Dictionary<string, object?>>> parameters, string? variesWith = null, IReadOnlyCollection<ContentScope>? dependsOn = null,
+        bool shortcut = false)
         where TPage : IComponent
-    {
-        var result = await responses.ServeAsync(
+        => responses.ServeAsync(
             context,
-            async cancellationToken => Encoding.UTF8.GetBytes(await RenderAsync<TPage>(context, await parameters(cancellationToken))),
-            HtmlMediaType,
+            async cancellationToken => new RenderedBody(Encoding.UTF8.GetBytes(await RenderAsync<TPage>(context, await parameters(cancellationToken)))),
+            Page,
             variesWith: $"{InterfaceLanguage.Current}|{variesWith}",
-            dependsOn);
-        context.Response.Headers.Vary = "Accept-Encoding, Accept-Language, Cookie";
-        return result;
-    }
+            dependsOn,
+            shortcut);
 
     /// <summary>Renders <typeparamref name="TComponent"/> with <paramref name="parameters"/> to HTML text, in the current culture.</summary>
     public async Task<string> RenderAsync<TComponent>(HttpContext context, Dictionary<string, object?> parameters)
