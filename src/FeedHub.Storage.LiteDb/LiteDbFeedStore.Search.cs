@@ -12,7 +12,8 @@ namespace FeedHub.Storage.LiteDb;
 /// to index again (the search outbox, one entry per write); the index is updated right after and committed to disk
 /// every few seconds with the outbox position it covers, under a lock of its own: writes go on while the commit syncs
 /// the disk. On opening, the outbox past that position is replayed, so a crash at any moment leaves the index at most a
-/// replay behind; a missing, foreign or unreadable index is rebuilt from the articles.
+/// replay behind; a missing, foreign or unreadable index is rebuilt from the articles in the background (see
+/// <see cref="SearchRebuild"/>), searches refused meanwhile.
 /// </summary>
 public sealed partial class LiteDbFeedStore
 {
@@ -48,6 +49,11 @@ public sealed partial class LiteDbFeedStore
     private long _indexedWork;
     private long _committedWork;
     private bool _searchMarkedStale;
+
+    /// <summary>The rebuild under way in the background; null when the index holds every article.</summary>
+    private volatile SearchRebuild? _rebuild;
+    private readonly CancellationTokenSource _rebuildStopping = new();
+    private Task _rebuildRun = Task.CompletedTask;
 
     /// <summary>How the last opening found the search index ("up to date", "replayed N changes", "rebuilt: why").</summary>
     public string SearchIndexState { get; private set; } = "off";
@@ -95,8 +101,16 @@ public sealed partial class LiteDbFeedStore
         if (index is null)
         {
             _search = LuceneArticleIndex.Create(path);
-            var count = Reindex();
-            SearchIndexState = $"rebuilt {count} articles: {rebuildReason}";
+            if (_nextArticleId > 1)
+            {
+                _rebuild = new SearchRebuild(rebuildReason!, bound: _nextArticleId - 1, since: DateTimeOffset.UtcNow);
+                SearchIndexState = $"rebuilding in the background: {rebuildReason}";
+            }
+            else
+            {
+                // No article to index (a new file): the empty index is whole at once.
+                SearchIndexState = $"rebuilt 0 articles: {rebuildReason}";
+            }
         }
         else
         {
@@ -115,6 +129,10 @@ public sealed partial class LiteDbFeedStore
         _searchHighestIdAtOpen = _search.HighestId;
         TryCommitSearch();
         _commitTimer = new Timer(_ => TryCommitSearch(), null, options.CommitInterval, options.CommitInterval);
+        if (_rebuild is { } rebuild)
+        {
+            StartRebuild(rebuild, options);
+        }
     }
 
     /// <summary>
@@ -127,6 +145,7 @@ public sealed partial class LiteDbFeedStore
     private void WriteSearchable(Action write, IReadOnlyList<Article> articles, IReadOnlyCollection<long> sources, int inserted = 0)
     {
         long position;
+        IReadOnlyList<Article> indexed;
         lock (_writeLock)
         {
             var outboxBefore = _lastOutboxId;
@@ -167,11 +186,15 @@ public sealed partial class LiteDbFeedStore
             }
 
             position = _lastOutboxId;
+
+            // While a rebuild runs, the articles it has not read yet are its to index, as they stand when it reads them
+            // (the inserted ones, the first, are above what it reads and always kept).
+            indexed = _rebuild is { } rebuild ? articles.Where(article => rebuild.IndexesNow(article.Id)).ToList() : articles;
             if (sources.Count > 0)
             {
                 _indexing.WaitForSources(sources);
                 var names = new Dictionary<long, string>();
-                foreach (var article in articles)
+                foreach (var article in indexed)
                 {
                     _search.Upsert(article, SourceNamesOf(article.SourceId, names));
                 }
@@ -185,7 +208,7 @@ public sealed partial class LiteDbFeedStore
             }
             else
             {
-                _indexing.Begin(position, articles);
+                _indexing.Begin(position, KeysOf(indexed));
             }
         }
 
@@ -193,12 +216,12 @@ public sealed partial class LiteDbFeedStore
         {
             if (sources.Count == 0)
             {
-                IndexArticles(position, articles, inserted);
+                IndexArticles(position, indexed, inserted);
             }
         }
         finally
         {
-            _indexing.End(position, sources.Count == 0 ? articles : []);
+            _indexing.End(position, sources.Count == 0 ? KeysOf(indexed) : []);
         }
 
         Interlocked.Add(ref _indexedWork, articles.Count + sources.Count);
@@ -225,6 +248,14 @@ public sealed partial class LiteDbFeedStore
 
     private List<Article> SearchArticles(ArticleQuery query, SearchQuery search)
     {
+        if (_rebuild is { } rebuild)
+        {
+            // What the part built so far finds is not what the store holds: no answer rather than a partial one.
+            throw rebuild.Failure is { } failure
+                ? new InvalidOperationException($"The search index could not be rebuilt ({failure.Message}); the next start rebuilds it.", failure)
+                : new SearchIndexBuildingException(rebuild.Status);
+        }
+
         var ids = (_search ?? throw SearchIsOff()).Search(query, search);
         if (ids.Count == 0)
         {
@@ -244,7 +275,8 @@ public sealed partial class LiteDbFeedStore
     {
         lock (_commitLock)
         {
-            if (_search is not { } index)
+            // A rebuild commits once it is done: a commit of part of it would be taken for the whole index.
+            if (_search is not { } index || _rebuild is { Whole: false })
             {
                 return;
             }
@@ -274,6 +306,7 @@ public sealed partial class LiteDbFeedStore
     private void CloseSearch()
     {
         _commitTimer?.Dispose();
+        StopRebuild();
         lock (_writeLock)
         {
             // No write begins indexing under the write lock: those under way finish before the index is closed.
@@ -282,13 +315,24 @@ public sealed partial class LiteDbFeedStore
             // And the commit lock, so a commit the timer began finishes before the index is closed.
             lock (_commitLock)
             {
-                if (_search is not null)
+                if (_search is null)
+                {
+                    return;
+                }
+
+                if (_rebuild is null or { Whole: true })
                 {
                     // On a full disk the index is left as it was: the outbox replays the rest at the next opening.
                     TryCommitSearch();
                     _search.Dispose();
-                    _search = null;
                 }
+                else
+                {
+                    // Half rebuilt: nothing of it is written, and the next opening rebuilds it from the start.
+                    _search.Abandon();
+                }
+
+                _search = null;
             }
         }
     }
@@ -298,31 +342,6 @@ public sealed partial class LiteDbFeedStore
         var store = Guid.NewGuid().ToString("N");
         _settings.Upsert(new BsonDocument { ["_id"] = SearchStoreSetting, ["Value"] = store });
         return store;
-    }
-
-    /// <summary>Indexes every article again, in batches by id so a large file is never held in memory whole.</summary>
-    private long Reindex()
-    {
-        var names = new Dictionary<long, string>();
-        long count = 0;
-        var after = BsonValue.MinValue;
-        while (true)
-        {
-            var batch = _articles.Query().Where(Where.More("_id", after)).OrderBy("_id").Limit(1000).ToList();
-            if (batch.Count == 0)
-            {
-                return count;
-            }
-
-            foreach (var document in batch)
-            {
-                var article = ToArticle(document);
-                _search!.Add(article, SourceNamesOf(article.SourceId, names));
-            }
-
-            count += batch.Count;
-            after = batch[^1]["_id"];
-        }
     }
 
     /// <summary>Indexes again what one outbox entry names, as it now stands; returns how many articles and sources it named.</summary>
@@ -365,11 +384,17 @@ public sealed partial class LiteDbFeedStore
     private void SyncSource(long sourceId, Dictionary<long, string> names)
     {
         _search!.DeleteSource(sourceId);
+        var rebuild = _rebuild;
         foreach (var document in _articles.Find(Where.Equal("SourceId", sourceId)))
         {
-            _search.Upsert(ToArticle(document), SourceNamesOf(sourceId, names));
+            if (rebuild is null || rebuild.IndexesNow(document["_id"].AsInt64))
+            {
+                _search.Upsert(ToArticle(document), SourceNamesOf(sourceId, names));
+            }
         }
     }
+
+    private static IEnumerable<(long Id, long SourceId)> KeysOf(IEnumerable<Article> articles) => articles.Select(article => (article.Id, article.SourceId));
 
     private string SourceNamesOf(long sourceId, Dictionary<long, string> names)
     {
@@ -394,4 +419,10 @@ public sealed record LiteDbSearchOptions
 
     /// <summary>How often the index is written to disk; what a crash loses in between is replayed from the outbox.</summary>
     public TimeSpan CommitInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How many articles a rebuild reads at a time under the store's write lock (writes wait that long at most).</summary>
+    internal int RebuildBatchSize { get; init; } = 500;
+
+    /// <summary>Awaited before each batch of a rebuild: tests hold the rebuild there. Given the rebuild's stopping token.</summary>
+    internal Func<CancellationToken, Task>? BeforeRebuildBatch { get; init; }
 }

@@ -18,7 +18,7 @@ namespace FeedHub.Benchmarks;
 /// again); and cold (after a write the page shows, so it renders), after every page has been rendered cold a few times
 /// unmeasured (the JIT's first compilations are not what a running server pays). On a PostgreSQL server started by
 /// <c>tests/postgres.sh</c> (FEEDHUB_TEST_POSTGRES_DIR set) each cold request's CPU is given for the server as well.
-/// The first opening of a LiteDB file seeded by <c>navigation</c> builds its search index. The digest feed's 14 days
+/// The first opening of a LiteDB file seeded by <c>navigation</c> builds its search index (the node is measured once it is built). The digest feed's 14 days
 /// get 2,000 posts a day once (the seeded year is 2025).
 /// </summary>
 public static class PagesBenchmark

@@ -7,6 +7,7 @@ return args.FirstOrDefault() switch
     "serve" => await FeedHub.Benchmarks.ServeBenchmark.RunAsync(args[1..]),
     "migrate" => await FeedHub.Benchmarks.MigrationBenchmark.RunAsync(args[1..]),
     "search" => await FeedHub.Benchmarks.SearchBenchmark.RunAsync(args[1..]),
+    "search-rebuild" => await FeedHub.Benchmarks.SearchRebuildBenchmark.RunAsync(args[1..]),
     "admin" => await FeedHub.Benchmarks.AdminBenchmark.RunAsync(args[1..]),
     "fuzz" => await FeedHub.Benchmarks.FuzzBenchmark.RunAsync(args[1..]),
     "navigation" => await FeedHub.Benchmarks.NavigationBenchmark.RunAsync(args[1..]),
@@ -17,6 +18,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: FeedHub.Benchmarks parser|extraction|store|serve|migrate|search|fuzz|navigation|pages|blogroll|admin [ARGS]");
+    Console.Error.WriteLine("usage: FeedHub.Benchmarks parser|extraction|store|serve|migrate|search|search-rebuild|fuzz|navigation|pages|blogroll|admin [ARGS]");
     return 2;
 }

@@ -105,7 +105,7 @@ public sealed partial class LiteDbFeedStoreTests
     }
 
     [Fact]
-    public async Task A_missing_or_foreign_index_is_rebuilt_on_opening()
+    public async Task A_missing_or_foreign_index_is_rebuilt_after_opening()
     {
         var source = await Store.AddSourceAsync(new Source { FeedUrl = "https://a.example/feed" }, default);
         await Store.SaveArticlesAsync([Article(source.Id, "id:1", "Kingfishers nest by the river.")], [], default);
@@ -113,6 +113,7 @@ public sealed partial class LiteDbFeedStoreTests
         Directory.Delete(SearchIndexPath, recursive: true);
 
         Store = await CreateStoreAsync();
+        await ((LiteDbFeedStore)Store).SearchIndexReady;
 
         Assert.Equal("rebuilt 1 articles: there is no search index yet", ((LiteDbFeedStore)Store).SearchIndexState);
         Assert.Single(await SearchAsync("kingfisher"));
@@ -129,6 +130,7 @@ public sealed partial class LiteDbFeedStoreTests
             Directory.Delete(SearchIndexPath, recursive: true);
             CopyDirectory(Path.Combine(other, "feedhub.search"), SearchIndexPath);
             Store = await CreateStoreAsync();
+            await ((LiteDbFeedStore)Store).SearchIndexReady;
 
             Assert.Equal("rebuilt 1 articles: the search index belongs to another database", ((LiteDbFeedStore)Store).SearchIndexState);
             Assert.Single(await SearchAsync("kingfisher"));
@@ -151,6 +153,7 @@ public sealed partial class LiteDbFeedStoreTests
         }
 
         Store = await CreateStoreAsync();
+        await ((LiteDbFeedStore)Store).SearchIndexReady;
 
         Assert.StartsWith("rebuilt 1 articles", ((LiteDbFeedStore)Store).SearchIndexState, StringComparison.Ordinal);
         Assert.Single(await SearchAsync("kingfisher"));

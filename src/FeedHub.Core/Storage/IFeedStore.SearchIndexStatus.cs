@@ -29,11 +29,18 @@ public enum SearchIndexPhase
 
     /// <summary>The store was opened without its search index (a copy between stores): searches are refused.</summary>
     Off,
+
+    /// <summary>
+    /// The embedded store's whole index is being built again in the background (it was lost, corrupt, written by
+    /// another version or belongs to another database): searches are refused until it is done, everything else works.
+    /// Done and Total count articles.
+    /// </summary>
+    Building,
 }
 
 /// <param name="Phase">What the index is doing.</param>
 /// <param name="Since">When the build under way began.</param>
-/// <param name="Done">How far the build got, in <paramref name="Total"/>'s unit (PostgreSQL's blocks); 0 when unknown.</param>
+/// <param name="Done">How far the build got, in <paramref name="Total"/>'s unit (PostgreSQL's blocks, the embedded store's articles); 0 when unknown.</param>
 /// <param name="Total">The work the build's current step has to do; 0 when unknown.</param>
 public sealed record SearchIndexStatus(SearchIndexPhase Phase, DateTimeOffset? Since = null, long Done = 0, long Total = 0)
 {

@@ -1,5 +1,3 @@
-using FeedHub.Core.Model;
-
 namespace FeedHub.Storage.LiteDb.Search;
 
 /// <summary>
@@ -13,6 +11,9 @@ namespace FeedHub.Storage.LiteDb.Search;
 /// <item>a write that indexes a source's articles again (a rename, a removal) waits for the writes indexing articles
 /// of that source, and only those.</item>
 /// </list>
+/// A batch of a background rebuild takes its turn like a write (at a position of its own, with no outbox entry), so a
+/// write that names one of its articles after the batch was read is indexed after it, or in its place.
+/// 
 /// </summary>
 internal sealed class IndexingTurns(long committedPosition)
 {
@@ -35,10 +36,10 @@ internal sealed class IndexingTurns(long committedPosition)
     }
 
     /// <summary>
-    /// A write committed at outbox <paramref name="position"/> is to index <paramref name="articles"/>; called under
-    /// the write lock, so positions come in order.
+    /// A write committed at outbox <paramref name="position"/> is to index <paramref name="articles"/> (their ids and
+    /// sources); called under the write lock, so positions come in order.
     /// </summary>
-    public void Begin(long position, IReadOnlyList<Article> articles)
+    public void Begin(long position, IEnumerable<(long Id, long SourceId)> articles)
     {
         lock (_gate)
         {
@@ -79,7 +80,7 @@ internal sealed class IndexingTurns(long committedPosition)
     }
 
     /// <summary>The write at <paramref name="position"/> is done indexing (or failed at it).</summary>
-    public void End(long position, IReadOnlyList<Article> articles)
+    public void End(long position, IEnumerable<(long Id, long SourceId)> articles)
     {
         lock (_gate)
         {

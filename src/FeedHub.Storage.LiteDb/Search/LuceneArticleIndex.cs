@@ -333,6 +333,18 @@ internal sealed class LuceneArticleIndex : IDisposable
         return matches;
     }
 
+    /// <summary>
+    /// Closes the index without writing what it was given since its last commit: a rebuild stopped half-way leaves the
+    /// folder as it found it (no index, or the one it replaces), so the next opening builds it again.
+    /// </summary>
+    public void Abandon()
+    {
+        _searchers.Dispose();
+        _writer.Rollback();
+        _analyzers.Dispose();
+        _directory.Dispose();
+    }
+
     public void Dispose()
     {
         _searchers.Dispose();

@@ -24,7 +24,10 @@ public static class FeedHubApp
         "default-src 'none'; style-src 'self'; img-src 'self' data:; media-src http: https:; script-src 'self'; "
         + $"connect-src 'self'; form-action 'self'; frame-src {Core.Readability.EmbedPolicy.FrameSources}; frame-ancestors 'none'; base-uri 'none'";
 
-    public static WebApplication Build(string[] args)
+    public static WebApplication Build(string[] args) => Build(args, replace: null);
+
+    /// <summary>The same, with services replaced before the app is built (tests: a store they hold at a known point).</summary>
+    internal static WebApplication Build(string[] args, Action<IServiceCollection>? replace)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -43,6 +46,7 @@ public static class FeedHubApp
         builder.Services.AddSingleton<ComponentRenderer>();
         builder.Services.AddSingleton<IProblemDetailsWriter, ErrorPageWriter>();
         builder.Services.AddExceptionHandler<SearchTooSlowHandler>();
+        builder.Services.AddExceptionHandler<SearchIndexBuildingHandler>();
         builder.Services.AddExceptionHandler<StorageFailureHandler>();
         builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
         {
@@ -63,6 +67,7 @@ public static class FeedHubApp
         builder.Services.AddFeedHubMetrics();
         builder.Services.AddWebSub();
         builder.Services.AddHostedService<WordPairsIndexBuild>();
+        builder.Services.AddHostedService<SearchIndexRebuildLog>();
         // Every role: a web node grows its heap rendering pages as a worker does polling.
         builder.Services.AddHostedService<IdleMemoryReturn>();
         if (options.RunsWorker)
@@ -74,6 +79,7 @@ public static class FeedHubApp
             builder.Services.AddFeedHubScheduler(builder.Configuration, runsJobs: false);
         }
 
+        replace?.Invoke(builder.Services);
         var app = builder.Build();
         app.UseKnownProxies();
         app.UseRequestLocalization();
@@ -101,7 +107,7 @@ public static class FeedHubApp
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             StatusCodeSelector = failure => failure is BadHttpRequestException badRequest ? badRequest.StatusCode : StatusCodes.Status500InternalServerError,
-            SuppressDiagnosticsCallback = context => StorageFailureHandler.IsExpected(context.Exception) || context.Exception is Core.Search.SearchTooSlowException,
+            SuppressDiagnosticsCallback = context => StorageFailureHandler.IsExpected(context.Exception) || context.Exception is Core.Search.SearchTooSlowException or Core.Search.SearchIndexBuildingException,
         });
         app.UseKeptAnswers();
         app.UseStatusCodePages();

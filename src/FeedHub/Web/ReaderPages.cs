@@ -2,6 +2,7 @@ using System.Globalization;
 using FeedHub.Core.Publishing;
 using FeedHub.Core.Search;
 using FeedHub.Core.Storage;
+using FeedHub.Web.Errors;
 using FeedHub.Web.Reader;
 using FeedHub.Web.Rendering;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -30,34 +31,51 @@ public static class ReaderPages
             if (!SearchQuery.TryParse(searchText, out var search, out var problem))
             {
                 // Nothing to search for: the page says why, with the search as typed to be corrected.
-                var sources = (source is { } id ? await store.GetSourcesAsync([id], context.RequestAborted) : []).ToDictionary(s => s.Id);
-                return new RazorComponentResult<ReadingListPage>(new Dictionary<string, object?>
-                {
-                    [nameof(ReadingListPage.River)] = new RiverPage([], sources, null, await River.CategoriesAsync(store, context.RequestAborted)),
-                    [nameof(ReadingListPage.Filter)] = filter,
-                    [nameof(ReadingListPage.SearchText)] = searchText,
-                    [nameof(ReadingListPage.SearchProblem)] = problem,
-                })
-                {
-                    StatusCode = StatusCodes.Status400BadRequest,
-                };
+                return await WithoutMatchesAsync(context, store, filter, searchText, StatusCodes.Status400BadRequest, problem: problem);
             }
 
             filter = filter with { Search = search };
         }
 
-        return await pages.ServeAsync<ReadingListPage>(context, async cancellationToken =>
+        try
         {
-            var page = await river.ReadAsync(filter, cursor, PageSize, cancellationToken);
-            return new()
+            return await pages.ServeAsync<ReadingListPage>(context, async cancellationToken =>
             {
-                [nameof(ReadingListPage.River)] = page,
-                [nameof(ReadingListPage.Filter)] = filter,
-                [nameof(ReadingListPage.Cursor)] = cursor,
-                [nameof(ReadingListPage.SearchText)] = searchText,
-                [nameof(ReadingListPage.Highlights)] = filter.Search is { } search ? await river.HighlightAsync(page, search, cancellationToken) : null,
-            };
-        }, dependsOn: River.ScopesOf(filter), shortcut: true);
+                var page = await river.ReadAsync(filter, cursor, PageSize, cancellationToken);
+                return new()
+                {
+                    [nameof(ReadingListPage.River)] = page,
+                    [nameof(ReadingListPage.Filter)] = filter,
+                    [nameof(ReadingListPage.Cursor)] = cursor,
+                    [nameof(ReadingListPage.SearchText)] = searchText,
+                    [nameof(ReadingListPage.Highlights)] = filter.Search is { } search ? await river.HighlightAsync(page, search, cancellationToken) : null,
+                };
+            }, dependsOn: River.ScopesOf(filter), shortcut: true);
+        }
+        catch (SearchIndexBuildingException building)
+        {
+            // Not "no post matches": the page says the search waits for the index, and how far its rebuild got.
+            SearchIndexBuildingHandler.Refuse(context.Response);
+            return await WithoutMatchesAsync(context, store, filter, searchText, StatusCodes.Status503ServiceUnavailable, building: building.Status);
+        }
+    }
+
+    /// <summary>The river page of a search that was not run: the search as typed, and why (a problem with it, or the index being rebuilt).</summary>
+    private static async Task<IResult> WithoutMatchesAsync(
+        HttpContext context, IFeedStore store, RiverFilter filter, string? searchText, int status, string? problem = null, SearchIndexStatus? building = null)
+    {
+        var sources = (filter.SourceId is { } id ? await store.GetSourcesAsync([id], context.RequestAborted) : []).ToDictionary(s => s.Id);
+        return new RazorComponentResult<ReadingListPage>(new Dictionary<string, object?>
+        {
+            [nameof(ReadingListPage.River)] = new RiverPage([], sources, null, await River.CategoriesAsync(store, context.RequestAborted)),
+            [nameof(ReadingListPage.Filter)] = filter,
+            [nameof(ReadingListPage.SearchText)] = searchText,
+            [nameof(ReadingListPage.SearchProblem)] = problem,
+            [nameof(ReadingListPage.SearchIndex)] = building,
+        })
+        {
+            StatusCode = status,
+        };
     }
 
     private static async Task<IResult> ArticleAsync(HttpContext context, long id, IFeedStore store, ComponentRenderer pages)

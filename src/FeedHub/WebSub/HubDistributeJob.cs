@@ -1,4 +1,5 @@
 using System.Globalization;
+using FeedHub.Core.Search;
 using FeedHub.Core.Storage;
 using Quartz;
 
@@ -28,7 +29,16 @@ public sealed class HubDistributeJob(IFeedStore store, TopicRenderer renderer, W
                 continue; // no longer a topic of this FeedHub (its base URL changed): nothing to deliver
             }
 
-            var rendered = await renderer.RenderAsync(topic, cancellationToken).ConfigureAwait(false);
+            RenderedTopic rendered;
+            try
+            {
+                rendered = await renderer.RenderAsync(topic, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SearchIndexBuildingException)
+            {
+                continue; // a saved search while the index is rebuilt: its changes are delivered by a run after the rebuild
+            }
+
             if (rendered.Hash != subscription.ContentHash)
             {
                 await queue.QueueDeliveryAsync(subscription.Id, 1, now, retry: false, cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using FeedHub.Core.Search;
 using FeedHub.Core.Storage;
 using FeedHub.Core.WebSub;
 using Quartz;
@@ -80,7 +81,17 @@ public sealed partial class HubVerifyJob(
 
         // Only changes after the subscription are delivered: what the subscriber can fetch now is its starting point.
         var feed = FeedTopic.Parse(topic, hub.OriginOf(new Uri(topic)), out _);
-        var current = feed is null ? null : await renderer.RenderAsync(feed, cancellationToken).ConfigureAwait(false);
+        RenderedTopic? current = null;
+        try
+        {
+            current = feed is null ? null : await renderer.RenderAsync(feed, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SearchIndexBuildingException)
+        {
+            // A saved search while the index is rebuilt: its starting point is unknown, so the first run after the
+            // rebuild delivers what it then finds.
+        }
+
         var stored = await store.UpsertHubSubscriptionAsync(new HubSubscription
         {
             Topic = topic,

@@ -36,7 +36,11 @@ public sealed class TestApp : IAsyncDisposable
     /// <param name="allowPrivateNetworks">Whether feeds on loopback (the test servers) may be fetched.</param>
     /// <param name="worker">Whether Quartz polls in the background; tests that poll by hand turn it off to stay deterministic.</param>
     /// <param name="settings">More <c>--Key=value</c> settings.</param>
-    public static async Task<TestApp> StartAsync(string? dataDirectory = null, bool allowPrivateNetworks = true, bool worker = true, params string[] settings)
+    public static Task<TestApp> StartAsync(string? dataDirectory = null, bool allowPrivateNetworks = true, bool worker = true, params string[] settings)
+        => StartAsync(dataDirectory, allowPrivateNetworks, worker, replace: null, settings);
+
+    /// <summary>Starts FeedHub with services replaced (a store opened by the test).</summary>
+    public static async Task<TestApp> StartAsync(string? dataDirectory, bool allowPrivateNetworks, bool worker, Action<IServiceCollection>? replace, params string[] settings)
     {
         dataDirectory ??= Directory.CreateTempSubdirectory("feedhub-app-").FullName;
         string[] args =
@@ -50,7 +54,7 @@ public sealed class TestApp : IAsyncDisposable
             $"--FeedHub:Roles={(worker ? "web,worker" : "web")}",
             .. settings,
         ];
-        var app = FeedHubApp.Build(args);
+        var app = FeedHubApp.Build(args, replace);
         await app.StartAsync();
         return new TestApp(app, dataDirectory);
     }
