@@ -30,7 +30,7 @@ public sealed partial class LiteDbFeedStore
         // search outbox's transaction: the search index reads only the names.
         lock (_writeLock)
         {
-            if (_sources.FindById(poll.SourceId) is not { } stored)
+            if (_sources.FindById(poll.SourceId) is not { } stored || !poll.IsAbout(stored))
             {
                 return Task.CompletedTask;
             }

@@ -70,7 +70,12 @@ public sealed partial class LiteDbFeedStore
     {
         lock (_webSubLock)
         {
-            HubSubscriptions.Update(subscription);
+            if (HubSubscriptions.FindById(subscription.Id) is { } stored)
+            {
+                (stored.ContentHash, stored.DeliveredAt, stored.Deliveries) = (subscription.ContentHash, subscription.DeliveredAt, subscription.Deliveries);
+                (stored.FailedAttempts, stored.LastError, stored.LastErrorAt) = (subscription.FailedAttempts, subscription.LastError, subscription.LastErrorAt);
+                HubSubscriptions.Update(stored);
+            }
         }
 
         return Task.CompletedTask;
@@ -108,6 +113,12 @@ public sealed partial class LiteDbFeedStore
     {
         lock (_webSubLock)
         {
+            if (SourcePushes.FindById(push.SourceId) is { } stored)
+            {
+                (push.PushesReceived, push.PushesRefused, push.LastPushAt) = (stored.PushesReceived, stored.PushesRefused, stored.LastPushAt);
+                (push.LastRefusal, push.LastRefusalAt) = (stored.LastRefusal, stored.LastRefusalAt);
+            }
+
             SourcePushes.Upsert(push);
         }
 

@@ -26,6 +26,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
     private readonly ILiteCollection<Curator> _curators;
     private readonly BsonMapper _mapper;
     private readonly Lock _idLock = new();
+    private readonly Lock _curatorLock = new();
     private readonly long _versionBase;
     private long _nextArticleId;
     private long _changes;
@@ -82,40 +83,53 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
         => Task.FromResult<Source?>(_sources.FindById(id));
 
     public Task<Source?> FindSourceByFeedUrlAsync(string feedUrl, CancellationToken cancellationToken)
-    {
-        var wanted = UrlNormalizer.ForIdentity(feedUrl);
-        return Task.FromResult(_sources.FindAll().FirstOrDefault(s => UrlNormalizer.ForIdentity(s.FeedUrl) == wanted));
-    }
+        => Task.FromResult<Source?>(_sourceDirectory.FindByIdentity(UrlNormalizer.ForIdentity(feedUrl)) is { } id ? _sources.FindById(id) : null);
 
     public Task<IReadOnlyList<Source>> ListSourcesAsync(CancellationToken cancellationToken)
         => Task.FromResult<IReadOnlyList<Source>>(_sources.FindAll().OrderBy(s => s.Id).ToList());
 
-    public Task UpdateSourceAsync(Source source, CancellationToken cancellationToken)
+    public Task<Source?> ChangeSourceAsync(long id, Func<Source, bool> change, CancellationToken cancellationToken)
     {
-        var before = _sources.FindById(source.Id);
-        try
+        // Under the write lock from the read to the save, so no other write of the source (a poll's, another
+        // curator's) comes between them. Read twice: one copy is changed, the other is what the change is told apart
+        // from, and what the listing index takes back if the write fails.
+        lock (_writeLock)
         {
-            WriteSearchable(
-                () =>
-                {
-                    _sources.Update(source);
-                    _sourceDirectory.Put(source);
-                },
-                [],
-                SearchedNamesDiffer(before, source) ? [source.Id] : []);
-        }
-        catch
-        {
-            RestoreSourceDirectory(source.Id, before);
-            throw;
-        }
+            if (_sources.FindById(id) is not { } before)
+            {
+                return Task.FromResult<Source?>(null);
+            }
 
-        if (before is null || !before.LooksTheSameToReadersAs(source))
-        {
-            SourcesChanged();
-        }
+            var source = _sources.FindById(id);
+            if (!change(source))
+            {
+                return Task.FromResult<Source?>(source);
+            }
 
-        return Task.CompletedTask;
+            try
+            {
+                WriteSearchable(
+                    () =>
+                    {
+                        _sources.Update(source);
+                        _sourceDirectory.Put(source);
+                    },
+                    [],
+                    SearchedNamesDiffer(before, source) ? [id] : []);
+            }
+            catch
+            {
+                RestoreSourceDirectory(id, before);
+                throw;
+            }
+
+            if (!before.LooksTheSameToReadersAs(source))
+            {
+                SourcesChanged();
+            }
+
+            return Task.FromResult<Source?>(source);
+        }
     }
 
     public Task<bool> RemoveSourceAsync(long id, bool keepArticles, CancellationToken cancellationToken)
@@ -261,10 +275,19 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
     public Task<IReadOnlyList<Curator>> ListCuratorsAsync(CancellationToken cancellationToken)
         => Task.FromResult<IReadOnlyList<Curator>>(_curators.FindAll().OrderBy(c => c.Id).ToList());
 
-    public Task UpdateCuratorAsync(Curator curator, CancellationToken cancellationToken)
+    public Task<Curator?> ChangeCuratorAsync(long id, Func<Curator, bool> change, CancellationToken cancellationToken)
     {
-        _curators.Update(curator);
-        return Task.CompletedTask;
+        // One change of a curator at a time, from the read to the save; no other write waits for it.
+        lock (_curatorLock)
+        {
+            var curator = _curators.FindById(id);
+            if (curator is not null && change(curator))
+            {
+                _curators.Update(curator);
+            }
+
+            return Task.FromResult<Curator?>(curator);
+        }
     }
 
     public Task<string?> GetSettingAsync(string name, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using FeedHub.Core.Curation;
 using FeedHub.Core.Model;
 using FeedHub.Core.Storage;
+using FeedHub.Core.Urls;
 
 namespace FeedHub.Storage.LiteDb;
 
@@ -10,7 +11,9 @@ namespace FeedHub.Storage.LiteDb;
 /// with the counts by health state and category. The file belongs to one process, so the index lives in memory: it is
 /// built once when the store opens and changed with every write of a source. A page walks one order from its cursor,
 /// so it costs the page and the entries its filters skip (a few bytes each), never a source document more than shown.
-/// It also keeps each source's outline (<see cref="SourceOutline"/>, by id), so the blogroll and OPML read no document.
+/// It also keeps each source's outline (<see cref="SourceOutline"/>, by id), so the blogroll and OPML read no document,
+/// and the sources by feed address (<see cref="UrlNormalizer.ForIdentity"/>), so an add or a move checks for a source
+/// already there without reading every source.
 /// </summary>
 internal sealed class SourceDirectory
 {
@@ -21,6 +24,9 @@ internal sealed class SourceDirectory
     private readonly int[] _healthCounts = new int[Enum.GetValues<HealthStatus>().Length];
     private readonly Dictionary<string, int> _categoryCounts = new(StringComparer.Ordinal);
     private readonly SortedDictionary<long, SourceOutline> _outlines = [];
+
+    /// <summary>The ids of the sources at each feed address: usually one, more when a poll moved one onto another's.</summary>
+    private readonly Dictionary<string, SortedSet<long>> _byIdentity = new(StringComparer.Ordinal);
 
     public SourceDirectory(IEnumerable<Source> sources)
     {
@@ -65,6 +71,15 @@ internal sealed class SourceDirectory
         }
 
         return headings;
+    }
+
+    /// <summary>The lowest id of the sources whose feed address has this identity (<see cref="UrlNormalizer.ForIdentity"/>).</summary>
+    public long? FindByIdentity(string identity)
+    {
+        lock (_lock)
+        {
+            return _byIdentity.TryGetValue(identity, out var ids) ? ids.Min : null;
+        }
     }
 
     /// <summary>Every source's outline, by id.</summary>
@@ -131,10 +146,10 @@ internal sealed class SourceDirectory
             return [];
         }
 
-        Entry? from = query.After is { } after ? new Entry(after.Id, after.Rank, string.Empty, after.NameKey, string.Empty, [], []) : null;
+        Entry? from = query.After is { } after ? new Entry(after.Id, after.Rank, string.Empty, after.NameKey, string.Empty, [], [], string.Empty) : null;
         if (query.Sort == SourceSort.Health && health is { } rank)
         {
-            var first = new Entry(long.MinValue, rank, string.Empty, string.Empty, string.Empty, [], []);
+            var first = new Entry(long.MinValue, rank, string.Empty, string.Empty, string.Empty, [], [], string.Empty);
             from = from is null || order.Comparer.Compare(first, from) > 0 ? first : from;
         }
 
@@ -160,6 +175,12 @@ internal sealed class SourceDirectory
         _byHealth.Add(entry);
         _byName.Add(entry);
         _healthCounts[entry.Rank]++;
+        if (!_byIdentity.TryGetValue(entry.Identity, out var ids))
+        {
+            _byIdentity[entry.Identity] = ids = [];
+        }
+
+        ids.Add(entry.Id);
         foreach (var category in entry.Categories)
         {
             _categoryCounts[category] = _categoryCounts.GetValueOrDefault(category) + 1;
@@ -177,6 +198,13 @@ internal sealed class SourceDirectory
         _byHealth.Remove(entry);
         _byName.Remove(entry);
         _healthCounts[entry.Rank]--;
+        var ids = _byIdentity[entry.Identity];
+        ids.Remove(id);
+        if (ids.Count == 0)
+        {
+            _byIdentity.Remove(entry.Identity);
+        }
+
         foreach (var category in entry.Categories)
         {
             if (--_categoryCounts[category] == 0)
@@ -198,7 +226,7 @@ internal sealed class SourceDirectory
         return byName != 0 ? byName : a.Id.CompareTo(b.Id);
     }
 
-    private sealed record Entry(long Id, int Rank, string Name, string NameKey, string SearchText, string[] CategoryKeys, IReadOnlyList<string> Categories)
+    private sealed record Entry(long Id, int Rank, string Name, string NameKey, string SearchText, string[] CategoryKeys, IReadOnlyList<string> Categories, string Identity)
     {
         public static Entry Of(Source source) => new(
             source.Id,
@@ -207,6 +235,7 @@ internal sealed class SourceDirectory
             SourceKeys.NameKey(source),
             SourceKeys.SearchText(source),
             SourceKeys.CategoryKeys(source),
-            source.Categories.Distinct(StringComparer.Ordinal).ToList());
+            source.Categories.Distinct(StringComparer.Ordinal).ToList(),
+            UrlNormalizer.ForIdentity(source.FeedUrl));
     }
 }

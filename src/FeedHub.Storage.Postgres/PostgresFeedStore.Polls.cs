@@ -39,32 +39,22 @@ public sealed partial class PostgresFeedStore
         {
             // Most polls (every 304): one statement, which writes only the poll's columns, so it needs no lock.
             await using var update = _writes.CreateCommand(SourceColumns.UpdateFetchSql);
-            SourceColumns.AddFetchParameters(update.Parameters, poll.SourceId, fetch);
+            SourceColumns.AddFetchParameters(update.Parameters, poll.SourceId, poll.PolledUrl, fetch);
             await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        // The row is locked while the poll's columns are applied to it as it stands, so a curator's change that
-        // committed meanwhile is kept, and one that comes later waits for this one. Nothing else is locked before the
-        // commit, which moves the tallies and versions (migrations 0019 and 0020): a curator's save of the same source
-        // holds only its row too, so the two never wait on each other in a cycle.
-        await using var connection = await _writes.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (var select = new NpgsqlCommand($"SELECT {SourceColumns.SelectList} FROM sources WHERE id = @id FOR UPDATE", connection, transaction))
+        // Applied to the row as it stands, held until the commit: a curator's change that committed meanwhile is
+        // kept (a move to another address too: then nothing is saved), and one that comes later waits for this one.
+        await ChangeStoredSourceAsync(_writes, poll.SourceId, stored =>
         {
-            select.Parameters.Add(new NpgsqlParameter<long>("id", poll.SourceId));
-            var stored = (await ReadSourcesAsync(select, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
-            if (stored is null)
+            var about = poll.IsAbout(stored);
+            if (about)
             {
-                return;
+                poll.ApplyTo(stored);
             }
 
-            poll.ApplyTo(stored);
-            await using var update = new NpgsqlCommand(SourceColumns.UpdateSql, connection, transaction);
-            SourceColumns.AddParameters(update.Parameters, stored, withId: true);
-            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return about;
+        }, cancellationToken).ConfigureAwait(false);
     }
 }

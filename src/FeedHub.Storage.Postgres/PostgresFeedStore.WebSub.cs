@@ -36,16 +36,11 @@ public sealed partial class PostgresFeedStore
     {
         await using var command = _dataSource.CreateCommand(
             """
-            UPDATE websub_subscriptions SET secret = @secret, lease_seconds = @lease_seconds, expires_at = @expires_at,
-                verified_at = @verified_at, content_hash = @content_hash, delivered_at = @delivered_at, deliveries = @deliveries,
+            UPDATE websub_subscriptions SET content_hash = @content_hash, delivered_at = @delivered_at, deliveries = @deliveries,
                 failed_attempts = @failed_attempts, last_error = @last_error, last_error_at = @last_error_at
             WHERE id = @id
             """);
         command.Parameters.Add(new NpgsqlParameter<long>("id", subscription.Id));
-        command.Parameters.Add(new NpgsqlParameter("secret", (object?)subscription.Secret ?? DBNull.Value));
-        command.Parameters.Add(new NpgsqlParameter<int>("lease_seconds", subscription.LeaseSeconds));
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("expires_at", Timestamps.ToStored(subscription.ExpiresAt)));
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("verified_at", Timestamps.ToStored(subscription.VerifiedAt)));
         command.Parameters.Add(new NpgsqlParameter("content_hash", (object?)subscription.ContentHash ?? DBNull.Value));
         command.Parameters.Add(Instant("delivered_at", subscription.DeliveredAt));
         command.Parameters.Add(new NpgsqlParameter<long>("deliveries", subscription.Deliveries));
@@ -109,9 +104,7 @@ public sealed partial class PostgresFeedStore
             WHERE EXISTS (SELECT 1 FROM sources WHERE id = @source_id)
             ON CONFLICT (source_id) DO UPDATE SET hub = excluded.hub, topic = excluded.topic, callback_key = excluded.callback_key,
                 secret = excluded.secret, state = excluded.state, reason = excluded.reason, requested_at = excluded.requested_at,
-                verified_at = excluded.verified_at, lease_expires_at = excluded.lease_expires_at, pushes_received = excluded.pushes_received,
-                pushes_refused = excluded.pushes_refused, last_push_at = excluded.last_push_at, last_refusal = excluded.last_refusal,
-                last_refusal_at = excluded.last_refusal_at
+                verified_at = excluded.verified_at, lease_expires_at = excluded.lease_expires_at
             """);
         command.Parameters.Add(new NpgsqlParameter<long>("source_id", push.SourceId));
         command.Parameters.Add(new NpgsqlParameter<string>("hub", push.Hub));

@@ -96,16 +96,41 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
         return await ReadSourcesAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
+    public Task<Source?> ChangeSourceAsync(long id, Func<Source, bool> change, CancellationToken cancellationToken)
+        => ChangeStoredSourceAsync(_dataSource, id, change, cancellationToken);
+
     /// <summary>
-    /// Saves a source whole. The store version moves when the update commits if it changed what readers see of the
-    /// source (migration 0019), so until then the update holds the source's row only, as a poll saving the same
-    /// source does (<see cref="SavePollAsync"/>): whichever locks the row second waits for the other to commit.
+    /// Applies <paramref name="change"/> to the source's row as it stands, in one transaction that holds the row from
+    /// the read to the commit (<c>SELECT … FOR UPDATE</c>): a poll or a curator saving the same source meanwhile waits,
+    /// then applies its own change onto this one's result, and one that committed before is read and kept. Nothing
+    /// else is locked before the commit, which moves the tallies and versions when what readers see changed
+    /// (migrations 0019 and 0020): two such writes of the same source only ever queue for its row, never in a cycle.
     /// </summary>
-    public async Task UpdateSourceAsync(Source source, CancellationToken cancellationToken)
+    private static async Task<Source?> ChangeStoredSourceAsync(NpgsqlDataSource dataSource, long id, Func<Source, bool> change, CancellationToken cancellationToken)
     {
-        await using var update = _dataSource.CreateCommand(SourceColumns.UpdateSql);
-        SourceColumns.AddParameters(update.Parameters, source, withId: true);
-        await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        Source? stored;
+        await using (var select = new NpgsqlCommand($"SELECT {SourceColumns.SelectList} FROM sources WHERE id = @id FOR UPDATE", connection, transaction))
+        {
+            select.Parameters.Add(new NpgsqlParameter<long>("id", id));
+            stored = (await ReadSourcesAsync(select, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+        }
+
+        // Left without a commit, the transaction is rolled back when disposed, and the row let go.
+        if (stored is null || !change(stored))
+        {
+            return stored;
+        }
+
+        await using (var update = new NpgsqlCommand(SourceColumns.UpdateSql, connection, transaction))
+        {
+            SourceColumns.AddParameters(update.Parameters, stored, withId: true);
+            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return stored;
     }
 
     public async Task<bool> RemoveSourceAsync(long id, bool keepArticles, CancellationToken cancellationToken)
@@ -345,13 +370,33 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
         return await ReadCuratorsAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task UpdateCuratorAsync(Curator curator, CancellationToken cancellationToken)
+    /// <summary>As <see cref="ChangeStoredSourceAsync"/>: the curator's row is held from the read to the commit.</summary>
+    public async Task<Curator?> ChangeCuratorAsync(long id, Func<Curator, bool> change, CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand(
-            "UPDATE curators SET name = @name, password_hash = @password_hash, created_at = @created_at, tokens = @tokens WHERE id = @id");
-        CuratorColumns.AddParameters(command.Parameters, curator);
-        command.Parameters.Add(new NpgsqlParameter<long>("id", curator.Id));
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        Curator? stored;
+        await using (var select = new NpgsqlCommand($"SELECT {CuratorColumns.SelectList} FROM curators WHERE id = @id FOR UPDATE", connection, transaction))
+        {
+            select.Parameters.Add(new NpgsqlParameter<long>("id", id));
+            stored = (await ReadCuratorsAsync(select, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+        }
+
+        if (stored is null || !change(stored))
+        {
+            return stored;
+        }
+
+        await using (var update = new NpgsqlCommand(
+            "UPDATE curators SET name = @name, password_hash = @password_hash, created_at = @created_at, tokens = @tokens WHERE id = @id", connection, transaction))
+        {
+            CuratorColumns.AddParameters(update.Parameters, stored);
+            update.Parameters.Add(new NpgsqlParameter<long>("id", id));
+            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return stored;
     }
 
     public async Task<string?> GetSettingAsync(string name, CancellationToken cancellationToken)

@@ -84,13 +84,14 @@ internal static class SourceColumns
     /// Saves a poll that learned nothing but fetch state, in one statement that reads nothing first: the fetch columns,
     /// and the health judged from them. Health also depends on the source's state, which a curator may change while the
     /// poll runs, so the health for each state is sent (<see cref="AddFetchParameters"/>) and the row's own state picks
-    /// one. Readers see no fetch state, so the store version stays, and so do the columns a curator edits.
+    /// one. Readers see no fetch state, so the store version stays, and so do the columns a curator edits. Nothing is
+    /// written when the source has left the address polled (<c>PollResult.PolledUrl</c>).
     /// </summary>
     public static readonly string UpdateFetchSql = $"""
         UPDATE sources SET {string.Join(", ", Data.Where(c => c.Fetch).Select(c => $"{c.Name} = @{c.Name}"))},
             health = CASE state {string.Join(" ", Enum.GetValues<SourceState>().Select(s => $"WHEN '{s}' THEN @health_{ParameterOf(s)}"))} END,
             health_rank = CASE state {string.Join(" ", Enum.GetValues<SourceState>().Select(s => $"WHEN '{s}' THEN @health_rank_{ParameterOf(s)}"))} END
-        WHERE id = @id
+        WHERE id = @id AND (@polled_url IS NULL OR feed_url = @polled_url)
         """;
 
     /// <summary>Inserts a source with the id it brings, or replaces the one already there (a copy from another store).</summary>
@@ -114,9 +115,10 @@ internal static class SourceColumns
     }
 
     /// <summary>The parameters of <see cref="UpdateFetchSql"/>.</summary>
-    public static void AddFetchParameters(NpgsqlParameterCollection parameters, long id, FetchState fetch)
+    public static void AddFetchParameters(NpgsqlParameterCollection parameters, long id, string? polledUrl, FetchState fetch)
     {
         parameters.Add(new NpgsqlParameter<long>("id", id));
+        parameters.Add(new NpgsqlParameter("polled_url", NpgsqlDbType.Text) { Value = (object?)polledUrl ?? DBNull.Value });
         var source = new Source { Id = id, FeedUrl = string.Empty, Fetch = fetch };
         foreach (var column in Data.Where(c => c.Fetch))
         {

@@ -106,9 +106,12 @@ public static class BlogrollBenchmark
         var renamed = 0;
         async Task RenameAsync()
         {
-            var source = (await store.GetSourceAsync(count / 2, CancellationToken.None))!;
-            source.DisplayName = string.Create(Invariant, $"Renamed blog {renamed++}");
-            await store.UpdateSourceAsync(source, CancellationToken.None);
+            var name = string.Create(Invariant, $"Renamed blog {renamed++}");
+            await store.ChangeSourceAsync(count / 2, source =>
+            {
+                source.DisplayName = name;
+                return true;
+            }, CancellationToken.None);
         }
 
         // Compiled and optimised first, as on a server that has been running.

@@ -94,9 +94,12 @@ public static class PagesBenchmark
         var renamed = 0;
         Func<Task> renameSource = async () =>
         {
-            var source = (await store.GetSourceAsync(99, CancellationToken.None))!;
-            source.DisplayName = string.Create(Invariant, $"Renamed blog {renamed++}");
-            await store.UpdateSourceAsync(source, CancellationToken.None);
+            var name = string.Create(Invariant, $"Renamed blog {renamed++}");
+            await store.ChangeSourceAsync(99, source =>
+            {
+                source.DisplayName = name;
+                return true;
+            }, CancellationToken.None);
         };
         (string Path, Func<Task>? Unrelated, Func<Task> Own)[] pages =
         [

@@ -61,13 +61,14 @@ public abstract partial class FeedStoreContract
         ContentScope[] scopes = [ContentScope.River, ContentScope.Category("Science"), ContentScope.Hour(new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero))];
         var before = await VersionsAsync(scopes);
 
-        source.Fetch.ETag = "\"v2\"";
-        source.Fetch.NextPollAt = T0.AddHours(2);
-        await Store.UpdateSourceAsync(source, default);
+        await ChangeAsync(source.Id, stored =>
+        {
+            stored.Fetch.ETag = "\"v2\"";
+            stored.Fetch.NextPollAt = T0.AddHours(2);
+        });
         Assert.Equal(before, await VersionsAsync(scopes));
 
-        source.Categories = ["Science"];
-        await Store.UpdateSourceAsync(source, default);
+        await ChangeAsync(source.Id, stored => stored.Categories = ["Science"]);
         var recategorised = await VersionsAsync(scopes);
         Assert.All(scopes, scope => Assert.True(recategorised[scope] > before[scope], $"{scope} did not move"));
 

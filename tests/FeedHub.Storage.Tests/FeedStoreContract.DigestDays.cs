@@ -65,8 +65,7 @@ public abstract partial class FeedStoreContract
         Assert.Empty(await Store.GetSourceHeadingsAsync([], default));
 
         // A curator's rename is what the next digest shows.
-        renamed.DisplayName = "Zoé écrit";
-        await Store.UpdateSourceAsync(renamed, default);
+        await ChangeAsync(renamed.Id, stored => stored.DisplayName = "Zoé écrit");
         Assert.Equal("Zoé écrit", Assert.Single(await Store.GetSourceHeadingsAsync([renamed.Id], default)).Name);
     }
 
@@ -82,8 +81,7 @@ public abstract partial class FeedStoreContract
 
         // The feed's own title, as a poll learns it; categories and removal, as a curator changes them; a new source.
         await Store.SavePollAsync(new PollResult(retitled.Id) { Fetch = retitled.Fetch, Feed = new LearnedFeed("A new title", "https://a.example/") }, default);
-        recategorised.Categories = ["Science"];
-        await Store.UpdateSourceAsync(recategorised, default);
+        await ChangeAsync(recategorised.Id, stored => stored.Categories = ["Science"]);
         await Store.RemoveSourceAsync(removed.Id, keepArticles: true, default);
         var added = await Store.AddSourceAsync(NewSource("https://e.example/feed"), default);
         Assert.Equal(notYet, added.Id);

@@ -14,12 +14,13 @@ public abstract partial class FeedStoreContract
         var polled = await Store.GetSourceAsync(source.Id, default);
 
         // Meanwhile a curator pauses and renames the source and changes its categories.
-        var edited = await Store.GetSourceAsync(source.Id, default);
-        edited!.State = SourceState.Paused;
-        edited.DisplayName = "Chosen";
-        edited.Categories = ["Friends"];
-        edited.Extraction = ExtractionMode.Never;
-        await Store.UpdateSourceAsync(edited, default);
+        await ChangeAsync(source.Id, edited =>
+        {
+            edited.State = SourceState.Paused;
+            edited.DisplayName = "Chosen";
+            edited.Categories = ["Friends"];
+            edited.Extraction = ExtractionMode.Never;
+        });
 
         polled!.Fetch.ETag = "\"v2\"";
         polled.Fetch.PollCount = 7;
@@ -47,9 +48,7 @@ public abstract partial class FeedStoreContract
         var paused = await Store.AddSourceAsync(NewSource("https://b.example/feed"), default);
         var failing = new FetchState { PollCount = 5, ConsecutiveFailures = SourceHealthRules.BrokenAfterFailures, LastError = "the server answered 500" };
         var polledPaused = await Store.GetSourceAsync(paused.Id, default);
-        var edited = await Store.GetSourceAsync(paused.Id, default);
-        edited!.State = SourceState.Paused;
-        await Store.UpdateSourceAsync(edited, default);
+        await ChangeAsync(paused.Id, edited => edited.State = SourceState.Paused);
         var version = await Store.GetVersionAsync(default);
 
         await Store.SavePollAsync(new PollResult(active.Id) { Fetch = failing }, default);
@@ -63,6 +62,24 @@ public abstract partial class FeedStoreContract
         Assert.Equal((1, 1, 0), (tallies.ByHealth[HealthStatus.Broken], tallies.ByHealth[HealthStatus.Paused], tallies.ByHealth.GetValueOrDefault(HealthStatus.New)));
         var stored = await Store.GetSourceAsync(paused.Id, default);
         Assert.Equal((SourceState.Paused, 5L, "the server answered 500"), (stored!.State, stored.Fetch.PollCount, stored.Fetch.LastError));
+    }
+
+    /// <summary>A curator moved the source while it was being polled: what the old address answered is not saved.</summary>
+    [Fact]
+    public async Task A_poll_of_an_address_the_source_has_left_saves_nothing_and_one_of_its_address_saves()
+    {
+        var source = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
+        await ChangeAsync(source.Id, moved => (moved.FeedUrl, moved.Fetch.MovedFrom) = ("https://a.example/moved", "https://a.example/feed"));
+
+        var stale = new FetchState { ETag = "\"old\"", PollCount = 1, MovedFrom = null };
+        await Store.SavePollAsync(new PollResult(source.Id) { PolledUrl = "https://a.example/feed", Fetch = stale }, default);
+        await Store.SavePollAsync(new PollResult(source.Id) { PolledUrl = "https://a.example/feed", Fetch = stale, Feed = new LearnedFeed("Old title", null) }, default);
+        var afterStale = await Store.GetSourceAsync(source.Id, default);
+        await Store.SavePollAsync(new PollResult(source.Id) { PolledUrl = "https://a.example/moved", Fetch = new FetchState { ETag = "\"new\"", PollCount = 2 } }, default);
+
+        Assert.Equal((null, 0L, "https://a.example/feed", "A blog"), (afterStale!.Fetch.ETag, afterStale.Fetch.PollCount, afterStale.Fetch.MovedFrom, afterStale.Title));
+        var stored = await Store.GetSourceAsync(source.Id, default);
+        Assert.Equal(("\"new\"", 2L), (stored!.Fetch.ETag, stored.Fetch.PollCount));
     }
 
     [Fact]

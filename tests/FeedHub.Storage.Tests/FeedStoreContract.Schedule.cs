@@ -10,13 +10,9 @@ public abstract partial class FeedStoreContract
     {
         var due = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
         var paused = await Store.AddSourceAsync(NewSource("https://b.example/feed"), default);
-        paused.State = SourceState.Paused;
-        paused.Fetch.NextPollAt = T0.AddMinutes(90);
-        await Store.UpdateSourceAsync(paused, default);
+        await ChangeAsync(paused.Id, stored => (stored.State, stored.Fetch.NextPollAt) = (SourceState.Paused, T0.AddMinutes(90)));
         var retired = await Store.AddSourceAsync(NewSource("https://c.example/feed"), default);
-        retired.State = SourceState.Retired;
-        retired.Fetch.NextPollAt = null;
-        await Store.UpdateSourceAsync(retired, default);
+        await ChangeAsync(retired.Id, stored => (stored.State, stored.Fetch.NextPollAt) = (SourceState.Retired, null));
 
         Store = await ReopenAsync(Store);
         var schedules = await Store.ListSourceSchedulesAsync(default);

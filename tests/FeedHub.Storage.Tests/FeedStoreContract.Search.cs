@@ -214,8 +214,7 @@ public abstract partial class FeedStoreContract
         Assert.Equal([partial.Id], await SearchIdsAsync("observatory"));
         Assert.Empty(await SearchIdsAsync("teaser"));
 
-        kept.DisplayName = "Pelican Gazette";
-        await Store.UpdateSourceAsync(kept, default);
+        await ChangeAsync(kept.Id, stored => stored.DisplayName = "Pelican Gazette");
         Assert.Equal([orphan.Id, partial.Id], await SearchIdsAsync("pelican"));
 
         await Store.RemoveSourceAsync(removed.Id, keepArticles: false, default);

@@ -15,8 +15,7 @@ public abstract partial class FeedStoreContract
         foreach (var (name, status, shape) in HealthCases())
         {
             var source = await Store.AddSourceAsync(NewSource($"https://{name}.example/feed"), default);
-            shape(source);
-            await Store.UpdateSourceAsync(source, default);
+            await ChangeAsync(source.Id, shape);
             expected.TryAdd(status, []);
             expected[status].Add(source.Id);
         }
@@ -34,14 +33,9 @@ public abstract partial class FeedStoreContract
         Assert.Equal(Enum.GetValues<HealthStatus>().ToDictionary(s => s, s => expected.GetValueOrDefault(s, []).Count), tallies.ByHealth);
 
         // A broken source answers again; a degraded one is removed; a new one is paused.
-        var broken = (await Store.GetSourceAsync(expected[HealthStatus.Broken][0], default))!;
-        broken.Fetch.ConsecutiveFailures = 0;
-        broken.Fetch.LastError = null;
-        await Store.UpdateSourceAsync(broken, default);
+        var broken = await ChangeAsync(expected[HealthStatus.Broken][0], stored => (stored.Fetch.ConsecutiveFailures, stored.Fetch.LastError) = (0, null));
         await Store.RemoveSourceAsync(expected[HealthStatus.Degraded][0], keepArticles: false, default);
-        var fresh = (await Store.GetSourceAsync(expected[HealthStatus.New][0], default))!;
-        fresh.State = SourceState.Paused;
-        await Store.UpdateSourceAsync(fresh, default);
+        await ChangeAsync(expected[HealthStatus.New][0], stored => stored.State = SourceState.Paused);
 
         tallies = await Store.GetTalliesAsync(default);
         Assert.Equal(expected[HealthStatus.Healthy].Count + 1, tallies.ByHealth[HealthStatus.Healthy]);
@@ -67,9 +61,7 @@ public abstract partial class FeedStoreContract
         // A change to the object after it was stored is not stored, and not outlined.
         bare.Categories.Add("Not saved");
         await Store.SavePollAsync(new PollResult(plain.Id) { Fetch = new FetchState { PollCount = 1 }, Feed = new LearnedFeed("Learned title", "https://plain.example/") }, default);
-        var edited = (await Store.GetSourceAsync(set.Id, default))!;
-        (edited.DisplayName, edited.State, edited.Categories) = (null, SourceState.Active, ["Art"]);
-        await Store.UpdateSourceAsync(edited, default);
+        await ChangeAsync(set.Id, stored => (stored.DisplayName, stored.State, stored.Categories) = (null, SourceState.Active, ["Art"]));
         await Store.RemoveSourceAsync(removed.Id, keepArticles: false, default);
 
         async Task AssertOutlinesAsync()
@@ -165,8 +157,7 @@ public abstract partial class FeedStoreContract
 
         Assert.Equal([("Food", 1), ("Français", 1), ("Tech", 3)], await CategoriesAsync());
 
-        first.Categories = ["Food"];
-        await Store.UpdateSourceAsync(first, default);
+        await ChangeAsync(first.Id, stored => stored.Categories = ["Food"]);
         Assert.Equal([("Food", 2), ("Tech", 2)], await CategoriesAsync());
 
         await Store.RemoveImportBatchAsync(batch.Id, default);

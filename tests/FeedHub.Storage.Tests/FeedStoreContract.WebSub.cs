@@ -50,6 +50,46 @@ public abstract partial class FeedStoreContract
         Assert.False(live.IsExpired(T0.AddMinutes(59)));
     }
 
+    /// <summary>A delivery read the subscription before its subscriber renewed it and saves what it did after: the renewal stays.</summary>
+    [Fact]
+    public async Task A_delivery_saved_after_a_renewal_keeps_the_renewed_secret_and_lease()
+    {
+        var subscription = await Store.UpsertHubSubscriptionAsync(HubSubscriptionOf("https://hub.example/feed.atom", "https://reader.example/cb", T0, leaseSeconds: 60, "first-secret"), default);
+        var delivery = (await Store.GetHubSubscriptionAsync(subscription.Id, default))!;
+
+        await Store.UpsertHubSubscriptionAsync(HubSubscriptionOf("https://hub.example/feed.atom", "https://reader.example/cb", T0.AddMinutes(1), leaseSeconds: 3600, "second-secret"), default);
+        (delivery.ContentHash, delivery.DeliveredAt, delivery.Deliveries) = ("abc", T0.AddMinutes(2), 1);
+        await Store.UpdateHubSubscriptionAsync(delivery, default);
+
+        var stored = (await Store.GetHubSubscriptionAsync(subscription.Id, default))!;
+        Assert.Equal(("second-secret", 3600, T0.AddMinutes(1).AddSeconds(3600), T0.AddMinutes(1)), (stored.Secret, stored.LeaseSeconds, stored.ExpiresAt, stored.VerifiedAt));
+        Assert.Equal(("abc", T0.AddMinutes(2), 1L), (stored.ContentHash, stored.DeliveredAt, stored.Deliveries));
+    }
+
+    /// <summary>A renewal read the push before pushes arrived and saves it after: the pushes counted meanwhile stay.</summary>
+    [Fact]
+    public async Task A_push_subscription_saved_from_an_older_copy_keeps_the_pushes_counted_meanwhile()
+    {
+        var source = await Store.AddSourceAsync(NewSource("https://blog.example/feed"), default);
+        await Store.SaveSourcePushAsync(new SourcePush
+        {
+            SourceId = source.Id, Hub = "https://hub.example/", Topic = "https://blog.example/feed", CallbackKey = "key", Secret = "secret",
+            State = PushState.Active, RequestedAt = T0,
+        }, default);
+        var renewal = (await Store.GetSourcePushAsync(source.Id, default))!;
+
+        await Store.CountPushAsync(source.Id, null, T0.AddMinutes(1), default);
+        await Store.CountPushAsync(source.Id, null, T0.AddMinutes(2), default);
+        await Store.CountPushAsync(source.Id, "bad signature", T0.AddMinutes(3), default);
+        (renewal.State, renewal.RequestedAt) = (PushState.Pending, T0.AddMinutes(4));
+        await Store.SaveSourcePushAsync(renewal, default);
+
+        var stored = (await Store.GetSourcePushAsync(source.Id, default))!;
+        Assert.Equal((PushState.Pending, T0.AddMinutes(4)), (stored.State, stored.RequestedAt));
+        Assert.Equal((2L, 1L, T0.AddMinutes(2)), (stored.PushesReceived, stored.PushesRefused, stored.LastPushAt));
+        Assert.Equal(("bad signature", T0.AddMinutes(3)), (stored.LastRefusal, stored.LastRefusalAt));
+    }
+
     [Fact]
     public async Task A_source_push_round_trips_counts_pushes_without_losing_any_and_goes_with_its_source()
     {

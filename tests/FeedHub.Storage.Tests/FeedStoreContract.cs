@@ -26,15 +26,17 @@ public abstract partial class FeedStoreContract : IAsyncLifetime
     public async Task A_source_round_trips_with_its_settings_and_fetch_state()
     {
         var source = await Store.AddSourceAsync(NewSource("https://blog.example/feed"), default);
-        source.Fetch.ETag = "\"abc\"";
-        source.Fetch.LastModified = "Tue, 03 Nov 2026 10:00:00 GMT";
-        source.Fetch.LastError = "the server answered 500";
-        source.Fetch.LastErrorKind = FetchErrorKind.HttpStatus;
-        source.Fetch.ConsecutiveFailures = 3;
-        source.Fetch.NextPollAt = T0.AddHours(1);
-        source.MinInterval = TimeSpan.FromMinutes(10);
-        source.State = SourceState.Paused;
-        await Store.UpdateSourceAsync(source, default);
+        await ChangeAsync(source.Id, stored =>
+        {
+            stored.Fetch.ETag = "\"abc\"";
+            stored.Fetch.LastModified = "Tue, 03 Nov 2026 10:00:00 GMT";
+            stored.Fetch.LastError = "the server answered 500";
+            stored.Fetch.LastErrorKind = FetchErrorKind.HttpStatus;
+            stored.Fetch.ConsecutiveFailures = 3;
+            stored.Fetch.NextPollAt = T0.AddHours(1);
+            stored.MinInterval = TimeSpan.FromMinutes(10);
+            stored.State = SourceState.Paused;
+        });
 
         Store = await ReopenAsync(Store);
         var stored = await Store.GetSourceAsync(source.Id, default);
@@ -194,18 +196,18 @@ public abstract partial class FeedStoreContract : IAsyncLifetime
         var source = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
         var added = await Store.GetVersionAsync(default);
 
-        source.Fetch.ETag = "\"v2\"";
-        source.Fetch.PollCount++;
-        source.Fetch.NextPollAt = T0.AddHours(1);
-        await Store.UpdateSourceAsync(source, default);
+        await ChangeAsync(source.Id, stored =>
+        {
+            stored.Fetch.ETag = "\"v2\"";
+            stored.Fetch.PollCount++;
+            stored.Fetch.NextPollAt = T0.AddHours(1);
+        });
         var polled = await Store.GetVersionAsync(default);
 
-        source.DisplayName = "A renamed blog";
-        await Store.UpdateSourceAsync(source, default);
+        await ChangeAsync(source.Id, stored => stored.DisplayName = "A renamed blog");
         var renamed = await Store.GetVersionAsync(default);
 
-        source.Categories.Add("News");
-        await Store.UpdateSourceAsync(source, default);
+        await ChangeAsync(source.Id, stored => stored.Categories.Add("News"));
         var categorised = await Store.GetVersionAsync(default);
 
         Assert.Equal(added, polled);
@@ -322,9 +324,12 @@ public abstract partial class FeedStoreContract : IAsyncLifetime
             CreatedAt = T0,
             Tokens = [new ApiToken { Hash = "aa11", Prefix = "fh_aa", CreatedAt = T0 }],
         }, default);
-        curator.Tokens[0].LastUsedAt = T0.AddMinutes(5);
-        curator.Tokens.Add(new ApiToken { Hash = "bb22", Prefix = "fh_bb", CreatedAt = T0.AddMinutes(1), RevokedAt = T0.AddMinutes(2) });
-        await Store.UpdateCuratorAsync(curator, default);
+        await Store.ChangeCuratorAsync(curator.Id, held =>
+        {
+            held.Tokens[0].LastUsedAt = T0.AddMinutes(5);
+            held.Tokens.Add(new ApiToken { Hash = "bb22", Prefix = "fh_bb", CreatedAt = T0.AddMinutes(1), RevokedAt = T0.AddMinutes(2) });
+            return true;
+        }, default);
 
         Store = await ReopenAsync(Store);
         var stored = await Store.GetCuratorByNameAsync("ada", default);

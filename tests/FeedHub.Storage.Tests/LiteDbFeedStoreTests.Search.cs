@@ -60,8 +60,7 @@ public sealed partial class LiteDbFeedStoreTests
         var source = await Store.AddSourceAsync(new Source { FeedUrl = "https://a.example/feed" }, default);
         await Store.SaveArticlesAsync(
             [Article(source.Id, "id:1", "Kingfishers nest by the river."), Article(source.Id, "id:2", "Herons wait by the river.")], [], default);
-        source.DisplayName = "Riverbank";
-        await Store.UpdateSourceAsync(source, default);
+        await ChangeAsync(source.Id, stored => stored.DisplayName = "Riverbank");
 
         Store = await CrashAndReopenAsync(Store);
 
@@ -251,9 +250,8 @@ public sealed partial class LiteDbFeedStoreTests
         {
             var saves = Enumerable.Range(0, 4).Select(writer => Task.Run(() =>
                 Store.SaveArticlesAsync([Article(source.Id, $"id:{round}:{writer}", "Kingfishers nest by the river.")], [], default)));
-            var renamed = (await Store.GetSourceAsync(source.Id, default))!;
-            renamed.Title = round % 2 == 0 ? "Marsh Diary" : "Wetland Notes";
-            await Task.WhenAll([.. saves, Task.Run(() => Store.UpdateSourceAsync(renamed, default))]);
+            var title = round % 2 == 0 ? "Marsh Diary" : "Wetland Notes";
+            await Task.WhenAll([.. saves, Task.Run(() => ChangeAsync(source.Id, stored => stored.Title = title))]);
 
             var found = await CountFoundAsync(round % 2 == 0 ? "marsh" : "wetland");
             Assert.Equal(4 * (round + 1), found);

@@ -9,8 +9,7 @@ public sealed partial class PostgresFeedStoreTests
         var source = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
         Assert.Equal("a.example", Assert.Single(await web.GetSourceHeadingsAsync([source.Id], default)).Name);
 
-        source.DisplayName = "Renamed on the admin node";
-        await Store.UpdateSourceAsync(source, default);
+        await ChangeAsync(source.Id, stored => stored.DisplayName = "Renamed on the admin node");
 
         Assert.Equal("Renamed on the admin node", Assert.Single(await web.GetSourceHeadingsAsync([source.Id], default)).Name);
     }

@@ -35,15 +35,19 @@ public sealed partial class PostgresFeedStoreTests
             new PollResult(source.Id) { Fetch = new FetchState { ETag = "\"v2\"", PollCount = 1 }, Feed = new LearnedFeed("Feed title", "https://a.example/") },
             default);
         await WaitUntilWaitingForALockAsync("feedhub-test-poll", poll);
-        var edited = await Store.GetSourceAsync(source.Id, default);
-        edited!.DisplayName = "Chosen";
-        var edit = curator.UpdateSourceAsync(edited, default);
+        var edit = curator.ChangeSourceAsync(source.Id, stored =>
+        {
+            stored.DisplayName = "Chosen";
+            return true;
+        }, default);
         await WaitUntilWaitingForALockAsync("feedhub-test-curator", edit);
 
         await hold.CommitAsync();
         await Task.WhenAll(poll, edit);
 
-        Assert.Equal("Chosen", (await Store.GetSourceAsync(source.Id, default))!.DisplayName);
+        // The curator's change applies onto what the poll saved: both stay.
+        var stored = await Store.GetSourceAsync(source.Id, default);
+        Assert.Equal(("Chosen", "Feed title", "\"v2\"", 1L), (stored!.DisplayName, stored.Title, stored.Fetch.ETag, stored.Fetch.PollCount));
         Assert.Equal(version + 2, await Store.GetVersionAsync(default));
     }
 

@@ -94,9 +94,12 @@ public sealed partial class PostgresFeedStoreTests : FeedStoreContract
         var article = NewArticle(source.Id, "id:1");
         await Store.SaveArticlesAsync([article], [], default);
         var afterArticle = await web.GetVersionAsync(default);
-        source.Fetch.ETag = "\"v2\"";
-        source.DisplayName = "Renamed on the other node";
-        await web.UpdateSourceAsync(source, default);
+        await web.ChangeSourceAsync(source.Id, stored =>
+        {
+            stored.Fetch.ETag = "\"v2\"";
+            stored.DisplayName = "Renamed on the other node";
+            return true;
+        }, default);
 
         Assert.NotEqual(start, afterSource);
         Assert.NotEqual(afterSource, afterArticle);

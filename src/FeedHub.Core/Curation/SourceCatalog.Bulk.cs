@@ -54,18 +54,14 @@ public sealed partial class SourceCatalog
         return new BulkResult(changed, problems);
     }
 
+    /// <summary>Adds the category to, or takes it from, the categories the source has when the change is applied.</summary>
     private async Task<string?> RecategoriseAsync(long id, string category, bool add, CancellationToken cancellationToken)
-    {
-        if (await store.GetSourceAsync(id, cancellationToken).ConfigureAwait(false) is not { } source)
+        => (await ChangeAsync(id, stored => new SourceSettings
         {
-            return $"there is no source {id}";
-        }
-
-        var categories = add
-            ? [.. source.Categories, category]
-            : source.Categories.Where(c => !c.Equals(category, StringComparison.OrdinalIgnoreCase)).ToList();
-        return (await UpdateAsync(id, new SourceSettings { Categories = categories }, cancellationToken).ConfigureAwait(false)).Error;
-    }
+            Categories = add
+                ? [.. stored.Categories, category]
+                : stored.Categories.Where(c => !c.Equals(category, StringComparison.OrdinalIgnoreCase)).ToList(),
+        }, cancellationToken).ConfigureAwait(false)).Error;
 }
 
 public enum BulkAction

@@ -9,8 +9,10 @@ public sealed partial class SourceCatalog
     /// Moves a source to a new feed address, keeping its id, settings, history and articles (articles of the new
     /// feed that the source has already are recognised as such). The address is checked like an add: the
     /// private-network guard, discovery when it is a site's address (several feeds: nothing changes, the curator
-    /// picks one), and no other source at it. <paramref name="changes"/> are applied in the same step. The fetch
-    /// state starts afresh and an active source is polled now.
+    /// picks one), and no other source at it. <paramref name="changes"/> are applied in the same step. What the old
+    /// address answered (validators, errors, redirects) is forgotten and an active source is polled now. The checks
+    /// take seconds, so the move is then applied to the source as stored at that moment: its counts and history, and
+    /// what a poll or a curator saved meanwhile, stay.
     /// </summary>
     public async Task<MoveSourceResult> MoveAsync(long id, string url, SourceSettings changes, CancellationToken cancellationToken)
     {
@@ -43,30 +45,50 @@ public sealed partial class SourceCatalog
                 return new MoveSourceResult(MoveSourceStatus.Refused, source, stop.Discovery, stop.Error);
         }
 
-        var previous = source.FeedUrl;
-        var wasActive = source.State == SourceState.Active;
-        changes.ApplyTo(source);
         var now = timeProvider.GetUtcNow();
-        if (feed!.FeedUrl.AbsoluteUri != previous)
+        var (problem, wasActive) = ((string?)null, false);
+        var moved = await store.ChangeSourceAsync(id, stored =>
         {
-            source.FeedUrl = feed.FeedUrl.AbsoluteUri;
-            source.Title = feed.Title ?? source.Title;
-            source.SiteUrl = feed.SiteUrl ?? source.SiteUrl;
-            // What the old address answered (validators, redirects, errors) says nothing of the new one.
-            var fetch = source.Fetch;
-            (fetch.ETag, fetch.LastModified, fetch.LastStatusCode, fetch.ParseWarning) = (null, null, null, null);
-            (fetch.LastError, fetch.LastErrorKind, fetch.LastErrorAt, fetch.ConsecutiveFailures) = (null, null, null, 0);
-            (fetch.PendingRedirectUrl, fetch.PendingRedirectCount) = (null, 0);
-            (fetch.MovedFrom, fetch.MovedAt) = (previous, now);
+            // Checked again: the intervals are checked against the source's own, which may have changed meanwhile.
+            if ((problem = changes.Problem(stored, polling.Value)) is not null)
+            {
+                return false;
+            }
+
+            wasActive = stored.State == SourceState.Active;
+            changes.ApplyTo(stored);
+            if (feed!.FeedUrl.AbsoluteUri != stored.FeedUrl)
+            {
+                var previous = stored.FeedUrl;
+                stored.FeedUrl = feed.FeedUrl.AbsoluteUri;
+                stored.Title = feed.Title ?? stored.Title;
+                stored.SiteUrl = feed.SiteUrl ?? stored.SiteUrl;
+                // What the old address answered (validators, redirects, errors) says nothing of the new one.
+                var fetch = stored.Fetch;
+                (fetch.ETag, fetch.LastModified, fetch.LastStatusCode, fetch.ParseWarning) = (null, null, null, null);
+                (fetch.LastError, fetch.LastErrorKind, fetch.LastErrorAt, fetch.ConsecutiveFailures) = (null, null, null, 0);
+                (fetch.PendingRedirectUrl, fetch.PendingRedirectCount) = (null, 0);
+                (fetch.MovedFrom, fetch.MovedAt) = (previous, now);
+            }
+
+            if (stored.State == SourceState.Active)
+            {
+                stored.Fetch.NextPollAt = now;
+            }
+
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+        if (moved is null)
+        {
+            return new MoveSourceResult(MoveSourceStatus.NotFound, null, found, $"there is no source {id}");
         }
 
-        if (source.State == SourceState.Active)
+        if (problem is not null)
         {
-            source.Fetch.NextPollAt = now;
+            return new MoveSourceResult(MoveSourceStatus.Refused, moved, found, problem);
         }
 
-        await store.UpdateSourceAsync(source, cancellationToken).ConfigureAwait(false);
-        if (source.State == SourceState.Active)
+        if (moved.State == SourceState.Active)
         {
             await scheduler.ScheduleAsync(id, now, cancellationToken).ConfigureAwait(false);
         }
@@ -75,7 +97,7 @@ public sealed partial class SourceCatalog
             await scheduler.UnscheduleAsync(id, cancellationToken).ConfigureAwait(false);
         }
 
-        return new MoveSourceResult(MoveSourceStatus.Moved, source, found, null);
+        return new MoveSourceResult(MoveSourceStatus.Moved, moved, found, null);
     }
 }
 

@@ -55,55 +55,36 @@ public sealed partial class SourceCatalog(
         return AddSourceResult.Added(source, found!);
     }
 
-    /// <summary>Changes a source's settings; pausing stops its polls and resuming polls it now.</summary>
-    public async Task<UpdateSourceResult> UpdateAsync(long id, SourceSettings changes, CancellationToken cancellationToken)
-    {
-        if (await store.GetSourceAsync(id, cancellationToken).ConfigureAwait(false) is not { } source)
-        {
-            return UpdateSourceResult.NotFound(id);
-        }
+    /// <summary>
+    /// Changes a source's settings; pausing stops its polls and resuming polls it now. The settings are checked and
+    /// applied on the source as stored at that moment, so what a poll saved meanwhile (validators, failures, next
+    /// poll) stays, and so does another curator's change of other settings.
+    /// </summary>
+    public Task<UpdateSourceResult> UpdateAsync(long id, SourceSettings changes, CancellationToken cancellationToken)
+        => ChangeAsync(id, _ => changes, cancellationToken);
 
-        if (changes.Problem(source, polling.Value) is { } invalid)
-        {
-            return new UpdateSourceResult(source, invalid);
-        }
-
-        var wasActive = source.State == SourceState.Active;
-        changes.ApplyTo(source);
-        if (!wasActive && source.State == SourceState.Active)
-        {
-            source.Fetch.NextPollAt = timeProvider.GetUtcNow();
-        }
-
-        await store.UpdateSourceAsync(source, cancellationToken).ConfigureAwait(false);
-        if (wasActive && source.State != SourceState.Active)
-        {
-            await scheduler.UnscheduleAsync(id, cancellationToken).ConfigureAwait(false);
-        }
-        else if (!wasActive && source.State == SourceState.Active)
-        {
-            await scheduler.ScheduleAsync(id, source.Fetch.NextPollAt!.Value, cancellationToken).ConfigureAwait(false);
-        }
-
-        return new UpdateSourceResult(source, null);
-    }
-
-    /// <summary>Polls an active source as soon as possible.</summary>
+    /// <summary>Polls an active source as soon as possible: of its fetch state, only the next poll changes.</summary>
     public async Task<UpdateSourceResult> RefreshAsync(long id, CancellationToken cancellationToken)
     {
-        if (await store.GetSourceAsync(id, cancellationToken).ConfigureAwait(false) is not { } source)
+        var now = timeProvider.GetUtcNow();
+        string? problem = null;
+        var source = await store.ChangeSourceAsync(id, stored =>
         {
-            return UpdateSourceResult.NotFound(id);
+            if (stored.State != SourceState.Active)
+            {
+                problem = $"source {id} is {stored.State.ToString().ToLowerInvariant()}; resume it before refreshing";
+                return false;
+            }
+
+            stored.Fetch.NextPollAt = now;
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+        if (source is null || problem is not null)
+        {
+            return source is null ? UpdateSourceResult.NotFound(id) : new UpdateSourceResult(source, problem);
         }
 
-        if (source.State != SourceState.Active)
-        {
-            return new UpdateSourceResult(source, $"source {id} is {source.State.ToString().ToLowerInvariant()}; resume it before refreshing");
-        }
-
-        source.Fetch.NextPollAt = timeProvider.GetUtcNow();
-        await store.UpdateSourceAsync(source, cancellationToken).ConfigureAwait(false);
-        await scheduler.ScheduleAsync(id, source.Fetch.NextPollAt.Value, cancellationToken).ConfigureAwait(false);
+        await scheduler.ScheduleAsync(id, now, cancellationToken).ConfigureAwait(false);
         return new UpdateSourceResult(source, null);
     }
 
@@ -154,6 +135,48 @@ public sealed partial class SourceCatalog(
         }
 
         return (feed, found, null);
+    }
+
+    /// <summary>
+    /// Applies the settings <paramref name="changesOf"/> gives for the source as stored now (a bulk change of categories
+    /// adds to or takes from the categories it has at that moment), in one atomic change of the store, then schedules or
+    /// unschedules its polls when it was resumed or paused.
+    /// </summary>
+    private async Task<UpdateSourceResult> ChangeAsync(long id, Func<Source, SourceSettings> changesOf, CancellationToken cancellationToken)
+    {
+        var (problem, wasActive) = ((string?)null, false);
+        var source = await store.ChangeSourceAsync(id, stored =>
+        {
+            var changes = changesOf(stored);
+            if ((problem = changes.Problem(stored, polling.Value)) is not null)
+            {
+                return false;
+            }
+
+            wasActive = stored.State == SourceState.Active;
+            changes.ApplyTo(stored);
+            if (!wasActive && stored.State == SourceState.Active)
+            {
+                stored.Fetch.NextPollAt = timeProvider.GetUtcNow();
+            }
+
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+        if (source is null || problem is not null)
+        {
+            return source is null ? UpdateSourceResult.NotFound(id) : new UpdateSourceResult(source, problem);
+        }
+
+        if (wasActive && source.State != SourceState.Active)
+        {
+            await scheduler.UnscheduleAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+        else if (!wasActive && source.State == SourceState.Active)
+        {
+            await scheduler.ScheduleAsync(id, source.Fetch.NextPollAt!.Value, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new UpdateSourceResult(source, null);
     }
 
     private Source NewSource(string feedUrl, string? title, string? siteUrl, IReadOnlyList<string> categories)

@@ -5,10 +5,14 @@ namespace FeedHub.Core.Polling;
 /// <summary>
 /// What one poll learned about its source, and only that: the poll's own columns. The store applies it to the source
 /// as it is stored at that moment (<see cref="ApplyTo"/>), so what a curator changed while the source was being polled
-/// (a pause, a name, categories, settings) is never undone by the end of the poll.
+/// (a pause, a name, categories, settings) is never undone by the end of the poll. A poll of an address the source
+/// has left meanwhile (a curator moved it) saves nothing: what the old address answered says nothing of the new one.
 /// </summary>
 public sealed record PollResult(long SourceId)
 {
+    /// <summary>The feed address the poll fetched; null saves the result whatever the source's address is now.</summary>
+    public string? PolledUrl { get; init; }
+
     /// <summary>The fetch state after the poll (validators, outcome, counters, next poll); null leaves it as stored.</summary>
     public FetchState? Fetch { get; init; }
 
@@ -20,6 +24,9 @@ public sealed record PollResult(long SourceId)
 
     /// <summary>The server said the feed is gone for good (410): the source is retired.</summary>
     public bool Gone { get; init; }
+
+    /// <summary>Whether the result is about <paramref name="source"/> as stored: polled at the address it still has.</summary>
+    public bool IsAbout(Source source) => PolledUrl is null || PolledUrl == source.FeedUrl;
 
     public void ApplyTo(Source source)
     {

@@ -48,7 +48,8 @@ public sealed partial class SourcePoller(
         var state = source.Fetch;
         var now = timeProvider.GetUtcNow();
         var started = timeProvider.GetTimestamp();
-        var url = new Uri(source.FeedUrl);
+        var polledUrl = source.FeedUrl;
+        var url = new Uri(polledUrl);
         var result = await fetcher.FetchAsync(new FetchRequest(url, state.ETag, state.LastModified), cancellationToken).ConfigureAwait(false);
         state.PollCount++;
         state.LastAttemptAt = now;
@@ -63,7 +64,7 @@ public sealed partial class SourcePoller(
             report = result.Outcome switch
             {
                 FetchOutcome.NotModified => NotModified(source, result, now),
-                FetchOutcome.Ok => await ReadAndIngestAsync(source, result, now, cancellationToken).ConfigureAwait(false),
+                FetchOutcome.Ok => await ReadAndIngestAsync(source, polledUrl, result, now, cancellationToken).ConfigureAwait(false),
                 _ => Failed(source, result.ErrorKind ?? FetchErrorKind.Network, result.Error ?? "unknown error", result.RetryAfter, now),
             };
             if (report.Error is null)
@@ -73,6 +74,7 @@ public sealed partial class SourcePoller(
 
             await store.SavePollAsync(new PollResult(source.Id)
             {
+                PolledUrl = polledUrl,
                 Fetch = state,
                 MovedTo = moved ? source.FeedUrl : null,
                 Gone = source.State == SourceState.Retired,
@@ -136,7 +138,7 @@ public sealed partial class SourcePoller(
         return new PollReport(source.Id, source.Name, PollOutcome.NotModified, 0, 0, null, state.NextPollAt);
     }
 
-    private async Task<PollReport> ReadAndIngestAsync(Source source, FetchResult result, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<PollReport> ReadAndIngestAsync(Source source, string polledUrl, FetchResult result, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var documentUrl = result.FinalUrl ?? new Uri(source.FeedUrl);
         var document = reader.Read(result.Body, result.ContentType, documentUrl);
@@ -155,7 +157,7 @@ public sealed partial class SourcePoller(
         if (title != source.Title || siteUrl != source.SiteUrl)
         {
             (source.Title, source.SiteUrl) = (title, siteUrl);
-            await store.SavePollAsync(new PollResult(source.Id) { Feed = new LearnedFeed(title, siteUrl) }, cancellationToken).ConfigureAwait(false);
+            await store.SavePollAsync(new PollResult(source.Id) { PolledUrl = polledUrl, Feed = new LearnedFeed(title, siteUrl) }, cancellationToken).ConfigureAwait(false);
         }
 
         var ingested = await ingester.IngestAsync(source, document, documentUrl, _options.MaxArticlesPerPoll, cancellationToken).ConfigureAwait(false);

@@ -15,7 +15,10 @@ public partial interface IFeedStore
     /// </summary>
     Task<HubSubscription> UpsertHubSubscriptionAsync(HubSubscription subscription, CancellationToken cancellationToken);
 
-    /// <summary>Saves what a delivery did (content digest, times, counters, error).</summary>
+    /// <summary>
+    /// Saves what a delivery did (content digest, times, counters, error), and only that: a renewal saved while the
+    /// delivery ran (secret, lease, expiry, verification) stays.
+    /// </summary>
     Task UpdateHubSubscriptionAsync(HubSubscription subscription, CancellationToken cancellationToken);
 
     Task<HubSubscription?> GetHubSubscriptionAsync(long id, CancellationToken cancellationToken);
@@ -33,7 +36,11 @@ public partial interface IFeedStore
 
     Task<SourcePush?> GetSourcePushAsync(long sourceId, CancellationToken cancellationToken);
 
-    /// <summary>Stores the push subscription of a source, replacing the one it had.</summary>
+    /// <summary>
+    /// Stores the push subscription of a source, replacing the one it had. Its delivery record (counts, last push,
+    /// last refusal) is written by <see cref="CountPushAsync"/> alone: one already stored is kept, so a save made from
+    /// a copy read before pushes were counted never takes the counts back.
+    /// </summary>
     Task SaveSourcePushAsync(SourcePush push, CancellationToken cancellationToken);
 
     /// <summary>Every source's push subscription, by source id.</summary>

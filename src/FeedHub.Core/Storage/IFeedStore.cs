@@ -20,8 +20,14 @@ public partial interface IFeedStore
 
     Task<IReadOnlyList<Source>> ListSourcesAsync(CancellationToken cancellationToken);
 
-    /// <summary>Saves a source's settings and fetch state.</summary>
-    Task UpdateSourceAsync(Source source, CancellationToken cancellationToken);
+    /// <summary>
+    /// Changes a source as it is stored now, atomically: <paramref name="change"/> gets the stored source, edits it and
+    /// returns true to save it (false leaves it as it is); no other write of the source comes between that read and the
+    /// save, so what a poll or another curator saved just before is kept and only what <paramref name="change"/> edits
+    /// changes. <paramref name="change"/> runs once, while the source is held: it must be quick (no network). Returns
+    /// the source as it stands afterwards, or null, without calling <paramref name="change"/>, when there is no such source.
+    /// </summary>
+    Task<Source?> ChangeSourceAsync(long id, Func<Source, bool> change, CancellationToken cancellationToken);
 
     /// <summary>Removes a source, and its articles unless <paramref name="keepArticles"/>. False if there was none.</summary>
     Task<bool> RemoveSourceAsync(long id, bool keepArticles, CancellationToken cancellationToken);
@@ -50,8 +56,12 @@ public partial interface IFeedStore
 
     Task<IReadOnlyList<Curator>> ListCuratorsAsync(CancellationToken cancellationToken);
 
-    /// <summary>Saves a curator's password hash and tokens.</summary>
-    Task UpdateCuratorAsync(Curator curator, CancellationToken cancellationToken);
+    /// <summary>
+    /// Changes a curator as stored now, atomically, as <see cref="ChangeSourceAsync"/> changes a source: a token
+    /// issued, used or revoked, or a password set, by another request meanwhile is kept. Returns the curator as it
+    /// stands afterwards, or null, without calling <paramref name="change"/>, when there is no such curator.
+    /// </summary>
+    Task<Curator?> ChangeCuratorAsync(long id, Func<Curator, bool> change, CancellationToken cancellationToken);
 
     /// <summary>A small named value kept with the data (for example, that the starter sources were imported).</summary>
     Task<string?> GetSettingAsync(string name, CancellationToken cancellationToken);

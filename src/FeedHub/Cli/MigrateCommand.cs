@@ -97,8 +97,11 @@ public static class MigrateCommand
         {
             if (await target.GetCuratorByNameAsync(curator.Name, cancellationToken) is { } existing)
             {
-                curator.Id = existing.Id;
-                await target.UpdateCuratorAsync(curator, cancellationToken);
+                await target.ChangeCuratorAsync(existing.Id, stored =>
+                {
+                    (stored.Name, stored.PasswordHash, stored.CreatedAt, stored.Tokens) = (curator.Name, curator.PasswordHash, curator.CreatedAt, curator.Tokens);
+                    return true;
+                }, cancellationToken);
             }
             else
             {

@@ -81,15 +81,23 @@ public sealed class CuratorAccounts(IFeedStore store, IPasswordHasher<Curator> h
             case PasswordVerificationResult.Success:
                 return curator;
             case PasswordVerificationResult.SuccessRehashNeeded:
-                curator.PasswordHash = hasher.HashPassword(curator, password);
-                await store.UpdateCuratorAsync(curator, cancellationToken).ConfigureAwait(false);
-                return curator;
+                // Unless the password was changed meanwhile: the rehash must not bring the old one back.
+                var rehashed = hasher.HashPassword(curator, password);
+                return await store.ChangeCuratorAsync(curator.Id, stored =>
+                {
+                    var unchanged = stored.PasswordHash == hash;
+                    stored.PasswordHash = unchanged ? rehashed : stored.PasswordHash;
+                    return unchanged;
+                }, cancellationToken).ConfigureAwait(false);
             default:
                 return null;
         }
     }
 
-    /// <summary>The curator holding this active token, recording when it was last used; null for unknown or revoked tokens.</summary>
+    /// <summary>
+    /// The curator holding this active token, recording when it was last used; null for unknown or revoked tokens,
+    /// and for a token revoked while its use was being recorded.
+    /// </summary>
     public async Task<Curator?> AuthenticateTokenAsync(string token, CancellationToken cancellationToken)
     {
         if (!token.StartsWith(TokenMarker, StringComparison.Ordinal))
@@ -108,10 +116,23 @@ public sealed class CuratorAccounts(IFeedStore store, IPasswordHasher<Curator> h
         var now = timeProvider.GetUtcNow();
         if (held.LastUsedAt is null || now - held.LastUsedAt >= LastUsedResolution)
         {
-            held.LastUsedAt = now;
             try
             {
-                await store.UpdateCuratorAsync(curator, cancellationToken).ConfigureAwait(false);
+                var stillHeld = false;
+                curator = await store.ChangeCuratorAsync(curator.Id, stored =>
+                {
+                    if (stored.Tokens.Find(t => t.Hash == hash) is not { IsActive: true } used)
+                    {
+                        return false;
+                    }
+
+                    used.LastUsedAt = now;
+                    return stillHeld = true;
+                }, cancellationToken).ConfigureAwait(false);
+                if (!stillHeld)
+                {
+                    return null;
+                }
             }
             catch (Exception refused) when (StoreWrites.IsStorageFailure(refused))
             {
@@ -126,26 +147,36 @@ public sealed class CuratorAccounts(IFeedStore store, IPasswordHasher<Curator> h
     /// <summary>Gives a curator a new token; its text is returned once.</summary>
     public async Task<string> IssueTokenAsync(string curatorName, CancellationToken cancellationToken)
     {
-        var curator = await store.GetCuratorByNameAsync(curatorName, cancellationToken).ConfigureAwait(false)
-                      ?? throw new CuratorAccountException($"there is no curator named '{curatorName}'");
-        var token = NewToken(curator);
-        await store.UpdateCuratorAsync(curator, cancellationToken).ConfigureAwait(false);
+        var token = string.Empty;
+        if (await store.GetCuratorByNameAsync(curatorName, cancellationToken).ConfigureAwait(false) is not { } curator
+            || await store.ChangeCuratorAsync(curator.Id, stored =>
+            {
+                token = NewToken(stored);
+                return true;
+            }, cancellationToken).ConfigureAwait(false) is null)
+        {
+            throw new CuratorAccountException($"there is no curator named '{curatorName}'");
+        }
+
         return token;
     }
 
     /// <summary>Revokes one of a curator's tokens, named by its prefix. False when the curator holds no such active token.</summary>
     public async Task<bool> RevokeTokenAsync(string curatorName, string prefix, CancellationToken cancellationToken)
     {
-        var curator = await store.GetCuratorByNameAsync(curatorName, cancellationToken).ConfigureAwait(false);
-        var held = curator?.Tokens.Find(t => t.IsActive && t.Prefix == prefix);
-        if (curator is null || held is null)
+        if (await store.GetCuratorByNameAsync(curatorName, cancellationToken).ConfigureAwait(false) is not { } curator)
         {
             return false;
         }
 
-        held.RevokedAt = timeProvider.GetUtcNow();
-        await store.UpdateCuratorAsync(curator, cancellationToken).ConfigureAwait(false);
-        return true;
+        var revoked = false;
+        await store.ChangeCuratorAsync(curator.Id, stored =>
+        {
+            var held = stored.Tokens.Find(t => t.IsActive && t.Prefix == prefix);
+            held?.RevokedAt = timeProvider.GetUtcNow();
+            return revoked = held is not null;
+        }, cancellationToken).ConfigureAwait(false);
+        return revoked;
     }
 
     /// <summary>Every curator, oldest first.</summary>
@@ -165,8 +196,12 @@ public sealed class CuratorAccounts(IFeedStore store, IPasswordHasher<Curator> h
     public async Task ResetPasswordAsync(string curatorName, string password, CancellationToken cancellationToken)
     {
         var curator = await FindAsync(curatorName, cancellationToken).ConfigureAwait(false);
-        curator.PasswordHash = HashPassword(curator, password);
-        await store.UpdateCuratorAsync(curator, cancellationToken).ConfigureAwait(false);
+        var hash = HashPassword(curator, password);
+        await store.ChangeCuratorAsync(curator.Id, stored =>
+        {
+            stored.PasswordHash = hash;
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
         await store.RemoveCuratorSessionsAsync(curator.Id, cancellationToken).ConfigureAwait(false);
     }
 
@@ -175,14 +210,14 @@ public sealed class CuratorAccounts(IFeedStore store, IPasswordHasher<Curator> h
     {
         var curator = await FindAsync(curatorName, cancellationToken).ConfigureAwait(false);
         var now = timeProvider.GetUtcNow();
-        var active = curator.Tokens.Where(t => t.IsActive).ToList();
-        active.ForEach(token => token.RevokedAt = now);
-        if (active.Count > 0)
+        var revoked = 0;
+        await store.ChangeCuratorAsync(curator.Id, stored =>
         {
-            await store.UpdateCuratorAsync(curator, cancellationToken).ConfigureAwait(false);
-        }
-
-        return active.Count;
+            var active = stored.Tokens.Where(t => t.IsActive).ToList();
+            active.ForEach(token => token.RevokedAt = now);
+            return (revoked = active.Count) > 0;
+        }, cancellationToken).ConfigureAwait(false);
+        return revoked;
     }
 
     private async Task<Curator> FindAsync(string curatorName, CancellationToken cancellationToken)

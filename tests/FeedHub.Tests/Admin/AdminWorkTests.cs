@@ -164,10 +164,11 @@ public sealed class AdminWorkTests
             var source = await StoreSeeder.SourceAsync(store, $"Blog {i:D3}", i % 3 == 0 ? "Tech" : "Food");
             if (i % 10 == 0)
             {
-                source.Fetch.PollCount = 3;
-                source.Fetch.ConsecutiveFailures = 3;
-                source.Fetch.LastError = "the server answered 500";
-                await store.UpdateSourceAsync(source, default);
+                source = (await store.ChangeSourceAsync(source.Id, stored =>
+                {
+                    (stored.Fetch.PollCount, stored.Fetch.ConsecutiveFailures, stored.Fetch.LastError) = (3, 3, "the server answered 500");
+                    return true;
+                }, default))!;
             }
 
             sources.Add(source);

@@ -90,10 +90,13 @@ public sealed partial class FirstRunBrowserTests(BrowserFixture browser) : IDisp
             var source = await StoreSeeder.SourceAsync(store, $"A rather long blog name number {i} about everything", "Long category name", "Friends");
             if (i < 3)
             {
-                source.Fetch.PollCount = 3;
-                source.Fetch.ConsecutiveFailures = 3;
-                source.Fetch.LastError = "the server answered 500 Internal Server Error at https://a-very-long-host-name.example/with/a/long/path/feed.xml";
-                await store.UpdateSourceAsync(source, default);
+                await store.ChangeSourceAsync(source.Id, stored =>
+                {
+                    stored.Fetch.PollCount = 3;
+                    stored.Fetch.ConsecutiveFailures = 3;
+                    stored.Fetch.LastError = "the server answered 500 Internal Server Error at https://a-very-long-host-name.example/with/a/long/path/feed.xml";
+                    return true;
+                }, default);
             }
         }
 

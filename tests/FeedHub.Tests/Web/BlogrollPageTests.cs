@@ -25,8 +25,11 @@ public sealed class BlogrollPageTests
         }, default);
         var loose = await StoreSeeder.SourceAsync(store, "Loose");
         var paused = await StoreSeeder.SourceAsync(store, "Paused", "Tech");
-        paused.State = SourceState.Paused;
-        await store.UpdateSourceAsync(paused, default);
+        await store.ChangeSourceAsync(paused.Id, stored =>
+        {
+            stored.State = SourceState.Paused;
+            return true;
+        }, default);
 
         var page = await app.Http.GetStringAsync("/blogroll");
 

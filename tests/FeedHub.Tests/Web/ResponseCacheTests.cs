@@ -57,8 +57,11 @@ public sealed class ResponseCacheTests
         }
 
         // What readers see of a source is on every page: a rename renders them all again.
-        science.DisplayName = "The Lab";
-        await store.UpdateSourceAsync(science, default);
+        await store.ChangeSourceAsync(science.Id, stored =>
+        {
+            stored.DisplayName = "The Lab";
+            return true;
+        }, default);
         foreach (var path in untouched)
         {
             Assert.Equal(1, await RendersAsync(app, path));
