@@ -25,6 +25,9 @@ public sealed class ClusterHostThrottle(NpgsqlDataSource dataSource, IHostThrott
             }
             catch
             {
+                // A wait cancelled as the lock was granted may leave it held, which a pool that does not reset its
+                // connections would keep: the pool drops this one.
+                NpgsqlConnection.ClearPool(connection);
                 await connection.DisposeAsync().ConfigureAwait(false);
                 throw;
             }
@@ -74,6 +77,12 @@ public sealed class ClusterHostThrottle(NpgsqlDataSource dataSource, IHostThrott
                 command.Parameters.Add(new NpgsqlParameter { Value = host.ToLowerInvariant() });
                 command.Parameters.Add(new NpgsqlParameter { Value = slot });
                 await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+            }
+            catch
+            {
+                // A pool that does not reset its connections would keep the slot locked on this one: the pool drops it.
+                NpgsqlConnection.ClearPool(connection);
+                throw;
             }
             finally
             {

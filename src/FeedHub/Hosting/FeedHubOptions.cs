@@ -70,8 +70,12 @@ public sealed class ClusterOptions
 
     public TimeSpan CheckinMisfireThreshold { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Triggers a node takes at once; small, so that due polls spread over the nodes instead of the first one taking all.</summary>
-    public int MaxBatchSize { get; set; } = 1;
+    /// <summary>
+    /// Triggers a node takes at once, of those due before its next look (<see cref="IdleWaitTime"/>): one round of
+    /// Quartz's statements serves several polls. Small, so that due polls spread over the nodes instead of the first
+    /// one taking all; never more than the node's threads.
+    /// </summary>
+    public int MaxBatchSize { get; set; } = 4;
 
     /// <summary>How long an idle node sleeps before looking for due polls again: nodes are not told of the triggers
     /// another node schedules, so this bounds how soon they join in.</summary>

@@ -28,7 +28,13 @@ public sealed partial class ScheduleSyncJob(SourceScheduler queue, IFeedStore st
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         var scheduler = context.Scheduler;
-        var (suspects, empty) = await FindDisagreementsAsync(scheduler, cancellationToken).ConfigureAwait(false);
+        var (suspects, empty, serial) = await FindDisagreementsAsync(scheduler, cancellationToken).ConfigureAwait(false);
+        if (serial.Count > 0)
+        {
+            await queue.RestorePollJobsAsync(serial, cancellationToken).ConfigureAwait(false);
+            LogSerialJobsRestored(logger, serial.Count);
+        }
+
         if (suspects.Count == 0)
         {
             return;
@@ -37,7 +43,7 @@ public sealed partial class ScheduleSyncJob(SourceScheduler queue, IFeedStore st
         if (!empty)
         {
             await Task.Delay(SecondLook, timeProvider, cancellationToken).ConfigureAwait(false);
-            (suspects, _) = await FindDisagreementsAsync(scheduler, cancellationToken, suspects.Select(s => s.SourceId).ToHashSet()).ConfigureAwait(false);
+            (suspects, _, _) = await FindDisagreementsAsync(scheduler, cancellationToken, suspects.Select(s => s.SourceId).ToHashSet()).ConfigureAwait(false);
         }
 
         var queued = 0;
@@ -75,10 +81,12 @@ public sealed partial class ScheduleSyncJob(SourceScheduler queue, IFeedStore st
     }
 
     /// <summary>
-    /// What differs between the store and the queue, for every source or only for <paramref name="only"/>, and whether
-    /// the queue held no poll at all (a LiteDB process just started, a database just migrated): filling it is no drift.
+    /// What differs between the store and the queue, for every source or only for <paramref name="only"/>, whether
+    /// the queue held no poll at all (a LiteDB process just started, a database just migrated): filling it is no drift,
+    /// and the sources whose poll job was stored by an older FeedHub as one Quartz runs one at a time (its
+    /// <c>[DisallowConcurrentExecution]</c>, which the store keeps with the job), which <see cref="PollTurns"/> replaced.
     /// </summary>
-    private async Task<(List<Disagreement> Disagreements, bool EmptyQueue)> FindDisagreementsAsync(IScheduler scheduler, CancellationToken cancellationToken, HashSet<long>? only = null)
+    private async Task<(List<Disagreement> Disagreements, bool EmptyQueue, List<long> SerialJobs)> FindDisagreementsAsync(IScheduler scheduler, CancellationToken cancellationToken, HashSet<long>? only = null)
     {
         var triggers = new Dictionary<long, TriggerHeader>();
         var query = new TriggerQuery { Group = GroupMatcher<TriggerKey>.GroupEquals(SourceScheduler.PollGroup), Take = 5000 };
@@ -102,12 +110,29 @@ public sealed partial class ScheduleSyncJob(SourceScheduler queue, IFeedStore st
         }
 
         var jobs = new HashSet<long>();
-        foreach (var job in await scheduler.GetJobKeys(GroupMatcher<JobKey>.GroupEquals(SourceScheduler.PollGroup), cancellationToken).ConfigureAwait(false))
+        var serial = new List<long>();
+        var jobQuery = new JobQuery { Group = GroupMatcher<JobKey>.GroupEquals(SourceScheduler.PollGroup), Take = 5000 };
+        while (true)
         {
-            if (SourceScheduler.TryParseSourceId(job.Name, out var id))
+            var page = await scheduler.QueryJobs(jobQuery, cancellationToken).ConfigureAwait(false);
+            foreach (var job in page.Items)
             {
-                jobs.Add(id);
+                if (SourceScheduler.TryParseSourceId(job.Key.Name, out var id))
+                {
+                    jobs.Add(id);
+                    if (job.ConcurrentExecutionDisallowed)
+                    {
+                        serial.Add(id);
+                    }
+                }
             }
+
+            if (!page.HasMore)
+            {
+                break;
+            }
+
+            jobQuery = jobQuery with { Skip = jobQuery.Skip + page.Items.Count };
         }
 
         var now = timeProvider.GetUtcNow();
@@ -127,10 +152,12 @@ public sealed partial class ScheduleSyncJob(SourceScheduler queue, IFeedStore st
                 disagreements.Add(new Disagreement(source.Id, Repair.Queue, dueAt));
             }
             else if (trigger.State is TriggerState.Normal or TriggerState.Error && trigger.NextFireTimeUtc is { } fires
-                     && fires > dueAt + Tolerance && fires > now + Tolerance)
+                     && fires > dueAt + Tolerance && fires > now + Tolerance
+                     && !(trigger.PreviousFireTimeUtc >= dueAt - Tolerance))
             {
                 // A trigger later than the store's time would poll the source late; an earlier one (a refresh asked
-                // for while the source was being polled) polls it early, which only repeats a poll: left alone.
+                // for while the source was being polled) polls it early, which only repeats a poll: left alone. So is
+                // one that already fired for the store's time: that poll is running, and writes its next time at its end.
                 disagreements.Add(new Disagreement(source.Id, Repair.Move, dueAt));
             }
         }
@@ -140,7 +167,7 @@ public sealed partial class ScheduleSyncJob(SourceScheduler queue, IFeedStore st
             disagreements.Add(new Disagreement(id, Repair.Remove, now));
         }
 
-        return (disagreements, triggers.Count == 0 && jobs.Count == 0);
+        return (disagreements, triggers.Count == 0 && jobs.Count == 0, serial);
     }
 
     [LoggerMessage(Level = LogLevel.Warning,
@@ -149,6 +176,9 @@ public sealed partial class ScheduleSyncJob(SourceScheduler queue, IFeedStore st
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Queued the polls of {Queued} sources from the store")]
     private static partial void LogFilled(ILogger logger, int queued);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stored again the poll jobs of {Count} sources that an older FeedHub had stored as jobs Quartz runs one at a time: a poll's turn now keeps them apart")]
+    private static partial void LogSerialJobsRestored(ILogger logger, int count);
 
     private enum Repair
     {

@@ -24,6 +24,8 @@ public static class SchedulerServices
         var fetcher = configuration.GetSection(FetcherOptions.Section).Get<FetcherOptions>() ?? new FetcherOptions();
         var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         var cluster = configuration.GetSection(ClusterOptions.Section).Get<ClusterOptions>() ?? new ClusterOptions();
+        var threads = runsJobs ? Math.Max(2, fetcher.MaxConcurrency) : 1;
+        services.AddSingleton(provider => new PollTurns(storage.UsesPostgres ? configuration.GetConnectionString("Postgres") : null, provider.GetRequiredService<ILogger<PollTurns>>()));
         services.AddQuartz(quartz =>
         {
             quartz.ConfigureScheduler(scheduler =>
@@ -32,8 +34,12 @@ public static class SchedulerServices
                 scheduler.GenerateInstanceId = true;
                 if (storage.UsesPostgres)
                 {
-                    scheduler.MaxBatchSize = Math.Max(1, cluster.MaxBatchSize);
+                    // Never more than the threads (Quartz refuses to start): a web node or a command has one.
+                    scheduler.MaxBatchSize = Math.Clamp(cluster.MaxBatchSize, 1, threads);
                     scheduler.IdleWaitTime = cluster.IdleWaitTime;
+                    // A round that takes more than one trigger also takes those due before the node's next look, and
+                    // fires them together (that much early): polls, on slots of their own, do not mind a second.
+                    scheduler.BatchTriggerAcquisitionFireAheadTimeWindow = cluster.IdleWaitTime;
                 }
             });
             if (storage.UsesPostgres)
@@ -61,7 +67,7 @@ public static class SchedulerServices
             // for the host's feeds.
             quartz.UseExecutionLimits(limits => limits.ForGroupsWithPrefix(
                 SourceScheduler.PageExecutionGroupPrefix, Math.Max(1, fetcher.MaxPerHost - 1), ExecutionLimitScope.Cluster));
-            quartz.UseDefaultThreadPool(pool => pool.MaxConcurrency = runsJobs ? Math.Max(2, fetcher.MaxConcurrency) : 1);
+            quartz.UseDefaultThreadPool(pool => pool.MaxConcurrency = threads);
             if (runsJobs)
             {
                 quartz.AddJob<ExtractJob>(job => job.WithIdentity(SourceScheduler.PagesJobKey).StoreDurably().RequestRecovery());

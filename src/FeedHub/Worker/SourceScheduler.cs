@@ -41,6 +41,9 @@ public sealed class SourceScheduler(ISchedulerFactory schedulerFactory, TimeProv
     /// <summary>The shortest gap a trigger repeats, as the shortest interval <see cref="PollSchedule.Slot"/> keeps.</summary>
     private static readonly TimeSpan MinimumRepeat = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long a firing that found its source's turn taken leaves the poll holding it before it asks again.</summary>
+    private static readonly TimeSpan TurnRetry = TimeSpan.FromSeconds(2);
+
     /// <summary>The one durable job that fetches article pages, fired by one trigger per page.</summary>
     public static readonly JobKey PagesJobKey = new("pages", PageGroup);
 
@@ -123,6 +126,34 @@ public sealed class SourceScheduler(ISchedulerFactory schedulerFactory, TimeProv
         if (await scheduler.Exists(JobKeyOf(sourceId), cancellationToken).ConfigureAwait(false))
         {
             await scheduler.ScheduleTrigger(next, TriggerConflict.KeepEarlier, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Queues the poll of a source again, a moment from now, for a firing that found another poll holding the source's
+    /// turn (<see cref="PollTurns"/>) and polled nothing: what it was fired for (a refresh) happens once that poll is
+    /// over. An earlier trigger stored since stays, and a source removed meanwhile stays unscheduled.
+    /// </summary>
+    public async Task PollAgainAfterTurnAsync(long sourceId, CancellationToken cancellationToken)
+    {
+        var scheduler = await schedulerFactory.GetScheduler(cancellationToken).ConfigureAwait(false);
+        if (await scheduler.Exists(JobKeyOf(sourceId), cancellationToken).ConfigureAwait(false))
+        {
+            await scheduler.ScheduleTrigger(PollTriggerOf(sourceId, timeProvider.GetUtcNow() + TurnRetry), TriggerConflict.KeepEarlier, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Stores the poll jobs of these sources again as this FeedHub builds them, their triggers untouched: the job store
+    /// keeps with each job whether Quartz runs it one at a time, which an older FeedHub asked for and Quartz would
+    /// otherwise go on doing, at a price on every poll, for the jobs it stored.
+    /// </summary>
+    public async Task RestorePollJobsAsync(IEnumerable<long> sourceIds, CancellationToken cancellationToken)
+    {
+        var scheduler = await schedulerFactory.GetScheduler(cancellationToken).ConfigureAwait(false);
+        foreach (var sourceId in sourceIds)
+        {
+            await scheduler.AddJob(PollJobOf(sourceId), AddJobOptions.Replacing, cancellationToken).ConfigureAwait(false);
         }
     }
 

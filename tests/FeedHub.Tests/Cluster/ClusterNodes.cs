@@ -95,6 +95,7 @@ public sealed class ClusterNodes(PostgresTestDatabase database, TimeSpan interva
         ["FeedHub__Polling__MaxInterval"] = interval.ToString("c", CultureInfo.InvariantCulture),
         ["FeedHub__Polling__DefaultInterval"] = interval.ToString("c", CultureInfo.InvariantCulture),
         ["Logging__LogLevel__Default"] = "Warning",
+        ["Logging__LogLevel__FeedHub.Worker.PollJob"] = "Information",
     };
 
     public void Dispose()

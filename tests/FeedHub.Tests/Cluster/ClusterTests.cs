@@ -150,6 +150,51 @@ public sealed class ClusterTests(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// A refresh asked for while a worker polls the source (its feed held by the farm) fires on one worker or the
+    /// other, finds the source's turn taken and waits in the queue, asked again every moment. The test waits until the
+    /// worker that is not polling has found it taken, where only PostgreSQL's lock can say so, then lets the held poll
+    /// end: the refresh polls after it, never beside it.
+    /// </summary>
+    [Fact]
+    public async Task A_refresh_asked_while_a_worker_polls_the_source_is_polled_after_that_poll_never_beside_it()
+    {
+        await using var database = await PostgresTestDatabase.CreateAsync();
+        await using var farm = new FeedFarm(1, 1, TimeSpan.FromMilliseconds(50));
+        using var cluster = new ClusterNodes(database, Interval);
+        var workerA = await cluster.StartAsync("worker", "FeedHub-A");
+        var workerB = await cluster.StartAsync("worker", "FeedHub-B");
+        var web = await cluster.StartAsync("web", "FeedHub-web");
+        using var api = ClusterNodes.Api(web, await cluster.ApiTokenAsync());
+        var added = await cluster.RunAsync("sources", "add", farm.FeedUrl(0).AbsoluteUri);
+        Assert.True(added.ExitCode == 0, added.Error);
+        await FetchedAsync(farm, new Dictionary<int, DateTimeOffset> { [0] = DateTimeOffset.MinValue });
+        var ids = await SourceIdsAsync(database, farm);
+
+        // The poll of a first refresh is held by the farm; a second refresh is asked for while it runs.
+        farm.Hold([0]);
+        var firstAsked = (await RefreshAsync(api, farm, ids, [0]))[0];
+        var running = await TestApp.EventuallyAsync(
+            () => Task.FromResult(farm.InFlight.Where(r => r.Path == FeedFarm.PathOf(0) && r.Started >= firstAsked).ToList()), inFlight => inFlight.Count > 0, Deadline);
+        var held = Assert.Single(running);
+        var other = held.UserAgent == workerA.UserAgent ? workerB : workerA;
+        await RefreshAsync(api, farm, ids, [0]);
+        const string TurnTaken = "was due while another poll of it was running";
+        var line = await other.Process.WaitForLogLineAsync(l => l.Contains(TurnTaken, StringComparison.Ordinal), Deadline);
+        Assert.Contains(TurnTaken, line, StringComparison.Ordinal);
+        Assert.Single(farm.InFlight, r => r.Path == FeedFarm.PathOf(0));
+
+        farm.Release();
+        var polls = await TestApp.EventuallyAsync(
+            () => Task.FromResult(farm.Requests.Where(r => r.Path == FeedFarm.PathOf(0) && r.Completed && r.Started >= firstAsked).OrderBy(r => r.Started).ToList()),
+            done => done.Count >= 2, Deadline);
+        Assert.Equal(2, polls.Count);
+        Assert.True(polls[1].Started >= polls[0].Ended, $"the refresh's poll started at {polls[1].Started:O}, before the held poll ended at {polls[0].Ended:O}");
+        Assert.Equal(1, farm.MaxConcurrentRequestsForOneFeed);
+        Figures.Report(output, $"cluster: a refresh asked during a held poll on {held.UserAgent[^1]} was found waiting by {other.UserAgent[^1]} and polled "
+            + $"{Seconds(polls[1].Started - polls[0].Ended)} after the held poll ended");
+    }
+
+    /// <summary>
     /// Waits until each feed has a completed request started at or after its time in <paramref name="since"/> (by
     /// <paramref name="userAgent"/>, if given); returns the first of each.
     /// </summary>

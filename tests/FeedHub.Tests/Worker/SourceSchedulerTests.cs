@@ -136,6 +136,83 @@ public sealed class SourceSchedulerTests
         Assert.NotNull(trigger.NextFireTimeUtc);
     }
 
+    /// <summary>
+    /// A worker fires a source's poll while its turn is held, as a running poll holds it (here, or on another node on
+    /// PostgreSQL): the firing polls nothing and the poll waits in the queue, asked again and again, until the turn is
+    /// given back; then it polls, once.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task A_poll_due_while_the_sources_turn_is_held_waits_in_the_queue_and_polls_once_the_turn_is_given_back(string store)
+    {
+        await using var database = store == "postgres" ? await PostgresTestDatabase.CreateAsync() : null;
+        await using var blog = LocalHttpServer.Serving(_ => HttpReply.Text(200, FeedFixtures.Rss("Turn Blog", [0, 1]), "application/rss+xml"));
+        string[] settings = database is null ? [] : ["--FeedHub:Storage:Provider=Postgres", $"--ConnectionStrings:Postgres={database.ConnectionString}"];
+        await using var app = await TestApp.StartAsync(settings: settings);
+        var queue = app.Get<SourceScheduler>();
+        var scheduler = await app.Get<ISchedulerFactory>().GetScheduler();
+
+        // A source due tomorrow, queued so, and its turn held.
+        var tomorrow = DateTimeOffset.UtcNow.AddDays(1);
+        var source = await app.Get<IFeedStore>().AddSourceAsync(
+            new Core.Model.Source { FeedUrl = blog.Url("feed.xml").AbsoluteUri, CreatedAt = DateTimeOffset.UtcNow, Fetch = new() { NextPollAt = tomorrow } }, default);
+        await queue.ScheduleAsync(source.Id, tomorrow, default);
+        var turn = await app.Get<PollTurns>().TryTakeAsync(source.Id, default);
+        Assert.NotNull(turn);
+
+        // A refresh: the poll fires at once (on PostgreSQL, within the idle wait), finds the turn taken and is queued
+        // again a moment later, and again.
+        var askedAt = DateTimeOffset.UtcNow;
+        await queue.ScheduleAsync(source.Id, askedAt, default);
+        var requeued = await TestApp.EventuallyAsync(
+            async () => (await scheduler.GetTrigger(SourceScheduler.TriggerKeyOf(source.Id)))?.NextFireTimeUtc,
+            fires => fires > askedAt + TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(60));
+        Assert.True(requeued > askedAt + TimeSpan.FromSeconds(1.5), $"the poll was not queued again: it fires at {requeued:O}, asked at {askedAt:O}");
+        Assert.Empty(blog.Requests);
+
+        await turn.DisposeAsync();
+        var polled = await TestApp.EventuallyAsync(() => app.Get<IFeedStore>().GetSourceAsync(source.Id, default), s => s?.Fetch.LastSuccessAt is not null, TimeSpan.FromSeconds(60));
+        Assert.NotNull(polled?.Fetch.LastSuccessAt);
+        var queued = await TestApp.EventuallyAsync(
+            async () => (await scheduler.GetTrigger(SourceScheduler.TriggerKeyOf(source.Id)))?.NextFireTimeUtc,
+            fires => fires is { } at && (at - polled.Fetch.NextPollAt!.Value).Duration() < TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
+        Assert.Equal(polled.Fetch.NextPollAt!.Value, queued.GetValueOrDefault(), TimeSpan.FromSeconds(1));
+        Assert.Single(blog.Requests);
+    }
+
+    /// <summary>
+    /// A database where an older FeedHub stored a poll job Quartz runs one at a time (the job store keeps the flag of
+    /// the attribute it had): a worker's schedule sync stores it again as a plain job, and leaves its trigger as it was.
+    /// </summary>
+    [Fact]
+    public async Task On_postgres_a_poll_job_stored_to_run_one_at_a_time_is_stored_again_without_it_and_keeps_its_trigger()
+    {
+        await using var database = await PostgresTestDatabase.CreateAsync();
+        string[] settings = ["--FeedHub:Storage:Provider=Postgres", $"--ConnectionStrings:Postgres={database.ConnectionString}"];
+        var tomorrow = DateTimeOffset.UtcNow.AddDays(1);
+        long id;
+        await using (var before = await TestApp.StartAsync(worker: false, settings: settings))
+        {
+            var source = await before.Get<IFeedStore>().AddSourceAsync(
+                new Core.Model.Source { FeedUrl = "http://127.0.0.1:9/feed.xml", CreatedAt = DateTimeOffset.UtcNow, Fetch = new() { NextPollAt = tomorrow } }, default);
+            id = source.Id;
+            await before.Get<SourceScheduler>().ScheduleAsync(id, tomorrow, default);
+            var scheduler = await before.Get<ISchedulerFactory>().GetScheduler();
+            var older = JobBuilder.Create<PollJob>().WithIdentity(SourceScheduler.JobKeyOf(id)).UsingJobData(PollJob.SourceIdKey, id)
+                .DisallowConcurrentExecution().RequestRecovery().StoreDurably().Build();
+            await scheduler.AddJob(older, AddJobOptions.Replacing);
+            Assert.True((await scheduler.GetJobDetail(SourceScheduler.JobKeyOf(id)))!.ConcurrentExecutionDisallowed);
+        }
+
+        await using var worker = await TestApp.StartAsync(settings: settings);
+        var workerScheduler = await worker.Get<ISchedulerFactory>().GetScheduler();
+        var job = await TestApp.EventuallyAsync(
+            async () => await workerScheduler.GetJobDetail(SourceScheduler.JobKeyOf(id)), j => j is { ConcurrentExecutionDisallowed: false }, TimeSpan.FromSeconds(60));
+        Assert.False(job!.ConcurrentExecutionDisallowed);
+        Assert.Equal(id, job.JobDataMap.GetLong(PollJob.SourceIdKey));
+        Assert.Equal(tomorrow, (await workerScheduler.GetTrigger(SourceScheduler.TriggerKeyOf(id)))!.NextFireTimeUtc.GetValueOrDefault(), TimeSpan.FromSeconds(1));
+    }
+
     private sealed class Context(TestApp app, PostgresTestDatabase? database, IScheduler scheduler) : IAsyncDisposable
     {
         public IScheduler Scheduler => scheduler;

@@ -1,0 +1,79 @@
+using FeedHub.Storage.Tests;
+using FeedHub.Tests.Support;
+using FeedHub.Worker;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace FeedHub.Tests.Worker;
+
+/// <summary>
+/// A source's poll turn is held by one poll at a time: within a process, and on PostgreSQL across processes (each with
+/// its own <see cref="PollTurns"/> and so its own session, as two worker nodes have), and a process whose session ends
+/// gives its turns back.
+/// </summary>
+public sealed class PollTurnsTests
+{
+    [Fact]
+    public async Task In_one_process_a_sources_turn_is_held_once_until_it_is_given_back()
+    {
+        await using var turns = new PollTurns(null, NullLogger<PollTurns>.Instance);
+
+        var first = await turns.TryTakeAsync(1, default);
+        Assert.NotNull(first);
+        Assert.Null(await turns.TryTakeAsync(1, default));
+        await using (var other = await turns.TryTakeAsync(2, default))
+        {
+            Assert.NotNull(other);
+        }
+
+        await first.DisposeAsync();
+        await first.DisposeAsync();
+        await using var again = await turns.TryTakeAsync(1, default);
+        Assert.NotNull(again);
+        Assert.Null(await turns.TryTakeAsync(1, default));
+    }
+
+    [Fact]
+    public async Task On_postgres_two_processes_never_hold_one_sources_turn_at_once_and_a_session_that_ends_gives_its_turns_back()
+    {
+        await using var database = await PostgresTestDatabase.CreateAsync();
+        await using var nodeA = new PollTurns(database.ConnectionString, NullLogger<PollTurns>.Instance);
+        await using var nodeB = new PollTurns(database.ConnectionString, NullLogger<PollTurns>.Instance);
+
+        var heldByA = await nodeA.TryTakeAsync(1, default);
+        Assert.NotNull(heldByA);
+        Assert.Null(await nodeB.TryTakeAsync(1, default));
+        Assert.Null(await nodeA.TryTakeAsync(1, default));
+        await using (var otherSource = await nodeB.TryTakeAsync(2, default))
+        {
+            Assert.NotNull(otherSource);
+            Assert.Null(await nodeA.TryTakeAsync(2, default));
+        }
+
+        // Given back by A: B takes it, and A no longer can.
+        await heldByA.DisposeAsync();
+        var heldByB = await nodeB.TryTakeAsync(1, default);
+        Assert.NotNull(heldByB);
+        Assert.Null(await nodeA.TryTakeAsync(1, default));
+        await heldByB.DisposeAsync();
+
+        // A's session ends while it holds a turn (the process died, the connection broke): PostgreSQL gives it back.
+        Assert.NotNull(await nodeA.TryTakeAsync(3, default));
+        Assert.Null(await nodeB.TryTakeAsync(3, default));
+        await using (var connection = new NpgsqlConnection(database.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var terminate = new NpgsqlCommand(
+                """
+                SELECT pg_terminate_backend(pid) FROM pg_locks
+                WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                  AND objsubid = 1 AND classid = 1346764800 AND objid = 3
+                """, connection);
+            Assert.Equal(true, await terminate.ExecuteScalarAsync());
+        }
+
+        var afterTheSessionEnded = await TestApp.EventuallyAsync(async () => await nodeB.TryTakeAsync(3, default), turn => turn is not null, TimeSpan.FromSeconds(30));
+        Assert.NotNull(afterTheSessionEnded);
+        await afterTheSessionEnded.DisposeAsync();
+    }
+}
