@@ -106,15 +106,42 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
     /// else is locked before the commit, which moves the tallies and versions when what readers see changed
     /// (migrations 0019 and 0020): two such writes of the same source only ever queue for its row, never in a cycle.
     /// </summary>
-    private static async Task<Source?> ChangeStoredSourceAsync(NpgsqlDataSource dataSource, long id, Func<Source, bool> change, CancellationToken cancellationToken)
+    private static Task<Source?> ChangeStoredSourceAsync(NpgsqlDataSource dataSource, long id, Func<Source, bool> change, CancellationToken cancellationToken)
+        => ChangeRowAsync(
+            dataSource,
+            $"SELECT {SourceColumns.SelectList} FROM sources WHERE id = @id FOR UPDATE",
+            ReadSourcesAsync,
+            id,
+            change,
+            (update, stored) =>
+            {
+                update.CommandText = SourceColumns.UpdateSql;
+                SourceColumns.AddParameters(update.Parameters, stored, withId: true);
+            },
+            cancellationToken);
+
+    /// <summary>
+    /// Reads row <paramref name="id"/> with <paramref name="selectForUpdate"/> (which holds it), applies
+    /// <paramref name="change"/> and, when it says so, writes the row back with the statement <paramref name="setUpdate"/>
+    /// sets up, all in one transaction: no other write of the row comes between the read and the write.
+    /// </summary>
+    private static async Task<T?> ChangeRowAsync<T>(
+        NpgsqlDataSource dataSource,
+        string selectForUpdate,
+        Func<NpgsqlCommand, CancellationToken, Task<List<T>>> read,
+        long id,
+        Func<T, bool> change,
+        Action<NpgsqlCommand, T> setUpdate,
+        CancellationToken cancellationToken)
+        where T : class
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        Source? stored;
-        await using (var select = new NpgsqlCommand($"SELECT {SourceColumns.SelectList} FROM sources WHERE id = @id FOR UPDATE", connection, transaction))
+        T? stored;
+        await using (var select = new NpgsqlCommand(selectForUpdate, connection, transaction))
         {
             select.Parameters.Add(new NpgsqlParameter<long>("id", id));
-            stored = (await ReadSourcesAsync(select, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+            stored = (await read(select, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
         }
 
         // Left without a commit, the transaction is rolled back when disposed, and the row let go.
@@ -123,9 +150,9 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
             return stored;
         }
 
-        await using (var update = new NpgsqlCommand(SourceColumns.UpdateSql, connection, transaction))
+        await using (var update = new NpgsqlCommand(null, connection, transaction))
         {
-            SourceColumns.AddParameters(update.Parameters, stored, withId: true);
+            setUpdate(update, stored);
             await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -371,33 +398,20 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
     }
 
     /// <summary>As <see cref="ChangeStoredSourceAsync"/>: the curator's row is held from the read to the commit.</summary>
-    public async Task<Curator?> ChangeCuratorAsync(long id, Func<Curator, bool> change, CancellationToken cancellationToken)
-    {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        Curator? stored;
-        await using (var select = new NpgsqlCommand($"SELECT {CuratorColumns.SelectList} FROM curators WHERE id = @id FOR UPDATE", connection, transaction))
-        {
-            select.Parameters.Add(new NpgsqlParameter<long>("id", id));
-            stored = (await ReadCuratorsAsync(select, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
-        }
-
-        if (stored is null || !change(stored))
-        {
-            return stored;
-        }
-
-        await using (var update = new NpgsqlCommand(
-            "UPDATE curators SET name = @name, password_hash = @password_hash, created_at = @created_at, tokens = @tokens WHERE id = @id", connection, transaction))
-        {
-            CuratorColumns.AddParameters(update.Parameters, stored);
-            update.Parameters.Add(new NpgsqlParameter<long>("id", id));
-            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return stored;
-    }
+    public Task<Curator?> ChangeCuratorAsync(long id, Func<Curator, bool> change, CancellationToken cancellationToken)
+        => ChangeRowAsync(
+            _dataSource,
+            $"SELECT {CuratorColumns.SelectList} FROM curators WHERE id = @id FOR UPDATE",
+            ReadCuratorsAsync,
+            id,
+            change,
+            (update, stored) =>
+            {
+                update.CommandText = "UPDATE curators SET name = @name, password_hash = @password_hash, created_at = @created_at, tokens = @tokens WHERE id = @id";
+                CuratorColumns.AddParameters(update.Parameters, stored);
+                update.Parameters.Add(new NpgsqlParameter<long>("id", id));
+            },
+            cancellationToken);
 
     public async Task<string?> GetSettingAsync(string name, CancellationToken cancellationToken)
     {
