@@ -1,4 +1,4 @@
-# The feed farm for the polling benchmarks (scale.sh, ingest.sh, memory.sh), the end of a polling round and the
+# The feed farm for the polling benchmarks (scale.sh, ingest.sh, memory.sh, repoll.sh), the end of a polling round and the
 # PostgreSQL store as a server keeps it: sourced by them, not run.
 # The team's farm (../shared/tools/farm) generates N feeds of 20 items (28-60 KB) under $FARM and serves them with
 # 50-200 ms of latency; a fresh clone has no ../shared, and these benchmarks then say so and stop.
@@ -68,4 +68,18 @@ wait_until_cpu_rests() {
     [ "$(bc <<<"$cur - $prev < 0.1")" = 1 ] && return
     prev=$cur
   done
+}
+
+# build_feedhub: the Release build every polling benchmark measures (src/FeedHub/bin/Release/net10.0/feedhub.dll).
+build_feedhub() {
+  echo "${0##*/}: building FeedHub (Release)" >&2
+  dotnet build -c Release src/FeedHub >"$work/build.log" 2>&1 || { tail -20 "$work/build.log" >&2; exit 1; }
+}
+
+# name_builds [BASELINE_DLL]: the builds to measure, in $builds, and their feedhub.dll in $dll: this one, and another
+# build given as a baseline.
+name_builds() {
+  builds=(this)
+  declare -gA dll=([this]=src/FeedHub/bin/Release/net10.0/feedhub.dll)
+  if [ -n "${1:-}" ]; then builds=(baseline this); dll[baseline]=$1; fi
 }

@@ -72,13 +72,8 @@ farm_url=${farm_url%/}
 curl -fs -o /dev/null "$farm_url/feeds/0.xml" || { say "the farm at $farm_url does not serve /feeds/0.xml"; exit 1; }
 farm_opml "$feeds" "$work/farm.opml"
 
-if $build; then
-  say "building FeedHub (Release)"
-  dotnet build -c Release src/FeedHub >"$work/build.log" 2>&1 || { tail -20 "$work/build.log" >&2; exit 1; }
-fi
-builds=(this)
-declare -A dll=([this]=src/FeedHub/bin/Release/net10.0/feedhub.dll)
-[ -n "$baseline" ] && { builds=(baseline this); dll[baseline]=$baseline; }
+if $build; then build_feedhub; fi
+name_builds "$baseline"
 
 postmaster=""
 if [ "$store" = postgres ]; then

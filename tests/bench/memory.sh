@@ -59,8 +59,7 @@ load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
 farm_start
 farm_opml "$feeds" "$work/farm.opml"
 
-say "building FeedHub (Release)"
-dotnet build -c Release src/FeedHub >"$work/build.log" 2>&1 || { tail -20 "$work/build.log" >&2; exit 1; }
+build_feedhub
 feedhub=src/FeedHub/bin/Release/net10.0/feedhub.dll
 fh_env=(FeedHub__StarterSources= FeedHub__Fetcher__AllowPrivateNetworks=true FeedHub__Fetcher__MaxConcurrency=16 FeedHub__Fetcher__MaxPerHost=16)
 

@@ -65,13 +65,8 @@ load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
 farm_start
 farm_opml "$feeds" "$work/farm.opml"
 
-if $build; then
-  say "building FeedHub (Release)"
-  dotnet build -c Release src/FeedHub >"$work/build.log" 2>&1 || { tail -20 "$work/build.log" >&2; exit 1; }
-fi
-builds=(this)
-declare -A dll=([this]=src/FeedHub/bin/Release/net10.0/feedhub.dll)
-[ -n "$baseline" ] && { builds=(baseline this); dll[baseline]=$baseline; }
+if $build; then build_feedhub; fi
+name_builds "$baseline"
 
 # A server of its own: pg_stat_statements must be loaded at start.
 eval "$(bash tests/postgres.sh start)"

@@ -107,8 +107,7 @@ with open(cold, "w") as c, open(revalidate, "w") as r:
 PY
 
 # --- FeedHub and its stores ---------------------------------------------------------------------------------------
-say "building FeedHub (Release)"
-dotnet build -c Release src/FeedHub >"$work/build.log" 2>&1 || { tail -20 "$work/build.log" >&2; exit 1; }
+build_feedhub
 feedhub=src/FeedHub/bin/Release/net10.0/feedhub.dll
 
 postmaster=""
