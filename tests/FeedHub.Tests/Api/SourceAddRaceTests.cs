@@ -1,0 +1,136 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using FeedHub.Core.Curation;
+using FeedHub.Core.Model;
+using FeedHub.Core.Opml;
+using FeedHub.Core.Storage;
+using FeedHub.Curators;
+using FeedHub.Storage.LiteDb;
+using FeedHub.Storage.Postgres;
+using FeedHub.Storage.Tests;
+using FeedHub.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FeedHub.Tests.Api;
+
+/// <summary>
+/// Two adds of one feed at once (two curators, a form sent twice, an API retry, two web nodes) make one source: one
+/// request gets 201 and the other the documented duplicate answer, 409 with the id of the source there. The adds are
+/// held at the store (<see cref="AddGate"/>) until both have passed every check of the add, so they truly race.
+/// </summary>
+public sealed class SourceAddRaceTests
+{
+    private static LocalHttpServer Blog() => LocalHttpServer.Serving(request => request.Path switch
+    {
+        "/feed.xml" => HttpReply.Text(200, FeedFixtures.Rss("Blog", [1, 2]), "application/rss+xml"),
+        _ => null,
+    });
+
+    [Fact]
+    public async Task Two_posts_of_one_feed_at_once_add_one_source_and_answer_201_and_409_naming_it()
+    {
+        await using var blog = Blog();
+        var gate = new AddGate(2);
+        var directory = Directory.CreateTempSubdirectory("feedhub-app-").FullName;
+        await using var app = await TestApp.StartAsync(directory, allowPrivateNetworks: true, worker: false, replace: services =>
+        {
+            services.AddSingleton(_ => new LiteDbFeedStore(Path.Combine(directory, "feedhub.db")));
+            services.AddSingleton(provider => gate.Around(provider.GetRequiredService<LiteDbFeedStore>()));
+        });
+        var token = await TokenAsync(app);
+
+        var answers = await Task.WhenAll(
+            PostAsync(app, token, blog.Url("feed.xml").AbsoluteUri),
+            PostAsync(app, token, blog.Url("feed.xml").AbsoluteUri + "#top"));
+
+        await AssertOneAddedAsync(answers, app.Get<IFeedStore>());
+    }
+
+    [Fact]
+    public async Task On_postgres_two_hosts_adding_one_feed_at_once_add_one_source_and_answer_201_and_409_naming_it()
+    {
+        await using var blog = Blog();
+        await using var database = await PostgresTestDatabase.CreateAsync();
+        var gate = new AddGate(2);
+        await using var first = await StartOnPostgresAsync(database.ConnectionString, gate);
+        await using var second = await StartOnPostgresAsync(database.ConnectionString, gate);
+        var token = await TokenAsync(first);
+
+        var answers = await Task.WhenAll(
+            PostAsync(first, token, blog.Url("feed.xml").AbsoluteUri),
+            PostAsync(second, token, blog.Url("feed.xml").AbsoluteUri + "#top"));
+
+        await AssertOneAddedAsync(answers, second.Get<IFeedStore>());
+    }
+
+    [Fact]
+    public async Task An_import_during_which_a_curator_adds_one_of_its_feeds_leaves_that_feed_to_the_curator()
+    {
+        var directory = Directory.CreateTempSubdirectory("feedhub-app-").FullName;
+        var gate = new AddGate(1, opensWhenFull: false);
+        await using var app = await TestApp.StartAsync(directory, allowPrivateNetworks: true, worker: false, replace: services =>
+        {
+            services.AddSingleton(_ => new LiteDbFeedStore(Path.Combine(directory, "feedhub.db")));
+            services.AddSingleton(provider => gate.Around(provider.GetRequiredService<LiteDbFeedStore>()));
+        });
+        var store = app.Get<LiteDbFeedStore>();
+        using var list = new MemoryStream(
+            """
+            <?xml version="1.0"?><opml version="2.0"><head><title>list</title></head><body>
+            <outline type="rss" text="A" xmlUrl="https://a.example/feed"/>
+            <outline type="rss" text="B" xmlUrl="https://b.example/feed"/>
+            </body></opml>
+            """u8.ToArray());
+        var catalog = app.Get<SourceCatalog>();
+
+        // The import has checked its list against the sources and waits at its first add; a curator adds b meanwhile.
+        var importing = catalog.ImportAsync(OpmlReader.Read(list), new OpmlImportOptions("list.opml"), null, default);
+        await gate.Full;
+        var curators = await store.AddSourceAsync(new Source { FeedUrl = "https://B.example/feed", CreatedAt = DateTimeOffset.UtcNow }, default);
+        gate.Open();
+        var report = await importing;
+
+        Assert.Equal((1, 2), (report.Added, report.WouldAdd));
+        var duplicate = Assert.Single(report.Duplicates);
+        Assert.Equal($"https://b.example/feed is already subscribed as source {curators.Id}", duplicate.Message);
+        var sources = await store.ListSourcesAsync(default);
+        Assert.Equal(["https://B.example/feed", "https://a.example/feed"], sources.Select(s => s.FeedUrl));
+        Assert.Equal(1, (await store.GetImportBatchAsync(report.BatchId!.Value, default))!.Added);
+
+        // Undone, the import takes back its own source only.
+        Assert.Equal(1, await catalog.UndoImportAsync(report.BatchId.Value, default));
+        Assert.Equal([curators.Id], (await store.ListSourcesAsync(default)).Select(s => s.Id));
+    }
+
+    private static async Task AssertOneAddedAsync(HttpResponseMessage[] answers, IFeedStore store)
+    {
+        Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Conflict], answers.Select(a => a.StatusCode).Order());
+        var created = await answers.Single(a => a.StatusCode == HttpStatusCode.Created).Content.ReadFromJsonAsync<JsonElement>();
+        var refused = await answers.Single(a => a.StatusCode == HttpStatusCode.Conflict).Content.ReadFromJsonAsync<JsonElement>();
+        var id = created.GetProperty("id").GetInt64();
+        Assert.Equal(id, refused.GetProperty("existingId").GetInt64());
+        Assert.Contains($"already subscribed as source {id}", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal([id], (await store.ListSourcesAsync(default)).Select(s => s.Id));
+    }
+
+    private static async Task<string> TokenAsync(TestApp app) => (await app.Get<CuratorAccounts>().CreateAsync("ada", null, default)).Token;
+
+    private static Task<HttpResponseMessage> PostAsync(TestApp app, string token, string url)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/sources") { Content = JsonContent.Create(new { url }) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return app.Http.SendAsync(request);
+    }
+
+    /// <summary>A web node on the shared database, its store's adds held at <paramref name="gate"/>.</summary>
+    private static Task<TestApp> StartOnPostgresAsync(string connectionString, AddGate gate)
+        => TestApp.StartAsync(null, allowPrivateNetworks: true, worker: false,
+            replace: services =>
+            {
+                services.AddSingleton(_ => Task.Run(() => PostgresFeedStore.OpenAsync(connectionString, default)).GetAwaiter().GetResult());
+                services.AddSingleton(provider => gate.Around(provider.GetRequiredService<PostgresFeedStore>()));
+            },
+            "--FeedHub:Storage:Provider=Postgres", $"--ConnectionStrings:Postgres={connectionString}");
+}
