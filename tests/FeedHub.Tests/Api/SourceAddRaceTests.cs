@@ -5,6 +5,7 @@ using System.Text.Json;
 using FeedHub.Core.Curation;
 using FeedHub.Core.Model;
 using FeedHub.Core.Opml;
+using FeedHub.Core.Polling;
 using FeedHub.Core.Storage;
 using FeedHub.Curators;
 using FeedHub.Storage.LiteDb;
@@ -33,11 +34,13 @@ public sealed class SourceAddRaceTests
     {
         await using var blog = Blog();
         var gate = new AddGate(2);
+        var scheduled = new ScheduledPolls();
         var directory = Directory.CreateTempSubdirectory("feedhub-app-").FullName;
         await using var app = await TestApp.StartAsync(directory, allowPrivateNetworks: true, worker: false, replace: services =>
         {
             services.AddSingleton(_ => new LiteDbFeedStore(Path.Combine(directory, "feedhub.db")));
             services.AddSingleton(provider => gate.Around(provider.GetRequiredService<LiteDbFeedStore>()));
+            services.AddSingleton<IPollScheduler>(scheduled);
         });
         var token = await TokenAsync(app);
 
@@ -45,7 +48,8 @@ public sealed class SourceAddRaceTests
             PostAsync(app, token, blog.Url("feed.xml").AbsoluteUri),
             PostAsync(app, token, blog.Url("feed.xml").AbsoluteUri + "#top"));
 
-        await AssertOneAddedAsync(answers, app.Get<IFeedStore>());
+        var id = await AssertOneAddedAsync(answers, app.Get<IFeedStore>());
+        Assert.Equal([id], scheduled.Ids);
     }
 
     [Fact]
@@ -70,10 +74,12 @@ public sealed class SourceAddRaceTests
     {
         var directory = Directory.CreateTempSubdirectory("feedhub-app-").FullName;
         var gate = new AddGate(1, opensWhenFull: false);
+        var scheduled = new ScheduledPolls();
         await using var app = await TestApp.StartAsync(directory, allowPrivateNetworks: true, worker: false, replace: services =>
         {
             services.AddSingleton(_ => new LiteDbFeedStore(Path.Combine(directory, "feedhub.db")));
             services.AddSingleton(provider => gate.Around(provider.GetRequiredService<LiteDbFeedStore>()));
+            services.AddSingleton<IPollScheduler>(scheduled);
         });
         var store = app.Get<LiteDbFeedStore>();
         using var list = new MemoryStream(
@@ -98,13 +104,15 @@ public sealed class SourceAddRaceTests
         var sources = await store.ListSourcesAsync(default);
         Assert.Equal(["https://B.example/feed", "https://a.example/feed"], sources.Select(s => s.FeedUrl));
         Assert.Equal(1, (await store.GetImportBatchAsync(report.BatchId!.Value, default))!.Added);
+        Assert.Equal(sources.Where(s => s.FeedUrl == "https://a.example/feed").Select(s => s.Id), scheduled.Ids);
 
         // Undone, the import takes back its own source only.
         Assert.Equal(1, await catalog.UndoImportAsync(report.BatchId.Value, default));
         Assert.Equal([curators.Id], (await store.ListSourcesAsync(default)).Select(s => s.Id));
     }
 
-    private static async Task AssertOneAddedAsync(HttpResponseMessage[] answers, IFeedStore store)
+    /// <summary>That one request added the source and the other was told of it; the source's id.</summary>
+    private static async Task<long> AssertOneAddedAsync(HttpResponseMessage[] answers, IFeedStore store)
     {
         Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Conflict], answers.Select(a => a.StatusCode).Order());
         var created = await answers.Single(a => a.StatusCode == HttpStatusCode.Created).Content.ReadFromJsonAsync<JsonElement>();
@@ -113,6 +121,7 @@ public sealed class SourceAddRaceTests
         Assert.Equal(id, refused.GetProperty("existingId").GetInt64());
         Assert.Contains($"already subscribed as source {id}", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal([id], (await store.ListSourcesAsync(default)).Select(s => s.Id));
+        return id;
     }
 
     private static async Task<string> TokenAsync(TestApp app) => (await app.Get<CuratorAccounts>().CreateAsync("ada", null, default)).Token;
@@ -133,4 +142,35 @@ public sealed class SourceAddRaceTests
                 services.AddSingleton(provider => gate.Around(provider.GetRequiredService<PostgresFeedStore>()));
             },
             "--FeedHub:Storage:Provider=Postgres", $"--ConnectionStrings:Postgres={connectionString}");
+
+    /// <summary>The sources whose polls were scheduled, in order, in place of Quartz.</summary>
+    private sealed class ScheduledPolls : IPollScheduler
+    {
+        private readonly List<long> _ids = [];
+
+        public IReadOnlyList<long> Ids
+        {
+            get
+            {
+                lock (_ids)
+                {
+                    return [.. _ids];
+                }
+            }
+        }
+
+        public Task ScheduleAsync(long sourceId, DateTimeOffset at, CancellationToken cancellationToken) => ScheduleAsync([new DuePoll(sourceId, at)], cancellationToken);
+
+        public Task ScheduleAsync(IReadOnlyCollection<DuePoll> polls, CancellationToken cancellationToken)
+        {
+            lock (_ids)
+            {
+                _ids.AddRange(polls.Select(p => p.SourceId));
+            }
+
+            return Task.CompletedTask;
+        }
+
+        public Task UnscheduleAsync(long sourceId, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
 }
