@@ -26,6 +26,7 @@ public sealed class SourceAddRaceTests
     private static LocalHttpServer Blog() => LocalHttpServer.Serving(request => request.Path switch
     {
         "/feed.xml" => HttpReply.Text(200, FeedFixtures.Rss("Blog", [1, 2]), "application/rss+xml"),
+        "/old.xml" => HttpReply.Text(200, FeedFixtures.Rss("Old blog", [1]), "application/rss+xml"),
         _ => null,
     });
 
@@ -67,6 +68,40 @@ public sealed class SourceAddRaceTests
             PostAsync(second, token, blog.Url("feed.xml").AbsoluteUri + "#top"));
 
         await AssertOneAddedAsync(answers, second.Get<IFeedStore>());
+    }
+
+    [Fact]
+    public async Task An_add_and_a_move_to_one_feed_at_once_leave_one_source_there_and_answer_409_to_the_later()
+    {
+        await using var blog = Blog();
+        var gate = new AddGate(2, changesToo: true);
+        var directory = Directory.CreateTempSubdirectory("feedhub-app-").FullName;
+        await using var app = await TestApp.StartAsync(directory, allowPrivateNetworks: true, worker: false, replace: services =>
+        {
+            services.AddSingleton(_ => new LiteDbFeedStore(Path.Combine(directory, "feedhub.db")));
+            services.AddSingleton(provider => gate.Around(provider.GetRequiredService<LiteDbFeedStore>()));
+        });
+        var store = app.Get<LiteDbFeedStore>();
+        var moving = await store.AddSourceAsync(new Source { FeedUrl = blog.Url("old.xml").AbsoluteUri, CreatedAt = DateTimeOffset.UtcNow }, default);
+        var token = await TokenAsync(app);
+
+        var (added, moved) = (PostAsync(app, token, blog.Url("feed.xml").AbsoluteUri), SendAsync(app, token, HttpMethod.Patch, $"/api/sources/{moving.Id}", new { feedUrl = blog.Url("feed.xml").AbsoluteUri }));
+        await Task.WhenAll(added, moved);
+
+        var there = Assert.Single(await store.ListSourcesAsync(default), s => s.FeedUrl == blog.Url("feed.xml").AbsoluteUri);
+        var refused = (await added).StatusCode == HttpStatusCode.Conflict ? await added : await moved;
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Equal(there.Id, (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("existingId").GetInt64());
+        if (refused == await moved)
+        {
+            Assert.Equal(HttpStatusCode.Created, (await added).StatusCode);
+            Assert.Equal(blog.Url("old.xml").AbsoluteUri, (await store.GetSourceAsync(moving.Id, default))!.FeedUrl);
+        }
+        else
+        {
+            Assert.Equal(HttpStatusCode.OK, (await moved).StatusCode);
+            Assert.Equal(moving.Id, there.Id);
+        }
     }
 
     [Fact]
@@ -127,8 +162,11 @@ public sealed class SourceAddRaceTests
     private static async Task<string> TokenAsync(TestApp app) => (await app.Get<CuratorAccounts>().CreateAsync("ada", null, default)).Token;
 
     private static Task<HttpResponseMessage> PostAsync(TestApp app, string token, string url)
+        => SendAsync(app, token, HttpMethod.Post, "/api/sources", new { url });
+
+    private static Task<HttpResponseMessage> SendAsync(TestApp app, string token, HttpMethod method, string path, object body)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/sources") { Content = JsonContent.Create(new { url }) };
+        var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return app.Http.SendAsync(request);
     }

@@ -6,12 +6,16 @@ using FeedHub.Core.Storage;
 namespace FeedHub.Tests.Support;
 
 /// <summary>
-/// Holds adds of sources at the store until <paramref name="expected"/> of them wait there, then lets them through
-/// together (or, when <paramref name="opensWhenFull"/> is false, when the test <see cref="Open"/>s it): adds that
-/// passed every check race for the store, or one waits there while the test does something first, whatever the timing.
+/// Holds adds of sources at the store (and changes of sources, when <paramref name="changesToo"/>) until
+/// <paramref name="expected"/> of them wait there, then lets them through together (or, when
+/// <paramref name="opensWhenFull"/> is false, when the test <see cref="Open"/>s it): writes that passed every check
+/// race for the store, or one waits there while the test does something first, whatever the timing.
 /// </summary>
-public sealed class AddGate(int expected, bool opensWhenFull = true)
+public sealed class AddGate(int expected, bool opensWhenFull = true, bool changesToo = false)
 {
+    internal bool Holds(string method)
+        => method == nameof(IFeedStore.AddSourceAsync) || (changesToo && method == nameof(IFeedStore.ChangeSourceAsync));
+
     private readonly TaskCompletionSource _full = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _arrived;
@@ -44,7 +48,7 @@ public sealed class AddGate(int expected, bool opensWhenFull = true)
     }
 }
 
-/// <summary>The proxy of <see cref="AddGate"/>: an add waits at the gate, every other call goes to the store.</summary>
+/// <summary>The proxy of <see cref="AddGate"/>: the writes it holds wait at the gate, every other call goes to the store.</summary>
 public class GatedStore : DispatchProxy
 {
     private IFeedStore _store = null!;
@@ -54,25 +58,26 @@ public class GatedStore : DispatchProxy
 
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
     {
-        if (targetMethod!.Name == nameof(IFeedStore.AddSourceAsync))
-        {
-            return AddAsync((Source)args![0]!, (CancellationToken)args[1]!);
-        }
+        return _gate.Holds(targetMethod!.Name) ? HeldAsync(targetMethod, args!) : Call(targetMethod, args);
+    }
 
+    /// <summary>An add or a change of a source (both give a source), once through the gate.</summary>
+    private async Task<Source?> HeldAsync(MethodInfo method, object?[] args)
+    {
+        await _gate.PassAsync((CancellationToken)args[^1]!);
+        return await (Task<Source?>)Call(method, args)!;
+    }
+
+    private object? Call(MethodInfo method, object?[]? args)
+    {
         try
         {
-            return targetMethod.Invoke(_store, args);
+            return method.Invoke(_store, args);
         }
         catch (TargetInvocationException failure) when (failure.InnerException is not null)
         {
             ExceptionDispatchInfo.Throw(failure.InnerException);
             throw;
         }
-    }
-
-    private async Task<Source> AddAsync(Source source, CancellationToken cancellationToken)
-    {
-        await _gate.PassAsync(cancellationToken);
-        return await _store.AddSourceAsync(source, cancellationToken);
     }
 }
