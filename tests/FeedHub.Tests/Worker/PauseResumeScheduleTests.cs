@@ -1,3 +1,4 @@
+using System.Reflection;
 using FeedHub.Core.Curation;
 using FeedHub.Core.Model;
 using FeedHub.Core.Polling;
@@ -107,7 +108,29 @@ public sealed class PauseResumeScheduleTests
         await context.AssertInStepAsync(id, SourceState.Paused);
     }
 
-    private enum Call
+    /// <summary>
+    /// A poll fired by a trigger left for a paused source (a pause stored before its queue write) reads the source
+    /// paused, and a resume is stored before the poll ends: the poll's end leaves the resumed source queued.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task A_poll_that_read_its_source_paused_while_a_resume_is_stored_leaves_it_queued(string store)
+    {
+        await using var context = await Context.StartAsync(store);
+        var id = await context.SourceAsync(SourceState.Paused);
+        await context.Queue.ScheduleAsync(id, DateTimeOffset.UtcNow, default);
+
+        var (job, read) = context.PollJobHeldAfterItsRead(id);
+        var polling = job.Execute(FiredContext.For(id), default).AsTask();
+        await read.Arrived;
+        Assert.Null((await context.Catalog.UpdateAsync(id, new SourceSettings { State = SourceState.Active }, default)).Error);
+        read.Release();
+        await polling;
+
+        await context.AssertInStepAsync(id, SourceState.Active);
+    }
+
+    internal enum Call
     {
         Schedule,
         Unschedule,
@@ -149,7 +172,7 @@ public sealed class PauseResumeScheduleTests
                 : Task.CompletedTask;
     }
 
-    private sealed class Hold(Call call, long sourceId)
+    internal sealed class Hold(Call call, long sourceId)
     {
         private readonly TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -170,6 +193,54 @@ public sealed class PauseResumeScheduleTests
         }
     }
 
+    /// <summary>The store, with the first read of one source held, once read, until the test lets it through.</summary>
+    public class HeldReadStore : DispatchProxy
+    {
+        private IFeedStore _store = null!;
+        private long _sourceId;
+        private Hold? _hold;
+
+        internal static (IFeedStore Store, Hold Read) Wrapping(IFeedStore store, long sourceId)
+        {
+            var proxy = Create<IFeedStore, HeldReadStore>();
+            var held = (HeldReadStore)(object)proxy;
+            (held._store, held._sourceId, held._hold) = (store, sourceId, new Hold(Call.Schedule, sourceId));
+            return (proxy, held._hold);
+        }
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+        {
+            var result = targetMethod!.Invoke(_store, args);
+            return targetMethod.Name == nameof(IFeedStore.GetSourceAsync) && (long)args![0]! == _sourceId && Interlocked.Exchange(ref _hold, null) is { } hold
+                ? HeldAsync((Task<Source?>)result!, hold)
+                : result;
+        }
+
+        private static async Task<Source?> HeldAsync(Task<Source?> read, Hold hold)
+        {
+            var source = await read;
+            await hold.WaitAsync();
+            return source;
+        }
+    }
+
+    /// <summary>What a poll job is given when its trigger fires: only the source's id is read on the way to a skipped poll.</summary>
+    public class FiredContext : DispatchProxy
+    {
+        private JobDataMap _data = null!;
+
+        internal static IJobExecutionContext For(long sourceId)
+        {
+            var context = Create<IJobExecutionContext, FiredContext>();
+            ((FiredContext)(object)context)._data = new JobDataMap { [PollJob.SourceIdKey] = sourceId };
+            return context;
+        }
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) => targetMethod!.Name == "get_" + nameof(IJobExecutionContext.MergedJobDataMap)
+            ? _data
+            : throw new NotSupportedException($"a skipped poll reads no {targetMethod.Name}");
+    }
+
     private sealed class Context(TestApp app, PostgresTestDatabase? database, IScheduler scheduler) : IAsyncDisposable
     {
         public IScheduler Scheduler => scheduler;
@@ -177,6 +248,16 @@ public sealed class PauseResumeScheduleTests
         public GatedPollScheduler Gate => (GatedPollScheduler)app.Get<IPollScheduler>();
 
         public SourceCatalog Catalog => app.Get<SourceCatalog>();
+
+        public SourceScheduler Queue => app.Get<SourceScheduler>();
+
+        /// <summary>A poll job, as a worker runs it, whose poll's first read of the source is held once read.</summary>
+        public (PollJob Job, Hold Read) PollJobHeldAfterItsRead(long sourceId)
+        {
+            var (store, read) = HeldReadStore.Wrapping(app.Get<IFeedStore>(), sourceId);
+            var poller = ActivatorUtilities.CreateInstance<SourcePoller>(app.Services, store);
+            return (ActivatorUtilities.CreateInstance<PollJob>(app.Services, poller, store), read);
+        }
 
         /// <summary>FeedHub without its worker (nothing fires), its catalog writing to the queue through the gate.</summary>
         public static async Task<Context> StartAsync(string store)
