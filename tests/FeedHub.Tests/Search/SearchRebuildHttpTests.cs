@@ -171,6 +171,19 @@ public sealed class SearchRebuildHttpTests : IDisposable
             Assert.Equal(("failed", "No space left on device"), (index.GetProperty("phase").GetString(), index.GetProperty("error").GetString()));
         }
 
+        using (var curator = await AdminClient.SignedInAsync(app, "ada", Password))
+        {
+            Assert.Contains(
+                """<p class="search-index search-index-failed">Search index: its rebuild failed (No space left on device); it starts over in a few minutes""",
+                await curator.GetStringAsync("/admin/sources"), StringComparison.Ordinal);
+        }
+
+        using (var river = await app.Http.SendAsync(RiverSearch()))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, river.StatusCode);
+            Assert.Contains("Search could not be rebuilt (No space left on device); it starts over in a few minutes", await river.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
         // Searches are refused with 503, saying why; the rest works, and a poll's write is stored.
         using (var feed = await app.Http.GetAsync("/feed.atom?q=river"))
         {
