@@ -109,6 +109,29 @@ public sealed class PauseResumeScheduleTests
     }
 
     /// <summary>
+    /// A move of an active source to a new feed is stored (the source due now at its new address) and held before the
+    /// queue while a pause runs to its end: the move's queue write leaves the paused source unqueued.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task A_move_held_before_the_queue_while_a_pause_runs_leaves_the_source_paused_and_unqueued(string store)
+    {
+        await using var context = await Context.StartAsync(store);
+        await using var blog = LocalHttpServer.Serving(_ => HttpReply.Text(200, FeedFixtures.Rss("Moved Blog", [0, 1]), "application/rss+xml"));
+        var id = await context.SourceAsync(SourceState.Active);
+
+        var move = context.Gate.Hold(Call.Schedule, id);
+        var moving = context.Catalog.MoveAsync(id, blog.Url("feed.xml").AbsoluteUri, SourceSettings.None, default);
+        await move.Arrived;
+        Assert.Null((await context.Catalog.UpdateAsync(id, new SourceSettings { State = SourceState.Paused }, default)).Error);
+        move.Release();
+        Assert.Equal(MoveSourceStatus.Moved, (await moving).Status);
+
+        await context.AssertInStepAsync(id, SourceState.Paused);
+        Assert.Equal(blog.Url("feed.xml").AbsoluteUri, (await context.Store.GetSourceAsync(id, default))!.FeedUrl);
+    }
+
+    /// <summary>
     /// A poll fired by a trigger left for a paused source (a pause stored before its queue write) reads the source
     /// paused, and a resume is stored before the poll ends: the poll's end leaves the resumed source queued.
     /// </summary>
@@ -250,6 +273,8 @@ public sealed class PauseResumeScheduleTests
         public SourceCatalog Catalog => app.Get<SourceCatalog>();
 
         public SourceScheduler Queue => app.Get<SourceScheduler>();
+
+        public IFeedStore Store => app.Get<IFeedStore>();
 
         /// <summary>A poll job, as a worker runs it, whose poll's first read of the source is held once read.</summary>
         public (PollJob Job, Hold Read) PollJobHeldAfterItsRead(long sourceId)
