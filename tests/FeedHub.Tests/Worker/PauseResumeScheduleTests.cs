@@ -132,6 +132,41 @@ public sealed class PauseResumeScheduleTests
     }
 
     /// <summary>
+    /// A duplicate (a poll followed a redirect to another source's address) is resumed: refused, naming the source at
+    /// the address, while that source is there; once it has moved to another feed, the resume takes the address back
+    /// (the duplicate is found by it, and an add of it is told of it) and queues the source.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task A_duplicate_resumed_takes_its_address_back_once_the_source_there_moved_and_until_then_names_it(string store)
+    {
+        await using var context = await Context.StartAsync(store);
+        var (original, duplicate) = (await context.SourceAsync(SourceState.Active), await context.SourceAsync(SourceState.Active));
+        var address = (await context.Store.GetSourceAsync(original, default))!.FeedUrl;
+        await context.Store.SavePollAsync(new PollResult(duplicate) { MovedTo = address }, default);
+        await context.Queue.UnscheduleAsync(duplicate, default);
+        Assert.Equal(original, (await context.Store.GetSourceAsync(duplicate, default))!.DuplicateOf);
+
+        var refused = await context.Catalog.UpdateAsync(duplicate, new SourceSettings { State = SourceState.Active }, default);
+        Assert.Contains($"held by source {original}", refused.Error, StringComparison.Ordinal);
+        Assert.Equal((original, SourceState.Paused), (refused.Source!.DuplicateOf, refused.Source.State));
+        await context.AssertInStepAsync(duplicate, SourceState.Paused);
+
+        await context.Store.ChangeSourceAsync(original, stored =>
+        {
+            stored.FeedUrl = "http://127.0.0.1:9/elsewhere.xml";
+            return true;
+        }, default);
+        var resumed = await context.Catalog.UpdateAsync(duplicate, new SourceSettings { State = SourceState.Active }, default);
+
+        Assert.Null(resumed.Error);
+        Assert.Equal(((long?)null, SourceState.Active), (resumed.Source!.DuplicateOf, resumed.Source.State));
+        Assert.Equal(duplicate, (await context.Store.FindSourceByFeedUrlAsync(address, default))?.Id);
+        Assert.Equal(duplicate, (await context.Store.AddSourceAsync(new Source { FeedUrl = address, CreatedAt = DateTimeOffset.UtcNow }, default)).Id);
+        await context.AssertInStepAsync(duplicate, SourceState.Active);
+    }
+
+    /// <summary>
     /// A poll fired by a trigger left for a paused source (a pause stored before its queue write) reads the source
     /// paused, and a resume is stored before the poll ends: the poll's end leaves the resumed source queued.
     /// </summary>
