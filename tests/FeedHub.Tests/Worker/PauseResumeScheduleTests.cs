@@ -167,6 +167,52 @@ public sealed class PauseResumeScheduleTests
     }
 
     /// <summary>
+    /// <c>feedhub poll --once</c> on PostgreSQL (whose queue the workers share) while a curator pauses a source, between
+    /// the fetch of its feed and the end of the run: the next polls the command queues leave the paused source out,
+    /// and the source polled beside it is queued at its next poll time.
+    /// </summary>
+    [Fact]
+    public async Task A_source_paused_while_the_poll_command_polls_it_is_left_unqueued_and_the_other_queued_at_its_next_poll()
+    {
+        await using var context = await Context.StartAsync("postgres");
+        var (paused, polled) = (await context.SourceAsync(SourceState.Active), await context.SourceAsync(SourceState.Active));
+        var pausing = 0;
+        await using var blog = LocalHttpServer.Serving(request =>
+        {
+            if (request.Path.EndsWith("paused.xml", StringComparison.Ordinal) && Interlocked.Exchange(ref pausing, 1) == 0)
+            {
+                // The curator's pause, stored and unqueued, while the command waits for this answer.
+                Assert.Null(Task.Run(() => context.Catalog.UpdateAsync(paused, new SourceSettings { State = SourceState.Paused }, default)).GetAwaiter().GetResult().Error);
+            }
+
+            return HttpReply.Text(200, FeedFixtures.Rss("Blog", [0, 1]), "application/rss+xml");
+        });
+        foreach (var (id, path) in new[] { (paused, "paused.xml"), (polled, "polled.xml") })
+        {
+            await context.Store.ChangeSourceAsync(id, stored =>
+            {
+                stored.FeedUrl = blog.Url(path).AbsoluteUri;
+                return true;
+            }, default);
+        }
+
+        var directory = Directory.CreateTempSubdirectory("feedhub-cli-").FullName;
+        var run = await FeedHubProcess.RunAsync(directory, new Dictionary<string, string>
+        {
+            ["FeedHub__Storage__Provider"] = "Postgres",
+            ["ConnectionStrings__Postgres"] = context.ConnectionString,
+            ["FeedHub__StarterSources"] = string.Empty,
+            ["FeedHub__Fetcher__AllowPrivateNetworks"] = "true",
+        }, "poll", "--once");
+        Directory.Delete(directory, recursive: true);
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("polled 2 sources", run.Out, StringComparison.Ordinal);
+        await context.AssertInStepAsync(paused, SourceState.Paused);
+        await context.AssertInStepAsync(polled, SourceState.Active);
+    }
+
+    /// <summary>
     /// A poll fired by a trigger left for a paused source (a pause stored before its queue write) reads the source
     /// paused, and a resume is stored before the poll ends: the poll's end leaves the resumed source queued.
     /// </summary>
@@ -310,6 +356,8 @@ public sealed class PauseResumeScheduleTests
         public SourceScheduler Queue => app.Get<SourceScheduler>();
 
         public IFeedStore Store => app.Get<IFeedStore>();
+
+        public string ConnectionString => database!.ConnectionString;
 
         /// <summary>A poll job, as a worker runs it, whose poll's first read of the source is held once read.</summary>
         public (PollJob Job, Hold Read) PollJobHeldAfterItsRead(long sourceId)
