@@ -56,5 +56,6 @@ public sealed partial class PostgresFeedStore
 
             return about;
         }, cancellationToken).ConfigureAwait(false);
+        _versions.Wrote();
     }
 }
