@@ -205,7 +205,15 @@ internal sealed class ContentVersionMirror : IAsyncDisposable, IDisposable
                 {
                     if (!heard || Interlocked.Read(ref _announced) > Seen)
                     {
-                        await ReadMovedAsync(connection, stop).ConfigureAwait(false);
+                        // An announcement that comes during the read is taken in as it ends, not by the next wait:
+                        // read again for it, as its commit may be later than the read's snapshot.
+                        long announced;
+                        do
+                        {
+                            announced = Interlocked.Read(ref _announced);
+                            await ReadMovedAsync(connection, stop).ConfigureAwait(false);
+                        }
+                        while (Interlocked.Read(ref _announced) > Math.Max(announced, Seen));
                     }
 
                     heard = await connection.WaitAsync(ReadAtLeastEvery, stop).ConfigureAwait(false);
