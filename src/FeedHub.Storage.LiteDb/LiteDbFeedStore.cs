@@ -5,6 +5,8 @@ using FeedHub.Core.Model;
 using FeedHub.Core.Storage;
 using FeedHub.Core.Urls;
 using LiteDB;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FeedHub.Storage.LiteDb;
 
@@ -19,6 +21,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
     private static readonly long EpochOffsetMs = -DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
 
     private readonly ProcessLock _processLock;
+    private readonly ILogger _logger;
     private readonly LiteDatabase _database;
     private readonly ILiteCollection<Source> _sources;
     private readonly ILiteCollection<BsonDocument> _articles;
@@ -31,8 +34,12 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
     private long _nextArticleId;
     private long _changes;
 
-    public LiteDbFeedStore(string path, LiteDbSearchOptions? search = null)
+    /// <param name="path">The LiteDB file.</param>
+    /// <param name="search">Its search index's options.</param>
+    /// <param name="logger">Where a failed rebuild of the search index is told.</param>
+    public LiteDbFeedStore(string path, LiteDbSearchOptions? search = null, ILogger<LiteDbFeedStore>? logger = null)
     {
+        _logger = logger ?? NullLogger<LiteDbFeedStore>.Instance;
         var fullPath = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
         _processLock = ProcessLock.Acquire(fullPath);

@@ -84,7 +84,8 @@ public sealed partial class SourceCatalog(
             return source is null ? UpdateSourceResult.NotFound(id) : new UpdateSourceResult(source, problem);
         }
 
-        await scheduler.ScheduleAsync(id, now, cancellationToken).ConfigureAwait(false);
+        // Queued at once as stored now: a pause stored meanwhile wins, and then nothing is queued.
+        await scheduler.FollowStoreAsync(store, id, now, cancellationToken).ConfigureAwait(false);
         return new UpdateSourceResult(source, null);
     }
 
@@ -96,7 +97,8 @@ public sealed partial class SourceCatalog(
             return false;
         }
 
-        await scheduler.UnscheduleAsync(id, cancellationToken).ConfigureAwait(false);
+        // Unqueued, and so is what a resume or a refresh racing the removal queues, as it finds the source gone.
+        await scheduler.FollowStoreAsync(store, id, null, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -139,8 +141,8 @@ public sealed partial class SourceCatalog(
 
     /// <summary>
     /// Applies the settings <paramref name="changesOf"/> gives for the source as stored now (a bulk change of categories
-    /// adds to or takes from the categories it has at that moment), in one atomic change of the store, then schedules or
-    /// unschedules its polls when it was resumed or paused.
+    /// adds to or takes from the categories it has at that moment), in one atomic change of the store, then, when it was
+    /// resumed or paused, queues or unqueues its polls as the store holds it then (<see cref="PollQueueFollowing"/>).
     /// </summary>
     private async Task<UpdateSourceResult> ChangeAsync(long id, Func<Source, SourceSettings> changesOf, CancellationToken cancellationToken)
     {
@@ -167,13 +169,11 @@ public sealed partial class SourceCatalog(
             return source is null ? UpdateSourceResult.NotFound(id) : new UpdateSourceResult(source, problem);
         }
 
-        if (wasActive && source.State != SourceState.Active)
+        if (wasActive != (source.State == SourceState.Active))
         {
-            await scheduler.UnscheduleAsync(id, cancellationToken).ConfigureAwait(false);
-        }
-        else if (!wasActive && source.State == SourceState.Active)
-        {
-            await scheduler.ScheduleAsync(id, source.Fetch.NextPollAt!.Value, cancellationToken).ConfigureAwait(false);
+            // The queue follows the state as stored when it is written, not this change's: another pause or resume
+            // of the source may have been stored since.
+            await scheduler.FollowStoreAsync(store, id, null, cancellationToken).ConfigureAwait(false);
         }
 
         return new UpdateSourceResult(source, null);

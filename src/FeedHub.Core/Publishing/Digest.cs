@@ -30,6 +30,9 @@ public sealed record DigestMonth(DateOnly First, IReadOnlySet<DateOnly> DaysWith
     public DateOnly Last => First.AddMonths(1).AddDays(-1);
 }
 
+/// <summary>What a day's page links to: the nearest days with posts on either side and its month's calendar.</summary>
+public sealed record DigestLinks(DateOnly? Previous, DateOnly? Next, DigestMonth Month);
+
 /// <summary>
 /// The daily digest: the articles first published on one day in the configured time zone (by the same clamped
 /// date as the river), grouped by category then source. Moving between days and months asks the store which days
@@ -51,6 +54,9 @@ public sealed class Digest(IFeedStore store, IOptions<DigestOptions> options, Ti
     private readonly TimeZoneInfo _zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
     private readonly ConcurrentDictionary<DateOnly, (long Version, IReadOnlySet<DateOnly> Days)> _months = new();
     private readonly ConcurrentDictionary<(DateTimeOffset Start, DateTimeOffset End), KeptHour> _hours = new();
+    private readonly ConcurrentDictionary<DateOnly, (long RiverVersion, DigestMonth Month)> _calendars = new();
+    private readonly ConcurrentDictionary<DateOnly, (long RiverVersion, DigestLinks Links)> _links = new();
+    private KeptLastDay? _lastFinished;
     private int _postsKept;
 
     public DigestOptions Options => options.Value;
@@ -116,7 +122,52 @@ public sealed class Digest(IFeedStore store, IOptions<DigestOptions> options, Ti
     /// when no finished day has any.
     /// </summary>
     public async Task<DateOnly> LastFinishedDayAsync(CancellationToken cancellationToken)
-        => await NearestDayWithPostsAsync(Today, TimeDirection.Older, cancellationToken).ConfigureAwait(false) ?? Today.AddDays(-1);
+    {
+        var (today, riverVersion) = (Today, await RiverVersionAsync(cancellationToken).ConfigureAwait(false));
+        if (_lastFinished is { } kept && kept.Today == today && kept.RiverVersion == riverVersion)
+        {
+            return kept.Day;
+        }
+
+        var day = await NearestDayWithPostsAsync(today, TimeDirection.Older, cancellationToken).ConfigureAwait(false) ?? today.AddDays(-1);
+        _lastFinished = new KeptLastDay(today, riverVersion, day);
+        return day;
+    }
+
+    /// <summary>
+    /// What the page of <paramref name="date"/> links to. Which days have posts changes only when an article is written
+    /// or removed, or the sources change, all of which move the river's version: while it stays, the links and the
+    /// calendar are kept, so a warm digest page reads one version instead of probing the river's index five times.
+    /// </summary>
+    public async Task<DigestLinks> ReadLinksAsync(DateOnly date, CancellationToken cancellationToken)
+    {
+        var riverVersion = await RiverVersionAsync(cancellationToken).ConfigureAwait(false);
+        if (_links.TryGetValue(date, out var kept) && kept.RiverVersion == riverVersion)
+        {
+            return kept.Links;
+        }
+
+        var links = new DigestLinks(
+            await NearestDayWithPostsAsync(date, TimeDirection.Older, cancellationToken).ConfigureAwait(false),
+            await NearestDayWithPostsAsync(date, TimeDirection.Newer, cancellationToken).ConfigureAwait(false),
+            await ReadMonthAsync(date, riverVersion, cancellationToken).ConfigureAwait(false));
+        Keep(_links, date, (riverVersion, links));
+        return links;
+    }
+
+    /// <summary>The version read before what is kept under it, so that what is kept is never older than its version.</summary>
+    private Task<long> RiverVersionAsync(CancellationToken cancellationToken)
+        => store.GetContentVersionAsync([ContentScope.River], cancellationToken);
+
+    private static void Keep<TValue>(ConcurrentDictionary<DateOnly, TValue> kept, DateOnly key, TValue value)
+    {
+        if (kept.Count >= MaxMonthsKept)
+        {
+            kept.Clear();
+        }
+
+        kept[key] = value;
+    }
 
     /// <summary>The nearest day before <paramref name="date"/> (or after it) that has posts, skipping empty days; null when there is none.</summary>
     public async Task<DateOnly?> NearestDayWithPostsAsync(DateOnly date, TimeDirection direction, CancellationToken cancellationToken)
@@ -148,8 +199,24 @@ public sealed class Digest(IFeedStore store, IOptions<DigestOptions> options, Ti
     /// <param name="month">Any day of the month.</param>
     /// <param name="cancellationToken">Cancels the reads.</param>
     public async Task<DigestMonth> ReadMonthAsync(DateOnly month, CancellationToken cancellationToken)
+        => await ReadMonthAsync(month, await RiverVersionAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The month kept while the river's version stays (see <see cref="ReadLinksAsync"/>).</summary>
+    private async Task<DigestMonth> ReadMonthAsync(DateOnly month, long riverVersion, CancellationToken cancellationToken)
     {
-        var first = new DateOnly(month.Year, month.Month, 1);
+        var first = FirstOfMonth(month);
+        if (_calendars.TryGetValue(first, out var calendar) && calendar.RiverVersion == riverVersion)
+        {
+            return calendar.Month;
+        }
+
+        var read = await ReadMonthFromStoreAsync(first, cancellationToken).ConfigureAwait(false);
+        Keep(_calendars, first, (riverVersion, read));
+        return read;
+    }
+
+    private async Task<DigestMonth> ReadMonthFromStoreAsync(DateOnly first, CancellationToken cancellationToken)
+    {
         var last = first.AddMonths(1).AddDays(-1);
         // A month's days with posts are probed again only when one of its days changed: a past day's page, which
         // shows its month, then stays cached while today's posts arrive in another month.
@@ -157,12 +224,7 @@ public sealed class Digest(IFeedStore store, IOptions<DigestOptions> options, Ti
         if (!_months.TryGetValue(first, out var kept) || kept.Version != version)
         {
             kept = (version, await DaysWithPostsAsync(first, last, cancellationToken).ConfigureAwait(false));
-            if (_months.Count >= MaxMonthsKept)
-            {
-                _months.Clear();
-            }
-
-            _months[first] = kept;
+            Keep(_months, first, kept);
         }
 
         var days = kept.Days;
@@ -175,6 +237,9 @@ public sealed class Digest(IFeedStore store, IOptions<DigestOptions> options, Ti
 
     /// <summary>An hour's posts as read at a version: all of them when fewer than <paramref name="Asked"/>.</summary>
     private sealed record KeptHour(long Version, int Asked, IReadOnlyList<DigestPost> Posts);
+
+    /// <summary>The last finished day with posts as found on <paramref name="Today"/> at the river's version.</summary>
+    private sealed record KeptLastDay(DateOnly Today, long RiverVersion, DateOnly Day);
 
     public DateOnly LocalDate(DateTimeOffset instant) => DateOnly.FromDateTime(ToLocal(instant).DateTime);
 

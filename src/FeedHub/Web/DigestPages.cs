@@ -47,9 +47,7 @@ public static class DigestPages
     private static async Task<IResult> DayAsync(HttpContext context, Digest digest, ComponentRenderer pages, DateOnly date)
     {
         var cancellationToken = context.RequestAborted;
-        var previous = await digest.NearestDayWithPostsAsync(date, TimeDirection.Older, cancellationToken);
-        var next = await digest.NearestDayWithPostsAsync(date, TimeDirection.Newer, cancellationToken);
-        var month = await digest.ReadMonthAsync(date, cancellationToken);
+        var (previous, next, month) = await digest.ReadLinksAsync(date, cancellationToken);
         var (start, end) = digest.Bounds(date);
         return await pages.ServeAsync<DigestPage>(context, async renderCancellationToken => new()
         {

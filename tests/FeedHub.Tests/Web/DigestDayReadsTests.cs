@@ -48,6 +48,36 @@ public sealed class DigestDayReadsTests : IDisposable
         Assert.True(read.Start <= late.SortDate && late.SortDate < read.End, $"read {read.Start:O} to {read.End:O}");
     }
 
+    [Fact]
+    public async Task A_days_links_and_calendar_are_kept_until_an_article_is_written_and_then_show_it()
+    {
+        var probes = new List<TimeRange>();
+        var digest = new Digest(CountingStore.Wrap(_store, probes, nameof(IFeedStore.FindNearestArticleDateAsync), nameof(IFeedStore.HaveArticlesAsync)),
+            Options.Create(new DigestOptions { TimeZone = "UTC" }), TimeProvider.System);
+        var source = await StoreSeeder.SourceAsync(_store, "Daily Notes");
+        var day = new DateOnly(2025, 3, 5);
+        await StoreSeeder.ArticleAsync(_store, source, "That day", digest.Bounds(day).Start.AddHours(9));
+        await StoreSeeder.ArticleAsync(_store, source, "Days before", digest.Bounds(day.AddDays(-3)).Start.AddHours(9));
+
+        var first = await digest.ReadLinksAsync(day, default);
+        Assert.Equal(day.AddDays(-3), first.Previous);
+        Assert.Null(first.Next);
+        Assert.Equal<DateOnly>([day.AddDays(-3), day], first.Month.DaysWithPosts.Order());
+        Assert.NotEmpty(probes);
+
+        probes.Clear();
+        Assert.Equal(first, await digest.ReadLinksAsync(day, default));
+        Assert.Equal(first.Month, await digest.ReadMonthAsync(day, default));
+        Assert.Empty(probes);
+
+        // A post weeks later, in another month: nothing of this day's hours changed, yet its links did.
+        await StoreSeeder.ArticleAsync(_store, source, "Next month", digest.Bounds(day.AddDays(30)).Start.AddHours(9));
+        var after = await digest.ReadLinksAsync(day, default);
+        Assert.Equal(day.AddDays(30), after.Next);
+        Assert.Equal(new DateOnly(2025, 4, 1), after.Month.Next);
+        Assert.NotEmpty(probes);
+    }
+
     public void Dispose()
     {
         _store.Dispose();
@@ -62,20 +92,22 @@ public sealed class DigestDayReadsTests : IDisposable
     {
         private IFeedStore _inner = null!;
         private List<TimeRange> _reads = null!;
+        private string[] _counted = null!;
 
-        public static IFeedStore Wrap(IFeedStore inner, List<TimeRange> reads)
+        /// <summary>Notes the calls of the methods named <paramref name="counted"/> (by default the reads of posts) in <paramref name="reads"/>.</summary>
+        public static IFeedStore Wrap(IFeedStore inner, List<TimeRange> reads, params string[] counted)
         {
             var proxy = Create<IFeedStore, CountingStore>();
             var counting = (CountingStore)(object)proxy;
-            (counting._inner, counting._reads) = (inner, reads);
+            (counting._inner, counting._reads, counting._counted) = (inner, reads, counted is [] ? [nameof(IFeedStore.ListDigestPostsAsync)] : counted);
             return proxy;
         }
 
         protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
         {
-            if (targetMethod!.Name == nameof(IFeedStore.ListDigestPostsAsync))
+            if (_counted.Contains(targetMethod!.Name))
             {
-                _reads.Add((TimeRange)args![0]!);
+                _reads.Add(args is [TimeRange period, ..] ? period : default);
             }
 
             return targetMethod.Invoke(_inner, args);
