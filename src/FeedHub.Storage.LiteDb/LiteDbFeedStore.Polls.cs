@@ -48,6 +48,11 @@ public sealed partial class LiteDbFeedStore
 
             var (feedUrl, siteUrl, title, state) = (stored.FeedUrl, stored.SiteUrl, stored.Title, stored.State);
             poll.ApplyTo(stored);
+            if (poll.MovedTo is not null && HolderOf(stored) is { } holder)
+            {
+                SourceAddress.MarkDuplicate(stored, holder.Id);
+            }
+
             if (stored.Title != title)
             {
                 WriteSearchable(() => _sources.Update(stored), [], [stored.Id]);
