@@ -90,7 +90,7 @@ public sealed partial class LiteDbFeedStore
             return;
         }
 
-        var path = SearchIndexPath(databasePath);
+        var path = _searchPath = SearchIndexPath(databasePath);
         var (index, commit, rebuildReason) = LuceneArticleIndex.Open(path);
         if (index is not null && commit!.Store != _searchStore)
         {
@@ -250,10 +250,9 @@ public sealed partial class LiteDbFeedStore
     {
         if (_rebuild is { } rebuild)
         {
-            // What the part built so far finds is not what the store holds: no answer rather than a partial one.
-            throw rebuild.Failure is { } failure
-                ? new InvalidOperationException($"The search index could not be rebuilt ({failure.Message}); the next start rebuilds it.", failure)
-                : new SearchIndexBuildingException(rebuild.Status);
+            // What the part built so far finds is not what the store holds: no answer rather than a partial one (also
+            // while a failed rebuild waits to start over).
+            throw new SearchIndexBuildingException(rebuild.Status);
         }
 
         var ids = (_search ?? throw SearchIsOff()).Search(query, search);
@@ -425,4 +424,10 @@ public sealed record LiteDbSearchOptions
 
     /// <summary>Awaited before each batch of a rebuild: tests hold the rebuild there. Given the rebuild's stopping token.</summary>
     internal Func<CancellationToken, Task>? BeforeRebuildBatch { get; init; }
+
+    /// <summary>How long a failed rebuild waits before it starts over; each failure after doubles it, up to half an hour.</summary>
+    internal TimeSpan RebuildRetryDelay { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The clock of the waits between a rebuild's attempts (tests move it on).</summary>
+    internal TimeProvider Time { get; init; } = TimeProvider.System;
 }

@@ -5,6 +5,8 @@ using FeedHub.Core.Model;
 using FeedHub.Core.Storage;
 using FeedHub.Core.Urls;
 using LiteDB;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FeedHub.Storage.LiteDb;
 
@@ -19,6 +21,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
     private static readonly long EpochOffsetMs = -DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
 
     private readonly ProcessLock _processLock;
+    private readonly ILogger _logger;
     private readonly LiteDatabase _database;
     private readonly ILiteCollection<Source> _sources;
     private readonly ILiteCollection<BsonDocument> _articles;
@@ -31,8 +34,12 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
     private long _nextArticleId;
     private long _changes;
 
-    public LiteDbFeedStore(string path, LiteDbSearchOptions? search = null)
+    /// <param name="path">The LiteDB file.</param>
+    /// <param name="search">Its search index's options.</param>
+    /// <param name="logger">Where a failed rebuild of the search index is told.</param>
+    public LiteDbFeedStore(string path, LiteDbSearchOptions? search = null, ILogger<LiteDbFeedStore>? logger = null)
     {
+        _logger = logger ?? NullLogger<LiteDbFeedStore>.Instance;
         var fullPath = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
         _processLock = ProcessLock.Acquire(fullPath);
@@ -56,6 +63,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
             MoveDuplicates();
             UpgradeStories();
             OpenSourceDirectory();
+            MarkDuplicateAddresses();
             _nextArticleId = _articles.Query().OrderByDescending("_id").Select("_id").Limit(1).FirstOrDefault()?["_id"] is { IsNumber: true } last
                 ? last.AsInt64 + 1
                 : 1;
@@ -73,8 +81,19 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
 
     public Task<Source> AddSourceAsync(Source source, CancellationToken cancellationToken)
     {
-        _sources.Insert(source);
-        _sourceDirectory.Put(source);
+        // Under the write lock, which every write of a source's address takes, from the look-up to the directory's
+        // update: of two adds of one address, the second finds the first.
+        lock (_writeLock)
+        {
+            if (HolderOf(source) is { } holder)
+            {
+                return Task.FromResult(holder);
+            }
+
+            _sources.Insert(source);
+            _sourceDirectory.Put(source);
+        }
+
         SourcesChanged();
         return Task.FromResult(source);
     }
@@ -84,6 +103,13 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
 
     public Task<Source?> FindSourceByFeedUrlAsync(string feedUrl, CancellationToken cancellationToken)
         => Task.FromResult<Source?>(_sourceDirectory.FindByIdentity(UrlNormalizer.ForIdentity(feedUrl)) is { } id ? _sources.FindById(id) : null);
+
+    /// <summary>
+    /// Under the write lock: the other source at <paramref name="source"/>'s feed address, if any. One the directory
+    /// still names but the file no longer has (removed by a write that has not yet told the directory) holds nothing.
+    /// </summary>
+    private Source? HolderOf(Source source)
+        => _sourceDirectory.FindByIdentity(SourceAddress.IdentityOf(source)) is { } id && id != source.Id ? _sources.FindById(id) : null;
 
     public Task<IReadOnlyList<Source>> ListSourcesAsync(CancellationToken cancellationToken)
         => Task.FromResult<IReadOnlyList<Source>>(_sources.FindAll().OrderBy(s => s.Id).ToList());
@@ -104,6 +130,11 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
             if (!change(source))
             {
                 return Task.FromResult<Source?>(source);
+            }
+
+            if (SourceAddress.IdentityOf(source) != SourceAddress.IdentityOf(before) && HolderOf(source) is { } holder)
+            {
+                throw new FeedAddressTakenException(holder);
             }
 
             try

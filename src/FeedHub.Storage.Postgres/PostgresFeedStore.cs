@@ -21,6 +21,9 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
     /// <summary>Up to this many sources, a filtered page is merged from each source's own index range.</summary>
     internal const int MaxSourcesMergedPerSource = 100;
 
+    /// <summary>The unique index on <c>sources.feed_url_identity</c> (migration 0021).</summary>
+    private const string AddressIndex = "sources_feed_url_identity";
+
     private const string BumpVersionSql = "UPDATE store_version SET value = value + 1";
 
     // Identity columns are "BY DEFAULT", so imported rows may bring their ids; the sequences must then move past them.
@@ -79,12 +82,28 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
 
     public async Task<Source> AddSourceAsync(Source source, CancellationToken cancellationToken)
     {
+        // The unique index on the address decides between adds at once, on any node: an insert that finds the address
+        // taken (waiting, if need be, for the commit of the insert that took it) stores nothing, and the source there
+        // is read. Should that source be removed in between, the address is free again: the insert is tried again.
         // The store version and the tallies move when the insert commits (migrations 0019 and 0020).
-        await using var insert = _dataSource.CreateCommand(SourceColumns.InsertSql);
-        SourceColumns.AddParameters(insert.Parameters, source, withId: false);
-        source.Id = (long)(await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-        _versions.Wrote();
-        return source;
+        while (true)
+        {
+            await using (var insert = _dataSource.CreateCommand(SourceColumns.InsertSql))
+            {
+                SourceColumns.AddParameters(insert.Parameters, source, withId: false);
+                if (await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long id)
+                {
+                    source.Id = id;
+                    _versions.Wrote();
+                    return source;
+                }
+            }
+
+            if (await FindSourceByIdentityAsync(_dataSource, SourceAddress.IdentityOf(source), cancellationToken).ConfigureAwait(false) is { } holder)
+            {
+                return holder;
+            }
+        }
     }
 
     public async Task<Source?> GetSourceAsync(long id, CancellationToken cancellationToken)
@@ -94,11 +113,13 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
         return (await ReadSourcesAsync(command, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
     }
 
-    public async Task<Source?> FindSourceByFeedUrlAsync(string feedUrl, CancellationToken cancellationToken)
+    public Task<Source?> FindSourceByFeedUrlAsync(string feedUrl, CancellationToken cancellationToken)
+        => FindSourceByIdentityAsync(_dataSource, UrlNormalizer.ForIdentity(feedUrl), cancellationToken);
+
+    private static async Task<Source?> FindSourceByIdentityAsync(NpgsqlDataSource dataSource, string identity, CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand(
-            $"SELECT {SourceColumns.SelectList} FROM sources WHERE feed_url_identity = @identity ORDER BY id LIMIT 1");
-        command.Parameters.Add(new NpgsqlParameter<string>("identity", UrlNormalizer.ForIdentity(feedUrl)));
+        await using var command = dataSource.CreateCommand($"SELECT {SourceColumns.SelectList} FROM sources WHERE feed_url_identity = @identity");
+        command.Parameters.Add(new NpgsqlParameter<string>("identity", identity));
         return (await ReadSourcesAsync(command, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
     }
 
@@ -121,20 +142,39 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
     /// then applies its own change onto this one's result, and one that committed before is read and kept. Nothing
     /// else is locked before the commit, which moves the tallies and versions when what readers see changed
     /// (migrations 0019 and 0020): two such writes of the same source only ever queue for its row, never in a cycle.
+    /// A change that gives the source an address another source has is refused by the unique index (migration 0021):
+    /// nothing is saved, and <see cref="FeedAddressTakenException"/> names that source.
     /// </summary>
-    private static Task<Source?> ChangeStoredSourceAsync(NpgsqlDataSource dataSource, long id, Func<Source, bool> change, CancellationToken cancellationToken)
-        => ChangeRowAsync(
-            dataSource,
-            $"SELECT {SourceColumns.SelectList} FROM sources WHERE id = @id FOR UPDATE",
-            ReadSourcesAsync,
-            id,
-            change,
-            (update, stored) =>
+    private static async Task<Source?> ChangeStoredSourceAsync(NpgsqlDataSource dataSource, long id, Func<Source, bool> change, CancellationToken cancellationToken)
+    {
+        var identity = string.Empty;
+        try
+        {
+            return await ChangeRowAsync(
+                dataSource,
+                $"SELECT {SourceColumns.SelectList} FROM sources WHERE id = @id FOR UPDATE",
+                ReadSourcesAsync,
+                id,
+                change,
+                (update, stored) =>
+                {
+                    identity = SourceAddress.IdentityOf(stored);
+                    update.CommandText = SourceColumns.UpdateSql;
+                    SourceColumns.AddParameters(update.Parameters, stored, withId: true);
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException taken) when (taken is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: AddressIndex })
+        {
+            if (await FindSourceByIdentityAsync(dataSource, identity, cancellationToken).ConfigureAwait(false) is { } holder)
             {
-                update.CommandText = SourceColumns.UpdateSql;
-                SourceColumns.AddParameters(update.Parameters, stored, withId: true);
-            },
-            cancellationToken);
+                throw new FeedAddressTakenException(holder);
+            }
+
+            // The holder was removed since: the address is free again, and the change the caller's to try again.
+            throw;
+        }
+    }
 
     /// <summary>
     /// Reads row <paramref name="id"/> with <paramref name="selectForUpdate"/> (which holds it), applies

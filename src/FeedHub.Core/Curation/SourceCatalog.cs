@@ -27,7 +27,8 @@ public sealed partial class SourceCatalog(
     /// <summary>
     /// Subscribes to the feed at <paramref name="url"/>, or to the one feed discovery finds there. When discovery finds
     /// several, nothing is stored and the candidates are returned for the curator to pick one (and add its address).
-    /// The new source is due at once: whichever worker is free polls it within seconds.
+    /// The new source is due at once: whichever worker is free polls it within seconds. Of several adds of one feed at
+    /// once (two curators, a form sent twice, two nodes), one adds it and the others are told it is already subscribed.
     /// </summary>
     public async Task<AddSourceResult> AddAsync(string url, SourceSettings settings, CancellationToken cancellationToken)
     {
@@ -50,7 +51,13 @@ public sealed partial class SourceCatalog(
 
         var source = NewSource(feed!.FeedUrl.AbsoluteUri, feed.Title, feed.SiteUrl, []);
         settings.ApplyTo(source);
-        await store.AddSourceAsync(source, cancellationToken).ConfigureAwait(false);
+        // The checks above took seconds: an add of the same feed may have been stored meanwhile, and the store says so.
+        var stored = await store.AddSourceAsync(source, cancellationToken).ConfigureAwait(false);
+        if (!ReferenceEquals(stored, source))
+        {
+            return AddSourceResult.Duplicate(stored);
+        }
+
         await scheduler.ScheduleAsync(source.Id, source.Fetch.NextPollAt!.Value, cancellationToken).ConfigureAwait(false);
         return AddSourceResult.Added(source, found!);
     }
@@ -84,7 +91,8 @@ public sealed partial class SourceCatalog(
             return source is null ? UpdateSourceResult.NotFound(id) : new UpdateSourceResult(source, problem);
         }
 
-        await scheduler.ScheduleAsync(id, now, cancellationToken).ConfigureAwait(false);
+        // Queued at once as stored now: a pause stored meanwhile wins, and then nothing is queued.
+        await scheduler.FollowStoreAsync(store, id, now, cancellationToken).ConfigureAwait(false);
         return new UpdateSourceResult(source, null);
     }
 
@@ -96,7 +104,8 @@ public sealed partial class SourceCatalog(
             return false;
         }
 
-        await scheduler.UnscheduleAsync(id, cancellationToken).ConfigureAwait(false);
+        // Unqueued, and so is what a resume or a refresh racing the removal queues, as it finds the source gone.
+        await scheduler.FollowStoreAsync(store, id, null, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -139,8 +148,8 @@ public sealed partial class SourceCatalog(
 
     /// <summary>
     /// Applies the settings <paramref name="changesOf"/> gives for the source as stored now (a bulk change of categories
-    /// adds to or takes from the categories it has at that moment), in one atomic change of the store, then schedules or
-    /// unschedules its polls when it was resumed or paused.
+    /// adds to or takes from the categories it has at that moment), in one atomic change of the store, then, when it was
+    /// resumed or paused, queues or unqueues its polls as the store holds it then (<see cref="PollQueueFollowing"/>).
     /// </summary>
     private async Task<UpdateSourceResult> ChangeAsync(long id, Func<Source, SourceSettings> changesOf, CancellationToken cancellationToken)
     {
@@ -167,13 +176,11 @@ public sealed partial class SourceCatalog(
             return source is null ? UpdateSourceResult.NotFound(id) : new UpdateSourceResult(source, problem);
         }
 
-        if (wasActive && source.State != SourceState.Active)
+        if (wasActive != (source.State == SourceState.Active))
         {
-            await scheduler.UnscheduleAsync(id, cancellationToken).ConfigureAwait(false);
-        }
-        else if (!wasActive && source.State == SourceState.Active)
-        {
-            await scheduler.ScheduleAsync(id, source.Fetch.NextPollAt!.Value, cancellationToken).ConfigureAwait(false);
+            // The queue follows the state as stored when it is written, not this change's: another pause or resume
+            // of the source may have been stored since.
+            await scheduler.FollowStoreAsync(store, id, null, cancellationToken).ConfigureAwait(false);
         }
 
         return new UpdateSourceResult(source, null);

@@ -36,13 +36,20 @@ public enum SearchIndexPhase
     /// Done and Total count articles.
     /// </summary>
     Building,
+
+    /// <summary>
+    /// The embedded store's rebuild failed (Error says why: a full disk, a damaged folder); it starts over after a
+    /// wait, and searches are refused until one attempt is done. Done and Total are where the failed attempt stopped.
+    /// </summary>
+    Failed,
 }
 
 /// <param name="Phase">What the index is doing.</param>
 /// <param name="Since">When the build under way began.</param>
 /// <param name="Done">How far the build got, in <paramref name="Total"/>'s unit (PostgreSQL's blocks, the embedded store's articles); 0 when unknown.</param>
 /// <param name="Total">The work the build's current step has to do; 0 when unknown.</param>
-public sealed record SearchIndexStatus(SearchIndexPhase Phase, DateTimeOffset? Since = null, long Done = 0, long Total = 0)
+/// <param name="Error">Why the build failed (<see cref="SearchIndexPhase.Failed"/>), as the system said it.</param>
+public sealed record SearchIndexStatus(SearchIndexPhase Phase, DateTimeOffset? Since = null, long Done = 0, long Total = 0, string? Error = null)
 {
     public static SearchIndexStatus Ready { get; } = new(SearchIndexPhase.Ready);
 }

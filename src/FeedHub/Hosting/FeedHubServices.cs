@@ -59,7 +59,8 @@ public static class FeedHubServices
         }
         else
         {
-            services.AddSingleton<IFeedStore>(provider => new LiteDbFeedStore(provider.GetRequiredService<IOptions<StorageOptions>>().Value.LiteDb.Path));
+            services.AddSingleton<IFeedStore>(provider => new LiteDbFeedStore(
+                provider.GetRequiredService<IOptions<StorageOptions>>().Value.LiteDb.Path, logger: provider.GetRequiredService<ILogger<LiteDbFeedStore>>()));
             services.AddSingleton<IHostThrottle>(provider =>
             {
                 var fetcher = provider.GetRequiredService<IOptions<FetcherOptions>>().Value;

@@ -5,7 +5,8 @@ namespace FeedHub.Hosting;
 
 /// <summary>
 /// Tells the log when the embedded store rebuilds its search index in the background (it was lost, corrupt, written by
-/// another version or belongs to another database), and when the rebuild is done: searches are refused meanwhile.
+/// another version or belongs to another database), and when the rebuild is done: searches are refused meanwhile. An
+/// attempt that fails is told by the store, which starts it over.
 /// </summary>
 public sealed partial class SearchIndexRebuildLog(IFeedStore store, TimeProvider time, ILogger<SearchIndexRebuildLog> logger) : BackgroundService
 {
@@ -25,10 +26,6 @@ public sealed partial class SearchIndexRebuildLog(IFeedStore store, TimeProvider
             var minutes = time.GetElapsedTime(started).TotalMinutes;
             LogReady(logger, lite.SearchIndexState, minutes);
         }
-        else if (ready.IsFaulted)
-        {
-            LogFailed(logger, ready.Exception.GetBaseException());
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The search index is {State}; searches are refused until it is done, everything else works meanwhile")]
@@ -36,7 +33,4 @@ public sealed partial class SearchIndexRebuildLog(IFeedStore store, TimeProvider
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The search index is {State}, after {Minutes:F1} min: searches are answered")]
     private static partial void LogReady(ILogger logger, string state, double minutes);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "The search index could not be rebuilt; searches are refused until the next start rebuilds it")]
-    private static partial void LogFailed(ILogger logger, Exception failure);
 }

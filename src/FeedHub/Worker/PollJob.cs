@@ -30,7 +30,8 @@ public sealed partial class PollJob(SourcePoller poller, SourceScheduler queue, 
         var report = await poller.PollAsync(sourceId, cancellationToken).ConfigureAwait(false);
         if (report.Outcome == PollOutcome.Skipped || report.NextPollAt is null)
         {
-            await queue.UnscheduleAsync(sourceId, cancellationToken).ConfigureAwait(false);
+            // Paused, removed or retired: out of the queue, unless a resume was stored since the poll read it.
+            await queue.FollowStoreAsync(store, sourceId, null, cancellationToken).ConfigureAwait(false);
             return;
         }
 

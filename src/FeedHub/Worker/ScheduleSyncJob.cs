@@ -64,7 +64,8 @@ public sealed partial class ScheduleSyncJob(SourceScheduler queue, IFeedStore st
                     break;
                 case Repair.Remove:
                     removed++;
-                    await queue.UnscheduleAsync(suspect.SourceId, cancellationToken).ConfigureAwait(false);
+                    // As the store holds it when the queue is written: a resume stored since the second look stays queued.
+                    await queue.FollowStoreAsync(store, suspect.SourceId, null, cancellationToken).ConfigureAwait(false);
                     break;
             }
         }

@@ -142,6 +142,34 @@ public sealed class CurationCommandLineTests : IDisposable
         Assert.Contains("no sources yet", sources.Out, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// <c>feedhub poll --once</c> right after <c>feedhub import</c>: every imported source is polled in that run, a dozen
+    /// feeds of one host (its politeness limit holds the polls back, never drops one).
+    /// </summary>
+    [Fact]
+    public async Task Poll_once_right_after_an_import_polls_every_imported_source()
+    {
+        const int Feeds = 12;
+        await using var blogs = LocalHttpServer.Serving(request => request.Path.StartsWith("/blog", StringComparison.Ordinal)
+            ? HttpReply.Text(200, FeedFixtures.Rss("Blog " + request.Path[5..], [0, 1]), "application/rss+xml")
+            : null);
+        var opml = Path.Combine(_workingDirectory, "imported.opml");
+        var outlines = Enumerable.Range(0, Feeds).Select(k => $"""<outline type="rss" text="Blog {k}" xmlUrl="{blogs.Url($"blog{k}").AbsoluteUri}"/>""");
+        await File.WriteAllTextAsync(opml, $"<?xml version=\"1.0\"?>\n<opml version=\"2.0\"><body>\n{string.Join('\n', outlines)}\n</body></opml>");
+
+        var import = await RunAsync("import", opml);
+        var poll = await RunAsync("poll", "--once");
+
+        Assert.True(import.ExitCode == 0, import.Error);
+        Assert.Contains($"imported {Feeds} of {Feeds} entries", import.Out, StringComparison.Ordinal);
+        Assert.True(poll.ExitCode == 0, poll.Error);
+        Assert.Contains($"polled {Feeds} sources: ", poll.Out, StringComparison.Ordinal);
+        Assert.EndsWith(" 0 failed\n", poll.Out, StringComparison.Ordinal);
+        Assert.Equal(
+            Enumerable.Range(0, Feeds).Select(k => $"/blog{k}").Order(StringComparer.Ordinal),
+            blogs.Requests.Select(r => r.Path).Distinct().Order(StringComparer.Ordinal));
+    }
+
     [Fact]
     public async Task A_list_over_the_web_cap_is_refused_unless_previewed_or_let_through_with_a_count()
     {

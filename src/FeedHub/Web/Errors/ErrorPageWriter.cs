@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FeedHub.Core.Storage;
 using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -30,6 +31,7 @@ public sealed class ErrorPageWriter(IOptions<ProblemDetailsOptions> options) : I
         {
             [nameof(ErrorPage.Status)] = status,
             [nameof(ErrorPage.Detail)] = context.ProblemDetails.Detail,
+            [nameof(ErrorPage.SearchIndex)] = context.ProblemDetails.Extensions.TryGetValue(SearchIndexBuildingHandler.Extension, out var index) ? index as SearchIndexStatus : null,
         })
         {
             StatusCode = status,
