@@ -56,6 +56,8 @@ public sealed partial class PostgresFeedStore
             // The feed now redirects to another source's address: the two would poll one feed.
             await ChangeStoredSourceAsync(_writes, poll.SourceId, stored => Apply(poll, stored, taken.Holder.Id), cancellationToken).ConfigureAwait(false);
         }
+
+        _versions.Wrote();
     }
 
     /// <summary>Applies the poll to the source as stored, if the poll is about it, and makes it a duplicate when told to.</summary>

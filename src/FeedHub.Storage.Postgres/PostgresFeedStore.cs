@@ -10,7 +10,9 @@ namespace FeedHub.Storage.Postgres;
 /// <summary>
 /// The scale-out store: several FeedHub processes share one PostgreSQL database. Every write is one implicit
 /// transaction (a single statement or one batch) that also bumps the shared version, so all nodes see a new
-/// version exactly when they can see the change. Instants are kept in UTC to the millisecond, like LiteDB.
+/// version exactly when they can see the change; content versions are read from memory, which follows them by
+/// notification (a node sees another's change a notification later, and its own at once). Instants are kept in UTC
+/// to the millisecond, like LiteDB.
 /// </summary>
 public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, IDisposable
 {
@@ -41,14 +43,23 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
     /// </summary>
     private readonly NpgsqlDataSource _writes;
 
-    private PostgresFeedStore(NpgsqlDataSource dataSource, NpgsqlDataSource writes) => (_dataSource, _writes) = (dataSource, writes);
+    /// <summary>The content versions in memory, followed by notification (see <see cref="GetContentVersionAsync"/>).</summary>
+    private readonly ContentVersionMirror _versions;
+
+    private PostgresFeedStore(NpgsqlDataSource dataSource, NpgsqlDataSource writes, ContentVersionMirror versions)
+        => (_dataSource, _writes, _versions) = (dataSource, writes, versions);
 
     /// <summary>
     /// Connects to the database and brings its schema up to date (safe when several processes start at once). The
     /// word-pairs search index is not built here but by <see cref="BuildWordPairsIndexAsync"/>, which long-running
     /// processes call in the background.
     /// </summary>
-    public static async Task<PostgresFeedStore> OpenAsync(string connectionString, CancellationToken cancellationToken)
+    public static Task<PostgresFeedStore> OpenAsync(string connectionString, CancellationToken cancellationToken)
+        => OpenAsync(connectionString, TimeProvider.System, cancellationToken);
+
+    /// <inheritdoc cref="OpenAsync(string, CancellationToken)"/>
+    /// <param name="timeProvider">Times the pauses before the content versions' listener connects again.</param>
+    public static async Task<PostgresFeedStore> OpenAsync(string connectionString, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var dataSource = NpgsqlDataSource.Create(connectionString);
         var writes = NpgsqlDataSource.Create(RepeatedStatements.ConnectionString(connectionString));
@@ -57,7 +68,7 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
             await SchemaMigrations.ApplyAsync(dataSource, cancellationToken).ConfigureAwait(false);
             await UpgradeStoriesAsync(dataSource, cancellationToken).ConfigureAwait(false);
             await UpgradeSourceListingAsync(dataSource, cancellationToken).ConfigureAwait(false);
-            var store = new PostgresFeedStore(dataSource, writes);
+            var store = new PostgresFeedStore(dataSource, writes, new ContentVersionMirror(connectionString, dataSource, timeProvider));
             await store.RefreshPairsIndexValidityAsync(cancellationToken).ConfigureAwait(false);
             return store;
         }
@@ -83,6 +94,7 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
                 if (await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long id)
                 {
                     source.Id = id;
+                    _versions.Wrote();
                     return source;
                 }
             }
@@ -117,8 +129,12 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
         return await ReadSourcesAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
-    public Task<Source?> ChangeSourceAsync(long id, Func<Source, bool> change, CancellationToken cancellationToken)
-        => ChangeStoredSourceAsync(_dataSource, id, change, cancellationToken);
+    public async Task<Source?> ChangeSourceAsync(long id, Func<Source, bool> change, CancellationToken cancellationToken)
+    {
+        var changed = await ChangeStoredSourceAsync(_dataSource, id, change, cancellationToken).ConfigureAwait(false);
+        _versions.Wrote();
+        return changed;
+    }
 
     /// <summary>
     /// Applies <paramref name="change"/> to the source's row as it stands, in one transaction that holds the row from
@@ -205,7 +221,9 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
         await using var command = _dataSource.CreateCommand(RemoveSourceSql);
         command.Parameters.Add(new NpgsqlParameter<long>("id", id));
         command.Parameters.Add(new NpgsqlParameter<bool>("keep_articles", keepArticles));
-        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! > 0;
+        var removed = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! > 0;
+        _versions.Wrote();
+        return removed;
     }
 
     /// <summary>
@@ -285,6 +303,7 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
             while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
         }
 
+        _versions.Wrote();
         foreach (var article in inserts)
         {
             article.Id = insertedIds.TryGetValue((article.SourceId, article.Key), out var id)
@@ -499,6 +518,7 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
         }
 
         await ExecuteImportAsync(batch, cancellationToken).ConfigureAwait(false);
+        _versions.Wrote();
     }
 
     /// <summary>
@@ -518,16 +538,19 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
         }
 
         await ExecuteImportAsync(batch, cancellationToken).ConfigureAwait(false);
+        _versions.Wrote();
     }
 
     public async ValueTask DisposeAsync()
     {
+        await _versions.DisposeAsync().ConfigureAwait(false);
         await _writes.DisposeAsync().ConfigureAwait(false);
         await _dataSource.DisposeAsync().ConfigureAwait(false);
     }
 
     public void Dispose()
     {
+        _versions.Dispose();
         _writes.Dispose();
         _dataSource.Dispose();
     }
