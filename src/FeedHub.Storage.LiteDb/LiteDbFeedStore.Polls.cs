@@ -13,6 +13,13 @@ public sealed partial class LiteDbFeedStore
             return Task.FromResult<IReadOnlyList<KnownArticle>>([]);
         }
 
+        // A source's first poll (every item new) would seek the identity index once per item, only to find nothing; one
+        // seek of the source index, read from the index alone (no document), tells that first.
+        if (!HasArticles(sourceId))
+        {
+            return Task.FromResult<IReadOnlyList<KnownArticle>>([]);
+        }
+
         // Only the three fields are read out of each document: no article text is decoded.
         var known = _articles.Query()
             .Where(Where.In(Identity, keys.Select(key => new BsonValue(IdentityOf(sourceId, key)))))
@@ -22,6 +29,10 @@ public sealed partial class LiteDbFeedStore
             .ToList();
         return Task.FromResult<IReadOnlyList<KnownArticle>>(known);
     }
+
+    /// <summary>Selecting the indexed field alone lets LiteDB answer from the index's key, without reading the article.</summary>
+    private bool HasArticles(long sourceId)
+        => _articles.Query().Where(Where.Equal("SourceId", sourceId)).Select("SourceId").Limit(1).FirstOrDefault() is not null;
 
     public Task SavePollAsync(PollResult poll, CancellationToken cancellationToken)
     {
@@ -37,6 +48,11 @@ public sealed partial class LiteDbFeedStore
 
             var (feedUrl, siteUrl, title, state) = (stored.FeedUrl, stored.SiteUrl, stored.Title, stored.State);
             poll.ApplyTo(stored);
+            if (poll.MovedTo is not null && HolderOf(stored) is { } holder)
+            {
+                SourceAddress.MarkDuplicate(stored, holder.Id);
+            }
+
             if (stored.Title != title)
             {
                 WriteSearchable(() => _sources.Update(stored), [], [stored.Id]);

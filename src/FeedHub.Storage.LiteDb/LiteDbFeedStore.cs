@@ -63,6 +63,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
             MoveDuplicates();
             UpgradeStories();
             OpenSourceDirectory();
+            MarkDuplicateAddresses();
             _nextArticleId = _articles.Query().OrderByDescending("_id").Select("_id").Limit(1).FirstOrDefault()?["_id"] is { IsNumber: true } last
                 ? last.AsInt64 + 1
                 : 1;
@@ -80,8 +81,19 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
 
     public Task<Source> AddSourceAsync(Source source, CancellationToken cancellationToken)
     {
-        _sources.Insert(source);
-        _sourceDirectory.Put(source);
+        // Under the write lock, which every write of a source's address takes, from the look-up to the directory's
+        // update: of two adds of one address, the second finds the first.
+        lock (_writeLock)
+        {
+            if (HolderOf(source) is { } holder)
+            {
+                return Task.FromResult(holder);
+            }
+
+            _sources.Insert(source);
+            _sourceDirectory.Put(source);
+        }
+
         SourcesChanged();
         return Task.FromResult(source);
     }
@@ -91,6 +103,13 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
 
     public Task<Source?> FindSourceByFeedUrlAsync(string feedUrl, CancellationToken cancellationToken)
         => Task.FromResult<Source?>(_sourceDirectory.FindByIdentity(UrlNormalizer.ForIdentity(feedUrl)) is { } id ? _sources.FindById(id) : null);
+
+    /// <summary>
+    /// Under the write lock: the other source at <paramref name="source"/>'s feed address, if any. One the directory
+    /// still names but the file no longer has (removed by a write that has not yet told the directory) holds nothing.
+    /// </summary>
+    private Source? HolderOf(Source source)
+        => _sourceDirectory.FindByIdentity(SourceAddress.IdentityOf(source)) is { } id && id != source.Id ? _sources.FindById(id) : null;
 
     public Task<IReadOnlyList<Source>> ListSourcesAsync(CancellationToken cancellationToken)
         => Task.FromResult<IReadOnlyList<Source>>(_sources.FindAll().OrderBy(s => s.Id).ToList());
@@ -111,6 +130,11 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
             if (!change(source))
             {
                 return Task.FromResult<Source?>(source);
+            }
+
+            if (SourceAddress.IdentityOf(source) != SourceAddress.IdentityOf(before) && HolderOf(source) is { } holder)
+            {
+                throw new FeedAddressTakenException(holder);
             }
 
             try

@@ -12,7 +12,7 @@ namespace FeedHub.Storage.LiteDb;
 /// built once when the store opens and changed with every write of a source. A page walks one order from its cursor,
 /// so it costs the page and the entries its filters skip (a few bytes each), never a source document more than shown.
 /// It also keeps each source's outline (<see cref="SourceOutline"/>, by id), so the blogroll and OPML read no document,
-/// and the sources by feed address (<see cref="UrlNormalizer.ForIdentity"/>), so an add or a move checks for a source
+/// and the sources by feed address (<see cref="SourceAddress.IdentityOf"/>), so an add or a move checks for a source
 /// already there without reading every source.
 /// </summary>
 internal sealed class SourceDirectory
@@ -25,7 +25,10 @@ internal sealed class SourceDirectory
     private readonly Dictionary<string, int> _categoryCounts = new(StringComparer.Ordinal);
     private readonly SortedDictionary<long, SourceOutline> _outlines = [];
 
-    /// <summary>The ids of the sources at each feed address: usually one, more when a poll moved one onto another's.</summary>
+    /// <summary>
+    /// The ids of the sources at each feed address (<see cref="SourceAddress.IdentityOf"/>): one, since the store adds
+    /// and moves a source only to a free address; several only in a file written before, until it is opened.
+    /// </summary>
     private readonly Dictionary<string, SortedSet<long>> _byIdentity = new(StringComparer.Ordinal);
 
     public SourceDirectory(IEnumerable<Source> sources)
@@ -79,6 +82,15 @@ internal sealed class SourceDirectory
         lock (_lock)
         {
             return _byIdentity.TryGetValue(identity, out var ids) ? ids.Min : null;
+        }
+    }
+
+    /// <summary>The ids of the sources at each address several share, lowest first (<see cref="LiteDbFeedStore"/> opening an older file).</summary>
+    public List<long[]> SharedAddresses()
+    {
+        lock (_lock)
+        {
+            return [.. _byIdentity.Values.Where(ids => ids.Count > 1).Select(ids => ids.ToArray())];
         }
     }
 
@@ -236,6 +248,6 @@ internal sealed class SourceDirectory
             SourceKeys.SearchText(source),
             SourceKeys.CategoryKeys(source),
             source.Categories.Distinct(StringComparer.Ordinal).ToList(),
-            UrlNormalizer.ForIdentity(source.FeedUrl));
+            SourceAddress.IdentityOf(source));
     }
 }

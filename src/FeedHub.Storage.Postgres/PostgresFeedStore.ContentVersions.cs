@@ -4,9 +4,19 @@ using Npgsql;
 
 namespace FeedHub.Storage.Postgres;
 
-/// <summary>Content versions from <c>content_versions</c>, kept by triggers on articles and sources (migration 0013): primary-key look-ups and ranges.</summary>
+/// <summary>
+/// Content versions from <c>content_versions</c>, kept by triggers on articles and sources (migration 0013): from
+/// memory while <see cref="ContentVersionMirror"/> follows them (migration 0022), else by primary-key look-ups and ranges.
+/// </summary>
 public sealed partial class PostgresFeedStore
 {
+    /// <summary>Versions read from the database because the memory did not follow them (for tests and measurements).</summary>
+    private long _versionQueries;
+
+    internal long VersionQueries => Interlocked.Read(ref _versionQueries);
+
+    internal ContentVersionMirror ContentVersions => _versions;
+
     /// <summary>
     /// The sum of the scopes' versions. Hours come in runs (a digest day is 24 of them, its calendar's month 745): each
     /// run is read as one range of the primary key (hours' names sort as the hours do), not one probe per hour, which
@@ -14,6 +24,12 @@ public sealed partial class PostgresFeedStore
     /// </summary>
     public async Task<long> GetContentVersionAsync(IReadOnlyCollection<ContentScope> scopes, CancellationToken cancellationToken)
     {
+        if (await _versions.CurrentAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return _versions.Sum(scopes.Select(s => s.Key).Append(ContentScope.Sources.Key));
+        }
+
+        Interlocked.Increment(ref _versionQueries);
         var (firsts, lasts) = HourRuns(scopes);
         await using var command = _dataSource.CreateCommand("""
             SELECT ((SELECT coalesce(sum(version), 0) FROM content_versions WHERE scope = ANY (@scopes))
@@ -65,6 +81,13 @@ public sealed partial class PostgresFeedStore
             return new Dictionary<ContentScope, long>();
         }
 
+        if (await _versions.CurrentAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var version = _versions.Versions([.. hours.Select(h => h.Key), ContentScope.Sources.Key]);
+            return hours.Select((hour, i) => (hour, i)).ToDictionary(h => h.hour, h => version[h.i] + version[^1]);
+        }
+
+        Interlocked.Increment(ref _versionQueries);
         await using var command = _dataSource.CreateCommand(
             "SELECT scope, version FROM content_versions WHERE scope BETWEEN @first AND @last OR scope = @sources");
         command.Parameters.Add(new NpgsqlParameter<string>("first", hours[0].Key));

@@ -77,6 +77,7 @@ public sealed partial class PostgresFeedStore
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        _versions.Wrote();
         return removed;
     }
 

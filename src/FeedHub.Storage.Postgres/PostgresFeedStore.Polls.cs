@@ -1,3 +1,4 @@
+using FeedHub.Core.Model;
 using FeedHub.Core.Polling;
 using FeedHub.Core.Storage;
 using Npgsql;
@@ -46,15 +47,33 @@ public sealed partial class PostgresFeedStore
 
         // Applied to the row as it stands, held until the commit: a curator's change that committed meanwhile is
         // kept (a move to another address too: then nothing is saved), and one that comes later waits for this one.
-        await ChangeStoredSourceAsync(_writes, poll.SourceId, stored =>
+        try
         {
-            var about = poll.IsAbout(stored);
-            if (about)
-            {
-                poll.ApplyTo(stored);
-            }
+            await ChangeStoredSourceAsync(_writes, poll.SourceId, stored => Apply(poll, stored, duplicateOf: null), cancellationToken).ConfigureAwait(false);
+        }
+        catch (FeedAddressTakenException taken) when (poll.MovedTo is not null)
+        {
+            // The feed now redirects to another source's address: the two would poll one feed.
+            await ChangeStoredSourceAsync(_writes, poll.SourceId, stored => Apply(poll, stored, taken.Holder.Id), cancellationToken).ConfigureAwait(false);
+        }
 
-            return about;
-        }, cancellationToken).ConfigureAwait(false);
+        _versions.Wrote();
+    }
+
+    /// <summary>Applies the poll to the source as stored, if the poll is about it, and makes it a duplicate when told to.</summary>
+    private static bool Apply(PollResult poll, Source stored, long? duplicateOf)
+    {
+        if (!poll.IsAbout(stored))
+        {
+            return false;
+        }
+
+        poll.ApplyTo(stored);
+        if (duplicateOf is { } original)
+        {
+            SourceAddress.MarkDuplicate(stored, original);
+        }
+
+        return true;
     }
 }

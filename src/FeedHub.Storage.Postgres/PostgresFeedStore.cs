@@ -10,7 +10,9 @@ namespace FeedHub.Storage.Postgres;
 /// <summary>
 /// The scale-out store: several FeedHub processes share one PostgreSQL database. Every write is one implicit
 /// transaction (a single statement or one batch) that also bumps the shared version, so all nodes see a new
-/// version exactly when they can see the change. Instants are kept in UTC to the millisecond, like LiteDB.
+/// version exactly when they can see the change; content versions are read from memory, which follows them by
+/// notification (a node sees another's change a notification later, and its own at once). Instants are kept in UTC
+/// to the millisecond, like LiteDB.
 /// </summary>
 public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, IDisposable
 {
@@ -18,6 +20,9 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
 
     /// <summary>Up to this many sources, a filtered page is merged from each source's own index range.</summary>
     internal const int MaxSourcesMergedPerSource = 100;
+
+    /// <summary>The unique index on <c>sources.feed_url_identity</c> (migration 0021).</summary>
+    private const string AddressIndex = "sources_feed_url_identity";
 
     private const string BumpVersionSql = "UPDATE store_version SET value = value + 1";
 
@@ -38,14 +43,23 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
     /// </summary>
     private readonly NpgsqlDataSource _writes;
 
-    private PostgresFeedStore(NpgsqlDataSource dataSource, NpgsqlDataSource writes) => (_dataSource, _writes) = (dataSource, writes);
+    /// <summary>The content versions in memory, followed by notification (see <see cref="GetContentVersionAsync"/>).</summary>
+    private readonly ContentVersionMirror _versions;
+
+    private PostgresFeedStore(NpgsqlDataSource dataSource, NpgsqlDataSource writes, ContentVersionMirror versions)
+        => (_dataSource, _writes, _versions) = (dataSource, writes, versions);
 
     /// <summary>
     /// Connects to the database and brings its schema up to date (safe when several processes start at once). The
     /// word-pairs search index is not built here but by <see cref="BuildWordPairsIndexAsync"/>, which long-running
     /// processes call in the background.
     /// </summary>
-    public static async Task<PostgresFeedStore> OpenAsync(string connectionString, CancellationToken cancellationToken)
+    public static Task<PostgresFeedStore> OpenAsync(string connectionString, CancellationToken cancellationToken)
+        => OpenAsync(connectionString, TimeProvider.System, cancellationToken);
+
+    /// <inheritdoc cref="OpenAsync(string, CancellationToken)"/>
+    /// <param name="timeProvider">Times the pauses before the content versions' listener connects again.</param>
+    public static async Task<PostgresFeedStore> OpenAsync(string connectionString, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var dataSource = NpgsqlDataSource.Create(connectionString);
         var writes = NpgsqlDataSource.Create(RepeatedStatements.ConnectionString(connectionString));
@@ -54,7 +68,7 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
             await SchemaMigrations.ApplyAsync(dataSource, cancellationToken).ConfigureAwait(false);
             await UpgradeStoriesAsync(dataSource, cancellationToken).ConfigureAwait(false);
             await UpgradeSourceListingAsync(dataSource, cancellationToken).ConfigureAwait(false);
-            var store = new PostgresFeedStore(dataSource, writes);
+            var store = new PostgresFeedStore(dataSource, writes, new ContentVersionMirror(connectionString, dataSource, timeProvider));
             await store.RefreshPairsIndexValidityAsync(cancellationToken).ConfigureAwait(false);
             return store;
         }
@@ -68,11 +82,28 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
 
     public async Task<Source> AddSourceAsync(Source source, CancellationToken cancellationToken)
     {
+        // The unique index on the address decides between adds at once, on any node: an insert that finds the address
+        // taken (waiting, if need be, for the commit of the insert that took it) stores nothing, and the source there
+        // is read. Should that source be removed in between, the address is free again: the insert is tried again.
         // The store version and the tallies move when the insert commits (migrations 0019 and 0020).
-        await using var insert = _dataSource.CreateCommand(SourceColumns.InsertSql);
-        SourceColumns.AddParameters(insert.Parameters, source, withId: false);
-        source.Id = (long)(await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-        return source;
+        while (true)
+        {
+            await using (var insert = _dataSource.CreateCommand(SourceColumns.InsertSql))
+            {
+                SourceColumns.AddParameters(insert.Parameters, source, withId: false);
+                if (await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long id)
+                {
+                    source.Id = id;
+                    _versions.Wrote();
+                    return source;
+                }
+            }
+
+            if (await FindSourceByIdentityAsync(_dataSource, SourceAddress.IdentityOf(source), cancellationToken).ConfigureAwait(false) is { } holder)
+            {
+                return holder;
+            }
+        }
     }
 
     public async Task<Source?> GetSourceAsync(long id, CancellationToken cancellationToken)
@@ -82,11 +113,13 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
         return (await ReadSourcesAsync(command, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
     }
 
-    public async Task<Source?> FindSourceByFeedUrlAsync(string feedUrl, CancellationToken cancellationToken)
+    public Task<Source?> FindSourceByFeedUrlAsync(string feedUrl, CancellationToken cancellationToken)
+        => FindSourceByIdentityAsync(_dataSource, UrlNormalizer.ForIdentity(feedUrl), cancellationToken);
+
+    private static async Task<Source?> FindSourceByIdentityAsync(NpgsqlDataSource dataSource, string identity, CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand(
-            $"SELECT {SourceColumns.SelectList} FROM sources WHERE feed_url_identity = @identity ORDER BY id LIMIT 1");
-        command.Parameters.Add(new NpgsqlParameter<string>("identity", UrlNormalizer.ForIdentity(feedUrl)));
+        await using var command = dataSource.CreateCommand($"SELECT {SourceColumns.SelectList} FROM sources WHERE feed_url_identity = @identity");
+        command.Parameters.Add(new NpgsqlParameter<string>("identity", identity));
         return (await ReadSourcesAsync(command, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
     }
 
@@ -96,8 +129,12 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
         return await ReadSourcesAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
-    public Task<Source?> ChangeSourceAsync(long id, Func<Source, bool> change, CancellationToken cancellationToken)
-        => ChangeStoredSourceAsync(_dataSource, id, change, cancellationToken);
+    public async Task<Source?> ChangeSourceAsync(long id, Func<Source, bool> change, CancellationToken cancellationToken)
+    {
+        var changed = await ChangeStoredSourceAsync(_dataSource, id, change, cancellationToken).ConfigureAwait(false);
+        _versions.Wrote();
+        return changed;
+    }
 
     /// <summary>
     /// Applies <paramref name="change"/> to the source's row as it stands, in one transaction that holds the row from
@@ -105,20 +142,39 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
     /// then applies its own change onto this one's result, and one that committed before is read and kept. Nothing
     /// else is locked before the commit, which moves the tallies and versions when what readers see changed
     /// (migrations 0019 and 0020): two such writes of the same source only ever queue for its row, never in a cycle.
+    /// A change that gives the source an address another source has is refused by the unique index (migration 0021):
+    /// nothing is saved, and <see cref="FeedAddressTakenException"/> names that source.
     /// </summary>
-    private static Task<Source?> ChangeStoredSourceAsync(NpgsqlDataSource dataSource, long id, Func<Source, bool> change, CancellationToken cancellationToken)
-        => ChangeRowAsync(
-            dataSource,
-            $"SELECT {SourceColumns.SelectList} FROM sources WHERE id = @id FOR UPDATE",
-            ReadSourcesAsync,
-            id,
-            change,
-            (update, stored) =>
+    private static async Task<Source?> ChangeStoredSourceAsync(NpgsqlDataSource dataSource, long id, Func<Source, bool> change, CancellationToken cancellationToken)
+    {
+        var identity = string.Empty;
+        try
+        {
+            return await ChangeRowAsync(
+                dataSource,
+                $"SELECT {SourceColumns.SelectList} FROM sources WHERE id = @id FOR UPDATE",
+                ReadSourcesAsync,
+                id,
+                change,
+                (update, stored) =>
+                {
+                    identity = SourceAddress.IdentityOf(stored);
+                    update.CommandText = SourceColumns.UpdateSql;
+                    SourceColumns.AddParameters(update.Parameters, stored, withId: true);
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException taken) when (taken is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: AddressIndex })
+        {
+            if (await FindSourceByIdentityAsync(dataSource, identity, cancellationToken).ConfigureAwait(false) is { } holder)
             {
-                update.CommandText = SourceColumns.UpdateSql;
-                SourceColumns.AddParameters(update.Parameters, stored, withId: true);
-            },
-            cancellationToken);
+                throw new FeedAddressTakenException(holder);
+            }
+
+            // The holder was removed since: the address is free again, and the change the caller's to try again.
+            throw;
+        }
+    }
 
     /// <summary>
     /// Reads row <paramref name="id"/> with <paramref name="selectForUpdate"/> (which holds it), applies
@@ -165,7 +221,9 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
         await using var command = _dataSource.CreateCommand(RemoveSourceSql);
         command.Parameters.Add(new NpgsqlParameter<long>("id", id));
         command.Parameters.Add(new NpgsqlParameter<bool>("keep_articles", keepArticles));
-        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! > 0;
+        var removed = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! > 0;
+        _versions.Wrote();
+        return removed;
     }
 
     /// <summary>
@@ -245,6 +303,7 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
             while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
         }
 
+        _versions.Wrote();
         foreach (var article in inserts)
         {
             article.Id = insertedIds.TryGetValue((article.SourceId, article.Key), out var id)
@@ -459,6 +518,7 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
         }
 
         await ExecuteImportAsync(batch, cancellationToken).ConfigureAwait(false);
+        _versions.Wrote();
     }
 
     /// <summary>
@@ -478,16 +538,19 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
         }
 
         await ExecuteImportAsync(batch, cancellationToken).ConfigureAwait(false);
+        _versions.Wrote();
     }
 
     public async ValueTask DisposeAsync()
     {
+        await _versions.DisposeAsync().ConfigureAwait(false);
         await _writes.DisposeAsync().ConfigureAwait(false);
         await _dataSource.DisposeAsync().ConfigureAwait(false);
     }
 
     public void Dispose()
     {
+        _versions.Dispose();
         _writes.Dispose();
         _dataSource.Dispose();
     }

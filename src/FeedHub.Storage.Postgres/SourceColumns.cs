@@ -1,7 +1,6 @@
 using FeedHub.Core.Curation;
 using FeedHub.Core.Model;
 using FeedHub.Core.Storage;
-using FeedHub.Core.Urls;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -14,7 +13,7 @@ internal static class SourceColumns
     private static readonly SourceColumn[] Data =
     [
         new("feed_url", NpgsqlDbType.Text, s => s.FeedUrl),
-        new("feed_url_identity", NpgsqlDbType.Text, s => UrlNormalizer.ForIdentity(s.FeedUrl)),
+        new("feed_url_identity", NpgsqlDbType.Text, SourceAddress.IdentityOf),
         new("site_url", NpgsqlDbType.Text, s => s.SiteUrl),
         new("title", NpgsqlDbType.Text, s => s.Title),
         new("display_name", NpgsqlDbType.Text, s => s.DisplayName),
@@ -51,6 +50,7 @@ internal static class SourceColumns
         new("last_item_count", NpgsqlDbType.Integer, s => s.Fetch.LastItemCount, Fetch: true),
         new("latest_post_at", NpgsqlDbType.TimestampTz, s => Timestamps.ToStored(s.Fetch.LatestPostAt), Fetch: true),
         new("usual_post_interval", NpgsqlDbType.Interval, s => s.Fetch.UsualPostInterval, Fetch: true),
+        new("duplicate_of", NpgsqlDbType.Bigint, s => s.DuplicateOf),
 
         // Derived from the rest at every write, for listing (migration 0011); never read back.
         new("health", NpgsqlDbType.Text, s => SourceHealthRules.Judge(s).Status.ToString(), Derived: true),
@@ -69,9 +69,11 @@ internal static class SourceColumns
         WHERE id = @id
         """;
 
+    /// <summary>Inserts a new source unless one is at its address (migration 0021's unique index): then no row is returned.</summary>
     public static readonly string InsertSql = $"""
         INSERT INTO sources ({string.Join(", ", Data.Select(c => c.Name))})
         VALUES ({string.Join(", ", Data.Select(c => "@" + c.Name))})
+        ON CONFLICT (feed_url_identity) DO NOTHING
         RETURNING id
         """;
 
@@ -161,7 +163,7 @@ internal static class SourceColumns
         var ordinal = 0;
         var id = row.GetInt64(ordinal++);
         var feedUrl = row.GetString(ordinal++);
-        ordinal++; // feed_url_identity is derived from feed_url
+        ordinal++; // feed_url_identity is derived (SourceAddress.IdentityOf)
         var source = new Source
         {
             Id = id,
@@ -205,7 +207,8 @@ internal static class SourceColumns
         };
         source.Fetch.LastItemCount = Rows.Value<int>(row, ordinal++);
         source.Fetch.LatestPostAt = Rows.Value<DateTimeOffset>(row, ordinal++);
-        source.Fetch.UsualPostInterval = Rows.Value<TimeSpan>(row, ordinal);
+        source.Fetch.UsualPostInterval = Rows.Value<TimeSpan>(row, ordinal++);
+        source.DuplicateOf = Rows.Value<long>(row, ordinal);
         return source;
     }
 

@@ -153,4 +153,16 @@ public abstract partial class FeedStoreContract
         Assert.Equal((first.Id, "one", "hash-one"), (only.Id, only.Key, only.ContentHash));
         Assert.Empty(await Store.GetKnownArticlesAsync(source.Id, [], default));
     }
+
+    [Fact]
+    public async Task A_source_without_articles_knows_none_even_of_keys_another_source_stored()
+    {
+        var source = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
+        var other = await Store.AddSourceAsync(NewSource("https://b.example/feed"), default);
+        var stored = NewArticle(other.Id, "one", T0);
+        await Store.SaveArticlesAsync([stored], [], default);
+
+        Assert.Empty(await Store.GetKnownArticlesAsync(source.Id, ["one"], default));
+        Assert.Equal([stored.Id], (await Store.GetKnownArticlesAsync(other.Id, ["one"], default)).Select(a => a.Id));
+    }
 }

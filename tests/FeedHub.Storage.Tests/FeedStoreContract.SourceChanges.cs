@@ -81,25 +81,6 @@ public abstract partial class FeedStoreContract
         Assert.Equal(16, (await Store.GetTalliesAsync(default)).Categories.Count(c => c.Name.StartsWith("Category ", StringComparison.Ordinal)));
     }
 
-    [Fact]
-    public async Task A_source_is_found_by_its_feed_address_as_it_moves_is_removed_and_shares_it()
-    {
-        var first = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
-        var second = await Store.AddSourceAsync(NewSource("https://b.example/feed"), default);
-
-        await ChangeAsync(first.Id, stored => stored.FeedUrl = "https://a.example/new-feed");
-        Assert.Null(await Store.FindSourceByFeedUrlAsync("https://a.example/feed", default));
-        Assert.Equal(first.Id, (await Store.FindSourceByFeedUrlAsync("https://A.example/new-feed#top", default))?.Id);
-
-        // A poll that follows a redirect can put a source on another's address: the older source is found first.
-        await Store.SavePollAsync(new PollResult(second.Id) { MovedTo = "https://a.example/new-feed" }, default);
-        Store = await ReopenAsync(Store);
-        Assert.Equal(first.Id, (await Store.FindSourceByFeedUrlAsync("https://a.example/new-feed", default))?.Id);
-        await Store.RemoveSourceAsync(first.Id, keepArticles: false, default);
-        Assert.Equal(second.Id, (await Store.FindSourceByFeedUrlAsync("https://a.example/new-feed", default))?.Id);
-        Assert.Null(await Store.FindSourceByFeedUrlAsync("https://b.example/feed", default));
-    }
-
     /// <summary>Changes a stored source the way a curator does (<see cref="IFeedStore.ChangeSourceAsync"/>), always saving.</summary>
     protected async Task<Source> ChangeAsync(long id, Action<Source> edit)
         => (await Store.ChangeSourceAsync(id, stored =>

@@ -1,5 +1,6 @@
 using FeedHub.Core.Model;
 using FeedHub.Core.Storage;
+using FeedHub.Storage.Postgres;
 using Npgsql;
 
 namespace FeedHub.Storage.Tests;
@@ -42,6 +43,7 @@ public sealed partial class PostgresFeedStoreTests
         (version, river) = (await node.GetVersionAsync(default), await RiverAsync());
 
         await transaction.CommitAsync();
+        await SeenAsync(node);
 
         Assert.True(await node.GetVersionAsync(default) > version);
         Assert.True(await RiverAsync() > river);
@@ -71,6 +73,7 @@ public sealed partial class PostgresFeedStoreTests
         await EditAsync(two, articles[3]);
         // The commits meet on the versions' rows: one waits for the other, and a cycle would fail one of them.
         await Task.WhenAll(CommitAsync(one), CommitAsync(two));
+        await SeenAsync((PostgresFeedStore)Store);
 
         var after = await Task.WhenAll(scopes.Select(scope => Store.GetContentVersionAsync([scope], default)));
         Assert.Equal(before.Zip([2L, 2, 2, 2, 1, 1], (was, moves) => was + moves), after);

@@ -25,7 +25,7 @@ public sealed partial class SourceCatalog
         var firstLine = new Dictionary<string, int>(StringComparer.Ordinal);
         var invalid = new List<OpmlProblem>(opml.Problems);
         var duplicates = new List<OpmlProblem>();
-        var planned = new List<Source>();
+        var planned = new List<(Source Source, int Line)>();
         foreach (var feed in opml.Feeds)
         {
             var identity = UrlNormalizer.ForIdentity(feed.FeedUrl);
@@ -49,7 +49,7 @@ public sealed partial class SourceCatalog
             }
 
             firstLine[identity] = feed.Line;
-            planned.Add(source!);
+            planned.Add((source!, feed.Line));
         }
 
         invalid.Sort((a, b) => a.Line.CompareTo(b.Line));
@@ -67,10 +67,17 @@ public sealed partial class SourceCatalog
         var batch = await store.AddImportBatchAsync(
             new ImportBatch { Origin = options.Origin, CreatedAt = timeProvider.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
         var due = new List<DuePoll>(planned.Count);
-        foreach (var source in planned)
+        foreach (var (source, line) in planned)
         {
             source.ImportBatch = batch.Id;
-            await store.AddSourceAsync(source, cancellationToken).ConfigureAwait(false);
+            // A curator (or another import) may have added the feed since the list was checked: the store keeps theirs.
+            var stored = await store.AddSourceAsync(source, cancellationToken).ConfigureAwait(false);
+            if (!ReferenceEquals(stored, source))
+            {
+                duplicates.Add(new OpmlProblem(line, $"{source.FeedUrl} is already subscribed as source {stored.Id}"));
+                continue;
+            }
+
             batch.Added++;
             if (source.State == SourceState.Active)
             {
@@ -87,6 +94,7 @@ public sealed partial class SourceCatalog
         await scheduler.ScheduleAsync(due, cancellationToken).ConfigureAwait(false);
         await store.UpdateImportBatchAsync(batch, cancellationToken).ConfigureAwait(false);
         progress?.Report(batch.Added);
+        duplicates.Sort((a, b) => a.Line.CompareTo(b.Line));
         return new OpmlImportReport(batch.Id, batch.Added, planned.Count, invalid, duplicates, null);
     }
 

@@ -1,5 +1,6 @@
 using FeedHub.Core.Discovery;
 using FeedHub.Core.Model;
+using FeedHub.Core.Storage;
 
 namespace FeedHub.Core.Curation;
 
@@ -26,6 +27,8 @@ public sealed partial class SourceCatalog
             return new MoveSourceResult(MoveSourceStatus.Refused, source, null, $"'{url}' is not an absolute address; give it with http:// or https://");
         }
 
+        // A move takes a duplicate off the address it shares with its original (and may resume it).
+        source.DuplicateOf = null;
         if (changes.Problem(source, polling.Value) is { } invalid)
         {
             return new MoveSourceResult(MoveSourceStatus.Refused, source, null, invalid);
@@ -37,8 +40,7 @@ public sealed partial class SourceCatalog
             case null:
                 break;
             case AddSourceStatus.AlreadySubscribed:
-                return new MoveSourceResult(MoveSourceStatus.AlreadySubscribed, stop.Source, stop.Discovery,
-                    $"{stop.Source!.FeedUrl} is subscribed already as source {stop.Source.Id} ({stop.Source.Name}); remove one of the two first");
+                return AlreadySubscribed(stop.Source!, stop.Discovery);
             case AddSourceStatus.ChooseFeed:
                 return new MoveSourceResult(MoveSourceStatus.ChooseFeed, source, stop.Discovery, stop.Error);
             default:
@@ -47,37 +49,17 @@ public sealed partial class SourceCatalog
 
         var now = timeProvider.GetUtcNow();
         var (problem, wasActive) = ((string?)null, false);
-        var moved = await store.ChangeSourceAsync(id, stored =>
+        Source? moved;
+        try
         {
-            // Checked again: the intervals are checked against the source's own, which may have changed meanwhile.
-            if ((problem = changes.Problem(stored, polling.Value)) is not null)
-            {
-                return false;
-            }
+            moved = await store.ChangeSourceAsync(id, stored => Move(stored, feed!, changes, now, out problem, out wasActive), cancellationToken).ConfigureAwait(false);
+        }
+        catch (FeedAddressTakenException taken)
+        {
+            // Another source was added or moved to the address while its feed was being checked.
+            return AlreadySubscribed(taken.Holder, found);
+        }
 
-            wasActive = stored.State == SourceState.Active;
-            changes.ApplyTo(stored);
-            if (feed!.FeedUrl.AbsoluteUri != stored.FeedUrl)
-            {
-                var previous = stored.FeedUrl;
-                stored.FeedUrl = feed.FeedUrl.AbsoluteUri;
-                stored.Title = feed.Title ?? stored.Title;
-                stored.SiteUrl = feed.SiteUrl ?? stored.SiteUrl;
-                // What the old address answered (validators, redirects, errors) says nothing of the new one.
-                var fetch = stored.Fetch;
-                (fetch.ETag, fetch.LastModified, fetch.LastStatusCode, fetch.ParseWarning) = (null, null, null, null);
-                (fetch.LastError, fetch.LastErrorKind, fetch.LastErrorAt, fetch.ConsecutiveFailures) = (null, null, null, 0);
-                (fetch.PendingRedirectUrl, fetch.PendingRedirectCount) = (null, 0);
-                (fetch.MovedFrom, fetch.MovedAt) = (previous, now);
-            }
-
-            if (stored.State == SourceState.Active)
-            {
-                stored.Fetch.NextPollAt = now;
-            }
-
-            return true;
-        }, cancellationToken).ConfigureAwait(false);
         if (moved is null)
         {
             return new MoveSourceResult(MoveSourceStatus.NotFound, null, found, $"there is no source {id}");
@@ -98,6 +80,44 @@ public sealed partial class SourceCatalog
         }
 
         return new MoveSourceResult(MoveSourceStatus.Moved, moved, found, null);
+    }
+
+    private static MoveSourceResult AlreadySubscribed(Source holder, DiscoveryResult? found)
+        => new(MoveSourceStatus.AlreadySubscribed, holder, found,
+            $"{holder.FeedUrl} is subscribed already as source {holder.Id} ({holder.Name}); remove one of the two first");
+
+    /// <summary>The move, applied to the source as stored; false (with the problem) when its settings no longer fit it.</summary>
+    private bool Move(Source stored, FeedCandidate feed, SourceSettings changes, DateTimeOffset now, out string? problem, out bool wasActive)
+    {
+        wasActive = stored.State == SourceState.Active;
+        stored.DuplicateOf = null;
+        // Checked again: the intervals are checked against the source's own, which may have changed meanwhile.
+        if ((problem = changes.Problem(stored, polling.Value)) is not null)
+        {
+            return false;
+        }
+
+        changes.ApplyTo(stored);
+        if (feed.FeedUrl.AbsoluteUri != stored.FeedUrl)
+        {
+            var previous = stored.FeedUrl;
+            stored.FeedUrl = feed.FeedUrl.AbsoluteUri;
+            stored.Title = feed.Title ?? stored.Title;
+            stored.SiteUrl = feed.SiteUrl ?? stored.SiteUrl;
+            // What the old address answered (validators, redirects, errors) says nothing of the new one.
+            var fetch = stored.Fetch;
+            (fetch.ETag, fetch.LastModified, fetch.LastStatusCode, fetch.ParseWarning) = (null, null, null, null);
+            (fetch.LastError, fetch.LastErrorKind, fetch.LastErrorAt, fetch.ConsecutiveFailures) = (null, null, null, 0);
+            (fetch.PendingRedirectUrl, fetch.PendingRedirectCount) = (null, 0);
+            (fetch.MovedFrom, fetch.MovedAt) = (previous, now);
+        }
+
+        if (stored.State == SourceState.Active)
+        {
+            stored.Fetch.NextPollAt = now;
+        }
+
+        return true;
     }
 }
 

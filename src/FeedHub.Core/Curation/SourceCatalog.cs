@@ -27,7 +27,8 @@ public sealed partial class SourceCatalog(
     /// <summary>
     /// Subscribes to the feed at <paramref name="url"/>, or to the one feed discovery finds there. When discovery finds
     /// several, nothing is stored and the candidates are returned for the curator to pick one (and add its address).
-    /// The new source is due at once: whichever worker is free polls it within seconds.
+    /// The new source is due at once: whichever worker is free polls it within seconds. Of several adds of one feed at
+    /// once (two curators, a form sent twice, two nodes), one adds it and the others are told it is already subscribed.
     /// </summary>
     public async Task<AddSourceResult> AddAsync(string url, SourceSettings settings, CancellationToken cancellationToken)
     {
@@ -50,7 +51,13 @@ public sealed partial class SourceCatalog(
 
         var source = NewSource(feed!.FeedUrl.AbsoluteUri, feed.Title, feed.SiteUrl, []);
         settings.ApplyTo(source);
-        await store.AddSourceAsync(source, cancellationToken).ConfigureAwait(false);
+        // The checks above took seconds: an add of the same feed may have been stored meanwhile, and the store says so.
+        var stored = await store.AddSourceAsync(source, cancellationToken).ConfigureAwait(false);
+        if (!ReferenceEquals(stored, source))
+        {
+            return AddSourceResult.Duplicate(stored);
+        }
+
         await scheduler.ScheduleAsync(source.Id, source.Fetch.NextPollAt!.Value, cancellationToken).ConfigureAwait(false);
         return AddSourceResult.Added(source, found!);
     }

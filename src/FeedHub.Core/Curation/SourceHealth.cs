@@ -124,7 +124,9 @@ public static class SourceHealthRules
 
         if (source.State == SourceState.Paused)
         {
-            return (HealthStatus.Paused, "paused by a curator");
+            return (HealthStatus.Paused, source.DuplicateOf is { } original
+                ? Invariant($"paused: a duplicate of source {original}, subscribed to the same feed; remove one of the two, or move this one to another feed")
+                : "paused by a curator");
         }
 
         if (fetch.ConsecutiveFailures >= BrokenAfterFailures)

@@ -138,7 +138,7 @@ public sealed class ArticleIngester(IFeedStore store, HtmlContentSanitizer sanit
         article.ImageUrl = ResolveLink(item.ImageUrl, Uri.TryCreate(baseUrl, UriKind.Absolute, out var b) ? b : null);
         article.Tags = item.Categories.Select(c => HtmlText.Of(Mojibake.Repair(c), 100)).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         var text = article.Content is null ? safeSummary.Text : safeContent.Text;
-        article.Excerpt = text is null ? null : HtmlText.Of(text, 280);
+        article.Excerpt = HtmlText.OfText(text, 280);
         article.WordCount = text is null ? 0 : TextMetrics.CountWords(text);
         article.Published = Clamp(item.Published ?? item.Updated, article.FirstSeenAt);
         article.Updated = Clamp(item.Updated, now);

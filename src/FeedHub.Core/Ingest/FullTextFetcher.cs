@@ -75,7 +75,7 @@ public sealed partial class FullTextFetcher(
             article.ExtractedHtml = extracted.Html;
             article.ExtractedText = extracted.Text;
             article.WordCount = extracted.WordCount;
-            article.Excerpt ??= HtmlText.Of(extracted.Text, 280);
+            article.Excerpt ??= HtmlText.OfText(extracted.Text, 280);
             article.ImageUrl ??= extracted.LeadImageUrl;
             article.Author ??= HtmlText.Of(extracted.Byline, 200);
         }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
+using FeedHub.Core.Sanitizer;
 
 namespace FeedHub.Core.Ingest;
 
@@ -33,23 +34,32 @@ public static class HtmlText
 
         if (html.AsSpan().IndexOfAny('<', '&') >= 0)
         {
-            return Decode(html, maxLength);
+            // References without markup (a title with "&#8217;" in it, as most blogs write them) are decoded as the
+            // parser would, without a document built for them.
+            return PlainText.TryDecode(html, out var plain) ? OfText(plain, maxLength) : Decode(html, maxLength);
         }
 
-        if (html.Length <= maxLength && IsCollapsed(html))
-        {
-            return html;
-        }
-
-        var text = new CollapsedText(html.Length, maxLength);
-        text.Append(html);
-        return text.ToText();
+        return OfText(html, maxLength);
     }
 
-    /// <summary>Text that is already plain (no markup, no references) with its white space collapsed, unbounded.</summary>
-    internal static string? OfText(string text)
+    /// <summary>
+    /// Text that is plain already (what <see cref="Of(string?, int)"/> gives, the text of a sanitised article) with its
+    /// white space collapsed and shortened as <see cref="Of(string?, int)"/> does: its '&amp;' and '&lt;' are
+    /// characters, not markup to read again.
+    /// </summary>
+    public static string? OfText(string? text, int maxLength = int.MaxValue)
     {
-        var collapsed = new CollapsedText(text.Length, int.MaxValue);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        if (text.Length <= maxLength && IsCollapsed(text))
+        {
+            return text;
+        }
+
+        var collapsed = new CollapsedText(text.Length, maxLength);
         collapsed.Append(text);
         return collapsed.ToText();
     }

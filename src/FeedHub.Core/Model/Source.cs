@@ -37,6 +37,14 @@ public sealed class Source
 
     public FetchState Fetch { get; set; } = new();
 
+    /// <summary>
+    /// The source this one duplicates: both were found at one feed address (subscribed twice before FeedHub kept one
+    /// source per address, or this one's feed came to redirect to the other's address). Such a source is paused and
+    /// its address is not its own for look-ups and adds (<see cref="Storage.SourceAddress"/>) until a curator
+    /// removes one of the two or moves this one; null for nearly every source.
+    /// </summary>
+    public long? DuplicateOf { get; set; }
+
     public string Name => NameOf(DisplayName, Title, FeedUrl);
 
     /// <summary>The name readers see: the curator's display name, else the feed's title, else the feed's host.</summary>

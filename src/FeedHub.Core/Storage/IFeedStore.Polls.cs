@@ -15,6 +15,8 @@ public partial interface IFeedStore
     /// <summary>
     /// Saves what a poll learned (<see cref="PollResult"/>) onto the source as it is stored now, atomically: a curator's
     /// change made while the source was being polled stays. Nothing is saved when the source was removed meanwhile.
+    /// A poll that moves the source (<see cref="PollResult.MovedTo"/>) to the address another source has makes it that
+    /// source's paused duplicate (<see cref="SourceAddress.MarkDuplicate"/>), in the same step.
     /// </summary>
     Task SavePollAsync(PollResult poll, CancellationToken cancellationToken);
 }

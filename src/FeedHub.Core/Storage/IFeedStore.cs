@@ -10,7 +10,13 @@ namespace FeedHub.Core.Storage;
 /// </summary>
 public partial interface IFeedStore
 {
-    /// <summary>Stores a new source and gives it an id.</summary>
+    /// <summary>
+    /// Stores a new source and gives it an id, unless a source is already at its feed address (compared as
+    /// <see cref="FindSourceByFeedUrlAsync"/> compares, <see cref="SourceAddress.IdentityOf"/>). The look-up and the
+    /// insert are one step: of any number of adds of one address at once, from any thread or node, exactly one stores
+    /// its source. Returns <paramref name="source"/> itself, with its id, when it was stored; otherwise the source
+    /// already at that address, and <paramref name="source"/> is left unstored (its id stays 0).
+    /// </summary>
     Task<Source> AddSourceAsync(Source source, CancellationToken cancellationToken);
 
     Task<Source?> GetSourceAsync(long id, CancellationToken cancellationToken);
@@ -26,6 +32,9 @@ public partial interface IFeedStore
     /// save, so what a poll or another curator saved just before is kept and only what <paramref name="change"/> edits
     /// changes. <paramref name="change"/> runs once, while the source is held: it must be quick (no network). Returns
     /// the source as it stands afterwards, or null, without calling <paramref name="change"/>, when there is no such source.
+    /// A change that would put the source at the feed address another source has saves nothing and throws
+    /// <see cref="FeedAddressTakenException"/> naming that source: like an add, a move to an address is checked and
+    /// saved in one step.
     /// </summary>
     Task<Source?> ChangeSourceAsync(long id, Func<Source, bool> change, CancellationToken cancellationToken);
 

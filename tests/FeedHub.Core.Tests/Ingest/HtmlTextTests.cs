@@ -1,4 +1,5 @@
 using System.Text;
+using AngleSharp.Html.Parser;
 using FeedHub.Core.Ingest;
 
 namespace FeedHub.Core.Tests.Ingest;
@@ -60,6 +61,39 @@ public sealed class HtmlTextTests
 
         Assert.Same(text, HtmlText.Of(text));
     }
+
+    /// <summary>
+    /// Text with character references and no markup (most titles of blogs) is decoded without a document: what it
+    /// gives must be what the HTML parser reads, references that the standard remaps or leaves alone included.
+    /// </summary>
+    [Theory]
+    [InlineData("It&#8217;s here &#8211; now")]
+    [InlineData("Tom &amp; Jerry&nbsp;&hellip;")]
+    [InlineData("&#x1F600; &#X41;&#65;")]
+    [InlineData("AT&T and R&D")]
+    [InlineData("&amp &copy; &notin; &notit;")]
+    [InlineData("&#150; &#0; &#xD800; &#1114112;")]
+    [InlineData("a &lt;b&gt; c")]
+    [InlineData("  spaced &quot;out&quot;\t ")]
+    public void References_without_markup_read_as_the_parser_reads_them(string html)
+    {
+        using var document = new HtmlParser().ParseDocument("<body>" + html);
+        var parsed = string.Join(' ', document.Body!.TextContent.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+
+        Assert.Equal(parsed.Length == 0 ? null : parsed, HtmlText.Of(html));
+    }
+
+    /// <summary>An article's text is plain already: its "&lt;div&gt;" or "&amp;amp;" are what it says, not markup to read again.</summary>
+    [Theory]
+    [InlineData("Write <div> & then &amp; in your page", "Write <div> & then &amp; in your page")]
+    [InlineData("  a<b  and\nc ", "a<b and c")]
+    [InlineData(" \n ", null)]
+    public void Plain_text_keeps_its_characters(string text, string? expected)
+        => Assert.Equal(expected, HtmlText.OfText(text, 280));
+
+    [Fact]
+    public void Plain_text_is_shortened_as_markup_is()
+        => Assert.Equal(HtmlText.Of("one two three four", 10), HtmlText.OfText("one two three four", 10));
 
     private static string? Shortened(string text, int maxLength)
     {

@@ -1,0 +1,13 @@
+using FeedHub.Core.Model;
+
+namespace FeedHub.Core.Storage;
+
+/// <summary>
+/// A change of a source would have put it at the feed address another source has (<see cref="Holder"/>); nothing
+/// was saved (<see cref="IFeedStore.ChangeSourceAsync"/>).
+/// </summary>
+public sealed class FeedAddressTakenException(Source holder)
+    : InvalidOperationException($"{holder.FeedUrl} is subscribed already as source {holder.Id} ({holder.Name})")
+{
+    public Source Holder { get; } = holder;
+}
