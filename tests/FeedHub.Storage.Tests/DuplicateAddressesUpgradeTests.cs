@@ -123,7 +123,8 @@ public sealed class DuplicateAddressesUpgradeTests
         Assert.Equal(ids[0], (await store.AddSourceAsync(new Source { FeedUrl = "https://Blog.example/feed", CreatedAt = T0 }, default)).Id);
         Assert.Equal(ids.Count, (await store.ListSourcesAsync(default)).Count);
 
-        // Listed and counted as paused; a curator can still rename a duplicate, but not resume it without moving it.
+        // Listed and counted as paused; a curator can still rename a duplicate, but not resume it (take the address back)
+        // while the first source has the address.
         var paused = await store.ListSourcesAsync(new SourceListQuery { Health = HealthStatus.Paused, Sort = SourceSort.Name }, default);
         Assert.Equal([ids[1], ids[3]], paused.Sources.Select(s => s.Id).Order());
         var tallies = await store.GetTalliesAsync(default);
@@ -134,7 +135,12 @@ public sealed class DuplicateAddressesUpgradeTests
             return true;
         }, default);
         Assert.Equal(("Old copy", ids[0]), (renamed!.DisplayName, renamed.DuplicateOf));
-        Assert.NotNull(new SourceSettings { State = SourceState.Active }.Problem(renamed, new Core.Polling.PollingOptions()));
+        var taken = await Assert.ThrowsAsync<FeedAddressTakenException>(() => store.ChangeSourceAsync(ids[3], stored =>
+        {
+            (stored.DuplicateOf, stored.State) = (null, SourceState.Active);
+            return true;
+        }, default));
+        Assert.Equal(ids[0], taken.Holder.Id);
     }
 
     /// <summary>Brings a new database to <paramref name="version"/>, as FeedHub did when that was its latest migration.</summary>

@@ -173,6 +173,72 @@ public abstract partial class FeedStoreContract
         Assert.Equal(second.Id, (await Store.AddSourceAsync(NewSource("https://a.example/new-feed"), default)).Id);
     }
 
+    /// <summary>
+    /// A duplicate resumed (its <see cref="Source.DuplicateOf"/> cleared as it is made active, in one change) takes its
+    /// address back when it is free and is found by it; while another source is there, nothing is saved and that
+    /// source is named. Against an add of the address at once, one of the two has it.
+    /// </summary>
+    [Fact]
+    public async Task A_duplicate_resumed_takes_its_address_back_in_one_step_when_it_is_free_and_names_the_source_there_when_not()
+    {
+        var original = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
+        var duplicate = await Store.AddSourceAsync(NewSource("https://b.example/feed"), default);
+        await Store.SavePollAsync(new PollResult(duplicate.Id) { MovedTo = "https://a.example/feed" }, default);
+        static bool Resume(Source stored)
+        {
+            (stored.DuplicateOf, stored.State) = (null, SourceState.Active);
+            return true;
+        }
+
+        var taken = await Assert.ThrowsAsync<FeedAddressTakenException>(() => Store.ChangeSourceAsync(duplicate.Id, Resume, default));
+        Assert.Equal(original.Id, taken.Holder.Id);
+        var unchanged = (await Store.GetSourceAsync(duplicate.Id, default))!;
+        Assert.Equal((original.Id, SourceState.Paused), (unchanged.DuplicateOf, unchanged.State));
+
+        // The original moves to another feed: the address is free, and the resume takes it.
+        await ChangeAsync(original.Id, stored => stored.FeedUrl = "https://a.example/new-feed");
+        Assert.Null(await Store.FindSourceByFeedUrlAsync("https://a.example/feed", default));
+        var resumed = (await Store.ChangeSourceAsync(duplicate.Id, Resume, default))!;
+        Assert.Equal(((long?)null, SourceState.Active), (resumed.DuplicateOf, resumed.State));
+        Store = await ReopenAsync(Store);
+        Assert.Equal(duplicate.Id, (await Store.FindSourceByFeedUrlAsync("https://A.example/feed#top", default))?.Id);
+        Assert.Equal(duplicate.Id, (await Store.AddSourceAsync(NewSource("https://a.example/feed"), default)).Id);
+        Assert.Equal(duplicate.Id, (await Assert.ThrowsAsync<FeedAddressTakenException>(
+            () => ChangeAsync(original.Id, stored => stored.FeedUrl = "https://a.example/feed"))).Holder.Id);
+
+        // Several rounds of a resume and an add of the address at once, so that either may come first.
+        for (var round = 0; round < 6; round++)
+        {
+            var address = $"https://c{round}.example/feed";
+            var held = await Store.AddSourceAsync(NewSource(address), default);
+            var again = await Store.AddSourceAsync(NewSource($"https://d{round}.example/feed"), default);
+            await Store.SavePollAsync(new PollResult(again.Id) { MovedTo = address }, default);
+            await Store.RemoveSourceAsync(held.Id, keepArticles: false, default);
+            var added = NewSource(address);
+            var refused = (FeedAddressTakenException?)null;
+
+            await AtOnceAsync<Source?>(
+                async () => await Store.AddSourceAsync(added, default),
+                async () =>
+                {
+                    try
+                    {
+                        return await Store.ChangeSourceAsync(again.Id, Resume, default);
+                    }
+                    catch (FeedAddressTakenException holder)
+                    {
+                        refused = holder;
+                        return null;
+                    }
+                });
+
+            var there = (await Store.FindSourceByFeedUrlAsync(address, default))!;
+            Assert.Single(await Store.ListSourcesAsync(default), s => s.DuplicateOf is null && UrlNormalizer.ForIdentity(s.FeedUrl) == UrlNormalizer.ForIdentity(address));
+            Assert.Equal(refused is null ? again.Id : added.Id, there.Id);
+            Assert.Equal(refused is null ? SourceState.Active : SourceState.Paused, (await Store.GetSourceAsync(again.Id, default))!.State);
+        }
+    }
+
     /// <summary>Runs the calls on threads of their own, released together from a barrier; their results in order.</summary>
     private static async Task<T[]> AtOnceAsync<T>(params Func<Task<T>>[] calls)
     {

@@ -1,5 +1,6 @@
 using FeedHub.Core.Discovery;
 using FeedHub.Core.Model;
+using FeedHub.Core.Polling;
 using FeedHub.Core.Storage;
 
 namespace FeedHub.Core.Curation;
@@ -70,13 +71,11 @@ public sealed partial class SourceCatalog
             return new MoveSourceResult(MoveSourceStatus.Refused, moved, found, problem);
         }
 
-        if (moved.State == SourceState.Active)
+        if (wasActive || moved.State == SourceState.Active)
         {
-            await scheduler.ScheduleAsync(id, now, cancellationToken).ConfigureAwait(false);
-        }
-        else if (wasActive)
-        {
-            await scheduler.UnscheduleAsync(id, cancellationToken).ConfigureAwait(false);
+            // Polled now at its new address, as the store holds it when the queue is written: a pause stored meanwhile
+            // wins, and then nothing is queued (PollQueueFollowing).
+            await scheduler.FollowStoreAsync(store, id, now, cancellationToken).ConfigureAwait(false);
         }
 
         return new MoveSourceResult(MoveSourceStatus.Moved, moved, found, null);

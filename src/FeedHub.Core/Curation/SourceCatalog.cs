@@ -154,23 +154,37 @@ public sealed partial class SourceCatalog(
     private async Task<UpdateSourceResult> ChangeAsync(long id, Func<Source, SourceSettings> changesOf, CancellationToken cancellationToken)
     {
         var (problem, wasActive) = ((string?)null, false);
-        var source = await store.ChangeSourceAsync(id, stored =>
+        Source? source;
+        try
         {
-            var changes = changesOf(stored);
-            if ((problem = changes.Problem(stored, polling.Value)) is not null)
+            source = await store.ChangeSourceAsync(id, stored =>
             {
-                return false;
-            }
+                var changes = changesOf(stored);
+                if ((problem = changes.Problem(stored, polling.Value)) is not null)
+                {
+                    return false;
+                }
 
-            wasActive = stored.State == SourceState.Active;
-            changes.ApplyTo(stored);
-            if (!wasActive && stored.State == SourceState.Active)
-            {
-                stored.Fetch.NextPollAt = timeProvider.GetUtcNow();
-            }
+                wasActive = stored.State == SourceState.Active;
+                changes.ApplyTo(stored);
+                if (!wasActive && stored.State == SourceState.Active)
+                {
+                    // A duplicate resumed takes its address back (SourceAddress.IdentityOf), which the store checks
+                    // and writes in this same step: refused while another source is there.
+                    stored.DuplicateOf = null;
+                    stored.Fetch.NextPollAt = timeProvider.GetUtcNow();
+                }
 
-            return true;
-        }, cancellationToken).ConfigureAwait(false);
+                return true;
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FeedAddressTakenException taken)
+        {
+            return await store.GetSourceAsync(id, cancellationToken).ConfigureAwait(false) is { } duplicate
+                ? new UpdateSourceResult(duplicate, $"source {id} is a duplicate: {taken.Holder.FeedUrl} is held by source {taken.Holder.Id} ({taken.Holder.Name}); remove one of the two, or move this one to another feed")
+                : UpdateSourceResult.NotFound(id);
+        }
+
         if (source is null || problem is not null)
         {
             return source is null ? UpdateSourceResult.NotFound(id) : new UpdateSourceResult(source, problem);

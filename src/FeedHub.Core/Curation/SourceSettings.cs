@@ -49,11 +49,6 @@ public sealed record SourceSettings
             return "a source can be set active or paused; it is retired only when its server says it is gone (410)";
         }
 
-        if (State is SourceState.Active && source.DuplicateOf is { } original)
-        {
-            return $"source {source.Id} is a duplicate of source {original}, subscribed to the same feed: remove one of the two, or move this one to another feed";
-        }
-
         var min = MinInterval is { } newMin ? NullIfZero(newMin) : source.MinInterval;
         var max = MaxInterval is { } newMax ? NullIfZero(newMax) : source.MaxInterval;
         foreach (var (name, value) in new[] { ("minimum", min), ("maximum", max) })

@@ -29,6 +29,8 @@ public static class PollCommand
         var sources = (await store.ListSourcesAsync(cancellationToken))
             .Where(s => s.State == SourceState.Active && (all || (s.Fetch.NextPollAt ?? now) <= now))
             .ToList();
+        // Read before the polls, which move each source's next poll time on the very objects listed.
+        var dueBefore = sources.ToDictionary(s => s.Id, s => s.Fetch.NextPollAt);
         var parallelism = services.GetRequiredService<IOptions<FetcherOptions>>().Value.MaxConcurrency;
         var reports = new List<PollReport>();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism), CancellationToken = cancellationToken };
@@ -45,13 +47,16 @@ public static class PollCommand
         // PostgreSQL, the clustered queue's lock and rows cost more than the poll of a feed that did not change). A
         // source polled before its time and still due when it was (its slot did not move) is queued already. A run
         // stopped before this leaves the queue behind the store, which the workers' schedule sync repairs.
-        var dueBefore = sources.ToDictionary(s => s.Id, s => s.Fetch.NextPollAt);
         var scheduler = services.GetRequiredService<IPollScheduler>();
-        await scheduler.ScheduleAsync([.. reports.Where(r => r.NextPollAt is not null && r.NextPollAt != dueBefore[r.SourceId])
-            .Select(r => new DuePoll(r.SourceId, r.NextPollAt!.Value))], cancellationToken);
-        foreach (var report in reports.Where(r => r.NextPollAt is null))
+        var queued = reports.Where(r => r.NextPollAt is not null && r.NextPollAt != dueBefore[r.SourceId]).Select(r => new DuePoll(r.SourceId, r.NextPollAt!.Value)).ToList();
+        await scheduler.ScheduleAsync(queued, cancellationToken);
+
+        // The queue then follows the store (PollQueueFollowing) for the sources retired, paused or removed by the poll
+        // and for those queued above that a curator paused or removed while they were polled, read once the batch is in.
+        var active = (await store.ListSourcesAsync(cancellationToken)).Where(s => s.State == SourceState.Active).Select(s => s.Id).ToHashSet();
+        foreach (var id in reports.Where(r => r.NextPollAt is null).Select(r => r.SourceId).Concat(queued.Select(p => p.SourceId).Where(id => !active.Contains(id))))
         {
-            await scheduler.UnscheduleAsync(report.SourceId, cancellationToken);
+            await scheduler.FollowStoreAsync(store, id, null, cancellationToken);
         }
 
         if (reports.FirstOrDefault(r => r.StorageFailed) is { } refused)

@@ -123,10 +123,7 @@ public sealed class SourceScheduler(ISchedulerFactory schedulerFactory, TimeProv
             }
         }
 
-        if (await scheduler.Exists(JobKeyOf(sourceId), cancellationToken).ConfigureAwait(false))
-        {
-            await scheduler.ScheduleTrigger(next, TriggerConflict.KeepEarlier, cancellationToken).ConfigureAwait(false);
-        }
+        await KeepEarlierWhileQueuedAsync(scheduler, next, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -137,9 +134,29 @@ public sealed class SourceScheduler(ISchedulerFactory schedulerFactory, TimeProv
     public async Task PollAgainAfterTurnAsync(long sourceId, CancellationToken cancellationToken)
     {
         var scheduler = await schedulerFactory.GetScheduler(cancellationToken).ConfigureAwait(false);
-        if (await scheduler.Exists(JobKeyOf(sourceId), cancellationToken).ConfigureAwait(false))
+        await KeepEarlierWhileQueuedAsync(scheduler, PollTriggerOf(sourceId, timeProvider.GetUtcNow() + TurnRetry), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Stores <paramref name="trigger"/> for its source's poll job unless an earlier trigger is stored, and only while
+    /// the job is: a source paused or removed has no job (<see cref="UnscheduleAsync"/>) and stays unscheduled. The job's
+    /// presence is decided by the store in the same step as the trigger's write, not read before it: a pause deleting
+    /// the job between a read and the write would have the write refused.
+    /// </summary>
+    private static async Task KeepEarlierWhileQueuedAsync(IScheduler scheduler, ITrigger trigger, CancellationToken cancellationToken)
+    {
+        try
         {
-            await scheduler.ScheduleTrigger(PollTriggerOf(sourceId, timeProvider.GetUtcNow() + TurnRetry), TriggerConflict.KeepEarlier, cancellationToken).ConfigureAwait(false);
+            await scheduler.ScheduleTrigger(trigger, TriggerConflict.KeepEarlier, cancellationToken).ConfigureAwait(false);
+        }
+        catch (JobPersistenceException)
+        {
+            // Refused for want of its job: the source was paused or removed, and nothing is to be queued. Any other
+            // refusal (the database, a trigger already stored where none should be) is the caller's.
+            if (await scheduler.Exists(trigger.JobKey, cancellationToken).ConfigureAwait(false))
+            {
+                throw;
+            }
         }
     }
 

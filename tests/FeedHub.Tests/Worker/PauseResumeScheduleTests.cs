@@ -109,6 +109,110 @@ public sealed class PauseResumeScheduleTests
     }
 
     /// <summary>
+    /// A move of an active source to a new feed is stored (the source due now at its new address) and held before the
+    /// queue while a pause runs to its end: the move's queue write leaves the paused source unqueued.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task A_move_held_before_the_queue_while_a_pause_runs_leaves_the_source_paused_and_unqueued(string store)
+    {
+        await using var context = await Context.StartAsync(store);
+        await using var blog = LocalHttpServer.Serving(_ => HttpReply.Text(200, FeedFixtures.Rss("Moved Blog", [0, 1]), "application/rss+xml"));
+        var id = await context.SourceAsync(SourceState.Active);
+
+        var move = context.Gate.Hold(Call.Schedule, id);
+        var moving = context.Catalog.MoveAsync(id, blog.Url("feed.xml").AbsoluteUri, SourceSettings.None, default);
+        await move.Arrived;
+        Assert.Null((await context.Catalog.UpdateAsync(id, new SourceSettings { State = SourceState.Paused }, default)).Error);
+        move.Release();
+        Assert.Equal(MoveSourceStatus.Moved, (await moving).Status);
+
+        await context.AssertInStepAsync(id, SourceState.Paused);
+        Assert.Equal(blog.Url("feed.xml").AbsoluteUri, (await context.Store.GetSourceAsync(id, default))!.FeedUrl);
+    }
+
+    /// <summary>
+    /// A duplicate (a poll followed a redirect to another source's address) is resumed: refused, naming the source at
+    /// the address, while that source is there; once it has moved to another feed, the resume takes the address back
+    /// (the duplicate is found by it, and an add of it is told of it) and queues the source.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task A_duplicate_resumed_takes_its_address_back_once_the_source_there_moved_and_until_then_names_it(string store)
+    {
+        await using var context = await Context.StartAsync(store);
+        var (original, duplicate) = (await context.SourceAsync(SourceState.Active), await context.SourceAsync(SourceState.Active));
+        var address = (await context.Store.GetSourceAsync(original, default))!.FeedUrl;
+        await context.Store.SavePollAsync(new PollResult(duplicate) { MovedTo = address }, default);
+        await context.Queue.UnscheduleAsync(duplicate, default);
+        Assert.Equal(original, (await context.Store.GetSourceAsync(duplicate, default))!.DuplicateOf);
+
+        var refused = await context.Catalog.UpdateAsync(duplicate, new SourceSettings { State = SourceState.Active }, default);
+        Assert.Contains($"held by source {original}", refused.Error, StringComparison.Ordinal);
+        Assert.Equal((original, SourceState.Paused), (refused.Source!.DuplicateOf, refused.Source.State));
+        await context.AssertInStepAsync(duplicate, SourceState.Paused);
+
+        await context.Store.ChangeSourceAsync(original, stored =>
+        {
+            stored.FeedUrl = "http://127.0.0.1:9/elsewhere.xml";
+            return true;
+        }, default);
+        var resumed = await context.Catalog.UpdateAsync(duplicate, new SourceSettings { State = SourceState.Active }, default);
+
+        Assert.Null(resumed.Error);
+        Assert.Equal(((long?)null, SourceState.Active), (resumed.Source!.DuplicateOf, resumed.Source.State));
+        Assert.Equal(duplicate, (await context.Store.FindSourceByFeedUrlAsync(address, default))?.Id);
+        Assert.Equal(duplicate, (await context.Store.AddSourceAsync(new Source { FeedUrl = address, CreatedAt = DateTimeOffset.UtcNow }, default)).Id);
+        await context.AssertInStepAsync(duplicate, SourceState.Active);
+    }
+
+    /// <summary>
+    /// <c>feedhub poll --once</c> on PostgreSQL (whose queue the workers share) while a curator pauses a source, between
+    /// the fetch of its feed and the end of the run: the next polls the command queues leave the paused source out,
+    /// and the source polled beside it is queued at its next poll time.
+    /// </summary>
+    [Fact]
+    public async Task A_source_paused_while_the_poll_command_polls_it_is_left_unqueued_and_the_other_queued_at_its_next_poll()
+    {
+        await using var context = await Context.StartAsync("postgres");
+        var (paused, polled) = (await context.SourceAsync(SourceState.Active), await context.SourceAsync(SourceState.Active));
+        var pausing = 0;
+        await using var blog = LocalHttpServer.Serving(request =>
+        {
+            if (request.Path.EndsWith("paused.xml", StringComparison.Ordinal) && Interlocked.Exchange(ref pausing, 1) == 0)
+            {
+                // The curator's pause, stored and unqueued, while the command waits for this answer.
+                Assert.Null(Task.Run(() => context.Catalog.UpdateAsync(paused, new SourceSettings { State = SourceState.Paused }, default)).GetAwaiter().GetResult().Error);
+            }
+
+            return HttpReply.Text(200, FeedFixtures.Rss("Blog", [0, 1]), "application/rss+xml");
+        });
+        foreach (var (id, path) in new[] { (paused, "paused.xml"), (polled, "polled.xml") })
+        {
+            await context.Store.ChangeSourceAsync(id, stored =>
+            {
+                stored.FeedUrl = blog.Url(path).AbsoluteUri;
+                return true;
+            }, default);
+        }
+
+        var directory = Directory.CreateTempSubdirectory("feedhub-cli-").FullName;
+        var run = await FeedHubProcess.RunAsync(directory, new Dictionary<string, string>
+        {
+            ["FeedHub__Storage__Provider"] = "Postgres",
+            ["ConnectionStrings__Postgres"] = context.ConnectionString,
+            ["FeedHub__StarterSources"] = string.Empty,
+            ["FeedHub__Fetcher__AllowPrivateNetworks"] = "true",
+        }, "poll", "--once");
+        Directory.Delete(directory, recursive: true);
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("polled 2 sources", run.Out, StringComparison.Ordinal);
+        await context.AssertInStepAsync(paused, SourceState.Paused);
+        await context.AssertInStepAsync(polled, SourceState.Active);
+    }
+
+    /// <summary>
     /// A poll fired by a trigger left for a paused source (a pause stored before its queue write) reads the source
     /// paused, and a resume is stored before the poll ends: the poll's end leaves the resumed source queued.
     /// </summary>
@@ -250,6 +354,10 @@ public sealed class PauseResumeScheduleTests
         public SourceCatalog Catalog => app.Get<SourceCatalog>();
 
         public SourceScheduler Queue => app.Get<SourceScheduler>();
+
+        public IFeedStore Store => app.Get<IFeedStore>();
+
+        public string ConnectionString => database!.ConnectionString;
 
         /// <summary>A poll job, as a worker runs it, whose poll's first read of the source is held once read.</summary>
         public (PollJob Job, Hold Read) PollJobHeldAfterItsRead(long sourceId)

@@ -1,8 +1,10 @@
+using System.Reflection;
 using FeedHub.Core.Curation;
 using FeedHub.Core.Storage;
 using FeedHub.Storage.Tests;
 using FeedHub.Tests.Support;
 using FeedHub.Worker;
+using Microsoft.Extensions.DependencyInjection;
 using Quartz;
 
 namespace FeedHub.Tests.Worker;
@@ -99,6 +101,34 @@ public sealed class SourceSchedulerTests
             await queue.RescheduleAfterPollAsync(id, fired + (2 * Interval), fired, firesNext, default);
             Assert.False(await scheduler.Exists(SourceScheduler.JobKeyOf(id)), $"source {id}");
             Assert.Null(await scheduler.GetTrigger(SourceScheduler.TriggerKeyOf(id)));
+        }
+    }
+
+    /// <summary>
+    /// A source is paused (its poll job deleted) at the end of its poll, after the poll found the job queued and before
+    /// it stores its next trigger: the trigger is not stored, nothing is thrown (the poll job would log an error), and
+    /// the paused source stays unscheduled. The pause is made by the scheduler the poll writes through, at its write.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task A_pause_deleting_the_job_just_before_a_poll_stores_its_next_trigger_leaves_it_unscheduled_without_an_error(string store)
+    {
+        await using var context = await Context.StartAsync(store);
+        var fired = context.Slot(1);
+        await context.FiredAsync(1, fired + Interval, Interval);
+        var pausedFirst = PausingBeforeTriggerWrites.Around(context.Scheduler, context.Queue, 1);
+        var queue = ActivatorUtilities.CreateInstance<SourceScheduler>(context.Services, pausedFirst);
+
+        // Once with the trigger it fired still pending, and once (a one-shot trigger) without.
+        await queue.RescheduleAfterPollAsync(1, fired + Interval + TimeSpan.FromMinutes(5), fired, null, default);
+        await context.QueuedWithoutTriggerAsync(2);
+        var pausedThen = PausingBeforeTriggerWrites.Around(context.Scheduler, context.Queue, 2);
+        await ActivatorUtilities.CreateInstance<SourceScheduler>(context.Services, pausedThen).PollAgainAfterTurnAsync(2, default);
+
+        foreach (var id in new long[] { 1, 2 })
+        {
+            Assert.False(await context.Scheduler.Exists(SourceScheduler.JobKeyOf(id)), $"source {id}");
+            Assert.Null(await context.Scheduler.GetTrigger(SourceScheduler.TriggerKeyOf(id)));
         }
     }
 
@@ -213,11 +243,55 @@ public sealed class SourceSchedulerTests
         Assert.Equal(tomorrow, (await workerScheduler.GetTrigger(SourceScheduler.TriggerKeyOf(id)))!.NextFireTimeUtc.GetValueOrDefault(), TimeSpan.FromSeconds(1));
     }
 
+    /// <summary>
+    /// The job store as a worker sees it, with a pause of one source (its job deleted, as <see cref="SourceScheduler.UnscheduleAsync"/>
+    /// does) made just before the first trigger of that source is stored.
+    /// </summary>
+    public class PausingBeforeTriggerWrites : DispatchProxy
+    {
+        private IScheduler _scheduler = null!;
+        private SourceScheduler _pausing = null!;
+        private long _sourceId;
+        private int _paused;
+
+        internal static ISchedulerFactory Around(IScheduler scheduler, SourceScheduler pausing, long sourceId)
+        {
+            var proxy = Create<IScheduler, PausingBeforeTriggerWrites>();
+            ((PausingBeforeTriggerWrites)(object)proxy)._scheduler = scheduler;
+            ((PausingBeforeTriggerWrites)(object)proxy)._pausing = pausing;
+            ((PausingBeforeTriggerWrites)(object)proxy)._sourceId = sourceId;
+            return new OneScheduler(proxy);
+        }
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+        {
+            if (targetMethod!.Name == nameof(IScheduler.ScheduleTrigger) && Interlocked.Exchange(ref _paused, 1) == 0)
+            {
+                // On a thread of its own, off the caller's synchronization context; the test waits for it.
+                Task.Run(() => _pausing.UnscheduleAsync(_sourceId, default)).GetAwaiter().GetResult();
+            }
+
+            return targetMethod.Invoke(_scheduler, args);
+        }
+    }
+
+    /// <summary>A scheduler factory that gives one scheduler.</summary>
+    private sealed class OneScheduler(IScheduler scheduler) : ISchedulerFactory
+    {
+        public ValueTask<List<IScheduler>> GetAllSchedulers(CancellationToken cancellationToken = default) => ValueTask.FromResult<List<IScheduler>>([scheduler]);
+
+        public ValueTask<IScheduler> GetScheduler(CancellationToken cancellationToken = default) => ValueTask.FromResult(scheduler);
+
+        public ValueTask<IScheduler?> LookupScheduler(string schedulerName, CancellationToken cancellationToken = default) => ValueTask.FromResult<IScheduler?>(scheduler);
+    }
+
     private sealed class Context(TestApp app, PostgresTestDatabase? database, IScheduler scheduler) : IAsyncDisposable
     {
         public IScheduler Scheduler => scheduler;
 
         public SourceScheduler Queue => app.Get<SourceScheduler>();
+
+        public IServiceProvider Services => app.Services;
 
         public DateTimeOffset Now { get; } = DateTimeOffset.UtcNow;
 
