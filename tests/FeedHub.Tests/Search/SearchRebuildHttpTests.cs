@@ -28,17 +28,7 @@ public sealed class SearchRebuildHttpTests : IDisposable
     [Fact]
     public async Task While_the_index_is_rebuilt_searches_answer_503_with_progress_and_everything_else_works()
     {
-        var database = Path.Combine(_dataDirectory, "feedhub.db");
-        using (var seeding = new LiteDbFeedStore(database))
-        {
-            var source = await StoreSeeder.SourceAsync(seeding, "River Notes", "Nature");
-            for (var i = 0; i < 3; i++)
-            {
-                await StoreSeeder.ArticleAsync(seeding, source, $"River walk {i}", DateTimeOffset.UtcNow.AddHours(-i - 1));
-            }
-        }
-
-        Directory.Delete(Path.Combine(_dataDirectory, "feedhub.search"), recursive: true);
+        var database = await SeedWithoutSearchIndexAsync();
         var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var released = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var batches = 0;
@@ -131,17 +121,7 @@ public sealed class SearchRebuildHttpTests : IDisposable
     [Fact]
     public async Task A_failed_rebuild_says_why_and_starts_over_after_a_wait_while_everything_else_works()
     {
-        var database = Path.Combine(_dataDirectory, "feedhub.db");
-        using (var seeding = new LiteDbFeedStore(database))
-        {
-            var source = await StoreSeeder.SourceAsync(seeding, "River Notes", "Nature");
-            for (var i = 0; i < 3; i++)
-            {
-                await StoreSeeder.ArticleAsync(seeding, source, $"River walk {i}", DateTimeOffset.UtcNow.AddHours(-i - 1));
-            }
-        }
-
-        Directory.Delete(Path.Combine(_dataDirectory, "feedhub.search"), recursive: true);
+        var database = await SeedWithoutSearchIndexAsync();
         var batches = 0;
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var log = new WarningLog();
@@ -210,6 +190,23 @@ public sealed class SearchRebuildHttpTests : IDisposable
         Assert.Equal(4, new FeedReader().Read(await app.Http.GetByteArrayAsync("/feed.atom?q=river")).Items.Count);
         Assert.Equal(SearchIndexStatus.Ready, await store.GetSearchIndexStatusAsync(default));
         Assert.Single(log.Warnings);
+    }
+
+    /// <summary>A store of three articles whose search index folder is gone, as after an upgrade or a restored backup: its file.</summary>
+    private async Task<string> SeedWithoutSearchIndexAsync()
+    {
+        var database = Path.Combine(_dataDirectory, "feedhub.db");
+        using (var seeding = new LiteDbFeedStore(database))
+        {
+            var source = await StoreSeeder.SourceAsync(seeding, "River Notes", "Nature");
+            for (var i = 0; i < 3; i++)
+            {
+                await StoreSeeder.ArticleAsync(seeding, source, $"River walk {i}", DateTimeOffset.UtcNow.AddHours(-i - 1));
+            }
+        }
+
+        Directory.Delete(Path.Combine(_dataDirectory, "feedhub.search"), recursive: true);
+        return database;
     }
 
     public void Dispose() => Directory.Delete(_dataDirectory, recursive: true);
