@@ -1,4 +1,5 @@
 using System.Globalization;
+using FeedHub.Core.Storage;
 using Npgsql;
 
 namespace FeedHub.Storage.Postgres;
@@ -186,7 +187,7 @@ internal sealed class ContentVersionMirror : IAsyncDisposable, IDisposable
                 {
                     if (long.TryParse(e.Payload, NumberStyles.None, CultureInfo.InvariantCulture, out var announced))
                     {
-                        InterlockedMax(ref _announced, announced);
+                        AtomicMaximum.Raise(ref _announced, announced);
                     }
                 };
                 await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
@@ -284,26 +285,11 @@ internal sealed class ContentVersionMirror : IAsyncDisposable, IDisposable
             _seen = Math.Max(_seen, storeVersion);
         }
 
-        InterlockedMax(ref _ownWritesSeen, ownWrites);
+        AtomicMaximum.Raise(ref _ownWritesSeen, ownWrites);
         Pulse();
     }
 
     private void Pulse() => Interlocked.Exchange(ref _changed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
-
-    private static void InterlockedMax(ref long location, long value)
-    {
-        var current = Interlocked.Read(ref location);
-        while (value > current)
-        {
-            var found = Interlocked.CompareExchange(ref location, value, current);
-            if (found == current)
-            {
-                return;
-            }
-
-            current = found;
-        }
-    }
 
     public async ValueTask DisposeAsync()
     {

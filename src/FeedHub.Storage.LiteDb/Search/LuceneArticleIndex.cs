@@ -174,8 +174,8 @@ internal sealed class LuceneArticleIndex : IDisposable
     {
         var date = article.SortDate.ToUnixTimeMilliseconds();
         var document = ArticleFields.OfThisThread.Fill(article, date, sourceNames);
-        InterlockedMax(ref _newestDate, date);
-        InterlockedMax(ref _highestId, article.Id);
+        AtomicMaximum.Raise(ref _newestDate, date);
+        AtomicMaximum.Raise(ref _highestId, article.Id);
         Interlocked.Increment(ref _unseenChanges);
         return document;
     }
@@ -471,21 +471,6 @@ internal sealed class LuceneArticleIndex : IDisposable
     {
         type.Freeze();
         return type;
-    }
-
-    private static void InterlockedMax(ref long location, long value)
-    {
-        var current = Interlocked.Read(ref location);
-        while (value > current)
-        {
-            var seen = Interlocked.CompareExchange(ref location, value, current);
-            if (seen == current)
-            {
-                return;
-            }
-
-            current = seen;
-        }
     }
 
     private static List<long> Ids(IndexReader reader, ScoreDoc[] hits)
