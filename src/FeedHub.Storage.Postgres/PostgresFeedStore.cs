@@ -143,36 +143,38 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
     /// else is locked before the commit, which moves the tallies and versions when what readers see changed
     /// (migrations 0019 and 0020): two such writes of the same source only ever queue for its row, never in a cycle.
     /// A change that gives the source an address another source has is refused by the unique index (migration 0021):
-    /// nothing is saved, and <see cref="FeedAddressTakenException"/> names that source.
+    /// nothing is saved, and <see cref="FeedAddressTakenException"/> names that source. Should that source be removed
+    /// between the refusal and its look-up, the address is free again: the change is made again, on the source as then
+    /// stored (so <paramref name="change"/> may run twice, each time on a fresh read).
     /// </summary>
     private static async Task<Source?> ChangeStoredSourceAsync(NpgsqlDataSource dataSource, long id, Func<Source, bool> change, CancellationToken cancellationToken)
     {
-        var identity = string.Empty;
-        try
+        while (true)
         {
-            return await ChangeRowAsync(
-                dataSource,
-                $"SELECT {SourceColumns.SelectList} FROM sources WHERE id = @id FOR UPDATE",
-                ReadSourcesAsync,
-                id,
-                change,
-                (update, stored) =>
-                {
-                    identity = SourceAddress.IdentityOf(stored);
-                    update.CommandText = SourceColumns.UpdateSql;
-                    SourceColumns.AddParameters(update.Parameters, stored, withId: true);
-                },
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (PostgresException taken) when (taken is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: AddressIndex })
-        {
-            if (await FindSourceByIdentityAsync(dataSource, identity, cancellationToken).ConfigureAwait(false) is { } holder)
+            var identity = string.Empty;
+            try
             {
-                throw new FeedAddressTakenException(holder);
+                return await ChangeRowAsync(
+                    dataSource,
+                    $"SELECT {SourceColumns.SelectList} FROM sources WHERE id = @id FOR UPDATE",
+                    ReadSourcesAsync,
+                    id,
+                    change,
+                    (update, stored) =>
+                    {
+                        identity = SourceAddress.IdentityOf(stored);
+                        update.CommandText = SourceColumns.UpdateSql;
+                        SourceColumns.AddParameters(update.Parameters, stored, withId: true);
+                    },
+                    cancellationToken).ConfigureAwait(false);
             }
-
-            // The holder was removed since: the address is free again, and the change the caller's to try again.
-            throw;
+            catch (PostgresException taken) when (taken is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: AddressIndex })
+            {
+                if (await FindSourceByIdentityAsync(dataSource, identity, cancellationToken).ConfigureAwait(false) is { } holder)
+                {
+                    throw new FeedAddressTakenException(holder);
+                }
+            }
         }
     }
 

@@ -90,6 +90,55 @@ public sealed partial class PostgresFeedStoreTests
         Assert.Equal(2, tallies.Categories.Single(c => c.Name == "Tech").Sources);
     }
 
+    [Fact]
+    public async Task A_move_refused_for_an_address_whose_source_is_removed_before_it_is_named_is_made_after_all()
+    {
+        var moving = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
+        var holder = await Store.AddSourceAsync(NewSource("https://b.example/feed"), default);
+        var curator = await OpenOtherStoreAsync(Named("feedhub-test-move"));
+
+        // A transaction holds the moving source's row: the move queues for it, already holding its share of the table.
+        await using var rowHolder = new NpgsqlConnection(ConnectionString);
+        await rowHolder.OpenAsync();
+        await using var hold = await rowHolder.BeginTransactionAsync();
+        await using (var lockRow = new NpgsqlCommand("SELECT 1 FROM sources WHERE id = @id FOR UPDATE", rowHolder, hold))
+        {
+            lockRow.Parameters.Add(new NpgsqlParameter<long>("id", moving.Id));
+            await lockRow.ExecuteNonQueryAsync();
+        }
+
+        var move = curator.ChangeSourceAsync(moving.Id, stored =>
+        {
+            stored.FeedUrl = "https://b.example/feed";
+            return true;
+        }, default);
+        await WaitUntilWaitingForALockAsync("feedhub-test-move", move);
+
+        // The removal asks for the whole table and queues behind the move, which goes first once the row is let go: it
+        // is refused at the address, its transaction ends, and then the table is the removal's until it commits, so the
+        // move's look-up of the source at the address comes after the removal. That is the gate between the two.
+        await using var remover = new NpgsqlConnection(Named("feedhub-test-remove"));
+        await remover.OpenAsync();
+        await using var removal = await remover.BeginTransactionAsync();
+        await using var lockTable = new NpgsqlCommand("LOCK TABLE sources IN ACCESS EXCLUSIVE MODE", remover, removal);
+        var tableLocked = lockTable.ExecuteNonQueryAsync();
+        await WaitUntilWaitingForALockAsync("feedhub-test-remove", tableLocked);
+        await hold.CommitAsync();
+        await tableLocked;
+        await using (var remove = new NpgsqlCommand("DELETE FROM sources WHERE id = @id", remover, removal))
+        {
+            remove.Parameters.Add(new NpgsqlParameter<long>("id", holder.Id));
+            await remove.ExecuteNonQueryAsync();
+        }
+
+        await removal.CommitAsync();
+
+        // The address was free when the move looked for its holder: the move is made, not failed.
+        var moved = await move;
+        Assert.Equal("https://b.example/feed", moved?.FeedUrl);
+        Assert.Equal(moving.Id, (await Store.FindSourceByFeedUrlAsync("https://b.example/feed", default))?.Id);
+    }
+
     /// <summary>Connections named for <see cref="WaitUntilWaitingForALockAsync"/>, whose waits for locks end in an error rather than a hang.</summary>
     private string Named(string application)
         => new NpgsqlConnectionStringBuilder(ConnectionString) { ApplicationName = application, Options = "-c lock_timeout=60s" }.ConnectionString;

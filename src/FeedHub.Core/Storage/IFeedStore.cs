@@ -30,7 +30,8 @@ public partial interface IFeedStore
     /// Changes a source as it is stored now, atomically: <paramref name="change"/> gets the stored source, edits it and
     /// returns true to save it (false leaves it as it is); no other write of the source comes between that read and the
     /// save, so what a poll or another curator saved just before is kept and only what <paramref name="change"/> edits
-    /// changes. <paramref name="change"/> runs once, while the source is held: it must be quick (no network). Returns
+    /// changes. <paramref name="change"/> runs while the source is held: it must be quick (no network), and edit only the
+    /// source it is given, as it may run again on a fresh read (when the address it moves to is freed meanwhile). Returns
     /// the source as it stands afterwards, or null, without calling <paramref name="change"/>, when there is no such source.
     /// A change that would put the source at the feed address another source has saves nothing and throws
     /// <see cref="FeedAddressTakenException"/> naming that source: like an add, a move to an address is checked and
