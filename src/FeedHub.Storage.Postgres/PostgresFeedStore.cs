@@ -106,6 +106,91 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
         }
     }
 
+    /// <summary>
+    /// Copies the sources into a table of the transaction's own, then inserts them from it in one statement, the one
+    /// unique index deciding as for <see cref="AddSourceAsync"/>: an import of 10,000 sources one insert (and one
+    /// commit, whose triggers then move the tallies and versions) at a time took 33-45 s against 2.4 s on LiteDB.
+    /// </summary>
+    public async Task<IReadOnlyList<Source>> AddSourcesAsync(IReadOnlyList<Source> sources, CancellationToken cancellationToken)
+    {
+        var inserted = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using (var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (var stage = new NpgsqlCommand(SourceColumns.StageSql, connection, transaction))
+            {
+                await stage.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await using (var copy = await connection.BeginBinaryImportAsync(SourceColumns.CopyStagedSql, cancellationToken).ConfigureAwait(false))
+            {
+                for (var place = 0; place < sources.Count; place++)
+                {
+                    await SourceColumns.WriteStagedAsync(copy, place, sources[place], cancellationToken).ConfigureAwait(false);
+                }
+
+                await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await using (var insert = new NpgsqlCommand(SourceColumns.InsertStagedSql, connection, transaction))
+            await using (var reader = await insert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    inserted[reader.GetString(1)] = reader.GetInt64(0);
+                }
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        _versions.Wrote();
+        var stored = new Source[sources.Count];
+        var firstAt = new Dictionary<string, Source>(StringComparer.Ordinal);
+        var held = new List<int>();
+        for (var place = 0; place < sources.Count; place++)
+        {
+            var source = sources[place];
+            var identity = SourceAddress.IdentityOf(source);
+            if (firstAt.TryGetValue(identity, out var earlier))
+            {
+                stored[place] = earlier;
+            }
+            else if (inserted.TryGetValue(identity, out var id))
+            {
+                source.Id = id;
+                stored[place] = firstAt[identity] = source;
+            }
+            else
+            {
+                held.Add(place);
+            }
+        }
+
+        // Those at an address taken before: the source there, or, should it have been removed since, this one after all.
+        var holders = await FindSourcesByIdentityAsync([.. held.Select(place => SourceAddress.IdentityOf(sources[place])).Distinct()], cancellationToken).ConfigureAwait(false);
+        foreach (var place in held)
+        {
+            stored[place] = holders.TryGetValue(SourceAddress.IdentityOf(sources[place]), out var holder)
+                ? holder
+                : await AddSourceAsync(sources[place], cancellationToken).ConfigureAwait(false);
+        }
+
+        return stored;
+    }
+
+    private async Task<Dictionary<string, Source>> FindSourcesByIdentityAsync(string[] identities, CancellationToken cancellationToken)
+    {
+        if (identities.Length == 0)
+        {
+            return [];
+        }
+
+        await using var command = _dataSource.CreateCommand($"SELECT {SourceColumns.SelectList} FROM sources WHERE feed_url_identity = ANY (@identities)");
+        command.Parameters.Add(new NpgsqlParameter<string[]>("identities", identities));
+        return (await ReadSourcesAsync(command, cancellationToken).ConfigureAwait(false)).ToDictionary(SourceAddress.IdentityOf, StringComparer.Ordinal);
+    }
+
     public async Task<Source?> GetSourceAsync(long id, CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand($"SELECT {SourceColumns.SelectList} FROM sources WHERE id = @id");

@@ -19,6 +19,24 @@ public partial interface IFeedStore
     /// </summary>
     Task<Source> AddSourceAsync(Source source, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Stores many new sources (an import), each as <see cref="AddSourceAsync"/> stores one: of the sources at one feed
+    /// address, in the list or already in the store, one is kept. Returns, in the order of <paramref name="sources"/>,
+    /// what <see cref="AddSourceAsync"/> would return for each: the source itself, with its id, when it was stored, or
+    /// the source at its address (an earlier one of the list, or one stored before). A store that pays a round trip
+    /// per write stores them together.
+    /// </summary>
+    async Task<IReadOnlyList<Source>> AddSourcesAsync(IReadOnlyList<Source> sources, CancellationToken cancellationToken)
+    {
+        var stored = new List<Source>(sources.Count);
+        foreach (var source in sources)
+        {
+            stored.Add(await AddSourceAsync(source, cancellationToken).ConfigureAwait(false));
+        }
+
+        return stored;
+    }
+
     Task<Source?> GetSourceAsync(long id, CancellationToken cancellationToken);
 
     /// <summary>Finds a source by its feed URL, compared after <see cref="Urls.UrlNormalizer.ForIdentity"/>.</summary>
