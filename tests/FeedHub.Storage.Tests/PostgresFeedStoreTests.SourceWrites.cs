@@ -21,14 +21,7 @@ public sealed partial class PostgresFeedStoreTests
 
         // A third transaction holds the source's row, so the poll (which locks it first) queues for it, and then the
         // curator: when it commits, the poll goes first, and the curator waits for the poll to end.
-        await using var holder = new NpgsqlConnection(ConnectionString);
-        await holder.OpenAsync();
-        await using var hold = await holder.BeginTransactionAsync();
-        await using (var lockRow = new NpgsqlCommand("SELECT 1 FROM sources WHERE id = @id FOR UPDATE", holder, hold))
-        {
-            lockRow.Parameters.Add(new NpgsqlParameter<long>("id", source.Id));
-            await lockRow.ExecuteNonQueryAsync();
-        }
+        await using var hold = await RowHold.OfSourceAsync(ConnectionString, source.Id);
 
         // Both change what readers see: the poll learns the feed's title, the curator renames the source.
         var poll = poller.SavePollAsync(
@@ -42,7 +35,7 @@ public sealed partial class PostgresFeedStoreTests
         }, default);
         await WaitUntilWaitingForALockAsync("feedhub-test-curator", edit);
 
-        await hold.CommitAsync();
+        await hold.ReleaseAsync();
         await Task.WhenAll(poll, edit);
 
         // The curator's change applies onto what the poll saved: both stay.
@@ -61,14 +54,7 @@ public sealed partial class PostgresFeedStoreTests
 
         // A third transaction holds the second source's row: a poll that finds it broken queues for it, then an import
         // that pauses the first source (both move the tally of new sources) and rewrites the second.
-        await using var holder = new NpgsqlConnection(ConnectionString);
-        await holder.OpenAsync();
-        await using var hold = await holder.BeginTransactionAsync();
-        await using (var lockRow = new NpgsqlCommand("SELECT 1 FROM sources WHERE id = @id FOR UPDATE", holder, hold))
-        {
-            lockRow.Parameters.Add(new NpgsqlParameter<long>("id", second.Id));
-            await lockRow.ExecuteNonQueryAsync();
-        }
+        await using var hold = await RowHold.OfSourceAsync(ConnectionString, second.Id);
 
         var poll = poller.SavePollAsync(
             new PollResult(second.Id) { Fetch = new FetchState { PollCount = 5, ConsecutiveFailures = SourceHealthRules.BrokenAfterFailures, LastError = "the server answered 500" } },
@@ -79,7 +65,7 @@ public sealed partial class PostgresFeedStoreTests
         var import = importer.ImportSourcesAsync([paused, copied], default);
         await WaitUntilWaitingForALockAsync("feedhub-test-import", import);
 
-        await hold.CommitAsync();
+        await hold.ReleaseAsync();
         await Task.WhenAll(poll, import);
 
         // The import rewrote the second source after the poll, with the fetch state it was given.
@@ -98,14 +84,7 @@ public sealed partial class PostgresFeedStoreTests
         var curator = await OpenOtherStoreAsync(Named("feedhub-test-move"));
 
         // A transaction holds the moving source's row: the move queues for it, already holding its share of the table.
-        await using var rowHolder = new NpgsqlConnection(ConnectionString);
-        await rowHolder.OpenAsync();
-        await using var hold = await rowHolder.BeginTransactionAsync();
-        await using (var lockRow = new NpgsqlCommand("SELECT 1 FROM sources WHERE id = @id FOR UPDATE", rowHolder, hold))
-        {
-            lockRow.Parameters.Add(new NpgsqlParameter<long>("id", moving.Id));
-            await lockRow.ExecuteNonQueryAsync();
-        }
+        await using var hold = await RowHold.OfSourceAsync(ConnectionString, moving.Id);
 
         var move = curator.ChangeSourceAsync(moving.Id, stored =>
         {
@@ -123,7 +102,7 @@ public sealed partial class PostgresFeedStoreTests
         await using var lockTable = new NpgsqlCommand("LOCK TABLE sources IN ACCESS EXCLUSIVE MODE", remover, removal);
         var tableLocked = lockTable.ExecuteNonQueryAsync();
         await WaitUntilWaitingForALockAsync("feedhub-test-remove", tableLocked);
-        await hold.CommitAsync();
+        await hold.ReleaseAsync();
         await tableLocked;
         await using (var remove = new NpgsqlCommand("DELETE FROM sources WHERE id = @id", remover, removal))
         {
@@ -153,6 +132,29 @@ public sealed partial class PostgresFeedStoreTests
         {
             Assert.False(write.IsCompleted, $"The write of {application} ended without waiting: {write.Exception?.InnerException?.Message}");
             await Task.Delay(10);
+        }
+    }
+
+    /// <summary>A transaction of its own holding one source's row until <see cref="ReleaseAsync"/> (disposed before: rolled back).</summary>
+    private sealed class RowHold(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
+    {
+        public static async Task<RowHold> OfSourceAsync(string connectionString, long id)
+        {
+            var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            var transaction = await connection.BeginTransactionAsync();
+            await using var lockRow = new NpgsqlCommand("SELECT 1 FROM sources WHERE id = @id FOR UPDATE", connection, transaction);
+            lockRow.Parameters.Add(new NpgsqlParameter<long>("id", id));
+            await lockRow.ExecuteNonQueryAsync();
+            return new RowHold(connection, transaction);
+        }
+
+        public Task ReleaseAsync() => transaction.CommitAsync();
+
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.DisposeAsync();
+            await connection.DisposeAsync();
         }
     }
 }
