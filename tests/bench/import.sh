@@ -45,11 +45,7 @@ build_feedhub
 name_builds "$baseline"
 
 say "starting PostgreSQL"
-env -u FEEDHUB_TEST_POSTGRES -u FEEDHUB_TEST_POSTGRES_DIR bash tests/postgres.sh start >"$work/pg.env"
-. "$work/pg.env"
-pg_dir=$FEEDHUB_TEST_POSTGRES_DIR
-pg_port=$(sed -n 's/.*Port=\([0-9]*\).*/\1/p' <<<"$FEEDHUB_TEST_POSTGRES")
-sql() { psql -qtA -h 127.0.0.1 -p "$pg_port" -U postgres "$@"; }
+pg_start_own
 
 # The farm's addresses, on a port nothing listens on: an import stores and queues, it fetches nothing.
 farm_url="http://127.0.0.1:9"

@@ -58,11 +58,7 @@ name_builds "$baseline"
 
 # --- PostgreSQL of our own, with pg_stat_statements (loaded at start: one restart) ---------------------------------
 say "starting PostgreSQL"
-env -u FEEDHUB_TEST_POSTGRES -u FEEDHUB_TEST_POSTGRES_DIR bash tests/postgres.sh start >"$work/pg.env"
-. "$work/pg.env"
-pg_dir=$FEEDHUB_TEST_POSTGRES_DIR
-pg_port=$(sed -n 's/.*Port=\([0-9]*\).*/\1/p' <<<"$FEEDHUB_TEST_POSTGRES")
-sql() { psql -qtA -h 127.0.0.1 -p "$pg_port" -U postgres "$@"; }
+pg_start_own
 sql -c "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'" postgres
 pg_bin=$(dirname "$(ls -d /usr/lib/postgresql/*/bin/pg_ctl | sort -V | tail -1)")
 if [ "$(id -u)" -eq 0 ]; then
