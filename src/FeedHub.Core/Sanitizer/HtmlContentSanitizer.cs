@@ -4,7 +4,6 @@ using System.Text.RegularExpressions;
 using AngleSharp;
 using AngleSharp.Dom;
 using AngleSharp.Html;
-using AngleSharp.Html.Dom;
 using AngleSharp.Html.Parser;
 using FeedHub.Core.Ingest;
 using FeedHub.Core.Readability;
