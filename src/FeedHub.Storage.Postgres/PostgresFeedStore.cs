@@ -106,6 +106,91 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
         }
     }
 
+    /// <summary>
+    /// Copies the sources into a table of the transaction's own, then inserts them from it in one statement, the one
+    /// unique index deciding as for <see cref="AddSourceAsync"/>: an import of 10,000 sources one insert (and one
+    /// commit, whose triggers then move the tallies and versions) at a time took 33-45 s against 2.4 s on LiteDB.
+    /// </summary>
+    public async Task<IReadOnlyList<Source>> AddSourcesAsync(IReadOnlyList<Source> sources, CancellationToken cancellationToken)
+    {
+        var inserted = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using (var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (var stage = new NpgsqlCommand(SourceColumns.StageSql, connection, transaction))
+            {
+                await stage.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await using (var copy = await connection.BeginBinaryImportAsync(SourceColumns.CopyStagedSql, cancellationToken).ConfigureAwait(false))
+            {
+                for (var place = 0; place < sources.Count; place++)
+                {
+                    await SourceColumns.WriteStagedAsync(copy, place, sources[place], cancellationToken).ConfigureAwait(false);
+                }
+
+                await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await using (var insert = new NpgsqlCommand(SourceColumns.InsertStagedSql, connection, transaction))
+            await using (var reader = await insert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    inserted[reader.GetString(1)] = reader.GetInt64(0);
+                }
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        _versions.Wrote();
+        var stored = new Source[sources.Count];
+        var firstAt = new Dictionary<string, Source>(StringComparer.Ordinal);
+        var held = new List<int>();
+        for (var place = 0; place < sources.Count; place++)
+        {
+            var source = sources[place];
+            var identity = SourceAddress.IdentityOf(source);
+            if (firstAt.TryGetValue(identity, out var earlier))
+            {
+                stored[place] = earlier;
+            }
+            else if (inserted.TryGetValue(identity, out var id))
+            {
+                source.Id = id;
+                stored[place] = firstAt[identity] = source;
+            }
+            else
+            {
+                held.Add(place);
+            }
+        }
+
+        // Those at an address taken before: the source there, or, should it have been removed since, this one after all.
+        var holders = await FindSourcesByIdentityAsync([.. held.Select(place => SourceAddress.IdentityOf(sources[place])).Distinct()], cancellationToken).ConfigureAwait(false);
+        foreach (var place in held)
+        {
+            stored[place] = holders.TryGetValue(SourceAddress.IdentityOf(sources[place]), out var holder)
+                ? holder
+                : await AddSourceAsync(sources[place], cancellationToken).ConfigureAwait(false);
+        }
+
+        return stored;
+    }
+
+    private async Task<Dictionary<string, Source>> FindSourcesByIdentityAsync(string[] identities, CancellationToken cancellationToken)
+    {
+        if (identities.Length == 0)
+        {
+            return [];
+        }
+
+        await using var command = _dataSource.CreateCommand($"SELECT {SourceColumns.SelectList} FROM sources WHERE feed_url_identity = ANY (@identities)");
+        command.Parameters.Add(new NpgsqlParameter<string[]>("identities", identities));
+        return (await ReadSourcesAsync(command, cancellationToken).ConfigureAwait(false)).ToDictionary(SourceAddress.IdentityOf, StringComparer.Ordinal);
+    }
+
     public async Task<Source?> GetSourceAsync(long id, CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand($"SELECT {SourceColumns.SelectList} FROM sources WHERE id = @id");
@@ -143,36 +228,38 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
     /// else is locked before the commit, which moves the tallies and versions when what readers see changed
     /// (migrations 0019 and 0020): two such writes of the same source only ever queue for its row, never in a cycle.
     /// A change that gives the source an address another source has is refused by the unique index (migration 0021):
-    /// nothing is saved, and <see cref="FeedAddressTakenException"/> names that source.
+    /// nothing is saved, and <see cref="FeedAddressTakenException"/> names that source. Should that source be removed
+    /// between the refusal and its look-up, the address is free again: the change is made again, on the source as then
+    /// stored (so <paramref name="change"/> may run twice, each time on a fresh read).
     /// </summary>
     private static async Task<Source?> ChangeStoredSourceAsync(NpgsqlDataSource dataSource, long id, Func<Source, bool> change, CancellationToken cancellationToken)
     {
-        var identity = string.Empty;
-        try
+        while (true)
         {
-            return await ChangeRowAsync(
-                dataSource,
-                $"SELECT {SourceColumns.SelectList} FROM sources WHERE id = @id FOR UPDATE",
-                ReadSourcesAsync,
-                id,
-                change,
-                (update, stored) =>
-                {
-                    identity = SourceAddress.IdentityOf(stored);
-                    update.CommandText = SourceColumns.UpdateSql;
-                    SourceColumns.AddParameters(update.Parameters, stored, withId: true);
-                },
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (PostgresException taken) when (taken is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: AddressIndex })
-        {
-            if (await FindSourceByIdentityAsync(dataSource, identity, cancellationToken).ConfigureAwait(false) is { } holder)
+            var identity = string.Empty;
+            try
             {
-                throw new FeedAddressTakenException(holder);
+                return await ChangeRowAsync(
+                    dataSource,
+                    $"SELECT {SourceColumns.SelectList} FROM sources WHERE id = @id FOR UPDATE",
+                    ReadSourcesAsync,
+                    id,
+                    change,
+                    (update, stored) =>
+                    {
+                        identity = SourceAddress.IdentityOf(stored);
+                        update.CommandText = SourceColumns.UpdateSql;
+                        SourceColumns.AddParameters(update.Parameters, stored, withId: true);
+                    },
+                    cancellationToken).ConfigureAwait(false);
             }
-
-            // The holder was removed since: the address is free again, and the change the caller's to try again.
-            throw;
+            catch (PostgresException taken) when (taken is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: AddressIndex })
+            {
+                if (await FindSourceByIdentityAsync(dataSource, identity, cancellationToken).ConfigureAwait(false) is { } holder)
+                {
+                    throw new FeedAddressTakenException(holder);
+                }
+            }
         }
     }
 

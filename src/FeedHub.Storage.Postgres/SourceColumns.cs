@@ -77,6 +77,44 @@ internal static class SourceColumns
         RETURNING id
         """;
 
+    /// <summary>
+    /// A table of this transaction's only, with the columns <see cref="InsertSql"/> writes and each row's place in the
+    /// list (<c>place</c>), for many new sources copied in at once (<see cref="WriteStagedAsync"/>).
+    /// </summary>
+    public static readonly string StageSql
+        = $"CREATE TEMPORARY TABLE staged_sources ON COMMIT DROP AS SELECT 0 AS place, {string.Join(", ", Data.Select(c => c.Name))} FROM sources WITH NO DATA";
+
+    public static readonly string CopyStagedSql = $"COPY staged_sources (place, {string.Join(", ", Data.Select(c => c.Name))}) FROM STDIN (FORMAT BINARY)";
+
+    /// <summary>
+    /// Inserts the staged sources in the order of the list, each unless a source is at its address (one stored before,
+    /// or one inserted just before from the list): the rows inserted are returned by their address.
+    /// </summary>
+    public static readonly string InsertStagedSql = $"""
+        INSERT INTO sources ({string.Join(", ", Data.Select(c => c.Name))})
+        SELECT {string.Join(", ", Data.Select(c => c.Name))} FROM staged_sources ORDER BY place
+        ON CONFLICT (feed_url_identity) DO NOTHING
+        RETURNING id, feed_url_identity
+        """;
+
+    /// <summary>Writes one row of <see cref="CopyStagedSql"/>.</summary>
+    public static async Task WriteStagedAsync(NpgsqlBinaryImporter copy, int place, Source source, CancellationToken cancellationToken)
+    {
+        await copy.StartRowAsync(cancellationToken).ConfigureAwait(false);
+        await copy.WriteAsync(place, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+        foreach (var column in Data)
+        {
+            if (column.Value(source) is { } value)
+            {
+                await copy.WriteAsync(value, column.Type, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await copy.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
     public static readonly string UpdateSql = $"""
         UPDATE sources SET {string.Join(", ", Data.Select(c => $"{c.Name} = @{c.Name}"))}
         WHERE id = @id

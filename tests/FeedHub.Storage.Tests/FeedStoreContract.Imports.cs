@@ -1,3 +1,4 @@
+using FeedHub.Core.Curation;
 using FeedHub.Core.Model;
 using FeedHub.Core.Storage;
 
@@ -5,6 +6,44 @@ namespace FeedHub.Storage.Tests;
 
 public abstract partial class FeedStoreContract
 {
+    [Fact]
+    public async Task Sources_added_together_are_each_stored_as_an_add_would_store_it()
+    {
+        var before = await Store.AddSourceAsync(NewSource("https://taken.example/feed"), default);
+        var batch = await Store.AddImportBatchAsync(new ImportBatch { Origin = "list.opml", CreatedAt = T0 }, default);
+        string[] urls = ["https://a.example/feed", "https://TAKEN.example/feed#top", "https://b.example/feed", "https://A.example:443/feed", "https://c.example/feed"];
+        var listed = urls.Select(NewSource).ToArray();
+        foreach (var source in listed)
+        {
+            source.ImportBatch = batch.Id;
+        }
+
+        (listed[2].State, listed[2].DisplayName, listed[2].MinInterval, listed[2].Categories) = (SourceState.Paused, "Bee", TimeSpan.FromMinutes(30), ["Art"]);
+        var versionBefore = await Store.GetVersionAsync(default);
+
+        var stored = await Store.AddSourcesAsync(listed, default);
+
+        // Each stored source comes back itself with its id; one at an address taken, before or earlier in the list, gets
+        // the source there and stays unstored.
+        Assert.Equal(listed.Length, stored.Count);
+        Assert.Equal([true, false, true, false, true], listed.Select((source, i) => ReferenceEquals(source, stored[i])));
+        Assert.Equal((before.Id, listed[0].Id), (stored[1].Id, stored[3].Id));
+        Assert.Equal((0L, 0L), (listed[1].Id, listed[3].Id));
+        Assert.NotEqual(versionBefore, await Store.GetVersionAsync(default));
+
+        Store = await ReopenAsync(Store);
+        var all = await Store.ListSourcesAsync(default);
+        Assert.Equal([before.Id, listed[0].Id, listed[2].Id, listed[4].Id], all.Select(s => s.Id).Order());
+        var paused = all.Single(s => s.Id == listed[2].Id);
+        Assert.Equal(("https://b.example/feed", SourceState.Paused, "Bee", TimeSpan.FromMinutes(30), batch.Id), (paused.FeedUrl, paused.State, paused.DisplayName, paused.MinInterval, paused.ImportBatch));
+        Assert.Equal(["Art"], paused.Categories);
+        Assert.Equal(3, (await Store.GetImportBatchAsync(batch.Id, default))!.Remaining);
+        var tallies = await Store.GetTalliesAsync(default);
+        Assert.Equal((3, 1), (tallies.ByHealth[HealthStatus.New], tallies.ByHealth[HealthStatus.Paused]));
+        Assert.Equal(3, tallies.Categories.Single(c => c.Name == "Tech").Sources);
+        Assert.Equal(listed[4].Id, (await Store.FindSourceByFeedUrlAsync("https://c.example/feed", default))?.Id);
+    }
+
     [Fact]
     public async Task Undoing_an_import_removes_its_remaining_sources_with_their_articles_and_nothing_else()
     {

@@ -21,14 +21,7 @@ public sealed partial class PostgresFeedStoreTests
 
         // A third transaction holds the source's row, so the poll (which locks it first) queues for it, and then the
         // curator: when it commits, the poll goes first, and the curator waits for the poll to end.
-        await using var holder = new NpgsqlConnection(ConnectionString);
-        await holder.OpenAsync();
-        await using var hold = await holder.BeginTransactionAsync();
-        await using (var lockRow = new NpgsqlCommand("SELECT 1 FROM sources WHERE id = @id FOR UPDATE", holder, hold))
-        {
-            lockRow.Parameters.Add(new NpgsqlParameter<long>("id", source.Id));
-            await lockRow.ExecuteNonQueryAsync();
-        }
+        await using var hold = await RowHold.OfSourceAsync(ConnectionString, source.Id);
 
         // Both change what readers see: the poll learns the feed's title, the curator renames the source.
         var poll = poller.SavePollAsync(
@@ -42,7 +35,7 @@ public sealed partial class PostgresFeedStoreTests
         }, default);
         await WaitUntilWaitingForALockAsync("feedhub-test-curator", edit);
 
-        await hold.CommitAsync();
+        await hold.ReleaseAsync();
         await Task.WhenAll(poll, edit);
 
         // The curator's change applies onto what the poll saved: both stay.
@@ -61,14 +54,7 @@ public sealed partial class PostgresFeedStoreTests
 
         // A third transaction holds the second source's row: a poll that finds it broken queues for it, then an import
         // that pauses the first source (both move the tally of new sources) and rewrites the second.
-        await using var holder = new NpgsqlConnection(ConnectionString);
-        await holder.OpenAsync();
-        await using var hold = await holder.BeginTransactionAsync();
-        await using (var lockRow = new NpgsqlCommand("SELECT 1 FROM sources WHERE id = @id FOR UPDATE", holder, hold))
-        {
-            lockRow.Parameters.Add(new NpgsqlParameter<long>("id", second.Id));
-            await lockRow.ExecuteNonQueryAsync();
-        }
+        await using var hold = await RowHold.OfSourceAsync(ConnectionString, second.Id);
 
         var poll = poller.SavePollAsync(
             new PollResult(second.Id) { Fetch = new FetchState { PollCount = 5, ConsecutiveFailures = SourceHealthRules.BrokenAfterFailures, LastError = "the server answered 500" } },
@@ -79,7 +65,7 @@ public sealed partial class PostgresFeedStoreTests
         var import = importer.ImportSourcesAsync([paused, copied], default);
         await WaitUntilWaitingForALockAsync("feedhub-test-import", import);
 
-        await hold.CommitAsync();
+        await hold.ReleaseAsync();
         await Task.WhenAll(poll, import);
 
         // The import rewrote the second source after the poll, with the fetch state it was given.
@@ -88,6 +74,48 @@ public sealed partial class PostgresFeedStoreTests
         Assert.Equal(1, tallies.ByHealth[HealthStatus.New]);
         Assert.Equal(0, tallies.ByHealth[HealthStatus.Broken]);
         Assert.Equal(2, tallies.Categories.Single(c => c.Name == "Tech").Sources);
+    }
+
+    [Fact]
+    public async Task A_move_refused_for_an_address_whose_source_is_removed_before_it_is_named_is_made_after_all()
+    {
+        var moving = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
+        var holder = await Store.AddSourceAsync(NewSource("https://b.example/feed"), default);
+        var curator = await OpenOtherStoreAsync(Named("feedhub-test-move"));
+
+        // A transaction holds the moving source's row: the move queues for it, already holding its share of the table.
+        await using var hold = await RowHold.OfSourceAsync(ConnectionString, moving.Id);
+
+        var move = curator.ChangeSourceAsync(moving.Id, stored =>
+        {
+            stored.FeedUrl = "https://b.example/feed";
+            return true;
+        }, default);
+        await WaitUntilWaitingForALockAsync("feedhub-test-move", move);
+
+        // The removal asks for the whole table and queues behind the move, which goes first once the row is let go: it
+        // is refused at the address, its transaction ends, and then the table is the removal's until it commits, so the
+        // move's look-up of the source at the address comes after the removal. That is the gate between the two.
+        await using var remover = new NpgsqlConnection(Named("feedhub-test-remove"));
+        await remover.OpenAsync();
+        await using var removal = await remover.BeginTransactionAsync();
+        await using var lockTable = new NpgsqlCommand("LOCK TABLE sources IN ACCESS EXCLUSIVE MODE", remover, removal);
+        var tableLocked = lockTable.ExecuteNonQueryAsync();
+        await WaitUntilWaitingForALockAsync("feedhub-test-remove", tableLocked);
+        await hold.ReleaseAsync();
+        await tableLocked;
+        await using (var remove = new NpgsqlCommand("DELETE FROM sources WHERE id = @id", remover, removal))
+        {
+            remove.Parameters.Add(new NpgsqlParameter<long>("id", holder.Id));
+            await remove.ExecuteNonQueryAsync();
+        }
+
+        await removal.CommitAsync();
+
+        // The address was free when the move looked for its holder: the move is made, not failed.
+        var moved = await move;
+        Assert.Equal("https://b.example/feed", moved?.FeedUrl);
+        Assert.Equal(moving.Id, (await Store.FindSourceByFeedUrlAsync("https://b.example/feed", default))?.Id);
     }
 
     /// <summary>Connections named for <see cref="WaitUntilWaitingForALockAsync"/>, whose waits for locks end in an error rather than a hang.</summary>
@@ -104,6 +132,29 @@ public sealed partial class PostgresFeedStoreTests
         {
             Assert.False(write.IsCompleted, $"The write of {application} ended without waiting: {write.Exception?.InnerException?.Message}");
             await Task.Delay(10);
+        }
+    }
+
+    /// <summary>A transaction of its own holding one source's row until <see cref="ReleaseAsync"/> (disposed before: rolled back).</summary>
+    private sealed class RowHold(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
+    {
+        public static async Task<RowHold> OfSourceAsync(string connectionString, long id)
+        {
+            var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            var transaction = await connection.BeginTransactionAsync();
+            await using var lockRow = new NpgsqlCommand("SELECT 1 FROM sources WHERE id = @id FOR UPDATE", connection, transaction);
+            lockRow.Parameters.Add(new NpgsqlParameter<long>("id", id));
+            await lockRow.ExecuteNonQueryAsync();
+            return new RowHold(connection, transaction);
+        }
+
+        public Task ReleaseAsync() => transaction.CommitAsync();
+
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.DisposeAsync();
+            await connection.DisposeAsync();
         }
     }
 }

@@ -6,6 +6,17 @@
 
 farm_tool=../shared/tools/farm
 
+# pg_start_own: a PostgreSQL server of the sourcing script's own (tests/postgres.sh, whatever FEEDHUB_TEST_POSTGRES
+# says): sets FEEDHUB_TEST_POSTGRES, pg_dir (which the script stops at its end) and pg_port, and defines sql (psql on
+# that server, unaligned, tuples only).
+pg_start_own() {
+  env -u FEEDHUB_TEST_POSTGRES -u FEEDHUB_TEST_POSTGRES_DIR bash tests/postgres.sh start >"$work/pg.env"
+  . "$work/pg.env"
+  pg_dir=$FEEDHUB_TEST_POSTGRES_DIR
+  pg_port=$(sed -n 's/.*Port=\([0-9]*\).*/\1/p' <<<"$FEEDHUB_TEST_POSTGRES")
+  sql() { psql -qtA -h 127.0.0.1 -p "$pg_port" -U postgres "$@"; }
+}
+
 # word_pairs_index PORT DATABASE: builds the PostgreSQL word-pairs search index a running server builds after start-up
 # (`poll --once` and `import` do not), so the polls measured pay its upkeep as users' servers do.
 word_pairs_index() {

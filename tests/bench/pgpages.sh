@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Warm pages on the PostgreSQL store: this build beside another (--baseline) in the same run, on one store of N farm
-# feeds polled once. Each round starts a web-only server of each build in turn on that store, asks /, /digest and
-# /feed.atom once (cold), then R times each on one connection (warm), and prints for each page and build: p50/p99 of
-# the warm requests, the statements PostgreSQL ran per warm request (pg_stat_statements, on a server of this script's
-# own started with it) and the CPU per warm request of the FeedHub process and of PostgreSQL's backends.
+# feeds polled once. Each round starts a web-only server of each build in turn on that store, asks /, /digest,
+# /feed.atom and an article page once (cold), then R times each on one connection (warm), and prints for each page
+# and build: p50/p99 of the warm requests, the statements PostgreSQL ran per warm request (pg_stat_statements, on a
+# server of this script's own started with it) and the CPU per warm request of the FeedHub process and of
+# PostgreSQL's backends.
 #
 #   bash tests/bench/pgpages.sh [--feeds N] [--requests R] [--rounds K] [--baseline path/to/feedhub.dll]
 #
@@ -57,11 +58,7 @@ name_builds "$baseline"
 
 # --- PostgreSQL of our own, with pg_stat_statements (loaded at start: one restart) ---------------------------------
 say "starting PostgreSQL"
-env -u FEEDHUB_TEST_POSTGRES -u FEEDHUB_TEST_POSTGRES_DIR bash tests/postgres.sh start >"$work/pg.env"
-. "$work/pg.env"
-pg_dir=$FEEDHUB_TEST_POSTGRES_DIR
-pg_port=$(sed -n 's/.*Port=\([0-9]*\).*/\1/p' <<<"$FEEDHUB_TEST_POSTGRES")
-sql() { psql -qtA -h 127.0.0.1 -p "$pg_port" -U postgres "$@"; }
+pg_start_own
 sql -c "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'" postgres
 pg_bin=$(dirname "$(ls -d /usr/lib/postgresql/*/bin/pg_ctl | sort -V | tail -1)")
 if [ "$(id -u)" -eq 0 ]; then
@@ -96,7 +93,8 @@ repeat_cfg() { # url, count -> a curl config fetching url count times on one con
   local i
   for i in $(seq 1 "$2"); do printf 'url = "%s"\noutput = "/dev/null"\nmax-time = 60\nwrite-out = "%%{http_code} %%{time_total}\\n"\n' "$1"; done
 }
-paths=(/ /digest /feed.atom)
+# An article page: one of the river's first page, whose links to the newer and older stories are in the river too.
+paths=(/ /digest /feed.atom "/articles/$(sql -c "SELECT id FROM articles ORDER BY sort_date DESC, id DESC LIMIT 1 OFFSET 10" "$db")")
 declare -A fh_cpu pg_cpu_used statement_count codes
 for round in $(seq 1 "$rounds"); do
   order=("${builds[@]}")
@@ -134,11 +132,11 @@ done
 
 total=$((requests * rounds))
 echo "pgpages.sh: $articles articles of $feeds feeds, $scopes content versions; $total warm requests of each page per build ($rounds servers × $requests, one connection); load average at start $load_at_start, at end $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-12s %-9s %17s %16s %20s  %s\n' page build "p50 / p99" "statements/req" "CPU ms/req FH + PG" "HTTP"
+printf '%-15s %-9s %17s %16s %20s  %s\n' page build "p50 / p99" "statements/req" "CPU ms/req FH + PG" "HTTP"
 for path in "${paths[@]}"; do
   for build in "${builds[@]}"; do
     times="$work/times-$build-${path//\//_}"
-    printf '%-12s %-9s %17s %16s %20s  %s\n' "$path" "$build" "$(pct 50 <"$times") / $(pct 99 <"$times") ms" \
+    printf '%-15s %-9s %17s %16s %20s  %s\n' "$path" "$build" "$(pct 50 <"$times") / $(pct 99 <"$times") ms" \
       "$(awk -v s="${statement_count[$build$path]}" -v n="$total" 'BEGIN {printf "%.2f", s / n}')" \
       "$(awk -v f="${fh_cpu[$build$path]}" -v p="${pg_cpu_used[$build$path]}" -v n="$total" 'BEGIN {printf "%.3f + %.3f", 1000 * f / n, 1000 * p / n}')" \
       "${codes[$build$path]# }"

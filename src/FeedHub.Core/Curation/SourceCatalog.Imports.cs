@@ -10,6 +10,12 @@ namespace FeedHub.Core.Curation;
 public sealed partial class SourceCatalog
 {
     /// <summary>
+    /// How many sources of a list are stored together: few enough that the progress moves on a large list and a store
+    /// holds no more than this in one transaction, many enough that the store's round trips are not the cost.
+    /// </summary>
+    private const int ImportPart = 1000;
+
+    /// <summary>
     /// Subscribes to every feed of an OPML list that is not already subscribed (nor listed earlier in the file), as
     /// one batch that <see cref="UndoImportAsync"/> can take back. FeedHub's own settings in the list (an export of
     /// FeedHub's) are restored. Feeds are not fetched here: addresses that are private by their very form (loopback,
@@ -67,27 +73,32 @@ public sealed partial class SourceCatalog
         var batch = await store.AddImportBatchAsync(
             new ImportBatch { Origin = options.Origin, CreatedAt = timeProvider.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
         var due = new List<DuePoll>(planned.Count);
-        foreach (var (source, line) in planned)
+        foreach (var part in planned.Chunk(ImportPart))
         {
-            source.ImportBatch = batch.Id;
-            // A curator (or another import) may have added the feed since the list was checked: the store keeps theirs.
-            var stored = await store.AddSourceAsync(source, cancellationToken).ConfigureAwait(false);
-            if (!ReferenceEquals(stored, source))
+            foreach (var (source, _) in part)
             {
-                duplicates.Add(new OpmlProblem(line, $"{source.FeedUrl} is already subscribed as source {stored.Id}"));
-                continue;
+                source.ImportBatch = batch.Id;
             }
 
-            batch.Added++;
-            if (source.State == SourceState.Active)
+            var stored = await store.AddSourcesAsync([.. part.Select(p => p.Source)], cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < part.Length; i++)
             {
-                due.Add(new DuePoll(source.Id, source.Fetch.NextPollAt!.Value));
+                var (source, line) = part[i];
+                // A curator (or another import) may have added the feed since the list was checked: the store keeps theirs.
+                if (!ReferenceEquals(stored[i], source))
+                {
+                    duplicates.Add(new OpmlProblem(line, $"{source.FeedUrl} is already subscribed as source {stored[i].Id}"));
+                    continue;
+                }
+
+                batch.Added++;
+                if (source.State == SourceState.Active)
+                {
+                    due.Add(new DuePoll(source.Id, source.Fetch.NextPollAt!.Value));
+                }
             }
 
-            if (batch.Added % 50 == 0)
-            {
-                progress?.Report(batch.Added);
-            }
+            progress?.Report(batch.Added);
         }
 
         // Queued together once all are stored, so every free worker takes a share of the list from the start.

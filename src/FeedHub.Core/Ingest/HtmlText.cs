@@ -64,13 +64,8 @@ public static class HtmlText
         return collapsed.ToText();
     }
 
-    /// <summary>The plain text of a parsed element's content, unbounded, as <see cref="Of(string?, int)"/> gives it for its markup.</summary>
-    public static string? Of(IElement element)
-    {
-        var text = new CollapsedText(256, int.MaxValue);
-        Append(element, text);
-        return text.ToText();
-    }
+    /// <summary>True for the elements whose text is set apart from its neighbours' by a space.</summary>
+    internal static bool IsBlock(string localName) => Blocks.Contains(localName);
 
     private static string? Decode(string html, int maxLength)
     {
@@ -135,7 +130,7 @@ public static class HtmlText
     /// ends; what splitting on white space and joining with spaces gives, without a string per word. Past
     /// <c>maxLength</c> only one more character is kept, enough to know that the text is cut.
     /// </summary>
-    private sealed class CollapsedText(int capacity, int maxLength)
+    internal sealed class CollapsedText(int capacity, int maxLength)
     {
         /// <summary>A builder grows in blocks of this many characters: a larger first one would be a large object.</summary>
         private const int MaxCapacity = 8000;

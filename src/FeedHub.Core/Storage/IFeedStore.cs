@@ -19,6 +19,24 @@ public partial interface IFeedStore
     /// </summary>
     Task<Source> AddSourceAsync(Source source, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Stores many new sources (an import), each as <see cref="AddSourceAsync"/> stores one: of the sources at one feed
+    /// address, in the list or already in the store, one is kept. Returns, in the order of <paramref name="sources"/>,
+    /// what <see cref="AddSourceAsync"/> would return for each: the source itself, with its id, when it was stored, or
+    /// the source at its address (an earlier one of the list, or one stored before). A store that pays a round trip
+    /// per write stores them together.
+    /// </summary>
+    async Task<IReadOnlyList<Source>> AddSourcesAsync(IReadOnlyList<Source> sources, CancellationToken cancellationToken)
+    {
+        var stored = new List<Source>(sources.Count);
+        foreach (var source in sources)
+        {
+            stored.Add(await AddSourceAsync(source, cancellationToken).ConfigureAwait(false));
+        }
+
+        return stored;
+    }
+
     Task<Source?> GetSourceAsync(long id, CancellationToken cancellationToken);
 
     /// <summary>Finds a source by its feed URL, compared after <see cref="Urls.UrlNormalizer.ForIdentity"/>.</summary>
@@ -30,7 +48,8 @@ public partial interface IFeedStore
     /// Changes a source as it is stored now, atomically: <paramref name="change"/> gets the stored source, edits it and
     /// returns true to save it (false leaves it as it is); no other write of the source comes between that read and the
     /// save, so what a poll or another curator saved just before is kept and only what <paramref name="change"/> edits
-    /// changes. <paramref name="change"/> runs once, while the source is held: it must be quick (no network). Returns
+    /// changes. <paramref name="change"/> runs while the source is held: it must be quick (no network), and edit only the
+    /// source it is given, as it may run again on a fresh read (when the address it moves to is freed meanwhile). Returns
     /// the source as it stands afterwards, or null, without calling <paramref name="change"/>, when there is no such source.
     /// A change that would put the source at the feed address another source has saves nothing and throws
     /// <see cref="FeedAddressTakenException"/> naming that source: like an add, a move to an address is checked and

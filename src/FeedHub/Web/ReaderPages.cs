@@ -87,13 +87,15 @@ public static class ReaderPages
                 detail: $"There is no article {id}; it may have been removed with its source.");
         }
 
+        // The links to the newer and older stories follow the whole river. Its version also moves when the article is
+        // removed, so the page may be answered again before routing (without reading the article) while it is current.
         return await pages.ServeAsync<ArticlePage>(context, async cancellationToken => new()
         {
             [nameof(ArticlePage.Article)] = article,
             [nameof(ArticlePage.Source)] = await store.GetSourceAsync(article.SourceId, cancellationToken),
             [nameof(ArticlePage.Newer)] = await store.FindAdjacentStoryAsync(ArticleCursor.Of(article), TimeDirection.Newer, cancellationToken),
             [nameof(ArticlePage.Older)] = await store.FindAdjacentStoryAsync(ArticleCursor.Of(article), TimeDirection.Older, cancellationToken),
-        });
+        }, dependsOn: [ContentScope.River], shortcut: true);
     }
 
     /// <summary>The river page of <paramref name="filter"/>, from its newest post or from <paramref name="before"/>.</summary>

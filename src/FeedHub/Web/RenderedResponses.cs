@@ -20,6 +20,9 @@ public sealed class RenderedResponses(IFeedStore store, PublicAddress address, T
 {
     private const int MaxEntries = 2048;
 
+    /// <summary>What a body that may show anything depends on (see <see cref="VersionAsync"/>).</summary>
+    private static readonly IReadOnlyCollection<ContentScope> AnyContent = [ContentScope.River];
+
     /// <summary>
     /// What the kept bodies may take in all (each in up to three encodings): a digest day of 2,000 posts is about a
     /// megabyte, so a count alone let a crawler walking the sources' pages keep hundreds of megabytes.
@@ -105,8 +108,12 @@ public sealed class RenderedResponses(IFeedStore store, PublicAddress address, T
         return true;
     }
 
+    /// <summary>
+    /// The version of the content a body depends on: of the river's scope, which every article is in, when it may show
+    /// anything. Content versions, not the store's own, because a node keeps those in memory (PostgreSQL's too).
+    /// </summary>
     private Task<long> VersionAsync(IReadOnlyCollection<ContentScope>? dependsOn, CancellationToken cancellationToken)
-        => dependsOn is null ? store.GetVersionAsync(cancellationToken) : store.GetContentVersionAsync(dependsOn, cancellationToken);
+        => store.GetContentVersionAsync(dependsOn ?? AnyContent, cancellationToken);
 
     /// <summary>What names a request that may be answered again: its address and the language of the interface.</summary>
     private string ShortcutKey(HttpRequest request)

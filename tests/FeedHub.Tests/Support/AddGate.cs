@@ -6,15 +6,15 @@ using FeedHub.Core.Storage;
 namespace FeedHub.Tests.Support;
 
 /// <summary>
-/// Holds adds of sources at the store (and changes of sources, when <paramref name="changesToo"/>) until
-/// <paramref name="expected"/> of them wait there, then lets them through together (or, when
-/// <paramref name="opensWhenFull"/> is false, when the test <see cref="Open"/>s it): writes that passed every check
-/// race for the store, or one waits there while the test does something first, whatever the timing.
+/// Holds adds of sources at the store (one source's, or an import's many at once; and changes of sources, when
+/// <paramref name="changesToo"/>) until <paramref name="expected"/> of them wait there, then lets them through together
+/// (or, when <paramref name="opensWhenFull"/> is false, when the test <see cref="Open"/>s it): writes that passed every
+/// check race for the store, or one waits there while the test does something first, whatever the timing.
 /// </summary>
 public sealed class AddGate(int expected, bool opensWhenFull = true, bool changesToo = false)
 {
     internal bool Holds(string method)
-        => method == nameof(IFeedStore.AddSourceAsync) || (changesToo && method == nameof(IFeedStore.ChangeSourceAsync));
+        => method is nameof(IFeedStore.AddSourceAsync) or nameof(IFeedStore.AddSourcesAsync) || (changesToo && method == nameof(IFeedStore.ChangeSourceAsync));
 
     private readonly TaskCompletionSource _full = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -58,14 +58,16 @@ public class GatedStore : DispatchProxy
 
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
     {
-        return _gate.Holds(targetMethod!.Name) ? HeldAsync(targetMethod, args!) : Call(targetMethod, args);
+        return !_gate.Holds(targetMethod!.Name) ? Call(targetMethod, args)
+            : targetMethod.Name == nameof(IFeedStore.AddSourcesAsync) ? HeldAsync<IReadOnlyList<Source>>(targetMethod, args!)
+            : HeldAsync<Source?>(targetMethod, args!);
     }
 
-    /// <summary>An add or a change of a source (both give a source), once through the gate.</summary>
-    private async Task<Source?> HeldAsync(MethodInfo method, object?[] args)
+    /// <summary>An add or a change of a source (both give a source), or an import's adds (giving sources), once through the gate.</summary>
+    private async Task<T> HeldAsync<T>(MethodInfo method, object?[] args)
     {
         await _gate.PassAsync((CancellationToken)args[^1]!);
-        return await (Task<Source?>)Call(method, args)!;
+        return await (Task<T>)Call(method, args)!;
     }
 
     private object? Call(MethodInfo method, object?[]? args)

@@ -7,7 +7,7 @@ using FeedHub.Tests.Support;
 namespace FeedHub.Tests.Web;
 
 /// <summary>
-/// A merged feed or river page asked for again while unchanged is answered before routing, exactly as its endpoint
+/// A merged feed, river page or article page asked for again while unchanged is answered before routing, exactly as its endpoint
 /// answered it (status, headers a reader or browser relies on, body), in every encoding, for HEAD and for conditional
 /// requests (If-None-Match with lists, weak tags and <c>*</c>); a change of what it shows sends the next request to
 /// its endpoint again.
@@ -50,6 +50,36 @@ public sealed class KeptAnswersTests
 
             Assert.Equal(encoding?.Split(',')[^1].Trim(), first.Content.Headers.ContentEncoding.SingleOrDefault());
         }
+    }
+
+    [Fact]
+    public async Task An_unchanged_article_page_is_answered_again_without_routing_until_the_river_changes()
+    {
+        await using var app = await TestApp.StartAsync(worker: false);
+        var store = app.Get<IFeedStore>();
+        var source = await StoreSeeder.SourceAsync(store, "Tech Notes", "Tech");
+        var article = await StoreSeeder.ArticleAsync(store, source, "A post", DateTimeOffset.UtcNow.AddHours(-1));
+        var path = $"/articles/{article.Id}";
+        using var routing = new EndpointsMatched(app);
+
+        using var first = await SendAsync(app, HttpMethod.Get, path, "gzip");
+        using var again = await SendAsync(app, HttpMethod.Get, path, "gzip");
+        Assert.Equal(1, routing.Count);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(Headers(first), Headers(again));
+        Assert.Equal(await first.Content.ReadAsByteArrayAsync(), await again.Content.ReadAsByteArrayAsync());
+
+        // A newer story of another source is linked from the page: it goes to its endpoint again.
+        var other = await StoreSeeder.SourceAsync(store, "Art Notes", "Art");
+        await StoreSeeder.ArticleAsync(store, other, "A newer post", DateTimeOffset.UtcNow);
+        using var withNewer = await SendAsync(app, HttpMethod.Get, path, null);
+        Assert.Equal(2, routing.Count);
+        Assert.Contains("A newer post", await withNewer.Content.ReadAsStringAsync());
+
+        // And so does it once the article is removed.
+        await store.RemoveSourceAsync(source.Id, keepArticles: false, default);
+        using var removed = await SendAsync(app, HttpMethod.Get, path, null);
+        Assert.Equal(HttpStatusCode.NotFound, removed.StatusCode);
     }
 
     [Fact]
