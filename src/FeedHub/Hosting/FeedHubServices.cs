@@ -81,6 +81,7 @@ public static class FeedHubServices
         services.AddTransient<FullTextFetcher>();
         services.AddTransient<SourcePoller>();
         services.AddSingleton(_ => new IngestGate());
+        services.AddSingleton<QuietPollSaves>();
         services.AddSingleton<PollMetrics>();
         services.AddTransient<SourceCatalog>();
         services.AddSingleton<SourceHealthReport>();
