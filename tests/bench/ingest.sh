@@ -6,6 +6,7 @@
 #
 #   bash tests/bench/ingest.sh [--feeds N] [--store litedb|postgres] [--in-flight P] [--reps R]
 #                              [--baseline path/to/feedhub.dll] [--farm http://127.0.0.1:PORT] [--no-build] [--repoll-only]
+#                              [--fetched path/to/feedhub.db]
 #
 #   --feeds N      feeds to poll (default 1000; generated under $FARM when missing)
 #   --store        litedb (default) or postgres ($FEEDHUB_TEST_POSTGRES when set, else a throwaway server)
@@ -16,6 +17,8 @@
 #   --repoll-only  one store for every build and rep, fetched cold once (by this build, unmeasured); then only the 304
 #                  poll and the start-up are measured, the builds taking turns on it: the re-poll of 10,000 feeds
 #                  without a cold poll of 10,000 per build and rep (the builds must read each other's store)
+#   --fetched F    with --repoll-only on LiteDB: re-poll the store F, whose N farm feeds were fetched already (by an
+#                  earlier poll --once from the farm given with --farm), instead of importing and fetching them here
 #
 # Per repetition and build, on a fresh store with the N sources imported (extraction "never"):
 #   cold:  `poll --once`, every feed new (fetch, parse, ingest, store, index);
@@ -25,7 +28,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-feeds=1000 store=litedb in_flight=16 reps=2 baseline="" farm_url="" build=true repoll_only=false
+feeds=1000 store=litedb in_flight=16 reps=2 baseline="" farm_url="" build=true repoll_only=false fetched=""
 usage() { sed -n 's/^#   bash tests\/bench\/ingest.sh/usage: bash tests\/bench\/ingest.sh/p' "$0" >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case $1 in
@@ -37,6 +40,7 @@ while [ $# -gt 0 ]; do
     --farm) farm_url=${2:?}; shift 2 ;;
     --no-build) build=false; shift ;;
     --repoll-only) repoll_only=true; shift ;;
+    --fetched) fetched=${2:?}; shift 2 ;;
     -h | --help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "ingest.sh: unknown argument '$1'" >&2; usage ;;
   esac
@@ -44,6 +48,10 @@ done
 for n in "$feeds" "$in_flight" "$reps"; do [[ $n =~ ^[0-9]+$ ]] && [ "$n" -gt 0 ] || { echo "ingest.sh: counts are positive numbers" >&2; usage; }; done
 case $store in litedb | postgres) ;; *) echo "ingest.sh: --store is litedb or postgres" >&2; usage ;; esac
 [ -z "$baseline" ] || [ -f "$baseline" ] || { echo "ingest.sh: no baseline build at $baseline" >&2; exit 2; }
+if [ -n "$fetched" ]; then
+  $repoll_only && [ "$store" = litedb ] && [ -f "$fetched" ] && [ -n "$farm_url" ] \
+    || { echo "ingest.sh: --fetched wants --repoll-only, --store litedb, an existing store file and the --farm it was fetched from" >&2; exit 2; }
+fi
 
 . tests/bench/farm.sh
 for tool in curl node python3 /usr/bin/time; do
@@ -132,10 +140,14 @@ import_farm() { # build, store name
 scenarios=(cold 304 start)
 if $repoll_only; then
   scenarios=(304 start)
-  use_store shared
-  import_farm this shared
-  read -r e c m f p < <(run_feedhub this shared-cold poll --once)
-  say "the shared store fetched cold (this build): wall ${e} s, ${f} failed"
+  if [ -n "$fetched" ]; then
+    store_env=(FeedHub__Storage__Provider=LiteDb "FeedHub__Storage__LiteDb__Path=$fetched")
+  else
+    use_store shared
+    import_farm this shared
+    read -r e c m f p < <(run_feedhub this shared-cold poll --once)
+    say "the shared store fetched cold (this build): wall ${e} s, ${f} failed"
+  fi
   # The floor: curl re-validating the same feeds with as many in flight, in each rep beside the builds.
   farm_curl_configs "$feeds" "$work/curl-cold.cfg" "$work/curl-304.cfg"
 fi
