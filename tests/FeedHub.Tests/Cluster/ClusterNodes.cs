@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
+using FeedHub.Storage.Postgres;
 using FeedHub.Storage.Tests;
 using FeedHub.Tests.Support;
 
@@ -64,6 +65,13 @@ public sealed class ClusterNodes(PostgresTestDatabase database, TimeSpan interva
         var created = await RunAsync("curators", "add", "ops");
         Assert.Equal(0, created.ExitCode);
         return created.Out.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("fh_", StringComparison.Ordinal));
+    }
+
+    /// <summary>Waits until the cluster's database holds at least <paramref name="count"/> articles (three minutes at most).</summary>
+    public static async Task ArticlesStoredAsync(PostgresTestDatabase database, long count)
+    {
+        await using var store = await PostgresFeedStore.OpenAsync(database.ConnectionString, default);
+        Assert.Equal(count, await TestApp.EventuallyAsync(() => store.CountArticlesAsync(null, default), n => n >= count, TimeSpan.FromSeconds(180)));
     }
 
     public static HttpClient Api(Node node, string token)

@@ -43,7 +43,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
         Figures.Report(output, $"cluster: {Feeds} feeds imported through the web node all fetched {Seconds(firstRound.Max(r => r.Ended) - importedAt)} after the import (issue: 15 s); "
             + $"first fetch after {Seconds(firstRound.Min(r => r.Started) - importedAt)}; worker A {byWorker.GetValueOrDefault("FeedHub-A")}, worker B {byWorker.GetValueOrDefault("FeedHub-B")}");
         Assert.InRange(shareOfA, 0.4, 0.6);
-        await ArticlesStoredAsync(database, Feeds * FeedFarm.ItemsPerFeed);
+        await ClusterNodes.ArticlesStoredAsync(database, Feeds * FeedFarm.ItemsPerFeed);
         var ids = await SourceIdsAsync(database, farm);
 
         // Ten changed feeds refreshed through the web node.
@@ -81,7 +81,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
 
         // Every new post once on the web node's merged feed, nothing else twice.
         var updates = changed.Concat(held).Concat(afterKill).Select(feed => FeedFarm.UpdateTitle(feed, 2)).ToList();
-        await ArticlesStoredAsync(database, (Feeds * FeedFarm.ItemsPerFeed) + updates.Count);
+        await ClusterNodes.ArticlesStoredAsync(database, (Feeds * FeedFarm.ItemsPerFeed) + updates.Count);
         using var reader = new HttpClient { BaseAddress = web.BaseUri };
         using var merged = JsonDocument.Parse(await reader.GetStringAsync("feed.json"));
         var items = merged.RootElement.GetProperty("items").EnumerateArray().ToList();
@@ -128,7 +128,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
         Figures.Report(output, $"cluster: {Added} sources added by 'feedhub sources add' while the cluster ran, each fetched within {Seconds(slowest)} of its command's end "
             + $"(later than the command only: it stores and queues the poll); worker A {byWorker.GetValueOrDefault("FeedHub-A")}, worker B {byWorker.GetValueOrDefault("FeedHub-B")}");
         Assert.Equal(2, byWorker.Count);
-        await ArticlesStoredAsync(database, Added * FeedFarm.ItemsPerFeed);
+        await ClusterNodes.ArticlesStoredAsync(database, Added * FeedFarm.ItemsPerFeed);
         using var reader = new HttpClient { BaseAddress = web.BaseUri };
         using var merged = JsonDocument.Parse(await reader.GetStringAsync("feed.json?category=Farm"));
         var titles = merged.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("title").GetString()!).ToList();
@@ -251,12 +251,6 @@ public sealed class ClusterTests(ITestOutputHelper output)
             Assert.True(queued.TryGetValue($"source-{source.Id}", out var fires), $"source {source.Id} has no poll queued");
             Assert.InRange(fires - source.NextPollAt!.Value, TimeSpan.FromSeconds(-1), TimeSpan.FromSeconds(1));
         });
-    }
-
-    private static async Task ArticlesStoredAsync(PostgresTestDatabase database, long count)
-    {
-        await using var store = await PostgresFeedStore.OpenAsync(database.ConnectionString, default);
-        Assert.Equal(count, await TestApp.EventuallyAsync(() => store.CountArticlesAsync(null, default), n => n >= count, Deadline));
     }
 
     private static async Task<Dictionary<int, long>> SourceIdsAsync(PostgresTestDatabase database, FeedFarm farm)

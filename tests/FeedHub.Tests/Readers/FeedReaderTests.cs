@@ -18,13 +18,12 @@ namespace FeedHub.Tests.Readers;
 /// </summary>
 public sealed class FeedReaderTests
 {
-    private const string SystemPython = "/usr/bin/python3";
     private static readonly string[] NewsboatFeeds = ["feed.atom", "feed.rss", "digest.atom"];
 
     [Fact]
     public async Task Newsboat_feedparser_and_feedsmith_see_every_post_once_and_a_new_post_once()
     {
-        var readers = ReadersDirectory();
+        var readers = FeedReaders.Directory();
         RequireTools(readers);
 
         var posts = new List<(string Title, string Author, DateTimeOffset Published)>();
@@ -155,7 +154,7 @@ public sealed class FeedReaderTests
 
     private static async Task<List<ReaderEntry>> FeedparserAsync(string readers, string url)
     {
-        using var json = JsonDocument.Parse(await RunAsync(SystemPython, Path.Combine(readers, "feedparser-read.py"), url));
+        using var json = JsonDocument.Parse(await FeedReaders.RunAsync(FeedReaders.SystemPython, Path.Combine(readers, "feedparser-read.py"), url));
         var root = json.RootElement;
         Assert.False(root.GetProperty("bozo").GetBoolean(), $"feedparser found {url} malformed: {root.GetProperty("bozo_exception").GetString()}");
         return [.. root.GetProperty("entries").EnumerateArray().Select(e =>
@@ -167,22 +166,8 @@ public sealed class FeedReaderTests
 
     private static async Task<List<ReaderEntry>> FeedsmithAsync(string readers, string url)
     {
-        using var json = JsonDocument.Parse(await RunAsync("node", Path.Combine(readers, "feedsmith-read.mjs"), url));
+        using var json = JsonDocument.Parse(await FeedReaders.RunAsync("node", Path.Combine(readers, "feedsmith-read.mjs"), url));
         return [.. json.RootElement.GetProperty("entries").EnumerateArray().Select(ReaderEntry.Of)];
-    }
-
-    private static string ReadersDirectory()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var readers = Path.Combine(directory.FullName, "tests", "readers");
-            if (File.Exists(Path.Combine(readers, "package.json")))
-            {
-                return readers;
-            }
-        }
-
-        throw new InvalidOperationException("tests/readers (the feed reader scripts) was not found above " + AppContext.BaseDirectory);
     }
 
     private static void RequireTools(string readers)
@@ -193,7 +178,7 @@ public sealed class FeedReaderTests
             missing.Add("newsboat: apt-get install -y newsboat");
         }
 
-        if (!File.Exists(SystemPython) || Process.Start(new ProcessStartInfo(SystemPython, "-c \"import feedparser\"") { RedirectStandardError = true }) is not { } check
+        if (!File.Exists(FeedReaders.SystemPython) || Process.Start(new ProcessStartInfo(FeedReaders.SystemPython, "-c \"import feedparser\"") { RedirectStandardError = true }) is not { } check
             || !check.WaitForExit(30_000) || check.ExitCode != 0)
         {
             missing.Add("Universal Feed Parser: apt-get install -y python3-feedparser");
@@ -210,28 +195,6 @@ public sealed class FeedReaderTests
         }
 
         Assert.True(missing.Count == 0, "feed readers missing (tests/run.sh installs them): " + string.Join("; ", missing));
-    }
-
-    private static async Task<string> RunAsync(string program, params string[] args)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        return await RunAsync(start);
-    }
-
-    private static async Task<string> RunAsync(ProcessStartInfo start)
-    {
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"{start.FileName} {string.Join(' ', start.ArgumentList)} exited with {process.ExitCode}: {await error}");
-        return await output;
     }
 
     private sealed record ReaderEntry(string Id, string Title, string? Author, string? Published, string Content)
@@ -253,46 +216,5 @@ public sealed class FeedReaderTests
                 disposable.Dispose();
             }
         }
-    }
-
-    private sealed record NewsboatItem(string Feed, string Guid, string Title, string? Author);
-
-    /// <summary>newsboat run headless on its own cache and URL list, in a home folder of its own.</summary>
-    private sealed class Newsboat : IDisposable
-    {
-        private readonly string _readers;
-        private readonly string _home = Directory.CreateTempSubdirectory("feedhub-newsboat-").FullName;
-
-        public Newsboat(string readers, string url)
-        {
-            _readers = readers;
-            File.WriteAllLines(Path.Combine(_home, "urls"), [url]);
-        }
-
-        private string Cache => Path.Combine(_home, "cache.db");
-
-        /// <summary>Reloads every feed and returns newsboat's "N unread articles".</summary>
-        public async Task<string> ReloadAsync()
-        {
-            var start = new ProcessStartInfo("/usr/bin/newsboat") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var arg in new[] { "-u", Path.Combine(_home, "urls"), "-c", Cache, "-C", "/dev/null", "-x", "reload", "print-unread" })
-            {
-                start.ArgumentList.Add(arg);
-            }
-
-            start.Environment["HOME"] = _home;
-            start.Environment["XDG_CONFIG_HOME"] = Path.Combine(_home, ".config");
-            start.Environment["XDG_DATA_HOME"] = Path.Combine(_home, ".local");
-            return (await RunAsync(start)).Trim();
-        }
-
-        public async Task<List<NewsboatItem>> ItemsAsync()
-        {
-            using var json = JsonDocument.Parse(await RunAsync(SystemPython, Path.Combine(_readers, "newsboat-items.py"), Cache));
-            return [.. json.RootElement.EnumerateArray().Select(i => new NewsboatItem(
-                i.GetProperty("feed").GetString()!, i.GetProperty("guid").GetString()!, i.GetProperty("title").GetString()!, i.GetProperty("author").GetString()))];
-        }
-
-        public void Dispose() => Directory.Delete(_home, recursive: true);
     }
 }
