@@ -38,8 +38,10 @@ public sealed partial class LiteDbFeedStore
     public Task SavePollAsync(PollResult poll, CancellationToken cancellationToken)
     {
         // Under the write lock, so no other write comes between reading the source and saving it. The source is read
-        // once, and a poll that renamed nothing (a 304, nearly every poll) is one update of its document, without the
-        // search outbox's transaction: the search index reads only the names.
+        // once, and a poll that renamed nothing (a 304, nearly every poll) or a source without articles is one update
+        // of its document, without the search outbox's transaction: the search index reads only the names, and only
+        // articles carry them. Under the write lock, which every write of articles takes, no article of the source
+        // can be stored between the look-up and the update.
         lock (_writeLock)
         {
             if (_sources.FindById(poll.SourceId) is not { } stored || !poll.IsAbout(stored))
@@ -54,7 +56,9 @@ public sealed partial class LiteDbFeedStore
                 SourceAddress.MarkDuplicate(stored, holder.Id);
             }
 
-            if (stored.Title != title)
+            // A source's first poll learns its title before it stores its first articles: with none stored yet there
+            // is nothing in the search index under its names, and the articles are indexed under the new title.
+            if (stored.Title != title && HasArticles(stored.Id))
             {
                 WriteSearchable(() => _sources.Update(stored), [], [stored.Id]);
             }

@@ -1,4 +1,5 @@
 using FeedHub.Core.Model;
+using FeedHub.Core.Polling;
 using FeedHub.Core.Search;
 using FeedHub.Core.Storage;
 using FeedHub.Storage.LiteDb;
@@ -67,6 +68,31 @@ public sealed partial class LiteDbFeedStoreTests
         Assert.Equal("replayed 3 changes the index had not committed", ((LiteDbFeedStore)Store).SearchIndexState);
         Assert.Equal(2, (await SearchAsync("river")).Count);
         Assert.Equal(2, (await SearchAsync("riverbank")).Count);
+    }
+
+    /// <summary>
+    /// A source's first poll learns its title before storing its first articles: with nothing of it in the index yet,
+    /// the title is saved without a search outbox entry, and the articles are indexed under it. A later new title
+    /// names articles already indexed, so it has its entry and a crash replays it.
+    /// </summary>
+    [Fact]
+    public async Task A_title_learned_before_any_article_needs_no_outbox_entry_and_a_later_one_is_replayed()
+    {
+        var source = await Store.AddSourceAsync(new Source { FeedUrl = "https://a.example/feed" }, default);
+        await Store.SavePollAsync(new PollResult(source.Id) { Feed = new LearnedFeed("Kingfisher Weekly", "https://a.example/") }, default);
+        await Store.SaveArticlesAsync([Article(source.Id, "id:1", "Herons wait by the river.")], [], default);
+
+        Store = await CrashAndReopenAsync(Store);
+
+        Assert.Equal("replayed 1 changes the index had not committed", ((LiteDbFeedStore)Store).SearchIndexState);
+        Assert.Single(await SearchAsync("kingfisher"));
+
+        await Store.SavePollAsync(new PollResult(source.Id) { Feed = new LearnedFeed("Heron Monthly", "https://a.example/") }, default);
+        Store = await CrashAndReopenAsync(Store);
+
+        Assert.Equal("replayed 1 changes the index had not committed", ((LiteDbFeedStore)Store).SearchIndexState);
+        Assert.Single(await SearchAsync("monthly"));
+        Assert.Empty(await SearchAsync("kingfisher"));
     }
 
     /// <summary>Files from before wrote an entry per article or source: one a crash left behind is replayed as such.</summary>

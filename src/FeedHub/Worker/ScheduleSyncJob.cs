@@ -70,7 +70,18 @@ public sealed partial class ScheduleSyncJob(SourceScheduler queue, IFeedStore st
             }
         }
 
-        await queue.ScheduleAsync(due, cancellationToken).ConfigureAwait(false);
+        await queue.RepairAsync(due, cancellationToken).ConfigureAwait(false);
+        if (due.Count > 0)
+        {
+            // A source paused or removed since the look, whose job the repair stored again, leaves the queue.
+            var active = (await store.ListSourceSchedulesAsync(cancellationToken).ConfigureAwait(false))
+                .Where(source => source.State == SourceState.Active).Select(source => source.Id).ToHashSet();
+            foreach (var poll in due.Where(poll => !active.Contains(poll.SourceId)))
+            {
+                await queue.FollowStoreAsync(store, poll.SourceId, null, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         if (empty)
         {
             LogFilled(logger, queued);

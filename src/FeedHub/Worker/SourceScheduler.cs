@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using FeedHub.Core.Model;
 using FeedHub.Core.Polling;
+using FeedHub.Core.Storage;
 using FeedHub.Hosting;
 using Microsoft.Extensions.Options;
 using Quartz;
@@ -14,7 +16,7 @@ namespace FeedHub.Worker;
 /// page to fetch. On PostgreSQL every process writes to the same clustered job store, so a change made on a web node
 /// or from the command line is picked up by whichever worker is free at its next look (within the idle wait).
 /// </summary>
-public sealed class SourceScheduler(ISchedulerFactory schedulerFactory, TimeProvider timeProvider, IOptions<StorageOptions> storage, IOptions<ClusterOptions> cluster)
+public sealed class SourceScheduler(ISchedulerFactory schedulerFactory, IFeedStore store, TimeProvider timeProvider, IOptions<StorageOptions> storage, IOptions<ClusterOptions> cluster)
     : IPollScheduler
 {
     public const string PollGroup = "poll";
@@ -75,13 +77,46 @@ public sealed class SourceScheduler(ISchedulerFactory schedulerFactory, TimeProv
     public async Task ScheduleAsync(IReadOnlyCollection<DuePoll> polls, CancellationToken cancellationToken)
     {
         var scheduler = await schedulerFactory.GetScheduler(cancellationToken).ConfigureAwait(false);
-        var earliest = timeProvider.GetUtcNow() + (storage.Value.UsesPostgres ? cluster.Value.IdleWaitTime : TimeSpan.Zero);
         foreach (var batch in polls.Chunk(BatchSize))
         {
-            var jobs = batch.ToDictionary(
-                poll => PollJobOf(poll.SourceId),
-                poll => (IReadOnlyCollection<ITrigger>)[PollTriggerOf(poll.SourceId, poll.At > earliest ? poll.At : earliest)]);
-            await scheduler.ScheduleJobs(jobs, ScheduleJobOptions.Replacing, cancellationToken).ConfigureAwait(false);
+            await scheduler.ScheduleJobs(PollJobsOf(batch), ScheduleJobOptions.Replacing, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Queues the polls the schedule sync found missing from the queue, or queued later than the store's time, at that
+    /// time, none sooner than one idle wait from now. The sync decided from a look at the queue, which a write made since
+    /// (a refresh, a poll queued again while its source's turn is held) leaves stale: a poll queued earlier than the
+    /// repair stays, decided by the job store under its lock in the same step as the write. Those that found the queue
+    /// as the sync saw it (nothing of the source stored, as after a start on LiteDB) are stored a few hundred to a
+    /// transaction; a source paused or removed since has its job deleted, and stays unscheduled unless the sync found it
+    /// without one (<see cref="ScheduleSyncJob"/> follows the store for those afterwards).
+    /// </summary>
+    public async Task RepairAsync(IReadOnlyCollection<DuePoll> polls, CancellationToken cancellationToken)
+    {
+        var scheduler = await schedulerFactory.GetScheduler(cancellationToken).ConfigureAwait(false);
+        foreach (var batch in polls.Chunk(BatchSize))
+        {
+            try
+            {
+                // All or nothing: refused whole when any of the sources has a job or a trigger stored.
+                await scheduler.ScheduleJobs(PollJobsOf(batch), new ScheduleJobOptions(), cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+            catch (ObjectAlreadyExistsException)
+            {
+                // Queued since the look, or only its trigger was missing: one at a time, an earlier trigger kept.
+            }
+
+            foreach (var (job, triggers) in PollJobsOf(batch))
+            {
+                if (!await scheduler.Exists(job.Key, cancellationToken).ConfigureAwait(false))
+                {
+                    await scheduler.AddJob(job, AddJobOptions.Replacing, cancellationToken).ConfigureAwait(false);
+                }
+
+                await KeepEarlierWhileQueuedAsync(scheduler, triggers.Single(), cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
@@ -108,8 +143,7 @@ public sealed class SourceScheduler(ISchedulerFactory schedulerFactory, TimeProv
         {
             // The interval grew (fewer posts, a failure backing off): the trigger that fired is pending and earlier, so
             // KeepEarlier would keep it. It is replaced when it is still the one that fired; a trigger stored since
-            // (a refresh) is left to KeepEarlier below, and a removed source stays unscheduled. Read, then written: a
-            // refresh stored between the two is lost from the queue until the schedule sync finds the store's time.
+            // (a refresh) is left to KeepEarlier below, and a removed source stays unscheduled.
             var stored = await scheduler.GetTrigger(TriggerKeyOf(sourceId), cancellationToken).ConfigureAwait(false);
             if (stored is null)
             {
@@ -119,11 +153,28 @@ public sealed class SourceScheduler(ISchedulerFactory schedulerFactory, TimeProv
             if (stored.NextFireTimeUtc == tooEarly)
             {
                 await scheduler.RescheduleJob(stored.Key, next, cancellationToken).ConfigureAwait(false);
+                await KeepRefreshStoredMeanwhileAsync(scheduler, sourceId, at, cancellationToken).ConfigureAwait(false);
                 return;
             }
         }
 
         await KeepEarlierWhileQueuedAsync(scheduler, next, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Read, then written: a refresh queued between the read of the trigger and its replacement by the end of a poll was
+    /// replaced with it. A refresh stores the source's next poll time before it queues it, so the store, read after the
+    /// replacement, holds the time of any refresh the replacement may have overwritten, and the queue follows it. A
+    /// refresh stored after this read queues itself after it, and so after the replacement.
+    /// </summary>
+    private async Task KeepRefreshStoredMeanwhileAsync(IScheduler scheduler, long sourceId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        // The store keeps the poll's own time to the millisecond (or less), hence SameSlot.
+        if (await store.GetSourceAsync(sourceId, cancellationToken).ConfigureAwait(false) is { State: SourceState.Active, Fetch.NextPollAt: { } due }
+            && due < at - SameSlot)
+        {
+            await KeepEarlierWhileQueuedAsync(scheduler, PollTriggerOf(sourceId, due), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
@@ -212,6 +263,15 @@ public sealed class SourceScheduler(ISchedulerFactory schedulerFactory, TimeProv
     {
         var host = page.IdnHost.ToLowerInvariant();
         return PageExecutionGroupPrefix + (host.Length <= 150 ? host : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(host))));
+    }
+
+    /// <summary>The poll jobs of <paramref name="polls"/> with their one-shot triggers, none due sooner than one idle wait from now on a cluster.</summary>
+    private Dictionary<IJobDetail, IReadOnlyCollection<ITrigger>> PollJobsOf(IEnumerable<DuePoll> polls)
+    {
+        var earliest = timeProvider.GetUtcNow() + (storage.Value.UsesPostgres ? cluster.Value.IdleWaitTime : TimeSpan.Zero);
+        return polls.ToDictionary(
+            poll => PollJobOf(poll.SourceId),
+            poll => (IReadOnlyCollection<ITrigger>)[PollTriggerOf(poll.SourceId, poll.At > earliest ? poll.At : earliest)]);
     }
 
     private static IJobDetail PollJobOf(long sourceId) => JobBuilder.Create<PollJob>()

@@ -1,5 +1,6 @@
 using System.Reflection;
 using FeedHub.Core.Curation;
+using FeedHub.Core.Model;
 using FeedHub.Core.Storage;
 using FeedHub.Storage.Tests;
 using FeedHub.Tests.Support;
@@ -116,13 +117,13 @@ public sealed class SourceSchedulerTests
         await using var context = await Context.StartAsync(store);
         var fired = context.Slot(1);
         await context.FiredAsync(1, fired + Interval, Interval);
-        var pausedFirst = PausingBeforeTriggerWrites.Around(context.Scheduler, context.Queue, 1);
+        var pausedFirst = ActingBeforeTriggerWrites.Pausing(context.Scheduler, context.Queue, 1);
         var queue = ActivatorUtilities.CreateInstance<SourceScheduler>(context.Services, pausedFirst);
 
         // Once with the trigger it fired still pending, and once (a one-shot trigger) without.
         await queue.RescheduleAfterPollAsync(1, fired + Interval + TimeSpan.FromMinutes(5), fired, null, default);
         await context.QueuedWithoutTriggerAsync(2);
-        var pausedThen = PausingBeforeTriggerWrites.Around(context.Scheduler, context.Queue, 2);
+        var pausedThen = ActingBeforeTriggerWrites.Pausing(context.Scheduler, context.Queue, 2);
         await ActivatorUtilities.CreateInstance<SourceScheduler>(context.Services, pausedThen).PollAgainAfterTurnAsync(2, default);
 
         foreach (var id in new long[] { 1, 2 })
@@ -130,6 +131,57 @@ public sealed class SourceSchedulerTests
             Assert.False(await context.Scheduler.Exists(SourceScheduler.JobKeyOf(id)), $"source {id}");
             Assert.Null(await context.Scheduler.GetTrigger(SourceScheduler.TriggerKeyOf(id)));
         }
+    }
+
+    /// <summary>
+    /// The end of a poll that moves its trigger later (the interval grew) reads the trigger, finds it still the one that
+    /// fired, and replaces it: a refresh queued between the read and the replacement is not lost, it is polled at once.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task A_refresh_queued_just_before_a_poll_moves_its_trigger_later_is_kept(string store)
+    {
+        await using var context = await Context.StartAsync(store);
+        var fired = context.Slot(1);
+        var wanted = context.Slot(3);
+        var id = await context.StoredSourceAsync(wanted);
+        await context.FiredAsync(id, fired + Interval, Interval);
+        var refreshFirst = ActingBeforeTriggerWrites.Around(context.Scheduler, async () => Assert.Null((await context.Catalog.RefreshAsync(id, default)).Error));
+        var queue = ActivatorUtilities.CreateInstance<SourceScheduler>(context.Services, refreshFirst);
+
+        await queue.RescheduleAfterPollAsync(id, wanted, fired, fired + Interval, default);
+
+        var refreshed = (await context.Store.GetSourceAsync(id, default))!.Fetch.NextPollAt!.Value;
+        Assert.True(refreshed < context.Now + TimeSpan.FromMinutes(1), $"the refresh stored {refreshed:O}");
+        Assert.Equal(refreshed, (await context.NextFireAsync(id)).GetValueOrDefault(), TimeSpan.FromSeconds(2));
+    }
+
+    /// <summary>
+    /// The schedule sync finds an active source missing from the queue and queues it at the store's time, tomorrow; a
+    /// refresh queued after the sync looked and before it wrote stays queued, and the source is polled now, not tomorrow.
+    /// A source paused in the same moment leaves the queue. (On a worker that starts, its first sync runs as the first
+    /// curators' changes come in: a refresh lost so waited for the source's next time.)
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task A_refresh_queued_while_the_schedule_sync_repairs_the_queue_is_kept_and_a_pause_is_followed(string store)
+    {
+        await using var context = await Context.StartAsync(store);
+        var tomorrow = context.Now.AddDays(1);
+        var (refreshed, paused) = (await context.StoredSourceAsync(tomorrow), await context.StoredSourceAsync(tomorrow));
+        var changesFirst = ActingBeforeTriggerWrites.Around(context.Scheduler, async () =>
+        {
+            Assert.Null((await context.Catalog.RefreshAsync(refreshed, default)).Error);
+            Assert.Null((await context.Catalog.UpdateAsync(paused, new SourceSettings { State = SourceState.Paused }, default)).Error);
+        });
+        var sync = ActivatorUtilities.CreateInstance<ScheduleSyncJob>(context.Services, ActivatorUtilities.CreateInstance<SourceScheduler>(context.Services, changesFirst));
+
+        await sync.Execute(SyncRun.On(context.Scheduler), default);
+
+        var fires = await context.NextFireAsync(refreshed);
+        Assert.True(fires < context.Now + TimeSpan.FromMinutes(1), $"the refreshed source is queued for {fires:O}");
+        Assert.False(await context.Scheduler.Exists(SourceScheduler.JobKeyOf(paused)));
+        Assert.Null(await context.NextFireAsync(paused));
     }
 
     /// <summary>
@@ -244,35 +296,56 @@ public sealed class SourceSchedulerTests
     }
 
     /// <summary>
-    /// The job store as a worker sees it, with a pause of one source (its job deleted, as <see cref="SourceScheduler.UnscheduleAsync"/>
-    /// does) made just before the first trigger of that source is stored.
+    /// The job store as a worker sees it, with something done by another caller (a pause, a refresh) just before the
+    /// first write of a trigger: after the caller decided what to write from what it read, and before the write.
     /// </summary>
-    public class PausingBeforeTriggerWrites : DispatchProxy
+    public class ActingBeforeTriggerWrites : DispatchProxy
     {
-        private IScheduler _scheduler = null!;
-        private SourceScheduler _pausing = null!;
-        private long _sourceId;
-        private int _paused;
+        private static readonly HashSet<string> TriggerWrites =
+            [nameof(IScheduler.ScheduleTrigger), nameof(IScheduler.ScheduleJobs), nameof(IScheduler.RescheduleJob)];
 
-        internal static ISchedulerFactory Around(IScheduler scheduler, SourceScheduler pausing, long sourceId)
+        private IScheduler _scheduler = null!;
+        private Func<Task> _act = null!;
+        private int _acted;
+
+        internal static ISchedulerFactory Around(IScheduler scheduler, Func<Task> act)
         {
-            var proxy = Create<IScheduler, PausingBeforeTriggerWrites>();
-            ((PausingBeforeTriggerWrites)(object)proxy)._scheduler = scheduler;
-            ((PausingBeforeTriggerWrites)(object)proxy)._pausing = pausing;
-            ((PausingBeforeTriggerWrites)(object)proxy)._sourceId = sourceId;
+            var proxy = Create<IScheduler, ActingBeforeTriggerWrites>();
+            ((ActingBeforeTriggerWrites)(object)proxy)._scheduler = scheduler;
+            ((ActingBeforeTriggerWrites)(object)proxy)._act = act;
             return new OneScheduler(proxy);
         }
 
+        /// <summary>Before the write, the source is paused: its job deleted, as <see cref="SourceScheduler.UnscheduleAsync"/> does.</summary>
+        internal static ISchedulerFactory Pausing(IScheduler scheduler, SourceScheduler pausing, long sourceId)
+            => Around(scheduler, () => pausing.UnscheduleAsync(sourceId, default));
+
         protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
         {
-            if (targetMethod!.Name == nameof(IScheduler.ScheduleTrigger) && Interlocked.Exchange(ref _paused, 1) == 0)
+            if (TriggerWrites.Contains(targetMethod!.Name) && Interlocked.Exchange(ref _acted, 1) == 0)
             {
                 // On a thread of its own, off the caller's synchronization context; the test waits for it.
-                Task.Run(() => _pausing.UnscheduleAsync(_sourceId, default)).GetAwaiter().GetResult();
+                Task.Run(_act).GetAwaiter().GetResult();
             }
 
             return targetMethod.Invoke(_scheduler, args);
         }
+    }
+
+    /// <summary>A job's run as the schedule sync reads it: the scheduler it runs on, and nothing else.</summary>
+    public class SyncRun : DispatchProxy
+    {
+        private IScheduler _scheduler = null!;
+
+        internal static IJobExecutionContext On(IScheduler scheduler)
+        {
+            var proxy = Create<IJobExecutionContext, SyncRun>();
+            ((SyncRun)(object)proxy)._scheduler = scheduler;
+            return proxy;
+        }
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+            => targetMethod!.Name == "get_" + nameof(IJobExecutionContext.Scheduler) ? _scheduler : throw new NotSupportedException(targetMethod.Name);
     }
 
     /// <summary>A scheduler factory that gives one scheduler.</summary>
@@ -293,6 +366,10 @@ public sealed class SourceSchedulerTests
 
         public IServiceProvider Services => app.Services;
 
+        public IFeedStore Store => app.Get<IFeedStore>();
+
+        public SourceCatalog Catalog => app.Get<SourceCatalog>();
+
         public DateTimeOffset Now { get; } = DateTimeOffset.UtcNow;
 
         /// <summary>A time <paramref name="hours"/> whole hours from now, on a whole second as slots need not be.</summary>
@@ -304,6 +381,14 @@ public sealed class SourceSchedulerTests
             string[] settings = database is null ? [] : ["--FeedHub:Storage:Provider=Postgres", $"--ConnectionStrings:Postgres={database.ConnectionString}"];
             var app = await TestApp.StartAsync(worker: false, settings: settings);
             return new Context(app, database, await app.Get<ISchedulerFactory>().GetScheduler());
+        }
+
+        /// <summary>An active source in the store, next due at <paramref name="nextPollAt"/>, that the queue does not hold.</summary>
+        public async Task<long> StoredSourceAsync(DateTimeOffset nextPollAt)
+        {
+            var source = await Store.AddSourceAsync(
+                new Source { FeedUrl = $"http://127.0.0.1:9/{Guid.NewGuid():N}.xml", CreatedAt = Now, Fetch = new() { NextPollAt = nextPollAt } }, default);
+            return source.Id;
         }
 
         /// <summary>A source's poll job, queued with no trigger: the state after a one-shot trigger fired.</summary>
