@@ -1,3 +1,4 @@
+using FeedHub.Core.Model;
 using FeedHub.Core.Polling;
 using FeedHub.Core.Storage;
 using LiteDB;
@@ -75,5 +76,46 @@ public sealed partial class LiteDbFeedStore
 
             return Task.CompletedTask;
         }
+    }
+
+    public Task SaveFetchStatesAsync(IReadOnlyCollection<PollResult> polls, CancellationToken cancellationToken)
+    {
+        // One transaction, one commit: the log is written once for the batch instead of once per poll. Under the write
+        // lock, as every write of a source. Fetch state alone moves no name, address or state: the search index and
+        // the listeners of source changes are not told; the listing index is, for the health rank.
+        lock (_writeLock)
+        {
+            var saved = new List<Source>(polls.Count);
+            _database.BeginTrans();
+            try
+            {
+                foreach (var poll in polls)
+                {
+                    if (poll.Fetch is not { } fetch || _sources.FindById(poll.SourceId) is not { } stored || !poll.IsAbout(stored)
+                        || stored.Fetch.PollCount >= fetch.PollCount)
+                    {
+                        continue;
+                    }
+
+                    stored.Fetch = fetch;
+                    _sources.Update(stored);
+                    saved.Add(stored);
+                }
+
+                _database.Commit();
+            }
+            catch
+            {
+                _database.Rollback();
+                throw;
+            }
+
+            foreach (var source in saved)
+            {
+                _sourceDirectory.Put(source);
+            }
+        }
+
+        return Task.CompletedTask;
     }
 }

@@ -60,6 +60,24 @@ public sealed partial class PostgresFeedStore
         _versions.Wrote();
     }
 
+    public async Task SaveFetchStatesAsync(IReadOnlyCollection<PollResult> polls, CancellationToken cancellationToken)
+    {
+        // One round-trip and one implicit transaction for the batch; each update is the prepared statement of a single
+        // poll's, kept from moving a later poll's state back.
+        await using var batch = _writes.CreateBatch();
+        foreach (var poll in polls)
+        {
+            var update = new NpgsqlBatchCommand(SourceColumns.UpdateFetchUnlessNewerSql);
+            SourceColumns.AddFetchParameters(update.Parameters, poll.SourceId, poll.PolledUrl, poll.Fetch!);
+            batch.BatchCommands.Add(update);
+        }
+
+        if (batch.BatchCommands.Count > 0)
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Applies the poll to the source as stored, if the poll is about it, and makes it a duplicate when told to.</summary>
     private static bool Apply(PollResult poll, Source stored, long? duplicateOf)
     {

@@ -134,6 +134,15 @@ internal static class SourceColumns
         WHERE id = @id AND (@polled_url IS NULL OR feed_url = @polled_url)
         """;
 
+    /// <summary>
+    /// <see cref="UpdateFetchSql"/> that leaves a source whose stored fetch state is not older (counts as many polls or
+    /// more: a later poll's, saved meanwhile) as it is.
+    /// </summary>
+    public static readonly string UpdateFetchUnlessNewerSql = $"""
+        {UpdateFetchSql}
+          AND poll_count < @poll_count
+        """;
+
     /// <summary>Inserts a source with the id it brings, or replaces the one already there (a copy from another store).</summary>
     public static readonly string ImportSql = $"""
         INSERT INTO sources (id, {string.Join(", ", Data.Select(c => c.Name))})

@@ -139,6 +139,44 @@ public abstract partial class FeedStoreContract
         Assert.Equal([article.Id], await SearchIdsAsync("cormorant"));
     }
 
+    /// <summary>
+    /// Quiet polls' fetch states saved together: each lands on its source and its health, except on a source removed,
+    /// on one moved away from the polled address, and on one whose stored state counts as many polls (a later poll's).
+    /// </summary>
+    [Fact]
+    public async Task Fetch_states_saved_together_land_on_their_sources_and_never_move_a_later_poll_back()
+    {
+        var plain = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
+        var removed = await Store.AddSourceAsync(NewSource("https://b.example/feed"), default);
+        var moved = await Store.AddSourceAsync(NewSource("https://c.example/feed"), default);
+        var later = await Store.AddSourceAsync(NewSource("https://d.example/feed"), default);
+        var broken = await Store.AddSourceAsync(NewSource("https://e.example/feed"), default);
+        await Store.RemoveSourceAsync(removed.Id, keepArticles: false, default);
+        await ChangeAsync(moved.Id, source => source.FeedUrl = "https://c.example/moved");
+        await Store.SavePollAsync(new PollResult(later.Id) { Fetch = new FetchState { PollCount = 8, LastAttemptAt = T0.AddMinutes(9) } }, default);
+        var version = await Store.GetVersionAsync(default);
+
+        FetchState Quiet(int polls) => new() { PollCount = polls, NotModifiedCount = polls - 1, ETag = "\"v1\"", LastAttemptAt = T0.AddMinutes(polls), LastStatusCode = 304, LastItemCount = 20 };
+        await Store.SaveFetchStatesAsync(
+        [
+            new PollResult(plain.Id) { PolledUrl = plain.FeedUrl, Fetch = Quiet(3) },
+            new PollResult(removed.Id) { PolledUrl = removed.FeedUrl, Fetch = Quiet(3) },
+            new PollResult(moved.Id) { PolledUrl = "https://c.example/feed", Fetch = Quiet(3) },
+            new PollResult(later.Id) { PolledUrl = later.FeedUrl, Fetch = Quiet(8) },
+            new PollResult(broken.Id) { Fetch = new FetchState { PollCount = 4, ConsecutiveFailures = SourceHealthRules.BrokenAfterFailures, LastAttemptAt = T0 } },
+        ], default);
+
+        Assert.Equal(version, await Store.GetVersionAsync(default));
+        Store = await ReopenAsync(Store);
+        var stored = await Store.GetSourceAsync(plain.Id, default);
+        Assert.Equal((3L, 2L, "\"v1\"", 304, T0.AddMinutes(3)), (stored!.Fetch.PollCount, stored.Fetch.NotModifiedCount, stored.Fetch.ETag, stored.Fetch.LastStatusCode, stored.Fetch.LastAttemptAt));
+        Assert.Null(await Store.GetSourceAsync(removed.Id, default));
+        Assert.Equal(0L, (await Store.GetSourceAsync(moved.Id, default))!.Fetch.PollCount);
+        Assert.Equal(T0.AddMinutes(9), (await Store.GetSourceAsync(later.Id, default))!.Fetch.LastAttemptAt);
+        Assert.Equal([broken.Id], (await Store.ListSourcesAsync(new SourceListQuery { Health = HealthStatus.Broken }, default)).Sources.Select(s => s.Id));
+        Assert.Equal([plain.Id, later.Id], (await Store.ListSourcesAsync(new SourceListQuery { Health = HealthStatus.Healthy }, default)).Sources.Select(s => s.Id).Order());
+    }
+
     [Fact]
     public async Task Known_articles_are_the_identities_of_the_stored_articles_with_the_given_keys_of_that_source_only()
     {

@@ -67,6 +67,23 @@ farm_opml() {
   } >"$2"
 }
 
+# farm_curl_configs FEEDS COLD_CFG REVALIDATE_CFG: curl configurations (curl -K) for the floor beside FeedHub: every one
+# of the first FEEDS feeds at $farm_url once, plain; and every feed with its validator (the farm's ETag is the file's
+# mtime and size in hex, as farm_server.js and nginx make it), so all answer 304 like FeedHub's re-poll.
+farm_curl_configs() {
+  python3 - "$FARM/feeds" "$farm_url" "$1" "$2" "$3" <<'PY'
+import os, sys
+feeds, url, n, cold, revalidate = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
+common = 'output = "/dev/null"\nsilent\ncompressed\nmax-time = 30\nwrite-out = "%{http_code}\\n"\n'
+with open(cold, "w") as c, open(revalidate, "w") as r:
+    for i in range(n):
+        st = os.stat(f"{feeds}/{i}.xml")
+        sep = "next\n" if i else ""
+        c.write(f'{sep}url = "{url}/feeds/{i}.xml"\n{common}')
+        r.write(f'{sep}url = "{url}/feeds/{i}.xml"\n{common}header = "If-None-Match: \\"{int(st.st_mtime):x}-{st.st_size:x}\\""\n')
+PY
+}
+
 # wait_until_cpu_rests PID: returns once PID has used under 0.1 s of CPU in 2 s: a serve's round is over when its
 # last feeds are stored, which the farm's request count alone does not tell.
 wait_until_cpu_rests() {

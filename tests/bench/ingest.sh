@@ -5,7 +5,8 @@
 # with this one (each going first in every other repetition), so that a before/after comparison sees the same load.
 #
 #   bash tests/bench/ingest.sh [--feeds N] [--store litedb|postgres] [--in-flight P] [--reps R]
-#                              [--baseline path/to/feedhub.dll] [--farm http://127.0.0.1:PORT] [--no-build]
+#                              [--baseline path/to/feedhub.dll] [--farm http://127.0.0.1:PORT] [--no-build] [--repoll-only]
+#                              [--fetched path/to/feedhub.db]
 #
 #   --feeds N      feeds to poll (default 1000; generated under $FARM when missing)
 #   --store        litedb (default) or postgres ($FEEDHUB_TEST_POSTGRES when set, else a throwaway server)
@@ -13,6 +14,11 @@
 #   --reps R       repetitions of each scenario per build (default 2)
 #   --baseline D   another build's feedhub.dll, measured beside this worktree's Release build
 #   --no-build     use the Release build as it is (it must exist)
+#   --repoll-only  one store for every build and rep, fetched cold once (by this build, unmeasured); then only the 304
+#                  poll and the start-up are measured, the builds taking turns on it: the re-poll of 10,000 feeds
+#                  without a cold poll of 10,000 per build and rep (the builds must read each other's store)
+#   --fetched F    with --repoll-only on LiteDB: re-poll the store F, whose N farm feeds were fetched already (by an
+#                  earlier poll --once from the farm given with --farm), instead of importing and fetching them here
 #
 # Per repetition and build, on a fresh store with the N sources imported (extraction "never"):
 #   cold:  `poll --once`, every feed new (fetch, parse, ingest, store, index);
@@ -22,7 +28,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-feeds=1000 store=litedb in_flight=16 reps=2 baseline="" farm_url="" build=true
+feeds=1000 store=litedb in_flight=16 reps=2 baseline="" farm_url="" build=true repoll_only=false fetched=""
 usage() { sed -n 's/^#   bash tests\/bench\/ingest.sh/usage: bash tests\/bench\/ingest.sh/p' "$0" >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case $1 in
@@ -33,6 +39,8 @@ while [ $# -gt 0 ]; do
     --baseline) baseline=${2:?}; shift 2 ;;
     --farm) farm_url=${2:?}; shift 2 ;;
     --no-build) build=false; shift ;;
+    --repoll-only) repoll_only=true; shift ;;
+    --fetched) fetched=${2:?}; shift 2 ;;
     -h | --help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "ingest.sh: unknown argument '$1'" >&2; usage ;;
   esac
@@ -40,6 +48,10 @@ done
 for n in "$feeds" "$in_flight" "$reps"; do [[ $n =~ ^[0-9]+$ ]] && [ "$n" -gt 0 ] || { echo "ingest.sh: counts are positive numbers" >&2; usage; }; done
 case $store in litedb | postgres) ;; *) echo "ingest.sh: --store is litedb or postgres" >&2; usage ;; esac
 [ -z "$baseline" ] || [ -f "$baseline" ] || { echo "ingest.sh: no baseline build at $baseline" >&2; exit 2; }
+if [ -n "$fetched" ]; then
+  $repoll_only && [ "$store" = litedb ] && [ -f "$fetched" ] && [ -n "$farm_url" ] \
+    || { echo "ingest.sh: --fetched wants --repoll-only, --store litedb, an existing store file and the --farm it was fetched from" >&2; exit 2; }
+fi
 
 . tests/bench/farm.sh
 for tool in curl node python3 /usr/bin/time; do
@@ -118,18 +130,47 @@ run_feedhub() { # build, out-name, command... -> prints "wall cpu rss failed pg-
   echo "$e $(bc <<<"$u + $s + $pg") $((k / 1024)) $failed $pg"
 }
 
+import_farm() { # build, store name
+  env "${store_env[@]}" "${fh_env[@]}" dotnet "${dll[$1]}" import "$work/farm.opml" >"$work/import.out" 2>&1 \
+    || { tail -5 "$work/import.out" >&2; exit 1; }
+  [ "$store" = postgres ] && word_pairs_index "$pg_port" "ingest_$$_$2"
+  return 0
+}
+
+scenarios=(cold 304 start)
+if $repoll_only; then
+  scenarios=(304 start)
+  if [ -n "$fetched" ]; then
+    store_env=(FeedHub__Storage__Provider=LiteDb "FeedHub__Storage__LiteDb__Path=$fetched")
+  else
+    use_store shared
+    import_farm this shared
+    read -r e c m f p < <(run_feedhub this shared-cold poll --once)
+    say "the shared store fetched cold (this build): wall ${e} s, ${f} failed"
+  fi
+  # The floor: curl re-validating the same feeds with as many in flight, in each rep beside the builds.
+  farm_curl_configs "$feeds" "$work/curl-cold.cfg" "$work/curl-304.cfg"
+fi
+
 declare -A sum
 for rep in $(seq 1 "$reps"); do
   # The builds take turns at going first (baseline, this; this, baseline; ...): under a load that rises or falls
   # during the run, the one always measured first would be favoured or penalised.
   order=("${builds[@]}")
   [ $((rep % 2)) -eq 0 ] && [ "${#builds[@]}" -eq 2 ] && order=("${builds[1]}" "${builds[0]}")
+  if $repoll_only; then
+    /usr/bin/time -f '%e %U %S' -o "$work/time" curl --parallel --parallel-max "$in_flight" -K "$work/curl-304.cfg" >"$work/curl.out" 2>/dev/null || true
+    read -r e u s <"$work/time"
+    say "curl rep $rep 304: wall ${e} s, CPU $(bc <<<"$u + $s") s, HTTP $(sort "$work/curl.out" | uniq -c | tr -s ' \n' ' ')"
+    sum[curl,wall]=$(bc <<<"${sum[curl,wall]:-0} + $e")
+    sum[curl,cpu]=$(bc <<<"${sum[curl,cpu]:-0} + $u + $s")
+  fi
   for build in "${order[@]}"; do
-    use_store "$build$rep"
-    env "${store_env[@]}" "${fh_env[@]}" dotnet "${dll[$build]}" import "$work/farm.opml" >"$work/import.out" 2>&1 \
-      || { tail -5 "$work/import.out" >&2; exit 1; }
-    [ "$store" = postgres ] && word_pairs_index "$pg_port" "ingest_$$_$build$rep"
-    for scenario in cold 304 start; do
+    if ! $repoll_only; then
+      use_store "$build$rep"
+      import_farm "$build" "$build$rep"
+    fi
+    for scenario in "${scenarios[@]}"; do
       case $scenario in start) args=(poll) ;; *) args=(poll --once) ;; esac
       read -r e c m f p < <(run_feedhub "$build" "$build$rep-$scenario" "${args[@]}")
       say "$build rep $rep $scenario: wall ${e} s, CPU ${c} s (PostgreSQL ${p} s), peak RSS ${m} MB, ${f} failed"
@@ -146,11 +187,18 @@ echo "FeedHub ingest benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'): $feeds feeds, 
   "$(nproc) cores, load average $load_at_start at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 printf '%-9s %-6s %10s %12s %16s %14s %8s\n' build poll "wall s" "CPU ms/feed" "net ms/feed" "of it PG ms" failed
 for build in "${builds[@]}"; do
-  for scenario in cold 304 start; do
+  for scenario in "${scenarios[@]}"; do
     awk -v b="$build" -v s="$scenario" -v w="${sum[$build,$scenario,wall]}" -v c="${sum[$build,$scenario,cpu]}" \
       -v st="${sum[$build,start,cpu]}" -v r="$reps" -v n="$feeds" -v f="${sum[$build,$scenario,failed]}" -v pg="${sum[$build,$scenario,pg]}" \
       'BEGIN { net = (s == "start") ? "-" : sprintf("%.2f", 1000 * (c - st) / r / n);
                printf "%-9s %-6s %10.2f %12.2f %16s %14.2f %8d\n", b, s, w / r, 1000 * c / r / n, net, 1000 * pg / r / n, f }'
   done
 done
+if $repoll_only; then
+  awk -v w="${sum[curl,wall]}" -v c="${sum[curl,cpu]}" -v r="$reps" -v n="$feeds" \
+    'BEGIN { printf "%-9s %-6s %10.2f %12.2f %16s %14s %8s\n", "curl", "304", w / r, 1000 * c / r / n, "-", "-", "-" }'
+  for build in "${builds[@]}"; do
+    awk -v b="$build" -v w="${sum[$build,304,wall]}" -v cw="${sum[curl,wall]}" 'BEGIN { printf "%s: 304 wall %.2fx curl\n", b, w / cw }'
+  done
+fi
 echo "(CPU: user+sys$([ -n "$postmaster" ] && echo ", PostgreSQL's backends included (of it PG: theirs alone)"); net: less the start-up (poll with nothing due); figures are means of the reps)"

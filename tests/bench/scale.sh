@@ -92,19 +92,7 @@ curl -fs "$farm_url/stats" >/dev/null 2>&1 && farm_has_stats=true
 
 seq 0 $((feeds - 1)) | sed "s|.*|$farm_url/feeds/&.xml|" >"$work/urls.txt"
 farm_opml "$feeds" "$work/farm.opml"
-# curl configurations: every feed once, plain; and every feed with its validator (the farm's ETag is the file's
-# mtime and size in hex, as farm_server.js and nginx make it), so all answer 304 like FeedHub's re-poll.
-python3 - "$FARM/feeds" "$farm_url" "$feeds" "$work/curl-cold.cfg" "$work/curl-304.cfg" <<'PY'
-import os, sys
-feeds, url, n, cold, revalidate = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
-common = 'output = "/dev/null"\nsilent\ncompressed\nmax-time = 30\nwrite-out = "%{http_code}\\n"\n'
-with open(cold, "w") as c, open(revalidate, "w") as r:
-    for i in range(n):
-        st = os.stat(f"{feeds}/{i}.xml")
-        sep = "next\n" if i else ""
-        c.write(f'{sep}url = "{url}/feeds/{i}.xml"\n{common}')
-        r.write(f'{sep}url = "{url}/feeds/{i}.xml"\n{common}header = "If-None-Match: \\"{int(st.st_mtime):x}-{st.st_size:x}\\""\n')
-PY
+farm_curl_configs "$feeds" "$work/curl-cold.cfg" "$work/curl-304.cfg"
 
 # --- FeedHub and its stores ---------------------------------------------------------------------------------------
 build_feedhub

@@ -61,6 +61,9 @@ public sealed class FetchState
 
     /// <summary>The usual gap between the feed's posts (the median gap between the dates of its items), when it has enough of them.</summary>
     public TimeSpan? UsualPostInterval { get; set; }
+
+    /// <summary>A copy to change or keep apart from this one (every member is a value or an immutable string).</summary>
+    public FetchState Copy() => (FetchState)MemberwiseClone();
 }
 
 public enum FetchErrorKind

@@ -1,5 +1,6 @@
 using System.Globalization;
 using FeedHub.Core.Charsets;
+using FeedHub.Core.Curation;
 using FeedHub.Core.Fetcher;
 using FeedHub.Core.Ingest;
 using FeedHub.Core.Model;
@@ -15,7 +16,8 @@ namespace FeedHub.Core.Polling;
 /// <summary>
 /// Polls one source: conditional fetch, parse, ingest, then the fetch state and next poll time are saved. Articles
 /// are stored before the new validators, so a crash in between only makes the next poll redo the work. A poll saves
-/// only its own columns (<see cref="PollResult"/>): a curator's change made meanwhile stays.
+/// only its own columns (<see cref="PollResult"/>): a curator's change made meanwhile stays. A quiet poll (a 304 that
+/// changed only counters, times and the next poll) is saved with others a moment later (<see cref="QuietPollSaves"/>).
 /// </summary>
 public sealed partial class SourcePoller(
     IFeedStore store,
@@ -24,6 +26,7 @@ public sealed partial class SourcePoller(
     ArticleIngester ingester,
     PollMetrics metrics,
     StoreWrites storeWrites,
+    QuietPollSaves quietSaves,
     IngestGate ingestGate,
     IOptions<PollingOptions> options,
     IOptions<WebSubOptions> webSub,
@@ -45,7 +48,14 @@ public sealed partial class SourcePoller(
 
     public async Task<PollReport> PollAsync(Source source, CancellationToken cancellationToken)
     {
+        if (quietSaves.StateOf(source) is { } quiet)
+        {
+            // The store is still behind this source's last poll.
+            source.Fetch = quiet;
+        }
+
         var state = source.Fetch;
+        var before = (Fetch: state.Copy(), Health: SourceHealthRules.Judge(source));
         var now = timeProvider.GetUtcNow();
         var started = timeProvider.GetTimestamp();
         var polledUrl = source.FeedUrl;
@@ -72,14 +82,22 @@ public sealed partial class SourcePoller(
                 report = await WithPushAsync(source, report, now, cancellationToken).ConfigureAwait(false);
             }
 
-            await store.SavePollAsync(new PollResult(source.Id)
+            var poll = new PollResult(source.Id)
             {
                 PolledUrl = polledUrl,
                 Fetch = state,
                 MovedTo = moved ? source.FeedUrl : null,
                 Gone = source.State == SourceState.Retired,
-            }, cancellationToken).ConfigureAwait(false);
-            storeWrites.Succeeded();
+            };
+            if (report.Outcome == PollOutcome.NotModified && !moved && IsQuiet(before.Fetch, before.Health, source))
+            {
+                quietSaves.Add(poll with { Fetch = state.Copy() });
+            }
+            else
+            {
+                await store.SavePollAsync(poll, cancellationToken).ConfigureAwait(false);
+                storeWrites.Succeeded();
+            }
         }
         catch (Exception failure) when (StoreWrites.IsStorageFailure(failure))
         {
@@ -126,6 +144,20 @@ public sealed partial class SourcePoller(
                 StorageFailed = true,
             };
         }
+    }
+
+    /// <summary>
+    /// Whether a poll answered 304 changed only counters, times and the next poll of its source's fetch state
+    /// (<paramref name="before"/>, the state the poll started from): the poll before succeeded, the validators and the
+    /// redirect seen are the same, and so is the health a curator reads. Its save can wait (<see cref="QuietPollSaves"/>).
+    /// </summary>
+    private static bool IsQuiet(FetchState before, (HealthStatus, string) healthBefore, Source source)
+    {
+        var after = source.Fetch;
+        return before is { ConsecutiveFailures: 0, LastError: null, PollCount: > 0 }
+            && before.ETag == after.ETag && before.LastModified == after.LastModified
+            && before.PendingRedirectUrl == after.PendingRedirectUrl && before.PendingRedirectCount == after.PendingRedirectCount
+            && SourceHealthRules.Judge(source) == healthBefore;
     }
 
     private PollReport NotModified(Source source, FetchResult result, DateTimeOffset now)

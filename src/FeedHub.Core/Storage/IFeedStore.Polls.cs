@@ -1,3 +1,4 @@
+using FeedHub.Core.Model;
 using FeedHub.Core.Polling;
 
 namespace FeedHub.Core.Storage;
@@ -19,6 +20,14 @@ public partial interface IFeedStore
     /// source's paused duplicate (<see cref="SourceAddress.MarkDuplicate"/>), in the same step.
     /// </summary>
     Task SavePollAsync(PollResult poll, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Saves the fetch state of many polls (<see cref="PollResult.Fetch"/> alone: no learned feed, move nor retirement)
+    /// in one transaction, each onto its source as stored now. A poll about an address the source has left, or of a
+    /// source removed, saves nothing; nor does one that is not later than the fetch state stored (which counts as many
+    /// polls, <see cref="FetchState.PollCount"/>, or more): a later poll's state, saved meanwhile, is never moved back.
+    /// </summary>
+    Task SaveFetchStatesAsync(IReadOnlyCollection<PollResult> polls, CancellationToken cancellationToken);
 }
 
 /// <summary>A stored article as a poll compares it with its feed's item: its id, key and content hash.</summary>

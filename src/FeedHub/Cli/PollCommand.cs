@@ -43,6 +43,9 @@ public static class PollCommand
             }
         });
 
+        // Every poll's state is in the store before the queue and the store are read again below.
+        await services.GetRequiredService<QuietPollSaves>().FlushAsync(cancellationToken);
+
         // The next polls go to the workers' queue together, in a few transactions, rather than in one each (on
         // PostgreSQL, the clustered queue's lock and rows cost more than the poll of a feed that did not change). A
         // source polled before its time and still due when it was (its slot did not move) is queued already. A run

@@ -67,8 +67,12 @@ public static class FeedHubServices
                 return new HostThrottle(fetcher.MaxConcurrency, fetcher.MaxPerHost);
             });
         }
+        // Without the factory's request logging: its lines are below the Warning level System.Net.Http.HttpClient is
+        // kept at, yet its two handlers formatted the address, timed the request and opened a logging scope on every
+        // fetch; FeedFetcher logs what a curator can act on itself.
         services.AddHttpClient<FeedFetcher>(FetcherClient, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(provider => FeedFetcher.CreateHandler(provider.GetRequiredService<IOptions<FetcherOptions>>().Value));
+            .ConfigurePrimaryHttpMessageHandler(provider => FeedFetcher.CreateHandler(provider.GetRequiredService<IOptions<FetcherOptions>>().Value))
+            .RemoveAllLoggers();
 
         services.AddOptions<FeedReaderOptions>().BindConfiguration(FeedReaderOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<FeedReaderOptions>, FeedReaderOptionsValidator>();
@@ -81,6 +85,7 @@ public static class FeedHubServices
         services.AddTransient<FullTextFetcher>();
         services.AddTransient<SourcePoller>();
         services.AddSingleton(_ => new IngestGate());
+        services.AddSingleton<QuietPollSaves>();
         services.AddSingleton<PollMetrics>();
         services.AddTransient<SourceCatalog>();
         services.AddSingleton<SourceHealthReport>();

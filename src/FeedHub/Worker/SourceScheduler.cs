@@ -153,7 +153,7 @@ public sealed class SourceScheduler(ISchedulerFactory schedulerFactory, IFeedSto
             if (stored.NextFireTimeUtc == tooEarly)
             {
                 await scheduler.RescheduleJob(stored.Key, next, cancellationToken).ConfigureAwait(false);
-                await KeepRefreshStoredMeanwhileAsync(scheduler, sourceId, at, cancellationToken).ConfigureAwait(false);
+                await KeepRefreshStoredMeanwhileAsync(scheduler, sourceId, at, firedFor, cancellationToken).ConfigureAwait(false);
                 return;
             }
         }
@@ -165,13 +165,14 @@ public sealed class SourceScheduler(ISchedulerFactory schedulerFactory, IFeedSto
     /// Read, then written: a refresh queued between the read of the trigger and its replacement by the end of a poll was
     /// replaced with it. A refresh stores the source's next poll time before it queues it, so the store, read after the
     /// replacement, holds the time of any refresh the replacement may have overwritten, and the queue follows it. A
-    /// refresh stored after this read queues itself after it, and so after the replacement.
+    /// refresh stored after this read queues itself after it, and so after the replacement. The time the poll was due
+    /// at is no refresh: it is still in the store while a quiet poll's save waits for others (<see cref="QuietPollSaves"/>).
     /// </summary>
-    private async Task KeepRefreshStoredMeanwhileAsync(IScheduler scheduler, long sourceId, DateTimeOffset at, CancellationToken cancellationToken)
+    private async Task KeepRefreshStoredMeanwhileAsync(IScheduler scheduler, long sourceId, DateTimeOffset at, DateTimeOffset? firedFor, CancellationToken cancellationToken)
     {
         // The store keeps the poll's own time to the millisecond (or less), hence SameSlot.
         if (await store.GetSourceAsync(sourceId, cancellationToken).ConfigureAwait(false) is { State: SourceState.Active, Fetch.NextPollAt: { } due }
-            && due < at - SameSlot)
+            && due < at - SameSlot && !(firedFor is { } dueAt && (due - dueAt).Duration() < SameSlot))
         {
             await KeepEarlierWhileQueuedAsync(scheduler, PollTriggerOf(sourceId, due), cancellationToken).ConfigureAwait(false);
         }

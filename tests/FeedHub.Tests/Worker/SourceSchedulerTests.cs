@@ -157,6 +157,26 @@ public sealed class SourceSchedulerTests
     }
 
     /// <summary>
+    /// The end of a quiet poll (a 304 whose fetch state is saved with others a moment later, <see cref="Core.Polling.QuietPollSaves"/>)
+    /// that moves its trigger later: the store still holds the time the poll was due, which is no refresh, and the trigger
+    /// moves to the poll's next time instead of firing again at once.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task A_quiet_poll_whose_save_is_pending_moves_its_trigger_later_without_firing_again(string store)
+    {
+        await using var context = await Context.StartAsync(store);
+        var fired = context.Slot(1);
+        var wanted = context.Slot(3);
+        var id = await context.StoredSourceAsync(fired);
+        await context.FiredAsync(id, fired + Interval, Interval);
+
+        await context.Queue.RescheduleAfterPollAsync(id, wanted, fired, fired + Interval, default);
+
+        Assert.Equal(wanted, (await context.NextFireAsync(id)).GetValueOrDefault(), TimeSpan.FromSeconds(1));
+    }
+
+    /// <summary>
     /// The schedule sync finds an active source missing from the queue and queues it at the store's time, tomorrow; a
     /// refresh queued after the sync looked and before it wrote stays queued, and the source is polled now, not tomorrow.
     /// A source paused in the same moment leaves the queue. (On a worker that starts, its first sync runs as the first
