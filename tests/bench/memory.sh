@@ -69,20 +69,31 @@ env FeedHub__Storage__Provider=LiteDb "FeedHub__Storage__LiteDb__Path=$work/temp
   dotnet "$feedhub" import "$work/farm.opml" >"$work/import.log" 2>&1 || { tail -5 "$work/import.log" >&2; exit 1; }
 fresh_store() { rm -rf "$work/$1"; cp -r "$work/template" "$work/$1"; echo "FeedHub__Storage__LiteDb__Path=$work/$1/feedhub.db"; }
 
-# RSS by kind of mapping: anonymous (GC heap, native allocations), code files (.dll, .so), JIT code.
+# RSS by kind of mapping: anonymous (GC heap and the runtime's own), of which glibc malloc's (its brk heap and its
+# arenas: 64 MB-aligned reservations, zlib, ICU and the runtime allocate there), code files (.dll, .so), JIT code.
 rss_split() {
   python3 - "$1" <<'PY'
 import re, sys
-kinds = {"anon": 0, "files": 0, "jit": 0}
-kind = "anon"
+kinds = {"anon": 0, "malloc": 0, "files": 0, "jit": 0}
+maps = []
 for line in open(f"/proc/{sys.argv[1]}/smaps"):
     if re.match(r"^[0-9a-f]+-[0-9a-f]+ ", line):
         parts = line.split()
+        start, end = (int(x, 16) for x in parts[0].split("-"))
         name = parts[5] if len(parts) > 5 else ""
-        kind = "jit" if "doublemapper" in name else "files" if name.startswith("/") else "anon"
+        kind = "jit" if "doublemapper" in name else "malloc" if name == "[heap]" else "files" if name.startswith("/") else "anon"
+        maps.append({"start": start, "end": end, "perm": parts[1], "kind": kind, "rss": 0})
     elif line.startswith("Rss:"):
-        kinds[kind] += int(line.split()[1])
-print(f"anon {kinds['anon'] // 1024} MB, files {kinds['files'] // 1024} MB, JIT code {kinds['jit'] // 1024} MB")
+        maps[-1]["rss"] = int(line.split()[1])
+arena = 64 << 20
+for used, rest in zip(maps, maps[1:]):
+    if (used["kind"] == rest["kind"] == "anon" and used["perm"] == "rw-p" and rest["perm"] == "---p"
+            and used["end"] == rest["start"] and used["start"] % arena == 0 and rest["end"] - used["start"] == arena):
+        used["kind"] = "malloc"
+for m in maps:
+    kinds[m["kind"]] += m["rss"]
+mb = {k: v // 1024 for k, v in kinds.items()}
+print(f"anon {mb['anon'] + mb['malloc']} MB of which malloc {mb['malloc']} MB, files {mb['files']} MB, JIT code {mb['jit']} MB")
 PY
 }
 
