@@ -267,7 +267,7 @@ finished=true
 if $farm_has_stats; then
   while [ "$(served)" -lt "$feeds" ]; do
     sleep 0.5
-    kill -0 "$serve_pid" || { say "serve died:"; tail -5 "$work/serve.err" >&2; exit 1; }
+    kill -0 "$serve_pid" || { say "serve died:"; grep -m1 -B2 -A40 "Unhandled exception" "$work/serve.err" >&2 || tail -60 "$work/serve.err" >&2; exit 1; }
     if [ "$(bc <<<"$(now) > $give_up_at")" = 1 ]; then say "serve: round not over after $(bc <<<"$give_up_at - $serve_start") s, measuring anyway"; finished=false; break; fi
   done
 fi
