@@ -1,6 +1,5 @@
 using System.Net;
 using System.Security.Cryptography;
-using FeedHub.Curators;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
@@ -22,11 +21,8 @@ public sealed partial class StartupWarmUp(
 {
     public const string ClientName = "feedhub-warm-up";
 
-    /// <summary>What is requested: a page, the digest, a feed and the API (as far as it answers a token it does not know).</summary>
+    /// <summary>What is requested: a page, the digest, a feed and the API (without credentials, as far as it answers).</summary>
     public static readonly IReadOnlyList<string> Paths = ["/", "/digest", "/feed.atom", "/api/sources"];
-
-    /// <summary>An API token of the form curators' have (<c>fh_…</c>), which no curator has.</summary>
-    private const string UnknownToken = CuratorAccounts.TokenMarker + "warm-up";
 
     /// <summary>The longest readiness waits for the warm-up.</summary>
     public static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
@@ -81,12 +77,6 @@ public sealed partial class StartupWarmUp(
                 path = each;
                 using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(loopback, path));
                 requests.Mark(request);
-                if (path.StartsWith("/api/", StringComparison.Ordinal))
-                {
-                    // A token no curator has: its look-up in the store is made too, and nothing is authorized.
-                    request.Headers.Authorization = new("Bearer", UnknownToken);
-                }
-
                 using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, bounded.Token).ConfigureAwait(false);
             }
 
