@@ -46,14 +46,16 @@ public sealed class SourceScheduler(ISchedulerFactory schedulerFactory, IFeedSto
     /// <summary>
     /// How often a poll asked for once (a refresh, a repair, a source's first poll) fires again if the end of its poll
     /// never moves it. Every poll's end moves its trigger to the source's next poll time, so it is only reached after a
-    /// poll that failed before its end. It is there so that no poll trigger is ever spent: Quartz completes a firing
+    /// poll that failed before its end (its store unreachable, the process stopping): it is then the retry, a few
+    /// minutes later as the schedule sync's repair of a spent trigger was, and long enough that no poll still runs when
+    /// it fires. It is there so that no poll trigger is ever spent: Quartz completes a firing
     /// whose trigger has no next fire time by deleting the trigger, and on PostgreSQL it does so without the trigger
     /// lock (for a durable job), by key, after reading the trigger in a separate statement: a trigger stored for the
     /// source between the two (a refresh, a repair) was deleted with it, and the source sat unqueued. A trigger that
     /// repeats is completed by deleting its fired row alone, on both job stores. (In memory, Quartz compares the stored
     /// trigger's next fire time under its one lock, and never deleted one stored since; it does not delete these either.)
     /// </summary>
-    private static readonly TimeSpan RepeatUnlessMoved = TimeSpan.FromHours(1);
+    private static readonly TimeSpan RepeatUnlessMoved = TimeSpan.FromMinutes(5);
 
     /// <summary>How long a firing that found its source's turn taken leaves the poll holding it before it asks again.</summary>
     private static readonly TimeSpan TurnRetry = TimeSpan.FromSeconds(2);
