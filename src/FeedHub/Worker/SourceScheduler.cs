@@ -153,18 +153,23 @@ public sealed class SourceScheduler(ISchedulerFactory schedulerFactory, IFeedSto
 
         var scheduler = await schedulerFactory.GetScheduler(cancellationToken).ConfigureAwait(false);
         var next = PollTriggerOf(sourceId, at, firedFor);
-        if (firesNext is { } tooEarly && tooEarly < at)
+        if (firesNext is null || firesNext < at)
         {
             // The interval grew (fewer posts, a failure backing off): the trigger that fired is pending and earlier, so
             // KeepEarlier would keep it. It is replaced when it is still the one that fired; a trigger stored since
-            // (a refresh) is left to KeepEarlier below, and a removed source stays unscheduled.
+            // (a refresh) is left to KeepEarlier below, and a removed source stays unscheduled. A firing that has no
+            // next fire time of its own (Quartz's recovery of a poll a killed worker left under way) replaces a stored
+            // trigger that has fired already: a poll asked for once, repeating every RepeatUnlessMoved until a poll's
+            // end moves it; a refresh stored since has not fired yet and is kept.
             var stored = await scheduler.GetTrigger(TriggerKeyOf(sourceId), cancellationToken).ConfigureAwait(false);
-            if (stored is null)
+            if (stored is null && firesNext is not null)
             {
                 return;
             }
 
-            if (stored.NextFireTimeUtc == tooEarly)
+            if (stored is not null && (firesNext is { } tooEarly
+                    ? stored.NextFireTimeUtc == tooEarly
+                    : stored.PreviousFireTimeUtc is not null && stored.NextFireTimeUtc < at))
             {
                 await scheduler.RescheduleJob(stored.Key, next, cancellationToken).ConfigureAwait(false);
                 await KeepRefreshStoredMeanwhileAsync(scheduler, sourceId, at, firedFor, cancellationToken).ConfigureAwait(false);
