@@ -97,7 +97,8 @@ public sealed partial class LiteDbFeedStore
                         continue;
                     }
 
-                    stored.Fetch = fetch;
+                    // The fetch state alone, with a refresh's next poll time stored meanwhile kept.
+                    poll.ApplyTo(stored);
                     _sources.Update(stored);
                     saved.Add(stored);
                 }
