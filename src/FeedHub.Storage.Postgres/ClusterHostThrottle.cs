@@ -9,19 +9,34 @@ namespace FeedHub.Storage.Postgres;
 /// the host name and the slot number, for as long as it runs; the node-local throttle still bounds the node's own
 /// concurrency. A node that dies releases its slots with its connections.
 /// </summary>
+/// <remarks>
+/// A node knows which slots its own requests hold, so it looks for a free one only among the others, starting at a
+/// random one: on one node the first slot tried is free, and on several a node tries about as many as the other
+/// nodes hold, where trying slot 0, 1, 2 ... in turn cost as many locks as the host had requests in flight (up to
+/// <c>maxPerHost</c> per fetch). What a node knows is only where to look: the lock decides, so a slot another node
+/// took is passed over, and two requests of one node never hold the same slot (their sessions differ).
+/// </remarks>
 public sealed class ClusterHostThrottle(NpgsqlDataSource dataSource, IHostThrottle local, int maxPerHost) : IHostThrottle
 {
+    private readonly int _slots = Math.Max(1, maxPerHost);
+
+    /// <summary>The slots this node's requests hold, by host (lower case); each set is locked while read or changed.</summary>
+    private readonly Dictionary<string, HashSet<int>> _held = new(StringComparer.Ordinal);
+
     public async ValueTask<IAsyncDisposable> AcquireAsync(string host, CancellationToken cancellationToken)
     {
         var localLease = await local.AcquireAsync(host, cancellationToken).ConfigureAwait(false);
         try
         {
+            var key = host.ToLowerInvariant();
             var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                var slot = await TryTakeSlotAsync(connection, host, cancellationToken).ConfigureAwait(false)
-                    ?? await WaitForSlotAsync(connection, host, cancellationToken).ConfigureAwait(false);
-                return new Lease(connection, host, slot, localLease);
+                var candidates = SlotsNotHeldHere(key);
+                var slot = await TryTakeSlotAsync(connection, key, candidates, cancellationToken).ConfigureAwait(false)
+                    ?? await WaitForSlotAsync(connection, key, candidates[0], cancellationToken).ConfigureAwait(false);
+                Hold(key, slot);
+                return new Lease(this, connection, key, slot, localLease);
             }
             catch
             {
@@ -39,43 +54,92 @@ public sealed class ClusterHostThrottle(NpgsqlDataSource dataSource, IHostThrott
         }
     }
 
-    private async Task<int?> TryTakeSlotAsync(NpgsqlConnection connection, string host, CancellationToken cancellationToken)
+    /// <summary>
+    /// The host's slots that none of this node's requests holds, from a random one on (wrapping round). Never empty:
+    /// the local throttle lets no more than <c>maxPerHost</c> of the node's requests to a host through.
+    /// </summary>
+    private int[] SlotsNotHeldHere(string host)
     {
-        // One round-trip tries every slot in turn and keeps the first one it gets.
+        var start = Random.Shared.Next(_slots);
+        lock (_held)
+        {
+            var mine = _held.GetValueOrDefault(host);
+            var candidates = new List<int>(_slots - (mine?.Count ?? 0));
+            for (var i = 0; i < _slots; i++)
+            {
+                var slot = (start + i) % _slots;
+                if (mine is null || !mine.Contains(slot))
+                {
+                    candidates.Add(slot);
+                }
+            }
+
+            return candidates.Count > 0 ? [.. candidates] : [start];
+        }
+    }
+
+    private void Hold(string host, int slot)
+    {
+        lock (_held)
+        {
+            if (!_held.TryGetValue(host, out var mine))
+            {
+                _held[host] = mine = [];
+            }
+
+            mine.Add(slot);
+        }
+    }
+
+    private void LetGo(string host, int slot)
+    {
+        lock (_held)
+        {
+            if (_held.TryGetValue(host, out var mine) && mine.Remove(slot) && mine.Count == 0)
+            {
+                _held.Remove(host);
+            }
+        }
+    }
+
+    private static async Task<int?> TryTakeSlotAsync(NpgsqlConnection connection, string host, int[] candidates, CancellationToken cancellationToken)
+    {
+        // One round-trip tries the candidates in their order and stops at the first it gets (no ORDER BY: a sort would
+        // try them all first).
         await using var command = new NpgsqlCommand(
             """
-            SELECT slot FROM generate_series(0, $2 - 1) AS slot
+            SELECT slot FROM unnest($2::integer[]) AS slot
             WHERE pg_try_advisory_lock(hashtext($1), slot)
             LIMIT 1
             """, connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = host.ToLowerInvariant() });
-        command.Parameters.Add(new NpgsqlParameter { Value = Math.Max(1, maxPerHost) });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = host });
+        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = candidates });
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is int slot ? slot : null;
     }
 
     /// <summary>
-    /// Every slot is busy: queue on one of them. PostgreSQL grants a lock to its waiters in the order they came, so
-    /// nodes get their turns fairly instead of the node that just released a slot taking it again.
+    /// Every slot is busy: queue on one of them (the first candidate, a random one that none of this node's requests
+    /// holds). PostgreSQL grants a lock to its waiters in the order they came, so nodes get their turns fairly instead
+    /// of the node that just released a slot taking it again.
     /// </summary>
-    private async Task<int> WaitForSlotAsync(NpgsqlConnection connection, string host, CancellationToken cancellationToken)
+    private static async Task<int> WaitForSlotAsync(NpgsqlConnection connection, string host, int slot, CancellationToken cancellationToken)
     {
-        var slot = Random.Shared.Next(Math.Max(1, maxPerHost));
         await using var command = new NpgsqlCommand("SELECT pg_advisory_lock(hashtext($1), $2)", connection) { CommandTimeout = 0 };
-        command.Parameters.Add(new NpgsqlParameter { Value = host.ToLowerInvariant() });
-        command.Parameters.Add(new NpgsqlParameter { Value = slot });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = host });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = slot });
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return slot;
     }
 
-    private sealed class Lease(NpgsqlConnection connection, string host, int slot, IAsyncDisposable localLease) : IAsyncDisposable
+    private sealed class Lease(ClusterHostThrottle throttle, NpgsqlConnection connection, string host, int slot, IAsyncDisposable localLease) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
             try
             {
                 await using var command = new NpgsqlCommand("SELECT pg_advisory_unlock(hashtext($1), $2)", connection);
-                command.Parameters.Add(new NpgsqlParameter { Value = host.ToLowerInvariant() });
-                command.Parameters.Add(new NpgsqlParameter { Value = slot });
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = host });
+                command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = slot });
                 await command.ExecuteNonQueryAsync().ConfigureAwait(false);
             }
             catch
@@ -86,6 +150,8 @@ public sealed class ClusterHostThrottle(NpgsqlDataSource dataSource, IHostThrott
             }
             finally
             {
+                // Unlocked, or its session closed with the connection: either way no request of this node holds it.
+                throttle.LetGo(host, slot);
                 await connection.DisposeAsync().ConfigureAwait(false);
                 await localLease.DisposeAsync().ConfigureAwait(false);
             }

@@ -191,9 +191,14 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
         return (await ReadSourcesAsync(command, cancellationToken).ConfigureAwait(false)).ToDictionary(SourceAddress.IdentityOf, StringComparer.Ordinal);
     }
 
+    /// <summary>
+    /// On the poll path's connections (every poll starts here), prepared: a look-up by primary key has one plan
+    /// whatever the id, and a reader's connection would also have sent a DISCARD ALL at its next use, one statement
+    /// more a poll.
+    /// </summary>
     public async Task<Source?> GetSourceAsync(long id, CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand($"SELECT {SourceColumns.SelectList} FROM sources WHERE id = @id");
+        await using var command = _writes.CreateCommand($"SELECT {SourceColumns.SelectList} FROM sources WHERE id = @id");
         command.Parameters.Add(new NpgsqlParameter<long>("id", id));
         return (await ReadSourcesAsync(command, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
     }

@@ -29,7 +29,7 @@ public sealed partial class PostgresFeedStoreTests
 
         var started = await ScalarAsync<DateTime>("SELECT now()");
         var build = store.BuildWordPairsIndexAsync(default);
-        var building = await EventuallyAsync(() => store.GetSearchIndexStatusAsync(default), status => status.Phase != SearchIndexPhase.PhrasesIndexMissing);
+        var building = await Eventually.Async(() => store.GetSearchIndexStatusAsync(default), status => status.Phase != SearchIndexPhase.PhrasesIndexMissing);
 
         Assert.Equal(SearchIndexPhase.PhrasesIndexBuilding, building.Phase);
         Assert.NotNull(building.Since);
@@ -39,21 +39,5 @@ public sealed partial class PostgresFeedStoreTests
         await snapshot.CommitAsync();
         Assert.True(await build);
         Assert.Equal(SearchIndexStatus.Ready, await store.GetSearchIndexStatusAsync(default));
-    }
-
-    /// <summary>Asks again until the answer is done: the build runs in PostgreSQL, which tells nothing when it starts.</summary>
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> probe, Func<T, bool> done)
-    {
-        var until = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var value = await probe();
-            if (done(value) || DateTime.UtcNow > until)
-            {
-                return value;
-            }
-
-            await Task.Delay(50);
-        }
     }
 }

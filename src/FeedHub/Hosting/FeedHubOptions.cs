@@ -71,11 +71,20 @@ public sealed class ClusterOptions
     public TimeSpan CheckinMisfireThreshold { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// Triggers a node takes at once, of those due before its next look (<see cref="IdleWaitTime"/>): one round of
-    /// Quartz's statements serves several polls. Small, so that due polls spread over the nodes instead of the first
-    /// one taking all; never more than the node's threads.
+    /// Triggers a node takes at once, of those due before its next look (<see cref="IdleWaitTime"/>) and within
+    /// <see cref="FireAhead"/> of the first: one round of Quartz's statements under the cluster's lock, and one more
+    /// to fire them, serve them all. Never more than the node's threads, which is what spreads a burst of due polls
+    /// over the nodes: a node whose threads are busy takes nothing, and the others take the rest.
     /// </summary>
-    public int MaxBatchSize { get; set; } = 4;
+    public int MaxBatchSize { get; set; } = 16;
+
+    /// <summary>
+    /// How much earlier than it is due a poll may fire, taken in the round of one due before it: at a steady pace the
+    /// rounds, and so Quartz's statements per poll, are fewer the longer this is. A poll on its slot that fires early
+    /// is still given the next slot (the nearest to an interval from then, half an interval either way), so this is
+    /// kept well under the shortest interval a source can have.
+    /// </summary>
+    public TimeSpan FireAhead { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How long an idle node sleeps before looking for due polls again: nodes are not told of the triggers
     /// another node schedules, so this bounds how soon they join in.</summary>

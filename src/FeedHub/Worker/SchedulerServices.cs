@@ -24,6 +24,7 @@ public static class SchedulerServices
         var fetcher = configuration.GetSection(FetcherOptions.Section).Get<FetcherOptions>() ?? new FetcherOptions();
         var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         var cluster = configuration.GetSection(ClusterOptions.Section).Get<ClusterOptions>() ?? new ClusterOptions();
+        var polling = configuration.GetSection(PollingOptions.Section).Get<PollingOptions>() ?? new PollingOptions();
         var threads = runsJobs ? Math.Max(2, fetcher.MaxConcurrency) : 1;
         services.AddSingleton(provider => new PollTurns(storage.UsesPostgres ? configuration.GetConnectionString("Postgres") : null, provider.GetRequiredService<ILogger<PollTurns>>()));
         services.AddQuartz(quartz =>
@@ -37,9 +38,10 @@ public static class SchedulerServices
                     // Never more than the threads (Quartz refuses to start): a web node or a command has one.
                     scheduler.MaxBatchSize = Math.Clamp(cluster.MaxBatchSize, 1, threads);
                     scheduler.IdleWaitTime = cluster.IdleWaitTime;
-                    // A round that takes more than one trigger also takes those due before the node's next look, and
-                    // fires them together (that much early): polls, on slots of their own, do not mind a second.
-                    scheduler.BatchTriggerAcquisitionFireAheadTimeWindow = cluster.IdleWaitTime;
+                    // A round takes the triggers due within FireAhead of its first, and fires them together (that
+                    // much early): a poll on its slot is given the next one as long as it fires less than half an
+                    // interval early, hence at most a quarter of the shortest.
+                    scheduler.BatchTriggerAcquisitionFireAheadTimeWindow = cluster.FireAhead < polling.MinInterval / 4 ? cluster.FireAhead : polling.MinInterval / 4;
                 }
             });
             if (storage.UsesPostgres)
