@@ -4,6 +4,7 @@
 # the same bytes, all in one run. Prints one line per scenario: the floor, FeedHub's figure and their ratio.
 #
 #   bash tests/bench/scale.sh [--feeds N] [--store litedb|postgres] [--farm http://127.0.0.1:PORT] [--idle SECONDS]
+#                             [--articles N] [--serve-only]
 #
 #   --feeds N      feeds to poll (default 10000; the farm is generated under $FARM the first time, ~1 min per 2,000)
 #   --store        litedb (default; files in a temp dir) or postgres (uses $FEEDHUB_TEST_POSTGRES when set, else
@@ -11,6 +12,12 @@
 #   --farm URL     use a running farm (node farm_server.js or nginx) serving the files of $FARM, instead of starting
 #                  one (its /stats counters are reset when it has them)
 #   --idle S       how long the server stays idle after its round before its idle RSS is read (default 60)
+#   --articles N   the serve round and the pages run on a store already holding N articles (N/100 sources of their
+#                  own, over 2025) besides the feeds polled: a million-article store read while 10,000 feeds are polled.
+#                  Seeded once by the navigation benchmark (tests/FeedHub.Benchmarks) and kept under $NAVIGATION_DATA
+#                  (default /tmp/feedhub-navigation-bench, shared with `navigation` and `pages`), its search index built
+#                  once by a web-only server; each run polls into a copy. LiteDB only.
+#   --serve-only   skip the `poll --once` rounds and the faults (curl's cold poll at 16 in flight is still the floor)
 #
 # Scenarios (Release build of src/FeedHub; every FeedHub process gets the in-flight count as both
 # FeedHub:Fetcher:MaxConcurrency and MaxPerHost, since the farm is one host):
@@ -32,7 +39,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-feeds=10000 store=litedb farm_url="" idle_seconds=60
+feeds=10000 store=litedb farm_url="" idle_seconds=60 seed_articles=0 serve_only=false
 usage() { grep -m1 '^#   bash tests/bench/scale.sh' "$0" | sed 's/^#   /usage: /' >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case $1 in
@@ -40,12 +47,17 @@ while [ $# -gt 0 ]; do
     --store) store=${2:?}; shift 2 ;;
     --farm) farm_url=${2:?}; shift 2 ;;
     --idle) idle_seconds=${2:?}; shift 2 ;;
+    --articles) seed_articles=${2:?}; shift 2 ;;
+    --serve-only) serve_only=true; shift ;;
     -h | --help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "scale.sh: unknown argument '$1'" >&2; usage ;;
   esac
 done
 [[ $feeds =~ ^[0-9]+$ ]] && [ "$feeds" -gt 0 ] || { echo "scale.sh: --feeds wants a positive number" >&2; usage; }
 case $store in litedb | postgres) ;; *) echo "scale.sh: --store is litedb or postgres" >&2; usage ;; esac
+[[ $seed_articles =~ ^[0-9]+$ ]] || { echo "scale.sh: --articles wants a number" >&2; usage; }
+[ "$seed_articles" -gt 0 ] && [ "$store" != litedb ] && { echo "scale.sh: --articles is for --store litedb only" >&2; usage; }
+[ "$seed_articles" = 0 ] || [ "$seed_articles" -ge 1000 ] || { echo "scale.sh: --articles wants at least 1000" >&2; usage; }
 
 . tests/bench/farm.sh
 for tool in curl node nginx python3 /usr/bin/time; do
@@ -121,6 +133,8 @@ store_env=()
 use_store() { # name: a fresh, empty store for one scenario
   if [ "$store" = litedb ]; then
     mkdir -p "$work/$1"
+    # The serve round's store holds the seeded articles first, with --articles.
+    [ "$1" = serve ] && [ "$seed_articles" -gt 0 ] && cp -r "$seed_dir/feedhub.db" "$seed_dir/feedhub.search" "$work/$1/"
     store_env=(FeedHub__Storage__Provider=LiteDb "FeedHub__Storage__LiteDb__Path=$work/$1/feedhub.db")
   else
     local db="scale_$$_$1"
@@ -140,6 +154,34 @@ import_sources() { # name [opml]
     || { tail -5 "$work/import.log" >&2; exit 1; }
   [ "$store" = postgres ] && word_pairs_index "$pg_port" "${databases[-1]}"
   say "$1: imported $feeds sources in $(printf '%.1f' "$(bc <<<"$(now) - $start")") s"
+}
+
+# seed_store: $seed_dir holds a LiteDB store of $seed_articles articles with its search index built (made once, kept).
+seed_store() {
+  local data=${NAVIGATION_DATA:-/tmp/feedhub-navigation-bench} bench=tests/FeedHub.Benchmarks/bin/Release/net10.0/FeedHub.Benchmarks.dll port
+  seed_dir="$data/litedb-$seed_articles"
+  if [ ! -f "$seed_dir/seeded" ]; then
+    say "seeding $seed_articles articles (navigation benchmark, once; kept in $seed_dir)"
+    dotnet build -c Release tests/FeedHub.Benchmarks >"$work/build-bench.log" 2>&1 || { tail -20 "$work/build-bench.log" >&2; exit 1; }
+    dotnet "$bench" navigation --articles "$seed_articles" --stores litedb --samples 1 --data "$data" >"$work/seed.log" 2>&1 \
+      || { tail -20 "$work/seed.log" >&2; exit 1; }
+    rm -f "$seed_dir/indexed"
+  fi
+  if [ ! -f "$seed_dir/indexed" ]; then
+    # Seeded without its search index: a server opening it rebuilds it in the background; searches answer 503 until then.
+    say "building the seeded store's search index (once)"
+    port=$(free_port)
+    env FeedHub__Storage__Provider=LiteDb "FeedHub__Storage__LiteDb__Path=$seed_dir/feedhub.db" $(fh_env 16) FeedHub__Roles=web \
+      FeedHub__Urls="http://127.0.0.1:$port" dotnet "$feedhub" serve >"$work/index.out" 2>"$work/index.err" &
+    local index_pid=$!
+    pids+=("$index_pid")
+    while [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/?q=bench" || true)" != 200 ]; do
+      kill -0 "$index_pid" 2>/dev/null || { say "the server building the index died:"; tail -20 "$work/index.err" >&2; exit 1; }
+      sleep 5
+    done
+    kill "$index_pid"; wait "$index_pid" 2>/dev/null || true
+    touch "$seed_dir/indexed"
+  fi
 }
 
 # --- measuring --------------------------------------------------------------------------------------------------
@@ -177,6 +219,12 @@ row() { # scenario, floor, feedhub, ratio, note
 }
 ms_per_feed() { awk -v c="$1" -v n="$feeds" 'BEGIN { printf "%.2f", 1000 * c / n }'; }
 
+if $serve_only; then
+  say "curl, 16 in flight (the serve round's floor)"
+  measure_curl "$work/curl-cold.cfg" 16
+  c16_wall=$wall
+  row "cold poll, 16 in flight (wall), curl alone" "${wall} s" "-" "-" "curl: $what (--serve-only: no poll --once rounds)"
+else
 # --- polling: curl and FeedHub at 16 and 256 in flight ------------------------------------------------------------
 declare -A fh_cpu
 for in_flight in 16 256; do
@@ -231,11 +279,15 @@ farm_url=$good_farm_url
 row "faults: cold poll, 16 in flight (wall)" "${c_wall} s" "${wall} s" "$(ratio "$wall" "$c_wall")" "5% of feeds fail, 1% answer 5 s late; curl: $c_what; FeedHub: $what"
 row "  CPU per feed" "$(ms_per_feed "$c_cpu") ms" "$(ms_per_feed "$cpu") ms" "$(ratio "$cpu" "$c_cpu")" "user+sys / $feeds feeds$([ -n "$postmaster" ] && echo ", PostgreSQL included")"
 
+c16_wall=$(sed -n 's/^cold poll, 16 in flight (wall) *\([0-9.]*\) s.*/\1/p' <<<"$(printf '%s\n' "${rows[@]}")")
+fi
+
 # --- serve: a round of polls under the server, pages while polling, memory, idle ----------------------------------
+[ "$seed_articles" -gt 0 ] && seed_store
 use_store serve
 import_sources serve
 serve_port=$(free_port)
-say "FeedHub serve polling $feeds feeds at 16 in flight"
+say "FeedHub serve polling $feeds feeds at 16 in flight$([ "$seed_articles" -gt 0 ] && echo " into a store of $seed_articles articles")"
 # The round is timed from the server's start (its start-up included): it polls new sources as soon as it runs.
 $farm_has_stats && curl -fs "$farm_url/stats/reset" >/dev/null
 serve_start=$(now); pg0=$(pg_cpu)
@@ -261,7 +313,6 @@ pids+=("$reader_pid")
 
 served() { curl -fs "$farm_url/stats" | python3 -c 'import json,sys; s=json.load(sys.stdin); print(s["s200"] + s["s304"] + s["s4xx"] + s["s5xx"])'; }
 # The round is over when the farm has answered every feed and the server's CPU then rests (ingest finished).
-c16_wall=$(sed -n 's/^cold poll, 16 in flight (wall) *\([0-9.]*\) s.*/\1/p' <<<"$(printf '%s\n' "${rows[@]}")")
 give_up_at=$(bc <<<"$serve_start + 600 + 20 * $c16_wall")
 finished=true
 if $farm_has_stats; then
@@ -359,7 +410,7 @@ row "serve (web role): RSS at start / after pages" "-" "$rss_web_start / $(awk '
 kill "$serve_pid"; wait "$serve_pid" 2>/dev/null || true
 
 echo
-echo "FeedHub scale benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'): $feeds feeds ($farm_desc), store $store, $(nproc) cores," \
+echo "FeedHub scale benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'): $feeds feeds ($farm_desc), store $store$([ "$seed_articles" -gt 0 ] && echo " (serve and pages: $seed_articles articles seeded first)"), $(nproc) cores," \
   "load average $load_at_start at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end (the machine may be shared: CPU-bound figures swing)"
 printf '%-48s %17s %17s %8s  %s\n' "scenario" "floor" "FeedHub" "ratio" "notes (floor: curl, same in flight; nginx for pages)"
 printf '%s\n' "${rows[@]}"
