@@ -102,7 +102,8 @@ public sealed partial class LiteDbFeedStore
                     }
 
                     var health = SourceHealthRules.Judge(stored).Status;
-                    stored.Fetch = fetch;
+                    // The fetch state alone, with a refresh's next poll time stored meanwhile kept.
+                    poll.ApplyTo(stored);
                     _sources.Update(stored);
                     if (SourceHealthRules.Judge(stored).Status != health)
                     {

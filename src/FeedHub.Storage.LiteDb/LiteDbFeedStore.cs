@@ -36,7 +36,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
 
     /// <param name="path">The LiteDB file.</param>
     /// <param name="search">Its search index's options.</param>
-    /// <param name="logger">Where a failed rebuild of the search index is told.</param>
+    /// <param name="logger">Where a failed rebuild of the search index, or a reopening after a failed write, is told.</param>
     public LiteDbFeedStore(string path, LiteDbSearchOptions? search = null, ILogger<LiteDbFeedStore>? logger = null)
     {
         _logger = logger ?? NullLogger<LiteDbFeedStore>.Instance;
@@ -46,7 +46,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
         try
         {
             _mapper = CreateMapper();
-            _database = new LiteDatabase(new ReopeningEngine(fullPath), _mapper)
+            _database = new LiteDatabase(new ReopeningEngine(fullPath, _logger), _mapper)
             {
                 UtcDate = true,
             };

@@ -1,5 +1,6 @@
 using LiteDB;
 using LiteDB.Engine;
+using Microsoft.Extensions.Logging;
 
 namespace FeedHub.Storage.LiteDb;
 
@@ -9,9 +10,12 @@ namespace FeedHub.Storage.LiteDb;
 /// does succeed may sit behind the broken transaction in the log and be lost on the next opening. Closing the file
 /// and opening it again replays the log up to its last commit, so the engine behind the collections is replaced at
 /// the first such error: the failed write is reported (as the <see cref="IOException"/> it was) and later writes go
-/// to a clean engine, which succeed once there is room again.
+/// to a clean engine, which succeed once there is room again. Only a write's failure closes the engine: closing it
+/// breaks every operation other threads have under way on it (they meet a closed file), so a read that fails (an
+/// engine a write broke fails reads with that write's error) is reported or retried and leaves the closing to the
+/// write. Each closing is logged with its cause.
 /// </summary>
-internal sealed class ReopeningEngine : ILiteEngine
+internal sealed partial class ReopeningEngine : ILiteEngine
 {
     private readonly EngineSettings _settings;
     private readonly Lock _reopening = new();
@@ -28,8 +32,11 @@ internal sealed class ReopeningEngine : ILiteEngine
     /// </summary>
     private string _lastRefusal = "a write failed";
 
-    public ReopeningEngine(string path)
+    private readonly ILogger _logger;
+
+    public ReopeningEngine(string path, ILogger logger)
     {
+        _logger = logger;
         _settings = new EngineSettings { Filename = path };
         _engine = new LiteEngine(_settings);
     }
@@ -61,18 +68,19 @@ internal sealed class ReopeningEngine : ILiteEngine
     {
         if (_transactionEngine.Value is not null)
         {
-            return Run(Current(), e => e.Query(collection, query));
+            return Run(Current(), e => e.Query(collection, query), isWrite: false);
         }
 
         try
         {
-            return Run(Current(), e => e.Query(collection, query));
+            return Run(Current(), e => e.Query(collection, query), isWrite: false);
         }
         catch (IOException)
         {
             // A read that met the engine just as another thread's write broke it (LiteDB then fails every call with
-            // that write's error): once more, on the engine opened again, so readers are served while writes fail.
-            return Run(Current(), e => e.Query(collection, query));
+            // that write's error): once more, on the engine that write's failure opens again, so readers are served
+            // while writes fail.
+            return Run(Current(), e => e.Query(collection, query), isWrite: false);
         }
     }
 
@@ -96,7 +104,7 @@ internal sealed class ReopeningEngine : ILiteEngine
 
     public bool DropIndex(string collection, string name) => Run(Current(), e => e.DropIndex(collection, name));
 
-    public BsonValue Pragma(string name) => Run(Current(), e => e.Pragma(name));
+    public BsonValue Pragma(string name) => Run(Current(), e => e.Pragma(name), isWrite: false);
 
     public bool Pragma(string name, BsonValue value) => Run(Current(), e => e.Pragma(name, value));
 
@@ -138,7 +146,7 @@ internal sealed class ReopeningEngine : ILiteEngine
         }
     }
 
-    private T Run<T>(LiteEngine engine, Func<LiteEngine, T> operation)
+    private T Run<T>(LiteEngine engine, Func<LiteEngine, T> operation, bool isWrite = true)
     {
         if (engine != Volatile.Read(ref _engine))
         {
@@ -150,7 +158,7 @@ internal sealed class ReopeningEngine : ILiteEngine
         {
             return operation(engine);
         }
-        catch (IOException refused)
+        catch (IOException refused) when (isWrite)
         {
             _transactionEngine.Value = null;
             Close(engine, refused);
@@ -168,7 +176,10 @@ internal sealed class ReopeningEngine : ILiteEngine
                 return;
             }
 
-            Volatile.Write(ref _lastRefusal, refused.Message.ReplaceLineEndings(" ").Trim());
+            var refusal = refused.Message.ReplaceLineEndings(" ").Trim();
+            var kind = refused.GetType().Name;
+            Volatile.Write(ref _lastRefusal, refusal);
+            LogReopening(_logger, kind, refusal);
             _engine = null;
             try
             {
@@ -180,4 +191,11 @@ internal sealed class ReopeningEngine : ILiteEngine
             }
         }
     }
+
+    /// <summary>
+    /// Information, with the refusal's message and no trace: the failed write is reported by whoever made it (a full
+    /// disk in one line by readiness and the poll); this says that the others under way were dropped, and why.
+    /// </summary>
+    [LoggerMessage(Level = LogLevel.Information, Message = "A write to the database failed ({Kind}: {Refusal}); the database is closed and opened again, and the transactions under way fail and are tried again")]
+    private static partial void LogReopening(ILogger logger, string kind, string refusal);
 }

@@ -36,11 +36,11 @@ public sealed partial class PostgresFeedStore
 
     public async Task SavePollAsync(PollResult poll, CancellationToken cancellationToken)
     {
-        if (poll is { Fetch: { } fetch, Feed: null, MovedTo: null, Gone: false })
+        if (poll is { Fetch: not null, Feed: null, MovedTo: null, Gone: false })
         {
             // Most polls (every 304): one statement, which writes only the poll's columns, so it needs no lock.
             await using var update = _writes.CreateCommand(SourceColumns.UpdateFetchSql);
-            SourceColumns.AddFetchParameters(update.Parameters, poll.SourceId, poll.PolledUrl, fetch);
+            SourceColumns.AddFetchParameters(update.Parameters, poll);
             await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -68,7 +68,7 @@ public sealed partial class PostgresFeedStore
         foreach (var poll in polls)
         {
             var update = new NpgsqlBatchCommand(SourceColumns.UpdateFetchUnlessNewerSql);
-            SourceColumns.AddFetchParameters(update.Parameters, poll.SourceId, poll.PolledUrl, poll.Fetch!);
+            SourceColumns.AddFetchParameters(update.Parameters, poll);
             batch.BatchCommands.Add(update);
         }
 

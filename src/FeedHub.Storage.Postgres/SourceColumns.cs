@@ -1,5 +1,6 @@
 using FeedHub.Core.Curation;
 using FeedHub.Core.Model;
+using FeedHub.Core.Polling;
 using FeedHub.Core.Storage;
 using Npgsql;
 using NpgsqlTypes;
@@ -9,6 +10,8 @@ namespace FeedHub.Storage.Postgres;
 /// <summary>The source columns (settings and fetch state flattened) and the SQL that writes them, listed once.</summary>
 internal static class SourceColumns
 {
+    private const string NextPollAt = "next_poll_at";
+
     /// <summary>Every column but the id, in table order; also the order <see cref="Read"/> expects after the id.</summary>
     private static readonly SourceColumn[] Data =
     [
@@ -29,7 +32,7 @@ internal static class SourceColumns
         new("last_attempt_at", NpgsqlDbType.TimestampTz, s => Timestamps.ToStored(s.Fetch.LastAttemptAt), Fetch: true),
         new("last_success_at", NpgsqlDbType.TimestampTz, s => Timestamps.ToStored(s.Fetch.LastSuccessAt), Fetch: true),
         new("last_new_item_at", NpgsqlDbType.TimestampTz, s => Timestamps.ToStored(s.Fetch.LastNewItemAt), Fetch: true),
-        new("next_poll_at", NpgsqlDbType.TimestampTz, s => Timestamps.ToStored(s.Fetch.NextPollAt), Fetch: true),
+        new(NextPollAt, NpgsqlDbType.TimestampTz, s => Timestamps.ToStored(s.Fetch.NextPollAt), Fetch: true),
         new("last_status_code", NpgsqlDbType.Integer, s => s.Fetch.LastStatusCode, Fetch: true),
         new("last_error", NpgsqlDbType.Text, s => s.Fetch.LastError, Fetch: true),
         new("last_error_kind", NpgsqlDbType.Text, s => s.Fetch.LastErrorKind?.ToString(), Fetch: true),
@@ -125,10 +128,13 @@ internal static class SourceColumns
     /// and the health judged from them. Health also depends on the source's state, which a curator may change while the
     /// poll runs, so the health for each state is sent (<see cref="AddFetchParameters"/>) and the row's own state picks
     /// one. Readers see no fetch state, so the store version stays, and so do the columns a curator edits. Nothing is
-    /// written when the source has left the address polled (<c>PollResult.PolledUrl</c>).
+    /// written when the source has left the address polled (<c>PollResult.PolledUrl</c>). The next poll time a refresh
+    /// stored while the poll ran stays (<c>PollResult.NextPollAtOver</c>, the same rule on the row as it stands).
     /// </summary>
     public static readonly string UpdateFetchSql = $"""
-        UPDATE sources SET {string.Join(", ", Data.Where(c => c.Fetch).Select(c => $"{c.Name} = @{c.Name}"))},
+        UPDATE sources SET {string.Join(", ", Data.Where(c => c.Fetch).Select(c => c.Name == NextPollAt
+            ? $"{c.Name} = CASE WHEN {c.Name} > @due_at AND {c.Name} < @{c.Name} THEN {c.Name} ELSE @{c.Name} END"
+            : $"{c.Name} = @{c.Name}"))},
             health = CASE state {string.Join(" ", Enum.GetValues<SourceState>().Select(s => $"WHEN '{s}' THEN @health_{ParameterOf(s)}"))} END,
             health_rank = CASE state {string.Join(" ", Enum.GetValues<SourceState>().Select(s => $"WHEN '{s}' THEN @health_rank_{ParameterOf(s)}"))} END
         WHERE id = @id AND (@polled_url IS NULL OR feed_url = @polled_url)
@@ -163,12 +169,13 @@ internal static class SourceColumns
         }
     }
 
-    /// <summary>The parameters of <see cref="UpdateFetchSql"/>.</summary>
-    public static void AddFetchParameters(NpgsqlParameterCollection parameters, long id, string? polledUrl, FetchState fetch)
+    /// <summary>The parameters of <see cref="UpdateFetchSql"/>, for a poll that has fetch state.</summary>
+    public static void AddFetchParameters(NpgsqlParameterCollection parameters, PollResult poll)
     {
-        parameters.Add(new NpgsqlParameter<long>("id", id));
-        parameters.Add(new NpgsqlParameter("polled_url", NpgsqlDbType.Text) { Value = (object?)polledUrl ?? DBNull.Value });
-        var source = new Source { Id = id, FeedUrl = string.Empty, Fetch = fetch };
+        parameters.Add(new NpgsqlParameter<long>("id", poll.SourceId));
+        parameters.Add(new NpgsqlParameter("polled_url", NpgsqlDbType.Text) { Value = (object?)poll.PolledUrl ?? DBNull.Value });
+        parameters.Add(new NpgsqlParameter("due_at", NpgsqlDbType.TimestampTz) { Value = (object?)Timestamps.ToStored(poll.DueAt) ?? DBNull.Value });
+        var source = new Source { Id = poll.SourceId, FeedUrl = string.Empty, Fetch = poll.Fetch! };
         foreach (var column in Data.Where(c => c.Fetch))
         {
             parameters.Add(new NpgsqlParameter(column.Name, column.Type) { Value = column.Value(source) ?? DBNull.Value });

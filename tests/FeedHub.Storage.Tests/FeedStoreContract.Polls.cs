@@ -64,6 +64,48 @@ public abstract partial class FeedStoreContract
         Assert.Equal((SourceState.Paused, 5L, "the server answered 500"), (stored!.State, stored.Fetch.PollCount, stored.Fetch.LastError));
     }
 
+    /// <summary>
+    /// Sources due at <c>T0</c> are polled, and the polls' next time is an hour later. Meanwhile a refresh asks for the
+    /// next poll in five minutes: the save keeps it, saved alone or with others. A time stored before the poll started
+    /// (its own due time, or an older one still stored while its previous poll's quiet save waits) is no refresh, nor is
+    /// one later than the poll's own: the poll's next time is saved over them.
+    /// </summary>
+    [Fact]
+    public async Task A_poll_keeps_an_earlier_next_poll_time_a_refresh_stored_while_it_ran()
+    {
+        var (due, refresh, next) = (T0, T0.AddMinutes(5), T0.AddHours(1));
+        var stored = new Dictionary<string, DateTimeOffset>
+        {
+            ["refreshed"] = refresh, ["refreshed, batched"] = refresh, ["own due time"] = due, ["older time"] = due.AddHours(-1), ["later"] = next.AddHours(1),
+        };
+        var ids = new Dictionary<string, long>();
+        foreach (var (name, at) in stored)
+        {
+            var source = await Store.AddSourceAsync(NewSource($"https://a.example/{Uri.EscapeDataString(name)}"), default);
+            await ChangeAsync(source.Id, changed => changed.Fetch.NextPollAt = at);
+            ids[name] = source.Id;
+        }
+
+        PollResult Polled(string name) => new(ids[name]) { Fetch = new FetchState { PollCount = 1, NextPollAt = next }, DueAt = due };
+        foreach (var name in stored.Keys.Where(name => name != "refreshed, batched"))
+        {
+            await Store.SavePollAsync(Polled(name), default);
+        }
+
+        await Store.SaveFetchStatesAsync([Polled("refreshed, batched")], default);
+
+        Store = await ReopenAsync(Store);
+        var saved = new Dictionary<string, DateTimeOffset?>();
+        foreach (var (name, id) in ids)
+        {
+            saved[name] = (await Store.GetSourceAsync(id, default))!.Fetch.NextPollAt;
+        }
+
+        Assert.Equal(
+            new Dictionary<string, DateTimeOffset?> { ["refreshed"] = refresh, ["refreshed, batched"] = refresh, ["own due time"] = next, ["older time"] = next, ["later"] = next },
+            saved);
+    }
+
     /// <summary>A curator moved the source while it was being polled: what the old address answered is not saved.</summary>
     [Fact]
     public async Task A_poll_of_an_address_the_source_has_left_saves_nothing_and_one_of_its_address_saves()

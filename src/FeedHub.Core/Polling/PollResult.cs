@@ -25,6 +25,22 @@ public sealed record PollResult(long SourceId)
     /// <summary>The server said the feed is gone for good (410): the source is retired.</summary>
     public bool Gone { get; init; }
 
+    /// <summary>
+    /// The next poll time the poll started from: the time it was due at. A next poll time stored later than this and
+    /// earlier than the poll's own was asked for while the poll ran (a refresh), and the save keeps it
+    /// (<see cref="NextPollAtOver"/>). Null saves the poll's next poll time whatever is stored.
+    /// </summary>
+    public DateTimeOffset? DueAt { get; init; }
+
+    /// <summary>
+    /// The next poll time to store over <paramref name="stored"/>: the poll's own, unless a refresh stored an earlier
+    /// one after the poll started. A time written before the poll read the source is no later than <see cref="DueAt"/>:
+    /// its own due time, or an older one still stored while its previous poll's quiet save waits (<see cref="QuietPollSaves"/>).
+    /// Both stores keep whole milliseconds, which only moves a stored time earlier, never past <see cref="DueAt"/>.
+    /// </summary>
+    public DateTimeOffset? NextPollAtOver(DateTimeOffset? stored)
+        => stored > DueAt && stored < Fetch?.NextPollAt ? stored : Fetch?.NextPollAt;
+
     /// <summary>Whether the result is about <paramref name="source"/> as stored: polled at the address it still has.</summary>
     public bool IsAbout(Source source) => PolledUrl is null || PolledUrl == source.FeedUrl;
 
@@ -32,7 +48,10 @@ public sealed record PollResult(long SourceId)
     {
         if (Fetch is not null)
         {
-            source.Fetch = Fetch;
+            var nextPollAt = NextPollAtOver(source.Fetch.NextPollAt);
+            // The poll's own state is left as it is: the poller goes on reading it.
+            source.Fetch = nextPollAt == Fetch.NextPollAt ? Fetch : Fetch.Copy();
+            source.Fetch.NextPollAt = nextPollAt;
         }
 
         if (Feed is { } feed)

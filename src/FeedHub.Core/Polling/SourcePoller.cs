@@ -57,6 +57,8 @@ public sealed partial class SourcePoller(
         var state = source.Fetch;
         var before = (Fetch: state.Copy(), Health: SourceHealthRules.Judge(source));
         var now = timeProvider.GetUtcNow();
+        // A source with no time stored is due now, as the schedule sync takes it.
+        var dueAt = state.NextPollAt ?? now;
         var started = timeProvider.GetTimestamp();
         var polledUrl = source.FeedUrl;
         var url = new Uri(polledUrl);
@@ -89,6 +91,7 @@ public sealed partial class SourcePoller(
                 Fetch = state,
                 MovedTo = moved ? source.FeedUrl : null,
                 Gone = source.State == SourceState.Retired,
+                DueAt = dueAt,
             };
             if (report.Outcome == PollOutcome.NotModified && !moved && IsQuiet(before.Fetch, before.Health, source))
             {
@@ -104,7 +107,7 @@ public sealed partial class SourcePoller(
         catch (Exception failure) when (StoreWrites.IsStorageFailure(failure))
         {
             turn ??= await ingestGate.EnterAsync(cancellationToken).ConfigureAwait(false);
-            report = await StorageFailedAsync(source, failure, now, cancellationToken).ConfigureAwait(false);
+            report = await StorageFailedAsync(source, failure, dueAt, now, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -130,7 +133,7 @@ public sealed partial class SourcePoller(
     /// fetches the whole feed again), the source is retried by the schedule, and its health says so when the store
     /// takes that much.
     /// </summary>
-    private async Task<PollReport> StorageFailedAsync(Source polled, Exception failure, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<PollReport> StorageFailedAsync(Source polled, Exception failure, DateTimeOffset dueAt, DateTimeOffset now, CancellationToken cancellationToken)
     {
         storeWrites.Failed(failure);
         var error = StoreWrites.Describe(failure);
@@ -140,7 +143,7 @@ public sealed partial class SourcePoller(
             source.Fetch.PollCount++;
             source.Fetch.LastAttemptAt = now;
             var report = Failed(source, FetchErrorKind.Storage, error, null, now);
-            await store.SavePollAsync(new PollResult(source.Id) { Fetch = source.Fetch }, cancellationToken).ConfigureAwait(false);
+            await store.SavePollAsync(new PollResult(source.Id) { Fetch = source.Fetch, DueAt = dueAt }, cancellationToken).ConfigureAwait(false);
             return report with { StorageFailed = true };
         }
         catch (Exception again) when (StoreWrites.IsStorageFailure(again))

@@ -15,7 +15,8 @@ public partial interface IFeedStore
 
     /// <summary>
     /// Saves what a poll learned (<see cref="PollResult"/>) onto the source as it is stored now, atomically: a curator's
-    /// change made while the source was being polled stays. Nothing is saved when the source was removed meanwhile.
+    /// change made while the source was being polled stays, and so does an earlier next poll time a refresh stored
+    /// (<see cref="PollResult.NextPollAtOver"/>). Nothing is saved when the source was removed meanwhile.
     /// A poll that moves the source (<see cref="PollResult.MovedTo"/>) to the address another source has makes it that
     /// source's paused duplicate (<see cref="SourceAddress.MarkDuplicate"/>), in the same step.
     /// </summary>
@@ -23,7 +24,8 @@ public partial interface IFeedStore
 
     /// <summary>
     /// Saves the fetch state of many polls (<see cref="PollResult.Fetch"/> alone: no learned feed, move nor retirement)
-    /// in one transaction, each onto its source as stored now. A poll about an address the source has left, or of a
+    /// in one transaction, each onto its source as stored now (a refresh's earlier next poll time kept, as
+    /// <see cref="SavePollAsync"/> keeps it). A poll about an address the source has left, or of a
     /// source removed, saves nothing; nor does one that is not later than the fetch state stored (which counts as many
     /// polls, <see cref="FetchState.PollCount"/>, or more): a later poll's state, saved meanwhile, is never moved back.
     /// </summary>

@@ -66,6 +66,13 @@ public static class FeedHubApp
         builder.Services.AddFeedHubApi();
         builder.Services.AddFeedHubMetrics();
         builder.Services.AddWebSub();
+        builder.Services.AddSingleton<WarmUpRequests>();
+        builder.Services.AddSingleton<StartupWarmUp>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<StartupWarmUp>());
+        // Compressed answers, as browsers ask for them; no proxy on loopback, and no log line per request.
+        builder.Services.AddHttpClient(StartupWarmUp.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AutomaticDecompression = System.Net.DecompressionMethods.All, UseProxy = false })
+            .RemoveAllLoggers();
         builder.Services.AddHostedService<WordPairsIndexBuild>();
         builder.Services.AddHostedService<SearchIndexRebuildLog>();
         // Every role: a web node grows its heap rendering pages as a worker does polling.

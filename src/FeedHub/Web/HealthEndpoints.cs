@@ -19,11 +19,12 @@ public static class HealthEndpoints
     private const string WriteProbeSetting = "readyz-write-probe";
 
     /// <summary>
-    /// Ready when the store answers and takes writes and, on a worker, the scheduler is taking polls. After a write
-    /// failed (a full disk), each probe tries a tiny write, so readiness comes back by itself when the store does.
+    /// Ready when the store answers and takes writes, the first requests of the pages, feeds and API have been made
+    /// (<see cref="StartupWarmUp"/>) and, on a worker, the scheduler is taking polls. After a write failed (a full disk),
+    /// each probe tries a tiny write, so readiness comes back by itself when the store does.
     /// </summary>
     private static async Task<IResult> ReadyAsync(
-        IFeedStore store, StoreWrites writes, ISchedulerFactory schedulers, IOptions<FeedHubOptions> options, TimeProvider time, CancellationToken cancellationToken)
+        IFeedStore store, StoreWrites writes, ISchedulerFactory schedulers, StartupWarmUp warmUp, IOptions<FeedHubOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         try
         {
@@ -41,6 +42,12 @@ public static class HealthEndpoints
                     return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Store refuses writes",
                         detail: $"{StoreWrites.Describe(again)} (writes failing since {failure.Since:u}); polls are retried and nothing is lost");
                 }
+            }
+
+            if (!warmUp.IsDone)
+            {
+                return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Warming up",
+                    detail: $"The first requests of the pages, feeds and API are being made, so that readers' are fast (for {StartupWarmUp.Bound.TotalSeconds:F0} s at most).");
             }
 
             if (options.Value.RunsWorker && await (await schedulers.GetScheduler(cancellationToken)).GetStatus(cancellationToken) != SchedulerStatus.Running)

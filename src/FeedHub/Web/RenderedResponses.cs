@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using FeedHub.Core.Polling;
 using FeedHub.Core.Storage;
+using FeedHub.Hosting;
 using FeedHub.Web.Localization;
 using FeedHub.Web.Rendering;
 using Microsoft.Net.Http.Headers;
@@ -16,7 +17,7 @@ namespace FeedHub.Web;
 /// <c>Last-Modified</c> (when these bytes were first rendered), and 304 for <c>If-None-Match</c> or, without it,
 /// <c>If-Modified-Since</c>.
 /// </summary>
-public sealed class RenderedResponses(IFeedStore store, PublicAddress address, TimeProvider timeProvider, IMeterFactory meters)
+public sealed class RenderedResponses(IFeedStore store, PublicAddress address, WarmUpRequests warmUp, TimeProvider timeProvider, IMeterFactory meters)
 {
     private const int MaxEntries = 2048;
 
@@ -75,7 +76,11 @@ public sealed class RenderedResponses(IFeedStore store, PublicAddress address, T
         if (!_cache.TryGetValue(key, out var rendered) || rendered.Version != version)
         {
             rendered = Rendered.Of(version, await render(cancellationToken), timeProvider.GetUtcNow(), previous: rendered);
-            _renders.Add(1);
+            if (!warmUp.IsOne(request))
+            {
+                _renders.Add(1);
+            }
+
             _cache.Set(key, rendered);
         }
 

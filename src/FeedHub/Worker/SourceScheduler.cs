@@ -43,6 +43,20 @@ public sealed class SourceScheduler(ISchedulerFactory schedulerFactory, IFeedSto
     /// <summary>The shortest gap a trigger repeats, as the shortest interval <see cref="PollSchedule.Slot"/> keeps.</summary>
     private static readonly TimeSpan MinimumRepeat = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How often a poll asked for once (a refresh, a repair, a source's first poll) fires again if the end of its poll
+    /// never moves it. Every poll's end moves its trigger to the source's next poll time, so it is only reached after a
+    /// poll that failed before its end (its store unreachable, the process stopping): it is then the retry, a few
+    /// minutes later as the schedule sync's repair of a spent trigger was, and long enough that no poll still runs when
+    /// it fires. It is there so that no poll trigger is ever spent: Quartz completes a firing
+    /// whose trigger has no next fire time by deleting the trigger, and on PostgreSQL it does so without the trigger
+    /// lock (for a durable job), by key, after reading the trigger in a separate statement: a trigger stored for the
+    /// source between the two (a refresh, a repair) was deleted with it, and the source sat unqueued. A trigger that
+    /// repeats is completed by deleting its fired row alone, on both job stores. (In memory, Quartz compares the stored
+    /// trigger's next fire time under its one lock, and never deleted one stored since; it does not delete these either.)
+    /// </summary>
+    private static readonly TimeSpan RepeatUnlessMoved = TimeSpan.FromMinutes(5);
+
     /// <summary>How long a firing that found its source's turn taken leaves the poll holding it before it asks again.</summary>
     private static readonly TimeSpan TurnRetry = TimeSpan.FromSeconds(2);
 
@@ -266,7 +280,7 @@ public sealed class SourceScheduler(ISchedulerFactory schedulerFactory, IFeedSto
         return PageExecutionGroupPrefix + (host.Length <= 150 ? host : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(host))));
     }
 
-    /// <summary>The poll jobs of <paramref name="polls"/> with their one-shot triggers, none due sooner than one idle wait from now on a cluster.</summary>
+    /// <summary>The poll jobs of <paramref name="polls"/> with their triggers, none due sooner than one idle wait from now on a cluster.</summary>
     private Dictionary<IJobDetail, IReadOnlyCollection<ITrigger>> PollJobsOf(IEnumerable<DuePoll> polls)
     {
         var earliest = timeProvider.GetUtcNow() + (storage.Value.UsesPostgres ? cluster.Value.IdleWaitTime : TimeSpan.Zero);
@@ -282,12 +296,13 @@ public sealed class SourceScheduler(ISchedulerFactory schedulerFactory, IFeedSto
         .StoreDurably()
         .Build();
 
-    /// <summary>A poll that fires once, at <paramref name="at"/> (or now when that is past).</summary>
+    /// <summary>A poll asked for once, at <paramref name="at"/> (or now when that is past): it repeats only <see cref="RepeatUnlessMoved"/>.</summary>
     private ITrigger PollTriggerOf(long sourceId, DateTimeOffset at) => PollTriggerOf(sourceId, at, null);
 
     /// <summary>
     /// A poll at <paramref name="at"/> (or now when that is past), repeating at the gap since the poll that was due at
     /// <paramref name="after"/>: the source's interval when both are slots, so the trigger moves itself along them.
+    /// Without a poll before it, <see cref="RepeatUnlessMoved"/>: never a trigger that ends.
     /// </summary>
     private ITrigger PollTriggerOf(long sourceId, DateTimeOffset at, DateTimeOffset? after)
     {
@@ -298,17 +313,10 @@ public sealed class SourceScheduler(ISchedulerFactory schedulerFactory, IFeedSto
             .WithIdentity(TriggerKeyOf(sourceId))
             .ForJob(JobKeyOf(sourceId))
             .StartAt(at > now ? at : now)
-            .WithSimpleSchedule(s =>
-            {
-                if (gap >= MinimumRepeat)
-                {
-                    s.WithInterval(gap).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NowWithExistingCount);
-                }
-                else
-                {
-                    s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow);
-                }
-            })
+            .WithSimpleSchedule(s => s
+                .WithInterval(gap >= MinimumRepeat ? gap : RepeatUnlessMoved)
+                .RepeatForever()
+                .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NowWithExistingCount))
             .WithMisfireThreshold(LateIsNotMissed)
             .Build();
     }

@@ -61,7 +61,9 @@ public sealed class LiteDbSchedulingTests(ITestOutputHelper output)
             refreshedAt = DateTimeOffset.UtcNow;
             Assert.True((await web.Http.PostAsync($"/api/sources/{id}/refresh", null)).IsSuccessStatusCode);
             Assert.True((await web.Get<IFeedStore>().GetSourceAsync(id, default))!.Fetch.NextPollAt <= DateTimeOffset.UtcNow);
-            Assert.Equal("ready", (await web.Http.GetStringAsync("/readyz")).Trim());
+            // Ready once its first requests are warm (StartupWarmUp), which may still be under way.
+            var ready = await TestApp.EventuallyAsync(() => web.Http.GetAsync("/readyz"), answer => answer.IsSuccessStatusCode);
+            Assert.Equal("ready", (await ready.Content.ReadAsStringAsync()).Trim());
         }
 
         Assert.DoesNotContain(farm.Requests, r => r.Started >= refreshedAt);

@@ -50,7 +50,9 @@ public sealed class SearchTimeLimitTests
             await transaction.RollbackAsync();
         }
 
-        Assert.Equal("ready", (await app.Http.GetStringAsync("/readyz")).Trim());
+        // Ready once its first requests are warm (StartupWarmUp), which the held transaction may have kept waiting.
+        var ready = await TestApp.EventuallyAsync(() => app.Http.GetAsync("/readyz"), answer => answer.IsSuccessStatusCode);
+        Assert.Equal("ready", (await ready.Content.ReadAsStringAsync()).Trim());
         using var found = await app.Http.GetAsync("/api/articles?q=river");
         Assert.Equal(HttpStatusCode.OK, found.StatusCode);
         Assert.Contains("The river in spring", await found.Content.ReadAsStringAsync(), StringComparison.Ordinal);

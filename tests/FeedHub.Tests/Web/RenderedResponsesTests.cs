@@ -25,7 +25,7 @@ public sealed class RenderedResponsesTests : IDisposable
     {
         _store = new LiteDbFeedStore(Path.Combine(_data, "feedhub.db"), new LiteDbSearchOptions { Enabled = false });
         var address = new PublicAddress(Options.Create(new SiteOptions()), NullLogger<PublicAddress>.Instance);
-        _responses = new RenderedResponses(_store, address, TimeProvider.System, _metrics.GetRequiredService<IMeterFactory>());
+        _responses = new RenderedResponses(_store, address, new WarmUpRequests(), TimeProvider.System, _metrics.GetRequiredService<IMeterFactory>());
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Reflection;
 using FeedHub.Core.Curation;
 using FeedHub.Core.Model;
+using FeedHub.Core.Polling;
 using FeedHub.Core.Storage;
 using FeedHub.Storage.Tests;
 using FeedHub.Tests.Support;
@@ -43,7 +44,7 @@ public sealed class SourceSchedulerTests
         await using var context = await Context.StartAsync(store);
         var slot = context.Slot(2);
 
-        // A one-shot poll (an import, a refresh) fired and is gone; its job stays.
+        // The source's job is queued without a trigger (as an older FeedHub's one-shot poll left it once fired).
         await context.QueuedWithoutTriggerAsync(1);
         await context.Queue.RescheduleAfterPollAsync(1, slot, slot - Interval, null, default);
 
@@ -120,7 +121,7 @@ public sealed class SourceSchedulerTests
         var pausedFirst = ActingBeforeTriggerWrites.Pausing(context.Scheduler, context.Queue, 1);
         var queue = ActivatorUtilities.CreateInstance<SourceScheduler>(context.Services, pausedFirst);
 
-        // Once with the trigger it fired still pending, and once (a one-shot trigger) without.
+        // Once with the trigger it fired still pending, and once without (as an older FeedHub's one-shot trigger left it).
         await queue.RescheduleAfterPollAsync(1, fired + Interval + TimeSpan.FromMinutes(5), fired, null, default);
         await context.QueuedWithoutTriggerAsync(2);
         var pausedThen = ActingBeforeTriggerWrites.Pausing(context.Scheduler, context.Queue, 2);
@@ -154,6 +155,40 @@ public sealed class SourceSchedulerTests
         var refreshed = (await context.Store.GetSourceAsync(id, default))!.Fetch.NextPollAt!.Value;
         Assert.True(refreshed < context.Now + TimeSpan.FromMinutes(1), $"the refresh stored {refreshed:O}");
         Assert.Equal(refreshed, (await context.NextFireAsync(id)).GetValueOrDefault(), TimeSpan.FromSeconds(2));
+    }
+
+    /// <summary>
+    /// A curator refreshes a source while it is being polled (while its feed's server answers): the poll's save keeps
+    /// the refresh's time as the source's next poll, which the curator's pages show and the schedule sync repairs the
+    /// queue from, and the queue holds it, though the poll's end moves the trigger it fired to the poll's next time.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task A_refresh_asked_while_the_source_is_polled_stays_its_next_poll_in_the_store_and_the_queue(string store)
+    {
+        await using var context = await Context.StartAsync(store);
+        var fired = context.Slot(0);
+        var id = 0L;
+        DateTimeOffset? asked = null;
+        await using var blog = LocalHttpServer.Serving(_ =>
+        {
+            // The poll has read the source and fetches: the refresh is stored and queued before the feed is answered.
+            var refresh = Task.Run(() => context.Catalog.RefreshAsync(id, default)).GetAwaiter().GetResult();
+            asked = refresh.Source!.Fetch.NextPollAt;
+            return HttpReply.Text(200, FeedFixtures.Rss("Refreshed Blog", [0, 1]), "application/rss+xml");
+        });
+        id = await context.StoredSourceAsync(fired, blog.Url("feed.xml").AbsoluteUri);
+        await context.FiredAsync(id, fired + Interval, Interval);
+
+        var report = await context.Services.GetRequiredService<SourcePoller>().PollAsync(id, default);
+        await context.Queue.RescheduleAfterPollAsync(id, report.NextPollAt!.Value, fired, fired + Interval, default);
+
+        Assert.NotNull(asked);
+        Assert.True(report.NextPollAt > asked + TimeSpan.FromMinutes(1), $"the poll's next time {report.NextPollAt:O} is no later than the refresh {asked:O}");
+        var nextPoll = (await context.Store.GetSourceAsync(id, default))!.Fetch.NextPollAt;
+        Assert.Equal(asked!.Value, nextPoll.GetValueOrDefault(), TimeSpan.FromMilliseconds(1));
+        var fires = await context.NextFireAsync(id);
+        Assert.True(fires < asked + TimeSpan.FromMinutes(1), $"the refreshed source is queued for {fires:O}, refreshed at {asked:O}");
     }
 
     /// <summary>
@@ -283,6 +318,123 @@ public sealed class SourceSchedulerTests
     }
 
     /// <summary>
+    /// A poll fired by a trigger asked for once (here a repair; a refresh or a source's first poll alike) ends without
+    /// moving its trigger, as one that failed does, and a refresh is stored while Quartz completes that firing: after the
+    /// completion read the trigger and before it wrote, where it deleted a spent trigger by key (on PostgreSQL the
+    /// driver delegate is gated there; where a completion writes nothing, the refresh comes once it committed). The
+    /// refreshed source is polled. In memory Quartz decides and deletes under one lock, and a refresh is stored once
+    /// the firing ran.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task A_refresh_stored_while_Quartz_completes_a_poll_that_did_not_move_its_trigger_is_polled(string store)
+    {
+        await using var database = store == "postgres" ? await PostgresTestDatabase.CreateAsync() : null;
+        var databaseName = database is null ? null : new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString).Database!;
+        await using var blog = LocalHttpServer.Serving(_ => HttpReply.Text(200, FeedFixtures.Rss("Completion Blog", [0, 1]), "application/rss+xml"));
+        string[] settings = database is null ? [] : ["--FeedHub:Storage:Provider=Postgres", $"--ConnectionStrings:Postgres={database.ConnectionString}"];
+        Action<IServiceCollection>? gated = database is null ? null : services => services.AddSingleton<Quartz.Impl.AdoJobStore.IDriverDelegate, GatedTriggerDeletes>();
+        await using var app = await TestApp.StartAsync(dataDirectory: null, allowPrivateNetworks: true, worker: true, gated, settings);
+        var scheduler = await app.Get<ISchedulerFactory>().GetScheduler();
+        var source = await app.Get<IFeedStore>().AddSourceAsync(
+            new Source { FeedUrl = blog.Url("feed.xml").AbsoluteUri, CreatedAt = DateTimeOffset.UtcNow, Fetch = new() { NextPollAt = DateTimeOffset.UtcNow.AddDays(1) } }, default);
+        var refreshed = new TaskCompletionSource<DateTimeOffset>(TaskCreationOptions.RunContinuationsAsynchronously);
+        async Task RefreshAsync() => refreshed.TrySetResult((await app.Get<SourceCatalog>().RefreshAsync(source.Id, default)).Source!.Fetch.NextPollAt!.Value);
+        var ran = new TaskCompletionSource<TriggerKey>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var run = Guid.NewGuid().ToString("N");
+        EndsWithoutMovingItsTrigger.Runs[run] = context =>
+        {
+            if (databaseName is not null)
+            {
+                GatedTriggerDeletes.Before(databaseName, context.Trigger.Key, RefreshAsync);
+            }
+
+            ran.TrySetResult(context.Trigger.Key);
+        };
+        await scheduler.AddJob(
+            JobBuilder.Create<EndsWithoutMovingItsTrigger>().WithIdentity(SourceScheduler.JobKeyOf(source.Id)).UsingJobData(EndsWithoutMovingItsTrigger.RunKey, run).StoreDurably().Build(),
+            AddJobOptions.Replacing);
+
+        await app.Get<SourceScheduler>().RepairAsync([new DuePoll(source.Id, DateTimeOffset.UtcNow)], default);
+
+        var key = await ran.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        if (database is not null)
+        {
+            // The completion deletes the firing's row in its transaction: gone, the completion is over, gate or no gate.
+            await TestApp.EventuallyAsync(() => FiredRowsAsync(database, key), rows => rows == 0, TimeSpan.FromSeconds(30));
+        }
+
+        if (databaseName is null || GatedTriggerDeletes.Disarm(databaseName, key))
+        {
+            await RefreshAsync();
+        }
+
+        var asked = await refreshed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var polled = await TestApp.EventuallyAsync(
+            () => app.Get<IFeedStore>().GetSourceAsync(source.Id, default), s => s?.Fetch.LastAttemptAt >= asked - TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(20));
+        Assert.True(polled?.Fetch.LastAttemptAt >= asked - TimeSpan.FromMilliseconds(1), $"refreshed at {asked:O}, last polled at {polled?.Fetch.LastAttemptAt:O}; queued for {(await scheduler.GetTrigger(SourceScheduler.TriggerKeyOf(source.Id)))?.NextFireTimeUtc:O}");
+    }
+
+    private static async Task<long> FiredRowsAsync(PostgresTestDatabase database, TriggerKey key)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT count(*) FROM qrtz_fired_triggers WHERE trigger_name = $1 AND trigger_group = $2", connection);
+        command.Parameters.Add(new Npgsql.NpgsqlParameter<string> { TypedValue = key.Name });
+        command.Parameters.Add(new Npgsql.NpgsqlParameter<string> { TypedValue = key.Group });
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>A source's poll job that ends without moving its trigger, as one that failed before its end does.</summary>
+    public sealed class EndsWithoutMovingItsTrigger : IJob
+    {
+        public const string RunKey = "run";
+
+        internal static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Action<IJobExecutionContext>> Runs = new();
+
+        public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+        {
+            if (Runs.TryRemove(context.MergedJobDataMap.GetString(RunKey)!, out var run))
+            {
+                run(context);
+            }
+
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    /// <summary>
+    /// PostgreSQL's driver delegate, with something done by another caller just before a delete of a trigger by key (the
+    /// completion of a firing that read the trigger spent): once, for a trigger armed in a database.
+    /// </summary>
+    public sealed class GatedTriggerDeletes : Quartz.Impl.AdoJobStore.PostgreSQLDelegate
+    {
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Database, TriggerKey Key), Func<Task>> Gates = new();
+
+        internal static void Before(string database, TriggerKey key, Func<Task> act) => Gates[(database, key)] = act;
+
+        /// <summary>True when the gate had not acted (and now never will).</summary>
+        internal static bool Disarm(string database, TriggerKey key) => Gates.TryRemove((database, key), out _);
+
+        public override async ValueTask<int> DeleteTrigger(Quartz.Impl.AdoJobStore.ConnectionAndTransactionHolder conn, TriggerKey triggerKey, CancellationToken cancellationToken = default)
+        {
+            if (Gates.TryRemove((conn.Connection.Database, triggerKey), out var act))
+            {
+                // On a connection of its own, outside whatever Quartz keeps in the async context of this one.
+                Task acting;
+                using (ExecutionContext.SuppressFlow())
+                {
+                    acting = Task.Run(act, CancellationToken.None);
+                }
+
+                await acting;
+            }
+
+            return await base.DeleteTrigger(conn, triggerKey, cancellationToken);
+        }
+    }
+
+    /// <summary>
     /// A database where an older FeedHub stored a poll job Quartz runs one at a time (the job store keeps the flag of
     /// the attribute it had): a worker's schedule sync stores it again as a plain job, and leaves its trigger as it was.
     /// </summary>
@@ -404,14 +556,14 @@ public sealed class SourceSchedulerTests
         }
 
         /// <summary>An active source in the store, next due at <paramref name="nextPollAt"/>, that the queue does not hold.</summary>
-        public async Task<long> StoredSourceAsync(DateTimeOffset nextPollAt)
+        public async Task<long> StoredSourceAsync(DateTimeOffset nextPollAt, string? feedUrl = null)
         {
             var source = await Store.AddSourceAsync(
-                new Source { FeedUrl = $"http://127.0.0.1:9/{Guid.NewGuid():N}.xml", CreatedAt = Now, Fetch = new() { NextPollAt = nextPollAt } }, default);
+                new Source { FeedUrl = feedUrl ?? $"http://127.0.0.1:9/{Guid.NewGuid():N}.xml", CreatedAt = Now, Fetch = new() { NextPollAt = nextPollAt } }, default);
             return source.Id;
         }
 
-        /// <summary>A source's poll job, queued with no trigger: the state after a one-shot trigger fired.</summary>
+        /// <summary>A source's poll job, queued with no trigger: the state after an older FeedHub's one-shot trigger fired.</summary>
         public async Task QueuedWithoutTriggerAsync(long sourceId)
         {
             await Queue.ScheduleAsync(sourceId, Now + TimeSpan.FromDays(1), default);
