@@ -1,3 +1,4 @@
+using FeedHub.Core.Curation;
 using FeedHub.Core.Model;
 using FeedHub.Core.Polling;
 using FeedHub.Core.Storage;
@@ -82,25 +83,32 @@ public sealed partial class LiteDbFeedStore
     {
         // One transaction, one commit: the log is written once for the batch instead of once per poll. Under the write
         // lock, as every write of a source. Fetch state alone moves no name, address or state: the search index and
-        // the listeners of source changes are not told; the listing index is, for the health rank.
+        // the listeners of source changes are not told; the listing index is when the health rank moved (a quiet
+        // poll's seldom does: its entry, names and address keys rebuilt, was most of the save).
         lock (_writeLock)
         {
-            var saved = new List<Source>(polls.Count);
+            var rerank = new List<Source>();
             _database.BeginTrans();
             try
             {
+                // One query for the batch: a look-up each parsed and planned a query of its own.
+                var sources = _sources.Find(Where.In("_id", polls.Select(poll => poll.SourceId))).ToDictionary(source => source.Id);
                 foreach (var poll in polls)
                 {
-                    if (poll.Fetch is not { } fetch || _sources.FindById(poll.SourceId) is not { } stored || !poll.IsAbout(stored)
+                    if (poll.Fetch is not { } fetch || !sources.TryGetValue(poll.SourceId, out var stored) || !poll.IsAbout(stored)
                         || stored.Fetch.PollCount >= fetch.PollCount)
                     {
                         continue;
                     }
 
+                    var health = SourceHealthRules.Judge(stored).Status;
                     // The fetch state alone, with a refresh's next poll time stored meanwhile kept.
                     poll.ApplyTo(stored);
                     _sources.Update(stored);
-                    saved.Add(stored);
+                    if (SourceHealthRules.Judge(stored).Status != health)
+                    {
+                        rerank.Add(stored);
+                    }
                 }
 
                 _database.Commit();
@@ -111,7 +119,7 @@ public sealed partial class LiteDbFeedStore
                 throw;
             }
 
-            foreach (var source in saved)
+            foreach (var source in rerank)
             {
                 _sourceDirectory.Put(source);
             }

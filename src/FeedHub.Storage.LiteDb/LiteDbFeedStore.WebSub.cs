@@ -9,6 +9,14 @@ public sealed partial class LiteDbFeedStore
     private ILiteCollection<HubSubscription>? _hubSubscriptions;
     private ILiteCollection<SourcePush>? _sourcePushes;
 
+    /// <summary>
+    /// The sources that may have a push document (every one that has, and at most a few whose document went with a
+    /// removal): every poll asks for its source's, and nearly all have none, which a look-up of the file answered only
+    /// after parsing and running a query. The file belongs to this process, so the set is read from it once and kept
+    /// with each write, under <see cref="_webSubLock"/>.
+    /// </summary>
+    private HashSet<long> _pushedSources = [];
+
     private ILiteCollection<HubSubscription> HubSubscriptions
     {
         get
@@ -39,6 +47,7 @@ public sealed partial class LiteDbFeedStore
                 {
                     _mapper.Entity<SourcePush>().Id(p => p.SourceId, autoId: false);
                     _sourcePushes = _database.GetCollection<SourcePush>("source_push");
+                    _pushedSources = [.. _database.GetCollection(_sourcePushes.Name).Query().Select("_id").ToEnumerable().Select(d => d["_id"].AsInt64)];
                 }
 
                 return _sourcePushes;
@@ -107,7 +116,18 @@ public sealed partial class LiteDbFeedStore
     }
 
     public Task<SourcePush?> GetSourcePushAsync(long sourceId, CancellationToken cancellationToken)
-        => Task.FromResult<SourcePush?>(SourcePushes.FindById(sourceId));
+    {
+        var pushes = SourcePushes;
+        lock (_webSubLock)
+        {
+            if (!_pushedSources.Contains(sourceId))
+            {
+                return Task.FromResult<SourcePush?>(null);
+            }
+        }
+
+        return Task.FromResult<SourcePush?>(pushes.FindById(sourceId));
+    }
 
     public Task SaveSourcePushAsync(SourcePush push, CancellationToken cancellationToken)
     {
@@ -119,6 +139,8 @@ public sealed partial class LiteDbFeedStore
                 (push.LastRefusal, push.LastRefusalAt) = (stored.LastRefusal, stored.LastRefusalAt);
             }
 
+            // Named before it is written: a write that fails after it is in the file still leaves it found.
+            _pushedSources.Add(push.SourceId);
             SourcePushes.Upsert(push);
         }
 
@@ -132,7 +154,9 @@ public sealed partial class LiteDbFeedStore
     {
         lock (_webSubLock)
         {
-            return Task.FromResult(SourcePushes.Delete(sourceId));
+            var removed = SourcePushes.Delete(sourceId);
+            _pushedSources.Remove(sourceId);
+            return Task.FromResult(removed);
         }
     }
 
@@ -161,7 +185,10 @@ public sealed partial class LiteDbFeedStore
         return Task.CompletedTask;
     }
 
-    /// <summary>A removed source's push subscription goes with it (ids of removed sources can be given again).</summary>
+    /// <summary>
+    /// A removed source's push subscription goes with it (ids of removed sources can be given again). Its id stays in
+    /// <see cref="_pushedSources"/>: the removal is part of a transaction that may yet be rolled back.
+    /// </summary>
     private void ForgetPushOf(long sourceId)
     {
         lock (_webSubLock)

@@ -68,8 +68,9 @@ public sealed partial class SourcePoller(
         state.LastStatusCode = result.StatusCode;
         var moved = TrackPermanentRedirect(source, result, now);
 
-        // The fetch is over and its slot given back; reading and storing wait for a turn of their own.
-        using var turn = await ingestGate.EnterAsync(cancellationToken).ConfigureAwait(false);
+        // The fetch is over and its slot given back; reading and storing wait for a turn of their own. A 304 has
+        // nothing to read, and a quiet one nothing to store now: it waits for a turn only if it saves at once.
+        var turn = result.Outcome == FetchOutcome.NotModified ? null : (IngestGate.Turn?)await ingestGate.EnterAsync(cancellationToken).ConfigureAwait(false);
         PollReport report;
         try
         {
@@ -98,13 +99,19 @@ public sealed partial class SourcePoller(
             }
             else
             {
+                turn ??= await ingestGate.EnterAsync(cancellationToken).ConfigureAwait(false);
                 await store.SavePollAsync(poll, cancellationToken).ConfigureAwait(false);
                 storeWrites.Succeeded();
             }
         }
         catch (Exception failure) when (StoreWrites.IsStorageFailure(failure))
         {
+            turn ??= await ingestGate.EnterAsync(cancellationToken).ConfigureAwait(false);
             report = await StorageFailedAsync(source, failure, dueAt, now, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            turn?.Dispose();
         }
 
         metrics.Polled(report, timeProvider.GetElapsedTime(started));

@@ -1,3 +1,4 @@
+using FeedHub.Core.Polling;
 using FeedHub.Hosting;
 using Microsoft.Extensions.Logging.Console;
 using FeedHub.Worker;
@@ -5,8 +6,9 @@ using FeedHub.Worker;
 namespace FeedHub.Cli;
 
 /// <summary>
-/// The services of a one-shot command: the pipeline, the store and the scheduler, never started, so that what a
-/// command changes (a source added, removed, polled) reaches the workers' queue.
+/// The services of a one-shot command: the pipeline, the store and, on PostgreSQL, the scheduler, never started, so
+/// that what a command changes (a source added, removed, polled) reaches the workers' queue (on LiteDB there is none
+/// beside the command: <see cref="NoPollQueue"/>).
 /// </summary>
 public static class CliHost
 {
@@ -25,7 +27,16 @@ public static class CliHost
         // Standard output carries the command's answer (an OPML export, a token); log lines never mix into it.
         builder.Services.Configure<ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.AddFeedHubCore(builder.Configuration);
-        builder.Services.AddFeedHubScheduler(builder.Configuration, runsJobs: false);
+        var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        if (storage.UsesPostgres)
+        {
+            builder.Services.AddFeedHubScheduler(builder.Configuration, runsJobs: false);
+        }
+        else
+        {
+            builder.Services.AddSingleton<IPollScheduler, NoPollQueue>();
+        }
+
         return builder.Build();
     }
 }

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Text;
 using FeedHub.Core.Fetcher;
 using FeedHub.Core.Ingest;
 using FeedHub.Core.Model;
@@ -34,9 +36,11 @@ public static class PollCommand
         var parallelism = services.GetRequiredService<IOptions<FetcherOptions>>().Value.MaxConcurrency;
         var reports = new List<PollReport>();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism), CancellationToken = cancellationToken };
+        // One poller (and one fetcher's client) for the run, shared by the polls: both are safe to.
+        var poller = services.GetRequiredService<SourcePoller>();
         await Parallel.ForEachAsync(sources, parallel, async (source, token) =>
         {
-            var report = await services.GetRequiredService<SourcePoller>().PollAsync(source, token);
+            var report = await poller.PollAsync(source, token);
             lock (reports)
             {
                 reports.Add(report);
@@ -56,7 +60,7 @@ public static class PollCommand
 
         // The queue then follows the store (PollQueueFollowing) for the sources retired, paused or removed by the poll
         // and for those queued above that a curator paused or removed while they were polled, read once the batch is in.
-        var active = (await store.ListSourcesAsync(cancellationToken)).Where(s => s.State == SourceState.Active).Select(s => s.Id).ToHashSet();
+        var active = (await store.ListSourceOutlinesAsync(cancellationToken)).Where(s => s.State == SourceState.Active).Select(s => s.Id).ToHashSet();
         foreach (var id in reports.Where(r => r.NextPollAt is null).Select(r => r.SourceId).Concat(queued.Select(p => p.SourceId).Where(id => !active.Contains(id))))
         {
             await scheduler.FollowStoreAsync(store, id, null, cancellationToken);
@@ -72,6 +76,8 @@ public static class PollCommand
         await Parallel.ForEachAsync(reports.SelectMany(r => r.PendingExtraction), parallel,
             async (articleId, token) => await services.GetRequiredService<FullTextFetcher>().CompleteAsync([articleId], token));
 
+        // One write for the whole summary: a line at a time was a system call per source.
+        var summary = new StringBuilder();
         foreach (var report in reports.OrderBy(r => r.SourceId))
         {
             var detail = report.Outcome switch
@@ -80,11 +86,12 @@ public static class PollCommand
                 PollOutcome.NotModified => "not modified",
                 _ => report.Error,
             };
-            Console.WriteLine($"{report.SourceId,5}  {report.Outcome.ToString().ToLowerInvariant(),-12} {report.SourceName}: {detail}");
+            summary.AppendLine(CultureInfo.CurrentCulture, $"{report.SourceId,5}  {report.Outcome.ToString().ToLowerInvariant(),-12} {report.SourceName}: {detail}");
         }
 
         var failed = reports.Count(r => r.Outcome == PollOutcome.Failed);
-        Console.WriteLine($"polled {reports.Count} sources: {reports.Sum(r => r.Added)} new articles, {reports.Sum(r => r.Updated)} updated, {failed} failed");
+        summary.AppendLine(CultureInfo.CurrentCulture, $"polled {reports.Count} sources: {reports.Sum(r => r.Added)} new articles, {reports.Sum(r => r.Updated)} updated, {failed} failed");
+        await Console.Out.WriteAsync(summary, cancellationToken);
         return FeedHubCommandLine.Success;
     }
 }

@@ -64,9 +64,35 @@ public sealed class QuietPollTests
         Assert.Equal((5L, "\"v2\"", 200), (flushed.PollCount, flushed.ETag, flushed.LastStatusCode));
     }
 
-    private static Task<TestApp> StartAsync(FakeTimeProvider clock)
+    [Fact]
+    public async Task A_quiet_poll_ends_while_every_ingest_turn_is_taken_and_a_failed_one_once_a_turn_is_free()
+    {
+        await using var blog = new VersionedBlog();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var gate = new IngestGate(1);
+        await using var app = await StartAsync(clock, services => services.AddSingleton(gate));
+        var (poller, store, id) = await AddAsync(app, blog);
+        await poller.PollAsync(id, default);
+
+        var held = await gate.EnterAsync(default);
+        var quiet = await poller.PollAsync(id, default).WaitAsync(TimeSpan.FromSeconds(30));
+        blog.Fail = true;
+        var failing = poller.PollAsync(id, default);
+        held.Dispose();
+        var failed = await failing.WaitAsync(TimeSpan.FromSeconds(30));
+        var saved = (await store.GetSourceAsync(id, default))!.Fetch;
+
+        Assert.Equal((PollOutcome.NotModified, PollOutcome.Failed), (quiet.Outcome, failed.Outcome));
+        Assert.Equal((3L, 1), (saved.PollCount, saved.ConsecutiveFailures));
+    }
+
+    private static Task<TestApp> StartAsync(FakeTimeProvider clock, Action<IServiceCollection>? alsoReplace = null)
         => TestApp.StartAsync(null, allowPrivateNetworks: true, worker: false,
-            replace: services => services.AddSingleton(provider => ActivatorUtilities.CreateInstance<QuietPollSaves>(provider, (TimeProvider)clock)));
+            replace: services =>
+            {
+                services.AddSingleton(provider => ActivatorUtilities.CreateInstance<QuietPollSaves>(provider, (TimeProvider)clock));
+                alsoReplace?.Invoke(services);
+            });
 
     private static async Task<(SourcePoller Poller, IFeedStore Store, long SourceId)> AddAsync(TestApp app, VersionedBlog blog)
     {
