@@ -20,6 +20,12 @@ public sealed record PollReport(long SourceId, string SourceName, PollOutcome Ou
 
     /// <summary>The store refused the poll's writes: the feed is not to blame, and nothing of the poll was kept.</summary>
     public bool StorageFailed { get; init; }
+
+    /// <summary>
+    /// The next poll time the poll started from (the source's stored one): it stays in the store until the poll's save
+    /// lands, which for a quiet poll is up to a second later (<see cref="QuietPollSaves"/>), and is no refresh.
+    /// </summary>
+    public DateTimeOffset? DueAt { get; init; }
 }
 
 public enum PollOutcome

@@ -114,6 +114,7 @@ public sealed partial class SourcePoller(
             turn?.Dispose();
         }
 
+        report = report with { DueAt = dueAt };
         metrics.Polled(report, timeProvider.GetElapsedTime(started));
 
         if (report.Error is null)

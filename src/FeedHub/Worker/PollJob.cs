@@ -46,7 +46,7 @@ public sealed partial class PollJob(SourcePoller poller, SourceScheduler queue, 
         }
 
         await queue.QueuePagesAsync(pages, cancellationToken).ConfigureAwait(false);
-        await queue.RescheduleAfterPollAsync(sourceId, report.NextPollAt.Value, context.ScheduledFireTimeUtc, context.NextFireTimeUtc, cancellationToken).ConfigureAwait(false);
+        await queue.RescheduleAfterPollAsync(sourceId, report.NextPollAt.Value, context.ScheduledFireTimeUtc, context.NextFireTimeUtc, report.DueAt, cancellationToken).ConfigureAwait(false);
 
         // WebSub: the hub's subscribers get what changed; a feed that names a hub is subscribed through it.
         if (report.Added + report.Updated > 0)

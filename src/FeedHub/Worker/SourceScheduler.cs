@@ -143,7 +143,7 @@ public sealed class SourceScheduler(ISchedulerFactory schedulerFactory, IFeedSto
     /// the clustered store's lock on most polls. Otherwise a poll asked for while it ran (a refresh) is kept when it
     /// is earlier, and a source paused or removed while it ran stays unscheduled.
     /// </summary>
-    public async Task RescheduleAfterPollAsync(long sourceId, DateTimeOffset at, DateTimeOffset? firedFor, DateTimeOffset? firesNext, CancellationToken cancellationToken)
+    public async Task RescheduleAfterPollAsync(long sourceId, DateTimeOffset at, DateTimeOffset? firedFor, DateTimeOffset? firesNext, DateTimeOffset? startedFrom, CancellationToken cancellationToken)
     {
         if (firesNext is { } fires && (fires - at).Duration() < SameSlot)
         {
@@ -172,7 +172,7 @@ public sealed class SourceScheduler(ISchedulerFactory schedulerFactory, IFeedSto
                     : stored.PreviousFireTimeUtc is not null && stored.NextFireTimeUtc < at))
             {
                 await scheduler.RescheduleJob(stored.Key, next, cancellationToken).ConfigureAwait(false);
-                await KeepRefreshStoredMeanwhileAsync(scheduler, sourceId, at, firedFor, cancellationToken).ConfigureAwait(false);
+                await KeepRefreshStoredMeanwhileAsync(scheduler, sourceId, at, firedFor, startedFrom, cancellationToken).ConfigureAwait(false);
                 return;
             }
         }
@@ -184,18 +184,22 @@ public sealed class SourceScheduler(ISchedulerFactory schedulerFactory, IFeedSto
     /// Read, then written: a refresh queued between the read of the trigger and its replacement by the end of a poll was
     /// replaced with it. A refresh stores the source's next poll time before it queues it, so the store, read after the
     /// replacement, holds the time of any refresh the replacement may have overwritten, and the queue follows it. A
-    /// refresh stored after this read queues itself after it, and so after the replacement. The time the poll was due
-    /// at is no refresh: it is still in the store while a quiet poll's save waits for others (<see cref="QuietPollSaves"/>).
+    /// refresh stored after this read queues itself after it, and so after the replacement. Neither the time the poll
+    /// was fired for nor the stored time it started from (<paramref name="startedFrom"/>: a refresh it polled, when a
+    /// firing that found the turn taken fired it later) is a refresh: they are still in the store while a quiet poll's
+    /// save waits for others (<see cref="QuietPollSaves"/>).
     /// </summary>
-    private async Task KeepRefreshStoredMeanwhileAsync(IScheduler scheduler, long sourceId, DateTimeOffset at, DateTimeOffset? firedFor, CancellationToken cancellationToken)
+    private async Task KeepRefreshStoredMeanwhileAsync(IScheduler scheduler, long sourceId, DateTimeOffset at, DateTimeOffset? firedFor, DateTimeOffset? startedFrom, CancellationToken cancellationToken)
     {
         // The store keeps the poll's own time to the millisecond (or less), hence SameSlot.
         if (await store.GetSourceAsync(sourceId, cancellationToken).ConfigureAwait(false) is { State: SourceState.Active, Fetch.NextPollAt: { } due }
-            && due < at - SameSlot && !(firedFor is { } dueAt && (due - dueAt).Duration() < SameSlot))
+            && due < at - SameSlot && !IsWithinSlot(due, firedFor) && !IsWithinSlot(due, startedFrom))
         {
             await KeepEarlierWhileQueuedAsync(scheduler, PollTriggerOf(sourceId, due), cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private static bool IsWithinSlot(DateTimeOffset time, DateTimeOffset? other) => other is { } known && (time - known).Duration() < SameSlot;
 
     /// <summary>
     /// Queues the poll of a source again, a moment from now, for a firing that found another poll holding the source's

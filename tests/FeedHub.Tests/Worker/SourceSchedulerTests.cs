@@ -32,7 +32,7 @@ public sealed class SourceSchedulerTests
 
         // Stored since the firing (something later than the poll's next time, so that a write would show).
         await queue.ScheduleAsync(1, slot + TimeSpan.FromMinutes(10), default);
-        await queue.RescheduleAfterPollAsync(1, slot, slot - Interval, slot + TimeSpan.FromMilliseconds(1), default);
+        await queue.RescheduleAfterPollAsync(1, slot, slot - Interval, slot + TimeSpan.FromMilliseconds(1), null, default);
 
         Assert.Equal(slot + TimeSpan.FromMinutes(10), await context.NextFireAsync(1));
     }
@@ -46,7 +46,7 @@ public sealed class SourceSchedulerTests
 
         // The source's job is queued without a trigger (as an older FeedHub's one-shot poll left it once fired).
         await context.QueuedWithoutTriggerAsync(1);
-        await context.Queue.RescheduleAfterPollAsync(1, slot, slot - Interval, null, default);
+        await context.Queue.RescheduleAfterPollAsync(1, slot, slot - Interval, null, null, default);
 
         var trigger = Assert.IsAssignableFrom<ISimpleTrigger>(await context.Scheduler.GetTrigger(SourceScheduler.TriggerKeyOf(1)));
         Assert.Equal(slot, trigger.NextFireTimeUtc);
@@ -65,14 +65,14 @@ public sealed class SourceSchedulerTests
 
         // Source 1: the trigger is the one that fired, repeating every hour; the source now wants two.
         await context.FiredAsync(1, fired + Interval, Interval);
-        await queue.RescheduleAfterPollAsync(1, wanted, fired, fired + Interval, default);
+        await queue.RescheduleAfterPollAsync(1, wanted, fired, fired + Interval, null, default);
         Assert.Equal(wanted, await context.NextFireAsync(1));
 
         // Source 2: the same, but a refresh replaced the trigger while the poll ran.
         await context.FiredAsync(2, fired + Interval, Interval);
         var refresh = context.Now + TimeSpan.FromMinutes(1);
         await queue.ScheduleAsync(2, refresh, default);
-        await queue.RescheduleAfterPollAsync(2, wanted, fired, fired + Interval, default);
+        await queue.RescheduleAfterPollAsync(2, wanted, fired, fired + Interval, null, default);
         Assert.Equal(refresh, (await context.NextFireAsync(2)).GetValueOrDefault(), TimeSpan.FromSeconds(2));
     }
 
@@ -84,7 +84,7 @@ public sealed class SourceSchedulerTests
         var fired = context.Slot(1);
         await context.FiredAsync(1, fired + (2 * Interval), 2 * Interval);
 
-        await context.Queue.RescheduleAfterPollAsync(1, fired + Interval, fired, fired + (2 * Interval), default);
+        await context.Queue.RescheduleAfterPollAsync(1, fired + Interval, fired, fired + (2 * Interval), null, default);
 
         Assert.Equal(fired + Interval, await context.NextFireAsync(1));
     }
@@ -100,7 +100,7 @@ public sealed class SourceSchedulerTests
         {
             await context.FiredAsync(id, fired + Interval, Interval);
             await queue.UnscheduleAsync(id, default);
-            await queue.RescheduleAfterPollAsync(id, fired + (2 * Interval), fired, firesNext, default);
+            await queue.RescheduleAfterPollAsync(id, fired + (2 * Interval), fired, firesNext, null, default);
             Assert.False(await scheduler.Exists(SourceScheduler.JobKeyOf(id)), $"source {id}");
             Assert.Null(await scheduler.GetTrigger(SourceScheduler.TriggerKeyOf(id)));
         }
@@ -122,7 +122,7 @@ public sealed class SourceSchedulerTests
         var queue = ActivatorUtilities.CreateInstance<SourceScheduler>(context.Services, pausedFirst);
 
         // Once with the trigger it fired still pending, and once without (as an older FeedHub's one-shot trigger left it).
-        await queue.RescheduleAfterPollAsync(1, fired + Interval + TimeSpan.FromMinutes(5), fired, null, default);
+        await queue.RescheduleAfterPollAsync(1, fired + Interval + TimeSpan.FromMinutes(5), fired, null, null, default);
         await context.QueuedWithoutTriggerAsync(2);
         var pausedThen = ActingBeforeTriggerWrites.Pausing(context.Scheduler, context.Queue, 2);
         await ActivatorUtilities.CreateInstance<SourceScheduler>(context.Services, pausedThen).PollAgainAfterTurnAsync(2, default);
@@ -150,7 +150,7 @@ public sealed class SourceSchedulerTests
         var refreshFirst = ActingBeforeTriggerWrites.Around(context.Scheduler, async () => Assert.Null((await context.Catalog.RefreshAsync(id, default)).Error));
         var queue = ActivatorUtilities.CreateInstance<SourceScheduler>(context.Services, refreshFirst);
 
-        await queue.RescheduleAfterPollAsync(id, wanted, fired, fired + Interval, default);
+        await queue.RescheduleAfterPollAsync(id, wanted, fired, fired + Interval, null, default);
 
         var refreshed = (await context.Store.GetSourceAsync(id, default))!.Fetch.NextPollAt!.Value;
         Assert.True(refreshed < context.Now + TimeSpan.FromMinutes(1), $"the refresh stored {refreshed:O}");
@@ -181,7 +181,7 @@ public sealed class SourceSchedulerTests
         await context.FiredAsync(id, fired + Interval, Interval);
 
         var report = await context.Services.GetRequiredService<SourcePoller>().PollAsync(id, default);
-        await context.Queue.RescheduleAfterPollAsync(id, report.NextPollAt!.Value, fired, fired + Interval, default);
+        await context.Queue.RescheduleAfterPollAsync(id, report.NextPollAt!.Value, fired, fired + Interval, report.DueAt, default);
 
         Assert.NotNull(asked);
         Assert.True(report.NextPollAt > asked + TimeSpan.FromMinutes(1), $"the poll's next time {report.NextPollAt:O} is no later than the refresh {asked:O}");
@@ -206,7 +206,7 @@ public sealed class SourceSchedulerTests
         var id = await context.StoredSourceAsync(fired);
         await context.FiredAsync(id, fired + Interval, Interval);
 
-        await context.Queue.RescheduleAfterPollAsync(id, wanted, fired, fired + Interval, default);
+        await context.Queue.RescheduleAfterPollAsync(id, wanted, fired, fired + Interval, null, default);
 
         Assert.Equal(wanted, (await context.NextFireAsync(id)).GetValueOrDefault(), TimeSpan.FromSeconds(1));
     }
@@ -574,7 +574,7 @@ public sealed class SourceSchedulerTests
         public async Task FiredAsync(long sourceId, DateTimeOffset next, TimeSpan gap)
         {
             await QueuedWithoutTriggerAsync(sourceId);
-            await Queue.RescheduleAfterPollAsync(sourceId, next, next - gap, null, default);
+            await Queue.RescheduleAfterPollAsync(sourceId, next, next - gap, null, null, default);
             var trigger = Assert.IsAssignableFrom<ISimpleTrigger>(await scheduler.GetTrigger(SourceScheduler.TriggerKeyOf(sourceId)));
             Assert.Equal(next, trigger.NextFireTimeUtc);
             Assert.Equal(gap, trigger.RepeatInterval);
