@@ -30,7 +30,10 @@ public sealed partial class StartupWarmUp(
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Whether the warm-up is over: done, given up after <see cref="Bound"/>, or not needed (no web role, no HTTP address).</summary>
-    public bool IsDone => _done.Task.IsCompleted;
+    public bool IsDone => Completion.IsCompleted;
+
+    /// <summary>Completes when <see cref="IsDone"/> turns true.</summary>
+    public Task Completion => _done.Task;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

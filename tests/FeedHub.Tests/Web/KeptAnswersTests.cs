@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using FeedHub.Core.Storage;
+using FeedHub.Hosting;
 using FeedHub.Tests.Support;
 
 namespace FeedHub.Tests.Web;
@@ -26,6 +27,7 @@ public sealed class KeptAnswersTests
         await using var app = await TestApp.StartAsync(worker: false);
         var store = app.Get<IFeedStore>();
         var source = await StoreSeeder.SourceAsync(store, "Tech Notes", "Tech");
+        await app.Get<StartupWarmUp>().Completion; // its requests are routed too
         using var routing = new EndpointsMatched(app);
 
         var post = 0;
@@ -60,6 +62,7 @@ public sealed class KeptAnswersTests
         var source = await StoreSeeder.SourceAsync(store, "Tech Notes", "Tech");
         var article = await StoreSeeder.ArticleAsync(store, source, "A post", DateTimeOffset.UtcNow.AddHours(-1));
         var path = $"/articles/{article.Id}";
+        await app.Get<StartupWarmUp>().Completion; // its requests are routed too
         using var routing = new EndpointsMatched(app);
 
         using var first = await SendAsync(app, HttpMethod.Get, path, "gzip");
