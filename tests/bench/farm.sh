@@ -6,6 +6,21 @@
 
 farm_tool=../shared/tools/farm
 
+# bench_work NAME: $work, a temporary folder for this run, and pids, the processes it starts: at its exit each of them
+# is stopped by its pid and the folder removed.
+bench_work() {
+  work="$(mktemp -d "${TMPDIR:-/tmp}/feedhub-$1-bench.XXXXXX")"
+  pids=()
+  trap bench_cleanup EXIT
+  trap 'exit 130' INT TERM
+}
+bench_cleanup() {
+  local pid
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+
 # pg_start_own: a PostgreSQL server of the sourcing script's own (tests/postgres.sh, whatever FEEDHUB_TEST_POSTGRES
 # says): sets FEEDHUB_TEST_POSTGRES, pg_dir (which the script stops at its end) and pg_port, and defines sql (psql on
 # that server, unaligned, tuples only).

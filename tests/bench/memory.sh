@@ -40,16 +40,7 @@ configs=("" "${configs[@]}")
 . tests/bench/farm.sh
 farm_require memory.sh "$feeds"
 
-work="$(mktemp -d "${TMPDIR:-/tmp}/feedhub-memory-bench.XXXXXX")"
-pids=()
-cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_work memory
 say() { echo "memory.sh: $*" >&2; }
 ticks=$(getconf CLK_TCK)
 cpu_of() { awk -v t="$ticks" '{printf "%.2f", ($14 + $15) / t}' "/proc/$1/stat"; }

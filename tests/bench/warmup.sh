@@ -29,16 +29,7 @@ for tool in curl python3; do
 done
 
 . tests/bench/farm.sh
-work="$(mktemp -d "${TMPDIR:-/tmp}/feedhub-warmup-bench.XXXXXX")"
-pids=() # every process started here, stopped by pid at the end
-cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_work warmup
 say() { echo "warmup.sh: $*" >&2; }
 load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
 
