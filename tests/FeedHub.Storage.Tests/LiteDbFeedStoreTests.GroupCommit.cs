@@ -80,15 +80,22 @@ public sealed partial class LiteDbFeedStoreTests
         var before = store.WriteTransactions;
 
         var started = new Task[saves.Count];
-        for (var i = 0; i < saves.Count; i++)
+        try
         {
-            started[i] = Task.Factory.StartNew(saves[i], CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-            var queued = i + 1;
-            Assert.Equal(queued, await Eventually.Async(() => Task.FromResult(store.QueuedWrites), count => count == queued));
+            for (var i = 0; i < saves.Count; i++)
+            {
+                started[i] = Task.Factory.StartNew(saves[i], CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                var queued = i + 1;
+                Assert.Equal(queued, await Eventually.Async(() => Task.FromResult(store.QueuedWrites), count => count == queued));
+            }
+        }
+        finally
+        {
+            // Also when the saves did not queue: the lock let go, the store can close.
+            release.Set();
+            await holder;
         }
 
-        release.Set();
-        await holder;
         await outcome(started);
         return store.WriteTransactions - before;
     }
