@@ -8,11 +8,13 @@ namespace FeedHub.Storage.LiteDb;
 /// Group commit of the writes of articles (a poll's, a page extracted): those that arrive while another write is being
 /// committed queue up, and the first of them, once it has the write lock, commits every one queued (up to a bound) in
 /// one LiteDB transaction. A transaction writes each page it changed to the log once, at its commit: the polls' inserts
-/// change the same index pages (the river, the identities, the story keys, the search outbox), which one transaction per
-/// poll wrote again each time, and the log fills (and is copied into the file, and LiteDB's page cache emptied) that
-/// much sooner. Each caller still returns once its own write is committed and its articles indexed. A write that throws
-/// is left out and the others committed without it, its caller getting its exception; a commit that fails is tried
-/// again for each write alone, so each caller learns the outcome of its own.
+/// change some of the same pages (the tails of the id and outbox indexes, the collections' and the header page, data
+/// pages partly filled, the upper levels of the skip lists), which one transaction per poll wrote again each time, and
+/// the log fills (and is copied into the file, and LiteDB's page cache emptied) that much sooner. A cold poll of 500
+/// farm feeds at 16 in flight wrote 114 pages of 8 KB to the log per feed, and 89 with groups (1.45 polls a group: the
+/// polls ingesting at once are few). Each caller still returns once its own write is committed and its articles
+/// indexed. A write that throws is left out and the others committed without it, its caller getting its exception; a
+/// commit that fails is tried again for each write alone, so each caller learns the outcome of its own.
 /// </summary>
 public sealed partial class LiteDbFeedStore
 {
