@@ -198,27 +198,19 @@ public sealed partial class LiteDbFeedStore
         }
     }
 
+    /// <summary>
+    /// This installation's entry id authority, claimed and committed on its own before any write that mints with it: made
+    /// inside a write's transaction, it was lost with a write that failed, while this process went on minting with it.
+    /// </summary>
     private string InstallationAuthority()
-    {
-        if (_installationAuthority is null)
-        {
-            if (_settings.FindById(EntryIds.InstallationAuthoritySetting) is null)
-            {
-                _settings.Insert(new BsonDocument { ["_id"] = EntryIds.InstallationAuthoritySetting, ["Value"] = EntryIds.NewInstallationAuthority() });
-            }
-
-            _installationAuthority = _settings.FindById(EntryIds.InstallationAuthoritySetting)["Value"].AsString;
-        }
-
-        return _installationAuthority;
-    }
+        => _installationAuthority ??= EntryIds.InstallationAuthorityAsync(this, CancellationToken.None).GetAwaiter().GetResult();
 
     /// <summary>Gives new articles an entry id if they have none, and decides their stories (see <see cref="StoryAssignment"/>).</summary>
-    private void PrepareInserts(IReadOnlyList<Article> inserts)
+    private void PrepareInserts(IReadOnlyList<Article> inserts, string authority)
     {
         foreach (var article in inserts)
         {
-            article.EntryId ??= EntryIds.Mint(InstallationAuthority(), article.FirstSeenAt, article.SourceId, article.Key);
+            article.EntryId ??= EntryIds.Mint(authority, article.FirstSeenAt, article.SourceId, article.Key);
         }
 
         AssignStories(inserts, below: long.MaxValue);

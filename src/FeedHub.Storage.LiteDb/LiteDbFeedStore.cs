@@ -210,12 +210,13 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
 
         // Built before the write lock: only what is decided under it, the story and an entry id minted there, is set after.
         var documents = inserts.Select(ToDocument).ToList();
+        var authority = inserts.Count > 0 ? InstallationAuthority() : "";
 
         // One writer at a time (the search outbox's write lock) decides stories, so two sources telling the same
         // story at once still make one.
         WriteSearchable(() =>
         {
-            PrepareInserts(inserts);
+            PrepareInserts(inserts, authority);
             for (var i = 0; i < inserts.Count; i++)
             {
                 if (inserts[i].DuplicateOf is { } story)

@@ -147,6 +147,23 @@ public abstract partial class FeedStoreContract
         Assert.Equal(mintedByStore, EntryIds.Mint(await EntryIds.InstallationAuthorityAsync(Store, default), T0, source.Id, "id:2"));
     }
 
+    [Fact]
+    public async Task Entry_ids_minted_after_a_failed_first_write_use_the_authority_the_store_keeps()
+    {
+        var source = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
+        // The installation's first write of articles fails (one key twice) and nothing of it is kept.
+        await Assert.ThrowsAnyAsync<Exception>(() => Store.SaveArticlesAsync(
+            [StoryArticle(source.Id, "id:same", T0, "https://a.example/1"), StoryArticle(source.Id, "id:same", T0, "https://a.example/2")], [], default));
+
+        var saved = StoryArticle(source.Id, "id:1", T0, "https://a.example/1");
+        await Store.SaveArticlesAsync([saved], [], default);
+        Store = await ReopenAsync(Store);
+
+        // The digest feed and every later process mint with the kept authority: so must what was stored.
+        var kept = await EntryIds.InstallationAuthorityAsync(Store, default);
+        Assert.Equal(EntryIds.Mint(kept, T0, source.Id, "id:1"), (await Store.GetArticleAsync(saved.Id, default))?.EntryId);
+    }
+
     private static Article StoryArticle(long sourceId, string key, DateTimeOffset published, string link)
     {
         var article = NewArticle(sourceId, key, published);
