@@ -26,7 +26,7 @@ public static class SchedulerServices
         var cluster = configuration.GetSection(ClusterOptions.Section).Get<ClusterOptions>() ?? new ClusterOptions();
         var polling = configuration.GetSection(PollingOptions.Section).Get<PollingOptions>() ?? new PollingOptions();
         var threads = runsJobs ? Math.Max(2, fetcher.MaxConcurrency) : 1;
-        services.AddSingleton(provider => new PollTurns(storage.UsesPostgres ? configuration.GetConnectionString("Postgres") : null, provider.GetRequiredService<ILogger<PollTurns>>()));
+        services.AddSingleton(provider => new PollTurns(storage.UsesPostgres ? configuration.GetConnectionString("Postgres") : null, provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<PollTurns>>()));
         services.AddQuartz(quartz =>
         {
             quartz.ConfigureScheduler(scheduler =>
