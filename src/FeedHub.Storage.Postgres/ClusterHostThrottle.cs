@@ -7,7 +7,9 @@ namespace FeedHub.Storage.Postgres;
 /// Politeness that holds across a cluster: a host gets at most <c>maxPerHost</c> concurrent requests from all
 /// worker nodes together. Each request holds one of the host's slots, a PostgreSQL session advisory lock keyed by
 /// the host name and the slot number, for as long as it runs; the node-local throttle still bounds the node's own
-/// concurrency. A node that dies releases its slots with its connections.
+/// concurrency. A node that dies releases its slots with its connections. An article's page never takes the host's
+/// first slot, which is left to its feeds: at most <c>maxPerHost</c> - 1 pages of a host at a time across the cluster,
+/// as the page queue runs on each node, so a site's pages never hold up its feeds.
 /// </summary>
 /// <remarks>
 /// A node knows which slots its own requests hold, so it looks for a free one only among the others, starting at a
@@ -23,16 +25,16 @@ public sealed class ClusterHostThrottle(NpgsqlDataSource dataSource, IHostThrott
     /// <summary>The slots this node's requests hold, by host (lower case); each set is locked while read or changed.</summary>
     private readonly Dictionary<string, HashSet<int>> _held = new(StringComparer.Ordinal);
 
-    public async ValueTask<IAsyncDisposable> AcquireAsync(string host, CancellationToken cancellationToken)
+    public async ValueTask<IAsyncDisposable> AcquireAsync(string host, HostRequest request, CancellationToken cancellationToken)
     {
-        var localLease = await local.AcquireAsync(host, cancellationToken).ConfigureAwait(false);
+        var localLease = await local.AcquireAsync(host, request, cancellationToken).ConfigureAwait(false);
         try
         {
             var key = host.ToLowerInvariant();
             var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                var candidates = SlotsNotHeldHere(key);
+                var candidates = SlotsNotHeldHere(key, request);
                 var slot = await TryTakeSlotAsync(connection, key, candidates, cancellationToken).ConfigureAwait(false)
                     ?? await WaitForSlotAsync(connection, key, candidates[0], cancellationToken).ConfigureAwait(false);
                 Hold(key, slot);
@@ -55,26 +57,30 @@ public sealed class ClusterHostThrottle(NpgsqlDataSource dataSource, IHostThrott
     }
 
     /// <summary>
-    /// The host's slots that none of this node's requests holds, from a random one on (wrapping round). Never empty:
-    /// the local throttle lets no more than <c>maxPerHost</c> of the node's requests to a host through.
+    /// The host's slots open to the request (a page's: all but the first, unless the host has one) that none of this
+    /// node's requests holds, from a random one on (wrapping round). Never empty: when this node's requests hold every
+    /// one (the local throttle lets no more than <c>maxPerHost</c> of them through, and the page queue no more than
+    /// <c>maxPerHost</c> - 1 pages), the first of them, to wait on.
     /// </summary>
-    private int[] SlotsNotHeldHere(string host)
+    private int[] SlotsNotHeldHere(string host, HostRequest request)
     {
-        var start = Random.Shared.Next(_slots);
+        var first = request == HostRequest.Page && _slots > 1 ? 1 : 0;
+        var open = _slots - first;
+        var start = Random.Shared.Next(open);
         lock (_held)
         {
             var mine = _held.GetValueOrDefault(host);
-            var candidates = new List<int>(_slots - (mine?.Count ?? 0));
-            for (var i = 0; i < _slots; i++)
+            var candidates = new List<int>(open);
+            for (var i = 0; i < open; i++)
             {
-                var slot = (start + i) % _slots;
+                var slot = first + ((start + i) % open);
                 if (mine is null || !mine.Contains(slot))
                 {
                     candidates.Add(slot);
                 }
             }
 
-            return candidates.Count > 0 ? [.. candidates] : [start];
+            return candidates.Count > 0 ? [.. candidates] : [first + start];
         }
     }
 

@@ -62,20 +62,16 @@ public sealed partial class PostgresFeedStore
 
     public async Task SaveFetchStatesAsync(IReadOnlyCollection<PollResult> polls, CancellationToken cancellationToken)
     {
-        // One round-trip and one implicit transaction for the batch; each update is the prepared statement of a single
-        // poll's, kept from moving a later poll's state back.
-        await using var batch = _writes.CreateBatch();
-        foreach (var poll in polls)
+        if (polls.Count == 0)
         {
-            var update = new NpgsqlBatchCommand(SourceColumns.UpdateFetchUnlessNewerSql);
-            SourceColumns.AddFetchParameters(update.Parameters, poll);
-            batch.BatchCommands.Add(update);
+            return;
         }
 
-        if (batch.BatchCommands.Count > 0)
-        {
-            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
+        // One statement for the whole batch, its rows given as arrays (an update per poll was a statement of its own,
+        // executed apart even within one round-trip).
+        await using var update = _writes.CreateCommand(SourceColumns.UpdateFetchFromArraysSql);
+        SourceColumns.AddFetchArrayParameters(update.Parameters, polls);
+        await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Applies the poll to the source as stored, if the poll is about it, and makes it a duplicate when told to.</summary>

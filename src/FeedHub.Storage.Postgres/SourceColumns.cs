@@ -140,15 +140,6 @@ internal static class SourceColumns
         WHERE id = @id AND (@polled_url IS NULL OR feed_url = @polled_url)
         """;
 
-    /// <summary>
-    /// <see cref="UpdateFetchSql"/> that leaves a source whose stored fetch state is not older (counts as many polls or
-    /// more: a later poll's, saved meanwhile) as it is.
-    /// </summary>
-    public static readonly string UpdateFetchUnlessNewerSql = $"""
-        {UpdateFetchSql}
-          AND poll_count < @poll_count
-        """;
-
     /// <summary>Inserts a source with the id it brings, or replaces the one already there (a copy from another store).</summary>
     public static readonly string ImportSql = $"""
         INSERT INTO sources (id, {string.Join(", ", Data.Select(c => c.Name))})
@@ -172,24 +163,86 @@ internal static class SourceColumns
     /// <summary>The parameters of <see cref="UpdateFetchSql"/>, for a poll that has fetch state.</summary>
     public static void AddFetchParameters(NpgsqlParameterCollection parameters, PollResult poll)
     {
-        parameters.Add(new NpgsqlParameter<long>("id", poll.SourceId));
-        parameters.Add(new NpgsqlParameter("polled_url", NpgsqlDbType.Text) { Value = (object?)poll.PolledUrl ?? DBNull.Value });
-        parameters.Add(new NpgsqlParameter("due_at", NpgsqlDbType.TimestampTz) { Value = (object?)Timestamps.ToStored(poll.DueAt) ?? DBNull.Value });
+        foreach (var (name, type, value) in FetchValuesOf(poll))
+        {
+            parameters.Add(new NpgsqlParameter(name, type) { Value = value ?? DBNull.Value });
+        }
+    }
+
+    /// <summary>
+    /// <see cref="UpdateFetchSql"/> for many polls in one statement, each leaving a source whose stored fetch state is
+    /// not older (counts as many polls or more: a later poll's, saved meanwhile) as it is. Each parameter of a single
+    /// poll's is an array here, one element per poll (<see cref="AddFetchArrayParameters"/>), and the rows are those
+    /// arrays side by side: a batch of quiet polls is one statement, where it was one per poll.
+    /// </summary>
+    public static readonly string UpdateFetchFromArraysSql = $"""
+        UPDATE sources AS s SET {string.Join(", ", Data.Where(c => c.Fetch).Select(c => c.Name == NextPollAt
+            ? $"{c.Name} = CASE WHEN s.{c.Name} > u.due_at AND s.{c.Name} < u.{c.Name} THEN s.{c.Name} ELSE u.{c.Name} END"
+            : $"{c.Name} = u.{c.Name}"))},
+            health = CASE s.state {string.Join(" ", Enum.GetValues<SourceState>().Select(s => $"WHEN '{s}' THEN u.health_{ParameterOf(s)}"))} END,
+            health_rank = CASE s.state {string.Join(" ", Enum.GetValues<SourceState>().Select(s => $"WHEN '{s}' THEN u.health_rank_{ParameterOf(s)}"))} END
+        FROM unnest({string.Join(", ", FetchValuesOf(new PollResult(0) { Fetch = new() }).Select(p => "@" + p.Name))})
+            AS u({string.Join(", ", FetchValuesOf(new PollResult(0) { Fetch = new() }).Select(p => p.Name))})
+        WHERE s.id = u.id AND (u.polled_url IS NULL OR s.feed_url = u.polled_url) AND s.poll_count < u.poll_count
+        """;
+
+    /// <summary>The parameters of <see cref="UpdateFetchFromArraysSql"/>: those of <see cref="AddFetchParameters"/>, an array each.</summary>
+    public static void AddFetchArrayParameters(NpgsqlParameterCollection parameters, IReadOnlyCollection<PollResult> polls)
+    {
+        var rows = polls.Select(poll => FetchValuesOf(poll).ToList()).ToList();
+        for (var i = 0; i < rows[0].Count; i++)
+        {
+            var (name, type, _) = rows[0][i];
+            var values = Array.CreateInstance(ElementTypeOf(type), rows.Count);
+            for (var row = 0; row < rows.Count; row++)
+            {
+                values.SetValue(rows[row][i].Value, row);
+            }
+
+            parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | type) { Value = values });
+        }
+    }
+
+    /// <summary>A poll's values of <see cref="UpdateFetchSql"/>'s parameters, in the order of <see cref="UpdateFetchFromArraysSql"/>'s rows.</summary>
+    private static IEnumerable<(string Name, NpgsqlDbType Type, object? Value)> FetchValuesOf(PollResult poll)
+    {
+        yield return ("id", NpgsqlDbType.Bigint, poll.SourceId);
+        yield return ("polled_url", NpgsqlDbType.Text, poll.PolledUrl);
+        yield return ("due_at", NpgsqlDbType.TimestampTz, Timestamps.ToStored(poll.DueAt));
         var source = new Source { Id = poll.SourceId, FeedUrl = string.Empty, Fetch = poll.Fetch! };
         foreach (var column in Data.Where(c => c.Fetch))
         {
-            parameters.Add(new NpgsqlParameter(column.Name, column.Type) { Value = column.Value(source) ?? DBNull.Value });
+            yield return (column.Name, column.Type, column.Value(source));
         }
 
         // SourceHealthRules judges a source by its state and fetch state alone.
-        foreach (var state in Enum.GetValues<SourceState>())
+        var judged = Enum.GetValues<SourceState>().Select(state =>
         {
             source.State = state;
-            var health = SourceHealthRules.Judge(source).Status;
-            parameters.Add(new NpgsqlParameter<string>("health_" + ParameterOf(state), health.ToString()));
-            parameters.Add(new NpgsqlParameter<short>("health_rank_" + ParameterOf(state), (short)health));
+            return (State: state, SourceHealthRules.Judge(source).Status);
+        }).ToList();
+        foreach (var (state, health) in judged)
+        {
+            yield return ("health_" + ParameterOf(state), NpgsqlDbType.Text, health.ToString());
+        }
+
+        foreach (var (state, health) in judged)
+        {
+            yield return ("health_rank_" + ParameterOf(state), NpgsqlDbType.Smallint, (short)health);
         }
     }
+
+    /// <summary>The element type of an array of a column's values, nulls allowed.</summary>
+    private static Type ElementTypeOf(NpgsqlDbType type) => type switch
+    {
+        NpgsqlDbType.Text => typeof(string),
+        NpgsqlDbType.TimestampTz => typeof(DateTimeOffset?),
+        NpgsqlDbType.Integer => typeof(int?),
+        NpgsqlDbType.Bigint => typeof(long?),
+        NpgsqlDbType.Smallint => typeof(short?),
+        NpgsqlDbType.Interval => typeof(TimeSpan?),
+        _ => throw new NotSupportedException($"No array of {type} values for a batch of fetch states"),
+    };
 
     private static string ParameterOf(SourceState state) => state.ToString().ToLowerInvariant();
 

@@ -7,7 +7,8 @@ namespace FeedHub.Storage.Tests;
 /// <summary>
 /// Host slots across a cluster, on a real PostgreSQL: two throttles, each with its own pool as two worker nodes have,
 /// never hold more of a host's slots together than its limit; a request past it waits until one is let go; each
-/// request holds exactly one lock; and a node takes again at once the slots it let go of.
+/// request holds exactly one lock; a node takes again at once the slots it let go of; and pages leave the host's first
+/// slot to its feeds.
 /// </summary>
 public sealed class ClusterHostThrottleTests
 {
@@ -22,15 +23,15 @@ public sealed class ClusterHostThrottleTests
         await using var nodeA = Node(database);
         await using var nodeB = Node(database);
 
-        var a1 = await nodeA.Throttle.AcquireAsync(Host, default);
-        var a2 = await nodeA.Throttle.AcquireAsync("Blog.Example", default);
-        var b1 = await nodeB.Throttle.AcquireAsync(Host, default);
+        var a1 = await nodeA.Throttle.AcquireAsync(Host, HostRequest.Feed, default);
+        var a2 = await nodeA.Throttle.AcquireAsync("Blog.Example", HostRequest.Feed, default);
+        var b1 = await nodeB.Throttle.AcquireAsync(Host, HostRequest.Feed, default);
         Assert.Equal(3, (await SlotsAsync(database, granted: true)).Distinct().Count());
 
-        var waiting = nodeB.Throttle.AcquireAsync(Host, default).AsTask();
+        var waiting = nodeB.Throttle.AcquireAsync(Host, HostRequest.Feed, default).AsTask();
         Assert.Single(await Eventually.Async(() => SlotsAsync(database, granted: false), slots => slots.Count == 1));
         Assert.False(waiting.IsCompleted);
-        await using (await nodeA.Throttle.AcquireAsync("other.example", default))
+        await using (await nodeA.Throttle.AcquireAsync("other.example", HostRequest.Feed, default))
         {
             // Another host's slots are its own.
         }
@@ -58,18 +59,45 @@ public sealed class ClusterHostThrottleTests
         var heldByB = new List<IAsyncDisposable>();
         for (var i = 0; i < MaxPerHost - 1; i++)
         {
-            heldByB.Add(await nodeB.Throttle.AcquireAsync(Host, default));
+            heldByB.Add(await nodeB.Throttle.AcquireAsync(Host, HostRequest.Feed, default));
         }
 
         // The one slot left is A's each time: a node that still counted it as its own would never try it, and wait.
         for (var round = 0; round < 20; round++)
         {
-            var lease = await nodeA.Throttle.AcquireAsync(Host, default).AsTask().WaitAsync(Deadline);
+            var lease = await nodeA.Throttle.AcquireAsync(Host, HostRequest.Feed, default).AsTask().WaitAsync(Deadline);
             Assert.Equal(MaxPerHost, (await SlotsAsync(database, granted: true)).Distinct().Count());
             await lease.DisposeAsync();
         }
 
         foreach (var lease in heldByB)
+        {
+            await lease.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Pages_of_two_nodes_never_take_the_hosts_first_slot_so_a_feed_gets_it_at_once_while_a_page_waits()
+    {
+        await using var database = await PostgresTestDatabase.CreateAsync();
+        await using var nodeA = Node(database);
+        await using var nodeB = Node(database);
+        var pageOfA = await nodeA.Throttle.AcquireAsync(Host, HostRequest.Page, default);
+        var pageOfB = await nodeB.Throttle.AcquireAsync(Host, HostRequest.Page, default);
+        Assert.Equal([1L, 2L], (await SlotsAsync(database, granted: true)).Order());
+
+        // A third page waits, though the first slot is free; a feed of either node takes that slot at once.
+        var waiting = nodeB.Throttle.AcquireAsync(Host, HostRequest.Page, default).AsTask();
+        Assert.Single(await Eventually.Async(() => SlotsAsync(database, granted: false), slots => slots.Count == 1));
+        var feed = await nodeA.Throttle.AcquireAsync(Host, HostRequest.Feed, default).AsTask().WaitAsync(Deadline);
+        Assert.Equal([0L, 1L, 2L], (await SlotsAsync(database, granted: true)).Order());
+        Assert.False(waiting.IsCompleted);
+
+        // The page gets a page's slot when one is let go of.
+        await pageOfA.DisposeAsync();
+        var page = await waiting.WaitAsync(Deadline);
+        Assert.Equal([0L, 1L, 2L], (await SlotsAsync(database, granted: true)).Order());
+        foreach (var lease in new[] { page, pageOfB, feed })
         {
             await lease.DisposeAsync();
         }

@@ -87,7 +87,7 @@ public sealed partial class FeedFetcher(
             for (var hop = 0; hop <= _options.MaxRedirects; hop++)
             {
                 // Waiting for a turn at a busy host is politeness, not the server's slowness: the clock starts after it.
-                await using var lease = await throttle.AcquireAsync(url.IdnHost, token).ConfigureAwait(false);
+                await using var lease = await throttle.AcquireAsync(url.IdnHost, request.HostRequest, token).ConfigureAwait(false);
                 if (hop == 0)
                 {
                     timeout.CancelAfter(limit);

@@ -8,6 +8,9 @@ public sealed record FetchRequest(Uri Url, string? ETag = null, string? LastModi
     public const string PageAccept = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5";
 
     public string Accept { get; init; } = FeedAccept;
+
+    /// <summary>What the request is for, as the host's politeness counts it: a page's is asked for as a page.</summary>
+    public HostRequest HostRequest => Accept == PageAccept ? HostRequest.Page : HostRequest.Feed;
 }
 
 public enum FetchOutcome

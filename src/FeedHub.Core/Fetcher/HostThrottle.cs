@@ -5,16 +5,29 @@ namespace FeedHub.Core.Fetcher;
 /// <summary>Bounds concurrent requests: at most <c>MaxConcurrency</c> in all and <c>MaxPerHost</c> to any one host.</summary>
 public interface IHostThrottle
 {
-    ValueTask<IAsyncDisposable> AcquireAsync(string host, CancellationToken cancellationToken);
+    ValueTask<IAsyncDisposable> AcquireAsync(string host, HostRequest request, CancellationToken cancellationToken);
 }
 
-/// <summary>The in-process throttle, for one FeedHub process.</summary>
+/// <summary>What a request to a host is for, as politeness counts it.</summary>
+public enum HostRequest
+{
+    /// <summary>A feed's poll.</summary>
+    Feed,
+
+    /// <summary>An article's page, fetched for its text: never in the host's last turn, which is left to its feeds.</summary>
+    Page,
+}
+
+/// <summary>
+/// The in-process throttle, for one FeedHub process. A page counts like a feed: the queue of pages already runs at
+/// most <c>MaxPerHost</c> - 1 of a host's pages at a time in the process, which leaves a turn for its feeds.
+/// </summary>
 public sealed class HostThrottle(int maxConcurrency, int maxPerHost) : IHostThrottle, IDisposable
 {
     private readonly SemaphoreSlim _global = new(Math.Max(1, maxConcurrency));
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _hosts = new(StringComparer.OrdinalIgnoreCase);
 
-    public async ValueTask<IAsyncDisposable> AcquireAsync(string host, CancellationToken cancellationToken)
+    public async ValueTask<IAsyncDisposable> AcquireAsync(string host, HostRequest request, CancellationToken cancellationToken)
     {
         var perHost = _hosts.GetOrAdd(host, _ => new SemaphoreSlim(Math.Max(1, maxPerHost)));
         await perHost.WaitAsync(cancellationToken).ConfigureAwait(false);

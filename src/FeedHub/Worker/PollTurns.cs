@@ -17,13 +17,24 @@ namespace FeedHub.Worker;
 /// TRIGGER_ACCESS lock to unblock them, and that end wakes every node's scheduler, which gives back the trigger it had
 /// taken for its next poll and takes it again. Quartz's overlap policies do not cover a trigger replaced while its
 /// firing runs, which is what a refresh does. On PostgreSQL a turn is a session advisory lock, all of a process's
-/// held on one connection: two statements a poll, and a process that dies lets go of its turns with its connection.
-/// A session's locks are re-entrant, so the process's own turns are kept in memory first.
+/// held on one connection, and a process that dies lets go of its turns with its connection. A session's locks are
+/// re-entrant, so the process's own turns are kept in memory first. A turn given back stays locked on the session for
+/// at most <see cref="GiveBackDelay"/>: its unlock goes with the next turn taken (one statement for both, where each
+/// poll cost two), or with the turns given back meanwhile once that delay is over, and a turn of this process given
+/// back and taken again before then is taken without a statement.
 /// </remarks>
 /// <param name="postgres">The PostgreSQL connection string on PostgreSQL, for the cluster's turns; null in one process (LiteDB).</param>
+/// <param name="timeProvider">The clock <see cref="GiveBackDelay"/> is counted on.</param>
 /// <param name="logger">The log.</param>
-public sealed partial class PollTurns(string? postgres, ILogger<PollTurns> logger) : IAsyncDisposable
+public sealed partial class PollTurns(string? postgres, TimeProvider timeProvider, ILogger<PollTurns> logger) : IAsyncDisposable
 {
+    /// <summary>
+    /// How long a turn given back may stay locked on the session, waiting to be unlocked with the next turn taken.
+    /// Another node that finds it locked meanwhile asks again after <see cref="SourceScheduler"/>'s turn retry (seconds),
+    /// so this is kept well under it.
+    /// </summary>
+    public static readonly TimeSpan GiveBackDelay = TimeSpan.FromMilliseconds(200);
+
     /// <summary>
     /// The advisory-lock keys of poll turns: this plus the source id. The single-key space, apart from the
     /// throttle's host slots (two keys); FeedHub's other single keys (migrations, upgrades, the word-pairs index)
@@ -31,8 +42,22 @@ public sealed partial class PollTurns(string? postgres, ILogger<PollTurns> logge
     /// </summary>
     private const long KeySpace = 0x5046_0000_0000_0000; // "PF"
 
+    /// <summary>Unlocks the turns given back (<c>$2</c>), then tries the turn <c>$1</c>: the aggregate ends before the try.</summary>
+    private const string TakeSql = "SELECT pg_try_advisory_lock($1) FROM (SELECT count(pg_advisory_unlock(key)) FROM unnest($2::bigint[]) AS key) AS given_back";
+
+    private const string GiveBackSql = "SELECT count(pg_advisory_unlock(key)) FROM unnest($1::bigint[]) AS key";
+
     private readonly ConcurrentDictionary<long, byte> _here = new();
     private readonly SemaphoreSlim _session = new(1, 1);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _lock = new();
+
+    /// <summary>The turns given back whose lock the session still holds; guarded by <see cref="_lock"/>.</summary>
+    private readonly HashSet<long> _givenBack = [];
+
+    /// <summary>Whether an unlock of <see cref="_givenBack"/> is waiting for its delay; guarded by <see cref="_lock"/>.</summary>
+    private bool _giveBackWaiting;
+
     private NpgsqlConnection? _connection;
 
     /// <summary>The source's turn, or null while another poll of it runs (here or, on PostgreSQL, on another node).</summary>
@@ -45,7 +70,7 @@ public sealed partial class PollTurns(string? postgres, ILogger<PollTurns> logge
 
         try
         {
-            if (postgres is not null && !await LockAsync("SELECT pg_try_advisory_lock($1)", sourceId, cancellationToken).ConfigureAwait(false))
+            if (postgres is not null && !await TakeOnSessionAsync(sourceId, cancellationToken).ConfigureAwait(false))
             {
                 _here.TryRemove(sourceId, out _);
                 return null;
@@ -62,69 +87,45 @@ public sealed partial class PollTurns(string? postgres, ILogger<PollTurns> logge
 
     public async ValueTask DisposeAsync()
     {
-        if (_connection is not null)
-        {
-            await _connection.DisposeAsync().ConfigureAwait(false);
-        }
-
-        _session.Dispose();
-    }
-
-    private async ValueTask GiveBackAsync(long sourceId)
-    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _session.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (postgres is not null)
+            // Closing the session lets go of every turn it still holds, those given back too.
+            if (_connection is not null)
             {
-                await LockAsync("SELECT pg_advisory_unlock($1)", sourceId, CancellationToken.None).ConfigureAwait(false);
+                await _connection.DisposeAsync().ConfigureAwait(false);
+                _connection = null;
             }
-        }
-        catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException)
-        {
-            // The connection is dropped with it (LockAsync), and its session's locks with it.
-            LogGiveBackFailed(logger, sourceId, exception);
         }
         finally
         {
-            _here.TryRemove(sourceId, out _);
+            _session.Release();
         }
+
+        _session.Dispose();
+        _stopping.Dispose();
     }
 
-    /// <summary>Runs a lock function on the process's session, opened when first needed and again after a failure.</summary>
-    private async ValueTask<bool> LockAsync(string sql, long sourceId, CancellationToken cancellationToken)
+    private async ValueTask<bool> TakeOnSessionAsync(long sourceId, CancellationToken cancellationToken)
     {
         await _session.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_connection is null)
+            long[] givenBack;
+            lock (_lock)
             {
-                var connection = new NpgsqlConnection(RepeatedStatements.ConnectionString(postgres!));
-                try
+                if (_givenBack.Remove(sourceId))
                 {
-                    await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch
-                {
-                    await connection.DisposeAsync().ConfigureAwait(false);
-                    throw;
+                    // Given back here a moment ago and still locked on the session: this process holds it already.
+                    return true;
                 }
 
-                _connection = connection;
+                givenBack = [.. _givenBack];
+                _givenBack.Clear();
             }
 
-            try
-            {
-                await using var command = new NpgsqlCommand(sql, _connection);
-                command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = KeySpace + sourceId });
-                return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true;
-            }
-            catch
-            {
-                // Whatever the session held is in doubt: it goes, and PostgreSQL lets go of its locks.
-                await _connection.DisposeAsync().ConfigureAwait(false);
-                _connection = null;
-                throw;
-            }
+            return await RunOnSessionAsync(TakeSql, cancellationToken, new NpgsqlParameter<long> { TypedValue = KeySpace + sourceId }, Keys(givenBack)).ConfigureAwait(false) is true;
         }
         finally
         {
@@ -132,13 +133,130 @@ public sealed partial class PollTurns(string? postgres, ILogger<PollTurns> logge
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The poll turn of source {SourceId} could not be given back; the connection that held it was closed, which gives it back")]
-    private static partial void LogGiveBackFailed(ILogger logger, long sourceId, Exception exception);
+    /// <summary>Gives the turn back to this process at once, and to the others with the next turn taken or after <see cref="GiveBackDelay"/>.</summary>
+    private void GiveBack(long sourceId)
+    {
+        var waitFor = false;
+        if (postgres is not null)
+        {
+            lock (_lock)
+            {
+                _givenBack.Add(sourceId);
+                waitFor = !_giveBackWaiting;
+                _giveBackWaiting = true;
+            }
+        }
+
+        // Only now: a take of it here meanwhile finds it in _givenBack, not locked twice on the session.
+        _here.TryRemove(sourceId, out _);
+        if (waitFor)
+        {
+            _ = GiveBackLaterAsync();
+        }
+    }
+
+    /// <summary>Unlocks the turns given back that no take has unlocked within <see cref="GiveBackDelay"/>.</summary>
+    private async Task GiveBackLaterAsync()
+    {
+        try
+        {
+            await Task.Delay(GiveBackDelay, timeProvider, _stopping.Token).ConfigureAwait(false);
+            lock (_lock)
+            {
+                // Turns given back from now on wait for an unlock of their own.
+                _giveBackWaiting = false;
+            }
+
+            await _session.WaitAsync(_stopping.Token).ConfigureAwait(false);
+            try
+            {
+                long[] givenBack;
+                lock (_lock)
+                {
+                    givenBack = [.. _givenBack];
+                    _givenBack.Clear();
+                }
+
+                if (givenBack.Length > 0)
+                {
+                    await RunOnSessionAsync(GiveBackSql, _stopping.Token, Keys(givenBack)).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                _session.Release();
+            }
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or ObjectDisposedException && _stopping.IsCancellationRequested)
+        {
+            // Stopping: closing the session lets go of them.
+        }
+        catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException)
+        {
+            // The connection is dropped with it (RunOnSessionAsync), and its session's locks with it.
+            LogGiveBackFailed(logger, exception);
+        }
+    }
+
+    private static NpgsqlParameter<long[]> Keys(long[] sourceIds) => new() { TypedValue = [.. sourceIds.Select(id => KeySpace + id)] };
+
+    /// <summary>
+    /// Runs a lock statement on the process's session, opened when first needed and again after a failure; the caller
+    /// holds <see cref="_session"/>.
+    /// </summary>
+    private async ValueTask<object?> RunOnSessionAsync(string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
+    {
+        if (_connection is null)
+        {
+            var connection = new NpgsqlConnection(RepeatedStatements.ConnectionString(postgres!));
+            try
+            {
+                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+
+            _connection = connection;
+        }
+
+        try
+        {
+            await using var command = new NpgsqlCommand(sql, _connection);
+            command.Parameters.AddRange(parameters);
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Whatever the session held is in doubt: it goes, and PostgreSQL lets go of its locks, those given back too.
+            await _connection.DisposeAsync().ConfigureAwait(false);
+            _connection = null;
+            lock (_lock)
+            {
+                _givenBack.Clear();
+            }
+
+            throw;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Poll turns given back could not be unlocked; the connection that held them was closed, which gives them back")]
+    private static partial void LogGiveBackFailed(ILogger logger, Exception exception);
 
     private sealed class Turn(PollTurns turns, long sourceId) : IAsyncDisposable
     {
         private int _given;
 
-        public ValueTask DisposeAsync() => Interlocked.Exchange(ref _given, 1) == 0 ? turns.GiveBackAsync(sourceId) : ValueTask.CompletedTask;
+        public ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _given, 1) == 0)
+            {
+                turns.GiveBack(sourceId);
+            }
+
+            return ValueTask.CompletedTask;
+        }
     }
 }

@@ -26,7 +26,7 @@ public static class SchedulerServices
         var cluster = configuration.GetSection(ClusterOptions.Section).Get<ClusterOptions>() ?? new ClusterOptions();
         var polling = configuration.GetSection(PollingOptions.Section).Get<PollingOptions>() ?? new PollingOptions();
         var threads = runsJobs ? Math.Max(2, fetcher.MaxConcurrency) : 1;
-        services.AddSingleton(provider => new PollTurns(storage.UsesPostgres ? configuration.GetConnectionString("Postgres") : null, provider.GetRequiredService<ILogger<PollTurns>>()));
+        services.AddSingleton(provider => new PollTurns(storage.UsesPostgres ? configuration.GetConnectionString("Postgres") : null, provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<PollTurns>>()));
         services.AddQuartz(quartz =>
         {
             quartz.ConfigureScheduler(scheduler =>
@@ -47,7 +47,11 @@ public static class SchedulerServices
             if (storage.UsesPostgres)
             {
                 // Worker nodes share one clustered job store: each due poll fires on exactly one node, and the jobs of
-                // a node that dies are recovered by the others after the check-in threshold.
+                // a node that dies are recovered by the others after the check-in threshold. Its rounds take no cluster
+                // lock (Quartz's lock-free firing rounds): a claim is a compare-and-swap on the trigger's row, and a node
+                // that loses one to another takes the lock for its next rounds, until the backlog is shared out.
+                // Acquiring within the lock, or a cluster-scoped execution limit, would make every round of every node
+                // take TRIGGER_ACCESS, once a second when idle.
                 quartz.UsePersistentStore(store =>
                 {
                     // Quartz's own pool: a trigger's firing runs the same few dozen statements every time.
@@ -57,18 +61,17 @@ public static class SchedulerServices
                         clustering.CheckinInterval = cluster.CheckinInterval;
                         clustering.CheckinMisfireThreshold = cluster.CheckinMisfireThreshold;
                     });
-                    // Without the lock, two nodes acquiring one trigger at a time race for the same row; the loser
-                    // comes back empty-handed and idles, and the split drifts to 65/35. Under the lock they take turns.
-                    store.ConfigureStore(options => options.AcquireTriggersWithinLock = true);
                     store.ProvisionSchema();
                 });
             }
 
             // An article page counts towards its host's politeness like a feed, and waits in the queue rather than
-            // in a thread: at most MaxPerHost - 1 pages of one host at a time across the cluster, so a slot is left
-            // for the host's feeds.
+            // in a thread: at most MaxPerHost - 1 pages of one host at a time on a node. Across the cluster the host's
+            // slots hold them to as many (a page never takes the first one, ClusterHostThrottle), so a slot is left
+            // for the host's feeds; a page of another node waits for a page's slot in its thread. Counted by Quartz
+            // across the cluster instead, every round of every node would take the cluster's lock.
             quartz.UseExecutionLimits(limits => limits.ForGroupsWithPrefix(
-                SourceScheduler.PageExecutionGroupPrefix, Math.Max(1, fetcher.MaxPerHost - 1), ExecutionLimitScope.Cluster));
+                SourceScheduler.PageExecutionGroupPrefix, Math.Max(1, fetcher.MaxPerHost - 1), ExecutionLimitScope.Node));
             quartz.UseDefaultThreadPool(pool => pool.MaxConcurrency = threads);
             if (runsJobs)
             {

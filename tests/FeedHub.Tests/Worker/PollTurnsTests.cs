@@ -2,6 +2,7 @@ using FeedHub.Storage.Tests;
 using FeedHub.Tests.Support;
 using FeedHub.Worker;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 
 namespace FeedHub.Tests.Worker;
@@ -9,14 +10,15 @@ namespace FeedHub.Tests.Worker;
 /// <summary>
 /// A source's poll turn is held by one poll at a time: within a process, and on PostgreSQL across processes (each with
 /// its own <see cref="PollTurns"/> and so its own session, as two worker nodes have), and a process whose session ends
-/// gives its turns back.
+/// gives its turns back. A turn given back on PostgreSQL is unlocked with the next turn taken, or once
+/// <see cref="PollTurns.GiveBackDelay"/> has passed (on a fake clock here, so only when the test moves it).
 /// </summary>
 public sealed class PollTurnsTests
 {
     [Fact]
     public async Task In_one_process_a_sources_turn_is_held_once_until_it_is_given_back()
     {
-        await using var turns = new PollTurns(null, NullLogger<PollTurns>.Instance);
+        await using var turns = new PollTurns(null, TimeProvider.System, NullLogger<PollTurns>.Instance);
 
         var first = await turns.TryTakeAsync(1, default);
         Assert.NotNull(first);
@@ -37,8 +39,9 @@ public sealed class PollTurnsTests
     public async Task On_postgres_two_processes_never_hold_one_sources_turn_at_once_and_a_session_that_ends_gives_its_turns_back()
     {
         await using var database = await PostgresTestDatabase.CreateAsync();
-        await using var nodeA = new PollTurns(database.ConnectionString, NullLogger<PollTurns>.Instance);
-        await using var nodeB = new PollTurns(database.ConnectionString, NullLogger<PollTurns>.Instance);
+        var clock = new FakeTimeProvider();
+        await using var nodeA = new PollTurns(database.ConnectionString, clock, NullLogger<PollTurns>.Instance);
+        await using var nodeB = new PollTurns(database.ConnectionString, clock, NullLogger<PollTurns>.Instance);
 
         var heldByA = await nodeA.TryTakeAsync(1, default);
         Assert.NotNull(heldByA);
@@ -50,9 +53,10 @@ public sealed class PollTurnsTests
             Assert.Null(await nodeA.TryTakeAsync(2, default));
         }
 
-        // Given back by A: B takes it, and A no longer can.
+        // Given back by A: once the delay is over, B takes it, and A no longer can.
         await heldByA.DisposeAsync();
-        var heldByB = await nodeB.TryTakeAsync(1, default);
+        clock.Advance(PollTurns.GiveBackDelay);
+        var heldByB = await TestApp.EventuallyAsync(async () => await nodeB.TryTakeAsync(1, default), turn => turn is not null, TimeSpan.FromSeconds(30));
         Assert.NotNull(heldByB);
         Assert.Null(await nodeA.TryTakeAsync(1, default));
         await heldByB.DisposeAsync();
@@ -75,5 +79,30 @@ public sealed class PollTurnsTests
         var afterTheSessionEnded = await TestApp.EventuallyAsync(async () => await nodeB.TryTakeAsync(3, default), turn => turn is not null, TimeSpan.FromSeconds(30));
         Assert.NotNull(afterTheSessionEnded);
         await afterTheSessionEnded.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task On_postgres_a_turn_given_back_stays_this_processs_until_its_next_turn_taken_unlocks_it_in_the_same_statement()
+    {
+        await using var database = await PostgresTestDatabase.CreateAsync();
+        var clock = new FakeTimeProvider();
+        await using var nodeA = new PollTurns(database.ConnectionString, clock, NullLogger<PollTurns>.Instance);
+        await using var nodeB = new PollTurns(database.ConnectionString, clock, NullLogger<PollTurns>.Instance);
+
+        // Given back, still locked on A's session: B cannot take it yet, A takes it again without waiting.
+        await (await nodeA.TryTakeAsync(1, default))!.DisposeAsync();
+        Assert.Null(await nodeB.TryTakeAsync(1, default));
+        var again = await nodeA.TryTakeAsync(1, default);
+        Assert.NotNull(again);
+        Assert.Null(await nodeA.TryTakeAsync(1, default));
+        await again.DisposeAsync();
+        Assert.Null(await nodeB.TryTakeAsync(1, default));
+
+        // A's next take, of another source, unlocks it: B takes it at once, the clock unmoved.
+        await using var other = await nodeA.TryTakeAsync(2, default);
+        Assert.NotNull(other);
+        await using var heldByB = await nodeB.TryTakeAsync(1, default);
+        Assert.NotNull(heldByB);
+        Assert.Null(await nodeA.TryTakeAsync(1, default));
     }
 }

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Reflection;
 using FeedHub.Core.Curation;
 using FeedHub.Core.Model;
@@ -271,6 +273,50 @@ public sealed class SourceSchedulerTests
         var source = await app.Get<IFeedStore>().GetSourceAsync(id, default);
         Assert.NotNull(source?.Fetch.NextPollAt);
         Assert.NotNull(trigger.NextFireTimeUtc);
+    }
+
+    /// <summary>
+    /// A worker on PostgreSQL takes and fires its polls in rounds that take no cluster lock, as Quartz's own acquisition
+    /// metric tags each round: neither the acquisition nor a page limit asks every round for TRIGGER_ACCESS (once the
+    /// first check-in has seen no older node, which Quartz waits for).
+    /// </summary>
+    [Fact]
+    public async Task On_postgres_a_workers_rounds_take_no_cluster_lock()
+    {
+        var rounds = new ConcurrentQueue<(string? Scheduler, string? Lock, string? Reason, long Acquired)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, meterListener) =>
+        {
+            if (instrument.Meter.Name == "Quartz" && instrument.Name == "quartz.trigger.acquired")
+            {
+                meterListener.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, acquired, tags, _) =>
+        {
+            var named = tags.ToArray();
+            string? Tag(string name) => named.FirstOrDefault(t => t.Key == name).Value as string;
+            rounds.Enqueue((Tag("quartz.scheduler.id"), Tag("quartz.jobstore.lock"), Tag("quartz.jobstore.lock.reason"), acquired));
+        });
+        listener.Start();
+        await using var database = await PostgresTestDatabase.CreateAsync();
+        await using var blog = LocalHttpServer.Serving(request => request.Header("If-None-Match") == "\"v1\""
+            ? new HttpReply(304, [], [("ETag", "\"v1\"")])
+            : HttpReply.Text(200, FeedFixtures.Rss("Round Blog", [0, 1]), "application/rss+xml", ("ETag", "\"v1\"")));
+        const string Every = "00:00:06";
+        await using var app = await TestApp.StartAsync(settings:
+        [
+            "--FeedHub:Storage:Provider=Postgres", $"--ConnectionStrings:Postgres={database.ConnectionString}",
+            $"--FeedHub:Polling:MinInterval={Every}", $"--FeedHub:Polling:MaxInterval={Every}", $"--FeedHub:Polling:DefaultInterval={Every}",
+        ]);
+        var instance = (await app.Get<ISchedulerFactory>().GetScheduler()).SchedulerInstanceId;
+        await app.Get<SourceCatalog>().AddAsync(blog.Url("feed.xml").AbsoluteUri, SourceSettings.None, default);
+
+        List<(string? Scheduler, string? Lock, string? Reason, long Acquired)> Ours() => rounds.Where(r => r.Scheduler == instance).ToList();
+        var ours = await TestApp.EventuallyAsync(() => Task.FromResult(Ours()), r => r.Count(round => round.Lock == "none") >= 3, TimeSpan.FromSeconds(120));
+
+        Assert.True(ours.Count(round => round.Lock == "none") >= 3, string.Join("; ", ours.Select(r => $"{r.Acquired} under {r.Lock} ({r.Reason})")));
+        Assert.DoesNotContain(ours, round => round.Reason is "acquire_within_lock" or "cluster_limit");
     }
 
     /// <summary>
