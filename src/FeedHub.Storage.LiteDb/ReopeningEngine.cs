@@ -5,15 +5,18 @@ using Microsoft.Extensions.Logging;
 namespace FeedHub.Storage.LiteDb;
 
 /// <summary>
-/// The LiteDB engine, reopened after a write the disk refused. LiteDB 5 cannot carry on after an I/O error inside a
-/// transaction (a full disk): its rollback fails, the collection's write lock stays taken, and a later write that
-/// does succeed may sit behind the broken transaction in the log and be lost on the next opening. Closing the file
-/// and opening it again replays the log up to its last commit, so the engine behind the collections is replaced at
-/// the first such error: the failed write is reported (as the <see cref="IOException"/> it was) and later writes go
-/// to a clean engine, which succeed once there is room again. Only a write's failure closes the engine: closing it
-/// breaks every operation other threads have under way on it (they meet a closed file), so a read that fails (an
-/// engine a write broke fails reads with that write's error) is reported or retried and leaves the closing to the
-/// write. Each closing is logged with its cause.
+/// The LiteDB engine, reopened after a write the disk refused or after the engine found its own state broken. LiteDB 5
+/// cannot carry on after an I/O error inside a transaction (a full disk): its rollback fails, the collection's write
+/// lock stays taken, and a later write that does succeed may sit behind the broken transaction in the log and be lost
+/// on the next opening. Closing the file and opening it again replays the log up to its last commit, so the engine
+/// behind the collections is replaced at the first such error: the failed write is reported (as the
+/// <see cref="IOException"/> it was) and later writes go to a clean engine, which succeed once there is room again.
+/// Only a write's I/O failure closes the engine: closing it breaks every operation other threads have under way on it
+/// (they meet a closed file), so a read that fails that way (an engine a write broke fails reads with that write's
+/// error) is reported or retried and leaves the closing to the write.
+/// An engine that found its state inconsistent (an internal check failed: LiteDB's "invalid datafile state") has
+/// closed itself already, and would answer every later call, read or write, with that error until the process ends:
+/// that engine is replaced at once, whichever call meets it. Each replacement is logged with its cause.
 /// </summary>
 internal sealed partial class ReopeningEngine : ILiteEngine
 {
@@ -27,10 +30,10 @@ internal sealed partial class ReopeningEngine : ILiteEngine
     private LiteEngine? _engine;
 
     /// <summary>
-    /// What the disk said when it last refused a write ("No space left on device"): a transaction dropped by the
-    /// reopening says it too, so whoever reports it (readiness, a poll's error) names the cause a curator can act on.
+    /// Why the engine was last replaced (what the disk said when it refused a write: "No space left on device"): a transaction dropped by
+    /// the reopening says it too, so whoever reports it (readiness, a poll's error) names the cause a curator can act on.
     /// </summary>
-    private string _lastRefusal = "a write failed";
+    private string _lastCause = "a write failed";
 
     private readonly ILogger _logger;
 
@@ -151,7 +154,7 @@ internal sealed partial class ReopeningEngine : ILiteEngine
         if (engine != Volatile.Read(ref _engine))
         {
             _transactionEngine.Value = null;
-            throw new IOException($"{Volatile.Read(ref _lastRefusal)} (the database was reopened after the disk refused a write; this transaction was dropped and can be tried again)");
+            throw new IOException($"{Volatile.Read(ref _lastCause)} (the database was reopened; this transaction was dropped and can be tried again)");
         }
 
         try
@@ -161,25 +164,42 @@ internal sealed partial class ReopeningEngine : ILiteEngine
         catch (IOException refused) when (isWrite)
         {
             _transactionEngine.Value = null;
-            Close(engine, refused);
+            if (Close(engine, refused) is { } cause)
+            {
+                LogReopeningAfterRefusal(_logger, cause);
+            }
+
+            throw;
+        }
+        catch (LiteException broken) when (broken.ErrorCode == LiteException.INVALID_DATAFILE_STATE)
+        {
+            _transactionEngine.Value = null;
+            if (Close(engine, broken) is not null)
+            {
+                LogReopeningAfterInvalidState(_logger, broken);
+            }
+
             throw;
         }
     }
 
-    /// <summary>Closes an engine a write failed in; the next call opens the file again.</summary>
-    private void Close(LiteEngine failed, IOException refused)
+    /// <summary>
+    /// Closes an engine that failed (once, whoever meets it first) and returns why, or null when another call closed
+    /// it already; the next call opens the file again.
+    /// </summary>
+    private string? Close(LiteEngine failed, Exception failure)
     {
         lock (_reopening)
         {
             if (failed != _engine)
             {
-                return;
+                return null;
             }
 
-            var refusal = refused.Message.ReplaceLineEndings(" ").Trim();
-            var kind = refused.GetType().Name;
-            Volatile.Write(ref _lastRefusal, refusal);
-            LogReopening(_logger, kind, refusal);
+            var cause = failure is IOException
+                ? failure.Message.ReplaceLineEndings(" ").Trim()
+                : $"the database engine found its state inconsistent ({failure.Message})";
+            Volatile.Write(ref _lastCause, cause);
             _engine = null;
             try
             {
@@ -189,6 +209,8 @@ internal sealed partial class ReopeningEngine : ILiteEngine
             {
                 // The broken transaction may fail its own closing; what it had not committed is dropped either way.
             }
+
+            return cause;
         }
     }
 
@@ -196,6 +218,10 @@ internal sealed partial class ReopeningEngine : ILiteEngine
     /// Information, with the refusal's message and no trace: the failed write is reported by whoever made it (a full
     /// disk in one line by readiness and the poll); this says that the others under way were dropped, and why.
     /// </summary>
-    [LoggerMessage(Level = LogLevel.Information, Message = "A write to the database failed ({Kind}: {Refusal}); the database is closed and opened again, and the transactions under way fail and are tried again")]
-    private static partial void LogReopening(ILogger logger, string kind, string refusal);
+    [LoggerMessage(Level = LogLevel.Information, Message = "A write to the database failed ({Cause}); the database is closed and opened again, and the transactions under way fail and are tried again")]
+    private static partial void LogReopeningAfterRefusal(ILogger logger, string cause);
+
+    /// <summary>An error, with its trace: not the disk but the engine, whose failure says what to fix.</summary>
+    [LoggerMessage(Level = LogLevel.Error, Message = "The database engine found its own state inconsistent and closed itself; it is opened again (its log replayed up to the last commit), and the transactions under way fail and are tried again")]
+    private static partial void LogReopeningAfterInvalidState(ILogger logger, Exception failure);
 }

@@ -73,3 +73,34 @@ public sealed partial class LiteDbFeedStoreTests : FeedStoreContract
         Assert.True(File.Exists(DatabasePath));
     }
 }
+
+public sealed partial class LiteDbFeedStoreTests
+{
+    [Fact]
+    public async Task After_the_engine_finds_a_broken_page_it_is_opened_again_and_the_rest_of_the_store_keeps_working()
+    {
+        var broken = await Store.AddSourceAsync(new Source { FeedUrl = "https://broken.example/feed" }, default);
+        var article = new Article { SourceId = broken.Id, Key = "id:1", ContentHash = "h", Title = "Marker " + new string('m', 2000) };
+        await Store.SaveArticlesAsync([article], [], default);
+        ((LiteDbFeedStore)Store).Dispose();
+
+        // The page holding the article's document says it is an index page: LiteDB's own check of the page type fails
+        // on reading it ("invalid datafile state"), and the engine closes itself.
+        var file = await File.ReadAllBytesAsync(DatabasePath);
+        var at = file.AsSpan().IndexOf("Marker mmmm"u8);
+        Assert.True(at > 0);
+        const int PageSize = 8192, PageTypeOffset = 4, IndexPageType = 3;
+        file[(at / PageSize * PageSize) + PageTypeOffset] = IndexPageType;
+        await File.WriteAllBytesAsync(DatabasePath, file);
+        Store = await CreateStoreAsync();
+
+        var failure = await Assert.ThrowsAnyAsync<LiteException>(() => Store.GetArticleAsync(article.Id, default));
+        Assert.Equal(LiteException.INVALID_DATAFILE_STATE, failure.ErrorCode);
+
+        // What is not on the broken page (the sources, the settings) is read and written as before, by an engine opened again.
+        await Store.AddSourceAsync(new Source { FeedUrl = "https://other.example/feed" }, default);
+        await Store.SetSettingAsync("test.after", "written", default);
+        Assert.Equal(["https://broken.example/feed", "https://other.example/feed"], (await Store.ListSourcesAsync(default)).Select(s => s.FeedUrl));
+        Assert.Equal("written", await Store.GetSettingAsync("test.after", default));
+    }
+}

@@ -90,8 +90,10 @@ public sealed partial class StartupWarmUp(
         {
             LogGaveUp(logger, path, Bound.TotalSeconds);
         }
-        catch (HttpRequestException failure)
+        catch (Exception failure) when (failure is not OperationCanceledException)
         {
+            // Any failure, not only HTTP's: the warm-up only saves the first readers some time, and an exception out of
+            // a background service stops the whole host.
             LogFailed(logger, path, failure);
         }
     }

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using FeedHub.Hosting;
 using FeedHub.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace FeedHub.Tests.Web;
 
@@ -38,6 +39,29 @@ public sealed class StartupWarmUpTests
         // A reader's request of a feed nobody asked for yet is the one render counted.
         Assert.Equal(HttpStatusCode.OK, (await app.Http.GetAsync("/feed.rss")).StatusCode);
         Assert.Matches(new Regex(@"(?m)^feedhub_responses_rendered_total(\{[^}]*\})? 1( |$)", RegexOptions.NonBacktracking), await app.Http.GetStringAsync("/metrics"));
+    }
+
+    [Fact]
+    public async Task A_warm_up_that_fails_in_an_unforeseen_way_leaves_the_server_serving_and_ready()
+    {
+        await using var app = await TestApp.StartAsync(
+            dataDirectory: null, allowPrivateNetworks: true, worker: false,
+            services => services.AddHttpClient(StartupWarmUp.ClientName).AddHttpMessageHandler(() => new Failing()));
+
+        // An exception out of a background service stops the host: the warm-up's own task must end well.
+        var warmUp = app.Get<StartupWarmUp>();
+        await warmUp.Completion.WaitAsync(TimeSpan.FromSeconds(30));
+        await warmUp.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.False(app.Get<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested);
+        Assert.Equal(HttpStatusCode.OK, (await app.Http.GetAsync("/readyz")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.Http.GetAsync("/")).StatusCode);
+    }
+
+    private sealed class Failing : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+            => throw new InvalidOperationException("a failure that is not HTTP's");
     }
 
     /// <summary>Holds the warm-up's requests until released, and notes what each was answered.</summary>
