@@ -137,92 +137,47 @@ public sealed partial class LiteDbFeedStore
     }
 
     /// <summary>
-    /// Runs a write in one transaction with the search outbox entries it calls for, then brings the index up to date.
+    /// Runs a write in a transaction with the search outbox entry it calls for, then brings the index up to date.
     /// Writes are serialised so the outbox positions follow the order of the commits; their articles are indexed after
-    /// the write lock is let go, by each writer at once (see <see cref="IndexingTurns"/>). A write that names sources
-    /// indexes them under the lock, once the writes before it are done indexing their articles: it reads them as they now stand.
+    /// the write lock is let go, by each writer at once (see <see cref="IndexingTurns"/>). A write of articles alone
+    /// shares its transaction with the writes of articles queued beside it (see <see cref="CommitInGroup"/>). A write
+    /// that names sources (or may: a removal learns them in its write) is committed alone: it indexes them under the
+    /// lock, once the writes before it are done indexing their articles, and reads them as they now stand; in a group
+    /// it would wait for the combiner's own write, whose indexing comes after the group. So is a write whose caller
+    /// holds the write lock already: the combiner of a group would wait for it.
     /// </summary>
     /// <param name="inserted">How many of <paramref name="articles"/>, the first ones, the write added.</param>
     private void WriteSearchable(Action write, IReadOnlyList<Article> articles, IReadOnlyCollection<long> sources, int inserted = 0)
     {
-        long position;
-        IReadOnlyList<Article> indexed;
-        lock (_writeLock)
+        var queued = new QueuedWrite(write, articles, sources);
+        if (articles.Count > 0 && sources.Count == 0 && !_writeLock.IsHeldByCurrentThread)
         {
-            var outboxBefore = _lastOutboxId;
-            _database.BeginTrans();
-            try
+            CommitInGroup(queued);
+        }
+        else
+        {
+            lock (_writeLock)
             {
-                write();
-                if (_search is not null && (articles.Count > 0 || sources.Count > 0))
-                {
-                    // One entry for the write, not one per article: each insert (and its deletion at the commit) cost
-                    // index and log work of its own.
-                    _outbox.Insert(new BsonDocument
-                    {
-                        ["_id"] = ++_lastOutboxId,
-                        [OutboxArticles] = new BsonArray(articles.Select(article => new BsonValue(article.Id))),
-                        [OutboxSources] = new BsonArray(sources.Select(source => new BsonValue(source))),
-                    });
-                }
-                else if (!_searchMarkedStale && (articles.Count > 0 || sources.Count > 0))
-                {
-                    // Written without the index: the next opening with search must rebuild it.
-                    NewSearchStore();
-                    _searchMarkedStale = true;
-                }
-
-                _database.Commit();
+                CommitGroup([queued]);
             }
-            catch
-            {
-                _database.Rollback();
-                _lastOutboxId = outboxBefore;
-                throw;
-            }
+        }
 
-            if (_search is null || (articles.Count == 0 && sources.Count == 0))
-            {
-                return;
-            }
-
-            position = _lastOutboxId;
-
-            // While a rebuild runs, the articles it has not read yet are its to index, as they stand when it reads them
-            // (the inserted ones, the first, are above what it reads and always kept).
-            indexed = _rebuild is { } rebuild ? articles.Where(article => rebuild.IndexesNow(article.Id)).ToList() : articles;
-            if (sources.Count > 0)
-            {
-                _indexing.WaitForSources(sources);
-                var names = new Dictionary<long, string>();
-                foreach (var article in indexed)
-                {
-                    _search.Upsert(article, SourceNamesOf(article.SourceId, names));
-                }
-
-                foreach (var source in sources)
-                {
-                    SyncSource(source, names);
-                }
-
-                _indexing.Begin(position, []);
-            }
-            else
-            {
-                _indexing.Begin(position, KeysOf(indexed));
-            }
+        queued.ThrowIfFailed();
+        if (queued.Indexed is not { } indexed)
+        {
+            return;
         }
 
         try
         {
             if (sources.Count == 0)
             {
-                IndexArticles(position, indexed, inserted);
+                IndexArticles(queued.Position, indexed, inserted);
             }
         }
         finally
         {
-            _indexing.End(position, sources.Count == 0 ? KeysOf(indexed) : []);
+            _indexing.End(queued.Position, sources.Count == 0 ? KeysOf(indexed) : []);
         }
 
         Interlocked.Add(ref _indexedWork, articles.Count + sources.Count);
@@ -231,6 +186,45 @@ public sealed partial class LiteDbFeedStore
             // The articles are stored: a commit of the index that fails (a full disk) is retried later.
             TryCommitSearch();
         }
+    }
+
+    /// <summary>
+    /// Under the write lock, once a write is committed: its turn at indexing. While a rebuild runs, the articles it has
+    /// not read yet are its to index, as they stand when it reads them (the inserted ones, the first, are above what it
+    /// reads and always kept). The sources it names are indexed again here, after the writes before it are done
+    /// indexing their articles.
+    /// </summary>
+    private void BeginIndexing(QueuedWrite write)
+    {
+        if (_search is null || (write.Articles.Count == 0 && write.Sources.Count == 0))
+        {
+            write.Committed(null);
+            return;
+        }
+
+        var indexed = _rebuild is { } rebuild ? write.Articles.Where(article => rebuild.IndexesNow(article.Id)).ToList() : write.Articles;
+        if (write.Sources.Count > 0)
+        {
+            _indexing.WaitForSources(write.Sources);
+            var names = new Dictionary<long, string>();
+            foreach (var article in indexed)
+            {
+                _search.Upsert(article, SourceNamesOf(article.SourceId, names));
+            }
+
+            foreach (var source in write.Sources)
+            {
+                SyncSource(source, names);
+            }
+
+            _indexing.Begin(write.Position, []);
+        }
+        else
+        {
+            _indexing.Begin(write.Position, KeysOf(indexed));
+        }
+
+        write.Committed(indexed);
     }
 
     /// <summary>Indexes a committed write's articles, outside the write lock.</summary>

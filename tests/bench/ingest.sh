@@ -24,7 +24,9 @@
 #   cold:  `poll --once`, every feed new (fetch, parse, ingest, store, index);
 #   304:   `poll --once` again, every feed answers 304;
 #   start: `poll` with nothing due, the start-up every run above also paid; "net" figures subtract it.
-# CPU is user+sys of the FeedHub process (plus PostgreSQL's backends with --store postgres) divided by N.
+# CPU is user+sys of the FeedHub process (plus PostgreSQL's backends with --store postgres) divided by N. In each
+# repetition curl fetches the same feeds with as many in flight (re-validates them with --repoll-only): the floor whose
+# wall time the cold poll (the 304 poll) is given as a ratio of.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -148,9 +150,12 @@ if $repoll_only; then
     read -r e c m f p < <(run_feedhub this shared-cold poll --once)
     say "the shared store fetched cold (this build): wall ${e} s, ${f} failed"
   fi
-  # The floor: curl re-validating the same feeds with as many in flight, in each rep beside the builds.
-  farm_curl_configs "$feeds" "$work/curl-cold.cfg" "$work/curl-304.cfg"
 fi
+# The floor: curl fetching the same feeds (cold, or re-validating them with --repoll-only) with as many in flight, in
+# each rep beside the builds.
+farm_curl_configs "$feeds" "$work/curl-cold.cfg" "$work/curl-304.cfg"
+floor=cold
+$repoll_only && floor=304
 
 declare -A sum
 for rep in $(seq 1 "$reps"); do
@@ -158,13 +163,11 @@ for rep in $(seq 1 "$reps"); do
   # during the run, the one always measured first would be favoured or penalised.
   order=("${builds[@]}")
   [ $((rep % 2)) -eq 0 ] && [ "${#builds[@]}" -eq 2 ] && order=("${builds[1]}" "${builds[0]}")
-  if $repoll_only; then
-    /usr/bin/time -f '%e %U %S' -o "$work/time" curl --parallel --parallel-max "$in_flight" -K "$work/curl-304.cfg" >"$work/curl.out" 2>/dev/null || true
-    read -r e u s <"$work/time"
-    say "curl rep $rep 304: wall ${e} s, CPU $(bc <<<"$u + $s") s, HTTP $(sort "$work/curl.out" | uniq -c | tr -s ' \n' ' ')"
-    sum[curl,wall]=$(bc <<<"${sum[curl,wall]:-0} + $e")
-    sum[curl,cpu]=$(bc <<<"${sum[curl,cpu]:-0} + $u + $s")
-  fi
+  /usr/bin/time -f '%e %U %S' -o "$work/time" curl --parallel --parallel-max "$in_flight" -K "$work/curl-$floor.cfg" >"$work/curl.out" 2>/dev/null || true
+  read -r e u s <"$work/time"
+  say "curl rep $rep $floor: wall ${e} s, CPU $(bc <<<"$u + $s") s, HTTP $(sort "$work/curl.out" | uniq -c | tr -s ' \n' ' ')"
+  sum[curl,wall]=$(bc <<<"${sum[curl,wall]:-0} + $e")
+  sum[curl,cpu]=$(bc <<<"${sum[curl,cpu]:-0} + $u + $s")
   for build in "${order[@]}"; do
     if ! $repoll_only; then
       use_store "$build$rep"
@@ -194,11 +197,9 @@ for build in "${builds[@]}"; do
                printf "%-9s %-6s %10.2f %12.2f %16s %14.2f %8d\n", b, s, w / r, 1000 * c / r / n, net, 1000 * pg / r / n, f }'
   done
 done
-if $repoll_only; then
-  awk -v w="${sum[curl,wall]}" -v c="${sum[curl,cpu]}" -v r="$reps" -v n="$feeds" \
-    'BEGIN { printf "%-9s %-6s %10.2f %12.2f %16s %14s %8s\n", "curl", "304", w / r, 1000 * c / r / n, "-", "-", "-" }'
-  for build in "${builds[@]}"; do
-    awk -v b="$build" -v w="${sum[$build,304,wall]}" -v cw="${sum[curl,wall]}" 'BEGIN { printf "%s: 304 wall %.2fx curl\n", b, w / cw }'
-  done
-fi
+awk -v f="$floor" -v w="${sum[curl,wall]}" -v c="${sum[curl,cpu]}" -v r="$reps" -v n="$feeds" \
+  'BEGIN { printf "%-9s %-6s %10.2f %12.2f %16s %14s %8s\n", "curl", f, w / r, 1000 * c / r / n, "-", "-", "-" }'
+for build in "${builds[@]}"; do
+  awk -v b="$build" -v f="$floor" -v w="${sum[$build,$floor,wall]}" -v cw="${sum[curl,wall]}" 'BEGIN { printf "%s: %s wall %.2fx curl\n", b, f, w / cw }'
+done
 echo "(CPU: user+sys$([ -n "$postmaster" ] && echo ", PostgreSQL's backends included (of it PG: theirs alone)"); net: less the start-up (poll with nothing due); figures are means of the reps)"
