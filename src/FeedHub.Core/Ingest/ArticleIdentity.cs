@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using FeedHub.Core.Parser;
 using FeedHub.Core.Urls;
 
@@ -30,15 +28,5 @@ public static class ArticleIdentity
             item.Published?.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
             item.Updated?.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-    private static string Hash(params string?[] parts)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var part in parts)
-        {
-            hash.AppendData(Encoding.UTF8.GetBytes(part ?? string.Empty));
-            hash.AppendData([0]);
-        }
-
-        return Convert.ToHexStringLower(hash.GetHashAndReset().AsSpan(0, 16));
-    }
+    private static string Hash(params ReadOnlySpan<string?> parts) => Digests.Sha256Hex(parts, 16);
 }

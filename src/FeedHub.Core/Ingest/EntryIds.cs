@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using FeedHub.Core.Storage;
 
 namespace FeedHub.Core.Ingest;
@@ -17,7 +16,7 @@ public static class EntryIds
 
     public static string Mint(string authority, DateTimeOffset firstSeenAt, long sourceId, string articleKey)
         => string.Create(CultureInfo.InvariantCulture,
-            $"tag:{authority},{firstSeenAt.UtcDateTime:yyyy-MM-dd}:source/{sourceId}/{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(articleKey)).AsSpan(0, 8))}");
+            $"tag:{authority},{firstSeenAt.UtcDateTime:yyyy-MM-dd}:source/{sourceId}/{Digests.Sha256Hex(articleKey, 8)}");
 
     /// <summary>A fresh authority for a new installation: a name under <c>.invalid</c> (nobody's domain) with a random part.</summary>
     public static string NewInstallationAuthority()

@@ -69,14 +69,16 @@ public static class HtmlText
 
     private static string? Decode(string html, int maxLength)
     {
-        using var document = Parser.ParseDocument("<body>" + html);
-        var text = new CollapsedText(html.Length, maxLength);
-        if (document.Body is { } body)
+        return HtmlFragments.Parse(Parser, "<body>", html, document =>
         {
-            Append(body, text);
-        }
+            var text = new CollapsedText(html.Length, maxLength);
+            if (document.Body is { } body)
+            {
+                Append(body, text);
+            }
 
-        return text.ToText();
+            return text.ToText();
+        });
     }
 
     /// <summary>True when the text has no white space but single spaces between words.</summary>

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using FeedHub.Core.Urls;
 
 namespace FeedHub.Core.Ingest;
@@ -43,6 +41,5 @@ public static class StoryIdentity
         return story is null || !story.AsSpan().ContainsAny('/', '?', '#') ? null : story;
     }
 
-    private static string Digest(string story)
-        => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(story)).AsSpan(0, 16));
+    private static string Digest(string story) => Digests.Sha256Hex(story, 16);
 }

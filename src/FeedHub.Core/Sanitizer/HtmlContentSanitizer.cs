@@ -86,16 +86,18 @@ public sealed partial class HtmlContentSanitizer
         }
 
         // In a document of its own, in no-quirks mode, as the fragment of a body: how the markup is read decides what is kept.
-        using var document = _parser.ParseDocument("<!doctype html><html><body>" + html);
-        if (document.Body is not { } body)
+        return HtmlFragments.Parse(_parser, "<!doctype html><html><body>", html, document =>
         {
-            return new SanitizedHtml(string.Empty, null);
-        }
+            if (document.Body is not { } body)
+            {
+                return new SanitizedHtml(string.Empty, null);
+            }
 
-        var writer = new SafeMarkupWriter(html.Length, baseUrl);
-        writer.WriteChildren(body);
-        var markup = writer.Markup.Trim();
-        return new SanitizedHtml(markup, markup.Length == 0 ? null : writer.Text);
+            var writer = new SafeMarkupWriter(html.Length, baseUrl);
+            writer.WriteChildren(body);
+            var markup = writer.TakeMarkup().Trim();
+            return new SanitizedHtml(markup, markup.Length == 0 ? null : writer.Text);
+        });
     }
 
     /// <summary>Text as the serialiser writes a text node: the characters HTML reads as markup, and no-break spaces, as references.</summary>
@@ -147,7 +149,17 @@ public sealed partial class HtmlContentSanitizer
     /// </summary>
     private sealed class SafeMarkupWriter(int capacity, string? baseUrl)
     {
-        private readonly StringBuilder _markup = new(capacity + 256);
+        /// <summary>Past this many characters a thread's markup builder is let go rather than kept for the next item (a whole page's).</summary>
+        private const int MaxKeptMarkup = 32 * 1024;
+
+        /// <summary>
+        /// The builder the last walk on this thread wrote its markup into, cleared: every new article's content went
+        /// into a builder of its size, garbage as soon as its string was made.
+        /// </summary>
+        [ThreadStatic]
+        private static StringBuilder? t_markup;
+
+        private readonly StringBuilder _markup = ThreadMarkupBuilder() ?? new StringBuilder(capacity + 256);
         private readonly HtmlText.CollapsedText _text = new(capacity, int.MaxValue);
 
         /// <summary>Relative URLs are resolved when there is a base URL, and left out when it is not an absolute URL.</summary>
@@ -155,9 +167,27 @@ public sealed partial class HtmlContentSanitizer
 
         private readonly Uri? _base = Uri.TryCreate(baseUrl, UriKind.Absolute, out var parsed) ? parsed : null;
 
-        public string Markup => _markup.ToString();
+        /// <summary>The markup written; the walk is over, and its builder goes back to the thread for the next one.</summary>
+        public string TakeMarkup()
+        {
+            var markup = _markup.ToString();
+            if (_markup.Capacity <= MaxKeptMarkup)
+            {
+                t_markup = _markup.Clear();
+            }
+
+            return markup;
+        }
 
         public string? Text => _text.ToText();
+
+        /// <summary>This thread's kept builder, taken: a walk that fails before its end does not give it back.</summary>
+        private static StringBuilder? ThreadMarkupBuilder()
+        {
+            var kept = t_markup;
+            t_markup = null;
+            return kept;
+        }
 
         public void WriteChildren(INode parent)
         {
