@@ -42,7 +42,7 @@ public sealed class ClusterNodes(PostgresTestDatabase database, TimeSpan interva
                 return false;
             }
         }, ok => ok || process.HasExited, TimeSpan.FromSeconds(120));
-        Assert.True(ready, $"{userAgent} did not become ready");
+        Assert.True(ready, $"{userAgent} did not become ready{(process.HasExited ? " (it exited)" : "")}; it said: {process.ErrorSoFar}");
         return node;
     }
 
