@@ -30,8 +30,9 @@ internal sealed partial class ReopeningEngine : ILiteEngine
     private LiteEngine? _engine;
 
     /// <summary>
-    /// Why the engine was last replaced (what the disk said when it refused a write: "No space left on device"): a transaction dropped by
-    /// the reopening says it too, so whoever reports it (readiness, a poll's error) names the cause a curator can act on.
+    /// Why the engine was last replaced (what the disk said when it refused a write: "No space left on device"): a
+    /// transaction dropped by the reopening says it too, so whoever reports it (readiness, a poll's error) names the
+    /// cause a curator can act on.
     /// </summary>
     private string _lastCause = "a write failed";
 
