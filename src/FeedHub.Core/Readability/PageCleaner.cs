@@ -75,8 +75,6 @@ internal static partial class PageCleaner
         {
             Dom.Remove(element);
         }
-
-        RemoveComments(body);
     }
 
     private static bool ShouldRemove(IElement element)
@@ -166,33 +164,6 @@ internal static partial class PageCleaner
 
     private static bool IsPlaceholder(string src) =>
         src.StartsWith("data:", StringComparison.OrdinalIgnoreCase) && src.Length < 200 || PlaceholderName().IsMatch(src);
-
-    private static void RemoveComments(IElement root)
-    {
-        var comments = new List<INode>();
-        var stack = new Stack<INode>();
-        stack.Push(root);
-        while (stack.Count > 0)
-        {
-            var node = stack.Pop();
-            foreach (var child in node.ChildNodes)
-            {
-                if (child.NodeType == NodeType.Comment)
-                {
-                    comments.Add(child);
-                }
-                else if (child.NodeType == NodeType.Element)
-                {
-                    stack.Push(child);
-                }
-            }
-        }
-
-        foreach (var comment in comments)
-        {
-            Dom.Remove(comment);
-        }
-    }
 
     [GeneratedRegex(@"display\s*:\s*none|visibility\s*:\s*hidden", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex HiddenStyle();
