@@ -83,7 +83,7 @@ internal static partial class ClassVocabulary
     public static ClassKinds KindsOf(IElement element)
     {
         var kinds = element.GetAttribute("class") is { Length: > 0 } className ? Classify(className) : ClassKinds.None;
-        if (element.GetAttribute("id") is { Length: > 0 } id && !(id.Length >= 20 && id.Count(c => c is '-' or '_') >= 3))
+        if (element.GetAttribute("id") is { Length: > 0 } id && !(id.Length >= 20 && id.AsSpan().Count('-') + id.AsSpan().Count('_') >= 3))
         {
             kinds |= Classify(id);
         }
