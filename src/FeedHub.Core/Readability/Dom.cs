@@ -67,6 +67,33 @@ internal static class Dom
         return order;
     }
 
+    /// <summary>
+    /// The descendant elements of <paramref name="root"/> (not itself) that <paramref name="match"/> accepts, in document
+    /// order, at most <paramref name="limit"/> of them. The extractor's few fixed queries walk the tree themselves: a
+    /// selector query parses its selector (behind a lock) and collects every match each time it is asked.
+    /// </summary>
+    public static List<IElement> Descendants(IElement root, Func<IElement, bool> match, int limit = int.MaxValue)
+    {
+        var found = new List<IElement>();
+        var stack = new Stack<IElement>();
+        PushChildren(stack, root);
+        while (stack.Count > 0 && found.Count < limit)
+        {
+            var element = stack.Pop();
+            if (match(element))
+            {
+                found.Add(element);
+            }
+
+            PushChildren(stack, element);
+        }
+
+        return found;
+    }
+
+    /// <summary>True when the element is named <paramref name="localName"/>, as a CSS type selector matches it (ignoring case).</summary>
+    public static bool Is(IElement element, string localName) => element.LocalName.Equals(localName, StringComparison.OrdinalIgnoreCase);
+
     /// <summary>All text below the element, without recursion.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static string Text(IElement root)
