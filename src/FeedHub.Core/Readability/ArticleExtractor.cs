@@ -124,7 +124,7 @@ public sealed class ArticleExtractor
                 ExtractionOutcome.TooShort => $"only {words} words",
                 _ => null,
             },
-            Html = options.IncludeHtml ? _sanitizer.Sanitize(article.InnerHtml, baseUrl?.AbsoluteUri) : string.Empty,
+            Html = options.IncludeHtml ? _sanitizer.SanitizeContent(article, baseUrl?.AbsoluteUri) : string.Empty,
             Text = text,
             Title = metadata.Title,
             Byline = metadata.Byline,
