@@ -78,8 +78,9 @@ public sealed partial class HtmlContentSanitizer
     /// where it is rather than written out as markup to be parsed again (a cell taken out of its table loses its tags,
     /// as that parse would drop them). The markup is the same except where the page's tree is not what its markup alone
     /// would parse to (a table inside a paragraph of a page in quirks mode): there the tags stay as the tree has them,
-    /// and a browser reading them builds what the markup alone gives. Nothing of it is less safe: every element and
-    /// attribute written is one of the allow-list, every text and value escaped.
+    /// and a browser reading them builds what the markup alone gives; and where the tree holds markup as text (a style
+    /// inside a noscript parsed with scripting off), which that parse could make elements of, as mutation XSS does.
+    /// Every element and attribute written is one of the allow-list, every text and value escaped.
     /// </summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Used through the sanitiser's one instance, as Sanitize is")]
     public string SanitizeContent(IElement element, string? baseUrl)
