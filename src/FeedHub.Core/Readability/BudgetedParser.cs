@@ -27,7 +27,7 @@ internal sealed class BudgetedParser
         _parser = new HtmlParser(new HtmlParserOptions
         {
             IsScripting = false,
-            // Comments and element positions are never read: the page is parsed without them.
+            // Nothing reads a comment (its node is left empty) or an element's position in the source.
             SkipComments = true,
             DisableElementPositionTracking = true,
             OnCreated = (_, _) => Tick(),
