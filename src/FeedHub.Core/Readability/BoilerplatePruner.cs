@@ -85,9 +85,10 @@ internal static class BoilerplatePruner
             return false;
         }
 
+        string? text = null;
         if (s.Length <= 240 && (s.Headings > 0 || !s.HasBlockChild || name is "dl" or "figcaption" || s.Length <= ShortWidgetLength))
         {
-            var text = TextMetrics.Normalize(Dom.Text(element));
+            text = Dom.NormalizedText(element);
             if (IsJunkText(text) || title.Matches(text, Dom.IsHeading(name) || name == "figcaption")
                 || !s.HasBlockChild && name is not ("td" or "th" or "li" or "dd" or "dt") && ClassVocabulary.IsDateline(text))
             {
@@ -95,7 +96,7 @@ internal static class BoilerplatePruner
             }
         }
 
-        if (!s.HasBlockChild && s.Length <= MaxNoticeLength && ClassVocabulary.IsNotice(TextMetrics.Normalize(Dom.Text(element))))
+        if (!s.HasBlockChild && s.Length <= MaxNoticeLength && ClassVocabulary.IsNotice(text ?? Dom.NormalizedText(element)))
         {
             return true;
         }
@@ -176,7 +177,7 @@ internal static class BoilerplatePruner
         for (var i = blocks.Count - 1; i >= 0 && i >= blocks.Count - MaxTailBlocks; i--)
         {
             var block = blocks[i];
-            var text = TextMetrics.Normalize(Dom.Text(block));
+            var text = Dom.NormalizedText(block);
             var stats = ElementStats.Measure(block)[block];
             var isLinkOnly = stats.LinkDensity > 0.8 && stats.Length < 200;
             if (!isLinkOnly && !IsJunkText(text) && !IsRelatedHeading(text))

@@ -120,5 +120,52 @@ internal static class Dom
         return builder.ToString();
     }
 
+    /// <summary>
+    /// <see cref="TextMetrics.Normalize"/> of <see cref="Text"/>, in one walk: the pruner and the lead finder ask it of
+    /// every short block, and the text between was garbage at once. The walk's stack and builder are the thread's.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static string NormalizedText(IElement root)
+    {
+        var builder = t_normalized ??= new System.Text.StringBuilder();
+        var stack = t_textStack ??= new Stack<INode>();
+        builder.Clear();
+        stack.Clear();
+        var space = false;
+        stack.Push(root);
+        while (stack.Count > 0)
+        {
+            var node = stack.Pop();
+            if (node is IText text)
+            {
+                TextMetrics.AppendNormalized(builder, text.Data, ref space);
+                continue;
+            }
+
+            var children = node.ChildNodes;
+            for (var i = children.Length - 1; i >= 0; i--)
+            {
+                stack.Push(children[i]);
+            }
+        }
+
+        var normalized = builder.ToString();
+        if (builder.Capacity > MaxKeptBuilder)
+        {
+            t_normalized = null;
+        }
+
+        return normalized;
+    }
+
+    /// <summary>Past this many characters, a thread's builder for <see cref="NormalizedText"/> is let go rather than kept.</summary>
+    private const int MaxKeptBuilder = 16 * 1024;
+
+    [ThreadStatic]
+    private static System.Text.StringBuilder? t_normalized;
+
+    [ThreadStatic]
+    private static Stack<INode>? t_textStack;
+
     public static void Remove(INode node) => node.Parent?.RemoveChild(node);
 }
