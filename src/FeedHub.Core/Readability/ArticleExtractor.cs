@@ -1,6 +1,4 @@
 using AngleSharp.Dom;
-using AngleSharp.Html.Dom;
-using AngleSharp.Html.Parser;
 using FeedHub.Core.Charsets;
 using FeedHub.Core.Sanitizer;
 
