@@ -55,7 +55,9 @@ internal static class Dom
     public static List<IElement> PreOrder(IElement root)
     {
         var order = new List<IElement>();
-        var stack = new Stack<IElement>();
+        // The thread's stack, grown once: an extraction walks the page and the article a score of times.
+        var stack = t_preOrderStack ??= new Stack<IElement>();
+        stack.Clear();
         stack.Push(root);
         while (stack.Count > 0)
         {
@@ -166,6 +168,9 @@ internal static class Dom
 
     [ThreadStatic]
     private static Stack<INode>? t_textStack;
+
+    [ThreadStatic]
+    private static Stack<IElement>? t_preOrderStack;
 
     public static void Remove(INode node) => node.Parent?.RemoveChild(node);
 }
