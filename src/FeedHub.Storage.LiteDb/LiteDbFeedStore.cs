@@ -57,6 +57,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
             _curators.EnsureIndex("NameKey", "LOWER($.Name)", unique: true);
             _articles.EnsureIndex("SourceId");
             _articles.EnsureIndex(RiverKey);
+            EnsureSourceRiverIndex();
             IndexIdentities();
             MovePendingPages();
             EnsureStoryIndexes();
@@ -278,13 +279,19 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
             return Task.FromResult<IReadOnlyList<Article>>([]);
         }
 
-        var river = _articles.Query().Where(Where.Between(RiverKey, low, high));
-        if (query.SourceIds is { } sourceIds)
+        var limit = Math.Clamp(query.Limit, 1, 1000);
+        if (query.SourceIds is { } sourceIds && ReadSourceRivers(sourceIds, low, high, limit, storiesOnly: false) is { } merged)
         {
-            river = river.Where(Where.In("SourceId", sourceIds));
+            return Task.FromResult<IReadOnlyList<Article>>(merged.ConvertAll(ToArticle));
         }
 
-        var page = river.OrderByDescending(RiverKey).Limit(Math.Clamp(query.Limit, 1, 1000)).ToEnumerable().Select(ToArticle).ToList();
+        var river = _articles.Query().Where(Where.Between(RiverKey, low, high));
+        if (query.SourceIds is { } many)
+        {
+            river = river.Where(Where.In("SourceId", many));
+        }
+
+        var page = river.OrderByDescending(RiverKey).Limit(limit).ToEnumerable().Select(ToArticle).ToList();
         return Task.FromResult<IReadOnlyList<Article>>(page);
     }
 
