@@ -33,21 +33,22 @@ public sealed partial class LiteDbFeedStore
     private static readonly Comparer<string> NewestFirst = Comparer<string>.Create((x, y) => string.CompareOrdinal(y, x));
 
     /// <summary>
-    /// Files from before have no per-source river: LiteDB builds the index once on opening, reading every article once
-    /// (in one transaction; on a crash the file opens without it, and it is built again).
+    /// Files from before have no per-source river: LiteDB builds the index once, reading every article, in one
+    /// transaction (on a crash the file opens without it, and it is built again). True when it was built now.
     /// </summary>
-    private void EnsureSourceRiverIndex()
+    private bool BuildSourceRiverIndex()
     {
         if (HasArticleIndex(SourceRiverKey))
         {
-            return;
+            return false;
         }
 
         LogSourceRiverIndexBuilding();
         var started = Stopwatch.GetTimestamp();
-        _articles.EnsureIndex(SourceRiverKey, SourceRiverKeyExpression);
+        _database.GetCollection("articles").EnsureIndex(SourceRiverKey, SourceRiverKeyExpression);
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         LogSourceRiverIndexBuilt(seconds);
+        return true;
     }
 
     /// <summary>
@@ -140,7 +141,7 @@ public sealed partial class LiteDbFeedStore
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Indexing each source's river in the database, once (a file from an earlier version): a minute or more for a million articles")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Indexing each source's river in the database, once (a file from an earlier version): about a minute for a million articles")]
     private partial void LogSourceRiverIndexBuilding();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Indexed each source's river in {Seconds:F1} s")]

@@ -46,10 +46,15 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
         try
         {
             _mapper = CreateMapper();
-            _database = new LiteDatabase(new ReopeningEngine(fullPath, _logger), _mapper)
+            _database = OpenDatabase(fullPath);
+            if (BuildSourceRiverIndex())
             {
-                UtcDate = true,
-            };
+                // The build held up to LiteDB's budget of a transaction's pages (~800 MB at a million articles) in the
+                // engine's cache, which keeps what it once held: a fresh engine starts from an empty cache.
+                _database.Dispose();
+                _database = OpenDatabase(fullPath);
+            }
+
             _sources = _database.GetCollection<Source>("sources", BsonAutoId.Int64);
             _articles = _database.GetCollection("articles", BsonAutoId.Int64);
             _settings = _database.GetCollection("settings");
@@ -57,7 +62,6 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
             _curators.EnsureIndex("NameKey", "LOWER($.Name)", unique: true);
             _articles.EnsureIndex("SourceId");
             _articles.EnsureIndex(RiverKey);
-            EnsureSourceRiverIndex();
             IndexIdentities();
             MovePendingPages();
             EnsureStoryIndexes();
@@ -79,6 +83,8 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
             throw;
         }
     }
+
+    private LiteDatabase OpenDatabase(string fullPath) => new(new ReopeningEngine(fullPath, _logger), _mapper) { UtcDate = true };
 
     public Task<Source> AddSourceAsync(Source source, CancellationToken cancellationToken)
     {
