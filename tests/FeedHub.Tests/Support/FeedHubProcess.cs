@@ -145,11 +145,57 @@ public sealed class FeedHubProcess : IDisposable
     /// <summary>Kills the process at once (SIGKILL), as a crash or a pulled plug would.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 
+    /// <summary>
+    /// A loopback port for a process to listen on, free now and never handed out before in this run. It is taken below
+    /// the kernel's ephemeral range: a port of that range, free when asked for, can be taken as the local end of any
+    /// outgoing connection (the tests make thousands) before the process binds it, and the process then fails to start.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var (low, high) = PortsBelowEphemeralRange();
+        for (var attempt = 0; attempt < 1000; attempt++)
+        {
+            var port = Random.Shared.Next(low, high);
+            lock (HandedOut)
+            {
+                if (!HandedOut.Add(port))
+                {
+                    continue;
+                }
+            }
+
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // In use by something else: another one.
+            }
+        }
+
+        throw new InvalidOperationException($"no free loopback port between {low} and {high}");
+    }
+
+    private static readonly HashSet<int> HandedOut = [];
+
+    /// <summary>Ports from 10000 up to the kernel's ephemeral range (Linux's default starts at 32768); all of them if it starts lower.</summary>
+    private static (int Low, int High) PortsBelowEphemeralRange()
+    {
+        var ephemeralStart = 32768;
+        try
+        {
+            var range = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries);
+            ephemeralStart = int.Parse(range[0], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            // Not Linux, or not readable: the default.
+        }
+
+        return ephemeralStart > 11000 ? (10000, ephemeralStart) : (10000, 65536);
     }
 
     public void Dispose()
