@@ -34,7 +34,8 @@ public sealed partial class LiteDbFeedStore
 
     /// <summary>
     /// Files from before have no per-source river: LiteDB builds the index once, reading every article, in one
-    /// transaction (on a crash the file opens without it, and it is built again). True when it was built now.
+    /// transaction (on a crash the file opens without it, and it is built again). True when it was built now over
+    /// stored articles; a new file gets it empty.
     /// </summary>
     private bool BuildSourceRiverIndex()
     {
@@ -43,9 +44,16 @@ public sealed partial class LiteDbFeedStore
             return false;
         }
 
+        var articles = _database.GetCollection("articles");
+        if (!_database.CollectionExists("articles"))
+        {
+            articles.EnsureIndex(SourceRiverKey, SourceRiverKeyExpression);
+            return false;
+        }
+
         LogSourceRiverIndexBuilding();
         var started = Stopwatch.GetTimestamp();
-        _database.GetCollection("articles").EnsureIndex(SourceRiverKey, SourceRiverKeyExpression);
+        articles.EnsureIndex(SourceRiverKey, SourceRiverKeyExpression);
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         LogSourceRiverIndexBuilt(seconds);
         return true;
