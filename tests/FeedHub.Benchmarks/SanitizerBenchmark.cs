@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Reflection;
-using System.Runtime.Loader;
 using System.Text;
 using FeedHub.Core.Parser;
 using FeedHub.Core.Readability;
@@ -177,8 +175,7 @@ public static class SanitizerBenchmark
     /// <summary>Another build's sanitiser, from the FeedHub.Core.dll in <paramref name="directory"/> and the libraries beside it.</summary>
     private static Func<string?, string?, (string?, string?)> Baseline(string directory)
     {
-        var context = new BaselineContext(Path.GetFullPath(directory));
-        var core = context.LoadFromAssemblyPath(Path.Combine(Path.GetFullPath(directory), "FeedHub.Core.dll"));
+        var core = BaselineBuild.LoadCore(directory, "sanitize-baseline");
         var type = core.GetType("FeedHub.Core.Sanitizer.HtmlContentSanitizer", throwOnError: true)!;
         var instance = Activator.CreateInstance(type);
         var method = type.GetMethod(nameof(HtmlContentSanitizer.SanitizeWithText))!;
@@ -189,15 +186,6 @@ public static class SanitizerBenchmark
             var result = method.Invoke(instance, [input, baseUrl]);
             return ((string?)html.GetValue(result), (string?)text.GetValue(result));
         };
-    }
-
-    private sealed class BaselineContext(string directory) : AssemblyLoadContext("sanitize-baseline")
-    {
-        protected override Assembly? Load(AssemblyName name)
-        {
-            var path = Path.Combine(directory, name.Name + ".dll");
-            return File.Exists(path) ? LoadFromAssemblyPath(path) : null;
-        }
     }
 
     private static Group FarmItems(string farm, int from, int feeds, Func<FeedItem, string?> part, string name)

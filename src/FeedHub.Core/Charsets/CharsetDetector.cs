@@ -238,11 +238,11 @@ public static class CharsetDetector
 
     /// <summary>Decodes <paramref name="body"/> with the detected encoding; invalid bytes become U+FFFD.</summary>
     public static string Decode(ReadOnlySpan<byte> body, CharsetDetection detection)
-    {
-        var bytes = body[detection.PreambleLength..];
-        var encoding = detection.Encoding is UTF8Encoding ? LenientUtf8 : detection.Encoding;
-        return encoding.GetString(bytes);
-    }
+        => DecodingEncoding(detection).GetString(body[detection.PreambleLength..]);
+
+    /// <summary>The encoding a detection's bytes are decoded with: UTF-8 leniently, whatever the detection checked it with.</summary>
+    internal static Encoding DecodingEncoding(CharsetDetection detection)
+        => detection.Encoding is UTF8Encoding ? LenientUtf8 : detection.Encoding;
 
     private static CharsetDetection Sniff(ReadOnlySpan<byte> body, string? problemIfUtf8, string problemIfNotUtf8)
         => IsValidUtf8(body)

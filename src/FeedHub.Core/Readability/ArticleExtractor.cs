@@ -1,6 +1,4 @@
 using AngleSharp.Dom;
-using AngleSharp.Html.Dom;
-using AngleSharp.Html.Parser;
 using FeedHub.Core.Charsets;
 using FeedHub.Core.Sanitizer;
 
@@ -21,7 +19,7 @@ public sealed class ArticleExtractor
     private const int BudgetUnitChars = 256 * 1024;
 
     [ThreadStatic]
-    private static HtmlParser? t_parser;
+    private static BudgetedParser? t_parser;
 
     private readonly HtmlContentSanitizer _sanitizer;
 
@@ -30,8 +28,12 @@ public sealed class ArticleExtractor
     public static ArticleExtractor Shared { get; } = new(new HtmlContentSanitizer());
 
     /// <summary>Extracts from raw page bytes, decoded as <see cref="CharsetDetector.DetectPage"/> decides.</summary>
-    public ExtractedArticle Extract(ReadOnlySpan<byte> page, string? contentType, Uri? pageUrl, ExtractionOptions? options = null) =>
-        Extract(DecodePage(page, contentType), pageUrl, options);
+    public ExtractedArticle Extract(ReadOnlySpan<byte> page, string? contentType, Uri? pageUrl, ExtractionOptions? options = null)
+    {
+        // Decoded once, into a pooled buffer the page is parsed from: a page's string was a large object per page.
+        using var markup = PooledMarkup.Decode(page, CharsetDetector.DetectPage(page, contentType));
+        return Extract(markup, pageUrl, options);
+    }
 
     /// <summary>The text of a page's bytes: byte order mark, HTTP charset, UTF-8, the page's meta charset, sniffing.</summary>
     public static string DecodePage(ReadOnlySpan<byte> page, string? contentType)
@@ -40,16 +42,28 @@ public sealed class ArticleExtractor
     /// <summary>Extracts from a decoded page. Never throws for bad input: the outcome says what went wrong.</summary>
     public ExtractedArticle Extract(string html, Uri? pageUrl, ExtractionOptions? options = null)
     {
-        options ??= ExtractionOptions.Default;
         if (string.IsNullOrWhiteSpace(html))
+        {
+            return ExtractedArticle.Failure("empty page");
+        }
+
+        using var markup = PooledMarkup.Of(string.Empty, html);
+        return Extract(markup, pageUrl, options);
+    }
+
+    private ExtractedArticle Extract(PooledMarkup markup, Uri? pageUrl, ExtractionOptions? options)
+    {
+        options ??= ExtractionOptions.Default;
+        if (markup.Span.IsWhiteSpace())
         {
             return ExtractedArticle.Failure("empty page");
         }
 
         try
         {
-            var markup = LargePagePrefilter.Apply(html);
-            return ExtractCore(markup.Length > MaxPageChars ? markup[..MaxPageChars] : markup, pageUrl, options);
+            markup.Truncate(LargePagePrefilter.Apply(markup.Span));
+            markup.Truncate(MaxPageChars);
+            return ExtractCore(markup.Memory, pageUrl, options);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -57,14 +71,14 @@ public sealed class ArticleExtractor
         }
     }
 
-    private ExtractedArticle ExtractCore(string html, Uri? pageUrl, ExtractionOptions options)
+    private ExtractedArticle ExtractCore(ReadOnlyMemory<char> html, Uri? pageUrl, ExtractionOptions options)
     {
-        t_parser ??= new HtmlParser(new HtmlParserOptions { IsScripting = false });
+        var parser = t_parser ??= new BudgetedParser();
         // Parsing is linear in the page size except on pathological nesting, so the budget grows with the size; a page
         // too complex to parse in time is retried on its beginning, where articles start.
         var budget = options.TimeBudget * Math.Clamp((double)html.Length / BudgetUnitChars, 1, 2);
-        using var document = Parse(t_parser, html, budget * 0.7)
-            ?? (html.Length > FallbackPrefixChars ? Parse(t_parser, html[..FallbackPrefixChars], budget * 0.3) : null);
+        using var document = parser.Parse(html, budget * 0.7)
+            ?? (html.Length > FallbackPrefixChars ? parser.Parse(html[..FallbackPrefixChars], budget * 0.3) : null);
         if (document is null)
         {
             return ExtractedArticle.Failure($"page too complex to parse within {budget.TotalMilliseconds:F0} ms");
@@ -108,7 +122,7 @@ public sealed class ArticleExtractor
                 ExtractionOutcome.TooShort => $"only {words} words",
                 _ => null,
             },
-            Html = options.IncludeHtml ? _sanitizer.Sanitize(article.InnerHtml, baseUrl?.AbsoluteUri) : string.Empty,
+            Html = options.IncludeHtml ? _sanitizer.SanitizeContent(article, baseUrl?.AbsoluteUri) : string.Empty,
             Text = text,
             Title = metadata.Title,
             Byline = metadata.Byline,
@@ -121,23 +135,6 @@ public sealed class ArticleExtractor
             WordCount = words,
             ReadingTime = TextMetrics.ReadingTime(text),
         };
-    }
-
-    /// <summary>
-    /// Parses within the budget: the HTML tree builder is quadratic on pathological nesting (tens of thousands
-    /// of unclosed elements), and that cost is only bounded by stopping it.
-    /// </summary>
-    private static IHtmlDocument? Parse(HtmlParser parser, string html, TimeSpan budget)
-    {
-        using var cancellation = new CancellationTokenSource(budget);
-        try
-        {
-            return parser.ParseDocumentAsync(html, cancellation.Token).GetAwaiter().GetResult();
-        }
-        catch (OperationCanceledException)
-        {
-            return null;
-        }
     }
 
     private static List<IElement> FindArticle(IElement body, string? cssSelectorOverride, TitleMatcher title)

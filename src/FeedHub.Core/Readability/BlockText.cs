@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text;
 using AngleSharp.Dom;
@@ -107,6 +108,10 @@ internal static class BlockText
         }
     }
 
+    /// <summary>
+    /// Ends the block: its lines, trimmed, go to the output. They are read from a pooled copy of the block: a string and
+    /// an array of lines per block were garbage as soon as they were read.
+    /// </summary>
     private static void Flush(StringBuilder output, StringBuilder block, bool preserveLines)
     {
         if (block.Length == 0)
@@ -114,33 +119,44 @@ internal static class BlockText
             return;
         }
 
-        var lines = block.ToString().Split('\n');
+        var buffer = ArrayPool<char>.Shared.Rent(block.Length);
+        var rest = buffer.AsSpan(0, block.Length);
+        block.CopyTo(0, rest, block.Length);
         block.Clear();
         var first = true;
-        foreach (var raw in lines)
+        while (true)
         {
+            var end = rest.IndexOf('\n');
+            var raw = end < 0 ? rest : rest[..end];
             var line = preserveLines ? raw.TrimEnd() : raw.Trim();
-            if (line.Length == 0 && !preserveLines)
+            if (line.Length > 0 || preserveLines)
             {
-                continue;
-            }
-
-            if (first)
-            {
-                if (output.Length > 0)
+                if (first)
                 {
-                    output.Append("\n\n");
+                    if (output.Length > 0)
+                    {
+                        output.Append("\n\n");
+                    }
+
+                    first = false;
+                }
+                else
+                {
+                    output.Append('\n');
                 }
 
-                first = false;
-            }
-            else
-            {
-                output.Append('\n');
+                output.Append(line);
             }
 
-            output.Append(line);
+            if (end < 0)
+            {
+                break;
+            }
+
+            rest = rest[(end + 1)..];
         }
+
+        ArrayPool<char>.Shared.Return(buffer);
 
         // A pre block may end in blank lines; they are not part of the text.
         while (output.Length > 0 && output[^1] == '\n')

@@ -85,9 +85,10 @@ internal static class BoilerplatePruner
             return false;
         }
 
+        string? text = null;
         if (s.Length <= 240 && (s.Headings > 0 || !s.HasBlockChild || name is "dl" or "figcaption" || s.Length <= ShortWidgetLength))
         {
-            var text = TextMetrics.Normalize(Dom.Text(element));
+            text = Dom.NormalizedText(element);
             if (IsJunkText(text) || title.Matches(text, Dom.IsHeading(name) || name == "figcaption")
                 || !s.HasBlockChild && name is not ("td" or "th" or "li" or "dd" or "dt") && ClassVocabulary.IsDateline(text))
             {
@@ -95,7 +96,7 @@ internal static class BoilerplatePruner
             }
         }
 
-        if (!s.HasBlockChild && s.Length <= MaxNoticeLength && ClassVocabulary.IsNotice(TextMetrics.Normalize(Dom.Text(element))))
+        if (!s.HasBlockChild && s.Length <= MaxNoticeLength && ClassVocabulary.IsNotice(text ?? Dom.NormalizedText(element)))
         {
             return true;
         }
@@ -154,14 +155,29 @@ internal static class BoilerplatePruner
     /// </summary>
     private static void TrimTail(IElement article)
     {
-        var blocks = Dom.PreOrder(article).Where(e => e != article && Dom.IsBlock(e.LocalName) && e.LocalName != "br"
-            && !e.Children.Any(c => Dom.IsBlock(c.LocalName) && c.LocalName != "br") && !string.IsNullOrWhiteSpace(e.TextContent)).ToList();
-        CutClosingSection(blocks);
-        CutCommentSection(blocks);
+        var blocks = new List<IElement>();
+        var texts = new List<string>();
+        foreach (var element in Dom.PreOrder(article))
+        {
+            if (element != article && Dom.IsBlock(element.LocalName) && element.LocalName != "br" && !HasBlockChild(element)
+                && element.TextContent is var text && !string.IsNullOrWhiteSpace(text))
+            {
+                blocks.Add(element);
+                texts.Add(text);
+            }
+        }
+
+        if (CutClosingSection(blocks, texts))
+        {
+            // A block cut may have been inside one that stays (a list item's link around a div): its text is read again.
+            texts = blocks.ConvertAll(block => block.TextContent);
+        }
+
+        CutCommentSection(blocks, texts);
         for (var i = blocks.Count - 1; i >= 0 && i >= blocks.Count - MaxTailBlocks; i--)
         {
             var block = blocks[i];
-            var text = TextMetrics.Normalize(Dom.Text(block));
+            var text = Dom.NormalizedText(block);
             var stats = ElementStats.Measure(block)[block];
             var isLinkOnly = stats.LinkDensity > 0.8 && stats.Length < 200;
             if (!isLinkOnly && !IsJunkText(text) && !IsRelatedHeading(text))
@@ -173,13 +189,28 @@ internal static class BoilerplatePruner
         }
     }
 
+    private static bool HasBlockChild(IElement element)
+    {
+        var children = element.ChildNodes;
+        for (var i = 0; i < children.Length; i++)
+        {
+            if (children[i] is IElement child && Dom.IsBlock(child.LocalName) && child.LocalName != "br")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>
     /// Press releases and institutional pages close with contact details, "further information" links or an "about
     /// us" paragraph under a label of their own: from the label on, the rest is cut, when it is a small part of the text.
     /// </summary>
-    private static void CutClosingSection(List<IElement> blocks)
+    /// <returns>True when something was cut.</returns>
+    private static bool CutClosingSection(List<IElement> blocks, List<string> texts)
     {
-        var lengths = blocks.Select(block => TextMetrics.WeightedLength(block.TextContent, out _)).ToArray();
+        var lengths = texts.ConvertAll(text => TextMetrics.WeightedLength(text, out _));
         var total = lengths.Sum();
         var after = 0;
         var cut = -1;
@@ -191,7 +222,7 @@ internal static class BoilerplatePruner
                 break;
             }
 
-            if (i > 0 && ClassVocabulary.IsClosingLabel(FirstLine(blocks[i], lengths[i])))
+            if (i > 0 && ClassVocabulary.IsClosingLabel(FirstLine(blocks[i], texts[i], lengths[i])))
             {
                 cut = i;
             }
@@ -201,22 +232,25 @@ internal static class BoilerplatePruner
         {
             Dom.Remove(blocks[i]);
             blocks.RemoveAt(i);
+            texts.RemoveAt(i);
         }
+
+        return cut >= 0;
     }
 
     /// <summary>
     /// A comment thread left inside the article's container starts under a heading of its own ("3 Kommentare",
     /// "Leave a reply"); from there on, nothing is the article. It only counts past the first part of the text.
     /// </summary>
-    private static void CutCommentSection(List<IElement> blocks)
+    private static void CutCommentSection(List<IElement> blocks, List<string> texts)
     {
-        var lengths = blocks.Select(block => TextMetrics.WeightedLength(block.TextContent, out _)).ToArray();
+        var lengths = texts.ConvertAll(text => TextMetrics.WeightedLength(text, out _));
         var total = lengths.Sum();
         var before = 0;
         for (var i = 0; i < blocks.Count; i++)
         {
             if (before >= total * MinimumShareBeforeComments && lengths[i] <= MaxCommentHeadingLength
-                && ClassVocabulary.IsCommentHeading(TextMetrics.Normalize(blocks[i].TextContent)))
+                && ClassVocabulary.IsCommentHeading(TextMetrics.Normalize(texts[i])))
             {
                 for (var j = blocks.Count - 1; j >= i; j--)
                 {
@@ -232,16 +266,16 @@ internal static class BoilerplatePruner
     }
 
     /// <summary>The label at the start of a block ("Kontakt:" in bold before the address), normalised.</summary>
-    private static string FirstLine(IElement block, int length)
+    private static string FirstLine(IElement block, string text, int length)
     {
         if (length > MaxLabelledBlockLength)
         {
             return string.Empty;
         }
 
-        var first = block.FirstElementChild is { LocalName: "strong" or "b" } label && block.TextContent.TrimStart().StartsWith(label.TextContent.Trim(), StringComparison.Ordinal)
+        var first = block.FirstElementChild is { LocalName: "strong" or "b" } label && text.TrimStart().StartsWith(label.TextContent.Trim(), StringComparison.Ordinal)
             ? label.TextContent
-            : block.TextContent;
+            : text;
         return TextMetrics.Normalize(first);
     }
 
@@ -288,10 +322,28 @@ internal static class BoilerplatePruner
                 continue;
             }
 
-            if (element.FirstElementChild is null && string.IsNullOrWhiteSpace(element.TextContent))
+            if (IsEmpty(element))
             {
                 Dom.Remove(element);
             }
         }
+    }
+
+    /// <summary>No child element and no text but white space (read in place: the text of every element was made a string).</summary>
+    private static bool IsEmpty(IElement element)
+    {
+        var children = element.ChildNodes;
+        for (var i = 0; i < children.Length; i++)
+        {
+            switch (children[i])
+            {
+                case IElement:
+                    return false;
+                case IText text when !string.IsNullOrWhiteSpace(text.Data):
+                    return false;
+            }
+        }
+
+        return true;
     }
 }

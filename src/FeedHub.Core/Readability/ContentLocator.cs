@@ -224,15 +224,8 @@ internal static class ContentLocator
     /// <summary>A headline that is (or holds) a link to elsewhere, as teasers have and article sections do not.</summary>
     private static bool HasLinkedHeadline(IElement item)
     {
-        foreach (var heading in item.QuerySelectorAll("h2, h3, h4, h5"))
-        {
-            if (heading.QuerySelector("a[href]") is not null || heading.ParentElement is { LocalName: "a" })
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return Dom.Descendants(item, static e => (Dom.Is(e, "h2") || Dom.Is(e, "h3") || Dom.Is(e, "h4") || Dom.Is(e, "h5"))
+            && (e.ParentElement is { LocalName: "a" } || Dom.Descendants(e, static a => Dom.Is(a, "a") && a.HasAttribute("href"), 1).Count > 0), 1).Count > 0;
     }
 
     /// <summary>A table or list is a part of an article, almost never all of it: the article is what holds it.</summary>

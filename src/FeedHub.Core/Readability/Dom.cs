@@ -55,7 +55,9 @@ internal static class Dom
     public static List<IElement> PreOrder(IElement root)
     {
         var order = new List<IElement>();
-        var stack = new Stack<IElement>();
+        // The thread's stack, grown once: an extraction walks the page and the article a score of times.
+        var stack = t_preOrderStack ??= new Stack<IElement>();
+        stack.Clear();
         stack.Push(root);
         while (stack.Count > 0)
         {
@@ -66,6 +68,33 @@ internal static class Dom
 
         return order;
     }
+
+    /// <summary>
+    /// The descendant elements of <paramref name="root"/> (not itself) that <paramref name="match"/> accepts, in document
+    /// order, at most <paramref name="limit"/> of them. The extractor's few fixed queries walk the tree themselves: a
+    /// selector query parses its selector (behind a lock) and collects every match each time it is asked.
+    /// </summary>
+    public static List<IElement> Descendants(IElement root, Func<IElement, bool> match, int limit = int.MaxValue)
+    {
+        var found = new List<IElement>();
+        var stack = new Stack<IElement>();
+        PushChildren(stack, root);
+        while (stack.Count > 0 && found.Count < limit)
+        {
+            var element = stack.Pop();
+            if (match(element))
+            {
+                found.Add(element);
+            }
+
+            PushChildren(stack, element);
+        }
+
+        return found;
+    }
+
+    /// <summary>True when the element is named <paramref name="localName"/>, as a CSS type selector matches it (ignoring case).</summary>
+    public static bool Is(IElement element, string localName) => element.LocalName.Equals(localName, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>All text below the element, without recursion.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -92,6 +121,56 @@ internal static class Dom
 
         return builder.ToString();
     }
+
+    /// <summary>
+    /// <see cref="TextMetrics.Normalize"/> of <see cref="Text"/>, in one walk: the pruner and the lead finder ask it of
+    /// every short block, and the text between was garbage at once. The walk's stack and builder are the thread's.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static string NormalizedText(IElement root)
+    {
+        var builder = t_normalized ??= new System.Text.StringBuilder();
+        var stack = t_textStack ??= new Stack<INode>();
+        builder.Clear();
+        stack.Clear();
+        var space = false;
+        stack.Push(root);
+        while (stack.Count > 0)
+        {
+            var node = stack.Pop();
+            if (node is IText text)
+            {
+                TextMetrics.AppendNormalized(builder, text.Data, ref space);
+                continue;
+            }
+
+            var children = node.ChildNodes;
+            for (var i = children.Length - 1; i >= 0; i--)
+            {
+                stack.Push(children[i]);
+            }
+        }
+
+        var normalized = builder.ToString();
+        if (builder.Capacity > MaxKeptBuilder)
+        {
+            t_normalized = null;
+        }
+
+        return normalized;
+    }
+
+    /// <summary>Past this many characters, a thread's builder for <see cref="NormalizedText"/> is let go rather than kept.</summary>
+    private const int MaxKeptBuilder = 16 * 1024;
+
+    [ThreadStatic]
+    private static System.Text.StringBuilder? t_normalized;
+
+    [ThreadStatic]
+    private static Stack<INode>? t_textStack;
+
+    [ThreadStatic]
+    private static Stack<IElement>? t_preOrderStack;
 
     public static void Remove(INode node) => node.Parent?.RemoveChild(node);
 }

@@ -55,8 +55,11 @@ internal sealed class ElementStats
         {
             var element = order[i];
             var s = new ElementStats();
-            foreach (var child in element.ChildNodes)
+            // By index: a foreach over the node list would box an enumerator per element.
+            var children = element.ChildNodes;
+            for (var c = 0; c < children.Length; c++)
             {
+                var child = children[c];
                 if (child is IText text)
                 {
                     var length = TextMetrics.WeightedLength(text.Data, out var commas);

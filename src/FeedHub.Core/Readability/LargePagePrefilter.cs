@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace FeedHub.Core.Readability;
 
 /// <summary>
@@ -12,59 +10,67 @@ internal static class LargePagePrefilter
     /// <summary>Smaller pages parse well within budget: they are left exactly as they are.</summary>
     public const int MinimumLength = 256 * 1024;
 
-    public static string Apply(string html)
+    /// <summary>Filters the page in place (it only ever gets shorter) and returns its new length.</summary>
+    public static int Apply(Span<char> html)
     {
         if (html.Length < MinimumLength)
         {
-            return html;
+            return html.Length;
         }
 
-        var output = new StringBuilder(html.Length / 2);
+        // What is kept moves left to html[..written]: reading stays at or ahead of writing.
+        var written = 0;
         var position = 0;
         while (position < html.Length)
         {
-            var open = html.IndexOf('<', position);
+            var open = html[position..].IndexOf('<') is var found and >= 0 ? position + found : -1;
             if (open < 0 || open + 1 >= html.Length)
             {
                 break;
             }
 
-            var span = html.AsSpan(open);
+            var span = html[open..];
             if (span.StartsWith("<!--", StringComparison.Ordinal))
             {
-                var end = html.IndexOf("-->", open + 4, StringComparison.Ordinal);
-                var next = end < 0 ? html.Length : end + 3;
-                output.Append(html, position, next - position);
+                var end = span[4..].IndexOf("-->", StringComparison.Ordinal);
+                var next = end < 0 ? html.Length : open + 4 + end + 3;
+                Keep(html, ref written, position, next);
                 position = next;
                 continue;
             }
 
-            var name = span.StartsWith("<script", StringComparison.OrdinalIgnoreCase) ? "script"
-                : span.StartsWith("<style", StringComparison.OrdinalIgnoreCase) ? "style"
-                : null;
+            var (name, closeTag) = span.StartsWith("<script", StringComparison.OrdinalIgnoreCase) ? ("script", "</script")
+                : span.StartsWith("<style", StringComparison.OrdinalIgnoreCase) ? ("style", "</style")
+                : (null, null);
             var tagEnd = name is null ? -1 : EndOfTag(html, open + 1 + name.Length);
             if (name is null || tagEnd < 0 || !IsNameBoundary(html[open + 1 + name.Length]))
             {
-                output.Append(html, position, open + 1 - position);
+                Keep(html, ref written, position, open + 1);
                 position = open + 1;
                 continue;
             }
 
-            var close = html.IndexOf("</" + name, tagEnd, StringComparison.OrdinalIgnoreCase);
-            var keep = close < 0 || html.AsSpan(open, tagEnd - open).Contains("ld+json", StringComparison.OrdinalIgnoreCase);
+            var close = html[tagEnd..].IndexOf(closeTag, StringComparison.OrdinalIgnoreCase) is var at and >= 0 ? tagEnd + at : -1;
+            var keep = close < 0 || html[open..tagEnd].Contains("ld+json", StringComparison.OrdinalIgnoreCase);
             var contentEnd = keep ? (close < 0 ? html.Length : close) : close;
-            output.Append(html, position, (keep ? contentEnd : tagEnd) - position);
+            Keep(html, ref written, position, keep ? contentEnd : tagEnd);
             position = contentEnd;
         }
 
-        output.Append(html, position, html.Length - position);
-        return output.ToString();
+        Keep(html, ref written, position, html.Length);
+        return written;
+    }
+
+    private static void Keep(Span<char> html, ref int written, int from, int to)
+    {
+        html[from..to].CopyTo(html[written..]);
+        written += to - from;
     }
 
     private static bool IsNameBoundary(char c) => c is '>' or '/' || char.IsWhiteSpace(c);
 
     /// <summary>The index just past the '&gt;' closing a start tag, honouring quoted attribute values.</summary>
-    private static int EndOfTag(string html, int from)
+    private static int EndOfTag(ReadOnlySpan<char> html, int from)
     {
         char? quote = null;
         for (var i = from; i < html.Length; i++)

@@ -114,7 +114,7 @@ internal static class LeadFinder
             return false;
         }
 
-        var text = TextMetrics.Normalize(Dom.Text(element));
+        var text = Dom.NormalizedText(element);
         return !title.Matches(text, isHeading)
             && !ClassVocabulary.IsBoilerplatePhrase(text) && !ClassVocabulary.IsCallToAction(text)
             && !ClassVocabulary.IsPhotoCredit(text) && !ClassVocabulary.IsByline(text) && !ClassVocabulary.IsNotice(text);

@@ -75,8 +75,6 @@ internal static partial class PageCleaner
         {
             Dom.Remove(element);
         }
-
-        RemoveComments(body);
     }
 
     private static bool ShouldRemove(IElement element)
@@ -104,11 +102,11 @@ internal static partial class PageCleaner
     /// the article is inside, so only the landmark's own furniture may go, later, by what it is.
     /// </summary>
     private static bool HoldsMainContent(IElement landmark) =>
-        landmark.QuerySelector("main, [role=main], [itemprop=articleBody]") is not null;
+        Dom.Descendants(landmark, static e => Dom.Is(e, "main") || e.GetAttribute("role") == "main" || e.GetAttribute("itemprop") == "articleBody", 1).Count > 0;
 
     /// <summary>Pages built by scripts may keep their whole text in &lt;noscript&gt; for crawlers: that is the article.</summary>
     private static bool HoldsProse(IElement noscript) =>
-        noscript.QuerySelectorAll("p").Length >= MinimumNoscriptParagraphs
+        Dom.Descendants(noscript, static e => Dom.Is(e, "p"), MinimumNoscriptParagraphs).Count >= MinimumNoscriptParagraphs
         && TextMetrics.WeightedLength(noscript.TextContent, out _) >= MinimumNoscriptLength;
 
     private static void RestoreLazyImage(IElement image)
@@ -144,15 +142,15 @@ internal static partial class PageCleaner
     /// <summary>A lazy-loading page often puts a blank image in src and the real one in a &lt;noscript&gt; beside it.</summary>
     private static void PromoteNoscriptImage(IElement noscript)
     {
-        var images = noscript.QuerySelectorAll("img");
-        if (images.Length != 1 || TextMetrics.WeightedLength(noscript.TextContent, out _) > 0)
+        var images = Dom.Descendants(noscript, IsImage, 2);
+        if (images.Count != 1 || TextMetrics.WeightedLength(noscript.TextContent, out _) > 0)
         {
             return;
         }
 
         var image = images[0];
         var previous = noscript.PreviousElementSibling;
-        var placeholder = previous?.LocalName == "img" ? previous : previous?.QuerySelector("img");
+        var placeholder = previous?.LocalName == "img" ? previous : previous is null ? null : Dom.Descendants(previous, IsImage, 1).FirstOrDefault();
         if (placeholder is not null && (placeholder.GetAttribute("src") is not { Length: > 0 } src || IsPlaceholder(src)
             || placeholder.GetAttribute("src") == image.GetAttribute("src")))
         {
@@ -164,35 +162,10 @@ internal static partial class PageCleaner
         }
     }
 
+    private static bool IsImage(IElement element) => Dom.Is(element, "img");
+
     private static bool IsPlaceholder(string src) =>
         src.StartsWith("data:", StringComparison.OrdinalIgnoreCase) && src.Length < 200 || PlaceholderName().IsMatch(src);
-
-    private static void RemoveComments(IElement root)
-    {
-        var comments = new List<INode>();
-        var stack = new Stack<INode>();
-        stack.Push(root);
-        while (stack.Count > 0)
-        {
-            var node = stack.Pop();
-            foreach (var child in node.ChildNodes)
-            {
-                if (child.NodeType == NodeType.Comment)
-                {
-                    comments.Add(child);
-                }
-                else if (child.NodeType == NodeType.Element)
-                {
-                    stack.Push(child);
-                }
-            }
-        }
-
-        foreach (var comment in comments)
-        {
-            Dom.Remove(comment);
-        }
-    }
 
     [GeneratedRegex(@"display\s*:\s*none|visibility\s*:\s*hidden", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex HiddenStyle();

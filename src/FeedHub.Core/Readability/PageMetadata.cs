@@ -113,8 +113,21 @@ internal sealed class PageMetadata
             return true;
         }
 
-        return element.GetAttribute("class") is { } className
-            && className.Split(' ', StringSplitOptions.RemoveEmptyEntries).Any(token => token is "byline" or "author");
+        if (element.GetAttribute("class") is not { } className)
+        {
+            return false;
+        }
+
+        // Every element of the page is asked: its class is looked through, not split into strings.
+        foreach (var token in className.AsSpan().Split(' '))
+        {
+            if (className.AsSpan(token) is "byline" or "author")
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string? First(Dictionary<string, string> meta, params string[] names)

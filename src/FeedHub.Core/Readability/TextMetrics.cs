@@ -93,6 +93,17 @@ internal static class TextMetrics
     {
         var builder = new StringBuilder(text.Length);
         var space = false;
+        AppendNormalized(builder, text, ref space);
+        return builder.ToString();
+    }
+
+    /// <summary>
+    /// Appends <paramref name="text"/> as <see cref="Normalize"/> writes it, continuing a normalised text: <paramref name="space"/>
+    /// says that white space is pending, to be written before the next character.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void AppendNormalized(StringBuilder builder, string text, ref bool space)
+    {
         foreach (var c in text)
         {
             if (char.IsWhiteSpace(c))
@@ -109,7 +120,5 @@ internal static class TextMetrics
 
             builder.Append(char.ToLowerInvariant(c));
         }
-
-        return builder.ToString();
     }
 }

@@ -50,6 +50,12 @@ public sealed partial class HtmlContentSanitizer
         "allowfullscreen",
     };
 
+    /// <summary>The elements of a table's structure, whose tags a parser ignores outside a table.</summary>
+    private static readonly HashSet<string> TableParts = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "caption", "col", "colgroup", "tbody", "thead", "tfoot", "tr", "td", "th",
+    };
+
     private static readonly HashSet<string> UrlAttributes = new(StringComparer.OrdinalIgnoreCase) { "href", "src", "cite", "poster" };
 
     /// <summary>
@@ -66,6 +72,23 @@ public sealed partial class HtmlContentSanitizer
 
     /// <summary>Sanitises an HTML fragment; relative URLs are resolved against <paramref name="baseUrl"/>.</summary>
     public string Sanitize(string? html, string? baseUrl) => SanitizeWithText(html, baseUrl).Html;
+
+    /// <summary>
+    /// <see cref="Sanitize"/> of the content of an element of a page parsed already (the extractor's article), walked
+    /// where it is rather than written out as markup to be parsed again (a cell taken out of its table loses its tags,
+    /// as that parse would drop them). The markup is the same except where the page's tree is not what its markup alone
+    /// would parse to (a table inside a paragraph of a page in quirks mode): there the tags stay as the tree has them,
+    /// and a browser reading them builds what the markup alone gives; and where the tree holds markup as text (a style
+    /// inside a noscript parsed with scripting off), which that parse could make elements of, as mutation XSS does.
+    /// Every element and attribute written is one of the allow-list, every text and value escaped.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Used through the sanitiser's one instance, as Sanitize is")]
+    public string SanitizeContent(IElement element, string? baseUrl)
+    {
+        var writer = new SafeMarkupWriter(0, baseUrl);
+        writer.WriteChildren(element);
+        return writer.TakeMarkup().Trim();
+    }
 
     /// <summary>
     /// <see cref="Sanitize"/>, and the plain text of the result as <see cref="HtmlText.Of(string?, int)"/> gives it
@@ -215,6 +238,23 @@ public sealed partial class HtmlContentSanitizer
             }
         }
 
+        /// <summary>
+        /// A cell, row or other part of a table with no table around it: no parse makes one, but the extractor can take a
+        /// cell out of its table as the article. Its tags are left out, as a parse of the markup would leave them out.
+        /// </summary>
+        private static bool IsOutsideTable(IElement element)
+        {
+            for (var ancestor = element.ParentElement; ancestor is not null; ancestor = ancestor.ParentElement)
+            {
+                if (ancestor.LocalName == "table")
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
         /// <param name="embed">For a kept iframe, the address its player is served from.</param>
         private Fate FateOf(IElement element, out string? embed)
         {
@@ -226,7 +266,7 @@ public sealed partial class HtmlContentSanitizer
                 return Fate.Dropped;
             }
 
-            if (!AllowedTags.Contains(name))
+            if (!AllowedTags.Contains(name) || TableParts.Contains(name) && IsOutsideTable(element))
             {
                 return Fate.Unwrapped;
             }

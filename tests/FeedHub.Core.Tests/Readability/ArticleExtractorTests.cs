@@ -241,6 +241,20 @@ public sealed class ArticleExtractorTests
     }
 
     [Fact]
+    public void AnArticleInATableCellComesOutWithoutTheCellsTags()
+    {
+        var paragraph = "<p>A paragraph of the article laid out in a table, with commas, clauses, and enough words to be kept.</p>";
+        var page = "<html><body><table><tr><td><a href=\"/\">Home</a></td><td class=\"text\">" + string.Concat(Enumerable.Repeat(paragraph, 4))
+            + "</td></tr></table></body></html>";
+
+        var result = Extractor.Extract(page, new Uri("https://site.example/post"));
+
+        Assert.Equal(ExtractionOutcome.Ok, result.Outcome);
+        Assert.StartsWith("<p>A paragraph of the article", result.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<td", result.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void DeepNestingIsExtractedWithoutRecursion()
     {
         var html = string.Concat(Enumerable.Repeat("<div>", 1_500))

@@ -12,7 +12,7 @@ public sealed class LargePagePrefilterTests
         var html = "<head><script>var a = '<p>not text</p>';</script><STYLE type=text/css>p{}</STYLE>"
             + "<script type=\"application/ld+json\">{\"@type\":\"NewsArticle\"}</script></head><body>" + Padding + "</body>";
 
-        var filtered = LargePagePrefilter.Apply(html);
+        var filtered = Filter(html);
 
         Assert.StartsWith("<head><script></script><STYLE type=text/css></STYLE><script type=\"application/ld+json\">{\"@type\":\"NewsArticle\"}</script>",
             filtered, StringComparison.Ordinal);
@@ -24,7 +24,7 @@ public sealed class LargePagePrefilterTests
     {
         var html = "<!-- <script> --><p>kept one</p><scripted>kept two</scripted><script>x</script>" + Padding;
 
-        var filtered = LargePagePrefilter.Apply(html);
+        var filtered = Filter(html);
 
         Assert.StartsWith("<!-- <script> --><p>kept one</p><scripted>kept two</scripted><script></script>", filtered, StringComparison.Ordinal);
     }
@@ -34,6 +34,12 @@ public sealed class LargePagePrefilterTests
     {
         const string html = "<script>var a = 1;</script><p>text</p>";
 
-        Assert.Same(html, LargePagePrefilter.Apply(html));
+        Assert.Equal(html, Filter(html));
+    }
+
+    private static string Filter(string html)
+    {
+        var buffer = html.ToCharArray();
+        return new string(buffer, 0, LargePagePrefilter.Apply(buffer));
     }
 }

@@ -99,6 +99,53 @@ public sealed class HtmlContentSanitizerTests
         Assert.Equal("one two threefour", safe.Text);
     }
 
+    /// <summary>
+    /// An element of a page parsed as the extractor parses it, sanitised where it is, gives the markup its content's
+    /// markup gives, parsed again: text, references, a pre's first newline, an allowed player's fallback text, relative
+    /// links, and a table cell taken out of its table (as the extractor takes one as the article), whose tags that parse drops.
+    /// </summary>
+    [Theory]
+    [InlineData("<p>one &amp; two&nbsp;<b>three</b> <a href=\"/x\">four</a> <img src=\"pic.jpg\" srcset=\"pic-2x.jpg 2x\"></p>")]
+    [InlineData("<pre>\n\nindented\n  code</pre><ul><li>item</li></ul>")]
+    [InlineData("<iframe src=\"https://www.youtube.com/embed/x\">fallback <b>text</b></iframe><article><section>unwrapped</section></article>")]
+    [InlineData("<table><tr><td><p>cell one</p></td><td>cell two</td></tr></table>")]
+    public void SanitisingAnElementWhereItIsGivesWhatItsMarkupGives(string html)
+    {
+        using var document = ParseAsTheExtractorDoes(html);
+        var article = ArticleOf(document);
+
+        Assert.Equal(Sanitizer.Sanitize(article.InnerHtml, "https://site.example/post"), Sanitizer.SanitizeContent(article, "https://site.example/post"));
+    }
+
+    /// <summary>
+    /// Sanitised where it is, an element keeps to its tree: where the tree holds markup as text (a style inside noscript),
+    /// writing it out and parsing it again could make elements of it, as mutation XSS does; the walk never does.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(HostileHtml))]
+    public void NothingActiveSurvivesSanitisingAnElementWhereItIs(string hostile)
+    {
+        using var document = ParseAsTheExtractorDoes(hostile);
+
+        AssertInert(Sanitizer.SanitizeContent(ArticleOf(document), "https://site.example/post"));
+    }
+
+    private static AngleSharp.Html.Dom.IHtmlDocument ParseAsTheExtractorDoes(string html) =>
+        new AngleSharp.Html.Parser.HtmlParser(new AngleSharp.Html.Parser.HtmlParserOptions { IsScripting = false })
+            .ParseDocument("<html><body><p>before</p>" + html + "<p>after</p></body></html>");
+
+    /// <summary>The body's blocks moved into an element of their own, a table's first cell out of its table, as the extractor's parts are.</summary>
+    private static AngleSharp.Dom.IElement ArticleOf(AngleSharp.Html.Dom.IHtmlDocument document)
+    {
+        var article = document.CreateElement("div");
+        foreach (var part in document.Body!.Children.ToList())
+        {
+            article.AppendChild(part.LocalName == "table" ? part.QuerySelector("td") ?? part : part);
+        }
+
+        return article;
+    }
+
     private static void AssertInert(string html) => Assert.True(IsInert(html), html);
 
     /// <summary>Whether HTML holds nothing that runs script, loads active content or styles the page (the XSS corpus's check).</summary>
