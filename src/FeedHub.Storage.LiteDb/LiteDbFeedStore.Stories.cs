@@ -63,7 +63,8 @@ public sealed partial class LiteDbFeedStore
 
     /// <summary>
     /// Story leaders newest first: one range of the <c>RiverKey</c> index, walked in its order, the duplicates passed over
-    /// (bounds are inclusive, so "before" becomes "at or below the key just under it").
+    /// (bounds are inclusive, so "before" becomes "at or below the key just under it"); of a few sources, their own
+    /// rivers merged (see <see cref="ReadSourceRivers"/>).
     /// </summary>
     private List<Article> ListStories(ArticleQuery query)
     {
@@ -72,13 +73,19 @@ public sealed partial class LiteDbFeedStore
             return [];
         }
 
-        var sourceIds = query.SourceIds?.ToHashSet();
+        var limit = Math.Clamp(query.Limit, 1, 1000);
+        if (query.SourceIds is { } sourceIds && ReadSourceRivers(sourceIds, low, high, limit, storiesOnly: true) is { } merged)
+        {
+            return merged.ConvertAll(ToArticle);
+        }
+
+        var many = query.SourceIds?.ToHashSet();
         return _articles.Query()
             .Where(Where.Between(RiverKey, low, high))
             .OrderByDescending(RiverKey)
             .ToEnumerable()
-            .Where(d => !IsDuplicate(d) && (sourceIds is null || sourceIds.Contains(d["SourceId"].AsInt64)))
-            .Take(Math.Clamp(query.Limit, 1, 1000))
+            .Where(d => !IsDuplicate(d) && (many is null || many.Contains(d["SourceId"].AsInt64)))
+            .Take(limit)
             .Select(ToArticle)
             .ToList();
     }

@@ -111,11 +111,11 @@ public sealed class StoriesUpgradeTests
     }
 }
 
-/// <summary>The LiteDB store's story look-ups are index look-ups, never a walk of every article.</summary>
+/// <summary>The LiteDB store's story look-ups and source rivers are index look-ups, never a walk of every article.</summary>
 public sealed class LiteDbStoryIndexTests
 {
     [Fact]
-    public async Task Story_keys_story_members_and_the_river_of_stories_are_read_through_indexes()
+    public async Task Story_keys_story_members_the_river_of_stories_and_a_sources_river_are_read_through_indexes()
     {
         var directory = Directory.CreateTempSubdirectory("feedhub-litedb-plan-").FullName;
         var path = Path.Combine(directory, "feedhub.db");
@@ -134,7 +134,9 @@ public sealed class LiteDbStoryIndexTests
             var byKey = articles.Query().Where(BsonExpression.Create("$.StoryKeys[*] ANY IN @0", new BsonArray(new BsonValue("k7"), new BsonValue("k8")))).GetPlan();
             var members = database.GetCollection("duplicates").Query().Where(Query.In("Story", new BsonValue(3L))).GetPlan();
             var river = articles.Query().Where(Query.Between("RiverKey", "0", "9")).OrderByDescending("RiverKey").GetPlan();
-            var indexes = database.GetCollection("$indexes").Find(Query.EQ("collection", "articles")).Select(i => i["name"].AsString);
+            var indexes = database.GetCollection("$indexes").Find(Query.EQ("collection", "articles")).ToDictionary(i => i["name"].AsString, i => i["expression"].AsString);
+            var sourceRiverKey = indexes["SourceRiverKey"];
+            var sourceRiver = articles.Query().Where(BsonExpression.Create(sourceRiverKey + " BETWEEN @0 AND @1", "0", "9")).OrderByDescending(sourceRiverKey).GetPlan();
 
             Assert.Equal("StoryKeys", byKey["index"]["name"].AsString);
             Assert.Equal("Story", members["index"]["name"].AsString);
@@ -142,8 +144,13 @@ public sealed class LiteDbStoryIndexTests
             Assert.Equal(-1, river["index"]["order"].AsInt32);
             Assert.False(river.ContainsKey("orderBy"), river.ToString());
 
+            // A source's river (one range of its own index) is walked in the index's order, never sorted.
+            Assert.Equal("SourceRiverKey", sourceRiver["index"]["name"].AsString);
+            Assert.Equal(-1, sourceRiver["index"]["order"].AsInt32);
+            Assert.False(sourceRiver.ContainsKey("orderBy"), sourceRiver.ToString());
+
             // The river of stories is the river less its duplicates: no second river index for every insert to keep.
-            Assert.Equal(["Identity", "RiverKey", "SourceId", "StoryKeys", "_id"], indexes.Order(StringComparer.Ordinal));
+            Assert.Equal(["Identity", "RiverKey", "SourceId", "SourceRiverKey", "StoryKeys", "_id"], indexes.Keys.Order(StringComparer.Ordinal));
         }
         finally
         {
