@@ -207,31 +207,31 @@ public sealed partial class FeedFetcher(
         $"the response is larger than {_options.MaxBytes / (1024.0 * 1024):0.#} MB (after decompression); FeedHub:Fetcher:MaxBytes sets the limit", status);
 
     /// <summary>
-    /// Reads at most MaxBytes of the decompressed body; null when there is more. The body is read into a pooled buffer
-    /// and copied out at its size: a growing buffer of its own (64 KB, then 128 KB) put every fetch on the large object
-    /// heap, whose full collections then cost more than the feed's ingest.
+    /// Reads at most MaxBytes of the decompressed body; null when there is more. The body is read into pooled chunks
+    /// and copied out at its size. A growing buffer of its own put every fetch on the large object heap; a pooled one
+    /// doubled up to the body's size left the shared pool holding an array of each size it passed (64 KB to 2 MB for a
+    /// farm feed) for each fetch that was in flight at once, large-object arrays kept for the life of the process.
+    /// Chunks all have one size below the large object heap's threshold, of which the pool keeps a few dozen at most.
     /// </summary>
     private async Task<byte[]?> ReadCappedAsync(HttpContent content, CancellationToken token)
     {
         await using var stream = await content.ReadAsStreamAsync(token).ConfigureAwait(false);
-        var buffer = ArrayPool<byte>.Shared.Rent(ReadChunk);
+        var chunks = new List<byte[]>();
         var length = 0;
         try
         {
             while (true)
             {
-                if (length == buffer.Length)
+                var inChunk = length % ReadChunk;
+                if (length == chunks.Count * ReadChunk)
                 {
-                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                    buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = larger;
+                    chunks.Add(ArrayPool<byte>.Shared.Rent(ReadChunk));
                 }
 
-                var read = await stream.ReadAsync(buffer.AsMemory(length), token).ConfigureAwait(false);
+                var read = await stream.ReadAsync(chunks[^1].AsMemory(inChunk, ReadChunk - inChunk), token).ConfigureAwait(false);
                 if (read == 0)
                 {
-                    return buffer.AsSpan(0, length).ToArray();
+                    return Joined(chunks, length);
                 }
 
                 length += read;
@@ -243,8 +243,23 @@ public sealed partial class FeedFetcher(
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            foreach (var chunk in chunks)
+            {
+                ArrayPool<byte>.Shared.Return(chunk);
+            }
         }
+    }
+
+    private static byte[] Joined(List<byte[]> chunks, int length)
+    {
+        var body = GC.AllocateUninitializedArray<byte>(length);
+        for (var i = 0; i * ReadChunk < length; i++)
+        {
+            var start = i * ReadChunk;
+            chunks[i].AsSpan(0, Math.Min(ReadChunk, length - start)).CopyTo(body.AsSpan(start));
+        }
+
+        return body;
     }
 
     private TimeSpan? RetryAfter(HttpResponseMessage response)

@@ -170,13 +170,31 @@ public sealed class FeedFetcherTests
     [InlineData(true)]
     public async Task A_body_read_in_many_pieces_arrives_whole_and_in_order(bool gzip)
     {
-        // 700 KB of numbered lines: several reads and several growths of the read buffer, each byte in its place.
+        // 700 KB of numbered lines: several reads into several chunks, each byte in its place.
         var body = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, 70_000).Select(i => $"{i:D9}\n")));
         await using var server = LocalHttpServer.Serving(_ => gzip
             ? HttpReply.Bytes(200, Gzip(body), "application/rss+xml", ("Content-Encoding", "gzip")) with { OmitContentLength = true }
             : HttpReply.Bytes(200, body, "application/rss+xml") with { OmitContentLength = true });
 
         var result = await CreateFetcher(new FetcherOptions { MaxBytes = body.Length }).FetchAsync(new FetchRequest(server.Url("feed")), CancellationToken.None);
+
+        Assert.Equal(FetchOutcome.Ok, result.Outcome);
+        Assert.Equal(body, result.Body);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(64 * 1024)]
+    [InlineData(128 * 1024)]
+    [InlineData(128 * 1024 + 1)]
+    public async Task A_body_ending_on_a_read_chunk_boundary_or_empty_arrives_whole(int length)
+    {
+        // The body is read in chunks of 64 KB: one that fills its last chunk exactly, or that is empty, is not cut or padded.
+        var body = Enumerable.Range(0, length).Select(i => (byte)(i * 7)).ToArray();
+        await using var server = LocalHttpServer.Serving(_ => HttpReply.Bytes(200, body, "application/rss+xml") with { OmitContentLength = true });
+
+        var result = await CreateFetcher(new FetcherOptions { MaxBytes = Math.Max(1, body.Length) }).FetchAsync(new FetchRequest(server.Url("feed")), CancellationToken.None);
 
         Assert.Equal(FetchOutcome.Ok, result.Outcome);
         Assert.Equal(body, result.Body);
