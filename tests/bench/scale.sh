@@ -353,9 +353,9 @@ kill "$serve_pid"; wait "$serve_pid" 2>/dev/null || true
 # What the server logged as errors during the round (a reader's 500, a poll's store failure), with the first of them:
 # the work folder and its logs are gone when the benchmark ends.
 errors=$(grep -c -E '^(fail|crit): ' "$work/serve.err" || true)
-first_error=$(grep -m1 -A1 -E '^(fail|crit): ' "$work/serve.err" | tr -s ' \n' ' ' | cut -c1-300)
+first_error=$({ grep -m1 -A1 -E '^(fail|crit): ' "$work/serve.err" || true; } | tr -s ' \n' ' ' | cut -c1-300)
 row "serve: errors logged during the round" "-" "$errors" "-" "${first_error:-none}"
-[ "$errors" = 0 ] || grep -A12 -E '^(fail|crit): ' "$work/serve.err" | head -80 >&2
+if [ "$errors" != 0 ]; then { grep -A12 -E '^(fail|crit): ' "$work/serve.err" || true; } | head -80 >&2 || true; fi
 
 # --- pages on the polled store, beside nginx serving the same bytes -----------------------------------------------
 # A web-only server started on the store just polled: its first request of each page is cold (nothing rendered or
