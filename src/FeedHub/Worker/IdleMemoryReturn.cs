@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace FeedHub.Worker;
 
 /// <summary>
@@ -35,13 +37,48 @@ public sealed partial class IdleMemoryReturn(TimeProvider timeProvider, ILogger<
     private void ReturnMemory()
     {
         var before = GC.GetGCMemoryInfo().TotalCommittedBytes;
+        var residentBefore = Environment.WorkingSet;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         var after = GC.GetGCMemoryInfo().TotalCommittedBytes;
-        LogReturned(logger, before / (1024 * 1024), after / (1024 * 1024));
+        NativeHeap.Trim();
+        LogReturned(logger, before / (1024 * 1024), after / (1024 * 1024), residentBefore / (1024 * 1024), Environment.WorkingSet / (1024 * 1024));
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Work is idle: the heap's committed memory went from {BeforeMegabytes} MB to {AfterMegabytes} MB")]
-    private static partial void LogReturned(ILogger logger, long beforeMegabytes, long afterMegabytes);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Work is idle: the heap's committed memory went from {BeforeMegabytes} MB to {AfterMegabytes} MB, the process's resident memory from {ResidentBeforeMegabytes} MB to {ResidentAfterMegabytes} MB")]
+    private static partial void LogReturned(ILogger logger, long beforeMegabytes, long afterMegabytes, long residentBeforeMegabytes, long residentAfterMegabytes);
+}
+
+/// <summary>
+/// The C library's allocator (glibc malloc), which zlib, ICU, OpenSSL and the runtime itself allocate from. It keeps
+/// the pages of freed blocks for the next allocation, in each of its arenas (one per thread that allocated at once with
+/// another, up to eight per core), and gives back on its own only what is free at the very top of a heap:
+/// 26-56 MB of a polling server's resident memory.
+/// </summary>
+internal static partial class NativeHeap
+{
+    private static bool s_unavailable = !OperatingSystem.IsLinux();
+
+    /// <summary>Gives the whole pages of every free block in every arena back to the system (glibc's malloc_trim).</summary>
+    public static void Trim()
+    {
+        if (s_unavailable)
+        {
+            return;
+        }
+
+        try
+        {
+            _ = MallocTrim(0);
+        }
+        catch (Exception exception) when (exception is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // Another C library, without malloc_trim: its allocator is left as it is.
+            s_unavailable = true;
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "malloc_trim")]
+    private static partial int MallocTrim(nuint pad);
 }
 
 /// <summary>
