@@ -9,8 +9,8 @@ namespace FeedHub.Worker;
 /// memory was last given back (<see cref="IdleMemory"/>), one aggressive collection compacts the heap and releases
 /// what it does not use, and the C library's allocator is trimmed (<see cref="NativeHeap"/>). Nothing is done while work
 /// goes on. After 1,000 new feeds the collection took the heap's committed memory from 70 to 23 MB and the RSS from 259
-/// to 212 MB, for 60 ms of CPU; after 10,000 new feeds, glibc malloc's resident memory was 20-26 MB with the trim against
-/// 44-56 MB without it (README, Performance, Memory).
+/// to 212 MB, for 60 ms of CPU; after 10,000 new feeds, glibc malloc's resident memory was 19-26 MB with the trim against
+/// 27-56 MB without it (README, Performance, Memory).
 /// </summary>
 public sealed partial class IdleMemoryReturn(TimeProvider timeProvider, ILogger<IdleMemoryReturn> logger) : BackgroundService
 {
