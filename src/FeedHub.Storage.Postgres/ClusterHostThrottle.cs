@@ -12,11 +12,13 @@ namespace FeedHub.Storage.Postgres;
 /// as the page queue runs on each node, so a site's pages never hold up its feeds.
 /// </summary>
 /// <remarks>
-/// A node knows which slots its own requests hold, so it looks for a free one only among the others, starting at a
-/// random one: on one node the first slot tried is free, and on several a node tries about as many as the other
-/// nodes hold, where trying slot 0, 1, 2 ... in turn cost as many locks as the host had requests in flight (up to
-/// <c>maxPerHost</c> per fetch). What a node knows is only where to look: the lock decides, so a slot another node
-/// took is passed over, and two requests of one node never hold the same slot (their sessions differ).
+/// One statement tries the host's slots, starting at a random one, the slots none of this node's requests holds first:
+/// on one node the first slot tried is free, and on several a node tries about as many as the other nodes hold, where
+/// trying slot 0, 1, 2 ... in turn cost as many locks as the host had requests in flight. The slots this node's
+/// requests hold are tried last, not left out: what the node knows can be late (a request has unlocked its slot and
+/// not yet said so, or its session was ended), and a request that left such a slot out would wait on a busy one while
+/// it is free. The lock decides, so a slot another node took is passed over, and two requests of one node never hold
+/// the same slot (their sessions differ).
 /// </remarks>
 public sealed class ClusterHostThrottle(NpgsqlDataSource dataSource, IHostThrottle local, int maxPerHost) : IHostThrottle
 {
@@ -34,7 +36,7 @@ public sealed class ClusterHostThrottle(NpgsqlDataSource dataSource, IHostThrott
             var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                var candidates = SlotsNotHeldHere(key, request);
+                var candidates = SlotsInTurn(key, request);
                 var slot = await TryTakeSlotAsync(connection, key, candidates, cancellationToken).ConfigureAwait(false)
                     ?? await WaitForSlotAsync(connection, key, candidates[0], cancellationToken).ConfigureAwait(false);
                 Hold(key, slot);
@@ -57,31 +59,29 @@ public sealed class ClusterHostThrottle(NpgsqlDataSource dataSource, IHostThrott
     }
 
     /// <summary>
-    /// The host's slots open to the request (a page's: all but the first, unless the host has one) that none of this
-    /// node's requests holds, from a random one on (wrapping round). Never empty: when this node's requests hold every
-    /// one (the local throttle lets no more than <c>maxPerHost</c> of them through, and the page queue no more than
-    /// <c>maxPerHost</c> - 1 pages), the first of them, to wait on.
+    /// The host's slots open to the request (a page's: all but the first, unless the host has one) in the order to try
+    /// them: from a random one on (wrapping round), those none of this node's requests holds, then the others. The
+    /// first is the one to wait on when all are busy: one of another node's when there is one (waiting on this node's
+    /// own would wait for this node's next release rather than the cluster's first).
     /// </summary>
-    private int[] SlotsNotHeldHere(string host, HostRequest request)
+    private int[] SlotsInTurn(string host, HostRequest request)
     {
         var first = request == HostRequest.Page && _slots > 1 ? 1 : 0;
         var open = _slots - first;
         var start = Random.Shared.Next(open);
+        var slots = new int[open];
         lock (_held)
         {
             var mine = _held.GetValueOrDefault(host);
-            var candidates = new List<int>(open);
+            int notMine = 0, last = open;
             for (var i = 0; i < open; i++)
             {
                 var slot = first + ((start + i) % open);
-                if (mine is null || !mine.Contains(slot))
-                {
-                    candidates.Add(slot);
-                }
+                slots[mine is not null && mine.Contains(slot) ? --last : notMine++] = slot;
             }
-
-            return candidates.Count > 0 ? [.. candidates] : [first + start];
         }
+
+        return slots;
     }
 
     private void Hold(string host, int slot)
@@ -124,8 +124,8 @@ public sealed class ClusterHostThrottle(NpgsqlDataSource dataSource, IHostThrott
     }
 
     /// <summary>
-    /// Every slot is busy: queue on one of them (the first candidate, a random one that none of this node's requests
-    /// holds). PostgreSQL grants a lock to its waiters in the order they came, so nodes get their turns fairly instead
+    /// Every slot is busy: queue on one of them (the first in turn: a random one that none of this node's requests
+    /// holds, if any). PostgreSQL grants a lock to its waiters in the order they came, so nodes get their turns fairly instead
     /// of the node that just released a slot taking it again.
     /// </summary>
     private static async Task<int> WaitForSlotAsync(NpgsqlConnection connection, string host, int slot, CancellationToken cancellationToken)

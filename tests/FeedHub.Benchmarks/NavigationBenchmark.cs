@@ -120,7 +120,7 @@ public static class NavigationBenchmark
                 // Search documents are not what is measured here: neither built nor indexed (the pages benchmark then
                 // reads and writes this store without its search indexes and trigger).
                 await connection.OpenAsync();
-                await using var plain = new NpgsqlCommand($"{PostgresSearchIndexes.Drop}; ALTER TABLE articles DISABLE TRIGGER articles_search_document", connection);
+                await using var plain = new NpgsqlCommand(PostgresSearchIndexes.DropWithDocuments, connection);
                 await plain.ExecuteNonQueryAsync();
             }
 

@@ -9,6 +9,13 @@ internal static class PostgresSearchIndexes
 {
     public const string Drop = "DROP INDEX IF EXISTS articles_search; DROP INDEX IF EXISTS articles_search_pairs";
 
+    /// <summary>
+    /// The indexes dropped and the search documents no longer built, for a store whose searches are not measured. Only
+    /// rows written without a document are spared it: the store's own insert of new articles computes it in the statement.
+    /// </summary>
+    public const string DropWithDocuments = Drop
+        + "; ALTER TABLE articles DISABLE TRIGGER articles_search_document_insert; ALTER TABLE articles DISABLE TRIGGER articles_search_document_update";
+
     /// <summary>One statement per index, each with the memory a build of a million articles wants.</summary>
     public static readonly string[] Build =
     [

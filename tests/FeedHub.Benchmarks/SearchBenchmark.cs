@@ -245,7 +245,7 @@ public static class SearchBenchmark
                 }
                 else
                 {
-                    await ExecuteAsync(scratchConnection, $"{PostgresSearchIndexes.Drop}; ALTER TABLE articles DISABLE TRIGGER articles_search_document");
+                    await ExecuteAsync(scratchConnection, PostgresSearchIndexes.DropWithDocuments);
                 }
 
                 await IngestAsync("PostgreSQL", enabled, store, new Workload(ingest, workload.Text));

@@ -7,8 +7,8 @@ namespace FeedHub.Storage.Tests;
 /// <summary>
 /// Host slots across a cluster, on a real PostgreSQL: two throttles, each with its own pool as two worker nodes have,
 /// never hold more of a host's slots together than its limit; a request past it waits until one is let go; each
-/// request holds exactly one lock; a node takes again at once the slots it let go of; and pages leave the host's first
-/// slot to its feeds.
+/// request holds exactly one lock; a node takes again at once the slots it let go of, even before it knows; and pages
+/// leave the host's first slot to its feeds.
 /// </summary>
 public sealed class ClusterHostThrottleTests
 {
@@ -77,6 +77,38 @@ public sealed class ClusterHostThrottleTests
     }
 
     [Fact]
+    public async Task A_slot_freed_before_its_node_knows_it_is_taken_rather_than_waiting_on_a_busy_one()
+    {
+        await using var database = await PostgresTestDatabase.CreateAsync();
+        await using var nodeA = Node(database);
+        await using var nodeB = Node(database);
+        var ofA = await nodeA.Throttle.AcquireAsync(Host, HostRequest.Feed, default);
+        var slotOfA = Assert.Single(await SlotsAsync(database, granted: true));
+        var heldByB = new List<IAsyncDisposable>();
+        for (var i = 0; i < MaxPerHost - 1; i++)
+        {
+            heldByB.Add(await nodeB.Throttle.AcquireAsync(Host, HostRequest.Feed, default));
+        }
+
+        // A's slot is let go in PostgreSQL while A still counts it as its own, as between a lease's unlock and its
+        // bookkeeping, or when its session is ended: A's next request must take it, not queue behind B's.
+        await TerminateHolderOfAsync(database, slotOfA);
+        await Eventually.Async(() => SlotsAsync(database, granted: true), slots => !slots.Contains(slotOfA));
+        var next = await nodeA.Throttle.AcquireAsync(Host, HostRequest.Feed, default).AsTask().WaitAsync(Deadline);
+        Assert.Equal(MaxPerHost, (await SlotsAsync(database, granted: true)).Distinct().Count());
+        Assert.Empty(await SlotsAsync(database, granted: false));
+
+        await next.DisposeAsync();
+        await Assert.ThrowsAnyAsync<NpgsqlException>(async () => await ofA.DisposeAsync());
+        foreach (var lease in heldByB)
+        {
+            await lease.DisposeAsync();
+        }
+
+        Assert.Empty(await SlotsAsync(database, granted: true));
+    }
+
+    [Fact]
     public async Task Pages_of_two_nodes_never_take_the_hosts_first_slot_so_a_feed_gets_it_at_once_while_a_page_waits()
     {
         await using var database = await PostgresTestDatabase.CreateAsync();
@@ -130,6 +162,21 @@ public sealed class ClusterHostThrottleTests
         }
 
         return slots;
+    }
+
+    private static async Task TerminateHolderOfAsync(PostgresTestDatabase database, long slot)
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT pg_terminate_backend(pid) FROM pg_locks
+            WHERE locktype = 'advisory' AND objsubid = 2 AND granted AND classid = hashtext($1)::oid AND objid::bigint = $2
+              AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Host });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = slot });
+        Assert.Equal(true, await command.ExecuteScalarAsync());
     }
 
     private sealed record ThrottleNode(NpgsqlDataSource DataSource, ClusterHostThrottle Throttle) : IAsyncDisposable
