@@ -54,27 +54,11 @@ public sealed class EngineReplacementTests : IDisposable
     {
         using var engine = new ReopeningEngine(DatabasePath, _log);
         using var database = new LiteDatabase(engine);
-        var numbers = Numbers(database);
-        var attempts = 0;
 
-        var read = engine.Read(() =>
-        {
-            attempts++;
-            var ids = new List<int>();
-            foreach (var document in numbers.FindAll())
-            {
-                ids.Add(document["_id"].AsInt32);
-                if (attempts == 1 && ids.Count == 10)
-                {
-                    // The result is read lazily: the engine closes between two of its documents.
-                    FailOwnCheck(engine.Open!);
-                }
-            }
+        // The result is read lazily: the engine closes between two of its documents.
+        var (ids, attempts) = ReadNumbers(engine, Numbers(database), midway: () => FailOwnCheck(engine.Open!));
 
-            return ids;
-        });
-
-        Assert.Equal(Enumerable.Range(1, 1000), read);
+        Assert.Equal(Enumerable.Range(1, 1000), ids);
         Assert.Equal(2, attempts);
         Assert.Equal(1, _log.Replacements);
     }
@@ -86,28 +70,16 @@ public sealed class EngineReplacementTests : IDisposable
         using var database = new LiteDatabase(engine);
         var numbers = Numbers(database);
         var before = engine.Open;
-        var attempts = 0;
 
-        var read = engine.Read(() =>
+        var (ids, attempts) = ReadNumbers(engine, numbers, midway: () =>
         {
-            attempts++;
-            var ids = new List<int>();
-            foreach (var document in numbers.FindAll())
-            {
-                ids.Add(document["_id"].AsInt32);
-                if (attempts == 1 && ids.Count == 10)
-                {
-                    // Another thread's write, through the store's engine: it fails, and replaces the engine on its way out.
-                    var write = Task.Run(() => Assert.ThrowsAny<LiteException>(() => engine.Insert("other", FailingDocuments(), BsonAutoId.Int64)));
-                    Assert.Equal(LiteException.INVALID_DATAFILE_STATE, write.GetAwaiter().GetResult().ErrorCode);
-                    Assert.Null(engine.Open);
-                }
-            }
-
-            return ids;
+            // Another thread's write, through the store's engine: it fails, and replaces the engine on its way out.
+            var write = Task.Run(() => Assert.ThrowsAny<LiteException>(() => engine.Insert("other", FailingDocuments(), BsonAutoId.Int64)));
+            Assert.Equal(LiteException.INVALID_DATAFILE_STATE, write.GetAwaiter().GetResult().ErrorCode);
+            Assert.Null(engine.Open);
         });
 
-        Assert.Equal(Enumerable.Range(1, 1000), read);
+        Assert.Equal(Enumerable.Range(1, 1000), ids);
         Assert.Equal(2, attempts);
         Assert.Equal(1, _log.Replacements);
         Assert.NotSame(before, engine.Open);
@@ -156,6 +128,31 @@ public sealed class EngineReplacementTests : IDisposable
         Assert.Equal(1, attempts);
         Assert.Same(open, engine.Open);
         Assert.Equal(0, _log.Replacements);
+    }
+
+    /// <summary>
+    /// Reads every number through <see cref="ReopeningEngine.Read{T}"/>, document by document; on the first attempt,
+    /// <paramref name="midway"/> runs after the tenth.
+    /// </summary>
+    private static (List<int> Ids, int Attempts) ReadNumbers(ReopeningEngine engine, ILiteCollection<BsonDocument> numbers, Action midway)
+    {
+        var attempts = 0;
+        var ids = engine.Read(() =>
+        {
+            attempts++;
+            var read = new List<int>();
+            foreach (var document in numbers.FindAll())
+            {
+                read.Add(document["_id"].AsInt32);
+                if (attempts == 1 && read.Count == 10)
+                {
+                    midway();
+                }
+            }
+
+            return read;
+        });
+        return (ids, attempts);
     }
 
     private static ILiteCollection<BsonDocument> Numbers(LiteDatabase database)
