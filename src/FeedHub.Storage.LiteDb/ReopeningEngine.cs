@@ -15,10 +15,13 @@ namespace FeedHub.Storage.LiteDb;
 /// closed itself already, and would answer every later call, read or write, with that error until the process ends:
 /// that engine is replaced at once, whichever call meets it. Each replacement is logged with its cause.
 /// LiteDB closes an engine itself on either failure, in whichever call meets it, under every operation other threads
-/// have under way on it: their calls then fail with that failure, or with whatever the closing pulled from under them
-/// ("There is no more active transaction for this cursor", a disposed stream), at the call or while a result is read.
-/// A write under way fails (its caller tries it again: a poll's next poll); a read of the store's is done again, once,
-/// on the engine opened since (<see cref="Read{T}"/>), so a reader never sees the replacement.
+/// have under way on it. What those meet then varies (5.0.21, measured): the same failure, at a call or while a result
+/// is read; what the closing pulled from under them ("This transaction are invalid state", "share counter must be > 0
+/// in Release()", a closed file); and a query begun later takes its transaction before it checks the engine, so it
+/// meets a <see cref="LockRecursionException"/> or, once 100 of them leaked theirs, "Maximum number of transactions
+/// reached". Whether an engine closed is therefore asked of the engine, not read from the failure. A write under way
+/// fails (its caller tries it again: a poll's next poll); a read of the store's is done again, once, on the engine
+/// opened since (<see cref="Read{T}"/>), so a reader never sees the replacement.
 /// </summary>
 internal sealed partial class ReopeningEngine : ILiteEngine
 {
