@@ -13,7 +13,7 @@ public sealed partial class LiteDbFeedStore
     private static readonly BsonExpression DigestPostFields = BsonExpression.Create(
         "{ _id: $._id, SourceId: $.SourceId, Title: $.Title, Link: $.Link, Author: $.Author, Language: $.Language, SortDate: $.SortDate, ChangedAt: $.ChangedAt }");
 
-    public Task<IReadOnlyList<DigestPost>> ListDigestPostsAsync(TimeRange period, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<DigestPost>> ListDigestPostsAsync(TimeRange period, int limit, CancellationToken cancellationToken) => Read(() =>
     {
         if (RiverRange(new ArticleQuery { From = period.Start, To = period.End }) is not var (low, high))
         {
@@ -29,7 +29,7 @@ public sealed partial class LiteDbFeedStore
             .Select(fields => ToDigestPost(fields))
             .ToList();
         return Task.FromResult<IReadOnlyList<DigestPost>>(posts);
-    }
+    });
 
     /// <summary>From the source directory kept in memory (see <see cref="SourceDirectory"/>): no source document is read.</summary>
     public Task<IReadOnlyList<SourceHeading>> GetSourceHeadingsAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)

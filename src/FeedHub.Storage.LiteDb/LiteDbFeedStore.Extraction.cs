@@ -20,7 +20,7 @@ public sealed partial class LiteDbFeedStore
 
     private ILiteCollection<BsonDocument> _pendingPages = null!;
 
-    public Task<IReadOnlyList<PendingPage>> ListPendingPagesAsync(long afterId, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<PendingPage>> ListPendingPagesAsync(long afterId, int limit, CancellationToken cancellationToken) => Read(() =>
     {
         var ids = _pendingPages.Query()
             .Where(Where.More("_id", afterId))
@@ -44,7 +44,7 @@ public sealed partial class LiteDbFeedStore
             .OrderBy(p => p.ArticleId)
             .ToList();
         return Task.FromResult<IReadOnlyList<PendingPage>>(pending);
-    }
+    });
 
     /// <summary>Keeps an article's entry in <c>pending_pages</c> as its extraction state says (a new article has none yet).</summary>
     private void KeepPendingPage(Article article, bool isNew)

@@ -37,11 +37,11 @@ public sealed partial class LiteDbFeedStore
     }
 
     public Task<ImportBatch?> GetImportBatchAsync(long id, CancellationToken cancellationToken)
-        => Task.FromResult<ImportBatch?>(Imports.FindById(id) is { } batch ? WithRemaining(batch) : null);
+        => Read(() => Task.FromResult<ImportBatch?>(Imports.FindById(id) is { } batch ? WithRemaining(batch) : null));
 
     public Task<IReadOnlyList<ImportBatch>> ListImportBatchesAsync(int limit, CancellationToken cancellationToken)
-        => Task.FromResult<IReadOnlyList<ImportBatch>>(
-            Imports.Query().OrderByDescending("_id").Limit(Math.Max(1, limit)).ToList().Select(WithRemaining).ToList());
+        => Read(() => Task.FromResult<IReadOnlyList<ImportBatch>>(
+            Imports.Query().OrderByDescending("_id").Limit(Math.Max(1, limit)).ToList().Select(WithRemaining).ToList()));
 
     public Task<IReadOnlyList<long>?> RemoveImportBatchAsync(long id, CancellationToken cancellationToken)
     {

@@ -8,15 +8,15 @@ namespace FeedHub.Storage.LiteDb;
 public sealed partial class LiteDbFeedStore
 {
     public Task<DateTimeOffset?> FindNearestArticleDateAsync(DateTimeOffset instant, TimeDirection direction, CancellationToken cancellationToken)
-        => Task.FromResult(NearestArticleDate(instant, direction));
+        => Read(() => Task.FromResult(NearestArticleDate(instant, direction)));
 
     public Task<IReadOnlyList<bool>> HaveArticlesAsync(IReadOnlyList<TimeRange> periods, CancellationToken cancellationToken)
-        => Task.FromResult<IReadOnlyList<bool>>(periods
+        => Read(() => Task.FromResult<IReadOnlyList<bool>>(periods
             .Select(period => period.Start < period.End && NearestArticleDate(period.Start, TimeDirection.Newer) is { } first && first < period.End)
-            .ToList());
+            .ToList()));
 
     /// <summary>The nearest story leader along the river: the duplicates met on the way (few) are passed over.</summary>
-    public Task<Article?> FindAdjacentStoryAsync(ArticleCursor at, TimeDirection direction, CancellationToken cancellationToken)
+    public Task<Article?> FindAdjacentStoryAsync(ArticleCursor at, TimeDirection direction, CancellationToken cancellationToken) => Read(() =>
     {
         var key = RiverKeyOf(at.SortDate, at.Id);
         var (low, high) = direction == TimeDirection.Older
@@ -31,7 +31,7 @@ public sealed partial class LiteDbFeedStore
         river = direction == TimeDirection.Older ? river.OrderByDescending(RiverKey) : river.OrderBy(RiverKey);
         var found = river.ToEnumerable().FirstOrDefault(d => !IsDuplicate(d));
         return Task.FromResult(found is null ? null : ToArticle(found));
-    }
+    });
 
     /// <summary>The river key just above <paramref name="key"/> (keys are fixed-length digit strings), or null if none is.</summary>
     private static string? KeyAbove(string key)

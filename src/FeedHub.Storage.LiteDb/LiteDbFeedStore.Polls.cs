@@ -8,7 +8,7 @@ namespace FeedHub.Storage.LiteDb;
 
 public sealed partial class LiteDbFeedStore
 {
-    public Task<IReadOnlyList<KnownArticle>> GetKnownArticlesAsync(long sourceId, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<KnownArticle>> GetKnownArticlesAsync(long sourceId, IReadOnlyCollection<string> keys, CancellationToken cancellationToken) => Read(() =>
     {
         if (keys.Count == 0)
         {
@@ -30,7 +30,7 @@ public sealed partial class LiteDbFeedStore
             .Select(d => new KnownArticle(d["_id"].AsInt64, d["Key"].AsString, d["ContentHash"].AsString))
             .ToList();
         return Task.FromResult<IReadOnlyList<KnownArticle>>(known);
-    }
+    });
 
     /// <summary>Selecting the indexed field alone lets LiteDB answer from the index's key, without reading the article.</summary>
     private bool HasArticles(long sourceId)

@@ -6,7 +6,7 @@ namespace FeedHub.Storage.LiteDb;
 
 public sealed partial class LiteDbFeedStore
 {
-    public Task<IReadOnlyList<SourceSchedule>> ListSourceSchedulesAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlyList<SourceSchedule>> ListSourceSchedulesAsync(CancellationToken cancellationToken) => Read(() =>
     {
         // Only the three fields are read out of each document, not whole sources.
         var schedules = _database.GetCollection("sources").Query()
@@ -19,5 +19,5 @@ public sealed partial class LiteDbFeedStore
                 row["NextPollAt"].IsDateTime ? new DateTimeOffset(DateTime.SpecifyKind(row["NextPollAt"].AsDateTime, DateTimeKind.Utc)) : null))
             .ToList();
         return Task.FromResult<IReadOnlyList<SourceSchedule>>(schedules);
-    }
+    });
 }

@@ -32,7 +32,7 @@ public sealed partial class LiteDbFeedStore
     }
 
     public Task<CuratorSession?> GetSessionAsync(string keyHash, CancellationToken cancellationToken)
-        => Task.FromResult<CuratorSession?>(Sessions.FindOne(s => s.KeyHash == keyHash));
+        => Read(() => Task.FromResult<CuratorSession?>(Sessions.FindOne(s => s.KeyHash == keyHash)));
 
     public Task UpdateSessionAsync(CuratorSession session, CancellationToken cancellationToken)
     {
@@ -41,8 +41,8 @@ public sealed partial class LiteDbFeedStore
     }
 
     public Task<IReadOnlyList<CuratorSession>> ListSessionsAsync(long curatorId, CancellationToken cancellationToken)
-        => Task.FromResult<IReadOnlyList<CuratorSession>>(
-            Sessions.Find(s => s.CuratorId == curatorId).OrderByDescending(s => s.LastSeenAt).ThenByDescending(s => s.Id).ToList());
+        => Read(() => Task.FromResult<IReadOnlyList<CuratorSession>>(
+            Sessions.Find(s => s.CuratorId == curatorId).OrderByDescending(s => s.LastSeenAt).ThenByDescending(s => s.Id).ToList()));
 
     public Task<bool> RemoveSessionAsync(long id, CancellationToken cancellationToken) => Task.FromResult(Sessions.Delete(id));
 

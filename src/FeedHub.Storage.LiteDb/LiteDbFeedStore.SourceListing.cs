@@ -7,14 +7,14 @@ public sealed partial class LiteDbFeedStore
 {
     private SourceDirectory _sourceDirectory = null!;
 
-    public Task<SourceListPage> ListSourcesAsync(SourceListQuery query, CancellationToken cancellationToken)
+    public Task<SourceListPage> ListSourcesAsync(SourceListQuery query, CancellationToken cancellationToken) => Read(() =>
     {
         var ids = _sourceDirectory.Page(query);
         var more = ids.Count > query.PageSize;
         // A source removed since its id was read is left out (its page is a little short).
         var sources = ids.Take(query.PageSize).Select(id => _sources.FindById(id)).OfType<Source>().ToList();
         return Task.FromResult(new SourceListPage(sources, more && sources.Count > 0 ? SourceCursor.Of(sources[^1]) : null));
-    }
+    });
 
     public Task<IReadOnlyList<SourceOutline>> ListSourceOutlinesAsync(CancellationToken cancellationToken)
         => Task.FromResult<IReadOnlyList<SourceOutline>>(_sourceDirectory.Outlines());

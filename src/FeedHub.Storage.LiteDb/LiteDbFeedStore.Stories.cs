@@ -37,7 +37,7 @@ public sealed partial class LiteDbFeedStore
     private ILiteCollection<BsonDocument> _duplicates = null!;
     private string? _installationAuthority;
 
-    public Task<IReadOnlyList<StoryMember>> ListStoryMembersAsync(IReadOnlyCollection<long> storyIds, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<StoryMember>> ListStoryMembersAsync(IReadOnlyCollection<long> storyIds, CancellationToken cancellationToken) => Read(() =>
     {
         if (storyIds.Count == 0)
         {
@@ -53,7 +53,7 @@ public sealed partial class LiteDbFeedStore
             .OrderBy(m => m.ArticleId)
             .ToList();
         return Task.FromResult<IReadOnlyList<StoryMember>>(members);
-    }
+    });
 
     private IEnumerable<StoryMember> ArticleMembers(List<BsonValue> ids)
         => ids.Count == 0

@@ -91,13 +91,13 @@ public sealed partial class LiteDbFeedStore
     }
 
     public Task<HubSubscription?> GetHubSubscriptionAsync(long id, CancellationToken cancellationToken)
-        => Task.FromResult<HubSubscription?>(HubSubscriptions.FindById(id));
+        => Read(() => Task.FromResult<HubSubscription?>(HubSubscriptions.FindById(id)));
 
     public Task<HubSubscription?> FindHubSubscriptionAsync(string topic, string callback, CancellationToken cancellationToken)
-        => Task.FromResult(Find(topic, callback));
+        => Read(() => Task.FromResult(Find(topic, callback)));
 
     public Task<IReadOnlyList<HubSubscription>> ListHubSubscriptionsAsync(CancellationToken cancellationToken)
-        => Task.FromResult<IReadOnlyList<HubSubscription>>(HubSubscriptions.Query().OrderBy("_id").ToList());
+        => Read(() => Task.FromResult<IReadOnlyList<HubSubscription>>(HubSubscriptions.Query().OrderBy("_id").ToList()));
 
     public Task<bool> RemoveHubSubscriptionAsync(long id, CancellationToken cancellationToken)
     {
@@ -115,7 +115,7 @@ public sealed partial class LiteDbFeedStore
         }
     }
 
-    public Task<SourcePush?> GetSourcePushAsync(long sourceId, CancellationToken cancellationToken)
+    public Task<SourcePush?> GetSourcePushAsync(long sourceId, CancellationToken cancellationToken) => Read(() =>
     {
         var pushes = SourcePushes;
         lock (_webSubLock)
@@ -127,7 +127,7 @@ public sealed partial class LiteDbFeedStore
         }
 
         return Task.FromResult<SourcePush?>(pushes.FindById(sourceId));
-    }
+    });
 
     public Task SaveSourcePushAsync(SourcePush push, CancellationToken cancellationToken)
     {
@@ -148,7 +148,7 @@ public sealed partial class LiteDbFeedStore
     }
 
     public Task<IReadOnlyList<SourcePush>> ListSourcePushesAsync(CancellationToken cancellationToken)
-        => Task.FromResult<IReadOnlyList<SourcePush>>(SourcePushes.Query().OrderBy("_id").ToList());
+        => Read(() => Task.FromResult<IReadOnlyList<SourcePush>>(SourcePushes.Query().OrderBy("_id").ToList()));
 
     public Task<bool> RemoveSourcePushAsync(long sourceId, CancellationToken cancellationToken)
     {

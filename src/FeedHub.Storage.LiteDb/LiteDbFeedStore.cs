@@ -86,7 +86,11 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
         }
     }
 
-    private LiteDatabase OpenDatabase(string fullPath) => new(new ReopeningEngine(fullPath, _logger), _mapper) { UtcDate = true };
+    private LiteDatabase OpenDatabase(string fullPath)
+    {
+        Engine = new ReopeningEngine(fullPath, _logger);
+        return new LiteDatabase(Engine, _mapper) { UtcDate = true };
+    }
 
     public Task<Source> AddSourceAsync(Source source, CancellationToken cancellationToken)
     {
@@ -108,10 +112,10 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
     }
 
     public Task<Source?> GetSourceAsync(long id, CancellationToken cancellationToken)
-        => Task.FromResult<Source?>(_sources.FindById(id));
+        => Read(() => Task.FromResult<Source?>(_sources.FindById(id)));
 
     public Task<Source?> FindSourceByFeedUrlAsync(string feedUrl, CancellationToken cancellationToken)
-        => Task.FromResult<Source?>(_sourceDirectory.FindByIdentity(UrlNormalizer.ForIdentity(feedUrl)) is { } id ? _sources.FindById(id) : null);
+        => Read(() => Task.FromResult<Source?>(_sourceDirectory.FindByIdentity(UrlNormalizer.ForIdentity(feedUrl)) is { } id ? _sources.FindById(id) : null));
 
     /// <summary>
     /// Under the write lock: the other source at <paramref name="source"/>'s feed address, if any. One the directory
@@ -121,7 +125,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
         => _sourceDirectory.FindByIdentity(SourceAddress.IdentityOf(source)) is { } id && id != source.Id ? _sources.FindById(id) : null;
 
     public Task<IReadOnlyList<Source>> ListSourcesAsync(CancellationToken cancellationToken)
-        => Task.FromResult<IReadOnlyList<Source>>(_sources.FindAll().OrderBy(s => s.Id).ToList());
+        => Read(() => Task.FromResult<IReadOnlyList<Source>>(_sources.FindAll().OrderBy(s => s.Id).ToList()));
 
     public Task<Source?> ChangeSourceAsync(long id, Func<Source, bool> change, CancellationToken cancellationToken)
     {
@@ -194,7 +198,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
         return Task.FromResult(removed);
     }
 
-    public Task<IReadOnlyList<Article>> GetArticlesByKeysAsync(long sourceId, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<Article>> GetArticlesByKeysAsync(long sourceId, IReadOnlyCollection<string> keys, CancellationToken cancellationToken) => Read(() =>
     {
         if (keys.Count == 0)
         {
@@ -205,7 +209,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
             .Select(ToArticle)
             .ToList();
         return Task.FromResult<IReadOnlyList<Article>>(found);
-    }
+    });
 
     public Task SaveArticlesAsync(IReadOnlyList<Article> inserts, IReadOnlyList<Article> updates, CancellationToken cancellationToken)
     {
@@ -264,13 +268,13 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
         return Task.CompletedTask;
     }
 
-    public Task<Article?> GetArticleAsync(long id, CancellationToken cancellationToken)
+    public Task<Article?> GetArticleAsync(long id, CancellationToken cancellationToken) => Read(() =>
     {
         var document = _articles.FindById(id);
         return Task.FromResult(document is null ? null : ToArticle(document));
-    }
+    });
 
-    public Task<IReadOnlyList<Article>> ListArticlesAsync(ArticleQuery query, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<Article>> ListArticlesAsync(ArticleQuery query, CancellationToken cancellationToken) => Read(() =>
     {
         if (query.Search is { } search)
         {
@@ -301,10 +305,10 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
 
         var page = river.OrderByDescending(RiverKey).Limit(limit).ToEnumerable().Select(ToArticle).ToList();
         return Task.FromResult<IReadOnlyList<Article>>(page);
-    }
+    });
 
     public Task<long> CountArticlesAsync(long? sourceId, CancellationToken cancellationToken)
-        => Task.FromResult(sourceId is { } id ? _articles.LongCount(Where.Equal("SourceId", id)) : _articles.LongCount());
+        => Read(() => Task.FromResult(sourceId is { } id ? _articles.LongCount(Where.Equal("SourceId", id)) : _articles.LongCount()));
 
     public Task<Curator> AddCuratorAsync(Curator curator, CancellationToken cancellationToken)
     {
@@ -313,14 +317,14 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
     }
 
     public Task<Curator?> GetCuratorByNameAsync(string name, CancellationToken cancellationToken)
-        => Task.FromResult<Curator?>(_curators.FindOne(Where.Equal("LOWER($.Name)", name.ToLowerInvariant())));
+        => Read(() => Task.FromResult<Curator?>(_curators.FindOne(Where.Equal("LOWER($.Name)", name.ToLowerInvariant()))));
 
     // A planet has a handful of curators: scanning them is cheaper than keeping a multi-key index on token hashes.
     public Task<Curator?> FindCuratorByTokenHashAsync(string tokenHash, CancellationToken cancellationToken)
-        => Task.FromResult(_curators.FindAll().FirstOrDefault(c => c.Tokens.Exists(t => t.Hash == tokenHash)));
+        => Read(() => Task.FromResult(_curators.FindAll().FirstOrDefault(c => c.Tokens.Exists(t => t.Hash == tokenHash))));
 
     public Task<IReadOnlyList<Curator>> ListCuratorsAsync(CancellationToken cancellationToken)
-        => Task.FromResult<IReadOnlyList<Curator>>(_curators.FindAll().OrderBy(c => c.Id).ToList());
+        => Read(() => Task.FromResult<IReadOnlyList<Curator>>(_curators.FindAll().OrderBy(c => c.Id).ToList()));
 
     public Task<Curator?> ChangeCuratorAsync(long id, Func<Curator, bool> change, CancellationToken cancellationToken)
     {
@@ -338,7 +342,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
     }
 
     public Task<string?> GetSettingAsync(string name, CancellationToken cancellationToken)
-        => Task.FromResult(_settings.FindById(name)?["Value"].AsString);
+        => Read(() => Task.FromResult(_settings.FindById(name)?["Value"].AsString));
 
     public Task SetSettingAsync(string name, string value, CancellationToken cancellationToken)
     {

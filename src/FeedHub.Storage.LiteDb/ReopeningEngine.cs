@@ -11,12 +11,17 @@ namespace FeedHub.Storage.LiteDb;
 /// on the next opening. Closing the file and opening it again replays the log up to its last commit, so the engine
 /// behind the collections is replaced at the first such error: the failed write is reported (as the
 /// <see cref="IOException"/> it was) and later writes go to a clean engine, which succeed once there is room again.
-/// Only a write's I/O failure closes the engine: closing it breaks every operation other threads have under way on it
-/// (they meet a closed file), so a read that fails that way (an engine a write broke fails reads with that write's
-/// error) is reported or retried and leaves the closing to the write.
 /// An engine that found its state inconsistent (an internal check failed: LiteDB's "invalid datafile state") has
 /// closed itself already, and would answer every later call, read or write, with that error until the process ends:
 /// that engine is replaced at once, whichever call meets it. Each replacement is logged with its cause.
+/// LiteDB closes an engine itself on either failure, in whichever call meets it, under every operation other threads
+/// have under way on it. What those meet then varies (5.0.21, measured): the same failure, at a call or while a result
+/// is read; what the closing pulled from under them ("This transaction are invalid state", "share counter must be > 0
+/// in Release()", a closed file); and a query begun later takes its transaction before it checks the engine, so it
+/// meets a <see cref="LockRecursionException"/> or, once 100 of them leaked theirs, "Maximum number of transactions
+/// reached". Whether an engine closed is therefore asked of the engine, not read from the failure. A write under way
+/// fails (its caller tries it again: a poll's next poll); a read of the store's is done again, once, on the engine
+/// opened since (<see cref="Read{T}"/>), so a reader never sees the replacement.
 /// </summary>
 internal sealed partial class ReopeningEngine : ILiteEngine
 {
@@ -45,6 +50,12 @@ internal sealed partial class ReopeningEngine : ILiteEngine
         _engine = new LiteEngine(_settings);
     }
 
+    /// <summary>
+    /// The engine open now, if any. Tests make it fail one of LiteDB's own checks behind this wrapper's back, as a call
+    /// on another thread leaves it until that call returns here.
+    /// </summary>
+    internal LiteEngine? Open => Volatile.Read(ref _engine);
+
     public bool BeginTrans()
     {
         var engine = Current();
@@ -68,24 +79,34 @@ internal sealed partial class ReopeningEngine : ILiteEngine
         return engine is null || engine != _engine || Run(engine, e => e.Rollback());
     }
 
-    public IBsonDataReader Query(string collection, Query query)
+    public IBsonDataReader Query(string collection, Query query) => Run(Current(), e => e.Query(collection, query), isWrite: false);
+
+    /// <summary>
+    /// Runs one of the store's reads (its queries, each result read to its end) and, when the engine it began on was
+    /// closed under it (replaced, or closed itself on a failure another call met), runs it once more on the engine opened
+    /// since; any other failure is the caller's. A read within a transaction is the transaction's to retry, with it.
+    /// </summary>
+    public T Read<T>(Func<T> read)
     {
         if (_transactionEngine.Value is not null)
         {
-            return Run(Current(), e => e.Query(collection, query), isWrite: false);
+            return read();
         }
 
+        var engine = Current();
         try
         {
-            return Run(Current(), e => e.Query(collection, query), isWrite: false);
+            return read();
         }
-        catch (IOException)
+        catch (Exception)
         {
-            // A read that met the engine just as another thread's write broke it (LiteDB then fails every call with
-            // that write's error): once more, on the engine that write's failure opens again, so readers are served
-            // while writes fail.
-            return Run(Current(), e => e.Query(collection, query), isWrite: false);
+            if (!WasClosedUnder(engine))
+            {
+                throw;
+            }
         }
+
+        return read();
     }
 
     public int Insert(string collection, IEnumerable<BsonDocument> docs, BsonAutoId autoId) => Run(Current(), e => e.Insert(collection, docs, autoId));
@@ -162,25 +183,59 @@ internal sealed partial class ReopeningEngine : ILiteEngine
         {
             return operation(engine);
         }
-        catch (IOException refused) when (isWrite)
+        catch (Exception failure) when (failure is LiteException { ErrorCode: LiteException.INVALID_DATAFILE_STATE } || (isWrite && failure is IOException))
         {
             _transactionEngine.Value = null;
-            if (Close(engine, refused) is { } cause)
-            {
-                LogReopeningAfterRefusal(_logger, cause);
-            }
-
+            Replace(engine, failure);
             throw;
         }
-        catch (LiteException broken) when (broken.ErrorCode == LiteException.INVALID_DATAFILE_STATE)
-        {
-            _transactionEngine.Value = null;
-            if (Close(engine, broken) is not null)
-            {
-                LogReopeningAfterInvalidState(_logger, broken);
-            }
+    }
 
-            throw;
+    /// <summary>
+    /// Whether a read's engine was closed under it: replaced since, or closed by LiteDB itself on a failure whose call
+    /// has not replaced it yet (it is replaced here then). LiteDB tells that only by failing calls with the failure it
+    /// closed on: <see cref="LiteEngine.Commit"/> with no transaction of this thread's open checks it and does nothing
+    /// else. An engine closed otherwise (the store's disposal) is no read's to reopen.
+    /// </summary>
+    private bool WasClosedUnder(LiteEngine engine)
+    {
+        if (engine != Volatile.Read(ref _engine))
+        {
+            return true;
+        }
+
+        try
+        {
+            engine.Commit();
+            return false;
+        }
+        catch (Exception closedOn) when (closedOn is IOException or LiteException { ErrorCode: LiteException.INVALID_DATAFILE_STATE })
+        {
+            Replace(engine, closedOn);
+            return true;
+        }
+        catch (LiteException)
+        {
+            // Disposed ("This engine instance already disposed"): the store is closing.
+            return false;
+        }
+    }
+
+    /// <summary>Closes an engine that failed, once (whoever meets it first logs why), so the next call opens the file again.</summary>
+    private void Replace(LiteEngine failed, Exception failure)
+    {
+        if (Close(failed, failure) is not { } cause)
+        {
+            return;
+        }
+
+        if (failure is IOException)
+        {
+            LogReopeningAfterRefusal(_logger, cause);
+        }
+        else
+        {
+            LogReopeningAfterInvalidState(_logger, failure);
         }
     }
 

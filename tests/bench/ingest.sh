@@ -6,7 +6,7 @@
 #
 #   bash tests/bench/ingest.sh [--feeds N] [--store litedb|postgres] [--in-flight P] [--reps R]
 #                              [--baseline path/to/feedhub.dll] [--farm http://127.0.0.1:PORT] [--no-build] [--repoll-only]
-#                              [--fetched path/to/feedhub.db]
+#                              [--fetched path/to/feedhub.db] [--writes F]
 #
 #   --feeds N      feeds to poll (default 1000; generated under $FARM when missing)
 #   --store        litedb (default) or postgres ($FEEDHUB_TEST_POSTGRES when set, else a throwaway server)
@@ -19,6 +19,9 @@
 #                  without a cold poll of 10,000 per build and rep (the builds must read each other's store)
 #   --fetched F    with --repoll-only on LiteDB: re-poll the store F, whose N farm feeds were fetched already (by an
 #                  earlier poll --once from the farm given with --farm), instead of importing and fetching them here
+#   --writes F     LiteDB only: after the reps, one more cold poll of the first F feeds per build under strace (not
+#                  timed: strace slows it many times), counting the bytes each build writes per new feed to LiteDB's
+#                  log, to its file (checkpoints) and to the other files beside it (the search index); needs strace
 #
 # Per repetition and build, on a fresh store with the N sources imported (extraction "never"):
 #   cold:  `poll --once`, every feed new (fetch, parse, ingest, store, index);
@@ -30,7 +33,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-feeds=1000 store=litedb in_flight=16 reps=2 baseline="" farm_url="" build=true repoll_only=false fetched=""
+feeds=1000 store=litedb in_flight=16 reps=2 baseline="" farm_url="" build=true repoll_only=false fetched="" writes=0
 usage() { sed -n 's/^#   bash tests\/bench\/ingest.sh/usage: bash tests\/bench\/ingest.sh/p' "$0" >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case $1 in
@@ -43,10 +46,16 @@ while [ $# -gt 0 ]; do
     --no-build) build=false; shift ;;
     --repoll-only) repoll_only=true; shift ;;
     --fetched) fetched=${2:?}; shift 2 ;;
+    --writes) writes=${2:?}; shift 2 ;;
     -h | --help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "ingest.sh: unknown argument '$1'" >&2; usage ;;
   esac
 done
+[[ $writes =~ ^[0-9]+$ ]] || { echo "ingest.sh: --writes is a count of feeds" >&2; usage; }
+if [ "$writes" -gt 0 ]; then
+  [ "$store" = litedb ] && ! $repoll_only && command -v strace >/dev/null \
+    || { echo "ingest.sh: --writes wants --store litedb, cold polls and strace (apt-get install strace)" >&2; exit 2; }
+fi
 for n in "$feeds" "$in_flight" "$reps"; do [[ $n =~ ^[0-9]+$ ]] && [ "$n" -gt 0 ] || { echo "ingest.sh: counts are positive numbers" >&2; usage; }; done
 case $store in litedb | postgres) ;; *) echo "ingest.sh: --store is litedb or postgres" >&2; usage ;; esac
 [ -z "$baseline" ] || [ -f "$baseline" ] || { echo "ingest.sh: no baseline build at $baseline" >&2; exit 2; }
@@ -132,8 +141,8 @@ run_feedhub() { # build, out-name, command... -> prints "wall cpu rss failed pg-
   echo "$e $(bc <<<"$u + $s + $pg") $((k / 1024)) $failed $pg"
 }
 
-import_farm() { # build, store name
-  env "${store_env[@]}" "${fh_env[@]}" dotnet "${dll[$1]}" import "$work/farm.opml" >"$work/import.out" 2>&1 \
+import_farm() { # build, store name[, opml]
+  env "${store_env[@]}" "${fh_env[@]}" dotnet "${dll[$1]}" import "${3:-$work/farm.opml}" >"$work/import.out" 2>&1 \
     || { tail -5 "$work/import.out" >&2; exit 1; }
   [ "$store" = postgres ] && word_pairs_index "$pg_port" "ingest_$$_$2"
   return 0
@@ -185,6 +194,28 @@ for rep in $(seq 1 "$reps"); do
   done
 done
 
+# Bytes written per new feed: every write(2)/pwrite64(2) of the process, by the file it went to (strace -y names it),
+# the count asked for (a call's end may be printed apart from its start, under another thread's).
+declare -A written
+if [ "$writes" -gt 0 ]; then
+  farm_opml "$writes" "$work/writes.opml"
+  for build in "${builds[@]}"; do
+    use_store "$build-writes"
+    import_farm "$build" "$build-writes" "$work/writes.opml"
+    strace -f -qq -s 0 -y -e trace=write,pwrite64 -e signal=none -o "$work/strace" \
+      env "${store_env[@]}" "${fh_env[@]}" dotnet "${dll[$build]}" poll --once >"$work/$build-writes.out" 2>&1 \
+      || { say "feedhub poll --once under strace failed:"; tail -5 "$work/$build-writes.out" >&2; exit 1; }
+    written[$build]=$(awk -v n="$writes" -v db="$work/$build-writes/feedhub" '
+      match($0, /(write|pwrite64)\([0-9]+<[^>]*>, ""(\.\.\.)?, [0-9]+/) {
+        call = substr($0, RSTART, RLENGTH); path = call; sub(/^[^<]*</, "", path); sub(/>.*$/, "", path)
+        bytes = call; sub(/.*, /, "", bytes)
+        if (path == db "-log.db") logged += bytes; else if (path == db ".db") file += bytes; else if (index(path, db) == 1) other += bytes
+      }
+      END { printf "%.2f %.2f %.2f %.1f", logged / n / 1048576, file / n / 1048576, other / n / 1048576, logged / n / 8192 }' "$work/strace")
+    say "$build writes of a cold poll of $writes feeds (MB per feed: log, file, other files of the store such as the search index; log pages): ${written[$build]}"
+  done
+fi
+
 echo
 echo "FeedHub ingest benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'): $feeds feeds, store $store, $in_flight in flight, $reps reps," \
   "$(nproc) cores, load average $load_at_start at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
@@ -202,4 +233,11 @@ awk -v f="$floor" -v w="${sum[curl,wall]}" -v c="${sum[curl,cpu]}" -v r="$reps" 
 for build in "${builds[@]}"; do
   awk -v b="$build" -v f="$floor" -v w="${sum[$build,$floor,wall]}" -v cw="${sum[curl,wall]}" 'BEGIN { printf "%s: %s wall %.2fx curl\n", b, f, w / cw }'
 done
+if [ "$writes" -gt 0 ]; then
+  printf '%-9s %-26s %10s %10s %14s %14s\n' build "writes per new feed" "log MB" "file MB" "other MB" "log pages"
+  for build in "${builds[@]}"; do
+    read -r l f o p <<<"${written[$build]}"
+    printf '%-9s %-26s %10s %10s %14s %14s\n' "$build" "cold, $writes feeds, strace" "$l" "$f" "$o" "$p"
+  done
+fi
 echo "(CPU: user+sys$([ -n "$postmaster" ] && echo ", PostgreSQL's backends included (of it PG: theirs alone)"); net: less the start-up (poll with nothing due); figures are means of the reps)"
