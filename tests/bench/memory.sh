@@ -3,11 +3,12 @@
 # ms latency, 16 in flight, LiteDB), under the shipped GC configuration and under others given as environment
 # variables, all in one run, so a configuration is judged beside the shipped one on the same load.
 #
-#   bash tests/bench/memory.sh [--feeds N] [--idle SECONDS] [--with 'VAR=VALUE ...'] ... [--baseline path/to/feedhub.dll]
-#                              [--reps R] [--serve-only]
+#   bash tests/bench/memory.sh [--feeds N] [--idle SECONDS[,SECONDS...]] [--with 'VAR=VALUE ...'] ...
+#                              [--baseline path/to/feedhub.dll] [--build NAME=path/to/feedhub.dll] ... [--reps R] [--serve-only]
 #
 #   --feeds N      feeds to poll (default 1000; the farm is generated under $FARM the first time)
-#   --idle S       how long serve stays idle after its round before its RSS is read again (default 60)
+#   --idle S,...   how long after its round serve's RSS is read again, in seconds from the round's end (default 60;
+#                  '60,120' reads it at both)
 #   --reps R       runs of every configuration (default 1), in reverse order every other time, so that no
 #                  configuration always meets the load of the same moment
 #   --serve-only   measure the `serve` round only, not `poll --once`
@@ -16,34 +17,41 @@
 #                  ('DOTNET_GCGen0MaxBudget=0': the gen0 budget the GC sizes from the processor's cache).
 #   --baseline D   another build's feedhub.dll, measured first under its own shipped configuration: a before/after of a
 #                  code change on the same load (then the runtime's defaults are compared only when asked with --with)
+#   --build N=D    one more build, named N, measured like the baseline (one step of a change each, beside it)
 #
 # For each configuration: `feedhub poll --once` on a fresh store with the N sources imported (wall, CPU per feed,
 # peak RSS), then `feedhub serve` on another fresh store polling them (the round's time from the server's start and
-# CPU per feed, its peak RSS, RSS when the round is over and after the idle time). What the server's RSS is made of
+# CPU per feed, its peak RSS, RSS when the round is over and after each idle time). What the server's RSS is made of
 # (tests/bench/rss_parts.py: GC heap, malloc, JIT code, other anonymous memory, assemblies, native libraries, data
-# files) is printed at the round's peak, sampled every 0.5 s, and after the idle time.
+# files) is printed at the round's peak, sampled every 0.5 s, and after each idle time.
 # Needs node, python3, curl, /usr/bin/time.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-feeds=1000 idle_seconds=60 configs=() baseline="" reps=1 serve_only=false
+feeds=1000 idle_times=60 configs=() builds=() reps=1 serve_only=false
+declare -A build_dll=()
 while [ $# -gt 0 ]; do
   case $1 in
     --feeds) feeds=${2:?}; shift 2 ;;
-    --idle) idle_seconds=${2:?}; shift 2 ;;
+    --idle) idle_times=${2:?}; shift 2 ;;
     --reps) reps=${2:?}; shift 2 ;;
     --serve-only) serve_only=true; shift ;;
     --with) configs+=("${2:?}"); shift 2 ;;
-    --baseline) baseline=${2:?}; shift 2 ;;
+    --baseline) builds+=(baseline); build_dll[baseline]=${2:?}; shift 2 ;;
+    --build) [[ ${2:-} == ?*=?* ]] || { echo "memory.sh: --build takes NAME=path/to/feedhub.dll" >&2; exit 2; }
+      builds+=("${2%%=*}"); build_dll[${2%%=*}]=${2#*=}; shift 2 ;;
     -h | --help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "memory.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
-[ -z "$baseline" ] || [ -f "$baseline" ] || { echo "memory.sh: no baseline build at $baseline" >&2; exit 2; }
-[ "${#configs[@]}" -gt 0 ] || [ -n "$baseline" ] || configs=("DOTNET_GCGen0MaxBudget=0")
+for build in "${builds[@]}"; do
+  [ -f "${build_dll[$build]}" ] || { echo "memory.sh: no build $build at ${build_dll[$build]}" >&2; exit 2; }
+done
+IFS=, read -r -a idle_times <<<"$idle_times"
+[ "${#configs[@]}" -gt 0 ] || [ "${#builds[@]}" -gt 0 ] || configs=("DOTNET_GCGen0MaxBudget=0")
 configs=("" "${configs[@]}")
-# The baseline build runs under a name no environment setting can have.
-[ -z "$baseline" ] || configs=("@baseline" "${configs[@]}")
+# Other builds run first, under names no environment setting can have.
+for ((i = ${#builds[@]} - 1; i >= 0; i--)); do configs=("@${builds[i]}" "${configs[@]}"); done
 
 . tests/bench/farm.sh
 farm_require memory.sh "$feeds"
@@ -75,8 +83,8 @@ order=("${configs[@]}")
 for rep in $(seq 1 "$reps"); do
   for config in "${order[@]}"; do
     name=${config:-shipped} dll=$feedhub settings=()
-    if [ "$config" = @baseline ]; then
-      name=baseline dll=$baseline
+    if [[ $config == @* ]]; then
+      name=${config#@} dll=${build_dll[${config#@}]}
     else
       read -r -a settings <<<"$config"
     fi
@@ -110,12 +118,17 @@ for rep in $(seq 1 "$reps"); do
     wait_until_cpu_rests "$serve_pid"
     # wait_until_cpu_rests returns 2 s after the last work it saw at most.
     round=$(bc <<<"$(date +%s.%N) - $started - 2")
-    cpu=$(cpu_of "$serve_pid") hwm=$(mb "$serve_pid" VmHWM) rss_end=$(mb "$serve_pid" VmRSS)
+    cpu=$(cpu_of "$serve_pid") hwm=$(mb "$serve_pid" VmHWM) rss_end=$(mb "$serve_pid" VmRSS) load=$(cut -d' ' -f1 /proc/loadavg)
     kill "$sampler_pid"; wait "$sampler_pid" 2>/dev/null || true
-    sleep "$idle_seconds"
-    row "$name: serve polling" "round $(printf '%.0f' "$round") s, CPU $(awk -v c="$cpu" -v n="$feeds" 'BEGIN {printf "%.2f", 1000 * c / n}') ms per feed, peak RSS $hwm MB, $rss_end MB at the round's end, $(mb "$serve_pid" VmRSS) MB after $idle_seconds s idle"
+    ended=$(date +%s.%N) idle_rows=() idle_rss=""
+    for idle in "${idle_times[@]}"; do
+      sleep "$(bc <<<"x = $ended + $idle - $(date +%s.%N); if (x < 0) 0 else x")"
+      idle_rss+=", $(mb "$serve_pid" VmRSS) MB after $idle s idle"
+      idle_rows+=("$idle" "$(python3 tests/bench/rss_parts.py "$serve_pid")")
+    done
+    row "$name: serve polling" "round $(printf '%.0f' "$round") s, CPU $(awk -v c="$cpu" -v n="$feeds" 'BEGIN {printf "%.2f", 1000 * c / n}') ms per feed, peak RSS $hwm MB, $rss_end MB at the round's end$idle_rss; load average $load at the round's end"
     row "$name: serve at its peak" "$(cat "$work/peak")"
-    row "$name: serve after $idle_seconds s idle" "$(python3 tests/bench/rss_parts.py "$serve_pid")"
+    for ((i = 0; i < ${#idle_rows[@]}; i += 2)); do row "$name: serve after ${idle_rows[i]} s idle" "${idle_rows[i + 1]}"; done
     kill "$serve_pid"; wait "$serve_pid" 2>/dev/null || true
   done
   reversed=()

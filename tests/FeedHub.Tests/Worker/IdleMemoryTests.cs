@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
 using FeedHub.Tests.Support;
 using FeedHub.Worker;
 using Microsoft.Extensions.Hosting;
@@ -70,5 +72,68 @@ public sealed class IdleMemoryTests
 
         allocated += IdleMemory.QuietBytes - 1;
         Assert.True(idle.ShouldReturn(allocated));
+    }
+
+    /// <summary>
+    /// Freed native blocks below one still in use stay resident in the C library's heap until it is trimmed: the
+    /// pages under those blocks go back to the system.
+    /// </summary>
+    [Fact]
+    public void Memory_freed_in_the_native_heap_goes_back_to_the_system()
+    {
+        Assert.True(OperatingSystem.IsLinux(), "the native heap is glibc's on the Linux machines FeedHub runs on");
+        const int BlockSize = 4096;
+        var page = new byte[BlockSize];
+        Array.Fill(page, (byte)1);
+        var blocks = new nint[(int)(64 * MB / BlockSize)];
+        for (var i = 0; i < blocks.Length; i++)
+        {
+            blocks[i] = Marshal.AllocHGlobal(BlockSize);
+            Marshal.Copy(page, 0, blocks[i], BlockSize);
+        }
+
+        // Allocated last, so the freed blocks lie below it and the heap cannot give them back from its top.
+        var kept = Marshal.AllocHGlobal(BlockSize);
+        try
+        {
+            var (low, high) = (blocks.Min(), blocks.Max() + BlockSize);
+            foreach (var block in blocks)
+            {
+                Marshal.FreeHGlobal(block);
+            }
+
+            var freedButResident = ResidentBytesIn(low, high);
+            NativeHeap.Trim();
+            var afterTrim = ResidentBytesIn(low, high);
+
+            Assert.True(freedButResident - afterTrim > 32 * MB, $"resident where the blocks were: {freedButResident / MB} MB before the trim, {afterTrim / MB} MB after");
+        }
+        finally
+        {
+            Marshal.FreeHGlobal(kept);
+        }
+    }
+
+    /// <summary>The resident bytes of this process's mappings that overlap [low, high).</summary>
+    private static long ResidentBytesIn(nint low, nint high)
+    {
+        var resident = 0L;
+        var overlaps = false;
+        foreach (var line in File.ReadLines("/proc/self/smaps"))
+        {
+            var dash = line.IndexOf('-', StringComparison.Ordinal);
+            var space = line.IndexOf(' ', StringComparison.Ordinal);
+            if (dash > 0 && space > dash && long.TryParse(line.AsSpan(0, dash), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var start)
+                && long.TryParse(line.AsSpan(dash + 1, space - dash - 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var end))
+            {
+                overlaps = start < high && end > low;
+            }
+            else if (overlaps && line.StartsWith("Rss:", StringComparison.Ordinal))
+            {
+                resident += long.Parse(line.AsSpan(4).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+
+        return resident;
     }
 }
