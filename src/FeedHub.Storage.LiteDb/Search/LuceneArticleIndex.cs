@@ -148,10 +148,8 @@ internal sealed class LuceneArticleIndex : IDisposable
     /// <summary>
     /// The index's files read with positional reads into small buffers, not memory-mapped (what FSDirectory.Open picks
     /// on 64-bit Linux): every page of a mapped segment that a merge, a new searcher or a search touched stayed in the
-    /// process's resident memory, idle or not (20 MB at the peak of a 10,000-feed round, 15 MB on a web node after 60
-    /// searches of a 55 MB index, up to the whole index on a large store). The kernel's page cache still holds them,
-    /// shared and reclaimable, outside the process. Measured cost: searches' p50 about 3.5 ms higher at 100,000
-    /// articles (each 1 KB buffer is a read from the kernel), their p95 unchanged (README, Performance, Memory).
+    /// process's resident memory, 17-37 MB at moments of a 10,000-feed round and up to the whole index on a large
+    /// store. Read this way the kernel's page cache still holds them, shared and reclaimable, outside the process.
     /// </summary>
     private static NIOFSDirectory OpenDirectory(string path) => new(path);
 
