@@ -116,7 +116,7 @@ internal sealed class LuceneArticleIndex : IDisposable
     /// </summary>
     public static (LuceneArticleIndex? Index, CommitPoint? Commit, string? RebuildReason) Open(string path)
     {
-        var directory = OpenDirectory(path);
+        var directory = FSDirectory.Open(path);
         try
         {
             if (!DirectoryReader.IndexExists(directory))
@@ -143,15 +143,7 @@ internal sealed class LuceneArticleIndex : IDisposable
     }
 
     /// <summary>An empty index in <paramref name="path"/>, replacing whatever was there.</summary>
-    public static LuceneArticleIndex Create(string path) => new(OpenDirectory(path), create: true);
-
-    /// <summary>
-    /// The index's files read with positional reads into small buffers, not memory-mapped (what FSDirectory.Open picks
-    /// on 64-bit Linux): every page of a mapped segment that a merge, a new searcher or a search touched stayed in the
-    /// process's resident memory, 17-37 MB at moments of a 10,000-feed round and up to the whole index on a large
-    /// store. Read this way the kernel's page cache still holds them, shared and reclaimable, outside the process.
-    /// </summary>
-    private static NIOFSDirectory OpenDirectory(string path) => new(path);
+    public static LuceneArticleIndex Create(string path) => new(FSDirectory.Open(path), create: true);
 
     /// <summary>The highest article id the index has held (or more).</summary>
     public long HighestId => Interlocked.Read(ref _highestId);
