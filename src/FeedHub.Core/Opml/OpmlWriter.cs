@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Xml;
 using FeedHub.Core.Model;
+using FeedHub.Core.Publishing;
 using FeedHub.Core.Urls;
 
 namespace FeedHub.Core.Opml;
@@ -15,7 +16,7 @@ public static class OpmlWriter
     public static void Write(Stream stream, string title, IEnumerable<SourceOutline> sources, DateTimeOffset now)
     {
         var settings = new XmlWriterSettings { Encoding = new UTF8Encoding(false), Indent = true, Async = false };
-        using var writer = XmlWriter.Create(stream, settings);
+        using var writer = new XmlCharacterFilter(XmlWriter.Create(stream, settings));
         writer.WriteStartDocument();
         writer.WriteStartElement("opml");
         writer.WriteAttributeString("version", "2.0");

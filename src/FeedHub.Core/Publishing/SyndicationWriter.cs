@@ -30,7 +30,7 @@ public static class SyndicationWriter
     public static byte[] XmlText(string text)
     {
         using var stream = new MemoryStream();
-        using (var writer = XmlWriter.Create(stream, new XmlWriterSettings { Encoding = XmlSettings.Encoding, Indent = false, ConformanceLevel = ConformanceLevel.Fragment }))
+        using (var writer = new XmlCharacterFilter(XmlWriter.Create(stream, new XmlWriterSettings { Encoding = XmlSettings.Encoding, Indent = false, ConformanceLevel = ConformanceLevel.Fragment })))
         {
             writer.WriteString(text);
         }
@@ -251,7 +251,7 @@ public static class SyndicationWriter
     private static byte[] WriteXml(SyndicationFeedFormatter formatter, string? stylesheet)
     {
         using var stream = new MemoryStream();
-        using (var writer = XmlWriter.Create(stream, XmlSettings))
+        using (var writer = new XmlCharacterFilter(XmlWriter.Create(stream, XmlSettings)))
         {
             if (stylesheet is not null)
             {

@@ -1,5 +1,9 @@
 using System.Text;
 using System.Text.Json;
+using System.Xml;
+using System.Xml.Linq;
+using FeedHub.Core.Model;
+using FeedHub.Core.Opml;
 using FeedHub.Core.Publishing;
 
 namespace FeedHub.Core.Tests.Publishing;
@@ -34,5 +38,64 @@ public sealed class SyndicationWriterTests
             var expected = JsonSerializer.Serialize(value);
             Assert.Equal(expected[1..^1], Encoding.UTF8.GetString(SyndicationWriter.JsonText(value)));
         }
+    }
+    /// <summary>Text with characters XML 1.0 cannot carry, as a JSON feed's escapes or an HTML page bring them in, and an emoji.</summary>
+    private const string Dirty = "Bad\u001Dtitle\u0001 \u000B😀 \uD800end\uFFFE";
+
+    private const string Clean = "Badtitle 😀 end";
+
+    /// <summary>
+    /// An article or source whose text holds characters XML cannot carry (stored from a JSON feed or an HTML page) no
+    /// longer fails every Atom and RSS feed showing it: they are left out, and what a strict reader reads is the rest.
+    /// </summary>
+    [Fact]
+    public void Atom_and_rss_leave_out_the_characters_xml_cannot_carry()
+    {
+        var source = new EntrySource("Blog " + Dirty, new Uri("https://blog.example/feed.json"), new Uri("https://blog.example/"));
+        var entry = new PublishedEntry("id:" + Dirty, Dirty, new Uri("https://blog.example/1"), DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch,
+            "Ann " + Dirty, "<p>" + Dirty + "</p>", [source]) { Tags = ["tag " + Dirty] };
+        var feed = new PublishedFeed("Planet " + Dirty, Dirty, new Uri("https://planet.example/feed.atom"), new Uri("https://planet.example/"), DateTimeOffset.UnixEpoch, [entry]);
+
+        foreach (var written in new[] { SyndicationWriter.Atom(feed), SyndicationWriter.Rss(feed) })
+        {
+            var document = Strictly(written);
+            var texts = document.Descendants().Where(e => !e.HasElements).Select(e => e.Value).Concat(document.Descendants().Attributes().Select(a => a.Value)).ToList();
+            Assert.Contains(Clean, texts);
+            Assert.Contains("<p>" + Clean + "</p>", texts);
+            Assert.Contains("Ann " + Clean, texts);
+            Assert.Contains("tag " + Clean, texts);
+            Assert.Contains("Blog " + Clean, texts);
+            Assert.DoesNotContain(texts, text => text.Contains('\u001D') || text.Contains('\uFFFE'));
+        }
+
+        Assert.Equal(Clean, Strictly(Encoding.UTF8.GetBytes("<x>" + Encoding.UTF8.GetString(SyndicationWriter.XmlText(Dirty)) + "</x>")).Root!.Value);
+    }
+
+    [Fact]
+    public void Opml_leaves_out_the_characters_xml_cannot_carry_and_reads_back()
+    {
+        // FeedHub's own settings (the categories among them) travel as JSON, which escapes such characters: they stay.
+        var outline = new SourceOutline(1, "https://blog.example/feed.json", "https://blog.example/", "Blog " + Dirty, null, ["Tech " + Dirty], SourceState.Active, ExtractionMode.Auto, null, null, null);
+        using var stream = new MemoryStream();
+        OpmlWriter.Write(stream, "Planet " + Dirty, [outline], DateTimeOffset.UnixEpoch);
+
+        Strictly(stream.ToArray());
+        stream.Position = 0;
+        var read = Assert.Single(OpmlReader.Read(stream).Feeds);
+        Assert.Equal("Blog " + Clean, read.Title);
+    }
+
+    [Fact]
+    public void Text_xml_can_carry_is_the_same_string()
+    {
+        const string text = "Ça & <b>\t\n\r😀</b>";
+        Assert.Same(text, XmlCharacterFilter.Clean(text));
+    }
+
+    /// <summary>The document as a reader that checks every character reads it (it throws on any XML cannot carry).</summary>
+    private static XDocument Strictly(byte[] written)
+    {
+        using var reader = XmlReader.Create(new MemoryStream(written), new XmlReaderSettings { CheckCharacters = true, DtdProcessing = DtdProcessing.Ignore });
+        return XDocument.Load(reader);
     }
 }
