@@ -72,6 +72,25 @@ public sealed partial class LiteDbFeedStore
             return null;
         }
 
+        // One read transaction for all the walks: a query outside one reads the collection's page again and parses
+        // each of its indexes' expressions (LiteDB 5.0.21), a quarter of a short walk. Within the store's read, which
+        // runs it again on an engine replaced under it; a walk within a transaction of its caller's keeps that one.
+        var began = _database.BeginTrans();
+        try
+        {
+            return MergeSourceRivers(distinct, low, high, limit, storiesOnly);
+        }
+        finally
+        {
+            if (began)
+            {
+                _database.Rollback();
+            }
+        }
+    }
+
+    private List<BsonDocument> MergeSourceRivers(List<long> distinct, string low, string high, int limit, bool storiesOnly)
+    {
         // The first read of each source is about its share of the page (all of it for one source); a source whose
         // articles fill more of the page is read on in chunks twice as large each time.
         var firstChunk = Math.Min(limit, (limit / distinct.Count) + 2);
