@@ -52,8 +52,8 @@ public abstract partial class FeedStoreContract
 
     /// <summary>
     /// A category's river of 50 sources among others (each source's river sought and merged, in one read of the store):
-    /// paged by cursor, it is every article of those sources newest first and no other, and its stories pass over the
-    /// one that retells a story.
+    /// paged by cursor, it is every article of those sources newest first and no other, its stories pass over the
+    /// one that retells a story, and a new article of a source that had none on the first page leads it.
     /// </summary>
     [Fact]
     public async Task A_river_of_fifty_sources_is_paged_by_cursor_in_order_and_leaves_out_the_others()
@@ -82,6 +82,13 @@ public abstract partial class FeedStoreContract
         Assert.Equal(501, expected.Count);
         Assert.Equal(expected, await PageThroughAsync(new ArticleQuery { SourceIds = fifty, Limit = 31 }));
         Assert.Equal(expected.Where(id => id != retold.Id), await PageThroughAsync(new ArticleQuery { SourceIds = fifty, StoriesOnly = true, Limit = 31 }));
+
+        // A quiet source's new article, the newest of all, leads the next read of the river.
+        var quiet = articles.Where(x => fifty.Contains(x.SourceId)).MinBy(x => x.SortDate)!.SourceId;
+        var latest = StoryArticle(quiet, "id:latest", T0.AddMinutes(2), "https://x.example/latest");
+        await Store.SaveArticlesAsync([latest], [], default);
+        var first = await Store.ListArticlesAsync(new ArticleQuery { SourceIds = fifty, Limit = 31 }, default);
+        Assert.Equal([latest.Id, .. expected.Take(30)], first.Select(x => x.Id));
     }
 
     /// <summary>

@@ -91,9 +91,10 @@ public sealed class SubscriberFeedTests
     [Fact]
     public async Task After_a_new_post_the_digest_feed_is_the_one_a_restarted_node_writes()
     {
-        var zone = TestApp.MiddayDigestZone();
+        // The public address fixed: the restarted node listens on another port.
+        string[] settings = [TestApp.MiddayDigestZone(), "--FeedHub:Site:BaseUrl=https://planet.example/"];
         string[] paths = ["digest.atom", "digest.rss", "digest.json"];
-        var app = await TestApp.StartAsync(worker: false, settings: zone);
+        var app = await TestApp.StartAsync(worker: false, settings: settings);
         var written = new Dictionary<string, byte[]>();
         try
         {
@@ -124,7 +125,7 @@ public sealed class SubscriberFeedTests
             await app.DisposeAsync();
         }
 
-        await using var restarted = await TestApp.StartAsync(app.DataDirectory, worker: false, settings: zone);
+        await using var restarted = await TestApp.StartAsync(app.DataDirectory, worker: false, settings: settings);
         foreach (var path in paths)
         {
             Assert.Equal(written[path], await restarted.Http.GetByteArrayAsync(path));
