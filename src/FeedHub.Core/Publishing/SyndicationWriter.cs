@@ -3,6 +3,7 @@ using System.ServiceModel.Syndication;
 using System.Text;
 using System.Text.Json;
 using System.Xml;
+using FeedHub.Core.Charsets;
 
 namespace FeedHub.Core.Publishing;
 
@@ -34,7 +35,7 @@ public static class SyndicationWriter
     /// </summary>
     public static byte[] XmlText(string text)
     {
-        var clean = XmlCharacterFilter.Clean(text).AsSpan();
+        var clean = XmlCharacters.Clean(text).AsSpan();
         var newLine = (ReadOnlySpan<byte>)XmlNewLine;
         var bytes = new byte[Encoding.UTF8.GetByteCount(clean)
             + (3 * clean.Count('<')) + (3 * clean.Count('>')) + (4 * clean.Count('&'))
