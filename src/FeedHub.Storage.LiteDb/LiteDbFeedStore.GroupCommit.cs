@@ -114,7 +114,8 @@ public sealed partial class LiteDbFeedStore
     /// commits them; then gives each its indexing turn and lets its caller go on. Every write of the group ends committed
     /// or failed, whatever fails.
     /// </summary>
-    private void CommitGroup(List<QueuedWrite> group)
+    /// <param name="again">Whether the group is done again after its engine closed under it (once at most).</param>
+    private void CommitGroup(List<QueuedWrite> group, bool again = false)
     {
         try
         {
@@ -125,6 +126,14 @@ public sealed partial class LiteDbFeedStore
                     BeginIndexing(write);
                 }
             }
+            else if (failure.Write is not null && !again
+                && failure.Exception is TransactionDroppedException or LiteException { ErrorCode: LiteException.INVALID_DATAFILE_STATE })
+            {
+                // The engine was closed under the transaction before its commit (replaced after another call failed,
+                // or closed by LiteDB on a check of its own failing in this one): nothing of it was committed, it is
+                // no write's own failure, and the engine is opened again. The group is done again, once, on that one.
+                CommitGroup(group, again: true);
+            }
             else if (group.Count == 1)
             {
                 group[0].Fail(failure.Exception);
@@ -133,14 +142,14 @@ public sealed partial class LiteDbFeedStore
             {
                 // That write threw: it is left out, and the others are run again without it.
                 failed.Fail(failure.Exception);
-                CommitGroup(group.Where(write => write != failed).ToList());
+                CommitGroup(group.Where(write => write != failed).ToList(), again);
             }
             else
             {
                 // The commit failed (a full disk): each write alone, as each was before groups.
                 foreach (var write in group)
                 {
-                    CommitGroup([write]);
+                    CommitGroup([write], again);
                 }
             }
         }
