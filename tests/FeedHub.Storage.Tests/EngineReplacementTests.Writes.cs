@@ -92,6 +92,24 @@ public sealed partial class EngineReplacementTests
         Assert.Equal(1, _log.Replacements);
     }
 
+    [Fact]
+    public async Task A_poll_whose_group_meets_the_engine_closed_by_another_call_is_stored_by_the_engine_opened_again()
+    {
+        using var store = new LiteDbFeedStore(DatabasePath, new LiteDbSearchOptions { CommitInterval = Timeout.InfiniteTimeSpan }, _log);
+        var source = await store.AddSourceAsync(new Source { FeedUrl = "https://a.example/feed", Title = "A" }, default);
+        var article = NewArticle(source.Id, 1);
+        await store.SaveArticlesAsync([article], [], default);
+
+        // Closed by another call that has not replaced it yet: the poll's group (an update: it reads nothing before)
+        // is the first to meet it, at the beginning of its transaction.
+        FailOwnCheck(store.Engine.Open!);
+        article.Title = "Post 1, edited";
+        await store.SaveArticlesAsync([], [article], default);
+
+        Assert.Equal("Post 1, edited", (await store.GetArticleAsync(article.Id, default))?.Title);
+        Assert.Equal(1, _log.Replacements);
+    }
+
     /// <summary>A letter and a number in one transaction, rolled back if it fails.</summary>
     private static void AddInTransaction(LiteDatabase database, ILiteCollection<BsonDocument> letters, ILiteCollection<BsonDocument> numbers, Action atNumbers)
     {
