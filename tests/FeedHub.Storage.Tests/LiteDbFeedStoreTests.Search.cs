@@ -1,13 +1,8 @@
-using System.Globalization;
 using FeedHub.Core.Model;
 using FeedHub.Core.Polling;
 using FeedHub.Core.Search;
 using FeedHub.Core.Storage;
 using FeedHub.Storage.LiteDb;
-using FeedHub.Storage.LiteDb.Search;
-using Lucene.Net.Documents;
-using Lucene.Net.Index;
-using Lucene.Net.Util;
 
 namespace FeedHub.Storage.Tests;
 
@@ -314,86 +309,6 @@ public sealed partial class LiteDbFeedStoreTests
         {
             File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
         }
-    }
-
-    /// <summary>
-    /// An index of the format before (each article under a string key, its id with sixteen trie terms) is kept as it
-    /// is: its articles are replaced by their id's term, and a search's pages run in river order across its documents
-    /// and the new ones, whose id is one term.
-    /// </summary>
-    [Fact]
-    public async Task An_index_of_the_format_before_is_kept_and_read_with_the_new_documents()
-    {
-        var source = await Store.AddSourceAsync(new Source { FeedUrl = "https://a.example/feed" }, default);
-        var old = Enumerable.Range(0, 4).Select(i => Article(source.Id, $"id:old{i}", $"Kingfishers, the old {i}.")).ToList();
-        await Store.SaveArticlesAsync(old, [], default);
-        ((LiteDbFeedStore)Store).Dispose();
-        RewriteIndexInTheFormatBefore(old);
-
-        Store = await CreateStoreAsync();
-        Assert.Equal("up to date", ((LiteDbFeedStore)Store).SearchIndexState);
-        old[1].Content = "<p>Herons, the old 1 edited.</p>";
-        old[1].ContentHash = "edited";
-        await Store.SaveArticlesAsync([], [old[1]], default);
-        var added = Enumerable.Range(0, 3).Select(i => Article(source.Id, $"id:new{i}", $"Kingfishers, the new {i}.")).ToList();
-        await Store.SaveArticlesAsync(added, [], default);
-
-        // Every article has the same date: pages of two follow the ids down, through both kinds of document.
-        var seen = new List<long>();
-        ArticleCursor? cursor = null;
-        while (await Store.ListArticlesAsync(new ArticleQuery { Search = Query("kingfisher"), Before = cursor, Limit = 2 }, default) is { Count: > 0 } page)
-        {
-            seen.AddRange(page.Select(a => a.Id));
-            cursor = ArticleCursor.Of(page[^1]);
-        }
-
-        Assert.Equal(added.Concat([old[0], old[2], old[3]]).Select(a => a.Id).OrderDescending(), seen);
-        Assert.Equal([old[1].Id], (await SearchAsync("heron")).Select(a => a.Id));
-    }
-
-    [Fact]
-    public async Task An_article_id_is_one_term_of_the_index()
-    {
-        var source = await Store.AddSourceAsync(new Source { FeedUrl = "https://a.example/feed" }, default);
-        await Store.SaveArticlesAsync(Enumerable.Range(0, 40).Select(i => Article(source.Id, $"id:{i}", $"Kingfisher {i}.")).ToList(), [], default);
-        ((LiteDbFeedStore)Store).Dispose();
-
-        using var directory = Lucene.Net.Store.FSDirectory.Open(SearchIndexPath);
-        using var reader = DirectoryReader.Open(directory);
-        Assert.Equal(40, reader.NumDocs);
-        Assert.Equal(40, MultiFields.GetTerms(reader, "id").Count);
-        Assert.Null(MultiFields.GetTerms(reader, "key"));
-        Store = await CreateStoreAsync();
-    }
-
-    /// <summary>The index holding <paramref name="articles"/> as FeedHub wrote them in format "1", with its last commit's data.</summary>
-    private void RewriteIndexInTheFormatBefore(IReadOnlyList<Article> articles)
-    {
-        using var directory = Lucene.Net.Store.FSDirectory.Open(SearchIndexPath);
-        var data = new Dictionary<string, string>(DirectoryReader.ListCommits(directory)[^1].UserData) { ["format"] = "1" };
-        using var analyzers = new SearchAnalyzers();
-        using var writer = new IndexWriter(directory, new IndexWriterConfig(SearchAnalyzers.Version, analyzers) { OpenMode = OpenMode.APPEND });
-        writer.DeleteAll();
-        var text = SearchAnalyzers.FieldFor(SearchLanguages.For("en"));
-        foreach (var article in articles)
-        {
-            var id = article.Id.ToString(CultureInfo.InvariantCulture);
-            var date = article.SortDate.ToUnixTimeMilliseconds();
-            writer.AddDocument(new Document
-            {
-                new StringField("key", id, Field.Store.NO),
-                new Int64Field("id", article.Id, Field.Store.NO),
-                new NumericDocValuesField("id", article.Id),
-                new Int64Field("date", date, Field.Store.NO),
-                new NumericDocValuesField("date", date),
-                new StringField("source", article.SourceId.ToString(CultureInfo.InvariantCulture), Field.Store.NO),
-                new SortedDocValuesField("source", new BytesRef(article.SourceId.ToString(CultureInfo.InvariantCulture))),
-                new TextField(text, SearchText.Body(article), Field.Store.NO),
-            });
-        }
-
-        writer.SetCommitData(data);
-        writer.Commit();
     }
 
     private Task<IReadOnlyList<Article>> SearchAsync(string text) => Store.ListArticlesAsync(new ArticleQuery { Search = Query(text) }, default);

@@ -20,16 +20,10 @@ namespace FeedHub.Storage.LiteDb.Search;
 /// </summary>
 internal sealed class LuceneArticleIndex : IDisposable
 {
-    /// <summary>
-    /// Changes whenever the fields change, so an index that a FeedHub cannot read right is rebuilt. "2" gives the id one
-    /// term (see <see cref="IdType"/>): this code reads the documents of "1" alike, so an index of "1" is kept (and
-    /// written as "2" at its next commit), but a FeedHub of "1" would miss the new documents in its cursor's id range
-    /// and its replacements, and rebuilds the index instead.
-    /// </summary>
-    public const string Format = "2";
+    /// <summary>Changes whenever the fields change, so an index written by an older FeedHub is rebuilt.</summary>
+    public const string Format = "1";
 
-    private static readonly string[] ReadableFormats = ["1", Format];
-
+    private const string KeyField = "key";
     private const string IdField = "id";
     private const string DateField = "date";
     private const string SourceField = "source";
@@ -43,15 +37,6 @@ internal sealed class LuceneArticleIndex : IDisposable
     /// score, so the length factor norms keep for scoring would be computed and written for nothing.
     /// </summary>
     private static readonly FieldType TextType = Frozen(new FieldType(TextField.TYPE_NOT_STORED) { OmitNorms = true });
-
-    /// <summary>
-    /// An article's id as one term, its full-precision one, which replacements and deletes name: no coarser terms for
-    /// ranges (the search cursor reads ids from the doc values instead). Indexes written before held a string key and
-    /// the id's sixteen trie terms of precision step 4 for each article, the most unique terms of a segment and what
-    /// its flush sorted and wrote into the terms dictionary; their full-precision term is this one, so replacements
-    /// and deletes find their documents too.
-    /// </summary>
-    private static readonly FieldType IdType = Frozen(new FieldType(Int64Field.TYPE_NOT_STORED) { NumericPrecisionStep = int.MaxValue });
 
     private static readonly Sort RiverOrder = new(new SortField(DateField, SortFieldType.INT64, true), new SortField(IdField, SortFieldType.INT64, true));
 
@@ -141,7 +126,7 @@ internal sealed class LuceneArticleIndex : IDisposable
             }
 
             var data = DirectoryReader.ListCommits(directory)[^1].UserData;
-            if (!data.TryGetValue(FormatData, out var format) || !ReadableFormats.Contains(format)
+            if (!data.TryGetValue(FormatData, out var format) || format != Format
                 || !data.TryGetValue(WatermarkData, out var watermark) || !data.TryGetValue(StoreData, out var store))
             {
                 directory.Dispose();
@@ -183,12 +168,7 @@ internal sealed class LuceneArticleIndex : IDisposable
     /// <summary>Adds an article known not to be in the index (a rebuild).</summary>
     public void Add(Article article, string sourceNames) => _writer.AddDocument(ToDocument(article, sourceNames));
 
-    private static Term KeyOf(long articleId)
-    {
-        var bytes = new BytesRef(NumericUtils.BUF_SIZE_INT64);
-        NumericUtils.Int64ToPrefixCodedBytes(articleId, 0, bytes);
-        return new Term(IdField, bytes);
-    }
+    private static Term KeyOf(long articleId) => new(KeyField, articleId.ToString(CultureInfo.InvariantCulture));
 
     private Document ToDocument(Article article, string sourceNames)
     {
@@ -252,16 +232,15 @@ internal sealed class LuceneArticleIndex : IDisposable
             var all = new BooleanQuery { { text, Occur.MUST } };
             if (query.Before is { } before)
             {
-                var date = before.SortDate.ToUnixTimeMilliseconds();
                 var cursor = new BooleanQuery
                 {
-                    { NumericRangeQuery.NewInt64Range(DateField, null, date, true, false), Occur.SHOULD },
+                    { NumericRangeQuery.NewInt64Range(DateField, null, before.SortDate.ToUnixTimeMilliseconds(), true, false), Occur.SHOULD },
                     {
-                        // Of the articles of the cursor's date (a few), those of a lower id: read from the doc values,
-                        // the id having no terms for ranges.
-                        new FilteredQuery(
-                            NumericRangeQuery.NewInt64Range(DateField, date, date, true, true),
-                            FieldCacheRangeFilter.NewInt64Range(IdField, null, before.Id, true, false)),
+                        new BooleanQuery
+                        {
+                            { NumericRangeQuery.NewInt64Range(DateField, before.SortDate.ToUnixTimeMilliseconds(), before.SortDate.ToUnixTimeMilliseconds(), true, true), Occur.MUST },
+                            { NumericRangeQuery.NewInt64Range(IdField, null, before.Id, true, false), Occur.MUST },
+                        },
                         Occur.SHOULD
                     },
                 };
@@ -443,7 +422,8 @@ internal sealed class LuceneArticleIndex : IDisposable
         [ThreadStatic]
         private static ArticleFields? t_ofThisThread;
 
-        private readonly Int64Field _id = new(IdField, 0, IdType);
+        private readonly StringField _key = new(KeyField, string.Empty, Field.Store.NO);
+        private readonly Int64Field _id = new(IdField, 0, Field.Store.NO);
         private readonly NumericDocValuesField _idValue = new(IdField, 0);
         private readonly Int64Field _date = new(DateField, 0, Field.Store.NO);
         private readonly NumericDocValuesField _dateValue = new(DateField, 0);
@@ -458,13 +438,14 @@ internal sealed class LuceneArticleIndex : IDisposable
         public Document Fill(Article article, long date, string sourceNames)
         {
             var source = article.SourceId.ToString(CultureInfo.InvariantCulture);
+            _key.SetStringValue(article.Id.ToString(CultureInfo.InvariantCulture));
             _id.SetInt64Value(article.Id);
             _idValue.SetInt64Value(article.Id);
             _date.SetInt64Value(date);
             _dateValue.SetInt64Value(date);
             _source.SetStringValue(source);
             _sourceValue.SetBytesValue(new BytesRef(source));
-            var document = new Document { _id, _idValue, _date, _dateValue, _source, _sourceValue };
+            var document = new Document { _key, _id, _idValue, _date, _dateValue, _source, _sourceValue };
             var field = SearchAnalyzers.FieldFor(SearchLanguages.For(article.Language));
             if (!_texts.TryGetValue(field, out var texts))
             {
