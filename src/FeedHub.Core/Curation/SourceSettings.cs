@@ -1,3 +1,4 @@
+using FeedHub.Core.Charsets;
 using FeedHub.Core.Model;
 using FeedHub.Core.Polling;
 
@@ -42,6 +43,11 @@ public sealed record SourceSettings
         if (ExtractionSelector?.Trim().Length > 500)
         {
             return "an extraction selector has at most 500 characters";
+        }
+
+        if (new[] { DisplayName, ExtractionSelector }.Concat(Categories ?? []).Any(text => text is not null && !ReferenceEquals(XmlCharacters.Clean(text), text)))
+        {
+            return "names, categories and selectors cannot hold control characters (other than tab and line breaks)";
         }
 
         if (State is SourceState.Retired)

@@ -1,11 +1,13 @@
 using System.Text.Json;
+using FeedHub.Core.Charsets;
 using FeedHub.Core.Dates;
 
 namespace FeedHub.Core.Parser;
 
 /// <summary>
 /// Reads JSON Feed 1.0 and 1.1. Values of the wrong type are ignored, as the spec asks of readers; only JSON that
-/// cannot be read at all is an error.
+/// cannot be read at all is an error. JSON escapes any character (<c>\u0000</c>): what XML cannot carry is dropped, as
+/// from XML feeds, so the same text is stored whatever the format.
 /// </summary>
 internal static class JsonFeedParser
 {
@@ -100,9 +102,9 @@ internal static class JsonFeedParser
         {
             foreach (var tag in tags.EnumerateArray())
             {
-                if (tag.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(tag.GetString()))
+                if (tag.ValueKind == JsonValueKind.String && Text(tag) is { } category)
                 {
-                    item.Categories.Add(tag.GetString()!.Trim());
+                    item.Categories.Add(category);
                 }
             }
         }
@@ -133,13 +135,14 @@ internal static class JsonFeedParser
         => element.TryGetProperty(name, out var value) ? value : null;
 
     /// <summary>A string property; numbers are accepted as their text (ids are often numbers), anything else is null.</summary>
-    private static string? String(JsonElement element, string name)
+    private static string? String(JsonElement element, string name) => Property(element, name) is { } value ? Text(value) : null;
+
+    private static string? Text(JsonElement value)
     {
-        var value = Property(element, name);
-        var text = value?.ValueKind switch
+        var text = value.ValueKind switch
         {
-            JsonValueKind.String => value.Value.GetString(),
-            JsonValueKind.Number => value.Value.GetRawText(),
+            JsonValueKind.String => XmlCharacters.Clean(value.GetString()!),
+            JsonValueKind.Number => value.GetRawText(),
             _ => null,
         };
         return string.IsNullOrWhiteSpace(text) ? null : text.Trim();

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace FeedHub.Core.Polling;
 
 /// <summary>Bounds of the adaptive schedule, bound from <c>FeedHub:Polling</c>.</summary>
@@ -16,4 +18,26 @@ public sealed class PollingOptions
 
     /// <summary>New articles stored per poll of one source (the newest); the rest are stored by the next polls.</summary>
     public int MaxArticlesPerPoll { get; set; } = 1000;
+
+    /// <summary>
+    /// How often a worker puts back in the queue the article pages the store still waits for and the queue does not
+    /// hold (at its start, then at this interval): a page job that failed on a store error, or a page queued again while
+    /// its job ran, would otherwise wait for the next restart.
+    /// </summary>
+    public TimeSpan PendingPagesCheck { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>What makes these options unusable, naming the key to fix; null when they are fine.</summary>
+    public string? Problem()
+        => MinInterval <= TimeSpan.Zero ? $"{Section}:MinInterval must be positive"
+        : MaxInterval < MinInterval ? $"{Section}:MaxInterval must not be shorter than MinInterval"
+        : MaxArticlesPerPoll < 1 ? $"{Section}:MaxArticlesPerPoll must be at least 1"
+        : PendingPagesCheck < TimeSpan.FromSeconds(1) ? $"{Section}:PendingPagesCheck must be at least a second"
+        : null;
+}
+
+/// <summary>Refuses <see cref="PollingOptions"/> no schedule can follow, with the key to fix.</summary>
+public sealed class PollingOptionsValidator : IValidateOptions<PollingOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PollingOptions options)
+        => options.Problem() is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
 }

@@ -145,6 +145,12 @@ public static class FeedHubCommandLine
 
     private static string OneLine(Exception failure)
     {
+        // Kestrel's bind failure is an IOException, which would otherwise read as a storage error.
+        if (failure is IOException { InnerException: Microsoft.AspNetCore.Connections.AddressInUseException })
+        {
+            return $"{failure.Message.TrimEnd('.')}: another program listens there; stop it, or choose another address with --FeedHub:Urls=http://127.0.0.1:PORT";
+        }
+
         if (Core.Storage.StoreWrites.IsStorageFailure(failure))
         {
             return Core.Storage.StoreWrites.Describe(failure);

@@ -68,7 +68,8 @@ public sealed class CuratorAccounts(IFeedStore store, IPasswordHasher<Curator> h
     /// </summary>
     public async Task<Curator?> CheckPasswordAsync(string name, string password, CancellationToken cancellationToken)
     {
-        var curator = await store.GetCuratorByNameAsync(name.Trim(), cancellationToken).ConfigureAwait(false);
+        // No curator's name holds a control character (CheckNewAccount), and PostgreSQL refuses U+0000 in a parameter.
+        var curator = name.Any(char.IsControl) ? null : await store.GetCuratorByNameAsync(name.Trim(), cancellationToken).ConfigureAwait(false);
         if (curator?.PasswordHash is not { } hash)
         {
             var (nobody, decoy) = _decoy.Value;

@@ -116,6 +116,7 @@ public static class FeedHubApp
             StatusCodeSelector = failure => failure is BadHttpRequestException badRequest ? badRequest.StatusCode : StatusCodes.Status500InternalServerError,
             SuppressDiagnosticsCallback = context => StorageFailureHandler.IsExpected(context.Exception) || context.Exception is Core.Search.SearchTooSlowException or Core.Search.SearchIndexBuildingException,
         });
+        app.UseControlCharacterRefusal();
         app.UseKeptAnswers();
         app.UseStatusCodePages();
         app.UseStaticFiles(new StaticFileOptions { RequestPath = "/assets" });

@@ -31,7 +31,8 @@ public static class FeedHubServices
         services.AddOptions<SiteOptions>().BindConfiguration(SiteOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SiteOptions>, SiteOptionsValidation>();
         services.Configure<FetcherOptions>(configuration.GetSection(FetcherOptions.Section));
-        services.Configure<PollingOptions>(configuration.GetSection(PollingOptions.Section));
+        services.AddOptions<PollingOptions>().BindConfiguration(PollingOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PollingOptions>, PollingOptionsValidator>();
         services.Configure<DigestOptions>(configuration.GetSection(DigestOptions.Section));
         services.AddOptions<WebSubOptions>().BindConfiguration(WebSubOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<WebSubOptions>, WebSubOptionsValidator>();

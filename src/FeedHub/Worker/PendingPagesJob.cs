@@ -1,12 +1,16 @@
+using FeedHub.Core.Polling;
 using FeedHub.Core.Storage;
 using Quartz;
 
 namespace FeedHub.Worker;
 
 /// <summary>
-/// Once at each worker's start: queues again the article pages the store still waits for and the queue does not hold.
-/// On LiteDB the queue lives in memory, so a restart lost them; on PostgreSQL it only finds the pages of a database
-/// migrated or restored from a backup. Read from the store in pages of an index of pending articles only.
+/// At each worker's start, then every <see cref="PollingOptions.PendingPagesCheck"/>: queues again the article pages the
+/// store still waits for and the queue does not hold. On LiteDB the queue lives in memory, so a restart lost them; on
+/// PostgreSQL a start finds the pages of a database migrated or restored from a backup. While running, it finds a page
+/// whose job failed before it stored an outcome, or one queued again by a poll while its job was ending (Quartz deletes
+/// a fired trigger after its job, without a lock against one stored with the same key in between). Read from the store
+/// in pages of an index of pending articles only.
 /// </summary>
 [DisallowConcurrentExecution]
 public sealed partial class PendingPagesJob(SourceScheduler queue, IFeedStore store, ILogger<PendingPagesJob> logger) : IJob

@@ -85,7 +85,11 @@ public static class SchedulerServices
                     .StartNow()
                     .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(1)).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
                 quartz.AddJob<PendingPagesJob>(job => job.WithIdentity(PendingPagesJob.Key).StoreDurably());
-                quartz.AddTrigger(trigger => trigger.ForJob(PendingPagesJob.Key).WithIdentity("pending-pages", "system").StartNow());
+                quartz.AddTrigger(trigger => trigger
+                    .ForJob(PendingPagesJob.Key)
+                    .WithIdentity("pending-pages", "system")
+                    .StartNow()
+                    .WithSimpleSchedule(s => s.WithInterval(polling.PendingPagesCheck).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
                 WebSubScheduler.AddJobs(quartz);
             }
         });

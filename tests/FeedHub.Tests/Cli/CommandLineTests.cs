@@ -100,5 +100,20 @@ public sealed class CommandLineTests : IDisposable
         Assert.StartsWith("feedhub: ", run.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Serve_on_a_port_another_program_holds_exits_saying_so_and_how_to_choose_another()
+    {
+        using var other = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, _port);
+        other.Start();
+
+        var serve = await FeedHubProcess.RunAsync(_workingDirectory, Environment(), "serve");
+
+        Assert.Equal(1, serve.ExitCode);
+        var said = serve.Error.Split('\n').Last(line => line.StartsWith("feedhub: ", StringComparison.Ordinal));
+        Assert.Contains($"127.0.0.1:{_port}: address already in use: another program listens there", said, StringComparison.Ordinal);
+        Assert.Contains("--FeedHub:Urls=", said, StringComparison.Ordinal);
+        Assert.DoesNotContain("storage error", said, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_workingDirectory, recursive: true);
 }

@@ -2,10 +2,15 @@ using System.Collections.Concurrent;
 using FeedHub.Core.Model;
 using FeedHub.Core.Storage;
 using FeedHub.Tests.Support;
+using FeedHub.Worker;
+using Quartz;
 
 namespace FeedHub.Tests.Pipeline;
 
-/// <summary>On LiteDB the page queue lives in memory: a worker that starts queues again the pages the store still waits for.</summary>
+/// <summary>
+/// On LiteDB the page queue lives in memory: a worker that starts queues again the pages the store still waits for, and
+/// a running one does so at an interval for pages the queue lost while it ran.
+/// </summary>
 public sealed class PendingPagesRestartTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(120);
@@ -63,6 +68,60 @@ public sealed class PendingPagesRestartTests
         Assert.All(articles, a => Assert.Equal(ExtractionState.Ok, a!.Extraction));
         Assert.All(articles, a => Assert.Contains("whole article", a!.ExtractedText, StringComparison.Ordinal));
         Assert.Equal(["/pages/0", "/pages/1", "/pages/2"], pagesFetched.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_article_left_waiting_for_its_page_while_FeedHub_runs_gets_it_at_the_next_check()
+    {
+        var pagesFetched = new ConcurrentBag<string>();
+        await using var site = new LocalHttpServer(async (request, stream, token) =>
+        {
+            pagesFetched.Add(request.Path);
+            await HttpReply.Text(200, Page(request.Path), "text/html; charset=utf-8").WriteAsync(stream, token);
+        });
+        await using var app = await TestApp.StartAsync(settings: "--FeedHub:Polling:PendingPagesCheck=00:00:01");
+        var store = app.Get<IFeedStore>();
+
+        // The check that runs at the start is over once a run that began after it has ended: from then on, an article
+        // stored without its page queued is one the queue lost while the worker ran (a page job that failed before it
+        // stored an outcome, a page queued again while its job ended).
+        var scheduler = await app.Get<ISchedulerFactory>().GetScheduler();
+        var checks = new PendingPagesChecks();
+        scheduler.ListenerManager.AddJobListener(checks, Matchers.Key(PendingPagesJob.Key));
+        await checks.Ended.Task.WaitAsync(Deadline);
+
+        var source = await store.AddSourceAsync(new Source { FeedUrl = site.Url("feed.xml").AbsoluteUri, Title = "Quiet", CreatedAt = DateTimeOffset.UtcNow }, default);
+        var lost = new Article
+        {
+            SourceId = source.Id,
+            Key = "lost",
+            ContentHash = "lost",
+            Title = "Lost",
+            Link = site.Url("pages/lost").AbsoluteUri,
+            Summary = "The opening lines of the post. Read more…",
+            Published = DateTimeOffset.UtcNow,
+            SortDate = DateTimeOffset.UtcNow,
+            FirstSeenAt = DateTimeOffset.UtcNow,
+            ChangedAt = DateTimeOffset.UtcNow,
+            Extraction = ExtractionState.Pending,
+        };
+        await store.SaveArticlesAsync([lost], [], default);
+
+        var fetched = await TestApp.EventuallyAsync(() => store.GetArticleAsync(lost.Id, default), a => a!.Extraction != ExtractionState.Pending, Deadline);
+        Assert.Equal(ExtractionState.Ok, fetched!.Extraction);
+        Assert.Contains("whole article", fetched.ExtractedText, StringComparison.Ordinal);
+        Assert.Equal(["/pages/lost"], pagesFetched);
+    }
+
+    private sealed class PendingPagesChecks : IJobListener
+    {
+        public TaskCompletionSource Ended { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public ValueTask JobWasExecuted(IJobExecutionContext context, JobExecutionException? jobException, CancellationToken cancellationToken = default)
+        {
+            Ended.TrySetResult();
+            return ValueTask.CompletedTask;
+        }
     }
 
     private static string Page(string path) => $"""
