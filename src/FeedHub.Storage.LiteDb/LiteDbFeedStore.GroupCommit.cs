@@ -193,7 +193,14 @@ public sealed partial class LiteDbFeedStore
         catch (Exception failure)
         {
             _database.Rollback();
-            _lastOutboxId = outboxBefore;
+            // A commit that threw may be in the file all the same (LiteDB checkpoints after it confirms the
+            // transaction, and a full disk fails that): its outbox positions are then taken, and used again they would
+            // fail every later group's insert. Positions left unused are only a gap, which indexing turns pass over.
+            if (!atCommit)
+            {
+                _lastOutboxId = outboxBefore;
+            }
+
             _searchMarkedStale = markedStaleBefore;
             return (running, atCommit, failure);
         }
