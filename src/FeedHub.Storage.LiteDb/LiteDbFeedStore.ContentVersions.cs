@@ -42,7 +42,7 @@ public sealed partial class LiteDbFeedStore
         foreach (var article in articles)
         {
             AddScopes(scopes, article.SourceId, article.SortDate);
-            if (article.DuplicateOf is { } lead && _articles.Query().Where(Where.Equal("_id", lead)).Select("{ SourceId, SortDate }").FirstOrDefault() is { } first)
+            if (article.DuplicateOf is { } lead && Read(() => _articles.Query().Where(Where.Equal("_id", lead)).Select("{ SourceId, SortDate }").FirstOrDefault()) is { } first)
             {
                 AddScopes(scopes, first["SourceId"].AsInt64, Instant(first["SortDate"]));
             }

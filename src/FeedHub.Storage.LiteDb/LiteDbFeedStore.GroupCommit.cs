@@ -114,7 +114,8 @@ public sealed partial class LiteDbFeedStore
     /// commits them; then gives each its indexing turn and lets its caller go on. Every write of the group ends committed
     /// or failed, whatever fails.
     /// </summary>
-    private void CommitGroup(List<QueuedWrite> group)
+    /// <param name="again">Whether the group is done again after its engine closed under it (once at most).</param>
+    private void CommitGroup(List<QueuedWrite> group, bool again = false)
     {
         try
         {
@@ -125,6 +126,15 @@ public sealed partial class LiteDbFeedStore
                     BeginIndexing(write);
                 }
             }
+            else if (!failure.AtCommit && !again
+                && failure.Exception is TransactionDroppedException or LiteException { ErrorCode: LiteException.INVALID_DATAFILE_STATE })
+            {
+                // The engine was closed under the transaction before its commit (replaced after another call failed,
+                // or closed by LiteDB on a check of its own failing in this one or another): nothing of it was
+                // committed, it is no write's own failure, and the engine is opened again. The group is done again,
+                // once, on that one.
+                CommitGroup(group, again: true);
+            }
             else if (group.Count == 1)
             {
                 group[0].Fail(failure.Exception);
@@ -133,21 +143,20 @@ public sealed partial class LiteDbFeedStore
             {
                 // That write threw: it is left out, and the others are run again without it.
                 failed.Fail(failure.Exception);
-                CommitGroup(group.Where(write => write != failed).ToList());
+                CommitGroup(group.Where(write => write != failed).ToList(), again);
             }
             else
             {
-                // The commit failed (a full disk): each write alone, as each was before groups.
+                // The transaction failed to begin or to commit (a full disk): each write alone, as each was before groups.
                 foreach (var write in group)
                 {
-                    CommitGroup([write]);
+                    CommitGroup([write], again);
                 }
             }
         }
         catch (Exception failure)
         {
-            // Whatever else fails (opening a transaction on a disk too full to reopen the file, a rollback, indexing a
-            // source under the lock) fails the writes not done yet.
+            // Whatever else fails (a rollback, indexing a source under the lock) fails the writes not done yet.
             foreach (var write in group)
             {
                 write.Fail(failure);
@@ -155,15 +164,19 @@ public sealed partial class LiteDbFeedStore
         }
     }
 
-    /// <summary>Runs the writes in one transaction and commits it; on failure rolls it back and tells which write threw (none: the commit).</summary>
-    private (QueuedWrite? Write, Exception Exception)? RunInTransaction(List<QueuedWrite> group)
+    /// <summary>
+    /// Runs the writes in one transaction and commits it; on failure rolls it back and tells which write threw (none:
+    /// the transaction's beginning or its commit) and whether the commit had begun (what it wrote may be in the log).
+    /// </summary>
+    private (QueuedWrite? Write, bool AtCommit, Exception Exception)? RunInTransaction(List<QueuedWrite> group)
     {
         var outboxBefore = _lastOutboxId;
         var markedStaleBefore = _searchMarkedStale;
         QueuedWrite? running = null;
-        _database.BeginTrans();
+        var atCommit = false;
         try
         {
+            _database.BeginTrans();
             foreach (var write in group)
             {
                 running = write;
@@ -172,6 +185,7 @@ public sealed partial class LiteDbFeedStore
             }
 
             running = null;
+            atCommit = true;
             _database.Commit();
             Interlocked.Increment(ref _writeTransactions);
             return null;
@@ -179,9 +193,16 @@ public sealed partial class LiteDbFeedStore
         catch (Exception failure)
         {
             _database.Rollback();
-            _lastOutboxId = outboxBefore;
+            // A commit that threw may be in the file all the same (LiteDB checkpoints after it confirms the
+            // transaction, and a full disk fails that): its outbox positions are then taken, and used again they would
+            // fail every later group's insert. Positions left unused are only a gap, which indexing turns pass over.
+            if (!atCommit)
+            {
+                _lastOutboxId = outboxBefore;
+            }
+
             _searchMarkedStale = markedStaleBefore;
-            return (running, failure);
+            return (running, atCommit, failure);
         }
     }
 

@@ -414,7 +414,7 @@ public sealed partial class LiteDbFeedStore
     {
         if (!names.TryGetValue(sourceId, out var name))
         {
-            name = SearchText.SourceNames(_sources.FindById(sourceId));
+            name = SearchText.SourceNames(Read(() => _sources.FindById(sourceId)));
             names[sourceId] = name;
         }
 

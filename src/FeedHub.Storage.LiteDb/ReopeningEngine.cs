@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using LiteDB;
 using LiteDB.Engine;
 using Microsoft.Extensions.Logging;
@@ -22,14 +23,23 @@ namespace FeedHub.Storage.LiteDb;
 /// reached". Whether an engine closed is therefore asked of the engine, not read from the failure. A write under way
 /// fails (its caller tries it again: a poll's next poll); a read of the store's is done again, once, on the engine
 /// opened since (<see cref="Read{T}"/>), so a reader never sees the replacement.
+/// A write waits for another's collection here, never in LiteDB (see <see cref="Write{T}"/>): the closing disposes the
+/// other threads' transactions without letting go of the collection locks they hold in the engine, and a write waiting
+/// in the engine for one of them waited out the engine's lock timeout, a minute, whatever held up behind it.
 /// </summary>
 internal sealed partial class ReopeningEngine : ILiteEngine
 {
     private readonly EngineSettings _settings;
     private readonly Lock _reopening = new();
 
-    /// <summary>The engine a thread's open transaction belongs to (LiteDB transactions are bound to their thread).</summary>
-    private readonly ThreadLocal<LiteEngine?> _transactionEngine = new();
+    /// <summary>The thread's open transaction (LiteDB transactions are bound to their thread).</summary>
+    private readonly ThreadLocal<Transaction?> _transaction = new();
+
+    /// <summary>Each collection's write lock, taken as LiteDB's is (see <see cref="Write{T}"/>); names as LiteDB compares them.</summary>
+    private readonly ConcurrentDictionary<string, Lock> _collectionLocks = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>How long a write waits for a collection another holds: the engine's own bound (its TIMEOUT pragma).</summary>
+    private readonly TimeSpan _lockTimeout;
 
     /// <summary>The open engine; null after a failed write whose reopening the disk did not allow yet.</summary>
     private LiteEngine? _engine;
@@ -48,6 +58,7 @@ internal sealed partial class ReopeningEngine : ILiteEngine
         _logger = logger;
         _settings = new EngineSettings { Filename = path };
         _engine = new LiteEngine(_settings);
+        _lockTimeout = TimeSpan.FromSeconds(_engine.Pragma(Pragmas.TIMEOUT).AsInt32);
     }
 
     /// <summary>
@@ -60,23 +71,35 @@ internal sealed partial class ReopeningEngine : ILiteEngine
     {
         var engine = Current();
         var began = Run(engine, e => e.BeginTrans());
-        _transactionEngine.Value = engine;
+        _transaction.Value ??= new Transaction(engine);
         return began;
     }
 
     public bool Commit()
     {
         var engine = Current();
-        _transactionEngine.Value = null;
-        return Run(engine, e => e.Commit());
+        try
+        {
+            return Run(engine, e => e.Commit());
+        }
+        finally
+        {
+            EndTransaction();
+        }
     }
 
     public bool Rollback()
     {
-        var engine = _transactionEngine.Value;
-        _transactionEngine.Value = null;
-        // A transaction of an engine replaced since has nothing left to undo: the reopening dropped it.
-        return engine is null || engine != _engine || Run(engine, e => e.Rollback());
+        var engine = _transaction.Value?.Engine;
+        try
+        {
+            // A transaction of an engine replaced since has nothing left to undo: the reopening dropped it.
+            return engine is null || engine != _engine || Run(engine, e => e.Rollback());
+        }
+        finally
+        {
+            EndTransaction();
+        }
     }
 
     public IBsonDataReader Query(string collection, Query query) => Run(Current(), e => e.Query(collection, query), isWrite: false);
@@ -88,7 +111,7 @@ internal sealed partial class ReopeningEngine : ILiteEngine
     /// </summary>
     public T Read<T>(Func<T> read)
     {
-        if (_transactionEngine.Value is not null)
+        if (_transaction.Value is not null)
         {
             return read();
         }
@@ -109,25 +132,25 @@ internal sealed partial class ReopeningEngine : ILiteEngine
         return read();
     }
 
-    public int Insert(string collection, IEnumerable<BsonDocument> docs, BsonAutoId autoId) => Run(Current(), e => e.Insert(collection, docs, autoId));
+    public int Insert(string collection, IEnumerable<BsonDocument> docs, BsonAutoId autoId) => Write(e => e.Insert(collection, docs, autoId), collection);
 
-    public int Update(string collection, IEnumerable<BsonDocument> docs) => Run(Current(), e => e.Update(collection, docs));
+    public int Update(string collection, IEnumerable<BsonDocument> docs) => Write(e => e.Update(collection, docs), collection);
 
-    public int UpdateMany(string collection, BsonExpression transform, BsonExpression predicate) => Run(Current(), e => e.UpdateMany(collection, transform, predicate));
+    public int UpdateMany(string collection, BsonExpression transform, BsonExpression predicate) => Write(e => e.UpdateMany(collection, transform, predicate), collection);
 
-    public int Upsert(string collection, IEnumerable<BsonDocument> docs, BsonAutoId autoId) => Run(Current(), e => e.Upsert(collection, docs, autoId));
+    public int Upsert(string collection, IEnumerable<BsonDocument> docs, BsonAutoId autoId) => Write(e => e.Upsert(collection, docs, autoId), collection);
 
-    public int Delete(string collection, IEnumerable<BsonValue> ids) => Run(Current(), e => e.Delete(collection, ids));
+    public int Delete(string collection, IEnumerable<BsonValue> ids) => Write(e => e.Delete(collection, ids), collection);
 
-    public int DeleteMany(string collection, BsonExpression predicate) => Run(Current(), e => e.DeleteMany(collection, predicate));
+    public int DeleteMany(string collection, BsonExpression predicate) => Write(e => e.DeleteMany(collection, predicate), collection);
 
-    public bool DropCollection(string name) => Run(Current(), e => e.DropCollection(name));
+    public bool DropCollection(string name) => Write(e => e.DropCollection(name), name);
 
-    public bool RenameCollection(string name, string newName) => Run(Current(), e => e.RenameCollection(name, newName));
+    public bool RenameCollection(string name, string newName) => Write(e => e.RenameCollection(name, newName), name, newName);
 
-    public bool EnsureIndex(string collection, string name, BsonExpression expression, bool unique) => Run(Current(), e => e.EnsureIndex(collection, name, expression, unique));
+    public bool EnsureIndex(string collection, string name, BsonExpression expression, bool unique) => Write(e => e.EnsureIndex(collection, name, expression, unique), collection);
 
-    public bool DropIndex(string collection, string name) => Run(Current(), e => e.DropIndex(collection, name));
+    public bool DropIndex(string collection, string name) => Write(e => e.DropIndex(collection, name), collection);
 
     public BsonValue Pragma(string name) => Run(Current(), e => e.Pragma(name), isWrite: false);
 
@@ -148,15 +171,15 @@ internal sealed partial class ReopeningEngine : ILiteEngine
             // Closing copies the log into the file; on a full disk the log keeps it for the next opening.
         }
 
-        _transactionEngine.Dispose();
+        _transaction.Dispose();
     }
 
     /// <summary>The engine this thread works with: its transaction's, else the open one (opened again if need be).</summary>
     private LiteEngine Current()
     {
-        if (_transactionEngine.Value is { } inTransaction)
+        if (_transaction.Value is { } transaction)
         {
-            return inTransaction;
+            return transaction.Engine;
         }
 
         if (Volatile.Read(ref _engine) is { } open)
@@ -171,12 +194,53 @@ internal sealed partial class ReopeningEngine : ILiteEngine
         }
     }
 
+    /// <summary>
+    /// Runs a write after taking, here, the write lock of each collection it writes, as LiteDB takes its own (a write
+    /// alone, for the call; within a transaction, from its first write of the collection to its end): LiteDB's lock is
+    /// then free whenever it is asked for, and a write waits for another's collection here. A transaction ends here
+    /// however it ends, and lets go of its collections then, even when the engine it wrote on was closed under it and
+    /// still holds its collections there. A write alone takes its engine once its collections are its own: one that
+    /// waited for a write the replacement ended is done on the engine opened since.
+    /// </summary>
+    private T Write<T>(Func<LiteEngine, T> write, params string[] collections)
+    {
+        var transaction = _transaction.Value;
+        var held = transaction?.Locks ?? [];
+        try
+        {
+            foreach (var collection in collections)
+            {
+                var collectionLock = _collectionLocks.GetOrAdd(collection, _ => new Lock());
+                if (held.Contains(collectionLock))
+                {
+                    continue;
+                }
+
+                if (!collectionLock.TryEnter(_lockTimeout))
+                {
+                    throw new LiteException(LiteException.LOCK_TIMEOUT, $"Collection '{collection}' lock timeout when entering in write mode after {_lockTimeout}");
+                }
+
+                held.Add(collectionLock);
+            }
+
+            return Run(transaction?.Engine ?? Current(), write);
+        }
+        finally
+        {
+            if (transaction is null)
+            {
+                ExitAll(held);
+            }
+        }
+    }
+
     private T Run<T>(LiteEngine engine, Func<LiteEngine, T> operation, bool isWrite = true)
     {
         if (engine != Volatile.Read(ref _engine))
         {
-            _transactionEngine.Value = null;
-            throw new IOException($"{Volatile.Read(ref _lastCause)} (the database was reopened; this transaction was dropped and can be tried again)");
+            EndTransaction();
+            throw new TransactionDroppedException(Volatile.Read(ref _lastCause));
         }
 
         try
@@ -185,10 +249,33 @@ internal sealed partial class ReopeningEngine : ILiteEngine
         }
         catch (Exception failure) when (failure is LiteException { ErrorCode: LiteException.INVALID_DATAFILE_STATE } || (isWrite && failure is IOException))
         {
-            _transactionEngine.Value = null;
+            // Replaced first: a write waiting for this transaction's collections takes the engine opened since.
             Replace(engine, failure);
+            EndTransaction();
             throw;
         }
+    }
+
+    /// <summary>Ends the thread's transaction here, if it has one, and lets go of the collections it wrote.</summary>
+    private void EndTransaction()
+    {
+        if (_transaction.Value is not { } transaction)
+        {
+            return;
+        }
+
+        _transaction.Value = null;
+        ExitAll(transaction.Locks);
+    }
+
+    private static void ExitAll(List<Lock> held)
+    {
+        foreach (var collectionLock in held)
+        {
+            collectionLock.Exit();
+        }
+
+        held.Clear();
     }
 
     /// <summary>
@@ -280,4 +367,12 @@ internal sealed partial class ReopeningEngine : ILiteEngine
     /// <summary>An error, with its trace: not the disk but the engine, whose failure says what to fix.</summary>
     [LoggerMessage(Level = LogLevel.Error, Message = "The database engine found its own state inconsistent and closed itself; it is opened again (its log replayed up to the last commit), and the transactions under way fail and are tried again")]
     private static partial void LogReopeningAfterInvalidState(ILogger logger, Exception failure);
+
+    /// <summary>A thread's transaction: the engine it began on and the collection locks it holds here.</summary>
+    private sealed class Transaction(LiteEngine engine)
+    {
+        public LiteEngine Engine { get; } = engine;
+
+        public List<Lock> Locks { get; } = [];
+    }
 }

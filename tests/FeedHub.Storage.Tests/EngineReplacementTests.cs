@@ -13,7 +13,7 @@ namespace FeedHub.Storage.Tests;
 /// the check fails on purpose where LiteDB's do, inside a write, and LiteDB closes the engine as it then does; what
 /// follows is the real replacement: the engine opened again, each time logged, and the reads done again on it.
 /// </summary>
-public sealed class EngineReplacementTests : IDisposable
+public sealed partial class EngineReplacementTests : IDisposable
 {
     private static readonly DateTimeOffset T0 = new(2026, 12, 7, 12, 0, 0, TimeSpan.Zero);
 
