@@ -12,7 +12,9 @@ public sealed partial class LiteDbFeedStore
         var ids = _sourceDirectory.Page(query);
         var more = ids.Count > query.PageSize;
         // A source removed since its id was read is left out (its page is a little short).
-        var sources = ids.Take(query.PageSize).Select(id => _sources.FindById(id)).OfType<Source>().ToList();
+        var shown = ids.Take(query.PageSize).ToList();
+        var byId = FindSources(shown);
+        var sources = shown.Select(id => byId.GetValueOrDefault(id)).OfType<Source>().ToList();
         return Task.FromResult(new SourceListPage(sources, more && sources.Count > 0 ? SourceCursor.Of(sources[^1]) : null));
     });
 

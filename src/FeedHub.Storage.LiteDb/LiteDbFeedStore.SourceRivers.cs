@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using FeedHub.Core.Storage;
@@ -62,7 +63,9 @@ public sealed partial class LiteDbFeedStore
     /// <summary>
     /// The newest articles of the sources within the river keys <paramref name="low"/>..<paramref name="high"/> (inclusive),
     /// up to <paramref name="limit"/>, duplicates passed over when <paramref name="storiesOnly"/>; or null when there are
-    /// too many sources to seek each (see <see cref="MaxSourcesMerged"/>).
+    /// too many sources to seek each (see <see cref="MaxSourcesMerged"/>). Of several sources, each one's river is
+    /// opened only when its newest article (<see cref="NewestRiverKey"/>) could still be on the page: a category's
+    /// sources that have not posted since the page's last article (a planet's many quiet blogs) are never read.
     /// </summary>
     private List<BsonDocument>? ReadSourceRivers(IReadOnlyCollection<long> sourceIds, string low, string high, int limit, bool storiesOnly)
     {
@@ -75,23 +78,29 @@ public sealed partial class LiteDbFeedStore
         // The first read of each source is about its share of the page (all of it for one source); a source whose
         // articles fill more of the page is read on in chunks twice as large each time.
         var firstChunk = Math.Min(limit, (limit / distinct.Count) + 2);
+        // Newest first, each source as an unopened walk at the newest key it may have (the upper end of the range for
+        // one source), then as its next article once opened: an article is taken only when no source left unopened
+        // could have a newer one.
         var newestFirst = new PriorityQueue<SourceRiverWalk, string>(NewestFirst);
         foreach (var sourceId in distinct)
         {
-            var walk = new SourceRiverWalk(this, sourceId, low, high, firstChunk);
-            if (walk.Peek() is { } newest)
+            var newest = distinct.Count == 1 ? high : NewestRiverKey(sourceId);
+            if (newest is not null && string.CompareOrdinal(newest, low) >= 0)
             {
-                newestFirst.Enqueue(walk, newest[RiverKey].AsString);
+                newestFirst.Enqueue(new SourceRiverWalk(this, sourceId, low, high, firstChunk), string.CompareOrdinal(newest, high) < 0 ? newest : high);
             }
         }
 
         var page = new List<BsonDocument>(limit);
         while (page.Count < limit && newestFirst.TryDequeue(out var walk, out _))
         {
-            var document = walk.Take();
-            if (!storiesOnly || !IsDuplicate(document))
+            if (walk.IsOpen)
             {
-                page.Add(document);
+                var document = walk.Take();
+                if (!storiesOnly || !IsDuplicate(document))
+                {
+                    page.Add(document);
+                }
             }
 
             if (page.Count < limit && walk.Peek() is { } next)
@@ -101,6 +110,34 @@ public sealed partial class LiteDbFeedStore
         }
 
         return page;
+    }
+
+    /// <summary>
+    /// Each source's newest river key as read, with the count of writes to the source's articles it was read at (its
+    /// content scope's, which every write of an article moves after its commit): while that count stays, no newer
+    /// article was written to the source, and one removed since leaves the key an upper bound, which is all the merge
+    /// needs. Read again, one seek, after a write to the source.
+    /// </summary>
+    private readonly ConcurrentDictionary<long, (long Writes, string? Newest)> _newestRiverKeys = new();
+
+    /// <summary>The river key of <paramref name="sourceId"/>'s newest article, or one above it (see <see cref="_newestRiverKeys"/>); null when it has none.</summary>
+    private string? NewestRiverKey(long sourceId)
+    {
+        // The count read before the key: a write committed meanwhile moves it after, so the key is read again next time.
+        var writes = _scopeChanges.GetValueOrDefault(ContentScope.Source(sourceId).Key);
+        if (_newestRiverKeys.TryGetValue(sourceId, out var kept) && kept.Writes == writes)
+        {
+            return kept.Newest;
+        }
+
+        var newest = _articles.Query()
+            .Where(Where.Between(SourceRiverKeyExpression, SourceRiverKeyOf(sourceId, new string('0', RiverKeyLength)), SourceRiverKeyOf(sourceId, new string('9', RiverKeyLength))))
+            .OrderByDescending(SourceRiverKeyExpression)
+            .Select(RiverKey)
+            .Limit(1)
+            .FirstOrDefault()?[RiverKey].AsString;
+        _newestRiverKeys[sourceId] = (writes, newest);
+        return newest;
     }
 
     /// <summary>The first key of <paramref name="sourceId"/>'s range of the <c>SourceRiverKey</c> index with this river key.</summary>
@@ -114,9 +151,13 @@ public sealed partial class LiteDbFeedStore
         private string? _high = high;
         private int _chunk = chunk;
 
+        /// <summary>Whether the source's river has been read from (its first <see cref="Peek"/>).</summary>
+        public bool IsOpen { get; private set; }
+
         /// <summary>The newest article not yet taken (the next chunk is read once all read are taken), or null when the source has no more in the range.</summary>
         public BsonDocument? Peek()
         {
+            IsOpen = true;
             if (_read.Count == 0)
             {
                 ReadNextChunk();

@@ -51,6 +51,47 @@ public abstract partial class FeedStoreContract
     }
 
     /// <summary>
+    /// A category's river of 50 sources among others (each source's river sought and merged, in one read of the store):
+    /// paged by cursor, it is every article of those sources newest first and no other, its stories pass over the
+    /// one that retells a story, and a new article of a source that had none on the first page leads it.
+    /// </summary>
+    [Fact]
+    public async Task A_river_of_fifty_sources_is_paged_by_cursor_in_order_and_leaves_out_the_others()
+    {
+        var sources = new List<long>();
+        for (var i = 0; i < 60; i++)
+        {
+            sources.Add((await Store.AddSourceAsync(NewSource($"https://s{i}.example/feed"), default)).Id);
+        }
+
+        var articles = Enumerable.Range(0, 600)
+            .Select(i => StoryArticle(sources[i * 7 % 60], $"id:{i}", T0.AddMinutes(-(i / 3)), $"https://x.example/{i}"))
+            .ToList();
+        foreach (var batch in articles.Chunk(100))
+        {
+            await Store.SaveArticlesAsync(batch, [], default);
+        }
+
+        var fifty = sources.Take(50).ToArray();
+        var retold = StoryArticle(fifty[1], "id:retold", T0.AddMinutes(1), articles.First(x => x.SourceId == fifty[0]).Link!);
+        await Store.SaveArticlesAsync([retold], [], default);
+        Assert.NotNull(retold.DuplicateOf);
+        articles.Add(retold);
+
+        var expected = NewestFirst(articles.Where(x => fifty.Contains(x.SourceId)));
+        Assert.Equal(501, expected.Count);
+        Assert.Equal(expected, await PageThroughAsync(new ArticleQuery { SourceIds = fifty, Limit = 31 }));
+        Assert.Equal(expected.Where(id => id != retold.Id), await PageThroughAsync(new ArticleQuery { SourceIds = fifty, StoriesOnly = true, Limit = 31 }));
+
+        // A quiet source's new article, the newest of all, leads the next read of the river.
+        var quiet = articles.Where(x => fifty.Contains(x.SourceId)).MinBy(x => x.SortDate)!.SourceId;
+        var latest = StoryArticle(quiet, "id:latest", T0.AddMinutes(2), "https://x.example/latest");
+        await Store.SaveArticlesAsync([latest], [], default);
+        var first = await Store.ListArticlesAsync(new ArticleQuery { SourceIds = fifty, Limit = 31 }, default);
+        Assert.Equal([latest.Id, .. expected.Take(30)], first.Select(x => x.Id));
+    }
+
+    /// <summary>
     /// Three sources' articles interleaved over 23 minutes, several at each minute: a has six in nine, b two, c one,
     /// so one source's page outruns the others' and the merge reads on in a source after the others.
     /// </summary>

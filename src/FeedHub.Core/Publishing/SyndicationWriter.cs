@@ -2,6 +2,7 @@ using System.ServiceModel.Syndication;
 using System.Text;
 using System.Text.Json;
 using System.Xml;
+using FeedHub.Core.Charsets;
 
 namespace FeedHub.Core.Publishing;
 
@@ -25,18 +26,57 @@ public static class SyndicationWriter
 
     /// <summary>
     /// <paramref name="text"/> as the XML writers write it in an element (an entry's content), in UTF-8: a feed written
-    /// with a placeholder for it reads the same with these bytes put in the placeholder's place.
+    /// with a placeholder for it reads the same with these bytes put in the placeholder's place. Escaped here rather
+    /// than by an <see cref="XmlWriter"/>, which took 15-20 ms for a digest day (790,000 characters) and grew its
+    /// stream through large arrays, against 2-3 ms: the characters XML cannot carry left out (as
+    /// <see cref="XmlCharacterFilter"/> does), then <c>&lt;</c>, <c>&gt;</c> and <c>&amp;</c> escaped and line breaks
+    /// written as the writers' new line, exactly as they write text (a test compares both).
     /// </summary>
     public static byte[] XmlText(string text)
     {
-        using var stream = new MemoryStream();
-        using (var writer = new XmlCharacterFilter(XmlWriter.Create(stream, new XmlWriterSettings { Encoding = XmlSettings.Encoding, Indent = false, ConformanceLevel = ConformanceLevel.Fragment })))
+        var clean = XmlCharacters.Clean(text).AsSpan();
+        var newLine = (ReadOnlySpan<byte>)XmlNewLine;
+        var bytes = new byte[Encoding.UTF8.GetByteCount(clean)
+            + (3 * clean.Count('<')) + (3 * clean.Count('>')) + (4 * clean.Count('&'))
+            + ((newLine.Length - 1) * (clean.Count('\r') + clean.Count('\n'))) - (newLine.Length * clean.Count("\r\n"))];
+        var written = 0;
+        // A character at a time: markup has one to escape every few characters, too often to search for each.
+        for (var i = 0; i < clean.Length; i++)
         {
-            writer.WriteString(text);
+            var c = clean[i];
+            var escaped = c switch
+            {
+                '<' => "&lt;"u8,
+                '>' => "&gt;"u8,
+                '&' => "&amp;"u8,
+                '\r' or '\n' => newLine,
+                _ => default,
+            };
+            if (!escaped.IsEmpty)
+            {
+                escaped.CopyTo(bytes.AsSpan(written));
+                written += escaped.Length;
+                // "\r\n" is one line break, as a lone "\r" or "\n" is.
+                i += c == '\r' && i + 1 < clean.Length && clean[i + 1] == '\n' ? 1 : 0;
+            }
+            else if (c < 0x80)
+            {
+                bytes[written++] = (byte)c;
+            }
+            else
+            {
+                // The characters up to the next ASCII one, in UTF-8 (a surrogate pair is never cut).
+                var run = clean[i..].IndexOfAnyInRange('\0', '\u007F') is var ascii and >= 0 ? clean.Slice(i, ascii) : clean[i..];
+                written += Encoding.UTF8.GetBytes(run, bytes.AsSpan(written));
+                i += run.Length - 1;
+            }
         }
 
-        return stream.ToArray();
+        return bytes;
     }
+
+    /// <summary>The line break the XML writers write for each one in a text (their default settings', as <see cref="XmlSettings"/>'s).</summary>
+    private static readonly byte[] XmlNewLine = Encoding.UTF8.GetBytes(XmlSettings.NewLineChars);
 
     /// <summary><paramref name="text"/> as <see cref="Json"/> writes it in a string, without the quotes (see <see cref="XmlText"/>).</summary>
     public static byte[] JsonText(string text)

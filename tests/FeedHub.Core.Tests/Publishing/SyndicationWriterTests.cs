@@ -40,6 +40,34 @@ public sealed class SyndicationWriterTests
             Assert.Equal(expected[1..^1], Encoding.UTF8.GetString(SyndicationWriter.JsonText(value)));
         }
     }
+
+    /// <summary>
+    /// An entry's content escaped for Atom and RSS (a digest day's, spliced into the feed) is byte for byte what an XML
+    /// writer writes for it in an element: every character of the basic plane (those XML cannot carry left out,
+    /// surrogates paired or not), markup, quotes and each kind of line break.
+    /// </summary>
+    [Fact]
+    public void Xml_text_is_the_string_as_an_xml_writer_writes_it()
+    {
+        var everyCharacter = string.Create(0x10000, 0, static (span, _) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = (char)i;
+            }
+        });
+        foreach (var text in new[] { "", "plain", everyCharacter, "a\r\nb\rc\nd\r\r\n\n\re\r", "\n\r", "<p class=\"x\">Ça & 'ça' ]]> 😀</p>", Dirty })
+        {
+            using var stream = new MemoryStream();
+            using (var writer = new XmlCharacterFilter(XmlWriter.Create(stream, new XmlWriterSettings { Encoding = new UTF8Encoding(false), ConformanceLevel = ConformanceLevel.Fragment })))
+            {
+                writer.WriteString(text);
+            }
+
+            Assert.Equal(stream.ToArray(), SyndicationWriter.XmlText(text));
+        }
+    }
+
     /// <summary>Text with characters XML 1.0 cannot carry, as a JSON feed's escapes or an HTML page bring them in, and an emoji.</summary>
     private const string Dirty = "Bad\u001Dtitle\u0001 \u000B😀 \uD800end\uFFFE";
 

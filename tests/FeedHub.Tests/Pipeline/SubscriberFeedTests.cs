@@ -83,6 +83,63 @@ public sealed class SubscriberFeedTests
         Assert.EndsWith($"/digest/{digest.Today.AddDays(-1):yyyy-MM-dd}", items[0].GetProperty("url").GetString(), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A new post on a day the digest feed shows renders that day again and puts it among the days kept compressed:
+    /// the feed, in each format, is then byte for byte the one a node that kept nothing writes (the same store,
+    /// restarted), and the posts' titles, markup characters among them, read back as they were written.
+    /// </summary>
+    [Fact]
+    public async Task After_a_new_post_the_digest_feed_is_the_one_a_restarted_node_writes()
+    {
+        // The public address fixed: the restarted node listens on another port.
+        string[] settings = [TestApp.MiddayDigestZone(), "--FeedHub:Site:BaseUrl=https://planet.example/"];
+        string[] paths = ["digest.atom", "digest.rss", "digest.json"];
+        var app = await TestApp.StartAsync(worker: false, settings: settings);
+        var written = new Dictionary<string, byte[]>();
+        try
+        {
+            var store = app.Get<IFeedStore>();
+            var digest = app.Get<Digest>();
+            var source = await StoreSeeder.SourceAsync(store, "Daily <Blog> & Co", "Tech");
+            for (var day = 1; day <= 3; day++)
+            {
+                var (dayStart, _) = digest.Bounds(digest.Today.AddDays(-day));
+                await StoreSeeder.ArticleAsync(store, source, $"Tom & Jerry <{day}> \"quoted\"", dayStart.AddHours(9));
+                await StoreSeeder.ArticleAsync(store, source, $"Evening post {day}", dayStart.AddHours(19));
+            }
+
+            foreach (var path in paths)
+            {
+                await app.Http.GetByteArrayAsync(path);
+            }
+
+            var (secondDay, _) = digest.Bounds(digest.Today.AddDays(-2));
+            await StoreSeeder.ArticleAsync(store, source, "Late <b>post</b> & more", secondDay.AddHours(21));
+            foreach (var path in paths)
+            {
+                written[path] = await app.Http.GetByteArrayAsync(path);
+            }
+        }
+        finally
+        {
+            await app.DisposeAsync();
+        }
+
+        await using var restarted = await TestApp.StartAsync(app.DataDirectory, worker: false, settings: settings);
+        foreach (var path in paths)
+        {
+            Assert.Equal(written[path], await restarted.Http.GetByteArrayAsync(path));
+        }
+
+        using var xml = XmlReader.Create(new MemoryStream(written["digest.atom"]));
+        var items = SyndicationFeed.Load(xml).Items.ToList();
+        Assert.Equal(3, items.Count);
+        var secondDayContent = Assert.IsType<TextSyndicationContent>(items[1].Content).Text;
+        Assert.Contains("Late &lt;b&gt;post&lt;/b&gt; &amp; more", secondDayContent, StringComparison.Ordinal);
+        Assert.Contains("Tom &amp; Jerry &lt;2&gt; &quot;quoted&quot;", secondDayContent, StringComparison.Ordinal);
+        Assert.Contains("Daily &lt;Blog&gt; &amp; Co", secondDayContent, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_etag_moves_when_a_new_article_arrives()
     {
