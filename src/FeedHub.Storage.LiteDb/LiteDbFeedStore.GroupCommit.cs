@@ -127,12 +127,12 @@ public sealed partial class LiteDbFeedStore
                 }
             }
             else if (!failure.AtCommit && !again
-                && failure.Exception is TransactionDroppedException or LiteException { ErrorCode: LiteException.INVALID_DATAFILE_STATE })
+                && failure.Exception is TransactionDroppedException or DatabaseEngineException { EngineClosed: true })
             {
-                // The engine was closed under the transaction before its commit (replaced after another call failed,
-                // or closed by LiteDB on a check of its own failing in this one or another): nothing of it was
-                // committed, it is no write's own failure, and the engine is opened again. The group is done again,
-                // once, on that one.
+                // The engine was closed under the transaction before its commit took (replaced after another call
+                // failed, or closed by LiteDB on a check of its own failing in this one or another, the closing
+                // disposing what the transaction was using): nothing of it was committed, it is no write's own
+                // failure, and the engine is opened again. The group is done again, once, on that one.
                 CommitGroup(group, again: true);
             }
             else if (group.Count == 1)
@@ -156,7 +156,7 @@ public sealed partial class LiteDbFeedStore
         }
         catch (Exception failure)
         {
-            // Whatever else fails (a rollback, indexing a source under the lock) fails the writes not done yet.
+            // Whatever else fails (indexing a source under the lock) fails the writes not done yet.
             foreach (var write in group)
             {
                 write.Fail(failure);
@@ -192,7 +192,16 @@ public sealed partial class LiteDbFeedStore
         }
         catch (Exception failure)
         {
-            _database.Rollback();
+            try
+            {
+                _database.Rollback();
+            }
+            catch (IOException)
+            {
+                // The engine failed under the transaction (closed, or a full disk refusing the pages a rollback gives
+                // back): it is replaced, and the transaction dropped with it. What ended the transaction is what is told.
+            }
+
             // A commit that threw may be in the file all the same (LiteDB checkpoints after it confirms the
             // transaction, and a full disk fails that): its outbox positions are then taken, and used again they would
             // fail every later group's insert. Positions left unused are only a gap, which indexing turns pass over.

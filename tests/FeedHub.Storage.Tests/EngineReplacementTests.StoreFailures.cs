@@ -1,0 +1,46 @@
+using FeedHub.Core.Model;
+using FeedHub.Core.Polling;
+using FeedHub.Core.Storage;
+using FeedHub.Storage.LiteDb;
+using LiteDB;
+
+namespace FeedHub.Storage.Tests;
+
+/// <summary>
+/// What LiteDB's engine fails with when it, not the call, is at fault reaches the store's callers as a storage failure
+/// (an <see cref="IOException"/>, which <see cref="StoreWrites"/> recognises), so a poll records "storage error" and
+/// backs off, the web answers 503 and readiness says why, instead of an exception taken for a bug.
+/// </summary>
+public sealed partial class EngineReplacementTests
+{
+    [Fact]
+    public async Task A_write_alone_that_meets_the_engine_closed_by_its_own_check_fails_as_a_storage_failure_and_the_next_one_is_stored()
+    {
+        using var store = new LiteDbFeedStore(DatabasePath, new LiteDbSearchOptions { CommitInterval = Timeout.InfiniteTimeSpan }, _log);
+        await store.SetSettingAsync("test.setting", "before", default);
+
+        FailOwnCheck(store.Engine.Open!);
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => store.SetSettingAsync("test.setting", "refused", default));
+
+        Assert.True(StoreWrites.IsStorageFailure(failure), $"not a storage failure: {failure}");
+        Assert.StartsWith("storage error: the database engine found its state inconsistent (Page type must be data page", StoreWrites.Describe(failure), StringComparison.Ordinal);
+        Assert.Equal(1, _log.Replacements);
+        await store.SetSettingAsync("test.setting", "after", default);
+        Assert.Equal("after", await store.GetSettingAsync("test.setting", default));
+    }
+
+    [Fact]
+    public async Task A_write_of_a_source_that_meets_the_engine_closed_by_its_own_check_fails_as_a_storage_failure()
+    {
+        using var store = new LiteDbFeedStore(DatabasePath, new LiteDbSearchOptions { CommitInterval = Timeout.InfiniteTimeSpan }, _log);
+        var source = await store.AddSourceAsync(new Source { FeedUrl = "https://a.example/feed", Title = "A" }, default);
+
+        // A poll's save of its source reads it first under the write lock: that read is the first to meet the engine closed.
+        FailOwnCheck(store.Engine.Open!);
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => store.SavePollAsync(new PollResult(source.Id) { Fetch = new FetchState { PollCount = 1 } }, default));
+
+        Assert.True(StoreWrites.IsStorageFailure(failure), $"not a storage failure: {failure}");
+        await store.SavePollAsync(new PollResult(source.Id) { Fetch = new FetchState { PollCount = 2 } }, default);
+        Assert.Equal(2, (await store.GetSourceAsync(source.Id, default))!.Fetch.PollCount);
+    }
+}
