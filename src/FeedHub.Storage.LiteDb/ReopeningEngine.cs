@@ -71,6 +71,12 @@ internal sealed partial class ReopeningEngine : ILiteEngine
     /// </summary>
     internal LiteEngine? Open => Volatile.Read(ref _engine);
 
+    /// <summary>
+    /// How a commit is made on LiteDB's engine. Tests replace it to fail a commit as a full disk does: before LiteDB
+    /// confirms the transaction in its log, or after (at the checkpoint LiteDB makes then), the transaction in the file.
+    /// </summary>
+    internal Func<LiteEngine, bool> Committing { get; set; } = engine => engine.Commit();
+
     public bool BeginTrans()
     {
         var engine = Current();
@@ -84,7 +90,7 @@ internal sealed partial class ReopeningEngine : ILiteEngine
         var engine = Current();
         try
         {
-            return Run(engine, e => e.Commit());
+            return Run(engine, Committing);
         }
         finally
         {
