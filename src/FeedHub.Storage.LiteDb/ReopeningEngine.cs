@@ -87,15 +87,12 @@ internal sealed partial class ReopeningEngine : ILiteEngine
 
     public bool Commit()
     {
-        var engine = Current();
-        try
-        {
-            return Run(engine, Committing);
-        }
-        finally
-        {
-            EndTransaction();
-        }
+        // A commit that fails on an engine still open leaves the transaction to its caller's rollback: ended here, it
+        // would stay open in LiteDB on the thread, where the thread's next read would see what it wrote (a group's
+        // commit that threw would be found in the file) and its next transaction would join it.
+        var committed = Run(Current(), Committing);
+        EndTransaction();
+        return committed;
     }
 
     public bool Rollback()

@@ -71,11 +71,29 @@ public sealed partial class LiteDbFeedStoreTests
         Assert.Equal(stored.Select(a => a.Id).Order(), await SearchIdsAsync("grouped"));
     }
 
+    [Fact]
+    public async Task A_commit_that_fails_on_an_engine_still_open_is_rolled_back_and_the_write_fails()
+    {
+        var source = await Store.AddSourceAsync(new Source { FeedUrl = "https://group.example/feed" }, default);
+        var store = (LiteDbFeedStore)Store;
+
+        // Not the engine's failure: the engine stays open, with the transaction, which must not stay open on the thread
+        // (its next read would see the write, and its next transaction carry it into the file).
+        FailNextCommit(store, afterItLands: false, new InvalidOperationException("a commit failing on purpose"));
+        Assert.Throws<InvalidOperationException>(() => Save(store, source.Id, "failed"));
+
+        Assert.Empty(await Store.GetArticlesByKeysAsync(source.Id, ["failed"], default));
+        Save(store, source.Id, "next");
+        Store = await CrashAndReopenAsync(Store);
+        Assert.Equal(["next"], (await Store.GetArticlesByKeysAsync(source.Id, ["failed", "next"], default)).Select(a => a.Key));
+        Assert.Equal(1, await Store.CountArticlesAsync(source.Id, default));
+    }
+
     /// <summary>
-    /// Makes the store's next commit throw "No space left on device", as a full disk does: before LiteDB confirms the
-    /// transaction (the write of its log), or after (the checkpoint it makes once the transaction is confirmed).
+    /// Makes the store's next commit throw, by default "No space left on device" as a full disk does: before LiteDB
+    /// confirms the transaction (the write of its log), or after (the checkpoint it makes once the transaction is confirmed).
     /// </summary>
-    private static void FailNextCommit(LiteDbFeedStore store, bool afterItLands)
+    private static void FailNextCommit(LiteDbFeedStore store, bool afterItLands, Exception? failure = null)
     {
         var engine = store.Engine;
         var commit = engine.Committing;
@@ -87,7 +105,7 @@ public sealed partial class LiteDbFeedStoreTests
                 commit(liteEngine);
             }
 
-            throw new IOException("No space left on device (a commit failed on purpose)");
+            throw failure ?? new IOException("No space left on device (a commit failed on purpose)");
         };
     }
 }
