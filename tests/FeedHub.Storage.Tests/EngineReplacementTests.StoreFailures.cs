@@ -1,5 +1,6 @@
 using FeedHub.Core.Model;
 using FeedHub.Core.Polling;
+using FeedHub.Core.Search;
 using FeedHub.Core.Storage;
 using FeedHub.Storage.LiteDb;
 using LiteDB;
@@ -42,5 +43,30 @@ public sealed partial class EngineReplacementTests
         Assert.True(StoreWrites.IsStorageFailure(failure), $"not a storage failure: {failure}");
         await store.SavePollAsync(new PollResult(source.Id) { Fetch = new FetchState { PollCount = 2 } }, default);
         Assert.Equal(2, (await store.GetSourceAsync(source.Id, default))!.Fetch.PollCount);
+    }
+
+    [Fact]
+    public async Task A_poll_whose_commit_meets_the_engine_closed_under_it_by_another_call_is_stored_by_the_engine_opened_again()
+    {
+        using var store = new LiteDbFeedStore(DatabasePath, new LiteDbSearchOptions { CommitInterval = Timeout.InfiniteTimeSpan }, _log);
+        var source = await store.AddSourceAsync(new Source { FeedUrl = "https://a.example/feed", Title = "A" }, default);
+        var transactions = store.WriteTransactions;
+
+        // Another call's check fails while the poll's group commits: LiteDB closes the engine, and the commit meets the
+        // file closed under it (ObjectDisposedException), the engine's failure and not the write's own.
+        var commit = store.Engine.Committing;
+        store.Engine.Committing = engine =>
+        {
+            store.Engine.Committing = commit;
+            FailOwnCheck(engine);
+            throw new ObjectDisposedException("FileStream", "Cannot access a closed file.");
+        };
+        await store.SaveArticlesAsync([NewArticle(source.Id, 1)], [], default);
+
+        Assert.Equal(transactions + 1, store.WriteTransactions);
+        Assert.Equal(["Post 1"], (await store.ListArticlesAsync(new ArticleQuery { Limit = 10 }, default)).Select(article => article.Title));
+        Assert.True(SearchQuery.TryParse("post", out var query, out _));
+        Assert.Equal(["Post 1"], (await store.ListArticlesAsync(new ArticleQuery { Search = query, Limit = 10 }, default)).Select(article => article.Title));
+        Assert.Equal(1, _log.Replacements);
     }
 }
