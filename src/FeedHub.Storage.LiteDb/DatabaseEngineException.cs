@@ -28,13 +28,16 @@ internal sealed class DatabaseEngineException : IOException
     public static DatabaseEngineException? Of(Exception failure) => failure switch
     {
         // The engine closed (LiteDB on another call's failure, the store replacing it, or closing): what the closing
-        // pulled from under this call, or the engine refusing calls since.
-        ObjectDisposedException or LockRecursionException or LiteException { ErrorCode: LiteException.ENGINE_DISPOSED or LiteException.DATABASE_SHUTDOWN }
+        // pulled from under this call (a file, a lock, a transaction: LiteDB 5.0.21's), or the engine refusing calls since.
+        ObjectDisposedException or LockRecursionException or LiteException { ErrorCode: LiteException.ENGINE_DISPOSED }
             => new($"the database was closed under this call ({Line(failure)}); it is opened again, and this can be tried again", failure, engineClosed: true),
-        LiteException { ErrorCode: LiteException.LOCK_TIMEOUT }
-            => new($"the database was too busy ({Line(failure)}); this can be tried again", failure, engineClosed: false),
+        LiteException { ErrorCode: LiteException.LOCK_TIMEOUT } timeout => Busy(timeout),
         _ => null,
     };
+
+    /// <summary>A lock of the engine's, or of the wrapper's taken as LiteDB takes it, not given within its timeout.</summary>
+    public static DatabaseEngineException Busy(LiteException timeout)
+        => new($"the database was too busy ({Line(timeout)}); this can be tried again", timeout, engineClosed: false);
 
     private static string Line(Exception failure) => failure.Message.ReplaceLineEndings(" ").Trim();
 }

@@ -236,7 +236,7 @@ internal sealed partial class ReopeningEngine : ILiteEngine
 
                 if (!collectionLock.TryEnter(_lockTimeout))
                 {
-                    throw new LiteException(LiteException.LOCK_TIMEOUT, $"Collection '{collection}' lock timeout when entering in write mode after {_lockTimeout}");
+                    throw DatabaseEngineException.Busy(new LiteException(LiteException.LOCK_TIMEOUT, $"Collection '{collection}' lock timeout when entering in write mode after {_lockTimeout}"));
                 }
 
                 held.Add(collectionLock);

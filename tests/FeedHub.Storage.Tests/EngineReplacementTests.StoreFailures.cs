@@ -4,6 +4,7 @@ using FeedHub.Core.Search;
 using FeedHub.Core.Storage;
 using FeedHub.Storage.LiteDb;
 using LiteDB;
+using LiteDB.Engine;
 
 namespace FeedHub.Storage.Tests;
 
@@ -68,5 +69,41 @@ public sealed partial class EngineReplacementTests
         Assert.True(SearchQuery.TryParse("post", out var query, out _));
         Assert.Equal(["Post 1"], (await store.ListArticlesAsync(new ArticleQuery { Search = query, Limit = 10 }, default)).Select(article => article.Title));
         Assert.Equal(1, _log.Replacements);
+    }
+
+    [Fact]
+    public void A_write_that_waits_out_the_lock_timeout_for_a_collection_fails_as_a_storage_failure()
+    {
+        // A second's timeout instead of LiteDB's minute (the file's pragma, which the wrapper takes as its own bound).
+        using (var setUp = new LiteEngine(DatabasePath))
+        {
+            setUp.Pragma(Pragmas.TIMEOUT, 1);
+        }
+
+        using var engine = new ReopeningEngine(DatabasePath, _log);
+        using var database = new LiteDatabase(engine);
+        var numbers = Numbers(database);
+
+        // Another thread's transaction holds the collection until the write has given up waiting for it.
+        using var holding = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var holder = WaitingCall.Start(() =>
+        {
+            database.BeginTrans();
+            numbers.Delete(1);
+            holding.Set();
+            release.Wait();
+            database.Rollback();
+        });
+        Assert.True(holding.Wait(Bound));
+        var failure = Assert.ThrowsAny<Exception>(() => numbers.Insert(new BsonDocument { ["_id"] = 1001 }));
+        release.Set();
+        Assert.Null(holder.End(Bound));
+
+        Assert.True(StoreWrites.IsStorageFailure(failure), $"not a storage failure: {failure}");
+        Assert.StartsWith("storage error: the database was too busy (Collection 'numbers' lock timeout", StoreWrites.Describe(failure), StringComparison.Ordinal);
+        numbers.Insert(new BsonDocument { ["_id"] = 1001 });
+        Assert.Equal(1001, numbers.Count());
+        Assert.Equal(0, _log.Replacements);
     }
 }
