@@ -74,6 +74,14 @@ public sealed class IdleMemoryTests
         Assert.True(idle.ShouldReturn(allocated));
     }
 
+    [Fact]
+    public void A_busy_heap_is_compacted_once_it_holds_more_than_the_slack_beyond_what_is_alive()
+    {
+        Assert.False(HeapSlack.ShouldCompact(committedBytes: 60 * MB + HeapSlack.MaxSlackBytes - 1, liveBytes: 60 * MB));
+        Assert.True(HeapSlack.ShouldCompact(committedBytes: 60 * MB + HeapSlack.MaxSlackBytes, liveBytes: 60 * MB));
+        Assert.True(HeapSlack.ShouldCompact(committedBytes: 160 * MB, liveBytes: 65 * MB)); // main's peak at 10,000 feeds
+    }
+
     /// <summary>
     /// Freed native blocks below one still in use stay resident in the C library's heap until it is trimmed: the
     /// pages under those blocks go back to the system.
@@ -135,5 +143,53 @@ public sealed class IdleMemoryTests
         }
 
         return resident;
+    }
+}
+
+/// <summary>
+/// Tests that read the whole process's heap, run alone: other tests' allocations would move the figures they read.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class WholeHeapTestGroup
+{
+    public const string Name = "whole heap";
+}
+
+[Collection(WholeHeapTestGroup.Name)]
+public sealed class HeapSlackTests
+{
+    private const long MB = 1024 * 1024;
+
+    /// <summary>
+    /// Dead objects among old ones that stay (LiteDB's cache segments, Lucene's arrays) are committed memory until a
+    /// collection compacts them away; the busy server's check sees them once a full collection has found them dead.
+    /// </summary>
+    [Fact]
+    public void Dead_old_objects_are_seen_and_given_back()
+    {
+        var blocks = new byte[192][];
+        for (var i = 0; i < blocks.Length; i++)
+        {
+            blocks[i] = new byte[1024 * 1024];
+            Array.Fill(blocks[i], (byte)1);
+        }
+
+        // Three blocks in four die; a full collection that does not compact leaves their 144 MB committed.
+        for (var i = 0; i < blocks.Length; i++)
+        {
+            if (i % 4 != 0)
+            {
+                blocks[i] = null!;
+            }
+        }
+
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
+        var swept = GC.GetGCMemoryInfo();
+        Assert.True(HeapSlack.ShouldCompact(), $"committed {swept.TotalCommittedBytes / MB} MB, alive {(swept.HeapSizeBytes - swept.FragmentedBytes) / MB} MB after the sweep");
+
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        var compacted = GC.GetGCMemoryInfo();
+        Assert.False(HeapSlack.ShouldCompact(), $"committed {compacted.TotalCommittedBytes / MB} MB, alive {(compacted.HeapSizeBytes - compacted.FragmentedBytes) / MB} MB after compacting");
+        GC.KeepAlive(blocks);
     }
 }
