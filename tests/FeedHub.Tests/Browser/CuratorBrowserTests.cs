@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using FeedHub.Core.Storage;
 using FeedHub.Curators;
 using FeedHub.Tests.Support;
@@ -70,7 +72,9 @@ public sealed class CuratorBrowserTests(BrowserFixture browser)
         await page.ClickAsync("nav >> text=Sources");
         var firstRow = page.Locator("table.sources tbody tr").First;
         Assert.Equal("broken", await firstRow.Locator(".badge").InnerTextAsync());
-        Assert.Contains("3 polls in a row failed", await firstRow.InnerTextAsync(), StringComparison.Ordinal);
+        // Three or more: on a busy machine the worker's own retry of the failed feed may come in besides the refreshes.
+        var failedInARow = Regex.Match(await firstRow.InnerTextAsync(), @"broken: (\d+) polls in a row failed", RegexOptions.None, TimeSpan.FromSeconds(1));
+        Assert.True(failedInARow.Success && int.Parse(failedInARow.Groups[1].Value, CultureInfo.InvariantCulture) >= 3, await firstRow.InnerTextAsync());
         await BrowserFixture.ScreenshotAsync(page, "curator-sources-broken");
         Assert.Equal(["Failed to load resource: the server responded with a status of 401 (Unauthorized)"], errors.Distinct());
         await page.Context.CloseAsync();
