@@ -61,7 +61,7 @@ public sealed partial class FullTextFetcher(
         var canonical = PageCanonical.Find(fetched.Body, fetched.FinalUrl ?? page) ?? fetched.FinalUrl?.AbsoluteUri;
         article.StoryKeys = [.. article.StoryKeys.Union(StoryIdentity.KeysOf(link: null, feedId: null, canonical))];
 
-        var extracted = extractor.Extract(fetched.Body, fetched.ContentType, fetched.FinalUrl ?? page, new ExtractionOptions { CssSelectorOverride = selector });
+        var extracted = extractor.Extract(fetched.Body, fetched.ContentType, fetched.FinalUrl ?? page, new ExtractionOptions { CssSelectorOverride = selector, KnownTitle = article.Title });
         article.Extraction = extracted.Outcome switch
         {
             ExtractionOutcome.Ok => ExtractionState.Ok,

@@ -92,7 +92,7 @@ public sealed class ArticleExtractor
         }
 
         PageCleaner.Clean(body);
-        var title = new TitleMatcher(metadata.Title, document.Title);
+        var title = new TitleMatcher(metadata.Title, document.Title, options.KnownTitle);
         var article = document.CreateElement("div");
         foreach (var part in FindArticle(body, options.CssSelectorOverride, title))
         {

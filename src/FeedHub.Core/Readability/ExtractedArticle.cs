@@ -57,6 +57,12 @@ public sealed record ExtractionOptions
     /// <summary>A CSS selector a curator set for a site the heuristics get wrong; its matches are the article.</summary>
     public string? CssSelectorOverride { get; init; }
 
+    /// <summary>
+    /// The article's title as its feed gives it, when known: the page's heading that repeats it is left out of the text
+    /// like one repeating the page's own title, which a page without metadata may not give in a recognisable form.
+    /// </summary>
+    public string? KnownTitle { get; init; }
+
     /// <summary>Produce sanitised HTML besides the text. Off for text-only work such as <c>feedhub extract</c>.</summary>
     public bool IncludeHtml { get; init; } = true;
 

@@ -4,8 +4,19 @@ namespace FeedHub.Core.Readability;
 internal sealed class TitleMatcher
 {
     private static readonly string[] SiteSeparators = [" | ", " - ", " – ", " — ", " :: ", " · ", " » ", " / "];
+
+    /// <summary>Below this length a part of a page title is matched by headings only, and only whole.</summary>
+    private const int ShortPart = 15;
+
     private readonly HashSet<string> _variants = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The short parts of titles ("Hello world" of "Hello world – My blog"): a heading that is one of them is the article's
+    /// title (or the site's name), but a paragraph saying the same few words is the article's own.
+    /// </summary>
+    private readonly HashSet<string> _shortHeadings = new(StringComparer.Ordinal);
+
+    /// <param name="titles">The page's titles (metadata, the document's title element) and the one the feed gave, if any.</param>
     public TitleMatcher(params string?[] titles)
     {
         foreach (var title in titles)
@@ -21,10 +32,7 @@ internal sealed class TitleMatcher
             {
                 foreach (var part in normalized.Split(separator, StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
                 {
-                    if (part.Length >= 15)
-                    {
-                        _variants.Add(part);
-                    }
+                    (part.Length >= ShortPart ? _variants : _shortHeadings).Add(part);
                 }
             }
         }
@@ -38,12 +46,12 @@ internal sealed class TitleMatcher
             return false;
         }
 
-        if (_variants.Contains(normalizedText))
+        if (_variants.Contains(normalizedText) || isHeading && _shortHeadings.Contains(normalizedText))
         {
             return true;
         }
 
-        return isHeading && normalizedText.Length >= 15
+        return isHeading && normalizedText.Length >= ShortPart
             && _variants.Any(v => v.Contains(normalizedText, StringComparison.Ordinal) && normalizedText.Length * 4 >= v.Length * 3);
     }
 }

@@ -37,6 +37,32 @@ public sealed class ArticleExtractorTests
         Assert.Contains("Dianna E. Anderson", nj, StringComparison.Ordinal); // embedded tweets are part of the story
     }
 
+    private static readonly string Prose = string.Concat(Enumerable.Repeat(
+        "<p>This is the first post on our blog, about programming, open source and the people who make it happen.</p>", 6));
+
+    [Fact]
+    public void A_heading_that_is_a_short_part_of_the_page_title_is_left_out_but_a_paragraph_saying_the_same_is_kept()
+    {
+        var html = $"<html><head><title>Hello world – My blog</title></head><body><article><h1>Hello world</h1>{Prose}<p>Hello world</p></article></body></html>";
+
+        var text = Extractor.Extract(html, null).Text;
+
+        Assert.StartsWith("This is the first post", text, StringComparison.Ordinal);
+        Assert.EndsWith("Hello world", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_title_the_feed_gives_is_left_out_of_a_page_that_names_only_its_site()
+    {
+        var html = $"<html><head><title>My blog</title></head><body><article><h2 class=\"entry-title\">Release 1.2</h2>{Prose}</article></body></html>";
+
+        var told = Extractor.Extract(html, null, new ExtractionOptions { KnownTitle = "Release 1.2" }).Text;
+        var untold = Extractor.Extract(html, null).Text;
+
+        Assert.StartsWith("This is the first post", told, StringComparison.Ordinal);
+        Assert.StartsWith("Release 1.2", untold, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void BlogClutterAroundTheArticleIsDropped()
     {
