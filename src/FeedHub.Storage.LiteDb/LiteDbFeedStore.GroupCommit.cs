@@ -14,7 +14,8 @@ namespace FeedHub.Storage.LiteDb;
 /// farm feeds at 16 in flight wrote 114 pages of 8 KB to the log per feed, and 89 with groups (1.45 polls a group: the
 /// polls ingesting at once are few). Each caller still returns once its own write is committed and its articles
 /// indexed. A write that throws is left out and the others committed without it, its caller getting its exception; a
-/// commit that fails is tried again for each write alone, so each caller learns the outcome of its own.
+/// commit that fails is tried again for each write alone, so each caller learns the outcome of its own, unless the
+/// group is in the file all the same (see <see cref="IsInTheFile"/>): its writes are then committed.
 /// </summary>
 public sealed partial class LiteDbFeedStore
 {
@@ -119,35 +120,44 @@ public sealed partial class LiteDbFeedStore
     {
         try
         {
-            if (RunInTransaction(group) is not { } failure)
+            var failure = RunInTransaction(group);
+            if (failure is { AtCommit: true } && IsInTheFile(group))
+            {
+                // Its commit threw once LiteDB had confirmed it: committed. Done again, its inserts would collide with
+                // its own articles, and its outbox entries, passed over, would leave them out of the search index.
+                Interlocked.Increment(ref _writeTransactions);
+                failure = null;
+            }
+
+            if (failure is null)
             {
                 foreach (var write in group)
                 {
                     BeginIndexing(write);
                 }
             }
-            else if (!failure.AtCommit && !again
-                && failure.Exception is TransactionDroppedException or LiteException { ErrorCode: LiteException.INVALID_DATAFILE_STATE })
+            else if (!again && failure.Value.Exception is TransactionDroppedException or DatabaseEngineException { EngineClosed: true })
             {
-                // The engine was closed under the transaction before its commit (replaced after another call failed,
-                // or closed by LiteDB on a check of its own failing in this one or another): nothing of it was
-                // committed, it is no write's own failure, and the engine is opened again. The group is done again,
-                // once, on that one.
+                // The engine was closed under the transaction before its commit took (replaced after another call
+                // failed, or closed by LiteDB on a check of its own failing in this one or another, the closing
+                // disposing what the transaction was using): nothing of it was committed, it is no write's own
+                // failure, and the engine is opened again. The group is done again, once, on that one.
                 CommitGroup(group, again: true);
             }
             else if (group.Count == 1)
             {
-                group[0].Fail(failure.Exception);
+                group[0].Fail(failure.Value.Exception);
             }
-            else if (failure.Write is { } failed)
+            else if (failure.Value.Write is { } failed)
             {
                 // That write threw: it is left out, and the others are run again without it.
-                failed.Fail(failure.Exception);
+                failed.Fail(failure.Value.Exception);
                 CommitGroup(group.Where(write => write != failed).ToList(), again);
             }
             else
             {
-                // The transaction failed to begin or to commit (a full disk): each write alone, as each was before groups.
+                // The transaction failed to begin or to commit (a full disk), and is not in the file: each write alone,
+                // as each was before groups.
                 foreach (var write in group)
                 {
                     CommitGroup([write], again);
@@ -156,7 +166,8 @@ public sealed partial class LiteDbFeedStore
         }
         catch (Exception failure)
         {
-            // Whatever else fails (a rollback, indexing a source under the lock) fails the writes not done yet.
+            // Whatever else fails (indexing a source under the lock, reading whether a commit that threw is in the file:
+            // then nobody can tell, and each write's caller tries it again) fails the writes not done yet.
             foreach (var write in group)
             {
                 write.Fail(failure);
@@ -192,7 +203,16 @@ public sealed partial class LiteDbFeedStore
         }
         catch (Exception failure)
         {
-            _database.Rollback();
+            try
+            {
+                _database.Rollback();
+            }
+            catch (IOException)
+            {
+                // The engine failed under the transaction (closed, or a full disk refusing the pages a rollback gives
+                // back): it is replaced, and the transaction dropped with it. What ended the transaction is what is told.
+            }
+
             // A commit that threw may be in the file all the same (LiteDB checkpoints after it confirms the
             // transaction, and a full disk fails that): its outbox positions are then taken, and used again they would
             // fail every later group's insert. Positions left unused are only a gap, which indexing turns pass over.
@@ -204,6 +224,22 @@ public sealed partial class LiteDbFeedStore
             _searchMarkedStale = markedStaleBefore;
             return (running, atCommit, failure);
         }
+    }
+
+    /// <summary>
+    /// Whether a group's transaction whose commit threw is in the file all the same: LiteDB confirms a transaction in
+    /// its log and then checkpoints the log into the file, and a full disk fails either step. Read on the engine opened
+    /// since, by the group's first search outbox entry, or, without the search index, its first article added. A group
+    /// with neither (updates alone, without the index) is taken as not in it: done again, its updates change nothing more.
+    /// </summary>
+    private bool IsInTheFile(List<QueuedWrite> group)
+    {
+        if (group.Find(write => write.Position > 0) is { } recorded)
+        {
+            return Read(() => _outbox.FindById(recorded.Position) is not null);
+        }
+
+        return group.Find(write => write.Inserted > 0) is { } inserting && Read(() => _articles.FindById(inserting.Articles[0].Id) is not null);
     }
 
     /// <summary>Within the write's transaction: one search outbox entry for the write, not one per article (each insert cost index and log work of its own).</summary>
@@ -233,7 +269,7 @@ public sealed partial class LiteDbFeedStore
     }
 
     /// <summary>A write waiting for its group, and what became of it.</summary>
-    private sealed class QueuedWrite(Action write, IReadOnlyList<Article> articles, IReadOnlyCollection<long> sources)
+    private sealed class QueuedWrite(Action write, IReadOnlyList<Article> articles, IReadOnlyCollection<long> sources, int inserted)
     {
         private readonly object _gate = new();
         private Turn _turn;
@@ -251,6 +287,9 @@ public sealed partial class LiteDbFeedStore
         public IReadOnlyList<Article> Articles { get; } = articles;
 
         public IReadOnlyCollection<long> Sources { get; } = sources;
+
+        /// <summary>How many of <see cref="Articles"/>, the first ones, the write adds.</summary>
+        public int Inserted { get; } = inserted;
 
         /// <summary>Its search outbox entry's position, once recorded.</summary>
         public long Position { get; set; }

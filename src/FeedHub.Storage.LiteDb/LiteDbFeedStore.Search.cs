@@ -149,7 +149,7 @@ public sealed partial class LiteDbFeedStore
     /// <param name="inserted">How many of <paramref name="articles"/>, the first ones, the write added.</param>
     private void WriteSearchable(Action write, IReadOnlyList<Article> articles, IReadOnlyCollection<long> sources, int inserted = 0)
     {
-        var queued = new QueuedWrite(write, articles, sources);
+        var queued = new QueuedWrite(write, articles, sources, inserted);
         if (articles.Count > 0 && sources.Count == 0 && !_writeLock.IsHeldByCurrentThread)
         {
             CommitInGroup(queued);

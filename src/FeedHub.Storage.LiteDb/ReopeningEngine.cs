@@ -22,7 +22,11 @@ namespace FeedHub.Storage.LiteDb;
 /// meets a <see cref="LockRecursionException"/> or, once 100 of them leaked theirs, "Maximum number of transactions
 /// reached". Whether an engine closed is therefore asked of the engine, not read from the failure. A write under way
 /// fails (its caller tries it again: a poll's next poll); a read of the store's is done again, once, on the engine
-/// opened since (<see cref="Read{T}"/>), so a reader never sees the replacement.
+/// opened since (<see cref="Read{T}"/>), so a reader never sees the replacement. What a call meets of the engine's
+/// failure (the check, the closing, a lock not given) reaches the store's callers as a storage failure, an
+/// <see cref="IOException"/> like the disk's refusal (<see cref="TransactionDroppedException"/>,
+/// <see cref="DatabaseEngineException"/>), rather than as LiteDB's exceptions, which they would take for a bug; only
+/// LiteDB's untyped failures ("This transaction are invalid state") met before the engine is replaced stay as they are.
 /// A write waits for another's collection here, never in LiteDB (see <see cref="Write{T}"/>): the closing disposes the
 /// other threads' transactions without letting go of the collection locks they hold in the engine, and a write waiting
 /// in the engine for one of them waited out the engine's lock timeout, a minute, whatever held up behind it.
@@ -67,6 +71,12 @@ internal sealed partial class ReopeningEngine : ILiteEngine
     /// </summary>
     internal LiteEngine? Open => Volatile.Read(ref _engine);
 
+    /// <summary>
+    /// How a commit is made on LiteDB's engine. Tests replace it to fail a commit as a full disk does: before LiteDB
+    /// confirms the transaction in its log, or after (at the checkpoint LiteDB makes then), the transaction in the file.
+    /// </summary>
+    internal Func<LiteEngine, bool> Committing { get; set; } = engine => engine.Commit();
+
     public bool BeginTrans()
     {
         var engine = Current();
@@ -77,15 +87,12 @@ internal sealed partial class ReopeningEngine : ILiteEngine
 
     public bool Commit()
     {
-        var engine = Current();
-        try
-        {
-            return Run(engine, e => e.Commit());
-        }
-        finally
-        {
-            EndTransaction();
-        }
+        // A commit that fails on an engine still open leaves the transaction to its caller's rollback: ended here, it
+        // would stay open in LiteDB on the thread, where the thread's next read would see what it wrote (a group's
+        // commit that threw would be found in the file) and its next transaction would join it.
+        var committed = Run(Current(), Committing);
+        EndTransaction();
+        return committed;
     }
 
     public bool Rollback()
@@ -102,7 +109,11 @@ internal sealed partial class ReopeningEngine : ILiteEngine
         }
     }
 
-    public IBsonDataReader Query(string collection, Query query) => Run(Current(), e => e.Query(collection, query), isWrite: false);
+    public IBsonDataReader Query(string collection, Query query)
+    {
+        var engine = Current();
+        return new Result(Run(engine, e => e.Query(collection, query), isWrite: false), failure => StoreFailure(engine, failure, isWrite: false));
+    }
 
     /// <summary>
     /// Runs one of the store's reads (its queries, each result read to its end) and, when the engine it began on was
@@ -190,7 +201,14 @@ internal sealed partial class ReopeningEngine : ILiteEngine
         lock (_reopening)
         {
             // Opening reads the file and replays its log; a disk still too full to allow it fails this call alone.
-            return _engine ??= new LiteEngine(_settings);
+            try
+            {
+                return _engine ??= new LiteEngine(_settings);
+            }
+            catch (Exception failure) when (failure is not IOException)
+            {
+                throw DatabaseEngineException.NotReopened(failure);
+            }
         }
     }
 
@@ -218,7 +236,7 @@ internal sealed partial class ReopeningEngine : ILiteEngine
 
                 if (!collectionLock.TryEnter(_lockTimeout))
                 {
-                    throw new LiteException(LiteException.LOCK_TIMEOUT, $"Collection '{collection}' lock timeout when entering in write mode after {_lockTimeout}");
+                    throw DatabaseEngineException.Busy(new LiteException(LiteException.LOCK_TIMEOUT, $"Collection '{collection}' lock timeout when entering in write mode after {_lockTimeout}"));
                 }
 
                 held.Add(collectionLock);
@@ -247,13 +265,40 @@ internal sealed partial class ReopeningEngine : ILiteEngine
         {
             return operation(engine);
         }
-        catch (Exception failure) when (failure is LiteException { ErrorCode: LiteException.INVALID_DATAFILE_STATE } || (isWrite && failure is IOException))
+        catch (Exception failure)
+        {
+            if (StoreFailure(engine, failure, isWrite) is { } storeFailure)
+            {
+                throw storeFailure;
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// After a call on <paramref name="engine"/> failed: replaces the engine if the failure broke it (a write the disk
+    /// refused, a check of LiteDB's own that failed), and returns what the call's caller is to meet instead of the
+    /// failure when it is the engine's: a storage failure (an <see cref="IOException"/>), so that the web, the poller,
+    /// the command line and readiness tell it from a bug as they tell a full disk. Null when the failure is thrown as it
+    /// is: an <see cref="IOException"/> already, or the call's own (a key already taken, a bad argument).
+    /// </summary>
+    private Exception? StoreFailure(LiteEngine engine, Exception failure, bool isWrite)
+    {
+        if (failure is LiteException { ErrorCode: LiteException.INVALID_DATAFILE_STATE } || (isWrite && failure is IOException))
         {
             // Replaced first: a write waiting for this transaction's collections takes the engine opened since.
             Replace(engine, failure);
             EndTransaction();
-            throw;
         }
+
+        return failure switch
+        {
+            IOException => null,
+            // Closed under the call (by its own failure or another's): what it met is what the closing pulled from under it.
+            _ when engine != Volatile.Read(ref _engine) => new TransactionDroppedException(Volatile.Read(ref _lastCause), failure),
+            _ => DatabaseEngineException.Of(failure),
+        };
     }
 
     /// <summary>Ends the thread's transaction here, if it has one, and lets go of the collections it wrote.</summary>
@@ -367,6 +412,40 @@ internal sealed partial class ReopeningEngine : ILiteEngine
     /// <summary>An error, with its trace: not the disk but the engine, whose failure says what to fix.</summary>
     [LoggerMessage(Level = LogLevel.Error, Message = "The database engine found its own state inconsistent and closed itself; it is opened again (its log replayed up to the last commit), and the transactions under way fail and are tried again")]
     private static partial void LogReopeningAfterInvalidState(ILogger logger, Exception failure);
+
+    /// <summary>
+    /// A query's result, whose documents are read after <see cref="Query"/> returned: a failure met while reading them
+    /// is told as <see cref="Run{T}"/> tells a call's (see <see cref="StoreFailure"/>).
+    /// </summary>
+    private sealed class Result(IBsonDataReader reader, Func<Exception, Exception?> storeFailure) : IBsonDataReader
+    {
+        public BsonValue this[string field] => reader[field];
+
+        public string Collection => reader.Collection;
+
+        public BsonValue Current => reader.Current;
+
+        public bool HasValues => reader.HasValues;
+
+        public bool Read()
+        {
+            try
+            {
+                return reader.Read();
+            }
+            catch (Exception failure)
+            {
+                if (storeFailure(failure) is { } translated)
+                {
+                    throw translated;
+                }
+
+                throw;
+            }
+        }
+
+        public void Dispose() => reader.Dispose();
+    }
 
     /// <summary>A thread's transaction: the engine it began on and the collection locks it holds here.</summary>
     private sealed class Transaction(LiteEngine engine)

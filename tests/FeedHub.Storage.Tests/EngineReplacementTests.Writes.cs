@@ -29,7 +29,7 @@ public sealed partial class EngineReplacementTests
         forgetting.WaitUntilWaiting();
 
         FailOwnCheck(engine.Open!);
-        Assert.ThrowsAny<LiteException>(() => database.Commit());
+        Assert.ThrowsAny<IOException>(() => database.Commit());
 
         Assert.Null(forgetting.End(Bound));
         Assert.Equal(10, forgetting.Result);
@@ -55,7 +55,7 @@ public sealed partial class EngineReplacementTests
         group.WaitUntilWaiting();
 
         FailOwnCheck(engine.Open!);
-        Assert.ThrowsAny<LiteException>(() => database.Commit());
+        Assert.ThrowsAny<IOException>(() => database.Commit());
 
         // The transaction had begun on the engine closed: it fails, at once, as a failure of the store.
         Assert.IsAssignableFrom<IOException>(group.End(Bound));
@@ -81,7 +81,7 @@ public sealed partial class EngineReplacementTests
         poll.WaitUntilWaiting();
 
         FailOwnCheck(store.Engine.Open!);
-        Assert.ThrowsAny<LiteException>(() => store.Engine.Commit());
+        Assert.ThrowsAny<IOException>(() => store.Engine.Commit());
 
         // The group's transaction, dropped with the engine it began on, is done again on the one opened since.
         Assert.Null(poll.End(Bound));

@@ -74,8 +74,8 @@ public sealed partial class EngineReplacementTests : IDisposable
         var (ids, attempts) = ReadNumbers(engine, numbers, midway: () =>
         {
             // Another thread's write, through the store's engine: it fails, and replaces the engine on its way out.
-            var write = Task.Run(() => Assert.ThrowsAny<LiteException>(() => engine.Insert("other", FailingDocuments(), BsonAutoId.Int64)));
-            Assert.Equal(LiteException.INVALID_DATAFILE_STATE, write.GetAwaiter().GetResult().ErrorCode);
+            var write = Task.Run(() => Assert.ThrowsAny<IOException>(() => engine.Insert("other", FailingDocuments(), BsonAutoId.Int64)));
+            Assert.Equal(LiteException.INVALID_DATAFILE_STATE, Assert.IsType<LiteException>(write.GetAwaiter().GetResult().InnerException).ErrorCode);
             Assert.Null(engine.Open);
         });
 
@@ -97,14 +97,14 @@ public sealed partial class EngineReplacementTests : IDisposable
 
         database.BeginTrans();
         FailOwnCheck(engine.Open!);
-        var failure = Assert.ThrowsAny<LiteException>(() => engine.Read(() =>
+        var failure = Assert.ThrowsAny<IOException>(() => engine.Read(() =>
         {
             attempts++;
             return numbers.FindAll().ToList();
         }));
         database.Rollback();
 
-        Assert.Equal(LiteException.INVALID_DATAFILE_STATE, failure.ErrorCode);
+        Assert.Equal(LiteException.INVALID_DATAFILE_STATE, Assert.IsType<LiteException>(failure.InnerException).ErrorCode);
         Assert.Equal(1, attempts);
         Assert.Equal(1000, engine.Read(() => numbers.Count()));
     }
