@@ -79,6 +79,86 @@ public sealed partial class LiteDbFeedStore
         }
     }
 
+    /// <summary>
+    /// The learned feed, the articles (with their search outbox entry) and the poll's state in one transaction, in a
+    /// group with the other writes of articles queued (<see cref="CommitInGroup"/>): a first poll of a feed was three
+    /// commits (its title, its articles, its state), each writing the pages it changed to the log, and the source's
+    /// pages twice. Nothing is saved, articles included, when the source was removed or moved away from the polled
+    /// address: that is decided under the write lock, within the transaction. A poll that renames a source whose
+    /// articles are indexed under its old name indexes them again, which a write naming the source does alone.
+    /// </summary>
+    public Task SavePollWithArticlesAsync(PollResult poll, IReadOnlyList<Article> inserts, IReadOnlyList<Article> updates, CancellationToken cancellationToken)
+    {
+        var articlesWrite = ArticlesWrite(inserts, updates);
+        // Known only under the write lock, and seldom so (a blog renamed): the write is then rolled back and done again.
+        var renames = false;
+        while (true)
+        {
+            Source? before = null;
+            Source? saved = null;
+            try
+            {
+                WriteSearchable(
+                    () =>
+                    {
+                        (before, saved) = (null, null);
+                        if (_sources.FindById(poll.SourceId) is not { } stored || !poll.IsAbout(stored))
+                        {
+                            throw new PollNotSavedException(renames: false);
+                        }
+
+                        // A second copy: what the listing index takes back if the write fails after this.
+                        before = _sources.FindById(poll.SourceId);
+                        poll.ApplyTo(stored);
+                        if (poll.MovedTo is not null && HolderOf(stored) is { } holder)
+                        {
+                            SourceAddress.MarkDuplicate(stored, holder.Id);
+                        }
+
+                        if (!renames && stored.Title != before.Title && HasArticles(stored.Id))
+                        {
+                            throw new PollNotSavedException(renames: true);
+                        }
+
+                        _sources.Update(stored);
+                        _sourceDirectory.Put(stored);
+                        articlesWrite();
+                        saved = stored;
+                    },
+                    [.. inserts, .. updates],
+                    renames ? [poll.SourceId] : [],
+                    inserted: inserts.Count);
+            }
+            catch (PollNotSavedException notSaved)
+            {
+                if (!notSaved.Renames)
+                {
+                    return Task.CompletedTask;
+                }
+
+                renames = true;
+                continue;
+            }
+            catch when (before is not null)
+            {
+                lock (_writeLock)
+                {
+                    RestoreSourceDirectory(poll.SourceId, before);
+                }
+
+                throw;
+            }
+
+            ArticlesChanged([.. inserts, .. updates]);
+            if (saved is not null && !before!.LooksTheSameToReadersAs(saved))
+            {
+                SourcesChanged();
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+
     public Task SaveFetchStatesAsync(IReadOnlyCollection<PollResult> polls, CancellationToken cancellationToken)
     {
         // One transaction, one commit: the log is written once for the batch instead of once per poll. Under the write
@@ -127,4 +207,14 @@ public sealed partial class LiteDbFeedStore
 
         return Task.CompletedTask;
     }
+}
+
+/// <summary>
+/// Thrown within a poll's write to roll it back, nothing of it saved: the source was removed or moved away from the
+/// polled address (<paramref name="renames"/> false), or the poll renames a source with articles indexed under its
+/// old name, a write to do again naming the source (true).
+/// </summary>
+internal sealed class PollNotSavedException(bool renames) : Exception
+{
+    public bool Renames { get; } = renames;
 }

@@ -213,6 +213,17 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
 
     public Task SaveArticlesAsync(IReadOnlyList<Article> inserts, IReadOnlyList<Article> updates, CancellationToken cancellationToken)
     {
+        WriteSearchable(ArticlesWrite(inserts, updates), [.. inserts, .. updates], [], inserted: inserts.Count);
+        ArticlesChanged([.. inserts, .. updates]);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Gives the new articles their ids and returns the write of the articles, to run under the write lock (in a write
+    /// given to <see cref="WriteSearchable"/>); it may run again (a group done again), each time deciding afresh.
+    /// </summary>
+    private Action ArticlesWrite(IReadOnlyList<Article> inserts, IReadOnlyList<Article> updates)
+    {
         lock (_idLock)
         {
             foreach (var article in inserts)
@@ -227,7 +238,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
 
         // One writer at a time (the search outbox's write lock) decides stories, so two sources telling the same
         // story at once still make one.
-        WriteSearchable(() =>
+        return () =>
         {
             PrepareInserts(inserts, authority);
             for (var i = 0; i < inserts.Count; i++)
@@ -262,10 +273,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
                 KeepPendingPage(article, isNew: false);
                 KeepDuplicateEntry(article.Id, article.DuplicateOf, isNew: false);
             }
-        }, [.. inserts, .. updates], [], inserted: inserts.Count);
-
-        ArticlesChanged([.. inserts, .. updates]);
-        return Task.CompletedTask;
+        };
     }
 
     public Task<Article?> GetArticleAsync(long id, CancellationToken cancellationToken) => Read(() =>

@@ -106,6 +106,60 @@ public abstract partial class FeedStoreContract
             saved);
     }
 
+    /// <summary>
+    /// A source's first poll saves the title it learned, its articles and its state together, onto the source as it
+    /// stands: the categories a curator gave and the next poll a refresh asked for while it ran are kept, and the
+    /// articles are found by the new title.
+    /// </summary>
+    [Fact]
+    public async Task A_poll_with_articles_saves_its_title_articles_and_state_onto_the_source_as_it_stands()
+    {
+        var source = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
+        await ChangeAsync(source.Id, edited => (edited.Categories, edited.Fetch.NextPollAt) = (["Friends"], T0.AddMinutes(5)));
+        List<Article> articles = [NewArticle(source.Id, "one", T0), NewArticle(source.Id, "two", T0.AddMinutes(1))];
+
+        await Store.SavePollWithArticlesAsync(
+            new PollResult(source.Id)
+            {
+                PolledUrl = source.FeedUrl,
+                Fetch = new FetchState { PollCount = 1, ETag = "\"v1\"", NextPollAt = T0.AddHours(1) },
+                Feed = new LearnedFeed("Pelican Quarterly", "https://a.example/"),
+                DueAt = T0,
+            },
+            articles,
+            [],
+            default);
+
+        Assert.All(articles, article => Assert.True(article.Id > 0));
+        Store = await ReopenAsync(Store);
+        var stored = await Store.GetSourceAsync(source.Id, default);
+        Assert.Equal(("Pelican Quarterly", "https://a.example/"), (stored!.Title, stored.SiteUrl));
+        Assert.Equal(["Friends"], stored.Categories);
+        Assert.Equal((1L, "\"v1\"", T0.AddMinutes(5)), (stored.Fetch.PollCount, stored.Fetch.ETag, stored.Fetch.NextPollAt));
+        Assert.Equal(articles.Select(a => a.Id).Order(), (await Store.GetKnownArticlesAsync(source.Id, ["one", "two"], default)).Select(a => a.Id).Order());
+        Assert.Equal(articles.Select(a => a.Id).Order(), (await SearchIdsAsync("pelican")).Order());
+    }
+
+    /// <summary>A later poll renames a source that has articles: those stored before are found by the new title too, with the new one.</summary>
+    [Fact]
+    public async Task A_poll_with_articles_that_renames_its_source_has_the_articles_before_found_by_the_new_title()
+    {
+        var source = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
+        var earlier = NewArticle(source.Id, "one", T0);
+        await Store.SaveArticlesAsync([earlier], [], default);
+        var later = NewArticle(source.Id, "two", T0.AddMinutes(1));
+
+        await Store.SavePollWithArticlesAsync(
+            new PollResult(source.Id) { PolledUrl = source.FeedUrl, Fetch = new FetchState { PollCount = 2 }, Feed = new LearnedFeed("Heron Gazette", null) },
+            [later],
+            [],
+            default);
+
+        var stored = await Store.GetSourceAsync(source.Id, default);
+        Assert.Equal(("Heron Gazette", 2L), (stored!.Title, stored.Fetch.PollCount));
+        Assert.Equal(new[] { earlier.Id, later.Id }.Order(), (await SearchIdsAsync("heron")).Order());
+    }
+
     /// <summary>A curator moved the source while it was being polled: what the old address answered is not saved.</summary>
     [Fact]
     public async Task A_poll_of_an_address_the_source_has_left_saves_nothing_and_one_of_its_address_saves()

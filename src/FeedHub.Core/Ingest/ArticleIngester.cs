@@ -19,6 +19,22 @@ public sealed class ArticleIngester(IFeedStore store, HtmlContentSanitizer sanit
     /// <param name="maxNewArticles">At most this many articles are added (the newest); the rest wait for later polls.</param>
     public async Task<IngestResult> IngestAsync(Source source, FeedDocument document, Uri documentUrl, int maxNewArticles, CancellationToken cancellationToken)
     {
+        var plan = await PlanAsync(source, document, documentUrl, maxNewArticles, cancellationToken).ConfigureAwait(false);
+        if (plan.HasWrites)
+        {
+            await store.SaveArticlesAsync(plan.Inserts, plan.Updates, cancellationToken).ConfigureAwait(false);
+        }
+
+        return plan.Result();
+    }
+
+    /// <summary>
+    /// What merging the feed changes in the store, decided and not yet saved: a poll saves it with its own state
+    /// (<see cref="IFeedStore.SavePollWithArticlesAsync"/>).
+    /// </summary>
+    /// <param name="maxNewArticles">At most this many articles are added (the newest); the rest wait for later polls.</param>
+    public async Task<IngestPlan> PlanAsync(Source source, FeedDocument document, Uri documentUrl, int maxNewArticles, CancellationToken cancellationToken)
+    {
         var now = timeProvider.GetUtcNow();
         var feedLanguage = ArticleLanguage.Normalize(document.Language);
         var incoming = new Dictionary<string, (FeedItem Item, string? Link)>(StringComparer.Ordinal);
@@ -30,7 +46,7 @@ public sealed class ArticleIngester(IFeedStore store, HtmlContentSanitizer sanit
 
         if (incoming.Count == 0)
         {
-            return new IngestResult(0, 0, 0, []);
+            return new IngestPlan([], [], 0, 0);
         }
 
         // One look-up of what the store knows of these items (ids and hashes, not text); only edited items are then
@@ -81,13 +97,7 @@ public sealed class ArticleIngester(IFeedStore store, HtmlContentSanitizer sanit
         }
 
         var deferred = KeepNewest(inserts, maxNewArticles);
-        if (inserts.Count > 0 || updates.Count > 0)
-        {
-            await store.SaveArticlesAsync(inserts, updates, cancellationToken).ConfigureAwait(false);
-        }
-
-        var pending = inserts.Concat(updates).Where(a => a.Extraction == ExtractionState.Pending).Select(a => a.Id).ToList();
-        return new IngestResult(inserts.Count, updates.Count, incoming.Count - inserts.Count - updates.Count - deferred, pending) { Deferred = deferred };
+        return new IngestPlan(inserts, updates, incoming.Count - inserts.Count - updates.Count - deferred, deferred);
     }
 
     /// <summary>Keeps the <paramref name="max"/> newest new articles; returns how many were left for later polls.</summary>

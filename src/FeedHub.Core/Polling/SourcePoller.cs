@@ -14,8 +14,9 @@ using Microsoft.Extensions.Options;
 namespace FeedHub.Core.Polling;
 
 /// <summary>
-/// Polls one source: conditional fetch, parse, ingest, then the fetch state and next poll time are saved. Articles
-/// are stored before the new validators, so a crash in between only makes the next poll redo the work. A poll saves
+/// Polls one source: conditional fetch, parse, ingest, then what the feed said of itself, its new and edited articles,
+/// the fetch state and the next poll time are saved together (<see cref="IFeedStore.SavePollWithArticlesAsync"/>):
+/// the articles are never behind the new validators, so a crash only makes the next poll redo the work. A poll saves
 /// only its own columns (<see cref="PollResult"/>): a curator's change made meanwhile stays. A quiet poll (a 304 that
 /// changed only counters, times and the next poll) is saved with others a moment later (<see cref="QuietPollSaves"/>).
 /// </summary>
@@ -74,12 +75,19 @@ public sealed partial class SourcePoller(
         PollReport report;
         try
         {
-            report = result.Outcome switch
+            LearnedFeed? learned = null;
+            IngestPlan? articles = null;
+            if (result.Outcome == FetchOutcome.Ok)
             {
-                FetchOutcome.NotModified => NotModified(source, result, now),
-                FetchOutcome.Ok => await ReadAndIngestAsync(source, polledUrl, result, now, cancellationToken).ConfigureAwait(false),
-                _ => Failed(source, result.ErrorKind ?? FetchErrorKind.Network, result.Error ?? "unknown error", result.RetryAfter, now),
-            };
+                (report, learned, articles) = await ReadAsync(source, result, now, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                report = result.Outcome == FetchOutcome.NotModified
+                    ? NotModified(source, result, now)
+                    : Failed(source, result.ErrorKind ?? FetchErrorKind.Network, result.Error ?? "unknown error", result.RetryAfter, now);
+            }
+
             if (report.Error is null)
             {
                 report = await WithPushAsync(source, report, now, cancellationToken).ConfigureAwait(false);
@@ -89,6 +97,7 @@ public sealed partial class SourcePoller(
             {
                 PolledUrl = polledUrl,
                 Fetch = state,
+                Feed = learned,
                 MovedTo = moved ? source.FeedUrl : null,
                 Gone = source.State == SourceState.Retired,
                 DueAt = dueAt,
@@ -100,7 +109,16 @@ public sealed partial class SourcePoller(
             else
             {
                 turn ??= await ingestGate.EnterAsync(cancellationToken).ConfigureAwait(false);
-                await store.SavePollAsync(poll, cancellationToken).ConfigureAwait(false);
+                if (articles is { HasWrites: true })
+                {
+                    await store.SavePollWithArticlesAsync(poll, articles.Inserts, articles.Updates, cancellationToken).ConfigureAwait(false);
+                    report = report with { PendingExtraction = articles.Result().PendingExtraction };
+                }
+                else
+                {
+                    await store.SavePollAsync(poll, cancellationToken).ConfigureAwait(false);
+                }
+
                 storeWrites.Succeeded();
             }
         }
@@ -181,29 +199,34 @@ public sealed partial class SourcePoller(
         return new PollReport(source.Id, source.Name, PollOutcome.NotModified, 0, 0, null, state.NextPollAt);
     }
 
-    private async Task<PollReport> ReadAndIngestAsync(Source source, string polledUrl, FetchResult result, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the feed and decides what it changes, saving nothing: what the feed says of itself when that changed (the
+    /// title a first poll learns), the articles to add and update, and the fetch state in <paramref name="source"/>.
+    /// </summary>
+    private async Task<(PollReport Report, LearnedFeed? Learned, IngestPlan? Articles)> ReadAsync(Source source, FetchResult result, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var documentUrl = result.FinalUrl ?? new Uri(source.FeedUrl);
         var document = reader.Read(result.Body, result.ContentType, documentUrl);
         if (!document.IsFeed && document.Items.Count == 0)
         {
             var why = document.Error ?? "the response is not an RSS, Atom or JSON feed";
-            return Failed(source, document.Refused ? FetchErrorKind.Parse : FetchErrorKind.NotAFeed, why, null, now);
+            return (Failed(source, document.Refused ? FetchErrorKind.Parse : FetchErrorKind.NotAFeed, why, null, now), null, null);
         }
 
-        // What the feed says of itself is saved before its articles: they are then indexed for search under the
-        // source's new name at once, instead of again after it (a source's first poll learns its title).
+        // What the feed says of itself is saved with its articles: they are then indexed for search under the source's
+        // new name at once, instead of again after it (a source's first poll learns its title).
         var title = string.IsNullOrWhiteSpace(document.Title) ? source.Title : HtmlText.Of(Mojibake.Repair(document.Title), 300);
         // Only an http(s) home page is kept: a javascript: link stored once is dropped by the next poll.
         var siteUrl = document.Link is { } link && Uri.TryCreate(documentUrl, link, out var site) && WebLinks.IsHttp(site.AbsoluteUri) ? site.AbsoluteUri
             : WebLinks.IsHttp(source.SiteUrl) ? source.SiteUrl : null;
+        LearnedFeed? learned = null;
         if (title != source.Title || siteUrl != source.SiteUrl)
         {
             (source.Title, source.SiteUrl) = (title, siteUrl);
-            await store.SavePollAsync(new PollResult(source.Id) { PolledUrl = polledUrl, Feed = new LearnedFeed(title, siteUrl) }, cancellationToken).ConfigureAwait(false);
+            learned = new LearnedFeed(title, siteUrl);
         }
 
-        var ingested = await ingester.IngestAsync(source, document, documentUrl, _options.MaxArticlesPerPoll, cancellationToken).ConfigureAwait(false);
+        var ingested = await ingester.PlanAsync(source, document, documentUrl, _options.MaxArticlesPerPoll, cancellationToken).ConfigureAwait(false);
         var state = source.Fetch;
         Succeeded(state, result, now);
         state.BytesReceived += result.Body.Length;
@@ -217,22 +240,22 @@ public sealed partial class SourcePoller(
             state.ETag = null;
             state.LastModified = null;
             var note = string.Create(CultureInfo.InvariantCulture,
-                $"stored the newest {ingested.Added:N0} of {ingested.Added + ingested.Deferred:N0} new articles (FeedHub:Polling:MaxArticlesPerPoll); the rest come with the next polls");
+                $"stored the newest {ingested.Inserts.Count:N0} of {ingested.Inserts.Count + ingested.Deferred:N0} new articles (FeedHub:Polling:MaxArticlesPerPoll); the rest come with the next polls");
             state.ParseWarning = state.ParseWarning is null ? note : $"{state.ParseWarning}; {note}";
         }
 
-        if (ingested.Added > 0)
+        if (ingested.Inserts.Count > 0)
         {
             state.LastNewItemAt = now;
         }
 
         state.NextPollAt = PollSchedule.AfterSuccess(source, _options, document, result.FreshFor, now);
-        return new PollReport(source.Id, source.Name, PollOutcome.Updated, ingested.Added, ingested.Updated, null, state.NextPollAt)
+        var report = new PollReport(source.Id, source.Name, PollOutcome.Updated, ingested.Inserts.Count, ingested.Updates.Count, null, state.NextPollAt)
         {
-            PendingExtraction = ingested.PendingExtraction,
             WebSubHubs = document.Hubs,
             WebSubTopic = document.SelfUrl ?? documentUrl.AbsoluteUri,
         };
+        return (report, learned, ingested);
     }
 
     /// <summary>
