@@ -7,11 +7,10 @@ using FeedHub.Tests.Support;
 
 namespace FeedHub.Tests.Pipeline;
 
-/// <summary>An article fetched for its full text does not repeat its title as the first line of its text.</summary>
-public sealed class FullTextTitleTests
+public sealed partial class FullTextTests
 {
     [Fact]
-    public async Task The_page_heading_repeating_the_feed_item_s_title_is_not_part_of_the_article()
+    public async Task The_page_heading_repeating_the_feed_item_s_title_is_not_part_of_the_article_text()
     {
         const string paragraph = "Nous avons publié la version 1.2, avec un nouveau moteur de recherche et des flux plus rapides pour tout le monde.";
         await using var site = LocalHttpServer.Serving(request => request.Path switch
