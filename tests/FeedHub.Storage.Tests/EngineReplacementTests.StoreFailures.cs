@@ -6,6 +6,8 @@ using FeedHub.Storage.LiteDb;
 using LiteDB;
 using LiteDB.Engine;
 
+using static FeedHub.Storage.Tests.EngineFaults;
+
 namespace FeedHub.Storage.Tests;
 
 /// <summary>

@@ -3,6 +3,8 @@ using FeedHub.Core.Storage;
 using FeedHub.Storage.LiteDb;
 using LiteDB;
 
+using static FeedHub.Storage.Tests.EngineFaults;
+
 namespace FeedHub.Storage.Tests;
 
 /// <summary>

@@ -5,6 +5,8 @@ using LiteDB;
 using LiteDB.Engine;
 using Microsoft.Extensions.Logging;
 
+using static FeedHub.Storage.Tests.EngineFaults;
+
 namespace FeedHub.Storage.Tests;
 
 /// <summary>
@@ -160,22 +162,6 @@ public sealed partial class EngineReplacementTests : IDisposable
         var numbers = database.GetCollection("numbers");
         numbers.InsertBulk(Enumerable.Range(1, 1000).Select(i => new BsonDocument { ["_id"] = i, ["Text"] = new string('n', 200) }));
         return numbers;
-    }
-
-    /// <summary>
-    /// Makes LiteDB's engine meet a failed check of its own inside a write, behind the store's back (as another thread's
-    /// call leaves it until that call returns): LiteDB closes the engine, and every call on it fails from then on.
-    /// </summary>
-    private static void FailOwnCheck(LiteEngine engine)
-    {
-        var failure = Assert.ThrowsAny<LiteException>(() => engine.Insert("other", FailingDocuments(), BsonAutoId.Int64));
-        Assert.Equal(LiteException.INVALID_DATAFILE_STATE, failure.ErrorCode);
-    }
-
-    private static IEnumerable<BsonDocument> FailingDocuments()
-    {
-        yield return new BsonDocument { ["Text"] = "written before the check fails" };
-        throw new LiteException(LiteException.INVALID_DATAFILE_STATE, "Page type must be data page (a check failing on purpose)");
     }
 
     private static Article NewArticle(long sourceId, int n) => new()

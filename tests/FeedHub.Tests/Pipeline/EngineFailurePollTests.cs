@@ -2,6 +2,7 @@ using FeedHub.Core.Model;
 using FeedHub.Core.Polling;
 using FeedHub.Core.Storage;
 using FeedHub.Storage.LiteDb;
+using static FeedHub.Storage.Tests.EngineFaults;
 using FeedHub.Tests.Support;
 using LiteDB;
 using LiteDB.Engine;
@@ -57,18 +58,5 @@ public sealed class EngineFailurePollTests
         Assert.Null(again.Error);
         Assert.Equal(0, (await store.GetSourceAsync(source.Id, default))!.Fetch.ConsecutiveFailures);
         Assert.Null(writes.Failure);
-    }
-
-    /// <summary>Makes LiteDB's engine meet a failed check of its own inside a write: it closes itself, and every call on it fails from then on.</summary>
-    private static void FailOwnCheck(LiteEngine engine)
-    {
-        var failure = Assert.ThrowsAny<LiteException>(() => engine.Insert("other", FailingDocuments(), BsonAutoId.Int64));
-        Assert.Equal(LiteException.INVALID_DATAFILE_STATE, failure.ErrorCode);
-    }
-
-    private static IEnumerable<BsonDocument> FailingDocuments()
-    {
-        yield return new BsonDocument { ["Text"] = "written before the check fails" };
-        throw new LiteException(LiteException.INVALID_DATAFILE_STATE, "Page type must be data page (a check failing on purpose)");
     }
 }
