@@ -57,14 +57,17 @@ public sealed partial class IdleMemoryReturn(TimeProvider timeProvider, ILogger<
     private void CompactWhileBusy()
     {
         var before = GC.GetGCMemoryInfo().TotalCommittedBytes;
+        // Every thread of the process, requests included, waits for this collection: its pause is what readers pay.
+        var pausedBefore = GC.GetTotalPauseDuration();
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        var pause = GC.GetTotalPauseDuration() - pausedBefore;
         var after = GC.GetGCMemoryInfo().TotalCommittedBytes;
         NativeHeap.Trim();
-        LogCompacted(logger, before / (1024 * 1024), after / (1024 * 1024));
+        LogCompacted(logger, before / (1024 * 1024), after / (1024 * 1024), (long)pause.TotalMilliseconds);
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "The heap outgrew what is alive: a compacting collection took its committed memory from {BeforeMegabytes} MB to {AfterMegabytes} MB")]
-    private static partial void LogCompacted(ILogger logger, long beforeMegabytes, long afterMegabytes);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The heap outgrew what is alive: a compacting collection took its committed memory from {BeforeMegabytes} MB to {AfterMegabytes} MB and paused the process for {PauseMilliseconds} ms")]
+    private static partial void LogCompacted(ILogger logger, long beforeMegabytes, long afterMegabytes, long pauseMilliseconds);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Work is idle: the heap's committed memory went from {BeforeMegabytes} MB to {AfterMegabytes} MB, the process's resident memory from {ResidentBeforeMegabytes} MB to {ResidentAfterMegabytes} MB")]
     private static partial void LogReturned(ILogger logger, long beforeMegabytes, long afterMegabytes, long residentBeforeMegabytes, long residentAfterMegabytes);
