@@ -24,6 +24,9 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
     private readonly ILogger _logger;
     private readonly LiteDatabase _database;
     private readonly ILiteCollection<Source> _sources;
+
+    /// <summary>The same collection as documents: one read mapped to two copies of a source (see <see cref="SavePollWithArticlesAsync"/>).</summary>
+    private readonly ILiteCollection<BsonDocument> _sourceDocuments;
     private readonly ILiteCollection<BsonDocument> _articles;
     private readonly ILiteCollection<BsonDocument> _settings;
     private readonly ILiteCollection<Curator> _curators;
@@ -58,6 +61,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
             }
 
             _sources = _database.GetCollection<Source>("sources", BsonAutoId.Int64);
+            _sourceDocuments = _database.GetCollection("sources", BsonAutoId.Int64);
             _articles = _database.GetCollection("articles", BsonAutoId.Int64);
             _settings = _database.GetCollection("settings");
             _curators = _database.GetCollection<Curator>("curators", BsonAutoId.Int64);
