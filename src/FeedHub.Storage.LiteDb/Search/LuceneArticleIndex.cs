@@ -87,10 +87,6 @@ internal sealed class LuceneArticleIndex : IDisposable
             // them, as when they indexed one at a time, rather than one per thread (small segments flushed at each
             // commit, merged again later). The text analysis then runs beside the store's writer, not under its lock.
             MaxThreadStates = 1,
-
-            // A flushed segment's files are kept as written rather than copied again into one compound file at each
-            // commit (merged segments follow the merge policy as before). Readers take either.
-            UseCompoundFile = false,
         };
         _writer = new IndexWriter(directory, config);
         _searchers = new SearcherManager(_writer, applyAllDeletes: true, searcherFactory: null);
