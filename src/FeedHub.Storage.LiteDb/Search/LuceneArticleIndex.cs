@@ -21,8 +21,8 @@ namespace FeedHub.Storage.LiteDb.Search;
 internal sealed class LuceneArticleIndex : IDisposable
 {
     /// <summary>
-    /// Changes whenever the fields change so that an index written by an older FeedHub could not answer, so it is
-    /// rebuilt (the ids' terms dropped and the dates' step widened did not: such an index answers the same queries).
+    /// Changes whenever the fields change in a way an index written by an older FeedHub cannot answer, so that it is
+    /// rebuilt (one whose articles still hold their ids' terms answers alike).
     /// </summary>
     public const string Format = "1";
 
@@ -40,15 +40,6 @@ internal sealed class LuceneArticleIndex : IDisposable
     /// score, so the length factor norms keep for scoring would be computed and written for nothing.
     /// </summary>
     private static readonly FieldType TextType = Frozen(new FieldType(TextField.TYPE_NOT_STORED) { OmitNorms = true });
-
-    /// <summary>
-    /// Dates are indexed at every eighth bit, 8 terms per article instead of the 16 of Lucene's default step of 4: a
-    /// window or a cursor reads a few more terms, and every article written pays fewer. Queries use the same step, which
-    /// an index written before at 4 answers alike (its terms include those of every eighth bit).
-    /// </summary>
-    private const int DatePrecisionStep = 8;
-
-    private static readonly FieldType DateType = Frozen(new FieldType(Int64Field.TYPE_NOT_STORED) { NumericPrecisionStep = DatePrecisionStep });
 
     private static readonly Sort RiverOrder = new(new SortField(DateField, SortFieldType.INT64, true), new SortField(IdField, SortFieldType.INT64, true));
 
@@ -246,11 +237,11 @@ internal sealed class LuceneArticleIndex : IDisposable
             {
                 var cursor = new BooleanQuery
                 {
-                    { NumericRangeQuery.NewInt64Range(DateField, DatePrecisionStep, null, before.SortDate.ToUnixTimeMilliseconds(), true, false), Occur.SHOULD },
+                    { NumericRangeQuery.NewInt64Range(DateField, null, before.SortDate.ToUnixTimeMilliseconds(), true, false), Occur.SHOULD },
                     {
                         new BooleanQuery
                         {
-                            { NumericRangeQuery.NewInt64Range(DateField, DatePrecisionStep, before.SortDate.ToUnixTimeMilliseconds(), before.SortDate.ToUnixTimeMilliseconds(), true, true), Occur.MUST },
+                            { NumericRangeQuery.NewInt64Range(DateField, before.SortDate.ToUnixTimeMilliseconds(), before.SortDate.ToUnixTimeMilliseconds(), true, true), Occur.MUST },
 
                             // Among the articles of that very millisecond (a few), the ids below: read from the ids'
                             // doc values, so the ids need no terms of their own.
@@ -264,7 +255,7 @@ internal sealed class LuceneArticleIndex : IDisposable
 
             if (query.From is not null || query.To is not null)
             {
-                all.Add(NumericRangeQuery.NewInt64Range(DateField, DatePrecisionStep, query.From?.ToUnixTimeMilliseconds(), query.To?.ToUnixTimeMilliseconds(), true, false), Occur.MUST);
+                all.Add(NumericRangeQuery.NewInt64Range(DateField, query.From?.ToUnixTimeMilliseconds(), query.To?.ToUnixTimeMilliseconds(), true, false), Occur.MUST);
             }
 
             // A category's sources are a clause (their postings lead the search); past what one query may hold, a filter.
@@ -296,7 +287,7 @@ internal sealed class LuceneArticleIndex : IDisposable
                 var windowed = new BooleanQuery
                 {
                     { all, Occur.MUST },
-                    { NumericRangeQuery.NewInt64Range(DateField, DatePrecisionStep, newest - (long)window.TotalMilliseconds, null, true, true), Occur.MUST },
+                    { NumericRangeQuery.NewInt64Range(DateField, newest - (long)window.TotalMilliseconds, null, true, true), Occur.MUST },
                 };
                 var page = searcher.Search(windowed, sources, limit, RiverOrder);
                 if (page.ScoreDocs.Length == limit)
@@ -442,7 +433,7 @@ internal sealed class LuceneArticleIndex : IDisposable
         // The id in doc values alone (the river's order, the cursor): its 16 terms, which an index from before holds,
         // were the most of an article's terms that are not words.
         private readonly NumericDocValuesField _idValue = new(IdField, 0);
-        private readonly Int64Field _date = new(DateField, 0, DateType);
+        private readonly Int64Field _date = new(DateField, 0, Field.Store.NO);
         private readonly NumericDocValuesField _dateValue = new(DateField, 0);
         private readonly StringField _source = new(SourceField, string.Empty, Field.Store.NO);
         private readonly SortedDocValuesField _sourceValue = new(SourceField, new BytesRef());
