@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 using System.Text;
 using FeedHub.Core.Model;
@@ -107,12 +108,66 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
                 return Task.FromResult(holder);
             }
 
-            _sources.Insert(source);
+            // Its id is given at the insert: what tells, if the commit throws, whether the source is in the file.
+            WriteAlone(() => _sources.Insert(source), landed: () => _sources.FindById(source.Id) is { } stored && stored.FeedUrl == source.FeedUrl);
             _sourceDirectory.Put(source);
         }
 
         SourcesChanged();
         return Task.FromResult(source);
+    }
+
+    /// <summary>
+    /// One write in a transaction of its own (on this thread). A commit that throws may be in the file all the
+    /// same (LiteDB confirms a transaction in its log, then checkpoints the log into the file, and a full disk fails
+    /// either step): read once the transaction is rolled back, <paramref name="landed"/> tells, and a write in the file
+    /// has succeeded. Told it failed, its caller would try it again: a second source at one address, a claim refused
+    /// to the process that made it.
+    /// </summary>
+    private void WriteAlone(Action write, Func<bool> landed)
+    {
+        if (!_database.BeginTrans())
+        {
+            // Its commit would be another write's, half done.
+            throw new InvalidOperationException("A write alone was asked for within another write's transaction.");
+        }
+
+        var atCommit = false;
+        try
+        {
+            write();
+            atCommit = true;
+            _database.Commit();
+        }
+        catch (Exception failure)
+        {
+            try
+            {
+                _database.Rollback();
+            }
+            catch (IOException)
+            {
+                // The engine failed under the transaction: it is replaced, and the transaction dropped with it.
+            }
+
+            if (!atCommit || !LandedAfterAll(landed))
+            {
+                ExceptionDispatchInfo.Throw(failure);
+            }
+        }
+    }
+
+    /// <summary>Whether a write whose commit threw is in the file; when the file cannot be read (nobody can tell), not.</summary>
+    private bool LandedAfterAll(Func<bool> landed)
+    {
+        try
+        {
+            return Read(landed);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     public Task<Source?> GetSourceAsync(long id, CancellationToken cancellationToken)
@@ -366,7 +421,9 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
     {
         try
         {
-            _settings.Insert(new BsonDocument { ["_id"] = name, ["Value"] = value });
+            // Not under the write lock: articles' writes claim the entry id authority before they take it.
+            WriteAlone(() => _settings.Insert(new BsonDocument { ["_id"] = name, ["Value"] = value }), landed: () => _settings.FindById(name)?["Value"] == value);
+
             return Task.FromResult(true);
         }
         catch (LiteException e) when (e.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)

@@ -1,3 +1,4 @@
+using FeedHub.Core.Ingest;
 using FeedHub.Core.Model;
 using FeedHub.Core.Polling;
 using FeedHub.Core.Search;
@@ -53,6 +54,7 @@ public sealed partial class EngineReplacementTests
     {
         using var store = new LiteDbFeedStore(DatabasePath, new LiteDbSearchOptions { CommitInterval = Timeout.InfiniteTimeSpan }, _log);
         var source = await store.AddSourceAsync(new Source { FeedUrl = "https://a.example/feed", Title = "A" }, default);
+        await EntryIds.InstallationAuthorityAsync(store, default); // claimed in a commit of its own, before the poll's
         var transactions = store.WriteTransactions;
 
         // Another call's check fails while the poll's group commits: LiteDB closes the engine, and the commit meets the

@@ -1,3 +1,4 @@
+using FeedHub.Core.Ingest;
 using FeedHub.Core.Model;
 using FeedHub.Storage.LiteDb;
 
@@ -89,12 +90,51 @@ public sealed partial class LiteDbFeedStoreTests
         Assert.Equal(1, await Store.CountArticlesAsync(source.Id, default));
     }
 
+    [Fact]
+    public async Task An_add_whose_commit_lands_and_then_throws_returns_the_source_that_a_second_add_of_its_address_finds()
+    {
+        FailNextCommit((LiteDbFeedStore)Store, afterItLands: true);
+
+        var added = await Store.AddSourceAsync(new Source { FeedUrl = "https://landed.example/feed" }, default);
+
+        Assert.True(added.Id > 0);
+        Assert.Equal(added.Id, (await Store.AddSourceAsync(new Source { FeedUrl = "https://landed.example/feed" }, default)).Id);
+        Store = await CrashAndReopenAsync(Store);
+        Assert.Equal([added.Id], (await Store.ListSourcesAsync(default)).Select(s => s.Id));
+    }
+
+    [Fact]
+    public async Task An_add_whose_commit_throws_before_it_lands_fails_and_the_add_tried_again_stores_the_source_once()
+    {
+        FailNextCommit((LiteDbFeedStore)Store, afterItLands: false);
+
+        await Assert.ThrowsAnyAsync<IOException>(() => Store.AddSourceAsync(new Source { FeedUrl = "https://refused.example/feed" }, default));
+
+        var added = await Store.AddSourceAsync(new Source { FeedUrl = "https://refused.example/feed" }, default);
+        Store = await CrashAndReopenAsync(Store);
+        Assert.Equal([added.Id], (await Store.ListSourcesAsync(default)).Select(s => s.Id));
+    }
+
+    [Fact]
+    public async Task A_claim_whose_commit_lands_and_then_throws_is_the_claimer_s()
+    {
+        FailNextCommit((LiteDbFeedStore)Store, afterItLands: true);
+
+        Assert.True(await Store.ClaimSettingAsync("claimed", "mine", default));
+
+        Assert.False(await Store.ClaimSettingAsync("claimed", "theirs", default));
+        Assert.Equal("mine", await Store.GetSettingAsync("claimed", default));
+    }
+
     /// <summary>
     /// Makes the store's next commit throw, by default "No space left on device" as a full disk does: before LiteDB
     /// confirms the transaction (the write of its log), or after (the checkpoint it makes once the transaction is confirmed).
     /// </summary>
     private static void FailNextCommit(LiteDbFeedStore store, bool afterItLands, Exception? failure = null)
     {
+        // The first articles' write claims the installation's entry id authority in a commit of its own: claimed now,
+        // the next commit is the one the test means.
+        EntryIds.InstallationAuthorityAsync(store, default).GetAwaiter().GetResult();
         var engine = store.Engine;
         var commit = engine.Committing;
         engine.Committing = liteEngine =>

@@ -18,6 +18,15 @@ public static class EntryIds
         => string.Create(CultureInfo.InvariantCulture,
             $"tag:{authority},{firstSeenAt.UtcDateTime:yyyy-MM-dd}:source/{sourceId}/{Digests.Sha256Hex(articleKey, 8)}");
 
+    /// <summary>
+    /// The id of one of this installation's feeds (<paramref name="name"/> says which: its path and filters, never its
+    /// page or host), minted from the installation's own authority, so it stays the same whatever address the feed is
+    /// read at, on every node, and when the public address changes. The date is fixed: the authority is a name under
+    /// <c>.invalid</c>, nobody's at any date, and a date of the day would change the id.
+    /// </summary>
+    public static string Feed(string installationAuthority, string name)
+        => $"tag:{installationAuthority},2000:{name}";
+
     /// <summary>A fresh authority for a new installation: a name under <c>.invalid</c> (nobody's domain) with a random part.</summary>
     public static string NewInstallationAuthority()
         => $"feedhub-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}.invalid";

@@ -127,6 +127,7 @@ public static class DigestPages
         var updated = entries.Count == 0 ? time.GetUtcNow() : entries.Max(e => e.Updated);
         var feed = new PublishedFeed($"{site.Title} daily digest", $"One entry a day with every post of that day on {site.Title}", FeedSelf(origin, format), new Uri(origin, "digest"), updated, entries)
         {
+            Id = EntryIds.Feed(authority, "digest"),
             HubUrl = hub,
             Stylesheet = FeedsInBrowsers.Stylesheet,
         };

@@ -1,3 +1,4 @@
+using FeedHub.Core.Ingest;
 using FeedHub.Core.Model;
 using FeedHub.Core.Publishing;
 using FeedHub.Core.Search;
@@ -64,7 +65,7 @@ public static class MergedFeeds
         var images = request.ImageOptions.Value.ProxyInFeeds ? request.Images : null;
         return request.Responses.ServeFeedAsync(
             context,
-            cancellationToken => RenderAsync(request.River, request.Site.Value, request.Time, filter, cursor, origin, format, hub, images, cancellationToken),
+            cancellationToken => RenderAsync(request.River, request.Store, request.Site.Value, request.Time, filter, cursor, origin, format, hub, images, cancellationToken),
             format.MediaType,
             dependsOn: River.ScopesOf(filter),
             shortcut: true);
@@ -73,11 +74,17 @@ public static class MergedFeeds
     /// <summary>A page of the merged feed (the newest when <paramref name="cursor"/> is null) as its format writes it.</summary>
     /// <param name="images">Where images go through this site (when <see cref="ImageProxyOptions.ProxyInFeeds"/> is set); null to keep their addresses.</param>
     public static async Task<byte[]> RenderAsync(
-        River river, SiteOptions site, TimeProvider time, RiverFilter filter, ArticleCursor? cursor, Uri origin, SyndicationFormat format, Uri? hub, ImageLinks? images,
+        River river, IFeedStore store, SiteOptions site, TimeProvider time, RiverFilter filter, ArticleCursor? cursor, Uri origin, SyndicationFormat format, Uri? hub, ImageLinks? images,
         CancellationToken cancellationToken)
     {
         var page = await river.ReadAsync(filter, cursor, PageSize, cancellationToken);
-        return format.Write(ToPublishedFeed(page, filter, cursor, site, origin, "feed." + format.Extension, time.GetUtcNow(), images) with { HubUrl = hub });
+        var authority = await EntryIds.InstallationAuthorityAsync(store, cancellationToken);
+        var feed = ToPublishedFeed(page, filter, cursor, site, origin, "feed." + format.Extension, time.GetUtcNow(), images) with
+        {
+            Id = EntryIds.Feed(authority, "feed" + Query(filter, null)),
+            HubUrl = hub,
+        };
+        return format.Write(feed);
     }
 
     /// <summary>The address of the newest page of a merged feed: its WebSub topic.</summary>
@@ -100,7 +107,6 @@ public static class MergedFeeds
         var first = new Uri(origin, path + Query(filter, null));
         return new PublishedFeed(title, site.Description, new Uri(origin, path + Query(filter, cursor)), origin, updated, entries)
         {
-            Id = first.AbsoluteUri,
             FirstUrl = first,
             NextUrl = page.Next is { } next ? new Uri(origin, path + Query(filter, next)) : null,
             Stylesheet = FeedsInBrowsers.Stylesheet,
@@ -134,6 +140,6 @@ public static class MergedFeeds
 
     /// <summary>What a merged-feed request brings: its filters and the services that answer it.</summary>
     private sealed record FeedRequest(
-        string? Category, long? Source, string? Before, string? Q, River River, RenderedResponses Responses, PublicAddress Address, IOptions<SiteOptions> Site, TimeProvider Time,
+        string? Category, long? Source, string? Before, string? Q, River River, IFeedStore Store, RenderedResponses Responses, PublicAddress Address, IOptions<SiteOptions> Site, TimeProvider Time,
         ImageLinks Images, IOptions<ImageProxyOptions> ImageOptions, WebSubHub Hub);
 }

@@ -61,7 +61,7 @@ public sealed class TopicRenderer(
         }
         else
         {
-            body = await MergedFeeds.RenderAsync(river, site.Value, time, topic.Filter, null, topic.Origin, topic.Format, hub,
+            body = await MergedFeeds.RenderAsync(river, store, site.Value, time, topic.Filter, null, topic.Origin, topic.Format, hub,
                 imageOptions.Value.ProxyInFeeds ? images : null, cancellationToken);
         }
 

@@ -28,6 +28,18 @@ public sealed class PublicAddressTests
             Assert.Equal(ids, EntryIds(feed, viaOtherName));
             Assert.All(ids, id => Assert.StartsWith("tag:", id, StringComparison.Ordinal));
         }
+
+        // The feeds' own ids too: a reader that keys a subscription on the Atom id must not see a new feed per host name.
+        var feedIds = new HashSet<string>();
+        foreach (var feed in new[] { "/feed.atom", "/feed.atom?category=Tech", "/digest.atom" })
+        {
+            var viaLocalhost = FeedId(await GetAsync(app, feed, host: $"localhost:{app.BaseUri.Port}"));
+            Assert.StartsWith("tag:", viaLocalhost, StringComparison.Ordinal);
+            Assert.Equal(viaLocalhost, FeedId(await GetAsync(app, feed, host: "feeds.example.org")));
+            feedIds.Add(viaLocalhost);
+        }
+
+        Assert.Equal(3, feedIds.Count);
     }
 
     [Fact]
@@ -50,14 +62,14 @@ public sealed class PublicAddressTests
                 }
             }
 
-            idsBefore = EntryIds("/feed.atom", await GetAsync(app, "/feed.atom", host: "evil.example"));
-            Assert.Equal(2, idsBefore.Count);
+            idsBefore = [FeedId(await GetAsync(app, "/feed.atom", host: "evil.example")), .. EntryIds("/feed.atom", await GetAsync(app, "/feed.atom", host: "evil.example"))];
+            Assert.Equal(3, idsBefore.Count);
             Assert.All(idsBefore, id => Assert.StartsWith("tag:", id, StringComparison.Ordinal));
         }
 
         await using var moved = await TestApp.StartAsync(data, worker: false, settings: "--FeedHub:Site:BaseUrl=https://news.example.net/planet/");
         var atom = await moved.Http.GetStringAsync("/feed.atom");
-        Assert.Equal(idsBefore, EntryIds("/feed.atom", atom));
+        Assert.Equal(idsBefore, [FeedId(atom), .. EntryIds("/feed.atom", atom)]);
         Assert.Contains("https://news.example.net/planet/feed.atom", atom, StringComparison.Ordinal);
     }
 
@@ -116,6 +128,9 @@ public sealed class PublicAddressTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await response.Content.ReadAsStringAsync();
     }
+
+    private static string FeedId(string atom)
+        => XDocument.Parse(atom).Root!.Element(XName.Get("id", "http://www.w3.org/2005/Atom"))!.Value;
 
     private static List<string> EntryIds(string feed, string body)
     {
