@@ -1,6 +1,7 @@
 using FeedHub.Core.Curation;
 using FeedHub.Core.Model;
 using FeedHub.Core.Polling;
+using FeedHub.Core.Search;
 using FeedHub.Core.Storage;
 using LiteDB;
 
@@ -92,6 +93,10 @@ public sealed partial class LiteDbFeedStore
         var articlesWrite = ArticlesWrite(inserts, updates);
         // Known only under the write lock, and seldom so (a blog renamed): the write is then rolled back and done again.
         var renames = false;
+
+        // The source's names as the write stores them, for indexing its articles: read again after the commit, the
+        // source was a third read per poll. A rename coming in between indexes the articles again once they are.
+        var names = new Dictionary<long, string>();
         while (true)
         {
             Source? before = null;
@@ -102,13 +107,15 @@ public sealed partial class LiteDbFeedStore
                     () =>
                     {
                         (before, saved) = (null, null);
-                        if (_sources.FindById(poll.SourceId) is not { } stored || !poll.IsAbout(stored))
+                        if (_sourceDocuments.FindById(poll.SourceId) is not { } document
+                            || _mapper.ToObject<Source>(document) is var stored && !poll.IsAbout(stored))
                         {
                             throw new PollNotSavedException(renames: false);
                         }
 
-                        // A second copy: what the listing index takes back if the write fails after this.
-                        before = _sources.FindById(poll.SourceId);
+                        // A second copy of the one document read (a second read of the file cost a look-up and its
+                        // decoding): what the listing index takes back if the write fails after this.
+                        before = _mapper.ToObject<Source>(document);
                         poll.ApplyTo(stored);
                         if (poll.MovedTo is not null && HolderOf(stored) is { } holder)
                         {
@@ -124,10 +131,12 @@ public sealed partial class LiteDbFeedStore
                         _sourceDirectory.Put(stored);
                         articlesWrite();
                         saved = stored;
+                        names[stored.Id] = SearchText.SourceNames(stored);
                     },
                     [.. inserts, .. updates],
                     renames ? [poll.SourceId] : [],
-                    inserted: inserts.Count);
+                    inserted: inserts.Count,
+                    names);
             }
             catch (PollNotSavedException notSaved)
             {

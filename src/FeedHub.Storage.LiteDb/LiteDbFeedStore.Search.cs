@@ -147,7 +147,8 @@ public sealed partial class LiteDbFeedStore
     /// holds the write lock already: the combiner of a group would wait for it.
     /// </summary>
     /// <param name="inserted">How many of <paramref name="articles"/>, the first ones, the write added.</param>
-    private void WriteSearchable(Action write, IReadOnlyList<Article> articles, IReadOnlyCollection<long> sources, int inserted = 0)
+    /// <param name="names">The names of the articles' sources that the write learned, by source id (others are read).</param>
+    private void WriteSearchable(Action write, IReadOnlyList<Article> articles, IReadOnlyCollection<long> sources, int inserted = 0, Dictionary<long, string>? names = null)
     {
         var queued = new QueuedWrite(write, articles, sources, inserted);
         if (articles.Count > 0 && sources.Count == 0 && !_writeLock.IsHeldByCurrentThread)
@@ -172,7 +173,7 @@ public sealed partial class LiteDbFeedStore
         {
             if (sources.Count == 0)
             {
-                IndexArticles(queued.Position, indexed, inserted);
+                IndexArticles(queued.Position, indexed, inserted, names ?? []);
             }
         }
         finally
@@ -228,10 +229,9 @@ public sealed partial class LiteDbFeedStore
     }
 
     /// <summary>Indexes a committed write's articles, outside the write lock.</summary>
-    private void IndexArticles(long position, IReadOnlyList<Article> articles, int inserted)
+    private void IndexArticles(long position, IReadOnlyList<Article> articles, int inserted, Dictionary<long, string> names)
     {
         var index = _search!;
-        var names = new Dictionary<long, string>();
         for (var i = 0; i < articles.Count; i++)
         {
             var article = articles[i];

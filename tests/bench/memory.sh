@@ -5,6 +5,7 @@
 #
 #   bash tests/bench/memory.sh [--feeds N] [--idle SECONDS[,SECONDS...]] [--with 'VAR=VALUE ...'] ...
 #                              [--baseline path/to/feedhub.dll] [--build NAME=path/to/feedhub.dll] ... [--reps R] [--serve-only]
+#                              [--quarters]
 #
 #   --feeds N      feeds to poll (default 1000; the farm is generated under $FARM the first time)
 #   --idle S,...   how long after its round serve's RSS is read again, in seconds from the round's end (default 60;
@@ -12,6 +13,8 @@
 #   --reps R       runs of every configuration (default 1), in reverse order every other time, so that no
 #                  configuration always meets the load of the same moment
 #   --serve-only   measure the `serve` round only, not `poll --once`
+#   --quarters     also the serve round's CPU per feed in each quarter of its feeds (read as the farm has served each
+#                  quarter): the JIT's warm-up lands in the first, the steady state is the others
 #   --with '...'   one more configuration: runtime settings as environment variables, e.g. 'DOTNET_gcServer=1' or
 #                  'DOTNET_GCConserveMemory=7'. Without any, the runtime's own defaults are compared
 #                  ('DOTNET_GCGen0MaxBudget=0': the gen0 budget the GC sizes from the processor's cache).
@@ -28,7 +31,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-feeds=1000 idle_times=60 configs=() builds=() reps=1 serve_only=false
+feeds=1000 idle_times=60 configs=() builds=() reps=1 serve_only=false quarters=false
 declare -A build_dll=()
 while [ $# -gt 0 ]; do
   case $1 in
@@ -36,6 +39,7 @@ while [ $# -gt 0 ]; do
     --idle) idle_times=${2:?}; shift 2 ;;
     --reps) reps=${2:?}; shift 2 ;;
     --serve-only) serve_only=true; shift ;;
+    --quarters) quarters=true; shift ;;
     --with) configs+=("${2:?}"); shift 2 ;;
     --baseline) builds+=(baseline); build_dll[baseline]=${2:?}; shift 2 ;;
     --build) [[ ${2:-} == ?*=?* ]] || { echo "memory.sh: --build takes NAME=path/to/feedhub.dll" >&2; exit 2; }
@@ -111,9 +115,12 @@ for rep in $(seq 1 "$reps"); do
     python3 tests/bench/rss_parts.py --peak "$serve_pid" "$work/peak" &
     sampler_pid=$!
     pids+=("$sampler_pid")
+    marks=()
     while [ "$(served)" -lt "$feeds" ]; do
       sleep 1
       kill -0 "$serve_pid" 2>/dev/null || { say "serve died:"; tail -5 "$work/serve.err" >&2; exit 1; }
+      # The CPU spent when the farm has served each quarter of the feeds (their polls are about done by then).
+      while [ "${#marks[@]}" -lt 3 ] && [ "$(served)" -ge $((feeds * (${#marks[@]} + 1) / 4)) ]; do marks+=("$(cpu_of "$serve_pid")"); done
     done
     wait_until_cpu_rests "$serve_pid"
     # wait_until_cpu_rests returns 2 s after the last work it saw at most.
@@ -127,6 +134,10 @@ for rep in $(seq 1 "$reps"); do
       idle_rows+=("$idle" "$(python3 tests/bench/rss_parts.py "$serve_pid")")
     done
     row "$name: serve polling" "round $(printf '%.0f' "$round") s, CPU $(awk -v c="$cpu" -v n="$feeds" 'BEGIN {printf "%.2f", 1000 * c / n}') ms per feed, peak RSS $hwm MB, $rss_end MB at the round's end$idle_rss; load average $load at the round's end"
+    if $quarters; then
+      row "$name: serve, CPU per feed by quarter" "$(awk -v n="$feeds" -v end="$cpu" -v m="${marks[*]}" \
+        'BEGIN {split(m, c, " "); c[4] = end; p = 0; for (i = 1; i <= 4; i++) {printf "%s%.2f", (i > 1 ? ", " : ""), 4000 * (c[i] - p) / n; p = c[i]}; print " ms"}')"
+    fi
     row "$name: serve at its peak" "$(cat "$work/peak")"
     for ((i = 0; i < ${#idle_rows[@]}; i += 2)); do row "$name: serve after ${idle_rows[i]} s idle" "${idle_rows[i + 1]}"; done
     kill "$serve_pid"; wait "$serve_pid" 2>/dev/null || true

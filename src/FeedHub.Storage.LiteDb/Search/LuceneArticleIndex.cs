@@ -20,7 +20,10 @@ namespace FeedHub.Storage.LiteDb.Search;
 /// </summary>
 internal sealed class LuceneArticleIndex : IDisposable
 {
-    /// <summary>Changes whenever the fields change, so an index written by an older FeedHub is rebuilt.</summary>
+    /// <summary>
+    /// Changes whenever the fields change in a way an index written by an older FeedHub cannot answer, so that it is
+    /// rebuilt (one whose articles still hold their ids' terms answers alike).
+    /// </summary>
     public const string Format = "1";
 
     private const string KeyField = "key";
@@ -239,7 +242,10 @@ internal sealed class LuceneArticleIndex : IDisposable
                         new BooleanQuery
                         {
                             { NumericRangeQuery.NewInt64Range(DateField, before.SortDate.ToUnixTimeMilliseconds(), before.SortDate.ToUnixTimeMilliseconds(), true, true), Occur.MUST },
-                            { NumericRangeQuery.NewInt64Range(IdField, null, before.Id, true, false), Occur.MUST },
+
+                            // Among the articles of that very millisecond (a few), the ids below: read from the ids'
+                            // doc values, so the ids need no terms of their own.
+                            { new ConstantScoreQuery(FieldCacheRangeFilter.NewInt64Range(IdField, null, before.Id, true, false)), Occur.MUST },
                         },
                         Occur.SHOULD
                     },
@@ -423,7 +429,9 @@ internal sealed class LuceneArticleIndex : IDisposable
         private static ArticleFields? t_ofThisThread;
 
         private readonly StringField _key = new(KeyField, string.Empty, Field.Store.NO);
-        private readonly Int64Field _id = new(IdField, 0, Field.Store.NO);
+
+        // The id in doc values alone (the river's order, the cursor): its 16 terms, which an index from before holds,
+        // were the most of an article's terms that are not words.
         private readonly NumericDocValuesField _idValue = new(IdField, 0);
         private readonly Int64Field _date = new(DateField, 0, Field.Store.NO);
         private readonly NumericDocValuesField _dateValue = new(DateField, 0);
@@ -439,13 +447,12 @@ internal sealed class LuceneArticleIndex : IDisposable
         {
             var source = article.SourceId.ToString(CultureInfo.InvariantCulture);
             _key.SetStringValue(article.Id.ToString(CultureInfo.InvariantCulture));
-            _id.SetInt64Value(article.Id);
             _idValue.SetInt64Value(article.Id);
             _date.SetInt64Value(date);
             _dateValue.SetInt64Value(date);
             _source.SetStringValue(source);
             _sourceValue.SetBytesValue(new BytesRef(source));
-            var document = new Document { _key, _id, _idValue, _date, _dateValue, _source, _sourceValue };
+            var document = new Document { _key, _idValue, _date, _dateValue, _source, _sourceValue };
             var field = SearchAnalyzers.FieldFor(SearchLanguages.For(article.Language));
             if (!_texts.TryGetValue(field, out var texts))
             {

@@ -1,0 +1,110 @@
+using System.Globalization;
+using FeedHub.Core.Model;
+using FeedHub.Core.Search;
+using FeedHub.Core.Storage;
+using FeedHub.Storage.LiteDb;
+using FeedHub.Storage.LiteDb.Search;
+using Lucene.Net.Documents;
+using Lucene.Net.Index;
+using Lucene.Net.Store;
+using Lucene.Net.Util;
+
+namespace FeedHub.Storage.Tests;
+
+/// <summary>A search index in the layout of an earlier FeedHub opens as it is and answers with the articles written since.</summary>
+public sealed partial class LiteDbFeedStoreTests
+{
+    /// <summary>
+    /// Indexes written before held each article's id as 16 numeric terms beside its doc values; articles are now
+    /// written with their id in doc values alone. Such an index is not rebuilt: its articles and the new ones page
+    /// together in the river's order, three to a millisecond so that pages of two end inside one (the cursor's
+    /// tie-break by id, now read from the doc values), and a window of dates finds both.
+    /// </summary>
+    [Fact]
+    public async Task A_search_index_with_the_ids_terms_opens_as_it_is_and_pages_with_new_articles()
+    {
+        var source = await Store.AddSourceAsync(new Source { FeedUrl = "https://a.example/feed" }, default);
+        var at = new DateTimeOffset(2026, 12, 1, 8, 0, 0, 250, TimeSpan.Zero);
+        // The articles from before between the new ones, so that each page's cursor falls on both.
+        List<Article> Batch(int first, TimeSpan offset) => [.. Enumerable.Range(first, 12).Select(i => KingfisherArticle(source.Id, i, at.AddHours(-(i % 12 / 3)) - offset))];
+        var before = Batch(0, TimeSpan.FromMinutes(30));
+        await Store.SaveArticlesAsync(before, [], default);
+        ((LiteDbFeedStore)Store).Dispose();
+
+        using (var directory = FSDirectory.Open(SearchIndexPath))
+        using (var reader = DirectoryReader.Open(directory))
+        {
+            Assert.Null(MultiFields.GetTerms(reader, "id"));
+        }
+
+        RewriteSearchIndexAsBefore(before);
+        using (var directory = FSDirectory.Open(SearchIndexPath))
+        using (var reader = DirectoryReader.Open(directory))
+        {
+            Assert.NotNull(MultiFields.GetTerms(reader, "id"));
+        }
+
+        Store = await CreateStoreAsync();
+        Assert.Equal("up to date", ((LiteDbFeedStore)Store).SearchIndexState);
+        var after = Batch(12, TimeSpan.Zero);
+        await Store.SaveArticlesAsync(after, [], default);
+
+        var expected = before.Concat(after).OrderByDescending(a => a.SortDate).ThenByDescending(a => a.Id).Select(a => a.Id).ToList();
+        var seen = new List<long>();
+        ArticleCursor? cursor = null;
+        var search = SearchQuery.TryParse("kingfishers", out var query, out _) ? query : throw new InvalidOperationException();
+        while (await Store.ListArticlesAsync(new ArticleQuery { Search = search, Before = cursor, Limit = 2 }, default) is { Count: > 0 } page)
+        {
+            seen.AddRange(page.Select(a => a.Id));
+            cursor = ArticleCursor.Of(page[^1]);
+        }
+
+        Assert.Equal(expected, seen);
+        var window = new ArticleQuery { Search = search, From = at.AddHours(-2), To = at.AddHours(-1).AddMilliseconds(1), Limit = 100 };
+        Assert.Equal(
+            before.Concat(after).Where(a => a.SortDate >= at.AddHours(-2) && a.SortDate <= at.AddHours(-1)).OrderByDescending(a => a.SortDate).ThenByDescending(a => a.Id).Select(a => a.Id),
+            (await Store.ListArticlesAsync(window, default)).Select(a => a.Id));
+    }
+
+    private static Article KingfisherArticle(long sourceId, int i, DateTimeOffset published) => new()
+    {
+        SourceId = sourceId,
+        Key = "id:" + i.ToString(CultureInfo.InvariantCulture),
+        ContentHash = "h" + i.ToString(CultureInfo.InvariantCulture),
+        Content = $"<p>A kingfisher, number {i}.</p>",
+        Language = "en",
+        Published = published,
+        SortDate = published,
+        FirstSeenAt = published,
+        ChangedAt = published,
+    };
+
+    /// <summary>The index as FeedHub wrote it before, the same commit data kept: the id as numeric terms too.</summary>
+    private void RewriteSearchIndexAsBefore(IReadOnlyList<Article> articles)
+    {
+        using var directory = FSDirectory.Open(SearchIndexPath);
+        var commitData = DirectoryReader.ListCommits(directory)[^1].UserData;
+        using var analyzers = new SearchAnalyzers();
+        using var writer = new IndexWriter(directory, new IndexWriterConfig(SearchAnalyzers.Version, analyzers) { OpenMode = OpenMode.CREATE });
+        var text = new FieldType(TextField.TYPE_NOT_STORED) { OmitNorms = true };
+        foreach (var article in articles)
+        {
+            var date = article.SortDate.ToUnixTimeMilliseconds();
+            var source = article.SourceId.ToString(CultureInfo.InvariantCulture);
+            writer.AddDocument(new Document
+            {
+                new StringField("key", article.Id.ToString(CultureInfo.InvariantCulture), Field.Store.NO),
+                new Int64Field("id", article.Id, Field.Store.NO),
+                new NumericDocValuesField("id", article.Id),
+                new Int64Field("date", date, Field.Store.NO),
+                new NumericDocValuesField("date", date),
+                new StringField("source", source, Field.Store.NO),
+                new SortedDocValuesField("source", new BytesRef(source)),
+                new Field(SearchAnalyzers.FieldFor(SearchLanguages.For(article.Language)), SearchText.Body(article), text),
+            });
+        }
+
+        writer.SetCommitData(commitData);
+        writer.Commit();
+    }
+}
