@@ -56,8 +56,9 @@ public sealed partial class PostgresFeedStore
             }
         }
 
+        // Their rows held first, as a single removal holds its source's (HoldSourceForRemovalSql says why).
         var removed = new List<long>();
-        await using (var listSources = new NpgsqlCommand("SELECT id FROM sources WHERE import_batch = @id ORDER BY id", connection, transaction))
+        await using (var listSources = new NpgsqlCommand("SELECT id FROM sources WHERE import_batch = @id ORDER BY id FOR UPDATE", connection, transaction))
         {
             listSources.Parameters.Add(new NpgsqlParameter<long>("id", id));
             await using var reader = await listSources.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.Text;
 using FeedHub.Core.Model;
+using FeedHub.Core.Polling;
 using FeedHub.Core.Storage;
 using FeedHub.Core.Urls;
 using Npgsql;
@@ -310,17 +311,39 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
 
     public async Task<bool> RemoveSourceAsync(long id, bool keepArticles, CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand(RemoveSourceSql);
-        command.Parameters.Add(new NpgsqlParameter<long>("id", id));
-        command.Parameters.Add(new NpgsqlParameter<bool>("keep_articles", keepArticles));
-        var removed = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! > 0;
+        // One batch, one transaction: the row held first (RemoveSourceSql says why), then removed.
+        await using var batch = _dataSource.CreateBatch();
+        var hold = new NpgsqlBatchCommand(HoldSourceForRemovalSql);
+        hold.Parameters.Add(new NpgsqlParameter<long>("id", id));
+        var remove = new NpgsqlBatchCommand(RemoveSourceSql);
+        remove.Parameters.Add(new NpgsqlParameter<long>("id", id));
+        remove.Parameters.Add(new NpgsqlParameter<bool>("keep_articles", keepArticles));
+        batch.BatchCommands.Add(hold);
+        batch.BatchCommands.Add(remove);
+        bool removed;
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            removed = reader.GetInt64(0) > 0;
+        }
+
         _versions.Wrote();
         return removed;
     }
 
     /// <summary>
+    /// Holds source <c>@id</c>'s row for its removal, in a statement of its own before <see cref="RemoveSourceSql"/>.
+    /// </summary>
+    private const string HoldSourceForRemovalSql = "SELECT FROM sources WHERE id = @id FOR UPDATE";
+
+    /// <summary>
     /// Removes source <c>@id</c> and, unless <c>@keep_articles</c>, its articles, each story they told first handed to
-    /// the next article that tells it; gives the number of sources removed.
+    /// the next article that tells it; gives the number of sources removed. Run after
+    /// <see cref="HoldSourceForRemovalSql"/> in the same transaction: a poll's write of articles holds the source's
+    /// row until it commits (<see cref="SavePollWithArticlesAsync"/>), so the hold waits for it, and this statement,
+    /// which reads the articles afresh (each statement its own snapshot), removes what it stored; a statement that
+    /// waited for the row itself would still read the articles as they were before the wait, and leave them.
     /// </summary>
     private const string RemoveSourceSql = $"""
         WITH removed AS (DELETE FROM sources WHERE id = @id RETURNING id),
@@ -349,20 +372,62 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
         return await ReadArticlesAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task SaveArticlesAsync(IReadOnlyList<Article> inserts, IReadOnlyList<Article> updates, CancellationToken cancellationToken)
+    public Task SaveArticlesAsync(IReadOnlyList<Article> inserts, IReadOnlyList<Article> updates, CancellationToken cancellationToken)
+        => WriteArticlesAsync(inserts, updates, poll: null, cancellationToken);
+
+    /// <summary>
+    /// Saves a poll in three steps: the feed it learned (so that the articles' search documents, which a trigger builds
+    /// from the source's names as stored, have the new name at once), the articles, then the rest of the poll, so that
+    /// a failure in between leaves the validators of the poll before and the next poll fetches the feed again. The
+    /// articles' write holds the source's row from its check to its commit: nothing is saved from then on when the
+    /// source was removed or moved away from the polled address meanwhile (no article without a source), and a
+    /// removal that comes during the write waits for it, then removes what it stored (<see cref="RemoveSourceSql"/>).
+    /// </summary>
+    public async Task SavePollWithArticlesAsync(PollResult poll, IReadOnlyList<Article> inserts, IReadOnlyList<Article> updates, CancellationToken cancellationToken)
+    {
+        if (poll.Feed is { } feed)
+        {
+            await SavePollAsync(new PollResult(poll.SourceId) { PolledUrl = poll.PolledUrl, Feed = feed }, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (await WriteArticlesAsync(inserts, updates, poll, cancellationToken).ConfigureAwait(false))
+        {
+            await SavePollAsync(poll with { Feed = null }, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Saves articles, those of <paramref name="poll"/> only while its source is stored at the polled address: false
+    /// when it is not (nothing saved).
+    /// </summary>
+    private async Task<bool> WriteArticlesAsync(IReadOnlyList<Article> inserts, IReadOnlyList<Article> updates, PollResult? poll, CancellationToken cancellationToken)
     {
         if (inserts.Count == 0 && updates.Count == 0)
         {
-            return;
+            return true;
         }
 
         await MintMissingEntryIdsAsync(inserts, cancellationToken).ConfigureAwait(false);
         await AssignStoriesAsync(inserts, cancellationToken).ConfigureAwait(false);
 
-        // One batch is one implicit transaction: all of it is stored, or none of it. The articles' triggers move the
-        // store version and the content versions when it commits (migration 0019), not here: the rows every save
-        // moves ('river') would otherwise stay locked for the whole insert, and saves would run one at a time.
-        await using var batch = _writes.CreateBatch();
+        // One batch is one transaction: all of it is stored, or none of it. The articles' triggers move the store
+        // version and the content versions when it commits (migration 0019), not here: the rows every save moves
+        // ('river') would otherwise stay locked for the whole insert, and saves would run one at a time.
+        await using var connection = await _writes.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (poll is not null)
+        {
+            // The source's row held until the commit (FOR KEY SHARE: its removal or move waits, a poll's state saved
+            // meanwhile does not), as stored now: left without a commit, the transaction is rolled back when disposed.
+            await using var hold = new NpgsqlCommand("SELECT feed_url FROM sources WHERE id = @id FOR KEY SHARE", connection, transaction);
+            hold.Parameters.Add(new NpgsqlParameter<long>("id", poll.SourceId));
+            if (await hold.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not string feedUrl || !poll.IsAbout(feedUrl))
+            {
+                return false;
+            }
+        }
+
+        await using var batch = new NpgsqlBatch(connection, transaction);
         if (inserts.Count > 0)
         {
             var insert = new NpgsqlBatchCommand(ArticleColumns.InsertSql);
@@ -381,7 +446,6 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
             }
         }
 
-
         var insertedIds = new Dictionary<(long SourceId, string Key), long>();
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -395,6 +459,7 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
             while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
         }
 
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         _versions.Wrote();
         foreach (var article in inserts)
         {
@@ -403,6 +468,8 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
                 : throw new InvalidOperationException(
                     $"Article '{article.Key}' of source {article.SourceId} was not stored: another key of that source has the same digest.");
         }
+
+        return true;
     }
 
     public async Task<Article?> GetArticleAsync(long id, CancellationToken cancellationToken)

@@ -140,6 +140,35 @@ public abstract partial class FeedStoreContract
         Assert.Equal(articles.Select(a => a.Id).Order(), (await SearchIdsAsync("pelican")).Order());
     }
 
+    /// <summary>
+    /// A curator removed one source and moved the other while they were polled: neither poll's articles are stored (on
+    /// PostgreSQL the removed source's were, without a source, as no removal would ever remove them).
+    /// </summary>
+    [Fact]
+    public async Task A_poll_with_articles_of_a_source_removed_or_moved_meanwhile_saves_nothing_not_even_its_articles()
+    {
+        var removed = await Store.AddSourceAsync(NewSource("https://removed.example/feed"), default);
+        var moved = await Store.AddSourceAsync(NewSource("https://moved.example/feed"), default);
+        await Store.RemoveSourceAsync(removed.Id, keepArticles: false, default);
+        await ChangeAsync(moved.Id, source => source.FeedUrl = "https://moved.example/new-feed");
+
+        foreach (var polled in new[] { removed, moved })
+        {
+            await Store.SavePollWithArticlesAsync(
+                new PollResult(polled.Id) { PolledUrl = polled.FeedUrl, Fetch = new FetchState { PollCount = 1, ETag = "\"v1\"" }, Feed = new LearnedFeed("Learned", null) },
+                [NewArticle(polled.Id, "polled", T0)],
+                [],
+                default);
+        }
+
+        Store = await CrashAndReopenAsync(Store);
+        Assert.Null(await Store.GetSourceAsync(removed.Id, default));
+        var stored = await Store.GetSourceAsync(moved.Id, default);
+        Assert.Equal(("A blog", 0L, null), (stored!.Title, stored.Fetch.PollCount, stored.Fetch.ETag));
+        Assert.Equal((0L, 0L), (await Store.CountArticlesAsync(removed.Id, default), await Store.CountArticlesAsync(moved.Id, default)));
+        Assert.Empty(await SearchIdsAsync("polled"));
+    }
+
     /// <summary>A later poll renames a source that has articles: those stored before are found by the new title too, with the new one.</summary>
     [Fact]
     public async Task A_poll_with_articles_that_renames_its_source_has_the_articles_before_found_by_the_new_title()

@@ -39,26 +39,6 @@ public sealed partial class LiteDbFeedStoreTests
         Assert.Equal(8, (await SearchIdsAsync("polled")).Count);
     }
 
-    /// <summary>A curator removed one source and moved the other while they were polled: neither poll's articles are stored.</summary>
-    [Fact]
-    public async Task A_poll_of_a_source_removed_or_moved_meanwhile_saves_nothing_not_even_its_articles()
-    {
-        var removed = await Store.AddSourceAsync(new Source { FeedUrl = "https://removed.example/feed", Title = "Removed" }, default);
-        var moved = await Store.AddSourceAsync(new Source { FeedUrl = "https://moved.example/feed", Title = "Moved" }, default);
-        await Store.RemoveSourceAsync(removed.Id, keepArticles: false, default);
-        await Store.ChangeSourceAsync(moved.Id, source => (source.FeedUrl = "https://moved.example/new-feed") is not null, default);
-
-        await Store.SavePollWithArticlesAsync(PollOf(removed, "Learned"), [PolledArticle(removed.Id, "a")], [], default);
-        await Store.SavePollWithArticlesAsync(PollOf(moved, "Learned"), [PolledArticle(moved.Id, "a")], [], default);
-
-        Store = await CrashAndReopenAsync(Store);
-        Assert.Null(await Store.GetSourceAsync(removed.Id, default));
-        var stored = await Store.GetSourceAsync(moved.Id, default);
-        Assert.Equal(("Moved", 0L, null), (stored!.Title, stored.Fetch.PollCount, stored.Fetch.ETag));
-        Assert.Equal((0L, 0L), (await Store.CountArticlesAsync(removed.Id, default), await Store.CountArticlesAsync(moved.Id, default)));
-        Assert.Empty(await SearchIdsAsync("polled"));
-    }
-
     /// <summary>One of the poll's new articles has a key the source already holds: the store refuses the write, and with it the poll's title and state.</summary>
     [Fact]
     public async Task A_poll_whose_articles_are_refused_saves_neither_its_title_nor_its_state()

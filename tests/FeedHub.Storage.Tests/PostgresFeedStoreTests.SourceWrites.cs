@@ -119,6 +119,59 @@ public sealed partial class PostgresFeedStoreTests
     }
 
     /// <summary>Connections named for <see cref="WaitUntilWaitingForALockAsync"/>, whose waits for locks end in an error rather than a hang.</summary>
+    /// <summary>
+    /// A removal of a source comes while a poll of it is being saved, its write of articles queued behind the removal:
+    /// the poll stores none of them (they were stored before, without a source).
+    /// </summary>
+    [Fact]
+    public async Task A_poll_whose_articles_wait_for_the_removal_of_their_source_stores_none()
+    {
+        var source = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
+        var remover = await OpenOtherStoreAsync(Named("feedhub-test-remove"));
+        var poller = await OpenOtherStoreAsync(Named("feedhub-test-poll"));
+
+        // A third transaction holds the source's row: the removal queues for it, then the poll's write of articles.
+        await using var hold = await RowHold.OfSourceAsync(ConnectionString, source.Id);
+        var removal = remover.RemoveSourceAsync(source.Id, keepArticles: false, default);
+        await WaitUntilWaitingForALockAsync("feedhub-test-remove", removal);
+        var poll = poller.SavePollWithArticlesAsync(
+            new PollResult(source.Id) { PolledUrl = source.FeedUrl, Fetch = new FetchState { PollCount = 1 } }, [NewArticle(source.Id, "a")], [], default);
+        await WaitUntilWaitingForALockAsync("feedhub-test-poll", poll);
+
+        await hold.ReleaseAsync();
+        Assert.True(await removal);
+        await poll;
+
+        Assert.Equal(0, await Store.CountArticlesAsync(source.Id, default));
+    }
+
+    /// <summary>
+    /// A removal of a source comes while a poll's write of its articles is under way: it waits for the write, then
+    /// removes what it stored (it removed only what was committed when it began, and left the rest without a source).
+    /// </summary>
+    [Fact]
+    public async Task A_removal_that_waits_for_a_polls_write_of_articles_removes_them_too()
+    {
+        var source = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
+        var poller = await OpenOtherStoreAsync(Named("feedhub-test-poll"));
+        var remover = await OpenOtherStoreAsync(Named("feedhub-test-remove"));
+
+        // A third transaction is inserting an article of the same key: the poll's write, its source held, waits for it.
+        await using var rival = await ArticleInsertHold.OfAsync(ConnectionString, source.Id, "a");
+        var poll = poller.SavePollWithArticlesAsync(
+            new PollResult(source.Id) { PolledUrl = source.FeedUrl, Fetch = new FetchState { PollCount = 1 } }, [NewArticle(source.Id, "a")], [], default);
+        await WaitUntilWaitingForALockAsync("feedhub-test-poll", poll);
+        var removal = remover.RemoveSourceAsync(source.Id, keepArticles: false, default);
+        await WaitUntilWaitingForALockAsync("feedhub-test-remove", removal);
+
+        // The rival gives up: the poll stores its article and commits, then the removal goes on.
+        await rival.DisposeAsync();
+        await poll;
+        Assert.True(await removal);
+
+        Assert.Equal(0, await Store.CountArticlesAsync(source.Id, default));
+    }
+
     private string Named(string application)
         => new NpgsqlConnectionStringBuilder(ConnectionString) { ApplicationName = application, Options = "-c lock_timeout=60s" }.ConnectionString;
 
@@ -150,6 +203,34 @@ public sealed partial class PostgresFeedStoreTests
         }
 
         public Task ReleaseAsync() => transaction.CommitAsync();
+
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.DisposeAsync();
+            await connection.DisposeAsync();
+        }
+    }
+
+    /// <summary>A transaction of its own inserting an article of a source, not committed: disposed, it is rolled back.</summary>
+    private sealed class ArticleInsertHold(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
+    {
+        public static async Task<ArticleInsertHold> OfAsync(string connectionString, long sourceId, string key)
+        {
+            var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            var transaction = await connection.BeginTransactionAsync();
+            await using var insert = new NpgsqlCommand(
+                """
+                INSERT INTO articles (source_id, key, entry_id, first_seen_at, changed_at, sort_date, content_hash, extraction)
+                VALUES (@source_id, @key, 'urn:rival', now(), now(), now(), 'rival', 'None')
+                """,
+                connection,
+                transaction);
+            insert.Parameters.Add(new NpgsqlParameter<long>("source_id", sourceId));
+            insert.Parameters.Add(new NpgsqlParameter<string>("key", key));
+            await insert.ExecuteNonQueryAsync();
+            return new ArticleInsertHold(connection, transaction);
+        }
 
         public async ValueTask DisposeAsync()
         {

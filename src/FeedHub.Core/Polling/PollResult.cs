@@ -42,7 +42,10 @@ public sealed record PollResult(long SourceId)
         => stored > DueAt && stored < Fetch?.NextPollAt ? stored : Fetch?.NextPollAt;
 
     /// <summary>Whether the result is about <paramref name="source"/> as stored: polled at the address it still has.</summary>
-    public bool IsAbout(Source source) => PolledUrl is null || PolledUrl == source.FeedUrl;
+    public bool IsAbout(Source source) => IsAbout(source.FeedUrl);
+
+    /// <summary>Whether the result is about a source whose stored feed address is <paramref name="feedUrl"/>.</summary>
+    public bool IsAbout(string feedUrl) => PolledUrl is null || PolledUrl == feedUrl;
 
     public void ApplyTo(Source source)
     {

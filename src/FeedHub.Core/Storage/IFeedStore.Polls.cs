@@ -25,23 +25,12 @@ public partial interface IFeedStore
     /// <summary>
     /// Saves a poll that read its feed together with the articles it found new or edited: the articles as
     /// <see cref="SaveArticlesAsync"/> saves them (new ones given their ids), the poll as <see cref="SavePollAsync"/>
-    /// saves it (a curator's change kept, a refresh's earlier next poll time kept). A store whose commits cost it most
-    /// (LiteDB: the pages each writes to its log) saves the learned feed, the articles and the poll's state in one
-    /// transaction, all or nothing: nothing at all, articles included, when the source was removed meanwhile or moved
-    /// away from the polled address. Otherwise, in three steps: the learned feed (so that the articles are indexed for
-    /// search under the source's new name at once, not again after it), the articles, then the rest of the poll, so
-    /// that a failure in between leaves the validators of the poll before and the next poll fetches the feed again.
+    /// saves it (a curator's change kept, a refresh's earlier next poll time kept). No article is stored when the source
+    /// was removed meanwhile or moved away from the polled address, nor anything after them. A store whose commits cost
+    /// it most (LiteDB: the pages each writes to its log) saves the learned feed, the articles and the poll's state in
+    /// one transaction, all or nothing; PostgreSQL in three (its remarks say why).
     /// </summary>
-    async Task SavePollWithArticlesAsync(PollResult poll, IReadOnlyList<Article> inserts, IReadOnlyList<Article> updates, CancellationToken cancellationToken)
-    {
-        if (poll.Feed is { } feed)
-        {
-            await SavePollAsync(new PollResult(poll.SourceId) { PolledUrl = poll.PolledUrl, Feed = feed }, cancellationToken).ConfigureAwait(false);
-        }
-
-        await SaveArticlesAsync(inserts, updates, cancellationToken).ConfigureAwait(false);
-        await SavePollAsync(poll with { Feed = null }, cancellationToken).ConfigureAwait(false);
-    }
+    Task SavePollWithArticlesAsync(PollResult poll, IReadOnlyList<Article> inserts, IReadOnlyList<Article> updates, CancellationToken cancellationToken);
 
     /// <summary>
     /// Saves the fetch state of many polls (<see cref="PollResult.Fetch"/> alone: no learned feed, move nor retirement)

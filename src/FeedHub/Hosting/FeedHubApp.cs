@@ -76,6 +76,7 @@ public static class FeedHubApp
         builder.Services.AddHostedService<WordPairsIndexBuild>();
         builder.Services.AddHostedService<SearchIndexRebuildLog>();
         // Every role: a web node grows its heap rendering pages as a worker does polling.
+        builder.Services.AddSingleton<ReaderRequests>();
         builder.Services.AddHostedService<IdleMemoryReturn>();
         if (options.RunsWorker)
         {
@@ -88,6 +89,17 @@ public static class FeedHubApp
 
         replace?.Invoke(builder.Services);
         var app = builder.Build();
+        if (options.RunsWeb)
+        {
+            // Counted as they begin: the heap is compacted while busy only when none began since the last look.
+            var readerRequests = app.Services.GetRequiredService<ReaderRequests>();
+            app.Use((context, next) =>
+            {
+                readerRequests.Begin(context.Request.Path);
+                return next(context);
+            });
+        }
+
         app.UseKnownProxies();
         app.UseRequestLocalization();
         app.Use((context, next) =>

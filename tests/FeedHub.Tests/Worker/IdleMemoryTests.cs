@@ -82,6 +82,42 @@ public sealed class IdleMemoryTests
         Assert.True(HeapSlack.ShouldCompact(committedBytes: 160 * MB, liveBytes: 65 * MB)); // main's peak at 10,000 feeds
     }
 
+    [Fact]
+    public void The_heap_is_compacted_while_busy_only_at_a_look_that_no_reader_came_before()
+    {
+        var readers = new ReadersAway(started: 5);
+
+        Assert.True(readers.AtLook(5)); // polling for nobody
+        Assert.False(readers.AtLook(6)); // a reader came
+        Assert.False(readers.AtLook(9)); // and more
+        Assert.True(readers.AtLook(9)); // gone
+    }
+
+    /// <summary>Pages, feeds and the API are readers' requests; probes and metrics scrapes are not (they wait out a pause unharmed).</summary>
+    [Fact]
+    public async Task A_web_node_counts_its_readers_requests_and_not_its_probes()
+    {
+        await using var app = await TestApp.StartAsync(worker: false);
+        // Once ready, the node's own warm-up requests are answered: no request but the test's comes after.
+        while (!(await app.Http.GetAsync("readyz")).IsSuccessStatusCode)
+        {
+            await Task.Delay(50);
+        }
+
+        var requests = app.Get<ReaderRequests>();
+        var before = requests.Started;
+        foreach (var probe in new[] { "healthz", "readyz", "metrics" })
+        {
+            (await app.Http.GetAsync(probe)).EnsureSuccessStatusCode();
+        }
+
+        var afterProbes = requests.Started;
+        (await app.Http.GetAsync("")).EnsureSuccessStatusCode();
+        (await app.Http.GetAsync("feed.atom")).EnsureSuccessStatusCode();
+
+        Assert.Equal((before, before + 2), (afterProbes, requests.Started));
+    }
+
     /// <summary>
     /// Freed native blocks below one still in use stay resident in the C library's heap until it is trimmed: the
     /// pages under those blocks go back to the system.
