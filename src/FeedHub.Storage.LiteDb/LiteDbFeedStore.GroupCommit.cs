@@ -224,6 +224,10 @@ public sealed partial class LiteDbFeedStore
             _searchMarkedStale = markedStaleBefore;
             return (running, atCommit, failure);
         }
+        finally
+        {
+            ArticlesWritten();
+        }
     }
 
     /// <summary>

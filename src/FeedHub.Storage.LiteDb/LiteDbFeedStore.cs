@@ -299,6 +299,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
         // story at once still make one.
         return () =>
         {
+            WritingArticlesOf(inserts);
             PrepareInserts(inserts, authority);
             for (var i = 0; i < inserts.Count; i++)
             {
@@ -319,18 +320,14 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
                 _articles.Insert(documents);
             }
 
-            foreach (var article in inserts)
-            {
-                KeepPendingPage(article, isNew: true);
-                KeepDuplicateEntry(article.Id, article.DuplicateOf, isNew: true);
-            }
-
+            AddPendingPages(inserts);
+            AddDuplicateEntries(inserts);
             foreach (var article in updates)
             {
                 KeepStoreOwnedFields(article);
                 _articles.Update(ToDocument(article));
-                KeepPendingPage(article, isNew: false);
-                KeepDuplicateEntry(article.Id, article.DuplicateOf, isNew: false);
+                KeepPendingPage(article);
+                KeepDuplicateEntry(article.Id, article.DuplicateOf);
             }
         };
     }
