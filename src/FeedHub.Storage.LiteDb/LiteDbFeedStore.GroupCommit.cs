@@ -224,10 +224,6 @@ public sealed partial class LiteDbFeedStore
             _searchMarkedStale = markedStaleBefore;
             return (running, atCommit, failure);
         }
-        finally
-        {
-            ArticlesWritten();
-        }
     }
 
     /// <summary>

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using FeedHub.Core.Curation;
 using FeedHub.Core.Model;
 using FeedHub.Core.Polling;
@@ -10,25 +9,6 @@ namespace FeedHub.Storage.LiteDb;
 
 public sealed partial class LiteDbFeedStore
 {
-    /// <summary>
-    /// A source's first poll asked the file twice whether the source has articles: its known-article look-up (none, so
-    /// every item is new), then its save, which must index the articles stored before again when the poll renames the
-    /// source (a first poll learns its title). The look-up's "none" is kept for the save, with the count of article
-    /// writes it was read at (<see cref="_articleWrites"/>): under the write lock it still holds unless a write of the
-    /// source's articles ended since (<see cref="_articlesWrittenAt"/>) or is in the transaction under way
-    /// (<see cref="_writingArticlesOf"/>). A write is counted once its transaction ends, committed or not: a look-up
-    /// that saw none before the commit read the count before it too.
-    /// </summary>
-    private readonly ConcurrentDictionary<long, long> _foundWithoutArticles = new();
-
-    /// <summary>Each source's last write of new articles, by <see cref="_articleWrites"/> once its transaction ended.</summary>
-    private readonly ConcurrentDictionary<long, long> _articlesWrittenAt = new();
-
-    /// <summary>Under the write lock: the sources whose new articles the transaction under way writes.</summary>
-    private readonly HashSet<long> _writingArticlesOf = [];
-
-    private long _articleWrites;
-
     public Task<IReadOnlyList<KnownArticle>> GetKnownArticlesAsync(long sourceId, IReadOnlyCollection<string> keys, CancellationToken cancellationToken) => Read(() =>
     {
         if (keys.Count == 0)
@@ -38,10 +18,8 @@ public sealed partial class LiteDbFeedStore
 
         // A source's first poll (every item new) would seek the identity index once per item, only to find nothing; one
         // seek of the source index, read from the index alone (no document), tells that first.
-        var writes = Interlocked.Read(ref _articleWrites);
         if (!HasArticles(sourceId))
         {
-            _foundWithoutArticles[sourceId] = writes;
             return Task.FromResult<IReadOnlyList<KnownArticle>>([]);
         }
 
@@ -55,54 +33,9 @@ public sealed partial class LiteDbFeedStore
         return Task.FromResult<IReadOnlyList<KnownArticle>>(known);
     });
 
-    private long _articlesAsked;
-
-    /// <summary>How many times the file was asked whether a source has articles (tests count a first poll's).</summary>
-    internal long ArticlesAsked => Interlocked.Read(ref _articlesAsked);
-
     /// <summary>Selecting the indexed field alone lets LiteDB answer from the index's key, without reading the article.</summary>
     private bool HasArticles(long sourceId)
-    {
-        Interlocked.Increment(ref _articlesAsked);
-        return _articles.Query().Where(Where.Equal("SourceId", sourceId)).Select("SourceId").Limit(1).FirstOrDefault() is not null;
-    }
-
-    /// <summary>
-    /// Under the write lock: whether the source has articles in the file or in the transaction under way, without asking
-    /// the file when its known-article look-up found none and no write of its articles came since (see
-    /// <see cref="_foundWithoutArticles"/>). The look-up's answer serves one save.
-    /// </summary>
-    private bool HasArticlesWriting(long sourceId)
-        => !(_foundWithoutArticles.TryRemove(sourceId, out var foundAt)
-                && !_writingArticlesOf.Contains(sourceId)
-                && (!_articlesWrittenAt.TryGetValue(sourceId, out var writtenAt) || writtenAt <= foundAt))
-            && HasArticles(sourceId);
-
-    /// <summary>Under the write lock, in a transaction: new articles of these sources are written (see <see cref="_foundWithoutArticles"/>).</summary>
-    private void WritingArticlesOf(IEnumerable<Article> inserts)
-    {
-        foreach (var article in inserts)
-        {
-            _writingArticlesOf.Add(article.SourceId);
-        }
-    }
-
-    /// <summary>Under the write lock, once a transaction ended (committed, rolled back or dropped): its writes of articles are counted.</summary>
-    private void ArticlesWritten()
-    {
-        if (_writingArticlesOf.Count == 0)
-        {
-            return;
-        }
-
-        var writes = Interlocked.Increment(ref _articleWrites);
-        foreach (var sourceId in _writingArticlesOf)
-        {
-            _articlesWrittenAt[sourceId] = writes;
-        }
-
-        _writingArticlesOf.Clear();
-    }
+        => _articles.Query().Where(Where.Equal("SourceId", sourceId)).Select("SourceId").Limit(1).FirstOrDefault() is not null;
 
     public Task SavePollAsync(PollResult poll, CancellationToken cancellationToken)
     {
@@ -189,7 +122,7 @@ public sealed partial class LiteDbFeedStore
                             SourceAddress.MarkDuplicate(stored, holder.Id);
                         }
 
-                        if (!renames && stored.Title != before.Title && HasArticlesWriting(stored.Id))
+                        if (!renames && stored.Title != before.Title && HasArticles(stored.Id))
                         {
                             throw new PollNotSavedException(renames: true);
                         }

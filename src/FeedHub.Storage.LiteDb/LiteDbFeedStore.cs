@@ -299,7 +299,6 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
         // story at once still make one.
         return () =>
         {
-            WritingArticlesOf(inserts);
             PrepareInserts(inserts, authority);
             for (var i = 0; i < inserts.Count; i++)
             {

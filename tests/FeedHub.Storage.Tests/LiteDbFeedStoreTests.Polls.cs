@@ -57,65 +57,6 @@ public sealed partial class LiteDbFeedStoreTests
         Assert.Equal(["Before"], (await Store.ListSourcesAsync(default)).Select(s => s.Title));
     }
 
-    /// <summary>
-    /// A source's first poll learns its title: its save asks whether articles stored before need indexing under it, and
-    /// the known-article look-up of the same poll, which found none, answers without asking the file again.
-    /// </summary>
-    [Fact]
-    public async Task A_first_poll_asks_the_file_once_whether_its_source_has_articles()
-    {
-        var source = await Store.AddSourceAsync(new Source { FeedUrl = "https://first.example/feed" }, default);
-        var store = (LiteDbFeedStore)Store;
-        var asked = store.ArticlesAsked;
-
-        Assert.Empty(await Store.GetKnownArticlesAsync(source.Id, ["a", "b"], default));
-        await Store.SavePollWithArticlesAsync(PollOf(source, "Egret Review"), [PolledArticle(source.Id, "a"), PolledArticle(source.Id, "b")], [], default);
-
-        Assert.Equal(1, store.ArticlesAsked - asked);
-        Assert.Equal("Egret Review", (await Store.GetSourceAsync(source.Id, default))!.Title);
-        Assert.Equal(2, (await SearchIdsAsync("egret")).Count);
-    }
-
-    /// <summary>Articles of the source written after its look-up found none, before the poll that renames it: they are indexed again under its new title.</summary>
-    [Fact]
-    public async Task Articles_written_after_a_look_up_found_none_are_found_by_the_title_a_later_save_learns()
-    {
-        var source = await Store.AddSourceAsync(new Source { FeedUrl = "https://later.example/feed", Title = "Before" }, default);
-        Assert.Empty(await Store.GetKnownArticlesAsync(source.Id, ["b"], default));
-        await Store.SavePollWithArticlesAsync(Unnamed(source, 1), [PolledArticle(source.Id, "a")], [], default);
-
-        await Store.SavePollWithArticlesAsync(PollOf(source, "Heron Gazette"), [PolledArticle(source.Id, "b")], [], default);
-
-        Assert.Equal(2, (await SearchIdsAsync("heron")).Count);
-    }
-
-    /// <summary>The same, the articles written by a save before it in the same group's transaction, not yet committed when it asks.</summary>
-    [Fact]
-    public async Task Articles_written_earlier_in_the_same_group_are_found_by_the_title_a_later_save_learns()
-    {
-        var holder = await Store.AddSourceAsync(new Source { FeedUrl = "https://holder.example/feed" }, default);
-        var source = await Store.AddSourceAsync(new Source { FeedUrl = "https://grouped.example/feed", Title = "Before" }, default);
-        var store = (LiteDbFeedStore)Store;
-        Assert.Empty(await Store.GetKnownArticlesAsync(source.Id, ["a", "b"], default));
-
-        var transactions = await WhileTheWriteLockIsHeldAsync(store, holder.Id,
-            [
-                () => store.SavePollWithArticlesAsync(Unnamed(source, 1), [PolledArticle(source.Id, "a")], [], default).GetAwaiter().GetResult(),
-                () => store.SavePollWithArticlesAsync(PollOf(source, "Cormorant Weekly"), [PolledArticle(source.Id, "b")], [], default).GetAwaiter().GetResult(),
-            ],
-            Task.WhenAll);
-
-        // The group, then the renaming save again alone, naming its source.
-        Assert.Equal(2, transactions);
-        Assert.Equal(2, (await SearchIdsAsync("cormorant")).Count);
-    }
-
-    private static PollResult Unnamed(Source source, long pollCount) => new(source.Id)
-    {
-        PolledUrl = source.FeedUrl,
-        Fetch = new FetchState { PollCount = pollCount },
-    };
-
     private static PollResult PollOf(Source source, string title) => new(source.Id)
     {
         PolledUrl = source.FeedUrl,
