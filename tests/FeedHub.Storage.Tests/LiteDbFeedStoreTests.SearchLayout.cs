@@ -89,6 +89,9 @@ public sealed partial class LiteDbFeedStoreTests
             }
 
             Assert.Equal(8, count);
+
+            // A FeedHub before reads format "1" only: it rebuilds this index rather than query these dates at a step of 4.
+            Assert.Equal("2", DirectoryReader.ListCommits(directory)[^1].UserData["format"]);
         }
 
         Store = await CreateStoreAsync();
@@ -108,7 +111,10 @@ public sealed partial class LiteDbFeedStoreTests
         ChangedAt = published,
     };
 
-    /// <summary>The index as FeedHub wrote it before, the same commit data kept: the id as numeric terms too.</summary>
+    /// <summary>
+    /// The index as FeedHub wrote it before, the same commit data kept but its format's: the id as numeric terms too,
+    /// the date at a precision step of 4.
+    /// </summary>
     private void RewriteSearchIndexAsBefore(IReadOnlyList<Article> articles)
     {
         using var directory = FSDirectory.Open(SearchIndexPath);
@@ -133,7 +139,7 @@ public sealed partial class LiteDbFeedStoreTests
             });
         }
 
-        writer.SetCommitData(commitData);
+        writer.SetCommitData(new Dictionary<string, string>(commitData) { ["format"] = "1" });
         writer.Commit();
     }
 }

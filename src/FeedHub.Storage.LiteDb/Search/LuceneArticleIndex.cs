@@ -22,9 +22,13 @@ internal sealed class LuceneArticleIndex : IDisposable
 {
     /// <summary>
     /// Changes whenever the fields change in a way an index written by an older FeedHub cannot answer, so that it is
-    /// rebuilt (one whose articles still hold their ids' terms answers alike).
+    /// rebuilt (one whose articles still hold their ids' terms answers alike). "2": dates at a precision step of 8,
+    /// which a FeedHub before, querying at a step of 4, would not find: it rebuilds such an index instead.
     /// </summary>
-    public const string Format = "1";
+    public const string Format = "2";
+
+    /// <summary>The formats this FeedHub answers from as they are: its own, and "1" (dates at a step of 4, see <see cref="DatePrecisionStep"/>).</summary>
+    private static readonly string[] ReadableFormats = [Format, "1"];
 
     private const string KeyField = "key";
     private const string IdField = "id";
@@ -141,7 +145,7 @@ internal sealed class LuceneArticleIndex : IDisposable
             }
 
             var data = DirectoryReader.ListCommits(directory)[^1].UserData;
-            if (!data.TryGetValue(FormatData, out var format) || format != Format
+            if (!data.TryGetValue(FormatData, out var format) || !ReadableFormats.Contains(format)
                 || !data.TryGetValue(WatermarkData, out var watermark) || !data.TryGetValue(StoreData, out var store))
             {
                 directory.Dispose();
