@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Xml;
 using System.Xml.Xsl;
 using Microsoft.Extensions.FileProviders;
@@ -15,22 +17,42 @@ public sealed class FeedPages(IFileProvider webRoot)
 {
     private static readonly XmlReaderSettings ReadSettings = new() { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null };
 
-    /// <summary>Compiled once, on the first page asked for: no script, no <c>document()</c>, nothing resolved.</summary>
-    private readonly Lazy<XslCompiledTransform> _stylesheet = new(() =>
+    /// <summary>
+    /// Compiled once, on the first page asked for: no script, no <c>document()</c>, nothing resolved. A failed load is
+    /// tried again at the next page rather than kept.
+    /// </summary>
+    private readonly Lazy<(XslCompiledTransform Stylesheet, XmlWriterSettings Output, string Version)> _stylesheet = new(() =>
     {
+        using var file = new MemoryStream();
+        using (var read = webRoot.GetFileInfo("feed.xsl").CreateReadStream())
+        {
+            read.CopyTo(file);
+        }
+
+        file.Position = 0;
         var stylesheet = new XslCompiledTransform();
-        using var file = webRoot.GetFileInfo("feed.xsl").CreateReadStream();
         using var reader = XmlReader.Create(file, ReadSettings);
         stylesheet.Load(reader, XsltSettings.Default, stylesheetResolver: null);
-        return stylesheet;
-    });
+        // UTF-8 without the byte order mark the stylesheet's output encoding would write first.
+        var output = stylesheet.OutputSettings!.Clone();
+        output.Encoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+        return (stylesheet, output, Convert.ToHexStringLower(SHA256.HashData(file.ToArray()))[..8]);
+    }, LazyThreadSafetyMode.PublicationOnly);
+
+    /// <summary>Names the stylesheet's content: a page's tag carries it, so a new stylesheet is a new page to browsers.</summary>
+    public string Version => _stylesheet.Value.Version;
 
     /// <summary>The page of <paramref name="feed"/> (the feed's bytes as served), in UTF-8.</summary>
     public byte[] Render(byte[] feed)
     {
+        var (stylesheet, settings, _) = _stylesheet.Value;
         using var input = XmlReader.Create(new MemoryStream(feed, writable: false), ReadSettings);
         using var output = new MemoryStream();
-        _stylesheet.Value.Transform(input, arguments: null, output);
+        using (var writer = XmlWriter.Create(output, settings))
+        {
+            stylesheet.Transform(input, arguments: null, writer);
+        }
+
         return output.ToArray();
     }
 }

@@ -177,7 +177,7 @@ public sealed class RenderedResponses(IFeedStore store, PublicAddress address, W
     private async Task WritePageAsync(HttpContext context, string key, Rendered rendered, ResponseForm form, string? link)
     {
         var (request, response) = (context.Request, context.Response);
-        var etag = $"\"{rendered.ETagStem}-page\"";
+        var etag = $"\"{rendered.ETagStem}-page-{feedPages.Version}\"";
         var headers = response.Headers;
         headers.ETag = etag;
         headers.LastModified = rendered.LastModifiedHeader;

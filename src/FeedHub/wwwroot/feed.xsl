@@ -2,7 +2,8 @@
 <!--
   FeedHub's Atom and RSS feeds opened in a browser: a readable page that says what a feed is, gives its address to
   copy into a feed reader, and lists its entries. Feed readers ignore this stylesheet. The page keeps to the site's
-  Content-Security-Policy: the site's style sheet, no inline style or script, no images.
+  Content-Security-Policy: the site's style sheet, no inline style or script, no images. It declares no charset: the
+  html output method writes its own META (on the server, see FeedPages, and in browsers alike), and two would clash.
 -->
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" xmlns:atom="http://www.w3.org/2005/Atom"
                 xmlns:dc="http://purl.org/dc/elements/1.1/" exclude-result-prefixes="atom dc">
@@ -16,7 +17,6 @@
   <xsl:template match="/">
     <html lang="en">
       <head>
-        <meta charset="utf-8"/>
         <meta name="viewport" content="width=device-width, initial-scale=1"/>
         <meta name="color-scheme" content="light dark"/>
         <meta name="robots" content="noindex"/>

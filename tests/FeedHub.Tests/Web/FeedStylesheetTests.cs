@@ -4,6 +4,7 @@ using System.Text.Json;
 using FeedHub.Core.Parser;
 using FeedHub.Core.Storage;
 using FeedHub.Tests.Support;
+using FeedHub.Web;
 
 namespace FeedHub.Tests.Web;
 
@@ -119,7 +120,9 @@ public sealed class FeedStylesheetTests
         var feed = await GetAsync(app, path, BrowserAccept);
 
         Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
-        Assert.StartsWith("<!DOCTYPE html", html, StringComparison.OrdinalIgnoreCase);
+        var bytes = await page.Content.ReadAsByteArrayAsync();
+        Assert.StartsWith("<!DOCTYPE html", System.Text.Encoding.UTF8.GetString(bytes), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(1, html.Split("charset=", StringSplitOptions.None).Length - 1);
         Assert.Contains("<h2 id=\"about-feed\">This is a feed</h2>", html, StringComparison.Ordinal);
         Assert.Contains($"value=\"{new Uri(app.BaseUri, path).AbsoluteUri}\"", html, StringComparison.Ordinal);
         Assert.Contains(path.StartsWith("/digest", StringComparison.Ordinal) ? "FeedHub digest for " : "A story &amp; more", html, StringComparison.Ordinal);
@@ -132,6 +135,22 @@ public sealed class FeedStylesheetTests
         json.Headers.Accept.ParseAdd(BrowserAccept);
         json.Headers.Add("Sec-Fetch-Dest", "document");
         Assert.Equal("application/json", (await app.Http.SendAsync(json)).Content.Headers.ContentType?.MediaType);
+    }
+
+    /// <summary>A page's tag names the stylesheet's content: a new stylesheet deployed is a new page to browsers, whose feed may be unchanged.</summary>
+    [Fact]
+    public void A_feed_pages_version_follows_its_stylesheets_content()
+    {
+        var folder = Directory.CreateTempSubdirectory("feedhub-xsl-").FullName;
+        var shipped = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "wwwroot", "feed.xsl"));
+        File.WriteAllText(Path.Combine(folder, "feed.xsl"), shipped);
+        var before = new FeedPages(new Microsoft.Extensions.FileProviders.PhysicalFileProvider(folder)).Version;
+        var same = new FeedPages(new Microsoft.Extensions.FileProviders.PhysicalFileProvider(folder)).Version;
+        File.WriteAllText(Path.Combine(folder, "feed.xsl"), shipped.Replace("This is a feed", "This is a web feed", StringComparison.Ordinal));
+        var after = new FeedPages(new Microsoft.Extensions.FileProviders.PhysicalFileProvider(folder)).Version;
+
+        Assert.Equal(before, same);
+        Assert.NotEqual(before, after);
     }
 
     private static async Task<HttpResponseMessage> NavigateAsync(TestApp app, string path, string? etag)
