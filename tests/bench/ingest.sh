@@ -227,12 +227,15 @@ measure_together() { # rep, scenario, command...
   done
 }
 
-# Warm-up, not measured: each build starts once on an empty store (its files and the runtime's in the page cache),
-# so that the first run of the first rep does not pay for what every later run finds done.
+# Warm-up, not measured: each build imports the feeds into a store of its own and starts once on it (its files and
+# the runtime's in the page cache), so that the first run of the first rep does not pay for what every later run finds
+# done. (`poll` refuses a store that is not there.)
 for build in "${builds[@]}"; do
   saved_env=("${store_env[@]}")
   use_store "warm-$build"
+  import_farm "$build" "warm-$build"
   run_feedhub "$build" "warm-$build" poll >/dev/null
+  drop_store "warm-$build"
   store_env=("${saved_env[@]}")
 done
 
