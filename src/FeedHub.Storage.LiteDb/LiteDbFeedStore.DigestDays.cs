@@ -11,7 +11,7 @@ public sealed partial class LiteDbFeedStore
     /// (content, extracted text) instead of building whole documents and mapping them to articles.
     /// </summary>
     private static readonly BsonExpression DigestPostFields = BsonExpression.Create(
-        "{ _id: $._id, SourceId: $.SourceId, Title: $.Title, Link: $.Link, Author: $.Author, Language: $.Language, SortDate: $.SortDate, ChangedAt: $.ChangedAt }");
+        "{ _id: $._id, SourceId: $.SourceId, Title: $.Title, Link: $.Link, Author: $.Author, Language: $.Language, SortDate: $.SortDate, ChangedAt: $.ChangedAt, DuplicateOf: $.DuplicateOf }");
 
     public Task<IReadOnlyList<DigestPost>> ListDigestPostsAsync(TimeRange period, int limit, CancellationToken cancellationToken) => Read(() =>
     {
@@ -43,7 +43,10 @@ public sealed partial class LiteDbFeedStore
         NullableString(fields["Author"]),
         NullableString(fields["Language"]),
         Instant(fields["SortDate"]),
-        Instant(fields["ChangedAt"]));
+        Instant(fields["ChangedAt"]))
+    {
+        DuplicateOf = fields[DuplicateOfField].IsNumber ? fields[DuplicateOfField].AsInt64 : null,
+    };
 
     private static string? NullableString(BsonValue value) => value.IsNull ? null : value.AsString;
 

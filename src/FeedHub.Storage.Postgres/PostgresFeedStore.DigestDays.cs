@@ -17,7 +17,7 @@ public sealed partial class PostgresFeedStore
     {
         await using var command = _dataSource.CreateCommand(
             """
-            SELECT id, source_id, title, link, author, language, sort_date, changed_at FROM articles
+            SELECT id, source_id, title, link, author, language, sort_date, changed_at, duplicate_of FROM articles
             WHERE sort_date >= @from AND sort_date < @to
             ORDER BY sort_date DESC, id DESC
             LIMIT @limit
@@ -37,7 +37,10 @@ public sealed partial class PostgresFeedStore
                 reader.IsDBNull(4) ? null : reader.GetString(4),
                 reader.IsDBNull(5) ? null : reader.GetString(5),
                 reader.GetFieldValue<DateTimeOffset>(6),
-                reader.GetFieldValue<DateTimeOffset>(7)));
+                reader.GetFieldValue<DateTimeOffset>(7))
+            {
+                DuplicateOf = reader.IsDBNull(8) ? null : reader.GetInt64(8),
+            });
         }
 
         return posts;

@@ -42,6 +42,22 @@ public abstract partial class FeedStoreContract
     }
 
     [Fact]
+    public async Task A_periods_posts_name_the_first_article_of_the_story_of_another_sources_copy()
+    {
+        var a = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
+        var b = await Store.AddSourceAsync(NewSource("https://b.example/feed"), default);
+        var first = StoryArticle(a.Id, "id:1", T0, "https://news.example/story");
+        await Store.SaveArticlesAsync([first], [], default);
+        var copy = StoryArticle(b.Id, "id:x", T0.AddHours(1), "https://news.example/story");
+        await Store.SaveArticlesAsync([copy], [], default);
+        Store = await ReopenAsync(Store);
+
+        var posts = await Store.ListDigestPostsAsync(new TimeRange(T0.AddHours(-1), T0.AddHours(2)), 2000, default);
+
+        Assert.Equal([(copy.Id, (long?)first.Id), (first.Id, null)], posts.Select(p => (p.Id, p.DuplicateOf)));
+    }
+
+    [Fact]
     public async Task Source_headings_carry_the_name_readers_see_and_the_categories_in_order()
     {
         var titled = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);

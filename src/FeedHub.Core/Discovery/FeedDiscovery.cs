@@ -40,7 +40,7 @@ public sealed partial class FeedDiscovery(FeedFetcher fetcher, FeedReader reader
         }
 
         var location = page.FinalUrl ?? url;
-        var itself = Preview(page, location, "the address itself");
+        var itself = Preview(page, url, "the address itself");
         if (itself is not null)
         {
             return new DiscoveryResult(url, [itself], tried, null);
@@ -102,7 +102,7 @@ public sealed partial class FeedDiscovery(FeedFetcher fetcher, FeedReader reader
             return false;
         }
 
-        if (Preview(fetched, final, via) is not { } feed)
+        if (Preview(fetched, candidate, via) is not { } feed)
         {
             tried.Add(new DiscoveryAttempt(candidate, "answers, but not with a feed"));
             return false;
@@ -113,9 +113,15 @@ public sealed partial class FeedDiscovery(FeedFetcher fetcher, FeedReader reader
         return true;
     }
 
-    private FeedCandidate? Preview(FetchResult fetched, Uri location, string via)
+    /// <summary>
+    /// The feed <paramref name="fetched"/> from <paramref name="requested"/>, as a candidate. Its relative links resolve
+    /// against where it was read; the address to subscribe is the one asked for unless every redirect on the way was
+    /// permanent, since a temporary redirect's target may change from one poll to the next (a poll moves a source on
+    /// permanent redirects only, too).
+    /// </summary>
+    private FeedCandidate? Preview(FetchResult fetched, Uri requested, string via)
     {
-        var document = reader.Read(fetched.Body, fetched.ContentType, location);
+        var document = reader.Read(fetched.Body, fetched.ContentType, fetched.FinalUrl ?? requested);
         if (!document.IsFeed)
         {
             return null;
@@ -124,7 +130,7 @@ public sealed partial class FeedDiscovery(FeedFetcher fetcher, FeedReader reader
         var items = document.Items.Take(PreviewItemCount)
             .Select(item => new FeedPreviewItem(HtmlText.Of(item.Title, 300), item.Link, item.Published ?? item.Updated))
             .ToList();
-        return new FeedCandidate(location, HtmlText.Of(document.Title, 300), document.Format!.Value, document.Link, items, document.Items.Count, via);
+        return new FeedCandidate(fetched.PermanentRedirect ?? requested, HtmlText.Of(document.Title, 300), document.Format!.Value, document.Link, items, document.Items.Count, via);
     }
 
     /// <summary>The usual feed paths, preceded by Medium's per-author feed for a page under <c>/@author/</c>.</summary>

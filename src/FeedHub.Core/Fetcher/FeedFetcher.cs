@@ -300,7 +300,7 @@ public sealed partial class FeedFetcher(
 
     private static string Hint(int status) => status switch
     {
-        404 => "; the feed is not at this address any more: check it, or add the blog's home page to find its feed again",
+        404 => "; there is no feed at this address (any more): check it, or give the blog's home page to find its feed",
         401 or 403 => "; the server refuses FeedHub access to this feed",
         >= 500 => "; the server failed, FeedHub will try again later",
         _ => string.Empty,

@@ -5,12 +5,19 @@ using Microsoft.Extensions.Options;
 
 namespace FeedHub.Core.Publishing;
 
-/// <summary>One day of the digest: its articles grouped by category, then by source.</summary>
+/// <summary>
+/// One day of the digest: its stories grouped by category, then by source. A story told by several sources is listed
+/// once, as the river shows it: under the source of its first article, the others in <see cref="AlsoOn"/>.
+/// </summary>
 public sealed record DigestDay(DateOnly Date, DateTimeOffset Start, DateTimeOffset End, IReadOnlyList<DigestCategory> Categories)
 {
     public int ArticleCount => Categories.Sum(c => c.ArticleCount);
 
-    public DateTimeOffset? LastChange => Categories.SelectMany(c => c.Sources).SelectMany(s => s.Articles).Select(a => (DateTimeOffset?)a.ChangedAt).Max();
+    /// <summary>The last change of the day's posts, the other sources' copies included.</summary>
+    public DateTimeOffset? LastChange { get; init; }
+
+    /// <summary>The other sources that told a listed post's story on the day, by the post's id.</summary>
+    public IReadOnlyDictionary<long, IReadOnlyList<SourceHeading>> AlsoOn { get; init; } = new Dictionary<long, IReadOnlyList<SourceHeading>>();
 }
 
 public sealed record DigestCategory(string? Name, IReadOnlyList<DigestSource> Sources)
@@ -69,8 +76,18 @@ public sealed class Digest(IFeedStore store, IOptions<DigestOptions> options, Ti
         var articles = await ReadPostsAsync(start, end, cancellationToken).ConfigureAwait(false);
         // Only the sources the day's posts name: a planet of 10,000 sources has a few hundred in a day.
         var sources = (await store.GetSourceHeadingsAsync(articles.Select(a => a.SourceId).ToHashSet(), cancellationToken).ConfigureAwait(false)).ToDictionary(s => s.Id);
-        var categories = articles
-            .Where(a => sources.ContainsKey(a.SourceId))
+        // The river shows a story once, where its first article is: another source's copy of a story listed on the day
+        // credits its source there; a copy whose first article is on another day is not listed here either.
+        var known = articles.Where(a => sources.ContainsKey(a.SourceId)).ToList();
+        var listed = known.Where(a => a.DuplicateOf is null).ToList();
+        var listedIds = listed.Select(a => a.Id).ToHashSet();
+        var alsoOn = known
+            .Where(a => a.DuplicateOf is { } lead && listedIds.Contains(lead))
+            .GroupBy(a => a.DuplicateOf!.Value)
+            .ToDictionary(
+                story => story.Key,
+                story => (IReadOnlyList<SourceHeading>)[.. story.Select(a => a.SourceId).Distinct().Select(id => sources[id]).OrderBy(s => s.Name, StringComparer.OrdinalIgnoreCase)]);
+        var categories = listed
             .GroupBy(a => sources[a.SourceId].Categories is [var first, ..] ? first : null)
             .OrderBy(g => g.Key is null ? 1 : 0).ThenBy(g => g.Key, StringComparer.OrdinalIgnoreCase)
             .Select(g => new DigestCategory(g.Key, g
@@ -79,7 +96,11 @@ public sealed class Digest(IFeedStore store, IOptions<DigestOptions> options, Ti
                 .OrderBy(s => s.Source.Name, StringComparer.OrdinalIgnoreCase)
                 .ToList()))
             .ToList();
-        return new DigestDay(date, start, end, categories);
+        return new DigestDay(date, start, end, categories)
+        {
+            LastChange = known.Count == 0 ? null : known.Max(a => a.ChangedAt),
+            AlsoOn = alsoOn,
+        };
     }
 
     /// <summary>

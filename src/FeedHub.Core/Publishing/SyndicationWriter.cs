@@ -211,16 +211,19 @@ public static class SyndicationWriter
     /// RSS has no author element for a name without an e-mail address (the formatter would write Atom's
     /// <c>a10:author</c>, which most readers ignore), so RSS items carry <c>dc:creator</c>, which they all read.
     /// Paging follows RFC 5005's paged feeds: <c>first</c> on every page, <c>next</c> towards older entries.
+    /// RSS dates are written here (<see cref="RssDate"/>), not by the formatter, which ends UTC times with the military
+    /// zone "Z".
     /// </remarks>
     private static SyndicationFeed ToSyndicationFeed(PublishedFeed feed, string mediaType, bool rss)
     {
-        var syndication = new SyndicationFeed(feed.Title, feed.Description ?? feed.Title, feed.HomeUrl, feed.Id, feed.Updated)
+        var syndication = new SyndicationFeed(feed.Title, feed.Description ?? feed.Title, feed.HomeUrl, feed.Id, rss ? default : feed.Updated)
         {
             Generator = "FeedHub",
         };
         if (rss)
         {
             syndication.AttributeExtensions.Add(new XmlQualifiedName("dc", "http://www.w3.org/2000/xmlns/"), DublinCore);
+            syndication.ElementExtensions.Add("lastBuildDate", string.Empty, RssDate(feed.Updated));
         }
         else
         {
@@ -254,9 +257,14 @@ public static class SyndicationWriter
             Id = entry.Id,
             Title = new TextSyndicationContent(entry.Title),
             Content = SyndicationContent.CreateHtmlContent(entry.ContentHtml ?? string.Empty),
-            PublishDate = entry.Published,
+            PublishDate = rss ? default : entry.Published,
             LastUpdatedTime = entry.Updated,
         };
+        if (rss)
+        {
+            item.ElementExtensions.Add("pubDate", string.Empty, RssDate(entry.Published));
+        }
+
         item.Links.Add(SyndicationLink.CreateAlternateLink(entry.Url, "text/html"));
         if (entry.Author is not null && rss)
         {
@@ -287,6 +295,12 @@ public static class SyndicationWriter
 
         return item;
     }
+
+    /// <summary>
+    /// An RFC 822 date in GMT, as RSS readers expect it. RFC 2822 reads a military zone such as "Z" as an unknown
+    /// zone (RFC 1123 found their signs reversed), and parsers that want three letters or an offset refuse it.
+    /// </summary>
+    internal static string RssDate(DateTimeOffset value) => value.UtcDateTime.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 
     private static byte[] WriteXml(SyndicationFeedFormatter formatter, string? stylesheet)
     {

@@ -21,7 +21,11 @@ public partial interface IFeedStore
 
 /// <summary>What the digest page and the digest feed show of one article.</summary>
 public sealed record DigestPost(
-    long Id, long SourceId, string? Title, string? Link, string? Author, string? Language, DateTimeOffset SortDate, DateTimeOffset ChangedAt);
+    long Id, long SourceId, string? Title, string? Link, string? Author, string? Language, DateTimeOffset SortDate, DateTimeOffset ChangedAt)
+{
+    /// <summary>The first article of the story when this one is another source's copy of it (<see cref="Article.DuplicateOf"/>).</summary>
+    public long? DuplicateOf { get; init; }
+}
 
 /// <summary>What the digest shows of a source: its name (as <see cref="Source.Name"/>) and categories, in order, without repeats.</summary>
 public sealed record SourceHeading(long Id, string Name, IReadOnlyList<string> Categories);

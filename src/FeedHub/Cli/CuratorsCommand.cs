@@ -17,7 +17,7 @@ public static class CuratorsCommand
         var name = new Argument<string>("NAME") { Description = "The curator's name" };
         var withPassword = new Option<bool>("--password") { Description = "Ask for a password (for /admin sign-in): read without echo, or the first line of standard input" };
         var add = new Command("add", "Create a curator and print their first API token (shown once)") { name, withPassword };
-        Run(add, async (parsed, accounts, token) =>
+        Run(add, WhenNoStore.MakeIt, async (parsed, accounts, token) =>
         {
             var password = parsed.GetValue(withPassword) ? ReadPassword() : null;
             var (curator, apiToken) = await accounts.CreateAsync(parsed.GetValue(name)!, password, token);
@@ -27,7 +27,7 @@ public static class CuratorsCommand
         });
 
         var list = new Command("list", "The curators: password or not, active API tokens, last use");
-        Run(list, async (_, accounts, token) =>
+        Run(list, WhenNoStore.Refuse, async (_, accounts, token) =>
         {
             var curators = await accounts.ListAsync(token);
             if (curators.Count == 0)
@@ -46,21 +46,21 @@ public static class CuratorsCommand
         });
 
         var remove = new Command("remove", "Remove a curator: their API tokens and sign-in cookies stop working") { name };
-        Run(remove, async (parsed, accounts, token) =>
+        Run(remove, WhenNoStore.Refuse, async (parsed, accounts, token) =>
         {
             await accounts.RemoveAsync(parsed.GetValue(name)!, token);
             Console.WriteLine($"removed curator {parsed.GetValue(name)}; their API tokens and sign-ins no longer work");
         });
 
         var resetPassword = new Command("reset-password", "Set a new password (read without echo, or the first line of standard input); signs the curator out everywhere") { name };
-        Run(resetPassword, async (parsed, accounts, token) =>
+        Run(resetPassword, WhenNoStore.Refuse, async (parsed, accounts, token) =>
         {
             await accounts.ResetPasswordAsync(parsed.GetValue(name)!, ReadPassword(), token);
             Console.WriteLine($"new password set for {parsed.GetValue(name)}; their earlier sign-ins no longer work (API tokens are kept: see revoke-tokens)");
         });
 
         var revokeTokens = new Command("revoke-tokens", "Revoke every API token of a curator") { name };
-        Run(revokeTokens, async (parsed, accounts, token) =>
+        Run(revokeTokens, WhenNoStore.Refuse, async (parsed, accounts, token) =>
         {
             var revoked = await accounts.RevokeAllTokensAsync(parsed.GetValue(name)!, token);
             Console.WriteLine($"revoked {revoked} API token{(revoked == 1 ? string.Empty : "s")} of {parsed.GetValue(name)}");
@@ -73,9 +73,9 @@ public static class CuratorsCommand
     }
 
     /// <summary>Sets a verb's action: one line on standard error, exit code 1, when the account work is refused.</summary>
-    private static void Run(Command command, Func<ParseResult, CuratorAccounts, CancellationToken, Task> work)
+    private static void Run(Command command, WhenNoStore whenNoStore, Func<ParseResult, CuratorAccounts, CancellationToken, Task> work)
     {
-        command.SetAction((parsed, _) => FeedHubCommandLine.WithServicesAsync(async (services, token) =>
+        command.SetAction((parsed, _) => FeedHubCommandLine.WithServicesAsync(whenNoStore, async (services, token) =>
         {
             try
             {

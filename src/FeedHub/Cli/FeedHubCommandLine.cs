@@ -85,7 +85,7 @@ public static class FeedHubCommandLine
     /// Runs a command that needs the store and the pipeline (built with the configuration overrides), stopping it
     /// cleanly on Ctrl+C.
     /// </summary>
-    internal static async Task<int> WithServicesAsync(Func<IServiceProvider, CancellationToken, Task<int>> command)
+    internal static async Task<int> WithServicesAsync(WhenNoStore whenNoStore, Func<IServiceProvider, CancellationToken, Task<int>> command)
     {
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -97,6 +97,16 @@ public static class FeedHubCommandLine
         try
         {
             using var host = CliHost.Build(ConfigurationOverrides);
+            if (whenNoStore != WhenNoStore.NotOpened && CliHost.MissingLiteDbFile(host.Services.GetRequiredService<IConfiguration>()) is { } missing)
+            {
+                if (whenNoStore == WhenNoStore.Refuse)
+                {
+                    return await FailAsync($"there is no FeedHub store at {missing}: its path ({StorePathSetting}) is read from the working directory; run feedhub in the folder FeedHub runs in, or give --{StorePathSetting}=FILE");
+                }
+
+                await Console.Error.WriteLineAsync($"feedhub: a new store is made at {missing} (there was none; its path, {StorePathSetting}, is read from the working directory)");
+            }
+
             return await command(host.Services, cancel.Token);
         }
         finally
@@ -104,6 +114,8 @@ public static class FeedHubCommandLine
             Console.CancelKeyPress -= onCancel;
         }
     }
+
+    private const string StorePathSetting = "FeedHub:Storage:LiteDb:Path";
 
     /// <summary>A runtime failure the user can act on: one line on standard error, exit code 1.</summary>
     internal static async Task<int> FailAsync(string message)

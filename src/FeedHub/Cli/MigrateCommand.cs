@@ -30,7 +30,7 @@ public static class MigrateCommand
         var to = new Option<string>("--to") { Description = "The store to copy into: the PostgreSQL database of ConnectionStrings:Postgres", HelpName = "postgres", Required = true };
         to.AcceptOnlyFromAmong("postgres");
         var migrate = new Command("migrate", "Copy an embedded installation (sources, articles, curators) into PostgreSQL; safe to re-run") { from, to };
-        migrate.SetAction((parsed, _) => FeedHubCommandLine.WithServicesAsync(
+        migrate.SetAction((parsed, _) => FeedHubCommandLine.WithServicesAsync(WhenNoStore.NotOpened,
             (services, token) => RunAsync(parsed.GetValue(from)![LiteDbPrefix.Length..], services, token)));
         return migrate;
     }

@@ -47,18 +47,20 @@ public static class OpmlCommands
                 result.AddError("--dry-run and --max-sources go with FILE.opml");
             }
         });
-        import.SetAction((parsed, _) => FeedHubCommandLine.WithServicesAsync((services, token) =>
-        {
-            var catalog = services.GetRequiredService<SourceCatalog>();
-            if (parsed.GetValue(list))
+        import.SetAction((parsed, _) => parsed.GetValue(file) is { } path && UnreadableImport(path) is { } problem
+            ? FeedHubCommandLine.FailAsync(problem)
+            : FeedHubCommandLine.WithServicesAsync(WhenNoStore.MakeIt, (services, token) =>
             {
-                return ListAsync(catalog, token);
-            }
+                var catalog = services.GetRequiredService<SourceCatalog>();
+                if (parsed.GetValue(list))
+                {
+                    return ListAsync(catalog, token);
+                }
 
-            return parsed.GetValue(undo) is { } batchId
-                ? UndoAsync(batchId, catalog, token)
-                : ImportAsync(parsed.GetValue(file)!, parsed.GetValue(dryRun), parsed.GetValue(maxSources), catalog, token);
-        }));
+                return parsed.GetValue(undo) is { } batchId
+                    ? UndoAsync(batchId, catalog, token)
+                    : ImportAsync(parsed.GetValue(file)!, parsed.GetValue(dryRun), parsed.GetValue(maxSources), catalog, token);
+            }));
         return import;
     }
 
@@ -66,22 +68,14 @@ public static class OpmlCommands
     {
         var file = new Argument<string?>("FILE.opml") { Description = "Where to write (standard output without it)", Arity = ArgumentArity.ZeroOrOne };
         var export = new Command("export", "Write every source as OPML 2.0, with FeedHub's settings of each") { file };
-        export.SetAction((parsed, _) => FeedHubCommandLine.WithServicesAsync((services, token) => ExportAsync(parsed.GetValue(file), services, token)));
+        export.SetAction((parsed, _) => parsed.GetValue(file) is { } path && IsFolder(path)
+            ? FeedHubCommandLine.FailAsync($"{path} is a folder; give a file name, such as {Path.Combine(path, "feedhub.opml")}")
+            : FeedHubCommandLine.WithServicesAsync(WhenNoStore.Refuse, (services, token) => ExportAsync(parsed.GetValue(file), services, token)));
         return export;
     }
 
     private static async Task<int> ImportAsync(string path, bool dryRun, int? maxSources, SourceCatalog catalog, CancellationToken cancellationToken)
     {
-        if (Directory.Exists(path))
-        {
-            return await FeedHubCommandLine.FailAsync($"{path} is a folder; give the OPML file in it");
-        }
-
-        if (!File.Exists(path))
-        {
-            return await FeedHubCommandLine.FailAsync($"there is no file {path}");
-        }
-
         var size = new FileInfo(path).Length;
         if (size > OpmlApi.MaxOpmlBytes && maxSources is null && !dryRun)
         {
@@ -158,11 +152,6 @@ public static class OpmlCommands
 
     private static async Task<int> ExportAsync(string? path, IServiceProvider services, CancellationToken cancellationToken)
     {
-        if (path is not null && (Directory.Exists(path) || path.EndsWith('/') || path.EndsWith(Path.DirectorySeparatorChar)))
-        {
-            return await FeedHubCommandLine.FailAsync($"{path} is a folder; give a file name, such as {Path.Combine(path, "feedhub.opml")}");
-        }
-
         var store = services.GetRequiredService<IFeedStore>();
         var sources = await store.ListSourceOutlinesAsync(cancellationToken);
         var title = $"{services.GetRequiredService<IOptions<SiteOptions>>().Value.Title} sources";
@@ -185,6 +174,14 @@ public static class OpmlCommands
         Console.WriteLine($"exported {sources.Count} sources to {path}");
         return FeedHubCommandLine.Success;
     }
+
+    /// <summary>Why the file to import cannot be read, found before a store is opened (or made) for it.</summary>
+    private static string? UnreadableImport(string path)
+        => Directory.Exists(path) ? $"{path} is a folder; give the OPML file in it"
+            : File.Exists(path) ? null
+            : $"there is no file {path}";
+
+    private static bool IsFolder(string path) => Directory.Exists(path) || path.EndsWith('/') || path.EndsWith(Path.DirectorySeparatorChar);
 
     private static void Print(string heading, IReadOnlyList<OpmlProblem> problems, bool showAll)
     {

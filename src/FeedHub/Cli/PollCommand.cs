@@ -20,7 +20,7 @@ public static class PollCommand
     {
         var once = new Option<bool>("--once") { Description = "Poll every active source once, due or not" };
         var poll = new Command("poll", "Poll the due sources now (or all, --once), print a summary and exit") { once };
-        poll.SetAction((parsed, _) => FeedHubCommandLine.WithServicesAsync((services, token) => RunAsync(parsed.GetValue(once), services, token)));
+        poll.SetAction((parsed, _) => FeedHubCommandLine.WithServicesAsync(WhenNoStore.Refuse, (services, token) => RunAsync(parsed.GetValue(once), services, token)));
         return poll;
     }
 

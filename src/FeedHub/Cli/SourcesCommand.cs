@@ -15,22 +15,22 @@ public static class SourcesCommand
         var url = new Argument<string>("URL") { Description = "The feed's address, or a blog's or an article's address whose feed discovery finds" };
         var category = new Option<string[]>("--category") { Description = "A category for the source (repeat for several)", HelpName = "NAME" };
         var add = new Command("add", "Subscribe to a feed (its first poll is scheduled at once)") { url, category };
-        add.SetAction((parsed, _) => FeedHubCommandLine.WithServicesAsync(
+        add.SetAction((parsed, _) => FeedHubCommandLine.WithServicesAsync(WhenNoStore.MakeIt,
             (services, token) => AddAsync(parsed.GetValue(url)!, parsed.GetValue(category) ?? [], services, token)));
 
         var list = new Command("list", "The sources with their state, addresses and last polls");
-        list.SetAction((parsed, _) => FeedHubCommandLine.WithServicesAsync(
+        list.SetAction((parsed, _) => FeedHubCommandLine.WithServicesAsync(WhenNoStore.Refuse,
             (services, token) => ListAsync(services.GetRequiredService<IFeedStore>(), services.GetRequiredService<TimeProvider>(), token)));
 
         var id = new Argument<long>("ID") { Description = "The source's id (see feedhub sources list)" };
         var keepArticles = new Option<bool>("--keep-articles") { Description = "Keep the source's articles in the reading list" };
         var remove = new Command("remove", "Unsubscribe from a source") { id, keepArticles };
-        remove.SetAction((parsed, _) => FeedHubCommandLine.WithServicesAsync(
+        remove.SetAction((parsed, _) => FeedHubCommandLine.WithServicesAsync(WhenNoStore.Refuse,
             (services, token) => RemoveAsync(parsed.GetValue(id), parsed.GetValue(keepArticles), services.GetRequiredService<SourceCatalog>(), token)));
 
         var newUrl = new Argument<string>("URL") { Description = "The new address: the feed's, or the blog's (discovery finds its feed)" };
         var move = new Command("move", "Change a source's feed address, keeping its id, history and articles") { id, newUrl };
-        move.SetAction((parsed, _) => FeedHubCommandLine.WithServicesAsync(
+        move.SetAction((parsed, _) => FeedHubCommandLine.WithServicesAsync(WhenNoStore.Refuse,
             (services, token) => MoveAsync(parsed.GetValue(id), parsed.GetValue(newUrl)!, services.GetRequiredService<SourceCatalog>(), token)));
 
         return new Command("sources", "Curator work on sources, against the configured store") { add, list, remove, move };

@@ -91,6 +91,33 @@ public sealed class FeedDiscoveryTests
         Assert.Equal("https://blog.example/", only.SiteUrl);
     }
 
+    [Theory]
+    [InlineData(302, "https://blog.example/feed")]
+    [InlineData(307, "https://blog.example/feed")]
+    [InlineData(301, "https://cdn.example/blog/feed.xml")]
+    [InlineData(308, "https://cdn.example/blog/feed.xml")]
+    public async Task A_feed_behind_a_redirect_is_offered_at_the_address_asked_unless_it_moved_for_good(int status, string offered)
+    {
+        await using var internet = Internet(new()
+        {
+            ["blog.example/"] = HttpReply.Text(200, """<html><head><link rel="alternate" type="application/rss+xml" href="/feed"></head></html>""", "text/html"),
+            ["blog.example/feed"] = HttpReply.Redirect(status, "https://cdn.example/blog/feed.xml"),
+            ["cdn.example/blog/feed.xml"] = Feed("""
+                <?xml version="1.0"?><rss version="2.0"><channel><title>Blog</title><link>https://blog.example/</link>
+                <item><title>Post</title><link>posts/1</link><guid>p1</guid></item></channel></rss>
+                """),
+        });
+        var discovery = CreateDiscovery(internet);
+
+        var direct = await discovery.DiscoverAsync(new Uri("https://blog.example/feed"), CancellationToken.None);
+        var linked = await discovery.DiscoverAsync(new Uri("https://blog.example/"), CancellationToken.None);
+
+        Assert.Equal(offered, Assert.Single(direct.Feeds).FeedUrl.AbsoluteUri);
+        Assert.Equal(offered, Assert.Single(linked.Feeds).FeedUrl.AbsoluteUri);
+        // Its relative links resolve against where it was read, wherever it is subscribed.
+        Assert.Equal("https://cdn.example/blog/posts/1", Assert.Single(direct.Feeds).Items.Single().Link);
+    }
+
     [Fact]
     public async Task Blogger_offers_its_atom_and_rss_feeds_and_puts_comment_feeds_last()
     {

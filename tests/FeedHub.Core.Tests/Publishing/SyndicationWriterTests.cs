@@ -100,6 +100,28 @@ public sealed class SyndicationWriterTests
         Assert.Equal(Clean, Strictly(Encoding.UTF8.GetBytes("<x>" + Encoding.UTF8.GetString(SyndicationWriter.XmlText(Dirty)) + "</x>")).Root!.Value);
     }
 
+    /// <summary>
+    /// RSS dates are RFC 822 in GMT, as RSS readers expect them: the formatter's own ended UTC times with "Z", a
+    /// military zone that RFC 2822 reads as unknown and that parsers wanting three letters or an offset refuse.
+    /// </summary>
+    [Fact]
+    public void Rss_dates_are_written_in_gmt_and_read_back_to_the_same_instant()
+    {
+        var published = new DateTimeOffset(2026, 12, 5, 23, 30, 0, TimeSpan.Zero);
+        var updated = new DateTimeOffset(2026, 12, 7, 9, 15, 0, TimeSpan.FromHours(9));
+        var source = new EntrySource("Blog", new Uri("https://blog.example/feed.xml"), new Uri("https://blog.example/"));
+        var entry = new PublishedEntry("id:1", "Late post", new Uri("https://blog.example/1"), published, updated, null, "<p>Text</p>", [source]);
+        var feed = new PublishedFeed("Planet", null, new Uri("https://planet.example/feed.rss"), new Uri("https://planet.example/"), updated, [entry]);
+
+        var channel = Strictly(SyndicationWriter.Rss(feed)).Root!.Element("channel")!;
+        var item = Assert.Single(channel.Elements("item"));
+
+        Assert.Equal("Mon, 07 Dec 2026 00:15:00 GMT", Assert.Single(channel.Elements("lastBuildDate")).Value);
+        Assert.Equal("Sat, 05 Dec 2026 23:30:00 GMT", Assert.Single(item.Elements("pubDate")).Value);
+        var read = new FeedHub.Core.Parser.FeedReader().Read(SyndicationWriter.Rss(feed), "application/rss+xml", feed.SelfUrl);
+        Assert.Equal(published, Assert.Single(read.Items).Published);
+    }
+
     [Fact]
     public void Opml_leaves_out_the_characters_xml_cannot_carry_and_reads_back()
     {

@@ -111,6 +111,7 @@ public sealed class CommandLineUsageTests : IDisposable
     public async Task A_runtime_failure_is_one_line_on_standard_error_without_a_stack_trace()
     {
         var missing = await FeedHubProcess.RunAsync(_workingDirectory, Environment(), "import", "missing.opml");
+        Assert.Equal(0, (await FeedHubProcess.RunAsync(_workingDirectory, Environment(), "curators", "add", "ada")).ExitCode);
         var noSource = await FeedHubProcess.RunAsync(_workingDirectory, Environment(), "sources", "move", "7", "https://blog.example/feed");
         File.WriteAllText(Path.Combine(_workingDirectory, "not-a-folder"), "x");
         var badStore = await FeedHubProcess.RunAsync(_workingDirectory, new Dictionary<string, string>(Environment())
@@ -132,10 +133,51 @@ public sealed class CommandLineUsageTests : IDisposable
     {
         var store = Path.Combine(_workingDirectory, "elsewhere", "hub.db");
 
-        var list = await FeedHubProcess.RunAsync(_workingDirectory, Environment(), "sources", "list", $"--FeedHub:Storage:LiteDb:Path={store}");
+        var add = await FeedHubProcess.RunAsync(_workingDirectory, Environment(), "curators", "add", "ada", $"--FeedHub:Storage:LiteDb:Path={store}");
+        var list = await FeedHubProcess.RunAsync(_workingDirectory, Environment(), "curators", "list", $"--FeedHub:Storage:LiteDb:Path={store}");
 
-        Assert.True(list.ExitCode == 0, list.Error);
+        Assert.True(add.ExitCode == 0, add.Error);
         Assert.True(File.Exists(store));
+        Assert.True(list.ExitCode == 0, list.Error);
+        Assert.Contains("ada", list.Out, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("sources", "list")]
+    [InlineData("sources", "remove", "1")]
+    [InlineData("poll", "--once")]
+    [InlineData("export")]
+    [InlineData("curators", "list")]
+    [InlineData("curators", "revoke-tokens", "ada")]
+    public async Task A_command_on_what_a_store_holds_run_where_there_is_no_store_says_where_it_looked_and_makes_none(params string[] args)
+    {
+        var run = await FeedHubProcess.RunAsync(_workingDirectory, Environment(), args);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(
+            $"feedhub: there is no FeedHub store at {Path.Combine(_workingDirectory, "data", "feedhub.db")}: its path (FeedHub:Storage:LiteDb:Path) "
+            + "is read from the working directory; run feedhub in the folder FeedHub runs in, or give --FeedHub:Storage:LiteDb:Path=FILE\n",
+            run.Error);
+        Assert.Equal(string.Empty, run.Out);
+        Assert.False(Directory.Exists(Path.Combine(_workingDirectory, "data")));
+    }
+
+    [Fact]
+    public async Task A_command_that_sets_an_installation_up_makes_its_store_and_says_where_once()
+    {
+        var first = await FeedHubProcess.RunAsync(_workingDirectory, Environment(), "curators", "add", "ada");
+        var second = await FeedHubProcess.RunAsync(_workingDirectory, Environment(), "curators", "add", "grace");
+        var list = await FeedHubProcess.RunAsync(_workingDirectory, Environment(), "curators", "list");
+
+        Assert.Equal(0, first.ExitCode);
+        Assert.Equal(
+            $"feedhub: a new store is made at {Path.Combine(_workingDirectory, "data", "feedhub.db")} (there was none; its path, "
+            + "FeedHub:Storage:LiteDb:Path, is read from the working directory)\n",
+            first.Error);
+        Assert.Equal((0, string.Empty), (second.ExitCode, second.Error));
+        Assert.Equal(0, list.ExitCode);
+        Assert.Contains("ada", list.Out, StringComparison.Ordinal);
+        Assert.Contains("grace", list.Out, StringComparison.Ordinal);
     }
 
     public void Dispose() => Directory.Delete(_workingDirectory, recursive: true);

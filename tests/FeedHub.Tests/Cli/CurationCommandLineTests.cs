@@ -81,6 +81,32 @@ public sealed class CurationCommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_command_answers_in_its_own_words_without_the_information_log_lines_of_its_work()
+    {
+        await using var blog = LocalHttpServer.Serving(request => request.Path switch
+        {
+            "/" => HttpReply.Text(200, """
+                <html><head>
+                <link rel="alternate" type="application/rss+xml" href="/posts">
+                <link rel="alternate" type="application/rss+xml" href="/comments">
+                </head><body>A blog</body></html>
+                """, "text/html"),
+            "/posts" => HttpReply.Text(200, FeedFixtures.Rss("Posts", [1]), "application/rss+xml"),
+            "/comments" => HttpReply.Text(200, FeedFixtures.Rss("Comments", [2]), "application/rss+xml"),
+            _ => null,
+        });
+        Assert.Equal(0, (await RunAsync("curators", "add", "ada")).ExitCode);
+
+        var twoFeeds = await RunAsync("sources", "add", blog.Url("/").AbsoluteUri);
+        var posts = await RunAsync("sources", "add", blog.Url("/posts").AbsoluteUri);
+
+        Assert.Equal(1, twoFeeds.ExitCode);
+        var line = Assert.Single(twoFeeds.Error.TrimEnd('\n').Split('\n'));
+        Assert.StartsWith($"feedhub: {blog.Url("/").AbsoluteUri} offers 2 feeds", line, StringComparison.Ordinal);
+        Assert.Equal((0, string.Empty), (posts.ExitCode, posts.Error));
+    }
+
+    [Fact]
     public async Task The_sources_list_says_how_push_is_doing_for_a_source_whose_feed_names_a_hub()
     {
         await using var blog = LocalHttpServer.Serving(request => request.Path == "/feed"

@@ -91,6 +91,50 @@ public sealed class DigestPagesTests
         Assert.Contains(""" dir="ltr">(sans titre)</a>""", list, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A post told by several sources is one story in the river: the digest lists it once too, under the source of its
+    /// first article, crediting the others; a copy whose first article is on another day is not listed again. The page,
+    /// its counts and the digest feed's entry agree.
+    /// </summary>
+    [Fact]
+    public async Task A_story_told_by_several_sources_is_listed_once_on_its_day_crediting_the_others()
+    {
+        await using var app = await TestApp.StartAsync(worker: false, settings: TestApp.MiddayDigestZone());
+        var store = app.Get<IFeedStore>();
+        var digest = app.Get<Digest>();
+        var day = digest.Today.AddDays(-1);
+        var (start, _) = digest.Bounds(day);
+        var wire = await StoreSeeder.SourceAsync(store, "Wire", "News");
+        var paper = await StoreSeeder.SourceAsync(store, "Paper", "News");
+        var planet = await StoreSeeder.SourceAsync(store, "Planet <Blogs>", "Blogs");
+        Article Told(Source source, string key, DateTimeOffset at, string story) => new()
+        {
+            SourceId = source.Id, Key = key, ContentHash = key, Title = $"Story {story}", Link = $"{source.SiteUrl}{key}", StoryKeys = [$"story:{story}"],
+            Published = at, SortDate = at, FirstSeenAt = at, ChangedAt = at,
+        };
+        var first = Told(wire, "wire-1", start.AddHours(2), "merged");
+        var older = Told(wire, "wire-0", start.AddHours(-3), "of the day before");
+        await store.SaveArticlesAsync([first, older], [], default);
+        var copies = new[] { Told(paper, "paper-1", start.AddHours(3), "merged"), Told(planet, "planet-1", start.AddHours(4), "merged"), Told(paper, "paper-0", start.AddHours(1), "of the day before") };
+        await store.SaveArticlesAsync(copies, [], default);
+        Assert.All(copies, copy => Assert.NotNull(copy.DuplicateOf));
+
+        var page = await app.Http.GetStringAsync($"/digest/{day:yyyy-MM-dd}");
+        var list = DigestList(page);
+
+        Assert.Contains("1 post from 1 source", page, StringComparison.Ordinal);
+        Assert.Equal(1, list.Split("<li data-entry>").Length - 1);
+        Assert.Contains(
+            $"""<span class="count also">Also on <a href="/?source={paper.Id}"><bdi>Paper</bdi></a>, <a href="/?source={planet.Id}"><bdi>Planet &lt;Blogs&gt;</bdi></a></span></li>""",
+            list, StringComparison.Ordinal);
+        Assert.DoesNotContain("of the day before", list, StringComparison.Ordinal);
+        Assert.DoesNotContain("""<h2 dir="auto">Blogs""", list, StringComparison.Ordinal);
+
+        var feed = await app.Http.GetStringAsync("/digest.atom");
+        Assert.Contains("1 post on ", feed, StringComparison.Ordinal);
+        Assert.Contains("Also on &lt;a href=", feed, StringComparison.Ordinal);
+    }
+
     /// <summary>The day's list in a digest page: its <c>div class="digest"</c>, which holds no other <c>div</c>.</summary>
     private static string DigestList(string page)
     {

@@ -26,6 +26,7 @@ public static class DigestDayMarkup
         var blocks = new MarkupBlocks();
         var output = blocks.Output;
         var by = words.By.IndexOf("{0}", StringComparison.Ordinal);
+        var alsoOn = words.AlsoOn.IndexOf("{0}", StringComparison.Ordinal);
         foreach (var category in day.Categories)
         {
             output.Write("<section><h2 dir=\"auto\">");
@@ -93,11 +94,31 @@ public static class DigestDayMarkup
             output.Write(LocalTime.Machine(article.SortDate));
             output.Write("\" data-local=\"time\">");
             encoder.Encode(output, LocalTime.TimeOfDay(clock, article.SortDate));
-            output.Write("</time></span></li>");
+            output.Write("</time></span>");
+            if (day.AlsoOn.TryGetValue(article.Id, out var others))
+            {
+                // "Also on {0}" with the other sources' links, as the river's items write it.
+                output.Write("<span class=\"count also\">");
+                encoder.Encode(output, alsoOn < 0 ? words.AlsoOn : words.AlsoOn[..alsoOn]);
+                for (var i = 0; i < others.Count && alsoOn >= 0; i++)
+                {
+                    output.Write(i == 0 ? "<a href=\"" : ", <a href=\"");
+                    encoder.Encode(output, $"{origin}/?source={others[i].Id}");
+                    output.Write("\"><bdi>");
+                    encoder.Encode(output, others[i].Name);
+                    output.Write("</bdi></a>");
+                }
+
+                encoder.Encode(output, alsoOn < 0 ? string.Empty : words.AlsoOn[(alsoOn + 3)..]);
+                output.Write("</span>");
+            }
+
+            output.Write("</li>");
         }
     }
 
     /// <summary>The interface's words a day's list uses, looked up once for the day.</summary>
     /// <param name="By">"by {0}", {0} for the author's name.</param>
-    public sealed record Words(string Uncategorised, string Untitled, string By);
+    /// <param name="AlsoOn">"Also on {0}", {0} for the other sources that told the story.</param>
+    public sealed record Words(string Uncategorised, string Untitled, string By, string AlsoOn);
 }
