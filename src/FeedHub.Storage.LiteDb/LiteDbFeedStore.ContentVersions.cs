@@ -34,17 +34,32 @@ public sealed partial class LiteDbFeedStore
         _scopeChanges.AddOrUpdate(ContentScope.Sources.Key, 1, (_, n) => n + 1);
     }
 
-    /// <summary>These articles were written: the scopes they are in move, and those of the stories' first articles they joined.</summary>
-    private void ArticlesChanged(IEnumerable<Article> articles)
+    /// <summary>
+    /// These articles were written: the scopes they are in move, and those of the stories' first articles they joined.
+    /// Each source's categories are asked of the directory once, and the first articles are read in one query: a poll's
+    /// articles are of one source, and a look-up per article cost a lock, a list and a query each time.
+    /// </summary>
+    private void ArticlesChanged(IReadOnlyList<Article> articles)
     {
         Changed();
         var scopes = new HashSet<ContentScope>();
+        var categories = new Dictionary<long, List<string>>();
+        var leads = new HashSet<long>();
         foreach (var article in articles)
         {
-            AddScopes(scopes, article.SourceId, article.SortDate);
-            if (article.DuplicateOf is { } lead && Read(() => _articles.Query().Where(Where.Equal("_id", lead)).Select("{ SourceId, SortDate }").FirstOrDefault()) is { } first)
+            AddScopes(scopes, categories, article.SourceId, article.SortDate);
+            if (article.DuplicateOf is { } lead)
             {
-                AddScopes(scopes, first["SourceId"].AsInt64, Instant(first["SortDate"]));
+                leads.Add(lead);
+            }
+        }
+
+        if (leads.Count > 0)
+        {
+            var firsts = Read(() => _articles.Query().Where(Where.In("_id", leads)).Select("{ SourceId, SortDate }").ToList());
+            foreach (var first in firsts)
+            {
+                AddScopes(scopes, categories, first["SourceId"].AsInt64, Instant(first["SortDate"]));
             }
         }
 
@@ -54,6 +69,13 @@ public sealed partial class LiteDbFeedStore
         }
     }
 
-    private void AddScopes(HashSet<ContentScope> scopes, long sourceId, DateTimeOffset sortDate)
-        => scopes.UnionWith(ContentScope.Of(sourceId, _sourceDirectory.Headings([sourceId]).SelectMany(h => h.Categories), sortDate));
+    private void AddScopes(HashSet<ContentScope> scopes, Dictionary<long, List<string>> categories, long sourceId, DateTimeOffset sortDate)
+    {
+        if (!categories.TryGetValue(sourceId, out var ofSource))
+        {
+            categories[sourceId] = ofSource = [.. _sourceDirectory.Headings([sourceId]).SelectMany(h => h.Categories)];
+        }
+
+        scopes.UnionWith(ContentScope.Of(sourceId, ofSource, sortDate));
+    }
 }

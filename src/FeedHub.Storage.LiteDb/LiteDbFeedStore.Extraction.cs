@@ -46,21 +46,24 @@ public sealed partial class LiteDbFeedStore
         return Task.FromResult<IReadOnlyList<PendingPage>>(pending);
     });
 
-    /// <summary>Keeps an article's entry in <c>pending_pages</c> as its extraction state says (a new article has none yet).</summary>
-    private void KeepPendingPage(Article article, bool isNew)
+    /// <summary>New articles whose page is to fetch get their entries, in one insert for the write's articles (one per article cost a write through the engine each).</summary>
+    private void AddPendingPages(IEnumerable<Article> inserts)
+    {
+        var entries = inserts.Where(article => article.Extraction == ExtractionState.Pending).Select(article => new BsonDocument { ["_id"] = article.Id }).ToList();
+        if (entries.Count > 0)
+        {
+            _pendingPages.Insert(entries);
+        }
+    }
+
+    /// <summary>Keeps an updated article's entry in <c>pending_pages</c> as its extraction state says.</summary>
+    private void KeepPendingPage(Article article)
     {
         if (article.Extraction == ExtractionState.Pending)
         {
-            if (isNew)
-            {
-                _pendingPages.Insert(new BsonDocument { ["_id"] = article.Id });
-            }
-            else
-            {
-                _pendingPages.Upsert(new BsonDocument { ["_id"] = article.Id });
-            }
+            _pendingPages.Upsert(new BsonDocument { ["_id"] = article.Id });
         }
-        else if (!isNew)
+        else
         {
             _pendingPages.Delete(article.Id);
         }

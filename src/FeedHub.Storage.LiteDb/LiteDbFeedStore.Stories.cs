@@ -142,22 +142,26 @@ public sealed partial class LiteDbFeedStore
         _articles.EnsureIndex(StoryKeysIndex, "$.StoryKeys[*]");
     }
 
-    /// <summary>Keeps an article's entry in <c>duplicates</c> as its story says (a new article has none yet).</summary>
-    private void KeepDuplicateEntry(long articleId, long? duplicateOf, bool isNew)
+    /// <summary>New articles that joined a story get their entries, in one insert for the write's articles.</summary>
+    private void AddDuplicateEntries(IEnumerable<Article> inserts)
+    {
+        var entries = inserts.Where(article => article.DuplicateOf is not null)
+            .Select(article => new BsonDocument { ["_id"] = article.Id, [StoryField] = article.DuplicateOf!.Value })
+            .ToList();
+        if (entries.Count > 0)
+        {
+            _duplicates.Insert(entries);
+        }
+    }
+
+    /// <summary>Keeps a stored article's entry in <c>duplicates</c> as its story says.</summary>
+    private void KeepDuplicateEntry(long articleId, long? duplicateOf)
     {
         if (duplicateOf is { } story)
         {
-            var entry = new BsonDocument { ["_id"] = articleId, [StoryField] = story };
-            if (isNew)
-            {
-                _duplicates.Insert(entry);
-            }
-            else
-            {
-                _duplicates.Upsert(entry);
-            }
+            _duplicates.Upsert(new BsonDocument { ["_id"] = articleId, [StoryField] = story });
         }
-        else if (!isNew)
+        else
         {
             _duplicates.Delete(articleId);
         }
@@ -294,7 +298,7 @@ public sealed partial class LiteDbFeedStore
                 foreach (var member in members)
                 {
                     _articles.Update(member);
-                    KeepDuplicateEntry(member["_id"].AsInt64, member[DuplicateOfField].IsNumber ? member[DuplicateOfField].AsInt64 : null, isNew: false);
+                    KeepDuplicateEntry(member["_id"].AsInt64, member[DuplicateOfField].IsNumber ? member[DuplicateOfField].AsInt64 : null);
                 }
             }
         }
@@ -333,7 +337,7 @@ public sealed partial class LiteDbFeedStore
             foreach (var article in articles)
             {
                 _articles.Update(ToDocument(article));
-                KeepDuplicateEntry(article.Id, article.DuplicateOf, isNew: false);
+                KeepDuplicateEntry(article.Id, article.DuplicateOf);
             }
 
             _database.Commit();

@@ -319,18 +319,14 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
                 _articles.Insert(documents);
             }
 
-            foreach (var article in inserts)
-            {
-                KeepPendingPage(article, isNew: true);
-                KeepDuplicateEntry(article.Id, article.DuplicateOf, isNew: true);
-            }
-
+            AddPendingPages(inserts);
+            AddDuplicateEntries(inserts);
             foreach (var article in updates)
             {
                 KeepStoreOwnedFields(article);
                 _articles.Update(ToDocument(article));
-                KeepPendingPage(article, isNew: false);
-                KeepDuplicateEntry(article.Id, article.DuplicateOf, isNew: false);
+                KeepPendingPage(article);
+                KeepDuplicateEntry(article.Id, article.DuplicateOf);
             }
         };
     }

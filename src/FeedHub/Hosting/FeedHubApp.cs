@@ -57,6 +57,7 @@ public static class FeedHubApp
                     : badRequest.Message;
             }
         });
+        builder.Services.AddSingleton(provider => new FeedPages(provider.GetRequiredService<IWebHostEnvironment>().WebRootFileProvider));
         builder.Services.AddSingleton<RenderedResponses>();
         builder.Services.AddSingleton<DigestFeedEntries>();
         builder.Services.AddPublicAddress();

@@ -4,11 +4,13 @@ using FeedHub.Core.Storage;
 namespace FeedHub.Web;
 
 /// <summary>
-/// Feeds opened in a browser read as pages. Atom and RSS name an XSLT stylesheet (<c>/assets/feed.xsl</c>) that browsers
-/// apply; and since browsers show <c>application/atom+xml</c> and <c>application/rss+xml</c> as raw text (or download
-/// them), a request that asks for HTML and for no feed type (a browser's navigation) gets the same bytes as
-/// <c>application/xml</c>, which they render with the stylesheet, and a JSON Feed as <c>application/json</c>, which
-/// they display. Feed readers get each format's own type.
+/// Feeds opened in a browser read as pages. A browser's navigation to an Atom or RSS feed (<c>Sec-Fetch-Dest:
+/// document</c>, which only browsers send, and HTML asked for without a feed type) gets the page the site's stylesheet
+/// makes of the feed (<see cref="FeedPages"/>). Atom and RSS also name that XSLT stylesheet (<c>/assets/feed.xsl</c>)
+/// for browsers that do not send <c>Sec-Fetch-Dest</c>: since browsers show <c>application/atom+xml</c> and
+/// <c>application/rss+xml</c> as raw text (or download them), a request that asks for HTML and for no feed type gets
+/// the feed as <c>application/xml</c>, which they render with the stylesheet, and a JSON Feed as
+/// <c>application/json</c>, which they display. Feed readers get each format's own type.
 /// </summary>
 public static class FeedsInBrowsers
 {
@@ -24,7 +26,11 @@ public static class FeedsInBrowsers
     public static Task<IResult> ServeFeedAsync(
         this RenderedResponses responses, HttpContext context, Func<CancellationToken, Task<RenderedBody>> render, string mediaType, string? variesWith = null,
         IReadOnlyCollection<ContentScope>? dependsOn = null, bool shortcut = false)
-        => responses.ServeAsync(context, render, new ResponseForm(mediaType, "Accept-Encoding, Accept", ForBrowsers(mediaType)), variesWith, dependsOn, shortcut);
+        => responses.ServeAsync(context, render, new ResponseForm(mediaType, "Accept-Encoding, Accept, Sec-Fetch-Dest", ForBrowsers(mediaType)), variesWith, dependsOn, shortcut);
+
+    /// <summary>A browser's navigation to a feed of <paramref name="form"/> that has a page (Atom, RSS): feed readers never send <c>Sec-Fetch-Dest</c>.</summary>
+    public static bool WantsPage(HttpRequest request, ResponseForm form)
+        => form.ForBrowsers == XmlForBrowsers && request.Headers["Sec-Fetch-Dest"] is ["document"] && IsBrowser(request);
 
     /// <summary>A browser's navigation asks for HTML and names no feed type; a feed reader names the types it reads (or none).</summary>
     public static bool IsBrowser(HttpRequest request)
@@ -52,6 +58,8 @@ public static class FeedsInBrowsers
         return html && !feed;
     }
 
+    private const string XmlForBrowsers = "application/xml; charset=utf-8";
+
     private static string ForBrowsers(string mediaType)
-        => mediaType == SyndicationWriter.JsonFeedMediaType ? "application/json; charset=utf-8" : "application/xml; charset=utf-8";
+        => mediaType == SyndicationWriter.JsonFeedMediaType ? "application/json; charset=utf-8" : XmlForBrowsers;
 }

@@ -17,7 +17,7 @@ namespace FeedHub.Web;
 /// <c>Last-Modified</c> (when these bytes were first rendered), and 304 for <c>If-None-Match</c> or, without it,
 /// <c>If-Modified-Since</c>.
 /// </summary>
-public sealed class RenderedResponses(IFeedStore store, PublicAddress address, WarmUpRequests warmUp, TimeProvider timeProvider, IMeterFactory meters)
+public sealed class RenderedResponses(IFeedStore store, PublicAddress address, WarmUpRequests warmUp, FeedPages feedPages, TimeProvider timeProvider, IMeterFactory meters)
 {
     private const int MaxEntries = 2048;
 
@@ -134,6 +134,11 @@ public sealed class RenderedResponses(IFeedStore store, PublicAddress address, W
     {
         var request = context.Request;
         var response = context.Response;
+        if (FeedsInBrowsers.WantsPage(request, form))
+        {
+            return WritePageAsync(context, key, rendered, form, link);
+        }
+
         var encoding = Rendered.Choose(request.Headers.AcceptEncoding.ToString(), rendered.OffersBrotli);
         var etag = rendered.ETag(encoding);
         var headers = response.Headers;
@@ -164,6 +169,54 @@ public sealed class RenderedResponses(IFeedStore store, PublicAddress address, W
     }
 
     private const string NoCache = "no-cache";
+
+    /// <summary>
+    /// A feed's page for a browser's navigation (<see cref="FeedPages"/>): made once per rendering of the feed and kept
+    /// beside it, with a tag of its own. Uncompressed: navigations to feeds are few, and the page is smaller than the feed.
+    /// </summary>
+    private async Task WritePageAsync(HttpContext context, string key, Rendered rendered, ResponseForm form, string? link)
+    {
+        var (request, response) = (context.Request, context.Response);
+        var etag = $"\"{rendered.ETagStem}-page\"";
+        var headers = response.Headers;
+        headers.ETag = etag;
+        headers.LastModified = rendered.LastModifiedHeader;
+        headers.CacheControl = NoCache;
+        headers.Vary = form.Vary;
+        if (link is not null)
+        {
+            headers.Link = link;
+        }
+
+        if (IsNotModified(request, etag, rendered.LastModified))
+        {
+            response.StatusCode = StatusCodes.Status304NotModified;
+            return;
+        }
+
+        if (rendered.Page is not { } page)
+        {
+            var feed = rendered.Identity is { } parts ? Concatenate(parts) : await InflateAsync(rendered, context.RequestAborted);
+            var made = feedPages.Render(feed);
+            page = rendered.KeepPage(made);
+            if (ReferenceEquals(page, made))
+            {
+                _cache.Grow(key, rendered, page.LongLength);
+            }
+        }
+
+        response.ContentType = "text/html; charset=utf-8";
+        await WriteAsync(response, [page]);
+    }
+
+    private static byte[] Concatenate(IReadOnlyList<byte[]> parts) => parts.Count == 1 ? parts[0] : [.. parts.SelectMany(part => part)];
+
+    private static async Task<byte[]> InflateAsync(Rendered rendered, CancellationToken cancellationToken)
+    {
+        using var inflated = new MemoryStream();
+        await GzipSegments.InflateAsync(rendered.Encoded(Encoding.Gzip)!, inflated, cancellationToken);
+        return inflated.ToArray();
+    }
 
     /// <summary>
     /// Keeps a body's compressed bytes beside it (the first ones when two requests compressed it at once), counting
@@ -271,7 +324,15 @@ public sealed class RenderedResponses(IFeedStore store, PublicAddress address, W
         public string LastModifiedHeader { get; } = HeaderUtilities.FormatDate(lastModified);
 
         /// <summary>The bytes of its forms as rendered (parts kept elsewhere too, a digest feed's deflated days, are counted here as well).</summary>
-        public long Bytes => LengthOf(Identity) + LengthOf(Volatile.Read(ref _gzip)) + LengthOf(Volatile.Read(ref _brotli));
+        public long Bytes => LengthOf(Identity) + LengthOf(Volatile.Read(ref _gzip)) + LengthOf(Volatile.Read(ref _brotli)) + (Volatile.Read(ref _page)?.LongLength ?? 0);
+
+        private byte[]? _page;
+
+        /// <summary>A feed's page for browsers (see <see cref="WritePageAsync"/>), once one has been made.</summary>
+        public byte[]? Page => Volatile.Read(ref _page);
+
+        /// <summary>Keeps the page unless one is kept already; returns the kept one.</summary>
+        public byte[] KeepPage(byte[] page) => Interlocked.CompareExchange(ref _page, page, null) ?? page;
 
         /// <summary>Renders a body; it keeps the previous rendering's modification time when its bytes are the same.</summary>
         public static Rendered Of(long version, RenderedBody body, DateTimeOffset now, Rendered? previous)

@@ -91,7 +91,8 @@ public sealed partial class NavigationBrowserTests(BrowserFixture browser) : IAs
             var (page, errors) = await browser.OpenAsync(width, height);
             var response = await page.GotoAsync(new Uri(_app.BaseUri, path).AbsoluteUri);
 
-            Assert.Equal("application/xml; charset=utf-8", await response!.HeaderValueAsync("content-type"));
+            // The page the site's stylesheet makes of the feed, made by the server: Chromium is removing XSLT.
+            Assert.Equal("text/html; charset=utf-8", await response!.HeaderValueAsync("content-type"));
             Assert.Contains("default-src 'none'", await response.HeaderValueAsync("content-security-policy"), StringComparison.Ordinal);
             await page.Locator("main h1").WaitForAsync();
             Assert.Equal(title, await page.Locator("main h1").InnerTextAsync());
@@ -107,11 +108,12 @@ public sealed partial class NavigationBrowserTests(BrowserFixture browser) : IAs
 
             await BrowserFixture.ScreenshotAsync(page, $"feed-page-{Slug().Replace(path.Trim('/').ToLowerInvariant(), "-")}-{name}");
 
-            // Chromium announces that XSLT is deprecated with a banner of inline styles and an inline handler, which
-            // the site's policy blocks (so it never shows); the page's own markup has neither.
+            // No XSLT ran in the browser (Chromium would announce its removal with a banner), and the page's markup
+            // has no inline style or handler for the site's policy to block.
+            Assert.Equal(0, await page.Locator("xslt-warning-banner").CountAsync());
             Assert.Equal(0, await page.EvaluateAsync<int>(
-                "() => [...document.querySelectorAll('*')].filter(e => !e.closest('xslt-warning-banner') && [...e.attributes].some(a => (a.name === 'style' && a.value) || a.name.startsWith('on'))).length"));
-            Assert.True(errors.All(BlockedBrowserBanner().IsMatch), string.Join("\n", errors));
+                "() => [...document.querySelectorAll('*')].filter(e => [...e.attributes].some(a => (a.name === 'style' && a.value) || a.name.startsWith('on'))).length"));
+            Assert.Empty(errors);
             await page.Context.CloseAsync();
         }
     }
@@ -181,9 +183,6 @@ public sealed partial class NavigationBrowserTests(BrowserFixture browser) : IAs
         Assert.Empty(errors);
         await page.Context.CloseAsync();
     }
-
-    [GeneratedRegex("^(Applying inline style|Executing inline event handler) violates the following Content Security Policy directive", RegexOptions.NonBacktracking)]
-    private static partial Regex BlockedBrowserBanner();
 
     [GeneratedRegex("[^a-z0-9]+", RegexOptions.NonBacktracking)]
     private static partial Regex Slug();

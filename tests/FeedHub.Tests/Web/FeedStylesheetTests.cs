@@ -94,6 +94,60 @@ public sealed class FeedStylesheetTests
         Assert.Equal("application/feed+json", (await GetAsync(app, "/feed.json", "application/feed+json, application/json;q=0.9")).Content.Headers.ContentType?.MediaType);
     }
 
+    /// <summary>
+    /// A browser's navigation (it sends <c>Sec-Fetch-Dest: document</c>, which feed readers never do) gets the page the
+    /// site's stylesheet makes of the feed, made on the server: Chromium is removing XSLT. It has a tag of its own and
+    /// answers revalidation with 304; a client asking for HTML without that header still gets the feed, and a JSON feed
+    /// stays JSON.
+    /// </summary>
+    [Theory]
+    [InlineData("/feed.atom")]
+    [InlineData("/feed.rss")]
+    [InlineData("/digest.atom")]
+    public async Task A_browsers_navigation_to_a_feed_gets_the_feeds_page_made_on_the_server(string path)
+    {
+        await using var app = await TestApp.StartAsync(worker: false, settings: TestApp.MiddayDigestZone());
+        var store = app.Get<IFeedStore>();
+        var source = await StoreSeeder.SourceAsync(store, "Tech Notes", "Tech");
+        var digest = app.Get<Core.Publishing.Digest>();
+        var (yesterday, _) = digest.Bounds(digest.Today.AddDays(-1));
+        await StoreSeeder.ArticleAsync(store, source, "A story & more", yesterday.AddHours(10));
+
+        var page = await NavigateAsync(app, path, etag: null);
+        var html = await page.Content.ReadAsStringAsync();
+        var again = await NavigateAsync(app, path, page.Headers.ETag!.Tag);
+        var feed = await GetAsync(app, path, BrowserAccept);
+
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        Assert.StartsWith("<!DOCTYPE html", html, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("<h2 id=\"about-feed\">This is a feed</h2>", html, StringComparison.Ordinal);
+        Assert.Contains($"value=\"{new Uri(app.BaseUri, path).AbsoluteUri}\"", html, StringComparison.Ordinal);
+        Assert.Contains(path.StartsWith("/digest", StringComparison.Ordinal) ? "FeedHub digest for " : "A story &amp; more", html, StringComparison.Ordinal);
+        Assert.Contains("Sec-Fetch-Dest", page.Headers.Vary);
+        Assert.Equal(System.Net.HttpStatusCode.NotModified, again.StatusCode);
+        Assert.Equal("application/xml", feed.Content.Headers.ContentType?.MediaType);
+        Assert.NotEqual(page.Headers.ETag, feed.Headers.ETag);
+        Assert.Contains("Sec-Fetch-Dest", feed.Headers.Vary);
+        using var json = new HttpRequestMessage(HttpMethod.Get, "/feed.json");
+        json.Headers.Accept.ParseAdd(BrowserAccept);
+        json.Headers.Add("Sec-Fetch-Dest", "document");
+        Assert.Equal("application/json", (await app.Http.SendAsync(json)).Content.Headers.ContentType?.MediaType);
+    }
+
+    private static async Task<HttpResponseMessage> NavigateAsync(TestApp app, string path, string? etag)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Accept.ParseAdd(BrowserAccept);
+        request.Headers.Add("Sec-Fetch-Dest", "document");
+        request.Headers.Add("Sec-Fetch-Mode", "navigate");
+        if (etag is not null)
+        {
+            request.Headers.IfNoneMatch.ParseAdd(etag);
+        }
+
+        return await app.Http.SendAsync(request);
+    }
+
     private static async Task<HttpResponseMessage> GetAsync(TestApp app, string path, string accept)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.FileProviders;
 
 namespace FeedHub.Tests.Web;
 
@@ -25,7 +26,7 @@ public sealed class RenderedResponsesTests : IDisposable
     {
         _store = new LiteDbFeedStore(Path.Combine(_data, "feedhub.db"), new LiteDbSearchOptions { Enabled = false });
         var address = new PublicAddress(Options.Create(new SiteOptions()), NullLogger<PublicAddress>.Instance);
-        _responses = new RenderedResponses(_store, address, new WarmUpRequests(), TimeProvider.System, _metrics.GetRequiredService<IMeterFactory>());
+        _responses = new RenderedResponses(_store, address, new WarmUpRequests(), new FeedPages(new NullFileProvider()), TimeProvider.System, _metrics.GetRequiredService<IMeterFactory>());
     }
 
     [Fact]
