@@ -15,10 +15,11 @@ namespace FeedHub.Storage.Tests;
 public sealed partial class LiteDbFeedStoreTests
 {
     /// <summary>
-    /// Indexes written before held each article's id as 16 numeric terms beside its doc values; articles are now
-    /// written with their id in doc values alone. Such an index is not rebuilt: its articles and the new ones page
-    /// together in the river's order, three to a millisecond so that pages of two end inside one (the cursor's
-    /// tie-break by id, now read from the doc values), and a window of dates finds both.
+    /// Indexes written before held each article's id as 16 numeric terms beside its doc values, and its date as 16
+    /// numeric terms (a precision step of 4); articles are now written with their id in doc values alone and their
+    /// date as 8 terms (a step of 8), which the queries use. Such an index is not rebuilt: its articles and the new
+    /// ones page together in the river's order, three to a millisecond so that pages of two end inside one (the
+    /// cursor's tie-break by id, now read from the doc values), and a window of dates finds both.
     /// </summary>
     [Fact]
     public async Task A_search_index_with_the_ids_terms_opens_as_it_is_and_pages_with_new_articles()
@@ -66,6 +67,37 @@ public sealed partial class LiteDbFeedStoreTests
             (await Store.ListArticlesAsync(window, default)).Select(a => a.Id));
     }
 
+    /// <summary>
+    /// An article's date is 8 numeric terms, one per byte of precision: the finest ones are nearly every article's
+    /// own, and a flush hashes, sorts and writes each distinct term (with 16 they were most of a segment's terms).
+    /// </summary>
+    [Fact]
+    public async Task An_articles_date_is_indexed_as_8_numeric_terms()
+    {
+        var source = await Store.AddSourceAsync(new Source { FeedUrl = "https://a.example/feed" }, default);
+        await Store.SaveArticlesAsync([KingfisherArticle(source.Id, 1, new DateTimeOffset(2026, 12, 1, 8, 0, 0, 250, TimeSpan.Zero))], [], default);
+        ((LiteDbFeedStore)Store).Dispose();
+
+        using (var directory = FSDirectory.Open(SearchIndexPath))
+        using (var reader = DirectoryReader.Open(directory))
+        {
+            var terms = MultiFields.GetTerms(reader, "date").GetEnumerator();
+            var count = 0;
+            while (terms.MoveNext())
+            {
+                count++;
+            }
+
+            Assert.Equal(8, count);
+
+            // A FeedHub before reads format "1" only: it rebuilds this index rather than query these dates at a step of 4.
+            Assert.Equal("2", DirectoryReader.ListCommits(directory)[^1].UserData["format"]);
+        }
+
+        Store = await CreateStoreAsync();
+        Assert.Single(await SearchAsync("kingfisher"));
+    }
+
     private static Article KingfisherArticle(long sourceId, int i, DateTimeOffset published) => new()
     {
         SourceId = sourceId,
@@ -79,7 +111,10 @@ public sealed partial class LiteDbFeedStoreTests
         ChangedAt = published,
     };
 
-    /// <summary>The index as FeedHub wrote it before, the same commit data kept: the id as numeric terms too.</summary>
+    /// <summary>
+    /// The index as FeedHub wrote it before, the same commit data kept but its format's: the id as numeric terms too,
+    /// the date at a precision step of 4.
+    /// </summary>
     private void RewriteSearchIndexAsBefore(IReadOnlyList<Article> articles)
     {
         using var directory = FSDirectory.Open(SearchIndexPath);
@@ -104,7 +139,7 @@ public sealed partial class LiteDbFeedStoreTests
             });
         }
 
-        writer.SetCommitData(commitData);
+        writer.SetCommitData(new Dictionary<string, string>(commitData) { ["format"] = "1" });
         writer.Commit();
     }
 }
