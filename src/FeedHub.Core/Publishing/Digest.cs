@@ -6,8 +6,8 @@ using Microsoft.Extensions.Options;
 namespace FeedHub.Core.Publishing;
 
 /// <summary>
-/// One day of the digest: its stories grouped by category, then by source. A story told by several sources is listed
-/// once, as the river shows it: under the source of its first article, the others in <see cref="AlsoOn"/>.
+/// One day of the digest: its posts grouped by category, then by source. A story several sources told that day is
+/// listed once, as the river shows it: under the source of its first article, the others in <see cref="AlsoOn"/>.
 /// </summary>
 public sealed record DigestDay(DateOnly Date, DateTimeOffset Start, DateTimeOffset End, IReadOnlyList<DigestCategory> Categories)
 {
@@ -76,13 +76,14 @@ public sealed class Digest(IFeedStore store, IOptions<DigestOptions> options, Ti
         var articles = await ReadPostsAsync(start, end, cancellationToken).ConfigureAwait(false);
         // Only the sources the day's posts name: a planet of 10,000 sources has a few hundred in a day.
         var sources = (await store.GetSourceHeadingsAsync(articles.Select(a => a.SourceId).ToHashSet(), cancellationToken).ConfigureAwait(false)).ToDictionary(s => s.Id);
-        // The river shows a story once, where its first article is: another source's copy of a story listed on the day
-        // credits its source there; a copy whose first article is on another day is not listed here either.
+        // A story several sources told that day is listed once, as the river shows it: under the source of its first
+        // article, crediting the others. A copy whose first article is not listed that day (told the day before, or its
+        // source removed with its articles kept) is a post of that day like any other, so no day with posts reads empty.
         var known = articles.Where(a => sources.ContainsKey(a.SourceId)).ToList();
-        var listed = known.Where(a => a.DuplicateOf is null).ToList();
-        var listedIds = listed.Select(a => a.Id).ToHashSet();
-        var alsoOn = known
-            .Where(a => a.DuplicateOf is { } lead && listedIds.Contains(lead))
+        var firsts = known.Where(a => a.DuplicateOf is null).Select(a => a.Id).ToHashSet();
+        var folded = known.Where(a => a.DuplicateOf is { } lead && firsts.Contains(lead)).ToList();
+        var listed = known.Except(folded).ToList();
+        var alsoOn = folded
             .GroupBy(a => a.DuplicateOf!.Value)
             .ToDictionary(
                 story => story.Key,

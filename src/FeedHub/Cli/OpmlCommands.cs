@@ -49,7 +49,8 @@ public static class OpmlCommands
         });
         import.SetAction((parsed, _) => parsed.GetValue(file) is { } path && UnreadableImport(path) is { } problem
             ? FeedHubCommandLine.FailAsync(problem)
-            : FeedHubCommandLine.WithServicesAsync(WhenNoStore.MakeIt, (services, token) =>
+            // An import sets an installation up; listing or undoing imports reads what a store holds.
+            : FeedHubCommandLine.WithServicesAsync(parsed.GetValue(file) is null ? WhenNoStore.Refuse : WhenNoStore.MakeIt, (services, token) =>
             {
                 var catalog = services.GetRequiredService<SourceCatalog>();
                 if (parsed.GetValue(list))

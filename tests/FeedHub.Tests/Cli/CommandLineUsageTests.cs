@@ -149,6 +149,8 @@ public sealed class CommandLineUsageTests : IDisposable
     [InlineData("export")]
     [InlineData("curators", "list")]
     [InlineData("curators", "revoke-tokens", "ada")]
+    [InlineData("import", "--list")]
+    [InlineData("import", "--undo", "1")]
     public async Task A_command_on_what_a_store_holds_run_where_there_is_no_store_says_where_it_looked_and_makes_none(params string[] args)
     {
         var run = await FeedHubProcess.RunAsync(_workingDirectory, Environment(), args);

@@ -93,8 +93,8 @@ public sealed class DigestPagesTests
 
     /// <summary>
     /// A post told by several sources is one story in the river: the digest lists it once too, under the source of its
-    /// first article, crediting the others; a copy whose first article is on another day is not listed again. The page,
-    /// its counts and the digest feed's entry agree.
+    /// first article, crediting the others. A copy whose first article is on another day is a post of its own day (no
+    /// day the calendar links reads empty). The page, its counts and the digest feed's entry agree.
     /// </summary>
     [Fact]
     public async Task A_story_told_by_several_sources_is_listed_once_on_its_day_crediting_the_others()
@@ -122,17 +122,25 @@ public sealed class DigestPagesTests
         var page = await app.Http.GetStringAsync($"/digest/{day:yyyy-MM-dd}");
         var list = DigestList(page);
 
-        Assert.Contains("1 post from 1 source", page, StringComparison.Ordinal);
-        Assert.Equal(1, list.Split("<li data-entry>").Length - 1);
+        Assert.Contains("2 posts from 2 sources", page, StringComparison.Ordinal);
+        Assert.Equal(2, list.Split("<li data-entry>").Length - 1);
+        Assert.Equal(1, list.Split("Story merged").Length - 1);
         Assert.Contains(
             $"""<span class="count also">Also on <a href="/?source={paper.Id}"><bdi>Paper</bdi></a>, <a href="/?source={planet.Id}"><bdi>Planet &lt;Blogs&gt;</bdi></a></span></li>""",
             list, StringComparison.Ordinal);
-        Assert.DoesNotContain("of the day before", list, StringComparison.Ordinal);
+        Assert.Contains($"""<a href="/?source={paper.Id}" dir="auto">Paper</a> <span class="count">(1)</span>""", list, StringComparison.Ordinal);
+        Assert.Contains("Story of the day before", list, StringComparison.Ordinal);
         Assert.DoesNotContain("""<h2 dir="auto">Blogs""", list, StringComparison.Ordinal);
 
         var feed = await app.Http.GetStringAsync("/digest.atom");
-        Assert.Contains("1 post on ", feed, StringComparison.Ordinal);
+        Assert.Contains("2 posts on ", feed, StringComparison.Ordinal);
         Assert.Contains("Also on &lt;a href=", feed, StringComparison.Ordinal);
+
+        // The first source removed with its articles kept: the story stays in the river, and in the digest under its copies.
+        Assert.True(await store.RemoveSourceAsync(wire.Id, keepArticles: true, default));
+        var after = DigestList(await app.Http.GetStringAsync($"/digest/{day:yyyy-MM-dd}"));
+        Assert.Equal(2, after.Split("Story merged").Length - 1);
+        Assert.Contains($"""<a href="/?source={planet.Id}" dir="auto">Planet &lt;Blogs&gt;</a>""", after, StringComparison.Ordinal);
     }
 
     /// <summary>The day's list in a digest page: its <c>div class="digest"</c>, which holds no other <c>div</c>.</summary>
