@@ -126,3 +126,15 @@ name_builds() {
   declare -gA dll=([this]=src/FeedHub/bin/Release/net10.0/feedhub.dll)
   if [ -n "${1:-}" ]; then builds=(baseline this); dll[baseline]=$1; fi
 }
+
+# snapshot_builds: copies each build's output folder (the one holding its feedhub.dll in $dll) to $work/builds/NAME and
+# points $dll there. A build read from where it was built changes under the run when that worktree is built again (main
+# merged and built, a helper's own worktree built while its benchmark runs), between one rep and the next.
+snapshot_builds() {
+  local build
+  for build in "${builds[@]}"; do
+    mkdir -p "$work/builds/$build"
+    cp -a "$(dirname "${dll[$build]}")/." "$work/builds/$build/"
+    dll[$build]=$work/builds/$build/$(basename "${dll[$build]}")
+  done
+}
