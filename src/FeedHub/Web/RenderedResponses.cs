@@ -140,20 +140,8 @@ public sealed class RenderedResponses(IFeedStore store, PublicAddress address, W
         }
 
         var encoding = Rendered.Choose(request.Headers.AcceptEncoding.ToString(), rendered.OffersBrotli);
-        var etag = rendered.ETag(encoding);
-        var headers = response.Headers;
-        headers.ETag = etag;
-        headers.LastModified = rendered.LastModifiedHeader;
-        headers.CacheControl = NoCache;
-        headers.Vary = form.Vary;
-        if (link is not null)
+        if (AnsweredNotModified(context, rendered, form, link, rendered.ETag(encoding)))
         {
-            headers.Link = link;
-        }
-
-        if (IsNotModified(request, etag, rendered.LastModified))
-        {
-            response.StatusCode = StatusCodes.Status304NotModified;
             return Task.CompletedTask;
         }
 
@@ -163,22 +151,17 @@ public sealed class RenderedResponses(IFeedStore store, PublicAddress address, W
             return rendered.Identity is { } identity ? WriteAsync(response, identity) : WriteInflatedAsync(response, rendered);
         }
 
-        headers.ContentEncoding = encoding == Encoding.Brotli ? "br" : "gzip";
+        response.Headers.ContentEncoding = encoding == Encoding.Brotli ? "br" : "gzip";
         // A body without its identity form has its gzip one, and is not offered in Brotli: Compress is given one only.
         return WriteAsync(response, rendered.Encoded(encoding) ?? KeepEncoded(key, rendered, encoding, Rendered.Compress(rendered.Identity!, encoding)));
     }
 
     private const string NoCache = "no-cache";
 
-    /// <summary>
-    /// A feed's page for a browser's navigation (<see cref="FeedPages"/>): made once per rendering of the feed and kept
-    /// beside it, with a tag of its own. Uncompressed: navigations to feeds are few, and the page is smaller than the feed.
-    /// </summary>
-    private async Task WritePageAsync(HttpContext context, string key, Rendered rendered, ResponseForm form, string? link)
+    /// <summary>Sets a kept body's validators and headers; true when the request's validators match and 304 was answered.</summary>
+    private static bool AnsweredNotModified(HttpContext context, Rendered rendered, ResponseForm form, string? link, string etag)
     {
-        var (request, response) = (context.Request, context.Response);
-        var etag = $"\"{rendered.ETagStem}-page-{feedPages.Version}\"";
-        var headers = response.Headers;
+        var headers = context.Response.Headers;
         headers.ETag = etag;
         headers.LastModified = rendered.LastModifiedHeader;
         headers.CacheControl = NoCache;
@@ -188,11 +171,27 @@ public sealed class RenderedResponses(IFeedStore store, PublicAddress address, W
             headers.Link = link;
         }
 
-        if (IsNotModified(request, etag, rendered.LastModified))
+        if (!IsNotModified(context.Request, etag, rendered.LastModified))
         {
-            response.StatusCode = StatusCodes.Status304NotModified;
+            return false;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status304NotModified;
+        return true;
+    }
+
+    /// <summary>
+    /// A feed's page for a browser's navigation (<see cref="FeedPages"/>): made once per rendering of the feed and kept
+    /// beside it, with a tag of its own. Uncompressed: navigations to feeds are few, and the page is smaller than the feed.
+    /// </summary>
+    private async Task WritePageAsync(HttpContext context, string key, Rendered rendered, ResponseForm form, string? link)
+    {
+        if (AnsweredNotModified(context, rendered, form, link, $"\"{rendered.ETagStem}-page-{feedPages.Version}\""))
+        {
             return;
         }
+
+        var response = context.Response;
 
         if (rendered.Page is not { } page)
         {
