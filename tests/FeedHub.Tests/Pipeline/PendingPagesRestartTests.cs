@@ -110,7 +110,8 @@ public sealed class PendingPagesRestartTests
         var fetched = await TestApp.EventuallyAsync(() => store.GetArticleAsync(lost.Id, default), a => a!.Extraction != ExtractionState.Pending, Deadline);
         Assert.Equal(ExtractionState.Ok, fetched!.Extraction);
         Assert.Contains("whole article", fetched.ExtractedText, StringComparison.Ordinal);
-        Assert.Equal(["/pages/lost"], pagesFetched);
+        // The worker also polls the new source's feed when it sees it, which may come before or after: only pages count.
+        Assert.Equal(["/pages/lost"], pagesFetched.Where(path => path.StartsWith("/pages/", StringComparison.Ordinal)));
     }
 
     private sealed class PendingPagesChecks : IJobListener
