@@ -67,8 +67,8 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
             _settings = _database.GetCollection("settings");
             _curators = _database.GetCollection<Curator>("curators", BsonAutoId.Int64);
             _curators.EnsureIndex("NameKey", "LOWER($.Name)", unique: true);
-            _articles.EnsureIndex("SourceId");
             _articles.EnsureIndex(RiverKey);
+            DropSourceIdIndex();
             IndexIdentities();
             MovePendingPages();
             EnsureStoryIndexes();
@@ -371,7 +371,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
     });
 
     public Task<long> CountArticlesAsync(long? sourceId, CancellationToken cancellationToken)
-        => Read(() => Task.FromResult(sourceId is { } id ? _articles.LongCount(Where.Equal("SourceId", id)) : _articles.LongCount()));
+        => Read(() => Task.FromResult(sourceId is { } id ? _articles.LongCount(OfSource(id)) : _articles.LongCount()));
 
     public Task<Curator> AddCuratorAsync(Curator curator, CancellationToken cancellationToken)
     {
@@ -572,14 +572,14 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
             var articleIds = ArticleIdsOf(id);
             HandOverStoriesOf(articleIds);
             ForgetEntriesOf(articleIds);
-            _articles.DeleteMany(Where.Equal("SourceId", id));
+            _articles.DeleteMany(OfSource(id));
         }
 
         return removed;
     }
 
     private List<long> ArticleIdsOf(long sourceId)
-        => _articles.Query().Where(Where.Equal("SourceId", sourceId)).Select("_id").ToEnumerable().Select(d => d["_id"].AsInt64).ToList();
+        => _articles.Query().Where(OfSource(sourceId)).Select("_id").ToEnumerable().Select(d => d["_id"].AsInt64).ToList();
 
     private Article ToArticle(BsonDocument document) => _mapper.ToObject<Article>(document);
 
