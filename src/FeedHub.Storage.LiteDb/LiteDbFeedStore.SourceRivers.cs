@@ -150,17 +150,13 @@ public sealed partial class LiteDbFeedStore
     /// <summary>
     /// Files from before kept an index of <c>SourceId</c> too, which every insert paid an entry for while each of its
     /// look-ups (a source's articles counted, removed or indexed again for search, whether it has any) is one range of
-    /// the per-source river, which starts with the source's id: it is dropped on opening. A FeedHub from before that
-    /// opens the file builds it again (its opening reads every article once, in one transaction), and this one drops
-    /// it again at its next opening.
+    /// the per-source river, which starts with the source's id: it is dropped on opening, once the per-source river is
+    /// there, in one transaction (a crash leaves it in the file, to drop at the next opening). True when it was. A
+    /// FeedHub from before that opens the file builds it again (its opening reads every article once, in one
+    /// transaction), and this one drops it again at its next opening.
     /// </summary>
-    private void DropSourceIdIndex()
-    {
-        if (HasArticleIndex("SourceId"))
-        {
-            _articles.DropIndex("SourceId");
-        }
-    }
+    private bool DropSourceIdIndex()
+        => HasArticleIndex("SourceId") && _database.GetCollection("articles").DropIndex("SourceId");
 
     /// <summary>The first key of <paramref name="sourceId"/>'s range of the <c>SourceRiverKey</c> index with this river key.</summary>
     private static string SourceRiverKeyOf(long sourceId, string riverKey)
