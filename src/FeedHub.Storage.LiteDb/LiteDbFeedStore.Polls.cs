@@ -17,7 +17,7 @@ public sealed partial class LiteDbFeedStore
         }
 
         // A source's first poll (every item new) would seek the identity index once per item, only to find nothing; one
-        // seek of the source's range of its river index tells that first.
+        // seek of the source index, read from the index alone (no document), tells that first.
         if (!HasArticles(sourceId))
         {
             return Task.FromResult<IReadOnlyList<KnownArticle>>([]);
@@ -33,9 +33,9 @@ public sealed partial class LiteDbFeedStore
         return Task.FromResult<IReadOnlyList<KnownArticle>>(known);
     });
 
-    /// <summary>One seek of the source's range of its river index: a source without articles (a first poll) reads no document.</summary>
+    /// <summary>Selecting the indexed field alone lets LiteDB answer from the index's key, without reading the article.</summary>
     private bool HasArticles(long sourceId)
-        => _articles.Query().Where(OfSource(sourceId)).Select(RiverKey).Limit(1).FirstOrDefault() is not null;
+        => _articles.Query().Where(Where.Equal("SourceId", sourceId)).Select("SourceId").Limit(1).FirstOrDefault() is not null;
 
     public Task SavePollAsync(PollResult poll, CancellationToken cancellationToken)
     {

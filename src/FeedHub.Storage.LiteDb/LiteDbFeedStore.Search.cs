@@ -399,7 +399,7 @@ public sealed partial class LiteDbFeedStore
     {
         _search!.DeleteSource(sourceId);
         var rebuild = _rebuild;
-        foreach (var document in _articles.Find(OfSource(sourceId)))
+        foreach (var document in _articles.Find(Where.Equal("SourceId", sourceId)))
         {
             if (rebuild is null || rebuild.IndexesNow(document["_id"].AsInt64))
             {

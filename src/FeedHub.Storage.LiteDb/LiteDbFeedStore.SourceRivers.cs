@@ -131,7 +131,7 @@ public sealed partial class LiteDbFeedStore
         }
 
         var newest = _articles.Query()
-            .Where(OfSource(sourceId))
+            .Where(Where.Between(SourceRiverKeyExpression, SourceRiverKeyOf(sourceId, new string('0', RiverKeyLength)), SourceRiverKeyOf(sourceId, new string('9', RiverKeyLength))))
             .OrderByDescending(SourceRiverKeyExpression)
             .Select(RiverKey)
             .Limit(1)
@@ -139,24 +139,6 @@ public sealed partial class LiteDbFeedStore
         _newestRiverKeys[sourceId] = (writes, newest);
         return newest;
     }
-
-    /// <summary>
-    /// All of a source's articles, as its whole range of the <c>SourceRiverKey</c> index (every article has a river key
-    /// of <see cref="RiverKeyLength"/> digits): what every look-up by source reads (see <see cref="DropSourceIdIndex"/>).
-    /// </summary>
-    private static BsonExpression OfSource(long sourceId)
-        => Where.Between(SourceRiverKeyExpression, SourceRiverKeyOf(sourceId, new string('0', RiverKeyLength)), SourceRiverKeyOf(sourceId, new string('9', RiverKeyLength)));
-
-    /// <summary>
-    /// Files from before kept an index of <c>SourceId</c> too, which every insert paid an entry for while each of its
-    /// look-ups (a source's articles counted, removed or indexed again for search, whether it has any) is one range of
-    /// the per-source river, which starts with the source's id: it is dropped on opening, once the per-source river is
-    /// there, in one transaction (a crash leaves it in the file, to drop at the next opening). True when it was. A
-    /// FeedHub from before that opens the file builds it again (its opening reads every article once, in one
-    /// transaction), and this one drops it again at its next opening.
-    /// </summary>
-    private bool DropSourceIdIndex()
-        => HasArticleIndex("SourceId") && _database.GetCollection("articles").DropIndex("SourceId");
 
     /// <summary>The first key of <paramref name="sourceId"/>'s range of the <c>SourceRiverKey</c> index with this river key.</summary>
     private static string SourceRiverKeyOf(long sourceId, string riverKey)

@@ -51,14 +51,11 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
         {
             _mapper = CreateMapper();
             _database = OpenDatabase(fullPath);
-            var upgraded = BuildSourceRiverIndex();
-            upgraded |= DropSourceIdIndex();
-            if (upgraded)
+            if (BuildSourceRiverIndex())
             {
-                // The build (or the drop) held up to LiteDB's budget of a transaction's pages (~800 MB at a million
-                // articles for the build, 560 MB for the drop) in the engine's cache, which keeps what it once held: a
-                // fresh engine starts from an empty cache, and the old one's memory is given back at once (left to the
-                // collector, a server kept 1 GB after opening).
+                // The build held up to LiteDB's budget of a transaction's pages (~800 MB at a million articles) in the
+                // engine's cache, which keeps what it once held: a fresh engine starts from an empty cache, and the old
+                // one's memory is given back at once (left to the collector, a server kept 1 GB after opening).
                 _database.Dispose();
                 _database = OpenDatabase(fullPath);
                 GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
@@ -70,6 +67,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
             _settings = _database.GetCollection("settings");
             _curators = _database.GetCollection<Curator>("curators", BsonAutoId.Int64);
             _curators.EnsureIndex("NameKey", "LOWER($.Name)", unique: true);
+            _articles.EnsureIndex("SourceId");
             _articles.EnsureIndex(RiverKey);
             IndexIdentities();
             MovePendingPages();
@@ -373,7 +371,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
     });
 
     public Task<long> CountArticlesAsync(long? sourceId, CancellationToken cancellationToken)
-        => Read(() => Task.FromResult(sourceId is { } id ? _articles.LongCount(OfSource(id)) : _articles.LongCount()));
+        => Read(() => Task.FromResult(sourceId is { } id ? _articles.LongCount(Where.Equal("SourceId", id)) : _articles.LongCount()));
 
     public Task<Curator> AddCuratorAsync(Curator curator, CancellationToken cancellationToken)
     {
@@ -574,14 +572,14 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
             var articleIds = ArticleIdsOf(id);
             HandOverStoriesOf(articleIds);
             ForgetEntriesOf(articleIds);
-            _articles.DeleteMany(OfSource(id));
+            _articles.DeleteMany(Where.Equal("SourceId", id));
         }
 
         return removed;
     }
 
     private List<long> ArticleIdsOf(long sourceId)
-        => _articles.Query().Where(OfSource(sourceId)).Select("_id").ToEnumerable().Select(d => d["_id"].AsInt64).ToList();
+        => _articles.Query().Where(Where.Equal("SourceId", sourceId)).Select("_id").ToEnumerable().Select(d => d["_id"].AsInt64).ToList();
 
     private Article ToArticle(BsonDocument document) => _mapper.ToObject<Article>(document);
 

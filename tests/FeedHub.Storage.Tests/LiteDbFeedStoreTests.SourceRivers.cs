@@ -31,33 +31,6 @@ public sealed partial class LiteDbFeedStoreTests
     }
 
     [Fact]
-    public async Task A_file_with_the_index_of_sources_from_before_opens_without_it_and_finds_each_sources_articles_in_their_river()
-    {
-        var (articles, a, b, c) = await SaveInterleavedAsync();
-        ((LiteDbFeedStore)Store).Dispose();
-        using (var database = new LiteDatabase(DatabasePath))
-        {
-            // What a FeedHub from before keeps, and builds again on opening a file without it.
-            database.GetCollection("articles").EnsureIndex("SourceId");
-        }
-
-        Store = await CreateStoreAsync();
-
-        Assert.Equal(articles.Count(x => x.SourceId == a), await Store.CountArticlesAsync(a, default));
-        Assert.True(await Store.RemoveSourceAsync(b, keepArticles: false, default));
-        Assert.Equal(0, await Store.CountArticlesAsync(b, default));
-        Assert.Equal(NewestFirst(articles.Where(x => x.SourceId != b)), await PageThroughAsync(new ArticleQuery { Limit = 7 }));
-        Assert.Equal(NewestFirst(articles.Where(x => x.SourceId == c)), await PageThroughAsync(new ArticleQuery { SourceIds = [c], Limit = 7 }));
-        ((LiteDbFeedStore)Store).Dispose();
-        using (var database = new LiteDatabase(DatabasePath))
-        {
-            Assert.DoesNotContain(database.GetCollection("$indexes").Find("collection = 'articles'"), index => index["name"] == "SourceId");
-        }
-
-        Store = await CreateStoreAsync();
-    }
-
-    [Fact]
     public async Task Articles_written_by_a_build_that_knows_no_per_source_river_are_in_it()
     {
         var source = await Store.AddSourceAsync(new Source { FeedUrl = "https://a.example/feed" }, default);
