@@ -49,14 +49,16 @@ public abstract partial class FeedStoreContract
         var polled = await Store.AddSourceAsync(NewSource("https://b.example/feed"), default);
         // Instants finer than a store keeps and off UTC, and text with spaces around it, as polls may bring them.
         var at = new DateTimeOffset(2026, 12, 8, 3, 4, 5, TimeSpan.FromHours(2)).AddTicks(1_234_567);
-        FetchState Polled() => new()
+        FetchState Polled(int polls) => new()
         {
-            PollCount = 1, LastAttemptAt = at, LastSuccessAt = at, NextPollAt = at.AddMinutes(30), ETag = " \"e1\" ",
-            LastModified = "Mon, 07 Dec 2026 10:00:00 GMT", LastStatusCode = 304, UsualPostInterval = TimeSpan.FromTicks(123_456_789),
+            PollCount = polls, LastAttemptAt = at.AddMinutes(polls), LastSuccessAt = at.AddMinutes(polls), NextPollAt = at.AddMinutes(30 + polls),
+            ETag = " \"e1\" ", LastModified = "Mon, 07 Dec 2026 10:00:00 GMT", LastStatusCode = 304, UsualPostInterval = TimeSpan.FromTicks(123_456_789),
         };
 
-        await Store.SaveFetchStatesAsync([new PollResult(quiet.Id) { Fetch = Polled() }], default);
-        await Store.SavePollAsync(new PollResult(polled.Id) { Fetch = Polled(), Feed = new LearnedFeed("  A title  ", "https://b.example/") }, default);
+        // The first poll of a source moves its health; the second, of fetch state alone, does not.
+        await Store.SaveFetchStatesAsync([new PollResult(quiet.Id) { Fetch = Polled(1) }], default);
+        await Store.SaveFetchStatesAsync([new PollResult(quiet.Id) { Fetch = Polled(2) }], default);
+        await Store.SavePollAsync(new PollResult(polled.Id) { Fetch = Polled(1), Feed = new LearnedFeed("  A title  ", "https://b.example/") }, default);
 
         var read = await ReadAllAsync();
         Store = await ReopenAsync(Store);
