@@ -115,9 +115,9 @@ public sealed partial class FeedDiscovery(FeedFetcher fetcher, FeedReader reader
 
     /// <summary>
     /// The feed <paramref name="fetched"/> from <paramref name="requested"/>, as a candidate. Its relative links resolve
-    /// against where it was read; the address to subscribe is the one asked for unless every redirect on the way was
-    /// permanent, since a temporary redirect's target may change from one poll to the next (a poll moves a source on
-    /// permanent redirects only, too).
+    /// against where it was read; the address to subscribe is the one asked for unless the redirects on the way began
+    /// with permanent ones, and then the last of those before any temporary one (where the feed now lives), since a
+    /// temporary redirect's target may change from one poll to the next (a poll moves a source the same way).
     /// </summary>
     private FeedCandidate? Preview(FetchResult fetched, Uri requested, string via)
     {

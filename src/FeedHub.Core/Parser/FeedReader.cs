@@ -363,11 +363,6 @@ public sealed partial class FeedReader
     }
 
     /// <summary>
-    /// Does the text start the way an HTML page does: after whitespace, processing instructions and comments, an HTML
-    /// doctype, or any doctype and then &lt;html&gt;, &lt;head&gt; or &lt;body&gt;? One forward scan of the first 8 KB:
-    /// every step moves past what it read, so no input makes it slower than linear.
-    /// </summary>
-    /// <summary>
     /// The title of a web page served where a feed was, shortened: a curator tells a bot challenge ("Just a moment..."),
     /// a sign-in page or a parked domain from a moved feed at a glance. Looked for in the page's first 16 KB only.
     /// </summary>
@@ -384,10 +379,18 @@ public sealed partial class FeedReader
         var content = head[(open + tagEnd + 1)..];
         var close = content.IndexOf("</title", StringComparison.OrdinalIgnoreCase);
         var raw = System.Net.WebUtility.HtmlDecode(content[..Math.Min(close < 0 ? content.Length : close, 200)].ToString());
-        var title = string.Join(' ', raw.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        // The title goes into the source's health: a control character is dropped, as feeds' own are, since PostgreSQL
+        // refuses U+0000 (&#0;) in text, and the poll's save then failed and the health showed its encoding error.
+        var printable = new string([.. raw.Where(c => !char.IsControl(c) || char.IsWhiteSpace(c))]);
+        var title = string.Join(' ', printable.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
         return title.Length == 0 ? null : title.Length <= 80 ? title : string.Concat(title.AsSpan(0, 79).TrimEnd(), "\u2026");
     }
 
+    /// <summary>
+    /// Does the text start the way an HTML page does: after whitespace, processing instructions and comments, an HTML
+    /// doctype, or any doctype and then &lt;html&gt;, &lt;head&gt; or &lt;body&gt;? One forward scan of the first 8 KB:
+    /// every step moves past what it read, so no input makes it slower than linear.
+    /// </summary>
     internal static bool IsHtmlPage(string text)
     {
         var head = text.AsSpan(0, Math.Min(text.Length, 8192)).TrimStart('\uFEFF');

@@ -31,7 +31,9 @@ public static class PollSchedule
     public static DateTimeOffset AfterSuccess(Source source, PollingOptions options, FeedDocument? document, TimeSpan? freshFor, DateTimeOffset now)
     {
         var (min, max) = Bounds(source, options);
-        var interval = document is null ? options.DefaultInterval : FromPostingFrequency(document, options.DefaultInterval, now);
+        // Without a document (a 304) the feed is the one read last time: its newest post, kept then, still says how long
+        // it has been silent, so a feed whose server validates is not read more often than one whose server does not.
+        var interval = document is null ? AfterSilence(source.Fetch.LatestPostAt, options.DefaultInterval, now) : FromPostingFrequency(document, options.DefaultInterval, now);
         var floor = min;
         if (document?.PublisherInterval is { } asked && asked > interval)
         {
@@ -104,9 +106,12 @@ public static class PollSchedule
             return busy < fallback ? busy : fallback;
         }
 
-        var newest = document.Items.Select(i => i.Published ?? i.Updated).Where(d => d <= now).Max();
-        return newest is { } last && now - last > 4 * Week ? fallback * 6 : fallback;
+        return AfterSilence(document.Items.Select(i => i.Published ?? i.Updated).Where(d => d <= now).Max(), fallback, now);
     }
+
+    /// <summary>The default; six times it once the newest post (none known: not silent) is over four weeks old.</summary>
+    private static TimeSpan AfterSilence(DateTimeOffset? newestPost, TimeSpan fallback, DateTimeOffset now)
+        => newestPost is { } last && now - last > 4 * Week ? fallback * 6 : fallback;
 
     private static (TimeSpan Min, TimeSpan Max) Bounds(Source source, PollingOptions options)
     {

@@ -107,4 +107,16 @@ public sealed class ClusterOptions
     /// <summary>How long an idle node sleeps before looking for due polls again: nodes are not told of the triggers
     /// another node schedules, so this bounds how soon they join in.</summary>
     public TimeSpan IdleWaitTime { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// What makes these options unusable, naming the key to fix; null when they are fine. Read while the scheduler is
+    /// chosen: Quartz refuses most of these too, but in its own words ("CheckinInterval must be positive"), which name
+    /// neither the section nor that the value came from FeedHub's settings.
+    /// </summary>
+    public string? Problem()
+        => CheckinInterval <= TimeSpan.Zero ? $"{Section}:CheckinInterval must be positive (for example 00:00:01)"
+        : CheckinMisfireThreshold <= TimeSpan.Zero ? $"{Section}:CheckinMisfireThreshold must be positive (for example 00:00:05)"
+        : FireAhead < TimeSpan.Zero ? $"{Section}:FireAhead must not be negative"
+        : IdleWaitTime < TimeSpan.FromSeconds(1) ? $"{Section}:IdleWaitTime must be at least 1 second (Quartz's floor)"
+        : null;
 }

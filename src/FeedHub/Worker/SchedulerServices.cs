@@ -23,7 +23,7 @@ public static class SchedulerServices
         services.AddSingleton<IPollScheduler>(provider => provider.GetRequiredService<SourceScheduler>());
         var fetcher = BoundOptions.Read<FetcherOptions>(configuration, FetcherOptions.Section, o => o.Problem());
         var storage = BoundOptions.Read<StorageOptions>(configuration, StorageOptions.Section, o => o.Problem());
-        var cluster = configuration.GetSection(ClusterOptions.Section).Get<ClusterOptions>() ?? new ClusterOptions();
+        var cluster = BoundOptions.Read<ClusterOptions>(configuration, ClusterOptions.Section, o => o.Problem());
         var polling = BoundOptions.Read<PollingOptions>(configuration, PollingOptions.Section, o => o.Problem());
         var threads = runsJobs ? Math.Max(2, fetcher.MaxConcurrency) : 1;
         services.AddSingleton(provider => new PollTurns(storage.UsesPostgres ? configuration.GetConnectionString("Postgres") : null, provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<PollTurns>>()));

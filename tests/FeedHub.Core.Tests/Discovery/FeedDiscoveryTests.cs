@@ -119,6 +119,24 @@ public sealed class FeedDiscoveryTests
     }
 
     [Fact]
+    public async Task A_feed_that_moved_for_good_to_an_address_lent_to_a_cdn_is_offered_at_that_address()
+    {
+        await using var internet = Internet(new()
+        {
+            ["blog.example/feed"] = HttpReply.Redirect(301, "https://newblog.example/feed"),
+            ["newblog.example/feed"] = HttpReply.Redirect(302, "https://cdn.example/blog/feed.xml"),
+            ["cdn.example/blog/feed.xml"] = Feed("""
+                <?xml version="1.0"?><rss version="2.0"><channel><title>Blog</title><link>https://newblog.example/</link>
+                <item><title>Post</title><link>posts/1</link><guid>p1</guid></item></channel></rss>
+                """),
+        });
+
+        var found = await CreateDiscovery(internet).DiscoverAsync(new Uri("https://blog.example/feed"), CancellationToken.None);
+
+        Assert.Equal("https://newblog.example/feed", Assert.Single(found.Feeds).FeedUrl.AbsoluteUri);
+    }
+
+    [Fact]
     public async Task Blogger_offers_its_atom_and_rss_feeds_and_puts_comment_feeds_last()
     {
         var blog = "http://siliconexposed.blogspot.com/";

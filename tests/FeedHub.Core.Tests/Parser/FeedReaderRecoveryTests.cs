@@ -138,6 +138,7 @@ public sealed class FeedReaderRecoveryTests
     [Theory]
     [InlineData("<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>Checking your browser</body></html>", " (the page is titled \u201cJust a moment...\u201d)")]
     [InlineData("<html><head><TITLE>\n  Sign in &ndash; Example   Blog\n</TITLE></head></html>", " (the page is titled \u201cSign in \u2013 Example Blog\u201d)")]
+    [InlineData("<html><head><title>Just a&#0; moment&#x1d;...</title></head></html>", " (the page is titled \u201cJust a moment...\u201d)")]
     [InlineData("<html><body><p>No title</p></body></html>", "")]
     [InlineData("<html><head><title>   </title></head></html>", "")]
     public void A_page_served_where_a_feed_was_is_named_by_its_title(string page, string named)

@@ -74,6 +74,22 @@ public sealed class PollScheduleTests
         Assert.Equal(Hour * 6, IntervalFor([Now.AddDays(-60)]));
     }
 
+    [Fact]
+    public void A_feed_answered_304_is_read_as_often_as_its_newest_post_kept_from_the_last_full_read_says()
+    {
+        Assert.Equal(Hour * 6, NotModifiedIntervalFor(Now.AddDays(-60)));
+        Assert.Equal(Hour, NotModifiedIntervalFor(Now.AddDays(-10)));
+        Assert.Equal(Hour, NotModifiedIntervalFor(null));
+    }
+
+    /// <summary>The interval a feed whose polls are answered 304 is polled at, its newest post known from an earlier poll.</summary>
+    private static TimeSpan NotModifiedIntervalFor(DateTimeOffset? latestPost)
+    {
+        var source = new Source { Id = 42, FeedUrl = "https://blog.example/feed", Fetch = new FetchState { LatestPostAt = latestPost } };
+        var next = PollSchedule.AfterSuccess(source, Options, null, null, Now);
+        return PollSchedule.AfterSuccess(source, Options, null, null, next) - next;
+    }
+
     /// <summary>The interval a feed with posts at these instants is polled at, read from two successive slots.</summary>
     private static TimeSpan IntervalFor(IEnumerable<DateTimeOffset> posts)
     {

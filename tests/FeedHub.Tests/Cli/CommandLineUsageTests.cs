@@ -124,6 +124,22 @@ public sealed class CommandLineUsageTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(_workingDirectory, "data")), "nothing is made of a setting taken for another");
     }
 
+    [Theory]
+    [InlineData("serve", "FeedHub:Cluster:IdleWaitTime", "00:00:00.500", "FeedHub:Cluster:IdleWaitTime must be at least 1 second (Quartz's floor)")]
+    [InlineData("serve", "FeedHub:Cluster:CheckinInterval", "00:00:00", "FeedHub:Cluster:CheckinInterval must be positive")]
+    [InlineData("sources list", "FeedHub:Cluster:CheckinMisfireThreshold", "-00:00:05", "FeedHub:Cluster:CheckinMisfireThreshold must be positive")]
+    public async Task A_cluster_setting_quartz_cannot_follow_stops_it_before_it_starts_naming_the_key(string command, string key, string value, string problem)
+    {
+        // No database listens there: the setting must be refused before anything connects to it.
+        var unreachable = $"Host=127.0.0.1;Port={FeedHubProcess.FreePort()};Timeout=2";
+        var run = await FeedHubProcess.RunAsync(_workingDirectory, Environment(),
+            [.. command.Split(' '), "--FeedHub:Storage:Provider=Postgres", $"--ConnectionStrings:Postgres={unreachable}", $"--{key}={value}"]);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains($"feedhub: {problem}", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", run.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_runtime_failure_is_one_line_on_standard_error_without_a_stack_trace()
     {

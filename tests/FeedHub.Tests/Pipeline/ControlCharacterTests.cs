@@ -70,4 +70,25 @@ public sealed class ControlCharacterTests
         Assert.Equal(HttpStatusCode.UnprocessableEntity, renamed.StatusCode);
         Assert.Contains("cannot hold control characters", await renamed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("litedb")]
+    [InlineData("postgres")]
+    public async Task A_page_served_where_a_feed_was_is_named_in_the_sources_health_without_its_control_characters(string storage)
+    {
+        // A bot challenge whose title carries a character reference to U+0000.
+        await using var blog = LocalHttpServer.Serving(_ => HttpReply.Text(
+            200, "<!DOCTYPE html><html><head><title>Just a&#0; moment...</title></head><body>Checking your browser</body></html>", "text/html"));
+        await using var database = storage == "postgres" ? await PostgresTestDatabase.CreateAsync() : null;
+        await using var app = await TestApp.StartAsync(worker: false, settings: database is null ? [] : ["--FeedHub:Storage:Provider=Postgres", $"--ConnectionStrings:Postgres={database.ConnectionString}"]);
+        var store = app.Get<IFeedStore>();
+        var added = await store.AddSourceAsync(new Core.Model.Source { FeedUrl = blog.Url("feed").AbsoluteUri, CreatedAt = DateTimeOffset.UtcNow }, default);
+
+        var polled = await app.Get<SourcePoller>().PollAsync(added.Id, default);
+
+        Assert.Equal(PollOutcome.Failed, polled.Outcome);
+        var source = await store.GetSourceAsync(added.Id, default);
+        Assert.Equal(1, source!.Fetch.ConsecutiveFailures);
+        Assert.EndsWith("(the page is titled \u201cJust a moment...\u201d)", source.Fetch.LastError, StringComparison.Ordinal);
+    }
 }
