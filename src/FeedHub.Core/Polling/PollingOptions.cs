@@ -30,6 +30,7 @@ public sealed class PollingOptions
     public string? Problem()
         => MinInterval <= TimeSpan.Zero ? $"{Section}:MinInterval must be positive"
         : MaxInterval < MinInterval ? $"{Section}:MaxInterval must not be shorter than MinInterval"
+        : DefaultInterval <= TimeSpan.Zero ? $"{Section}:DefaultInterval must be positive (a schedule keeps it within MinInterval and MaxInterval)"
         : MaxArticlesPerPoll < 1 ? $"{Section}:MaxArticlesPerPoll must be at least 1"
         : PendingPagesCheck < TimeSpan.FromSeconds(1) ? $"{Section}:PendingPagesCheck must be at least a second"
         : null;

@@ -34,6 +34,7 @@ public sealed class StorageOptions
 {
     public const string Section = "FeedHub:Storage";
 
+    /// <summary><c>LiteDb</c> or <c>Postgres</c>; blank (an environment variable set to nothing) is the default.</summary>
     public string Provider { get; set; } = "LiteDb";
 
     public bool UsesPostgres => Provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase) || Provider.Equals("PostgreSQL", StringComparison.OrdinalIgnoreCase);
@@ -45,7 +46,7 @@ public sealed class StorageOptions
     /// know must stop it: taken for the default, an installation meant for PostgreSQL would keep its data in a file.
     /// </summary>
     public string? Problem()
-        => !UsesPostgres && !Provider.Equals("LiteDb", StringComparison.OrdinalIgnoreCase)
+        => !UsesPostgres && !Provider.Equals("LiteDb", StringComparison.OrdinalIgnoreCase) && !string.IsNullOrWhiteSpace(Provider)
             ? $"{Section}:Provider '{Provider}' is not a store FeedHub knows; use LiteDb (the default, one file) or Postgres"
         : !UsesPostgres && string.IsNullOrWhiteSpace(LiteDb.Path) ? $"{Section}:LiteDb:Path must name the store's file"
         : null;

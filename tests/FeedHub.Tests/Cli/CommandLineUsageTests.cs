@@ -141,6 +141,16 @@ public sealed class CommandLineUsageTests : IDisposable
     }
 
     [Fact]
+    public async Task A_store_provider_set_to_nothing_is_the_default_store()
+    {
+        // A compose file's "${STORE:-}" sets the variable to nothing: that is no choice, so the default, not a mistake.
+        var run = await FeedHubProcess.RunAsync(_workingDirectory, new Dictionary<string, string>(Environment()) { ["FeedHub__Storage__Provider"] = string.Empty }, "curators", "add", "ada");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.True(File.Exists(Path.Combine(_workingDirectory, "data", "feedhub.db")));
+    }
+
+    [Fact]
     public async Task A_runtime_failure_is_one_line_on_standard_error_without_a_stack_trace()
     {
         var missing = await FeedHubProcess.RunAsync(_workingDirectory, Environment(), "import", "missing.opml");
