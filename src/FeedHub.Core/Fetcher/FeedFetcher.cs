@@ -121,8 +121,14 @@ public sealed partial class FeedFetcher(
                         return FetchResult.Fail(request.Url, FetchErrorKind.InvalidUrl, $"{url} redirects to '{target}', which is not an http or https address", status);
                     }
 
+                    // RFC 9110: a 301/308's target replaces the address, and a temporary hop after it does not undo
+                    // that; only the hops up to the first temporary one say where the feed now lives.
                     onlyPermanentHops &= status is 301 or 308;
-                    permanentTarget = onlyPermanentHops ? target : null;
+                    if (onlyPermanentHops)
+                    {
+                        permanentTarget = target;
+                    }
+
                     url = target;
                     continue;
                 }

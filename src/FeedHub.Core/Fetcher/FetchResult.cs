@@ -44,7 +44,10 @@ public sealed class FetchResult
 
     public string? LastModified { get; init; }
 
-    /// <summary>The target of a permanent redirect (301/308) seen on the way, if every hop before it was permanent too.</summary>
+    /// <summary>
+    /// The target of the last permanent redirect (301/308) before the first temporary one (302/303/307): where the feed
+    /// now lives, even when that address sends readers on elsewhere for the time being. Null when the first hop was temporary.
+    /// </summary>
     public Uri? PermanentRedirect { get; init; }
 
     public TimeSpan? RetryAfter { get; init; }

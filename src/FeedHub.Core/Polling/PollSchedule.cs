@@ -89,17 +89,23 @@ public static class PollSchedule
         return weyl - Math.Floor(weyl);
     }
 
-    /// <summary>Half the mean gap between this week's posts; the default interval when nothing was posted this week.</summary>
+    /// <summary>
+    /// How often a feed's own posting asks to be read: half the mean gap between this week's posts when that is sooner
+    /// than the default (a busy feed is read while its posts are fresh); the default for a feed that posted less, or not
+    /// this week but in the last four (a weekly blog's next post is news as soon as a busy one's, and a post must never
+    /// make its feed read less often than silence would); six times the default for a feed silent longer than that.
+    /// </summary>
     private static TimeSpan FromPostingFrequency(FeedDocument document, TimeSpan fallback, DateTimeOffset now)
     {
         var postsThisWeek = document.Items.Count(i => (i.Published ?? i.Updated) is { } date && date <= now && now - date <= Week);
-        if (postsThisWeek == 0)
+        if (postsThisWeek > 0)
         {
-            var newest = document.Items.Select(i => i.Published ?? i.Updated).Where(d => d <= now).Max();
-            return newest is { } last && now - last > 4 * Week ? fallback * 6 : fallback;
+            var busy = Week / postsThisWeek / 2;
+            return busy < fallback ? busy : fallback;
         }
 
-        return Week / postsThisWeek / 2;
+        var newest = document.Items.Select(i => i.Published ?? i.Updated).Where(d => d <= now).Max();
+        return newest is { } last && now - last > 4 * Week ? fallback * 6 : fallback;
     }
 
     private static (TimeSpan Min, TimeSpan Max) Bounds(Source source, PollingOptions options)

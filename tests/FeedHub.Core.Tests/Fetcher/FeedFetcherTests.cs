@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.IO.Compression;
 using System.Net;
 using System.Text;
@@ -76,19 +77,22 @@ public sealed class FeedFetcherTests
         Assert.Equal(permanent ? server.Url("new") : null, result.PermanentRedirect);
     }
 
-    [Fact]
-    public async Task A_temporary_hop_after_a_permanent_one_is_not_a_move()
+    [Theory]
+    [InlineData(new[] { 301, 302 }, 1)]
+    [InlineData(new[] { 308, 301, 307 }, 2)]
+    [InlineData(new[] { 301, 301 }, 2)]
+    [InlineData(new[] { 302, 301 }, null)]
+    public async Task A_move_is_the_last_permanent_hop_before_the_first_temporary_one(int[] statuses, int? movedTo)
     {
-        await using var server = LocalHttpServer.Serving(request => request.Path switch
-        {
-            "/a" => HttpReply.Redirect(301, "/b"),
-            "/b" => HttpReply.Redirect(302, "/c"),
-            _ => HttpReply.Text(200, Rss, "application/rss+xml"),
-        });
-        var result = await CreateFetcher().FetchAsync(new FetchRequest(server.Url("a")), CancellationToken.None);
+        // "/0" redirects to "/1" with statuses[0], and so on; the last address serves the feed.
+        await using var server = LocalHttpServer.Serving(request =>
+            int.TryParse(request.Path.TrimStart('/'), CultureInfo.InvariantCulture, out var hop) && hop < statuses.Length
+                ? HttpReply.Redirect(statuses[hop], $"/{hop + 1}")
+                : HttpReply.Text(200, Rss, "application/rss+xml"));
+        var result = await CreateFetcher().FetchAsync(new FetchRequest(server.Url("0")), CancellationToken.None);
 
-        Assert.Equal(server.Url("c"), result.FinalUrl);
-        Assert.Null(result.PermanentRedirect);
+        Assert.Equal(server.Url($"{statuses.Length}"), result.FinalUrl);
+        Assert.Equal(movedTo is { } moved ? server.Url($"{moved}") : null, result.PermanentRedirect);
     }
 
     [Fact]

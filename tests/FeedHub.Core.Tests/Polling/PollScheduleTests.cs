@@ -54,6 +54,36 @@ public sealed class PollScheduleTests
         }
     }
 
+    [Theory]
+    [InlineData(168, 30)]
+    [InlineData(84, 60)]
+    [InlineData(7, 60)]
+    [InlineData(1, 60)]
+    public void A_feed_that_posted_this_week_is_read_at_least_as_often_as_the_default(int postsThisWeek, int minutes)
+    {
+        var posts = Enumerable.Range(0, postsThisWeek).Select(n => Now - (TimeSpan.FromDays(7) * n / postsThisWeek));
+
+        Assert.Equal(TimeSpan.FromMinutes(minutes), IntervalFor(posts));
+    }
+
+    [Fact]
+    public void A_feed_is_read_less_often_only_after_a_month_of_silence()
+    {
+        Assert.Equal(Hour, IntervalFor([Now.AddDays(-10)]));
+        Assert.Equal(Hour, IntervalFor([]));
+        Assert.Equal(Hour * 6, IntervalFor([Now.AddDays(-60)]));
+    }
+
+    /// <summary>The interval a feed with posts at these instants is polled at, read from two successive slots.</summary>
+    private static TimeSpan IntervalFor(IEnumerable<DateTimeOffset> posts)
+    {
+        var document = new FeedDocument();
+        document.Items.AddRange(posts.Select(published => new FeedItem { Published = published }));
+        var source = new Source { Id = 42, FeedUrl = "https://blog.example/feed" };
+        var next = PollSchedule.AfterSuccess(source, Options, document, null, Now);
+        return PollSchedule.AfterSuccess(source, Options, document, null, next) - next;
+    }
+
     [Fact]
     public void Consecutive_ids_get_phases_far_apart()
     {

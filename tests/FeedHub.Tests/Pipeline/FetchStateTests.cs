@@ -16,6 +16,9 @@ public sealed class FetchStateTests
         {
             "/old" => HttpReply.Redirect(301, "/new"),
             "/sometimes" => HttpReply.Redirect(302, "/new"),
+            // A blog that moved for good to an address that hands readers on to a CDN for now.
+            "/renamed" => HttpReply.Redirect(301, "/front"),
+            "/front" => HttpReply.Redirect(302, "/new"),
             "/new" => HttpReply.Text(200, FeedFixtures.Rss("Moved", [1]), "application/rss+xml"),
             _ => null,
         });
@@ -23,15 +26,27 @@ public sealed class FetchStateTests
         var store = app.Get<IFeedStore>();
         var moved = await store.AddSourceAsync(new Source { FeedUrl = blog.Url("old").AbsoluteUri, CreatedAt = DateTimeOffset.UtcNow }, default);
         var temporary = await store.AddSourceAsync(new Source { FeedUrl = blog.Url("sometimes").AbsoluteUri, CreatedAt = DateTimeOffset.UtcNow }, default);
+        var chained = await store.AddSourceAsync(new Source { FeedUrl = blog.Url("renamed").AbsoluteUri, CreatedAt = DateTimeOffset.UtcNow }, default);
         var poller = app.Get<SourcePoller>();
 
         for (var poll = 1; poll <= 3; poll++)
         {
             await poller.PollAsync(moved.Id, default);
             await poller.PollAsync(temporary.Id, default);
+            await poller.PollAsync(chained.Id, default);
             var afterPoll = await store.GetSourceAsync(moved.Id, default);
             Assert.Equal(poll < 3 ? blog.Url("old").AbsoluteUri : blog.Url("new").AbsoluteUri, afterPoll!.FeedUrl);
+            Assert.Equal(poll < 3 ? blog.Url("renamed").AbsoluteUri : blog.Url("front").AbsoluteUri, (await store.GetSourceAsync(chained.Id, default))!.FeedUrl);
         }
+
+        for (var poll = 1; poll <= 3; poll++)
+        {
+            await poller.PollAsync(chained.Id, default);
+        }
+
+        // At its new address the feed is still only lent to the CDN: the source stays there.
+        Assert.Equal(blog.Url("front").AbsoluteUri, (await store.GetSourceAsync(chained.Id, default))!.FeedUrl);
+        Assert.Equal(1, await store.CountArticlesAsync(chained.Id, default));
 
         var movedSource = await store.GetSourceAsync(moved.Id, default);
         Assert.Equal(blog.Url("old").AbsoluteUri, movedSource!.Fetch.MovedFrom);
