@@ -14,11 +14,12 @@ return args.FirstOrDefault() switch
     "pages" => await FeedHub.Benchmarks.PagesBenchmark.RunAsync(args[1..]),
     "blogroll" => await FeedHub.Benchmarks.BlogrollBenchmark.RunAsync(args[1..]),
     "sanitize" => FeedHub.Benchmarks.SanitizerBenchmark.Run(args[1..]),
+    "article-indexes" => await FeedHub.Benchmarks.ArticleIndexesBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: FeedHub.Benchmarks parser|extraction|store|serve|migrate|search|search-rebuild|fuzz|navigation|pages|blogroll|admin|sanitize [ARGS]");
+    Console.Error.WriteLine("usage: FeedHub.Benchmarks parser|extraction|store|serve|migrate|search|search-rebuild|fuzz|navigation|pages|blogroll|admin|sanitize|article-indexes [ARGS]");
     return 2;
 }

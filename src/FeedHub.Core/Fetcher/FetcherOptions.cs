@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace FeedHub.Core.Fetcher;
 
 /// <summary>Fetch politeness and limits, bound from <c>FeedHub:Fetcher</c>.</summary>
@@ -20,4 +22,21 @@ public sealed class FetcherOptions
 
     /// <summary>Allow loopback, private and link-local addresses (intranets, tests). Off by default.</summary>
     public bool AllowPrivateNetworks { get; set; }
+
+    /// <summary>What makes these options unusable, naming the key to fix; null when they are fine.</summary>
+    public string? Problem()
+        => string.IsNullOrWhiteSpace(UserAgent) ? $"{Section}:UserAgent must name FeedHub to the servers it reads"
+        : TimeoutSeconds < 1 ? $"{Section}:TimeoutSeconds must be at least 1"
+        : MaxBytes < 1024 ? $"{Section}:MaxBytes must be at least 1024 (a feed of a few items)"
+        : MaxConcurrency < 1 ? $"{Section}:MaxConcurrency must be at least 1, or nothing is ever fetched"
+        : MaxPerHost < 1 ? $"{Section}:MaxPerHost must be at least 1, or nothing is ever fetched"
+        : MaxRedirects is < 0 or > 20 ? $"{Section}:MaxRedirects must be between 0 and 20"
+        : null;
+}
+
+/// <summary>Refuses <see cref="FetcherOptions"/> that would fetch nothing, with the key to fix.</summary>
+public sealed class FetcherOptionsValidator : IValidateOptions<FetcherOptions>
+{
+    public ValidateOptionsResult Validate(string? name, FetcherOptions options)
+        => options.Problem() is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
 }

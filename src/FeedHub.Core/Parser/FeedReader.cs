@@ -143,7 +143,7 @@ public sealed partial class FeedReader
         var document = new FeedDocument(options);
         if (IsHtmlPage(text))
         {
-            document.Error = HtmlPageError;
+            document.Error = PageTitle(text) is { } title ? $"{HtmlPageError} (the page is titled \u201c{title}\u201d)" : HtmlPageError;
             return document;
         }
 
@@ -367,6 +367,27 @@ public sealed partial class FeedReader
     /// doctype, or any doctype and then &lt;html&gt;, &lt;head&gt; or &lt;body&gt;? One forward scan of the first 8 KB:
     /// every step moves past what it read, so no input makes it slower than linear.
     /// </summary>
+    /// <summary>
+    /// The title of a web page served where a feed was, shortened: a curator tells a bot challenge ("Just a moment..."),
+    /// a sign-in page or a parked domain from a moved feed at a glance. Looked for in the page's first 16 KB only.
+    /// </summary>
+    internal static string? PageTitle(string text)
+    {
+        var head = text.AsSpan(0, Math.Min(text.Length, 16 * 1024));
+        var open = head.IndexOf("<title", StringComparison.OrdinalIgnoreCase);
+        var tagEnd = open < 0 ? -1 : head[open..].IndexOf('>');
+        if (tagEnd < 0)
+        {
+            return null;
+        }
+
+        var content = head[(open + tagEnd + 1)..];
+        var close = content.IndexOf("</title", StringComparison.OrdinalIgnoreCase);
+        var raw = System.Net.WebUtility.HtmlDecode(content[..Math.Min(close < 0 ? content.Length : close, 200)].ToString());
+        var title = string.Join(' ', raw.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return title.Length == 0 ? null : title.Length <= 80 ? title : string.Concat(title.AsSpan(0, 79).TrimEnd(), "\u2026");
+    }
+
     internal static bool IsHtmlPage(string text)
     {
         var head = text.AsSpan(0, Math.Min(text.Length, 8192)).TrimStart('\uFEFF');

@@ -97,6 +97,7 @@ public static class FeedHubCommandLine
         try
         {
             using var host = CliHost.Build(ConfigurationOverrides);
+            host.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
             if (whenNoStore != WhenNoStore.NotOpened && CliHost.MissingLiteDbFile(host.Services.GetRequiredService<IConfiguration>()) is { } missing)
             {
                 if (whenNoStore == WhenNoStore.Refuse)
@@ -170,6 +171,7 @@ public static class FeedHubCommandLine
 
         var message = failure.Message.ReplaceLineEndings(" ").Trim();
         return failure is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or System.Net.Sockets.SocketException
+            or Microsoft.Extensions.Options.OptionsValidationException
             ? message
             : $"{message} ({failure.GetType().Name})";
     }

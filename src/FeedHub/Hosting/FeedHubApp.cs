@@ -13,6 +13,7 @@ using FeedHub.Web.Rendering;
 using FeedHub.Worker;
 using FeedHub.WebSub;
 using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 
 namespace FeedHub.Hosting;
 
@@ -36,7 +37,7 @@ public static class FeedHubApp
             WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
         });
         builder.Configuration.AddFeedHubSources(args);
-        var options = builder.Configuration.GetSection(FeedHubOptions.Section).Get<FeedHubOptions>() ?? new FeedHubOptions();
+        var options = BoundOptions.Read<FeedHubOptions>(builder.Configuration, FeedHubOptions.Section, o => o.Problem());
         builder.WebHost.UseUrls(options.Urls);
         builder.Services.AddFeedHubCore(builder.Configuration);
         builder.Services.Configure<ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace); // stdout is the banner's
@@ -90,6 +91,8 @@ public static class FeedHubApp
 
         replace?.Invoke(builder.Services);
         var app = builder.Build();
+        // Settings it cannot follow stop it before anything is made of them (the store's file, its folder).
+        app.Services.GetService<IStartupValidator>()?.Validate();
         if (options.RunsWeb)
         {
             // Counted as they begin: the heap is compacted while busy only when none began since the last look.

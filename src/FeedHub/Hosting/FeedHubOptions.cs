@@ -17,8 +17,16 @@ public sealed class FeedHubOptions
 
     public bool RunsWorker => HasRole("worker");
 
-    private bool HasRole(string role)
-        => Roles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Contains(role, StringComparer.OrdinalIgnoreCase);
+    /// <summary>What makes these options unusable, naming the key to fix; null when they are fine.</summary>
+    public string? Problem()
+        => RoleNames().FirstOrDefault(role => !role.Equals("web", StringComparison.OrdinalIgnoreCase) && !role.Equals("worker", StringComparison.OrdinalIgnoreCase)) is { } unknown
+            ? $"{Section}:Roles: '{unknown}' is not a role; use web, worker, or both (web,worker)"
+        : !RunsWeb && !RunsWorker ? $"{Section}:Roles names no role; use web, worker, or both (web,worker)"
+        : null;
+
+    private bool HasRole(string role) => RoleNames().Contains(role, StringComparer.OrdinalIgnoreCase);
+
+    private string[] RoleNames() => (Roles ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }
 
 /// <summary>Where FeedHub keeps its data, bound from <c>FeedHub:Storage</c>.</summary>
@@ -31,6 +39,16 @@ public sealed class StorageOptions
     public bool UsesPostgres => Provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase) || Provider.Equals("PostgreSQL", StringComparison.OrdinalIgnoreCase);
 
     public LiteDbStorageOptions LiteDb { get; set; } = new();
+
+    /// <summary>
+    /// What makes these options unusable, naming the key to fix; null when they are fine. A provider FeedHub does not
+    /// know must stop it: taken for the default, an installation meant for PostgreSQL would keep its data in a file.
+    /// </summary>
+    public string? Problem()
+        => !UsesPostgres && !Provider.Equals("LiteDb", StringComparison.OrdinalIgnoreCase)
+            ? $"{Section}:Provider '{Provider}' is not a store FeedHub knows; use LiteDb (the default, one file) or Postgres"
+        : !UsesPostgres && string.IsNullOrWhiteSpace(LiteDb.Path) ? $"{Section}:LiteDb:Path must name the store's file"
+        : null;
 }
 
 public sealed class LiteDbStorageOptions

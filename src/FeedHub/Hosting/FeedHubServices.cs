@@ -30,16 +30,18 @@ public static class FeedHubServices
         services.Configure<StorageOptions>(configuration.GetSection(StorageOptions.Section));
         services.AddOptions<SiteOptions>().BindConfiguration(SiteOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SiteOptions>, SiteOptionsValidation>();
-        services.Configure<FetcherOptions>(configuration.GetSection(FetcherOptions.Section));
+        services.AddOptions<FetcherOptions>().BindConfiguration(FetcherOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<FetcherOptions>, FetcherOptionsValidator>();
         services.AddOptions<PollingOptions>().BindConfiguration(PollingOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PollingOptions>, PollingOptionsValidator>();
-        services.Configure<DigestOptions>(configuration.GetSection(DigestOptions.Section));
+        services.AddOptions<DigestOptions>().BindConfiguration(DigestOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DigestOptions>, DigestOptionsValidator>();
         services.AddOptions<WebSubOptions>().BindConfiguration(WebSubOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<WebSubOptions>, WebSubOptionsValidator>();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<StoreWrites>();
-        var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        var storage = BoundOptions.Read<StorageOptions>(configuration, StorageOptions.Section, o => o.Problem());
         if (storage.UsesPostgres)
         {
             var connectionString = configuration.GetConnectionString("Postgres")

@@ -132,7 +132,23 @@ public sealed class FeedReaderRecoveryTests
 
         Assert.Null(feed.Format);
         Assert.False(feed.IsFeed);
-        Assert.Equal(FeedReader.HtmlPageError, feed.Error);
+        Assert.StartsWith(FeedReader.HtmlPageError, feed.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>Checking your browser</body></html>", " (the page is titled \u201cJust a moment...\u201d)")]
+    [InlineData("<html><head><TITLE>\n  Sign in &ndash; Example   Blog\n</TITLE></head></html>", " (the page is titled \u201cSign in \u2013 Example Blog\u201d)")]
+    [InlineData("<html><body><p>No title</p></body></html>", "")]
+    [InlineData("<html><head><title>   </title></head></html>", "")]
+    public void A_page_served_where_a_feed_was_is_named_by_its_title(string page, string named)
+        => Assert.Equal(FeedReader.HtmlPageError + named, reader.Read(Encoding.UTF8.GetBytes(page)).Error);
+
+    [Fact]
+    public void A_long_page_title_is_shortened()
+    {
+        var error = reader.Read(Encoding.UTF8.GetBytes($"<html><head><title>{new string('x', 500)}</title></head></html>")).Error!;
+
+        Assert.EndsWith($"\u201c{new string('x', 79)}\u2026\u201d)", error, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -140,7 +156,7 @@ public sealed class FeedReaderRecoveryTests
     [InlineData("<?xml version=\"1.0\"?>\n<!-- generator -->\n<html xmlns=\"http://www.w3.org/1999/xhtml\"><body/></html>")]
     [InlineData("  <head><title>Lost</title></head><body><p>page</p></body>")]
     public void HtmlPagesInOtherShapesAreNotFeeds(string page)
-        => Assert.Equal(FeedReader.HtmlPageError, reader.Read(Encoding.UTF8.GetBytes(page)).Error);
+        => Assert.StartsWith(FeedReader.HtmlPageError, reader.Read(Encoding.UTF8.GetBytes(page)).Error, StringComparison.Ordinal);
 
     [Theory]
     [InlineData(new byte[0], "empty document")]

@@ -107,6 +107,23 @@ public sealed class CommandLineUsageTests : IDisposable
         Assert.Equal(string.Empty, run.Out);
     }
 
+    [Theory]
+    [InlineData("serve", "FeedHub:Storage:Provider", "Postgress", "FeedHub:Storage:Provider 'Postgress' is not a store FeedHub knows; use LiteDb (the default, one file) or Postgres")]
+    [InlineData("sources list", "FeedHub:Storage:Provider", "SQLite", "FeedHub:Storage:Provider 'SQLite' is not a store FeedHub knows")]
+    [InlineData("serve", "FeedHub:Roles", "wbe", "FeedHub:Roles: 'wbe' is not a role; use web, worker, or both (web,worker)")]
+    [InlineData("serve", "FeedHub:Fetcher:MaxConcurrency", "0", "FeedHub:Fetcher:MaxConcurrency must be at least 1, or nothing is ever fetched")]
+    [InlineData("serve", "FeedHub:Digest:TimeZone", "Europe/Pariss", "FeedHub:Digest:TimeZone 'Europe/Pariss' is not a time zone this machine knows")]
+    [InlineData("serve", "FeedHub:Digest:DaysInFeed", "0", "FeedHub:Digest:DaysInFeed must be between 1 and 366")]
+    public async Task A_setting_feedhub_cannot_follow_stops_it_before_it_starts_naming_the_key(string command, string key, string value, string problem)
+    {
+        var run = await FeedHubProcess.RunAsync(_workingDirectory, Environment(), [.. command.Split(' '), $"--{key}={value}"]);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains($"feedhub: {problem}", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("(OptionsValidationException)", run.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_workingDirectory, "data")), "nothing is made of a setting taken for another");
+    }
+
     [Fact]
     public async Task A_runtime_failure_is_one_line_on_standard_error_without_a_stack_trace()
     {

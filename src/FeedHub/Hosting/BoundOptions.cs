@@ -1,0 +1,17 @@
+using Microsoft.Extensions.Options;
+
+namespace FeedHub.Hosting;
+
+/// <summary>
+/// Options read from configuration while the services are being chosen (which store, which roles, how many threads),
+/// before validation at start could run: refused at once, as that validation would, naming the key to fix.
+/// </summary>
+public static class BoundOptions
+{
+    public static T Read<T>(IConfiguration configuration, string section, Func<T, string?> problem)
+        where T : class, new()
+    {
+        var options = configuration.GetSection(section).Get<T>() ?? new T();
+        return problem(options) is { } found ? throw new OptionsValidationException(section, typeof(T), [found]) : options;
+    }
+}
