@@ -40,13 +40,14 @@ public sealed partial class LiteDbFeedStore
     public Task SavePollAsync(PollResult poll, CancellationToken cancellationToken)
     {
         // Under the write lock, so no other write comes between reading the source and saving it. The source is read
-        // once, and a poll that renamed nothing (a 304, nearly every poll) or a source without articles is one update
-        // of its document, without the search outbox's transaction: the search index reads only the names, and only
-        // articles carry them. Under the write lock, which every write of articles takes, no article of the source
-        // can be stored between the look-up and the update.
+        // once (as kept in memory: every write of a source keeps it there under this lock), and a poll that renamed
+        // nothing (a 304, nearly every poll) or a source without articles is one update of its document, without the
+        // search outbox's transaction: the search index reads only the names, and only articles carry them. Under the
+        // write lock, which every write of articles takes, no article of the source can be stored between the look-up
+        // and the update.
         lock (_writeLock)
         {
-            if (_sources.FindById(poll.SourceId) is not { } stored || !poll.IsAbout(stored))
+            if (_sourceDirectory.Get(poll.SourceId) is not { } stored || !poll.IsAbout(stored))
             {
                 return Task.CompletedTask;
             }
@@ -173,15 +174,17 @@ public sealed partial class LiteDbFeedStore
         // One transaction, one commit: the log is written once for the batch instead of once per poll. Under the write
         // lock, as every write of a source. Fetch state alone moves no name, address or state: the search index and
         // the listeners of source changes are not told; the listing index is when the health rank moved (a quiet
-        // poll's seldom does: its entry, names and address keys rebuilt, was most of the save).
+        // poll's seldom does: its entry, names and address keys rebuilt, was most of the save), and the sources kept
+        // in memory always, once the batch is in the file.
         lock (_writeLock)
         {
-            var rerank = new List<Source>();
+            var saved = new List<(Source Source, bool Reranked)>();
+            // As kept in memory, which under the write lock is as the file holds them: a query of the file for the
+            // batch was a seek and a mapping each.
+            var sources = _sourceDirectory.Get(polls.Select(poll => poll.SourceId));
             _database.BeginTrans();
             try
             {
-                // One query for the batch: a look-up each parsed and planned a query of its own.
-                var sources = _sources.Find(Where.In("_id", polls.Select(poll => poll.SourceId))).ToDictionary(source => source.Id);
                 foreach (var poll in polls)
                 {
                     if (poll.Fetch is not { } fetch || !sources.TryGetValue(poll.SourceId, out var stored) || !poll.IsAbout(stored)
@@ -194,27 +197,59 @@ public sealed partial class LiteDbFeedStore
                     // The fetch state alone, with a refresh's next poll time stored meanwhile kept.
                     poll.ApplyTo(stored);
                     _sources.Update(stored);
-                    if (SourceHealthRules.Judge(stored).Status != health)
-                    {
-                        rerank.Add(stored);
-                    }
+                    saved.Add((stored, SourceHealthRules.Judge(stored).Status != health));
                 }
 
                 _database.Commit();
             }
             catch
             {
-                _database.Rollback();
+                try
+                {
+                    _database.Rollback();
+                }
+                catch (IOException)
+                {
+                    // The engine failed under the transaction: it is replaced, and the transaction dropped with it.
+                }
+
+                // A commit that threw may be in the file all the same (a full disk failing the checkpoint after LiteDB
+                // confirmed it): what is kept in memory follows the file, when it can be read.
+                KeepAsInTheFile(sources.Keys);
                 throw;
             }
 
-            foreach (var source in rerank)
+            foreach (var (source, reranked) in saved)
             {
-                _sourceDirectory.Put(source);
+                if (reranked)
+                {
+                    _sourceDirectory.Put(source);
+                }
+                else
+                {
+                    _sourceDirectory.Keep(source);
+                }
             }
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>Under the write lock, after a failed write: the sources kept in memory as the file holds them, unless it cannot be read now.</summary>
+    private void KeepAsInTheFile(IEnumerable<long> ids)
+    {
+        List<Source> stored;
+        try
+        {
+            stored = Read(() => _sources.Find(Where.In("_id", ids)).ToList());
+        }
+        catch (IOException)
+        {
+            // Nobody can tell: the sources stay as they were before the write.
+            return;
+        }
+
+        stored.ForEach(_sourceDirectory.Put);
     }
 }
 

@@ -170,8 +170,9 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
         }
     }
 
+    /// <summary>From the sources kept in memory (<see cref="SourceDirectory"/>): the file is this process's alone, and every write of a source keeps it.</summary>
     public Task<Source?> GetSourceAsync(long id, CancellationToken cancellationToken)
-        => Read(() => Task.FromResult<Source?>(_sources.FindById(id)));
+        => Task.FromResult(_sourceDirectory.Get(id));
 
     public Task<Source?> FindSourceByFeedUrlAsync(string feedUrl, CancellationToken cancellationToken)
         => Read(() => Task.FromResult<Source?>(_sourceDirectory.FindByIdentity(UrlNormalizer.ForIdentity(feedUrl)) is { } id ? _sources.FindById(id) : null));
@@ -183,8 +184,9 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
     private Source? HolderOf(Source source)
         => _sourceDirectory.FindByIdentity(SourceAddress.IdentityOf(source)) is { } id && id != source.Id ? _sources.FindById(id) : null;
 
+    /// <summary>From the sources kept in memory: a <c>poll</c> read every source of the file again after the opening had.</summary>
     public Task<IReadOnlyList<Source>> ListSourcesAsync(CancellationToken cancellationToken)
-        => Read(() => Task.FromResult<IReadOnlyList<Source>>(_sources.FindAll().OrderBy(s => s.Id).ToList()));
+        => Task.FromResult<IReadOnlyList<Source>>(_sourceDirectory.All());
 
     public Task<Source?> ChangeSourceAsync(long id, Func<Source, bool> change, CancellationToken cancellationToken)
     {

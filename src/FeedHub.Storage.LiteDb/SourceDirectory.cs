@@ -13,7 +13,8 @@ namespace FeedHub.Storage.LiteDb;
 /// so it costs the page and the entries its filters skip (a few bytes each), never a source document more than shown.
 /// It also keeps each source's outline (<see cref="SourceOutline"/>, by id), so the blogroll and OPML read no document,
 /// and the sources by feed address (<see cref="SourceAddress.IdentityOf"/>), so an add or a move checks for a source
-/// already there without reading every source.
+/// already there without reading every source. And it keeps each source whole, as the file gives it back, so a read
+/// of a source by id (every poll's first step) is a copy instead of a query through LiteDB's pipeline and its mapping.
 /// </summary>
 internal sealed class SourceDirectory
 {
@@ -31,23 +32,101 @@ internal sealed class SourceDirectory
     /// </summary>
     private readonly Dictionary<string, SortedSet<long>> _byIdentity = new(StringComparer.Ordinal);
 
-    public SourceDirectory(IEnumerable<Source> sources)
+    /// <summary>
+    /// Each source as the file holds it. One kept is never changed, only replaced: a reader copies it outside the lock.
+    /// </summary>
+    private readonly Dictionary<long, Source> _kept = [];
+
+    /// <summary>What the file gives back of a source written: the store's mapping there and back (whole milliseconds, trimmed strings).</summary>
+    private readonly Func<Source, Source> _asStored;
+
+    /// <param name="sources">Every source, as read from the file: kept as they are.</param>
+    /// <param name="asStored">A source written as the file will give it back, a copy of its own.</param>
+    public SourceDirectory(IEnumerable<Source> sources, Func<Source, Source> asStored)
     {
+        _asStored = asStored;
         foreach (var source in sources)
         {
             Add(Entry.Of(source), SourceOutline.Of(source));
+            _kept[source.Id] = source;
         }
     }
 
     /// <summary>Adds the source, or replaces what was known of it.</summary>
     public void Put(Source source)
     {
-        var (entry, outline) = (Entry.Of(source), SourceOutline.Of(source));
+        var (entry, outline, kept) = (Entry.Of(source), SourceOutline.Of(source), _asStored(source));
         lock (_lock)
         {
             Drop(source.Id);
             Add(entry, outline);
+            _kept[source.Id] = kept;
         }
+    }
+
+    /// <summary>
+    /// Replaces the kept source alone, for a write of its fetch state that leaves its listing entry as it was (the
+    /// same health): rebuilding the entry's name and address keys was most of a quiet poll's save.
+    /// </summary>
+    public void Keep(Source source)
+    {
+        var kept = _asStored(source);
+        lock (_lock)
+        {
+            if (_byId.ContainsKey(source.Id))
+            {
+                _kept[source.Id] = kept;
+            }
+        }
+    }
+
+    /// <summary>The source, a copy of its own to change, or null when there is none.</summary>
+    public Source? Get(long id)
+    {
+        Source? kept;
+        lock (_lock)
+        {
+            kept = _kept.GetValueOrDefault(id);
+        }
+
+        return kept?.Copy();
+    }
+
+    /// <summary>Those of the sources that exist, by id, each a copy of its own.</summary>
+    public Dictionary<long, Source> Get(IEnumerable<long> ids)
+    {
+        var found = new List<Source>();
+        lock (_lock)
+        {
+            foreach (var id in ids)
+            {
+                if (_kept.TryGetValue(id, out var kept))
+                {
+                    found.Add(kept);
+                }
+            }
+        }
+
+        var copies = new Dictionary<long, Source>(found.Count);
+        foreach (var kept in found)
+        {
+            copies[kept.Id] = kept.Copy();
+        }
+
+        return copies;
+    }
+
+    /// <summary>Every source, by id, each a copy of its own.</summary>
+    public List<Source> All()
+    {
+        Source[] kept;
+        lock (_lock)
+        {
+            kept = [.. _kept.Values];
+        }
+
+        Array.Sort(kept, (a, b) => a.Id.CompareTo(b.Id));
+        return [.. kept.Select(source => source.Copy())];
     }
 
     public void Remove(long id)
@@ -207,6 +286,7 @@ internal sealed class SourceDirectory
         }
 
         _outlines.Remove(id);
+        _kept.Remove(id);
         _byHealth.Remove(entry);
         _byName.Remove(entry);
         _healthCounts[entry.Rank]--;

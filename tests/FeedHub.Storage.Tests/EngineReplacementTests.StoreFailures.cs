@@ -40,7 +40,7 @@ public sealed partial class EngineReplacementTests
         using var store = new LiteDbFeedStore(DatabasePath, new LiteDbSearchOptions { CommitInterval = Timeout.InfiniteTimeSpan }, _log);
         var source = await store.AddSourceAsync(new Source { FeedUrl = "https://a.example/feed", Title = "A" }, default);
 
-        // A poll's save of its source reads it first under the write lock: that read is the first to meet the engine closed.
+        // A poll's save of its source reads it from memory under the write lock: its update is the first to meet the engine closed.
         FailOwnCheck(store.Engine.Open!);
         var failure = await Assert.ThrowsAnyAsync<Exception>(() => store.SavePollAsync(new PollResult(source.Id) { Fetch = new FetchState { PollCount = 1 } }, default));
 

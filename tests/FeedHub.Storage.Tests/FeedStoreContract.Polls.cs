@@ -1,3 +1,4 @@
+using System.Text.Json;
 using FeedHub.Core.Curation;
 using FeedHub.Core.Model;
 using FeedHub.Core.Storage;
@@ -39,6 +40,64 @@ public abstract partial class FeedStoreContract
         Assert.Equal(T0.AddHours(1), stored.Fetch.NextPollAt);
         Assert.Equal("Feed title", stored.Title);
         Assert.Equal("https://a.example/", stored.SiteUrl);
+    }
+
+    [Fact]
+    public async Task A_source_read_after_its_polls_is_what_the_store_gives_back_after_a_restart()
+    {
+        var quiet = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
+        var polled = await Store.AddSourceAsync(NewSource("https://b.example/feed"), default);
+        // Instants finer than a store keeps and off UTC, and text with spaces around it, as polls may bring them.
+        var at = new DateTimeOffset(2026, 12, 8, 3, 4, 5, TimeSpan.FromHours(2)).AddTicks(1_234_567);
+        FetchState Polled(int polls) => new()
+        {
+            PollCount = polls, LastAttemptAt = at.AddMinutes(polls), LastSuccessAt = at.AddMinutes(polls), NextPollAt = at.AddMinutes(30 + polls),
+            ETag = " \"e1\" ", LastModified = "Mon, 07 Dec 2026 10:00:00 GMT", LastStatusCode = 304, UsualPostInterval = TimeSpan.FromTicks(123_456_789),
+        };
+
+        // The first poll of a source moves its health; the second, of fetch state alone, does not.
+        await Store.SaveFetchStatesAsync([new PollResult(quiet.Id) { Fetch = Polled(1) }], default);
+        await Store.SaveFetchStatesAsync([new PollResult(quiet.Id) { Fetch = Polled(2) }], default);
+        await Store.SavePollAsync(new PollResult(polled.Id) { Fetch = Polled(1), Feed = new LearnedFeed("  A title  ", "https://b.example/") }, default);
+
+        var read = await ReadAllAsync();
+        Store = await ReopenAsync(Store);
+        Assert.Equal(await ReadAllAsync(), read);
+
+        async Task<List<string>> ReadAllAsync() =>
+        [
+            JsonSerializer.Serialize(await Store.GetSourceAsync(quiet.Id, default)),
+            JsonSerializer.Serialize(await Store.GetSourceAsync(polled.Id, default)),
+            .. (await Store.ListSourcesAsync(default)).Select(source => JsonSerializer.Serialize(source)),
+            .. (await Store.GetSourcesAsync([quiet.Id, polled.Id], default)).Select(source => JsonSerializer.Serialize(source)),
+        ];
+    }
+
+    [Fact]
+    public async Task A_source_read_is_the_readers_own_to_change()
+    {
+        var source = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
+        var fetch = new FetchState { PollCount = 1, NextPollAt = T0 };
+        await Store.SaveFetchStatesAsync([new PollResult(source.Id) { Fetch = fetch }], default);
+        var read = await Store.GetSourceAsync(source.Id, default);
+        var listed = Assert.Single(await Store.ListSourcesAsync(default));
+        var found = Assert.Single(await Store.GetSourcesAsync([source.Id], default));
+
+        foreach (var copy in new[] { source, read!, listed, found })
+        {
+            copy.Title = "Changed";
+            copy.Categories.Add("Changed");
+            copy.Fetch.ETag = "\"changed\"";
+            copy.Fetch.PollCount = 42;
+        }
+
+        fetch.LastError = "changed by the poller after its save";
+        var again = await Store.GetSourceAsync(source.Id, default);
+        Assert.Equal("A blog", again!.Title);
+        Assert.Equal(["Tech", "Français"], again.Categories);
+        Assert.Null(again.Fetch.ETag);
+        Assert.Null(again.Fetch.LastError);
+        Assert.Equal(1, again.Fetch.PollCount);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using FeedHub.Core.Ingest;
 using FeedHub.Core.Model;
+using FeedHub.Core.Polling;
 using FeedHub.Storage.LiteDb;
 
 namespace FeedHub.Storage.Tests;
@@ -124,6 +125,24 @@ public sealed partial class LiteDbFeedStoreTests
 
         Assert.False(await Store.ClaimSettingAsync("claimed", "theirs", default));
         Assert.Equal("mine", await Store.GetSettingAsync("claimed", default));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Quiet_polls_whose_commit_throws_are_read_as_the_file_holds_them(bool afterItLands)
+    {
+        var source = await Store.AddSourceAsync(new Source { FeedUrl = "https://quiet.example/feed" }, default);
+        FailNextCommit((LiteDbFeedStore)Store, afterItLands);
+
+        await Assert.ThrowsAnyAsync<IOException>(() => Store.SaveFetchStatesAsync([new PollResult(source.Id) { Fetch = new FetchState { PollCount = 1, ETag = "\"quiet\"" } }], default));
+
+        // Read from memory, as the file holds the source: the batch when its commit landed, the source before it otherwise.
+        var read = await Store.GetSourceAsync(source.Id, default);
+        Store = await CrashAndReopenAsync(Store);
+        var stored = await Store.GetSourceAsync(source.Id, default);
+        Assert.Equal(afterItLands ? 1 : 0, stored!.Fetch.PollCount);
+        Assert.Equal((stored.Fetch.PollCount, stored.Fetch.ETag), (read!.Fetch.PollCount, read.Fetch.ETag));
     }
 
     /// <summary>

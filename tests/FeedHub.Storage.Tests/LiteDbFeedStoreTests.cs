@@ -13,17 +13,35 @@ public sealed partial class LiteDbFeedStoreTests : FeedStoreContract
 
     protected override Task<IFeedStore> CreateStoreAsync() => Task.FromResult<IFeedStore>(new LiteDbFeedStore(DatabasePath, SearchOptions));
 
-    protected override Task<IFeedStore> ReopenAsync(IFeedStore store)
+    protected override async Task<IFeedStore> ReopenAsync(IFeedStore store)
     {
-        ((LiteDbFeedStore)store).Dispose();
-        return CreateStoreAsync();
+        await CloseSeeingSourcesAsTheFileHoldsThemAsync(store);
+        return await CreateStoreAsync();
     }
 
-    protected override Task DisposeStoreAsync(IFeedStore store)
+    protected override async Task DisposeStoreAsync(IFeedStore store)
     {
-        ((LiteDbFeedStore)store).Dispose();
+        await CloseSeeingSourcesAsTheFileHoldsThemAsync(store);
         Directory.Delete(_directory, recursive: true);
-        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Closes the store, having read its sources (kept in memory, not read from the file) and checked them against its
+    /// file as a store opened on it again reads them: after every test, so a write of a source anywhere in the store
+    /// that does not keep what it wrote fails the test that made it.
+    /// </summary>
+    private async Task CloseSeeingSourcesAsTheFileHoldsThemAsync(IFeedStore store)
+    {
+        var read = await store.ListSourcesAsync(default);
+        ((LiteDbFeedStore)store).Dispose();
+        if (!File.Exists(DatabasePath))
+        {
+            return;
+        }
+
+        using var database = new LiteDatabase(DatabasePath, LiteDbFeedStore.CreateMapper()) { UtcDate = true };
+        var stored = database.GetCollection<Source>("sources").FindAll().OrderBy(source => source.Id);
+        Assert.Equal(stored.Select(source => System.Text.Json.JsonSerializer.Serialize(source)), read.Select(source => System.Text.Json.JsonSerializer.Serialize(source)));
     }
 
     [Fact]

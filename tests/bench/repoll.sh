@@ -70,6 +70,8 @@ farm_opml "$feeds" "$work/farm.opml"
 
 if $build; then build_feedhub; fi
 name_builds "$baseline"
+# Each build copied once: its windows are minutes apart, and a worktree built again meanwhile changed its build between them.
+snapshot_builds
 
 # CPU seconds (user+sys) of processes; for the postmaster, its children too.
 cpu_of() { for pid in "$@"; do awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || true; done | awk -v t="$ticks" '{s += $1} END {printf "%.3f", s / t}'; }

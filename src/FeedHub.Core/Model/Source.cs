@@ -47,6 +47,15 @@ public sealed class Source
 
     public string Name => NameOf(DisplayName, Title, FeedUrl);
 
+    /// <summary>A copy to change or keep apart from this one: its categories and fetch state are its own.</summary>
+    public Source Copy()
+    {
+        var copy = (Source)MemberwiseClone();
+        copy.Categories = [.. Categories];
+        copy.Fetch = Fetch.Copy();
+        return copy;
+    }
+
     /// <summary>The name readers see: the curator's display name, else the feed's title, else the feed's host.</summary>
     public static string NameOf(string? displayName, string? title, string feedUrl)
         => !string.IsNullOrWhiteSpace(displayName) ? displayName
