@@ -32,7 +32,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 feeds=1000 idle_times=60 configs=() builds=() reps=1 serve_only=false quarters=false
-declare -A build_dll=()
+declare -A dll=()
 while [ $# -gt 0 ]; do
   case $1 in
     --feeds) feeds=${2:?}; shift 2 ;;
@@ -41,15 +41,15 @@ while [ $# -gt 0 ]; do
     --serve-only) serve_only=true; shift ;;
     --quarters) quarters=true; shift ;;
     --with) configs+=("${2:?}"); shift 2 ;;
-    --baseline) builds+=(baseline); build_dll[baseline]=${2:?}; shift 2 ;;
-    --build) [[ ${2:-} == ?*=?* ]] || { echo "memory.sh: --build takes NAME=path/to/feedhub.dll" >&2; exit 2; }
-      builds+=("${2%%=*}"); build_dll[${2%%=*}]=${2#*=}; shift 2 ;;
+    --baseline) builds+=(baseline); dll[baseline]=${2:?}; shift 2 ;;
+    --build) [[ ${2:-} == ?*=?* && ${2%%=*} != this ]] || { echo "memory.sh: --build takes NAME=path/to/feedhub.dll (NAME not 'this')" >&2; exit 2; }
+      builds+=("${2%%=*}"); dll[${2%%=*}]=${2#*=}; shift 2 ;;
     -h | --help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "memory.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
 for build in "${builds[@]}"; do
-  [ -f "${build_dll[$build]}" ] || { echo "memory.sh: no build $build at ${build_dll[$build]}" >&2; exit 2; }
+  [ -f "${dll[$build]}" ] || { echo "memory.sh: no build $build at ${dll[$build]}" >&2; exit 2; }
 done
 IFS=, read -r -a idle_times <<<"$idle_times"
 [ "${#configs[@]}" -gt 0 ] || [ "${#builds[@]}" -gt 0 ] || configs=("DOTNET_GCGen0MaxBudget=0")
@@ -71,7 +71,12 @@ farm_start
 farm_opml "$feeds" "$work/farm.opml"
 
 build_feedhub
-feedhub=src/FeedHub/bin/Release/net10.0/feedhub.dll
+# Every build is measured from a copy taken now (snapshot_builds): a worktree built again during the run (main merged, a
+# helper's next change) changes nothing measured between one configuration or rep and the next.
+builds+=(this)
+dll[this]=src/FeedHub/bin/Release/net10.0/feedhub.dll
+snapshot_builds
+feedhub=${dll[this]}
 fh_env=(FeedHub__StarterSources= FeedHub__Fetcher__AllowPrivateNetworks=true FeedHub__Fetcher__MaxConcurrency=16 FeedHub__Fetcher__MaxPerHost=16)
 
 say "importing $feeds sources"
@@ -86,9 +91,9 @@ row() { rows+=("$(printf '%-44s %s' "$1" "$2")"); echo "  ${rows[-1]}" >&2; }
 order=("${configs[@]}")
 for rep in $(seq 1 "$reps"); do
   for config in "${order[@]}"; do
-    name=${config:-shipped} dll=$feedhub settings=()
+    name=${config:-shipped} run_dll=$feedhub settings=()
     if [[ $config == @* ]]; then
-      name=${config#@} dll=${build_dll[${config#@}]}
+      name=${config#@} run_dll=${dll[${config#@}]}
     else
       read -r -a settings <<<"$config"
     fi
@@ -98,7 +103,7 @@ for rep in $(seq 1 "$reps"); do
       say "$name: poll --once"
       store=$(fresh_store once)
       /usr/bin/time -f '%e %U %S %M' -o "$work/time" env FeedHub__Storage__Provider=LiteDb "$store" "${fh_env[@]}" "${settings[@]}" \
-        dotnet "$dll" poll --once >"$work/out" 2>"$work/err" || { tail -5 "$work/err" >&2; exit 1; }
+        dotnet "$run_dll" poll --once >"$work/out" 2>"$work/err" || { tail -5 "$work/err" >&2; exit 1; }
       read -r wall u s k <"$work/time"
       row "$name: poll --once" "$(awk -v w="$wall" -v c="$(bc <<<"$u + $s")" -v n="$feeds" -v k="$k" \
         'BEGIN {printf "wall %.1f s, CPU %.2f ms per feed, peak RSS %d MB", w, 1000 * c / n, k / 1024}'); $(grep '^polled' "$work/out")"
@@ -109,7 +114,7 @@ for rep in $(seq 1 "$reps"); do
     curl -fs "$farm_url/stats/reset" >/dev/null
     started=$(date +%s.%N)
     env FeedHub__Storage__Provider=LiteDb "$store" "${fh_env[@]}" "${settings[@]}" FeedHub__Urls="http://127.0.0.1:$(free_port)" \
-      dotnet "$dll" serve >"$work/serve.out" 2>"$work/serve.err" &
+      dotnet "$run_dll" serve >"$work/serve.out" 2>"$work/serve.err" &
     serve_pid=$!
     pids+=("$serve_pid")
     python3 tests/bench/rss_parts.py --peak "$serve_pid" "$work/peak" &

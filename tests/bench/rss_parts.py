@@ -11,7 +11,10 @@ Parts, in MB of RSS:
             committed or not, spanning gigabytes, that the GC reserves at start for its regions and their bookkeeping)
   malloc    glibc malloc: its brk heap and its arenas (64 MB-aligned reservations: zlib, ICU, OpenSSL, the runtime's
             own native allocations)
-  jit       the runtime's executable memory (JIT code, stubs), mapped through its W^X double mapping
+  jit       the runtime's executable memory (JIT code, stubs, precode data), mapped through its W^X double mapping: an
+            executable view and, where the runtime writes, a writable view of the same pages ("rw" below it: a page
+            mapped in both counts twice). With W^X off it is anonymous memory (anon). The JIT's own code is the least
+            of it: 2.8 MB for the 11,700 methods a serve round of 4,000 feeds compiled, of 33 MB.
   anon      the rest of the anonymous memory: thread stacks, the runtime's loader heaps and metadata, GC bookkeeping
   dll, so   managed assemblies (ReadyToRun code, metadata) and native libraries mapped from their files
   data      other mapped files (Lucene's memory-mapped index files, ICU data)
@@ -73,14 +76,16 @@ def parts(pid):
             for r in run:
                 r["kind"] = "gc"
         run = [m] if m is not None and m["kind"] == "anon" and m["name"] == "" else []
-    sizes = dict.fromkeys(PARTS, 0)
+    sizes = dict.fromkeys(PARTS + ("jit_rw",), 0)
     for m in maps:
         sizes[m["kind"]] += m["rss"]
+        if m["kind"] == "jit" and m["perm"].startswith("rw"):
+            sizes["jit_rw"] += m["rss"]
     return {k: v // 1024 for k, v in sizes.items()}
 
 
 def line(sizes):
-    return ", ".join(f"{k} {sizes[k]}" for k in PARTS) + " MB"
+    return ", ".join(f"{k} {sizes[k]}" + (f" (rw {sizes['jit_rw']})" if k == "jit" else "") for k in PARTS) + " MB"
 
 
 def status_mb(pid, key):

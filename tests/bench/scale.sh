@@ -108,7 +108,11 @@ farm_curl_configs "$feeds" "$work/curl-cold.cfg" "$work/curl-304.cfg"
 
 # --- FeedHub and its stores ---------------------------------------------------------------------------------------
 build_feedhub
-feedhub=src/FeedHub/bin/Release/net10.0/feedhub.dll
+# Measured from a copy taken now (snapshot_builds): the worktree built again during the run changes nothing measured.
+builds=(this)
+declare -A dll=([this]=src/FeedHub/bin/Release/net10.0/feedhub.dll)
+snapshot_builds
+feedhub=${dll[this]}
 
 postmaster=""
 if [ "$store" = postgres ]; then

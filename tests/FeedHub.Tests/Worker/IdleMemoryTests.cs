@@ -82,6 +82,18 @@ public sealed class IdleMemoryTests
         Assert.True(HeapSlack.ShouldCompact(committedBytes: 160 * MB, liveBytes: 65 * MB)); // main's peak at 10,000 feeds
     }
 
+    /// <summary>
+    /// The gen0 budget (16 MB) and 16 MB more dead or free: a polling server's heap swung to 45 MB beyond what was alive
+    /// between two compactions when it waited for 48 MB, which is most of what its peak holds above the 300 MB goal.
+    /// </summary>
+    [Fact]
+    public void A_busy_heap_is_compacted_once_it_holds_twice_the_gen0_budget_beyond_what_is_alive()
+    {
+        Assert.False(HeapSlack.ShouldCompact(committedBytes: 60 * MB + 31 * MB, liveBytes: 60 * MB));
+        Assert.True(HeapSlack.ShouldCompact(committedBytes: 60 * MB + 32 * MB, liveBytes: 60 * MB));
+        Assert.True(HeapSlack.ShouldCompact(committedBytes: 99 * MB, liveBytes: 55 * MB)); // main's swing at 4,000 feeds
+    }
+
     [Fact]
     public void The_heap_is_compacted_while_busy_only_at_a_look_that_no_reader_came_before()
     {
