@@ -1,9 +1,9 @@
-using Microsoft.Extensions.Options;
+using FeedHub.Core.Settings;
 
 namespace FeedHub.Core.Fetcher;
 
 /// <summary>Fetch politeness and limits, bound from <c>FeedHub:Fetcher</c>.</summary>
-public sealed class FetcherOptions
+public sealed class FetcherOptions : ICheckedOptions
 {
     public const string Section = "FeedHub:Fetcher";
 
@@ -32,11 +32,4 @@ public sealed class FetcherOptions
         : MaxPerHost < 1 ? $"{Section}:MaxPerHost must be at least 1, or nothing is ever fetched"
         : MaxRedirects is < 0 or > 20 ? $"{Section}:MaxRedirects must be between 0 and 20"
         : null;
-}
-
-/// <summary>Refuses <see cref="FetcherOptions"/> that would fetch nothing, with the key to fix.</summary>
-public sealed class FetcherOptionsValidator : IValidateOptions<FetcherOptions>
-{
-    public ValidateOptionsResult Validate(string? name, FetcherOptions options)
-        => options.Problem() is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
 }

@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Options;
+using FeedHub.Core.Settings;
 
 namespace FeedHub.Core.Parser;
 
@@ -7,7 +7,7 @@ namespace FeedHub.Core.Parser;
 /// document over its time budget is refused; items and fields over their caps are dropped or cut, and the document's
 /// <see cref="FeedDocument.Error"/> says so (it reaches the source's health as the parse warning).
 /// </summary>
-public sealed class FeedReaderOptions
+public sealed class FeedReaderOptions : ICheckedOptions
 {
     public const string Section = "FeedHub:Parser";
 
@@ -39,11 +39,4 @@ public sealed class FeedReaderOptions
         : MaxTitleBytes < 64 || MaxAuthorBytes < 64 || MaxSummaryBytes < 64 || MaxContentBytes < 64 ? $"{Section}:Max…Bytes must be at least 64"
         : MaxCharactersInDocument < 1024 ? $"{Section}:MaxCharactersInDocument must be at least 1024"
         : null;
-}
-
-/// <summary>Refuses <see cref="FeedReaderOptions"/> that would refuse every feed or none, with the key to fix.</summary>
-public sealed class FeedReaderOptionsValidator : IValidateOptions<FeedReaderOptions>
-{
-    public ValidateOptionsResult Validate(string? name, FeedReaderOptions options)
-        => options.Problem() is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
 }

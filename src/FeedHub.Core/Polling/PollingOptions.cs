@@ -1,9 +1,9 @@
-using Microsoft.Extensions.Options;
+using FeedHub.Core.Settings;
 
 namespace FeedHub.Core.Polling;
 
 /// <summary>Bounds of the adaptive schedule, bound from <c>FeedHub:Polling</c>.</summary>
-public sealed class PollingOptions
+public sealed class PollingOptions : ICheckedOptions
 {
     public const string Section = "FeedHub:Polling";
 
@@ -34,11 +34,4 @@ public sealed class PollingOptions
         : MaxArticlesPerPoll < 1 ? $"{Section}:MaxArticlesPerPoll must be at least 1"
         : PendingPagesCheck < TimeSpan.FromSeconds(1) ? $"{Section}:PendingPagesCheck must be at least a second"
         : null;
-}
-
-/// <summary>Refuses <see cref="PollingOptions"/> no schedule can follow, with the key to fix.</summary>
-public sealed class PollingOptionsValidator : IValidateOptions<PollingOptions>
-{
-    public ValidateOptionsResult Validate(string? name, PollingOptions options)
-        => options.Problem() is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
 }

@@ -1,9 +1,9 @@
-using Microsoft.Extensions.Options;
+using FeedHub.Core.Settings;
 
 namespace FeedHub.Core.Publishing;
 
 /// <summary>The daily digest's settings, bound from <c>FeedHub:Digest</c>.</summary>
-public sealed class DigestOptions
+public sealed class DigestOptions : ICheckedOptions
 {
     public const string Section = "FeedHub:Digest";
 
@@ -22,11 +22,4 @@ public sealed class DigestOptions
             ? $"{Section}:TimeZone '{TimeZone}' is not a time zone this machine knows; use an IANA id such as Europe/Paris, America/New_York or UTC"
         : DaysInFeed is < 1 or > MaxDaysInFeed ? $"{Section}:DaysInFeed must be between 1 and {MaxDaysInFeed}"
         : null;
-}
-
-/// <summary>Refuses <see cref="DigestOptions"/> no digest can follow, with the key to fix.</summary>
-public sealed class DigestOptionsValidator : IValidateOptions<DigestOptions>
-{
-    public ValidateOptionsResult Validate(string? name, DigestOptions options)
-        => options.Problem() is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
 }

@@ -29,7 +29,7 @@ public static class CliHost
         // Standard output carries the command's answer (an OPML export, a token); log lines never mix into it.
         builder.Services.Configure<ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.AddFeedHubCore(builder.Configuration);
-        var storage = BoundOptions.Read<StorageOptions>(builder.Configuration, StorageOptions.Section, o => o.Problem());
+        var storage = BoundOptions.Read<StorageOptions>(builder.Configuration, StorageOptions.Section);
         if (storage.UsesPostgres)
         {
             builder.Services.AddFeedHubScheduler(builder.Configuration, runsJobs: false);
@@ -49,7 +49,7 @@ public static class CliHost
     /// </summary>
     public static string? MissingLiteDbFile(IConfiguration configuration)
     {
-        var storage = BoundOptions.Read<StorageOptions>(configuration, StorageOptions.Section, o => o.Problem());
+        var storage = BoundOptions.Read<StorageOptions>(configuration, StorageOptions.Section);
         if (storage.UsesPostgres)
         {
             return null;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using FeedHub.Core.Settings;
 using FeedHub.Web.Admin;
 using FeedHub.Web.Errors;
 using Microsoft.AspNetCore.Authentication;
@@ -27,7 +28,7 @@ public static class CuratorAuthentication
         services.AddOptions<CuratorOptions>()
             .Bind(configuration.GetSection(CuratorOptions.Section))
             .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<CuratorOptions>, CuratorOptionsValidation>();
+        services.AddSingleton<IValidateOptions<CuratorOptions>, CheckedOptionsValidator<CuratorOptions>>();
         services.AddSingleton<CuratorSessions>();
         services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
             .Configure<CuratorSessions, IOptions<CuratorOptions>>((cookie, sessions, curators) =>

@@ -1,9 +1,9 @@
-using Microsoft.Extensions.Options;
+using FeedHub.Core.Settings;
 
 namespace FeedHub.Curators;
 
 /// <summary>Curator sign-in settings, bound from <c>FeedHub:Curators</c>.</summary>
-public sealed class CuratorOptions
+public sealed class CuratorOptions : ICheckedOptions
 {
     public const string Section = "FeedHub:Curators";
 
@@ -22,11 +22,4 @@ public sealed class CuratorOptions
             : SessionIdleTimeout < TimeSpan.FromMinutes(1) ? $"{Section}:SessionIdleTimeout must be a minute or more (for example 3.00:00:00 for three days)"
             : SessionLifetime < SessionIdleTimeout ? $"{Section}:SessionLifetime must be at least SessionIdleTimeout"
             : null;
-}
-
-/// <summary>Refuses to start with sign-in settings that cannot work, saying which one and why.</summary>
-public sealed class CuratorOptionsValidation : IValidateOptions<CuratorOptions>
-{
-    public ValidateOptionsResult Validate(string? name, CuratorOptions options)
-        => options.Problem() is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
 }

@@ -18,7 +18,7 @@ public static class SharedKeys
 {
     public static IServiceCollection AddSharedKeys(this IServiceCollection services, IConfiguration configuration)
     {
-        var storage = BoundOptions.Read<StorageOptions>(configuration, StorageOptions.Section, o => o.Problem());
+        var storage = BoundOptions.Read<StorageOptions>(configuration, StorageOptions.Section);
         // Named, so the keys' purposes do not depend on the folder each node was installed in.
         var dataProtection = services.AddDataProtection().SetApplicationName("FeedHub");
         if (storage.UsesPostgres)

@@ -1,3 +1,4 @@
+using FeedHub.Core.Settings;
 using Microsoft.Extensions.Options;
 
 namespace FeedHub.Hosting;
@@ -8,10 +9,10 @@ namespace FeedHub.Hosting;
 /// </summary>
 public static class BoundOptions
 {
-    public static T Read<T>(IConfiguration configuration, string section, Func<T, string?> problem)
-        where T : class, new()
+    public static T Read<T>(IConfiguration configuration, string section)
+        where T : class, ICheckedOptions, new()
     {
         var options = configuration.GetSection(section).Get<T>() ?? new T();
-        return problem(options) is { } found ? throw new OptionsValidationException(section, typeof(T), [found]) : options;
+        return options.Problem() is { } found ? throw new OptionsValidationException(section, typeof(T), [found]) : options;
     }
 }

@@ -37,7 +37,7 @@ public static class FeedHubApp
             WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
         });
         builder.Configuration.AddFeedHubSources(args);
-        var options = BoundOptions.Read<FeedHubOptions>(builder.Configuration, FeedHubOptions.Section, o => o.Problem());
+        var options = BoundOptions.Read<FeedHubOptions>(builder.Configuration, FeedHubOptions.Section);
         builder.WebHost.UseUrls(options.Urls);
         builder.Services.AddFeedHubCore(builder.Configuration);
         builder.Services.Configure<ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace); // stdout is the banner's

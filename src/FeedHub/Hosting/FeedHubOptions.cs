@@ -1,7 +1,9 @@
+using FeedHub.Core.Settings;
+
 namespace FeedHub.Hosting;
 
 /// <summary>Top-level settings of a FeedHub process, bound from <c>FeedHub</c>.</summary>
-public sealed class FeedHubOptions
+public sealed class FeedHubOptions : ICheckedOptions
 {
     public const string Section = "FeedHub";
 
@@ -30,7 +32,7 @@ public sealed class FeedHubOptions
 }
 
 /// <summary>Where FeedHub keeps its data, bound from <c>FeedHub:Storage</c>.</summary>
-public sealed class StorageOptions
+public sealed class StorageOptions : ICheckedOptions
 {
     public const string Section = "FeedHub:Storage";
 
@@ -80,7 +82,7 @@ public sealed class SiteOptions
 }
 
 /// <summary>How worker nodes share the polling through Quartz's clustered store, bound from <c>FeedHub:Cluster</c>.</summary>
-public sealed class ClusterOptions
+public sealed class ClusterOptions : ICheckedOptions
 {
     public const string Section = "FeedHub:Cluster";
 

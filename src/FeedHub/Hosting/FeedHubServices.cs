@@ -8,6 +8,7 @@ using FeedHub.Core.Polling;
 using FeedHub.Core.Publishing;
 using FeedHub.Core.Readability;
 using FeedHub.Core.Sanitizer;
+using FeedHub.Core.Settings;
 using FeedHub.Core.Storage;
 using FeedHub.Core.WebSub;
 using FeedHub.Curators;
@@ -31,17 +32,17 @@ public static class FeedHubServices
         services.AddOptions<SiteOptions>().BindConfiguration(SiteOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SiteOptions>, SiteOptionsValidation>();
         services.AddOptions<FetcherOptions>().BindConfiguration(FetcherOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<FetcherOptions>, FetcherOptionsValidator>();
+        services.AddSingleton<IValidateOptions<FetcherOptions>, CheckedOptionsValidator<FetcherOptions>>();
         services.AddOptions<PollingOptions>().BindConfiguration(PollingOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<PollingOptions>, PollingOptionsValidator>();
+        services.AddSingleton<IValidateOptions<PollingOptions>, CheckedOptionsValidator<PollingOptions>>();
         services.AddOptions<DigestOptions>().BindConfiguration(DigestOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<DigestOptions>, DigestOptionsValidator>();
+        services.AddSingleton<IValidateOptions<DigestOptions>, CheckedOptionsValidator<DigestOptions>>();
         services.AddOptions<WebSubOptions>().BindConfiguration(WebSubOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<WebSubOptions>, WebSubOptionsValidator>();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<StoreWrites>();
-        var storage = BoundOptions.Read<StorageOptions>(configuration, StorageOptions.Section, o => o.Problem());
+        var storage = BoundOptions.Read<StorageOptions>(configuration, StorageOptions.Section);
         if (storage.UsesPostgres)
         {
             var connectionString = configuration.GetConnectionString("Postgres")
@@ -78,7 +79,7 @@ public static class FeedHubServices
             .RemoveAllLoggers();
 
         services.AddOptions<FeedReaderOptions>().BindConfiguration(FeedReaderOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<FeedReaderOptions>, FeedReaderOptionsValidator>();
+        services.AddSingleton<IValidateOptions<FeedReaderOptions>, CheckedOptionsValidator<FeedReaderOptions>>();
         services.AddSingleton(provider => new FeedReader(provider.GetRequiredService<IOptions<FeedReaderOptions>>().Value));
         services.AddSingleton<HtmlContentSanitizer>();
         services.AddSingleton(provider => new EntryIdAuthority(

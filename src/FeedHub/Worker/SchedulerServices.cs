@@ -21,10 +21,10 @@ public static class SchedulerServices
         services.Configure<ClusterOptions>(configuration.GetSection(ClusterOptions.Section));
         services.AddSingleton<SourceScheduler>();
         services.AddSingleton<IPollScheduler>(provider => provider.GetRequiredService<SourceScheduler>());
-        var fetcher = BoundOptions.Read<FetcherOptions>(configuration, FetcherOptions.Section, o => o.Problem());
-        var storage = BoundOptions.Read<StorageOptions>(configuration, StorageOptions.Section, o => o.Problem());
-        var cluster = BoundOptions.Read<ClusterOptions>(configuration, ClusterOptions.Section, o => o.Problem());
-        var polling = BoundOptions.Read<PollingOptions>(configuration, PollingOptions.Section, o => o.Problem());
+        var fetcher = BoundOptions.Read<FetcherOptions>(configuration, FetcherOptions.Section);
+        var storage = BoundOptions.Read<StorageOptions>(configuration, StorageOptions.Section);
+        var cluster = BoundOptions.Read<ClusterOptions>(configuration, ClusterOptions.Section);
+        var polling = BoundOptions.Read<PollingOptions>(configuration, PollingOptions.Section);
         var threads = runsJobs ? Math.Max(2, fetcher.MaxConcurrency) : 1;
         services.AddSingleton(provider => new PollTurns(storage.UsesPostgres ? configuration.GetConnectionString("Postgres") : null, provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<PollTurns>>()));
         services.AddQuartz(quartz =>

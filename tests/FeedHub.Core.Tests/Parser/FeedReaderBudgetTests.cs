@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using FeedHub.Core.Parser;
+using FeedHub.Core.Settings;
 
 namespace FeedHub.Core.Tests.Parser;
 
@@ -259,7 +260,7 @@ public sealed class FeedReaderBudgetTests
     {
         var options = new FeedReaderOptions { MaxItems = maxItems, TimeBudget = TimeSpan.FromMilliseconds(budgetMilliseconds) };
 
-        var result = new FeedReaderOptionsValidator().Validate(null, options);
+        var result = new CheckedOptionsValidator<FeedReaderOptions>().Validate(null, options);
 
         Assert.True(result.Failed);
         Assert.Equal(problem, result.FailureMessage);

@@ -1,4 +1,5 @@
 using FeedHub.Core.Polling;
+using FeedHub.Core.Settings;
 
 namespace FeedHub.Core.Tests.Polling;
 
@@ -6,7 +7,7 @@ public sealed class PollingOptionsTests
 {
     [Fact]
     public void The_shipped_defaults_are_accepted()
-        => Assert.True(new PollingOptionsValidator().Validate(null, new PollingOptions()).Succeeded);
+        => Assert.True(new CheckedOptionsValidator<PollingOptions>().Validate(null, new PollingOptions()).Succeeded);
 
     [Theory]
     [InlineData("00:00:00", "1.00:00:00", 1000, "01:00:00", "FeedHub:Polling:MinInterval must be positive")]
@@ -25,7 +26,7 @@ public sealed class PollingOptionsTests
             DefaultInterval = TimeSpan.Parse(defaultInterval, System.Globalization.CultureInfo.InvariantCulture),
         };
 
-        var result = new PollingOptionsValidator().Validate(null, options);
+        var result = new CheckedOptionsValidator<PollingOptions>().Validate(null, options);
 
         Assert.True(result.Failed);
         Assert.Equal(problem, result.FailureMessage);
