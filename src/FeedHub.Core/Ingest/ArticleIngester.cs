@@ -146,6 +146,7 @@ public sealed class ArticleIngester(IFeedStore store, HtmlContentSanitizer sanit
         article.Summary = NullIfEmpty(safeSummary.Html);
         article.Content = NullIfEmpty(safeContent.Html);
         article.ImageUrl = ResolveLink(item.ImageUrl, Uri.TryCreate(baseUrl, UriKind.Absolute, out var b) ? b : null);
+        article.Enclosures = item.Enclosures.ConvertAll(e => new Enclosure { Url = e.Url, MediaType = e.MediaType, Length = e.Length, DurationSeconds = e.DurationSeconds });
         article.Tags = item.Categories.Select(c => HtmlText.Of(Mojibake.Repair(c), 100)).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         var text = article.Content is null ? safeSummary.Text : safeContent.Text;
         article.Excerpt = HtmlText.OfText(text, 280);
