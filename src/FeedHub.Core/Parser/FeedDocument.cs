@@ -146,7 +146,7 @@ public sealed class FeedDocument
         if (enclosuresDropped > 0)
         {
             notes.Add(string.Create(CultureInfo.InvariantCulture,
-                $"dropped {enclosuresDropped:N0} enclosure{(enclosuresDropped > 1 ? "s" : string.Empty)} past {Media.MaxEnclosuresPerItem} an item, not http(s) or with an address over {Media.MaxUrlLength:N0} characters"));
+                $"dropped {enclosuresDropped:N0} enclosure{(enclosuresDropped > 1 ? "s" : string.Empty)} past {Media.MaxEnclosuresPerItem} an item, not http(s) (javascript:, data: and the like) or with an address over {Media.MaxUrlLength:N0} characters"));
         }
 
         if (notes.Count > 0)
@@ -253,7 +253,7 @@ public sealed class FeedItem
 
     public List<string> Categories { get; } = [];
 
-    /// <summary>Its files (a podcast's episode), http(s), each address once, at most <see cref="Media.MaxEnclosuresPerItem"/>.</summary>
+    /// <summary>Its files (a podcast's episode): http(s) or relative addresses, each once, at most <see cref="Media.MaxEnclosuresPerItem"/>.</summary>
     public List<Enclosure> Enclosures { get; } = [];
 
     /// <summary>Enclosures the item gave that were not kept (see <see cref="Media.AddEnclosure"/>).</summary>

@@ -6,7 +6,7 @@ namespace FeedHub.Core.Parser;
 
 /// <summary>
 /// The media every format shares (as Miniflux's <c>reader/media</c>): an item's enclosures from RSS, Atom, JSON Feed and
-/// Media RSS, each resolved against the item's base, kept when http(s), once per address, at most
+/// Media RSS, each resolved against the item's base, kept unless it names a scheme other than http(s), once per address, at most
 /// <see cref="MaxEnclosuresPerItem"/>, with a size and a playing time only when they are plausible. An image is the
 /// item's image, not an enclosure.
 /// </summary>
@@ -52,7 +52,9 @@ internal static class Media
             return;
         }
 
-        if (url.Length > MaxUrlLength || !WebLinks.IsHttp(url))
+        // A relative address with no base to resolve it against (a document read without its location) is kept as
+        // it is, as item links are: ingest resolves it against the article's address or drops it.
+        if (url.Length > MaxUrlLength || WebLinks.HasOtherScheme(url))
         {
             item.EnclosuresDropped++;
             return;

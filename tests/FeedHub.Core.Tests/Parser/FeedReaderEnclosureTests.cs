@@ -73,6 +73,19 @@ public sealed class FeedReaderEnclosureTests
     }
 
     [Fact]
+    public void A_relative_enclosure_is_resolved_against_the_documents_address_and_kept_as_written_without_one()
+    {
+        var bytes = FeedFixtures.Bytes("lemon24-reader__relative.atom");
+
+        var located = reader.Read(bytes, location: Location);
+        var alone = reader.Read(bytes);
+
+        Assert.Equal("https://podcast.example/shows/enclosure?q=a#fragment", Assert.Single(located.Items[0].Enclosures).Url);
+        Assert.Equal("enclosure?q=a#fragment", Assert.Single(alone.Items[0].Enclosures).Url);
+        Assert.Null(alone.Error);
+    }
+
+    [Fact]
     public void Json_feed_attachments_keep_their_type_size_and_duration()
     {
         var feed = reader.Read(FeedFixtures.Bytes("lemon24-reader__full.json"), location: Location);

@@ -26,8 +26,8 @@ public sealed class PodcastReaderTests
     public async Task A_podcasts_episodes_reach_feed_readers_pages_and_the_api_with_their_audio()
     {
         var readers = FeedReaders.Directory();
-        var podcast = await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "Fixtures", "feeds", "feedjira__itunes.xml"));
-        await using var show = LocalHttpServer.Serving(request => request.Path == "/podcast.xml" ? HttpReply.Bytes(200, podcast, "application/rss+xml") : null);
+        var podcast = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Fixtures", "feeds", "feedjira__itunes.xml"));
+        await using var show = LocalHttpServer.Serving(request => request.Path == "/podcast.xml" ? HttpReply.Text(200, podcast, "application/rss+xml") : null);
         await using var app = await TestApp.StartAsync(worker: false);
         var store = app.Get<IFeedStore>();
         var source = await store.AddSourceAsync(new Source { FeedUrl = show.Url("podcast.xml").AbsoluteUri, CreatedAt = DateTimeOffset.UtcNow }, default);
@@ -71,6 +71,14 @@ public sealed class PodcastReaderTests
         var enclosure = Assert.Single(api.RootElement.GetProperty("enclosures").EnumerateArray());
         Assert.Equal((Episodes[1].Url, Episodes[1].Type, Episodes[1].Length, Episodes[1].Seconds),
             (enclosure.GetProperty("url").GetString(), enclosure.GetProperty("mediaType").GetString(), enclosure.GetProperty("length").GetInt64(), enclosure.GetProperty("durationSeconds").GetInt32()));
+
+        // The show moves an episode's file and nothing else: the next poll updates the article, and the feeds follow.
+        var moved = Episodes[1].Url.Replace(".mp3", "-fixed.mp3", StringComparison.Ordinal);
+        podcast = podcast.Replace(Episodes[1].Url, moved, StringComparison.Ordinal);
+        var repoll = await app.Get<SourcePoller>().PollAsync(source.Id, default);
+        Assert.Equal((0, 1), (repoll.Added, repoll.Updated));
+        Assert.Equal(moved, Assert.Single((await store.GetArticleAsync(episode.Id, default))!.Enclosures).Url);
+        Assert.Contains($"url=\"{moved}\"", await app.Http.GetStringAsync("/feed.rss"), StringComparison.Ordinal);
     }
 
     /// <summary>Each entry has exactly its episode's file, with its type and size.</summary>
