@@ -3,7 +3,9 @@ namespace FeedHub.Core.Search;
 /// <summary>
 /// Which language's rules (stop words, stemming) index an article, chosen from its language tag. The names are
 /// PostgreSQL's text search configurations; the embedded engine maps them to its own analyzers. Anything else is
-/// indexed with <see cref="Simple"/> rules: words lower-cased, nothing stemmed, nothing dropped.
+/// indexed with <see cref="Simple"/> rules: words lower-cased, nothing stemmed, nothing dropped. Every language here has
+/// rules in both engines (PostgreSQL 13 and Lucene 4.8); Hebrew, Persian, Japanese and the others have none in one or
+/// both.
 /// </summary>
 public static class SearchLanguages
 {
@@ -28,6 +30,15 @@ public static class SearchLanguages
         ["hu"] = "hungarian",
         ["ro"] = "romanian",
         ["tr"] = "turkish",
+        ["ar"] = "arabic",
+        ["el"] = "greek",
+        ["ca"] = "catalan",
+        ["eu"] = "basque",
+        ["ga"] = "irish",
+        ["hi"] = "hindi",
+        ["hy"] = "armenian",
+        ["id"] = "indonesian",
+        ["in"] = "indonesian",
     };
 
     /// <summary>Every language with its own rules, then <see cref="Simple"/>.</summary>
