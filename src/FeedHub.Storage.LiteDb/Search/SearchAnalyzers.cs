@@ -1,20 +1,16 @@
 using FeedHub.Core.Search;
 using Lucene.Net.Analysis;
 using Lucene.Net.Analysis.Ar;
-using Lucene.Net.Analysis.Ca;
 using Lucene.Net.Analysis.Da;
 using Lucene.Net.Analysis.De;
 using Lucene.Net.Analysis.En;
 using Lucene.Net.Analysis.El;
 using Lucene.Net.Analysis.Es;
-using Lucene.Net.Analysis.Eu;
 using Lucene.Net.Analysis.Fi;
 using Lucene.Net.Analysis.Fr;
-using Lucene.Net.Analysis.Ga;
 using Lucene.Net.Analysis.Hi;
 using Lucene.Net.Analysis.Hu;
 using Lucene.Net.Analysis.Hy;
-using Lucene.Net.Analysis.Id;
 using Lucene.Net.Analysis.It;
 using Lucene.Net.Analysis.Nl;
 using Lucene.Net.Analysis.No;
@@ -96,12 +92,8 @@ internal sealed class SearchAnalyzers : AnalyzerWrapper
         "turkish" => new TurkishAnalyzer(Version),
         "arabic" => new ArabicAnalyzer(Version),
         "greek" => new GreekAnalyzer(Version),
-        "catalan" => new CatalanAnalyzer(Version),
-        "basque" => new BasqueAnalyzer(Version),
-        "irish" => new IrishAnalyzer(Version),
         "hindi" => new HindiAnalyzer(Version),
         "armenian" => new ArmenianAnalyzer(Version),
-        "indonesian" => new IndonesianAnalyzer(Version),
         _ => _simple,
     };
 }
