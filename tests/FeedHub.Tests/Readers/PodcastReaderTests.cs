@@ -36,8 +36,12 @@ public sealed class PodcastReaderTests
 
         foreach (var feed in new[] { "feed.rss", "feed.atom" })
         {
+            // What FeedHub serves first, so that a reader's failure is told apart from FeedHub's.
+            var served = await app.Http.GetStringAsync(feed);
+            Assert.All(Episodes, e => Assert.Contains(e.Url, served, StringComparison.Ordinal));
             using var newsboat = new Newsboat(readers, Url(feed));
-            Assert.Equal("3 unread articles", await newsboat.ReloadAsync());
+            var unread = await newsboat.ReloadAsync();
+            Assert.True(unread == "3 unread articles", $"newsboat on {feed}: {unread}; FeedHub served: {served[..Math.Min(served.Length, 2000)]}");
             var items = await newsboat.ItemsAsync();
             Assert.Equal(Episodes.Select(e => (e.Url, e.Type)), items.Select(i => (i.EnclosureUrl!, i.EnclosureType!)).Order());
         }
