@@ -234,6 +234,7 @@ public sealed partial class SourcePoller(
         state.ParseWarning = document.Error;
         state.LastItemCount = document.Items.Count;
         (state.LatestPostAt, state.UsualPostInterval) = PostingCadence.Of(document, now);
+        state.PublisherInterval = document.PublisherInterval;
         if (ingested.Deferred > 0)
         {
             // Without validators the next poll gets the whole feed again, and with it the articles left over.
