@@ -73,7 +73,7 @@ public static class ArticleIndexesBenchmark
                 {
                     var (cpu, megabytes) = Insert(Path.Combine(directory, "variant.db"), feeds, indexes, variant);
                     results[variant].Add(cpu);
-                    Console.WriteLine(string.Create(Invariant, $"  rep {rep} {variant,-26} {cpu,6:F2} ms CPU per feed (inserts and commits), file {megabytes,6:F1} MB, load {File.ReadAllText("/proc/loadavg")[..14]}"));
+                    Console.WriteLine(string.Create(Invariant, $"  rep {rep} {variant,-26} {cpu,6:F2} ms CPU per feed (look-ups, inserts and commits), file {megabytes,6:F1} MB, load {File.ReadAllText("/proc/loadavg")[..14]}"));
                 }
             }
 
