@@ -130,7 +130,7 @@ public sealed class ArticleIngester(IFeedStore store, HtmlContentSanitizer sanit
     /// <returns>The plain text of the article's content (else its summary), for the checks that read it.</returns>
     private string? Fill(Article article, FeedItem item, string? link, string hash, Source source, DateTimeOffset now, string? feedLanguage)
     {
-        var baseUrl = link ?? source.SiteUrl ?? source.FeedUrl;
+        var baseUrl = link ?? source.SiteUrl ?? FeedAddress.Shown(source.FeedUrl);
         article.ContentHash = hash;
         // Text the source encoded twice ("fÃ¼r") is repaired here, before sanitising turns its characters into entities.
         var summary = Mojibake.RepairOrNull(item.Summary);

@@ -63,7 +63,9 @@ public sealed partial class SourcePoller(
         var started = timeProvider.GetTimestamp();
         var polledUrl = source.FeedUrl;
         var url = new Uri(polledUrl);
-        var result = await fetcher.FetchAsync(new FetchRequest(url, state.ETag, state.LastModified), cancellationToken).ConfigureAwait(false);
+        // A feed behind a password has it in its stored address; the fetcher sends it to the feed's own site only.
+        var result = await fetcher.FetchAsync(new FetchRequest(url, state.ETag, state.LastModified) { Credentials = FeedAddress.CredentialsOf(url) }, cancellationToken)
+            .ConfigureAwait(false);
         state.PollCount++;
         state.LastAttemptAt = now;
         state.LastStatusCode = result.StatusCode;
@@ -135,13 +137,15 @@ public sealed partial class SourcePoller(
         report = report with { DueAt = dueAt };
         metrics.Polled(report, timeProvider.GetElapsedTime(started));
 
+        // Logged as shown: a feed behind a password has it in its stored address.
+        var shownUrl = FeedAddress.Shown(source.FeedUrl);
         if (report.Error is null)
         {
-            LogPolled(logger, source.Id, source.FeedUrl, report.Outcome, report.Added, report.Updated);
+            LogPolled(logger, source.Id, shownUrl, report.Outcome, report.Added, report.Updated);
         }
         else
         {
-            LogPollFailed(logger, source.Id, source.FeedUrl, report.Outcome, report.Added, report.Error);
+            LogPollFailed(logger, source.Id, shownUrl, report.Outcome, report.Added, report.Error);
         }
 
         return report;
@@ -226,7 +230,7 @@ public sealed partial class SourcePoller(
     /// </summary>
     private async Task<(PollReport Report, LearnedFeed? Learned, IngestPlan? Articles)> ReadAsync(Source source, FetchResult result, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var documentUrl = result.FinalUrl ?? new Uri(source.FeedUrl);
+        var documentUrl = result.FinalUrl ?? new Uri(FeedAddress.Shown(source.FeedUrl));
         var document = reader.Read(result.Body, result.ContentType, documentUrl);
         if (!document.IsFeed && document.Items.Count == 0)
         {
@@ -257,6 +261,7 @@ public sealed partial class SourcePoller(
         state.ParseWarning = document.Error;
         state.LastItemCount = document.Items.Count;
         (state.LatestPostAt, state.UsualPostInterval) = PostingCadence.Of(document, now);
+        state.PublisherInterval = document.PublisherInterval;
         if (ingested.Deferred > 0)
         {
             // Without validators the next poll gets the whole feed again, and with it the articles left over.
@@ -345,9 +350,10 @@ public sealed partial class SourcePoller(
         state.PendingRedirectUrl = targetUrl;
         if (state.PendingRedirectCount >= _options.RedirectsBeforeMove)
         {
-            state.MovedFrom = source.FeedUrl;
+            state.MovedFrom = FeedAddress.Shown(source.FeedUrl);
             state.MovedAt = now;
-            source.FeedUrl = targetUrl;
+            // A feed moved within its site keeps its password; one moved to another site is not given it.
+            source.FeedUrl = FeedAddress.WithCredentials(target, FeedAddress.CredentialsOf(source.FeedUrl)).AbsoluteUri;
             state.PendingRedirectUrl = null;
             state.PendingRedirectCount = 0;
             return true;
