@@ -203,25 +203,49 @@ public sealed partial class SourcePoller(
         return new PollReport(source.Id, source.Name, PollOutcome.NotModified, 0, 0, null, state.NextPollAt);
     }
 
+    /// <summary>How long a feed's title may be, as kept with its source.</summary>
+    private const int MaxTitleLength = 300;
+
+    /// <summary>A feed's title as kept with its source: repaired, markup dropped, entities decoded, white space collapsed, cut.</summary>
+    private static string? TitleText(string? title) => title is null ? null : HtmlText.Of(Mojibake.Repair(title), MaxTitleLength);
+
     /// <summary>
     /// The name an OPML import gave a source that its first successful poll finds the feed calls otherwise: the name
     /// the curator's previous reader showed, which Feedly, Inoreader, Miniflux and FreshRSS export for a feed renamed
     /// there, and which those readers and Planet keep over the feed's own title. Null when the source was not imported,
-    /// was read before, has a display name already, or its outline named it as the feed does (or by its address).
+    /// was read before, has a display name already, or its outline named it as the feed does once read as the feed's
+    /// title is (a reader's "AT&amp;amp;T", a title cut at its length), by an address (see <see cref="NamesAnAddress"/>),
+    /// or at more length than a curator may give a display name.
     /// </summary>
-    private static string? ImportedName(Source source, string? feedTitle)
+    private static string? ImportedName(Source source, string? feedTitle, string? siteUrl)
     {
-        if (source is not { ImportBatch: not null, DisplayName: null, Title: { } outlineName } || source.Fetch.LastSuccessAt is not null
-            || string.IsNullOrWhiteSpace(outlineName) || string.IsNullOrWhiteSpace(feedTitle)
-            || Uri.TryCreate(outlineName.Trim(), UriKind.Absolute, out _))
+        if (source is not { ImportBatch: not null, DisplayName: null } || source.Fetch.LastSuccessAt is not null
+            || string.IsNullOrWhiteSpace(feedTitle) || TitleText(source.Title) is not { } outlineName
+            || outlineName.Length > SourceSettings.MaxDisplayNameLength || NamesAnAddress(outlineName, source.FeedUrl, source.SiteUrl, siteUrl))
         {
             return null;
         }
 
-        return string.Equals(string.Join(' ', outlineName.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)),
-            string.Join(' ', feedTitle.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)), StringComparison.OrdinalIgnoreCase)
-            ? null
-            : outlineName;
+        return string.Equals(outlineName, feedTitle, StringComparison.OrdinalIgnoreCase) ? null : outlineName;
+    }
+
+    /// <summary>
+    /// Whether an outline's name is a web address, or the host of the feed's or its site's (<c>example.com</c>,
+    /// <c>www.example.com/feed</c>): what readers export for a feed they know no title of, not a name a curator gave.
+    /// </summary>
+    private static bool NamesAnAddress(string name, params string?[] addresses)
+    {
+        if (WebLinks.IsHttp(name))
+        {
+            return true;
+        }
+
+        return !name.Contains(' ', StringComparison.Ordinal)
+            && Uri.TryCreate("http://" + name, UriKind.Absolute, out var written)
+            && addresses.Any(address => Uri.TryCreate(address, UriKind.Absolute, out var known)
+                && string.Equals(WithoutWww(written.Host), WithoutWww(known.Host), StringComparison.OrdinalIgnoreCase));
+
+        static string WithoutWww(string host) => host.StartsWith("www.", StringComparison.OrdinalIgnoreCase) ? host[4..] : host;
     }
 
     /// <summary>
@@ -240,14 +264,14 @@ public sealed partial class SourcePoller(
 
         // What the feed says of itself is saved with its articles: they are then indexed for search under the source's
         // new name at once, instead of again after it (a source's first poll learns its title).
-        var title = string.IsNullOrWhiteSpace(document.Title) ? source.Title : HtmlText.Of(Mojibake.Repair(document.Title), 300);
+        var title = string.IsNullOrWhiteSpace(document.Title) ? source.Title : TitleText(document.Title);
         // Only an http(s) home page is kept: a javascript: link stored once is dropped by the next poll.
         var siteUrl = document.Link is { } link && Uri.TryCreate(documentUrl, link, out var site) && WebLinks.IsHttp(site.AbsoluteUri) ? site.AbsoluteUri
             : WebLinks.IsHttp(source.SiteUrl) ? source.SiteUrl : null;
         LearnedFeed? learned = null;
         if (title != source.Title || siteUrl != source.SiteUrl)
         {
-            var importedName = ImportedName(source, title);
+            var importedName = ImportedName(source, title, siteUrl);
             (source.Title, source.SiteUrl) = (title, siteUrl);
             source.DisplayName ??= importedName;
             learned = new LearnedFeed(title, siteUrl, importedName);
