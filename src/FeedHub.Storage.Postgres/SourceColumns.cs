@@ -53,6 +53,7 @@ internal static class SourceColumns
         new("last_item_count", NpgsqlDbType.Integer, s => s.Fetch.LastItemCount, Fetch: true),
         new("latest_post_at", NpgsqlDbType.TimestampTz, s => Timestamps.ToStored(s.Fetch.LatestPostAt), Fetch: true),
         new("usual_post_interval", NpgsqlDbType.Interval, s => s.Fetch.UsualPostInterval, Fetch: true),
+        new("publisher_interval", NpgsqlDbType.Interval, s => s.Fetch.PublisherInterval, Fetch: true),
         new("duplicate_of", NpgsqlDbType.Bigint, s => s.DuplicateOf),
 
         // Derived from the rest at every write, for listing (migration 0011); never read back.
@@ -315,6 +316,7 @@ internal static class SourceColumns
         source.Fetch.LastItemCount = Rows.Value<int>(row, ordinal++);
         source.Fetch.LatestPostAt = Rows.Value<DateTimeOffset>(row, ordinal++);
         source.Fetch.UsualPostInterval = Rows.Value<TimeSpan>(row, ordinal++);
+        source.Fetch.PublisherInterval = Rows.Value<TimeSpan>(row, ordinal++);
         source.DuplicateOf = Rows.Value<long>(row, ordinal);
         return source;
     }

@@ -399,4 +399,18 @@ public abstract partial class FeedStoreContract
         Assert.Empty(await Store.GetKnownArticlesAsync(source.Id, ["one"], default));
         Assert.Equal([stored.Id], (await Store.GetKnownArticlesAsync(other.Id, ["one"], default)).Select(a => a.Id));
     }
+
+    [Fact]
+    public async Task The_interval_a_publisher_asked_for_is_kept_with_the_fetch_state_of_every_kind_of_poll_save()
+    {
+        var polled = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
+        var quiet = await Store.AddSourceAsync(NewSource("https://b.example/feed"), default);
+
+        await Store.SavePollAsync(new PollResult(polled.Id) { Fetch = new FetchState { PollCount = 1, PublisherInterval = TimeSpan.FromHours(6) } }, default);
+        await Store.SaveFetchStatesAsync([new PollResult(quiet.Id) { Fetch = new FetchState { PollCount = 1, PublisherInterval = TimeSpan.FromMinutes(90) } }], default);
+
+        Store = await ReopenAsync(Store);
+        Assert.Equal(TimeSpan.FromHours(6), (await Store.GetSourceAsync(polled.Id, default))!.Fetch.PublisherInterval);
+        Assert.Equal(TimeSpan.FromMinutes(90), (await Store.GetSourceAsync(quiet.Id, default))!.Fetch.PublisherInterval);
+    }
 }

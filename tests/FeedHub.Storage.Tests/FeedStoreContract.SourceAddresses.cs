@@ -254,4 +254,15 @@ public abstract partial class FeedStoreContract
             TaskScheduler.Default).Unwrap());
         return await Task.WhenAll(running);
     }
+
+    [Fact]
+    public async Task A_source_keeps_the_password_of_its_address_and_its_outline_shows_the_address_without_it()
+    {
+        var source = await Store.AddSourceAsync(NewSource("https://reader:s3cret@members.example/feed"), default);
+
+        Store = await ReopenAsync(Store);
+        Assert.Equal("https://reader:s3cret@members.example/feed", (await Store.GetSourceAsync(source.Id, default))!.FeedUrl);
+        Assert.Equal("https://members.example/feed", Assert.Single(await Store.ListSourceOutlinesAsync(default)).FeedUrl);
+        Assert.Equal(source.Id, (await Store.FindSourceByFeedUrlAsync("https://members.example/feed", default))!.Id);
+    }
 }

@@ -37,13 +37,13 @@ public sealed partial class SourceCatalog
             var identity = UrlNormalizer.ForIdentity(feed.FeedUrl);
             if (firstLine.TryGetValue(identity, out var line))
             {
-                duplicates.Add(new OpmlProblem(feed.Line, $"{feed.FeedUrl} is listed already on line {line}"));
+                duplicates.Add(new OpmlProblem(feed.Line, $"{FeedAddress.Shown(feed.FeedUrl)} is listed already on line {line}"));
                 continue;
             }
 
             if (known.TryGetValue(identity, out var existingId))
             {
-                duplicates.Add(new OpmlProblem(feed.Line, $"{feed.FeedUrl} is already subscribed as source {existingId}"));
+                duplicates.Add(new OpmlProblem(feed.Line, $"{FeedAddress.Shown(feed.FeedUrl)} is already subscribed as source {existingId}"));
                 continue;
             }
 
@@ -87,7 +87,7 @@ public sealed partial class SourceCatalog
                 // A curator (or another import) may have added the feed since the list was checked: the store keeps theirs.
                 if (!ReferenceEquals(stored[i], source))
                 {
-                    duplicates.Add(new OpmlProblem(line, $"{source.FeedUrl} is already subscribed as source {stored[i].Id}"));
+                    duplicates.Add(new OpmlProblem(line, $"{FeedAddress.Shown(source.FeedUrl)} is already subscribed as source {stored[i].Id}"));
                     continue;
                 }
 
@@ -157,7 +157,7 @@ public sealed partial class SourceCatalog
         };
         if (settings.Problem(source, polling.Value) is { } problem)
         {
-            return (null, $"{feed.FeedUrl}: {problem}");
+            return (null, $"{FeedAddress.Shown(feed.FeedUrl)}: {problem}");
         }
 
         settings.ApplyTo(source);

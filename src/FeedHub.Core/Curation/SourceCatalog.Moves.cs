@@ -2,6 +2,7 @@ using FeedHub.Core.Discovery;
 using FeedHub.Core.Model;
 using FeedHub.Core.Polling;
 using FeedHub.Core.Storage;
+using FeedHub.Core.Urls;
 
 namespace FeedHub.Core.Curation;
 
@@ -83,7 +84,7 @@ public sealed partial class SourceCatalog
 
     private static MoveSourceResult AlreadySubscribed(Source holder, DiscoveryResult? found)
         => new(MoveSourceStatus.AlreadySubscribed, holder, found,
-            $"{holder.FeedUrl} is subscribed already as source {holder.Id} ({holder.Name}); remove one of the two first");
+            $"{FeedAddress.Shown(holder.FeedUrl)} is subscribed already as source {holder.Id} ({holder.Name}); remove one of the two first");
 
     /// <summary>The move, applied to the source as stored; false (with the problem) when its settings no longer fit it.</summary>
     private bool Move(Source stored, FeedCandidate feed, SourceSettings changes, DateTimeOffset now, out string? problem, out bool wasActive)
@@ -99,16 +100,20 @@ public sealed partial class SourceCatalog
         changes.ApplyTo(stored);
         if (feed.FeedUrl.AbsoluteUri != stored.FeedUrl)
         {
-            var previous = stored.FeedUrl;
+            // The same address with another user name and password (or none) is not a move: the feed is the same.
+            var (previous, next) = (FeedAddress.Shown(stored.FeedUrl), FeedAddress.Shown(feed.FeedUrl.AbsoluteUri));
             stored.FeedUrl = feed.FeedUrl.AbsoluteUri;
             stored.Title = feed.Title ?? stored.Title;
             stored.SiteUrl = feed.SiteUrl ?? stored.SiteUrl;
-            // What the old address answered (validators, redirects, errors) says nothing of the new one.
+            // What the old address answered (validators, redirects, errors, the interval asked) says nothing of the new one.
             var fetch = stored.Fetch;
             (fetch.ETag, fetch.LastModified, fetch.LastStatusCode, fetch.ParseWarning) = (null, null, null, null);
             (fetch.LastError, fetch.LastErrorKind, fetch.LastErrorAt, fetch.ConsecutiveFailures) = (null, null, null, 0);
-            (fetch.PendingRedirectUrl, fetch.PendingRedirectCount) = (null, 0);
-            (fetch.MovedFrom, fetch.MovedAt) = (previous, now);
+            (fetch.PendingRedirectUrl, fetch.PendingRedirectCount, fetch.PublisherInterval) = (null, 0, null);
+            if (next != previous)
+            {
+                (fetch.MovedFrom, fetch.MovedAt) = (previous, now);
+            }
         }
 
         if (stored.State == SourceState.Active)

@@ -181,7 +181,7 @@ public sealed partial class SourceCatalog(
         catch (FeedAddressTakenException taken)
         {
             return await store.GetSourceAsync(id, cancellationToken).ConfigureAwait(false) is { } duplicate
-                ? new UpdateSourceResult(duplicate, $"source {id} is a duplicate: {taken.Holder.FeedUrl} is held by source {taken.Holder.Id} ({taken.Holder.Name}); remove one of the two, or move this one to another feed")
+                ? new UpdateSourceResult(duplicate, $"source {id} is a duplicate: {FeedAddress.Shown(taken.Holder.FeedUrl)} is held by source {taken.Holder.Id} ({taken.Holder.Name}); remove one of the two, or move this one to another feed")
                 : UpdateSourceResult.NotFound(id);
         }
 
@@ -220,11 +220,11 @@ public sealed record AddSourceResult(AddSourceStatus Status, Source? Source, Dis
     public static AddSourceResult Added(Source source, DiscoveryResult discovery) => new(AddSourceStatus.Added, source, discovery, null);
 
     public static AddSourceResult Duplicate(Source existing)
-        => new(AddSourceStatus.AlreadySubscribed, existing, null, $"{existing.FeedUrl} is already subscribed as source {existing.Id} ({existing.Name})");
+        => new(AddSourceStatus.AlreadySubscribed, existing, null, $"{FeedAddress.Shown(existing.FeedUrl)} is already subscribed as source {existing.Id} ({existing.Name})");
 
     public static AddSourceResult Choose(DiscoveryResult discovery)
         => new(AddSourceStatus.ChooseFeed, null, discovery,
-            $"{discovery.Url} offers {discovery.Feeds.Count} feeds; add one of them by its address: {string.Join(", ", discovery.Feeds.Select(f => f.FeedUrl.AbsoluteUri))}");
+            $"{discovery.Url} offers {discovery.Feeds.Count} feeds; add one of them by its address: {string.Join(", ", discovery.Feeds.Select(f => FeedAddress.Shown(f.FeedUrl).AbsoluteUri))}");
 
     public static AddSourceResult Refused(string error, DiscoveryResult? discovery = null) => new(AddSourceStatus.Refused, null, discovery, error);
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using FeedHub.Core.Model;
 using FeedHub.Core.Storage;
+using FeedHub.Core.Urls;
 
 namespace FeedHub.Core.Curation;
 
@@ -85,7 +86,7 @@ public sealed record SourceHealth(
             extractionSuccessRate,
             latestPost,
             latestPost is { } at ? (int)Math.Floor((now - at).TotalDays) : null,
-            fetch.MovedFrom,
+            fetch.MovedFrom is { } from ? FeedAddress.Shown(from) : null,
             fetch.MovedAt,
             fetch.ParseWarning);
     }
@@ -163,12 +164,12 @@ public static class SourceHealthRules
 
         if (fetch.PendingRedirectUrl is { } target)
         {
-            return (HealthStatus.Moved, $"moved: the feed redirects permanently to {target}; FeedHub follows it once it has seen it on a few polls in a row");
+            return (HealthStatus.Moved, $"moved: the feed redirects permanently to {FeedAddress.Shown(target)}; FeedHub follows it once it has seen it on a few polls in a row");
         }
 
         if (fetch.MovedFrom is { } from && fetch.MovedAt is { } movedAt && (fetch.LastAttemptAt ?? movedAt) - movedAt < MovedShownFor)
         {
-            return (HealthStatus.Moved, Invariant($"moved from {from} on {movedAt:yyyy-MM-dd}"));
+            return (HealthStatus.Moved, Invariant($"moved from {FeedAddress.Shown(from)} on {movedAt:yyyy-MM-dd}"));
         }
 
         return (HealthStatus.Healthy, "healthy");

@@ -10,6 +10,9 @@ namespace FeedHub.Core.Curation;
 /// </summary>
 public sealed record SourceSettings
 {
+    /// <summary>How long a display name may be.</summary>
+    public const int MaxDisplayNameLength = 200;
+
     public static readonly SourceSettings None = new();
 
     public IReadOnlyList<string>? Categories { get; init; }
@@ -35,9 +38,9 @@ public sealed record SourceSettings
             return "a source takes at most 20 categories of at most 100 characters each";
         }
 
-        if (DisplayName?.Trim().Length > 200)
+        if (DisplayName?.Trim().Length > MaxDisplayNameLength)
         {
-            return "a display name has at most 200 characters";
+            return $"a display name has at most {MaxDisplayNameLength} characters";
         }
 
         if (ExtractionSelector?.Trim().Length > 500)

@@ -3,6 +3,7 @@ using AngleSharp.Html.Parser;
 using FeedHub.Core.Fetcher;
 using FeedHub.Core.Ingest;
 using FeedHub.Core.Parser;
+using FeedHub.Core.Urls;
 using Microsoft.Extensions.Logging;
 
 namespace FeedHub.Core.Discovery;
@@ -11,6 +12,8 @@ namespace FeedHub.Core.Discovery;
 /// Finds the feeds behind any address a curator has at hand: a feed is its own answer; a web page is searched for
 /// <c>&lt;link rel="alternate"&gt;</c> feeds, then the site root for the paths blog platforms publish their feeds at.
 /// Every candidate is fetched through the same guarded <see cref="FeedFetcher"/> and previewed. Nothing is stored.
+/// A user name and password in the address (a members' site) go with every fetch, for its own site only, and a feed
+/// found on that site is offered with them in its address; what the result shows of addresses is without them.
 /// </summary>
 public sealed partial class FeedDiscovery(FeedFetcher fetcher, FeedReader reader, ILogger<FeedDiscovery> logger)
 {
@@ -29,10 +32,13 @@ public sealed partial class FeedDiscovery(FeedFetcher fetcher, FeedReader reader
         "/?feed=rss2", "/feeds/posts/default",
     ];
 
-    public async Task<DiscoveryResult> DiscoverAsync(Uri url, CancellationToken cancellationToken)
+    public async Task<DiscoveryResult> DiscoverAsync(Uri address, CancellationToken cancellationToken)
     {
+        var credentials = FeedAddress.CredentialsOf(address);
+        var url = FeedAddress.Shown(address);
         var tried = new List<DiscoveryAttempt>();
-        var page = await fetcher.FetchAsync(new FetchRequest(url) { Accept = FetchRequest.FeedAccept + ", text/html;q=0.8" }, cancellationToken).ConfigureAwait(false);
+        var page = await fetcher.FetchAsync(new FetchRequest(url) { Accept = FetchRequest.FeedAccept + ", text/html;q=0.8", Credentials = credentials }, cancellationToken)
+            .ConfigureAwait(false);
         if (page.Outcome != FetchOutcome.Ok)
         {
             tried.Add(new DiscoveryAttempt(url, page.Error ?? "no answer"));
@@ -40,7 +46,7 @@ public sealed partial class FeedDiscovery(FeedFetcher fetcher, FeedReader reader
         }
 
         var location = page.FinalUrl ?? url;
-        var itself = Preview(page, url, "the address itself");
+        var itself = Preview(page, url, "the address itself", credentials);
         if (itself is not null)
         {
             return new DiscoveryResult(url, [itself], tried, null);
@@ -57,11 +63,11 @@ public sealed partial class FeedDiscovery(FeedFetcher fetcher, FeedReader reader
         tried.Add(new DiscoveryAttempt(location, "a web page; looked for feed links in its head"));
         var found = new List<FeedCandidate>();
         var seen = new HashSet<string>(StringComparer.Ordinal) { location.AbsoluteUri };
-        foreach (var linked in LinkedFeeds(page.Body, location).Take(MaxLinkedCandidates))
+        foreach (var linked in LinkedFeeds(page.Body, location).Take(MaxLinkedCandidates).Select(FeedAddress.Shown))
         {
             if (seen.Add(linked.AbsoluteUri))
             {
-                await TryCandidateAsync(linked, "a link in the page", found, tried, seen, cancellationToken).ConfigureAwait(false);
+                await TryCandidateAsync(linked, "a link in the page", credentials, found, tried, seen, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -72,7 +78,7 @@ public sealed partial class FeedDiscovery(FeedFetcher fetcher, FeedReader reader
             {
                 var candidate = new Uri(root, path);
                 if (seen.Add(candidate.AbsoluteUri)
-                    && await TryCandidateAsync(candidate, "a usual feed address", found, tried, seen, cancellationToken).ConfigureAwait(false))
+                    && await TryCandidateAsync(candidate, "a usual feed address", credentials, found, tried, seen, cancellationToken).ConfigureAwait(false))
                 {
                     break;
                 }
@@ -85,10 +91,10 @@ public sealed partial class FeedDiscovery(FeedFetcher fetcher, FeedReader reader
             : DiscoveryResult.Failed(url, tried, $"no feed found at {url}; tried {string.Join(", ", tried.Select(t => t.Url.AbsoluteUri))}");
     }
 
-    private async Task<bool> TryCandidateAsync(Uri candidate, string via, List<FeedCandidate> found, List<DiscoveryAttempt> tried,
+    private async Task<bool> TryCandidateAsync(Uri candidate, string via, SiteCredentials? credentials, List<FeedCandidate> found, List<DiscoveryAttempt> tried,
         HashSet<string> seen, CancellationToken cancellationToken)
     {
-        var fetched = await fetcher.FetchAsync(new FetchRequest(candidate), cancellationToken).ConfigureAwait(false);
+        var fetched = await fetcher.FetchAsync(new FetchRequest(candidate) { Credentials = credentials }, cancellationToken).ConfigureAwait(false);
         if (fetched.Outcome != FetchOutcome.Ok)
         {
             tried.Add(new DiscoveryAttempt(candidate, fetched.Error ?? "no answer"));
@@ -102,7 +108,7 @@ public sealed partial class FeedDiscovery(FeedFetcher fetcher, FeedReader reader
             return false;
         }
 
-        if (Preview(fetched, candidate, via) is not { } feed)
+        if (Preview(fetched, candidate, via, credentials) is not { } feed)
         {
             tried.Add(new DiscoveryAttempt(candidate, "answers, but not with a feed"));
             return false;
@@ -117,9 +123,10 @@ public sealed partial class FeedDiscovery(FeedFetcher fetcher, FeedReader reader
     /// The feed <paramref name="fetched"/> from <paramref name="requested"/>, as a candidate. Its relative links resolve
     /// against where it was read; the address to subscribe is the one asked for unless the redirects on the way began
     /// with permanent ones, and then the last of those before any temporary one (where the feed now lives), since a
-    /// temporary redirect's target may change from one poll to the next (a poll moves a source the same way).
+    /// temporary redirect's target may change from one poll to the next (a poll moves a source the same way). That
+    /// address carries <paramref name="credentials"/> when it is on their site.
     /// </summary>
-    private FeedCandidate? Preview(FetchResult fetched, Uri requested, string via)
+    private FeedCandidate? Preview(FetchResult fetched, Uri requested, string via, SiteCredentials? credentials)
     {
         var document = reader.Read(fetched.Body, fetched.ContentType, fetched.FinalUrl ?? requested);
         if (!document.IsFeed)
@@ -130,7 +137,7 @@ public sealed partial class FeedDiscovery(FeedFetcher fetcher, FeedReader reader
         var items = document.Items.Take(PreviewItemCount)
             .Select(item => new FeedPreviewItem(HtmlText.Of(item.Title, 300), item.Link, item.Published ?? item.Updated))
             .ToList();
-        return new FeedCandidate(fetched.PermanentRedirect ?? requested, HtmlText.Of(document.Title, 300), document.Format!.Value, document.Link, items, document.Items.Count, via);
+        return new FeedCandidate(FeedAddress.WithCredentials(fetched.PermanentRedirect ?? requested, credentials), HtmlText.Of(document.Title, 300), document.Format!.Value, document.Link, items, document.Items.Count, via);
     }
 
     /// <summary>The usual feed paths, preceded by Medium's per-author feed for a page under <c>/@author/</c>.</summary>

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using FeedHub.Core.Model;
+using FeedHub.Core.Urls;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +12,8 @@ namespace FeedHub.Core.Fetcher;
 /// <summary>
 /// Fetches feeds and article pages politely and defensively: conditional GET, redirects followed by hand (the
 /// private-network guard runs at every connection), a total time limit, and a size cap on the decompressed body
-/// that holds for streamed reads.
+/// that holds for streamed reads. Addresses go out without user information, and so do the results and messages: only
+/// <see cref="FetchRequest.Credentials"/> authenticate, at their own origin.
 /// </summary>
 public sealed partial class FeedFetcher(
     HttpClient client,
@@ -45,7 +47,7 @@ public sealed partial class FeedFetcher(
     {
         if (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
         {
-            return $"'{url}' is not an http or https address";
+            return $"'{FeedAddress.Shown(url)}' is not an http or https address";
         }
 
         if (_options.AllowPrivateNetworks)
@@ -70,7 +72,8 @@ public sealed partial class FeedFetcher(
 
     public async Task<FetchResult> FetchAsync(FetchRequest request, CancellationToken cancellationToken)
     {
-        var url = request.Url;
+        var address = FeedAddress.Shown(request.Url);
+        var url = address;
         if (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
         {
             return FetchResult.Fail(url, FetchErrorKind.InvalidUrl, $"'{url}' is not an http or https address");
@@ -106,19 +109,25 @@ public sealed partial class FeedFetcher(
                     message.Headers.TryAddWithoutValidation("If-Modified-Since", request.LastModified);
                 }
 
+                if (request.Credentials is { } credentials && credentials.AreFor(url))
+                {
+                    message.Headers.Authorization = new AuthenticationHeaderValue("Basic", credentials.BasicParameter);
+                }
+
                 using var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
                 var status = (int)response.StatusCode;
                 if (status is 301 or 302 or 303 or 307 or 308)
                 {
                     if (response.Headers.Location is not { } location)
                     {
-                        return FetchResult.Fail(request.Url, FetchErrorKind.HttpStatus, $"the server answered {Describe(response)} without saying where to go", status);
+                        return FetchResult.Fail(address, FetchErrorKind.HttpStatus, $"the server answered {Describe(response)} without saying where to go", status);
                     }
 
-                    var target = location.IsAbsoluteUri ? location : new Uri(url, location);
+                    // User information in a Location is never sent, nor shown: only the request's credentials authenticate.
+                    var target = FeedAddress.Shown(location.IsAbsoluteUri ? location : new Uri(url, location));
                     if (target.Scheme != Uri.UriSchemeHttp && target.Scheme != Uri.UriSchemeHttps)
                     {
-                        return FetchResult.Fail(request.Url, FetchErrorKind.InvalidUrl, $"{url} redirects to '{target}', which is not an http or https address", status);
+                        return FetchResult.Fail(address, FetchErrorKind.InvalidUrl, $"{url} redirects to '{target}', which is not an http or https address", status);
                     }
 
                     // RFC 9110: a 301/308's target replaces the address, and a temporary hop after it does not undo
@@ -133,32 +142,34 @@ public sealed partial class FeedFetcher(
                     continue;
                 }
 
-                return await ReadResponseAsync(request, url, response, permanentTarget, token).ConfigureAwait(false);
+                return await ReadResponseAsync(request, address, url, response, permanentTarget, token).ConfigureAwait(false);
             }
 
-            return FetchResult.Fail(request.Url, FetchErrorKind.TooManyRedirects, $"more than {_options.MaxRedirects} redirects starting at {request.Url}");
+            return FetchResult.Fail(address, FetchErrorKind.TooManyRedirects, $"more than {_options.MaxRedirects} redirects starting at {address}");
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            return FetchResult.Fail(request.Url, FetchErrorKind.Timeout,
+            return FetchResult.Fail(address, FetchErrorKind.Timeout,
                 $"no complete answer from {url.IdnHost} within {limit.TotalSeconds:0} s; FeedHub will try again later");
         }
         catch (HttpRequestException failure) when (FindBlocked(failure) is { } blocked)
         {
-            return FetchResult.Fail(request.Url, FetchErrorKind.Blocked, url == request.Url ? blocked.Message : $"{request.Url} redirects to {url}: {blocked.Message}");
+            return FetchResult.Fail(address, FetchErrorKind.Blocked, url == address ? blocked.Message : $"{address} redirects to {url}: {blocked.Message}");
         }
         catch (HttpRequestException failure)
         {
             LogNetworkFailure(logger, url, failure.Message);
-            return FetchResult.Fail(request.Url, FetchErrorKind.Network, $"cannot reach {url.IdnHost}: {DescribeNetworkFailure(failure)}");
+            return FetchResult.Fail(address, FetchErrorKind.Network, $"cannot reach {url.IdnHost}: {DescribeNetworkFailure(failure)}");
         }
         catch (InvalidDataException corrupt)
         {
-            return FetchResult.Fail(request.Url, FetchErrorKind.Network, $"the response from {url.IdnHost} is corrupt ({corrupt.Message})");
+            return FetchResult.Fail(address, FetchErrorKind.Network, $"the response from {url.IdnHost} is corrupt ({corrupt.Message})");
         }
     }
 
-    private async Task<FetchResult> ReadResponseAsync(FetchRequest request, Uri url, HttpResponseMessage response, Uri? permanentTarget, CancellationToken token)
+    /// <param name="address">The address asked for, as shown.</param>
+    /// <param name="url">Where the response came from, after redirects.</param>
+    private async Task<FetchResult> ReadResponseAsync(FetchRequest request, Uri address, Uri url, HttpResponseMessage response, Uri? permanentTarget, CancellationToken token)
     {
         var status = (int)response.StatusCode;
         var etag = response.Headers.ETag?.ToString();
@@ -167,7 +178,7 @@ public sealed partial class FeedFetcher(
         {
             return new FetchResult
             {
-                Outcome = FetchOutcome.NotModified, RequestedUrl = request.Url, FinalUrl = url, StatusCode = status,
+                Outcome = FetchOutcome.NotModified, RequestedUrl = address, FinalUrl = url, StatusCode = status,
                 ETag = etag ?? request.ETag, LastModified = lastModified ?? request.LastModified,
                 PermanentRedirect = permanentTarget, FreshFor = FreshFor(response),
             };
@@ -175,35 +186,35 @@ public sealed partial class FeedFetcher(
 
         if (status == 410)
         {
-            return FetchResult.Fail(request.Url, FetchErrorKind.Gone, $"the server says {url} is gone for good (410 Gone)", status);
+            return FetchResult.Fail(address, FetchErrorKind.Gone, $"the server says {url} is gone for good (410 Gone)", status);
         }
 
         if (status is 429 or 503)
         {
             var retryAfter = RetryAfter(response);
             var wait = retryAfter is { } r ? $"; it asks to wait {Math.Ceiling(r.TotalMinutes)} min" : string.Empty;
-            return FetchResult.Fail(request.Url, FetchErrorKind.RateLimited, $"the server answered {Describe(response)}{wait}", status, retryAfter);
+            return FetchResult.Fail(address, FetchErrorKind.RateLimited, $"the server answered {Describe(response)}{wait}", status, retryAfter);
         }
 
         if (!response.IsSuccessStatusCode)
         {
-            return FetchResult.Fail(request.Url, FetchErrorKind.HttpStatus, $"the server answered {Describe(response)}{Hint(status)}", status);
+            return FetchResult.Fail(address, FetchErrorKind.HttpStatus, $"the server answered {Describe(response)}{Hint(status, request.Credentials, url)}", status);
         }
 
         if (response.Content.Headers.ContentLength > _options.MaxBytes && response.Content.Headers.ContentEncoding.Count == 0)
         {
-            return TooLarge(request.Url, status);
+            return TooLarge(address, status);
         }
 
         var body = await ReadCappedAsync(response.Content, token).ConfigureAwait(false);
         if (body is null)
         {
-            return TooLarge(request.Url, status);
+            return TooLarge(address, status);
         }
 
         return new FetchResult
         {
-            Outcome = FetchOutcome.Ok, RequestedUrl = request.Url, FinalUrl = url, StatusCode = status, Body = body,
+            Outcome = FetchOutcome.Ok, RequestedUrl = address, FinalUrl = url, StatusCode = status, Body = body,
             ContentType = response.Content.Headers.ContentType?.ToString(), ETag = etag, LastModified = lastModified,
             PermanentRedirect = permanentTarget, FreshFor = FreshFor(response),
         };
@@ -304,10 +315,16 @@ public sealed partial class FeedFetcher(
     private static string Describe(HttpResponseMessage response)
         => $"{(int)response.StatusCode} {response.ReasonPhrase ?? response.StatusCode.ToString()}";
 
-    private static string Hint(int status) => status switch
+    /// <param name="credentials">The credentials the request had, if any.</param>
+    /// <param name="url">Where the answer came from, after redirects.</param>
+    private static string Hint(int status, SiteCredentials? credentials, Uri url) => status switch
     {
         404 => "; there is no feed at this address (any more): check it, or give the blog's home page to find its feed",
-        401 or 403 => "; the server refuses FeedHub access to this feed",
+        401 when credentials is null => "; the feed asks for a user name and password: give them in its address (https://name:password@host/…)",
+        401 when !credentials.AreFor(url) =>
+            $"; {url.Host} asks for a user name and password, which FeedHub sends only to the site of the address given, never to another one it redirects to",
+        401 => "; the feed asks for a user name and password; the ones given were refused",
+        403 => "; the server refuses FeedHub access to this feed",
         >= 500 => "; the server failed, FeedHub will try again later",
         _ => string.Empty,
     };

@@ -1,4 +1,5 @@
 using FeedHub.Core.Model;
+using FeedHub.Core.Urls;
 
 namespace FeedHub.Core.Fetcher;
 
@@ -8,6 +9,12 @@ public sealed record FetchRequest(Uri Url, string? ETag = null, string? LastModi
     public const string PageAccept = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5";
 
     public string Accept { get; init; } = FeedAccept;
+
+    /// <summary>
+    /// A user name and password for HTTP Basic authentication, sent to their own origin only: to <see cref="Url"/> and
+    /// a redirect within its site, never to another site. User information in <see cref="Url"/> itself is never sent.
+    /// </summary>
+    public SiteCredentials? Credentials { get; init; }
 
     /// <summary>What the request is for, as the host's politeness counts it: a page's is asked for as a page.</summary>
     public HostRequest HostRequest => Accept == PageAccept ? HostRequest.Page : HostRequest.Feed;

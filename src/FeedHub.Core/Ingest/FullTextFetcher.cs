@@ -2,6 +2,7 @@ using FeedHub.Core.Fetcher;
 using FeedHub.Core.Model;
 using FeedHub.Core.Readability;
 using FeedHub.Core.Storage;
+using FeedHub.Core.Urls;
 using Microsoft.Extensions.Logging;
 
 namespace FeedHub.Core.Ingest;
@@ -35,7 +36,7 @@ public sealed partial class FullTextFetcher(
                 source = await store.GetSourceAsync(article.SourceId, cancellationToken).ConfigureAwait(false);
             }
 
-            await ExtractAsync(article, source?.ExtractionSelector, cancellationToken).ConfigureAwait(false);
+            await ExtractAsync(article, source, cancellationToken).ConfigureAwait(false);
             await store.SaveArticlesAsync([], [article], cancellationToken).ConfigureAwait(false);
             completed += article.Extraction == ExtractionState.Ok ? 1 : 0;
         }
@@ -43,10 +44,13 @@ public sealed partial class FullTextFetcher(
         return completed;
     }
 
-    private async Task ExtractAsync(Article article, string? selector, CancellationToken cancellationToken)
+    private async Task ExtractAsync(Article article, Source? source, CancellationToken cancellationToken)
     {
+        var selector = source?.ExtractionSelector;
         var page = new Uri(article.Link!);
-        var fetched = await fetcher.FetchAsync(new FetchRequest(page) { Accept = FetchRequest.PageAccept }, cancellationToken).ConfigureAwait(false);
+        // A members' site asks for the feed's password on its pages too; the fetcher sends it to the feed's own site only.
+        var credentials = source is null ? null : FeedAddress.CredentialsOf(source.FeedUrl);
+        var fetched = await fetcher.FetchAsync(new FetchRequest(page) { Accept = FetchRequest.PageAccept, Credentials = credentials }, cancellationToken).ConfigureAwait(false);
         article.ChangedAt = timeProvider.GetUtcNow();
         if (fetched.Outcome != FetchOutcome.Ok)
         {
@@ -59,7 +63,7 @@ public sealed partial class FullTextFetcher(
 
         // The page's canonical URL (or where the link redirected to) is strong evidence of the story too.
         var canonical = PageCanonical.Find(fetched.Body, fetched.FinalUrl ?? page) ?? fetched.FinalUrl?.AbsoluteUri;
-        article.StoryKeys = [.. article.StoryKeys.Union(StoryIdentity.KeysOf(link: null, feedId: null, canonical))];
+        article.StoryKeys = StoryIdentity.Union(article.StoryKeys, StoryIdentity.KeysOf(link: null, feedId: null, canonical));
 
         var extracted = extractor.Extract(fetched.Body, fetched.ContentType, fetched.FinalUrl ?? page, new ExtractionOptions { CssSelectorOverride = selector, KnownTitle = article.Title });
         article.Extraction = extracted.Outcome switch

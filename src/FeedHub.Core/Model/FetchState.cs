@@ -62,6 +62,12 @@ public sealed class FetchState
     /// <summary>The usual gap between the feed's posts (the median gap between the dates of its items), when it has enough of them.</summary>
     public TimeSpan? UsualPostInterval { get; set; }
 
+    /// <summary>
+    /// How often the publisher asks to be read (RSS <c>ttl</c>, <c>sy:updatePeriod</c> and <c>sy:updateFrequency</c>)
+    /// in the last full response: a 304 reads no document, and the schedule still honours what it asked.
+    /// </summary>
+    public TimeSpan? PublisherInterval { get; set; }
+
     /// <summary>A copy to change or keep apart from this one (every member is a value or an immutable string).</summary>
     public FetchState Copy() => (FetchState)MemberwiseClone();
 }

@@ -1,3 +1,5 @@
+using FeedHub.Core.Urls;
+
 namespace FeedHub.Core.Model;
 
 /// <summary>
@@ -18,6 +20,12 @@ public sealed record SourceOutline(
     TimeSpan? MinInterval,
     TimeSpan? MaxInterval)
 {
+    /// <summary>
+    /// The feed's address as shown (<see cref="FeedAddress.Shown(string)"/>), without the user name and password a
+    /// source's stored address may carry: every reader of an outline publishes it (blogroll, OPML).
+    /// </summary>
+    public string FeedUrl { get; init; } = FeedAddress.Shown(FeedUrl);
+
     /// <summary>The name readers see, as <see cref="Source.Name"/>.</summary>
     public string Name => Source.NameOf(DisplayName, Title, FeedUrl);
 

@@ -85,7 +85,7 @@ public static class OpmlReader
 
                 if (!Uri.TryCreate(feedUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
                 {
-                    document.Problems.Add(new OpmlProblem(line, $"'{feedUrl}' is not an http or https address"));
+                    document.Problems.Add(new OpmlProblem(line, $"'{FeedAddress.Shown(feedUrl)}' is not an http or https address"));
                 }
                 else
                 {

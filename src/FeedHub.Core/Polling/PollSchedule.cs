@@ -35,7 +35,8 @@ public static class PollSchedule
         // it has been silent, so a feed whose server validates is not read more often than one whose server does not.
         var interval = document is null ? AfterSilence(source.Fetch.LatestPostAt, options.DefaultInterval, now) : FromPostingFrequency(document, options.DefaultInterval, now);
         var floor = min;
-        if (document?.PublisherInterval is { } asked && asked > interval)
+        // A 304's feed asks what it asked in its last full response, kept for it.
+        if ((document is null ? source.Fetch.PublisherInterval : document.PublisherInterval) is { } asked && asked > interval)
         {
             interval = asked;
             floor = asked > floor ? asked : floor;

@@ -63,7 +63,9 @@ public sealed partial class SourcePoller(
         var started = timeProvider.GetTimestamp();
         var polledUrl = source.FeedUrl;
         var url = new Uri(polledUrl);
-        var result = await fetcher.FetchAsync(new FetchRequest(url, state.ETag, state.LastModified), cancellationToken).ConfigureAwait(false);
+        // A feed behind a password has it in its stored address; the fetcher sends it to the feed's own site only.
+        var result = await fetcher.FetchAsync(new FetchRequest(url, state.ETag, state.LastModified) { Credentials = FeedAddress.CredentialsOf(url) }, cancellationToken)
+            .ConfigureAwait(false);
         state.PollCount++;
         state.LastAttemptAt = now;
         state.LastStatusCode = result.StatusCode;
@@ -135,13 +137,15 @@ public sealed partial class SourcePoller(
         report = report with { DueAt = dueAt };
         metrics.Polled(report, timeProvider.GetElapsedTime(started));
 
+        // Logged as shown: a feed behind a password has it in its stored address.
+        var shownUrl = FeedAddress.Shown(source.FeedUrl);
         if (report.Error is null)
         {
-            LogPolled(logger, source.Id, source.FeedUrl, report.Outcome, report.Added, report.Updated);
+            LogPolled(logger, source.Id, shownUrl, report.Outcome, report.Added, report.Updated);
         }
         else
         {
-            LogPollFailed(logger, source.Id, source.FeedUrl, report.Outcome, report.Added, report.Error);
+            LogPollFailed(logger, source.Id, shownUrl, report.Outcome, report.Added, report.Error);
         }
 
         return report;
@@ -199,25 +203,49 @@ public sealed partial class SourcePoller(
         return new PollReport(source.Id, source.Name, PollOutcome.NotModified, 0, 0, null, state.NextPollAt);
     }
 
+    /// <summary>How long a feed's title may be, as kept with its source.</summary>
+    private const int MaxTitleLength = 300;
+
+    /// <summary>A feed's title as kept with its source: repaired, markup dropped, entities decoded, white space collapsed, cut.</summary>
+    private static string? TitleText(string? title) => title is null ? null : HtmlText.Of(Mojibake.Repair(title), MaxTitleLength);
+
     /// <summary>
     /// The name an OPML import gave a source that its first successful poll finds the feed calls otherwise: the name
     /// the curator's previous reader showed, which Feedly, Inoreader, Miniflux and FreshRSS export for a feed renamed
     /// there, and which those readers and Planet keep over the feed's own title. Null when the source was not imported,
-    /// was read before, has a display name already, or its outline named it as the feed does (or by its address).
+    /// was read before, has a display name already, or its outline named it as the feed does once read as the feed's
+    /// title is (a reader's "AT&amp;amp;T", a title cut at its length), by an address (see <see cref="NamesAnAddress"/>),
+    /// or at more length than a curator may give a display name.
     /// </summary>
-    private static string? ImportedName(Source source, string? feedTitle)
+    private static string? ImportedName(Source source, string? feedTitle, string? siteUrl)
     {
-        if (source is not { ImportBatch: not null, DisplayName: null, Title: { } outlineName } || source.Fetch.LastSuccessAt is not null
-            || string.IsNullOrWhiteSpace(outlineName) || string.IsNullOrWhiteSpace(feedTitle)
-            || Uri.TryCreate(outlineName.Trim(), UriKind.Absolute, out _))
+        if (source is not { ImportBatch: not null, DisplayName: null } || source.Fetch.LastSuccessAt is not null
+            || string.IsNullOrWhiteSpace(feedTitle) || TitleText(source.Title) is not { } outlineName
+            || outlineName.Length > SourceSettings.MaxDisplayNameLength || NamesAnAddress(outlineName, source.FeedUrl, source.SiteUrl, siteUrl))
         {
             return null;
         }
 
-        return string.Equals(string.Join(' ', outlineName.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)),
-            string.Join(' ', feedTitle.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)), StringComparison.OrdinalIgnoreCase)
-            ? null
-            : outlineName;
+        return string.Equals(outlineName, feedTitle, StringComparison.OrdinalIgnoreCase) ? null : outlineName;
+    }
+
+    /// <summary>
+    /// Whether an outline's name is a web address, or the host of the feed's or its site's (<c>example.com</c>,
+    /// <c>www.example.com/feed</c>): what readers export for a feed they know no title of, not a name a curator gave.
+    /// </summary>
+    private static bool NamesAnAddress(string name, params string?[] addresses)
+    {
+        if (WebLinks.IsHttp(name))
+        {
+            return true;
+        }
+
+        return !name.Contains(' ', StringComparison.Ordinal)
+            && Uri.TryCreate("http://" + name, UriKind.Absolute, out var written)
+            && addresses.Any(address => Uri.TryCreate(address, UriKind.Absolute, out var known)
+                && string.Equals(WithoutWww(written.Host), WithoutWww(known.Host), StringComparison.OrdinalIgnoreCase));
+
+        static string WithoutWww(string host) => host.StartsWith("www.", StringComparison.OrdinalIgnoreCase) ? host[4..] : host;
     }
 
     /// <summary>
@@ -226,7 +254,7 @@ public sealed partial class SourcePoller(
     /// </summary>
     private async Task<(PollReport Report, LearnedFeed? Learned, IngestPlan? Articles)> ReadAsync(Source source, FetchResult result, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var documentUrl = result.FinalUrl ?? new Uri(source.FeedUrl);
+        var documentUrl = result.FinalUrl ?? new Uri(FeedAddress.Shown(source.FeedUrl));
         var document = reader.Read(result.Body, result.ContentType, documentUrl);
         if (!document.IsFeed && document.Items.Count == 0)
         {
@@ -236,14 +264,14 @@ public sealed partial class SourcePoller(
 
         // What the feed says of itself is saved with its articles: they are then indexed for search under the source's
         // new name at once, instead of again after it (a source's first poll learns its title).
-        var title = string.IsNullOrWhiteSpace(document.Title) ? source.Title : HtmlText.Of(Mojibake.Repair(document.Title), 300);
+        var title = string.IsNullOrWhiteSpace(document.Title) ? source.Title : TitleText(document.Title);
         // Only an http(s) home page is kept: a javascript: link stored once is dropped by the next poll.
         var siteUrl = document.Link is { } link && Uri.TryCreate(documentUrl, link, out var site) && WebLinks.IsHttp(site.AbsoluteUri) ? site.AbsoluteUri
             : WebLinks.IsHttp(source.SiteUrl) ? source.SiteUrl : null;
         LearnedFeed? learned = null;
         if (title != source.Title || siteUrl != source.SiteUrl)
         {
-            var importedName = ImportedName(source, title);
+            var importedName = ImportedName(source, title, siteUrl);
             (source.Title, source.SiteUrl) = (title, siteUrl);
             source.DisplayName ??= importedName;
             learned = new LearnedFeed(title, siteUrl, importedName);
@@ -257,6 +285,7 @@ public sealed partial class SourcePoller(
         state.ParseWarning = document.Error;
         state.LastItemCount = document.Items.Count;
         (state.LatestPostAt, state.UsualPostInterval) = PostingCadence.Of(document, now);
+        state.PublisherInterval = document.PublisherInterval;
         if (ingested.Deferred > 0)
         {
             // Without validators the next poll gets the whole feed again, and with it the articles left over.
@@ -345,9 +374,10 @@ public sealed partial class SourcePoller(
         state.PendingRedirectUrl = targetUrl;
         if (state.PendingRedirectCount >= _options.RedirectsBeforeMove)
         {
-            state.MovedFrom = source.FeedUrl;
+            state.MovedFrom = FeedAddress.Shown(source.FeedUrl);
             state.MovedAt = now;
-            source.FeedUrl = targetUrl;
+            // A feed moved within its site keeps its password; one moved to another site is not given it.
+            source.FeedUrl = FeedAddress.WithCredentials(target, FeedAddress.CredentialsOf(source.FeedUrl)).AbsoluteUri;
             state.PendingRedirectUrl = null;
             state.PendingRedirectCount = 0;
             return true;

@@ -1,4 +1,5 @@
 using FeedHub.Core.Model;
+using FeedHub.Core.Urls;
 
 namespace FeedHub.Core.Storage;
 
@@ -7,7 +8,7 @@ namespace FeedHub.Core.Storage;
 /// was saved (<see cref="IFeedStore.ChangeSourceAsync"/>).
 /// </summary>
 public sealed class FeedAddressTakenException(Source holder)
-    : InvalidOperationException($"{holder.FeedUrl} is subscribed already as source {holder.Id} ({holder.Name})")
+    : InvalidOperationException($"{FeedAddress.Shown(holder.FeedUrl)} is subscribed already as source {holder.Id} ({holder.Name})")
 {
     public Source Holder { get; } = holder;
 }

@@ -129,7 +129,7 @@ public static class SourceKeys
 
     /// <summary>What a search looks in: name, feed address, site address and categories, in lower case, one per line.</summary>
     public static string SearchText(Model.Source source)
-        => Lower(string.Join('\n', [source.Name, source.FeedUrl, source.SiteUrl ?? string.Empty, .. source.Categories]));
+        => Lower(string.Join('\n', [source.Name, Urls.FeedAddress.Shown(source.FeedUrl), source.SiteUrl ?? string.Empty, .. source.Categories]));
 
     /// <summary>The categories in the form a category filter compares.</summary>
     public static string[] CategoryKeys(Model.Source source) => source.Categories.Select(Lower).Distinct(StringComparer.Ordinal).ToArray();

@@ -5,11 +5,15 @@ using FeedHub.Core.Opml;
 using FeedHub.Core.Parser;
 using FeedHub.Core.Search;
 using FeedHub.Core.Storage;
+using FeedHub.Core.Urls;
 using FeedHub.Core.WebSub;
 
 namespace FeedHub.Api;
 
-/// <summary>A source as the API shows it: settings and health.</summary>
+/// <summary>
+/// A source as the API shows it: settings and health. Its <c>feedUrl</c> is the address as shown, without the user name
+/// and password a feed behind HTTP authentication was added with (they are kept, never shown again).
+/// </summary>
 public sealed record SourceDto(
     long Id,
     string Name,
@@ -27,7 +31,7 @@ public sealed record SourceDto(
     SourceHealth Health)
 {
     public static SourceDto Of(Source source, SourceHealth health) => new(
-        source.Id, source.Name, source.FeedUrl, source.SiteUrl, source.Title, source.DisplayName, source.Categories, source.State,
+        source.Id, source.Name, FeedAddress.Shown(source.FeedUrl), source.SiteUrl, source.Title, source.DisplayName, source.Categories, source.State,
         source.Extraction, source.ExtractionSelector, Minutes(source.MinInterval), Minutes(source.MaxInterval), source.CreatedAt, health);
 
     private static int? Minutes(TimeSpan? interval) => interval is { } value ? (int)value.TotalMinutes : null;

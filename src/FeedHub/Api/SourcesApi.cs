@@ -1,6 +1,7 @@
 using FeedHub.Core.Curation;
 using FeedHub.Core.Discovery;
 using FeedHub.Core.Storage;
+using FeedHub.Core.Urls;
 using FeedHub.Core.WebSub;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -100,7 +101,7 @@ public static class SourcesApi
             return ApiProblems.Unprocessable("No feed found", error, result);
         }
 
-        return TypedResults.Ok(new DiscoverResponse(url.AbsoluteUri, await CandidatesAsync(result, store, cancellationToken), DiscoveryAttemptDto.Of(result)));
+        return TypedResults.Ok(new DiscoverResponse(result.Url.AbsoluteUri, await CandidatesAsync(result, store, cancellationToken), DiscoveryAttemptDto.Of(result)));
     }
 
     private static async Task<Results<Ok<SourceDto>, ProblemHttpResult>> UpdateAsync(
@@ -163,7 +164,7 @@ public static class SourcesApi
         foreach (var feed in result.Feeds)
         {
             var subscribed = await store.FindSourceByFeedUrlAsync(feed.FeedUrl.AbsoluteUri, cancellationToken);
-            candidates.Add(new FeedCandidateDto(feed.FeedUrl.AbsoluteUri, feed.Title, feed.Format, feed.SiteUrl, feed.ItemCount, feed.Via, subscribed?.Id, feed.Items));
+            candidates.Add(new FeedCandidateDto(FeedAddress.Shown(feed.FeedUrl).AbsoluteUri, feed.Title, feed.Format, feed.SiteUrl, feed.ItemCount, feed.Via, subscribed?.Id, feed.Items));
         }
 
         return candidates;

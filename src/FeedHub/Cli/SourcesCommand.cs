@@ -3,6 +3,7 @@ using System.Globalization;
 using FeedHub.Core.Curation;
 using FeedHub.Core.Model;
 using FeedHub.Core.Storage;
+using FeedHub.Core.Urls;
 using FeedHub.Core.WebSub;
 
 namespace FeedHub.Cli;
@@ -43,7 +44,7 @@ public static class SourcesCommand
         {
             case AddSourceStatus.Added:
                 var source = result.Source!;
-                Console.WriteLine($"added source {source.Id}: {source.Name} <{source.FeedUrl}> with {result.Discovery!.Feeds[0].ItemCount} items; it is polled when FeedHub runs");
+                Console.WriteLine($"added source {source.Id}: {source.Name} <{FeedAddress.Shown(source.FeedUrl)}> with {result.Discovery!.Feeds[0].ItemCount} items; it is polled when FeedHub runs");
                 return FeedHubCommandLine.Success;
             case AddSourceStatus.AlreadySubscribed:
                 Console.WriteLine(result.Error);
@@ -62,9 +63,10 @@ public static class SourcesCommand
         }
 
         var source = result.Source!;
-        Console.WriteLine(source.Fetch.MovedFrom is { } from && source.Fetch.MovedAt is not null && source.FeedUrl != from
-            ? $"moved source {source.Id} ({source.Name}) from {from} to {source.FeedUrl}; its articles stay, and it is polled at its new address when FeedHub runs"
-            : $"source {source.Id} ({source.Name}) is at {source.FeedUrl} already");
+        var address = FeedAddress.Shown(source.FeedUrl);
+        Console.WriteLine(source.Fetch.MovedFrom is { } from && source.Fetch.MovedAt is not null && address != from
+            ? $"moved source {source.Id} ({source.Name}) from {from} to {address}; its articles stay, and it is polled at its new address when FeedHub runs"
+            : $"source {source.Id} ({source.Name}) is at {address}{(FeedAddress.CredentialsOf(source.FeedUrl) is null ? " already" : ", with the user name and password given")}");
         return FeedHubCommandLine.Success;
     }
 
@@ -84,7 +86,7 @@ public static class SourcesCommand
             var state = source.State == SourceState.Active && source.Fetch.LastError is not null ? "failing" : source.State.ToString().ToLowerInvariant();
             var categories = source.Categories.Count == 0 ? string.Empty : $" [{string.Join(", ", source.Categories)}]";
             Console.WriteLine($"{source.Id,5}  {state,-8}  {source.Name}{categories}");
-            Console.WriteLine($"       {source.FeedUrl}");
+            Console.WriteLine($"       {FeedAddress.Shown(source.FeedUrl)}");
             Console.WriteLine($"       last success: {When(source.Fetch.LastSuccessAt)}; next poll: {When(source.Fetch.NextPollAt)}; articles: {await store.CountArticlesAsync(source.Id, cancellationToken)}");
             if (source.Fetch.LastError is { } error)
             {
@@ -103,7 +105,7 @@ public static class SourcesCommand
 
             if (source.Fetch.MovedFrom is { } movedFrom)
             {
-                Console.WriteLine($"       moved from {movedFrom} on {When(source.Fetch.MovedAt)}");
+                Console.WriteLine($"       moved from {FeedAddress.Shown(movedFrom)} on {When(source.Fetch.MovedAt)}");
             }
         }
 

@@ -119,7 +119,7 @@ public static class MergedFeeds
         var page = new Uri(origin, $"articles/{article.Id}");
         var link = article.Link is not null && Uri.TryCreate(article.Link, UriKind.Absolute, out var original) ? original : page;
         var sources = story.Sources
-            .Select(source => new EntrySource(source.Name, new Uri(source.FeedUrl), WebLinks.IsHttp(source.SiteUrl) ? new Uri(source.SiteUrl!) : null))
+            .Select(source => new EntrySource(source.Name, new Uri(FeedAddress.Shown(source.FeedUrl)), WebLinks.IsHttp(source.SiteUrl) ? new Uri(source.SiteUrl!) : null))
             .ToList();
         var id = article.EntryId ?? throw new InvalidOperationException($"Article {article.Id} has no entry id; the store mints one for every article it keeps.");
         return new PublishedEntry(id, article.Title ?? "(untitled)", link, article.SortDate,

@@ -75,6 +75,15 @@ public sealed class PollScheduleTests
     }
 
     [Fact]
+    public void A_feed_answered_304_is_read_as_often_as_its_publisher_asked_in_the_last_full_read()
+    {
+        var source = new Source { Id = 7, FeedUrl = "https://blog.example/feed", Fetch = new FetchState { PublisherInterval = Hour * 6 } };
+
+        Assert.InRange(PollSchedule.AfterSuccess(source, Options, null, null, Now) - Now, Hour * 6 * 0.9, Hour * 6 * 1.9);
+        Assert.InRange(PollSchedule.AfterSuccess(source, Options, new FeedDocument(), null, Now) - Now, Hour / 2, Hour * 1.5);
+    }
+
+    [Fact]
     public void A_feed_answered_304_is_read_as_often_as_its_newest_post_kept_from_the_last_full_read_says()
     {
         Assert.Equal(Hour * 6, NotModifiedIntervalFor(Now.AddDays(-60)));

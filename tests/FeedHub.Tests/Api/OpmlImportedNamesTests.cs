@@ -59,4 +59,51 @@ public sealed class OpmlImportedNamesTests
         await poller.PollAsync(hn, default);
         Assert.Equal("Hacker News: Front Page", (await store.GetSourceAsync(hn, default))!.Name);
     }
+
+    /// <summary>
+    /// Outline names that only differ from the feed's title in how they are written, or that are no name at all, are
+    /// not taken for a rename: a reader's doubly escaped "&amp;amp;", a title longer than FeedHub keeps (the outline has
+    /// it whole), the feed's host name (what some readers export for a feed they know no title of).
+    /// </summary>
+    [Fact]
+    public async Task An_outline_name_written_otherwise_or_naming_the_host_is_not_a_display_name()
+    {
+        var longTitle = string.Join(' ', Enumerable.Repeat("heron", 70));
+        await using var blogs = LocalHttpServer.Serving(request => request.Path switch
+        {
+            "/escaped" => HttpReply.Text(200, FeedFixtures.Rss("Heron &amp;amp; Egret", [1]), "application/rss+xml"),
+            "/long" => HttpReply.Text(200, FeedFixtures.Rss(longTitle, [1]), "application/rss+xml"),
+            "/host" => HttpReply.Text(200, FeedFixtures.Rss("Cormorant Weekly", [1]), "application/rss+xml"),
+            "/renamed" => HttpReply.Text(200, FeedFixtures.Rss("Egret Daily", [1]), "application/rss+xml"),
+            _ => null,
+        });
+        await using var app = await TestApp.StartAsync(worker: false);
+        var (_, token) = await app.Get<CuratorAccounts>().CreateAsync("ada", null, default);
+        app.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var host = blogs.Url("host").Host;
+        var opml = $"""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <opml version="1.0"><head><title>Ada's subscriptions</title></head><body>
+              <outline type="rss" text="Heron &amp;amp; Egret" xmlUrl="{blogs.Url("escaped")}"/>
+              <outline type="rss" text="{longTitle}" xmlUrl="{blogs.Url("long")}"/>
+              <outline type="rss" text="www.{host}" xmlUrl="{blogs.Url("host")}"/>
+              <outline type="rss" text="Egrets: the  daily" xmlUrl="{blogs.Url("renamed")}"/>
+            </body></opml>
+            """;
+
+        var imported = await app.Http.PostAsync("/api/opml", new StringContent(opml, Encoding.UTF8, "text/x-opml"));
+        Assert.True(imported.IsSuccessStatusCode, await imported.Content.ReadAsStringAsync());
+        var store = app.Get<IFeedStore>();
+        var poller = app.Get<SourcePoller>();
+        foreach (var source in await store.ListSourcesAsync(default))
+        {
+            Assert.Equal(PollOutcome.Updated, (await poller.PollAsync(source.Id, default)).Outcome);
+        }
+
+        var byPath = (await store.ListSourcesAsync(default)).ToDictionary(s => new Uri(s.FeedUrl).AbsolutePath);
+        Assert.Equal(
+            ("Heron & Egret", null, null, "Cormorant Weekly", null, "Egrets: the daily", "Egret Daily"),
+            (byPath["/escaped"].Name, byPath["/escaped"].DisplayName, byPath["/long"].DisplayName,
+                byPath["/host"].Name, byPath["/host"].DisplayName, byPath["/renamed"].Name, byPath["/renamed"].Title));
+    }
 }

@@ -5,6 +5,7 @@ using FeedHub.Core.Discovery;
 using FeedHub.Core.Fetcher;
 using FeedHub.Core.Model;
 using FeedHub.Core.Storage;
+using FeedHub.Core.Urls;
 using FeedHub.Web.Localization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Localization;
@@ -144,7 +145,7 @@ public static class SourceEndpoints
             case MoveSourceStatus.NotFound:
                 return AdminPages.SourceNotFound(id);
             case MoveSourceStatus.Moved:
-                var done = strings["Moved to {0}; its articles stay, and it is polled at its new address now.", moved.Source!.FeedUrl];
+                var done = strings["Moved to {0}; its articles stay, and it is polled at its new address now.", FeedAddress.Shown(moved.Source!.FeedUrl)];
                 return TypedResults.LocalRedirect($"/admin/sources/{id}?message={Uri.EscapeDataString(done)}");
         }
 
