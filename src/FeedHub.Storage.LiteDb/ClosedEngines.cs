@@ -28,13 +28,27 @@ internal static class ClosedEngines
     private static readonly FieldInfo Transactions = Monitor.FieldType.GetField("_transactions", Private)
         ?? throw new MissingFieldException(Monitor.FieldType.FullName, "_transactions");
 
-    /// <summary>Keeps every transaction LiteDB still holds for <paramref name="closed"/> from its finalizer.</summary>
+    private static readonly FieldInfo Slots = Monitor.FieldType.GetField("_slot", Private)
+        ?? throw new MissingFieldException(Monitor.FieldType.FullName, "_slot");
+
+    /// <summary>
+    /// Keeps every transaction LiteDB still holds for <paramref name="closed"/> from its finalizer, and lets go of the
+    /// engine: each thread's slot holds the write transaction the thread began until it ends, and with it the closed
+    /// engine and its page cache, for as long as the thread lives (a pool thread, for hours). A thread still at work on
+    /// the closed engine meets its slots disposed (<see cref="ObjectDisposedException"/>), as a closed engine, and begins
+    /// no transaction there.
+    /// </summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA1816", Justification = "LiteDB's objects, whose finalizer would end the process: see the class")]
     public static void ForgetTransactions(LiteEngine closed)
     {
         foreach (var transaction in TransactionsOf(closed))
         {
             GC.SuppressFinalize(transaction);
+        }
+
+        if (Monitor.GetValue(closed) is { } monitor)
+        {
+            (Slots.GetValue(monitor) as IDisposable)?.Dispose();
         }
     }
 

@@ -18,15 +18,7 @@ internal static class ClosedEngineScenarios
     public static int Run(string name, string directory)
     {
         var path = Path.Combine(directory, "feedhub.db");
-        using (var setUp = new LiteDatabase(path))
-        {
-            setUp.GetCollection("numbers").InsertBulk(Numbers(1, 100));
-        }
-
-        // Closed, LiteDB copied its log into the file and removed it; the engine opened now opens its log at its first
-        // commit, on the full disk.
-        using var engine = new ReopeningEngine(path, NullLogger.Instance);
-        File.CreateSymbolicLink(LogOf(path), "/dev/full");
+        using var engine = OnAFullDisk(path);
         using var database = new LiteDatabase(engine);
         var numbers = database.GetCollection("numbers");
         var letters = database.GetCollection("letters");
@@ -57,6 +49,27 @@ internal static class ClosedEngineScenarios
         Console.WriteLine("lived on");
         return 0;
     }
+
+    /// <summary>An engine on numbers 1 to 100 whose log is on the full disk from its next commit on.</summary>
+    internal static ReopeningEngine OnAFullDisk(string path)
+    {
+        using (var setUp = new LiteDatabase(path))
+        {
+            setUp.GetCollection("numbers").InsertBulk(Numbers(1, 100));
+        }
+
+        // Closed, LiteDB copied its log into the file and removed it; the engine opened now opens its log at its first
+        // commit, on the full disk.
+        var engine = new ReopeningEngine(path, NullLogger.Instance);
+        File.CreateSymbolicLink(LogOf(path), "/dev/full");
+        return engine;
+    }
+
+    /// <summary>Room on the disk again: the log is a file again (the replaced engine may have removed the link).</summary>
+    internal static void RoomAgain(string path) => File.Delete(LogOf(path));
+
+    internal static IEnumerable<BsonDocument> Numbers(int from, int to)
+        => Enumerable.Range(from, to - from + 1).Select(i => new BsonDocument { ["_id"] = i, ["Text"] = new string('n', 200) });
 
     /// <summary>A write alone, refused at its commit: LiteDB closes the engine itself, and the write replaces it.</summary>
     private static void RefusedWriteAlone(ILiteCollection<BsonDocument> numbers, string path)
@@ -189,9 +202,6 @@ internal static class ClosedEngineScenarios
         throw new InvalidOperationException("the write was not refused");
     }
 
-    /// <summary>Room on the disk again: the log is a file again (the replaced engine may have removed the link).</summary>
-    private static void RoomAgain(string path) => File.Delete(LogOf(path));
-
     private static string LogOf(string path) => Path.ChangeExtension(path, null) + "-log" + Path.GetExtension(path);
 
     private static void Check(bool condition, string what)
@@ -201,9 +211,6 @@ internal static class ClosedEngineScenarios
             throw new InvalidOperationException($"not as expected: {what}");
         }
     }
-
-    private static IEnumerable<BsonDocument> Numbers(int from, int to)
-        => Enumerable.Range(from, to - from + 1).Select(i => new BsonDocument { ["_id"] = i, ["Text"] = new string('n', 200) });
 
     private static BsonDocument Letter(string text) => new() { ["Text"] = text };
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using FeedHub.Storage.LiteDb;
 using LiteDB;
 using LiteDB.Engine;
@@ -48,6 +49,27 @@ public sealed class ClosedEngineTests : IDisposable
         Assert.Equal("lived on", (await output).Trim());
     }
 
+    [Fact]
+    public void The_engine_a_refused_write_closed_is_let_go_while_the_thread_that_made_the_write_lives_on()
+    {
+        var path = Path.Combine(_directory, "feedhub.db");
+        using var engine = ClosedEngineScenarios.OnAFullDisk(path);
+        using var database = new LiteDatabase(engine);
+        var numbers = database.GetCollection("numbers");
+
+        var closed = RefuseAWrite(engine, numbers);
+        for (var collection = 0; collection < 3; collection++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+
+        Assert.False(closed.IsAlive, "the closed engine is still held (by this thread's slot in it)");
+        ClosedEngineScenarios.RoomAgain(path);
+        numbers.InsertBulk(ClosedEngineScenarios.Numbers(101, 200));
+        Assert.Equal(200, numbers.Count());
+    }
+
     /// <summary>
     /// The transactions are read from LiteDB's own fields (it has no public way to them): a LiteDB whose fields moved
     /// fails here, not in a server whose engine was replaced.
@@ -64,5 +86,15 @@ public sealed class ClosedEngineTests : IDisposable
 
         engine.Rollback();
         Assert.Empty(ClosedEngines.TransactionsOf(engine));
+    }
+
+    /// <summary>A write on this thread, refused by the full disk: the engine it was refused by, held weakly.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WeakReference RefuseAWrite(ReopeningEngine engine, ILiteCollection<BsonDocument> numbers)
+    {
+        var closed = new WeakReference(engine.Open);
+        Assert.Contains("No space left on device", Assert.ThrowsAny<IOException>(() => numbers.InsertBulk(ClosedEngineScenarios.Numbers(101, 200))).Message, StringComparison.Ordinal);
+        Assert.Null(engine.Open);
+        return closed;
     }
 }
