@@ -52,6 +52,18 @@ internal sealed class SourceDirectory
         }
     }
 
+    /// <summary>How many sources the store has.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _byId.Count;
+            }
+        }
+    }
+
     /// <summary>Adds the source, or replaces what was known of it.</summary>
     public void Put(Source source)
     {

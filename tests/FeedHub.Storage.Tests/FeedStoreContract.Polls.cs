@@ -9,6 +9,18 @@ namespace FeedHub.Storage.Tests;
 public abstract partial class FeedStoreContract
 {
     [Fact]
+    public async Task A_first_poll_keeps_the_name_an_import_gave_as_the_display_name()
+    {
+        var source = await Store.AddSourceAsync(new Source { FeedUrl = "https://imported.example/feed", Title = "HN", ImportBatch = 1, CreatedAt = T0 }, default);
+
+        await Store.SavePollAsync(new PollResult(source.Id) { Fetch = new FetchState { PollCount = 1 }, Feed = new LearnedFeed("Hacker News", null, ImportedName: "HN") }, default);
+
+        Store = await ReopenAsync(Store);
+        var stored = (await Store.GetSourceAsync(source.Id, default))!;
+        Assert.Equal(("Hacker News", "HN", "HN"), (stored.Title, stored.DisplayName, stored.Name));
+    }
+
+    [Fact]
     public async Task A_poll_saves_only_its_own_columns_onto_the_source_as_it_stands()
     {
         var source = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
@@ -27,7 +39,7 @@ public abstract partial class FeedStoreContract
         polled.Fetch.PollCount = 7;
         polled.Fetch.LastSuccessAt = T0.AddMinutes(1);
         polled.Fetch.NextPollAt = T0.AddHours(1);
-        await Store.SavePollAsync(new PollResult(source.Id) { Fetch = polled.Fetch, Feed = new LearnedFeed("Feed title", "https://a.example/") }, default);
+        await Store.SavePollAsync(new PollResult(source.Id) { Fetch = polled.Fetch, Feed = new LearnedFeed("Feed title", "https://a.example/", ImportedName: "Outline's name") }, default);
 
         Store = await ReopenAsync(Store);
         var stored = await Store.GetSourceAsync(source.Id, default);

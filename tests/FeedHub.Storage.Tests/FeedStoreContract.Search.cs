@@ -20,6 +20,9 @@ public abstract partial class FeedStoreContract
     [InlineData("fr-CA", "Les chevaux dorment dans l'écurie.", "cheval")]
     [InlineData("de", "Das Haus am See steht leer.", "Häuser")]
     [InlineData("de-DE", "Die Kinder spielen im Garten.", "Kind")]
+    [InlineData("ar", "ذهبنا إلى المكتبة في القاهرة", "مكتبة")]
+    [InlineData("ar-EG", "قرأنا الكتاب في المكتبة", "كتاب")]
+    [InlineData("hi", "बच्चे बगीचे में खेल रहे हैं", "बच्चा")]
     [InlineData(null, "Zebra crossings are painted white.", "zebra")]
     public async Task Search_finds_stemmed_forms_in_the_articles_language(string? language, string text, string query)
     {

@@ -64,6 +64,12 @@ public abstract partial class FeedStoreContract
             sources.Add((await Store.AddSourceAsync(NewSource($"https://s{i}.example/feed"), default)).Id);
         }
 
+        // Fifty of a hundred sources: few enough for the stores to merge each one's river rather than walk everyone's.
+        for (var i = 60; i < 100; i++)
+        {
+            await Store.AddSourceAsync(NewSource($"https://s{i}.example/feed"), default);
+        }
+
         var articles = Enumerable.Range(0, 600)
             .Select(i => StoryArticle(sources[i * 7 % 60], $"id:{i}", T0.AddMinutes(-(i / 3)), $"https://x.example/{i}"))
             .ToList();
@@ -89,6 +95,29 @@ public abstract partial class FeedStoreContract
         await Store.SaveArticlesAsync([latest], [], default);
         var first = await Store.ListArticlesAsync(new ArticleQuery { SourceIds = fifty, Limit = 31 }, default);
         Assert.Equal([latest.Id, .. expected.Take(30)], first.Select(x => x.Id));
+    }
+
+    /// <summary>
+    /// A category that is most of the sources (103 of 120): the stores walk the whole river and keep its sources'
+    /// articles rather than merge a river per source; the page is the same.
+    /// </summary>
+    [Fact]
+    public async Task The_river_of_a_category_of_most_sources_keeps_only_its_sources_in_order()
+    {
+        var sources = new List<Source>();
+        for (var i = 0; i < 120; i++)
+        {
+            sources.Add(await Store.AddSourceAsync(NewSource($"https://blog{i}.example/feed"), default));
+        }
+
+        var articles = sources.Select((source, i) => NewArticle(source.Id, "id:1", T0.AddMinutes(-i))).ToList();
+        await Store.SaveArticlesAsync(articles, [], default);
+        var category = sources.Where((_, i) => i % 7 != 3).Select(s => s.Id).ToList();
+
+        var page = await Store.ListArticlesAsync(new ArticleQuery { SourceIds = category, Before = ArticleCursor.Of(articles[1]), Limit = 20 }, default);
+
+        var expected = articles.Skip(2).Where(a => category.Contains(a.SourceId)).Take(20).Select(a => a.Id);
+        Assert.Equal(expected, page.Select(a => a.Id));
     }
 
     /// <summary>

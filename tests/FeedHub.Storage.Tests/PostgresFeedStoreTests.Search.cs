@@ -1,6 +1,7 @@
 using FeedHub.Core.Search;
 using FeedHub.Core.Storage;
 using FeedHub.Storage.Postgres;
+using Npgsql;
 
 namespace FeedHub.Storage.Tests;
 
@@ -19,6 +20,36 @@ public sealed partial class PostgresFeedStoreTests
             Assert.Equal(SearchLanguages.For(tag), (string?)await command.ExecuteScalarAsync());
         }
     }
+
+    /// <summary>
+    /// An Arabic article stored before Arabic had its rules (indexed with the simple ones, as the trigger of 0007 made
+    /// it) is indexed again by migration 0026: a search without the attached article (مكتبة) finds المكتبة.
+    /// </summary>
+    [Fact]
+    public async Task An_article_stored_before_its_language_had_rules_is_indexed_again_with_them()
+    {
+        var source = await Store.AddSourceAsync(NewSource("https://cairo.example/feed"), default);
+        var article = NewArticle(source.Id, "id:1");
+        (article.Title, article.Content, article.Language) = ("رحلة", "<p>ذهبنا إلى المكتبة في القاهرة</p>", "ar");
+        await Store.SaveArticlesAsync([article], [], default);
+        await using var dataSource = NpgsqlDataSource.Create(ConnectionString);
+        await using (var before0026 = dataSource.CreateCommand(
+            """
+            UPDATE articles SET search_config = 'simple', search_document = to_tsvector('simple', title || ' ' || content);
+            DELETE FROM schema_migrations WHERE version = 26;
+            """))
+        {
+            await before0026.ExecuteNonQueryAsync();
+        }
+
+        Assert.Empty(await Store.ListArticlesAsync(new ArticleQuery { Search = ArabicSearch() }, default));
+
+        Assert.Contains(26, await SchemaMigrations.ApplyAsync(dataSource, default));
+
+        Assert.Equal([article.Id], (await Store.ListArticlesAsync(new ArticleQuery { Search = ArabicSearch() }, default)).Select(a => a.Id));
+    }
+
+    private static SearchQuery ArabicSearch() => SearchQuery.TryParse("مكتبة", out var query, out _) ? query : throw new InvalidOperationException();
 
     [Theory]
     [InlineData("'said' <-> 'time'", "'said + time'", true)]
@@ -115,5 +146,5 @@ public sealed partial class PostgresFeedStoreTests
     }
 
     private static readonly string[] SearchLanguagesTags =
-        ["en", "fr", "de", "es", "it", "pt", "nl", "sv", "da", "no", "nb", "nn", "fi", "ru", "hu", "ro", "tr"];
+        ["en", "fr", "de", "es", "it", "pt", "nl", "sv", "da", "no", "nb", "nn", "fi", "ru", "hu", "ro", "tr", "ar", "el", "ca", "eu", "ga", "hi", "hy", "id", "in", "he", "fa"];
 }

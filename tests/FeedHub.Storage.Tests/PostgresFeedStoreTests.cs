@@ -225,26 +225,6 @@ public sealed partial class PostgresFeedStoreTests : FeedStoreContract
         Assert.Equal(expected, firstPage.Concat(secondPage).Select(x => x.Id));
     }
 
-    [Fact]
-    public async Task The_river_of_a_large_category_keeps_only_its_sources_in_order()
-    {
-        var sources = new List<Source>();
-        for (var i = 0; i < PostgresFeedStore.MaxSourcesMergedPerSource + 20; i++)
-        {
-            sources.Add(await Store.AddSourceAsync(NewSource($"https://blog{i}.example/feed"), default));
-        }
-
-        var articles = sources.Select((source, i) => NewArticle(source.Id, "id:1", T0.AddMinutes(-i))).ToList();
-        await Store.SaveArticlesAsync(articles, [], default);
-        var category = sources.Where((_, i) => i % 7 != 3).Select(s => s.Id).ToList();
-
-        var page = await Store.ListArticlesAsync(new ArticleQuery { SourceIds = category, Before = ArticleCursor.Of(articles[1]), Limit = 20 }, default);
-
-        var expected = articles.Skip(2).Where(a => category.Contains(a.SourceId)).Take(20).Select(a => a.Id);
-        Assert.True(category.Count > PostgresFeedStore.MaxSourcesMergedPerSource);
-        Assert.Equal(expected, page.Select(a => a.Id));
-    }
-
     private async Task<PostgresFeedStore> OpenOtherStoreAsync(string? connectionString = null)
     {
         var store = await PostgresFeedStore.OpenAsync(connectionString ?? ConnectionString, default);

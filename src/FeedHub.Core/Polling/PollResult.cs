@@ -61,6 +61,8 @@ public sealed record PollResult(long SourceId)
         {
             source.Title = feed.Title;
             source.SiteUrl = feed.SiteUrl;
+            // Unless a curator named the source meanwhile.
+            source.DisplayName ??= feed.ImportedName;
         }
 
         if (MovedTo is not null)
@@ -75,5 +77,8 @@ public sealed record PollResult(long SourceId)
     }
 }
 
-/// <summary>What a feed says about itself that FeedHub keeps with its source.</summary>
-public sealed record LearnedFeed(string? Title, string? SiteUrl);
+/// <summary>
+/// What a feed says about itself that FeedHub keeps with its source, and the name an OPML import gave the source when
+/// its first poll found the feed titled otherwise (see <see cref="SourcePoller"/>): kept as its display name.
+/// </summary>
+public sealed record LearnedFeed(string? Title, string? SiteUrl, string? ImportedName = null);

@@ -200,6 +200,27 @@ public sealed partial class SourcePoller(
     }
 
     /// <summary>
+    /// The name an OPML import gave a source that its first successful poll finds the feed calls otherwise: the name
+    /// the curator's previous reader showed, which Feedly, Inoreader, Miniflux and FreshRSS export for a feed renamed
+    /// there, and which those readers and Planet keep over the feed's own title. Null when the source was not imported,
+    /// was read before, has a display name already, or its outline named it as the feed does (or by its address).
+    /// </summary>
+    private static string? ImportedName(Source source, string? feedTitle)
+    {
+        if (source is not { ImportBatch: not null, DisplayName: null, Title: { } outlineName } || source.Fetch.LastSuccessAt is not null
+            || string.IsNullOrWhiteSpace(outlineName) || string.IsNullOrWhiteSpace(feedTitle)
+            || Uri.TryCreate(outlineName.Trim(), UriKind.Absolute, out _))
+        {
+            return null;
+        }
+
+        return string.Equals(string.Join(' ', outlineName.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)),
+            string.Join(' ', feedTitle.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)), StringComparison.OrdinalIgnoreCase)
+            ? null
+            : outlineName;
+    }
+
+    /// <summary>
     /// Reads the feed and decides what it changes, saving nothing: what the feed says of itself when that changed (the
     /// title a first poll learns), the articles to add and update, and the fetch state in <paramref name="source"/>.
     /// </summary>
@@ -222,8 +243,10 @@ public sealed partial class SourcePoller(
         LearnedFeed? learned = null;
         if (title != source.Title || siteUrl != source.SiteUrl)
         {
+            var importedName = ImportedName(source, title);
             (source.Title, source.SiteUrl) = (title, siteUrl);
-            learned = new LearnedFeed(title, siteUrl);
+            source.DisplayName ??= importedName;
+            learned = new LearnedFeed(title, siteUrl, importedName);
         }
 
         var ingested = await ingester.PlanAsync(source, document, documentUrl, _options.MaxArticlesPerPoll, cancellationToken).ConfigureAwait(false);

@@ -1,12 +1,16 @@
 using FeedHub.Core.Search;
 using Lucene.Net.Analysis;
+using Lucene.Net.Analysis.Ar;
 using Lucene.Net.Analysis.Da;
 using Lucene.Net.Analysis.De;
 using Lucene.Net.Analysis.En;
+using Lucene.Net.Analysis.El;
 using Lucene.Net.Analysis.Es;
 using Lucene.Net.Analysis.Fi;
 using Lucene.Net.Analysis.Fr;
+using Lucene.Net.Analysis.Hi;
 using Lucene.Net.Analysis.Hu;
+using Lucene.Net.Analysis.Hy;
 using Lucene.Net.Analysis.It;
 using Lucene.Net.Analysis.Nl;
 using Lucene.Net.Analysis.No;
@@ -86,6 +90,10 @@ internal sealed class SearchAnalyzers : AnalyzerWrapper
         "hungarian" => new HungarianAnalyzer(Version),
         "romanian" => new RomanianAnalyzer(Version),
         "turkish" => new TurkishAnalyzer(Version),
+        "arabic" => new ArabicAnalyzer(Version),
+        "greek" => new GreekAnalyzer(Version),
+        "hindi" => new HindiAnalyzer(Version),
+        "armenian" => new ArmenianAnalyzer(Version),
         _ => _simple,
     };
 }

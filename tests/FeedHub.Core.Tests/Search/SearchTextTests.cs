@@ -32,6 +32,8 @@ public sealed class SearchTextTests
     [InlineData("en-US", "english")]
     [InlineData("FR_ca", "french")]
     [InlineData("de", "german")]
+    [InlineData("ar-EG", "arabic")]
+    [InlineData("he", "simple")]
     [InlineData("ja", "simple")]
     [InlineData(null, "simple")]
     [InlineData("english", "simple")]
