@@ -114,17 +114,22 @@ public sealed partial class PostgresFeedStore
         {
             command.Parameters.Add(new NpgsqlParameter<int>("walked", WalkedRows));
             // The newest rows' ids come from the river or source index alone, and each row is read only when the walk
-            // reaches it: a category's rows are not all read and sorted first.
+            // reaches it: a category's rows are not all read and sorted first. The check is a subquery of its own (its
+            // LIMIT keeps the planner from making it a join): as a join, with the words' matches estimated far too
+            // few, PostgreSQL checked every article's document in a scan of the whole table, then joined the newest
+            // (a common word at 100,000 articles: 837 ms, where the walk stops after 367 rows in 14 ms).
             return $"""
                 SELECT {ArticleColumns.SelectList} FROM articles
                 WHERE id IN (
-                    SELECT candidate.id FROM (
+                    SELECT newest.id FROM (
                         SELECT id, sort_date FROM articles
                         WHERE {filter}
                         ORDER BY sort_date DESC, id DESC
                         LIMIT @walked) AS newest
-                    JOIN articles AS candidate ON candidate.id = newest.id
-                    WHERE {match}
+                    CROSS JOIN LATERAL (
+                        SELECT 1 FROM articles AS candidate
+                        WHERE candidate.id = newest.id AND {match}
+                        LIMIT 1) AS hit
                     ORDER BY newest.sort_date DESC, newest.id DESC
                     LIMIT @limit)
                 ORDER BY sort_date DESC, id DESC

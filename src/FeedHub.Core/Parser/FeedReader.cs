@@ -380,11 +380,16 @@ public sealed partial class FeedReader
         var close = content.IndexOf("</title", StringComparison.OrdinalIgnoreCase);
         var raw = System.Net.WebUtility.HtmlDecode(content[..Math.Min(close < 0 ? content.Length : close, 200)].ToString());
         // The title goes into the source's health: a control character is dropped, as feeds' own are, since PostgreSQL
-        // refuses U+0000 (&#0;) in text, and the poll's save then failed and the health showed its encoding error.
-        var printable = new string([.. raw.Where(c => !char.IsControl(c) || char.IsWhiteSpace(c))]);
+        // refuses U+0000 (&#0;) in text, and the poll's save then failed and the health showed its encoding error. So
+        // is a bidirectional control (an override, an embedding, an isolate, a mark), which would reorder the rest of
+        // the line it is shown in (the error's closing words, the next source in `sources list`); a Hebrew or Arabic
+        // title is kept as it is, the text's own directions shown by the Unicode bidirectional algorithm.
+        var printable = new string([.. raw.Where(c => (!char.IsControl(c) || char.IsWhiteSpace(c)) && !IsBidiControl(c))]);
         var title = string.Join(' ', printable.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
         return title.Length == 0 ? null : title.Length <= 80 ? title : string.Concat(title.AsSpan(0, 79).TrimEnd(), "\u2026");
     }
+
+    private static bool IsBidiControl(char c) => c is '\u061C' or '\u200E' or '\u200F' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
 
     /// <summary>
     /// Does the text start the way an HTML page does: after whitespace, processing instructions and comments, an HTML

@@ -139,6 +139,8 @@ public sealed class FeedReaderRecoveryTests
     [InlineData("<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>Checking your browser</body></html>", " (the page is titled \u201cJust a moment...\u201d)")]
     [InlineData("<html><head><TITLE>\n  Sign in &ndash; Example   Blog\n</TITLE></head></html>", " (the page is titled \u201cSign in \u2013 Example Blog\u201d)")]
     [InlineData("<html><head><title>Just a&#0; moment&#x1d;...</title></head></html>", " (the page is titled \u201cJust a moment...\u201d)")]
+    [InlineData("<html><head><title>Login &#x202E;gnp.exe&#x202C; &#x2067;x&#x2069;</title></head></html>", " (the page is titled \u201cLogin gnp.exe x\u201d)")]
+    [InlineData("<html dir=\"rtl\"><head><title>\u05D3\u05E3 \u05D4\u05DB\u05E0\u05D9\u05E1\u05D4</title></head></html>", " (the page is titled \u201c\u05D3\u05E3 \u05D4\u05DB\u05E0\u05D9\u05E1\u05D4\u201d)")]
     [InlineData("<html><body><p>No title</p></body></html>", "")]
     [InlineData("<html><head><title>   </title></head></html>", "")]
     public void A_page_served_where_a_feed_was_is_named_by_its_title(string page, string named)

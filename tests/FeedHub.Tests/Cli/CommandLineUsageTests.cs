@@ -114,6 +114,7 @@ public sealed class CommandLineUsageTests : IDisposable
     [InlineData("serve", "FeedHub:Fetcher:MaxConcurrency", "0", "FeedHub:Fetcher:MaxConcurrency must be at least 1, or nothing is ever fetched")]
     [InlineData("serve", "FeedHub:Digest:TimeZone", "Europe/Pariss", "FeedHub:Digest:TimeZone 'Europe/Pariss' is not a time zone this machine knows")]
     [InlineData("serve", "FeedHub:Digest:DaysInFeed", "0", "FeedHub:Digest:DaysInFeed must be between 1 and 366")]
+    [InlineData("serve", "FeedHub:Images:CacheFor", "00:00:10", "FeedHub:Images:CacheFor must be between a minute and 30 days")]
     public async Task A_setting_feedhub_cannot_follow_stops_it_before_it_starts_naming_the_key(string command, string key, string value, string problem)
     {
         var run = await FeedHubProcess.RunAsync(_workingDirectory, Environment(), [.. command.Split(' '), $"--{key}={value}"]);

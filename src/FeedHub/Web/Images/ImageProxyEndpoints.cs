@@ -1,3 +1,4 @@
+using FeedHub.Core.Settings;
 using Microsoft.Extensions.Options;
 
 namespace FeedHub.Web.Images;
@@ -10,7 +11,8 @@ public static class ImageProxyEndpoints
 {
     public static IServiceCollection AddImageProxy(this IServiceCollection services)
     {
-        services.AddOptions<ImageProxyOptions>().BindConfiguration(ImageProxyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ImageProxyOptions>().BindConfiguration(ImageProxyOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ImageProxyOptions>, CheckedOptionsValidator<ImageProxyOptions>>();
         services.AddSingleton<ImageLinks>();
         services.AddSingleton<ImageProxy>();
         services.AddHostedService<ImageKeyAtStart>();
