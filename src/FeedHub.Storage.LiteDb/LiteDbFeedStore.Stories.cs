@@ -37,6 +37,12 @@ public sealed partial class LiteDbFeedStore
     private ILiteCollection<BsonDocument> _duplicates = null!;
     private string? _installationAuthority;
 
+    /// <summary>
+    /// Whether the file may hold story keys from before keys were placed (<see cref="StoryIdentity.BareToo"/>): look-ups
+    /// then ask for both forms of each key. Read and written under the write lock once the file is open.
+    /// </summary>
+    private bool _storyKeysOfBefore;
+
     public Task<IReadOnlyList<StoryMember>> ListStoryMembersAsync(IReadOnlyCollection<long> storyIds, CancellationToken cancellationToken) => Read(() =>
     {
         if (storyIds.Count == 0)
@@ -227,10 +233,37 @@ public sealed partial class LiteDbFeedStore
         AssignStories(inserts, below: long.MaxValue);
     }
 
+    /// <summary>
+    /// Which forms of story key the file holds, recorded at its first opening by a FeedHub that places keys: a file with
+    /// articles holds keys from before (they cannot all be placed again: a canonical URL found on a page is kept as its
+    /// digest only), a new file none. Read before <see cref="UpgradeStories"/>, whose look-ups then ask for both forms.
+    /// </summary>
+    private void ReadStoryKeyForms()
+    {
+        if (_settings.FindById(StoryIdentity.FormsSetting)?["Value"] is { IsString: true } forms)
+        {
+            _storyKeysOfBefore = forms.AsString != StoryIdentity.PlacedOnly;
+            return;
+        }
+
+        _storyKeysOfBefore = _articles.Query().Select("_id").Limit(1).FirstOrDefault() is not null;
+        _settings.Upsert(new BsonDocument { ["_id"] = StoryIdentity.FormsSetting, ["Value"] = _storyKeysOfBefore ? StoryIdentity.BareToo : StoryIdentity.PlacedOnly });
+    }
+
+    /// <summary>A write of articles holding keys from before records, in its transaction, that the file holds such keys.</summary>
+    private void NoteStoryKeysOfBefore(IEnumerable<Article> articles)
+    {
+        if (!_storyKeysOfBefore && articles.Any(article => !article.StoryKeys.TrueForAll(StoryIdentity.IsPlaced)))
+        {
+            _storyKeysOfBefore = true;
+            _settings.Upsert(new BsonDocument { ["_id"] = StoryIdentity.FormsSetting, ["Value"] = StoryIdentity.BareToo });
+        }
+    }
+
     /// <summary>Decides the stories of <paramref name="articles"/> from the stored articles older than <paramref name="below"/> holding their keys.</summary>
     private void AssignStories(IReadOnlyList<Article> articles, long below)
     {
-        var keys = articles.SelectMany(a => a.StoryKeys).Distinct().Select(key => new BsonValue(key)).ToList();
+        var keys = StoryIdentity.LookupKeysOf(articles.SelectMany(a => a.StoryKeys), _storyKeysOfBefore).ConvertAll(key => new BsonValue(key));
         var holders = new Dictionary<long, StoryHolder>();
         if (keys.Count > 0)
         {

@@ -73,6 +73,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
             MovePendingPages();
             EnsureStoryIndexes();
             MoveDuplicates();
+            ReadStoryKeyForms();
             UpgradeStories();
             OpenSourceDirectory();
             MarkDuplicateAddresses();
@@ -301,6 +302,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
         // story at once still make one.
         return () =>
         {
+            NoteStoryKeysOfBefore(inserts.Concat(updates));
             PrepareInserts(inserts, authority);
             for (var i = 0; i < inserts.Count; i++)
             {

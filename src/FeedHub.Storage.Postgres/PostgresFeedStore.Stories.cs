@@ -38,6 +38,37 @@ public sealed partial class PostgresFeedStore
 
     private string? _installationAuthority;
 
+    /// <summary>
+    /// Whether the database may hold story keys from before keys were placed (<see cref="StoryIdentity.BareToo"/>,
+    /// recorded by migration 0024 or by a write of such keys): look-ups then ask for both forms of each key.
+    /// </summary>
+    private volatile bool _storyKeysOfBefore;
+
+    private const string StoryKeysOfBeforeSql = $"INSERT INTO settings (name, value) VALUES ('{StoryIdentity.FormsSetting}', '{StoryIdentity.BareToo}') ON CONFLICT (name) DO UPDATE SET value = excluded.value";
+
+    /// <summary>Reads which forms of story key the database holds; a database that does not say holds both, as far as anyone knows.</summary>
+    private async Task ReadStoryKeyFormsAsync(CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand("SELECT value FROM settings WHERE name = @name");
+        command.Parameters.Add(new NpgsqlParameter<string>("name", StoryIdentity.FormsSetting));
+        _storyKeysOfBefore = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not StoryIdentity.PlacedOnly;
+    }
+
+    /// <summary>
+    /// When articles written hold keys from before (a copy of an older store's articles), the statement that records it
+    /// in the write's transaction, or null; look-ups ask for both forms from then on.
+    /// </summary>
+    private NpgsqlBatchCommand? NoteStoryKeysOfBefore(IEnumerable<Article> articles)
+    {
+        if (_storyKeysOfBefore || articles.All(article => article.StoryKeys.TrueForAll(StoryIdentity.IsPlaced)))
+        {
+            return null;
+        }
+
+        _storyKeysOfBefore = true;
+        return new NpgsqlBatchCommand(StoryKeysOfBeforeSql);
+    }
+
     public async Task<IReadOnlyList<StoryMember>> ListStoryMembersAsync(IReadOnlyCollection<long> storyIds, CancellationToken cancellationToken)
     {
         if (storyIds.Count == 0)
@@ -59,7 +90,7 @@ public sealed partial class PostgresFeedStore
 
     private async Task AssignStoriesAsync(IReadOnlyList<Article> inserts, CancellationToken cancellationToken)
     {
-        var keys = inserts.SelectMany(a => a.StoryKeys).Distinct().ToArray();
+        var keys = StoryIdentity.LookupKeysOf(inserts.SelectMany(a => a.StoryKeys), _storyKeysOfBefore).ToArray();
         var holders = keys.Length == 0 ? [] : await ReadHoldersAsync(_writes.CreateCommand(HoldersSql), keys, below: long.MaxValue, cancellationToken).ConfigureAwait(false);
         var members = holders.Count == 0 ? [] : await ListStoryMembersAsync(holders.Select(h => h.StoryId).ToList(), cancellationToken).ConfigureAwait(false);
         StoryAssignment.Assign(inserts, holders, members);
@@ -90,7 +121,7 @@ public sealed partial class PostgresFeedStore
         var joined = new List<Article>();
         foreach (var article in updates.Where(a => alone.Contains(a.Id)))
         {
-            var holders = await ReadHoldersAsync(_dataSource.CreateCommand(HoldersSql), [.. article.StoryKeys], below: article.Id, cancellationToken).ConfigureAwait(false);
+            var holders = await ReadHoldersAsync(_dataSource.CreateCommand(HoldersSql), [.. StoryIdentity.LookupKeysOf(article.StoryKeys, _storyKeysOfBefore)], below: article.Id, cancellationToken).ConfigureAwait(false);
             var members = holders.Count == 0 ? [] : await ListStoryMembersAsync(holders.Select(h => h.StoryId).ToList(), cancellationToken).ConfigureAwait(false);
             StoryAssignment.Assign([article], holders, members);
             if (article.DuplicateOf is not null)
@@ -200,8 +231,9 @@ public sealed partial class PostgresFeedStore
             return null;
         }
 
-        // Oldest first, so each article of the batch sees the stories of those before it (see StoryAssignment).
-        var keys = batch.SelectMany(a => a.StoryKeys).Distinct().ToArray();
+        // Oldest first, so each article of the batch sees the stories of those before it (see StoryAssignment). Both
+        // forms of key are looked up: a database upgraded in part by a FeedHub from before placed keys holds its keys.
+        var keys = StoryIdentity.LookupKeysOf(batch.SelectMany(a => a.StoryKeys), bareToo: true).ToArray();
         var holders = await ReadHoldersAsync(new NpgsqlCommand(HoldersSql, connection), keys, below: batch[0].Id, cancellationToken).ConfigureAwait(false);
         var members = new List<StoryMember>();
         await using (var select = new NpgsqlCommand(MembersSql, connection))

@@ -71,6 +71,7 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
             await UpgradeSourceListingAsync(dataSource, cancellationToken).ConfigureAwait(false);
             var store = new PostgresFeedStore(dataSource, writes, new ContentVersionMirror(connectionString, dataSource, timeProvider));
             await store.RefreshPairsIndexValidityAsync(cancellationToken).ConfigureAwait(false);
+            await store.ReadStoryKeyFormsAsync(cancellationToken).ConfigureAwait(false);
             return store;
         }
         catch
@@ -408,6 +409,7 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
         }
 
         await MintMissingEntryIdsAsync(inserts, cancellationToken).ConfigureAwait(false);
+        var keysOfBefore = NoteStoryKeysOfBefore(inserts.Concat(updates));
         await AssignStoriesAsync(inserts, cancellationToken).ConfigureAwait(false);
 
         // One batch is one transaction: all of it is stored, or none of it. The articles' triggers move the store
@@ -428,6 +430,11 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
         }
 
         await using var batch = new NpgsqlBatch(connection, transaction);
+        if (keysOfBefore is not null)
+        {
+            batch.BatchCommands.Add(keysOfBefore);
+        }
+
         if (inserts.Count > 0)
         {
             var insert = new NpgsqlBatchCommand(ArticleColumns.InsertSql);
@@ -689,6 +696,11 @@ public sealed partial class PostgresFeedStore : IFeedStore, IAsyncDisposable, ID
     {
         await MintMissingEntryIdsAsync(articles, cancellationToken).ConfigureAwait(false);
         await using var batch = _dataSource.CreateBatch();
+        if (NoteStoryKeysOfBefore(articles) is { } keysOfBefore)
+        {
+            batch.BatchCommands.Add(keysOfBefore);
+        }
+
         if (articles.Count > 0)
         {
             var import = new NpgsqlBatchCommand(ArticleColumns.ImportSql);

@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using System.Text;
 using FeedHub.Core.Ingest;
 using FeedHub.Core.Model;
-using FeedHub.Core.Urls;
 using FeedHub.Storage.LiteDb;
 using LiteDB;
 
@@ -17,17 +16,21 @@ namespace FeedHub.Benchmarks;
 /// </code>
 /// Farm-like feeds of 20 articles (the store's own documents, <c>LiteDbFeedStore.ToDocument</c>, with their story keys
 /// from a link and a guid as the ingester makes them; dates spread over four weeks, as a cold poll's) are inserted into
-/// a LiteDB file with the articles' indexes of a file the store made, one transaction per feed; then again without
-/// each index in turn, and with the story keys placed: each prefixed by a digest of its URL's host (each feed is a site
-/// of its own here, as on a planet), so that a site's keys are neighbours in the index instead of each at a random
-/// place of it (the documents keep their size: the placed keys replace the keys). The
-/// variants take turns in each rep, each on a new file. Printed per variant and rep: the CPU of the inserts and
-/// commits per feed over the second half of the feeds (the first half fills the indexes), and the file's size.
+/// a LiteDB file with the articles' indexes of a file the store made, one transaction per feed, each feed's story keys
+/// looked up first as the store does before an insert (one query of the multi-key index); then again without each
+/// index in turn (without <c>StoryKeys</c>, without its look-ups too), with the story keys of before (the story's digest
+/// alone, each at a random place of the index, as FeedHub stored them until keys were placed by site: each feed is a
+/// site of its own here, as on a planet) and with placed keys written over a file of keys of before (the first half
+/// of the feeds with keys of before, as an upgraded file holds them, the second half placed, looked up in both forms,
+/// as such a store does). The variants take turns in each rep, each on a new file. Printed per variant and rep: the CPU
+/// of the look-ups, inserts and commits per feed over the second half of the feeds (the first half fills the indexes),
+/// and the file's size.
 /// </summary>
 public static class ArticleIndexesBenchmark
 {
     private const int ArticlesPerFeed = 20;
-    private const string Placed = "story keys placed";
+    private const string Before = "story keys of before";
+    private const string PlacedOverBefore = "placed over keys of before";
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
     private static readonly DateTimeOffset Newest = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
 
@@ -60,7 +63,7 @@ public static class ArticleIndexesBenchmark
         try
         {
             var indexes = await StoreIndexesAsync(Path.Combine(directory, "store.db"));
-            List<string> variants = ["all", .. indexes.Select(index => "without " + index.Name), Placed];
+            List<string> variants = ["all", .. indexes.Select(index => "without " + index.Name), Before, PlacedOverBefore];
             variants = only is null ? variants : variants.Where(only.Contains).ToList();
             Console.WriteLine(string.Create(Invariant, $"article-indexes: {feeds} feeds of {ArticlesPerFeed} articles, one transaction each; the store's indexes: {string.Join(", ", indexes.Select(i => $"{i.Name} ({i.Expression})"))}; load average {File.ReadAllText("/proc/loadavg").Trim()}"));
             var results = variants.ToDictionary(v => v, _ => new List<double>());
@@ -70,7 +73,7 @@ public static class ArticleIndexesBenchmark
                 {
                     var (cpu, megabytes) = Insert(Path.Combine(directory, "variant.db"), feeds, indexes, variant);
                     results[variant].Add(cpu);
-                    Console.WriteLine(string.Create(Invariant, $"  rep {rep} {variant,-26} {cpu,6:F2} ms CPU per feed (inserts and commits), file {megabytes,6:F1} MB, load {File.ReadAllText("/proc/loadavg")[..14]}"));
+                    Console.WriteLine(string.Create(Invariant, $"  rep {rep} {variant,-26} {cpu,6:F2} ms CPU per feed (look-ups, inserts and commits), file {megabytes,6:F1} MB, load {File.ReadAllText("/proc/loadavg")[..14]}"));
                 }
             }
 
@@ -111,7 +114,7 @@ public static class ArticleIndexesBenchmark
             File.Delete(file);
         }
 
-        var placed = variant == Placed;
+        var lookUp = variant != "without StoryKeys";
         using (var database = new LiteDatabase(path))
         {
             var articles = database.GetCollection("articles", BsonAutoId.Int64);
@@ -132,18 +135,27 @@ public static class ArticleIndexesBenchmark
                     cpuAtHalf = process.TotalProcessorTime;
                 }
 
+                var before = variant == Before || (variant == PlacedOverBefore && feed <= feeds / 2);
                 var documents = new List<BsonDocument>(ArticlesPerFeed);
+                var keys = new List<string>();
                 for (var item = 0; item < ArticlesPerFeed; item++)
                 {
                     var article = ArticleOf(feed, item, random);
                     article.Id = ((feed - 1L) * ArticlesPerFeed) + item + 1;
-                    var document = LiteDbFeedStore.ToDocument(article);
-                    if (placed)
+                    if (before)
                     {
-                        document["StoryKeys"] = new BsonArray(PlacedKeys(article).Select(key => new BsonValue(key)));
+                        article.StoryKeys = article.StoryKeys.ConvertAll(StoryIdentity.StoryOf);
                     }
 
-                    documents.Add(document);
+                    keys.AddRange(article.StoryKeys);
+                    documents.Add(LiteDbFeedStore.ToDocument(article));
+                }
+
+                if (lookUp)
+                {
+                    var wanted = StoryIdentity.LookupKeysOf(keys, bareToo: variant == PlacedOverBefore).Select(key => new BsonValue(key));
+                    _ = articles.Query().Where(BsonExpression.Create("$.StoryKeys[*] ANY IN @0", new BsonArray(wanted)))
+                        .Select("{ _id, SourceId, DuplicateOf, StoryKeys }").ToList();
                 }
 
                 database.BeginTrans();
@@ -188,16 +200,6 @@ public static class ArticleIndexesBenchmark
             Language = "en",
         };
     }
-
-    /// <summary>Each story key of the article behind a digest of its URL's host: a site's keys are neighbours.</summary>
-    private static IEnumerable<string> PlacedKeys(Article article)
-        => new[] { article.Link, StoryIdentity.FeedIdOf(article.Key) }
-            .Select(url => (Url: url, Keys: StoryIdentity.KeysOf(url, feedId: null, canonicalUrl: null)))
-            .Where(found => found.Keys.Count == 1)
-            .Select(found => Place(UrlNormalizer.ForStory(found.Url)!) + found.Keys[0]);
-
-    private static string Place(string story)
-        => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(new Uri("http://" + story).Host)))[..6];
 
     private static string Words(Random random, int length)
     {

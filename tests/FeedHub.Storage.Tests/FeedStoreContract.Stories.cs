@@ -121,6 +121,36 @@ public abstract partial class FeedStoreContract
     }
 
     [Fact]
+    public async Task A_story_stored_with_keys_from_before_keys_were_placed_merges_with_new_articles_holding_placed_keys()
+    {
+        var a = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);
+        var b = await Store.AddSourceAsync(NewSource("https://b.example/feed"), default);
+        var c = await Store.AddSourceAsync(NewSource("https://c.example/feed"), default);
+        // As a FeedHub from before stored it (and as `migrate` copies such a store): the story's digest alone.
+        var old = StoryArticle(a.Id, "id:1", T0, "https://news.example/2026/11/story");
+        old.StoryKeys = old.StoryKeys.ConvertAll(StoryIdentity.StoryOf);
+        await Store.SaveArticlesAsync([old], [], default);
+        Store = await ReopenAsync(Store);
+
+        var told = StoryArticle(b.Id, "id:x", T0.AddHours(1), "http://www.news.example/2026/11/story/?utm_source=b");
+        await Store.SaveArticlesAsync([told], [], default);
+
+        // Its feed entry edited, the old article is stored again with the placed form of its key: stories go on merging.
+        var edited = (await Store.GetArticleAsync(old.Id, default))!;
+        edited.Title = "Edited";
+        edited.StoryKeys = StoryIdentity.Union(edited.StoryKeys, StoryIdentity.KeysOf(edited.Link, StoryIdentity.FeedIdOf(edited.Key), canonicalUrl: null));
+        await Store.SaveArticlesAsync([], [edited], default);
+        var third = StoryArticle(c.Id, "id:y", T0.AddHours(2), "https://news.example/2026/11/story");
+        await Store.SaveArticlesAsync([third], [], default);
+
+        Assert.Equal(old.Id, told.DuplicateOf);
+        Assert.Equal(old.Id, (await Store.GetArticleAsync(told.Id, default))?.DuplicateOf);
+        Assert.All((await Store.GetArticleAsync(old.Id, default))!.StoryKeys, key => Assert.True(StoryIdentity.IsPlaced(key)));
+        Assert.Equal(old.Id, third.DuplicateOf);
+        Assert.Equal([old.Id], (await Store.ListArticlesAsync(new ArticleQuery { StoriesOnly = true }, default)).Select(x => x.Id));
+    }
+
+    [Fact]
     public async Task Every_stored_article_has_an_entry_id_that_updates_never_change()
     {
         var source = await Store.AddSourceAsync(NewSource("https://a.example/feed"), default);

@@ -138,8 +138,9 @@ public sealed class ArticleIngester(IFeedStore store, HtmlContentSanitizer sanit
         article.Title = HtmlText.Of(Mojibake.RepairOrNull(item.Title)) ?? HtmlText.Of(summary, 120);
         article.Link = link;
         article.CanonicalUrl = UrlNormalizer.ForStory(link);
-        // Keys only accumulate: those found on the article's page (its canonical URL) stay when the feed entry changes.
-        article.StoryKeys = [.. article.StoryKeys.Union(StoryIdentity.KeysOf(link, item.Id?.Trim(), canonicalUrl: null))];
+        // Keys only accumulate: those found on the article's page (its canonical URL) stay when the feed entry changes; a
+        // stored key from before keys were placed gives way to its placed form.
+        article.StoryKeys = StoryIdentity.Union(article.StoryKeys, StoryIdentity.KeysOf(link, item.Id?.Trim(), canonicalUrl: null));
         article.Author = HtmlText.Of(Mojibake.RepairOrNull(item.Author), 200);
         var safeSummary = sanitizer.SanitizeWithText(summary, baseUrl);
         var safeContent = sanitizer.SanitizeWithText(content, baseUrl);

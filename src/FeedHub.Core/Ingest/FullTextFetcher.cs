@@ -59,7 +59,7 @@ public sealed partial class FullTextFetcher(
 
         // The page's canonical URL (or where the link redirected to) is strong evidence of the story too.
         var canonical = PageCanonical.Find(fetched.Body, fetched.FinalUrl ?? page) ?? fetched.FinalUrl?.AbsoluteUri;
-        article.StoryKeys = [.. article.StoryKeys.Union(StoryIdentity.KeysOf(link: null, feedId: null, canonical))];
+        article.StoryKeys = StoryIdentity.Union(article.StoryKeys, StoryIdentity.KeysOf(link: null, feedId: null, canonical));
 
         var extracted = extractor.Extract(fetched.Body, fetched.ContentType, fetched.FinalUrl ?? page, new ExtractionOptions { CssSelectorOverride = selector, KnownTitle = article.Title });
         article.Extraction = extracted.Outcome switch

@@ -1,3 +1,4 @@
+using FeedHub.Core.Ingest;
 using FeedHub.Core.Model;
 
 namespace FeedHub.Core.Storage;
@@ -7,7 +8,8 @@ public sealed record StoryHolder(long ArticleId, long SourceId, long StoryId, IR
 
 /// <summary>
 /// How stores decide the story of new articles, the same way in every store: an article joins the oldest story that
-/// an article of another source holding one of its keys belongs to, unless that story already has an article of the
+/// an article of another source holding one of its keys (a key of its story, placed or from before: see
+/// <see cref="StoryIdentity.Share"/>) belongs to, unless that story already has an article of the
 /// article's own source (two articles of one source are never one story). Otherwise it leads a story of its own.
 /// </summary>
 public static class StoryAssignment
@@ -26,7 +28,7 @@ public static class StoryAssignment
             long? story = null;
             foreach (var holder in known)
             {
-                if (holder.SourceId == article.SourceId || holder.StoryId == article.Id || !holder.Keys.Any(article.StoryKeys.Contains)
+                if (holder.SourceId == article.SourceId || holder.StoryId == article.Id || !StoryIdentity.Share(holder.Keys, article.StoryKeys)
                     || (sourcesOfStory.TryGetValue(holder.StoryId, out var sources) && sources.Contains(article.SourceId)))
                 {
                     continue;

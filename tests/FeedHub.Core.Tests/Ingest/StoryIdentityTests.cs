@@ -37,6 +37,43 @@ public sealed class StoryIdentityTests
     }
 
     [Fact]
+    public void A_key_is_placed_by_the_site_its_url_is_on_so_that_a_sites_keys_are_neighbours()
+    {
+        static string Place(string url) => Assert.Single(StoryIdentity.KeysOf(url, null, null))[..7];
+
+        Assert.Equal(Place("https://blog.example/2026/11/19/one/"), Place("http://www.blog.example/2026/11/20/two/?utm_source=rss"));
+        Assert.Equal(Place("https://blog.example/?p=12"), Place("https://blog.example/about"));
+        Assert.NotEqual(Place("https://blog.example/?p=12"), Place("https://other.example/?p=12"));
+        // Writers sharing a host have places of their own: by the path's first folders, or by their host.
+        Assert.Equal(Place("https://medium.com/@ada/one-1a2b"), Place("https://medium.com/@ada/two-3c4d"));
+        Assert.NotEqual(Place("https://medium.com/@ada/one-1a2b"), Place("https://medium.com/@bob/one-1a2b"));
+        Assert.NotEqual(Place("https://ada.blogspot.com/2026/11/one.html"), Place("https://bob.blogspot.com/2026/11/one.html"));
+        // The farm's feeds all on one host: a site's links and guids (?p=) share its place, other sites' differ.
+        Assert.Equal(Place("http://127.0.0.1:8081/site/7/2026/11/19/one/"), Place("http://127.0.0.1:8081/site/7/?p=100000"));
+        Assert.NotEqual(Place("http://127.0.0.1:8081/site/7/?p=100000"), Place("http://127.0.0.1:8081/site/8/?p=100000"));
+        // A folder that is a post's id is not a site.
+        Assert.Equal(Place("https://qa.example/questions/12345/one"), Place("https://qa.example/questions/67890/two"));
+        Assert.Matches("^[0-9a-f]{6}:[0-9a-f]{32}$", Assert.Single(StoryIdentity.KeysOf(null, null, "https://blog.example/2026/post")));
+    }
+
+    [Fact]
+    public void A_key_from_before_keys_were_placed_and_the_placed_key_of_its_story_name_one_story()
+    {
+        var placed = Assert.Single(StoryIdentity.KeysOf("https://blog.example/2026/post", null, null));
+        var before = StoryIdentity.StoryOf(placed);
+        const string CanonicalOfBefore = "0123456789abcdef0123456789abcdef";
+
+        Assert.True(StoryIdentity.IsPlaced(placed));
+        Assert.False(StoryIdentity.IsPlaced(before));
+        Assert.True(StoryIdentity.Share([before], [placed]));
+        Assert.False(StoryIdentity.Share([before], StoryIdentity.KeysOf("https://blog.example/2026/other", null, null)));
+        Assert.Equal([placed, before], StoryIdentity.LookupKeysOf([placed], bareToo: true));
+        Assert.Equal([placed], StoryIdentity.LookupKeysOf([placed, placed], bareToo: false));
+        // An article stored again gets the placed form of its key; a key that no URL it has places stays as it was.
+        Assert.Equal([placed, CanonicalOfBefore], StoryIdentity.Union([before, CanonicalOfBefore], [placed]));
+    }
+
+    [Fact]
     public void An_entry_id_is_a_tag_uri_of_the_authority_the_first_seen_day_and_the_article()
     {
         var id = EntryIds.Mint("planet.example.org", new DateTimeOffset(2026, 12, 5, 23, 30, 0, TimeSpan.FromHours(-5)), 7, "id:https://blog.example/post");

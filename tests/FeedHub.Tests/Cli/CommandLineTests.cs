@@ -40,8 +40,7 @@ public sealed class CommandLineTests : IDisposable
                     return string.Empty;
                 }
             },
-            html => html.Contains("Post number 1", StringComparison.Ordinal),
-            TimeSpan.FromSeconds(60));
+            html => html.Contains("Post number 1", StringComparison.Ordinal));
         Assert.Contains("Post number 0", river, StringComparison.Ordinal);
 
         var second = await FeedHubProcess.RunAsync(_workingDirectory, Environment(), "serve");

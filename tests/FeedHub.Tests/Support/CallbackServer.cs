@@ -71,7 +71,7 @@ public sealed class CallbackServer : IAsyncDisposable
     /// <summary>Waits for the <paramref name="count"/>-th request of this kind to a callback.</summary>
     public async Task<IReadOnlyList<CallbackRequest>> WaitForAsync(string name, string method, int count = 1, TimeSpan? deadline = null)
     {
-        var seen = await TestApp.EventuallyAsync(() => Task.FromResult(Of(name, method)), r => r.Count >= count, deadline ?? TimeSpan.FromSeconds(60));
+        var seen = await TestApp.EventuallyAsync(() => Task.FromResult(Of(name, method)), r => r.Count >= count, deadline);
         Assert.True(seen.Count >= count, $"{name} got {seen.Count} {method} requests, expected {count}");
         return seen;
     }

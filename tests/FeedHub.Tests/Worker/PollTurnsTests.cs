@@ -56,7 +56,7 @@ public sealed class PollTurnsTests
         // Given back by A: once the delay is over, B takes it, and A no longer can.
         await heldByA.DisposeAsync();
         clock.Advance(PollTurns.GiveBackDelay);
-        var heldByB = await TestApp.EventuallyAsync(async () => await nodeB.TryTakeAsync(1, default), turn => turn is not null, TimeSpan.FromSeconds(30));
+        var heldByB = await TestApp.EventuallyAsync(async () => await nodeB.TryTakeAsync(1, default), turn => turn is not null);
         Assert.NotNull(heldByB);
         Assert.Null(await nodeA.TryTakeAsync(1, default));
         await heldByB.DisposeAsync();
@@ -76,7 +76,7 @@ public sealed class PollTurnsTests
             Assert.Equal(true, await terminate.ExecuteScalarAsync());
         }
 
-        var afterTheSessionEnded = await TestApp.EventuallyAsync(async () => await nodeB.TryTakeAsync(3, default), turn => turn is not null, TimeSpan.FromSeconds(30));
+        var afterTheSessionEnded = await TestApp.EventuallyAsync(async () => await nodeB.TryTakeAsync(3, default), turn => turn is not null);
         Assert.NotNull(afterTheSessionEnded);
         await afterTheSessionEnded.DisposeAsync();
     }

@@ -360,7 +360,7 @@ public sealed class SourceSchedulerTests
         Assert.Empty(blog.Requests);
 
         await turn.DisposeAsync();
-        var polled = await TestApp.EventuallyAsync(() => app.Get<IFeedStore>().GetSourceAsync(source.Id, default), s => s?.Fetch.LastSuccessAt is not null, TimeSpan.FromSeconds(60));
+        var polled = await TestApp.EventuallyAsync(() => app.Get<IFeedStore>().GetSourceAsync(source.Id, default), s => s?.Fetch.LastSuccessAt is not null);
         Assert.NotNull(polled?.Fetch.LastSuccessAt);
         var queued = await TestApp.EventuallyAsync(
             async () => (await scheduler.GetTrigger(SourceScheduler.TriggerKeyOf(source.Id)))?.NextFireTimeUtc,
@@ -413,7 +413,7 @@ public sealed class SourceSchedulerTests
         if (database is not null)
         {
             // The completion deletes the firing's row in its transaction: gone, the completion is over, gate or no gate.
-            await TestApp.EventuallyAsync(() => FiredRowsAsync(database, key), rows => rows == 0, TimeSpan.FromSeconds(30));
+            await TestApp.EventuallyAsync(() => FiredRowsAsync(database, key), rows => rows == 0);
         }
 
         if (databaseName is null || GatedTriggerDeletes.Disarm(databaseName, key))
