@@ -116,7 +116,14 @@ public sealed partial class LiteDbFeedStore
     /// (150 of 200 sources: ~70 documents) is walked.
     /// </summary>
     private bool MergeCostsLess(int sourceCount, int limit)
-        => (long)sourceCount * sourceCount <= (long)limit * Math.Max(_sourceDirectory.Count, sourceCount);
+        => sourceCount <= AlwaysMerged || (long)sourceCount * sourceCount <= (long)limit * Math.Max(_sourceDirectory.Count, sourceCount);
+
+    /// <summary>
+    /// Up to this many sources are merged whatever the page's size: their newest keys are kept from one read to the next
+    /// (<see cref="NewestRiverKey"/>), so a small category's page costs a few seeks, and a page's refill of a few
+    /// articles (the river's, after stories folded) does not turn to a walk that a quiet category would make long.
+    /// </summary>
+    private const int AlwaysMerged = 100;
 
     /// <summary>
     /// Each source's newest river key as read, with the count of writes to the source's articles it was read at (its

@@ -14,7 +14,8 @@ namespace FeedHub.Storage.LiteDb;
 /// <see cref="IOException"/> it was) and later writes go to a clean engine, which succeed once there is room again.
 /// An engine that found its state inconsistent (an internal check failed: LiteDB's "invalid datafile state") has
 /// closed itself already, and would answer every later call, read or write, with that error until the process ends:
-/// that engine is replaced at once, whichever call meets it. Each replacement is logged with its cause.
+/// that engine is replaced at once, whichever call meets it. Each replacement is logged with its cause. The transactions
+/// the closed engine still has are kept from LiteDB's finalizer, which would end the process (<see cref="ClosedEngines"/>).
 /// LiteDB closes an engine itself on either failure, in whichever call meets it, under every operation other threads
 /// have under way on it. What those meet then varies (5.0.21, measured): the same failure, at a call or while a result
 /// is read; what the closing pulled from under them ("This transaction are invalid state", "share counter must be > 0
@@ -173,13 +174,18 @@ internal sealed partial class ReopeningEngine : ILiteEngine
 
     public void Dispose()
     {
-        try
+        if (_engine is { } engine)
         {
-            _engine?.Dispose();
-        }
-        catch (IOException)
-        {
-            // Closing copies the log into the file; on a full disk the log keeps it for the next opening.
+            try
+            {
+                engine.Dispose();
+            }
+            catch (IOException)
+            {
+                // Closing copies the log into the file; on a full disk the log keeps it for the next opening.
+            }
+
+            ClosedEngines.ForgetTransactions(engine);
         }
 
         _transaction.Dispose();
@@ -273,6 +279,14 @@ internal sealed partial class ReopeningEngine : ILiteEngine
             }
 
             throw;
+        }
+        finally
+        {
+            // A call that ran as its engine closed may have begun a transaction there after the closing forgot them.
+            if (engine != Volatile.Read(ref _engine))
+            {
+                ClosedEngines.ForgetTransactions(engine);
+            }
         }
     }
 
@@ -398,6 +412,7 @@ internal sealed partial class ReopeningEngine : ILiteEngine
                 // The broken transaction may fail its own closing; what it had not committed is dropped either way.
             }
 
+            ClosedEngines.ForgetTransactions(failed);
             return cause;
         }
     }

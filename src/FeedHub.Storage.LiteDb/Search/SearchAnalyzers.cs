@@ -8,9 +8,7 @@ using Lucene.Net.Analysis.El;
 using Lucene.Net.Analysis.Es;
 using Lucene.Net.Analysis.Fi;
 using Lucene.Net.Analysis.Fr;
-using Lucene.Net.Analysis.Hi;
 using Lucene.Net.Analysis.Hu;
-using Lucene.Net.Analysis.Hy;
 using Lucene.Net.Analysis.It;
 using Lucene.Net.Analysis.Nl;
 using Lucene.Net.Analysis.No;
@@ -92,8 +90,6 @@ internal sealed class SearchAnalyzers : AnalyzerWrapper
         "turkish" => new TurkishAnalyzer(Version),
         "arabic" => new ArabicAnalyzer(Version),
         "greek" => new GreekAnalyzer(Version),
-        "hindi" => new HindiAnalyzer(Version),
-        "armenian" => new ArmenianAnalyzer(Version),
         _ => _simple,
     };
 }
