@@ -473,6 +473,7 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
         PutText(document, nameof(Article.Content), article.Content);
         PutText(document, nameof(Article.ImageUrl), article.ImageUrl);
         PutTexts(document, nameof(Article.Tags), article.Tags);
+        PutEnclosures(document, article.Enclosures);
         if (article.Published is { } published)
         {
             document[nameof(Article.Published)] = published.UtcDateTime;
@@ -519,6 +520,36 @@ public sealed partial class LiteDbFeedStore : IFeedStore, IDisposable
 
             document[name] = array;
         }
+    }
+
+    /// <summary>As the mapper writes the list: a document per enclosure, its null members left out.</summary>
+    private static void PutEnclosures(BsonDocument document, List<Enclosure>? enclosures)
+    {
+        if (enclosures is null)
+        {
+            return;
+        }
+
+        var array = new BsonArray();
+        foreach (var enclosure in enclosures)
+        {
+            var item = new BsonDocument();
+            PutText(item, nameof(Enclosure.Url), enclosure.Url);
+            PutText(item, nameof(Enclosure.MediaType), enclosure.MediaType);
+            if (enclosure.Length is { } length)
+            {
+                item[nameof(Enclosure.Length)] = length;
+            }
+
+            if (enclosure.DurationSeconds is { } duration)
+            {
+                item[nameof(Enclosure.DurationSeconds)] = duration;
+            }
+
+            array.Add(item);
+        }
+
+        document[nameof(Article.Enclosures)] = array;
     }
 
     private static BsonValue Text(string value)

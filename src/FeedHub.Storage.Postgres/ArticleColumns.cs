@@ -45,6 +45,7 @@ internal static class ArticleColumns
         new ArticleColumn<string>("story_keys", NpgsqlDbType.Text, a => JsonSerializer.Serialize(a.StoryKeys), StoryKeysOfRow),
         new ArticleColumn<long?>("duplicate_of", NpgsqlDbType.Bigint, a => a.DuplicateOf),
         new ArticleColumn<string?>("entry_id", NpgsqlDbType.Text, a => a.EntryId),
+        new ArticleColumn<string?>("enclosures", NpgsqlDbType.Text, a => a.Enclosures.Count == 0 ? null : JsonSerializer.Serialize(a.Enclosures), "u.enclosures::jsonb"),
     ];
 
     /// <summary>Columns the store decides (the story an article joins, its minted id): updates from callers leave them as stored.</summary>
@@ -147,7 +148,8 @@ internal static class ArticleColumns
             Excerpt = Rows.Text(row, ordinal++),
             StoryKeys = [.. row.GetFieldValue<string[]>(ordinal++)],
             DuplicateOf = Rows.Value<long>(row, ordinal++),
-            EntryId = Rows.Text(row, ordinal),
+            EntryId = Rows.Text(row, ordinal++),
+            Enclosures = Rows.Text(row, ordinal) is { } enclosures ? JsonSerializer.Deserialize<List<Enclosure>>(enclosures) ?? [] : [],
         };
     }
 

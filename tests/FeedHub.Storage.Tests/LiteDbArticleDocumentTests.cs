@@ -62,6 +62,7 @@ public sealed class LiteDbArticleDocumentTests
             Content = "\n<p>content</p>\n",
             ImageUrl = "https://a.example/i.png",
             Tags = ["tea", "cake"],
+            Enclosures = [new() { Url = " https://a.example/ep.mp3 ", MediaType = "audio/mpeg", Length = 8_727_310_000, DurationSeconds = 424 }, new() { Url = "https://a.example/ep.pdf" }],
             Published = Seen.AddDays(-1),
             Updated = Seen.AddHours(-1),
             FirstSeenAt = Seen,

@@ -20,5 +20,6 @@ print(json.dumps({
         "published": entry.get("published") or entry.get("updated"),
         "parsed_date": bool(entry.get("published_parsed") or entry.get("updated_parsed")),
         "content": (entry.get("content") or [{}])[0].get("value") or entry.get("summary"),
+        "enclosures": [{"url": e.get("href"), "type": e.get("type"), "length": e.get("length")} for e in entry.get("enclosures", [])],
     } for entry in feed.entries],
 }))

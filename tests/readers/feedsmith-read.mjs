@@ -11,5 +11,11 @@ const entries = (feed.items ?? feed.entries ?? []).map(item => ({
   author: item.authors?.[0]?.name ?? item.dc?.creators?.[0] ?? item.author ?? null,
   published: item.date_published ?? item.pubDate ?? item.published ?? item.updated ?? null,
   content: item.content_html ?? item.content?.encoded ?? (typeof item.content === 'string' ? item.content : item.content?.value) ?? item.description ?? item.summary ?? null,
+  // RSS <enclosure>, Atom <link rel="enclosure">, JSON Feed attachments, in one shape.
+  enclosures: [
+    ...(item.enclosures ?? []).map(e => ({ url: e.url ?? null, type: e.type ?? null, length: e.length ?? null })),
+    ...(item.links ?? []).filter(l => l.rel === 'enclosure').map(l => ({ url: l.href ?? null, type: l.type ?? null, length: l.length ?? null })),
+    ...(item.attachments ?? []).map(a => ({ url: a.url ?? null, type: a.mime_type ?? null, length: a.size_in_bytes ?? null })),
+  ],
 }));
 console.log(JSON.stringify({ format, entries }));

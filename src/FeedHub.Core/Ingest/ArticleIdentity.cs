@@ -1,3 +1,4 @@
+using System.Globalization;
 using FeedHub.Core.Parser;
 using FeedHub.Core.Urls;
 
@@ -22,11 +23,20 @@ public static class ArticleIdentity
         return "hash:" + Hash(item.Title, item.Content ?? item.Summary);
     }
 
-    /// <summary>Changes whenever the feed changes what it says about the item.</summary>
+    /// <summary>
+    /// Changes whenever the feed changes what it says about the item. Enclosures count only when there are some, so
+    /// the hashes of items without any stay those stored before enclosures were kept (an item with some is updated
+    /// once, at its first poll after, and so gains them).
+    /// </summary>
     public static string ContentHashOf(FeedItem item)
-        => Hash(item.Title, item.Link, item.Author, item.Summary, item.Content, item.ImageUrl,
-            item.Published?.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            item.Updated?.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+    {
+        var hash = Hash(item.Title, item.Link, item.Author, item.Summary, item.Content, item.ImageUrl,
+            item.Published?.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+            item.Updated?.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
+        return item.Enclosures.Count == 0
+            ? hash
+            : Hash(hash, string.Join('\n', item.Enclosures.Select(e => string.Create(CultureInfo.InvariantCulture, $"{e.Url} {e.MediaType} {e.Length} {e.DurationSeconds}"))));
+    }
 
     private static string Hash(params ReadOnlySpan<string?> parts) => Digests.Sha256Hex(parts, 16);
 }

@@ -146,7 +146,12 @@ public sealed class ArticleIngester(IFeedStore store, HtmlContentSanitizer sanit
         var safeContent = sanitizer.SanitizeWithText(content, baseUrl);
         article.Summary = NullIfEmpty(safeSummary.Html);
         article.Content = NullIfEmpty(safeContent.Html);
-        article.ImageUrl = ResolveLink(item.ImageUrl, Uri.TryCreate(baseUrl, UriKind.Absolute, out var b) ? b : null);
+        var baseUri = Uri.TryCreate(baseUrl, UriKind.Absolute, out var b) ? b : null;
+        article.ImageUrl = ResolveLink(item.ImageUrl, baseUri);
+        article.Enclosures = [.. item.Enclosures
+            .Select(e => ResolveLink(e.Url, baseUri) is { } url ? new Enclosure { Url = url, MediaType = e.MediaType, Length = e.Length, DurationSeconds = e.DurationSeconds } : null)
+            .OfType<Enclosure>()
+            .DistinctBy(e => e.Url, StringComparer.Ordinal)];
         article.Tags = item.Categories.Select(c => HtmlText.Of(Mojibake.Repair(c), 100)).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         var text = article.Content is null ? safeSummary.Text : safeContent.Text;
         article.Excerpt = HtmlText.OfText(text, 280);

@@ -45,6 +45,9 @@ public sealed class Article
 
     public List<string> Tags { get; set; } = [];
 
+    /// <summary>The files the item carries (a podcast's episode, a video), as the feed last gave them.</summary>
+    public List<Enclosure> Enclosures { get; set; } = [];
+
     /// <summary>The date the feed gives, clamped so it is never later than the first-seen time.</summary>
     public DateTimeOffset? Published { get; set; }
 

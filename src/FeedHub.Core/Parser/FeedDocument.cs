@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using FeedHub.Core.Model;
 using FeedHub.Core.Urls;
 
 namespace FeedHub.Core.Parser;
@@ -11,6 +12,7 @@ public sealed class FeedDocument
     private int nextPosition;
     private int fieldsCut;
     private int linksDropped;
+    private int enclosuresDropped;
 
     public FeedDocument()
     {
@@ -82,6 +84,7 @@ public sealed class FeedDocument
     {
         item.Position = nextPosition++;
         ItemsRead++;
+        enclosuresDropped += item.EnclosuresDropped;
         if (limits is not null)
         {
             item.Title = Cut(item.Title, limits.MaxTitleBytes);
@@ -138,6 +141,12 @@ public sealed class FeedDocument
         {
             notes.Add(string.Create(CultureInfo.InvariantCulture,
                 $"dropped {linksDropped:N0} link{(linksDropped > 1 ? "s" : string.Empty)} that {(linksDropped > 1 ? "are" : "is")} not http(s) (javascript:, data: and the like)"));
+        }
+
+        if (enclosuresDropped > 0)
+        {
+            notes.Add(string.Create(CultureInfo.InvariantCulture,
+                $"dropped {enclosuresDropped:N0} enclosure{(enclosuresDropped > 1 ? "s" : string.Empty)} past {Media.MaxEnclosuresPerItem} an item, not http(s) (javascript:, data: and the like) or with an address over {Media.MaxUrlLength:N0} characters"));
         }
 
         if (notes.Count > 0)
@@ -243,6 +252,12 @@ public sealed class FeedItem
     public string? Language { get; set; }
 
     public List<string> Categories { get; } = [];
+
+    /// <summary>Its files (a podcast's episode): http(s) or relative addresses, each once, at most <see cref="Media.MaxEnclosuresPerItem"/>.</summary>
+    public List<Enclosure> Enclosures { get; } = [];
+
+    /// <summary>Enclosures the item gave that were not kept (see <see cref="Media.AddEnclosure"/>).</summary>
+    internal int EnclosuresDropped { get; set; }
 
     /// <summary>Where the item stood in its document (0 for the first).</summary>
     internal int Position { get; set; }

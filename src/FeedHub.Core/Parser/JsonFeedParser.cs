@@ -98,6 +98,18 @@ internal static class JsonFeedParser
             ImageUrl = Links.Resolve(String(element, "image") ?? String(element, "banner_image"), baseUri),
             Language = String(element, "language"),
         };
+        if (Property(element, "attachments") is { ValueKind: JsonValueKind.Array } attachments)
+        {
+            foreach (var attachment in attachments.EnumerateArray())
+            {
+                if (attachment.ValueKind == JsonValueKind.Object)
+                {
+                    Media.AddEnclosure(item, String(attachment, "url"), baseUri, String(attachment, "mime_type"), String(attachment, "size_in_bytes"),
+                        String(attachment, "duration_in_seconds"));
+                }
+            }
+        }
+
         if (Property(element, "tags") is { ValueKind: JsonValueKind.Array } tags)
         {
             foreach (var tag in tags.EnumerateArray())

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Xml;
 using FeedHub.Core.Dates;
+using FeedHub.Core.Model;
 
 namespace FeedHub.Core.Parser;
 
@@ -266,7 +267,7 @@ internal sealed class XmlFeedParser
         }
 
         string? guid = null, description = null, secondDescription = null, fullItem = null, encoded = null, xhtmlBody = null,
-            atomLink = null, atomContent = null, atomSummary = null, itunesSummary = null;
+            atomLink = null, atomContent = null, atomSummary = null, itunesSummary = null, itunesDuration = null;
         var fallback = new FallbackText();
         var guidIsPermaLink = true;
         var depth = reader.Depth;
@@ -322,11 +323,7 @@ internal sealed class XmlFeedParser
                         AddCategory(item, Text());
                         break;
                     case "enclosure":
-                        if (reader.GetAttribute("type")?.StartsWith("image/", StringComparison.OrdinalIgnoreCase) == true)
-                        {
-                            item.ImageUrl ??= Links.Resolve(reader.GetAttribute("url"), baseUri);
-                        }
-
+                        Media.AddEnclosure(item, reader.GetAttribute("url"), baseUri, reader.GetAttribute("type"), reader.GetAttribute("length"), duration: null);
                         reader.Skip();
                         break;
                     default:
@@ -372,6 +369,10 @@ internal sealed class XmlFeedParser
                     {
                         atomLink ??= link.Href;
                     }
+                    else if (link.IsEnclosure)
+                    {
+                        Media.AddEnclosure(item, link.Href, baseUri: null, link.Type, link.Length, duration: null);
+                    }
 
                     break;
                 case Vocabulary.Atom when name == "updated":
@@ -399,6 +400,9 @@ internal sealed class XmlFeedParser
                     item.ImageUrl ??= Links.Resolve(reader.GetAttribute("href"), baseUri);
                     reader.Skip();
                     break;
+                case Vocabulary.ITunes when name == "duration":
+                    itunesDuration = First(itunesDuration, Text());
+                    break;
                 case Vocabulary.Media:
                     ReadMedia(item, fallback, baseUri);
                     break;
@@ -413,6 +417,7 @@ internal sealed class XmlFeedParser
             reader.Read();
         }
 
+        Media.AddDuration(item, itunesDuration);
         item.Id ??= guid;
         item.Title ??= fallback.Title;
         item.Link ??= atomLink;
@@ -453,9 +458,28 @@ internal sealed class XmlFeedParser
         {
             item.ImageUrl ??= Links.Resolve(reader.GetAttribute("url"), baseUri);
         }
-        else if (name == "content" && (reader.GetAttribute("medium") == "image" || reader.GetAttribute("type")?.StartsWith("image/", StringComparison.OrdinalIgnoreCase) == true))
+        else if (name == "content")
         {
-            item.ImageUrl ??= Links.Resolve(reader.GetAttribute("url"), baseUri);
+            // Images become the item's image, audio and video its enclosures; other media (a Flash player) are left out.
+            var medium = reader.GetAttribute("medium");
+            var type = reader.GetAttribute("type");
+            var url = reader.GetAttribute("url");
+            var kind = medium is not null ? medium.Trim().ToLowerInvariant()
+                : Enclosures.KindOf(Enclosures.NormalizeMediaType(type) ?? (url is null ? null : Enclosures.GuessMediaType(url))) switch
+                {
+                    EnclosureKind.Image => "image",
+                    EnclosureKind.Audio => "audio",
+                    EnclosureKind.Video => "video",
+                    _ => null,
+                };
+            if (kind == "image")
+            {
+                item.ImageUrl ??= Links.Resolve(url, baseUri);
+            }
+            else if (kind is "audio" or "video")
+            {
+                Media.AddEnclosure(item, url, baseUri, type, reader.GetAttribute("fileSize"), reader.GetAttribute("duration"), kind);
+            }
         }
 
         if ((name == "group" || name == "content") && !reader.IsEmptyElement)
@@ -624,6 +648,10 @@ internal sealed class XmlFeedParser
                         {
                             item.Link ??= link.Href;
                         }
+                        else if (link.IsEnclosure)
+                        {
+                            Media.AddEnclosure(item, link.Href, baseUri: null, link.Type, link.Length, duration: null);
+                        }
 
                         break;
                     case "id":
@@ -696,11 +724,17 @@ internal sealed class XmlFeedParser
         document.Add(item);
     }
 
-    private readonly record struct AtomLink(string? Href, string? Rel, bool IsAlternate);
+    /// <param name="Type">The media type, read for enclosures only.</param>
+    /// <param name="Length">The size in bytes as written, read for enclosures only.</param>
+    private readonly record struct AtomLink(string? Href, string? Rel, bool IsAlternate, string? Type = null, string? Length = null)
+    {
+        public bool IsEnclosure => string.Equals(Rel, "enclosure", StringComparison.OrdinalIgnoreCase);
+    }
 
     private AtomLink ReadAtomLink(Uri? baseUri)
     {
         var rel = reader.GetAttribute("rel")?.Trim();
+        var (type, length) = string.Equals(rel, "enclosure", StringComparison.OrdinalIgnoreCase) ? (reader.GetAttribute("type"), reader.GetAttribute("length")) : default;
         var href = reader.GetAttribute("href") ?? reader.GetAttribute("url");
         var linkBase = ElementBase(baseUri);
         var text = href is null ? Text() : null;
@@ -710,7 +744,7 @@ internal sealed class XmlFeedParser
         }
 
         var isAlternate = string.IsNullOrEmpty(rel) || rel.Equals("alternate", StringComparison.OrdinalIgnoreCase);
-        return new AtomLink(Links.Resolve(href ?? text, linkBase), rel, isAlternate);
+        return new AtomLink(Links.Resolve(href ?? text, linkBase), rel, isAlternate, type, length);
     }
 
     /// <summary>An Atom person construct as one string: the name, else the e-mail address, else the text.</summary>

@@ -1,3 +1,5 @@
+using FeedHub.Core.Model;
+
 namespace FeedHub.Core.Publishing;
 
 /// <summary>A feed FeedHub serves, independent of its format.</summary>
@@ -44,6 +46,9 @@ public sealed record PublishedEntry(
     public string? ImageUrl { get; init; }
 
     public IReadOnlyList<string> Tags { get; init; } = [];
+
+    /// <summary>The files the entry carries (a podcast's episode), linked where their publisher hosts them.</summary>
+    public IReadOnlyList<Enclosure> Enclosures { get; init; } = [];
 }
 
 public sealed record EntrySource(string Name, Uri FeedUrl, Uri? SiteUrl);

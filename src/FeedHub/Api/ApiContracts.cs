@@ -134,9 +134,17 @@ public sealed record ArticlePageDto(IReadOnlyList<ArticleSummaryDto> Articles, s
 
 public sealed record ArticleDto(
     long Id, long SourceId, string? Title, string? Link, string? CanonicalUrl, string? Author, DateTimeOffset? Published, DateTimeOffset? Updated,
-    DateTimeOffset FirstSeenAt, IReadOnlyList<string> Tags, string? Html, string? Text, ExtractionState Extraction, string? ExtractionError, int WordCount)
+    DateTimeOffset FirstSeenAt, IReadOnlyList<string> Tags, string? Html, string? Text, ExtractionState Extraction, string? ExtractionError, int WordCount,
+    IReadOnlyList<EnclosureDto> Enclosures)
 {
     public static ArticleDto Of(Article article) => new(
         article.Id, article.SourceId, article.Title, article.Link, article.CanonicalUrl, article.Author, article.Published, article.Updated,
-        article.FirstSeenAt, article.Tags, article.BestHtml, article.ExtractedText, article.Extraction, article.ExtractionError, article.WordCount);
+        article.FirstSeenAt, article.Tags, article.BestHtml, article.ExtractedText, article.Extraction, article.ExtractionError, article.WordCount,
+        article.Enclosures.ConvertAll(EnclosureDto.Of));
+}
+
+/// <summary>A file an article carries (a podcast's episode): its address where its publisher hosts it, type, size in bytes, playing time.</summary>
+public sealed record EnclosureDto(string Url, string? MediaType, long? Length, int? DurationSeconds)
+{
+    public static EnclosureDto Of(Enclosure enclosure) => new(enclosure.Url, enclosure.MediaType, enclosure.Length, enclosure.DurationSeconds);
 }

@@ -127,6 +127,7 @@ public static class MergedFeeds
         {
             ImageUrl = images is null || article.ImageUrl is null ? article.ImageUrl : images.Of(article.ImageUrl, origin),
             Tags = article.Tags,
+            Enclosures = article.Enclosures,
         };
     }
 

@@ -47,7 +47,13 @@ internal static class FeedReaders
     }
 }
 
-internal sealed record NewsboatItem(string Feed, string Guid, string Title, string? Author);
+internal sealed record NewsboatItem(string Feed, string Guid, string Title, string? Author)
+{
+    /// <summary>The file newsboat keeps for podboat to download (a podcast's episode), and its type.</summary>
+    public string? EnclosureUrl { get; init; }
+
+    public string? EnclosureType { get; init; }
+}
 
 /// <summary>newsboat run headless on its own cache and URL list, in a home folder of its own.</summary>
 internal sealed class Newsboat : IDisposable
@@ -82,7 +88,11 @@ internal sealed class Newsboat : IDisposable
     {
         using var json = JsonDocument.Parse(await FeedReaders.RunAsync(FeedReaders.SystemPython, Path.Combine(_readers, "newsboat-items.py"), Cache));
         return [.. json.RootElement.EnumerateArray().Select(i => new NewsboatItem(
-            i.GetProperty("feed").GetString()!, i.GetProperty("guid").GetString()!, i.GetProperty("title").GetString()!, i.GetProperty("author").GetString()))];
+            i.GetProperty("feed").GetString()!, i.GetProperty("guid").GetString()!, i.GetProperty("title").GetString()!, i.GetProperty("author").GetString())
+        {
+            EnclosureUrl = i.GetProperty("enclosure_url").GetString() is { Length: > 0 } url ? url : null,
+            EnclosureType = i.GetProperty("enclosure_type").GetString() is { Length: > 0 } type ? type : null,
+        })];
     }
 
     public void Dispose() => System.IO.Directory.Delete(_home, recursive: true);
